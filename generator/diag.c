@@ -1,0 +1,155 @@
+/* diag.c - the message table and the one reporting function. */
+#include "diag.h"
+
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const messages[PG_DIAG__COUNT] = {
+    [PG_W_NOT_NFC] = "text is not in Unicode NFC; normalised",
+    [PG_W_EMPTY_SECTION] = "section has neither a title nor content; skipped",
+    [PG_W_LAYOUT_OVERFLOW] = "block is taller than the page; placed anyway",
+    [PG_E_IO] = "cannot read file",
+    [PG_E_TOO_LARGE] = "file is too large",
+    [PG_E_UTF8] = "invalid UTF-8",
+    [PG_E_XML] = "XML is not well formed",
+    [PG_E_DOCTYPE] = "DOCTYPE is not allowed",
+    [PG_E_ENTITY] = "entity reference is not allowed",
+    [PG_E_ROOT] = "not a plangen plan",
+    [PG_E_UNKNOWN_ELEMENT] = "unknown element",
+    [PG_E_UNKNOWN_ATTRIBUTE] = "unknown attribute",
+    [PG_E_MISSING_ELEMENT] = "missing required element",
+    [PG_E_MISSING_ATTRIBUTE] = "missing required attribute",
+    [PG_E_DUPLICATE_ELEMENT] = "element given more than once",
+    [PG_E_MISPLACED_ELEMENT] = "element out of order",
+    [PG_E_TEXT_NOT_ALLOWED] = "text is not allowed here",
+    [PG_E_EMPTY] = "empty value",
+    [PG_E_BAD_VALUE] = "invalid value",
+    [PG_E_DATE] = "impossible date",
+    [PG_E_AUTHORITY] = "unknown authority form",
+    [PG_E_TOO_DEEP] = "nesting too deep",
+    [PG_E_SCHEMA] = "schema validation failed",
+    [PG_E_STYLE] = "invalid style",
+    [PG_E_FONT] = "font not available",
+    [PG_E_OUTPUT] = "cannot write output",
+};
+_Static_assert(sizeof messages / sizeof messages[0] == PG_DIAG__COUNT,
+               "one message per diagnostic code");
+
+pg_level pg_diag_level(pg_diag_code code)
+{
+    return code <= PG_W__LAST ? PG_LEVEL_WARNING : PG_LEVEL_ERROR;
+}
+
+const char *pg_diag_message(pg_diag_code code)
+{
+    return (unsigned)code < PG_DIAG__COUNT && messages[code] ? messages[code] : "?";
+}
+
+void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
+                 const char *fmt, ...)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->items = pg_xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    pg_diag *d = &l->items[l->n++];
+    d->code = code;
+    d->file = pg_xstrdup(file ? file : "plangen");
+    d->line = line;
+    d->col = col;
+    d->detail = NULL;
+    if (fmt) {
+        pg_buf b = {0};
+        va_list ap;
+        va_start(ap, fmt);
+        pg_buf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        d->detail = pg_xstrdup(pg_buf_str(&b));
+        pg_buf_free(&b);
+    }
+}
+
+void pg_diag_take(pg_diag_list *dst, pg_diag_list *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        if (dst->n == dst->cap) {
+            dst->cap = dst->cap ? dst->cap * 2 : 16;
+            dst->items = pg_xrealloc(dst->items, dst->cap * sizeof *dst->items);
+        }
+        dst->items[dst->n++] = src->items[i];
+    }
+    free(src->items);
+    src->items = NULL;
+    src->n = src->cap = 0;
+}
+
+pg_level pg_diag_worst(const pg_diag_list *l)
+{
+    pg_level worst = PG_LEVEL_OK;
+    for (size_t i = 0; i < l->n; i++) {
+        pg_level lv = pg_diag_level(l->items[i].code);
+        if (lv > worst)
+            worst = lv;
+    }
+    return worst;
+}
+
+/* Insertion sort: stable, and lists are short. */
+void pg_diag_sort(pg_diag_list *l)
+{
+    for (size_t i = 1; i < l->n; i++) {
+        pg_diag d = l->items[i];
+        size_t j = i;
+        while (j > 0) {
+            const pg_diag *p = &l->items[j - 1];
+            int c = strcmp(p->file, d.file);
+            if (c < 0 || (c == 0 && (p->line < d.line || (p->line == d.line && p->col <= d.col))))
+                break;
+            l->items[j] = l->items[j - 1];
+            j--;
+        }
+        l->items[j] = d;
+    }
+}
+
+char *pg_diag_format(const pg_diag *d)
+{
+    pg_buf b = {0};
+    pg_buf_puts(&b, d->file);
+    if (d->line > 0) {
+        pg_buf_printf(&b, ":%d", d->line);
+        if (d->col > 0)
+            pg_buf_printf(&b, ":%d", d->col);
+    }
+    pg_buf_printf(&b, ": %s: %s",
+                  pg_diag_level(d->code) == PG_LEVEL_ERROR ? "error" : "warning",
+                  pg_diag_message(d->code));
+    if (d->detail && *d->detail)
+        pg_buf_printf(&b, ": %s", d->detail);
+    char *s = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    return s;
+}
+
+void pg_diag_print(const pg_diag_list *l, FILE *f)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        char *s = pg_diag_format(&l->items[i]);
+        fprintf(f, "%s\n", s);
+        free(s);
+    }
+}
+
+void pg_diag_list_free(pg_diag_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free((char *)l->items[i].file);
+        free(l->items[i].detail);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}

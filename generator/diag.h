@@ -1,0 +1,81 @@
+/* diag.h - diagnostics: collected per document (never global), printed by the
+ * CLI as "file:line:col: error|warning: message: detail". Codes are ordered by
+ * severity; every code has one message in diag.c and a row in the README. */
+#ifndef PG_DIAG_H
+#define PG_DIAG_H
+
+#include <stdio.h>
+
+typedef enum {
+    PG_LEVEL_OK = 0,
+    PG_LEVEL_WARNING,
+    PG_LEVEL_ERROR,
+} pg_level;
+
+typedef enum {
+    /* warnings: the output is still written */
+    PG_W_NOT_NFC,        /* text not in Unicode NFC; normalised */
+    PG_W_EMPTY_SECTION,  /* a section without title or content */
+    PG_W_LAYOUT_OVERFLOW, /* a block taller than a page was placed anyway */
+    PG_W__LAST = PG_W_LAYOUT_OVERFLOW,
+    /* errors: nothing is written */
+    PG_E_IO,             /* a file cannot be read */
+    PG_E_TOO_LARGE,      /* input over the size limit */
+    PG_E_UTF8,           /* invalid UTF-8 or a NUL byte */
+    PG_E_XML,            /* not well-formed XML */
+    PG_E_DOCTYPE,        /* DOCTYPE / entity declarations refused */
+    PG_E_ENTITY,         /* entity reference refused */
+    PG_E_ROOT,           /* wrong root element or namespace */
+    PG_E_UNKNOWN_ELEMENT,
+    PG_E_UNKNOWN_ATTRIBUTE,
+    PG_E_MISSING_ELEMENT,
+    PG_E_MISSING_ATTRIBUTE,
+    PG_E_DUPLICATE_ELEMENT,
+    PG_E_MISPLACED_ELEMENT,
+    PG_E_TEXT_NOT_ALLOWED,
+    PG_E_EMPTY,          /* required text is empty */
+    PG_E_BAD_VALUE,      /* an attribute or element value of the wrong form */
+    PG_E_DATE,           /* impossible or malformed date */
+    PG_E_AUTHORITY,      /* unknown authority form */
+    PG_E_TOO_DEEP,       /* nesting over the limit */
+    PG_E_SCHEMA,         /* RELAX NG validation failed (safety net) */
+    PG_E_STYLE,          /* the style file is wrong */
+    PG_E_FONT,           /* the style's font cannot be found */
+    PG_E_OUTPUT,         /* the output cannot be written */
+    PG_E__LAST = PG_E_OUTPUT,
+    PG_DIAG__COUNT
+} pg_diag_code;
+
+typedef struct {
+    pg_diag_code code;
+    const char *file; /* owned by the list */
+    int line, col;    /* 1-based; 0 when unknown */
+    char *detail;     /* owned by the list; may be NULL */
+} pg_diag;
+
+typedef struct {
+    pg_diag *items;
+    size_t n, cap;
+} pg_diag_list;
+
+/* Level of a code: warning or error. */
+pg_level pg_diag_level(pg_diag_code code);
+/* The fixed message of a code, e.g. "unknown element". */
+const char *pg_diag_message(pg_diag_code code);
+
+/* Adds one diagnostic; detail is a printf format (may be NULL). Copies file and detail. */
+void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Moves every diagnostic of src to the end of dst; src is left empty. */
+void pg_diag_take(pg_diag_list *dst, pg_diag_list *src);
+/* Worst level in the list (PG_LEVEL_OK when empty). */
+pg_level pg_diag_worst(const pg_diag_list *l);
+/* Sorts by file, line, column (stable for equal positions). */
+void pg_diag_sort(pg_diag_list *l);
+/* Writes every diagnostic, one a line, in the fixed form. */
+void pg_diag_print(const pg_diag_list *l, FILE *f);
+/* Formats one diagnostic into a heap string; the caller frees it. */
+char *pg_diag_format(const pg_diag *d);
+void pg_diag_list_free(pg_diag_list *l);
+
+#endif

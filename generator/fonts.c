@@ -1,0 +1,103 @@
+/* fonts.c - private fontconfig configuration and pango contexts (see fonts.h). */
+#include "fonts.h"
+
+#include "arena.h"
+
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <string.h>
+
+struct pg_fonts {
+    FcConfig *config;
+    PangoFontMap *map;
+};
+
+pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
+{
+    pg_buf path = {0};
+    pg_buf_printf(&path, "%s/fonts.conf", fonts_dir);
+    FcConfig *config = FcConfigCreate();
+    if (!config)
+        pg_oom();
+    if (!FcConfigParseAndLoad(config, (const FcChar8 *)pg_buf_str(&path), FcTrue) ||
+        !FcConfigBuildFonts(config)) {
+        pg_diag_add(diags, PG_E_FONT, pg_buf_str(&path), 0, 0,
+                    "cannot load the font configuration");
+        FcConfigDestroy(config);
+        pg_buf_free(&path);
+        return NULL;
+    }
+    pg_buf_free(&path);
+    pg_fonts *f = pg_xcalloc(1, sizeof *f);
+    f->config = config;
+    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    if (!f->map)
+        pg_oom();
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
+    return f;
+}
+
+void pg_fonts_free(pg_fonts *f)
+{
+    if (!f)
+        return;
+    g_object_unref(f->map);
+    FcConfigDestroy(f->config);
+    free(f);
+}
+
+PangoContext *pg_fonts_context(pg_fonts *f)
+{
+    PangoContext *ctx = pango_font_map_create_context(f->map);
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    return ctx;
+}
+
+/* Families that stand in for another with the same metrics. */
+static const struct {
+    const char *family, *standin;
+} standins[] = {
+    {"Times New Roman", "Liberation Serif"},
+    {"Times New Roman", "Tinos"},
+};
+
+int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_diag_list *diags,
+                   char **resolved)
+{
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcConfigSubstitute(f->config, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *match = FcFontMatch(f->config, pat, &res);
+    FcChar8 *got = NULL;
+    int ok = 0;
+    if (match && FcPatternGetString(match, FC_FAMILY, 0, &got) == FcResultMatch) {
+        if (strcmp((const char *)got, family) == 0)
+            ok = 1;
+        for (size_t i = 0; i < sizeof standins / sizeof standins[0]; i++)
+            if (strcmp(standins[i].family, family) == 0 &&
+                strcmp(standins[i].standin, (const char *)got) == 0)
+                ok = 1;
+    }
+    if (resolved)
+        *resolved = got ? pg_xstrdup((const char *)got) : NULL;
+    if (!ok)
+        pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
+                    "\"%s\" resolves to \"%s\"; install fonts-liberation2 (apt-get install "
+                    "fonts-liberation2) or copy the licensed font files into fonts/",
+                    family, got ? (const char *)got : "nothing");
+    if (match)
+        FcPatternDestroy(match);
+    FcPatternDestroy(pat);
+    return ok;
+}

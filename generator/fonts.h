@@ -1,0 +1,28 @@
+/* fonts.h - the font setup shared by layout and rendering: a private fontconfig
+ * configuration (fonts/fonts.conf: "Times New Roman" -> Liberation Serif, plus
+ * any font a user drops into fonts/), a pango font map on it, and pango
+ * contexts with hinting off so that positions do not depend on the output. */
+#ifndef PG_FONTS_H
+#define PG_FONTS_H
+
+#include "diag.h"
+
+#include <pango/pango.h>
+
+typedef struct pg_fonts pg_fonts;
+
+/* Loads fonts_dir/fonts.conf. Returns NULL (with a diagnostic) on failure; the
+ * caller frees the result with pg_fonts_free(). */
+pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags);
+void pg_fonts_free(pg_fonts *f);
+
+/* Returns a new pango context at 72 dpi with unhinted metrics; caller unrefs it. */
+PangoContext *pg_fonts_context(pg_fonts *f);
+
+/* Checks that family resolves to a real font of that family or of its
+ * metric-compatible stand-in; reports PG_E_FONT otherwise. Returns 1 when usable.
+ * *resolved (may be NULL) receives the family fontconfig chose (heap; caller frees). */
+int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_diag_list *diags,
+                   char **resolved);
+
+#endif

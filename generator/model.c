@@ -1,0 +1,197 @@
+/* model.c - node construction, the one tree walker, and the tree dump. */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[PG_NODE__COUNT] = {
+    [PG_NODE_NONE] = "none",         [PG_NODE_BODY] = "body",
+    [PG_NODE_SECTION] = "section",   [PG_NODE_PARA] = "p",
+    [PG_NODE_ITEM] = "item",         [PG_NODE_INLINE] = "inline",
+    [PG_NODE_TEXT] = "text",         [PG_NODE_BOLD] = "b",
+    [PG_NODE_ITALIC] = "i",          [PG_NODE_UNDERLINE] = "u",
+    [PG_NODE_BREAK] = "br",
+};
+_Static_assert(sizeof type_names / sizeof type_names[0] == PG_NODE__COUNT, "one name per node type");
+
+pg_doc *pg_doc_new(const char *file)
+{
+    pg_arena *a = pg_arena_new();
+    pg_doc *doc = pg_arena_alloc(a, sizeof *doc);
+    doc->arena = a;
+    doc->file = pg_arena_strdup(a, file ? file : "<memory>");
+    doc->number = -1;
+    return doc;
+}
+
+void pg_doc_free(pg_doc *doc)
+{
+    if (doc)
+        pg_arena_free(doc->arena);
+}
+
+pg_node *pg_node_new(pg_doc *doc, pg_node_type type, pg_pos pos)
+{
+    pg_node *n = pg_arena_alloc(doc->arena, sizeof *n);
+    n->type = type;
+    n->pos = pos;
+    return n;
+}
+
+void pg_node_append(pg_node *parent, pg_node *child)
+{
+    child->parent = parent;
+    child->next = NULL;
+    if (parent->last)
+        parent->last->next = child;
+    else
+        parent->first = child;
+    parent->last = child;
+}
+
+const char *pg_node_type_name(pg_node_type t)
+{
+    return (unsigned)t < PG_NODE__COUNT ? type_names[t] : "?";
+}
+
+static void inline_text(const pg_node *n, pg_buf *b)
+{
+    for (const pg_node *c = n->first; c; c = c->next) {
+        if (c->type == PG_NODE_TEXT)
+            pg_buf_puts(b, c->u.text.text);
+        else if (c->type == PG_NODE_BREAK)
+            pg_buf_putc(b, '\n');
+        else
+            inline_text(c, b);
+    }
+}
+
+char *pg_inline_text(const pg_node *n)
+{
+    pg_buf b = {0};
+    if (n) {
+        if (n->type == PG_NODE_TEXT)
+            pg_buf_puts(&b, n->u.text.text);
+        else
+            inline_text(n, &b);
+    }
+    char *s = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    return s;
+}
+
+/* Iterative, so hostile nesting cannot exhaust the stack. */
+void pg_node_walk(pg_node *root, pg_visit_fn enter, pg_visit_fn leave, void *ud)
+{
+    if (!root)
+        return;
+    pg_node *n = root;
+    int depth = 0;
+    for (;;) {
+        int skip = enter ? enter(n, depth, ud) : 0;
+        if (!skip && n->first) {
+            n = n->first;
+            depth++;
+            continue;
+        }
+        for (;;) {
+            if (leave)
+                leave(n, depth, ud);
+            if (n == root)
+                return;
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+            depth--;
+        }
+    }
+}
+
+static int dump_enter(pg_node *n, int depth, void *ud)
+{
+    FILE *f = ud;
+    fprintf(f, "%*s%s %d:%d", depth * 2, "", pg_node_type_name(n->type), n->pos.line, n->pos.col);
+    switch (n->type) {
+    case PG_NODE_SECTION:
+        if (n->u.section.label)
+            fprintf(f, " label=\"%s\"", n->u.section.label);
+        if (n->u.section.id)
+            fprintf(f, " id=%s", n->u.section.id);
+        if (n->u.section.run_in)
+            fprintf(f, " run-in");
+        if (n->u.section.title)
+            fprintf(f, " title=\"%s\"", n->u.section.title);
+        break;
+    case PG_NODE_PARA:
+        if (n->u.para.basis)
+            fprintf(f, " basis");
+        break;
+    case PG_NODE_ITEM:
+        if (n->u.item.label)
+            fprintf(f, " label=\"%s\"", n->u.item.label);
+        break;
+    case PG_NODE_TEXT:
+        fprintf(f, " \"%s\"", n->u.text.text);
+        break;
+    default:
+        break;
+    }
+    fputc('\n', f);
+    return 0;
+}
+
+static void dump_inline(const char *name, pg_node *n, FILE *f)
+{
+    char *s = pg_inline_text(n);
+    fprintf(f, "%s: \"%s\"\n", name, s);
+    free(s);
+}
+
+void pg_doc_dump(const pg_doc *doc, FILE *f)
+{
+    fprintf(f, "plan %s style=%s\n", doc->file, doc->style_name ? doc->style_name : "(default)");
+    if (doc->parent_body)
+        fprintf(f, "parent-body: \"%s\"\n", doc->parent_body);
+    dump_inline("issuer", doc->issuer, f);
+    fprintf(f, "symbol: \"%s\"\n", doc->symbol ? doc->symbol : "");
+    if (doc->number >= 0)
+        fprintf(f, "number: %d\n", doc->number);
+    else
+        fprintf(f, "number: (blank)\n");
+    fprintf(f, "place: \"%s\"\n", doc->place ? doc->place : "");
+    fprintf(f, "date: %04d-%02d-%02d\n", doc->year, doc->month, doc->day);
+    fprintf(f, "type: \"%s\" (%s)\n", doc->doctype, doc->doctype_abbr);
+    dump_inline("summary", doc->summary, f);
+    if (doc->numbered) {
+        fprintf(f, "number-line: \"%s\"\n", doc->number_line);
+        fprintf(f, "date-line: \"%s\"\n", doc->date_line);
+    }
+    pg_node_walk(doc->body, dump_enter, NULL, f);
+    for (size_t i = 0; i < doc->n_recipients; i++) {
+        const pg_recipient *r = &doc->recipients[i];
+        if (r->line)
+            fprintf(f, "recipient%s: \"%s\"\n", r->group ? " (group)" : "", r->line);
+        else
+            fprintf(f, "recipient: \"%s\" purpose=\"%s\" group=%d\n", r->text,
+                    r->purpose ? r->purpose : "", r->group);
+    }
+    for (size_t i = 0; i < doc->n_groups; i++)
+        fprintf(f, "group %zu: %zu+%zu purpose=\"%s\"\n", i + 1, doc->groups[i].first,
+                doc->groups[i].count, doc->groups[i].purpose);
+    if (doc->archive_line)
+        fprintf(f, "archive: \"%s\"\n", doc->archive_line);
+    else if (doc->archive)
+        fprintf(f, "archive: \"%s\"\n", doc->archive);
+    const pg_signature *s = &doc->signature;
+    if (s->authority_line || s->title_line)
+        fprintf(f, "signature: \"%s\" / \"%s\" / \"%s\"\n",
+                s->authority_line ? s->authority_line : "", s->title_line ? s->title_line : "",
+                s->name ? s->name : "");
+    else
+        fprintf(f, "signature: authority=%d collective=\"%s\" title=\"%s\" name=\"%s\"\n",
+                (int)s->authority, s->collective ? s->collective : "", s->title ? s->title : "",
+                s->name ? s->name : "");
+}

@@ -1,0 +1,167 @@
+/* model.h - the document tree. One node type with typed payloads and a source
+ * position on every node; all nodes live in the document's arena, so a document
+ * is freed with one pg_doc_free(). The parse stage builds it, the number stage
+ * fills the computed fields (labels, header lines); later stages only read it. */
+#ifndef PG_MODEL_H
+#define PG_MODEL_H
+
+#include "arena.h"
+#include "diag.h"
+
+typedef struct {
+    int line, col; /* 1-based; 0 when unknown */
+} pg_pos;
+
+typedef enum {
+    PG_NODE_NONE = 0,
+    /* blocks */
+    PG_NODE_BODY,    /* container of the plan's body blocks */
+    PG_NODE_SECTION, /* numbered section; children are blocks */
+    PG_NODE_PARA,    /* paragraph; children are inlines */
+    PG_NODE_ITEM,    /* list item; children are inlines */
+    PG_NODE_INLINE,  /* container of inlines (summary, issuer) */
+    /* inlines */
+    PG_NODE_TEXT,
+    PG_NODE_BOLD,
+    PG_NODE_ITALIC,
+    PG_NODE_UNDERLINE,
+    PG_NODE_BREAK,
+    PG_NODE__COUNT
+} pg_node_type;
+
+#define PG_NODE_IS_BLOCK(t) ((t) >= PG_NODE_BODY && (t) <= PG_NODE_INLINE)
+#define PG_NODE_IS_INLINE(t) ((t) >= PG_NODE_TEXT && (t) <= PG_NODE_BREAK)
+
+typedef enum {
+    PG_BULLET_AUTO = 0, /* from the style, by depth */
+    PG_BULLET_DASH,
+    PG_BULLET_PLUS,
+    PG_BULLET_STAR,
+    PG_BULLET_NONE,
+} pg_bullet;
+
+typedef struct pg_node pg_node;
+struct pg_node {
+    pg_node_type type;
+    pg_pos pos;
+    pg_node *parent, *first, *last, *next;
+    union {
+        struct {
+            const char *title; /* NULL when untitled */
+            const char *id;    /* NULL when none */
+            int run_in;        /* first paragraph continues the heading line */
+            int depth;         /* 1 for top-level sections */
+            const char *label; /* number stage: "I-", "1.1." ... */
+        } section;
+        struct {
+            int basis; /* a basis ("Thực hiện ...") paragraph */
+        } para;
+        struct {
+            pg_bullet bullet;
+            const char *label; /* number stage: "-", "+", "*" or "" */
+        } item;
+        struct {
+            const char *text; /* UTF-8, NFC, white space collapsed */
+        } text;
+    } u;
+};
+
+typedef enum {
+    PG_AUTH_NONE = 0,
+    PG_AUTH_ON_BEHALF, /* T/M, TM. */
+    PG_AUTH_DEPUTY,    /* K/T, KT. */
+    PG_AUTH_BY_ORDER,  /* T/L, TL. */
+    PG_AUTH_BY_AUTHORISATION, /* TUQ. (state only) */
+    PG_AUTH_ACTING,    /* Q. */
+    PG_AUTH__COUNT
+} pg_authority;
+
+typedef struct {
+    const char *text;    /* the recipient, as written */
+    const char *purpose; /* "để báo cáo"; NULL when none (a group's purpose is on the group) */
+    int group;           /* index of its group + 1; 0 when alone */
+    pg_pos pos;
+    const char *line;    /* number stage: "- Ban Thường vụ Tỉnh ủy," */
+} pg_recipient;
+
+typedef struct {
+    const char *purpose;
+    size_t first, count; /* range in pg_doc.recipients */
+    pg_pos pos;
+} pg_recipient_group;
+
+typedef struct {
+    pg_authority authority;
+    const char *collective; /* "BAN THƯỜNG VỤ"; NULL when none */
+    const char *title;      /* "PHÓ BÍ THƯ" */
+    const char *name;       /* "Nguyễn Xuân Khoát" */
+    pg_pos pos;
+    /* number stage */
+    const char *authority_line; /* "T/M BAN THƯỜNG VỤ"; NULL when none */
+    const char *title_line;     /* "PHÓ BÍ THƯ"; NULL when merged above */
+} pg_signature;
+
+#define PG_MAX_LEVELS 8
+
+typedef struct pg_doc {
+    pg_arena *arena;
+    const char *file; /* as given on the command line */
+    const char *style_name; /* the plan's style attribute, NULL for the default */
+    pg_pos style_pos;
+
+    /* header */
+    pg_node *issuer;        /* INLINE: issuing body (may hold BREAKs) */
+    const char *parent_body; /* NULL when none */
+    const char *symbol;     /* "ĐUK" */
+    int number;             /* -1 when not yet registered */
+    const char *place;
+    int year, month, day;   /* day 0 when not yet fixed */
+    pg_pos date_pos;
+    const char *doctype;    /* "KẾ HOẠCH" */
+    const char *doctype_abbr; /* "KH" */
+    pg_node *summary;       /* INLINE */
+    const char *level_format[PG_MAX_LEVELS + 1]; /* plan overrides, [1..8]; NULL = style */
+
+    pg_node *body;          /* BODY */
+
+    pg_recipient *recipients;
+    size_t n_recipients;
+    pg_recipient_group *groups;
+    size_t n_groups;
+    const char *archive;    /* "VP"; NULL when none */
+    pg_pos recipients_pos;
+    int has_recipients;
+
+    pg_signature signature;
+
+    /* number stage */
+    const char *number_line; /* "Số 60-KH/ĐUK" */
+    const char *date_line;   /* "Trà Vinh, ngày 18 tháng 4 năm 2022" */
+    const char *archive_line; /* "- Lưu VP." */
+    int numbered;
+} pg_doc;
+
+/* Returns a new empty document for file; the caller frees it with pg_doc_free(). */
+pg_doc *pg_doc_new(const char *file);
+void pg_doc_free(pg_doc *doc);
+
+/* Returns a new node owned by doc's arena, not yet linked. */
+pg_node *pg_node_new(pg_doc *doc, pg_node_type type, pg_pos pos);
+/* Appends child as the last child of parent. */
+void pg_node_append(pg_node *parent, pg_node *child);
+/* Name of a node type ("section", "text" ...). */
+const char *pg_node_type_name(pg_node_type t);
+
+/* Plain text of an inline subtree, BREAKs as "\n"; heap string the caller frees. */
+char *pg_inline_text(const pg_node *n);
+
+/* Walks the tree rooted at root depth-first, calling enter before the children
+ * and leave after them (either may be NULL). Returning non-zero from enter skips
+ * the children. */
+typedef int (*pg_visit_fn)(pg_node *n, int depth, void *ud);
+void pg_node_walk(pg_node *root, pg_visit_fn enter, pg_visit_fn leave, void *ud);
+
+/* Writes the tree in a stable indented text form (for `plangen dump`). */
+void pg_doc_dump(const pg_doc *doc, FILE *f);
+
+#endif

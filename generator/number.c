@@ -1,0 +1,361 @@
+/* number.c - number stage (see number.h). */
+#include "number.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pg_roman(int n, int upper, char *out, size_t size)
+{
+    static const struct {
+        int v;
+        const char *s;
+    } table[] = {{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"},
+                 {50, "L"},   {40, "XL"},  {10, "X"},  {9, "IX"},   {5, "V"},   {4, "IV"},
+                 {1, "I"}};
+    if (n < 1 || n > 3999 || size < 16)
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        while (n >= table[i].v) {
+            for (const char *c = table[i].s; *c; c++)
+                out[o++] = upper ? *c : (char)(*c - 'A' + 'a');
+            n -= table[i].v;
+        }
+    out[o] = '\0';
+    return 1;
+}
+
+/* The Vietnamese alphabet order used for points: a, b, c, d, đ, e, g, ... */
+static const char *const viet_letters[] = {"a", "b", "c", "d", "đ", "e", "g", "h",
+                                           "i", "k", "l", "m", "n", "o", "p", "q",
+                                           "r", "s", "t", "u", "v", "x", "y"};
+enum { N_VIET = sizeof viet_letters / sizeof viet_letters[0] };
+
+int pg_viet_letter(int n, char *out, size_t size)
+{
+    if (n < 1 || size < 16)
+        return 0;
+    /* past "y": "aa", "bb", ... as word processors do */
+    int repeat = (n - 1) / N_VIET + 1;
+    const char *l = viet_letters[(n - 1) % N_VIET];
+    if (repeat * strlen(l) + 1 > size)
+        return 0;
+    out[0] = '\0';
+    for (int i = 0; i < repeat; i++)
+        strcat(out, l);
+    return 1;
+}
+
+/* Splits a format into its kind and suffix. Kinds: 'I' roman, 'i' lower roman,
+ * 'a' letter, '1' arabic path (arabic_k = number of levels), 0 literal. */
+static char format_kind(const char *f, int *arabic_k, const char **suffix)
+{
+    *arabic_k = 0;
+    if (f[0] == 'I' || f[0] == 'i' || f[0] == 'a') {
+        *suffix = f + 1;
+        return f[0];
+    }
+    if (f[0] == '1') {
+        const char *c = f;
+        int k = 0;
+        while (c[0] == '1') {
+            k++;
+            c++;
+            if (c[0] == '.' && c[1] == '1')
+                c++;
+            else
+                break;
+        }
+        *arabic_k = k;
+        *suffix = c;
+        return '1';
+    }
+    *suffix = f;
+    return 0;
+}
+
+const char *pg_format_check(const char *format)
+{
+    if (!format || !*format)
+        return "the format is empty";
+    int k;
+    const char *suffix;
+    char kind = format_kind(format, &k, &suffix);
+    for (const char *c = suffix; *c; c++)
+        if ((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+            return "write the number as I, i, a, 1 or 1.1 (one 1 per level) followed by "
+                   "punctuation, e.g. \"I-\", \"1.\", \"1.1.\", \"a)\"";
+    (void)kind;
+    return NULL;
+}
+
+int pg_format_label(const char *format, const int *counters, int depth, char *out, size_t size)
+{
+    int k;
+    const char *suffix;
+    char kind = format_kind(format, &k, &suffix);
+    char num[64] = "";
+    int ok = 1;
+    switch (kind) {
+    case 'I':
+    case 'i':
+        ok = pg_roman(counters[depth], kind == 'I', num, sizeof num);
+        break;
+    case 'a':
+        ok = pg_viet_letter(counters[depth], num, sizeof num);
+        break;
+    case '1': {
+        int from = depth - k + 1 < 1 ? 1 : depth - k + 1;
+        size_t o = 0;
+        for (int d = from; d <= depth && o + 12 < sizeof num; d++)
+            o += (size_t)snprintf(num + o, sizeof num - o, "%s%d", d == from ? "" : ".",
+                                  counters[d]);
+        break;
+    }
+    default:
+        break;
+    }
+    if (!ok)
+        return 0;
+    int n = snprintf(out, size, "%s%s", num, suffix);
+    return n >= 0 && (size_t)n < size;
+}
+
+/* Replaces {key} in format with values; keys and values are NULL-terminated pairs. */
+static char *fill(const char *format, const char *const *kv)
+{
+    pg_buf b = {0};
+    for (const char *c = format; *c;) {
+        if (*c == '{') {
+            const char *end = strchr(c, '}');
+            int done = 0;
+            for (const char *const *p = kv; end && p[0]; p += 2)
+                if (strlen(p[0]) == (size_t)(end - c - 1) && memcmp(p[0], c + 1, strlen(p[0])) == 0) {
+                    pg_buf_puts(&b, p[1]);
+                    c = end + 1;
+                    done = 1;
+                    break;
+                }
+            if (done)
+                continue;
+        }
+        pg_buf_putc(&b, *c++);
+    }
+    char *s = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    return s;
+}
+
+char *pg_date_text(const char *format, const char *place, int y, int m, int d)
+{
+    char day[16], month[16], year[16];
+    /* a draft leaves blanks of fixed width for the clerk */
+    if (d > 0)
+        snprintf(day, sizeof day, "%02d", d);
+    else
+        snprintf(day, sizeof day, "     ");
+    if (m > 0)
+        snprintf(month, sizeof month, m < 3 ? "%02d" : "%d", m);
+    else
+        snprintf(month, sizeof month, "     ");
+    snprintf(year, sizeof year, "%04d", y);
+    const char *kv[] = {"place", place ? place : "", "day", day, "month", month, "year", year, NULL};
+    return fill(format, kv);
+}
+
+char *pg_number_text(const char *format, int number, const char *type, const char *symbol)
+{
+    char num[32];
+    if (number >= 0)
+        snprintf(num, sizeof num, "%02d", number);
+    else
+        snprintf(num, sizeof num, "      ");
+    const char *kv[] = {"number", num, "type", type ? type : "", "symbol", symbol ? symbol : "",
+                        NULL};
+    return fill(format, kv);
+}
+
+typedef struct {
+    pg_doc *doc;
+    const pg_style *style;
+    pg_diag_list *diags;
+    int counters[PG_MAX_LEVELS + 2];
+    int errors;
+} numberer;
+
+static char *adopt(pg_doc *doc, char *heap)
+{
+    char *s = pg_arena_strdup(doc->arena, heap);
+    free(heap);
+    return s;
+}
+
+static char *upper(pg_doc *doc, const char *s)
+{
+    char *u = g_utf8_strup(s, -1);
+    char *r = pg_arena_strdup(doc->arena, u);
+    g_free(u);
+    return r;
+}
+
+static const char *level_format(const numberer *nb, int depth)
+{
+    int d = depth > PG_MAX_LEVELS ? PG_MAX_LEVELS : depth;
+    if (nb->doc->level_format[d])
+        return nb->doc->level_format[d];
+    return nb->style->level_format[d] ? nb->style->level_format[d] : "1.";
+}
+
+static int number_enter(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    numberer *nb = ud;
+    if (n->type == PG_NODE_SECTION) {
+        int d = n->u.section.depth;
+        if (d < 1 || d > PG_MAX_LEVELS)
+            return 1;
+        nb->counters[d]++;
+        for (int k = d + 1; k <= PG_MAX_LEVELS; k++)
+            nb->counters[k] = 0;
+        char label[128];
+        if (!pg_format_label(level_format(nb, d), nb->counters, d, label, sizeof label)) {
+            pg_diag_add(nb->diags, PG_E_BAD_VALUE, nb->doc->file, n->pos.line, n->pos.col,
+                        "section %d at depth %d cannot be numbered with \"%s\"", nb->counters[d],
+                        d, level_format(nb, d));
+            nb->errors++;
+            label[0] = '\0';
+        }
+        n->u.section.label = pg_arena_strdup(nb->doc->arena, label);
+        return 0;
+    }
+    if (n->type == PG_NODE_ITEM) {
+        const pg_style *s = nb->style;
+        switch (n->u.item.bullet) {
+        case PG_BULLET_AUTO:
+        case PG_BULLET_DASH:
+            n->u.item.label = s->bullet_dash;
+            break;
+        case PG_BULLET_PLUS:
+            n->u.item.label = s->bullet_plus;
+            break;
+        case PG_BULLET_STAR:
+            n->u.item.label = s->bullet_star;
+            break;
+        case PG_BULLET_NONE:
+            n->u.item.label = "";
+            break;
+        }
+        if (!n->u.item.label)
+            n->u.item.label = "";
+        return 1;
+    }
+    return n->type != PG_NODE_BODY;
+}
+
+/* Removes one trailing ',', ';' or '.' that the style's punctuation replaces. */
+static const char *strip_end(pg_doc *doc, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ',' || s[n - 1] == ';' || s[n - 1] == ' '))
+        n--;
+    return pg_arena_strndup(doc->arena, s, n);
+}
+
+static void number_recipients(numberer *nb)
+{
+    pg_doc *doc = nb->doc;
+    const pg_style *s = nb->style;
+    for (size_t i = 0; i < doc->n_recipients; i++) {
+        pg_recipient *r = &doc->recipients[i];
+        int last = i + 1 == doc->n_recipients && !doc->archive;
+        const char *end = last ? "." : s->recipient_end;
+        const char *text = strip_end(doc, r->text);
+        if (r->purpose) {
+            const char *kv[] = {"purpose", r->purpose, NULL};
+            char *p = fill(s->purpose_format, kv);
+            r->line = s->purpose_after_end
+                          ? pg_arena_printf(doc->arena, "- %s%s %s", text, end, p)
+                          : pg_arena_printf(doc->arena, "- %s %s%s", text, p, end);
+            free(p);
+        } else {
+            r->line = pg_arena_printf(doc->arena, "- %s%s", text, end);
+        }
+    }
+    if (doc->archive) {
+        const char *kv[] = {"archive", doc->archive, NULL};
+        doc->archive_line = adopt(doc, fill(s->archive_format, kv));
+    }
+}
+
+static void number_signature(numberer *nb)
+{
+    pg_doc *doc = nb->doc;
+    pg_signature *sg = &doc->signature;
+    const pg_style *s = nb->style;
+    if (!sg->title)
+        return;
+    const char *prefix = NULL;
+    if (sg->authority != PG_AUTH_NONE) {
+        prefix = s->authority[sg->authority];
+        if (!prefix) {
+            static const char *const names[PG_AUTH__COUNT] = {
+                [PG_AUTH_ON_BEHALF] = "on-behalf",        [PG_AUTH_DEPUTY] = "deputy",
+                [PG_AUTH_BY_ORDER] = "by-order",          [PG_AUTH_ACTING] = "acting",
+                [PG_AUTH_BY_AUTHORISATION] = "by-authorisation"};
+            pg_diag_add(nb->diags, PG_E_AUTHORITY, doc->file, sg->pos.line, sg->pos.col,
+                        "authority=\"%s\" has no form in %s%s", names[sg->authority],
+                        s->standard,
+                        sg->authority == PG_AUTH_BY_AUTHORISATION
+                            ? "; Party documents sign by order instead: authority=\"by-order\" (T/L)"
+                            : "");
+            nb->errors++;
+            return;
+        }
+    }
+    const char *title = upper(doc, sg->title);
+    if (sg->collective) {
+        const char *coll = upper(doc, sg->collective);
+        sg->authority_line =
+            prefix ? pg_arena_printf(doc->arena, "%s %s", prefix, coll) : coll;
+        sg->title_line = title;
+    } else if (prefix) {
+        sg->authority_line = pg_arena_printf(doc->arena, "%s %s", prefix, title);
+        sg->title_line = NULL;
+    } else {
+        sg->authority_line = title;
+        sg->title_line = NULL;
+    }
+}
+
+int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
+{
+    numberer nb = {doc, style, diags, {0}, 0};
+    for (int d = 1; d <= PG_MAX_LEVELS; d++) {
+        const char *f = doc->level_format[d];
+        const char *why = f ? pg_format_check(f) : NULL;
+        if (why) {
+            pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, doc->body ? doc->body->pos.line : 0, 0,
+                        "numbering format \"%s\" for depth %d: %s", f, d, why);
+            nb.errors++;
+        }
+        f = style->level_format[d];
+        why = f ? pg_format_check(f) : NULL;
+        if (why) {
+            pg_diag_add(diags, PG_E_STYLE, style->file, 0, 0,
+                        "numbering format \"%s\" for depth %d: %s", f, d, why);
+            nb.errors++;
+        }
+    }
+    if (nb.errors)
+        return 0;
+    pg_node_walk(doc->body, number_enter, NULL, &nb);
+    doc->number_line = adopt(doc, pg_number_text(style->number_format, doc->number,
+                                                 doc->doctype_abbr, doc->symbol));
+    doc->date_line = adopt(doc, pg_date_text(style->date_format, doc->place, doc->year,
+                                             doc->month, doc->day));
+    number_recipients(&nb);
+    number_signature(&nb);
+    doc->numbered = nb.errors == 0;
+    return nb.errors == 0;
+}

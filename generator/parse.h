@@ -1,0 +1,26 @@
+/* parse.h - parse stage: plan XML file -> pg_doc tree, with every problem as a
+ * diagnostic at file:line:col. libxml2 runs with network access off, no DTD
+ * loading and no entity substitution; a DOCTYPE is refused before parsing. */
+#ifndef PG_PARSE_H
+#define PG_PARSE_H
+
+#include "model.h"
+
+typedef struct {
+    const char *schema_path; /* RELAX NG schema; NULL skips schema validation */
+    size_t max_bytes;        /* 0: 10 MiB */
+    int max_depth;           /* element nesting; 0: 64 */
+} pg_parse_opts;
+
+/* Parses the plan in path. Always returns a document (possibly incomplete) that
+ * the caller frees with pg_doc_free(); problems are appended to diags. The
+ * document is usable only when diags holds no error. */
+pg_doc *pg_doc_parse_file(const char *path, const pg_parse_opts *opts, pg_diag_list *diags);
+/* The same for a plan in memory; name is used in diagnostics. */
+pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
+                            const pg_parse_opts *opts, pg_diag_list *diags);
+
+/* Checks a date; returns 1 when y-m-d exists in the Gregorian calendar. */
+int pg_date_valid(int y, int m, int d);
+
+#endif

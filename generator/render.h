@@ -1,0 +1,40 @@
+/* render.h - render stage: pages -> PDF or PNG files through cairo. Every file
+ * is written to a temporary file beside its target and renamed into place only
+ * after cairo finished without error, so a failed run leaves the previous
+ * output untouched and no stray file behind. */
+#ifndef PG_RENDER_H
+#define PG_RENDER_H
+
+#include "pages.h"
+
+typedef struct {
+    const char *creator;     /* "plangen 0.1.0" */
+    const char *create_date; /* ISO 8601; NULL: the plan's own date */
+} pg_pdf_opts;
+
+/* Writes pages as a PDF to path. Returns 1 on success, else 0 with a diagnostic. */
+int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,
+                 pg_diag_list *diags);
+/* Writes PDF bytes into memory (for tests and fuzzing); *out is heap, caller frees. */
+int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
+                        size_t *len);
+
+/* Writes each page as dir/STEM-N.png at dpi. Returns 1 on success. */
+int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
+                 pg_diag_list *diags);
+
+/* Atomic output: a temporary file in the target's folder, renamed on commit. */
+typedef struct {
+    char *target, *tmp;
+    FILE *f;
+} pg_output;
+
+/* Opens a temporary file for target; returns 0 (with a diagnostic) on failure. */
+int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags);
+/* Flushes, syncs and renames into place; returns 0 (with a diagnostic) on failure.
+ * Always releases o. */
+int pg_output_commit(pg_output *o, pg_diag_list *diags);
+/* Removes the temporary file and releases o. Accepts a released o. */
+void pg_output_abort(pg_output *o);
+
+#endif

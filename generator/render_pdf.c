@@ -1,0 +1,203 @@
+/* render_pdf.c - the cairo drawing device shared by PDF and PNG, the PDF writer
+ * with its metadata, and atomic output files. */
+#include "render.h"
+
+#include "render_draw.h"
+
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the cairo device ---------------------------------------------------------- */
+
+static void draw_brace(cairo_t *cr, double x, double y, double w, double h)
+{
+    /* a right curly brace "}" as two mirrored halves meeting at the tip */
+    double r = w / 2, mid = y + h / 2;
+    double q = h / 4 < r * 2 ? h / 4 : r * 2;
+    cairo_move_to(cr, x, y);
+    cairo_curve_to(cr, x + r, y, x + r, y, x + r, y + q);
+    cairo_line_to(cr, x + r, mid - q);
+    cairo_curve_to(cr, x + r, mid, x + r, mid, x + w, mid);
+    cairo_curve_to(cr, x + r, mid, x + r, mid, x + r, mid + q);
+    cairo_line_to(cr, x + r, y + h - q);
+    cairo_curve_to(cr, x + r, y + h, x + r, y + h, x, y + h);
+    cairo_set_line_width(cr, 0.7);
+    cairo_stroke(cr);
+}
+
+void pg_draw_item(cairo_t *cr, const pg_item *it)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    switch (it->kind) {
+    case PG_ITEM_TEXT: {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);
+        if (!line)
+            return;
+        cairo_move_to(cr, it->x, it->y);
+        pango_cairo_show_layout_line(cr, line);
+        break;
+    }
+    case PG_ITEM_RULE:
+        cairo_rectangle(cr, it->x, it->y - it->h / 2, it->w, it->h);
+        cairo_fill(cr);
+        break;
+    case PG_ITEM_BRACE:
+        draw_brace(cr, it->x, it->y, it->w, it->h);
+        break;
+    }
+}
+
+/* ---- atomic output -------------------------------------------------------------- */
+
+int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
+{
+    memset(o, 0, sizeof *o);
+    pg_buf b = {0};
+    pg_buf_printf(&b, "%s.tmp.XXXXXX", target);
+    o->tmp = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return 0;
+    }
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return 0;
+    }
+    o->target = pg_xstrdup(target);
+    return 1;
+}
+
+void pg_output_abort(pg_output *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->target);
+    memset(o, 0, sizeof *o);
+}
+
+int pg_output_commit(pg_output *o, pg_diag_list *diags)
+{
+    int rc = 0;
+    if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    /* mkstemp creates 0600; outputs are ordinary files */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fileno(o->f), 0666 & ~mask);
+    if (fclose(o->f) != 0) {
+        o->f = NULL;
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    o->f = NULL;
+    if (rename(o->tmp, o->target) != 0) {
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    free(o->tmp);
+    o->tmp = NULL;
+    rc = 1;
+cleanup:
+    pg_output_abort(o);
+    return rc;
+}
+
+/* ---- PDF ---------------------------------------------------------------------- */
+
+static cairo_status_t write_file(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+    pg_buf_append(closure, (const char *)data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Draws every page onto a PDF surface writing through fn; returns cairo's status. */
+static cairo_status_t draw_pdf(const pg_pages *pp, const pg_pdf_opts *opts,
+                               cairo_write_func_t fn, void *closure)
+{
+    double w = pp->n ? pp->pages[0].w : 595.276, h = pp->n ? pp->pages[0].h : 841.89;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(fn, closure, w, h);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, pp->title ? pp->title : "");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, pp->author ? pp->author : "");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, pp->subject ? pp->subject : "");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS,
+                                   pp->keywords ? pp->keywords : "");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+                                   opts && opts->creator ? opts->creator : "plangen");
+    const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
+    if (date) {
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+    }
+    cairo_t *cr = cairo_create(s);
+    for (size_t i = 0; i < pp->n; i++) {
+        const pg_page *p = &pp->pages[i];
+        cairo_pdf_surface_set_size(s, p->w, p->h);
+        for (size_t k = 0; k < p->n; k++)
+            pg_draw_item(cr, &p->items[k]);
+        cairo_show_page(cr);
+    }
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    return st;
+}
+
+int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,
+                 pg_diag_list *diags)
+{
+    pg_output o;
+    if (!pg_output_open(&o, path, diags))
+        return 0;
+    cairo_status_t st = draw_pdf(pp, opts, write_file, o.f);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cairo: %s", cairo_status_to_string(st));
+        pg_output_abort(&o);
+        return 0;
+    }
+    return pg_output_commit(&o, diags);
+}
+
+int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
+                        size_t *len)
+{
+    pg_buf b = {0};
+    cairo_status_t st = draw_pdf(pp, opts, write_buf, &b);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        pg_buf_free(&b);
+        *out = NULL;
+        *len = 0;
+        return 0;
+    }
+    *len = b.len;
+    *out = (unsigned char *)b.s;
+    if (!*out)
+        *out = pg_xcalloc(1, 1);
+    return 1;
+}
