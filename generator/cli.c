@@ -133,6 +133,11 @@ static int ensure_dir(const char *path)
     return g_mkdir_with_parents(path, 0777) == 0;
 }
 
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int print_diags(pg_diag_list *d, int strict)
 {
     pg_diag_sort(d);
@@ -159,6 +164,39 @@ static char *iso_date_from_epoch(const char *sde)
 
 /* ---- the pipeline ---------------------------------------------------------------- */
 
+static int style_exists(const session *s, const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return 0;
+    char *path = g_strdup_printf("%s/%s.xml", s->styles_dir, name);
+    int ok = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+    g_free(path);
+    return ok;
+}
+
+/* The installed style names, sorted, as "a, b or c" (g_free). */
+static char *installed_styles(const session *s)
+{
+    GDir *dir = g_dir_open(s->styles_dir, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *e;
+    while (dir && (e = g_dir_read_name(dir)))
+        if (g_str_has_suffix(e, ".xml"))
+            g_ptr_array_add(names, g_strndup(e, strlen(e) - 4));
+    if (dir)
+        g_dir_close(dir);
+    g_ptr_array_sort(names, cmp_str);
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(out, "%s%s", i == 0 ? "" : i + 1 == names->len ? " or " : ", ",
+                               (const char *)names->pdata[i]);
+    if (!names->len)
+        g_string_append(out, "(none installed)");
+    g_ptr_array_free(names, TRUE);
+    return g_string_free(out, FALSE);
+}
+
 static pg_fonts *session_fonts(session *s, pg_diag_list *d)
 {
     if (!s->fonts && !s->fonts_failed) {
@@ -181,15 +219,20 @@ static pg_pages *run_pipeline(session *s, const char *path, const char *upto, pg
     if (pg_diag_worst(d) == PG_LEVEL_ERROR || strcmp(upto, "parse") == 0)
         return NULL;
     const char *style_name = s->o->style ? s->o->style : doc->style_name ? doc->style_name : "party";
-    pg_diag_list sd = {0};
-    pg_style *st = pg_style_load_named(s->styles_dir, style_name, &sd);
-    if (!st && !s->o->style && doc->style_name) {
-        /* point at the plan's style attribute too */
-        pg_diag_add(d, PG_E_STYLE, doc->file, doc->style_pos.line, doc->style_pos.col,
-                    "style \"%s\" cannot be loaded (see below); styles live in %s", style_name,
-                    s->styles_dir);
+    pg_style *st = NULL;
+    if (!strchr(style_name, '/') && !style_exists(s, style_name)) {
+        /* a name that is not installed: say so where the name was written */
+        char *have = installed_styles(s);
+        if (s->o->style)
+            pg_diag_add(d, PG_E_STYLE, "--style", 0, 0, "\"%s\" is not an installed style; use %s",
+                        style_name, have);
+        else
+            pg_diag_add(d, PG_E_STYLE, doc->file, doc->style_pos.line, doc->style_pos.col,
+                        "style=\"%s\" is not an installed style; use %s", style_name, have);
+        g_free(have);
+        return NULL;
     }
-    pg_diag_take(d, &sd);
+    st = pg_style_load_named(s->styles_dir, style_name, d);
     if (!st)
         return NULL;
     pg_pages *pp = NULL;

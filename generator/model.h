@@ -121,6 +121,7 @@ typedef struct pg_doc {
     const char *doctype_abbr; /* "KH" */
     pg_node *summary;       /* INLINE */
     const char *level_format[PG_MAX_LEVELS + 1]; /* plan overrides, [1..8]; NULL = style */
+    pg_pos level_format_pos[PG_MAX_LEVELS + 1];
 
     pg_node *body;          /* BODY */
 

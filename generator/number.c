@@ -246,8 +246,8 @@ static int number_enter(pg_node *n, int depth, void *ud)
             n->u.item.label = "";
             break;
         }
-        if (!n->u.item.label)
-            n->u.item.label = "";
+        /* the document outlives the style: keep its own copy */
+        n->u.item.label = pg_arena_strdup(nb->doc->arena, n->u.item.label ? n->u.item.label : "");
         return 1;
     }
     return n->type != PG_NODE_BODY;
@@ -335,8 +335,9 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
         const char *f = doc->level_format[d];
         const char *why = f ? pg_format_check(f) : NULL;
         if (why) {
-            pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, doc->body ? doc->body->pos.line : 0, 0,
-                        "numbering format \"%s\" for depth %d: %s", f, d, why);
+            pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, doc->level_format_pos[d].line,
+                        doc->level_format_pos[d].col, "numbering format \"%s\" for depth %d: %s",
+                        f, d, why);
             nb.errors++;
         }
         f = style->level_format[d];

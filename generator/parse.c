@@ -216,7 +216,12 @@ static int prescan(parser *p)
             diag(p, PG_E_DOCTYPE, pos_at(p, i),
                  "plans may not declare a DTD or entities; remove the <!DOCTYPE ...> declaration");
             ok = 0;
-            i = skip_past(p, i + 2, ">");
+            /* skip the whole declaration, internal subset included */
+            size_t j = i + 2;
+            while (j < p->len && p->buf[j] != '[' && p->buf[j] != '>')
+                j++;
+            i = j < p->len && p->buf[j] == '[' ? skip_past(p, j, "]") : j;
+            i = skip_past(p, i, ">");
         } else if (starts(p, i, "</")) {
             i = skip_past(p, i + 2, ">");
         } else {
@@ -779,6 +784,7 @@ static void build_numbering(parser *p, const xmlNode *x)
             continue;
         }
         p->doc->level_format[depth] = f;
+        p->doc->level_format_pos[depth] = attr_pos(p, c, "format");
     }
 }
 
@@ -1128,9 +1134,16 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
     xdoc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOCDATA);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!xdoc || !ctxt->wellFormed) {
+        /* after the first well-formedness error the parser's further findings are
+         * consequences of it: report the first only */
         if (xe.found.n == 0)
             pg_diag_add(&xe.found, PG_E_XML, p.doc->file, 0, 0, "the parser gave no reason");
-        p.errors += (int)xe.found.n;
+        while (xe.found.n > 1) {
+            pg_diag *last = &xe.found.items[--xe.found.n];
+            free((char *)last->file);
+            free(last->detail);
+        }
+        p.errors++;
         pg_diag_take(diags, &xe.found);
         goto cleanup;
     }

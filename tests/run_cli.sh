@@ -1,0 +1,92 @@
+#!/bin/sh
+# Command-line behaviour: help, exit codes, atomic output, reproducible bytes,
+# SOURCE_DATE_EPOCH, PNG pages and stage dumps. Run from the repository root:
+#   tests/run_cli.sh PLANGEN
+plangen=$1
+pass=0
+fail=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+plan=plans/tra-vinh-duk-60-KH-2022.xml
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
+# expect_rc WANT DESCRIPTION -- COMMAND...
+expect_rc() {
+    want=$1; what=$2; shift 3
+    "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$work/err"; fi
+}
+contains() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in output"; fi; }
+no_temp_files() {
+    if find "$1" -name '*.tmp.*' | grep -q .; then bad "$2: temporary files left"; else ok; fi
+}
+
+expect_rc 0 "--help" -- "$plangen" --help
+contains "$work/out" "usage: plangen COMMAND" "--help"
+contains "$work/out" "exit status" "--help"
+for cmd in render check dump fonts; do
+    expect_rc 0 "$cmd --help" -- "$plangen" $cmd --help
+    contains "$work/out" "usage: plangen $cmd" "$cmd --help"
+done
+expect_rc 0 "--version" -- "$plangen" --version
+contains "$work/out" "^plangen [0-9]" "--version"
+expect_rc 2 "no command" -- "$plangen"
+expect_rc 2 "unknown command" -- "$plangen" frobnicate
+contains "$work/err" "unknown command 'frobnicate'" "unknown command"
+expect_rc 2 "unknown option" -- "$plangen" render --colour "$plan"
+contains "$work/err" "unknown option --colour" "unknown option"
+expect_rc 2 "render without a plan" -- "$plangen" render
+expect_rc 2 "dump without a stage" -- "$plangen" dump "$plan"
+
+# check: good plans pass silently
+expect_rc 0 "check seeds" -- "$plangen" check plans/*.xml
+if [ -s "$work/err" ]; then bad "check seeds printed: $(cat "$work/err")"; else ok; fi
+
+# render into a folder; PNG pages
+expect_rc 0 "render to folder" -- "$plangen" render "$plan" -o "$work/pdf/" --png "$work/png"
+[ -s "$work/pdf/tra-vinh-duk-60-KH-2022.pdf" ] && ok || bad "no PDF written"
+[ -s "$work/png/tra-vinh-duk-60-KH-2022-1.png" ] && ok || bad "no PNG written"
+head -c 8 "$work/png/tra-vinh-duk-60-KH-2022-1.png" | grep -q PNG && ok || bad "PNG is not a PNG"
+no_temp_files "$work" "render"
+
+# reproducible: same bytes twice; SOURCE_DATE_EPOCH sets the creation date
+"$plangen" render "$plan" -o "$work/a.pdf" && "$plangen" render "$plan" -o "$work/b.pdf"
+cmp -s "$work/a.pdf" "$work/b.pdf" && ok || bad "two renders differ"
+SOURCE_DATE_EPOCH=1700000000 "$plangen" render "$plan" -o "$work/c.pdf"
+SOURCE_DATE_EPOCH=1700000000 "$plangen" render "$plan" -o "$work/d.pdf"
+cmp -s "$work/c.pdf" "$work/d.pdf" && ok || bad "SOURCE_DATE_EPOCH renders differ"
+cmp -s "$work/a.pdf" "$work/c.pdf" && bad "SOURCE_DATE_EPOCH ignored" || ok
+pdfinfo -isodates "$work/a.pdf" | grep -q 'CreationDate: *2022-04-18T00:00:00' && ok || bad "plan date not the creation date"
+pdfinfo -isodates "$work/c.pdf" | grep -q 'CreationDate: *2023-11-14T22:13:20' && ok || bad "SOURCE_DATE_EPOCH not the creation date"
+
+# a failing plan leaves the previous output untouched and no stray file
+cp "$work/a.pdf" "$work/keep.pdf"
+cp tests/bad/impossible-date.xml "$work/tra.xml"
+expect_rc 1 "render a bad plan" -- "$plangen" render "$work/tra.xml" -o "$work/a.pdf"
+cmp -s "$work/a.pdf" "$work/keep.pdf" && ok || bad "previous output changed by a failed render"
+no_temp_files "$work" "failed render"
+
+# output that cannot be written: exit 3, nothing left behind
+: > "$work/file"
+expect_rc 3 "unwritable output" -- "$plangen" render "$plan" -o "$work/file/x.pdf"
+contains "$work/err" "cannot write output" "unwritable output"
+no_temp_files "$work" "unwritable output"
+
+# dumps of each stage
+expect_rc 0 "dump parse" -- "$plangen" dump --stage=parse "$plan"
+contains "$work/out" 'section 24:3 id=noi-dung' "dump parse"
+expect_rc 0 "dump number" -- "$plangen" dump --stage=number "$plan"
+contains "$work/out" 'label="II-"' "dump number"
+contains "$work/out" 'number-line: "Số 60-KH/ĐUK"' "dump number"
+expect_rc 0 "dump layout" -- "$plangen" dump --stage=layout "$plan"
+contains "$work/out" '^page 4 ' "dump layout"
+contains "$work/out" 'text signature-name .* "Phạm Phước Trãi"' "dump layout"
+
+# fonts
+expect_rc 0 "fonts" -- "$plangen" fonts
+contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,226 @@
+/* Unit tests of the layout stage: the page breaker on synthetic boxes, and the
+ * pagination rules checked on real layouts of generated plans (every position
+ * of a heading, a paragraph end and the closing block against a page foot). */
+#include "layout.h"
+#include "number.h"
+#include "parse.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the page breaker -------------------------------------------------------- */
+
+Test(paginate, everything_fits)
+{
+    pg_flow_box b[3] = {{10, 0, 0}, {10, 5, 0}, {10, 5, 0}};
+    size_t s[4];
+    int of = 0;
+    cr_assert_eq(pg_paginate(b, 3, 100, s, &of), 1);
+    cr_assert_eq(s[0], 0);
+    cr_assert_eq(of, 0);
+}
+
+Test(paginate, gap_dropped_at_the_top_of_a_page)
+{
+    /* 3 boxes of 40 with gaps of 30: 40+30+40 > 100, so 2 pages; the second page
+     * starts with box 1 and box 2 fits after it only if box 1's gap is dropped */
+    pg_flow_box b[3] = {{40, 0, 0}, {40, 30, 0}, {40, 10, 0}};
+    size_t s[4];
+    cr_assert_eq(pg_paginate(b, 3, 100, s, NULL), 2);
+    cr_assert_eq(s[1], 1);
+}
+
+Test(paginate, no_break_before_moves_lines_along)
+{
+    /* lines 0..4 of 20 each on pages of 70: a break before 3 is forbidden (a
+     * widow), so the page breaks before 2 */
+    pg_flow_box b[5] = {{20, 0, 0}, {20, 0, 0}, {20, 0, 0}, {20, 0, 1}, {20, 0, 0}};
+    size_t s[5];
+    cr_assert_eq(pg_paginate(b, 5, 70, s, NULL), 2);
+    cr_assert_eq(s[1], 2);
+}
+
+Test(paginate, unbreakable_run_longer_than_a_page_is_cut_where_full)
+{
+    pg_flow_box b[6];
+    for (int i = 0; i < 6; i++)
+        b[i] = (pg_flow_box){20, 0, i > 0};
+    size_t s[6];
+    int of = 0;
+    cr_assert_eq(pg_paginate(b, 6, 50, s, &of), 3);
+    cr_assert_eq(s[1], 2);
+    cr_assert_eq(s[2], 4);
+    cr_assert_eq(of, 0);
+}
+
+Test(paginate, box_taller_than_a_page_is_placed_alone, .timeout = 5)
+{
+    pg_flow_box b[3] = {{10, 0, 0}, {500, 0, 0}, {10, 0, 0}};
+    size_t s[3];
+    int of = 0;
+    cr_assert_eq(pg_paginate(b, 3, 100, s, &of), 3);
+    cr_assert_eq(s[1], 1);
+    cr_assert_eq(s[2], 2);
+    cr_assert_eq(of, 1);
+}
+
+/* ---- pagination rules on real layouts ---------------------------------------------- */
+
+static pg_fonts *fonts;
+static pg_style *style;
+
+static void setup(void)
+{
+    pg_diag_list d = {0};
+    fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", &d);
+    style = pg_style_load(PG_SOURCE_DIR "/templates/styles/party.xml", &d);
+    cr_assert_not_null(fonts);
+    cr_assert_not_null(style);
+    pg_diag_list_free(&d);
+}
+
+static void teardown(void)
+{
+    pg_fonts_free(fonts);
+    pg_style_unref(style);
+}
+
+static const char *const SENTENCE =
+    "Các cấp ủy, tổ chức đảng quán triệt sâu sắc nội dung kế hoạch và tổ chức thực hiện "
+    "nghiêm túc, hiệu quả. ";
+
+/* A plan with `filler` one-line-to-six-line paragraphs, then a titled section with
+ * a paragraph of `last_words` sentences. */
+static pg_pages *make(int filler, int last_sentences, pg_doc **docp)
+{
+    pg_buf b = {0};
+    pg_buf_puts(&b, "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"ĐUK\">ĐẢNG ỦY KHỐI</issuer>"
+                    "<number>1</number><place>Huế</place><date>2023-01-02</date>"
+                    "<summary>thử ngắt trang</summary><section title=\"MỘT\">");
+    for (int i = 0; i < filler; i++) {
+        pg_buf_puts(&b, "<p>");
+        for (int k = 0; k <= i % 6; k++)
+            pg_buf_puts(&b, SENTENCE);
+        pg_buf_puts(&b, "</p>");
+    }
+    pg_buf_puts(&b, "<section title=\"Mục cuối\"><p>");
+    for (int k = 0; k < last_sentences; k++)
+        pg_buf_puts(&b, SENTENCE);
+    pg_buf_puts(&b, "</p></section></section><recipients><to>Ban A</to><to>Ban B</to>"
+                    "<archive>VP</archive></recipients><signature authority=\"on-behalf\" "
+                    "collective=\"BAN THƯỜNG VỤ\" title=\"BÍ THƯ\" name=\"Nguyễn Văn A\"/></plan>");
+    pg_diag_list d = {0};
+    pg_doc *doc = pg_doc_parse_memory(pg_buf_str(&b), b.len, "gen.xml", NULL, &d);
+    pg_buf_free(&b);
+    cr_assert_eq(pg_diag_worst(&d), PG_LEVEL_OK);
+    cr_assert(pg_doc_number(doc, style, &d));
+    pg_pages *pp = pg_layout_run(doc, style, fonts, &d);
+    cr_assert_not_null(pp);
+    cr_assert_eq(d.n, 0);
+    pg_diag_list_free(&d);
+    *docp = doc;
+    return pp;
+}
+
+static int is_heading(pg_role r)
+{
+    return r >= PG_ROLE_HEADING1 && r <= PG_ROLE_HEADING4;
+}
+
+static int is_body(pg_role r)
+{
+    return r == PG_ROLE_BODY || r == PG_ROLE_ITEM || r == PG_ROLE_BASIS;
+}
+
+/* Checks every rule of item 6 of the foundation issue on one layout. */
+static void check_rules(const pg_pages *pp, int filler, int last)
+{
+    size_t closing_page = 0;
+    int closing_seen = 0;
+    for (size_t p = 0; p < pp->n; p++) {
+        const pg_page *pg = &pp->pages[p];
+        /* a heading never ends a page: the last text item before the page
+         * number is not a heading */
+        const pg_item *last_text = NULL;
+        for (size_t k = 0; k < pg->n; k++)
+            if (pg->items[k].kind == PG_ITEM_TEXT && pg->items[k].role != PG_ROLE_PAGE_NUMBER)
+                last_text = &pg->items[k];
+        cr_assert_not_null(last_text, "page %zu is empty (filler %d)", p + 1, filler);
+        cr_assert_not(is_heading(last_text->role), "page %zu ends with a heading (filler %d, last %d)",
+                      p + 1, filler, last);
+        /* no single line of a paragraph alone at a page's top or foot */
+        for (size_t k = 0; k < pg->n; k++) {
+            const pg_item *it = &pg->items[k];
+            if (it->kind != PG_ITEM_TEXT || !is_body(it->role))
+                continue;
+            int total = pango_layout_get_line_count(it->layout);
+            if (total < 2)
+                continue;
+            int here = 0;
+            for (size_t j = 0; j < pg->n; j++)
+                here += pg->items[j].layout == it->layout;
+            cr_assert(here == total || here >= 2,
+                      "page %zu holds %d of %d lines of a paragraph (filler %d, last %d)", p + 1,
+                      here, total, filler, last);
+        }
+        /* the closing block is never split */
+        for (size_t k = 0; k < pg->n; k++) {
+            pg_role r = pg->items[k].role;
+            if (r == PG_ROLE_RECIPIENTS_HEADING || r == PG_ROLE_SIGN_AUTHORITY ||
+                r == PG_ROLE_SIGN_NAME || r == PG_ROLE_RECIPIENT) {
+                if (closing_seen)
+                    cr_assert_eq(closing_page, p, "closing block split (filler %d)", filler);
+                closing_seen = 1;
+                closing_page = p;
+            }
+        }
+    }
+    cr_assert(closing_seen);
+    /* and never alone on its page: body text stands above it */
+    const pg_page *cp = &pp->pages[closing_page];
+    int body_lines = 0;
+    for (size_t k = 0; k < cp->n; k++)
+        body_lines += cp->items[k].kind == PG_ITEM_TEXT && is_body(cp->items[k].role);
+    cr_assert_geq(body_lines, 1, "closing block alone on page %zu (filler %d, last %d)",
+                  closing_page + 1, filler, last);
+}
+
+Test(pagination, rules_hold_at_every_break_position, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+    for (int filler = 8; filler <= 40; filler += 1) {
+        for (int last = 1; last <= 5; last += 2) {
+            pg_doc *doc;
+            pg_pages *pp = make(filler, last, &doc);
+            cr_assert_geq(pp->n, 1);
+            check_rules(pp, filler, last);
+            pg_pages_free(pp);
+            pg_doc_free(doc);
+        }
+    }
+}
+
+Test(pagination, page_numbers_from_page_two, .init = setup, .fini = teardown)
+{
+    pg_doc *doc;
+    pg_pages *pp = make(30, 3, &doc);
+    cr_assert_geq(pp->n, 2);
+    for (size_t p = 0; p < pp->n; p++) {
+        int found = 0;
+        for (size_t k = 0; k < pp->pages[p].n; k++) {
+            const pg_item *it = &pp->pages[p].items[k];
+            if (it->role != PG_ROLE_PAGE_NUMBER)
+                continue;
+            char *s = pg_item_text(it);
+            char want[32];
+            snprintf(want, sizeof want, "%zu", p + 1);
+            cr_assert_str_eq(s, want);
+            free(s);
+            found++;
+        }
+        cr_assert_eq(found, p == 0 ? 0 : 1, "page %zu", p + 1);
+    }
+    pg_pages_free(pp);
+    pg_doc_free(doc);
+}
