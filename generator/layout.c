@@ -343,6 +343,28 @@ static double column_text(lay *l, felem *e, pg_role role, const char *text, Pang
     return y;
 }
 
+/* The narrowest width, at most w, that breaks text into as many lines as w
+ * does: centred lines of even length instead of a long line and a stub. */
+static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al, double w)
+{
+    PangoLayout *ly = make_layout(l, role, text, al, w, PG_ALIGN_CENTER, 0);
+    int lines = pango_layout_get_line_count(ly);
+    g_object_unref(ly);
+    if (lines < 2)
+        return w;
+    double lo = w / lines, hi = w;
+    for (int i = 0; i < 12 && hi - lo > 0.5; i++) {
+        double mid = (lo + hi) / 2;
+        ly = make_layout(l, role, text, al, mid, PG_ALIGN_CENTER, 0);
+        if (pango_layout_get_line_count(ly) > lines)
+            lo = mid;
+        else
+            hi = mid;
+        g_object_unref(ly);
+    }
+    return hi;
+}
+
 static void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness)
 {
     pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x, .y = y, .w = w, .h = thickness};
@@ -407,9 +429,9 @@ static void layout_title_block(lay *l)
             if (e->items[k].x + e->items[k].w > x1)
                 x1 = e->items[k].x + e->items[k].w;
         }
-        double rule_y = last->y + l->descent[PG_ROLE_NATION] + 1.0;
+        double rule_y = last->y + l->descent[PG_ROLE_NATION] + 1.5;
         add_rule(e, PG_ROLE_NATION, x0, rule_y, x1 - x0, st->rule_width);
-        yr = rule_y + 3.0;
+        yr = rule_y + 4.0;
         g_object_unref(ly);
     }
     yr = column_text(l, e, PG_ROLE_DATE, doc->date_line, NULL, xr, WR, yr, NULL);
@@ -423,7 +445,7 @@ static void layout_title_block(lay *l)
         add_inlines(doc->summary, &t, al);
         const char *text = pg_buf_str(&t);
         char *cased = st->summary_case ? case_first(text, st->summary_case < 0) : g_strdup(text);
-        double sw = l->W * 0.9;
+        double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
         y = column_text(l, e, PG_ROLE_SUMMARY, cased, al, l->L + (l->W - sw) / 2, sw, y, NULL);
         g_free(cased);
         pango_attr_list_unref(al);
