@@ -2,7 +2,9 @@
  * Pango units. */
 #include "layout.h"
 
+#include <cairo.h>
 #include <glib.h>
+#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +15,34 @@ typedef struct {
     pg_flow_box box;
     pg_item *items;
     size_t n, cap;
+    int *notes;          /* indexes into lay.notes of the footnotes marked here */
+    size_t n_notes;
+    int band;            /* a slice of a table row */
+    int row_end;         /* the last slice of its row */
+    double close_x, close_w; /* the table's extent, for a closing rule at a page end */
+    char *outline;       /* bookmark title (heap); NULL when none */
+    int outline_level;
 } felem;
+
+/* A footnote mark in the text being laid out: byte range of the mark. */
+typedef struct {
+    const pg_node *note;  /* NULL once attached */
+    PangoLayout *ly;      /* the layout holding the mark; NULL until bound */
+    unsigned start, end;
+} mark;
+
+/* A footnote's text, laid out once. */
+typedef struct {
+    const pg_node *node;
+    PangoLayout *layout;
+    int lines;
+} note;
+
+/* A footnote line waiting for a page. */
+typedef struct {
+    int note; /* index into lay.notes */
+    int line;
+} note_line;
 
 typedef struct {
     const pg_doc *doc;
@@ -24,9 +53,19 @@ typedef struct {
     size_t n, cap;
     double pending;  /* space after the previous block */
     int keep_next;   /* the next element stays with the one before */
-    double L, W;     /* left margin and text width */
+    double L, W;     /* left margin and text width of the current flow */
+    double page_w, page_h;
     PangoFontDescription *font[PG_ROLE__COUNT];
     double ascent[PG_ROLE__COUNT], descent[PG_ROLE__COUNT];
+    mark *marks;     /* marks of the layout being built */
+    size_t n_marks, cap_marks;
+    note *notes;     /* every footnote, in the order of their marks */
+    size_t n_notes, cap_notes;
+    note_line *queue; /* footnote lines not yet placed */
+    size_t q_head, q_len, q_cap;
+    int failed;      /* an error was reported: no pages */
+    char *outline_next; /* bookmark for the next paragraph's first line (heap) */
+    int outline_level;
 } lay;
 
 /* ---- fonts and layouts ---------------------------------------------------- */
@@ -107,8 +146,26 @@ static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAtt
     return ly;
 }
 
-/* Appends the text of an inline tree to t and its emphasis to al. */
-static void add_inlines(const pg_node *n, pg_buf *t, PangoAttrList *al)
+/* Appends a superscript note mark to t (with its attributes in al). */
+static void add_mark(lay *l, int number, pg_buf *t, PangoAttrList *al, mark *m)
+{
+    guint start = (guint)t->len;
+    pg_buf_printf(t, "%d", number);
+    PangoAttribute *sc = pango_attr_scale_new(l->st->mark_scale);
+    PangoAttribute *rise = pango_attr_rise_new((int)(l->st->mark_rise * PANGO_SCALE));
+    sc->start_index = rise->start_index = start;
+    sc->end_index = rise->end_index = (guint)t->len;
+    pango_attr_list_insert(al, sc);
+    pango_attr_list_insert(al, rise);
+    if (m) {
+        m->start = start;
+        m->end = (unsigned)t->len;
+    }
+}
+
+/* Appends the text of an inline tree to t and its emphasis to al; footnotes
+ * leave a mark and are remembered in l->marks. */
+static void add_inlines(lay *l, const pg_node *n, pg_buf *t, PangoAttrList *al)
 {
     for (const pg_node *c = n->first; c; c = c->next) {
         if (c->type == PG_NODE_TEXT) {
@@ -119,8 +176,19 @@ static void add_inlines(const pg_node *n, pg_buf *t, PangoAttrList *al)
             pg_buf_puts(t, LINE_SEPARATOR);
             continue;
         }
+        if (c->type == PG_NODE_FOOTNOTE) {
+            if (l->n_marks == l->cap_marks) {
+                l->cap_marks = l->cap_marks ? l->cap_marks * 2 : 8;
+                l->marks = pg_xrealloc(l->marks, l->cap_marks * sizeof *l->marks);
+            }
+            mark *m = &l->marks[l->n_marks++];
+            m->note = c;
+            m->ly = NULL;
+            add_mark(l, c->u.footnote.number, t, al, m);
+            continue;
+        }
         guint start = (guint)t->len;
-        add_inlines(c, t, al);
+        add_inlines(l, c, t, al);
         PangoAttribute *a = NULL;
         if (c->type == PG_NODE_BOLD)
             a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
@@ -173,6 +241,93 @@ static void elem_add(felem *e, const pg_item *it)
     e->items[e->n++] = *it;
 }
 
+/* Lays out a footnote's text once; returns its index in l->notes. */
+static int note_of(lay *l, const pg_node *fn)
+{
+    for (size_t i = 0; i < l->n_notes; i++)
+        if (l->notes[i].node == fn)
+            return (int)i;
+    if (l->n_notes == l->cap_notes) {
+        l->cap_notes = l->cap_notes ? l->cap_notes * 2 : 8;
+        l->notes = pg_xrealloc(l->notes, l->cap_notes * sizeof *l->notes);
+    }
+    pg_buf t = {0};
+    PangoAttrList *al = pango_attr_list_new();
+    add_mark(l, fn->u.footnote.number, &t, al, NULL);
+    pg_buf_putc(&t, ' ');
+    size_t saved = l->n_marks;
+    add_inlines(l, fn, &t, al);
+    l->n_marks = saved; /* a note carries no marks of its own */
+    const pg_textstyle *s = &l->st->text[PG_ROLE_FOOTNOTE];
+    note *nt = &l->notes[l->n_notes];
+    nt->node = fn;
+    nt->layout = NULL;
+    nt->lines = 0;
+    {
+        PangoLayout *ly = pango_layout_new(l->ctx);
+        pango_layout_set_font_description(ly, l->font[PG_ROLE_FOOTNOTE]);
+        pango_layout_set_text(ly, pg_buf_str(&t), -1);
+        pango_layout_set_attributes(ly, al);
+        pango_layout_set_width(ly, (int)(l->W * PANGO_SCALE));
+        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_indent(ly, (int)(s->indent * PANGO_SCALE));
+        pango_layout_set_justify(ly, s->align == PG_ALIGN_JUSTIFY);
+        nt->layout = ly;
+        nt->lines = pango_layout_get_line_count(ly);
+    }
+    pango_attr_list_unref(al);
+    pg_buf_free(&t);
+    return (int)l->n_notes++;
+}
+
+/* Moves the marks that fall in line i of ly into e: each mark becomes a link to
+ * its note, and the note goes on the element's page. x0 is the layout's left
+ * edge, y the line's baseline (relative to e). */
+static void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y)
+{
+    if (!l->n_marks)
+        return;
+    PangoLayoutLine *line = pango_layout_get_line_readonly(ly, i);
+    for (size_t k = 0; k < l->n_marks; k++) {
+        mark *m = &l->marks[k];
+        if (!m->note || m->ly != ly || (int)m->start < line->start_index ||
+            (int)m->start >= line->start_index + line->length)
+            continue;
+        PangoRectangle a, b;
+        pango_layout_index_to_pos(ly, (int)m->start, &a);
+        pango_layout_index_to_pos(ly, (int)m->end - 1, &b);
+        double size = l->st->text[PG_ROLE_BODY].size;
+        pg_item link = {.kind = PG_ITEM_LINK,
+                        .x = x0 + a.x / (double)PANGO_SCALE,
+                        .y = y - size,
+                        .w = (b.x + b.width - a.x) / (double)PANGO_SCALE,
+                        .h = size,
+                        .target = m->note->u.footnote.number};
+        if (link.w < 2)
+            link.w = 2;
+        elem_add(e, &link);
+        int idx = note_of(l, m->note);
+        e->notes = pg_xrealloc(e->notes, (e->n_notes + 1) * sizeof *e->notes);
+        e->notes[e->n_notes++] = idx;
+        e->box.foot_lines += l->notes[idx].lines;
+        m->note = NULL;
+    }
+}
+
+/* Binds the marks collected since the last binding to ly, the layout made from
+ * their text. */
+static void bind_marks(lay *l, PangoLayout *ly)
+{
+    for (size_t k = 0; k < l->n_marks; k++)
+        if (!l->marks[k].ly)
+            l->marks[k].ly = ly;
+}
+
+static void clear_marks(lay *l)
+{
+    l->n_marks = 0;
+}
+
 /* Adds line i of layout to e with its baseline at y (relative to e's top). */
 static void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
                      const PangoRectangle *logical)
@@ -193,18 +348,21 @@ static double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, doubl
                           double *right)
 {
     double p = pitch(l, role), off = baseline_offset(l, role);
+    bind_marks(l, ly);
     PangoLayoutIter *it = pango_layout_get_iter(ly);
     int i = 0;
     do {
         PangoRectangle log;
         pango_layout_iter_get_line_extents(it, NULL, &log);
         add_line(e, role, ly, i, x0, y_top + i * p + off, &log);
+        attach_marks(l, e, ly, i, x0, y_top + i * p + off);
         double r = x0 + (log.x + log.width) / (double)PANGO_SCALE;
         if (right && r > *right)
             *right = r;
         i++;
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
+    clear_marks(l);
     return y_top + i * p;
 }
 
@@ -216,6 +374,7 @@ static void add_paragraph(lay *l, pg_role role, PangoLayout *ly, int whole, int 
     double p = pitch(l, role), off = baseline_offset(l, role);
     double gap = l->pending > t->space_before ? l->pending : t->space_before;
     int n = pango_layout_get_line_count(ly);
+    bind_marks(l, ly);
     PangoLayoutIter *it = pango_layout_get_iter(ly);
     int i = 0;
     do {
@@ -227,9 +386,16 @@ static void add_paragraph(lay *l, pg_role role, PangoLayout *ly, int whole, int 
         if (i > 0 && (whole || i < 2 || n - i < 2))
             e->box.no_break_before = 1;
         add_line(e, role, ly, i, l->L, off, &log);
+        attach_marks(l, e, ly, i, l->L, off);
+        if (i == 0 && l->outline_next) {
+            e->outline = l->outline_next;
+            e->outline_level = l->outline_level;
+            l->outline_next = NULL;
+        }
         i++;
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
+    clear_marks(l);
     l->pending = t->space_after;
     l->keep_next = keep_with_next;
 }
@@ -252,7 +418,7 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
         pg_buf_puts(&t, prefix);
         pg_buf_putc(&t, ' ');
     }
-    add_inlines(inl, &t, al);
+    add_inlines(l, inl, &t, al);
     const pg_textstyle *s = ts(l, role);
     PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), al, l->W, s->align, s->indent);
     add_paragraph(l, role, ly, 0, 0);
@@ -262,6 +428,9 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
 }
 
 static void layout_blocks(lay *l, const pg_node *parent);
+static void layout_block(lay *l, const pg_node *c);
+static void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness);
+static void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness);
 
 static void layout_section(lay *l, const pg_node *sec)
 {
@@ -282,10 +451,15 @@ static void layout_section(lay *l, const pg_node *sec)
         pg_buf_puts(&t, title);
     }
     size_t head_end = t.len;
+    if (title) {
+        g_free(l->outline_next);
+        l->outline_next = g_strdup(pg_buf_str(&t));
+        l->outline_level = sec->u.section.depth;
+    }
     if (run_in) {
         /* "1.2. Nội dung: Theo ..." - the heading opens its first paragraph */
         pg_buf_putc(&t, ' ');
-        add_inlines(first, &t, al);
+        add_inlines(l, first, &t, al);
         emphasise(l, al, hr, 0, head_end);
         const pg_textstyle *bs = ts(l, PG_ROLE_BODY);
         PangoLayout *ly = make_layout(l, PG_ROLE_BODY, pg_buf_str(&t), al, l->W, bs->align,
@@ -303,32 +477,370 @@ static void layout_section(lay *l, const pg_node *sec)
     pango_attr_list_unref(al);
     pg_buf_free(&t);
     g_free(title);
-    for (const pg_node *c = first; c; c = c->next) {
-        if (c->type == PG_NODE_SECTION)
-            layout_section(l, c);
-        else
-            layout_text_block(l, c->type == PG_NODE_ITEM ? PG_ROLE_ITEM : PG_ROLE_BODY,
-                              c->type == PG_NODE_ITEM ? c->u.item.label : NULL, c);
+    for (const pg_node *c = first; c; c = c->next)
+        layout_block(l, c);
+}
+
+/* ---- tables ------------------------------------------------------------------ */
+
+/* One line of a cell, placed relative to its row's top. */
+typedef struct {
+    PangoLayout *ly;
+    int line;
+    pg_role role;
+    double x, top, bottom, base; /* pt */
+    PangoRectangle log;
+} cell_line;
+
+typedef struct {
+    cell_line *v;
+    size_t n, cap;
+} cell_lines;
+
+static void column_widths(lay *l, const pg_node *t, double *w)
+{
+    int nc = t->u.table.ncols;
+    double fixed = 0, shares = 0;
+    for (int i = 0; i < nc; i++) {
+        const pg_column *c = &t->u.table.cols[i];
+        w[i] = c->fixed ? c->fixed : c->percent ? c->percent * l->W / 100 : 0;
+        fixed += w[i];
+        if (!c->fixed && !c->percent)
+            shares += c->share;
+    }
+    double rest = l->W - fixed;
+    for (int i = 0; i < nc; i++) {
+        const pg_column *c = &t->u.table.cols[i];
+        if (!c->fixed && !c->percent)
+            w[i] = rest > 0 && shares > 0 ? rest * c->share / shares : 0;
+    }
+    /* never wider than the text, never a column too narrow for a letter */
+    double total = 0, min = 14;
+    for (int i = 0; i < nc; i++) {
+        if (w[i] < min)
+            w[i] = min;
+        total += w[i];
+    }
+    if (total > l->W)
+        for (int i = 0; i < nc; i++)
+            w[i] = (w[i] - min) * (l->W - nc * min) / (total - nc * min) + min;
+}
+
+static void cell_line_add(cell_lines *cl, const cell_line *c)
+{
+    if (cl->n == cl->cap) {
+        cl->cap = cl->cap ? cl->cap * 2 : 16;
+        cl->v = pg_xrealloc(cl->v, cl->cap * sizeof *cl->v);
+    }
+    cl->v[cl->n++] = *c;
+}
+
+/* Lays out a cell's blocks into lines from y = pad; returns the content bottom. */
+static double layout_cell(lay *l, const pg_node *cell, pg_role role, char align, double x,
+                          double w, double pad, cell_lines *out)
+{
+    double y = pad;
+    double p = pitch(l, role), off = baseline_offset(l, role);
+    const pg_textstyle *s = ts(l, role);
+    pg_align al = align == 'c' ? PG_ALIGN_CENTER
+                  : align == 'r' ? PG_ALIGN_RIGHT
+                  : align == 'j' ? PG_ALIGN_JUSTIFY
+                                 : PG_ALIGN_LEFT;
+    if (role == PG_ROLE_TABLE_HEADER)
+        al = s->align;
+    int first = 1;
+    for (const pg_node *b = cell->first; b; b = b->next) {
+        pg_buf t = {0};
+        PangoAttrList *attrs = pango_attr_list_new();
+        if (b->type == PG_NODE_ITEM && b->u.item.label && *b->u.item.label) {
+            pg_buf_puts(&t, b->u.item.label);
+            pg_buf_putc(&t, ' ');
+        }
+        add_inlines(l, b, &t, attrs);
+        PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), attrs, w - 2 * pad, al, 0);
+        bind_marks(l, ly);
+        if (!first)
+            y += s->space_after;
+        first = 0;
+        PangoLayoutIter *it = pango_layout_get_iter(ly);
+        int i = 0;
+        do {
+            cell_line c = {.ly = ly, .line = i, .role = role, .x = x + pad};
+            pango_layout_iter_get_line_extents(it, NULL, &c.log);
+            c.top = y;
+            c.bottom = y + p;
+            c.base = y + off;
+            g_object_ref(ly);
+            cell_line_add(out, &c);
+            y += p;
+            i++;
+        } while (pango_layout_iter_next_line(it));
+        pango_layout_iter_free(it);
+        g_object_unref(ly);
+        pango_attr_list_unref(attrs);
+        pg_buf_free(&t);
+    }
+    return y;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Adds the lines of cl whose top lies in [y0, y1) to e, moved up by y0. */
+static void band_lines(lay *l, felem *e, cell_lines *cl, double y0, double y1)
+{
+    for (size_t i = 0; i < cl->n; i++) {
+        cell_line *c = &cl->v[i];
+        if (!c->ly || c->top < y0 - 0.01 || c->top >= y1 - 0.01)
+            continue;
+        add_line(e, c->role, c->ly, c->line, c->x, c->base - y0, &c->log);
+        attach_marks(l, e, c->ly, c->line, c->x, c->base - y0);
+    }
+}
+
+static void cell_lines_free(cell_lines *cl)
+{
+    for (size_t i = 0; i < cl->n; i++)
+        g_object_unref(cl->v[i].ly);
+    free(cl->v);
+    cl->v = NULL;
+    cl->n = cl->cap = 0;
+}
+
+/* A table: header rows kept as one block repeated on every page the table
+ * reaches; each body row cut into bands at the line boundaries that cross no
+ * cell's line, so that a row taller than the space left continues on the next
+ * page, line by line, never clipped. */
+static void layout_table(lay *l, const pg_node *t)
+{
+    int nc = t->u.table.ncols;
+    if (nc <= 0)
+        return;
+    const pg_style *st = l->st;
+    double *w = pg_xcalloc((size_t)nc, sizeof *w);
+    double *xs = pg_xcalloc((size_t)nc + 1, sizeof *xs);
+    column_widths(l, t, w);
+    xs[0] = l->L;
+    for (int i = 0; i < nc; i++)
+        xs[i + 1] = xs[i] + w[i];
+    double tw = xs[nc] - xs[0];
+    double pad = st->cell_padding, bw = st->border_width;
+    double gap = l->pending > ts(l, PG_ROLE_TABLE)->space_before ? l->pending
+                                                                 : ts(l, PG_ROLE_TABLE)->space_before;
+    felem *hdr = NULL;
+    size_t hdr_index = 0;
+    int body_rows = 0;
+    for (const pg_node *row = t->first; row; row = row->next) {
+        pg_role role = row->u.row.header ? PG_ROLE_TABLE_HEADER : PG_ROLE_TABLE;
+        cell_lines cl = {0};
+        double row_h = 0;
+        int k = 0;
+        for (const pg_node *cell = row->first; cell && k < nc; cell = cell->next, k++) {
+            double bottom = layout_cell(l, cell, role, t->u.table.cols[k].align, xs[k], w[k], pad, &cl);
+            if (bottom > row_h)
+                row_h = bottom;
+        }
+        if (row_h < pad + pitch(l, role))
+            row_h = pad + pitch(l, role);
+        row_h += pad;
+        if (row->u.row.header) {
+            if (!hdr) {
+                hdr = new_elem(l, gap);
+                hdr_index = l->n; /* 1 + its index */
+                gap = 0;
+            }
+            hdr = &l->el[hdr_index - 1];
+            double y0 = hdr->box.height;
+            for (size_t i = 0; i < cl.n; i++) {
+                cell_line *c = &cl.v[i];
+                add_line(hdr, c->role, c->ly, c->line, c->x, c->base + y0, &c->log);
+                attach_marks(l, hdr, c->ly, c->line, c->x, c->base + y0);
+            }
+            add_rule(hdr, PG_ROLE_TABLE, xs[0], y0, tw, bw);
+            for (int i = 0; i <= nc; i++)
+                add_vrule(hdr, PG_ROLE_TABLE, xs[i], y0, row_h, bw);
+            add_rule(hdr, PG_ROLE_TABLE, xs[0], y0 + row_h, tw, bw);
+            hdr->box.height += row_h;
+            cell_lines_free(&cl);
+            clear_marks(l);
+            continue;
+        }
+        /* the cuts: line bottoms that cross no line of another cell */
+        double *cuts = pg_xmalloc((cl.n + 2) * sizeof *cuts);
+        size_t nc_cuts = 0;
+        for (size_t i = 0; i < cl.n; i++) {
+            double y = cl.v[i].bottom;
+            int ok = y < row_h - pad - 0.01;
+            for (size_t j = 0; j < cl.n && ok; j++)
+                if (cl.v[j].top < y - 0.01 && cl.v[j].bottom > y + 0.01)
+                    ok = 0;
+            if (ok)
+                cuts[nc_cuts++] = y;
+        }
+        qsort(cuts, nc_cuts, sizeof *cuts, cmp_double);
+        size_t nb = 0;
+        double *edges = pg_xmalloc((nc_cuts + 2) * sizeof *edges);
+        edges[nb++] = 0;
+        for (size_t i = 0; i < nc_cuts; i++)
+            if (cuts[i] > edges[nb - 1] + 0.01)
+                edges[nb++] = cuts[i];
+        edges[nb++] = row_h;
+        for (size_t b = 0; b + 1 < nb; b++) {
+            double y0 = edges[b], y1 = edges[b + 1];
+            felem *e = new_elem(l, b == 0 && body_rows == 0 ? gap : 0);
+            if (b == 0 && body_rows == 0 && hdr)
+                e->box.no_break_before = 1; /* the header never ends a page */
+            e->box.height = y1 - y0;
+            e->box.header = hdr_index;
+            e->band = 1;
+            e->row_end = b + 2 == nb;
+            e->close_x = xs[0];
+            e->close_w = tw;
+            band_lines(l, e, &cl, y0, y1);
+            if (b == 0)
+                add_rule(e, PG_ROLE_TABLE, xs[0], 0, tw, bw);
+            for (int i = 0; i <= nc; i++)
+                add_vrule(e, PG_ROLE_TABLE, xs[i], 0, y1 - y0, bw);
+            if (e->row_end)
+                add_rule(e, PG_ROLE_TABLE, xs[0], y1 - y0, tw, bw);
+        }
+        body_rows++;
+        free(cuts);
+        free(edges);
+        cell_lines_free(&cl);
+        clear_marks(l);
+    }
+    free(w);
+    free(xs);
+    l->pending = ts(l, PG_ROLE_TABLE)->space_after > 6 ? ts(l, PG_ROLE_TABLE)->space_after : 6;
+}
+
+/* ---- QR codes and images ------------------------------------------------------- */
+
+static double block_x(lay *l, pg_align align, double w)
+{
+    switch (align) {
+    case PG_ALIGN_CENTER:
+        return l->L + (l->W - w) / 2;
+    case PG_ALIGN_RIGHT:
+        return l->L + l->W - w;
+    default:
+        return l->L + ts(l, PG_ROLE_BODY)->indent;
+    }
+}
+
+static void layout_qr(lay *l, const pg_node *q)
+{
+    QRcode *code = QRcode_encodeString(q->u.qr.href, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!code) {
+        pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, q->pos.line, q->pos.col,
+                    "the link cannot be encoded as a QR code");
+        l->failed = 1;
+        return;
+    }
+    int n = code->width;
+    double size = l->st->qr_size;
+    double mod = size / (n + 8); /* a quiet zone of four modules on each side */
+    double x0 = block_x(l, l->st->qr_align, size);
+    double gap = l->pending > 6 ? l->pending : 6;
+    felem *e = new_elem(l, gap);
+    e->box.height = size;
+    for (int y = 0; y < n; y++) {
+        for (int x = 0; x < n;) {
+            if (!(code->data[y * n + x] & 1)) {
+                x++;
+                continue;
+            }
+            int run = 1;
+            while (x + run < n && (code->data[y * n + x + run] & 1))
+                run++;
+            pg_item it = {.kind = PG_ITEM_RECT,
+                          .x = x0 + (4 + x) * mod,
+                          .y = (4 + y) * mod,
+                          .w = run * mod,
+                          .h = mod};
+            elem_add(e, &it);
+            x += run;
+        }
+    }
+    QRcode_free(code);
+    l->pending = 6;
+    if (q->u.qr.caption) {
+        const pg_textstyle *s = ts(l, PG_ROLE_QR_CAPTION);
+        PangoLayout *ly = make_layout(l, PG_ROLE_QR_CAPTION, q->u.qr.href, NULL, l->W,
+                                      s->align, 0);
+        pango_layout_set_wrap(ly, PANGO_WRAP_CHAR);
+        l->keep_next = 1;
+        l->pending = 0;
+        add_paragraph(l, PG_ROLE_QR_CAPTION, ly, 1, 0);
+        g_object_unref(ly);
+    }
+}
+
+static void layout_image(lay *l, const pg_node *im)
+{
+    if (!im->u.image.path)
+        return;
+    cairo_surface_t *img = cairo_image_surface_create_from_png(im->u.image.path);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,
+                    "image \"%s\" cannot be read: %s", im->u.image.src,
+                    cairo_status_to_string(cairo_surface_status(img)));
+        cairo_surface_destroy(img);
+        l->failed = 1;
+        return;
+    }
+    double w = im->u.image.width ? im->u.image.width : im->u.image.px_w * 72.0 / 96.0;
+    if (w > l->W)
+        w = l->W;
+    double h = w * im->u.image.px_h / im->u.image.px_w;
+    double avail = l->page_h - l->st->margin_top - l->st->margin_bottom;
+    if (h > avail) {
+        w *= avail / h;
+        h = avail;
+    }
+    double gap = l->pending > 6 ? l->pending : 6;
+    felem *e = new_elem(l, gap);
+    e->box.height = h;
+    pg_item it = {.kind = PG_ITEM_IMAGE, .x = l->L + (l->W - w) / 2, .y = 0, .w = w, .h = h,
+                  .image = img};
+    elem_add(e, &it);
+    l->pending = 6;
+}
+
+static void layout_block(lay *l, const pg_node *c)
+{
+    switch (c->type) {
+    case PG_NODE_SECTION:
+        layout_section(l, c);
+        break;
+    case PG_NODE_PARA:
+        layout_text_block(l, c->u.para.basis ? PG_ROLE_BASIS : PG_ROLE_BODY, NULL, c);
+        break;
+    case PG_NODE_ITEM:
+        layout_text_block(l, PG_ROLE_ITEM, c->u.item.label, c);
+        break;
+    case PG_NODE_TABLE:
+        layout_table(l, c);
+        break;
+    case PG_NODE_QR:
+        layout_qr(l, c);
+        break;
+    case PG_NODE_IMAGE:
+        layout_image(l, c);
+        break;
+    default:
+        break;
     }
 }
 
 static void layout_blocks(lay *l, const pg_node *parent)
 {
-    for (const pg_node *c = parent->first; c; c = c->next) {
-        switch (c->type) {
-        case PG_NODE_SECTION:
-            layout_section(l, c);
-            break;
-        case PG_NODE_PARA:
-            layout_text_block(l, c->u.para.basis ? PG_ROLE_BASIS : PG_ROLE_BODY, NULL, c);
-            break;
-        case PG_NODE_ITEM:
-            layout_text_block(l, PG_ROLE_ITEM, c->u.item.label, c);
-            break;
-        default:
-            break;
-        }
-    }
+    for (const pg_node *c = parent->first; c; c = c->next)
+        layout_block(l, c);
 }
 
 /* ---- first-page header and title ----------------------------------------------- */
@@ -365,9 +877,19 @@ static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrLi
     return hi;
 }
 
+/* A horizontal rule of length w centred on y. */
 static void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness)
 {
-    pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x, .y = y, .w = w, .h = thickness};
+    pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x, .y = y - thickness / 2, .w = w,
+                  .h = thickness};
+    elem_add(e, &it);
+}
+
+/* A vertical rule of length h from y, centred on x. */
+static void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness)
+{
+    pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x - thickness / 2, .y = y,
+                  .w = thickness, .h = h};
     elem_add(e, &it);
 }
 
@@ -403,7 +925,7 @@ static void layout_title_block(lay *l)
     {
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
-        add_inlines(doc->issuer, &t, al);
+        add_inlines(l, doc->issuer, &t, al);
         char *up = g_utf8_strup(pg_buf_str(&t), -1);
         yl = column_text(l, e, PG_ROLE_ISSUER, up, NULL, xl, WL, yl, NULL);
         g_free(up);
@@ -442,7 +964,7 @@ static void layout_title_block(lay *l)
     {
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
-        add_inlines(doc->summary, &t, al);
+        add_inlines(l, doc->summary, &t, al);
         const char *text = pg_buf_str(&t);
         char *cased = st->summary_case ? case_first(text, st->summary_case < 0) : g_strdup(text);
         double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
@@ -542,59 +1064,243 @@ static void layout_closing(lay *l)
 
 /* ---- pages ------------------------------------------------------------------ */
 
-size_t pg_paginate(const pg_flow_box *b, size_t n, double avail, size_t *starts, int *overflow)
+size_t pg_paginate(const pg_flow_box *b, size_t n, const pg_page_geom *g, size_t *starts,
+                   int *foot, int *overflow)
 {
     const double eps = 0.01;
     size_t pages = 0, i = 0;
-    while (i < n) {
-        starts[pages++] = i;
-        double y = 0;
+    int carry = 0;
+    int max_lines = g->foot_pitch > 0 ? (int)((g->avail - g->foot_sep) / g->foot_pitch) : 0;
+    if (max_lines < 1)
+        max_lines = 1;
+    while (i < n || carry > 0) {
+        starts[pages] = i;
+        /* the rest of a note begun on the page before comes first */
+        int carried = carry < max_lines ? carry : max_lines;
+        carry -= carried;
+        if (carry > 0 || i >= n) {
+            foot[pages++] = carried;
+            continue;
+        }
+        double top = b[i].header && b[i].header - 1 != i ? b[b[i].header - 1].height : 0;
+        double y = top;
+        int lines = carried;
         size_t j = i;
         while (j < n) {
-            double g = j == i ? 0 : b[j].gap;
-            if (y + g + b[j].height > avail + eps)
+            double gap = j == i ? 0 : b[j].gap;
+            int nl = lines + b[j].foot_lines;
+            double fh = nl ? g->foot_sep + nl * g->foot_pitch : 0;
+            if (y + gap + b[j].height + fh > g->avail + eps)
                 break;
-            y += g + b[j].height;
+            y += gap + b[j].height;
+            lines = nl;
             j++;
         }
-        if (j == n)
-            break;
+        if (j == n) {
+            foot[pages++] = lines;
+            i = n;
+            continue;
+        }
         size_t k = j;
         while (k > i && b[k].no_break_before)
             k--;
         if (k == i) {
-            /* nothing may break here: break where the page is full, or place a box
-             * taller than the page alone */
-            if (j == i) {
-                if (overflow)
-                    *overflow = 1;
-                k = i + 1;
+            if (j > i) {
+                k = j; /* nothing may break here: break where the page is full */
+            } else if (carried > 0) {
+                foot[pages++] = carried; /* a page of the carried note only */
+                continue;
             } else {
-                k = j;
+                /* the box alone: what does not fit of its notes goes on */
+                if (b[i].height > g->avail + eps && overflow)
+                    *overflow = 1;
+                double room = g->avail - b[i].height - g->foot_sep;
+                int fit = g->foot_pitch > 0 && room > 0 ? (int)(room / g->foot_pitch) : 0;
+                if (fit > b[i].foot_lines)
+                    fit = b[i].foot_lines;
+                carry = b[i].foot_lines - fit;
+                foot[pages++] = fit;
+                i++;
+                continue;
             }
         }
+        lines = carried;
+        for (size_t m = i; m < k; m++)
+            lines += b[m].foot_lines;
+        foot[pages++] = lines;
         i = k;
     }
     return pages;
 }
 
-static void number_pages(lay *l, pg_pages *pp)
+static void queue_push(lay *l, int idx, int line)
+{
+    if (l->q_head + l->q_len == l->q_cap) {
+        if (l->q_head > 0) {
+            memmove(l->queue, l->queue + l->q_head, l->q_len * sizeof *l->queue);
+            l->q_head = 0;
+        }
+        if (l->q_len == l->q_cap) {
+            l->q_cap = l->q_cap ? l->q_cap * 2 : 32;
+            l->queue = pg_xrealloc(l->queue, l->q_cap * sizeof *l->queue);
+        }
+    }
+    l->queue[l->q_head + l->q_len++] = (note_line){idx, line};
+}
+
+static void copy_items(pg_page *page, felem *e, double y, int keep)
+{
+    for (size_t k = 0; k < e->n; k++) {
+        pg_item it = e->items[k];
+        it.y += y;
+        if (keep) {
+            /* a repeated block: the page takes references of its own */
+            if (it.layout)
+                g_object_ref(it.layout);
+            if (it.image)
+                cairo_surface_reference(it.image);
+            if (it.kind == PG_ITEM_LINK || it.kind == PG_ITEM_DEST)
+                continue;
+        } else {
+            e->items[k].layout = NULL;
+            e->items[k].image = NULL;
+        }
+        pg_page_add_item(page, &it);
+    }
+}
+
+/* Draws the notes due on page: a short rule, then the note lines at the foot. */
+static void place_notes(lay *l, pg_page *page, int count)
+{
+    if (count <= 0)
+        return;
+    const pg_style *st = l->st;
+    double fp = pitch(l, PG_ROLE_FOOTNOTE), off = baseline_offset(l, PG_ROLE_FOOTNOTE);
+    double top = l->page_h - st->margin_bottom - count * fp;
+    pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_FOOTNOTE, .x = l->L,
+                    .y = top - st->footnote_gap / 2 - 0.25, .w = st->footnote_rule, .h = 0.5};
+    pg_page_add_item(page, &rule);
+    for (int i = 0; i < count && l->q_len > 0; i++) {
+        note_line nl = l->queue[l->q_head++];
+        l->q_len--;
+        note *nt = &l->notes[nl.note];
+        PangoLayoutLine *line = pango_layout_get_line_readonly(nt->layout, nl.line);
+        PangoRectangle log;
+        pango_layout_line_get_extents(line, NULL, &log);
+        PangoRectangle pos;
+        pango_layout_index_to_pos(nt->layout, line->start_index, &pos);
+        double base = top + i * fp + off;
+        pg_item it = {.kind = PG_ITEM_TEXT,
+                      .role = PG_ROLE_FOOTNOTE,
+                      .x = l->L + pos.x / (double)PANGO_SCALE,
+                      .y = base,
+                      .w = log.width / (double)PANGO_SCALE,
+                      .layout = g_object_ref(nt->layout),
+                      .line = nl.line};
+        pg_page_add_item(page, &it);
+        if (nl.line == 0) {
+            pg_item dest = {.kind = PG_ITEM_DEST, .x = l->L, .y = base - fp,
+                            .target = nt->node->u.footnote.number};
+            pg_page_add_item(page, &dest);
+        }
+    }
+}
+
+/* Breaks the current flow into pages appended to pp, numbering them from
+ * *shown (0: no numbers before page_number_from), then empties the flow. */
+static void place_flow(lay *l, pg_pages *pp, int *shown)
 {
     const pg_style *st = l->st;
+    size_t total_lines = 0;
+    pg_flow_box *boxes = pg_xmalloc((l->n ? l->n : 1) * sizeof *boxes);
+    for (size_t i = 0; i < l->n; i++) {
+        boxes[i] = l->el[i].box;
+        total_lines += (size_t)l->el[i].box.foot_lines;
+    }
+    size_t cap = l->n + total_lines + 2;
+    size_t *starts = pg_xmalloc(cap * sizeof *starts);
+    int *foot = pg_xmalloc(cap * sizeof *foot);
+    pg_page_geom g = {.avail = l->page_h - st->margin_top - st->margin_bottom,
+                      .foot_pitch = pitch(l, PG_ROLE_FOOTNOTE),
+                      .foot_sep = st->footnote_gap};
+    int overflow = 0;
+    size_t npages = pg_paginate(boxes, l->n, &g, starts, foot, &overflow);
+    if (overflow)
+        pg_diag_add(l->diags, PG_W_LAYOUT_OVERFLOW, l->doc->file, 0, 0,
+                    "a block runs past the bottom margin");
+    starts[npages] = l->n;
+    for (size_t p = 0; p < npages; p++) {
+        pg_page *page = pg_pages_add(pp, l->page_w, l->page_h);
+        ++*shown;
+        page->shown = *shown >= st->page_number_from ? *shown : 0;
+        double y = st->margin_top;
+        size_t first = starts[p], end = starts[p + 1];
+        if (first < end && l->el[first].box.header && l->el[first].box.header - 1 != first) {
+            felem *h = &l->el[l->el[first].box.header - 1];
+            copy_items(page, h, y, 1);
+            y += h->box.height;
+        }
+        for (size_t i = first; i < end; i++) {
+            felem *e = &l->el[i];
+            if (i != first)
+                y += e->box.gap;
+            if (e->outline)
+                pg_pages_add_outline(pp, e->outline, e->outline_level, (int)pp->n - 1, y);
+            /* a header placed here in its own right is also repeated later */
+            int repeated = 0;
+            for (size_t k = i + 1; k < l->n && !repeated; k++)
+                repeated = l->el[k].box.header == i + 1;
+            copy_items(page, e, y, repeated);
+            for (size_t k = 0; k < e->n_notes; k++)
+                for (int line = 0; line < l->notes[e->notes[k]].lines; line++)
+                    queue_push(l, e->notes[k], line);
+            y += e->box.height;
+        }
+        if (end > first && l->el[end - 1].band && !l->el[end - 1].row_end) {
+            /* a row that goes on: close the table at the page's foot */
+            felem *e = &l->el[end - 1];
+            pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_TABLE, .x = e->close_x,
+                            .y = y - st->border_width / 2, .w = e->close_w, .h = st->border_width};
+            pg_page_add_item(page, &rule);
+        }
+        place_notes(l, page, foot[p]);
+    }
+    free(boxes);
+    free(starts);
+    free(foot);
+    for (size_t i = 0; i < l->n; i++) {
+        for (size_t k = 0; k < l->el[i].n; k++) {
+            if (l->el[i].items[k].layout)
+                g_object_unref(l->el[i].items[k].layout);
+            if (l->el[i].items[k].image)
+                cairo_surface_destroy(l->el[i].items[k].image);
+        }
+        free(l->el[i].items);
+        free(l->el[i].notes);
+        g_free(l->el[i].outline);
+    }
+    l->n = 0;
+    l->pending = 0;
+    l->keep_next = 0;
+}
+
+static void number_pages(lay *l, pg_pages *pp)
+{
     for (size_t i = 0; i < pp->n; i++) {
         pg_page *p = &pp->pages[i];
-        if (p->number < st->page_number_from)
+        if (!p->shown)
             continue;
         char num[16];
-        snprintf(num, sizeof num, "%d", p->number);
+        snprintf(num, sizeof num, "%d", p->shown);
         PangoLayout *ly = make_layout(l, PG_ROLE_PAGE_NUMBER, num, NULL, -1, PG_ALIGN_LEFT, 0);
         PangoRectangle log;
         pango_layout_get_extents(ly, NULL, &log);
         double w = log.width / (double)PANGO_SCALE;
+        double L = l->st->margin_left, W = p->w - l->st->margin_left - l->st->margin_right;
         pg_item it = {.kind = PG_ITEM_TEXT,
                       .role = PG_ROLE_PAGE_NUMBER,
-                      .x = l->L + (l->W - w) / 2,
-                      .y = st->page_number_top + l->ascent[PG_ROLE_PAGE_NUMBER],
+                      .x = L + (W - w) / 2,
+                      .y = l->st->page_number_top + l->ascent[PG_ROLE_PAGE_NUMBER],
                       .w = w,
                       .layout = ly,
                       .line = 0};
@@ -622,6 +1328,42 @@ static void set_metadata(lay *l, pg_pages *pp)
     free(issuer);
 }
 
+static void set_page(lay *l, int landscape)
+{
+    const pg_style *st = l->st;
+    l->page_w = landscape ? st->page_h : st->page_w;
+    l->page_h = landscape ? st->page_w : st->page_h;
+    l->L = st->margin_left;
+    l->W = l->page_w - st->margin_left - st->margin_right;
+}
+
+/* An appendix: a new page (portrait or landscape), its heading, the attachment
+ * line built from the plan's own number, date and issuer, then its content. */
+static void layout_appendix(lay *l, const pg_node *a)
+{
+    felem *e = new_elem(l, 0);
+    double y = 0;
+    const char *label = a->u.appendix.label;
+    char *up = ts(l, PG_ROLE_APPENDIX_LABEL)->upper ? g_utf8_strup(label, -1) : g_strdup(label);
+    y = column_text(l, e, PG_ROLE_APPENDIX_LABEL, up, NULL, l->L, l->W, y, NULL);
+    if (a->u.appendix.title) {
+        double tw = balanced_width(l, PG_ROLE_APPENDIX_TITLE, a->u.appendix.title, NULL, l->W * 0.9);
+        y = column_text(l, e, PG_ROLE_APPENDIX_TITLE, a->u.appendix.title, NULL,
+                        l->L + (l->W - tw) / 2, tw, y, NULL);
+    }
+    double aw = balanced_width(l, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL, l->W);
+    y = column_text(l, e, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL,
+                    l->L + (l->W - aw) / 2, aw, y, NULL);
+    e->box.height = y;
+    e->outline = a->u.appendix.title ? g_strdup_printf("%s %s", label, a->u.appendix.title)
+                                     : g_strdup(label);
+    e->outline_level = 1;
+    g_free(up);
+    l->pending = ts(l, PG_ROLE_APPENDIX_ATTACHMENT)->space_after;
+    l->keep_next = 1;
+    layout_blocks(l, a);
+}
+
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
                         pg_diag_list *diags)
 {
@@ -630,57 +1372,38 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.st = st;
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);
-    l.L = st->margin_left;
-    l.W = st->page_w - st->margin_left - st->margin_right;
+    set_page(&l, 0);
     init_fonts(&l);
 
+    pg_pages *pp = pg_pages_new();
+    int shown = 0;
     layout_title_block(&l);
     layout_blocks(&l, doc->body);
     layout_closing(&l);
-
-    pg_flow_box *boxes = pg_xmalloc(l.n * sizeof *boxes);
-    size_t *starts = pg_xmalloc((l.n + 1) * sizeof *starts);
-    for (size_t i = 0; i < l.n; i++)
-        boxes[i] = l.el[i].box;
-    double avail = st->page_h - st->margin_top - st->margin_bottom;
-    int overflow = 0;
-    size_t npages = pg_paginate(boxes, l.n, avail, starts, &overflow);
-    if (overflow)
-        pg_diag_add(diags, PG_W_LAYOUT_OVERFLOW, doc->file, 0, 0,
-                    "a block runs past the bottom margin");
-    starts[npages] = l.n;
-
-    pg_pages *pp = pg_pages_new();
-    for (size_t p = 0; p < npages; p++) {
-        pg_page *page = pg_pages_add(pp, st->page_w, st->page_h);
-        double y = st->margin_top;
-        for (size_t i = starts[p]; i < starts[p + 1]; i++) {
-            felem *e = &l.el[i];
-            if (i != starts[p])
-                y += e->box.gap;
-            for (size_t k = 0; k < e->n; k++) {
-                pg_item it = e->items[k];
-                it.y += y;
-                pg_page_add_item(page, &it);
-                e->items[k].layout = NULL; /* reference moved to the page */
-            }
-            y += e->box.height;
-        }
+    place_flow(&l, pp, &shown);
+    for (const pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
+        set_page(&l, a->u.appendix.landscape);
+        if (st->appendix_restart)
+            shown = 0;
+        layout_appendix(&l, a);
+        place_flow(&l, pp, &shown);
     }
     number_pages(&l, pp);
     set_metadata(&l, pp);
 
-    for (size_t i = 0; i < l.n; i++) {
-        for (size_t k = 0; k < l.el[i].n; k++)
-            if (l.el[i].items[k].layout)
-                g_object_unref(l.el[i].items[k].layout);
-        free(l.el[i].items);
-    }
     free(l.el);
-    free(boxes);
-    free(starts);
+    free(l.marks);
+    free(l.queue);
+    g_free(l.outline_next);
+    for (size_t i = 0; i < l.n_notes; i++)
+        g_object_unref(l.notes[i].layout);
+    free(l.notes);
     for (int r = 0; r < PG_ROLE__COUNT; r++)
         pango_font_description_free(l.font[r]);
     g_object_unref(l.ctx);
+    if (l.failed) {
+        pg_pages_free(pp);
+        return NULL;
+    }
     return pp;
 }

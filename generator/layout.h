@@ -19,13 +19,26 @@ typedef struct {
     double height;       /* pt */
     double gap;          /* pt above it, dropped at the top of a page */
     int no_break_before; /* 1: must stay on the page of the element before it */
+    int foot_lines;      /* lines of the footnotes whose marks it carries */
+    size_t header;       /* 1 + index of a box repeated above it when it starts a
+                            page (a table's header rows); 0: none */
 } pg_flow_box;
 
-/* Breaks boxes[0..n) into pages of height avail. Writes the index of the first
- * box of each page into starts (room for n entries) and returns the page count.
- * Sets *overflow when a box taller than a page had to be placed alone. Exposed
- * for unit tests. */
-size_t pg_paginate(const pg_flow_box *boxes, size_t n, double avail, size_t *starts,
-                   int *overflow);
+/* The page a flow is broken into. */
+typedef struct {
+    double avail;      /* pt of text height */
+    double foot_pitch; /* pt per footnote line */
+    double foot_sep;   /* pt taken by the rule above the notes */
+} pg_page_geom;
+
+/* Breaks boxes[0..n) into pages. Writes the index of the first box of each page
+ * into starts and the number of footnote lines each page shows into foot (room
+ * for n + total foot lines + 1 entries each) and returns the page count. Notes
+ * go on the page of their mark: a box whose notes do not fit moves to the next
+ * page with them; only a box alone on a page may push the rest of its notes on
+ * to the next page. Sets *overflow when a box taller than a page had to be
+ * placed alone. Never loops: every page takes a box or a note line. */
+size_t pg_paginate(const pg_flow_box *boxes, size_t n, const pg_page_geom *g, size_t *starts,
+                   int *foot, int *overflow);
 
 #endif

@@ -8,10 +8,13 @@
 static const char *const type_names[PG_NODE__COUNT] = {
     [PG_NODE_NONE] = "none",         [PG_NODE_BODY] = "body",
     [PG_NODE_SECTION] = "section",   [PG_NODE_PARA] = "p",
-    [PG_NODE_ITEM] = "item",         [PG_NODE_INLINE] = "inline",
+    [PG_NODE_ITEM] = "item",         [PG_NODE_TABLE] = "table",
+    [PG_NODE_ROW] = "row",           [PG_NODE_CELL] = "cell",
+    [PG_NODE_QR] = "qr",             [PG_NODE_IMAGE] = "image",
+    [PG_NODE_APPENDIX] = "appendix", [PG_NODE_INLINE] = "inline",
     [PG_NODE_TEXT] = "text",         [PG_NODE_BOLD] = "b",
     [PG_NODE_ITALIC] = "i",          [PG_NODE_UNDERLINE] = "u",
-    [PG_NODE_BREAK] = "br",
+    [PG_NODE_BREAK] = "br",          [PG_NODE_FOOTNOTE] = "footnote",
 };
 _Static_assert(sizeof type_names / sizeof type_names[0] == PG_NODE__COUNT, "one name per node type");
 
@@ -62,7 +65,7 @@ static void inline_text(const pg_node *n, pg_buf *b)
             pg_buf_puts(b, c->u.text.text);
         else if (c->type == PG_NODE_BREAK)
             pg_buf_putc(b, '\n');
-        else
+        else if (c->type != PG_NODE_FOOTNOTE)
             inline_text(c, b);
     }
 }
@@ -136,6 +139,32 @@ static int dump_enter(pg_node *n, int depth, void *ud)
     case PG_NODE_TEXT:
         fprintf(f, " \"%s\"", n->u.text.text);
         break;
+    case PG_NODE_TABLE:
+        fprintf(f, " columns=%d", n->u.table.ncols);
+        break;
+    case PG_NODE_ROW:
+        if (n->u.row.header)
+            fprintf(f, " header");
+        break;
+    case PG_NODE_QR:
+        fprintf(f, " href=\"%s\"", n->u.qr.href);
+        break;
+    case PG_NODE_IMAGE:
+        fprintf(f, " src=\"%s\" %dx%d px", n->u.image.src, n->u.image.px_w, n->u.image.px_h);
+        break;
+    case PG_NODE_APPENDIX:
+        if (n->u.appendix.label)
+            fprintf(f, " label=\"%s\" attachment=\"%s\"", n->u.appendix.label,
+                    n->u.appendix.attachment);
+        if (n->u.appendix.title)
+            fprintf(f, " title=\"%s\"", n->u.appendix.title);
+        if (n->u.appendix.landscape)
+            fprintf(f, " landscape");
+        break;
+    case PG_NODE_FOOTNOTE:
+        if (n->u.footnote.number)
+            fprintf(f, " number=%d", n->u.footnote.number);
+        break;
     default:
         break;
     }
@@ -170,6 +199,8 @@ void pg_doc_dump(const pg_doc *doc, FILE *f)
         fprintf(f, "date-line: \"%s\"\n", doc->date_line);
     }
     pg_node_walk(doc->body, dump_enter, NULL, f);
+    if (doc->appendices && doc->appendices->first)
+        pg_node_walk(doc->appendices, dump_enter, NULL, f);
     for (size_t i = 0; i < doc->n_recipients; i++) {
         const pg_recipient *r = &doc->recipients[i];
         if (r->line)

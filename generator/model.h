@@ -19,6 +19,12 @@ typedef enum {
     PG_NODE_SECTION, /* numbered section; children are blocks */
     PG_NODE_PARA,    /* paragraph; children are inlines */
     PG_NODE_ITEM,    /* list item; children are inlines */
+    PG_NODE_TABLE,   /* children are ROWs */
+    PG_NODE_ROW,     /* children are CELLs */
+    PG_NODE_CELL,    /* children are PARA/ITEM blocks */
+    PG_NODE_QR,      /* a QR code of a link */
+    PG_NODE_IMAGE,   /* a PNG image */
+    PG_NODE_APPENDIX, /* after the signature; children are blocks */
     PG_NODE_INLINE,  /* container of inlines (summary, issuer) */
     /* inlines */
     PG_NODE_TEXT,
@@ -26,11 +32,21 @@ typedef enum {
     PG_NODE_ITALIC,
     PG_NODE_UNDERLINE,
     PG_NODE_BREAK,
+    PG_NODE_FOOTNOTE, /* children are the note's inlines */
     PG_NODE__COUNT
 } pg_node_type;
 
 #define PG_NODE_IS_BLOCK(t) ((t) >= PG_NODE_BODY && (t) <= PG_NODE_INLINE)
-#define PG_NODE_IS_INLINE(t) ((t) >= PG_NODE_TEXT && (t) <= PG_NODE_BREAK)
+#define PG_NODE_IS_INLINE(t) ((t) >= PG_NODE_TEXT && (t) <= PG_NODE_FOOTNOTE)
+
+/* A table column: a fixed width, a percentage of the table, or a share of what
+ * is left ("2*"); and the alignment of its cells. */
+typedef struct {
+    double fixed;   /* pt; 0 when not fixed */
+    double percent; /* 0..100; 0 when not a percentage */
+    double share;   /* relative share; used when neither of the above */
+    char align;     /* 'l', 'c', 'r' or 'j' (justify) */
+} pg_column;
 
 typedef enum {
     PG_BULLET_AUTO = 0, /* from the style, by depth */
@@ -63,6 +79,34 @@ struct pg_node {
         struct {
             const char *text; /* UTF-8, NFC, white space collapsed */
         } text;
+        struct {
+            pg_column *cols;
+            int ncols;
+        } table;
+        struct {
+            int header; /* repeated at the top of every page the table reaches */
+        } row;
+        struct {
+            const char *href;
+            int caption; /* print the link under the code */
+        } qr;
+        struct {
+            const char *src;  /* as written */
+            const char *path; /* resolved inside the plans root */
+            double width;     /* pt; 0: the image's own size at 96 dpi */
+            int px_w, px_h;   /* pixels, from the PNG header */
+        } image;
+        struct {
+            const char *name;  /* heading instead of the style's "PHỤ LỤC n"; NULL */
+            const char *title; /* the appendix's title line; NULL */
+            int landscape;
+            int number;        /* number stage: 1, 2, ... */
+            const char *label; /* number stage: "PHỤ LỤC", "Phụ lục 2", "DANH MỤC" */
+            const char *attachment; /* number stage: "(kèm theo Kế hoạch số ...)" */
+        } appendix;
+        struct {
+            int number; /* number stage: 1, 2, ... through the document */
+        } footnote;
     } u;
 };
 
@@ -124,6 +168,8 @@ typedef struct pg_doc {
     pg_pos level_format_pos[PG_MAX_LEVELS + 1];
 
     pg_node *body;          /* BODY */
+    pg_node *appendices;    /* BODY holding APPENDIX nodes; empty when none */
+    const char *cited_as;   /* how citations name the issuer: "Ban Thường vụ Đảng ủy Khối" */
 
     pg_recipient *recipients;
     size_t n_recipients;

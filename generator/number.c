@@ -181,6 +181,7 @@ typedef struct {
     const pg_style *style;
     pg_diag_list *diags;
     int counters[PG_MAX_LEVELS + 2];
+    int footnotes;
     int errors;
 } numberer;
 
@@ -248,9 +249,81 @@ static int number_enter(pg_node *n, int depth, void *ud)
         }
         /* the document outlives the style: keep its own copy */
         n->u.item.label = pg_arena_strdup(nb->doc->arena, n->u.item.label ? n->u.item.label : "");
-        return 1;
+        return 0;
     }
-    return n->type != PG_NODE_BODY;
+    if (n->type == PG_NODE_FOOTNOTE)
+        n->u.footnote.number = ++nb->footnotes;
+    return 0;
+}
+
+static char *sentence_case(const char *s)
+{
+    char *low = g_utf8_strdown(s, -1);
+    char *out = NULL;
+    if (*low) {
+        gunichar c = g_unichar_toupper(g_utf8_get_char(low));
+        char first[8];
+        int n = g_unichar_to_utf8(c, first);
+        first[n] = '\0';
+        out = g_strconcat(first, g_utf8_next_char(low), NULL);
+    } else {
+        out = g_strdup("");
+    }
+    g_free(low);
+    return out;
+}
+
+/* Labels of the appendices and their attachment lines, from the plan's own
+ * number, date and issuing body: never typed by hand. */
+static void number_appendices(numberer *nb)
+{
+    pg_doc *doc = nb->doc;
+    const pg_style *s = nb->style;
+    int count = 0;
+    for (pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next)
+        count++;
+    char *type = sentence_case(doc->doctype);
+    char *ref = pg_number_text(s->reference_format, doc->number, doc->doctype_abbr, doc->symbol);
+    char *cited = doc->cited_as ? g_strdup(doc->cited_as) : NULL;
+    if (!cited) {
+        char *issuer = pg_inline_text(doc->issuer);
+        for (char *c = issuer; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        cited = sentence_case(issuer);
+        free(issuer);
+    }
+    char d[8], m[8], dd[8], mm[8], y[8];
+    snprintf(d, sizeof d, "%d", doc->day);
+    snprintf(m, sizeof m, "%d", doc->month);
+    snprintf(dd, sizeof dd, "%02d", doc->day);
+    snprintf(mm, sizeof mm, doc->month < 3 ? "%02d" : "%d", doc->month);
+    snprintf(y, sizeof y, "%04d", doc->year);
+    int i = 0;
+    for (pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
+        a->u.appendix.number = ++i;
+        if (a->u.appendix.name) {
+            a->u.appendix.label = a->u.appendix.name;
+        } else if (count == 1) {
+            a->u.appendix.label = s->appendix_label;
+        } else {
+            char num[32];
+            if (s->appendix_roman)
+                pg_roman(i, 1, num, sizeof num);
+            else
+                snprintf(num, sizeof num, "%d", i);
+            a->u.appendix.label = pg_arena_printf(doc->arena, "%s %s", s->appendix_label, num);
+        }
+        const char *kv[] = {"type", type, "ref", ref, "d", d, "m", m, "dd", dd, "mm", mm,
+                            "yyyy", y, "cited", cited, NULL};
+        a->u.appendix.attachment = adopt(doc, fill(s->attachment_format, kv));
+        /* sections in an appendix are numbered afresh */
+        memset(nb->counters, 0, sizeof nb->counters);
+        pg_node_walk(a, number_enter, NULL, nb);
+    }
+    g_free(type);
+    free(ref);
+    g_free(cited);
 }
 
 /* Removes one trailing ',', ';' or '.' that the style's punctuation replaces. */
@@ -330,7 +403,7 @@ static void number_signature(numberer *nb)
 
 int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
 {
-    numberer nb = {doc, style, diags, {0}, 0};
+    numberer nb = {doc, style, diags, {0}, 0, 0};
     for (int d = 1; d <= PG_MAX_LEVELS; d++) {
         const char *f = doc->level_format[d];
         const char *why = f ? pg_format_check(f) : NULL;
@@ -351,6 +424,7 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
     if (nb.errors)
         return 0;
     pg_node_walk(doc->body, number_enter, NULL, &nb);
+    number_appendices(&nb);
     doc->number_line = adopt(doc, pg_number_text(style->number_format, doc->number,
                                                  doc->doctype_abbr, doc->symbol));
     doc->date_line = adopt(doc, pg_date_text(style->date_format, doc->place, doc->year,

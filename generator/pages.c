@@ -3,6 +3,7 @@
 
 #include "arena.h"
 
+#include <cairo.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,18 @@ void pg_pages_free(pg_pages *pp)
         return;
     for (size_t i = 0; i < pp->n; i++) {
         pg_page *p = &pp->pages[i];
-        for (size_t k = 0; k < p->n; k++)
+        for (size_t k = 0; k < p->n; k++) {
             if (p->items[k].layout)
                 g_object_unref(p->items[k].layout);
+            if (p->items[k].image)
+                cairo_surface_destroy(p->items[k].image);
+        }
         free(p->items);
     }
     free(pp->pages);
+    for (size_t i = 0; i < pp->n_outline; i++)
+        free(pp->outline[i].title);
+    free(pp->outline);
     free(pp->title);
     free(pp->author);
     free(pp->subject);
@@ -43,6 +50,15 @@ pg_page *pg_pages_add(pg_pages *pp, double w, double h)
     p->h = h;
     p->number = (int)pp->n;
     return p;
+}
+
+void pg_pages_add_outline(pg_pages *pp, const char *title, int level, int page, double y)
+{
+    if (pp->n_outline == pp->cap_outline) {
+        pp->cap_outline = pp->cap_outline ? pp->cap_outline * 2 : 32;
+        pp->outline = pg_xrealloc(pp->outline, pp->cap_outline * sizeof *pp->outline);
+    }
+    pp->outline[pp->n_outline++] = (pg_outline){pg_xstrdup(title), level, page, y};
 }
 
 void pg_page_add_item(pg_page *p, const pg_item *item)
@@ -94,7 +110,10 @@ void pg_pages_play(const pg_pages *pp, const pg_device *dev, void *ud)
 
 static void trace_begin(void *ud, const pg_page *p)
 {
-    fprintf(ud, "page %d %.2fx%.2f\n", p->number, p->w, p->h);
+    fprintf(ud, "page %d %.2fx%.2f", p->number, p->w, p->h);
+    if (p->shown)
+        fprintf(ud, " shown=%d", p->shown);
+    fputc('\n', ud);
 }
 
 static void trace_item(void *ud, const pg_item *it)
@@ -116,6 +135,19 @@ static void trace_item(void *ud, const pg_item *it)
         fprintf(f, "  brace %s x=%.2f y=%.2f w=%.2f h=%.2f\n", pg_role_name(it->role), it->x,
                 it->y, it->w, it->h);
         break;
+    case PG_ITEM_RECT:
+        fprintf(f, "  rect x=%.2f y=%.2f w=%.2f h=%.2f\n", it->x, it->y, it->w, it->h);
+        break;
+    case PG_ITEM_IMAGE:
+        fprintf(f, "  image x=%.2f y=%.2f w=%.2f h=%.2f\n", it->x, it->y, it->w, it->h);
+        break;
+    case PG_ITEM_LINK:
+        fprintf(f, "  link fn-%d x=%.2f y=%.2f w=%.2f h=%.2f\n", it->target, it->x, it->y, it->w,
+                it->h);
+        break;
+    case PG_ITEM_DEST:
+        fprintf(f, "  dest fn-%d x=%.2f y=%.2f\n", it->target, it->x, it->y);
+        break;
     }
 }
 
@@ -123,4 +155,7 @@ void pg_pages_trace(const pg_pages *pp, FILE *f)
 {
     static const pg_device trace = {trace_begin, trace_item, NULL};
     pg_pages_play(pp, &trace, f);
+    for (size_t i = 0; i < pp->n_outline; i++)
+        fprintf(f, "outline %d page=%d y=%.2f \"%s\"\n", pp->outline[i].level,
+                pp->outline[i].page + 1, pp->outline[i].y, pp->outline[i].title);
 }

@@ -32,6 +32,9 @@ typedef struct {
     tag *tags;
     size_t n_tags, cap_tags;
     int errors; /* errors found by our own checks */
+    char *base_dir; /* folder of the plan: relative paths start here */
+    char *root;     /* real path of the plans root: no path may leave it */
+    int in_footnote;
 } parser;
 
 /* ---- positions ---------------------------------------------------------- */
@@ -488,6 +491,8 @@ static const char *simple_text(parser *p, const xmlNode *n)
 
 /* ---- inlines ----------------------------------------------------------------- */
 
+static int trim_block(pg_node *block);
+
 static void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allow_format)
 {
     for (const xmlNode *c = x->children; c; c = c->next) {
@@ -512,16 +517,29 @@ static void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allo
             type = PG_NODE_UNDERLINE;
         else if (is_el(c, "br"))
             type = PG_NODE_BREAK;
+        else if (allow_format && is_el(c, "footnote") && !p->in_footnote)
+            type = PG_NODE_FOOTNOTE;
         if (type == PG_NODE_NONE) {
-            unknown_element(p, c, (const char *)x->name,
-                            allow_format ? "text, <b>, <i>, <u>, <br/>" : "text, <br/>");
+            if (is_el(c, "footnote") && p->in_footnote)
+                diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c),
+                     "<footnote> inside a <footnote>; a note cannot carry a note");
+            else
+                unknown_element(p, c, (const char *)x->name,
+                                allow_format ? "text, <b>, <i>, <u>, <br/>, <footnote>"
+                                             : "text, <br/>");
             continue;
         }
         static const char *const none[] = {NULL};
         check_attrs(p, c, none);
         pg_node *e = pg_node_new(p->doc, type, node_pos(p, c));
         pg_node_append(parent, e);
-        if (type != PG_NODE_BREAK)
+        if (type == PG_NODE_FOOTNOTE) {
+            p->in_footnote = 1;
+            build_inlines(p, c, e, allow_format);
+            p->in_footnote = 0;
+            if (!trim_block(e))
+                diag(p, PG_E_EMPTY, node_pos(p, c), "<footnote> is empty; write the note's text");
+        } else if (type != PG_NODE_BREAK)
             build_inlines(p, c, e, allow_format);
         else if (c->children)
             diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, c), "<br/> must be empty");
@@ -579,7 +597,7 @@ static int trim_block(pg_node *block)
 
 /* ---- blocks ---------------------------------------------------------------- */
 
-static const char *const block_names = "<section>, <p>, <item>";
+static const char *const block_names = "<section>, <p>, <item>, <table>, <qr>, <image>";
 
 static pg_node *build_para(parser *p, const xmlNode *x, pg_node_type type)
 {
@@ -592,9 +610,18 @@ static pg_node *build_para(parser *p, const xmlNode *x, pg_node_type type)
 }
 
 static void build_blocks(parser *p, const xmlNode *x, pg_node *parent, int depth);
+static pg_node *build_table(parser *p, const xmlNode *x);
+static pg_node *build_qr(parser *p, const xmlNode *x);
+static pg_node *build_image(parser *p, const xmlNode *x);
 
 static pg_node *build_block(parser *p, const xmlNode *c, int depth)
 {
+    if (is_el(c, "table"))
+        return build_table(p, c);
+    if (is_el(c, "qr"))
+        return build_qr(p, c);
+    if (is_el(c, "image"))
+        return build_image(p, c);
     if (is_el(c, "p")) {
         static const char *const none[] = {NULL};
         check_attrs(p, c, none);
@@ -670,6 +697,298 @@ static void build_blocks(parser *p, const xmlNode *x, pg_node *parent, int depth
     }
 }
 
+/* ---- tables, QR codes, images ------------------------------------------------ */
+
+enum { MAX_COLUMNS = 32, MAX_HREF = 1000 };
+
+static const char *const none_attrs[] = {NULL};
+
+static void parse_column(parser *p, const xmlNode *c, pg_column *col)
+{
+    static const char *const allowed[] = {"width", "align", NULL};
+    check_attrs(p, c, allowed);
+    col->share = 1;
+    col->align = 'l';
+    const char *w = attr(p, c, "width");
+    if (w) {
+        double v;
+        char *end = NULL;
+        size_t n = strlen(w);
+        if (n && w[n - 1] == '%') {
+            v = strtod(w, &end);
+            if (end != w + n - 1 || !(v > 0 && v <= 100))
+                diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "width"),
+                     "width=\"%s\"; a percentage is between 0%% and 100%%", w);
+            else
+                col->percent = v, col->share = 0;
+        } else if (n && w[n - 1] == '*') {
+            v = n == 1 ? 1 : strtod(w, &end);
+            if ((n > 1 && end != w + n - 1) || !(v > 0 && v <= 100))
+                diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "width"),
+                     "width=\"%s\"; a share is written like \"2*\"", w);
+            else
+                col->share = v;
+        } else {
+            double mm = 0;
+            const char *unit = NULL;
+            v = strtod(w, &end);
+            if (end != w) {
+                unit = end;
+                if (strcmp(unit, "mm") == 0)
+                    mm = v;
+                else if (strcmp(unit, "cm") == 0)
+                    mm = v * 10;
+                else if (strcmp(unit, "pt") == 0)
+                    mm = v * 25.4 / 72;
+            }
+            if (!(mm > 0 && mm <= 1000))
+                diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "width"),
+                     "width=\"%s\"; use a length (\"30mm\"), a percentage (\"20%%\") or a share "
+                     "(\"2*\")",
+                     w);
+            else
+                col->fixed = mm * 72 / 25.4, col->share = 0;
+        }
+    }
+    const char *a = attr(p, c, "align");
+    if (a) {
+        if (strcmp(a, "left") == 0 || strcmp(a, "center") == 0 || strcmp(a, "right") == 0 ||
+            strcmp(a, "justify") == 0)
+            col->align = a[0];
+        else
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "align"),
+                 "align=\"%s\"; use left, center, right or justify", a);
+    }
+}
+
+static pg_node *build_cell(parser *p, const xmlNode *x)
+{
+    check_attrs(p, x, none_attrs);
+    pg_node *cell = pg_node_new(p->doc, PG_NODE_CELL, node_pos(p, x));
+    int blocks = 0;
+    for (const xmlNode *c = x->children; c; c = c->next)
+        if (is_el(c, "p") || is_el(c, "item"))
+            blocks = 1;
+    if (!blocks) {
+        /* a cell of plain text: one paragraph (an empty cell stays empty) */
+        pg_node *para = pg_node_new(p->doc, PG_NODE_PARA, node_pos(p, x));
+        build_inlines(p, x, para, 1);
+        if (trim_block(para))
+            pg_node_append(cell, para);
+        return cell;
+    }
+    for (const xmlNode *c = x->children; c; c = c->next) {
+        if (is_text(c)) {
+            if (!blank((const char *)c->content))
+                diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, x),
+                     "text directly inside a <cell> that holds <p> or <item>; put it in a <p>");
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_el(c, "p") || is_el(c, "item"))
+            pg_node_append(cell, build_block(p, c, 1));
+        else
+            unknown_element(p, c, "cell", "text, or <p> and <item>");
+    }
+    return cell;
+}
+
+static pg_node *build_table(parser *p, const xmlNode *x)
+{
+    check_attrs(p, x, none_attrs);
+    pg_node *t = pg_node_new(p->doc, PG_NODE_TABLE, node_pos(p, x));
+    pg_column cols[MAX_COLUMNS];
+    int ncols = 0, rows = 0, body_rows = 0;
+    for (const xmlNode *c = x->children; c; c = c->next) {
+        if (is_text(c)) {
+            if (!blank((const char *)c->content))
+                diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, x),
+                     "text directly inside <table>; put it in a <cell>");
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_el(c, "col")) {
+            if (rows)
+                diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c), "<col> after a <row>; columns come first");
+            else if (ncols == MAX_COLUMNS)
+                diag(p, PG_E_BAD_VALUE, node_pos(p, c), "more than %d columns", MAX_COLUMNS);
+            else
+                parse_column(p, c, &cols[ncols++]);
+            continue;
+        }
+        if (!is_el(c, "row")) {
+            unknown_element(p, c, "table", "<col>, <row>");
+            continue;
+        }
+        static const char *const row_attrs[] = {"header", NULL};
+        check_attrs(p, c, row_attrs);
+        pg_node *row = pg_node_new(p->doc, PG_NODE_ROW, node_pos(p, c));
+        const char *h = attr(p, c, "header");
+        if (h && strcmp(h, "yes") == 0) {
+            row->u.row.header = 1;
+            if (body_rows)
+                diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c),
+                     "a header row after body rows; header rows come first");
+        } else if (h && strcmp(h, "no") != 0) {
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "header"), "header=\"%s\"; use yes or no", h);
+        }
+        if (!row->u.row.header)
+            body_rows++;
+        int cells = 0;
+        for (const xmlNode *k = c->children; k; k = k->next) {
+            if (is_el(k, "cell")) {
+                pg_node_append(row, build_cell(p, k));
+                cells++;
+            } else if (k->type == XML_ELEMENT_NODE) {
+                unknown_element(p, k, "row", "<cell>");
+            } else if (is_text(k) && !blank((const char *)k->content)) {
+                diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, c),
+                     "text directly inside <row>; put it in a <cell>");
+            }
+        }
+        if (!ncols && !rows) {
+            /* no <col>: as many equal columns as the first row has cells */
+            for (int i = 0; i < cells && i < MAX_COLUMNS; i++)
+                cols[ncols++] = (pg_column){.share = 1, .align = 'l'};
+        }
+        if (cells != ncols)
+            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "the row has %d cells; the table has %d columns",
+                 cells, ncols);
+        pg_node_append(t, row);
+        rows++;
+    }
+    if (!rows)
+        diag(p, PG_E_MISSING_ELEMENT, node_pos(p, x), "<table> needs at least one <row>");
+    double percent = 0;
+    for (int i = 0; i < ncols; i++)
+        percent += cols[i].percent;
+    if (percent > 100.0001)
+        diag(p, PG_E_BAD_VALUE, node_pos(p, x), "the columns' percentages add up to %.0f%%",
+             percent);
+    t->u.table.ncols = ncols;
+    t->u.table.cols = pg_arena_alloc(p->doc->arena, (size_t)(ncols ? ncols : 1) * sizeof(pg_column));
+    memcpy(t->u.table.cols, cols, (size_t)ncols * sizeof(pg_column));
+    return t;
+}
+
+static pg_node *build_qr(parser *p, const xmlNode *x)
+{
+    static const char *const allowed[] = {"href", "caption", NULL};
+    check_attrs(p, x, allowed);
+    pg_node *q = pg_node_new(p->doc, PG_NODE_QR, node_pos(p, x));
+    q->u.qr.href = attr(p, x, "href");
+    q->u.qr.caption = 1;
+    if (!q->u.qr.href || !*q->u.qr.href)
+        diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, x),
+             "<qr> needs href=\"...\": the link the code stands for");
+    else if (strlen(q->u.qr.href) > MAX_HREF)
+        diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "href"),
+             "the link has %zu bytes; a printed QR code holds at most %d", strlen(q->u.qr.href),
+             MAX_HREF);
+    const char *c = attr(p, x, "caption");
+    if (c) {
+        if (strcmp(c, "no") == 0)
+            q->u.qr.caption = 0;
+        else if (strcmp(c, "yes") != 0)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "caption"), "caption=\"%s\"; use yes or no", c);
+    }
+    if (x->children)
+        diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, x), "<qr> takes attributes only: href, caption");
+    return q;
+}
+
+/* Reads a PNG's size from its header; returns 0 when the file is not a PNG. */
+static int png_size(FILE *f, int *w, int *h)
+{
+    unsigned char b[24];
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (fread(b, 1, sizeof b, f) != sizeof b || memcmp(b, sig, 8) != 0 ||
+        memcmp(b + 12, "IHDR", 4) != 0)
+        return 0;
+    unsigned long W = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 | (unsigned long)b[18] << 8 | b[19];
+    unsigned long H = (unsigned long)b[20] << 24 | (unsigned long)b[21] << 16 | (unsigned long)b[22] << 8 | b[23];
+    if (W == 0 || H == 0 || W > 20000 || H > 20000)
+        return 0;
+    *w = (int)W;
+    *h = (int)H;
+    return 1;
+}
+
+/* Resolves a path written in the plan, relative to the plan's folder and
+ * confined to the plans root. Returns an arena string, or NULL after a
+ * diagnostic at pos. */
+static const char *resolve_path(parser *p, const char *rel, pg_pos pos, const char *what)
+{
+    if (!*rel) {
+        diag(p, PG_E_BAD_VALUE, pos, "the %s path is empty", what);
+        return NULL;
+    }
+    if (rel[0] == '/') {
+        diag(p, PG_E_BAD_VALUE, pos,
+             "\"%s\" is an absolute path; write the %s's path relative to the plan", rel, what);
+        return NULL;
+    }
+    char *joined = g_build_filename(p->base_dir, rel, NULL);
+    char *real = realpath(joined, NULL);
+    const char *out = NULL;
+    if (!real) {
+        diag(p, PG_E_IO, pos, "%s \"%s\": %s", what, rel, strerror(errno));
+    } else {
+        size_t n = strlen(p->root);
+        if (!(strncmp(real, p->root, n) == 0 && (real[n] == '/' || real[n] == '\0')) ||
+            strcmp(p->root, "/") == 0)
+            diag(p, PG_E_BAD_VALUE, pos,
+                 "%s \"%s\" lies outside the plans folder %s; keep it inside", what, rel, p->root);
+        else
+            out = pg_arena_strdup(p->doc->arena, real);
+    }
+    free(real);
+    g_free(joined);
+    return out;
+}
+
+static pg_node *build_image(parser *p, const xmlNode *x)
+{
+    static const char *const allowed[] = {"src", "width", NULL};
+    check_attrs(p, x, allowed);
+    pg_node *im = pg_node_new(p->doc, PG_NODE_IMAGE, node_pos(p, x));
+    im->u.image.src = attr(p, x, "src");
+    if (!im->u.image.src) {
+        diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, x),
+             "<image> needs src=\"...\": a PNG file beside the plan");
+        return im;
+    }
+    const char *w = attr(p, x, "width");
+    if (w) {
+        double v = 0;
+        char *end = NULL;
+        v = strtod(w, &end);
+        double k = end && strcmp(end, "mm") == 0   ? 72 / 25.4
+                   : end && strcmp(end, "cm") == 0 ? 720 / 25.4
+                   : end && strcmp(end, "pt") == 0 ? 1
+                                                   : 0;
+        if (end == w || k == 0 || !(v > 0) || v * k > 2000)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "width"),
+                 "width=\"%s\"; use a length such as \"50mm\"", w);
+        else
+            im->u.image.width = v * k;
+    }
+    const char *path = resolve_path(p, im->u.image.src, attr_pos(p, x, "src"), "image");
+    if (!path)
+        return im;
+    FILE *f = fopen(path, "rb");
+    if (!f || !png_size(f, &im->u.image.px_w, &im->u.image.px_h))
+        diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "src"), "image \"%s\" is not a PNG file",
+             im->u.image.src);
+    else
+        im->u.image.path = path;
+    if (f)
+        fclose(f);
+    return im;
+}
+
 /* ---- header, recipients, signature ------------------------------------------ */
 
 int pg_date_valid(int y, int m, int d)
@@ -741,10 +1060,11 @@ static void build_type(parser *p, const xmlNode *x)
 
 static void build_issuer(parser *p, const xmlNode *x)
 {
-    static const char *const allowed[] = {"parent", "symbol", NULL};
+    static const char *const allowed[] = {"parent", "symbol", "cited-as", NULL};
     check_attrs(p, x, allowed);
     pg_doc *doc = p->doc;
     doc->parent_body = attr(p, x, "parent");
+    doc->cited_as = attr(p, x, "cited-as");
     doc->symbol = attr(p, x, "symbol");
     if (!doc->symbol)
         diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, x),
@@ -930,18 +1250,40 @@ static void build_signature(parser *p, const xmlNode *x)
             }
 }
 
-/* Order of the plan's children; blocks share one rank. */
+/* Order of the plan's children; blocks share one rank, appendices another. */
 enum {
     R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_SUMMARY, R_NUMBERING, R_BASIS, R_BLOCK,
-    R_RECIPIENTS, R_SIGNATURE, R__COUNT
+    R_RECIPIENTS, R_SIGNATURE, R_APPENDIX, R__COUNT
 };
 
 static const char *const rank_names[R__COUNT] = {
     [R_ISSUER] = "issuer",   [R_NUMBER] = "number",       [R_PLACE] = "place",
     [R_DATE] = "date",       [R_TYPE] = "type",           [R_SUMMARY] = "summary",
     [R_NUMBERING] = "numbering", [R_BASIS] = "basis",     [R_BLOCK] = "section",
-    [R_RECIPIENTS] = "recipients", [R_SIGNATURE] = "signature",
+    [R_RECIPIENTS] = "recipients", [R_SIGNATURE] = "signature", [R_APPENDIX] = "appendix",
 };
+
+static void build_appendix(parser *p, const xmlNode *x)
+{
+    static const char *const allowed[] = {"name", "title", "orientation", "id", NULL};
+    check_attrs(p, x, allowed);
+    pg_node *a = pg_node_new(p->doc, PG_NODE_APPENDIX, node_pos(p, x));
+    a->u.appendix.name = attr(p, x, "name");
+    a->u.appendix.title = attr(p, x, "title");
+    const char *o = attr(p, x, "orientation");
+    if (o) {
+        if (strcmp(o, "landscape") == 0)
+            a->u.appendix.landscape = 1;
+        else if (strcmp(o, "portrait") != 0)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "orientation"),
+                 "orientation=\"%s\"; use portrait or landscape", o);
+    }
+    build_blocks(p, x, a, 1);
+    if (!a->first)
+        diag(p, PG_E_MISSING_ELEMENT, node_pos(p, x),
+             "<appendix> needs content: <p>, <table>, <section> ...");
+    pg_node_append(p->doc->appendices, a);
+}
 
 static void build_plan(parser *p, const xmlNode *root)
 {
@@ -951,6 +1293,7 @@ static void build_plan(parser *p, const xmlNode *root)
     doc->style_name = attr(p, root, "style");
     doc->style_pos = attr_pos(p, root, "style");
     doc->body = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
+    doc->appendices = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
     int seen[R__COUNT] = {0};
     int last_rank = 0;
     for (const xmlNode *c = root->children; c; c = c->next) {
@@ -966,15 +1309,17 @@ static void build_plan(parser *p, const xmlNode *root)
         for (int r = 1; r < R__COUNT; r++)
             if (r != R_BLOCK && is_el(c, rank_names[r]))
                 rank = r;
-        if (is_el(c, "section") || is_el(c, "p") || is_el(c, "item"))
+        if (is_el(c, "section") || is_el(c, "p") || is_el(c, "item") || is_el(c, "table") ||
+            is_el(c, "qr") || is_el(c, "image"))
             rank = R_BLOCK;
         if (!rank) {
             unknown_element(p, c, "plan",
                             "<issuer>, <number>, <place>, <date>, <type>, <summary>, <numbering>, "
-                            "<basis>, <section>, <p>, <item>, <recipients>, <signature>");
+                            "<basis>, <section>, <p>, <item>, <table>, <qr>, <image>, "
+                            "<recipients>, <signature>, <appendix>");
             continue;
         }
-        if (seen[rank] && rank != R_BLOCK) {
+        if (seen[rank] && rank != R_BLOCK && rank != R_APPENDIX) {
             diag(p, PG_E_DUPLICATE_ELEMENT, node_pos(p, c), "a second <%s>; keep one", c->name);
             continue;
         }
@@ -1049,6 +1394,9 @@ static void build_plan(parser *p, const xmlNode *root)
         case R_SIGNATURE:
             build_signature(p, c);
             break;
+        case R_APPENDIX:
+            build_appendix(p, c);
+            break;
         }
     }
     static const struct {
@@ -1105,6 +1453,13 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
 {
     parser p = {0};
     p.doc = pg_doc_new(name);
+    p.base_dir = g_path_get_dirname(name ? name : ".");
+    {
+        const char *root = opts && opts->root ? opts->root : p.base_dir;
+        p.root = realpath(root, NULL);
+        if (!p.root)
+            p.root = pg_xstrdup("/nonexistent-plans-root");
+    }
     p.diags = diags;
     p.buf = buf;
     p.len = len;
@@ -1172,6 +1527,8 @@ cleanup:
     xmlFreeParserCtxt(ctxt);
     free(p.line_starts);
     free(p.tags);
+    g_free(p.base_dir);
+    free(p.root);
     return p.doc;
 }
 

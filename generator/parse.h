@@ -10,6 +10,8 @@ typedef struct {
     const char *schema_path; /* RELAX NG schema; NULL skips schema validation */
     size_t max_bytes;        /* 0: 10 MiB */
     int max_depth;           /* element nesting; 0: 64 */
+    const char *root;        /* plans root: images and other files stay inside;
+                                NULL: the plan's own folder */
 } pg_parse_opts;
 
 /* Parses the plan in path. Always returns a document (possibly incomplete) that

@@ -6,6 +6,7 @@
 
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +44,41 @@ void pg_draw_item(cairo_t *cr, const pg_item *it)
         break;
     }
     case PG_ITEM_RULE:
-        cairo_rectangle(cr, it->x, it->y - it->h / 2, it->w, it->h);
+    case PG_ITEM_RECT:
+        cairo_rectangle(cr, it->x, it->y, it->w, it->h);
         cairo_fill(cr);
         break;
     case PG_ITEM_BRACE:
         draw_brace(cr, it->x, it->y, it->w, it->h);
         break;
+    case PG_ITEM_IMAGE: {
+        cairo_surface_t *img = it->image;
+        int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+        if (iw <= 0 || ih <= 0)
+            return;
+        cairo_save(cr);
+        cairo_translate(cr, it->x, it->y);
+        cairo_scale(cr, it->w / iw, it->h / ih);
+        cairo_set_source_surface(cr, img, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        break;
+    }
+    case PG_ITEM_LINK: {
+        char attrs[160];
+        snprintf(attrs, sizeof attrs, "rect=[%.2f %.2f %.2f %.2f] dest='fn-%d'", it->x, it->y,
+                 it->w, it->h, it->target);
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+        break;
+    }
+    case PG_ITEM_DEST: {
+        char attrs[160];
+        snprintf(attrs, sizeof attrs, "name='fn-%d' x=%.2f y=%.2f", it->target, it->x, it->y);
+        cairo_tag_begin(cr, CAIRO_TAG_DEST, attrs);
+        cairo_tag_end(cr, CAIRO_TAG_DEST);
+        break;
+    }
     }
 }
 
@@ -159,6 +189,18 @@ static cairo_status_t draw_pdf(const pg_pages *pp, const pg_pdf_opts *opts,
         for (size_t k = 0; k < p->n; k++)
             pg_draw_item(cr, &p->items[k]);
         cairo_show_page(cr);
+    }
+    /* bookmarks: each entry's parent is the last entry one level up */
+    int parents[16] = {0};
+    for (size_t i = 0; i < pp->n_outline; i++) {
+        const pg_outline *o = &pp->outline[i];
+        int level = o->level < 1 ? 1 : o->level > 15 ? 15 : o->level;
+        char link[96];
+        snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", o->page + 1, 0.0, o->y);
+        int id = cairo_pdf_surface_add_outline(s, parents[level - 1], o->title, link, 0);
+        parents[level] = id;
+        for (int k = level + 1; k < 16; k++)
+            parents[k] = parents[level];
     }
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);

@@ -34,6 +34,13 @@ static const char *const role_names[PG_ROLE__COUNT] = {
     [PG_ROLE_SIGN_TITLE] = "signature-title",
     [PG_ROLE_SIGN_NAME] = "signature-name",
     [PG_ROLE_PAGE_NUMBER] = "page-number",
+    [PG_ROLE_FOOTNOTE] = "footnote",
+    [PG_ROLE_TABLE] = "table",
+    [PG_ROLE_TABLE_HEADER] = "table-header",
+    [PG_ROLE_APPENDIX_LABEL] = "appendix-label",
+    [PG_ROLE_APPENDIX_TITLE] = "appendix-title",
+    [PG_ROLE_APPENDIX_ATTACHMENT] = "appendix-attachment",
+    [PG_ROLE_QR_CAPTION] = "qr-caption",
 };
 _Static_assert(sizeof role_names / sizeof role_names[0] == PG_ROLE__COUNT, "one name per role");
 
@@ -331,6 +338,54 @@ static void apply(loader *l, const xmlNode *root)
                 else
                     err(l, n, "purpose-position=\"%s\"; use before-end or after-end", v);
             }
+        } else if (is_el(n, "footnotes")) {
+            static const char *const a[] = {"rule", "gap", "mark-scale", "mark-rise", NULL};
+            check_props(l, n, a);
+            length_prop(l, n, "rule", &s->footnote_rule, 0, 600);
+            length_prop(l, n, "gap", &s->footnote_gap, 0, 100);
+            length_prop(l, n, "mark-rise", &s->mark_rise, 0, 20);
+            const char *v = prop(l, n, "mark-scale");
+            if (v) {
+                double f = atof(v);
+                if (!(f >= 0.3 && f <= 1))
+                    err(l, n, "mark-scale=\"%s\"; use a factor from 0.3 to 1", v);
+                else
+                    s->mark_scale = f;
+            }
+        } else if (is_el(n, "tables")) {
+            static const char *const a[] = {"padding", "border", NULL};
+            check_props(l, n, a);
+            length_prop(l, n, "padding", &s->cell_padding, 0, 50);
+            length_prop(l, n, "border", &s->border_width, 0, 5);
+        } else if (is_el(n, "qr")) {
+            static const char *const a[] = {"size", "align", NULL};
+            check_props(l, n, a);
+            length_prop(l, n, "size", &s->qr_size, 20, 400);
+            const char *v = prop(l, n, "align");
+            if (v) {
+                static const char *const aligns[] = {"left", "center", "right"};
+                int found = 0;
+                for (int k = 0; k < 3; k++)
+                    if (strcmp(v, aligns[k]) == 0)
+                        s->qr_align = (pg_align)k, found = 1;
+                if (!found)
+                    err(l, n, "align=\"%s\"; use left, center or right", v);
+            }
+        } else if (is_el(n, "appendix")) {
+            static const char *const a[] = {"label", "numbers", "attachment", "restart-pages",
+                                            "reference", NULL};
+            check_props(l, n, a);
+            string_prop(l, n, "label", &s->appendix_label);
+            string_prop(l, n, "attachment", &s->attachment_format);
+            string_prop(l, n, "reference", &s->reference_format);
+            bool_prop(l, n, "restart-pages", &s->appendix_restart);
+            const char *v = prop(l, n, "numbers");
+            if (v) {
+                if (strcmp(v, "roman") == 0 || strcmp(v, "arabic") == 0)
+                    s->appendix_roman = strcmp(v, "roman") == 0;
+                else
+                    err(l, n, "numbers=\"%s\"; use arabic or roman", v);
+            }
         } else if (is_el(n, "page-number")) {
             static const char *const a[] = {"top", "from", NULL};
             check_props(l, n, a);
@@ -375,6 +430,17 @@ static void set_defaults(pg_style *s)
     s->page_number_from = 2;
     s->page_number_top = 28.35;
     s->number_format = "Số {number}-{type}/{symbol}";
+    s->reference_format = "{number}-{type}/{symbol}";
+    s->appendix_label = "PHỤ LỤC";
+    s->attachment_format = "(kèm theo {type} số {ref}, ngày {d}/{m}/{yyyy} của {cited})";
+    s->footnote_rule = 144;
+    s->footnote_gap = 12;
+    s->mark_scale = 0.65;
+    s->mark_rise = 5;
+    s->cell_padding = 4;
+    s->border_width = 0.5;
+    s->qr_size = 85.04;
+    s->qr_align = PG_ALIGN_LEFT;
     s->date_format = "{place}, ngày {day} tháng {month} năm {year}";
 }
 

@@ -44,6 +44,13 @@ typedef enum {
     PG_ROLE_SIGN_TITLE,
     PG_ROLE_SIGN_NAME,
     PG_ROLE_PAGE_NUMBER,
+    PG_ROLE_FOOTNOTE,
+    PG_ROLE_TABLE,
+    PG_ROLE_TABLE_HEADER,
+    PG_ROLE_APPENDIX_LABEL,
+    PG_ROLE_APPENDIX_TITLE,
+    PG_ROLE_APPENDIX_ATTACHMENT,
+    PG_ROLE_QR_CAPTION,
     PG_ROLE__COUNT
 } pg_role;
 
@@ -89,6 +96,27 @@ typedef struct pg_style {
     /* page numbers */
     double page_number_top; /* pt from the top edge to the top of the number */
     int page_number_from;   /* first page that shows its number */
+
+    /* footnotes */
+    double footnote_rule;   /* pt, length of the short rule above the notes */
+    double footnote_gap;    /* pt between the body and that rule */
+    double mark_scale;      /* size of a note mark relative to its text */
+    double mark_rise;       /* pt a note mark is raised */
+
+    /* tables */
+    double cell_padding;    /* pt inside each cell */
+    double border_width;    /* pt */
+
+    /* QR codes */
+    double qr_size;         /* pt, side of the code */
+    pg_align qr_align;
+
+    /* appendices */
+    const char *reference_format; /* "{number}-{type}/{symbol}" */
+    const char *appendix_label;   /* "PHỤ LỤC" */
+    int appendix_roman;           /* number several appendices I, II (else 1, 2) */
+    const char *attachment_format; /* "(kèm theo {type} số {ref}, ngày {d}/{m}/{yyyy} của {cited})" */
+    int appendix_restart;         /* page numbers restart in each appendix */
 } pg_style;
 
 /* Name of a role as written in style files ("body", "heading1" ...). */

@@ -11,33 +11,40 @@
 
 /* ---- the page breaker -------------------------------------------------------- */
 
+#define BOX(h_, g_, nb_) ((pg_flow_box){.height = (h_), .gap = (g_), .no_break_before = (nb_)})
+
+static const pg_page_geom PLAIN_70 = {.avail = 70, .foot_pitch = 10, .foot_sep = 5};
+static const pg_page_geom PLAIN_100 = {.avail = 100, .foot_pitch = 10, .foot_sep = 5};
+
 Test(paginate, everything_fits)
 {
-    pg_flow_box b[3] = {{10, 0, 0}, {10, 5, 0}, {10, 5, 0}};
-    size_t s[4];
-    int of = 0;
-    cr_assert_eq(pg_paginate(b, 3, 100, s, &of), 1);
+    pg_flow_box b[3] = {BOX(10, 0, 0), BOX(10, 5, 0), BOX(10, 5, 0)};
+    size_t s[8];
+    int f[8], of = 0;
+    cr_assert_eq(pg_paginate(b, 3, &PLAIN_100, s, f, &of), 1);
     cr_assert_eq(s[0], 0);
+    cr_assert_eq(f[0], 0);
     cr_assert_eq(of, 0);
 }
 
 Test(paginate, gap_dropped_at_the_top_of_a_page)
 {
-    /* 3 boxes of 40 with gaps of 30: 40+30+40 > 100, so 2 pages; the second page
-     * starts with box 1 and box 2 fits after it only if box 1's gap is dropped */
-    pg_flow_box b[3] = {{40, 0, 0}, {40, 30, 0}, {40, 10, 0}};
-    size_t s[4];
-    cr_assert_eq(pg_paginate(b, 3, 100, s, NULL), 2);
+    /* 40+30+40 > 100: two pages; box 2 fits after box 1 only because box 1's gap
+     * is dropped at the top of the page */
+    pg_flow_box b[3] = {BOX(40, 0, 0), BOX(40, 30, 0), BOX(40, 10, 0)};
+    size_t s[8];
+    int f[8];
+    cr_assert_eq(pg_paginate(b, 3, &PLAIN_100, s, f, NULL), 2);
     cr_assert_eq(s[1], 1);
 }
 
 Test(paginate, no_break_before_moves_lines_along)
 {
-    /* lines 0..4 of 20 each on pages of 70: a break before 3 is forbidden (a
-     * widow), so the page breaks before 2 */
-    pg_flow_box b[5] = {{20, 0, 0}, {20, 0, 0}, {20, 0, 0}, {20, 0, 1}, {20, 0, 0}};
-    size_t s[5];
-    cr_assert_eq(pg_paginate(b, 5, 70, s, NULL), 2);
+    /* a break before 3 is forbidden (a widow), so the page breaks before 2 */
+    pg_flow_box b[5] = {BOX(20, 0, 0), BOX(20, 0, 0), BOX(20, 0, 0), BOX(20, 0, 1), BOX(20, 0, 0)};
+    size_t s[8];
+    int f[8];
+    cr_assert_eq(pg_paginate(b, 5, &PLAIN_70, s, f, NULL), 2);
     cr_assert_eq(s[1], 2);
 }
 
@@ -45,10 +52,11 @@ Test(paginate, unbreakable_run_longer_than_a_page_is_cut_where_full)
 {
     pg_flow_box b[6];
     for (int i = 0; i < 6; i++)
-        b[i] = (pg_flow_box){20, 0, i > 0};
-    size_t s[6];
-    int of = 0;
-    cr_assert_eq(pg_paginate(b, 6, 50, s, &of), 3);
+        b[i] = BOX(20, 0, i > 0);
+    pg_page_geom g = {.avail = 50, .foot_pitch = 10, .foot_sep = 5};
+    size_t s[8];
+    int f[8], of = 0;
+    cr_assert_eq(pg_paginate(b, 6, &g, s, f, &of), 3);
     cr_assert_eq(s[1], 2);
     cr_assert_eq(s[2], 4);
     cr_assert_eq(of, 0);
@@ -56,13 +64,62 @@ Test(paginate, unbreakable_run_longer_than_a_page_is_cut_where_full)
 
 Test(paginate, box_taller_than_a_page_is_placed_alone, .timeout = 5)
 {
-    pg_flow_box b[3] = {{10, 0, 0}, {500, 0, 0}, {10, 0, 0}};
-    size_t s[3];
-    int of = 0;
-    cr_assert_eq(pg_paginate(b, 3, 100, s, &of), 3);
+    pg_flow_box b[3] = {BOX(10, 0, 0), BOX(500, 0, 0), BOX(10, 0, 0)};
+    size_t s[8];
+    int f[8], of = 0;
+    cr_assert_eq(pg_paginate(b, 3, &PLAIN_100, s, f, &of), 3);
     cr_assert_eq(s[1], 1);
     cr_assert_eq(s[2], 2);
     cr_assert_eq(of, 1);
+}
+
+Test(paginate, a_line_moves_to_the_next_page_with_its_note)
+{
+    /* lines of 20 on pages of 100; line 3 carries a note of 3 lines: 80 + 5 + 30
+     * does not fit, so line 3 starts page 2, and its note is there */
+    pg_flow_box b[5];
+    for (int i = 0; i < 5; i++)
+        b[i] = BOX(20, 0, 0);
+    b[3].foot_lines = 3;
+    size_t s[8];
+    int f[8];
+    cr_assert_eq(pg_paginate(b, 5, &PLAIN_100, s, f, NULL), 2);
+    cr_assert_eq(s[1], 3);
+    cr_assert_eq(f[0], 0);
+    cr_assert_eq(f[1], 3);
+}
+
+Test(paginate, a_note_taller_than_a_page_continues, .timeout = 5)
+{
+    /* one line with a note of 20 lines: 7 lines fit under it, 9 on the next page
+     * (a page of notes only), the last 4 on the third page with the next line */
+    pg_flow_box b[2] = {BOX(20, 0, 0), BOX(20, 0, 0)};
+    b[0].foot_lines = 20;
+    size_t s[8];
+    int f[8];
+    size_t n = pg_paginate(b, 2, &PLAIN_100, s, f, NULL);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(f[0], 7);
+    cr_assert_eq(f[1], 9);
+    cr_assert_eq(f[2], 4);
+    cr_assert_eq(s[1], 1, "page 2 holds no box");
+    cr_assert_eq(s[2], 1);
+}
+
+Test(paginate, header_height_reserved_on_continuation_pages)
+{
+    /* box 0 is a table header (30); bands 1..6 of 20 repeat it: page 2 starts
+     * with the header, so it takes 3 bands of 20 under 30 in 100 */
+    pg_flow_box b[7];
+    b[0] = BOX(30, 0, 0);
+    for (int i = 1; i < 7; i++) {
+        b[i] = BOX(20, 0, 0);
+        b[i].header = 1;
+    }
+    size_t s[8];
+    int f[8];
+    cr_assert_eq(pg_paginate(b, 7, &PLAIN_100, s, f, NULL), 2);
+    cr_assert_eq(s[1], 4);
 }
 
 /* ---- pagination rules on real layouts ---------------------------------------------- */
