@@ -410,6 +410,23 @@ static pg_role heading_role(int depth)
                         : PG_ROLE_HEADING4;
 }
 
+/* Whether a line other than the last holds no space: a link or a long word
+ * broken by force, which justification would spread letter by letter. */
+static int has_unbreakable_line(PangoLayout *ly)
+{
+    const char *text = pango_layout_get_text(ly);
+    int n = pango_layout_get_line_count(ly);
+    for (int i = 0; i + 1 < n; i++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(ly, i);
+        int len = line->length;
+        while (len > 0 && text[line->start_index + len - 1] == ' ')
+            len--;
+        if (len > 0 && !memchr(text + line->start_index, ' ', (size_t)len))
+            return 1;
+    }
+    return 0;
+}
+
 static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg_node *inl)
 {
     pg_buf t = {0};
@@ -421,6 +438,8 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
     add_inlines(l, inl, &t, al);
     const pg_textstyle *s = ts(l, role);
     PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), al, l->W, s->align, s->indent);
+    if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly))
+        pango_layout_set_justify(ly, FALSE);
     add_paragraph(l, role, ly, 0, 0);
     g_object_unref(ly);
     pango_attr_list_unref(al);
@@ -770,13 +789,15 @@ static void layout_qr(lay *l, const pg_node *q)
     l->pending = 6;
     if (q->u.qr.caption) {
         const pg_textstyle *s = ts(l, PG_ROLE_QR_CAPTION);
+        /* the link under the code, starting where the code starts */
         PangoLayout *ly = make_layout(l, PG_ROLE_QR_CAPTION, q->u.qr.href, NULL, l->W,
-                                      s->align, 0);
+                                      s->align, s->align == PG_ALIGN_LEFT ? x0 - l->L : 0);
         pango_layout_set_wrap(ly, PANGO_WRAP_CHAR);
         l->keep_next = 1;
         l->pending = 0;
         add_paragraph(l, PG_ROLE_QR_CAPTION, ly, 1, 0);
         g_object_unref(ly);
+        l->pending = 6;
     }
 }
 

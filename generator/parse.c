@@ -707,8 +707,7 @@ static void parse_column(parser *p, const xmlNode *c, pg_column *col)
 {
     static const char *const allowed[] = {"width", "align", NULL};
     check_attrs(p, c, allowed);
-    col->share = 1;
-    col->align = 'l';
+    *col = (pg_column){.share = 1, .align = 'l'};
     const char *w = attr(p, c, "width");
     if (w) {
         double v;
