@@ -51,6 +51,9 @@ static void finish_span(pr_page *pg, const ch *cs, size_t from, size_t to)
             s.font = g_strdup(font);
             s.size = size;
             first = 0;
+        } else if (size < s.size * 0.8) {
+            s.marks++; /* a note mark, set smaller */
+            continue;
         } else if (fabs(size - s.size) > 0.01) {
             s.uniform_size = 0;
         }
@@ -64,6 +67,34 @@ static void finish_span(pr_page *pg, const ch *cs, size_t from, size_t to)
     s.text = g_string_free(t, FALSE);
     pg->spans = g_realloc(pg->spans, (pg->n + 1) * sizeof *pg->spans);
     pg->spans[pg->n++] = s;
+}
+
+/* A note mark opening a line (the number of a footnote) is set small and raised,
+ * so poppler puts it on a line of its own: join it to the text it opens. */
+static void merge_marks(pr_page *pg)
+{
+    for (size_t i = 0; i < pg->n; i++) {
+        pr_span *m = &pg->spans[i];
+        if (m->size >= 10 || !m->text[0] || strspn(m->text, "0123456789") != strlen(m->text))
+            continue;
+        for (size_t j = 0; j < pg->n; j++) {
+            pr_span *t = &pg->spans[j];
+            if (j == i || t->size < m->size / 0.8 || t->x0 < m->x1 - 0.5 || t->x0 > m->x1 + 12 ||
+                t->y0 > m->y1 || t->y1 < m->y0)
+                continue;
+            char *text = g_strdup_printf("%s %s", m->text, t->text);
+            g_free(t->text);
+            t->text = text;
+            t->x0 = m->x0;
+            t->marks++;
+            g_free(m->text);
+            g_free(m->font);
+            memmove(m, m + 1, (pg->n - i - 1) * sizeof *m);
+            pg->n--;
+            i--;
+            break;
+        }
+    }
 }
 
 static void read_page(PopplerPage *page, pr_page *pg)
@@ -105,7 +136,8 @@ static void read_page(PopplerPage *page, pr_page *pg)
                 double gap = cs[i].r.x1 - prev->r.x2;
                 double size_prev = prev->a ? prev->a->font_size : 0;
                 double size_cur = cs[i].a ? cs[i].a->font_size : 0;
-                int vshift = fabs(cs[i].r.y2 - prev->r.y2) > 3;
+                /* a raised note mark (smaller) stays on its line */
+                int vshift = fabs(cs[i].r.y2 - prev->r.y2) > 3 && fabs(size_prev - size_cur) < 0.01;
                 if (gap > 20 || gap < -1 || vshift || (gap > 6 && fabs(size_prev - size_cur) > 0.01)) {
                     finish_span(pg, cs, start, j);
                     start = j;
@@ -114,6 +146,7 @@ static void read_page(PopplerPage *page, pr_page *pg)
         }
     }
     finish_span(pg, cs, start, n);
+    merge_marks(pg);
     g_free(cs);
     poppler_page_free_text_attributes(attrs);
     g_free(rects);

@@ -17,6 +17,7 @@ typedef struct {
     int all_bold, any_bold;   /* over non-space characters */
     int all_italic, any_italic;
     int all_black;
+    int marks;                /* characters set much smaller: note marks */
 } pr_span;
 
 typedef struct {

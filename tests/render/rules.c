@@ -61,9 +61,37 @@ static const pr_span *closing(const pr_doc *d, size_t *page)
     return NULL;
 }
 
+/* Top of the footnotes at a page's foot: the first span from which every span
+ * down to the page's foot is small (12 pt or less) and which opens with a note
+ * number; the page height when there are none. */
+static double foot_top(const pr_page *pg)
+{
+    double top = pg->h;
+    for (size_t i = 0; i < pg->n; i++) {
+        const pr_span *s = &pg->spans[i];
+        if (s->size > 12.5 || !g_ascii_isdigit(s->text[0]) || is_page_number(s))
+            continue;
+        int below_small = 1;
+        for (size_t k = 0; k < pg->n && below_small; k++)
+            if (pg->spans[k].y0 > s->y0 && pg->spans[k].size > 12.5)
+                below_small = 0;
+        if (below_small && s->y0 < top)
+            top = s->y0;
+    }
+    return top;
+}
+
+/* A printed link (a QR code's caption): not body text. */
+static int is_link(const pr_span *s)
+{
+    return matches("^https?://[^ ]+$", s->text);
+}
+
 static int in_body(const pr_doc *d, size_t p, const pr_span *s)
 {
-    if (is_page_number(s))
+    if (is_page_number(s) || is_link(s))
+        return 0;
+    if (s->y0 >= foot_top(&d->pages[p]) - 0.5)
         return 0;
     const pr_span *sep = separator(d);
     if (p == 0 && (!sep || s->y0 < sep->y1))
@@ -164,6 +192,8 @@ static char *r7(pr_doc *d)
             double dy = l[i + 1]->y1 - l[i]->y1;
             if (!continuation(l[i + 1]) || dy > l[i]->size * 1.6)
                 continue;
+            if (!strchr(l[i]->text, ' '))
+                continue; /* one word broken by force (a link): nothing to justify */
             checked++;
             if (!at(l[i]->x1, RIGHT_EDGE, 1.5))
                 FAIL("page %zu: \"%s\" ends at x=%.1f, not at the right margin %.1f", p + 1,

@@ -8,7 +8,9 @@
 #include "render.h"
 #include "rules.h"
 
+#include <cairo.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -237,4 +239,392 @@ Test(metadata, title_author_keywords_creator, .timeout = 60)
     g_free(creator);
     pr_free(d);
     free(pdf);
+}
+
+/* ---- rich content (footnotes, tables, appendices, QR codes, images, outline) ------- */
+
+static int at13(const pr_span *s)
+{
+    return s->size > 12.5 && s->size < 13.5;
+}
+
+/* Renders a plan given as text, written into a fresh folder with optional files. */
+static unsigned char *render_text(const char *xml, size_t *len, char **dir_out)
+{
+    char *dir = g_dir_make_tmp("pg-render-XXXXXX", NULL);
+    cr_assert_not_null(dir);
+    char *path = g_build_filename(dir, "plan.xml", NULL);
+    cr_assert(g_file_set_contents(path, xml, -1, NULL));
+    unsigned char *pdf = render(path, PARTY, NULL, len);
+    g_free(path);
+    if (dir_out)
+        *dir_out = dir;
+    else
+        g_free(dir);
+    return pdf;
+}
+
+static const char *const GEN_HEAD =
+    "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"ĐUK\" cited-as=\"Ban Thường vụ Đảng ủy "
+    "Khối\">ĐẢNG ỦY KHỐI</issuer><number>7</number><place>Huế</place><date>2023-01-05</date>"
+    "<summary>thử nội dung phong phú</summary>";
+static const char *const GEN_TAIL =
+    "<signature authority=\"on-behalf\" collective=\"BAN THƯỜNG VỤ\" title=\"BÍ THƯ\" "
+    "name=\"Nguyễn Văn A\"/>";
+
+/* Page (0-based) holding a span that starts with prefix, or -1. */
+static int page_of(pr_doc *d, const char *prefix, const pr_span **out)
+{
+    for (size_t p = 0; p < d->n; p++) {
+        const pr_span *s = pr_find_prefix(&d->pages[p], prefix);
+        if (s) {
+            if (out)
+                *out = s;
+            return (int)p;
+        }
+    }
+    return -1;
+}
+
+Test(footnotes, hung_yen_notes_at_the_foot_of_their_marks_page, .timeout = 60)
+{
+    size_t len;
+    unsigned char *pdf = render(HUNG_YEN, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    const pr_span *mark_line = NULL, *note1 = NULL, *note2 = NULL;
+    int pm = page_of(d, "- Làm rõ 04 kết quả nổi bật", &mark_line);
+    int p1 = page_of(d, "1 Kỳ luật 2.740 tổ chức đảng", &note1);
+    int p2 = page_of(d, "2 Đảng đã ban hành 250 văn bản", &note2);
+    cr_assert_geq(pm, 0, "the marked item is missing");
+    cr_assert_eq(p1, pm, "note 1 on page %d, its mark on page %d", p1 + 1, pm + 1);
+    cr_assert_eq(p2, pm, "note 2 on page %d, its mark on page %d", p2 + 1, pm + 1);
+    cr_assert(mark_line->marks >= 1, "no raised mark in \"%s\"", mark_line->text);
+    /* below all body text of the page, above the bottom margin */
+    const pr_page *pg = &d->pages[pm];
+    for (size_t i = 0; i < pg->n; i++)
+        if (pg->spans[i].size > 13.5)
+            cr_assert_lt(pg->spans[i].y1, note1->y0, "\"%s\" is below the notes", pg->spans[i].text);
+    cr_assert_lt(note1->y0, note2->y0);
+    cr_assert_leq(note2->y1, 841.89 - 56.69 + 1, "note below the bottom margin");
+    cr_assert(note1->size >= 10 && note1->size <= 12.5, "note size %.1f", note1->size);
+    pr_free(d);
+    free(pdf);
+}
+
+Test(footnotes, mark_links_to_its_note, .timeout = 60)
+{
+    size_t len;
+    unsigned char *pdf = render(HUNG_YEN, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    int pm = page_of(d, "1 Kỳ luật 2.740", NULL);
+    PopplerPage *page = poppler_document_get_page(d->doc, pm);
+    GList *links = poppler_page_get_link_mapping(page);
+    int found = 0;
+    for (GList *l = links; l; l = l->next) {
+        PopplerLinkMapping *m = l->data;
+        if (m->action->type != POPPLER_ACTION_GOTO_DEST)
+            continue;
+        PopplerDest *dest = m->action->goto_dest.dest;
+        if (dest->type == POPPLER_DEST_NAMED && strcmp(dest->named_dest, "fn-1") == 0) {
+            PopplerDest *target = poppler_document_find_dest(d->doc, "fn-1");
+            cr_assert_not_null(target, "destination fn-1 missing");
+            cr_assert_eq(target->page_num, pm + 1, "fn-1 points at page %d", target->page_num);
+            poppler_dest_free(target);
+            found = 1;
+        }
+    }
+    cr_assert(found, "no link from mark 1 to its note");
+    poppler_page_free_link_mapping(links);
+    g_object_unref(page);
+    pr_free(d);
+    free(pdf);
+}
+
+Test(footnotes, the_marked_line_moves_with_its_note, .timeout = 120)
+{
+    /* A long note on the last paragraph: for every amount of text before it the
+     * note stands on the page of its mark; and in some of them the marked line
+     * had to leave a page where it alone would have fitted. */
+    const char *note = "Chú thích dài: các cấp ủy, tổ chức đảng quán triệt sâu sắc nội dung kế "
+                       "hoạch và tổ chức thực hiện nghiêm túc, hiệu quả, báo cáo kết quả về Ban "
+                       "Thường vụ theo quy định, đúng thời hạn.";
+    int moved = 0;
+    for (int filler = 16; filler <= 32; filler++) {
+        pg_buf b = {0};
+        pg_buf_puts(&b, GEN_HEAD);
+        for (int i = 0; i < filler; i++)
+            pg_buf_puts(&b, "<p>Nội dung mở đầu của đoạn văn, đủ dài để chiếm trọn một dòng "
+                            "và sang dòng thứ hai của trang.</p>");
+        pg_buf_printf(&b, "<p>Đoạn có chú thích<footnote>%s %s %s</footnote> ở cuối.</p>", note,
+                      note, note);
+        pg_buf_puts(&b, GEN_TAIL);
+        pg_buf_puts(&b, "</plan>");
+        size_t len;
+        unsigned char *pdf = render_text(pg_buf_str(&b), &len, NULL);
+        pg_buf_free(&b);
+        pr_doc *d = pr_load(pdf, len);
+        const pr_span *ml = NULL;
+        int pm = page_of(d, "Đoạn có chú thích", &ml);
+        int pn = page_of(d, "1 Chú thích dài", NULL);
+        cr_assert_geq(pm, 0);
+        cr_assert_eq(pn, pm, "filler %d: note on page %d, mark on page %d", filler, pn + 1, pm + 1);
+        /* moved: the marked line opens its page although the page before ends high */
+        if (pm > 0) {
+            const pr_page *prev = &d->pages[pm - 1];
+            double lowest = 0;
+            for (size_t i = 0; i < prev->n; i++)
+                if (prev->spans[i].y1 > lowest && prev->spans[i].size > 13.5)
+                    lowest = prev->spans[i].y1;
+            if (lowest < 841.89 - 56.69 - 18 - 30)
+                moved = 1;
+        }
+        pr_free(d);
+        free(pdf);
+    }
+    cr_assert(moved, "no case where the line had to move with its note");
+}
+
+Test(tables, header_repeated_on_every_page_of_the_table, .timeout = 60)
+{
+    size_t len;
+    unsigned char *pdf = render(TRA_VINH, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    int first = page_of(d, "DANH MỤC", NULL);
+    cr_assert_geq(first, 0);
+    int pages = 0;
+    for (size_t p = (size_t)first; p < d->n; p++) {
+        const pr_page *pg = &d->pages[p];
+        const pr_span *h = pr_find(pg, "Nội dung văn bản triển khai");
+        cr_assert_not_null(h, "page %zu of the table has no header row", p + 1);
+        cr_assert(h->all_bold, "the header row is not bold");
+        for (size_t i = 0; i < pg->n; i++) {
+            const pr_span *s = &pg->spans[i];
+            if (at13(s) && !s->any_bold)
+                cr_assert_gt(s->y0, h->y1, "page %zu: \"%s\" stands above the header row", p + 1,
+                             s->text);
+        }
+        pages++;
+    }
+    cr_assert_geq(pages, 2, "the table does not run over several pages");
+    pr_free(d);
+    free(pdf);
+}
+
+Test(tables, a_row_taller_than_a_page_is_split_line_by_line, .timeout = 60)
+{
+    pg_buf b = {0};
+    pg_buf_puts(&b, GEN_HEAD);
+    pg_buf_puts(&b, "<p>Bảng dưới đây.</p><table><col width=\"30mm\"/><col width=\"1*\"/>"
+                    "<row header=\"yes\"><cell>Thời gian</cell><cell>Nội dung</cell></row>"
+                    "<row><cell>Cả năm</cell><cell>");
+    for (int i = 1; i <= 150; i++)
+        pg_buf_printf(&b, "<p>Dòng %03d của ô rất cao.</p>", i);
+    pg_buf_puts(&b, "</cell></row></table>");
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    size_t len;
+    unsigned char *pdf = render_text(pg_buf_str(&b), &len, NULL);
+    pg_buf_free(&b);
+    pr_doc *d = pr_load(pdf, len);
+    int next = 1, pages_with_rows = 0;
+    for (size_t p = 0; p < d->n; p++) {
+        int here = 0;
+        for (size_t i = 0; i < d->pages[p].n; i++) {
+            int k;
+            if (sscanf(d->pages[p].spans[i].text, "Dòng %d", &k) == 1) {
+                cr_assert_eq(k, next, "line %d comes where %d should", k, next);
+                next++;
+                here = 1;
+            }
+        }
+        if (here) {
+            pages_with_rows++;
+            cr_assert_not_null(pr_find(&d->pages[p], "Nội dung"), "page %zu lacks the header",
+                               p + 1);
+        }
+    }
+    cr_assert_eq(next, 151, "only %d of 150 lines rendered", next - 1);
+    cr_assert_geq(pages_with_rows, 3);
+    pr_free(d);
+    free(pdf);
+}
+
+Test(appendix, attachment_line_is_built_from_the_plan, .timeout = 60)
+{
+    pg_diag_list dl = {0};
+    pg_doc *doc = pg_doc_parse_file(TRA_VINH, NULL, &dl);
+    char *expect = g_strdup_printf("(kèm theo Kế hoạch số %02d-%s/%s, ngày %d/%d/%d của %s)",
+                                   doc->number, doc->doctype_abbr, doc->symbol, doc->day,
+                                   doc->month, doc->year, doc->cited_as);
+    cr_assert_str_eq(expect, "(kèm theo Kế hoạch số 60-KH/ĐUK, ngày 18/4/2022 của Ban Thường vụ "
+                             "Đảng ủy Khối)");
+    size_t len;
+    unsigned char *pdf = render(TRA_VINH, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    const pr_span *start = NULL;
+    int p = page_of(d, "(kèm theo", &start);
+    cr_assert_geq(p, 0, "no attachment line");
+    cr_assert(start->all_italic, "the attachment line is not italic");
+    /* the line may wrap: join it up to its closing parenthesis */
+    GString *got = g_string_new(NULL);
+    const pr_page *pg = &d->pages[p];
+    for (size_t i = 0; i < pg->n; i++) {
+        const pr_span *s = &pg->spans[i];
+        if (s->y0 < start->y0 - 0.5 || (got->len && got->str[got->len - 1] == ')'))
+            continue;
+        if (got->len)
+            g_string_append_c(got, ' ');
+        g_string_append(got, s->text);
+    }
+    cr_assert_str_eq(got->str, expect);
+    cr_assert(pr_find(pg, "DANH MỤC") && pr_find(pg, "Văn bản triển khai đợt sinh hoạt chính trị"),
+              "no appendix heading");
+    cr_assert_gt(p, page_of(d, "Phạm Phước Trãi", NULL), "the appendix does not start a new page");
+    g_string_free(got, TRUE);
+    g_free(expect);
+    pr_free(d);
+    free(pdf);
+    pg_doc_free(doc);
+    pg_diag_list_free(&dl);
+}
+
+/* Decodes the QR codes on page p of pdf with zbarimg; returns "QR-Code:..." lines. */
+static char *zbar(const unsigned char *pdf, size_t len, int p)
+{
+    char *dir = g_dir_make_tmp("pg-qr-XXXXXX", NULL);
+    char *pdf_path = g_build_filename(dir, "x.pdf", NULL);
+    cr_assert(g_file_set_contents(pdf_path, (const char *)pdf, (gssize)len, NULL));
+    char *cmd = g_strdup_printf("pdftoppm -png -r 200 -f %d -l %d '%s' '%s/page' && zbarimg -q "
+                                "--raw '%s'/page*.png 2>/dev/null",
+                                p + 1, p + 1, pdf_path, dir, dir);
+    char *out = NULL;
+    int status = 0;
+    char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    cr_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, NULL));
+    char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    cr_assert_eq(system(rm), 0);
+    g_free(rm);
+    g_free(cmd);
+    g_free(pdf_path);
+    g_free(dir);
+    return out;
+}
+
+Test(qr, codes_decode_to_their_links, .timeout = 120)
+{
+    static const struct {
+        const char *plan, *near, *href;
+    } cases[] = {
+        {HUNG_YEN, "Bước 2: Đưa Camera quét Mã QR",
+         "https://drive.google.com/file/d/1o7GXMPG1PVpIhM69kYIL9MRvGv5v_W95/view?usp=share_link"},
+        {XIN_MAN, "Mã QR để đọc tác phẩm", "https://tuyengiao.hagiang.gov.vn"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        unsigned char *pdf = render(cases[i].plan, PARTY, NULL, &len);
+        pr_doc *d = pr_load(pdf, len);
+        int p = page_of(d, cases[i].near, NULL);
+        cr_assert_geq(p, 0);
+        char *out = zbar(pdf, len, p);
+        g_strstrip(out);
+        cr_assert_str_eq(out, cases[i].href, "the QR code near \"%s\" decodes to \"%s\"",
+                         cases[i].near, out);
+        g_free(out);
+        pr_free(d);
+        free(pdf);
+    }
+}
+
+static void collect_outline(PopplerIndexIter *it, int depth, GString *out)
+{
+    do {
+        PopplerAction *a = poppler_index_iter_get_action(it);
+        g_string_append_printf(out, "%d %s\n", depth, a->any.title);
+        PopplerIndexIter *child = poppler_index_iter_get_child(it);
+        if (child) {
+            collect_outline(child, depth + 1, out);
+            poppler_index_iter_free(child);
+        }
+        poppler_action_free(a);
+    } while (poppler_index_iter_next(it));
+}
+
+static int expect_outline(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    GString *out = ud;
+    if (n->type == PG_NODE_SECTION && n->u.section.title)
+        g_string_append_printf(out, "%d %s %s\n", n->u.section.depth, n->u.section.label,
+                               n->u.section.depth == 1 ? g_utf8_strup(n->u.section.title, -1)
+                                                       : n->u.section.title);
+    return 0;
+}
+
+Test(outline, bookmarks_follow_the_sections, .timeout = 60)
+{
+    pg_diag_list dl = {0};
+    pg_style *st = pg_style_load(PARTY, &dl);
+    const char *plans[] = {HUNG_YEN, TRA_VINH};
+    for (size_t k = 0; k < 2; k++) {
+        pg_doc *doc = pg_doc_parse_file(plans[k], NULL, &dl);
+        cr_assert(pg_doc_number(doc, st, &dl));
+        GString *want = g_string_new(NULL);
+        pg_node_walk(doc->body, expect_outline, NULL, want);
+        for (pg_node *a = doc->appendices->first; a; a = a->next)
+            g_string_append_printf(want, "1 %s %s\n", a->u.appendix.label, a->u.appendix.title);
+        size_t len;
+        unsigned char *pdf = render(plans[k], PARTY, NULL, &len);
+        pr_doc *d = pr_load(pdf, len);
+        PopplerIndexIter *it = poppler_index_iter_new(d->doc);
+        cr_assert_not_null(it, "no outline");
+        GString *got = g_string_new(NULL);
+        collect_outline(it, 1, got);
+        poppler_index_iter_free(it);
+        cr_assert_str_eq(got->str, want->str);
+        g_string_free(got, TRUE);
+        g_string_free(want, TRUE);
+        pr_free(d);
+        free(pdf);
+        pg_doc_free(doc);
+    }
+    pg_style_unref(st);
+    pg_diag_list_free(&dl);
+}
+
+Test(images, a_png_beside_the_plan_is_drawn, .timeout = 60)
+{
+    char *dir = g_dir_make_tmp("pg-img-XXXXXX", NULL);
+    char *png = g_build_filename(dir, "logo.png", NULL);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 40, 20);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cr_assert_eq(cairo_surface_write_to_png(s, png), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    char *xml = g_strdup_printf("%s<p>Hình:</p><image src=\"logo.png\" width=\"40mm\"/>%s</plan>",
+                                GEN_HEAD, GEN_TAIL);
+    char *path = g_build_filename(dir, "plan.xml", NULL);
+    cr_assert(g_file_set_contents(path, xml, -1, NULL));
+    size_t len;
+    unsigned char *pdf = render(path, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    PopplerPage *page = poppler_document_get_page(d->doc, 0);
+    GList *images = poppler_page_get_image_mapping(page);
+    cr_assert_eq(g_list_length(images), 1, "%u images on page 1", g_list_length(images));
+    PopplerImageMapping *m = images->data;
+    cr_assert_float_eq(m->area.x2 - m->area.x1, 40 * 72 / 25.4, 1.5, "image width %.1f",
+                       m->area.x2 - m->area.x1);
+    cr_assert_float_eq(m->area.y2 - m->area.y1, 20 * 72 / 25.4, 1.5, "image height %.1f", m->area.y2 - m->area.y1);
+    poppler_page_free_image_mapping(images);
+    g_object_unref(page);
+    pr_free(d);
+    free(pdf);
+    char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    cr_assert_eq(system(rm), 0);
+    g_free(rm);
+    g_free(path);
+    g_free(xml);
+    g_free(png);
+    g_free(dir);
 }
