@@ -807,9 +807,9 @@ static void layout_image(lay *l, const pg_node *im)
         return;
     cairo_surface_t *img = cairo_image_surface_create_from_png(im->u.image.path);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        /* cairo reports damaged PNG data as out of memory or a read error */
         pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,
-                    "image \"%s\" cannot be read: %s", im->u.image.src,
-                    cairo_status_to_string(cairo_surface_status(img)));
+                    "image \"%s\" cannot be decoded: the PNG data is damaged", im->u.image.src);
         cairo_surface_destroy(img);
         l->failed = 1;
         return;

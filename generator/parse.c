@@ -853,8 +853,8 @@ static pg_node *build_table(parser *p, const xmlNode *x)
                 cols[ncols++] = (pg_column){.share = 1, .align = 'l'};
         }
         if (cells != ncols)
-            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "the row has %d cells; the table has %d columns",
-                 cells, ncols);
+            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "the row has %d cell%s; the table has %d column%s",
+                 cells, cells == 1 ? "" : "s", ncols, ncols == 1 ? "" : "s");
         pg_node_append(t, row);
         rows++;
     }
@@ -939,7 +939,9 @@ static const char *resolve_path(parser *p, const char *rel, pg_pos pos, const ch
         if (!(strncmp(real, p->root, n) == 0 && (real[n] == '/' || real[n] == '\0')) ||
             strcmp(p->root, "/") == 0)
             diag(p, PG_E_BAD_VALUE, pos,
-                 "%s \"%s\" lies outside the plans folder %s; keep it inside", what, rel, p->root);
+                 "%s \"%s\" lies outside the plans folder; keep it inside (symbolic links "
+                 "count where they lead)",
+                 what, rel);
         else
             out = pg_arena_strdup(p->doc->arena, real);
     }
