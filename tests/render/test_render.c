@@ -631,3 +631,23 @@ Test(images, a_png_beside_the_plan_is_drawn, .timeout = 60)
     g_free(png);
     g_free(dir);
 }
+
+Test(appendix, landscape_pages_and_page_numbers_go_on, .timeout = 60)
+{
+    char *xml = g_strdup_printf("%s<p>Một.</p>%s<appendix title=\"Bảng ngang\" "
+                                "orientation=\"landscape\"><p>Nội dung phụ lục.</p></appendix>"
+                                "</plan>",
+                                GEN_HEAD, GEN_TAIL);
+    size_t len;
+    unsigned char *pdf = render_text(xml, &len, NULL);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_eq(d->n, 2);
+    cr_assert_float_eq(d->pages[0].w, 595.28, 1);
+    cr_assert_float_eq(d->pages[1].w, 841.89, 1, "the appendix page is %.1f wide", d->pages[1].w);
+    cr_assert_float_eq(d->pages[1].h, 595.28, 1);
+    cr_assert_not_null(pr_find(&d->pages[1], "PHỤ LỤC"));
+    cr_assert_not_null(pr_find(&d->pages[1], "2"), "the appendix page is not numbered 2");
+    pr_free(d);
+    free(pdf);
+    g_free(xml);
+}

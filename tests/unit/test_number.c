@@ -244,3 +244,31 @@ Test(number, tuq_is_not_a_party_form)
     pg_style_unref(st);
     pg_diag_list_free(&d);
 }
+
+Test(number, appendices_and_footnotes)
+{
+    pg_diag_list d = {0};
+    pg_style *st;
+    pg_doc *doc = numbered("<p>a<footnote>một</footnote> b<footnote>hai</footnote></p>"
+                           "<signature title=\"BÍ THƯ\" name=\"A\"/>"
+                           "<appendix title=\"Danh sách\"><p>x<footnote>ba</footnote></p></appendix>"
+                           "<appendix name=\"DANH MỤC\"><p>y</p></appendix>"
+                           "<appendix><section title=\"Mục\"><p>z</p></section></appendix>",
+                           &st, &d);
+    cr_assert(pg_doc_number(doc, st, &d));
+    const pg_node *p = doc->body->first;
+    cr_assert_eq(p->first->next->u.footnote.number, 1);
+    cr_assert_eq(p->first->next->next->next->u.footnote.number, 2);
+    const pg_node *a1 = doc->appendices->first, *a2 = a1->next, *a3 = a2->next;
+    cr_assert_eq(a1->first->first->next->u.footnote.number, 3, "numbers run on into appendices");
+    cr_assert_str_eq(a1->u.appendix.label, "PHỤ LỤC 1", "several appendices: Arabic numbers");
+    cr_assert_str_eq(a2->u.appendix.label, "DANH MỤC", "a name replaces the label");
+    cr_assert_str_eq(a3->u.appendix.label, "PHỤ LỤC 3");
+    cr_assert_str_eq(a3->first->u.section.label, "I-", "sections in an appendix start afresh");
+    /* no cited-as: the issuer's name in sentence case */
+    cr_assert_str_eq(a1->u.appendix.attachment,
+                     "(kèm theo Kế hoạch số 07-KH/ĐUK, ngày 8/4/2022 của Đảng ủy khối)");
+    pg_doc_free(doc);
+    pg_style_unref(st);
+    pg_diag_list_free(&d);
+}
