@@ -928,6 +928,23 @@ static char *case_first(const char *s, int lower)
     return out;
 }
 
+/* " - " between two names: the dash stays with the word before it, so that no
+ * line of a name starts with a dash. Takes and returns a g_malloc'd string. */
+static char *keep_dash_with_word(char *s)
+{
+    GString *out = g_string_new(NULL);
+    for (const char *c = s; *c; c++) {
+        if (c[0] == ' ' && c[1] == '-' && c[2] == ' ') {
+            g_string_append(out, "\xC2\xA0-");
+            c++;
+            continue;
+        }
+        g_string_append_c(out, *c);
+    }
+    g_free(s);
+    return g_string_free(out, FALSE);
+}
+
 static void layout_title_block(lay *l)
 {
     const pg_doc *doc = l->doc;
@@ -940,44 +957,61 @@ static void layout_title_block(lay *l)
     double yl = 0;
     if (doc->parent_body) {
         char *up = g_utf8_strup(doc->parent_body, -1);
-        yl = column_text(l, e, PG_ROLE_PARENT_BODY, up, NULL, xl, WL, yl, NULL);
+        double w = balanced_width(l, PG_ROLE_PARENT_BODY, up, NULL, WL);
+        yl = column_text(l, e, PG_ROLE_PARENT_BODY, up, NULL, xl + (WL - w) / 2, w, yl, NULL);
         g_free(up);
     }
+    size_t issuer_first = e->n;
     {
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
         add_inlines(l, doc->issuer, &t, al);
-        char *up = g_utf8_strup(pg_buf_str(&t), -1);
-        yl = column_text(l, e, PG_ROLE_ISSUER, up, NULL, xl, WL, yl, NULL);
+        char *up = keep_dash_with_word(g_utf8_strup(pg_buf_str(&t), -1));
+        /* a long name breaks into lines of even length */
+        double w = balanced_width(l, PG_ROLE_ISSUER, up, NULL, WL);
+        yl = column_text(l, e, PG_ROLE_ISSUER, up, NULL, xl + (WL - w) / 2, w, yl, NULL);
         g_free(up);
         pango_attr_list_unref(al);
         pg_buf_free(&t);
     }
     if (st->issuer_mark)
         yl = column_text(l, e, PG_ROLE_ISSUER_MARK, st->issuer_mark, NULL, xl, WL, yl, NULL);
+    if (st->issuer_rule > 0) {
+        /* a rule under the issuing body, a fraction of its widest line, centred on it */
+        double w = 0;
+        for (size_t k = issuer_first; k < e->n; k++)
+            if (e->items[k].w > w)
+                w = e->items[k].w;
+        double rw = w * st->issuer_rule;
+        double rule_y = e->items[e->n - 1].y + l->descent[PG_ROLE_ISSUER] + 2.0;
+        add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
+        yl = rule_y + 5.0;
+    }
     yl = column_text(l, e, PG_ROLE_NUMBER, doc->number_line, NULL, xl, WL, yl, NULL);
+    size_t number_item = e->n - 1;
 
-    /* right block: the Party's name with a rule of its exact length, then place and date */
+    /* right block: the national or Party title (and motto) with a rule of the exact
+     * length of its last line, then place and date */
     double yr = 0;
     if (st->nation) {
-        PangoLayout *ly =
-            make_layout(l, PG_ROLE_NATION, st->nation, NULL, WR, ts(l, PG_ROLE_NATION)->align, 0);
-        size_t first = e->n;
-        yr = place_lines(l, e, PG_ROLE_NATION, ly, xr, 0, NULL);
+        pg_role last_role = st->motto ? PG_ROLE_MOTTO : PG_ROLE_NATION;
+        yr = column_text(l, e, PG_ROLE_NATION, st->nation, NULL, xr, WR, yr, NULL);
+        if (st->motto)
+            yr = column_text(l, e, PG_ROLE_MOTTO, st->motto, NULL, xr, WR, yr, NULL);
         const pg_item *last = &e->items[e->n - 1];
-        double x0 = last->x, x1 = last->x + last->w;
-        for (size_t k = first; k < e->n; k++) {
-            if (e->items[k].x < x0)
-                x0 = e->items[k].x;
-            if (e->items[k].x + e->items[k].w > x1)
-                x1 = e->items[k].x + e->items[k].w;
-        }
-        double rule_y = last->y + l->descent[PG_ROLE_NATION] + 1.5;
-        add_rule(e, PG_ROLE_NATION, x0, rule_y, x1 - x0, st->rule_width);
+        double rule_y = last->y + l->descent[last_role] + 1.5;
+        add_rule(e, last_role, last->x, rule_y, last->w, st->rule_width);
         yr = rule_y + 4.0;
-        g_object_unref(ly);
     }
     yr = column_text(l, e, PG_ROLE_DATE, doc->date_line, NULL, xr, WR, yr, NULL);
+    if (st->date_on_number_line) {
+        /* the number and the date on one baseline: move the higher one down */
+        pg_item *num = &e->items[number_item], *date = &e->items[e->n - 1];
+        double base = num->y > date->y ? num->y : date->y;
+        yl += base - num->y;
+        yr += base - date->y;
+        num->y = date->y = base;
+    }
 
     /* title: document type, summary, separator */
     double y = (yl > yr ? yl : yr) + st->header_gap;
@@ -989,7 +1023,19 @@ static void layout_title_block(lay *l)
         const char *text = pg_buf_str(&t);
         char *cased = st->summary_case ? case_first(text, st->summary_case < 0) : g_strdup(text);
         double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
+        size_t first_line = e->n;
         y = column_text(l, e, PG_ROLE_SUMMARY, cased, al, l->L + (l->W - sw) / 2, sw, y, NULL);
+        if (st->summary_rule > 0) {
+            /* a short rule under the summary, a fraction of its longest line, centred */
+            double w = 0;
+            for (size_t k = first_line; k < e->n; k++)
+                if (e->items[k].kind == PG_ITEM_TEXT && e->items[k].w > w)
+                    w = e->items[k].w;
+            double rw = w * st->summary_rule;
+            double rule_y = e->items[e->n - 1].y + l->descent[PG_ROLE_SUMMARY] + 2.0;
+            add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
+            y = rule_y + 6.0;
+        }
         g_free(cased);
         pango_attr_list_unref(al);
         pg_buf_free(&t);
@@ -1368,9 +1414,12 @@ static void layout_appendix(lay *l, const pg_node *a)
     char *up = ts(l, PG_ROLE_APPENDIX_LABEL)->upper ? g_utf8_strup(label, -1) : g_strdup(label);
     y = column_text(l, e, PG_ROLE_APPENDIX_LABEL, up, NULL, l->L, l->W, y, NULL);
     if (a->u.appendix.title) {
-        double tw = balanced_width(l, PG_ROLE_APPENDIX_TITLE, a->u.appendix.title, NULL, l->W * 0.9);
-        y = column_text(l, e, PG_ROLE_APPENDIX_TITLE, a->u.appendix.title, NULL,
-                        l->L + (l->W - tw) / 2, tw, y, NULL);
+        char *title = ts(l, PG_ROLE_APPENDIX_TITLE)->upper ? g_utf8_strup(a->u.appendix.title, -1)
+                                                           : g_strdup(a->u.appendix.title);
+        double tw = balanced_width(l, PG_ROLE_APPENDIX_TITLE, title, NULL, l->W * 0.9);
+        y = column_text(l, e, PG_ROLE_APPENDIX_TITLE, title, NULL, l->L + (l->W - tw) / 2, tw, y,
+                        NULL);
+        g_free(title);
     }
     double aw = balanced_width(l, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL, l->W);
     y = column_text(l, e, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL,

@@ -4,6 +4,7 @@
 
 #include <libxml/parser.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ static const char *const role_names[PG_ROLE__COUNT] = {
     [PG_ROLE_ISSUER_MARK] = "issuer-mark",
     [PG_ROLE_NUMBER] = "number",
     [PG_ROLE_NATION] = "nation",
+    [PG_ROLE_MOTTO] = "motto",
     [PG_ROLE_DATE] = "date",
     [PG_ROLE_DOCTYPE] = "doctype",
     [PG_ROLE_SUMMARY] = "summary",
@@ -263,13 +265,17 @@ static void apply(loader *l, const xmlNode *root)
             apply_text(l, n);
         } else if (is_el(n, "header")) {
             static const char *const a[] = {"left-width", "issuer-mark", "separator", "gap",
-                                            "rule-width", "summary-case", NULL};
+                                            "rule-width", "summary-case", "issuer-rule",
+                                            "summary-rule", "date-on-number-line", NULL};
             check_props(l, n, a);
             fraction_prop(l, n, "left-width", &s->left_block);
             string_prop(l, n, "issuer-mark", &s->issuer_mark);
             string_prop(l, n, "separator", &s->separator);
             length_prop(l, n, "gap", &s->header_gap, 0, 200);
             length_prop(l, n, "rule-width", &s->rule_width, 0.1, 5);
+            fraction_prop(l, n, "issuer-rule", &s->issuer_rule);
+            fraction_prop(l, n, "summary-rule", &s->summary_rule);
+            bool_prop(l, n, "date-on-number-line", &s->date_on_number_line);
             const char *sc = prop(l, n, "summary-case");
             if (sc) {
                 if (strcmp(sc, "lower-first") == 0)
@@ -284,13 +290,15 @@ static void apply(loader *l, const xmlNode *root)
             for (const xmlNode *c = n->children; c; c = c->next) {
                 if (is_el(c, "nation"))
                     s->nation = element_text(l, c);
+                else if (is_el(c, "motto"))
+                    s->motto = element_text(l, c);
                 else if (is_el(c, "number"))
                     s->number_format = element_text(l, c);
                 else if (is_el(c, "date"))
                     s->date_format = element_text(l, c);
                 else if (c->type == XML_ELEMENT_NODE)
-                    err(l, c, "unknown element <%s> in <header>; use <nation>, <number>, <date>",
-                        c->name);
+                    err(l, c, "unknown element <%s> in <header>; use <nation>, <motto>, <number>, "
+                        "<date>", c->name);
             }
         } else if (is_el(n, "numbering")) {
             for (const xmlNode *c = n->children; c; c = c->next) {
@@ -470,7 +478,8 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
                strcmp((const char *)root->ns->href, STYLE_NS) != 0) {
         err(&l, root, "not a plangen style (root must be <style xmlns=\"" STYLE_NS "\">)");
     } else {
-        static const char *const a[] = {"name", "standard", "extends", NULL};
+        static const char *const a[] = {"name", "standard", "extends", "in-force-from",
+                                        "in-force-until", NULL};
         check_props(&l, root, a);
         const char *base = prop(&l, root, "extends");
         if (base) {
@@ -487,6 +496,16 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
             s->name = name;
         if (standard)
             s->standard = standard;
+        const char *from = prop(&l, root, "in-force-from"), *until = prop(&l, root, "in-force-until");
+        int y, m, d;
+        if (from && sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3)
+            err(&l, root, "in-force-from=\"%s\"; write YYYY-MM-DD", from);
+        else if (from)
+            s->in_force_from = from;
+        if (until && sscanf(until, "%4d-%2d-%2d", &y, &m, &d) != 3)
+            err(&l, root, "in-force-until=\"%s\"; write YYYY-MM-DD", until);
+        else if (until)
+            s->in_force_until = until;
         apply(&l, root);
     }
     xmlFreeDoc(x);

@@ -34,6 +34,7 @@ typedef enum {
     PG_ROLE_ISSUER_MARK,
     PG_ROLE_NUMBER,
     PG_ROLE_NATION,
+    PG_ROLE_MOTTO,
     PG_ROLE_DATE,
     PG_ROLE_DOCTYPE,
     PG_ROLE_SUMMARY,
@@ -64,13 +65,18 @@ typedef struct pg_style {
     double page_w, page_h;                     /* pt */
     double margin_top, margin_bottom, margin_left, margin_right; /* pt */
     const char *font_family;
+    const char *in_force_from, *in_force_until; /* YYYY-MM-DD; NULL: open */
 
     pg_textstyle text[PG_ROLE__COUNT];
 
     /* first-page header */
     double left_block;         /* fraction of the text width taken by the left block */
-    const char *nation;        /* "ĐẢNG CỘNG SẢN VIỆT NAM" */
+    const char *nation;        /* "ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" */
+    const char *motto;         /* "Độc lập - Tự do - Hạnh phúc"; NULL: none */
     const char *issuer_mark;   /* "*"; NULL: none */
+    double issuer_rule;        /* rule under the issuing body, fraction of its width; 0: none */
+    double summary_rule;       /* rule under the summary, fraction of its longest line; 0: none */
+    int date_on_number_line;   /* the date shares the number line's baseline */
     const char *number_format; /* "Số {number}-{type}/{symbol}" */
     const char *date_format;   /* "{place}, ngày {day} tháng {month} năm {year}" */
     const char *separator;     /* "-----" under the summary; NULL: none */
