@@ -961,7 +961,6 @@ static void layout_title_block(lay *l)
         yl = column_text(l, e, PG_ROLE_PARENT_BODY, up, NULL, xl + (WL - w) / 2, w, yl, NULL);
         g_free(up);
     }
-    size_t issuer_first = e->n;
     {
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
@@ -977,12 +976,8 @@ static void layout_title_block(lay *l)
     if (st->issuer_mark)
         yl = column_text(l, e, PG_ROLE_ISSUER_MARK, st->issuer_mark, NULL, xl, WL, yl, NULL);
     if (st->issuer_rule > 0) {
-        /* a rule under the issuing body, a fraction of its widest line, centred on it */
-        double w = 0;
-        for (size_t k = issuer_first; k < e->n; k++)
-            if (e->items[k].w > w)
-                w = e->items[k].w;
-        double rw = w * st->issuer_rule;
+        /* a rule under the issuing body, a fraction of the line above it, centred */
+        double rw = e->items[e->n - 1].w * st->issuer_rule;
         double rule_y = e->items[e->n - 1].y + l->descent[PG_ROLE_ISSUER] + 2.0;
         add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
         yl = rule_y + 5.0;

@@ -87,18 +87,37 @@ static int is_link(const pr_span *s)
     return matches("^https?://[^ ]+$", s->text);
 }
 
+/* Bottom of the title block on page 1: the "-----" (Party), else the last bold
+ * centred line under "KẾ HOẠCH" (the summary, State). */
+static double title_end(const pr_doc *d)
+{
+    const pr_span *sep = separator(d);
+    if (sep)
+        return sep->y1;
+    const pr_page *p = &d->pages[0];
+    const pr_span *k = pr_find(p, "KẾ HOẠCH");
+    if (!k)
+        return p->h;
+    double end = k->y1;
+    for (size_t i = 0; i < p->n; i++) {
+        const pr_span *s = &p->spans[i];
+        if (s->y0 > k->y0 && s->all_bold && fabs(centre(s) - CX) < 3 && s->y0 < end + 10)
+            end = s->y1;
+    }
+    return end;
+}
+
 static int in_body(const pr_doc *d, size_t p, const pr_span *s)
 {
     if (is_page_number(s) || is_link(s))
         return 0;
     if (s->y0 >= foot_top(&d->pages[p]) - 0.5)
         return 0;
-    const pr_span *sep = separator(d);
-    if (p == 0 && (!sep || s->y0 < sep->y1))
+    if (p == 0 && s->y0 < title_end(d))
         return 0;
     size_t cp = (size_t)-1;
     const pr_span *c = closing(d, &cp);
-    if (c && (p > cp || (p == cp && s->y0 >= c->y0 - 1)))
+    if (c && (p > cp || (p == cp && s->y1 > c->y0)))
         return 0;
     return 1;
 }
@@ -174,6 +193,19 @@ static size_t body_lines(pr_doc *d, size_t p, const pr_span **out, size_t cap)
 static int at(double v, double want, double tol)
 {
     return fabs(v - want) <= tol;
+}
+
+/* Body lines of page 1 (those below the title block). */
+static size_t body_lines_after(pr_doc *d, const pr_span **out, size_t cap, const pr_span *k)
+{
+    (void)k;
+    return body_lines(d, 0, out, cap);
+}
+
+/* A numbered heading line ("I- ...", "2.1. ...") set bold: not body text. */
+static int is_heading_line(const pr_span *s)
+{
+    return s->any_bold && matches("^([IVX]+|[0-9]+(\\.[0-9]+)*)[-.] ", s->text);
 }
 
 /* A line that continues a paragraph starts at the left margin. */
@@ -277,7 +309,10 @@ static size_t issuer_lines(pr_doc *d, const pr_span **out, size_t cap)
         const pr_span *s = &p->spans[i];
         if (sep && s->y0 > sep->y0)
             break;
-        if (centre(s) < CX && s->all_bold && upper(s->text) && s->size < 15.5)
+        const pr_span *k = pr_find(p, "KẾ HOẠCH");
+        if (k && s->y0 >= k->y0)
+            continue;
+        if (centre(s) < CX - 20 && s->all_bold && upper(s->text) && s->size < 15.5)
             out[n++] = s;
     }
     return n;
@@ -440,6 +475,8 @@ static char *r26(pr_doc *d)
         for (size_t i = 0; i < n; i++) {
             if (!l[i]->uniform_size || l[i]->size < 13.5 || l[i]->size > 15.5)
                 FAIL("page %zu: body line \"%s\" is %.1f pt", p + 1, l[i]->text, l[i]->size);
+            if (is_heading_line(l[i]))
+                continue;
             total++;
             regular += !l[i]->any_bold && !l[i]->any_italic;
         }
@@ -735,6 +772,481 @@ static char *r42(pr_doc *d)
 static char *r43(pr_doc *d)
 {
     return page_numbers(d, 1);
+}
+
+/* ---- state plans (NĐ 30) ------------------------------------------------------------ */
+
+static const pr_span *find_any(const pr_page *p, const char *a, const char *b)
+{
+    const pr_span *s = pr_find(p, a);
+    return s ? s : pr_find(p, b);
+}
+
+static const pr_span *qh_span(pr_doc *d)
+{
+    return find_any(&d->pages[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+}
+
+static const pr_span *tn_span(pr_doc *d)
+{
+    return pr_find(&d->pages[0], "Độc lập - Tự do - Hạnh phúc");
+}
+
+static char *r5(pr_doc *d)
+{
+    for (size_t p = 0; p < d->n; p++)
+        for (size_t i = 0; i < d->pages[p].n; i++) {
+            const pr_span *s = &d->pages[p].spans[i];
+            if (is_page_number(s))
+                continue;
+            double W = d->pages[p].w, H = d->pages[p].h;
+            if (s->x0 < 85.0 - 0.5 || s->x1 > W - 42.5 + 0.5 || s->y0 < 56.7 - 1 ||
+                s->y1 > H - 56.7 + 1)
+                FAIL("page %zu: \"%s\" at [%.1f %.1f %.1f %.1f] is outside the margins", p + 1,
+                     s->text, s->x0, s->y0, s->x1, s->y1);
+        }
+    return NULL;
+}
+
+static char *r8(pr_doc *d)
+{
+    const pr_page *p = &d->pages[0];
+    int count = 0;
+    for (size_t i = 0; i < p->n; i++)
+        count += strstr(p->spans[i].text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") != NULL ||
+                 strstr(p->spans[i].text, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM") != NULL;
+    const pr_span *q = qh_span(d);
+    if (count != 1 || !q)
+        FAIL("%d lines hold the Quốc hiệu", count);
+    if (!q->all_bold || q->size < 11.5 || q->size > 13.5)
+        FAIL("the Quốc hiệu is %.1f pt%s, not 12-13 pt bold", q->size, q->all_bold ? "" : " regular");
+    if (centre(q) <= CX)
+        FAIL("the Quốc hiệu is centred at %.1f, left of %.1f", centre(q), CX);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->spans[i].y0 < q->y0 - 2)
+            FAIL("\"%s\" stands above the Quốc hiệu", p->spans[i].text);
+    return NULL;
+}
+
+static char *r9(pr_doc *d)
+{
+    const pr_span *q = qh_span(d), *t = tn_span(d);
+    if (!q || !t)
+        FAIL("no Quốc hiệu or no Tiêu ngữ");
+    if (below(&d->pages[0], q) != t)
+        FAIL("the line under the Quốc hiệu is not the Tiêu ngữ");
+    if (!t->all_bold || t->any_italic || t->size < 12.5 || t->size > 14.5)
+        FAIL("the Tiêu ngữ is not 13-14 pt bold upright");
+    if (!at(centre(t), centre(q), 2))
+        FAIL("the Tiêu ngữ is centred at %.1f, the Quốc hiệu at %.1f", centre(t), centre(q));
+    if (!at(t->size, q->size + 1, 0.5))
+        FAIL("the Tiêu ngữ is %.1f pt, the Quốc hiệu %.1f pt", t->size, q->size);
+    return NULL;
+}
+
+static const pr_span *date_span_state(pr_doc *d)
+{
+    return date_span(d);
+}
+
+static char *r10(pr_doc *d)
+{
+    const pr_span *t = tn_span(d), *dt = date_span_state(d);
+    if (!t || !dt)
+        FAIL("no Tiêu ngữ or no date");
+    pr_image *im = pr_render(d, 0, 4);
+    double x0, x1;
+    double len = pr_hrun(im, t->x0 - 20, t->x1 + 20, t->y1 - 1, dt->y0 - 1, &x0, &x1, NULL);
+    pr_image_free(im);
+    if (!at(len, t->x1 - t->x0, 3))
+        FAIL("the rule under the Tiêu ngữ is %.1f pt, the Tiêu ngữ %.1f pt", len, t->x1 - t->x0);
+    if (!at((x0 + x1) / 2, centre(t), 2))
+        FAIL("the rule is centred at %.1f, the Tiêu ngữ at %.1f", (x0 + x1) / 2, centre(t));
+    return NULL;
+}
+
+static char *r11(pr_doc *d)
+{
+    const pr_span *iss[8];
+    size_t n = issuer_lines(d, iss, 8);
+    if (!n)
+        FAIL("no bold upper-case issuing body left of the centre");
+    for (size_t i = 0; i < n; i++)
+        if (iss[i]->size < 11.5 || iss[i]->size > 13.5)
+            FAIL("issuing body line \"%s\" is %.1f pt", iss[i]->text, iss[i]->size);
+    const pr_page *p = &d->pages[0];
+    for (size_t i = 0; i < p->n; i++) {
+        const pr_span *s = &p->spans[i];
+        if (s->y1 <= iss[0]->y0 + 1 && s->y1 > iss[0]->y0 - 20 && centre(s) < CX) {
+            if (s->any_bold || !upper(s->text) || s->size < 11.5 || s->size > 13.5)
+                FAIL("parent body \"%s\" must be regular upper case 12-13 pt", s->text);
+            if (!at(centre(s), centre(iss[0]), 2))
+                FAIL("parent body centred at %.1f, issuing body at %.1f", centre(s),
+                     centre(iss[0]));
+        }
+    }
+    return NULL;
+}
+
+static const pr_span *number_span_state(pr_doc *d)
+{
+    return pr_find_prefix(&d->pages[0], "Số:");
+}
+
+static char *r12(pr_doc *d)
+{
+    const pr_span *iss[8];
+    size_t n = issuer_lines(d, iss, 8);
+    const pr_span *num = number_span_state(d);
+    if (!n || !num)
+        FAIL("no issuing body or number line");
+    const pr_span *last = iss[n - 1];
+    pr_image *im = pr_render(d, 0, 4);
+    double x0, x1;
+    double len = pr_hrun(im, last->x0 - 20, last->x1 + 20, last->y1 - 1, num->y0 - 1, &x0, &x1, NULL);
+    pr_image_free(im);
+    double w = last->x1 - last->x0;
+    if (len < w / 3 - 2 || len > w / 2 + 2)
+        FAIL("the rule under the issuing body is %.1f pt for a line of %.1f pt", len, w);
+    if (!at((x0 + x1) / 2, centre(last), 2))
+        FAIL("the rule is centred at %.1f, the issuing body at %.1f", (x0 + x1) / 2, centre(last));
+    return NULL;
+}
+
+static char *r13(pr_doc *d)
+{
+    const pr_span *num = number_span_state(d);
+    const pr_span *iss[8];
+    size_t n = issuer_lines(d, iss, 8);
+    if (!num || !matches("^Số: ?([0-9]{2,}|\\s+)/KH-[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$", num->text))
+        FAIL("the number line is \"%s\"", num ? num->text : "");
+    if (!at(num->size, 13, 0.5) || num->any_bold || num->any_italic)
+        FAIL("the number line is %.1f pt, not 13 pt regular", num->size);
+    if (!n || !at(centre(num), centre(iss[n - 1]), 3))
+        FAIL("the number line is not centred under the issuing body");
+    return NULL;
+}
+
+static char *r14(pr_doc *d)
+{
+    const pr_span *dt = date_span_state(d), *q = qh_span(d), *num = number_span_state(d);
+    if (!dt || !q || !num)
+        FAIL("no date, Quốc hiệu or number line");
+    if (!g_unichar_isupper(g_utf8_get_char(dt->text)))
+        FAIL("the date line starts \"%.6s\"", dt->text);
+    if (!matches("^[^,]+, ngày (0[1-9]|[12][0-9]|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm [0-9]{4}$",
+                 dt->text))
+        FAIL("date line \"%s\"", dt->text);
+    if (!dt->all_italic || dt->size < 12.5 || dt->size > 14.5)
+        FAIL("the date line is not 13-14 pt italic");
+    if (!at(centre(dt), centre(q), 3))
+        FAIL("the date is centred at %.1f, the Quốc hiệu at %.1f", centre(dt), centre(q));
+    /* baselines: box bottoms minus the descent of each size */
+    double b1 = dt->y1 - 0.216 * dt->size, b2 = num->y1 - 0.216 * num->size;
+    if (!at(b1, b2, 2))
+        FAIL("the date's baseline %.1f, the number's %.1f", b1, b2);
+    return NULL;
+}
+
+static char *r21(pr_doc *d)
+{
+    const pr_span *k = pr_find(&d->pages[0], "KẾ HOẠCH");
+    if (!k)
+        FAIL("no \"KẾ HOẠCH\"");
+    if (!k->all_bold || k->size < 12.5 || k->size > 14.5)
+        FAIL("\"KẾ HOẠCH\" is %.1f pt, not 13-14 pt bold", k->size);
+    if (!at(centre(k), CX, 3))
+        FAIL("\"KẾ HOẠCH\" is centred at %.1f", centre(k));
+    const pr_span *dt = date_span(d), *num = number_span_state(d);
+    if ((dt && k->y0 <= dt->y1) || (num && k->y0 <= num->y1))
+        FAIL("\"KẾ HOẠCH\" is not below the date and number lines");
+    return NULL;
+}
+
+static char *r23(pr_doc *d)
+{
+    const pr_page *p = &d->pages[0];
+    const pr_span *k = pr_find(p, "KẾ HOẠCH");
+    const pr_span *l[512];
+    size_t nb = body_lines_after(d, l, 512, k);
+    if (!k || !nb)
+        FAIL("no \"KẾ HOẠCH\" or no body");
+    const pr_span *first = NULL, *last = NULL;
+    double longest = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const pr_span *s = &p->spans[i];
+        if (s->y0 <= k->y1 - 1 || s->y0 >= l[0]->y0)
+            continue;
+        if (!s->all_bold || s->any_italic || s->size < 12.5 || s->size > 14.5)
+            FAIL("summary line \"%s\" is not 13-14 pt bold upright", s->text);
+        if (!at(centre(s), CX, 3))
+            FAIL("summary line \"%s\" is centred at %.1f", s->text, centre(s));
+        if (!first)
+            first = s;
+        last = s;
+        longest = fmax(longest, s->x1 - s->x0);
+    }
+    if (!first)
+        FAIL("no summary");
+    if (!g_unichar_isupper(g_utf8_get_char(first->text)))
+        FAIL("the summary starts with a lower-case letter");
+    pr_image *im = pr_render(d, 0, 4);
+    double x0, x1;
+    double len = pr_hrun(im, M_LEFT, RIGHT_EDGE, last->y1 - 1, l[0]->y0 - 1, &x0, &x1, NULL);
+    pr_image_free(im);
+    if (len < longest / 3 - 2 || len > longest / 2 + 2)
+        FAIL("the rule under the summary is %.1f pt for a longest line of %.1f pt", len, longest);
+    if (!at((x0 + x1) / 2, CX, 3))
+        FAIL("the rule under the summary is centred at %.1f", (x0 + x1) / 2);
+    return NULL;
+}
+
+static char *r25(pr_doc *d)
+{
+    const pr_span *l[512];
+    double size = 0;
+    int regular = 0, total = 0;
+    for (size_t p = 0; p < d->n; p++) {
+        size_t n = body_lines(d, p, l, 512);
+        for (size_t i = 0; i < n; i++) {
+            if (l[i]->size < 12.5 || l[i]->size > 14.5 || !l[i]->uniform_size)
+                FAIL("page %zu: body line \"%s\" is %.1f pt", p + 1, l[i]->text, l[i]->size);
+            if (size && !at(l[i]->size, size, 0.01))
+                FAIL("body lines in %.1f and %.1f pt", size, l[i]->size);
+            size = l[i]->size;
+            if (is_heading_line(l[i]))
+                continue;
+            total++;
+            regular += !l[i]->any_bold && !l[i]->any_italic;
+        }
+    }
+    if (!total || regular * 10 < total * 7)
+        FAIL("only %d of %d body lines are regular upright", regular, total);
+    return NULL;
+}
+
+static char *r27(pr_doc *d)
+{
+    const pr_span *l[512];
+    int firsts = 0;
+    for (size_t p = 0; p < d->n; p++) {
+        size_t n = body_lines(d, p, l, 512);
+        for (size_t i = 0; i < n; i++) {
+            if (continuation(l[i]))
+                continue;
+            firsts++;
+            if (!at(l[i]->x0, M_LEFT + 28.3, 1.5) && !at(l[i]->x0, M_LEFT + 36.0, 1.5))
+                FAIL("page %zu: \"%s\" starts at %.1f", p + 1, l[i]->text, l[i]->x0);
+        }
+    }
+    if (firsts < 5)
+        FAIL("only %d first lines", firsts);
+    return NULL;
+}
+
+static char *r30(pr_doc *d)
+{
+    const pr_span *l[512];
+    int seen = 0;
+    for (size_t p = 0; p < d->n; p++) {
+        size_t n = body_lines(d, p, l, 512);
+        for (size_t i = 0; i + 1 < n; i++) {
+            if (!continuation(l[i + 1]))
+                continue;
+            double dy = l[i + 1]->y1 - l[i]->y1;
+            seen++;
+            if (dy < 16.1 - 0.5 || dy > 24.2 + 0.5)
+                FAIL("page %zu: line pitch %.2f before \"%s\"", p + 1, dy, l[i + 1]->text);
+        }
+    }
+    if (seen < 3)
+        FAIL("only %d line pairs", seen);
+    return NULL;
+}
+
+static char *r32(pr_doc *d)
+{
+    int muc = 0, khoan = 0, diem = 0;
+    for (size_t p = 0; p < d->n; p++) {
+        const pr_span *l[512];
+        size_t n = body_lines(d, p, l, 512);
+        for (size_t i = 0; i < n; i++) {
+            const pr_span *s = l[i];
+            if (matches("^(I|II|III|IV|V|VI|VII|VIII|IX|X)\\. \\p{Lu}", s->text)) {
+                muc++;
+                if (!upper(s->text) || !s->all_bold)
+                    FAIL("\"%s\" is not upper case and bold", s->text);
+            } else if (matches("^[0-9]+\\. ", s->text) && i + 1 < n && !continuation(l[i + 1])) {
+                khoan++;
+                if (!s->all_bold)
+                    FAIL("heading \"%s\" is not bold", s->text);
+            } else if (matches("^[a-zđ]\\) ", s->text)) {
+                diem++;
+                if (s->any_bold)
+                    FAIL("point \"%s\" is bold", s->text);
+            }
+        }
+    }
+    if (!muc || !khoan || !diem)
+        FAIL("found %d mục, %d khoản and %d điểm headings", muc, khoan, diem);
+    return NULL;
+}
+
+static char *r34(pr_doc *d)
+{
+    const pr_span *s[8];
+    size_t n = signature(d, s, 8);
+    if (n < 3)
+        FAIL("the signature block has %zu lines", n);
+    if (!matches("^((TM|KT|TL|TUQ|Q)\\. )?\\S", s[0]->text) || !upper(s[0]->text))
+        FAIL("the signature starts \"%s\"", s[0]->text);
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (!upper(s[i]->text) || !s[i]->all_bold || s[i]->size < 12.5 || s[i]->size > 14.5)
+            FAIL("\"%s\" is not upper-case 13-14 pt bold", s[i]->text);
+        if (centre(s[i]) <= CX)
+            FAIL("\"%s\" is left of the centre", s[i]->text);
+    }
+    for (size_t p = 0; p < d->n; p++)
+        for (size_t i = 0; i < d->pages[p].n; i++)
+            if (matches("(^| )(T/M|K/T|T/L) ", d->pages[p].spans[i].text))
+                FAIL("a Party authority form in \"%s\"", d->pages[p].spans[i].text);
+    return NULL;
+}
+
+static char *r37(pr_doc *d)
+{
+    size_t cp;
+    const pr_span *c = closing(d, &cp);
+    const pr_span *s[8];
+    if (!c || signature(d, s, 8) < 1)
+        FAIL("no recipients or signature");
+    if (!c->all_bold || !c->all_italic || !at(c->size, 12, 0.5))
+        FAIL("\"Nơi nhận:\" is not 12 pt bold italic");
+    if (!at(c->x0, M_LEFT, 1))
+        FAIL("\"Nơi nhận:\" starts at %.1f", c->x0);
+    double b1 = c->y1 - 0.216 * c->size, b2 = s[0]->y1 - 0.216 * s[0]->size;
+    if (!at(b1, b2, 3))
+        FAIL("\"Nơi nhận:\" baseline %.1f, the signature's first line %.1f", b1, b2);
+    return NULL;
+}
+
+static char *r38(pr_doc *d)
+{
+    char *it[64];
+    const pr_span *first[64];
+    size_t n = items(d, it, 64, first);
+    char *err = NULL;
+    if (n < 2)
+        err = g_strdup_printf("only %zu recipients", n);
+    for (size_t i = 0; i < n && !err; i++) {
+        if (!at(first[i]->size, 11, 0.5) || first[i]->any_bold || first[i]->any_italic)
+            err = g_strdup_printf("\"%s\" is not 11 pt regular", it[i]);
+        else if (i + 1 < n && !g_str_has_suffix(it[i], ";"))
+            err = g_strdup_printf("\"%s\" does not end with \";\"", it[i]);
+        else if (i + 1 == n && !matches("^- Lưu: VT(, .+)?\\.$", it[i]))
+            err = g_strdup_printf("the last line \"%s\" is not \"- Lưu: VT, ....\"", it[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        g_free(it[i]);
+    return err;
+}
+
+static char *r44(pr_doc *d)
+{
+    size_t cp;
+    if (!closing(d, &cp))
+        FAIL("no closing block");
+    int appendices = 0;
+    for (size_t p = cp + 1; p < d->n; p++) {
+        const pr_page *pg = &d->pages[p];
+        const pr_span *lab = pr_find_prefix(pg, "Phụ lục");
+        if (!lab)
+            continue;
+        appendices++;
+        if (!lab->all_bold || !at(lab->size, 14, 0.5) || upper(lab->text) || !at(centre(lab), CX, 3))
+            FAIL("\"%s\" is not 14 pt bold, centred, in ordinary case", lab->text);
+        const pr_span *title = below(pg, lab);
+        if (!title || !upper(title->text) || !title->all_bold || title->size < 12.5 ||
+            title->size > 14.5)
+            FAIL("the appendix title \"%s\" is not upper-case bold 13-14 pt",
+                 title ? title->text : "");
+        GString *att = g_string_new(NULL);
+        for (const pr_span *s = below(pg, title); s && s->all_italic; s = below(pg, s)) {
+            if (att->len)
+                g_string_append_c(att, ' ');
+            g_string_append(att, s->text);
+            if (g_str_has_suffix(s->text, ")"))
+                break;
+        }
+        int ok = matches("^\\(Kèm theo Kế hoạch số .+\\)$", att->str);
+        char *text = g_string_free(att, FALSE);
+        if (!ok) {
+            char *e = g_strdup_printf("the attachment line is \"%s\"", text);
+            g_free(text);
+            return e;
+        }
+        g_free(text);
+        /* numbering restarts: the appendix's first page shows no number or "1" */
+        for (size_t i = 0; i < pg->n; i++)
+            if (is_page_number(&pg->spans[i]) && strcmp(pg->spans[i].text, "1") != 0)
+                FAIL("the appendix's first page is numbered %s", pg->spans[i].text);
+    }
+    if (!appendices)
+        FAIL("no appendix");
+    return NULL;
+}
+
+static char *r42_state(pr_doc *d)
+{
+    size_t cp;
+    if (!closing(d, &cp))
+        FAIL("no closing block");
+    for (size_t p = 0; p <= cp; p++) {
+        const pr_page *pg = &d->pages[p];
+        int count = 0;
+        for (size_t i = 0; i < pg->n; i++) {
+            const pr_span *s = &pg->spans[i];
+            if (!is_page_number(s))
+                continue;
+            if (p == 0)
+                FAIL("page 1 shows a page number");
+            char want[32];
+            snprintf(want, sizeof want, "%zu", p + 1);
+            if (strcmp(s->text, want) != 0 || !at(centre(s), CX, 3) || s->any_bold ||
+                s->size < 12.5 || s->size > 14.5)
+                FAIL("page %zu: page number \"%s\" at %.1f, %.1f pt", p + 1, s->text, centre(s),
+                     s->size);
+            count++;
+        }
+        if (p > 0 && count != 1)
+            FAIL("page %zu has %d page numbers", p + 1, count);
+    }
+    if (cp == 0)
+        FAIL("the main document has one page");
+    return NULL;
+}
+
+static const struct {
+    const char *id;
+    char *(*fn)(pr_doc *);
+} state_rules[] = {
+    {"R5", r5},   {"R8", r8},   {"R9", r9},   {"R10", r10}, {"R11", r11}, {"R12", r12},
+    {"R13", r13}, {"R14", r14}, {"R21", r21}, {"R23", r23}, {"R25", r25}, {"R27", r27},
+    {"R30", r30}, {"R32", r32}, {"R34", r34}, {"R37", r37}, {"R38", r38}, {"R42", r42_state},
+    {"R44", r44},
+};
+
+const char *const rule_ids_state[] = {"R5",  "R8",  "R9",  "R10", "R11", "R12", "R13",
+                                      "R14", "R21", "R23", "R25", "R27", "R30", "R32",
+                                      "R34", "R37", "R38", "R42", "R44", NULL};
+
+char *rule_check_state(pr_doc *d, const char *id)
+{
+    for (size_t i = 0; i < sizeof state_rules / sizeof state_rules[0]; i++)
+        if (strcmp(state_rules[i].id, id) == 0)
+            return state_rules[i].fn(d);
+    return g_strdup_printf("unknown rule %s", id);
 }
 
 static const struct {

@@ -12,4 +12,8 @@ char *rule_check(pr_doc *d, const char *id);
 /* Ids of every rule this file implements, NULL-terminated. */
 extern const char *const rule_ids[];
 
+/* The same for the state standard (NĐ 30): rule ids R5, R8-R14, ... */
+char *rule_check_state(pr_doc *d, const char *id);
+extern const char *const rule_ids_state[];
+
 #endif

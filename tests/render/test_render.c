@@ -651,3 +651,98 @@ Test(appendix, landscape_pages_and_page_numbers_go_on, .timeout = 60)
     free(pdf);
     g_free(xml);
 }
+
+/* ---- the state standard -------------------------------------------------------------- */
+
+#define STATE PG_SOURCE_DIR "/templates/styles/state.xml"
+#define SO_KHCN PLANS "so-khcn-tra-vinh-05-KH-2024.xml"
+
+Test(state, the_state_plan_follows_the_nd30_rules, .timeout = 120)
+{
+    size_t len;
+    unsigned char *pdf = render(SO_KHCN, STATE, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    GString *fails = g_string_new(NULL);
+    for (const char *const *id = rule_ids_state; *id; id++) {
+        char *why = rule_check_state(d, *id);
+        if (why)
+            g_string_append_printf(fails, "%s: %s\n", *id, why);
+        g_free(why);
+    }
+    cr_expect_eq(fails->len, 0, "breaks:\n%s", fails->str);
+    g_string_free(fails, TRUE);
+    pr_free(d);
+    free(pdf);
+}
+
+Test(state, the_same_plan_as_party_follows_the_party_rules, .timeout = 120)
+{
+    size_t len;
+    unsigned char *pdf = render(SO_KHCN, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    GString *fails = g_string_new(NULL);
+    for (const char *const *id = rule_ids; *id; id++) {
+        char *why = rule_check(d, *id);
+        if (why)
+            g_string_append_printf(fails, "%s: %s\n", *id, why);
+        g_free(why);
+    }
+    cr_expect_eq(fails->len, 0, "breaks:\n%s", fails->str);
+    g_string_free(fails, TRUE);
+    pr_free(d);
+    free(pdf);
+}
+
+static const mutation state_mutations[] = {
+    {"R5", "left=\"30mm\"", "left=\"20mm\""},
+    {"R8", "role=\"nation\" size=\"13\"", "role=\"nation\" size=\"16\""},
+    {"R9", "role=\"motto\" size=\"14\" weight=\"bold\"", "role=\"motto\" size=\"14\" weight=\"normal\""},
+    {"R11", "role=\"issuer\" size=\"13\"", "role=\"issuer\" size=\"15\""},
+    {"R12", "issuer-rule=\"40%\"", "issuer-rule=\"80%\""},
+    {"R13", "Số: {number}/{type}-{symbol}", "Số {number}-{type}/{symbol}"},
+    {"R14", "date-on-number-line=\"yes\"", "date-on-number-line=\"no\""},
+    {"R21", "role=\"doctype\" size=\"14\"", "role=\"doctype\" size=\"16\""},
+    {"R23", "summary-rule=\"40%\"", "summary-rule=\"90%\""},
+    {"R25", "role=\"body\" size=\"14\"", "role=\"body\" size=\"12\""},
+    {"R27", "role=\"body\" size=\"14\" align=\"justify\" indent=\"10mm\"",
+     "role=\"body\" size=\"14\" align=\"justify\" indent=\"15mm\""},
+    {"R30", "role=\"body\" size=\"14\" align=\"justify\" indent=\"10mm\" pitch=\"18\"",
+     "role=\"body\" size=\"14\" align=\"justify\" indent=\"10mm\" pitch=\"28\""},
+    {"R32", "role=\"heading2\" size=\"14\" weight=\"bold\"", "role=\"heading2\" size=\"14\" weight=\"normal\""},
+    {"R34", "deputy=\"KT.\"", "deputy=\"K/T\""},
+    {"R37", "role=\"recipients-heading\" size=\"12\" weight=\"bold\" style=\"italic\"",
+     "role=\"recipients-heading\" size=\"12\" weight=\"bold\" style=\"normal\""},
+    {"R38", "item-end=\";\"", "item-end=\",\""},
+    {"R42", "from=\"2\"", "from=\"1\""},
+    {"R44", "label=\"Phụ lục\"", "label=\"PHỤ LỤC\""},
+};
+
+Test(state, each_rule_fails_on_a_style_that_breaks_it, .timeout = 240)
+{
+    gchar *base = NULL;
+    cr_assert(g_file_get_contents(STATE, &base, NULL, NULL));
+    for (size_t i = 0; i < sizeof state_mutations / sizeof state_mutations[0]; i++) {
+        const mutation *m = &state_mutations[i];
+        cr_assert_not_null(strstr(base, m->find), "mutation %s: \"%s\" not in state.xml", m->rule,
+                           m->find);
+        GString *s = g_string_new(base);
+        g_string_replace(s, m->find, m->replace, 1);
+        char *path = NULL;
+        int fd = g_file_open_tmp("pg-broken-XXXXXX.xml", &path, NULL);
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(write(fd, s->str, s->len), (ssize_t)s->len);
+        close(fd);
+        size_t len;
+        unsigned char *pdf = render(SO_KHCN, path, NULL, &len);
+        pr_doc *d = pr_load(pdf, len);
+        char *why = rule_check_state(d, m->rule);
+        cr_expect_not_null(why, "%s still holds after %s -> %s", m->rule, m->find, m->replace);
+        g_free(why);
+        pr_free(d);
+        free(pdf);
+        unlink(path);
+        g_free(path);
+        g_string_free(s, TRUE);
+    }
+    g_free(base);
+}
