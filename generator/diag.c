@@ -11,6 +11,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_NOT_NFC] = "text is not in Unicode NFC; normalised",
     [PG_W_EMPTY_SECTION] = "section has neither a title nor content; skipped",
     [PG_W_LAYOUT_OVERFLOW] = "block is taller than the page; placed anyway",
+    [PG_W_EDITION] = "the plan's date lies outside the standard's edition",
     [PG_E_IO] = "cannot read file",
     [PG_E_TOO_LARGE] = "file is too large",
     [PG_E_UTF8] = "invalid UTF-8",

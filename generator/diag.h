@@ -17,7 +17,8 @@ typedef enum {
     PG_W_NOT_NFC,        /* text not in Unicode NFC; normalised */
     PG_W_EMPTY_SECTION,  /* a section without title or content */
     PG_W_LAYOUT_OVERFLOW, /* a block taller than a page was placed anyway */
-    PG_W__LAST = PG_W_LAYOUT_OVERFLOW,
+    PG_W_EDITION,        /* the plan's date lies outside the style's edition */
+    PG_W__LAST = PG_W_EDITION,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

@@ -928,6 +928,33 @@ static char *case_first(const char *s, int lower)
     return out;
 }
 
+/* A mark (KHẨN, LƯU HÀNH NỘI BỘ) centred in a box w pt wide (0: fitted), 8 mm
+ * high, in the column [x, x + cw]; returns the y under the box. */
+static double boxed_mark(lay *l, felem *e, const char *text, double x, double cw, double y,
+                         double w)
+{
+    PangoLayout *ly = make_layout(l, PG_ROLE_MARK, text, NULL, -1, PG_ALIGN_LEFT, 0);
+    PangoRectangle log;
+    pango_layout_get_extents(ly, NULL, &log);
+    double tw = log.width / (double)PANGO_SCALE, h = 8 * 72 / 25.4, t = 0.8;
+    if (w < tw + 8)
+        w = tw + 8;
+    double bx = x + (cw - w) / 2;
+    pg_item frame[4] = {
+        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx, .y = y, .w = w, .h = t},
+        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx, .y = y + h - t, .w = w, .h = t},
+        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx, .y = y, .w = t, .h = h},
+        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx + w - t, .y = y, .w = t, .h = h},
+    };
+    for (int i = 0; i < 4; i++)
+        elem_add(e, &frame[i]);
+    double asc = l->ascent[PG_ROLE_MARK], desc = l->descent[PG_ROLE_MARK];
+    pg_item it = {.kind = PG_ITEM_TEXT, .role = PG_ROLE_MARK, .x = bx + (w - tw) / 2,
+                  .y = y + (h - asc - desc) / 2 + asc, .w = tw, .layout = ly, .line = 0};
+    elem_add(e, &it);
+    return y + h;
+}
+
 /* " - " between two names: the dash stays with the word before it, so that no
  * line of a name starts with a dash. Takes and returns a g_malloc'd string. */
 static char *keep_dash_with_word(char *s)
@@ -1006,6 +1033,23 @@ static void layout_title_block(lay *l)
         yl += base - num->y;
         yr += base - date->y;
         num->y = date->y = base;
+    }
+    /* urgency and circulation marks in their boxes under the number */
+    if (doc->urgency) {
+        /* NĐ 30 §III.2b: 30 x 8 mm (HỎA TỐC), 40 x 8 mm (THƯỢNG KHẨN), 20 x 8 mm (KHẨN) */
+        double w = strcmp(doc->urgency, "THƯỢNG KHẨN") == 0 ? 40 : strcmp(doc->urgency, "HỎA TỐC") == 0 ? 30 : 20;
+        yl = boxed_mark(l, e, doc->urgency, xl, WL, yl + 4, w * 72 / 25.4);
+    }
+    if (doc->circulation)
+        yl = boxed_mark(l, e, doc->circulation, xl, WL, yl + 4, 0);
+    if (doc->draft) {
+        /* the draft mark in the top margin, at the right */
+        char *text = *doc->draft ? g_strdup_printf("%s %s", st->draft_text, doc->draft)
+                                 : g_strdup(st->draft_text);
+        PangoLayout *ly = make_layout(l, PG_ROLE_DRAFT, text, NULL, l->W, PG_ALIGN_RIGHT, 0);
+        place_lines(l, e, PG_ROLE_DRAFT, ly, l->L, -pitch(l, PG_ROLE_DRAFT) - 4, NULL);
+        g_object_unref(ly);
+        g_free(text);
     }
 
     /* title: document type, summary, separator */
@@ -1120,6 +1164,25 @@ static void layout_closing(lay *l)
         }
         if (doc->archive_line)
             yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->archive_line, NULL, l->L, RW, yr, NULL);
+    }
+    if (doc->typist) {
+        /* typist's initials and the number of copies, under the recipients */
+        char copies[16];
+        snprintf(copies, sizeof copies, "%d", doc->copies);
+        GString *t = g_string_new(NULL);
+        for (const char *c = st->typist_format; *c; c++) {
+            if (strncmp(c, "{typist}", 8) == 0) {
+                g_string_append(t, doc->typist);
+                c += 7;
+            } else if (strncmp(c, "{copies}", 8) == 0) {
+                g_string_append(t, doc->copies ? copies : "");
+                c += 7;
+            } else {
+                g_string_append_c(t, *c);
+            }
+        }
+        yr = column_text(l, e, PG_ROLE_TYPIST, t->str, NULL, l->L, RW, yr + 4, NULL);
+        g_string_free(t, TRUE);
     }
     e->box.height = ys > yr ? ys : yr;
 }

@@ -181,6 +181,13 @@ typedef struct pg_doc {
 
     pg_signature signature;
 
+    /* marks: urgency ("KHẨN"), circulation ("LƯU HÀNH NỘI BỘ"), draft, typist and copies */
+    const char *urgency;     /* NULL when none */
+    const char *circulation; /* NULL when none */
+    const char *draft;       /* "" for a plain draft mark, "lần 2"; NULL when not a draft */
+    const char *typist;      /* initials; NULL when none */
+    int copies;              /* 0 when not given */
+
     /* number stage */
     const char *number_line; /* "Số 60-KH/ĐUK" */
     const char *date_line;   /* "Trà Vinh, ngày 18 tháng 4 năm 2022" */

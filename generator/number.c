@@ -423,6 +423,17 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
     }
     if (nb.errors)
         return 0;
+    /* the style's edition must be in force on the plan's date */
+    char date[16];
+    snprintf(date, sizeof date, "%04d-%02d-%02d", doc->year, doc->month, doc->day ? doc->day : 1);
+    if (style->in_force_from && strcmp(date, style->in_force_from) < 0)
+        pg_diag_add(diags, PG_W_EDITION, doc->file, doc->date_pos.line, doc->date_pos.col,
+                    "dated %s, before %s came into force (%s); check the style", date,
+                    style->standard, style->in_force_from);
+    if (style->in_force_until && strcmp(date, style->in_force_until) > 0)
+        pg_diag_add(diags, PG_W_EDITION, doc->file, doc->date_pos.line, doc->date_pos.col,
+                    "dated %s, after %s ceased to apply (%s); use the edition in force", date,
+                    style->standard, style->in_force_until);
     pg_node_walk(doc->body, number_enter, NULL, &nb);
     number_appendices(&nb);
     doc->number_line = adopt(doc, pg_number_text(style->number_format, doc->number,

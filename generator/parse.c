@@ -1059,6 +1059,43 @@ static void build_type(parser *p, const xmlNode *x)
     }
 }
 
+static void build_marks(parser *p, const xmlNode *x)
+{
+    static const char *const allowed[] = {"urgency", "circulation", "draft", "typist", "copies",
+                                          NULL};
+    check_attrs(p, x, allowed);
+    pg_doc *doc = p->doc;
+    const char *u = attr(p, x, "urgency");
+    if (u) {
+        static const char *const names[][2] = {
+            {"khẩn", "KHẨN"}, {"thượng-khẩn", "THƯỢNG KHẨN"}, {"hỏa-tốc", "HỎA TỐC"}};
+        for (size_t i = 0; i < 3; i++)
+            if (strcmp(u, names[i][0]) == 0)
+                doc->urgency = names[i][1];
+        if (!doc->urgency)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "urgency"),
+                 "urgency=\"%s\"; use khẩn, thượng-khẩn or hỏa-tốc", u);
+    }
+    doc->circulation = attr(p, x, "circulation");
+    doc->draft = attr(p, x, "draft");
+    if (doc->draft && strcmp(doc->draft, "yes") == 0)
+        doc->draft = "";
+    else if (doc->draft && strcmp(doc->draft, "no") == 0)
+        doc->draft = NULL;
+    doc->typist = attr(p, x, "typist");
+    const char *c = attr(p, x, "copies");
+    if (c) {
+        char *end = NULL;
+        long v = strtol(c, &end, 10);
+        if (!*c || *end || v < 1 || v > 100000)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "copies"), "copies=\"%s\"; write a number", c);
+        else
+            doc->copies = (int)v;
+    }
+    if (x->children)
+        diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, x), "<marks> takes attributes only");
+}
+
 static void build_issuer(parser *p, const xmlNode *x)
 {
     static const char *const allowed[] = {"parent", "symbol", "cited-as", NULL};
@@ -1253,13 +1290,14 @@ static void build_signature(parser *p, const xmlNode *x)
 
 /* Order of the plan's children; blocks share one rank, appendices another. */
 enum {
-    R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_SUMMARY, R_NUMBERING, R_BASIS, R_BLOCK,
-    R_RECIPIENTS, R_SIGNATURE, R_APPENDIX, R__COUNT
+    R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_MARKS, R_SUMMARY, R_NUMBERING, R_BASIS,
+    R_BLOCK, R_RECIPIENTS, R_SIGNATURE, R_APPENDIX, R__COUNT
 };
 
 static const char *const rank_names[R__COUNT] = {
     [R_ISSUER] = "issuer",   [R_NUMBER] = "number",       [R_PLACE] = "place",
     [R_DATE] = "date",       [R_TYPE] = "type",           [R_SUMMARY] = "summary",
+    [R_MARKS] = "marks",
     [R_NUMBERING] = "numbering", [R_BASIS] = "basis",     [R_BLOCK] = "section",
     [R_RECIPIENTS] = "recipients", [R_SIGNATURE] = "signature", [R_APPENDIX] = "appendix",
 };
@@ -1315,7 +1353,8 @@ static void build_plan(parser *p, const xmlNode *root)
             rank = R_BLOCK;
         if (!rank) {
             unknown_element(p, c, "plan",
-                            "<issuer>, <number>, <place>, <date>, <type>, <summary>, <numbering>, "
+                            "<issuer>, <number>, <place>, <date>, <type>, <marks>, <summary>, "
+                            "<numbering>, "
                             "<basis>, <section>, <p>, <item>, <table>, <qr>, <image>, "
                             "<recipients>, <signature>, <appendix>");
             continue;
@@ -1359,6 +1398,9 @@ static void build_plan(parser *p, const xmlNode *root)
             break;
         case R_TYPE:
             build_type(p, c);
+            break;
+        case R_MARKS:
+            build_marks(p, c);
             break;
         case R_SUMMARY:
             check_attrs(p, c, none);

@@ -43,6 +43,9 @@ static const char *const role_names[PG_ROLE__COUNT] = {
     [PG_ROLE_APPENDIX_TITLE] = "appendix-title",
     [PG_ROLE_APPENDIX_ATTACHMENT] = "appendix-attachment",
     [PG_ROLE_QR_CAPTION] = "qr-caption",
+    [PG_ROLE_MARK] = "mark",
+    [PG_ROLE_DRAFT] = "draft",
+    [PG_ROLE_TYPIST] = "typist",
 };
 _Static_assert(sizeof role_names / sizeof role_names[0] == PG_ROLE__COUNT, "one name per role");
 
@@ -394,6 +397,11 @@ static void apply(loader *l, const xmlNode *root)
                 else
                     err(l, n, "numbers=\"%s\"; use arabic or roman", v);
             }
+        } else if (is_el(n, "marks")) {
+            static const char *const a[] = {"draft", "typist", NULL};
+            check_props(l, n, a);
+            string_prop(l, n, "draft", &s->draft_text);
+            string_prop(l, n, "typist", &s->typist_format);
         } else if (is_el(n, "page-number")) {
             static const char *const a[] = {"top", "from", NULL};
             check_props(l, n, a);
@@ -449,6 +457,8 @@ static void set_defaults(pg_style *s)
     s->border_width = 0.5;
     s->qr_size = 85.04;
     s->qr_align = PG_ALIGN_LEFT;
+    s->draft_text = "DỰ THẢO";
+    s->typist_format = "{typist}.({copies})";
     s->date_format = "{place}, ngày {day} tháng {month} năm {year}";
 }
 

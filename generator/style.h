@@ -52,6 +52,9 @@ typedef enum {
     PG_ROLE_APPENDIX_TITLE,
     PG_ROLE_APPENDIX_ATTACHMENT,
     PG_ROLE_QR_CAPTION,
+    PG_ROLE_MARK,   /* urgency and circulation, in a box */
+    PG_ROLE_DRAFT,  /* the draft mark */
+    PG_ROLE_TYPIST, /* typist initials and copies */
     PG_ROLE__COUNT
 } pg_role;
 
@@ -98,6 +101,10 @@ typedef struct pg_style {
     const char *archive_format;     /* "- Lưu {archive}." */
     const char *purpose_format;     /* "({purpose})" */
     int purpose_after_end;          /* 1: "- X, (b/c)"; 0: "- X (b/c)," */
+
+    /* marks */
+    const char *draft_text;     /* "DỰ THẢO" / "Dự thảo" ("{n}" appended when numbered) */
+    const char *typist_format;  /* "{typist}.({copies})" */
 
     /* page numbers */
     double page_number_top; /* pt from the top edge to the top of the number */

@@ -746,3 +746,110 @@ Test(state, each_rule_fails_on_a_style_that_breaks_it, .timeout = 240)
     }
     g_free(base);
 }
+
+/* The state plan turned into an unregistered draft with marks. */
+static unsigned char *render_draft(size_t *len, char **dir)
+{
+    gchar *xml = NULL;
+    cr_assert(g_file_get_contents(SO_KHCN, &xml, NULL, NULL));
+    GString *s = g_string_new(xml);
+    g_string_replace(s, "<number>5</number>", "", 1);
+    g_string_replace(s, "<date>2024-03-05</date>",
+                     "<date>2024-03</date><marks urgency=\"thượng-khẩn\" circulation=\"LƯU HÀNH "
+                     "NỘI BỘ\" draft=\"yes\" typist=\"PL\" copies=\"30\"/>",
+                     1);
+    *dir = g_dir_make_tmp("pg-draft-XXXXXX", NULL);
+    char *path = g_build_filename(*dir, "draft.xml", NULL);
+    cr_assert(g_file_set_contents(path, s->str, -1, NULL));
+    unsigned char *pdf = render(path, STATE, NULL, len);
+    g_free(path);
+    g_string_free(s, TRUE);
+    g_free(xml);
+    return pdf;
+}
+
+Test(state, drafts_leave_blanks_of_fixed_width, .timeout = 60)
+{
+    size_t len;
+    char *dir;
+    unsigned char *pdf = render_draft(&len, &dir);
+    pr_doc *d = pr_load(pdf, len);
+    const pr_page *p = &d->pages[0];
+    const pr_span *so = pr_find(p, "Số:"), *sym = pr_find(p, "/KH-SKHCN");
+    const pr_span *ngay = pr_find(p, "Trà Vinh, ngày"), *thang = pr_find(p, "tháng 3 năm 2024");
+    cr_assert(so && sym && ngay && thang, "the draft's number or date line is not split by blanks");
+    double gap1 = sym->x0 - so->x1, gap2 = thang->x0 - ngay->x1;
+    cr_assert(gap1 > 15 && gap1 < 35, "the number blank is %.1f pt", gap1);
+    cr_assert(gap2 > 15 && gap2 < 35, "the day blank is %.1f pt", gap2);
+    cr_assert_float_eq(so->y1, sym->y1, 0.5);
+    cr_assert_float_eq(ngay->y1, thang->y1, 0.5);
+    /* the marks */
+    const pr_span *draft = pr_find(p, "DỰ THẢO"), *urgent = pr_find(p, "THƯỢNG KHẨN");
+    cr_assert(draft && draft->all_bold && draft->y1 < 56.69 + 1, "no draft mark in the top margin");
+    cr_assert_not_null(pr_find(p, "LƯU HÀNH NỘI BỘ"));
+    cr_assert(urgent && urgent->all_bold, "no urgency mark");
+    pr_image *im = pr_render(d, 0, 4);
+    double x0, x1;
+    double len_top = pr_hrun(im, 85, 300, urgent->y0 - 8, urgent->y0 - 0.5, &x0, &x1, NULL);
+    pr_image_free(im);
+    cr_assert(fabs(len_top - 40 * 72 / 25.4) < 3, "the urgency box is %.1f pt wide, not 40 mm",
+              len_top);
+    int last = (int)d->n - 1;
+    for (int k = 0; k <= last; k++)
+        if (pr_find(&d->pages[k], "PL.(30)"))
+            last = -1;
+    cr_assert_eq(last, -1, "no typist's initials and copies");
+    pr_free(d);
+    free(pdf);
+    char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    cr_assert_eq(system(rm), 0);
+    g_free(rm);
+    g_free(dir);
+}
+
+Test(state, points_follow_the_vietnamese_alphabet, .timeout = 60)
+{
+    pg_buf b = {0};
+    pg_buf_puts(&b, "<plan xmlns=\"urn:plangen:plan:1\" style=\"state\"><issuer parent=\"UBND TỈNH\" "
+                    "symbol=\"SKHCN\">SỞ KHOA HỌC</issuer><number>3</number><place>Huế</place>"
+                    "<date>2024-01-02</date><summary>thử điểm</summary><section title=\"Một\">"
+                    "<section title=\"Hai\">");
+    for (int i = 0; i < 12; i++)
+        pg_buf_printf(&b, "<section><p>Điểm số %d.</p></section>", i + 1);
+    pg_buf_puts(&b, "</section></section><signature title=\"GIÁM ĐỐC\" name=\"A\"/></plan>");
+    size_t len;
+    char *dir = g_dir_make_tmp("pg-pts-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "p.xml", NULL);
+    cr_assert(g_file_set_contents(path, pg_buf_str(&b), -1, NULL));
+    unsigned char *pdf = render(path, STATE, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    const char *letters[] = {"a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m"};
+    for (int i = 0; i < 12; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s) Điểm số %d.", letters[i], i + 1);
+        int found = 0;
+        for (size_t p = 0; p < d->n && !found; p++)
+            found = pr_find(&d->pages[p], want) != NULL;
+        cr_assert(found, "no \"%s\"", want);
+    }
+    pr_free(d);
+    free(pdf);
+    pg_buf_free(&b);
+    char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    cr_assert_eq(system(rm), 0);
+    g_free(rm);
+    g_free(path);
+    g_free(dir);
+}
+
+Test(styles, a_house_style_extends_the_party_style, .timeout = 60)
+{
+    size_t len;
+    unsigned char *pdf = render(HUNG_YEN, PG_SOURCE_DIR "/templates/styles/party-dot.xml", NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(pr_find(&d->pages[0], "I. MỤC ĐÍCH, YÊU CẦU"));
+    cr_assert_not_null(pr_find(&d->pages[0], "1. Mục đích"));
+    cr_assert_not_null(pr_find(&d->pages[0], "ĐẢNG CỘNG SẢN VIỆT NAM"), "not the Party layout");
+    pr_free(d);
+    free(pdf);
+}
