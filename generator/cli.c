@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "layout.h"
+#include "lint.h"
 #include "number.h"
 #include "parse.h"
 #include "render.h"
@@ -65,10 +66,19 @@ static const char usage_render[] =
     "date, so that rendering twice gives identical bytes.\n";
 
 static const char usage_check[] =
-    "usage: plangen check PLAN.xml... [--style NAME] [--strict]\n"
+    "usage: plangen check PLAN.xml... [--style NAME] [--strict] [--fix]\n"
     "\n"
-    "Parses, validates (structure and RELAX NG schema), numbers and lays out each\n"
-    "plan without writing anything, and lists every problem as file:line:col.\n";
+    "Parses, validates (structure and RELAX NG schema), numbers, lints against the\n"
+    "plan's standard and lays out each plan without writing anything, and lists\n"
+    "every problem as file:line:col. Findings of the standard's rules end with the\n"
+    "rule id in brackets (see docs/rules.md); render runs the same checks.\n"
+    "\n"
+    "  --fix      correct what can be corrected mechanically (typed punctuation,\n"
+    "             typed numbers, the case of the summary and symbol) by rewriting the\n"
+    "             plan file in place, atomically, keeping comments and layout; then\n"
+    "             report what is left\n"
+    "\n"
+    "$PLANGEN_TODAY (YYYY-MM-DD) replaces today's date for the future-date rule.\n";
 
 static const char usage_dump[] =
     "usage: plangen dump --stage=parse|number|layout PLAN.xml [--style NAME]\n"
@@ -95,6 +105,7 @@ typedef struct {
     const char *stage;
     const char *data_dir;
     int strict;
+    int fix;
 } options;
 
 typedef struct {
@@ -104,6 +115,7 @@ typedef struct {
     char *styles_dir;
     char *fonts_dir;
     int fonts_failed;
+    int refixed; /* the last plan was rewritten by --fix */
 } session;
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -241,6 +253,18 @@ static pg_pages *run_pipeline(session *s, const char *path, const char *upto, pg
         goto cleanup;
     if (!pg_doc_number(doc, st, d) || strcmp(upto, "number") == 0)
         goto cleanup;
+    /* the standard's rules, on every check and render */
+    pg_lint_opts lo = {.today = getenv("PLANGEN_TODAY")};
+    pg_edits edits = {0};
+    pg_lint(doc, st, &lo, d, s->o->fix ? &edits : NULL);
+    if (edits.n) {
+        if (pg_edits_apply(path, &edits, d))
+            fprintf(stderr, "%s: fixed %zu finding%s; checking again\n", path, edits.n,
+                    edits.n == 1 ? "" : "s");
+        pg_edits_free(&edits);
+        s->refixed = 1;
+        goto cleanup;
+    }
     pp = pg_layout_run(doc, st, fonts, d);
 cleanup:
     pg_style_unref(st);
@@ -312,7 +336,19 @@ static int cmd_check(session *s)
     for (int i = 0; i < s->o->n_inputs; i++) {
         pg_diag_list d = {0};
         pg_doc *doc = NULL;
+        s->refixed = 0;
         pg_pages *pp = run_pipeline(s, s->o->inputs[i], "layout", &doc, &d);
+        if (s->refixed) {
+            /* --fix rewrote the plan: report what is left, from the new file */
+            pg_diag_list rest = {0};
+            pg_diag_list_free(&d);
+            pg_doc_free(doc);
+            int saved = s->o->fix;
+            s->o->fix = 0;
+            pp = run_pipeline(s, s->o->inputs[i], "layout", &doc, &rest);
+            s->o->fix = saved;
+            d = rest;
+        }
         if (print_diags(&d, s->o->strict) || !pp)
             rc = EXIT_PLAN;
         pg_diag_list_free(&d);
@@ -477,6 +513,8 @@ int pg_cli_main(int argc, char **argv)
             o.data_dir = v;
         } else if (strcmp(a, "--strict") == 0) {
             o.strict = 1;
+        } else if (strcmp(a, "--fix") == 0) {
+            o.fix = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             if (!bad)
                 fprintf(stderr, "plangen: unknown option %s (see plangen %s--help)\n", a,
@@ -504,6 +542,10 @@ int pg_cli_main(int argc, char **argv)
     }
     if (strcmp(o.cmd, "dump") != 0 && o.stage) {
         fprintf(stderr, "plangen: --stage belongs to dump\n");
+        goto done;
+    }
+    if (o.fix && strcmp(o.cmd, "check") != 0) {
+        fprintf(stderr, "plangen: --fix belongs to check\n");
         goto done;
     }
     if (strcmp(o.cmd, "render") != 0 && (o.out || o.png_dir)) {

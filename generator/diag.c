@@ -35,6 +35,8 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_E_STYLE] = "invalid style",
     [PG_E_FONT] = "font not available",
     [PG_E_OUTPUT] = "cannot write output",
+    [PG_W_STANDARD] = "breaks the standard",
+    [PG_E_STANDARD] = "contradicts the plan",
 };
 _Static_assert(sizeof messages / sizeof messages[0] == PG_DIAG__COUNT,
                "one message per diagnostic code");
@@ -62,6 +64,7 @@ void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line,
     d->line = line;
     d->col = col;
     d->detail = NULL;
+    d->rule = NULL;
     if (fmt) {
         pg_buf b = {0};
         va_list ap;
@@ -71,6 +74,12 @@ void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line,
         d->detail = pg_xstrdup(pg_buf_str(&b));
         pg_buf_free(&b);
     }
+}
+
+void pg_diag_rule(pg_diag_list *l, const char *rule)
+{
+    if (l->n)
+        l->items[l->n - 1].rule = rule;
 }
 
 void pg_diag_take(pg_diag_list *dst, pg_diag_list *src)
@@ -130,6 +139,8 @@ char *pg_diag_format(const pg_diag *d)
                   pg_diag_message(d->code));
     if (d->detail && *d->detail)
         pg_buf_printf(&b, ": %s", d->detail);
+    if (d->rule)
+        pg_buf_printf(&b, " [%s]", d->rule);
     char *s = pg_xstrdup(pg_buf_str(&b));
     pg_buf_free(&b);
     return s;

@@ -18,7 +18,8 @@ typedef enum {
     PG_W_EMPTY_SECTION,  /* a section without title or content */
     PG_W_LAYOUT_OVERFLOW, /* a block taller than a page was placed anyway */
     PG_W_EDITION,        /* the plan's date lies outside the style's edition */
-    PG_W__LAST = PG_W_EDITION,
+    PG_W_STANDARD,       /* a lint finding: the plan breaks a rule of its standard */
+    PG_W__LAST = PG_W_STANDARD,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */
@@ -43,7 +44,8 @@ typedef enum {
     PG_E_STYLE,          /* the style file is wrong */
     PG_E_FONT,           /* the style's font cannot be found */
     PG_E_OUTPUT,         /* the output cannot be written */
-    PG_E__LAST = PG_E_OUTPUT,
+    PG_E_STANDARD,       /* a lint finding that makes the document wrong */
+    PG_E__LAST = PG_E_STANDARD,
     PG_DIAG__COUNT
 } pg_diag_code;
 
@@ -52,6 +54,7 @@ typedef struct {
     const char *file; /* owned by the list */
     int line, col;    /* 1-based; 0 when unknown */
     char *detail;     /* owned by the list; may be NULL */
+    const char *rule; /* rule id of a lint finding ("nd30.pl1.ii.3"), static; NULL */
 } pg_diag;
 
 typedef struct {
@@ -67,6 +70,8 @@ const char *pg_diag_message(pg_diag_code code);
 /* Adds one diagnostic; detail is a printf format (may be NULL). Copies file and detail. */
 void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Tags the last diagnostic added to l with a rule id (a static string). */
+void pg_diag_rule(pg_diag_list *l, const char *rule);
 /* Moves every diagnostic of src to the end of dst; src is left empty. */
 void pg_diag_take(pg_diag_list *dst, pg_diag_list *src);
 /* Worst level in the list (PG_LEVEL_OK when empty). */

@@ -5,6 +5,7 @@
 #ifndef PG_RENDER_H
 #define PG_RENDER_H
 
+#include "output.h"
 #include "pages.h"
 
 typedef struct {
@@ -22,19 +23,5 @@ int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned ch
 /* Writes each page as dir/STEM-N.png at dpi. Returns 1 on success. */
 int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
                  pg_diag_list *diags);
-
-/* Atomic output: a temporary file in the target's folder, renamed on commit. */
-typedef struct {
-    char *target, *tmp;
-    FILE *f;
-} pg_output;
-
-/* Opens a temporary file for target; returns 0 (with a diagnostic) on failure. */
-int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags);
-/* Flushes, syncs and renames into place; returns 0 (with a diagnostic) on failure.
- * Always releases o. */
-int pg_output_commit(pg_output *o, pg_diag_list *diags);
-/* Removes the temporary file and releases o. Accepts a released o. */
-void pg_output_abort(pg_output *o);
 
 #endif

@@ -489,7 +489,7 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
         err(&l, root, "not a plangen style (root must be <style xmlns=\"" STYLE_NS "\">)");
     } else {
         static const char *const a[] = {"name", "standard", "extends", "in-force-from",
-                                        "in-force-until", NULL};
+                                        "in-force-until", "rules", NULL};
         check_props(&l, root, a);
         const char *base = prop(&l, root, "extends");
         if (base) {
@@ -506,6 +506,13 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
             s->name = name;
         if (standard)
             s->standard = standard;
+        const char *rules = prop(&l, root, "rules");
+        if (rules) {
+            if (strcmp(rules, "hd36") == 0 || strcmp(rules, "nd30") == 0)
+                s->rules = rules;
+            else
+                err(&l, root, "rules=\"%s\"; use hd36 or nd30", rules);
+        }
         const char *from = prop(&l, root, "in-force-from"), *until = prop(&l, root, "in-force-until");
         int y, m, d;
         if (from && sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3)
@@ -538,6 +545,8 @@ pg_style *pg_style_load(const char *path, pg_diag_list *diags)
         s->name = "unnamed";
     if (!s->standard)
         s->standard = s->name;
+    if (!s->rules)
+        s->rules = "hd36";
     double textw = s->page_w - s->margin_left - s->margin_right;
     double texth = s->page_h - s->margin_top - s->margin_bottom;
     if (textw < 72 || texth < 72) {

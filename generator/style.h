@@ -63,6 +63,7 @@ typedef struct pg_style {
     pg_arena *arena;
     const char *name;     /* "party" */
     const char *standard; /* "Hướng dẫn 36-HD/VPTW" */
+    const char *rules;    /* the lint rules' family: "hd36" or "nd30" */
     const char *file;     /* the file it was loaded from */
 
     double page_w, page_h;                     /* pt */

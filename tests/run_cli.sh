@@ -84,6 +84,39 @@ expect_rc 0 "dump layout" -- "$plangen" dump --stage=layout "$plan"
 contains "$work/out" '^page 4 ' "dump layout"
 contains "$work/out" 'text signature-name .* "Phạm Phước Trãi"' "dump layout"
 
+# check --fix: corrects what can be corrected, keeps comments and layout, and the
+# plan then passes
+cat > "$work/fix.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- a comment that fixing keeps -->
+<plan xmlns="urn:plangen:plan:1">
+  <issuer symbol="đuk">ĐẢNG ỦY KHỐI</issuer>
+  <number>3</number>
+  <place>Huế</place>
+  <date>2023-05-02</date>
+  <summary>Tổ chức thử sửa</summary>
+  <section title="I- MỤC ĐÍCH">   <!-- typed number -->
+    <section title="1. Mục đích"><p>Một.</p></section>
+  </section>
+  <recipients>
+    <to>Ban Thường vụ Tỉnh ủy,</to>
+    <archive>VP</archive>
+  </recipients>
+  <signature title="BÍ THƯ" name="Nguyễn Văn A"/>
+</plan>
+XML
+cp "$work/fix.xml" "$work/fix.orig"
+expect_rc 0 "check finds fixable findings" -- "$plangen" check "$work/fix.xml"
+[ "$(grep -c 'fixable with --fix' "$work/err")" -eq 5 ] && ok || bad "expected 5 fixable findings: $(cat "$work/err")"
+expect_rc 0 "check --fix" -- "$plangen" check --fix "$work/fix.xml"
+contains "$work/err" "fixed 5 findings; checking again" "check --fix"
+expect_rc 0 "check after --fix" -- "$plangen" check "$work/fix.xml"
+if [ -s "$work/err" ]; then bad "findings left after --fix: $(cat "$work/err")"; else ok; fi
+grep -q '<!-- a comment that fixing keeps -->' "$work/fix.xml" && ok || bad "--fix lost a comment"
+grep -q '<section title="MỤC ĐÍCH">   <!-- typed number -->' "$work/fix.xml" && ok || bad "--fix changed the layout"
+[ "$(diff "$work/fix.orig" "$work/fix.xml" | grep -c '^>')" -eq 5 ] && ok || bad "--fix changed other lines"
+no_temp_files "$work" "check --fix"
+
 # fonts
 expect_rc 0 "fonts" -- "$plangen" fonts
 contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"

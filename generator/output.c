@@ -1,0 +1,78 @@
+/* output.c - atomic output files (see output.h). */
+#include "output.h"
+
+#include "arena.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
+{
+    memset(o, 0, sizeof *o);
+    pg_buf b = {0};
+    pg_buf_printf(&b, "%s.tmp.XXXXXX", target);
+    o->tmp = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return 0;
+    }
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return 0;
+    }
+    o->target = pg_xstrdup(target);
+    return 1;
+}
+
+void pg_output_abort(pg_output *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->target);
+    memset(o, 0, sizeof *o);
+}
+
+int pg_output_commit(pg_output *o, pg_diag_list *diags)
+{
+    int rc = 0;
+    if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    /* mkstemp creates 0600; outputs are ordinary files */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fileno(o->f), 0666 & ~mask);
+    if (fclose(o->f) != 0) {
+        o->f = NULL;
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    o->f = NULL;
+    if (rename(o->tmp, o->target) != 0) {
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    free(o->tmp);
+    o->tmp = NULL;
+    rc = 1;
+cleanup:
+    pg_output_abort(o);
+    return rc;
+}
+

@@ -1,0 +1,24 @@
+/* output.h - atomic output files: written to a temporary file beside the target
+ * and renamed into place only when complete, so that a failure leaves the old
+ * file untouched and no stray file behind. */
+#ifndef PG_OUTPUT_H
+#define PG_OUTPUT_H
+
+#include "diag.h"
+
+#include <stdio.h>
+
+typedef struct {
+    char *target, *tmp;
+    FILE *f; /* write here */
+} pg_output;
+
+/* Opens a temporary file for target; returns 0 (with a diagnostic) on failure. */
+int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags);
+/* Flushes, syncs and renames into place; returns 0 (with a diagnostic) on failure.
+ * Always releases o. */
+int pg_output_commit(pg_output *o, pg_diag_list *diags);
+/* Removes the temporary file and releases o. Accepts a released o. */
+void pg_output_abort(pg_output *o);
+
+#endif
