@@ -3,6 +3,11 @@
  * printed together, sorted by position. */
 #include "cli.h"
 
+#include "cli_internal.h"
+#include "derive.h"
+#include "output.h"
+#include "scaffold.h"
+
 #include "layout.h"
 #include "lint.h"
 #include "number.h"
@@ -25,7 +30,6 @@
 #define PG_DATADIR "."
 #endif
 
-enum { EXIT_OK = 0, EXIT_PLAN = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
 
 static const char usage_main[] =
     "usage: plangen COMMAND [OPTIONS] ...\n"
@@ -36,7 +40,12 @@ static const char usage_main[] =
     "commands:\n"
     "  render PLAN.xml... [-o OUT]   render plans to PDF (and PNG pages with --png)\n"
     "  check PLAN.xml...             validate plans without rendering\n"
-    "  dump --stage=STAGE PLAN.xml   print a pipeline stage: parse, number or layout\n"
+    "  dump --stage=STAGE PLAN.xml   print a pipeline stage: parse, resolve, number, layout\n"
+    "  diff CHILD.xml                what a derived plan inherits, replaces, removes, adds\n"
+    "  derive PARENT.xml --issuer NAME -o CHILD.xml   start a plan implementing PARENT\n"
+    "  new --style party|state -o X.xml               start a blank plan\n"
+    "  new --from TEMPLATE --set key=value... -o X.xml   fill a plan template\n"
+    "  build [DIR] -o OUT [--units UNITS.xml]         render every plan of DIR (or each unit)\n"
     "  fonts                         show which font files serve the styles' fonts\n"
     "\n"
     "options for every command:\n"
@@ -81,42 +90,54 @@ static const char usage_check[] =
     "$PLANGEN_TODAY (YYYY-MM-DD) replaces today's date for the future-date rule.\n";
 
 static const char usage_dump[] =
-    "usage: plangen dump --stage=parse|number|layout PLAN.xml [--style NAME]\n"
+    "usage: plangen dump --stage=parse|resolve|number|layout PLAN.xml [--style NAME]\n"
     "\n"
     "Prints the document after a pipeline stage: the parsed tree with source\n"
-    "positions (parse), the tree with section numbers and computed header,\n"
-    "recipient and signature lines (number), or every placed line, rule and brace\n"
-    "with its position in pt (layout).\n";
+    "positions (parse), the plan merged with its parents (resolve: inherited nodes\n"
+    "say which file they come from), the tree with section numbers and computed\n"
+    "header, basis, recipient and signature lines (number), or every placed line,\n"
+    "rule and brace with its position in pt (layout).\n";
+
+static const char usage_diff[] =
+    "usage: plangen diff CHILD.xml\n"
+    "\n"
+    "Lists what a derived plan does with its parent: the documents it implements,\n"
+    "and each section it inherits, replaces, removes, appends to or adds.\n";
+
+static const char usage_derive[] =
+    "usage: plangen derive PARENT.xml --issuer NAME [--parent-body NAME] [--symbol SYM]\n"
+    "                      [--style NAME] [--date YYYY-MM-DD] -o CHILD.xml [--force]\n"
+    "\n"
+    "Writes a plan implementing PARENT that renders at once: derives-from, the basis\n"
+    "sentence generated from the parent, every top-level section of the parent with an\n"
+    "id inherited except the last (the implementation part, which the child writes),\n"
+    "recipients with the parent \"(để báo cáo)\" and a signature to complete. An\n"
+    "existing CHILD.xml is kept unless --force.\n";
+
+static const char usage_new[] =
+    "usage: plangen new --style party|state -o X.xml [--force]\n"
+    "       plangen new --from TEMPLATE.xml --set key=value... -o X.xml [--force]\n"
+    "\n"
+    "Writes a blank plan with every part present and a comment saying what goes there,\n"
+    "or fills a plan template (templates/plans/): each ${key} takes its --set value,\n"
+    "parts between <?plangen-if key?> and <?plangen-end?> stay only when key is set\n"
+    "(and not \"no\"). A placeholder without a value is an error naming it and its\n"
+    "line; a value no placeholder uses is a warning.\n";
+
+static const char usage_build[] =
+    "usage: plangen build [DIR] -o OUT [--units UNITS.xml] [--strict]\n"
+    "\n"
+    "Renders every plan under DIR (default plans/) to OUT, mirroring the folders;\n"
+    "folders named templates and files whose name starts with '_' are left out. Every\n"
+    "failure is listed; the exit status is 1 when any plan failed. With --units, renders\n"
+    "the template named in UNITS.xml once per <unit> (its <param>s fill the template)\n"
+    "into OUT/NAME.pdf.\n";
 
 static const char usage_fonts[] =
     "usage: plangen fonts [--style NAME]\n"
     "\n"
     "Shows which font file serves each face (regular, bold, italic, bold italic) of\n"
     "the style's font family, through plangen's private fonts/fonts.conf.\n";
-
-typedef struct {
-    const char *cmd;
-    const char **inputs;
-    int n_inputs;
-    const char *out;
-    const char *png_dir;
-    double dpi;
-    const char *style;
-    const char *stage;
-    const char *data_dir;
-    int strict;
-    int fix;
-} options;
-
-typedef struct {
-    options *o;
-    pg_fonts *fonts;
-    char *schema;
-    char *styles_dir;
-    char *fonts_dir;
-    int fonts_failed;
-    int refixed; /* the last plan was rewritten by --fix */
-} session;
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -150,7 +171,7 @@ static int cmp_str(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int print_diags(pg_diag_list *d, int strict)
+int pg_cli_print_diags(pg_diag_list *d, int strict)
 {
     pg_diag_sort(d);
     pg_diag_print(d, stderr);
@@ -221,14 +242,55 @@ static pg_fonts *session_fonts(session *s, pg_diag_list *d)
 /* Runs parse -> number -> layout for one plan, as far as `upto` ("parse",
  * "number", "layout"). Returns the pages when layout ran, with *doc_out and
  * *style_out set for the caller to free; NULL otherwise. */
-static pg_pages *run_pipeline(session *s, const char *path, const char *upto, pg_doc **doc_out,
-                              pg_diag_list *d)
+static pg_pages *pipeline(session *s, const char *path, const char *text, size_t len,
+                          const char *upto, pg_doc **doc_out, pg_diag_list *d);
+
+/* The plans root of a plan: the nearest folder above it named "plans", else its
+ * own folder. Parents, images and other files must stay inside it. g_free. */
+static char *plans_root(const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    char *abs = g_canonicalize_filename(dir, NULL);
+    g_free(dir);
+    for (char *p = abs + strlen(abs); p > abs; p--) {
+        if (*p == '/' || p == abs + strlen(abs)) {
+            const char *slash = p;
+            const char *start = slash;
+            while (start > abs && start[-1] != '/')
+                start--;
+            if ((size_t)(slash - start) == 5 && strncmp(start, "plans", 5) == 0) {
+                char *root = g_strndup(abs, (gsize)(slash - abs));
+                g_free(abs);
+                return root;
+            }
+        }
+    }
+    return abs;
+}
+
+pg_pages *pg_cli_pipeline(session *s, const char *path, const char *text, size_t len,
+                          const char *upto, pg_doc **doc_out, pg_diag_list *d)
+{
+    pg_pages *pp = pipeline(s, path, text, len, upto, doc_out, d);
+    g_free(s->root_buf);
+    s->root_buf = NULL;
+    return pp;
+}
+
+static pg_pages *pipeline(session *s, const char *path, const char *text, size_t len,
+                          const char *upto, pg_doc **doc_out, pg_diag_list *d)
 {
     *doc_out = NULL;
-    pg_parse_opts po = {.schema_path = s->schema};
-    pg_doc *doc = pg_doc_parse_file(path, &po, d);
+    char *root = s->o->root ? NULL : plans_root(path);
+    s->root_buf = root;
+    pg_parse_opts po = {.schema_path = s->schema, .root = s->o->root ? s->o->root : root};
+    pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
+                       : pg_doc_parse_file(path, &po, d);
     *doc_out = doc;
     if (pg_diag_worst(d) == PG_LEVEL_ERROR || strcmp(upto, "parse") == 0)
+        return NULL;
+    pg_resolve_opts ro = {.parse = &po};
+    if (!pg_doc_resolve(doc, &ro, d) || strcmp(upto, "resolve") == 0)
         return NULL;
     const char *style_name = s->o->style ? s->o->style : doc->style_name ? doc->style_name : "party";
     pg_style *st = NULL;
@@ -271,6 +333,36 @@ cleanup:
     return pp;
 }
 
+int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
+                      const char *target, const char *png_dir)
+{
+    pg_diag_list d = {0};
+    pg_doc *doc = NULL;
+    pg_pages *pp = pg_cli_pipeline(s, path, text, len, "layout", &doc, &d);
+    int failed = pg_cli_print_diags(&d, s->o->strict) || !pp;
+    pg_diag_list_free(&d);
+    int rc = EXIT_OK;
+    if (failed) {
+        rc = EXIT_PLAN;
+    } else {
+        pg_diag_list wd = {0};
+        pg_pdf_opts po = {.creator = s->creator, .create_date = s->create_date};
+        int ok = pg_pdf_write(pp, target, &po, &wd);
+        if (ok && png_dir) {
+            char *stem = stem_of(target);
+            ok = pg_png_write(pp, png_dir, stem, s->o->dpi, &wd);
+            free(stem);
+        }
+        pg_diag_print(&wd, stderr);
+        pg_diag_list_free(&wd);
+        if (!ok)
+            rc = EXIT_SYSTEM;
+    }
+    pg_pages_free(pp);
+    pg_doc_free(doc);
+    return rc;
+}
+
 static int cmd_render(session *s)
 {
     options *o = s->o;
@@ -287,46 +379,18 @@ static int cmd_render(session *s)
         fprintf(stderr, "plangen: cannot create folder %s: %s\n", o->png_dir, strerror(errno));
         return EXIT_SYSTEM;
     }
-    char *create_date = NULL;
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        create_date = iso_date_from_epoch(sde);
-        if (!create_date)
-            fprintf(stderr, "plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of "
-                            "seconds; using the plan's date\n", sde);
-    }
-    char creator[64];
-    snprintf(creator, sizeof creator, "plangen %s", PG_VERSION);
-    pg_pdf_opts po = {.creator = creator, .create_date = create_date};
     int rc = EXIT_OK;
     for (int i = 0; i < o->n_inputs; i++) {
-        pg_diag_list d = {0};
-        pg_doc *doc = NULL;
-        pg_pages *pp = run_pipeline(s, o->inputs[i], "layout", &doc, &d);
-        int failed = print_diags(&d, o->strict) || !pp;
-        pg_diag_list_free(&d);
-        if (!failed) {
-            char *stem = stem_of(o->inputs[i]);
-            char *target = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
-                           : o->out ? g_strdup(o->out)
-                                    : g_strdup_printf("%s.pdf", stem);
-            pg_diag_list wd = {0};
-            int ok = pg_pdf_write(pp, target, &po, &wd);
-            if (ok && o->png_dir)
-                ok = pg_png_write(pp, o->png_dir, stem, o->dpi, &wd);
-            pg_diag_print(&wd, stderr);
-            pg_diag_list_free(&wd);
-            if (!ok && rc == EXIT_OK)
-                rc = EXIT_SYSTEM;
-            g_free(target);
-            free(stem);
-        } else {
-            rc = rc == EXIT_OK ? EXIT_PLAN : rc;
-        }
-        pg_pages_free(pp);
-        pg_doc_free(doc);
+        char *stem = stem_of(o->inputs[i]);
+        char *target = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
+                       : o->out ? g_strdup(o->out)
+                                : g_strdup_printf("%s.pdf", stem);
+        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, target, o->png_dir);
+        if (r > rc)
+            rc = r;
+        g_free(target);
+        free(stem);
     }
-    free(create_date);
     return rc;
 }
 
@@ -337,7 +401,7 @@ static int cmd_check(session *s)
         pg_diag_list d = {0};
         pg_doc *doc = NULL;
         s->refixed = 0;
-        pg_pages *pp = run_pipeline(s, s->o->inputs[i], "layout", &doc, &d);
+        pg_pages *pp = pg_cli_pipeline(s, s->o->inputs[i], NULL, 0, "layout", &doc, &d);
         if (s->refixed) {
             /* --fix rewrote the plan: report what is left, from the new file */
             pg_diag_list rest = {0};
@@ -345,11 +409,11 @@ static int cmd_check(session *s)
             pg_doc_free(doc);
             int saved = s->o->fix;
             s->o->fix = 0;
-            pp = run_pipeline(s, s->o->inputs[i], "layout", &doc, &rest);
+            pp = pg_cli_pipeline(s, s->o->inputs[i], NULL, 0, "layout", &doc, &rest);
             s->o->fix = saved;
             d = rest;
         }
-        if (print_diags(&d, s->o->strict) || !pp)
+        if (pg_cli_print_diags(&d, s->o->strict) || !pp)
             rc = EXIT_PLAN;
         pg_diag_list_free(&d);
         pg_pages_free(pp);
@@ -361,8 +425,9 @@ static int cmd_check(session *s)
 static int cmd_dump(session *s)
 {
     const char *stage = s->o->stage;
-    if (!stage || (strcmp(stage, "parse") && strcmp(stage, "number") && strcmp(stage, "layout"))) {
-        fprintf(stderr, "plangen: dump needs --stage=parse, --stage=number or --stage=layout\n");
+    if (!stage || (strcmp(stage, "parse") && strcmp(stage, "resolve") && strcmp(stage, "number") &&
+                   strcmp(stage, "layout"))) {
+        fprintf(stderr, "plangen: dump needs --stage=parse, resolve, number or layout\n");
         return EXIT_USAGE;
     }
     if (s->o->n_inputs != 1) {
@@ -371,8 +436,8 @@ static int cmd_dump(session *s)
     }
     pg_diag_list d = {0};
     pg_doc *doc = NULL;
-    pg_pages *pp = run_pipeline(s, s->o->inputs[0], stage, &doc, &d);
-    int failed = print_diags(&d, s->o->strict);
+    pg_pages *pp = pg_cli_pipeline(s, s->o->inputs[0], NULL, 0, stage, &doc, &d);
+    int failed = pg_cli_print_diags(&d, s->o->strict);
     pg_diag_list_free(&d);
     if (!failed) {
         if (strcmp(stage, "layout") == 0) {
@@ -442,6 +507,170 @@ static int cmd_fonts(session *s)
     return rc;
 }
 
+/* Writes text to path atomically; refuses an existing file without --force. */
+static int write_new_file(session *s, const char *path, const char *text)
+{
+    if (!s->o->force && g_file_test(path, G_FILE_TEST_EXISTS)) {
+        fprintf(stderr, "plangen: %s exists; give --force to replace it\n", path);
+        return EXIT_USAGE;
+    }
+    pg_diag_list d = {0};
+    pg_output o;
+    int ok = pg_output_open(&o, path, &d);
+    if (ok) {
+        fputs(text, o.f);
+        ok = pg_output_commit(&o, &d);
+    }
+    pg_diag_print(&d, stderr);
+    pg_diag_list_free(&d);
+    return ok ? EXIT_OK : EXIT_SYSTEM;
+}
+
+static int cmd_diff(session *s)
+{
+    if (s->o->n_inputs != 1) {
+        fprintf(stderr, "plangen: diff takes one plan\n");
+        return EXIT_USAGE;
+    }
+    pg_diag_list d = {0};
+    pg_parse_opts po = {.schema_path = s->schema, .root = s->o->root};
+    pg_doc *doc = pg_doc_parse_file(s->o->inputs[0], &po, &d);
+    int failed = pg_cli_print_diags(&d, 0);
+    if (!failed)
+        pg_doc_diff(doc, stdout);
+    pg_diag_list_free(&d);
+    pg_doc_free(doc);
+    return failed ? EXIT_PLAN : EXIT_OK;
+}
+
+/* The path of file as seen from folder dir ("../tinh-uy/179.xml"); g_free. */
+static char *relative_path(const char *dir, const char *file)
+{
+    char *a = g_canonicalize_filename(dir, NULL), *b = g_canonicalize_filename(file, NULL);
+    char **da = g_strsplit(a, "/", -1), **db = g_strsplit(b, "/", -1);
+    guint na = g_strv_length(da), nb = g_strv_length(db), k = 0;
+    while (k < na && k + 1 < nb && strcmp(da[k], db[k]) == 0)
+        k++;
+    GString *rel = g_string_new(NULL);
+    for (guint i = k; i < na; i++)
+        if (*da[i])
+            g_string_append(rel, "../");
+    for (guint i = k; i < nb; i++) {
+        g_string_append(rel, db[i]);
+        if (i + 1 < nb)
+            g_string_append_c(rel, '/');
+    }
+    g_strfreev(da);
+    g_strfreev(db);
+    g_free(a);
+    g_free(b);
+    return g_string_free(rel, FALSE);
+}
+
+static char *today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[16];
+    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return pg_xstrdup(buf);
+}
+
+static int cmd_derive(session *s)
+{
+    options *o = s->o;
+    if (o->n_inputs != 1 || !o->out || !o->issuer) {
+        fprintf(stderr, "plangen: derive needs PARENT.xml, --issuer NAME and -o CHILD.xml\n");
+        return EXIT_USAGE;
+    }
+    pg_diag_list d = {0};
+    pg_doc *parent = NULL;
+    pg_cli_pipeline(s, o->inputs[0], NULL, 0, "resolve", &parent, &d);
+    int failed = pg_cli_print_diags(&d, 0);
+    pg_diag_list_free(&d);
+    int rc = EXIT_PLAN;
+    if (!failed) {
+        /* the child names its parent relative to its own folder */
+        char *child_dir = g_path_get_dirname(o->out);
+        char *rel_path = relative_path(child_dir, o->inputs[0]);
+        GString *rel = g_string_new(rel_path);
+        g_free(rel_path);
+        char *date = o->date ? pg_xstrdup(o->date) : today();
+        pg_derive_opts dopts = {.parent_path = rel->str, .issuer = o->issuer,
+                                .parent_body = o->parent_body, .symbol = o->symbol,
+                                .style = o->style, .date = date};
+        char *text = pg_plan_derived(parent, &dopts);
+        rc = write_new_file(s, o->out, text);
+        if (rc == EXIT_OK)
+            fprintf(stderr, "plangen: wrote %s (derives from %s)\n", o->out, rel->str);
+        g_free(text);
+        free(date);
+        g_string_free(rel, TRUE);
+        g_free(child_dir);
+    }
+    pg_doc_free(parent);
+    return rc;
+}
+
+/* Splits the --set pairs into keys and values (heap arrays of pointers into argv). */
+static int split_sets(options *o, const char ***keys, const char ***values)
+{
+    *keys = pg_xcalloc((size_t)o->n_sets + 1, sizeof **keys);
+    *values = pg_xcalloc((size_t)o->n_sets + 1, sizeof **values);
+    for (int i = 0; i < o->n_sets; i++) {
+        const char *eq = strchr(o->sets[i], '=');
+        if (!eq || eq == o->sets[i]) {
+            fprintf(stderr, "plangen: --set takes key=value, not \"%s\"\n", o->sets[i]);
+            return 0;
+        }
+        (*keys)[i] = g_strndup(o->sets[i], (gsize)(eq - o->sets[i]));
+        (*values)[i] = eq + 1;
+    }
+    return 1;
+}
+
+static int cmd_new(session *s)
+{
+    options *o = s->o;
+    if (!o->out || o->n_inputs) {
+        fprintf(stderr, "plangen: new needs -o X.xml and no plan\n\n%s", usage_new);
+        return EXIT_USAGE;
+    }
+    if (!o->from) {
+        const char *style = o->style ? o->style : "party";
+        if (strcmp(style, "party") && strcmp(style, "state")) {
+            fprintf(stderr, "plangen: new --style takes party or state\n");
+            return EXIT_USAGE;
+        }
+        char *text = pg_plan_blank(style);
+        int rc = write_new_file(s, o->out, text);
+        g_free(text);
+        return rc;
+    }
+    gchar *tpl = NULL;
+    if (!g_file_get_contents(o->from, &tpl, NULL, NULL)) {
+        fprintf(stderr, "plangen: cannot read the template %s\n", o->from);
+        return EXIT_USAGE;
+    }
+    const char **keys, **values;
+    int rc = EXIT_USAGE;
+    if (split_sets(o, &keys, &values)) {
+        pg_diag_list d = {0};
+        char *text = pg_template_fill(tpl, o->from, keys, values, (size_t)o->n_sets, &d);
+        pg_cli_print_diags(&d, 0);
+        pg_diag_list_free(&d);
+        rc = text ? write_new_file(s, o->out, text) : EXIT_PLAN;
+        g_free(text);
+    }
+    for (int i = 0; i < o->n_sets; i++)
+        g_free((char *)keys[i]);
+    free(keys);
+    free(values);
+    g_free(tpl);
+    return rc;
+}
+
 /* ---- arguments ----------------------------------------------------------------- */
 
 static const char *command_usage(const char *cmd)
@@ -456,6 +685,14 @@ static const char *command_usage(const char *cmd)
         return usage_dump;
     if (strcmp(cmd, "fonts") == 0)
         return usage_fonts;
+    if (strcmp(cmd, "diff") == 0)
+        return usage_diff;
+    if (strcmp(cmd, "derive") == 0)
+        return usage_derive;
+    if (strcmp(cmd, "new") == 0)
+        return usage_new;
+    if (strcmp(cmd, "build") == 0)
+        return usage_build;
     return NULL;
 }
 
@@ -482,6 +719,7 @@ int pg_cli_main(int argc, char **argv)
     options o = {.dpi = 60};
     int bad = 0;
     o.inputs = pg_xcalloc((size_t)argc + 1, sizeof *o.inputs);
+    o.sets = pg_xcalloc((size_t)argc + 1, sizeof *o.sets);
     int rc = EXIT_USAGE;
     for (int i = 1; i < argc && !bad; i++) {
         const char *a = argv[i];
@@ -515,6 +753,26 @@ int pg_cli_main(int argc, char **argv)
             o.strict = 1;
         } else if (strcmp(a, "--fix") == 0) {
             o.fix = 1;
+        } else if (strcmp(a, "--force") == 0) {
+            o.force = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--set", &bad))) {
+            o.sets[o.n_sets++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--from", &bad))) {
+            o.from = v;
+        } else if ((v = opt_value(argc, argv, &i, "--units", &bad))) {
+            o.units = v;
+        } else if ((v = opt_value(argc, argv, &i, "--issuer", &bad))) {
+            o.issuer = v;
+        } else if ((v = opt_value(argc, argv, &i, "--parent-body", &bad))) {
+            o.parent_body = v;
+        } else if ((v = opt_value(argc, argv, &i, "--symbol", &bad))) {
+            o.symbol = v;
+        } else if ((v = opt_value(argc, argv, &i, "--date", &bad))) {
+            o.date = v;
+        } else if ((v = opt_value(argc, argv, &i, "--root", &bad))) {
+            o.root = v;
+        } else if ((v = opt_value(argc, argv, &i, "-j", &bad))) {
+            o.jobs = atoi(v);
         } else if (a[0] == '-' && a[1] != '\0') {
             if (!bad)
                 fprintf(stderr, "plangen: unknown option %s (see plangen %s--help)\n", a,
@@ -536,7 +794,8 @@ int pg_cli_main(int argc, char **argv)
         fputs(usage_main, stderr);
         goto done;
     }
-    if (strcmp(o.cmd, "fonts") != 0 && o.n_inputs == 0) {
+    if (strcmp(o.cmd, "fonts") != 0 && strcmp(o.cmd, "new") != 0 && strcmp(o.cmd, "build") != 0 &&
+        o.n_inputs == 0) {
         fprintf(stderr, "plangen: %s needs a plan file\n\n%s", o.cmd, command_usage(o.cmd));
         goto done;
     }
@@ -548,8 +807,13 @@ int pg_cli_main(int argc, char **argv)
         fprintf(stderr, "plangen: --fix belongs to check\n");
         goto done;
     }
-    if (strcmp(o.cmd, "render") != 0 && (o.out || o.png_dir)) {
-        fprintf(stderr, "plangen: -o and --png belong to render\n");
+    if (o.png_dir && strcmp(o.cmd, "render") != 0) {
+        fprintf(stderr, "plangen: --png belongs to render\n");
+        goto done;
+    }
+    if (o.out && strcmp(o.cmd, "render") && strcmp(o.cmd, "derive") && strcmp(o.cmd, "new") &&
+        strcmp(o.cmd, "build")) {
+        fprintf(stderr, "plangen: -o belongs to render, build, derive and new\n");
         goto done;
     }
 
@@ -557,6 +821,14 @@ int pg_cli_main(int argc, char **argv)
     if (!data || !*data)
         data = PG_DATADIR;
     session s = {.o = &o};
+    snprintf(s.creator, sizeof s.creator, "plangen %s", PG_VERSION);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        s.create_date = iso_date_from_epoch(sde);
+        if (!s.create_date)
+            fprintf(stderr, "plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of "
+                            "seconds; using each plan's date\n", sde);
+    }
     s.schema = g_strdup_printf("%s/templates/schema/plan.rng", data);
     s.styles_dir = g_strdup_printf("%s/templates/styles", data);
     s.fonts_dir = g_strdup_printf("%s/fonts", data);
@@ -566,14 +838,24 @@ int pg_cli_main(int argc, char **argv)
         rc = cmd_check(&s);
     else if (strcmp(o.cmd, "dump") == 0)
         rc = cmd_dump(&s);
+    else if (strcmp(o.cmd, "diff") == 0)
+        rc = cmd_diff(&s);
+    else if (strcmp(o.cmd, "derive") == 0)
+        rc = cmd_derive(&s);
+    else if (strcmp(o.cmd, "new") == 0)
+        rc = cmd_new(&s);
+    else if (strcmp(o.cmd, "build") == 0)
+        rc = pg_cmd_build(&s);
     else
         rc = cmd_fonts(&s);
     pg_fonts_free(s.fonts);
+    free(s.create_date);
     g_free(s.schema);
     g_free(s.styles_dir);
     g_free(s.fonts_dir);
 done:
     free(o.inputs);
+    free(o.sets);
     xmlCleanupParser();
     return rc;
 }

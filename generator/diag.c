@@ -36,6 +36,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_E_FONT] = "font not available",
     [PG_E_OUTPUT] = "cannot write output",
     [PG_W_STANDARD] = "breaks the standard",
+    [PG_W_UNUSED_PARAM] = "unused parameter",
     [PG_E_STANDARD] = "contradicts the plan",
 };
 _Static_assert(sizeof messages / sizeof messages[0] == PG_DIAG__COUNT,

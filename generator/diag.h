@@ -19,7 +19,8 @@ typedef enum {
     PG_W_LAYOUT_OVERFLOW, /* a block taller than a page was placed anyway */
     PG_W_EDITION,        /* the plan's date lies outside the style's edition */
     PG_W_STANDARD,       /* a lint finding: the plan breaks a rule of its standard */
-    PG_W__LAST = PG_W_STANDARD,
+    PG_W_UNUSED_PARAM,   /* a template parameter that no placeholder uses */
+    PG_W__LAST = PG_W_UNUSED_PARAM,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

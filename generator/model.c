@@ -11,10 +11,13 @@ static const char *const type_names[PG_NODE__COUNT] = {
     [PG_NODE_ITEM] = "item",         [PG_NODE_TABLE] = "table",
     [PG_NODE_ROW] = "row",           [PG_NODE_CELL] = "cell",
     [PG_NODE_QR] = "qr",             [PG_NODE_IMAGE] = "image",
-    [PG_NODE_APPENDIX] = "appendix", [PG_NODE_INLINE] = "inline",
+    [PG_NODE_APPENDIX] = "appendix", [PG_NODE_INHERIT] = "inherit",
+    [PG_NODE_REPLACE] = "replace",   [PG_NODE_REMOVE] = "remove",
+    [PG_NODE_APPEND] = "append",     [PG_NODE_INLINE] = "inline",
     [PG_NODE_TEXT] = "text",         [PG_NODE_BOLD] = "b",
     [PG_NODE_ITALIC] = "i",          [PG_NODE_UNDERLINE] = "u",
     [PG_NODE_BREAK] = "br",          [PG_NODE_FOOTNOTE] = "footnote",
+    [PG_NODE_DEADLINE] = "deadline",
 };
 _Static_assert(sizeof type_names / sizeof type_names[0] == PG_NODE__COUNT, "one name per node type");
 
@@ -30,8 +33,12 @@ pg_doc *pg_doc_new(const char *file)
 
 void pg_doc_free(pg_doc *doc)
 {
-    if (doc)
-        pg_arena_free(doc->arena);
+    if (!doc)
+        return;
+    for (size_t i = 0; i < doc->n_parents; i++)
+        pg_doc_free(doc->parents[i]);
+    free(doc->parents);
+    pg_arena_free(doc->arena);
 }
 
 pg_node *pg_node_new(pg_doc *doc, pg_node_type type, pg_pos pos)
@@ -117,6 +124,8 @@ static int dump_enter(pg_node *n, int depth, void *ud)
 {
     FILE *f = ud;
     fprintf(f, "%*s%s %d:%d", depth * 2, "", pg_node_type_name(n->type), n->pos.line, n->pos.col);
+    if (n->file)
+        fprintf(f, " from %s", n->file);
     switch (n->type) {
     case PG_NODE_SECTION:
         if (n->u.section.label)
@@ -165,6 +174,18 @@ static int dump_enter(pg_node *n, int depth, void *ud)
         if (n->u.footnote.number)
             fprintf(f, " number=%d", n->u.footnote.number);
         break;
+    case PG_NODE_INHERIT:
+    case PG_NODE_REPLACE:
+    case PG_NODE_REMOVE:
+    case PG_NODE_APPEND:
+        fprintf(f, " ref=%s", n->u.edit.ref ? n->u.edit.ref : "");
+        break;
+    case PG_NODE_DEADLINE:
+        fprintf(f, " date=%04d-%02d-%02d", n->u.deadline.year, n->u.deadline.month,
+                n->u.deadline.day);
+        if (n->u.deadline.id)
+            fprintf(f, " id=%s", n->u.deadline.id);
+        break;
     default:
         break;
     }
@@ -193,6 +214,12 @@ void pg_doc_dump(const pg_doc *doc, FILE *f)
     fprintf(f, "place: \"%s\"\n", doc->place ? doc->place : "");
     fprintf(f, "date: %04d-%02d-%02d\n", doc->year, doc->month, doc->day);
     fprintf(f, "type: \"%s\" (%s)\n", doc->doctype, doc->doctype_abbr);
+    for (size_t i = 0; i < doc->n_cites; i++) {
+        const pg_citation *c = &doc->cites[i];
+        fprintf(f, "implements: %s số %s, %04d-%02d-%02d, %s%s%s\n", c->type, c->ref, c->year,
+                c->month, c->day, c->issuer, c->summary ? ", về " : "",
+                c->summary ? c->summary : "");
+    }
     dump_inline("summary", doc->summary, f);
     if (doc->numbered) {
         fprintf(f, "number-line: \"%s\"\n", doc->number_line);

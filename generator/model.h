@@ -25,6 +25,10 @@ typedef enum {
     PG_NODE_QR,      /* a QR code of a link */
     PG_NODE_IMAGE,   /* a PNG image */
     PG_NODE_APPENDIX, /* after the signature; children are blocks */
+    PG_NODE_INHERIT, /* resolve stage: a parent's section taken by id */
+    PG_NODE_REPLACE, /* resolve stage: blocks replacing the node with an id */
+    PG_NODE_REMOVE,  /* resolve stage: removes the node with an id */
+    PG_NODE_APPEND,  /* resolve stage: blocks appended to the section with an id */
     PG_NODE_INLINE,  /* container of inlines (summary, issuer) */
     /* inlines */
     PG_NODE_TEXT,
@@ -33,11 +37,12 @@ typedef enum {
     PG_NODE_UNDERLINE,
     PG_NODE_BREAK,
     PG_NODE_FOOTNOTE, /* children are the note's inlines */
+    PG_NODE_DEADLINE, /* children are the deadline's text */
     PG_NODE__COUNT
 } pg_node_type;
 
 #define PG_NODE_IS_BLOCK(t) ((t) >= PG_NODE_BODY && (t) <= PG_NODE_INLINE)
-#define PG_NODE_IS_INLINE(t) ((t) >= PG_NODE_TEXT && (t) <= PG_NODE_FOOTNOTE)
+#define PG_NODE_IS_INLINE(t) ((t) >= PG_NODE_TEXT && (t) <= PG_NODE_DEADLINE)
 
 /* A table column: a fixed width, a percentage of the table, or a share of what
  * is left ("2*"); and the alignment of its cells. */
@@ -60,6 +65,7 @@ typedef struct pg_node pg_node;
 struct pg_node {
     pg_node_type type;
     pg_pos pos;
+    const char *file; /* the plan it comes from when inherited; NULL: the document's */
     pg_node *parent, *first, *last, *next;
     union {
         struct {
@@ -107,6 +113,13 @@ struct pg_node {
         struct {
             int number; /* number stage: 1, 2, ... through the document */
         } footnote;
+        struct {
+            const char *ref; /* the id the edit or inheritance names */
+        } edit;
+        struct {
+            int year, month, day;
+            const char *id; /* answers the parent's deadline of the same id; NULL */
+        } deadline;
     } u;
 };
 
@@ -147,6 +160,17 @@ typedef struct {
 
 #define PG_MAX_LEVELS 8
 
+/* A document a plan implements: a plangen parent or an <implements> reference. */
+typedef struct pg_citation {
+    const char *type;    /* "Kế hoạch" */
+    const char *ref;     /* "179-KH/TU" */
+    int year, month, day;
+    const char *issuer;  /* "Ban Thường vụ Tỉnh ủy" */
+    const char *summary; /* "về ..." without "về"; NULL */
+    int report;          /* report back to it */
+    pg_pos pos;
+} pg_citation;
+
 typedef struct pg_doc {
     pg_arena *arena;
     const char *file; /* as given on the command line */
@@ -166,6 +190,16 @@ typedef struct pg_doc {
     pg_node *summary;       /* INLINE */
     const char *level_format[PG_MAX_LEVELS + 1]; /* plan overrides, [1..8]; NULL = style */
     pg_pos level_format_pos[PG_MAX_LEVELS + 1];
+
+    /* derivation */
+    const char *derives_from; /* path as written; NULL */
+    pg_pos derives_pos;
+    struct pg_citation *cites; /* the documents this plan implements, in order */
+    size_t n_cites;
+    int basis_auto;         /* generate the basis sentence from the citations */
+    int report_back;        /* add the parents to the recipients "(để báo cáo)" */
+    struct pg_doc **parents; /* resolved plangen parents (owned) */
+    size_t n_parents;
 
     pg_node *body;          /* BODY */
     pg_node *appendices;    /* BODY holding APPENDIX nodes; empty when none */

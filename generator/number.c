@@ -401,6 +401,81 @@ static void number_signature(numberer *nb)
     }
 }
 
+static char *lower_first(const char *s)
+{
+    if (!*s)
+        return g_strdup(s);
+    char first[8];
+    int n = g_unichar_to_utf8(g_unichar_tolower(g_utf8_get_char(s)), first);
+    first[n] = '\0';
+    return g_strconcat(first, g_utf8_next_char(s), NULL);
+}
+
+/* The basis sentence citing what the plan implements, in its standard's form:
+ * "Thực hiện Kế hoạch số 179-KH/TU, ngày 28/3/2023 của Ban Thường vụ Tỉnh ủy về
+ * ..., Ban Thường vụ Đảng ủy Khối xây dựng Kế hoạch triển khai thực hiện như sau:" */
+static void generate_basis(numberer *nb)
+{
+    pg_doc *doc = nb->doc;
+    const pg_style *s = nb->style;
+    if (!doc->basis_auto || !doc->n_cites)
+        return;
+    pg_buf b = {0};
+    pg_buf_puts(&b, s->basis_lead);
+    for (size_t i = 0; i < doc->n_cites; i++) {
+        const pg_citation *c = &doc->cites[i];
+        char d[8], m[8], dd[8], mm[8], y[8];
+        snprintf(d, sizeof d, "%d", c->day);
+        snprintf(m, sizeof m, "%d", c->month);
+        snprintf(dd, sizeof dd, "%02d", c->day);
+        snprintf(mm, sizeof mm, "%02d", c->month);
+        snprintf(y, sizeof y, "%04d", c->year);
+        const char *kv[] = {"type", c->type, "ref", c->ref, "d", d, "m", m, "dd", dd, "mm", mm,
+                            "yyyy", y, "issuer", c->issuer, NULL};
+        char *cite = fill(s->basis_cite, kv);
+        if (i)
+            pg_buf_puts(&b, s->basis_join);
+        pg_buf_puts(&b, cite);
+        free(cite);
+        if (c->summary && *c->summary) {
+            char *low = lower_first(c->summary);
+            const char *kv2[] = {"summary", low, NULL};
+            char *about = fill(s->basis_about, kv2);
+            pg_buf_puts(&b, about);
+            free(about);
+            g_free(low);
+        }
+    }
+    char *own_issuer = NULL;
+    if (!doc->cited_as) {
+        char *issuer = pg_inline_text(doc->issuer);
+        for (char *k = issuer; *k; k++)
+            if (*k == '\n')
+                *k = ' ';
+        own_issuer = sentence_case(issuer);
+        free(issuer);
+    }
+    char *type = sentence_case(doc->doctype);
+    const char *kv[] = {"own", doc->cited_as ? doc->cited_as : own_issuer, "type", type, NULL};
+    char *close = fill(s->basis_close, kv);
+    pg_buf_puts(&b, close);
+    free(close);
+    g_free(type);
+    g_free(own_issuer);
+    pg_node *p = pg_node_new(doc, PG_NODE_PARA, doc->body->pos);
+    p->u.para.basis = 1;
+    pg_node *t = pg_node_new(doc, PG_NODE_TEXT, doc->body->pos);
+    t->u.text.text = pg_arena_strdup(doc->arena, pg_buf_str(&b));
+    pg_node_append(p, t);
+    p->next = doc->body->first;
+    p->parent = doc->body;
+    doc->body->first = p;
+    if (!doc->body->last)
+        doc->body->last = p;
+    pg_buf_free(&b);
+    doc->basis_auto = 0; /* once */
+}
+
 int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
 {
     numberer nb = {doc, style, diags, {0}, 0, 0};
@@ -434,6 +509,7 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
         pg_diag_add(diags, PG_W_EDITION, doc->file, doc->date_pos.line, doc->date_pos.col,
                     "dated %s, after %s ceased to apply (%s); use the edition in force", date,
                     style->standard, style->in_force_until);
+    generate_basis(&nb);
     pg_node_walk(doc->body, number_enter, NULL, &nb);
     number_appendices(&nb);
     doc->number_line = adopt(doc, pg_number_text(style->number_format, doc->number,

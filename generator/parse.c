@@ -519,20 +519,38 @@ static void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allo
             type = PG_NODE_BREAK;
         else if (allow_format && is_el(c, "footnote") && !p->in_footnote)
             type = PG_NODE_FOOTNOTE;
+        else if (allow_format && is_el(c, "deadline"))
+            type = PG_NODE_DEADLINE;
         if (type == PG_NODE_NONE) {
             if (is_el(c, "footnote") && p->in_footnote)
                 diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c),
                      "<footnote> inside a <footnote>; a note cannot carry a note");
             else
                 unknown_element(p, c, (const char *)x->name,
-                                allow_format ? "text, <b>, <i>, <u>, <br/>, <footnote>"
+                                allow_format ? "text, <b>, <i>, <u>, <br/>, <footnote>, <deadline>"
                                              : "text, <br/>");
             continue;
         }
         static const char *const none[] = {NULL};
-        check_attrs(p, c, none);
+        static const char *const deadline_attrs[] = {"date", "id", NULL};
+        check_attrs(p, c, type == PG_NODE_DEADLINE ? deadline_attrs : none);
         pg_node *e = pg_node_new(p->doc, type, node_pos(p, c));
         pg_node_append(parent, e);
+        if (type == PG_NODE_DEADLINE) {
+            const char *d = attr(p, c, "date");
+            int y = 0, m = 0, dd = 0, n = 0;
+            if (!d || sscanf(d, "%4d-%2d-%2d%n", &y, &m, &dd, &n) != 3 || n != 10 ||
+                !pg_date_valid(y, m, dd))
+                diag(p, PG_E_DATE, d ? attr_pos(p, c, "date") : node_pos(p, c),
+                     "<deadline> needs date=\"YYYY-MM-DD\", a real date%s%s%s", d ? " (not \"" : "",
+                     d ? d : "", d ? "\")" : "");
+            e->u.deadline.year = y;
+            e->u.deadline.month = m;
+            e->u.deadline.day = dd;
+            e->u.deadline.id = attr(p, c, "id");
+            build_inlines(p, c, e, allow_format);
+            continue;
+        }
         if (type == PG_NODE_FOOTNOTE) {
             p->in_footnote = 1;
             build_inlines(p, c, e, allow_format);
@@ -597,7 +615,8 @@ static int trim_block(pg_node *block)
 
 /* ---- blocks ---------------------------------------------------------------- */
 
-static const char *const block_names = "<section>, <p>, <item>, <table>, <qr>, <image>";
+static const char *const block_names =
+    "<section>, <p>, <item>, <table>, <qr>, <image>, <inherit>, <replace>, <remove>, <append>";
 
 static pg_node *build_para(parser *p, const xmlNode *x, pg_node_type type)
 {
@@ -614,8 +633,41 @@ static pg_node *build_table(parser *p, const xmlNode *x);
 static pg_node *build_qr(parser *p, const xmlNode *x);
 static pg_node *build_image(parser *p, const xmlNode *x);
 
+static pg_node *build_edit(parser *p, const xmlNode *c, pg_node_type type, int depth)
+{
+    const char *key = type == PG_NODE_APPEND ? "to" : "ref";
+    const char *const allowed[] = {key, NULL};
+    check_attrs(p, c, allowed);
+    pg_node *n = pg_node_new(p->doc, type, node_pos(p, c));
+    n->u.edit.ref = attr(p, c, key);
+    if (!n->u.edit.ref || !*n->u.edit.ref)
+        diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, c),
+             "<%s> needs %s=\"ID\": the id of a section of the parent plan", c->name, key);
+    if (type == PG_NODE_REPLACE || type == PG_NODE_APPEND) {
+        build_blocks(p, c, n, depth);
+        if (!n->first)
+            diag(p, PG_E_MISSING_ELEMENT, node_pos(p, c), "<%s> needs the blocks it puts in",
+                 c->name);
+    } else {
+        for (const xmlNode *k = c->children; k; k = k->next)
+            if (k->type == XML_ELEMENT_NODE || (is_text(k) && !blank((const char *)k->content))) {
+                diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, c), "<%s> must be empty", c->name);
+                break;
+            }
+    }
+    return n;
+}
+
 static pg_node *build_block(parser *p, const xmlNode *c, int depth)
 {
+    if (is_el(c, "inherit"))
+        return build_edit(p, c, PG_NODE_INHERIT, depth);
+    if (is_el(c, "replace"))
+        return build_edit(p, c, PG_NODE_REPLACE, depth);
+    if (is_el(c, "remove"))
+        return build_edit(p, c, PG_NODE_REMOVE, depth);
+    if (is_el(c, "append"))
+        return build_edit(p, c, PG_NODE_APPEND, depth);
     if (is_el(c, "table"))
         return build_table(p, c);
     if (is_el(c, "qr"))
@@ -1059,6 +1111,42 @@ static void build_type(parser *p, const xmlNode *x)
     }
 }
 
+static void build_implements(parser *p, const xmlNode *x)
+{
+    static const char *const allowed[] = {"type", "number", "date", "issuer", "summary", "report",
+                                          NULL};
+    check_attrs(p, x, allowed);
+    pg_doc *doc = p->doc;
+    pg_citation c = {0};
+    c.pos = node_pos(p, x);
+    c.type = attr(p, x, "type");
+    c.ref = attr(p, x, "number");
+    c.issuer = attr(p, x, "issuer");
+    c.summary = attr(p, x, "summary");
+    c.report = 1;
+    const char *rep = attr(p, x, "report");
+    if (rep && strcmp(rep, "no") == 0)
+        c.report = 0;
+    const char *d = attr(p, x, "date");
+    int n = 0;
+    if (!c.type || !c.ref || !d || !c.issuer) {
+        diag(p, PG_E_MISSING_ATTRIBUTE, c.pos,
+             "<implements> needs type, number, date and issuer (e.g. type=\"Kế hoạch\" "
+             "number=\"369-KH/TU\" date=\"2023-03-22\" issuer=\"Tỉnh ủy Hà Giang\")");
+        return;
+    }
+    if (sscanf(d, "%4d-%2d-%2d%n", &c.year, &c.month, &c.day, &n) != 3 || n != 10 ||
+        !pg_date_valid(c.year, c.month, c.day)) {
+        diag(p, PG_E_DATE, attr_pos(p, x, "date"), "date=\"%s\"; write a real date as YYYY-MM-DD", d);
+        return;
+    }
+    pg_citation *a = pg_arena_alloc(doc->arena, (doc->n_cites + 1) * sizeof *a);
+    if (doc->n_cites)
+        memcpy(a, doc->cites, doc->n_cites * sizeof *a);
+    a[doc->n_cites++] = c;
+    doc->cites = a;
+}
+
 static void build_marks(parser *p, const xmlNode *x)
 {
     static const char *const allowed[] = {"urgency", "circulation", "draft", "typist", "copies",
@@ -1151,7 +1239,13 @@ static void build_recipients(parser *p, const xmlNode *x)
     pg_doc *doc = p->doc;
     static const char *const none[] = {NULL};
     static const char *const to_attrs[] = {"purpose", NULL};
-    check_attrs(p, x, none);
+    static const char *const rec_attrs[] = {"report", NULL};
+    check_attrs(p, x, rec_attrs);
+    const char *rep = attr(p, x, "report");
+    if (rep && strcmp(rep, "no") == 0)
+        doc->report_back = 0;
+    else if (rep && strcmp(rep, "yes") != 0)
+        diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "report"), "report=\"%s\"; use yes or no", rep);
     doc->has_recipients = 1;
     doc->recipients_pos = node_pos(p, x);
     size_t cap = 0, gcap = 0;
@@ -1290,14 +1384,14 @@ static void build_signature(parser *p, const xmlNode *x)
 
 /* Order of the plan's children; blocks share one rank, appendices another. */
 enum {
-    R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_MARKS, R_SUMMARY, R_NUMBERING, R_BASIS,
-    R_BLOCK, R_RECIPIENTS, R_SIGNATURE, R_APPENDIX, R__COUNT
+    R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_MARKS, R_IMPLEMENTS, R_SUMMARY, R_NUMBERING,
+    R_BASIS, R_BLOCK, R_RECIPIENTS, R_SIGNATURE, R_APPENDIX, R__COUNT
 };
 
 static const char *const rank_names[R__COUNT] = {
     [R_ISSUER] = "issuer",   [R_NUMBER] = "number",       [R_PLACE] = "place",
     [R_DATE] = "date",       [R_TYPE] = "type",           [R_SUMMARY] = "summary",
-    [R_MARKS] = "marks",
+    [R_MARKS] = "marks",     [R_IMPLEMENTS] = "implements",
     [R_NUMBERING] = "numbering", [R_BASIS] = "basis",     [R_BLOCK] = "section",
     [R_RECIPIENTS] = "recipients", [R_SIGNATURE] = "signature", [R_APPENDIX] = "appendix",
 };
@@ -1327,10 +1421,14 @@ static void build_appendix(parser *p, const xmlNode *x)
 static void build_plan(parser *p, const xmlNode *root)
 {
     pg_doc *doc = p->doc;
-    static const char *const allowed[] = {"style", NULL};
+    static const char *const allowed[] = {"style", "derives-from", NULL};
     check_attrs(p, root, allowed);
     doc->style_name = attr(p, root, "style");
     doc->style_pos = attr_pos(p, root, "style");
+    doc->derives_from = attr(p, root, "derives-from");
+    doc->derives_pos = attr_pos(p, root, "derives-from");
+    doc->basis_auto = 1;
+    doc->report_back = 1;
     doc->body = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
     doc->appendices = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
     int seen[R__COUNT] = {0};
@@ -1349,17 +1447,18 @@ static void build_plan(parser *p, const xmlNode *root)
             if (r != R_BLOCK && is_el(c, rank_names[r]))
                 rank = r;
         if (is_el(c, "section") || is_el(c, "p") || is_el(c, "item") || is_el(c, "table") ||
-            is_el(c, "qr") || is_el(c, "image"))
+            is_el(c, "qr") || is_el(c, "image") || is_el(c, "inherit") || is_el(c, "replace") ||
+            is_el(c, "remove") || is_el(c, "append"))
             rank = R_BLOCK;
         if (!rank) {
             unknown_element(p, c, "plan",
-                            "<issuer>, <number>, <place>, <date>, <type>, <marks>, <summary>, "
-                            "<numbering>, "
+                            "<issuer>, <number>, <place>, <date>, <type>, <marks>, "
+                            "<implements>, <summary>, <numbering>, "
                             "<basis>, <section>, <p>, <item>, <table>, <qr>, <image>, "
                             "<recipients>, <signature>, <appendix>");
             continue;
         }
-        if (seen[rank] && rank != R_BLOCK && rank != R_APPENDIX) {
+        if (seen[rank] && rank != R_BLOCK && rank != R_APPENDIX && rank != R_IMPLEMENTS) {
             diag(p, PG_E_DUPLICATE_ELEMENT, node_pos(p, c), "a second <%s>; keep one", c->name);
             continue;
         }
@@ -1402,6 +1501,9 @@ static void build_plan(parser *p, const xmlNode *root)
         case R_MARKS:
             build_marks(p, c);
             break;
+        case R_IMPLEMENTS:
+            build_implements(p, c);
+            break;
         case R_SUMMARY:
             check_attrs(p, c, none);
             doc->summary = pg_node_new(doc, PG_NODE_INLINE, node_pos(p, c));
@@ -1412,8 +1514,15 @@ static void build_plan(parser *p, const xmlNode *root)
         case R_NUMBERING:
             build_numbering(p, c);
             break;
-        case R_BASIS:
-            check_attrs(p, c, none);
+        case R_BASIS: {
+            static const char *const basis_attrs[] = {"generate", NULL};
+            check_attrs(p, c, basis_attrs);
+            const char *g = attr(p, c, "generate");
+            if (g && strcmp(g, "no") == 0)
+                doc->basis_auto = 0;
+            else if (g && strcmp(g, "yes") != 0)
+                diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "generate"), "generate=\"%s\"; use yes or no",
+                     g);
             for (const xmlNode *b = c->children; b; b = b->next) {
                 if (is_el(b, "p")) {
                     check_attrs(p, b, none);
@@ -1427,7 +1536,12 @@ static void build_plan(parser *p, const xmlNode *root)
                          "text directly inside <basis>; put it in a <p>");
                 }
             }
+            /* a basis written by hand wins over the generated one */
+            for (const pg_node *b = doc->body->first; b; b = b->next)
+                if (b->type == PG_NODE_PARA && b->u.para.basis)
+                    doc->basis_auto = 0;
             break;
+        }
         case R_BLOCK:
             pg_node_append(doc->body, build_block(p, c, 1));
             break;

@@ -397,6 +397,14 @@ static void apply(loader *l, const xmlNode *root)
                 else
                     err(l, n, "numbers=\"%s\"; use arabic or roman", v);
             }
+        } else if (is_el(n, "basis")) {
+            static const char *const a[] = {"lead", "cite", "about", "join", "close", NULL};
+            check_props(l, n, a);
+            string_prop(l, n, "lead", &s->basis_lead);
+            string_prop(l, n, "cite", &s->basis_cite);
+            string_prop(l, n, "about", &s->basis_about);
+            string_prop(l, n, "join", &s->basis_join);
+            string_prop(l, n, "close", &s->basis_close);
         } else if (is_el(n, "marks")) {
             static const char *const a[] = {"draft", "typist", NULL};
             check_props(l, n, a);
@@ -458,6 +466,11 @@ static void set_defaults(pg_style *s)
     s->qr_size = 85.04;
     s->qr_align = PG_ALIGN_LEFT;
     s->draft_text = "DỰ THẢO";
+    s->basis_lead = "Thực hiện ";
+    s->basis_cite = "{type} số {ref}, ngày {d}/{m}/{yyyy} của {issuer}";
+    s->basis_about = " về {summary}";
+    s->basis_join = "; ";
+    s->basis_close = ", {own} xây dựng {type} triển khai thực hiện như sau:";
     s->typist_format = "{typist}.({copies})";
     s->date_format = "{place}, ngày {day} tháng {month} năm {year}";
 }

@@ -103,6 +103,13 @@ typedef struct pg_style {
     const char *purpose_format;     /* "({purpose})" */
     int purpose_after_end;          /* 1: "- X, (b/c)"; 0: "- X (b/c)," */
 
+    /* the generated basis sentence: lead + citations joined + close */
+    const char *basis_lead;  /* "Thực hiện " */
+    const char *basis_cite;  /* "{type} số {ref}, ngày {d}/{m}/{yyyy} của {issuer}" */
+    const char *basis_about; /* " về {summary}" */
+    const char *basis_join;  /* "; " */
+    const char *basis_close; /* ", {own} xây dựng {type} triển khai thực hiện như sau:" */
+
     /* marks */
     const char *draft_text;     /* "DỰ THẢO" / "Dự thảo" ("{n}" appended when numbered) */
     const char *typist_format;  /* "{typist}.({copies})" */

@@ -1,6 +1,7 @@
 /* Render tests: the seed plans are rendered in-process and the PDF is read back
  * with poppler; every rule of standards.md §7 that applies to Party plans is
  * checked. Each rule is also shown to fail on a style that breaks it. */
+#include "derive.h"
 #include "layout.h"
 #include "number.h"
 #include "parse.h"
@@ -29,6 +30,8 @@ static unsigned char *render(const char *plan, const char *style_path, const cha
     pg_diag_list d = {0};
     pg_parse_opts po = {.schema_path = PG_SOURCE_DIR "/templates/schema/plan.rng"};
     pg_doc *doc = pg_doc_parse_file(plan, &po, &d);
+    pg_resolve_opts ro = {.parse = &po};
+    cr_assert(pg_doc_resolve(doc, &ro, &d), "%s does not resolve", plan);
     pg_style *st = pg_style_load(style_path, &d);
     pg_fonts *fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", &d);
     cr_assert_not_null(st);
@@ -568,6 +571,7 @@ Test(outline, bookmarks_follow_the_sections, .timeout = 60)
     const char *plans[] = {HUNG_YEN, TRA_VINH};
     for (size_t k = 0; k < 2; k++) {
         pg_doc *doc = pg_doc_parse_file(plans[k], NULL, &dl);
+        cr_assert(pg_doc_resolve(doc, NULL, &dl));
         cr_assert(pg_doc_number(doc, st, &dl));
         GString *want = g_string_new(NULL);
         pg_node_walk(doc->body, expect_outline, NULL, want);

@@ -117,9 +117,10 @@ Test(parse, unknown_element_and_attribute_all_reported)
                  "t.xml:6:20: error: unknown attribute: 'colour' on <section>; allowed: id, title, "
                  "run-in\n"
                  "t.xml:6:33: error: unknown element: <para> inside <section>; allowed here: "
-                 "<section>, <p>, <item>, <table>, <qr>, <image>\n"
+                 "<section>, <p>, <item>, <table>, <qr>, <image>, <inherit>, <replace>, <remove>, "
+                 "<append>\n"
                  "t.xml:7:5: error: unknown element: <big> inside <p>; allowed here: text, <b>, "
-                 "<i>, <u>, <br/>, <footnote>\n");
+                 "<i>, <u>, <br/>, <footnote>, <deadline>\n");
 }
 
 Test(parse, missing_required_elements)

@@ -1,0 +1,253 @@
+/* scaffold.c - blank plans, derived plans and plan templates (see scaffold.h). */
+#include "scaffold.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put_escaped(GString *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            g_string_append(out, "&amp;");
+            break;
+        case '<':
+            g_string_append(out, "&lt;");
+            break;
+        case '>':
+            g_string_append(out, "&gt;");
+            break;
+        case '"':
+            g_string_append(out, "&quot;");
+            break;
+        default:
+            g_string_append_c(out, *s);
+        }
+    }
+}
+
+char *pg_plan_blank(const char *style)
+{
+    int state = style && strncmp(style, "state", 5) == 0;
+    GString *o = g_string_new(NULL);
+    g_string_append_printf(
+        o,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!-- A new plan (%s style). Replace every text in square brackets; delete the\n"
+        "     comments when done. Sizes, spacing and section numbers come from the style:\n"
+        "     never type them. `plangen check` says what is still missing. -->\n"
+        "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n"
+        "  <!-- issuing body; parent = the body directly above it; symbol as in \"Số %s\";\n"
+        "       cited-as = how other documents name it -->\n"
+        "  <issuer parent=\"%s\" symbol=\"%s\" cited-as=\"[%s]\">%s</issuer>\n"
+        "  <!-- the register number: leave it out until the plan is registered -->\n"
+        "  <number>1</number>\n"
+        "  <place>[Địa danh]</place>\n"
+        "  <!-- YYYY-MM-DD; YYYY-MM for a draft whose day is not yet fixed -->\n"
+        "  <date>2026-01-01</date>\n"
+        "  <!-- the subject: %s -->\n"
+        "  <summary>%s</summary>\n"
+        "  <!-- what the plan implements: a citation with type, number, date and issuer -->\n"
+        "  <basis>\n"
+        "    <p>Thực hiện Kế hoạch số [số và ký hiệu] ngày [ngày/tháng/năm] của [cơ quan] về "
+        "[trích yếu], [cơ quan ban hành] xây dựng Kế hoạch triển khai như sau:</p>\n"
+        "  </basis>\n"
+        "  <!-- the body: nested sections are numbered by the style -->\n"
+        "  <section id=\"muc-dich-yeu-cau\" title=\"MỤC ĐÍCH, YÊU CẦU\">\n"
+        "    <section title=\"Mục đích\"><p>[Mục đích của kế hoạch.]</p></section>\n"
+        "    <section title=\"Yêu cầu\"><p>[Yêu cầu của kế hoạch.]</p></section>\n"
+        "  </section>\n"
+        "  <section id=\"noi-dung\" title=\"NỘI DUNG\">\n"
+        "    <item>[Nhiệm vụ, có thời hạn: <deadline date=\"2026-06-30\">trước ngày "
+        "30/6/2026</deadline>.]</item>\n"
+        "  </section>\n"
+        "  <section id=\"to-chuc-thuc-hien\" title=\"TỔ CHỨC THỰC HIỆN\">\n"
+        "    <p>[Phân công thực hiện.]</p>\n"
+        "  </section>\n"
+        "  <!-- recipients: a purpose per line, or a group sharing one purpose (a brace);\n"
+        "       the style adds the punctuation and the \"Lưu\" of the archive line -->\n"
+        "  <recipients>\n"
+        "    <to purpose=\"%s\">[Cơ quan cấp trên]</to>\n"
+        "    <to>[Các đơn vị thực hiện]</to>\n"
+        "    <archive>%s</archive>\n"
+        "  </recipients>\n"
+        "  <!-- authority: on-behalf (%s), deputy (%s), by-order (%s), acting (Q.) or none -->\n"
+        "  <signature authority=\"%s\" collective=\"%s\" title=\"%s\" name=\"[Họ và tên]\"/>\n"
+        "</plan>\n",
+        state ? "state" : "Party", state ? "state" : "party", state ? "01/KH-ABC" : "01-KH/ABC",
+        state ? "[UBND TỈNH]" : "[ĐẢNG BỘ TỈNH]", "ABC",
+        state ? "Cơ quan" : "Ban Thường vụ", state ? "[CƠ QUAN BAN HÀNH]" : "[ĐẢNG ỦY]",
+        state ? "a capital first letter" : "a lower-case first letter",
+        state ? "Triển khai [nội dung]" : "triển khai [nội dung]", state ? "để b/c" : "để báo cáo",
+        state ? "VT, [đơn vị soạn thảo]" : "Văn phòng", state ? "TM." : "T/M",
+        state ? "KT." : "K/T", state ? "TL." : "T/L", state ? "deputy" : "on-behalf",
+        state ? "GIÁM ĐỐC" : "BAN THƯỜNG VỤ", state ? "PHÓ GIÁM ĐỐC" : "BÍ THƯ");
+    return g_string_free(o, FALSE);
+}
+
+char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
+{
+    GString *s = g_string_new(NULL);
+    const char *style = o->style ? o->style : parent->style_name ? parent->style_name : "party";
+    char *summary = pg_inline_text(parent->summary);
+    char *parent_issuer = pg_inline_text(parent->issuer);
+    for (char *c = parent_issuer; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    g_string_append(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Derived from ");
+    put_escaped(s, o->parent_path);
+    g_string_append(s,
+                    " by `plangen derive`. The basis sentence, the inherited sections and the\n"
+                    "     report-back recipient come from the parent on every render, so a "
+                    "correction\n     there reaches this plan. Complete the parts in square "
+                    "brackets. -->\n");
+    g_string_append_printf(s, "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\" derives-from=\"",
+                           style);
+    put_escaped(s, o->parent_path);
+    g_string_append(s, "\">\n  <issuer");
+    if (o->parent_body) {
+        g_string_append(s, " parent=\"");
+        put_escaped(s, o->parent_body);
+        g_string_append_c(s, '"');
+    }
+    g_string_append(s, " symbol=\"");
+    put_escaped(s, o->symbol ? o->symbol : "ABC");
+    g_string_append(s, "\">");
+    put_escaped(s, o->issuer);
+    g_string_append(s, "</issuer>\n  <!-- <number>..</number> once registered -->\n  <place>");
+    put_escaped(s, parent->place ? parent->place : "[Địa danh]");
+    g_string_append_printf(s, "</place>\n  <date>%s</date>\n  <summary>", o->date);
+    put_escaped(s, summary);
+    g_string_append(s, "</summary>\n");
+    /* every top-level section with an id but the last: the last is the child's own
+     * implementation part */
+    const pg_node *last = NULL;
+    for (const pg_node *n = parent->body->first; n; n = n->next)
+        if (n->type == PG_NODE_SECTION)
+            last = n;
+    for (const pg_node *n = parent->body->first; n; n = n->next) {
+        if (n->type != PG_NODE_SECTION || n == last)
+            continue;
+        if (n->u.section.id)
+            g_string_append_printf(s, "  <inherit ref=\"%s\"/>\n", n->u.section.id);
+        else
+            g_string_append(s, "  <!-- a section of the parent without an id cannot be "
+                               "inherited: give it one there -->\n");
+    }
+    g_string_append(s, "  <section id=\"to-chuc-thuc-hien\" title=\"");
+    put_escaped(s, last && last->u.section.title ? last->u.section.title : "TỔ CHỨC THỰC HIỆN");
+    g_string_append(s, "\">\n    <p>[Phân công thực hiện; thời hạn sớm hơn thời hạn của kế hoạch "
+                       "cấp trên.]</p>\n  </section>\n"
+                       "  <recipients>\n    <to purpose=\"để thực hiện\">[Các đơn vị trực "
+                       "thuộc]</to>\n    <archive>Văn phòng</archive>\n  </recipients>\n"
+                       "  <signature authority=\"on-behalf\" collective=\"BAN THƯỜNG VỤ\" "
+                       "title=\"BÍ THƯ\" name=\"[Họ và tên]\"/>\n</plan>\n");
+    free(summary);
+    free(parent_issuer);
+    return g_string_free(s, FALSE);
+}
+
+/* ---- templates ------------------------------------------------------------------------ */
+
+static int line_of(const char *text, const char *at)
+{
+    int line = 1;
+    for (const char *c = text; c < at; c++)
+        line += *c == '\n';
+    return line;
+}
+
+static int lookup(const char *key, size_t klen, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(keys[i]) == klen && memcmp(keys[i], key, klen) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int truthy(const char *v)
+{
+    return v && *v && strcmp(v, "no") != 0;
+}
+
+char *pg_template_fill(const char *text, const char *name, const char *const *keys,
+                       const char *const *values, size_t n, pg_diag_list *diags)
+{
+    GString *out = g_string_new(NULL);
+    int *used = g_new0(int, n ? n : 1);
+    int errors = 0, skip = 0, depth = 0;
+    for (const char *c = text; *c;) {
+        if (strncmp(c, "<?plangen-if ", 13) == 0) {
+            const char *k = c + 13, *end = strstr(k, "?>");
+            if (!end) {
+                pg_diag_add(diags, PG_E_BAD_VALUE, name, line_of(text, c), 0,
+                            "<?plangen-if is not closed by ?>");
+                errors++;
+                break;
+            }
+            size_t klen = (size_t)(end - k);
+            while (klen && k[klen - 1] == ' ')
+                klen--;
+            int i = lookup(k, klen, keys, n);
+            if (i >= 0)
+                used[i] = 1;
+            depth++;
+            if (!skip && !(i >= 0 && truthy(values[i])))
+                skip = depth;
+            c = end + 2;
+            continue;
+        }
+        if (strncmp(c, "<?plangen-end?>", 15) == 0) {
+            if (depth == 0) {
+                pg_diag_add(diags, PG_E_BAD_VALUE, name, line_of(text, c), 0,
+                            "<?plangen-end?> without <?plangen-if ...?>");
+                errors++;
+            } else {
+                if (skip == depth)
+                    skip = 0;
+                depth--;
+            }
+            c += 15;
+            continue;
+        }
+        if (c[0] == '$' && c[1] == '{') {
+            const char *end = strchr(c + 2, '}');
+            if (end) {
+                size_t klen = (size_t)(end - c - 2);
+                int i = lookup(c + 2, klen, keys, n);
+                if (i >= 0)
+                    used[i] = 1;
+                if (!skip) {
+                    if (i < 0) {
+                        pg_diag_add(diags, PG_E_MISSING_ATTRIBUTE, name, line_of(text, c), 0,
+                                    "the template needs ${%.*s}: give it with --set %.*s=...",
+                                    (int)klen, c + 2, (int)klen, c + 2);
+                        errors++;
+                    } else {
+                        put_escaped(out, values[i]);
+                    }
+                }
+                c = end + 1;
+                continue;
+            }
+        }
+        if (!skip)
+            g_string_append_c(out, *c);
+        c++;
+    }
+    if (depth)
+        pg_diag_add(diags, PG_E_BAD_VALUE, name, 0, 0, "a <?plangen-if?> part is not closed");
+    errors += depth != 0;
+    for (size_t i = 0; i < n; i++)
+        if (!used[i])
+            pg_diag_add(diags, PG_W_UNUSED_PARAM, name, 0, 0,
+                        "%s: no ${%s} or <?plangen-if %s?> in the template", keys[i], keys[i],
+                        keys[i]);
+    g_free(used);
+    if (errors) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
+}
