@@ -120,8 +120,11 @@ int pg_cmd_build(session *s)
         fprintf(stderr, "plangen: cannot create folder %s\n", o->out);
         return EXIT_SYSTEM;
     }
-    if (o->units)
+    if (o->units) {
+        if (!o->root)
+            o->root = "."; /* a template and its parents: inside the folder plangen runs in */
         return build_units(s);
+    }
     const char *dir = o->n_inputs ? o->inputs[0] : "plans";
     if (!o->root)
         o->root = dir; /* parents and images stay inside the folder built */

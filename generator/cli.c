@@ -630,6 +630,34 @@ static int split_sets(options *o, const char ***keys, const char ***values)
     return 1;
 }
 
+/* A filled template's derives-from names the parent from the template's folder:
+ * name it from the output's folder instead. Takes and returns a g_malloc'd text. */
+static char *rebase_parent(char *text, const char *template_path, const char *out_path)
+{
+    const char *key = "derives-from=\"";
+    char *at = strstr(text, key);
+    if (!at)
+        return text;
+    char *start = at + strlen(key), *end = strchr(start, '"');
+    if (!end || *start == '/')
+        return text;
+    char *rel = g_strndup(start, (gsize)(end - start));
+    char *tdir = g_path_get_dirname(template_path);
+    char *parent = g_build_filename(tdir, rel, NULL);
+    char *odir = g_path_get_dirname(out_path);
+    char *fixed = relative_path(odir, parent);
+    GString *out = g_string_new_len(text, start - text);
+    g_string_append(out, fixed);
+    g_string_append(out, end);
+    g_free(fixed);
+    g_free(odir);
+    g_free(parent);
+    g_free(tdir);
+    g_free(rel);
+    g_free(text);
+    return g_string_free(out, FALSE);
+}
+
 static int cmd_new(session *s)
 {
     options *o = s->o;
@@ -660,6 +688,8 @@ static int cmd_new(session *s)
         char *text = pg_template_fill(tpl, o->from, keys, values, (size_t)o->n_sets, &d);
         pg_cli_print_diags(&d, 0);
         pg_diag_list_free(&d);
+        if (text)
+            text = rebase_parent(text, o->from, o->out);
         rc = text ? write_new_file(s, o->out, text) : EXIT_PLAN;
         g_free(text);
     }

@@ -197,10 +197,13 @@ static const pg_node *ancestor_deadline(const pg_doc *doc, const char *id, const
         const pg_doc *p = doc->parents[i];
         deadlines d = {0};
         pg_node_walk(p->body, collect_deadlines, NULL, &d);
+        /* the parent's own deadline first; one it inherited is its parent's */
         const pg_node *hit = NULL;
-        for (size_t k = 0; k < d.n && !hit; k++)
-            if (d.v[k]->u.deadline.id && strcmp(d.v[k]->u.deadline.id, id) == 0)
-                hit = d.v[k];
+        for (int own = 1; own >= 0 && !hit; own--)
+            for (size_t k = 0; k < d.n && !hit; k++)
+                if (d.v[k]->u.deadline.id && strcmp(d.v[k]->u.deadline.id, id) == 0 &&
+                    (d.v[k]->file == NULL) == own)
+                    hit = d.v[k];
         free(d.v);
         if (hit) {
             *file = hit->file ? hit->file : p->file;

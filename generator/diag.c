@@ -38,6 +38,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_STANDARD] = "breaks the standard",
     [PG_W_UNUSED_PARAM] = "unused parameter",
     [PG_E_STANDARD] = "contradicts the plan",
+    [PG_E_PARAM] = "missing template parameter",
 };
 _Static_assert(sizeof messages / sizeof messages[0] == PG_DIAG__COUNT,
                "one message per diagnostic code");

@@ -46,7 +46,8 @@ typedef enum {
     PG_E_FONT,           /* the style's font cannot be found */
     PG_E_OUTPUT,         /* the output cannot be written */
     PG_E_STANDARD,       /* a lint finding that makes the document wrong */
-    PG_E__LAST = PG_E_STANDARD,
+    PG_E_PARAM,          /* a template placeholder without a value */
+    PG_E__LAST = PG_E_PARAM,
     PG_DIAG__COUNT
 } pg_diag_code;
 

@@ -220,7 +220,7 @@ char *pg_template_fill(const char *text, const char *name, const char *const *ke
                     used[i] = 1;
                 if (!skip) {
                     if (i < 0) {
-                        pg_diag_add(diags, PG_E_MISSING_ATTRIBUTE, name, line_of(text, c), 0,
+                        pg_diag_add(diags, PG_E_PARAM, name, line_of(text, c), 0,
                                     "the template needs ${%.*s}: give it with --set %.*s=...",
                                     (int)klen, c + 2, (int)klen, c + 2);
                         errors++;

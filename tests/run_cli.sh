@@ -117,6 +117,70 @@ grep -q '<section title="MỤC ĐÍCH">   <!-- typed number -->' "$work/fix.xml"
 [ "$(diff "$work/fix.orig" "$work/fix.xml" | grep -c '^>')" -eq 5 ] && ok || bad "--fix changed other lines"
 no_temp_files "$work" "check --fix"
 
+# derivation: derive writes a child that renders at once; diff lists what it does;
+# an existing file is kept without --force
+mkdir -p "$work/plans/tinh" "$work/plans/khoi"
+cp plans/tinh-uy-hung-yen/179-KH-TU-2023.xml "$work/plans/tinh/179.xml"
+expect_rc 0 "derive" -- "$plangen" derive "$work/plans/tinh/179.xml" --issuer "ĐẢNG ỦY KHỐI" \
+    --symbol ĐUK --date 2023-04-02 -o "$work/plans/khoi/child.xml"
+contains "$work/plans/khoi/child.xml" 'derives-from="../tinh/179.xml"' "derive"
+contains "$work/plans/khoi/child.xml" '<inherit ref="muc-dich-yeu-cau"/>' "derive"
+expect_rc 2 "derive refuses to overwrite" -- "$plangen" derive "$work/plans/tinh/179.xml" \
+    --issuer X -o "$work/plans/khoi/child.xml"
+contains "$work/err" "exists; give --force to replace it" "derive refuses to overwrite"
+expect_rc 0 "render the derived child" -- "$plangen" render "$work/plans/khoi/child.xml" -o "$work/child.pdf"
+pdftotext "$work/child.pdf" "$work/child.txt"
+contains "$work/child.txt" "Thực hiện Kế hoạch số 179-KH/TU, ngày 28/3/2023 của Ban Thường vụ" "derived basis"
+contains "$work/child.txt" "Ban Thường vụ Tỉnh ủy (để báo cáo)" "report-back line"
+expect_rc 0 "diff" -- "$plangen" diff "$work/plans/khoi/child.xml"
+contains "$work/out" "^inherits muc-dich-yeu-cau$" "diff"
+contains "$work/out" "^adds TỔ CHỨC THỰC HIỆN$" "diff"
+expect_rc 0 "dump resolve" -- "$plangen" dump --stage=resolve "$work/plans/khoi/child.xml"
+contains "$work/out" "from $work/plans/khoi/../tinh/179.xml\|from .*tinh/179.xml" "dump resolve"
+
+# a correction in the parent reaches the child on the next render
+sed -i 's/Giúp cán bộ, đảng viên và nhân dân trong tỉnh/Giúp toàn thể cán bộ, đảng viên và nhân dân trong tỉnh/' "$work/plans/tinh/179.xml"
+expect_rc 0 "re-render after a parent edit" -- "$plangen" render "$work/plans/khoi/child.xml" -o "$work/child.pdf"
+pdftotext "$work/child.pdf" "$work/child2.txt"
+contains "$work/child2.txt" "Giúp toàn thể cán bộ" "parent edit reaches the child"
+
+# new: a blank plan of each standard passes check once filled
+for style in party state; do
+    expect_rc 0 "new --style $style" -- "$plangen" new --style $style -o "$work/blank-$style.xml"
+    sed -e 's/\[số và ký hiệu\]/12-KH\/TU/; s/\[ngày\/tháng\/năm\]/05\/12\/2025/' \
+        -e 's/\[[^]]*\]/Nội dung/g' "$work/blank-$style.xml" > "$work/filled-$style.xml"
+    expect_rc 0 "check the filled $style plan" -- "$plangen" check "$work/filled-$style.xml"
+    if [ -s "$work/err" ]; then bad "filled $style plan: $(cat "$work/err")"; else ok; fi
+done
+
+# templates: fill, missing and unknown parameters, optional parts, a 40-unit build
+T=templates/plans/sinh-hoat-chi-bo.xml
+SETS="--set don_vi=CHI-BỘ-A --set ten_goi=Chi-bộ-A --set so=3 --set ngay=2023-04-06 --set bi_thu=A --set han_quan_triet=2023-04-27 --set ghi_chu_quan_triet=x --set han_bao_cao=2023-06-08 --set ghi_chu_bao_cao=y"
+expect_rc 0 "new --from" -- "$plangen" new --from $T $SETS --set to_chuc_hoi_thao=yes -o plans/_cli_test_on.xml --force
+contains plans/_cli_test_on.xml "Tổ chức tọa đàm" "optional part on"
+expect_rc 0 "check the filled template" -- "$plangen" check plans/_cli_test_on.xml
+expect_rc 0 "new --from, optional part off" -- "$plangen" new --from $T $SETS -o plans/_cli_test_off.xml --force
+grep -q "Tổ chức tọa đàm" plans/_cli_test_off.xml && bad "optional part still there" || ok
+rm -f plans/_cli_test_on.xml plans/_cli_test_off.xml
+expect_rc 1 "missing parameter" -- "$plangen" new --from $T --set don_vi=X -o "$work/t.xml"
+contains "$work/err" "templates/plans/sinh-hoat-chi-bo.xml:11: error: missing template parameter: the template needs \${ten_goi}: give it with --set ten_goi=..." "missing parameter"
+expect_rc 0 "unknown parameter" -- "$plangen" new --from $T $SETS --set mau=do -o "$work/t2.xml"
+contains "$work/err" "templates/plans/sinh-hoat-chi-bo.xml: warning: unused parameter: mau: no \${mau} or <?plangen-if mau?> in the template" "unknown parameter"
+{
+    echo '<units template="../templates/plans/sinh-hoat-chi-bo.xml">'
+    i=1
+    while [ $i -le 40 ]; do
+        printf '<unit name="chi-bo-%02d"><param name="don_vi">CHI BỘ SỐ %d</param><param name="ten_goi">Chi bộ số %d</param><param name="so">%d</param><param name="ngay">2023-04-06</param><param name="bi_thu">Bí thư %d</param><param name="han_quan_triet">2023-04-27</param><param name="ghi_chu_quan_triet">trước ngày 27/4/2023</param><param name="han_bao_cao">2023-06-08</param><param name="ghi_chu_bao_cao">trước ngày 08/6/2023</param></unit>\n' $i $i $i $i $i
+        i=$((i + 1))
+    done
+    echo '</units>'
+} > plans/_cli_units.xml
+expect_rc 0 "build --units (40 units)" -- "$plangen" build --units plans/_cli_units.xml -o "$work/units"
+rm -f plans/_cli_units.xml
+[ "$(ls "$work/units"/*.pdf | wc -l)" -eq 40 ] && ok || bad "40 units: $(ls "$work/units" | wc -l) PDFs"
+contains "$work/err" "build: 40 built, 0 failed" "build --units"
+pdftotext "$work/units/chi-bo-17.pdf" - | grep -q "CHI BỘ SỐ 17" && ok || bad "unit 17's PDF lacks its name"
+
 # fonts
 expect_rc 0 "fonts" -- "$plangen" fonts
 contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"

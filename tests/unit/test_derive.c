@@ -1,0 +1,323 @@
+/* Unit tests of the resolve stage: merge semantics, numbering after the merge,
+ * the generated basis sentence (Party and State, one and two parents), the
+ * report-back recipient, and deadlines across two and three levels. */
+#include "derive.h"
+#include "number.h"
+
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = g_dir_make_tmp("pg-derive-XXXXXX", NULL);
+    cr_assert_not_null(dir);
+}
+
+static void teardown(void)
+{
+    char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    cr_assert_eq(system(rm), 0);
+    g_free(rm);
+    g_free(dir);
+}
+
+static void write(const char *name, const char *xml)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    cr_assert(g_file_set_contents(path, xml, -1, NULL));
+    g_free(path);
+}
+
+#define HEAD(style, symbol, cited, number, date)                                               \
+    "<plan xmlns=\"urn:plangen:plan:1\" style=\"" style "\"%s><issuer symbol=\"" symbol        \
+    "\" cited-as=\"" cited "\">X</issuer><number>" number "</number><place>Huế</place><date>" \
+    date "</date>"
+
+static const char *const SIG = "<signature title=\"BÍ THƯ\" name=\"A\"/></plan>";
+
+static const char *const PARENT =
+    "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"TU\" cited-as=\"Ban Thường vụ Tỉnh "
+    "ủy\">TỈNH ỦY</issuer><number>179</number><place>Huế</place><date>2023-03-28</date>"
+    "<summary>triển khai đợt sinh hoạt chính trị</summary>"
+    "<section id=\"a\" title=\"MỤC ĐÍCH\"><p>Mục đích của tỉnh.</p></section>"
+    "<section id=\"b\" title=\"NỘI DUNG\"><section id=\"b1\" title=\"Một\"><p>Một.</p></section>"
+    "<section id=\"b2\" title=\"Hai\"><p>Hai.</p></section><section id=\"b3\" title=\"Ba\">"
+    "<p>Ba.</p></section></section>"
+    "<section id=\"c\" title=\"TỔ CHỨC THỰC HIỆN\"><p>Báo cáo <deadline date=\"2023-06-15\" "
+    "id=\"bao-cao\">trước 15/6</deadline>.</p></section>"
+    "<signature title=\"BÍ THƯ\" name=\"A\"/></plan>";
+
+/* Parses, resolves and numbers name with the style; diagnostics into d. */
+static pg_doc *load(const char *name, const char *style, pg_diag_list *d, int *ok)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    pg_doc *doc = pg_doc_parse_file(path, NULL, d);
+    g_free(path);
+    cr_assert_eq(pg_diag_worst(d), PG_LEVEL_OK, "parse failed");
+    *ok = pg_doc_resolve(doc, NULL, d);
+    char *sp = g_strdup_printf(PG_SOURCE_DIR "/templates/styles/%s.xml", style);
+    pg_style *st = pg_style_load(sp, d);
+    g_free(sp);
+    if (*ok)
+        *ok = pg_doc_number(doc, st, d);
+    pg_style_unref(st);
+    return doc;
+}
+
+static char *outline(const pg_node *n)
+{
+    GString *g = g_string_new(NULL);
+    for (const pg_node *c = n->first; c; c = c->next) {
+        if (c->type == PG_NODE_SECTION) {
+            g_string_append_printf(g, "%s%s", c->u.section.label,
+                                   c->u.section.title ? c->u.section.title : "");
+            if (c->first) {
+                char *sub = outline(c);
+                if (*sub)
+                    g_string_append_printf(g, "(%s)", sub);
+                g_free(sub);
+            }
+            g_string_append_c(g, ' ');
+        }
+    }
+    if (g->len)
+        g_string_truncate(g, g->len - 1);
+    return g_string_free(g, FALSE);
+}
+
+Test(merge, inherit_replace_remove_append_nested, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    char *child = g_strdup_printf(
+        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
+        "<summary>thực hiện kế hoạch của tỉnh</summary>"
+        "<inherit ref=\"a\"/><inherit ref=\"b\"/>"
+        "<replace ref=\"b2\"><section id=\"b2x\" title=\"Hai mới\"><p>Hai mới.</p></section>"
+        "</replace><remove ref=\"b1\"/>"
+        "<append to=\"b\"><section title=\"Bốn\"><p>Bốn.</p></section></append>"
+        "<section title=\"TỔ CHỨC THỰC HIỆN\"><p>Của khối.</p></section>%s",
+        " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("child.xml", "party", &d, &ok);
+    pg_diag_print(&d, stderr);
+    cr_assert(ok);
+    char *o = outline(doc->body);
+    cr_assert_str_eq(o, "I-MỤC ĐÍCH II-NỘI DUNG(1-Hai mới 2-Ba 3-Bốn) III-TỔ CHỨC THỰC HIỆN",
+                     "numbering after the merge");
+    g_free(o);
+    /* inherited nodes say where they come from */
+    const pg_node *a = doc->body->first->next; /* after the generated basis */
+    cr_assert_eq(a->type, PG_NODE_SECTION);
+    cr_assert(a->file && g_str_has_suffix(a->file, "parent.xml"));
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+Test(merge, inherit_inside_an_own_section, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    char *child = g_strdup_printf(
+        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
+        "<summary>x</summary><section title=\"NỘI DUNG\"><inherit ref=\"b3\"/>"
+        "<inherit ref=\"b1\"/></section>%s",
+        " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("child.xml", "party", &d, &ok);
+    cr_assert(ok);
+    char *o = outline(doc->body);
+    cr_assert_str_eq(o, "I-NỘI DUNG(1-Ba 2-Một)", "depths follow the new nesting");
+    g_free(o);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+static char *basis_of(const pg_doc *doc)
+{
+    const pg_node *p = doc->body->first;
+    cr_assert(p && p->type == PG_NODE_PARA && p->u.para.basis, "no basis paragraph");
+    return pg_inline_text(p);
+}
+
+Test(basis, party_child_of_one_parent, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    char *child = g_strdup_printf(
+        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
+        "<summary>x</summary><p>Thân.</p>%s", " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("child.xml", "party", &d, &ok);
+    cr_assert(ok);
+    char *b = basis_of(doc);
+    cr_assert_str_eq(b, "Thực hiện Kế hoạch số 179-KH/TU, ngày 28/3/2023 của Ban Thường vụ Tỉnh "
+                        "ủy về triển khai đợt sinh hoạt chính trị, Ban Thường vụ Đảng ủy Khối "
+                        "xây dựng Kế hoạch triển khai thực hiện như sau:");
+    free(b);
+    /* report back: the parent first among the recipients */
+    cr_assert_geq(doc->n_recipients, 1);
+    cr_assert_str_eq(doc->recipients[0].line, "- Ban Thường vụ Tỉnh ủy (để báo cáo).",
+                     "the only recipient: it ends the list");
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+Test(basis, state_child_of_two_parents, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    char *child = g_strdup_printf(
+        HEAD("state", "SKHCN", "Sở Khoa học và Công nghệ", "7", "2024-03-05")
+        "<implements type=\"Kế hoạch\" number=\"23/KH-UBND\" date=\"2024-02-20\" "
+        "issuer=\"Ủy ban nhân dân tỉnh\" summary=\"Phát triển tài sản trí tuệ năm 2024\"/>"
+        "<summary>x</summary><p>Thân.</p><recipients><to>Các phòng</to><archive>QLCN</archive>"
+        "</recipients>%s",
+        " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("child.xml", "state", &d, &ok);
+    cr_assert(ok);
+    char *b = basis_of(doc);
+    cr_assert_str_eq(b, "Thực hiện Kế hoạch số 179-KH/TU ngày 28/3/2023 của Ban Thường vụ Tỉnh ủy "
+                        "về triển khai đợt sinh hoạt chính trị; Kế hoạch số 23/KH-UBND ngày "
+                        "20/2/2024 của Ủy ban nhân dân tỉnh về phát triển tài sản trí tuệ năm "
+                        "2024, Sở Khoa học và Công nghệ xây dựng Kế hoạch triển khai thực hiện "
+                        "như sau:");
+    free(b);
+    /* two parents: one brace "(để báo cáo)" over both */
+    cr_assert_eq(doc->n_groups, 1);
+    cr_assert_eq(doc->groups[0].count, 2);
+    cr_assert_str_eq(doc->recipients[0].line, "- Ban Thường vụ Tỉnh ủy;");
+    cr_assert_str_eq(doc->recipients[1].line, "- Ủy ban nhân dân tỉnh;");
+    cr_assert_str_eq(doc->recipients[2].line, "- Các phòng;");
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+Test(basis, written_by_hand_it_wins, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    char *child = g_strdup_printf(
+        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
+        "<summary>x</summary><basis><p>Căn cứ tình hình thực tế.</p></basis><p>Thân.</p>"
+        "<recipients report=\"no\"><to>A</to><archive>VP</archive></recipients>%s",
+        " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("child.xml", "party", &d, &ok);
+    cr_assert(ok);
+    char *b = basis_of(doc);
+    cr_assert_str_eq(b, "Căn cứ tình hình thực tế.");
+    free(b);
+    cr_assert_eq(doc->n_recipients, 1, "report=\"no\": no report-back line");
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+static char *messages(pg_diag_list *d)
+{
+    GString *g = g_string_new(NULL);
+    for (size_t i = 0; i < d->n; i++) {
+        g_string_append(g, d->items[i].detail ? d->items[i].detail : "");
+        g_string_append_c(g, '\n');
+    }
+    return g_string_free(g, FALSE);
+}
+
+Test(deadlines, two_and_three_levels, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    /* level 2 answers bao-cao in time; level 3 answers the grandparent's bao-cao
+     * (its parent has none of its own id quan-triet) too late */
+    char *mid = g_strdup_printf(
+        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
+        "<summary>x</summary><inherit ref=\"c\"/><p>Báo cáo <deadline date=\"2023-06-10\" "
+        "id=\"bao-cao\">trước 10/6</deadline>.</p>%s",
+        " derives-from=\"parent.xml\"", SIG);
+    write("mid.xml", mid);
+    g_free(mid);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("mid.xml", "party", &d, &ok);
+    cr_assert(ok, "two levels in time");
+    cr_assert_eq(d.n, 0);
+    pg_doc_free(doc);
+    char *leaf = g_strdup_printf(
+        HEAD("party", "CB", "Chi bộ", "2", "2023-04-05")
+        "<summary>x</summary><p>Báo cáo <deadline date=\"2023-06-12\" id=\"bao-cao\">trước "
+        "12/6</deadline>, <deadline date=\"2023-04-01\">ngay</deadline>.</p>%s",
+        " derives-from=\"mid.xml\"", SIG);
+    write("leaf.xml", leaf);
+    g_free(leaf);
+    pg_diag_list d2 = {0};
+    doc = load("leaf.xml", "party", &d2, &ok);
+    cr_assert_not(ok, "a later deadline than the parent's is an error");
+    char *m = messages(&d2);
+    cr_assert(strstr(m, "deadline 2023-06-12 (id=\"bao-cao\") is later than the parent's "
+                        "2023-06-10 at ") != NULL, "%s", m);
+    cr_assert(strstr(m, "mid.xml:1:") != NULL, "the parent's location: %s", m);
+    cr_assert(strstr(m, "deadline 2023-04-01 is before the plan's own date 2023-04-05") != NULL,
+              "%s", m);
+    g_free(m);
+    pg_doc_free(doc);
+    /* three levels: the leaf answers an id only the grandparent has */
+    char *leaf2 = g_strdup_printf(
+        HEAD("party", "CB", "Chi bộ", "2", "2023-04-05")
+        "<summary>x</summary><p><deadline date=\"2023-07-01\" id=\"bao-cao-tinh\">x</deadline>"
+        "</p>%s",
+        " derives-from=\"mid.xml\"", SIG);
+    write("leaf2.xml", leaf2);
+    g_free(leaf2);
+    char *p2 = g_strdup(PARENT);
+    write("parent.xml", g_strdup_printf("%s", p2));
+    g_free(p2);
+    pg_diag_list d3 = {0};
+    doc = load("leaf2.xml", "party", &d3, &ok);
+    m = messages(&d3);
+    cr_assert(strstr(m, "answers no deadline of the parent plans") != NULL, "%s", m);
+    g_free(m);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+    pg_diag_list_free(&d2);
+    pg_diag_list_free(&d3);
+}
+
+Test(deadlines, grandparent_checked_when_the_parent_has_none, .init = setup, .fini = teardown)
+{
+    write("parent.xml", PARENT);
+    char *mid = g_strdup_printf(HEAD("party", "ĐUK", "Khối", "5", "2023-04-02")
+                                "<summary>x</summary><p>Không có hạn.</p>%s",
+                                " derives-from=\"parent.xml\"", SIG);
+    write("mid.xml", mid);
+    g_free(mid);
+    char *leaf = g_strdup_printf(HEAD("party", "CB", "Chi bộ", "2", "2023-04-05")
+                                 "<summary>x</summary><p><deadline date=\"2023-06-20\" "
+                                 "id=\"bao-cao\">x</deadline></p>%s",
+                                 " derives-from=\"mid.xml\"", SIG);
+    write("leaf.xml", leaf);
+    g_free(leaf);
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load("leaf.xml", "party", &d, &ok);
+    cr_assert_not(ok);
+    char *m = messages(&d);
+    cr_assert(strstr(m, "later than the parent's 2023-06-15 at ") != NULL, "%s", m);
+    cr_assert(strstr(m, "parent.xml:1:") != NULL, "the grandparent's location: %s", m);
+    g_free(m);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
