@@ -125,13 +125,26 @@ static const char usage_new[] =
     "line; a value no placeholder uses is a warning.\n";
 
 static const char usage_build[] =
-    "usage: plangen build [DIR] -o OUT [--units UNITS.xml] [--strict]\n"
+    "usage: plangen build [DIR] -o OUT [-j N] [--units UNITS.xml] [--prune] [--check-only]\n"
+    "                     [--junit FILE] [--report json] [--shard K/N] [--strict]\n"
     "\n"
     "Renders every plan under DIR (default plans/) to OUT, mirroring the folders;\n"
-    "folders named templates and files whose name starts with '_' are left out. Every\n"
-    "failure is listed; the exit status is 1 when any plan failed. With --units, renders\n"
-    "the template named in UNITS.xml once per <unit> (its <param>s fill the template)\n"
-    "into OUT/NAME.pdf.\n";
+    "folders named templates and files whose name starts with '_' are left out. With\n"
+    "--units, renders the template named in UNITS.xml once per <unit>.\n"
+    "\n"
+    "  -j N           N workers (default: the number of cores)\n"
+    "  --prune        remove outputs whose plan is gone\n"
+    "  --check-only   validate and lint, write nothing\n"
+    "  --junit FILE   a JUnit report: one testcase per plan, failures with diagnostics\n"
+    "  --report json  a JSON report on standard output\n"
+    "  --shard K/N    only the plans whose place in the sorted list is K modulo N\n"
+    "\n"
+    "An output is rebuilt only when something it depends on changed: the plan, its\n"
+    "parents, the style and the styles it extends, the font configuration, its images,\n"
+    "plangen's version (OUT/.plangen-cache records them). The same inputs give the same\n"
+    "bytes with any -j. Every failure is listed. Exit status: 0 all built, 1 a plan\n"
+    "failed, 2 usage error; SIGINT or SIGTERM stops the workers and leaves every output\n"
+    "either old or new.\n";
 
 static const char usage_fonts[] =
     "usage: plangen fonts [--style NAME]\n"
@@ -245,6 +258,26 @@ static pg_fonts *session_fonts(session *s, pg_diag_list *d)
 static pg_pages *pipeline(session *s, const char *path, const char *text, size_t len,
                           const char *upto, pg_doc **doc_out, pg_diag_list *d);
 
+static int image_deps(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    if (n->type == PG_NODE_IMAGE && n->u.image.path)
+        g_ptr_array_add(ud, g_strdup(n->u.image.path));
+    return 0;
+}
+
+/* The files a document was built from: its parents (all the way up) and images. */
+static void add_doc_deps(GPtrArray *deps, const pg_doc *doc)
+{
+    for (size_t i = 0; i < doc->n_parents; i++) {
+        g_ptr_array_add(deps, g_strdup(doc->parents[i]->file));
+        add_doc_deps(deps, doc->parents[i]);
+    }
+    pg_node_walk(doc->body, image_deps, NULL, deps);
+    if (doc->appendices)
+        pg_node_walk(doc->appendices, image_deps, NULL, deps);
+}
+
 /* The plans root of a plan: the nearest folder above it named "plans", else its
  * own folder. Parents, images and other files must stay inside it. g_free. */
 static char *plans_root(const char *path)
@@ -290,7 +323,10 @@ static pg_pages *pipeline(session *s, const char *path, const char *text, size_t
     if (pg_diag_worst(d) == PG_LEVEL_ERROR || strcmp(upto, "parse") == 0)
         return NULL;
     pg_resolve_opts ro = {.parse = &po};
-    if (!pg_doc_resolve(doc, &ro, d) || strcmp(upto, "resolve") == 0)
+    int resolved = pg_doc_resolve(doc, &ro, d);
+    if (s->deps)
+        add_doc_deps(s->deps, doc);
+    if (!resolved || strcmp(upto, "resolve") == 0)
         return NULL;
     const char *style_name = s->o->style ? s->o->style : doc->style_name ? doc->style_name : "party";
     pg_style *st = NULL;
@@ -306,9 +342,23 @@ static pg_pages *pipeline(session *s, const char *path, const char *text, size_t
         g_free(have);
         return NULL;
     }
-    st = pg_style_load_named(s->styles_dir, style_name, d);
-    if (!st)
-        return NULL;
+    /* a style is loaded once per process and shared by its plans */
+    if (!s->styles)
+        s->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify)pg_style_unref);
+    st = g_hash_table_lookup(s->styles, style_name);
+    if (st) {
+        pg_style_ref(st);
+    } else {
+        st = pg_style_load_named(s->styles_dir, style_name, d);
+        if (!st)
+            return NULL;
+        g_hash_table_insert(s->styles, g_strdup(style_name), pg_style_ref(st));
+    }
+    if (s->deps) {
+        for (int i = 0; i < st->n_files; i++)
+            g_ptr_array_add(s->deps, g_strdup(st->files[i]));
+    }
     pg_pages *pp = NULL;
     pg_fonts *fonts = session_fonts(s, d);
     if (!fonts || !pg_fonts_check(fonts, st->font_family, st->file, d, NULL))
@@ -334,16 +384,24 @@ cleanup:
 }
 
 int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
-                      const char *target, const char *png_dir)
+                      const char *target, const char *png_dir, pg_diag_list *collect)
 {
     pg_diag_list d = {0};
     pg_doc *doc = NULL;
     pg_pages *pp = pg_cli_pipeline(s, path, text, len, "layout", &doc, &d);
-    int failed = pg_cli_print_diags(&d, s->o->strict) || !pp;
+    int failed;
+    if (collect) {
+        pg_diag_sort(&d);
+        pg_level worst = pg_diag_worst(&d);
+        failed = worst == PG_LEVEL_ERROR || (s->o->strict && worst == PG_LEVEL_WARNING) || !pp;
+        pg_diag_take(collect, &d);
+    } else {
+        failed = pg_cli_print_diags(&d, s->o->strict) || !pp;
+    }
     pg_diag_list_free(&d);
     int rc = EXIT_OK;
-    if (failed) {
-        rc = EXIT_PLAN;
+    if (failed || !target) {
+        rc = failed ? EXIT_PLAN : EXIT_OK;
     } else {
         pg_diag_list wd = {0};
         pg_pdf_opts po = {.creator = s->creator, .create_date = s->create_date};
@@ -353,11 +411,15 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
             ok = pg_png_write(pp, png_dir, stem, s->o->dpi, &wd);
             free(stem);
         }
-        pg_diag_print(&wd, stderr);
+        if (collect)
+            pg_diag_take(collect, &wd);
+        else
+            pg_diag_print(&wd, stderr);
         pg_diag_list_free(&wd);
         if (!ok)
             rc = EXIT_SYSTEM;
     }
+    s->last_pages = pp ? (int)pp->n : 0;
     pg_pages_free(pp);
     pg_doc_free(doc);
     return rc;
@@ -385,7 +447,7 @@ static int cmd_render(session *s)
         char *target = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
                        : o->out ? g_strdup(o->out)
                                 : g_strdup_printf("%s.pdf", stem);
-        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, target, o->png_dir);
+        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, target, o->png_dir, NULL);
         if (r > rc)
             rc = r;
         g_free(target);
@@ -733,6 +795,8 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
     size_t n = strlen(name);
     if (strncmp(a, name, n) == 0 && a[n] == '=')
         return a + n + 1;
+    if (strcmp(name, "-j") == 0 && strncmp(a, "-j", 2) == 0 && a[2] >= '0' && a[2] <= '9')
+        return a + 2; /* -j2, as make writes it */
     if (strcmp(a, name) == 0) {
         if (*i + 1 >= argc) {
             fprintf(stderr, "plangen: %s needs a value\n", name);
@@ -802,11 +866,30 @@ int pg_cli_main(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--root", &bad))) {
             o.root = v;
         } else if ((v = opt_value(argc, argv, &i, "-j", &bad))) {
-            o.jobs = atoi(v);
+            char *end = NULL;
+            o.jobs = (int)strtol(v, &end, 10);
+            if (*end || o.jobs < 1 || o.jobs > 256) {
+                fprintf(stderr, "plangen: -j takes a number of workers from 1 to 256\n");
+                bad = 1;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--junit", &bad))) {
+            o.junit = v;
+        } else if ((v = opt_value(argc, argv, &i, "--report", &bad))) {
+            o.report = v;
+            if (strcmp(v, "json") != 0) {
+                fprintf(stderr, "plangen: --report takes json\n");
+                bad = 1;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--shard", &bad))) {
+            o.shard = v;
+        } else if (strcmp(a, "--check-only") == 0) {
+            o.check_only = 1;
+        } else if (strcmp(a, "--prune") == 0) {
+            o.prune = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             if (!bad)
-                fprintf(stderr, "plangen: unknown option %s (see plangen %s--help)\n", a,
-                        o.cmd ? o.cmd : "");
+                fprintf(stderr, "plangen: unknown option %s (see plangen %s%s--help)\n", a,
+                        o.cmd ? o.cmd : "", o.cmd ? " " : "");
             bad = 1;
         } else if (!o.cmd) {
             o.cmd = a;
@@ -879,6 +962,8 @@ int pg_cli_main(int argc, char **argv)
     else
         rc = cmd_fonts(&s);
     pg_fonts_free(s.fonts);
+    if (s.styles)
+        g_hash_table_destroy(s.styles);
     free(s.create_date);
     g_free(s.schema);
     g_free(s.styles_dir);

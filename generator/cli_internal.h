@@ -28,6 +28,8 @@ typedef struct {
     const char *units; /* --units UNITS.xml */
     const char *issuer, *parent_body, *symbol, *date; /* derive */
     const char *root;  /* --root: the plans root; NULL: each plan's folder */
+    const char *junit, *report, *shard; /* build: --junit FILE, --report json, --shard K/N */
+    int check_only, prune;
 } options;
 
 typedef struct {
@@ -41,6 +43,9 @@ typedef struct {
     char creator[64];       /* "plangen VERSION" */
     char *create_date;      /* from SOURCE_DATE_EPOCH; NULL: each plan's date */
     char *root_buf;         /* the plans root of the plan in the pipeline */
+    void *styles;           /* GHashTable: style name -> pg_style, loaded once per process */
+    void *deps;             /* GPtrArray of file paths the last pipeline read; NULL: not kept */
+    int last_pages;         /* pages of the last render */
 } session;
 
 /* Runs parse -> resolve -> style -> number -> lint -> layout for one plan, as far
@@ -49,10 +54,11 @@ typedef struct {
  * pages when layout ran; *doc_out is set for the caller to free. */
 pg_pages *pg_cli_pipeline(session *s, const char *path, const char *text, size_t len,
                           const char *upto, pg_doc **doc_out, pg_diag_list *d);
-/* Renders one plan to target (and PNG pages when png_dir); prints its
- * diagnostics. Returns an exit status. */
+/* Renders one plan to target (and PNG pages when png_dir; NULL target: checks
+ * only). Its diagnostics are printed, or moved to collect when not NULL.
+ * Returns an exit status. */
 int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
-                      const char *target, const char *png_dir);
+                      const char *target, const char *png_dir, pg_diag_list *collect);
 /* Prints diagnostics sorted; returns 1 when they make the plan fail. */
 int pg_cli_print_diags(pg_diag_list *d, int strict);
 

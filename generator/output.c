@@ -4,10 +4,33 @@
 #include "arena.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The temporary file being written, for the signal handler: a process-wide
+ * slot, used only by pg_output_cleanup_on_signal(). */
+static char *volatile current_tmp;
+
+static void cleanup_and_exit(int sig)
+{
+    char *t = current_tmp;
+    if (t)
+        unlink(t);
+    _exit(128 + sig);
+}
+
+void pg_output_cleanup_on_signal(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cleanup_and_exit;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
 {
@@ -33,11 +56,14 @@ int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
         return 0;
     }
     o->target = pg_xstrdup(target);
+    current_tmp = o->tmp;
     return 1;
 }
 
 void pg_output_abort(pg_output *o)
 {
+    if (current_tmp == o->tmp)
+        current_tmp = NULL;
     if (o->f)
         fclose(o->f);
     if (o->tmp)
@@ -64,6 +90,7 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags)
         goto cleanup;
     }
     o->f = NULL;
+    /* a signal after the rename finds no temporary file to remove: harmless */
     if (rename(o->tmp, o->target) != 0) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
         goto cleanup;

@@ -21,4 +21,9 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags);
 /* Removes the temporary file and releases o. Accepts a released o. */
 void pg_output_abort(pg_output *o);
 
+/* For a process that may be stopped by SIGINT or SIGTERM (a build worker): on
+ * those signals, remove the temporary file being written, if any, and exit
+ * with 128 + the signal. Outputs already renamed into place stay. */
+void pg_output_cleanup_on_signal(void);
+
 #endif

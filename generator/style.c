@@ -483,6 +483,8 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
                     MAX_EXTENDS);
         return 0;
     }
+    if (s->n_files < 8)
+        s->files[s->n_files++] = pg_arena_strdup(s->arena, path);
     xmlDoc *x = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!x) {
         const xmlError *e = xmlGetLastError();

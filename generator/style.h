@@ -65,6 +65,8 @@ typedef struct pg_style {
     const char *standard; /* "Hướng dẫn 36-HD/VPTW" */
     const char *rules;    /* the lint rules' family: "hd36" or "nd30" */
     const char *file;     /* the file it was loaded from */
+    const char *files[8]; /* every file it was built from: itself and what it extends */
+    int n_files;
 
     double page_w, page_h;                     /* pt */
     double margin_top, margin_bottom, margin_left, margin_right; /* pt */

@@ -282,9 +282,6 @@ Test(deadlines, two_and_three_levels, .init = setup, .fini = teardown)
         " derives-from=\"mid.xml\"", SIG);
     write("leaf2.xml", leaf2);
     g_free(leaf2);
-    char *p2 = g_strdup(PARENT);
-    write("parent.xml", g_strdup_printf("%s", p2));
-    g_free(p2);
     pg_diag_list d3 = {0};
     doc = load("leaf2.xml", "party", &d3, &ok);
     m = messages(&d3);
