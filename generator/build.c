@@ -412,12 +412,19 @@ static void run_job(session *s, job *j, guint index, int fd, const char *fonts_c
         g_free(file);
         g_free(detail);
     }
+    if (!s->hashes)
+        s->hashes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, dep_free);
     for (guint i = 0; i < deps->len; i++) {
-        dep *dp = dep_new(deps->pdata[i]);
+        /* a file many plans share (a parent, the style) is hashed once while unchanged */
+        dep *dp = g_hash_table_lookup(s->hashes, deps->pdata[i]);
+        long long size, mtime;
+        if (!dp || !stat_file(dp->path, &size, &mtime) || size != dp->size || mtime != dp->mtime) {
+            dp = dep_new(deps->pdata[i]);
+            g_hash_table_replace(s->hashes, dp->path, dp);
+        }
         char *p = escape(dp->path);
         g_string_append_printf(rec, "dep %s\t%lld\t%lld\t%s\n", p, dp->size, dp->mtime, dp->hash);
         g_free(p);
-        dep_free(dp);
     }
     g_string_append(rec, "end\n");
     write_all(fd, rec->str, rec->len);

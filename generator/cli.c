@@ -51,6 +51,10 @@ static const char usage_main[] =
     "options for every command:\n"
     "  --data-dir DIR   folder holding templates/ and fonts/ (default: $PLANGEN_DATADIR,\n"
     "                   else " PG_DATADIR ")\n"
+    "  --root DIR       the plans root: parents and images stay inside it (default: the\n"
+    "                   nearest folder named plans above the plan, else its folder)\n"
+    "  --max-size N     refuse a plan over N bytes (10 MiB); --max-depth N nesting (64);\n"
+    "  --max-nodes N    elements (100,000); --max-text N bytes in one text (1 MiB)\n"
     "  -h, --help       help; 'plangen COMMAND --help' for a command\n"
     "  --version        print the version\n"
     "\n"
@@ -75,17 +79,17 @@ static const char usage_render[] =
     "date, so that rendering twice gives identical bytes.\n";
 
 static const char usage_check[] =
-    "usage: plangen check PLAN.xml... [--style NAME] [--strict] [--fix]\n"
+    "usage: plangen check PLAN.xml... [--style NAME] [--strict] [--fix --force]\n"
     "\n"
     "Parses, validates (structure and RELAX NG schema), numbers, lints against the\n"
     "plan's standard and lays out each plan without writing anything, and lists\n"
     "every problem as file:line:col. Findings of the standard's rules end with the\n"
     "rule id in brackets (see docs/rules.md); render runs the same checks.\n"
     "\n"
-    "  --fix      correct what can be corrected mechanically (typed punctuation,\n"
+    "  --fix --force  correct what can be corrected mechanically (typed punctuation,\n"
     "             typed numbers, the case of the summary and symbol) by rewriting the\n"
     "             plan file in place, atomically, keeping comments and layout; then\n"
-    "             report what is left\n"
+    "             report what is left (--force: the plan file is replaced)\n"
     "\n"
     "$PLANGEN_TODAY (YYYY-MM-DD) replaces today's date for the future-date rule.\n";
 
@@ -316,7 +320,15 @@ static pg_pages *pipeline(session *s, const char *path, const char *text, size_t
     *doc_out = NULL;
     char *root = s->o->root ? NULL : plans_root(path);
     s->root_buf = root;
-    pg_parse_opts po = {.schema_path = s->schema, .root = s->o->root ? s->o->root : root};
+    if (!s->compiled_schema)
+        s->compiled_schema = pg_schema_load(s->schema);
+    pg_parse_opts po = {.schema_path = s->schema,
+                        .schema = s->compiled_schema,
+                        .root = s->o->root ? s->o->root : root,
+                        .max_bytes = (size_t)s->o->max_size,
+                        .max_depth = (int)s->o->max_depth,
+                        .max_nodes = (size_t)s->o->max_nodes,
+                        .max_text = (size_t)s->o->max_text};
     pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
                        : pg_doc_parse_file(path, &po, d);
     *doc_out = doc;
@@ -427,6 +439,7 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
 
 static int cmd_render(session *s)
 {
+    pg_output_cleanup_on_signal(); /* SIGINT/SIGTERM: no half-written file stays */
     options *o = s->o;
     int dir_mode = o->out && (o->n_inputs > 1 || is_dir(o->out) || o->out[strlen(o->out) - 1] == '/');
     if (o->n_inputs > 1 && o->out && !dir_mode) {
@@ -882,6 +895,24 @@ int pg_cli_main(int argc, char **argv)
             }
         } else if ((v = opt_value(argc, argv, &i, "--shard", &bad))) {
             o.shard = v;
+        } else if ((v = opt_value(argc, argv, &i, "--max-size", &bad)) ||
+                   (v = opt_value(argc, argv, &i, "--max-depth", &bad)) ||
+                   (v = opt_value(argc, argv, &i, "--max-nodes", &bad)) ||
+                   (v = opt_value(argc, argv, &i, "--max-text", &bad))) {
+            char *end = NULL;
+            long long n = strtoll(v, &end, 10);
+            if (*end || n < 1 || n > (1LL << 40)) {
+                fprintf(stderr, "plangen: %s takes a positive number\n", a);
+                bad = 1;
+            } else if (strncmp(a, "--max-size", 10) == 0) {
+                o.max_size = n;
+            } else if (strncmp(a, "--max-depth", 11) == 0) {
+                o.max_depth = n > 10000 ? 10000 : n;
+            } else if (strncmp(a, "--max-nodes", 11) == 0) {
+                o.max_nodes = n;
+            } else {
+                o.max_text = n;
+            }
         } else if (strcmp(a, "--check-only") == 0) {
             o.check_only = 1;
         } else if (strcmp(a, "--prune") == 0) {
@@ -918,6 +949,10 @@ int pg_cli_main(int argc, char **argv)
     }
     if (o.fix && strcmp(o.cmd, "check") != 0) {
         fprintf(stderr, "plangen: --fix belongs to check\n");
+        goto done;
+    }
+    if (o.fix && !o.force) {
+        fprintf(stderr, "plangen: --fix rewrites the plan files in place; give --force as well\n");
         goto done;
     }
     if (o.png_dir && strcmp(o.cmd, "render") != 0) {
@@ -964,6 +999,9 @@ int pg_cli_main(int argc, char **argv)
     pg_fonts_free(s.fonts);
     if (s.styles)
         g_hash_table_destroy(s.styles);
+    if (s.hashes)
+        g_hash_table_destroy(s.hashes);
+    pg_schema_free(s.compiled_schema);
     free(s.create_date);
     g_free(s.schema);
     g_free(s.styles_dir);

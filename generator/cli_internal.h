@@ -30,6 +30,7 @@ typedef struct {
     const char *root;  /* --root: the plans root; NULL: each plan's folder */
     const char *junit, *report, *shard; /* build: --junit FILE, --report json, --shard K/N */
     int check_only, prune;
+    long long max_size, max_depth, max_nodes, max_text; /* parser limits; 0: defaults */
 } options;
 
 typedef struct {
@@ -44,6 +45,8 @@ typedef struct {
     char *create_date;      /* from SOURCE_DATE_EPOCH; NULL: each plan's date */
     char *root_buf;         /* the plans root of the plan in the pipeline */
     void *styles;           /* GHashTable: style name -> pg_style, loaded once per process */
+    void *compiled_schema;  /* pg_schema, compiled once per process */
+    void *hashes;           /* GHashTable: path -> dep, files hashed once per process */
     void *deps;             /* GPtrArray of file paths the last pipeline read; NULL: not kept */
     int last_pages;         /* pages of the last render */
 } session;

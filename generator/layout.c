@@ -1354,6 +1354,11 @@ static void place_flow(lay *l, pg_pages *pp, int *shown)
         pg_diag_add(l->diags, PG_W_LAYOUT_OVERFLOW, l->doc->file, 0, 0,
                     "a block runs past the bottom margin");
     starts[npages] = l->n;
+    /* the boxes repeated above others (table headers), found once */
+    char *repeated = pg_xcalloc(l->n ? l->n : 1, 1);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->el[i].box.header)
+            repeated[l->el[i].box.header - 1] = 1;
     for (size_t p = 0; p < npages; p++) {
         pg_page *page = pg_pages_add(pp, l->page_w, l->page_h);
         ++*shown;
@@ -1372,10 +1377,7 @@ static void place_flow(lay *l, pg_pages *pp, int *shown)
             if (e->outline)
                 pg_pages_add_outline(pp, e->outline, e->outline_level, (int)pp->n - 1, y);
             /* a header placed here in its own right is also repeated later */
-            int repeated = 0;
-            for (size_t k = i + 1; k < l->n && !repeated; k++)
-                repeated = l->el[k].box.header == i + 1;
-            copy_items(page, e, y, repeated);
+            copy_items(page, e, y, repeated[i]);
             for (size_t k = 0; k < e->n_notes; k++)
                 for (int line = 0; line < l->notes[e->notes[k]].lines; line++)
                     queue_push(l, e->notes[k], line);
@@ -1393,6 +1395,7 @@ static void place_flow(lay *l, pg_pages *pp, int *shown)
     free(boxes);
     free(starts);
     free(foot);
+    free(repeated);
     for (size_t i = 0; i < l->n; i++) {
         for (size_t k = 0; k < l->el[i].n; k++) {
             if (l->el[i].items[k].layout)

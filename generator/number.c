@@ -183,6 +183,7 @@ typedef struct {
     int counters[PG_MAX_LEVELS + 2];
     int footnotes;
     int errors;
+    unsigned reported; /* levels whose numbering failed, reported once */
 } numberer;
 
 static char *adopt(pg_doc *doc, char *heap)
@@ -221,9 +222,14 @@ static int number_enter(pg_node *n, int depth, void *ud)
             nb->counters[k] = 0;
         char label[128];
         if (!pg_format_label(level_format(nb, d), nb->counters, d, label, sizeof label)) {
-            pg_diag_add(nb->diags, PG_E_BAD_VALUE, nb->doc->file, n->pos.line, n->pos.col,
-                        "section %d at depth %d cannot be numbered with \"%s\"", nb->counters[d],
-                        d, level_format(nb, d));
+            /* said once per level: the sections after it fail the same way */
+            if (!(nb->reported & (1u << d)))
+                pg_diag_add(nb->diags, PG_E_BAD_VALUE, n->file ? n->file : nb->doc->file,
+                            n->pos.line, n->pos.col,
+                            "section %d at depth %d cannot be numbered with \"%s\" (roman "
+                            "numbers end at 3999); nest the sections",
+                            nb->counters[d], d, level_format(nb, d));
+            nb->reported |= 1u << d;
             nb->errors++;
             label[0] = '\0';
         }
@@ -478,7 +484,7 @@ static void generate_basis(numberer *nb)
 
 int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
 {
-    numberer nb = {doc, style, diags, {0}, 0, 0};
+    numberer nb = {doc, style, diags, {0}, 0, 0, 0};
     for (int d = 1; d <= PG_MAX_LEVELS; d++) {
         const char *f = doc->level_format[d];
         const char *why = f ? pg_format_check(f) : NULL;

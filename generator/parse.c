@@ -14,7 +14,13 @@
 
 #define PG_NS "urn:plangen:plan:1"
 
-enum { DEFAULT_MAX_BYTES = 10 * 1024 * 1024, DEFAULT_MAX_DEPTH = 64, MAX_UTF8_REPORTS = 10 };
+enum {
+    DEFAULT_MAX_BYTES = 10 * 1024 * 1024,
+    DEFAULT_MAX_DEPTH = 64,
+    DEFAULT_MAX_NODES = 100000,
+    DEFAULT_MAX_TEXT = 1024 * 1024,
+    MAX_UTF8_REPORTS = 10
+};
 
 /* A start tag found by the pre-scan, in document order. */
 typedef struct {
@@ -35,6 +41,9 @@ typedef struct {
     char *base_dir; /* folder of the plan: relative paths start here */
     char *root;     /* real path of the plans root: no path may leave it */
     int in_footnote;
+    size_t max_text; /* bytes of one text node or attribute */
+    size_t walk_off;  /* pos_at: the last offset asked, and its position */
+    pg_pos walk_pos;
 } parser;
 
 /* ---- positions ---------------------------------------------------------- */
@@ -56,8 +65,30 @@ static void index_lines(parser *p)
     }
 }
 
-/* Line and column (in characters, 1-based) of a byte offset. */
-static pg_pos pos_at(const parser *p, size_t off)
+/* Line and column (in characters, 1-based) of a byte offset. Offsets asked in
+ * increasing order (the pre-scan's) are found by walking on from the last one, so
+ * a plan written on one long line costs no more than one spread over many. */
+static pg_pos pos_at_slow(const parser *p, size_t off);
+
+static pg_pos pos_at(const parser *cp, size_t off)
+{
+    parser *p = (parser *)cp;
+    if (off < p->walk_off || p->walk_pos.line == 0)
+        return pos_at_slow(p, off);
+    for (size_t i = p->walk_off; i < off && i < p->len; i++) {
+        unsigned char c = (unsigned char)p->buf[i];
+        if (c == '\n') {
+            p->walk_pos.line++;
+            p->walk_pos.col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            p->walk_pos.col++;
+        }
+    }
+    p->walk_off = off;
+    return p->walk_pos;
+}
+
+static pg_pos pos_at_slow(const parser *p, size_t off)
 {
     size_t lo = 0, hi = p->n_lines;
     while (hi - lo > 1) {
@@ -353,6 +384,11 @@ static pg_pos attr_pos(const parser *p, const xmlNode *n, const char *name)
  * at pos when s was not in NFC. */
 static char *clean_text(parser *p, const char *s, pg_pos pos, int trim)
 {
+    if (p->max_text && strlen(s) > p->max_text) {
+        diag(p, PG_E_TOO_LARGE, pos, "a text of %zu bytes; the limit is %zu (--max-text)",
+             strlen(s), p->max_text);
+        return pg_arena_strdup(p->doc->arena, "");
+    }
     char *nfc = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
     if (!nfc)
         nfc = g_strdup(s);
@@ -416,7 +452,11 @@ static const char *attr(parser *p, const xmlNode *n, const char *name)
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (!v)
         return NULL;
-    char *s = clean_text(p, (const char *)v, attr_pos(p, n, name), 1);
+    /* the attribute's position is looked up only when a warning needs it */
+    char *nfc = g_utf8_normalize((const char *)v, -1, G_NORMALIZE_NFC);
+    pg_pos pos = nfc && strcmp(nfc, (const char *)v) == 0 ? node_pos(p, n) : attr_pos(p, n, name);
+    g_free(nfc);
+    char *s = clean_text(p, (const char *)v, pos, 1);
     xmlFree(v);
     return s;
 }
@@ -1579,12 +1619,38 @@ static void build_plan(parser *p, const xmlNode *root)
 
 /* ---- schema --------------------------------------------------------------- */
 
-static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path)
+struct pg_schema {
+    xmlRelaxNGPtr rng;
+};
+
+pg_schema *pg_schema_load(const char *path)
+{
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    xmlSetGenericErrorFunc(NULL, silent_error);
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGFreeParserCtxt(pc);
+    if (!rng)
+        return NULL;
+    pg_schema *s = pg_xcalloc(1, sizeof *s);
+    s->rng = rng;
+    return s;
+}
+
+void pg_schema_free(pg_schema *s)
+{
+    if (!s)
+        return;
+    xmlRelaxNGFree(s->rng);
+    free(s);
+}
+
+static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg_schema *compiled)
 {
     xml_errors xe = {p, PG_E_SCHEMA, {0}};
     xmlSetStructuredErrorFunc(&xe, collect_error);
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
-    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGParserCtxtPtr pc = compiled ? NULL : xmlRelaxNGNewParserCtxt(schema_path);
+    xmlRelaxNGPtr schema = compiled ? compiled->rng : pc ? xmlRelaxNGParse(pc) : NULL;
     xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
     if (!vc) {
         pg_diag_list_free(&xe.found);
@@ -1594,7 +1660,8 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path)
     }
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlRelaxNGFreeValidCtxt(vc);
-    xmlRelaxNGFree(schema);
+    if (!compiled)
+        xmlRelaxNGFree(schema);
     xmlRelaxNGFreeParserCtxt(pc);
     /* Our own checks say the same things more precisely: the schema's findings are
      * reported only when ours found nothing, as a safety net. */
@@ -1632,10 +1699,18 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
     if (len > INT32_MAX)
         goto cleanup;
     index_lines(&p);
+    p.walk_pos = (pg_pos){1, 1};
     if (!check_encoding(&p))
         goto cleanup;
     if (!prescan(&p) || p.errors)
         goto cleanup;
+    size_t max_nodes = opts && opts->max_nodes ? opts->max_nodes : DEFAULT_MAX_NODES;
+    if (p.n_tags > max_nodes) {
+        diag(&p, PG_E_TOO_LARGE, p.tags[max_nodes].pos,
+             "more than %zu elements; split the plan (or raise --max-nodes)", max_nodes);
+        goto cleanup;
+    }
+    p.max_text = opts && opts->max_text ? opts->max_text : DEFAULT_MAX_TEXT;
 
     xml_errors xe = {&p, PG_E_XML, {0}};
     xmlSetGenericErrorFunc(NULL, silent_error);
@@ -1676,8 +1751,8 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         goto cleanup;
     }
     build_plan(&p, root);
-    if (opts && opts->schema_path)
-        validate_schema(&p, xdoc, opts->schema_path);
+    if (opts && (opts->schema || opts->schema_path))
+        validate_schema(&p, xdoc, opts->schema_path, opts->schema);
 
 cleanup:
     xmlFreeDoc(xdoc);

@@ -6,10 +6,20 @@
 
 #include "model.h"
 
+typedef struct pg_schema pg_schema;
+
+/* Compiles the RELAX NG schema at path once, for many plans; NULL when it cannot
+ * be loaded. Free with pg_schema_free(). */
+pg_schema *pg_schema_load(const char *path);
+void pg_schema_free(pg_schema *s);
+
 typedef struct {
     const char *schema_path; /* RELAX NG schema; NULL skips schema validation */
+    pg_schema *schema;       /* the schema compiled already (used instead of the path) */
     size_t max_bytes;        /* 0: 10 MiB */
     int max_depth;           /* element nesting; 0: 64 */
+    size_t max_nodes;        /* elements in a plan; 0: 100,000 */
+    size_t max_text;         /* bytes of one text node or attribute; 0: 1 MiB */
     const char *root;        /* plans root: images and other files stay inside;
                                 NULL: the plan's own folder */
 } pg_parse_opts;

@@ -108,7 +108,10 @@ XML
 cp "$work/fix.xml" "$work/fix.orig"
 expect_rc 0 "check finds fixable findings" -- "$plangen" check "$work/fix.xml"
 [ "$(grep -c 'fixable with --fix' "$work/err")" -eq 5 ] && ok || bad "expected 5 fixable findings: $(cat "$work/err")"
-expect_rc 0 "check --fix" -- "$plangen" check --fix "$work/fix.xml"
+expect_rc 2 "check --fix without --force" -- "$plangen" check --fix "$work/fix.xml"
+contains "$work/err" "give --force as well" "check --fix without --force"
+cmp -s "$work/fix.orig" "$work/fix.xml" && ok || bad "--fix without --force changed the plan"
+expect_rc 0 "check --fix" -- "$plangen" check --fix --force "$work/fix.xml"
 contains "$work/err" "fixed 5 findings; checking again" "check --fix"
 expect_rc 0 "check after --fix" -- "$plangen" check "$work/fix.xml"
 if [ -s "$work/err" ]; then bad "findings left after --fix: $(cat "$work/err")"; else ok; fi

@@ -1,0 +1,212 @@
+/* Hostile plans and styles: nothing may hang, crash or overflow. Each case runs
+ * the whole pipeline (parse, resolve, number, lint, layout, PDF in memory) under
+ * a timeout and checks that it ends with pages or with a clear error. */
+#include "derive.h"
+#include "layout.h"
+#include "lint.h"
+#include "number.h"
+#include "parse.h"
+#include "render.h"
+
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PARTY PG_SOURCE_DIR "/templates/styles/party.xml"
+
+static const char *const HEAD =
+    "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"ĐUK\">ĐẢNG ỦY KHỐI</issuer>"
+    "<number>1</number><place>Huế</place><date>2023-01-02</date><summary>thử</summary>";
+static const char *const TAIL =
+    "<recipients><to>Ban A</to><archive>VP</archive></recipients>"
+    "<signature authority=\"on-behalf\" collective=\"BAN THƯỜNG VỤ\" title=\"BÍ THƯ\" "
+    "name=\"Nguyễn Văn A\"/></plan>";
+
+/* Runs the pipeline on HEAD + body + TAIL with the style at style_path; returns
+ * the page count (0 when it ended with an error, which is fine) and the text of
+ * the PDF's first bytes check. */
+static size_t run(const char *body, const char *style_path, pg_diag_list *d)
+{
+    GString *x = g_string_new(HEAD);
+    g_string_append(x, body);
+    g_string_append(x, TAIL);
+    pg_doc *doc = pg_doc_parse_memory(x->str, x->len, "/nonexistent/hostile.xml", NULL, d);
+    size_t pages = 0;
+    pg_style *st = pg_style_load(style_path, d);
+    pg_fonts *fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", d);
+    if (pg_diag_worst(d) != PG_LEVEL_ERROR && st && fonts && pg_doc_number(doc, st, d)) {
+        pg_lint(doc, st, NULL, d, NULL);
+        pg_pages *pp = pg_layout_run(doc, st, fonts, d);
+        if (pp) {
+            unsigned char *pdf = NULL;
+            size_t len = 0;
+            cr_assert(pg_pdf_write_memory(pp, NULL, &pdf, &len));
+            cr_assert(len > 100 && memcmp(pdf, "%PDF", 4) == 0);
+            free(pdf);
+            pages = pp->n;
+            pg_pages_free(pp);
+        }
+    }
+    pg_fonts_free(fonts);
+    pg_style_unref(st);
+    pg_doc_free(doc);
+    g_string_free(x, TRUE);
+    return pages;
+}
+
+Test(hostile, a_word_longer_than_the_line_is_broken, .timeout = 60)
+{
+    GString *b = g_string_new("<p>");
+    for (int i = 0; i < 3000; i++)
+        g_string_append_c(b, 'A' + i % 26);
+    g_string_append(b, "</p>");
+    pg_diag_list d = {0};
+    cr_assert_geq(run(b->str, PARTY, &d), 1);
+    cr_assert_neq(pg_diag_worst(&d), PG_LEVEL_ERROR);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+Test(hostile, ten_thousand_sections, .timeout = 120)
+{
+    /* ten parts of a thousand sections each (roman numbers end at 3999) */
+    GString *b = g_string_new(NULL);
+    for (int k = 0; k < 10; k++) {
+        g_string_append_printf(b, "<section title=\"PHẦN %d\">", k);
+        for (int i = 0; i < 1000; i++)
+            g_string_append_printf(b, "<section title=\"Mục %d\"><p>Nội dung %d.</p></section>",
+                                   i, i);
+        g_string_append(b, "</section>");
+    }
+    pg_diag_list d = {0};
+    size_t pages = run(b->str, PARTY, &d);
+    cr_assert_gt(pages, 100, "%zu pages", pages);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+Test(hostile, empty_sections_and_tables, .timeout = 60)
+{
+    pg_diag_list d = {0};
+    size_t pages = run("<section/><section title=\"A\"/><section><section/></section>"
+                       "<table><row><cell/><cell/></row></table>"
+                       "<table><row header=\"yes\"><cell/></row><row><cell/></row></table><p>x</p>",
+                       PARTY, &d);
+    cr_assert_geq(pages, 1);
+    cr_assert_neq(pg_diag_worst(&d), PG_LEVEL_ERROR);
+    pg_diag_list_free(&d);
+}
+
+Test(hostile, a_footnote_taller_than_a_page, .timeout = 60)
+{
+    GString *b = g_string_new("<p>Mở đầu<footnote>");
+    for (int i = 0; i < 400; i++)
+        g_string_append(b, "Chú thích rất dài, lặp lại để vượt quá một trang. ");
+    g_string_append(b, "</footnote> và kết thúc.</p><p>Đoạn sau.</p>");
+    pg_diag_list d = {0};
+    size_t pages = run(b->str, PARTY, &d);
+    cr_assert_geq(pages, 3, "the note goes on over the next pages (%zu pages)", pages);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+Test(hostile, a_table_cell_taller_than_a_page, .timeout = 60)
+{
+    GString *b = g_string_new("<table><row><cell>");
+    for (int i = 0; i < 3000; i++)
+        g_string_append(b, "chữ ");
+    g_string_append(b, "</cell><cell>x</cell></row></table>");
+    pg_diag_list d = {0};
+    cr_assert_geq(run(b->str, PARTY, &d), 2);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+static char *style_with(const char *find, const char *replace)
+{
+    gchar *party = NULL;
+    cr_assert(g_file_get_contents(PARTY, &party, NULL, NULL));
+    GString *s = g_string_new(party);
+    cr_assert(strstr(s->str, find), "%s not in party.xml", find);
+    g_string_replace(s, find, replace, 0);
+    char *path = NULL;
+    int fd = g_file_open_tmp("pg-hostile-XXXXXX.xml", &path, NULL);
+    cr_assert(write(fd, s->str, s->len) == (ssize_t)s->len);
+    close(fd);
+    g_string_free(s, TRUE);
+    g_free(party);
+    return path;
+}
+
+Test(hostile, a_signature_block_taller_than_a_page, .timeout = 60)
+{
+    char *style = style_with("space=\"72pt\"", "space=\"300pt\"");
+    GString *b = g_string_new("<p>x</p></plan>");
+    g_string_truncate(b, 0);
+    GString *x = g_string_new(HEAD);
+    g_string_append(x, "<p>x</p><recipients>");
+    for (int i = 0; i < 80; i++)
+        g_string_append_printf(x, "<to>Đơn vị nhận số %d</to>", i);
+    g_string_append(x, "<archive>VP</archive></recipients><signature title=\"BÍ THƯ\" "
+                       "name=\"A\"/></plan>");
+    pg_diag_list d = {0};
+    pg_doc *doc = pg_doc_parse_memory(x->str, x->len, "/nonexistent/h.xml", NULL, &d);
+    pg_style *st = pg_style_load(style, &d);
+    pg_fonts *fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", &d);
+    cr_assert(pg_doc_number(doc, st, &d));
+    pg_pages *pp = pg_layout_run(doc, st, fonts, &d);
+    cr_assert_not_null(pp);
+    int overflow = 0;
+    for (size_t i = 0; i < d.n; i++)
+        overflow |= d.items[i].code == PG_W_LAYOUT_OVERFLOW;
+    cr_assert(overflow, "a block taller than a page is reported");
+    pg_pages_free(pp);
+    pg_fonts_free(fonts);
+    pg_style_unref(st);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+    g_string_free(x, TRUE);
+    g_string_free(b, TRUE);
+    unlink(style);
+    g_free(style);
+}
+
+Test(hostile, extreme_style_values, .timeout = 120)
+{
+    static const struct {
+        const char *find, *replace;
+        int style_error;
+    } cases[] = {
+        {"role=\"body\" size=\"14\"", "role=\"body\" size=\"72\"", 0},
+        {"role=\"body\" size=\"14\"", "role=\"body\" size=\"4\"", 0},
+        {"role=\"body\" size=\"14\"", "role=\"body\" size=\"900\"", 1},
+        {"role=\"body\" size=\"14\"", "role=\"body\" size=\"-3\"", 1},
+        {"indent=\"10mm\"", "indent=\"-200pt\"", 0},
+        {"indent=\"10mm\"", "indent=\"200pt\"", 0},
+        {"pitch=\"18\"", "pitch=\"0\"", 0},
+        {"left=\"30mm\"", "left=\"200mm\"", 1},
+        {"left-width=\"45%\"", "left-width=\"0%\"", 1},
+        {"size=\"30mm\" align=\"left\"", "size=\"400pt\" align=\"left\"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *style = style_with(cases[i].find, cases[i].replace);
+        pg_diag_list d = {0};
+        pg_style *st = pg_style_load(style, &d);
+        cr_assert_eq(st == NULL, cases[i].style_error, "%s: style %s", cases[i].replace,
+                     st ? "accepted" : "refused");
+        pg_style_unref(st);
+        if (!cases[i].style_error) {
+            size_t pages = run("<section title=\"MỘT\"><p>Nội dung của mục, đủ dài để xuống "
+                               "dòng một vài lần trong trang giấy khổ A4.</p><item>Một ý.</item>"
+                               "<table><row><cell>a</cell><cell>b</cell></row></table>"
+                               "<qr href=\"https://example.vn\"/></section>",
+                               style, &d);
+            cr_assert_geq(pages, 1, "%s: no pages", cases[i].replace);
+        }
+        pg_diag_list_free(&d);
+        unlink(style);
+        g_free(style);
+    }
+}
