@@ -184,6 +184,34 @@ rm -f plans/_cli_units.xml
 contains "$work/err" "build: 40 built, 0 up to date, 0 failed" "build --units"
 pdftotext "$work/units/chi-bo-17.pdf" - | grep -q "CHI BỘ SỐ 17" && ok || bad "unit 17's PDF lacks its name"
 
+# limits: each with its option, refused in a moment with a clear message
+expect_rc 1 "--max-nodes" -- "$plangen" check --max-nodes 50 "$plan"
+contains "$work/err" "error: file is too large: more than 50 elements; split the plan (or raise --max-nodes)" "--max-nodes"
+expect_rc 1 "--max-text" -- "$plangen" check --max-text 100 "$plan"
+contains "$work/err" "error: file is too large: a text of [0-9]* bytes; the limit is 100 (--max-text)" "--max-text"
+expect_rc 1 "--max-depth" -- "$plangen" check --max-depth 3 "$plan"
+contains "$work/err" "error: nesting too deep: elements nested more than 3 deep" "--max-depth"
+head -c 11000000 /dev/zero | tr '\0' 'a' > "$work/big.xml"
+expect_rc 1 "a plan over 10 MiB" -- "$plangen" check "$work/big.xml"
+contains "$work/err" "error: file is too large: over 10485760 bytes; split the plan" "10 MiB"
+start=$(date +%s%N)
+expect_rc 1 "billion laughs" -- "$plangen" check tests/bad/billion-laughs.xml
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 2000 ] && ok || bad "billion laughs took $ms ms"
+
+# SIGTERM while rendering a long plan leaves the old output and no temporary file
+i=0; : > "$work/long-body"
+while [ $i -lt 400 ]; do echo "<section title=\"Mục $i\"><p>Nội dung của mục $i, đủ dài để chiếm một dòng trong trang.</p></section>" >> "$work/long-body"; i=$((i + 1)); done
+{ sed -n '1,/<\/summary>/p' "$plan" | sed 's/<basis>//'; echo '<section title="MỘT">'; cat "$work/long-body"; echo '</section>'; sed -n '/<recipients>/,/<\/recipients>/p;/<signature/p' "$plan"; echo '</plan>'; } > "$work/long.xml"
+echo "old" > "$work/long.pdf"
+"$plangen" render "$work/long.xml" -o "$work/long.pdf" 2>/dev/null &
+pid=$!
+sleep 0.2
+kill -TERM $pid 2>/dev/null
+wait $pid
+if [ "$(cat "$work/long.pdf" 2>/dev/null)" = "old" ] || pdfinfo "$work/long.pdf" >/dev/null 2>&1; then ok; else bad "SIGTERM left a damaged output"; fi
+no_temp_files "$work" "SIGTERM during render"
+
 # fonts
 expect_rc 0 "fonts" -- "$plangen" fonts
 contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"
