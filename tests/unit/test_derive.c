@@ -68,6 +68,17 @@ static pg_doc *load(const char *name, const char *style, pg_diag_list *d, int *o
     return doc;
 }
 
+/* Writes PARENT and a child of it, whose text is fmt with its two %s filled by the
+ * derives-from attribute and SIG, then loads the child. */
+static pg_doc *load_child(const char *style, const char *fmt, pg_diag_list *d, int *ok)
+{
+    write("parent.xml", PARENT);
+    char *child = g_strdup_printf(fmt, " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    return load("child.xml", style, d, ok);
+}
+
 static char *outline(const pg_node *n)
 {
     GString *g = g_string_new(NULL);
@@ -91,8 +102,10 @@ static char *outline(const pg_node *n)
 
 Test(merge, inherit_replace_remove_append_nested, .init = setup, .fini = teardown)
 {
-    write("parent.xml", PARENT);
-    char *child = g_strdup_printf(
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load_child(
+        "party",
         HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
         "<summary>thực hiện kế hoạch của tỉnh</summary>"
         "<inherit ref=\"a\"/><inherit ref=\"b\"/>"
@@ -100,12 +113,7 @@ Test(merge, inherit_replace_remove_append_nested, .init = setup, .fini = teardow
         "</replace><remove ref=\"b1\"/>"
         "<append to=\"b\"><section title=\"Bốn\"><p>Bốn.</p></section></append>"
         "<section title=\"TỔ CHỨC THỰC HIỆN\"><p>Của khối.</p></section>%s",
-        " derives-from=\"parent.xml\"", SIG);
-    write("child.xml", child);
-    g_free(child);
-    pg_diag_list d = {0};
-    int ok;
-    pg_doc *doc = load("child.xml", "party", &d, &ok);
+        &d, &ok);
     pg_diag_print(&d, stderr);
     cr_assert(ok);
     char *o = outline(doc->body);
@@ -122,17 +130,14 @@ Test(merge, inherit_replace_remove_append_nested, .init = setup, .fini = teardow
 
 Test(merge, inherit_inside_an_own_section, .init = setup, .fini = teardown)
 {
-    write("parent.xml", PARENT);
-    char *child = g_strdup_printf(
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load_child(
+        "party",
         HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
         "<summary>x</summary><section title=\"NỘI DUNG\"><inherit ref=\"b3\"/>"
         "<inherit ref=\"b1\"/></section>%s",
-        " derives-from=\"parent.xml\"", SIG);
-    write("child.xml", child);
-    g_free(child);
-    pg_diag_list d = {0};
-    int ok;
-    pg_doc *doc = load("child.xml", "party", &d, &ok);
+        &d, &ok);
     cr_assert(ok);
     char *o = outline(doc->body);
     cr_assert_str_eq(o, "I-NỘI DUNG(1-Ba 2-Một)", "depths follow the new nesting");
@@ -150,15 +155,13 @@ static char *basis_of(const pg_doc *doc)
 
 Test(basis, party_child_of_one_parent, .init = setup, .fini = teardown)
 {
-    write("parent.xml", PARENT);
-    char *child = g_strdup_printf(
-        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
-        "<summary>x</summary><p>Thân.</p>%s", " derives-from=\"parent.xml\"", SIG);
-    write("child.xml", child);
-    g_free(child);
     pg_diag_list d = {0};
     int ok;
-    pg_doc *doc = load("child.xml", "party", &d, &ok);
+    pg_doc *doc = load_child(
+        "party",
+        HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
+        "<summary>x</summary><p>Thân.</p>%s",
+        &d, &ok);
     cr_assert(ok);
     char *b = basis_of(doc);
     cr_assert_str_eq(b, "Thực hiện Kế hoạch số 179-KH/TU, ngày 28/3/2023 của Ban Thường vụ Tỉnh "
@@ -175,19 +178,16 @@ Test(basis, party_child_of_one_parent, .init = setup, .fini = teardown)
 
 Test(basis, state_child_of_two_parents, .init = setup, .fini = teardown)
 {
-    write("parent.xml", PARENT);
-    char *child = g_strdup_printf(
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load_child(
+        "state",
         HEAD("state", "SKHCN", "Sở Khoa học và Công nghệ", "7", "2024-03-05")
         "<implements type=\"Kế hoạch\" number=\"23/KH-UBND\" date=\"2024-02-20\" "
         "issuer=\"Ủy ban nhân dân tỉnh\" summary=\"Phát triển tài sản trí tuệ năm 2024\"/>"
         "<summary>x</summary><p>Thân.</p><recipients><to>Các phòng</to><archive>QLCN</archive>"
         "</recipients>%s",
-        " derives-from=\"parent.xml\"", SIG);
-    write("child.xml", child);
-    g_free(child);
-    pg_diag_list d = {0};
-    int ok;
-    pg_doc *doc = load("child.xml", "state", &d, &ok);
+        &d, &ok);
     cr_assert(ok);
     char *b = basis_of(doc);
     cr_assert_str_eq(b, "Thực hiện Kế hoạch số 179-KH/TU ngày 28/3/2023 của Ban Thường vụ Tỉnh ủy "
@@ -208,17 +208,14 @@ Test(basis, state_child_of_two_parents, .init = setup, .fini = teardown)
 
 Test(basis, written_by_hand_it_wins, .init = setup, .fini = teardown)
 {
-    write("parent.xml", PARENT);
-    char *child = g_strdup_printf(
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load_child(
+        "party",
         HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "5", "2023-04-02")
         "<summary>x</summary><basis><p>Căn cứ tình hình thực tế.</p></basis><p>Thân.</p>"
         "<recipients report=\"no\"><to>A</to><archive>VP</archive></recipients>%s",
-        " derives-from=\"parent.xml\"", SIG);
-    write("child.xml", child);
-    g_free(child);
-    pg_diag_list d = {0};
-    int ok;
-    pg_doc *doc = load("child.xml", "party", &d, &ok);
+        &d, &ok);
     cr_assert(ok);
     char *b = basis_of(doc);
     cr_assert_str_eq(b, "Căn cứ tình hình thực tế.");
