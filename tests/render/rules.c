@@ -666,7 +666,10 @@ static size_t items(pr_doc *d, char **out, size_t cap, const pr_span **first)
     return n;
 }
 
-static char *r40(pr_doc *d)
+/* The recipient lines: at least two, each size pt regular, all but the last ending
+ * with sep, the last matching last_re (described by last_hint). */
+static char *recipient_lines(pr_doc *d, double size, const char *sep, const char *last_re,
+                             const char *last_hint)
 {
     char *it[64];
     const pr_span *first[64];
@@ -675,16 +678,21 @@ static char *r40(pr_doc *d)
     if (n < 2)
         err = g_strdup_printf("only %zu recipients", n);
     for (size_t i = 0; i < n && !err; i++) {
-        if (!at(first[i]->size, 12, 0.5) || first[i]->any_bold || first[i]->any_italic)
-            err = g_strdup_printf("\"%s\" is not 12 pt regular", it[i]);
-        else if (i + 1 < n && !g_str_has_suffix(it[i], ","))
-            err = g_strdup_printf("\"%s\" does not end with \",\"", it[i]);
-        else if (i + 1 == n && !matches("^- Lưu [^:].*\\.$", it[i]))
-            err = g_strdup_printf("the last line \"%s\" is not \"- Lưu ....\"", it[i]);
+        if (!at(first[i]->size, size, 0.5) || first[i]->any_bold || first[i]->any_italic)
+            err = g_strdup_printf("\"%s\" is not %g pt regular", it[i], size);
+        else if (i + 1 < n && !g_str_has_suffix(it[i], sep))
+            err = g_strdup_printf("\"%s\" does not end with \"%s\"", it[i], sep);
+        else if (i + 1 == n && !matches(last_re, it[i]))
+            err = g_strdup_printf("the last line \"%s\" is not \"%s\"", it[i], last_hint);
     }
     for (size_t i = 0; i < n; i++)
         g_free(it[i]);
     return err;
+}
+
+static char *r40(pr_doc *d)
+{
+    return recipient_lines(d, 12, ",", "^- Lưu [^:].*\\.$", "- Lưu ....");
 }
 
 static char *r41(pr_doc *d)
@@ -1133,23 +1141,7 @@ static char *r37(pr_doc *d)
 
 static char *r38(pr_doc *d)
 {
-    char *it[64];
-    const pr_span *first[64];
-    size_t n = items(d, it, 64, first);
-    char *err = NULL;
-    if (n < 2)
-        err = g_strdup_printf("only %zu recipients", n);
-    for (size_t i = 0; i < n && !err; i++) {
-        if (!at(first[i]->size, 11, 0.5) || first[i]->any_bold || first[i]->any_italic)
-            err = g_strdup_printf("\"%s\" is not 11 pt regular", it[i]);
-        else if (i + 1 < n && !g_str_has_suffix(it[i], ";"))
-            err = g_strdup_printf("\"%s\" does not end with \";\"", it[i]);
-        else if (i + 1 == n && !matches("^- Lưu: VT(, .+)?\\.$", it[i]))
-            err = g_strdup_printf("the last line \"%s\" is not \"- Lưu: VT, ....\"", it[i]);
-    }
-    for (size_t i = 0; i < n; i++)
-        g_free(it[i]);
-    return err;
+    return recipient_lines(d, 11, ";", "^- Lưu: VT(, .+)?\\.$", "- Lưu: VT, ....");
 }
 
 static char *r44(pr_doc *d)
