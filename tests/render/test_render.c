@@ -153,15 +153,18 @@ static const mutation mutations[] = {
     {"R43", "top=\"10mm\" from=\"2\"", "top=\"3mm\" from=\"2\""},
 };
 
-Test(rules, each_fails_on_a_style_that_breaks_it, .timeout = 240)
+/* Renders plan with each mutation of the style at style_path applied in turn, and
+ * expects check to find the mutation's rule broken. */
+static void expect_mutations_caught(const char *style_path, const char *plan, const mutation *ms,
+                                    size_t n, char *(*check)(pr_doc *, const char *))
 {
-    gchar *party = NULL;
-    cr_assert(g_file_get_contents(PARTY, &party, NULL, NULL));
-    for (size_t i = 0; i < sizeof mutations / sizeof mutations[0]; i++) {
-        const mutation *m = &mutations[i];
-        cr_assert_not_null(strstr(party, m->find), "mutation %s: \"%s\" not in party.xml", m->rule,
-                           m->find);
-        GString *s = g_string_new(party);
+    gchar *base = NULL;
+    cr_assert(g_file_get_contents(style_path, &base, NULL, NULL));
+    for (size_t i = 0; i < n; i++) {
+        const mutation *m = &ms[i];
+        cr_assert_not_null(strstr(base, m->find), "mutation %s: \"%s\" not in %s", m->rule,
+                           m->find, style_path);
+        GString *s = g_string_new(base);
         g_string_replace(s, m->find, m->replace, 1);
         char *path = NULL;
         int fd = g_file_open_tmp("pg-broken-XXXXXX.xml", &path, NULL);
@@ -169,9 +172,9 @@ Test(rules, each_fails_on_a_style_that_breaks_it, .timeout = 240)
         cr_assert_eq(write(fd, s->str, s->len), (ssize_t)s->len);
         close(fd);
         size_t len;
-        unsigned char *pdf = render(TRA_VINH, path, NULL, &len);
+        unsigned char *pdf = render(plan, path, NULL, &len);
         pr_doc *d = pr_load(pdf, len);
-        char *why = rule_check(d, m->rule);
+        char *why = check(d, m->rule);
         cr_expect_not_null(why, "%s still holds after %s -> %s", m->rule, m->find, m->replace);
         g_free(why);
         pr_free(d);
@@ -180,7 +183,13 @@ Test(rules, each_fails_on_a_style_that_breaks_it, .timeout = 240)
         g_free(path);
         g_string_free(s, TRUE);
     }
-    g_free(party);
+    g_free(base);
+}
+
+Test(rules, each_fails_on_a_style_that_breaks_it, .timeout = 240)
+{
+    expect_mutations_caught(PARTY, TRA_VINH, mutations, sizeof mutations / sizeof mutations[0],
+                            rule_check);
 }
 
 /* ---- determinism and metadata ----------------------------------------------------------- */
@@ -723,32 +732,8 @@ static const mutation state_mutations[] = {
 
 Test(state, each_rule_fails_on_a_style_that_breaks_it, .timeout = 240)
 {
-    gchar *base = NULL;
-    cr_assert(g_file_get_contents(STATE, &base, NULL, NULL));
-    for (size_t i = 0; i < sizeof state_mutations / sizeof state_mutations[0]; i++) {
-        const mutation *m = &state_mutations[i];
-        cr_assert_not_null(strstr(base, m->find), "mutation %s: \"%s\" not in state.xml", m->rule,
-                           m->find);
-        GString *s = g_string_new(base);
-        g_string_replace(s, m->find, m->replace, 1);
-        char *path = NULL;
-        int fd = g_file_open_tmp("pg-broken-XXXXXX.xml", &path, NULL);
-        cr_assert_geq(fd, 0);
-        cr_assert_eq(write(fd, s->str, s->len), (ssize_t)s->len);
-        close(fd);
-        size_t len;
-        unsigned char *pdf = render(SO_KHCN, path, NULL, &len);
-        pr_doc *d = pr_load(pdf, len);
-        char *why = rule_check_state(d, m->rule);
-        cr_expect_not_null(why, "%s still holds after %s -> %s", m->rule, m->find, m->replace);
-        g_free(why);
-        pr_free(d);
-        free(pdf);
-        unlink(path);
-        g_free(path);
-        g_string_free(s, TRUE);
-    }
-    g_free(base);
+    expect_mutations_caught(STATE, SO_KHCN, state_mutations,
+                            sizeof state_mutations / sizeof state_mutations[0], rule_check_state);
 }
 
 /* The state plan turned into an unregistered draft with marks. */
