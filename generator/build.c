@@ -96,6 +96,17 @@ static void dep_free(gpointer p)
     g_free(d);
 }
 
+/* A dependency read back from its fields (size, time, hash); takes path. */
+static dep *dep_read(char *path, char *const *f)
+{
+    dep *d = g_new0(dep, 1);
+    d->path = path;
+    d->size = g_ascii_strtoll(f[0], NULL, 10);
+    d->mtime = g_ascii_strtoll(f[1], NULL, 10);
+    g_strlcpy(d->hash, f[2], sizeof d->hash);
+    return d;
+}
+
 /* Fresh: the file is as recorded (by size and time, else by content). */
 static int dep_fresh(const dep *d)
 {
@@ -146,12 +157,7 @@ static GHashTable *cache_load(const char *out, const char *version)
                     cur->deps = g_ptr_array_new_with_free_func(dep_free);
                     g_hash_table_replace(c, cur->target, cur);
                 } else if (n == 5 && strcmp(f[0], "dep") == 0 && cur) {
-                    dep *d = g_new0(dep, 1);
-                    d->path = g_strdup(f[1]);
-                    d->size = g_ascii_strtoll(f[2], NULL, 10);
-                    d->mtime = g_ascii_strtoll(f[3], NULL, 10);
-                    g_strlcpy(d->hash, f[4], sizeof d->hash);
-                    g_ptr_array_add(cur->deps, d);
+                    g_ptr_array_add(cur->deps, dep_read(g_strdup(f[1]), f + 2));
                 }
                 g_strfreev(f);
             }
@@ -473,12 +479,7 @@ static void parse_records(const char *text, result *res, guint n)
         } else if (g_str_has_prefix(*l, "dep ") && cur) {
             char **f = g_strsplit(*l + 4, "\t", -1);
             if (g_strv_length(f) == 4) {
-                dep *d = g_new0(dep, 1);
-                d->path = unescape(f[0]);
-                d->size = g_ascii_strtoll(f[1], NULL, 10);
-                d->mtime = g_ascii_strtoll(f[2], NULL, 10);
-                g_strlcpy(d->hash, f[3], sizeof d->hash);
-                g_ptr_array_add(cur->deps, d);
+                g_ptr_array_add(cur->deps, dep_read(unescape(f[0]), f + 1));
             }
             g_strfreev(f);
         }
