@@ -4,6 +4,7 @@
  * file it depends on changed (OUT/.plangen-cache). Every failure is listed;
  * one failing plan never stops the others; an interrupted build leaves every
  * output old or new. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "cli_internal.h"
 
 #include "output.h"
@@ -16,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -700,6 +702,16 @@ int pg_cmd_build(session *s)
     pid_t *pids = g_new0(pid_t, workers);
     int *fds = g_new(int, workers);
     GString **bufs = g_new0(GString *, workers);
+    size_t *scanned = g_new0(size_t, workers);
+    /* the next stale job to take, shared by the workers: whoever is free takes it, so a
+     * long plan does not hold up a queue of short ones */
+    guint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                       -1, 0);
+    if (next == MAP_FAILED) {
+        fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
+        return EXIT_SYSTEM;
+    }
+    *next = 0;
     for (int w = 0; w < workers && stale->len; w++) {
         int p[2];
         if (pipe(p) != 0) {
@@ -709,12 +721,12 @@ int pg_cmd_build(session *s)
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
-            /* a worker: every workers-th stale job, fonts and styles loaded once */
+            /* a worker: takes stale jobs until none is left; fonts and styles loaded once */
             close(p[0]);
             signal(SIGINT, SIG_DFL);
             signal(SIGTERM, SIG_DFL);
             pg_output_cleanup_on_signal();
-            for (guint k = (guint)w; k < stale->len; k += (guint)workers) {
+            for (guint k; (k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < stale->len;) {
                 guint i = g_array_index(stale, guint, k);
                 run_job(s, jobs->pdata[i], i, p[1], fonts_conf, s->schema);
             }
@@ -727,7 +739,7 @@ int pg_cmd_build(session *s)
         bufs[w] = g_string_new(NULL);
     }
     /* collect the records as they come, with a progress display */
-    int open_fds = stale->len ? workers : 0, done = 0;
+    int open_fds = stale->len ? workers : 0, done = 0, done_records = 0;
     int tty = isatty(2);
     while (open_fds > 0) {
         struct pollfd pfd[256];
@@ -753,11 +765,12 @@ int pg_cmd_build(session *s)
             ssize_t n = read(fds[w], chunk, sizeof chunk);
             if (n > 0) {
                 g_string_append_len(bufs[w], chunk, n);
-                /* count finished jobs for the progress line */
-                int now = 0;
-                for (const char *c = bufs[w]->str; (c = strstr(c, "\nend\n")) || 0; c += 5)
-                    now++;
-                (void)now;
+                /* count the records finished, looking only at what is new */
+                const char *c = bufs[w]->str + scanned[w];
+                for (; (c = strstr(c, "\nend\n")); c += 5)
+                    done_records++;
+                /* a record's end may be cut by the chunk: look again at its last bytes */
+                scanned[w] = bufs[w]->len > 4 ? bufs[w]->len - 4 : 0;
                 continue;
             }
             if (n < 0 && errno == EINTR)
@@ -766,13 +779,8 @@ int pg_cmd_build(session *s)
             fds[w] = -1;
             open_fds--;
         }
-        int finished = 0;
-        for (int w = 0; w < workers; w++)
-            if (bufs[w])
-                for (const char *c = bufs[w]->str; (c = strstr(c, "end\n")); c += 4)
-                    finished++;
-        if (finished != done) {
-            done = finished;
+        if (done_records != done) {
+            done = done_records;
             if (tty)
                 fprintf(stderr, "\r[%d/%u] building...", done, stale->len);
         }
@@ -856,6 +864,8 @@ int pg_cmd_build(session *s)
     g_free(pids);
     g_free(fds);
     g_free(bufs);
+    g_free(scanned);
+    munmap(next, sizeof *next);
     g_free(fonts_conf);
     g_timer_destroy(timer);
     g_array_free(stale, TRUE);
