@@ -928,12 +928,14 @@ static char *case_first(const char *s, int lower)
     return out;
 }
 
-/* A mark (KHẨN, LƯU HÀNH NỘI BỘ) centred in a box w pt wide (0: fitted), 8 mm
- * high, in the column [x, x + cw]; returns the y under the box. */
-static double boxed_mark(lay *l, felem *e, const char *text, double x, double cw, double y,
-                         double w)
+/* A mark (KHẨN, LƯU HÀNH NỘI BỘ) in the role's style and colour, centred in a box
+ * w pt wide (0: fitted), 8 mm high, in the column [x, x + cw]; returns the y under
+ * the box. */
+static double boxed_mark(lay *l, felem *e, pg_role role, const char *text, double x, double cw,
+                         double y, double w)
 {
-    PangoLayout *ly = make_layout(l, PG_ROLE_MARK, text, NULL, -1, PG_ALIGN_LEFT, 0);
+    PangoLayout *ly = make_layout(l, role, text, NULL, -1, PG_ALIGN_LEFT, 0);
+    unsigned c = l->st->text[role].color;
     PangoRectangle log;
     pango_layout_get_extents(ly, NULL, &log);
     double tw = log.width / (double)PANGO_SCALE, h = 8 * 72 / 25.4, t = 0.8;
@@ -941,15 +943,15 @@ static double boxed_mark(lay *l, felem *e, const char *text, double x, double cw
         w = tw + 8;
     double bx = x + (cw - w) / 2;
     pg_item frame[4] = {
-        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx, .y = y, .w = w, .h = t},
-        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx, .y = y + h - t, .w = w, .h = t},
-        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx, .y = y, .w = t, .h = h},
-        {.kind = PG_ITEM_RULE, .role = PG_ROLE_MARK, .x = bx + w - t, .y = y, .w = t, .h = h},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = w, .h = t},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y + h - t, .w = w, .h = t},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = t, .h = h},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx + w - t, .y = y, .w = t, .h = h},
     };
     for (int i = 0; i < 4; i++)
         elem_add(e, &frame[i]);
-    double asc = l->ascent[PG_ROLE_MARK], desc = l->descent[PG_ROLE_MARK];
-    pg_item it = {.kind = PG_ITEM_TEXT, .role = PG_ROLE_MARK, .x = bx + (w - tw) / 2,
+    double asc = l->ascent[role], desc = l->descent[role];
+    pg_item it = {.kind = PG_ITEM_TEXT, .role = role, .color = c, .x = bx + (w - tw) / 2,
                   .y = y + (h - asc - desc) / 2 + asc, .w = tw, .layout = ly, .line = 0};
     elem_add(e, &it);
     return y + h;
@@ -1038,10 +1040,10 @@ static void layout_title_block(lay *l)
     if (doc->urgency) {
         /* NĐ 30 §III.2b: 30 x 8 mm (HỎA TỐC), 40 x 8 mm (THƯỢNG KHẨN), 20 x 8 mm (KHẨN) */
         double w = strcmp(doc->urgency, "THƯỢNG KHẨN") == 0 ? 40 : strcmp(doc->urgency, "HỎA TỐC") == 0 ? 30 : 20;
-        yl = boxed_mark(l, e, doc->urgency, xl, WL, yl + 4, w * 72 / 25.4);
+        yl = boxed_mark(l, e, PG_ROLE_URGENCY, doc->urgency, xl, WL, yl + 4, w * 72 / 25.4);
     }
     if (doc->circulation)
-        yl = boxed_mark(l, e, doc->circulation, xl, WL, yl + 4, 0);
+        yl = boxed_mark(l, e, PG_ROLE_MARK, doc->circulation, xl, WL, yl + 4, 0);
     if (doc->draft) {
         /* the draft mark in the top margin, at the right */
         char *text = *doc->draft ? g_strdup_printf("%s %s", st->draft_text, doc->draft)

@@ -122,14 +122,20 @@ static void trace_item(void *ud, const pg_item *it)
     switch (it->kind) {
     case PG_ITEM_TEXT: {
         char *s = pg_item_text(it);
-        fprintf(f, "  text %s x=%.2f y=%.2f w=%.2f \"%s\"\n", pg_role_name(it->role), it->x, it->y,
+        fprintf(f, "  text %s x=%.2f y=%.2f w=%.2f \"%s\"", pg_role_name(it->role), it->x, it->y,
                 it->w, s);
+        if (it->color)
+            fprintf(f, " color=#%06X", it->color);
+        fputc('\n', f);
         free(s);
         break;
     }
     case PG_ITEM_RULE:
-        fprintf(f, "  rule %s x=%.2f y=%.2f w=%.2f h=%.2f\n", pg_role_name(it->role), it->x, it->y,
+        fprintf(f, "  rule %s x=%.2f y=%.2f w=%.2f h=%.2f", pg_role_name(it->role), it->x, it->y,
                 it->w, it->h);
+        if (it->color)
+            fprintf(f, " color=#%06X", it->color);
+        fputc('\n', f);
         break;
     case PG_ITEM_BRACE:
         fprintf(f, "  brace %s x=%.2f y=%.2f w=%.2f h=%.2f\n", pg_role_name(it->role), it->x,

@@ -32,6 +32,7 @@ typedef struct {
     int line;            /* TEXT: line index in layout */
     void *image;         /* IMAGE: a cairo_surface_t, holds a reference */
     int target;          /* LINK, DEST: footnote number ("fn-N") */
+    unsigned color;      /* TEXT, RULE: 0xRRGGBB; 0 = black */
 } pg_item;
 
 typedef struct {

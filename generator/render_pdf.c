@@ -33,7 +33,8 @@ static void draw_brace(cairo_t *cr, double x, double y, double w, double h)
 
 void pg_draw_item(cairo_t *cr, const pg_item *it)
 {
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_source_rgb(cr, (it->color >> 16 & 0xFF) / 255.0, (it->color >> 8 & 0xFF) / 255.0,
+                         (it->color & 0xFF) / 255.0);
     switch (it->kind) {
     case PG_ITEM_TEXT: {
         PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);

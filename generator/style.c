@@ -3,6 +3,7 @@
 #include "style.h"
 
 #include <libxml/parser.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ static const char *const role_names[PG_ROLE__COUNT] = {
     [PG_ROLE_APPENDIX_ATTACHMENT] = "appendix-attachment",
     [PG_ROLE_QR_CAPTION] = "qr-caption",
     [PG_ROLE_MARK] = "mark",
+    [PG_ROLE_URGENCY] = "urgency",
     [PG_ROLE_DRAFT] = "draft",
     [PG_ROLE_TYPIST] = "typist",
 };
@@ -174,7 +176,8 @@ static void apply_text(loader *l, const xmlNode *n)
 {
     static const char *const allowed[] = {"role",   "size",   "weight",       "style",
                                           "underline", "transform", "align",   "indent",
-                                          "pitch",  "space-before", "space-after", NULL};
+                                          "pitch",  "space-before", "space-after", "color",
+                                          NULL};
     check_props(l, n, allowed);
     const char *role = prop(l, n, "role");
     int r = -1;
@@ -211,6 +214,14 @@ static void apply_text(loader *l, const xmlNode *n)
             t->upper = strcmp(v, "upper") == 0;
         else
             err(l, n, "transform=\"%s\"; use upper or none", v);
+    }
+    if ((v = prop(l, n, "color"))) {
+        char *end = NULL;
+        unsigned long c = v[0] == '#' && strlen(v) == 7 ? strtoul(v + 1, &end, 16) : 0;
+        if (end && !*end && isxdigit((unsigned char)v[1]))
+            t->color = (unsigned)c;
+        else
+            err(l, n, "color=\"%s\"; write #RRGGBB, e.g. #000000 for black, #FF0000 for red", v);
     }
     if ((v = prop(l, n, "align"))) {
         static const char *const aligns[] = {"left", "center", "right", "justify"};

@@ -19,6 +19,7 @@ typedef struct {
     double pitch;        /* pt, baseline to baseline; 0 = 1.2 x size */
     double space_before; /* pt */
     double space_after;  /* pt */
+    unsigned color;      /* 0xRRGGBB; 0 = black */
 } pg_textstyle;
 
 typedef enum {
@@ -52,7 +53,8 @@ typedef enum {
     PG_ROLE_APPENDIX_TITLE,
     PG_ROLE_APPENDIX_ATTACHMENT,
     PG_ROLE_QR_CAPTION,
-    PG_ROLE_MARK,   /* urgency and circulation, in a box */
+    PG_ROLE_MARK,    /* circulation (LƯU HÀNH NỘI BỘ), in a box */
+    PG_ROLE_URGENCY, /* KHẨN, THƯỢNG KHẨN, HỎA TỐC, in a box */
     PG_ROLE_DRAFT,  /* the draft mark */
     PG_ROLE_TYPIST, /* typist initials and copies */
     PG_ROLE__COUNT

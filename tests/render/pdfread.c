@@ -50,6 +50,9 @@ static void finish_span(pr_page *pg, const ch *cs, size_t from, size_t to)
         if (first) {
             s.font = g_strdup(font);
             s.size = size;
+            if (a)
+                s.rgb = (unsigned)(a->color.red >> 8) << 16 | (unsigned)(a->color.green >> 8) << 8 |
+                        (unsigned)(a->color.blue >> 8);
             first = 0;
         } else if (size < s.size * 0.8) {
             s.marks++; /* a note mark, set smaller */

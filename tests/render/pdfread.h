@@ -17,6 +17,7 @@ typedef struct {
     int all_bold, any_bold;   /* over non-space characters */
     int all_italic, any_italic;
     int all_black;
+    unsigned rgb;             /* colour of its first non-space character, 0xRRGGBB */
     int marks;                /* characters set much smaller: note marks */
 } pr_span;
 

@@ -758,8 +758,13 @@ Test(state, drafts_leave_blanks_of_fixed_width, .timeout = 60)
     /* the marks */
     const pr_span *draft = pr_find(p, "DỰ THẢO"), *urgent = pr_find(p, "THƯỢNG KHẨN");
     cr_assert(draft && draft->all_bold && draft->y1 < 56.69 + 1, "no draft mark in the top margin");
-    cr_assert_not_null(pr_find(p, "LƯU HÀNH NỘI BỘ"));
+    const pr_span *circulation = pr_find(p, "LƯU HÀNH NỘI BỘ");
+    cr_assert(circulation && circulation->all_black, "no circulation mark in black");
     cr_assert(urgent && urgent->all_bold, "no urgency mark");
+    cr_assert_eq(urgent->rgb, 0xFF0000, "the urgency mark is #%06X, not bright red", urgent->rgb);
+    /* everything else stays black */
+    char *why = rule_check(d, "R3");
+    cr_assert_null(why, "R3: %s", why);
     pr_image *im = pr_render(d, 0, 4);
     double x0, x1;
     double len_top = pr_hrun(im, 85, 300, urgent->y0 - 8, urgent->y0 - 0.5, &x0, &x1, NULL);

@@ -105,6 +105,8 @@ Test(style, extends_overrides_a_few_values)
     cr_assert_str_eq(s->level_format[2], "1.");
     cr_assert_str_eq(s->level_format[3], "1.1.", "inherited");
     cr_assert_float_eq(s->text[PG_ROLE_NATION].size, 15, 1e-9);
+    cr_assert_eq(s->text[PG_ROLE_URGENCY].color, 0xFF0000u, "the urgency mark is red");
+    cr_assert_eq(s->text[PG_ROLE_MARK].color, 0u, "other marks are black");
     pg_style_unref(s);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     system(cmd);
@@ -117,17 +119,20 @@ Test(style, errors_name_the_line)
                             "<page left=\"-3mm\" top=\"abc\"/>\n"
                             "<text role=\"bodyy\" size=\"14\"/>\n"
                             "<text role=\"body\" align=\"middle\"/>\n"
+                            "<text role=\"urgency\" color=\"red\"/>\n"
                             "</style>\n");
     pg_diag_list d = {0};
     pg_style *s = pg_style_load(path, &d);
     cr_assert_null(s);
-    cr_assert_eq(d.n, 4);
+    cr_assert_eq(d.n, 5);
     const char *expect[] = {
         "%s:2: error: invalid style: top=\"abc\" is not a length (use e.g. 14pt, 20mm, 1cm)",
         "%s:2: error: invalid style: left=\"-3mm\" is out of range (0.0 to 300.0 pt)",
         "%s:3: error: invalid style: <text> needs role=\"...\" naming one of the roles (body, "
         "heading1, ...); unknown role bodyy",
-        "%s:4: error: invalid style: align=\"middle\"; use left, center, right or justify"};
+        "%s:4: error: invalid style: align=\"middle\"; use left, center, right or justify",
+        "%s:5: error: invalid style: color=\"red\"; write #RRGGBB, e.g. #000000 for black, #FF0000 "
+        "for red"};
     pg_diag_sort(&d);
     for (size_t i = 0; i < d.n; i++) {
         char want[512];
