@@ -22,13 +22,10 @@ static void err(resolver *r, pg_diag_code code, const char *file, pg_pos pos, co
 
 static void err(resolver *r, pg_diag_code code, const char *file, pg_pos pos, const char *fmt, ...)
 {
-    pg_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    pg_buf_vprintf(&b, fmt, ap);
+    pg_diag_vadd(r->diags, code, file, pos.line, pos.col, fmt, ap);
     va_end(ap);
-    pg_diag_add(r->diags, code, file, pos.line, pos.col, "%s", pg_buf_str(&b));
-    pg_buf_free(&b);
     if (pg_diag_level(code) == PG_LEVEL_ERROR)
         r->errors++;
 }

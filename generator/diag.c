@@ -56,6 +56,15 @@ const char *pg_diag_message(pg_diag_code code)
 void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
                  const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    pg_diag_vadd(l, code, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
+                  const char *fmt, va_list ap)
+{
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->items = pg_xrealloc(l->items, l->cap * sizeof *l->items);
@@ -69,10 +78,7 @@ void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line,
     d->rule = NULL;
     if (fmt) {
         pg_buf b = {0};
-        va_list ap;
-        va_start(ap, fmt);
         pg_buf_vprintf(&b, fmt, ap);
-        va_end(ap);
         d->detail = pg_xstrdup(pg_buf_str(&b));
         pg_buf_free(&b);
     }

@@ -4,6 +4,7 @@
 #ifndef PG_DIAG_H
 #define PG_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 typedef enum {
@@ -72,6 +73,9 @@ const char *pg_diag_message(pg_diag_code code);
 /* Adds one diagnostic; detail is a printf format (may be NULL). Copies file and detail. */
 void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* pg_diag_add with the format's arguments in a va_list, for wrappers of it. */
+void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
+                  const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 /* Tags the last diagnostic added to l with a rule id (a static string). */
 void pg_diag_rule(pg_diag_list *l, const char *rule);
 /* Moves every diagnostic of src to the end of dst; src is left empty. */

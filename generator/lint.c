@@ -60,14 +60,11 @@ static void finding(linter *l, rule r, pg_diag_code code, pg_pos pos, const char
 
 static void finding(linter *l, rule r, pg_diag_code code, pg_pos pos, const char *fmt, ...)
 {
-    pg_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    pg_buf_vprintf(&b, fmt, ap);
+    pg_diag_vadd(l->diags, code, l->doc->file, pos.line, pos.col, fmt, ap);
     va_end(ap);
-    pg_diag_add(l->diags, code, l->doc->file, pos.line, pos.col, "%s", pg_buf_str(&b));
     pg_diag_rule(l->diags, l->nd30 ? rule_ids[r].nd30 : rule_ids[r].hd36);
-    pg_buf_free(&b);
     l->findings++;
 }
 

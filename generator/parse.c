@@ -110,13 +110,10 @@ static void diag(parser *p, pg_diag_code code, pg_pos pos, const char *fmt, ...)
 
 static void diag(parser *p, pg_diag_code code, pg_pos pos, const char *fmt, ...)
 {
-    pg_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    pg_buf_vprintf(&b, fmt, ap);
+    pg_diag_vadd(p->diags, code, p->doc->file, pos.line, pos.col, fmt, ap);
     va_end(ap);
-    pg_diag_add(p->diags, code, p->doc->file, pos.line, pos.col, "%s", pg_buf_str(&b));
-    pg_buf_free(&b);
     if (pg_diag_level(code) == PG_LEVEL_ERROR)
         p->errors++;
 }

@@ -90,14 +90,10 @@ static void err(loader *l, const xmlNode *n, const char *fmt, ...) __attribute__
 
 static void err(loader *l, const xmlNode *n, const char *fmt, ...)
 {
-    pg_buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    pg_buf_vprintf(&b, fmt, ap);
+    pg_diag_vadd(l->diags, PG_E_STYLE, l->file, n ? (int)xmlGetLineNo(n) : 0, 0, fmt, ap);
     va_end(ap);
-    pg_diag_add(l->diags, PG_E_STYLE, l->file, n ? (int)xmlGetLineNo(n) : 0, 0, "%s",
-                pg_buf_str(&b));
-    pg_buf_free(&b);
     l->errors++;
 }
 
