@@ -105,8 +105,10 @@ static const char usage_dump[] =
 static const char usage_diff[] =
     "usage: plangen diff CHILD.xml\n"
     "\n"
-    "Lists what a derived plan does with its parent: the documents it implements,\n"
-    "and each section it inherits, replaces, removes, appends to or adds.\n";
+    "Lists what a derived plan does with its parent: the plans it uses (content\n"
+    "taken without citing them), the documents it implements, and each section,\n"
+    "paragraph or item it inherits (with its wording changes, indented), replaces,\n"
+    "removes, appends to or adds.\n";
 
 static const char usage_derive[] =
     "usage: plangen derive PARENT.xml --issuer NAME [--parent-body NAME] [--symbol SYM]\n"
@@ -270,12 +272,17 @@ static int image_deps(pg_node *n, int depth, void *ud)
     return 0;
 }
 
-/* The files a document was built from: its parents (all the way up) and images. */
+/* The files a document was built from: its parents and the plans it uses (all
+ * the way up) and images. */
 static void add_doc_deps(GPtrArray *deps, const pg_doc *doc)
 {
     for (size_t i = 0; i < doc->n_parents; i++) {
         g_ptr_array_add(deps, g_strdup(doc->parents[i]->file));
         add_doc_deps(deps, doc->parents[i]);
+    }
+    for (size_t i = 0; i < doc->n_sources; i++) {
+        g_ptr_array_add(deps, g_strdup(doc->sources[i]->file));
+        add_doc_deps(deps, doc->sources[i]);
     }
     pg_node_walk(doc->body, image_deps, NULL, deps);
     if (doc->appendices)

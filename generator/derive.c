@@ -32,6 +32,26 @@ static void err(resolver *r, pg_diag_code code, const char *file, pg_pos pos, co
 
 /* ---- finding and copying nodes ----------------------------------------------------- */
 
+/* The id a section, paragraph or item carries; NULL when none. */
+static const char *node_id(const pg_node *n)
+{
+    switch (n->type) {
+    case PG_NODE_SECTION:
+        return n->u.section.id;
+    case PG_NODE_PARA:
+        return n->u.para.id;
+    case PG_NODE_ITEM:
+        return n->u.item.id;
+    default:
+        return NULL;
+    }
+}
+
+static const char *kind_name(const pg_node *n)
+{
+    return n->type == PG_NODE_SECTION ? "section" : n->type == PG_NODE_PARA ? "paragraph" : "item";
+}
+
 typedef struct {
     const char *id;
     pg_node *found;
@@ -46,7 +66,8 @@ static int find_enter(pg_node *n, int depth, void *ud)
         return 1;
     if (f->skip_edits && (n->type == PG_NODE_REPLACE || n->type == PG_NODE_APPEND))
         return 1;
-    if (n->type == PG_NODE_SECTION && n->u.section.id && strcmp(n->u.section.id, f->id) == 0) {
+    const char *id = node_id(n);
+    if (id && strcmp(id, f->id) == 0) {
         f->found = n;
         return 1;
     }
@@ -291,47 +312,306 @@ static int set_depths(pg_node *n, int depth, void *ud)
     return PG_NODE_IS_INLINE(n->type) || n->type == PG_NODE_PARA || n->type == PG_NODE_ITEM;
 }
 
+/* ---- inheriting ------------------------------------------------------------------------ */
+
+/* The plans an <inherit> takes from: the derives-from parent, then the <uses>
+ * plans; written[] holds each one's path as the plan writes it. */
+typedef struct {
+    pg_doc *doc[1 + 64];
+    const char *written[1 + 64];
+    size_t n;
+} origins;
+
+static void list_origins(const pg_doc *doc, origins *o)
+{
+    o->n = 0;
+    if (doc->n_parents) {
+        o->doc[o->n] = doc->parents[0];
+        o->written[o->n++] = doc->derives_from;
+    }
+    for (size_t i = 0; i < doc->n_sources && o->n < sizeof o->doc / sizeof o->doc[0]; i++) {
+        o->doc[o->n] = doc->sources[i];
+        o->written[o->n++] = doc->uses[i];
+    }
+}
+
+/* The node an <inherit> names, and the plan it stands in; NULL after an error. */
+static pg_node *find_inherited(resolver *r, pg_doc *doc, const pg_node *n, pg_doc **owner)
+{
+    origins o;
+    list_origins(doc, &o);
+    const char *ref = n->u.edit.ref, *from = n->u.edit.from;
+    if (!o.n) {
+        err(r, PG_E_MISSING_ATTRIBUTE, doc->file, n->pos,
+            "<inherit ref=\"%s\"> needs a parent plan: add derives-from=\"PARENT.xml\" to "
+            "<plan>, or <uses href=\"PLAN.xml\"/> to take content without citing it",
+            ref);
+        return NULL;
+    }
+    pg_node *hit = NULL;
+    size_t hit_i = 0, searched = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        if (from && strcmp(from, o.written[i]) != 0)
+            continue;
+        searched++;
+        pg_node *f = find_in_doc(o.doc[i], ref, 1);
+        if (!f)
+            continue;
+        if (hit) {
+            err(r, PG_E_BAD_VALUE, doc->file, n->pos,
+                "<inherit ref=\"%s\">: both %s (line %d) and %s (line %d) have this id; say "
+                "which with from=\"%s\" or from=\"%s\"",
+                ref, o.doc[hit_i]->file, hit->pos.line, o.doc[i]->file, f->pos.line,
+                o.written[hit_i], o.written[i]);
+            return NULL;
+        }
+        hit = f;
+        hit_i = i;
+    }
+    if (from && !searched) {
+        pg_buf known = {0};
+        for (size_t i = 0; i < o.n; i++)
+            pg_buf_printf(&known, "%s\"%s\"", i ? ", " : "", o.written[i]);
+        err(r, PG_E_BAD_VALUE, doc->file, n->pos,
+            "<inherit from=\"%s\">: this plan neither derives from nor uses that file; write "
+            "the path as derives-from or <uses href> does: %s",
+            from, pg_buf_str(&known));
+        pg_buf_free(&known);
+        return NULL;
+    }
+    if (!hit) {
+        if (o.n == 1 && doc->n_parents)
+            err(r, PG_E_MISSING_ELEMENT, doc->file, n->pos,
+                "the parent %s has no section, paragraph or item id=\"%s\"", o.doc[0]->file, ref);
+        else {
+            pg_buf where = {0};
+            for (size_t i = 0; i < o.n; i++)
+                if (!from || strcmp(from, o.written[i]) == 0)
+                    pg_buf_printf(&where, "%s%s", where.len ? " or " : "", o.doc[i]->file);
+            err(r, PG_E_MISSING_ELEMENT, doc->file, n->pos,
+                "no section, paragraph or item id=\"%s\" in %s", ref, pg_buf_str(&where));
+            pg_buf_free(&where);
+        }
+        return NULL;
+    }
+    *owner = o.doc[hit_i];
+    return hit;
+}
+
+typedef struct {
+    nodes found;
+    pg_node_type type;
+} type_finder;
+
+static int collect_type(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    type_finder *f = ud;
+    if (n->type != f->type)
+        return 0;
+    nodes *v = &f->found;
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->v = pg_xrealloc(v->v, v->cap * sizeof *v->v);
+    }
+    v->v[v->n++] = n;
+    return 1; /* a footnote inside a footnote is refused by the parser */
+}
+
+/* Every node of one type under root, in document order; free(.v). */
+static nodes all_of(pg_node *root, pg_node_type type)
+{
+    type_finder f = {{0}, type};
+    pg_node_walk(root, collect_type, NULL, &f);
+    return f.found;
+}
+
+/* Counts the places words stand in s. */
+static int occurrences(const char *s, const char *words, const char **first)
+{
+    int k = 0;
+    size_t n = strlen(words);
+    for (const char *at = strstr(s, words); at; at = strstr(at + n, words)) {
+        if (!k)
+            *first = at;
+        k++;
+    }
+    return k;
+}
+
+/* Applies one <change> to the copy of an inherited node: the words must stand
+ * in exactly one place of its text; they give way to the change's own inlines. */
+static void apply_change(resolver *r, pg_doc *doc, pg_node *copy, pg_node *ch,
+                         const pg_node *src, const pg_doc *owner)
+{
+    const char *words = ch->u.change.from;
+    if (!words || !*words)
+        return;
+    nodes texts = all_of(copy, PG_NODE_TEXT);
+    int count = 0;
+    pg_node *t = NULL;
+    const char *at = NULL;
+    for (size_t i = 0; i < texts.n; i++) {
+        const char *first = NULL;
+        int k = occurrences(texts.v[i]->u.text.text, words, &first);
+        if (k && !count) {
+            t = texts.v[i];
+            at = first;
+        }
+        count += k;
+    }
+    free(texts.v);
+    if (count != 1) {
+        if (!count)
+            err(r, PG_E_MISSING_ELEMENT, doc->file, ch->pos,
+                "<change from=\"%s\">: these words are not in the %s id=\"%s\" of %s (line %d); "
+                "its text may have changed since: compare and update the change (the words "
+                "must stand within one run of text, not across <b>, <i> or a footnote)",
+                words, kind_name(src), node_id(src), owner->file,
+                src->pos.line);
+        else
+            err(r, PG_E_BAD_VALUE, doc->file, ch->pos,
+                "<change from=\"%s\">: these words stand in %d places of the %s id=\"%s\" of %s "
+                "(line %d); lengthen from= until it names one",
+                words, count, kind_name(src), node_id(src), owner->file, src->pos.line);
+        return;
+    }
+    const char *s = t->u.text.text;
+    size_t before = (size_t)(at - s);
+    const char *after = at + strlen(words);
+    pg_node *head = NULL, *tail = NULL;
+#define LINK(x)                                                                                    \
+    do {                                                                                           \
+        pg_node *x_ = (x);                                                                         \
+        x_->next = NULL;                                                                           \
+        if (tail)                                                                                  \
+            tail->next = x_;                                                                       \
+        else                                                                                       \
+            head = x_;                                                                             \
+        tail = x_;                                                                                 \
+    } while (0)
+    if (before) {
+        pg_node *b = pg_node_new(doc, PG_NODE_TEXT, t->pos);
+        b->file = t->file;
+        char *text = pg_arena_alloc(doc->arena, before + 1);
+        memcpy(text, s, before);
+        text[before] = '\0';
+        b->u.text.text = text;
+        LINK(b);
+    }
+    for (pg_node *k = ch->first; k;) {
+        pg_node *next = k->next;
+        LINK(k);
+        k = next;
+    }
+    ch->first = ch->last = NULL;
+    if (*after) {
+        pg_node *a = pg_node_new(doc, PG_NODE_TEXT, t->pos);
+        a->file = t->file;
+        a->u.text.text = after; /* the parent outlives the copy */
+        LINK(a);
+    }
+#undef LINK
+    splice(t, head);
+}
+
+/* Puts a copy of the node an <inherit> names where the <inherit> stands, with
+ * its title, kind, bullet, footnotes and wording as the <inherit> says. */
+static void inherit(resolver *r, pg_doc *doc, pg_node *n)
+{
+    pg_doc *owner = NULL;
+    pg_node *src = find_inherited(r, doc, n, &owner);
+    if (!src) {
+        splice(n, NULL);
+        return;
+    }
+    pg_node *copy = copy_tree(doc, src, owner->file);
+    const char *ref = n->u.edit.ref;
+    if (n->u.edit.title) {
+        if (copy->type == PG_NODE_SECTION)
+            copy->u.section.title = n->u.edit.title;
+        else
+            err(r, PG_E_BAD_VALUE, doc->file, n->pos,
+                "<inherit ref=\"%s\" title=...>: a title is given to a section, and id=\"%s\" is "
+                "a %s; leave title out",
+                ref, ref, kind_name(src));
+    }
+    if (n->u.edit.as && copy->type != n->u.edit.as) {
+        if (copy->type == PG_NODE_PARA) {
+            const char *id = copy->u.para.id;
+            copy->type = PG_NODE_ITEM;
+            memset(&copy->u, 0, sizeof copy->u);
+            copy->u.item.id = id;
+        } else if (copy->type == PG_NODE_ITEM) {
+            const char *id = copy->u.item.id;
+            copy->type = PG_NODE_PARA;
+            memset(&copy->u, 0, sizeof copy->u);
+            copy->u.para.id = id;
+        } else {
+            err(r, PG_E_BAD_VALUE, doc->file, n->pos,
+                "<inherit ref=\"%s\" as=...>: as= turns a paragraph into an item or back, and "
+                "id=\"%s\" is a section; leave as out",
+                ref, ref);
+        }
+    }
+    if (n->u.edit.bullet) {
+        if (copy->type == PG_NODE_ITEM)
+            copy->u.item.bullet = n->u.edit.bullet;
+        else
+            err(r, PG_E_BAD_VALUE, doc->file, n->pos,
+                "<inherit ref=\"%s\" bullet=...>: a bullet is given to an item; add as=\"item\" "
+                "or leave bullet out",
+                ref);
+    }
+    if (!n->u.edit.footnotes) {
+        nodes notes = all_of(copy, PG_NODE_FOOTNOTE);
+        for (size_t i = 0; i < notes.n; i++)
+            splice(notes.v[i], NULL);
+        free(notes.v);
+    }
+    for (pg_node *ch = n->first; ch; ch = ch->next)
+        if (ch->type == PG_NODE_CHANGE)
+            apply_change(r, doc, copy, ch, src, owner);
+    splice(n, copy);
+}
+
 static void merge(resolver *r, pg_doc *doc)
 {
-    pg_doc *parent = doc->n_parents ? doc->parents[0] : NULL;
     nodes e = {0};
     pg_node_walk(doc->body, collect_edits, NULL, &e);
     if (doc->appendices)
         pg_node_walk(doc->appendices, collect_edits, NULL, &e);
     /* inheritance first: the edits may name what was inherited */
-    for (size_t i = 0; i < e.n; i++) {
-        pg_node *n = e.v[i];
-        if (n->type != PG_NODE_INHERIT || !n->u.edit.ref)
-            continue;
-        if (!parent) {
-            err(r, PG_E_MISSING_ATTRIBUTE, doc->file, n->pos,
-                "<inherit ref=\"%s\"> needs a parent plan: add derives-from=\"PARENT.xml\" to "
-                "<plan>",
-                n->u.edit.ref);
-            splice(n, NULL);
-            continue;
-        }
-        pg_node *src = find_in_doc(parent, n->u.edit.ref, 1);
-        if (!src) {
-            err(r, PG_E_MISSING_ELEMENT, doc->file, n->pos,
-                "the parent %s has no section id=\"%s\"", parent->file, n->u.edit.ref);
-            splice(n, NULL);
-            continue;
-        }
-        splice(n, copy_tree(doc, src, parent->file));
-    }
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i]->type == PG_NODE_INHERIT && e.v[i]->u.edit.ref)
+            inherit(r, doc, e.v[i]);
+    origins o;
+    list_origins(doc, &o);
     for (size_t i = 0; i < e.n; i++) {
         pg_node *n = e.v[i];
         if (n->type == PG_NODE_INHERIT || !n->u.edit.ref)
             continue;
         pg_node *target = find_in_doc(doc, n->u.edit.ref, 1);
+        const char *verb = n->type == PG_NODE_REPLACE  ? "replace"
+                           : n->type == PG_NODE_REMOVE ? "remove"
+                                                       : "append to";
         if (!target) {
+            pg_buf where = {0};
+            for (size_t k = 0; k < o.n; k++)
+                pg_buf_printf(&where, "%s%s", k ? " or " : "", o.doc[k]->file);
             err(r, PG_E_MISSING_ELEMENT, doc->file, n->pos,
-                "no section id=\"%s\" in the plan%s%s to %s", n->u.edit.ref,
-                parent ? " or its parent " : "", parent ? parent->file : "",
-                n->type == PG_NODE_REPLACE  ? "replace"
-                : n->type == PG_NODE_REMOVE ? "remove"
-                                            : "append to");
+                "no section, paragraph or item id=\"%s\" in the plan%s%s to %s", n->u.edit.ref,
+                !o.n ? "" : doc->n_parents && o.n == 1 ? " or its parent " : " or what it takes from ",
+                pg_buf_str(&where), verb);
+            pg_buf_free(&where);
+            splice(n, NULL);
+            continue;
+        }
+        if (n->type == PG_NODE_APPEND && target->type != PG_NODE_SECTION) {
+            err(r, PG_E_BAD_VALUE, doc->file, n->pos,
+                "<append to=\"%s\">: blocks are appended to a section, and id=\"%s\" is a %s; "
+                "use <replace ref=\"%s\"> to write it anew",
+                n->u.edit.ref, n->u.edit.ref, kind_name(target), n->u.edit.ref);
             splice(n, NULL);
             continue;
         }
@@ -442,12 +722,26 @@ static char *normalise(const char *dir, const char *rel)
     return g_string_free(out, FALSE);
 }
 
-static pg_doc *load_parent(resolver *r, pg_doc *doc)
+/* How the messages about a plan to load name it. */
+typedef struct {
+    const char *attr;   /* "derives-from", "<uses> href" */
+    const char *noun;   /* "parent plan", "used plan" */
+    const char *whose;  /* "parent's", "used plan's" */
+    const char *plural; /* "parents", "the plans it uses" */
+} load_kind;
+
+static const load_kind PARENT = {"derives-from", "parent plan", "parent's", "parents"};
+static const load_kind SOURCE = {"<uses> href", "used plan", "used plan's", "the plans it uses"};
+
+static int resolve_doc(resolver *r, pg_doc *doc);
+
+/* Loads and resolves the plan rel names (relative to doc), confined to the plans
+ * root, refusing cycles and too long chains; NULL after an error. */
+static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, load_kind kind)
 {
-    const char *rel = doc->derives_from;
     if (!*rel || rel[0] == '/') {
-        err(r, PG_E_BAD_VALUE, doc->file, doc->derives_pos,
-            "derives-from=\"%s\": write the parent's path relative to this plan", rel);
+        err(r, PG_E_BAD_VALUE, doc->file, at, "%s=\"%s\": write the %s path relative to this plan",
+            kind.attr, rel, kind.whose);
         return NULL;
     }
     char *dir = g_path_get_dirname(doc->file);
@@ -457,16 +751,15 @@ static pg_doc *load_parent(resolver *r, pg_doc *doc)
     g_free(joined);
     pg_doc *parent = NULL;
     if (!real) {
-        err(r, PG_E_IO, doc->file, doc->derives_pos, "parent plan \"%s\": %s", rel,
-            strerror(errno));
+        err(r, PG_E_IO, doc->file, at, "%s \"%s\": %s", kind.noun, rel, strerror(errno));
         return NULL;
     }
     size_t n = strlen(r->root);
     if (strncmp(real, r->root, n) != 0 || (real[n] != '/' && real[n] != '\0')) {
-        err(r, PG_E_BAD_VALUE, doc->file, doc->derives_pos,
-            "parent plan \"%s\" lies outside the plans folder; keep parents inside it (symbolic "
-            "links count where they lead)",
-            rel);
+        err(r, PG_E_BAD_VALUE, doc->file, at,
+            "%s \"%s\" lies outside the plans folder; keep %s inside it (symbolic links count "
+            "where they lead)",
+            kind.noun, rel, kind.plural);
         free(real);
         return NULL;
     }
@@ -481,8 +774,8 @@ static pg_doc *load_parent(resolver *r, pg_doc *doc)
             char *base = g_path_get_basename(real);
             pg_buf_puts(&chain, base);
             g_free(base);
-            err(r, PG_E_BAD_VALUE, doc->file, doc->derives_pos,
-                "derivation cycle: %s; a plan cannot derive from its own descendants",
+            err(r, PG_E_BAD_VALUE, doc->file, at,
+                "derivation cycle: %s; a plan cannot derive from (or use) its own descendants",
                 pg_buf_str(&chain));
             pg_buf_free(&chain);
             free(real);
@@ -490,7 +783,7 @@ static pg_doc *load_parent(resolver *r, pg_doc *doc)
         }
     int max = r->opts && r->opts->max_depth ? r->opts->max_depth : DEFAULT_MAX_DEPTH;
     if (r->depth > max || r->depth >= MAX_CHAIN - 1) {
-        err(r, PG_E_TOO_DEEP, doc->file, doc->derives_pos,
+        err(r, PG_E_TOO_DEEP, doc->file, at,
             "more than %d levels of parent plans above the first; shorten the chain", max);
         free(real);
         return NULL;
@@ -509,6 +802,10 @@ static pg_doc *load_parent(resolver *r, pg_doc *doc)
         pg_doc_free(parent);
         return NULL;
     }
+    if (!resolve_doc(r, parent)) {
+        pg_doc_free(parent);
+        return NULL;
+    }
     return parent;
 }
 
@@ -518,8 +815,8 @@ static int resolve_doc(resolver *r, pg_doc *doc)
     r->chain[r->depth++] = real ? real : pg_xstrdup(doc->file);
     int ok = 1;
     if (doc->derives_from) {
-        pg_doc *parent = load_parent(r, doc);
-        if (parent && resolve_doc(r, parent)) {
+        pg_doc *parent = load_plan(r, doc, doc->derives_from, doc->derives_pos, PARENT);
+        if (parent) {
             doc->parents = pg_xrealloc(doc->parents, (doc->n_parents + 1) * sizeof *doc->parents);
             doc->parents[doc->n_parents++] = parent;
             /* the parent is cited first, before any <implements> */
@@ -530,9 +827,17 @@ static int resolve_doc(resolver *r, pg_doc *doc)
             doc->cites = c;
             doc->n_cites++;
         } else {
-            pg_doc_free(parent);
             ok = 0;
         }
+    }
+    for (size_t i = 0; ok && i < doc->n_uses; i++) {
+        pg_doc *src = load_plan(r, doc, doc->uses[i], doc->uses_pos[i], SOURCE);
+        if (!src) {
+            ok = 0;
+            break;
+        }
+        doc->sources = pg_xrealloc(doc->sources, (doc->n_sources + 1) * sizeof *doc->sources);
+        doc->sources[doc->n_sources++] = src;
     }
     if (ok) {
         merge(r, doc);
@@ -563,13 +868,49 @@ int pg_doc_resolve(pg_doc *doc, const pg_resolve_opts *opts, pg_diag_list *diags
 
 /* ---- diff -------------------------------------------------------------------------------- */
 
+/* An inline tree as the plan writes it: text with <b>, <i>, <u>, <br/>. */
+static void markup(pg_buf *b, const pg_node *n)
+{
+    for (const pg_node *k = n->first; k; k = k->next) {
+        const char *tag = k->type == PG_NODE_BOLD       ? "b"
+                          : k->type == PG_NODE_ITALIC    ? "i"
+                          : k->type == PG_NODE_UNDERLINE ? "u"
+                                                         : NULL;
+        if (k->type == PG_NODE_TEXT)
+            pg_buf_puts(b, k->u.text.text);
+        else if (k->type == PG_NODE_BREAK)
+            pg_buf_puts(b, "<br/>");
+        else if (tag) {
+            pg_buf_printf(b, "<%s>", tag);
+            markup(b, k);
+            pg_buf_printf(b, "</%s>", tag);
+        } else
+            markup(b, k);
+    }
+}
+
 static int diff_enter(pg_node *n, int depth, void *ud)
 {
     (void)depth;
     FILE *f = ud;
     switch (n->type) {
     case PG_NODE_INHERIT:
-        fprintf(f, "inherits %s\n", n->u.edit.ref);
+        fprintf(f, "inherits %s", n->u.edit.ref);
+        if (n->u.edit.from)
+            fprintf(f, " from %s", n->u.edit.from);
+        if (n->u.edit.as)
+            fprintf(f, " as %s", n->u.edit.as == PG_NODE_PARA ? "a paragraph" : "an item");
+        if (n->u.edit.title)
+            fprintf(f, " titled \"%s\"", n->u.edit.title);
+        if (!n->u.edit.footnotes)
+            fprintf(f, " without its footnotes");
+        fputc('\n', f);
+        for (const pg_node *ch = n->first; ch; ch = ch->next) {
+            pg_buf to = {0};
+            markup(&to, ch);
+            fprintf(f, "  changes \"%s\" to \"%s\"\n", ch->u.change.from, pg_buf_str(&to));
+            pg_buf_free(&to);
+        }
         return 1;
     case PG_NODE_REPLACE:
         fprintf(f, "replaces %s\n", n->u.edit.ref);
@@ -593,6 +934,8 @@ void pg_doc_diff(const pg_doc *doc, FILE *f)
 {
     fprintf(f, "%s derives from %s\n", doc->file,
             doc->derives_from ? doc->derives_from : "(no plangen parent)");
+    for (size_t i = 0; i < doc->n_uses; i++)
+        fprintf(f, "uses %s (content only, not cited)\n", doc->uses[i]);
     for (size_t i = 0; i < doc->n_cites; i++)
         fprintf(f, "implements %s số %s of %04d-%02d-%02d (%s)\n", doc->cites[i].type,
                 doc->cites[i].ref, doc->cites[i].year, doc->cites[i].month, doc->cites[i].day,

@@ -13,7 +13,8 @@ static const char *const type_names[PG_NODE__COUNT] = {
     [PG_NODE_QR] = "qr",             [PG_NODE_IMAGE] = "image",
     [PG_NODE_APPENDIX] = "appendix", [PG_NODE_INHERIT] = "inherit",
     [PG_NODE_REPLACE] = "replace",   [PG_NODE_REMOVE] = "remove",
-    [PG_NODE_APPEND] = "append",     [PG_NODE_INLINE] = "inline",
+    [PG_NODE_APPEND] = "append",     [PG_NODE_CHANGE] = "change",
+    [PG_NODE_INLINE] = "inline",
     [PG_NODE_TEXT] = "text",         [PG_NODE_BOLD] = "b",
     [PG_NODE_ITALIC] = "i",          [PG_NODE_UNDERLINE] = "u",
     [PG_NODE_BREAK] = "br",          [PG_NODE_FOOTNOTE] = "footnote",
@@ -38,6 +39,9 @@ void pg_doc_free(pg_doc *doc)
     for (size_t i = 0; i < doc->n_parents; i++)
         pg_doc_free(doc->parents[i]);
     free(doc->parents);
+    for (size_t i = 0; i < doc->n_sources; i++)
+        pg_doc_free(doc->sources[i]);
+    free(doc->sources);
     pg_arena_free(doc->arena);
 }
 
@@ -140,10 +144,14 @@ static int dump_enter(pg_node *n, int depth, void *ud)
     case PG_NODE_PARA:
         if (n->u.para.basis)
             fprintf(f, " basis");
+        if (n->u.para.id)
+            fprintf(f, " id=%s", n->u.para.id);
         break;
     case PG_NODE_ITEM:
         if (n->u.item.label)
             fprintf(f, " label=\"%s\"", n->u.item.label);
+        if (n->u.item.id)
+            fprintf(f, " id=%s", n->u.item.id);
         break;
     case PG_NODE_TEXT:
         fprintf(f, " \"%s\"", n->u.text.text);
@@ -179,6 +187,19 @@ static int dump_enter(pg_node *n, int depth, void *ud)
     case PG_NODE_REMOVE:
     case PG_NODE_APPEND:
         fprintf(f, " ref=%s", n->u.edit.ref ? n->u.edit.ref : "");
+        if (n->type != PG_NODE_INHERIT)
+            break;
+        if (n->u.edit.from)
+            fprintf(f, " from=%s", n->u.edit.from);
+        if (n->u.edit.as)
+            fprintf(f, " as=%s", pg_node_type_name(n->u.edit.as));
+        if (n->u.edit.title)
+            fprintf(f, " title=\"%s\"", n->u.edit.title);
+        if (!n->u.edit.footnotes)
+            fprintf(f, " footnotes=no");
+        break;
+    case PG_NODE_CHANGE:
+        fprintf(f, " from=\"%s\"", n->u.change.from ? n->u.change.from : "");
         break;
     case PG_NODE_DEADLINE:
         fprintf(f, " date=%04d-%02d-%02d", n->u.deadline.year, n->u.deadline.month,
@@ -220,6 +241,8 @@ void pg_doc_dump(const pg_doc *doc, FILE *f)
                 c->month, c->day, c->issuer, c->summary ? ", về " : "",
                 c->summary ? c->summary : "");
     }
+    for (size_t i = 0; i < doc->n_uses; i++)
+        fprintf(f, "uses: %s\n", doc->uses[i]);
     dump_inline("summary", doc->summary, f);
     if (doc->numbered) {
         fprintf(f, "number-line: \"%s\"\n", doc->number_line);

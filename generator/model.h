@@ -29,6 +29,7 @@ typedef enum {
     PG_NODE_REPLACE, /* resolve stage: blocks replacing the node with an id */
     PG_NODE_REMOVE,  /* resolve stage: removes the node with an id */
     PG_NODE_APPEND,  /* resolve stage: blocks appended to the section with an id */
+    PG_NODE_CHANGE,  /* resolve stage: inside <inherit>, a wording changed in the copy */
     PG_NODE_INLINE,  /* container of inlines (summary, issuer) */
     /* inlines */
     PG_NODE_TEXT,
@@ -76,11 +77,13 @@ struct pg_node {
             const char *label; /* number stage: "I-", "1.1." ... */
         } section;
         struct {
-            int basis; /* a basis ("Thực hiện ...") paragraph */
+            int basis;      /* a basis ("Thực hiện ...") paragraph */
+            const char *id; /* NULL when none; children may inherit it */
         } para;
         struct {
             pg_bullet bullet;
             const char *label; /* number stage: "-", "+", "*" or "" */
+            const char *id;    /* NULL when none */
         } item;
         struct {
             const char *text; /* UTF-8, NFC, white space collapsed */
@@ -114,8 +117,17 @@ struct pg_node {
             int number; /* number stage: 1, 2, ... through the document */
         } footnote;
         struct {
-            const char *ref; /* the id the edit or inheritance names */
+            const char *ref;   /* the id the edit or inheritance names */
+            /* <inherit> only */
+            const char *from;  /* the plan to take it from, as written; NULL: any */
+            const char *title; /* a section's new title; NULL: the parent's */
+            pg_node_type as;   /* PARA or ITEM: a paragraph taken as the other kind; NONE */
+            pg_bullet bullet;  /* with as="item" or an item: its bullet */
+            int footnotes;     /* 0: the copy drops the parent's footnotes */
         } edit;
+        struct {
+            const char *from; /* the parent's words; children are the plan's own */
+        } change;
         struct {
             int year, month, day;
             const char *id; /* answers the parent's deadline of the same id; NULL */
@@ -200,6 +212,11 @@ typedef struct pg_doc {
     int report_back;        /* add the parents to the recipients "(để báo cáo)" */
     struct pg_doc **parents; /* resolved plangen parents (owned) */
     size_t n_parents;
+    const char **uses;      /* <uses href>: plans whose content is taken, not cited */
+    pg_pos *uses_pos;
+    size_t n_uses;
+    struct pg_doc **sources; /* the resolved <uses> plans, in order (owned) */
+    size_t n_sources;
 
     pg_node *body;          /* BODY */
     pg_node *appendices;    /* BODY holding APPENDIX nodes; empty when none */

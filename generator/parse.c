@@ -670,12 +670,80 @@ static pg_node *build_table(parser *p, const xmlNode *x);
 static pg_node *build_qr(parser *p, const xmlNode *x);
 static pg_node *build_image(parser *p, const xmlNode *x);
 
+/* <change from="the parent's words">the plan's own words</change> inside <inherit>. */
+static pg_node *build_change(parser *p, const xmlNode *c)
+{
+    static const char *const allowed[] = {"from", NULL};
+    check_attrs(p, c, allowed);
+    pg_node *n = pg_node_new(p->doc, PG_NODE_CHANGE, node_pos(p, c));
+    n->u.change.from = attr(p, c, "from");
+    if (!n->u.change.from || !*n->u.change.from)
+        diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, c),
+             "<change> needs from=\"...\": the words of the parent's text it changes");
+    build_inlines(p, c, n, 1);
+    return n;
+}
+
+static void build_inherit(parser *p, const xmlNode *c, pg_node *n)
+{
+    static const char *const allowed[] = {"ref", "from", "title", "as", "bullet", "footnotes",
+                                          NULL};
+    check_attrs(p, c, allowed);
+    n->u.edit.footnotes = 1;
+    n->u.edit.from = attr(p, c, "from");
+    n->u.edit.title = attr(p, c, "title");
+    if (n->u.edit.title && !*n->u.edit.title)
+        diag(p, PG_E_EMPTY, attr_pos(p, c, "title"),
+             "title=\"\"; leave the attribute out to keep the parent's title");
+    const char *as = attr(p, c, "as");
+    if (as) {
+        if (strcmp(as, "p") == 0)
+            n->u.edit.as = PG_NODE_PARA;
+        else if (strcmp(as, "item") == 0)
+            n->u.edit.as = PG_NODE_ITEM;
+        else
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "as"), "as=\"%s\"; use p or item", as);
+    }
+    const char *b = attr(p, c, "bullet");
+    if (b) {
+        static const char *const names[] = {"dash", "plus", "star", "none"};
+        int found = 0;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(b, names[k]) == 0)
+                n->u.edit.bullet = (pg_bullet)(k + 1), found = 1;
+        if (!found)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "bullet"),
+                 "bullet=\"%s\"; use dash, plus, star or none", b);
+    }
+    const char *fn = attr(p, c, "footnotes");
+    if (fn) {
+        if (strcmp(fn, "no") == 0)
+            n->u.edit.footnotes = 0;
+        else if (strcmp(fn, "yes") != 0)
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "footnotes"),
+                 "footnotes=\"%s\"; use yes or no", fn);
+    }
+    for (const xmlNode *k = c->children; k; k = k->next) {
+        if (is_el(k, "change"))
+            pg_node_append(n, build_change(p, k));
+        else if (k->type == XML_ELEMENT_NODE)
+            unknown_element(p, k, "inherit", "<change>");
+        else if (is_text(k) && !blank((const char *)k->content))
+            diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, c),
+                 "text directly inside <inherit>; write a wording change as <change "
+                 "from=\"...\">...</change>");
+    }
+}
+
 static pg_node *build_edit(parser *p, const xmlNode *c, pg_node_type type, int depth)
 {
     const char *key = type == PG_NODE_APPEND ? "to" : "ref";
     const char *const allowed[] = {key, NULL};
-    check_attrs(p, c, allowed);
     pg_node *n = pg_node_new(p->doc, type, node_pos(p, c));
+    if (type == PG_NODE_INHERIT)
+        build_inherit(p, c, n);
+    else
+        check_attrs(p, c, allowed);
     n->u.edit.ref = attr(p, c, key);
     if (!n->u.edit.ref || !*n->u.edit.ref)
         diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, c),
@@ -685,7 +753,7 @@ static pg_node *build_edit(parser *p, const xmlNode *c, pg_node_type type, int d
         if (!n->first)
             diag(p, PG_E_MISSING_ELEMENT, node_pos(p, c), "<%s> needs the blocks it puts in",
                  c->name);
-    } else {
+    } else if (type == PG_NODE_REMOVE) {
         for (const xmlNode *k = c->children; k; k = k->next)
             if (k->type == XML_ELEMENT_NODE || (is_text(k) && !blank((const char *)k->content))) {
                 diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, c), "<%s> must be empty", c->name);
@@ -712,14 +780,17 @@ static pg_node *build_block(parser *p, const xmlNode *c, int depth)
     if (is_el(c, "image"))
         return build_image(p, c);
     if (is_el(c, "p")) {
-        static const char *const none[] = {NULL};
-        check_attrs(p, c, none);
-        return build_para(p, c, PG_NODE_PARA);
+        static const char *const allowed[] = {"id", NULL};
+        check_attrs(p, c, allowed);
+        pg_node *n = build_para(p, c, PG_NODE_PARA);
+        n->u.para.id = attr(p, c, "id");
+        return n;
     }
     if (is_el(c, "item")) {
-        static const char *const allowed[] = {"bullet", NULL};
+        static const char *const allowed[] = {"bullet", "id", NULL};
         check_attrs(p, c, allowed);
         pg_node *n = build_para(p, c, PG_NODE_ITEM);
+        n->u.item.id = attr(p, c, "id");
         const char *b = attr(p, c, "bullet");
         if (b) {
             static const char *const names[] = {"dash", "plus", "star", "none"};
@@ -1184,6 +1255,33 @@ static void build_implements(parser *p, const xmlNode *x)
     doc->cites = a;
 }
 
+/* <uses href="PATH"/>: a plan whose sections and paragraphs this one inherits
+ * without citing it (the resolve stage loads it and confines the path). */
+static void build_uses(parser *p, const xmlNode *x)
+{
+    static const char *const allowed[] = {"href", NULL};
+    check_attrs(p, x, allowed);
+    const char *href = attr(p, x, "href");
+    if (!href || !*href) {
+        diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, x),
+             "<uses> needs href=\"PLAN.xml\": the path of the plan whose content is taken, "
+             "relative to this plan");
+        return;
+    }
+    pg_doc *doc = p->doc;
+    const char **uses = pg_arena_alloc(doc->arena, (doc->n_uses + 1) * sizeof *uses);
+    pg_pos *pos = pg_arena_alloc(doc->arena, (doc->n_uses + 1) * sizeof *pos);
+    if (doc->n_uses) {
+        memcpy(uses, doc->uses, doc->n_uses * sizeof *uses);
+        memcpy(pos, doc->uses_pos, doc->n_uses * sizeof *pos);
+    }
+    uses[doc->n_uses] = href;
+    pos[doc->n_uses] = attr_pos(p, x, "href");
+    doc->uses = uses;
+    doc->uses_pos = pos;
+    doc->n_uses++;
+}
+
 static void build_marks(parser *p, const xmlNode *x)
 {
     static const char *const allowed[] = {"urgency", "circulation", "draft", "typist", "copies",
@@ -1421,14 +1519,14 @@ static void build_signature(parser *p, const xmlNode *x)
 
 /* Order of the plan's children; blocks share one rank, appendices another. */
 enum {
-    R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_MARKS, R_IMPLEMENTS, R_SUMMARY, R_NUMBERING,
+    R_ISSUER = 1, R_NUMBER, R_PLACE, R_DATE, R_TYPE, R_MARKS, R_IMPLEMENTS, R_USES, R_SUMMARY, R_NUMBERING,
     R_BASIS, R_BLOCK, R_RECIPIENTS, R_SIGNATURE, R_APPENDIX, R__COUNT
 };
 
 static const char *const rank_names[R__COUNT] = {
     [R_ISSUER] = "issuer",   [R_NUMBER] = "number",       [R_PLACE] = "place",
     [R_DATE] = "date",       [R_TYPE] = "type",           [R_SUMMARY] = "summary",
-    [R_MARKS] = "marks",     [R_IMPLEMENTS] = "implements",
+    [R_MARKS] = "marks",     [R_IMPLEMENTS] = "implements", [R_USES] = "uses",
     [R_NUMBERING] = "numbering", [R_BASIS] = "basis",     [R_BLOCK] = "section",
     [R_RECIPIENTS] = "recipients", [R_SIGNATURE] = "signature", [R_APPENDIX] = "appendix",
 };
@@ -1490,12 +1588,13 @@ static void build_plan(parser *p, const xmlNode *root)
         if (!rank) {
             unknown_element(p, c, "plan",
                             "<issuer>, <number>, <place>, <date>, <type>, <marks>, "
-                            "<implements>, <summary>, <numbering>, "
+                            "<implements>, <uses>, <summary>, <numbering>, "
                             "<basis>, <section>, <p>, <item>, <table>, <qr>, <image>, "
                             "<recipients>, <signature>, <appendix>");
             continue;
         }
-        if (seen[rank] && rank != R_BLOCK && rank != R_APPENDIX && rank != R_IMPLEMENTS) {
+        if (seen[rank] && rank != R_BLOCK && rank != R_APPENDIX && rank != R_IMPLEMENTS &&
+            rank != R_USES) {
             diag(p, PG_E_DUPLICATE_ELEMENT, node_pos(p, c), "a second <%s>; keep one", c->name);
             continue;
         }
@@ -1540,6 +1639,9 @@ static void build_plan(parser *p, const xmlNode *root)
             break;
         case R_IMPLEMENTS:
             build_implements(p, c);
+            break;
+        case R_USES:
+            build_uses(p, c);
             break;
         case R_SUMMARY:
             check_attrs(p, c, none);

@@ -62,7 +62,18 @@ pg build plans -o out 2>"$work/log"
 expect_changed "editing a plan" "tra-vinh-duk-60-KH-2022.pdf "
 sed -i 's/(1). Tác phẩm là cẩm nang/(1). Tác phẩm là cuốn cẩm nang/' plans/tinh-uy-hung-yen/179-KH-TU-2023.xml
 pg build plans -o out 2>"$work/log"
-expect_changed "editing a parent" "chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.pdf chi-bo-hung-yen/chi-bo-so-khcn-2023.pdf hung-yen-duk-sinh-hoat-chinh-tri-2023.pdf tinh-uy-hung-yen/179-KH-TU-2023.pdf "
+# the province plan's descendants, and Xín Mần, which takes the paragraph through <uses>
+expect_changed "editing a parent" "chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.pdf chi-bo-hung-yen/chi-bo-so-khcn-2023.pdf hung-yen-duk-sinh-hoat-chinh-tri-2023.pdf tinh-uy-hung-yen/179-KH-TU-2023.pdf xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.pdf "
+# the province corrects words Xín Mần changed: Xín Mần fails at its <change>, naming
+# the province's paragraph; the others build; restoring the words restores the build
+sed -i 's/uy hiếp sự tôn vinh/uy hiếp sự tồn vong/' plans/tinh-uy-hung-yen/179-KH-TU-2023.xml
+pg build plans -o out 2>"$work/log"; rc=$?
+[ $rc -eq 1 ] && ok || bad "a stale <change>: exit $rc"
+grep -q '^plans/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml:[0-9]*:[0-9]*: error: missing required element: <change from="tôn vinh">: these words are not in the item id="ly-luan" of plans/tinh-uy-hung-yen/179-KH-TU-2023.xml (line [0-9]*)' "$work/log" \
+    && ok || { bad "a stale <change> not reported"; cat "$work/log"; }
+sed -i 's/uy hiếp sự tồn vong/uy hiếp sự tôn vinh/' plans/tinh-uy-hung-yen/179-KH-TU-2023.xml
+pg build plans -o out 2>"$work/log" && ok || bad "after restoring the words: exit $?"
+snap after; cp "$work/after" "$work/before"
 sed -i 's|<text role="recipient" size="11" pitch="13"/>|<text role="recipient" size="11.5" pitch="13"/>|' data/templates/styles/state.xml
 pg build plans -o out 2>"$work/log"
 expect_changed "editing the state style" "so-khcn-tra-vinh-05-KH-2024.pdf "

@@ -147,6 +147,26 @@ expect_rc 0 "re-render after a parent edit" -- "$plangen" render "$work/plans/kh
 pdftotext "$work/child.pdf" "$work/child2.txt"
 contains "$work/child2.txt" "Giúp toàn thể cán bộ" "parent edit reaches the child"
 
+# the Xín Mần seed takes the province plan's core paragraphs through <uses> and
+# keeps its own wording: the changed words are its, the province's are gone
+xm=plans/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml
+expect_rc 0 "render Xín Mần" -- "$plangen" render "$xm" -o "$work/xm.pdf"
+pdftotext "$work/xm.pdf" - | tr '\n' ' ' | tr -s ' ' > "$work/xm.txt"
+for words in "uy hiếp sự tồn vong của chế độ" "rửa mặt hàng ngày" "tư duy đúng đắn, tinh táo" \
+    "Tập trung làm rõ các kết quả nổi bật: Về phát hiện, xử lý; xây dựng, hoàn thiện thể chế; công khai" \
+    "(1) Biến quyết tâm chính trị" "hoạt động phòng, chống tham nhũng ra khu vực ngoài nhà nước" \
+    "phải đúng vai, thuộc bài" "(1) Chỉ ra các biểu hiện, hành vi tiêu cực của cán bộ, đảng viên; (2)" \
+    "Tập trung khẳng định: (1) Vai trò to lớn" "thực tiễn phong phú, rút ra"; do
+    contains "$work/xm.txt" "$words" "Xín Mần wording"
+done
+for words in "tôn vinh" "(1). Tác phẩm" "sợ trách nhiệm" "Phần thứ nhất"; do
+    if grep -q -- "$words" "$work/xm.txt"; then bad "Xín Mần shows the province's \"$words\""; else ok; fi
+done
+expect_rc 0 "diff Xín Mần" -- "$plangen" diff "$xm"
+contains "$work/out" "^uses tinh-uy-hung-yen/179-KH-TU-2023.xml (content only, not cited)$" "diff uses"
+contains "$work/out" '^  changes "tôn vinh" to "tồn vong"$' "diff changes"
+contains "$work/out" '^inherits gia-tri titled "Về giá trị của tác phẩm"$' "diff retitle"
+
 # new: a blank plan of each standard passes check once filled
 for style in party state; do
     expect_rc 0 "new --style $style" -- "$plangen" new --style $style -o "$work/blank-$style.xml"

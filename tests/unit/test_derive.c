@@ -1,4 +1,5 @@
 /* Unit tests of the resolve stage: merge semantics, numbering after the merge,
+ * <uses> with paragraph ids and wording changes,
  * the generated basis sentence (Party and State, one and two parents), the
  * report-back recipient, and deadlines across two and three levels. */
 #include "derive.h"
@@ -311,6 +312,156 @@ Test(deadlines, grandparent_checked_when_the_parent_has_none, .init = setup, .fi
     char *m = messages(&d);
     cr_assert(strstr(m, "later than the parent's 2023-06-15 at ") != NULL, "%s", m);
     cr_assert(strstr(m, "parent.xml:1:") != NULL, "the grandparent's location: %s", m);
+    g_free(m);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+/* ---- <uses>: content taken by id, without a citation ------------------------------------- */
+
+static const char *const SOURCE =
+    "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"TU\">TỈNH ỦY KHÁC</issuer>"
+    "<number>369</number><place>Hà Giang</place><date>2023-03-22</date>"
+    "<summary>nội dung dùng chung</summary>"
+    "<section id=\"nd\" title=\"NỘI DUNG\">"
+    "<p id=\"p1\">Tham nhũng là “giặc nội xâm”, uy hiếp sự tôn vinh của %s.</p>"
+    "<item id=\"i1\">Kết quả về phát hiện<footnote>Ghi chú.</footnote>; xây dựng thể chế.</item>"
+    "</section>"
+    "<section id=\"s1\" title=\"Cũ\"><p id=\"s1a\">A.</p><p id=\"s1b\">B.</p></section>"
+    "<signature title=\"BÍ THƯ\" name=\"B\"/></plan>";
+
+static void write_source(const char *word)
+{
+    char *src = g_strdup_printf(SOURCE, word);
+    write("source.xml", src);
+    g_free(src);
+}
+
+static pg_doc *load_user(pg_diag_list *d, int *ok)
+{
+    char *child = g_strdup_printf(
+        HEAD("party", "HU", "Ban Thường vụ Huyện ủy", "146", "2023-04-05")
+        "<uses href=\"source.xml\"/><summary>x</summary>"
+        "<section title=\"NỘI DUNG\">"
+        "<inherit ref=\"p1\" as=\"item\" bullet=\"star\"><change from=\"tôn vinh\">tồn vong</change>"
+        "<change from=\"“giặc nội xâm”\"><i>“giặc nội xâm”</i></change></inherit>"
+        "<inherit ref=\"i1\" as=\"p\" footnotes=\"no\"/></section>"
+        "<inherit ref=\"s1\" title=\"Mới\"/><remove ref=\"s1a\"/>"
+        "<replace ref=\"s1b\"><p>B mới.</p></replace>%s",
+        "", SIG);
+    write("child.xml", child);
+    g_free(child);
+    return load("child.xml", "party", d, ok);
+}
+
+static char *text_of(const pg_node *n)
+{
+    return n ? pg_inline_text(n) : g_strdup("(none)");
+}
+
+Test(uses, paragraphs_taken_by_id_with_changes_and_no_citation, .init = setup, .fini = teardown)
+{
+    write_source("chế độ");
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load_user(&d, &ok);
+    pg_diag_print(&d, stderr);
+    cr_assert(ok);
+    cr_assert_eq(doc->n_cites, 0, "a used plan is not cited");
+    cr_assert_eq(doc->n_recipients, 0, "nor reported to");
+    const pg_node *first = doc->body->first;
+    cr_assert(first->type == PG_NODE_SECTION, "no basis sentence is generated");
+    char *o = outline(doc->body);
+    cr_assert_str_eq(o, "I-NỘI DUNG II-Mới");
+    g_free(o);
+
+    const pg_node *item = first->first;
+    cr_assert_eq(item->type, PG_NODE_ITEM, "as=\"item\" turns the paragraph into an item");
+    cr_assert_eq(item->u.item.bullet, PG_BULLET_STAR);
+    char *t = text_of(item);
+    cr_assert_str_eq(t, "Tham nhũng là “giặc nội xâm”, uy hiếp sự tồn vong của chế độ.");
+    free(t);
+    int italic = 0;
+    for (const pg_node *k = item->first; k; k = k->next)
+        italic |= k->type == PG_NODE_ITALIC;
+    cr_assert(italic, "a change may bring its own emphasis");
+
+    const pg_node *para = item->next;
+    cr_assert_eq(para->type, PG_NODE_PARA);
+    t = text_of(para);
+    cr_assert_str_eq(t, "Kết quả về phát hiện; xây dựng thể chế.", "footnotes=\"no\" drops the note");
+    free(t);
+    for (const pg_node *k = para->first; k; k = k->next)
+        cr_assert_neq(k->type, PG_NODE_FOOTNOTE);
+
+    const pg_node *s1 = first->next;
+    cr_assert_eq(s1->first, s1->last, "one paragraph removed, one replaced");
+    t = text_of(s1->first);
+    cr_assert_str_eq(t, "B mới.");
+    free(t);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+Test(uses, an_edit_of_the_used_plan_reaches_the_child, .init = setup, .fini = teardown)
+{
+    write_source("chế độ");
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *doc = load_user(&d, &ok);
+    cr_assert(ok);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+
+    write_source("chế độ ta");
+    pg_diag_list d2 = {0};
+    doc = load_user(&d2, &ok);
+    cr_assert(ok);
+    char *t = text_of(doc->body->first->first);
+    cr_assert_str_eq(t, "Tham nhũng là “giặc nội xâm”, uy hiếp sự tồn vong của chế độ ta.");
+    free(t);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d2);
+
+    /* the used plan corrects the very words the child changed: the change is
+     * reported at the child, naming the used plan's paragraph */
+    char *fixed = g_strdup_printf(SOURCE, "chế độ");
+    char *at = strstr(fixed, "tôn vinh");
+    memcpy(at, "tồn vong", strlen("tồn vong")); /* same length in UTF-8 */
+    write("source.xml", fixed);
+    g_free(fixed);
+    pg_diag_list d3 = {0};
+    doc = load_user(&d3, &ok);
+    cr_assert_not(ok);
+    char *m = messages(&d3);
+    cr_assert(strstr(m, "<change from=\"tôn vinh\">: these words are not in the paragraph "
+                        "id=\"p1\" of ") != NULL,
+              "%s", m);
+    cr_assert(strstr(m, "source.xml (line 1)") != NULL, "%s", m);
+    g_free(m);
+    pg_doc_free(doc);
+    pg_diag_list_free(&d3);
+}
+
+Test(uses, a_cycle_through_uses_is_refused, .init = setup, .fini = teardown)
+{
+    char *a = g_strdup_printf(HEAD("party", "A", "A", "1", "2023-04-05")
+                              "<uses href=\"b.xml\"/><summary>x</summary><p>A.</p>%s",
+                              "", SIG);
+    char *b = g_strdup_printf(HEAD("party", "B", "B", "2", "2023-04-05")
+                              "<uses href=\"a.xml\"/><summary>x</summary><p>B.</p>%s",
+                              "", SIG);
+    write("a.xml", a);
+    write("b.xml", b);
+    g_free(a);
+    g_free(b);
+    char *path = g_build_filename(dir, "a.xml", NULL);
+    pg_diag_list d = {0};
+    pg_doc *doc = pg_doc_parse_file(path, NULL, &d);
+    g_free(path);
+    cr_assert_not(pg_doc_resolve(doc, NULL, &d));
+    char *m = messages(&d);
+    cr_assert(strstr(m, "derivation cycle: a.xml -> b.xml -> a.xml") != NULL, "%s", m);
     g_free(m);
     pg_doc_free(doc);
     pg_diag_list_free(&d);
