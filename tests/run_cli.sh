@@ -57,6 +57,10 @@ cmp -s "$work/a.pdf" "$work/b.pdf" && ok || bad "two renders differ"
 SOURCE_DATE_EPOCH=1700000000 "$plangen" render "$plan" -o "$work/c.pdf"
 SOURCE_DATE_EPOCH=1700000000 "$plangen" render "$plan" -o "$work/d.pdf"
 cmp -s "$work/c.pdf" "$work/d.pdf" && ok || bad "SOURCE_DATE_EPOCH renders differ"
+# every stream is deflated at zlib's fastest level (generator/zlevel.c): the
+# zlib header of each stream says level 1 (78 01), none the default (78 9C)
+levels=$(perl -0777 -ne 'my $f = () = /stream\r?\nx\x01/g; my $d = () = /stream\r?\nx\x9c/g; print "$f $d"' "$work/a.pdf")
+case $levels in "0 "*|*" "[1-9]*) bad "stream levels (fast, default): $levels" ;; *) ok ;; esac
 cmp -s "$work/a.pdf" "$work/c.pdf" && bad "SOURCE_DATE_EPOCH ignored" || ok
 pdfinfo -isodates "$work/a.pdf" | grep -q 'CreationDate: *2022-04-18T00:00:00' && ok || bad "plan date not the creation date"
 pdfinfo -isodates "$work/c.pdf" | grep -q 'CreationDate: *2023-11-14T22:13:20' && ok || bad "SOURCE_DATE_EPOCH not the creation date"
