@@ -30,6 +30,12 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
         return NULL;
     }
     pg_buf_free(&path);
+    /* pango's font map initialises fontconfig's default configuration (every
+     * file of /etc/fonts and the caches of every system font) in a thread and
+     * makes the first layout wait for it, although it is never used: made the
+     * current configuration first, ours is what that initialisation finds. */
+    if (!FcConfigSetCurrent(config))
+        pg_oom();
     pg_fonts *f = pg_xcalloc(1, sizeof *f);
     f->config = config;
     f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);

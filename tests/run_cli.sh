@@ -57,6 +57,10 @@ cmp -s "$work/a.pdf" "$work/b.pdf" && ok || bad "two renders differ"
 SOURCE_DATE_EPOCH=1700000000 "$plangen" render "$plan" -o "$work/c.pdf"
 SOURCE_DATE_EPOCH=1700000000 "$plangen" render "$plan" -o "$work/d.pdf"
 cmp -s "$work/c.pdf" "$work/d.pdf" && ok || bad "SOURCE_DATE_EPOCH renders differ"
+# plangen never loads fontconfig's system configuration (fonts.c): pointed at a
+# file that does not exist, fontconfig would complain on stderr if it tried
+FONTCONFIG_FILE=/nonexistent/fonts.conf "$plangen" render "$plan" -o "$work/nofc.pdf" 2>"$work/err"
+if [ -s "$work/err" ]; then bad "the system font configuration was loaded: $(cat "$work/err")"; else ok; fi
 # every stream is deflated at zlib's fastest level (generator/zlevel.c): the
 # zlib header of each stream says level 1 (78 01), none the default (78 9C)
 levels=$(perl -0777 -ne 'my $f = () = /stream\r?\nx\x01/g; my $d = () = /stream\r?\nx\x9c/g; print "$f $d"' "$work/a.pdf")
