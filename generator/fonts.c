@@ -12,6 +12,7 @@
 struct pg_fonts {
     FcConfig *config;
     PangoFontMap *map;
+    GHashTable *layouts; /* key (owned) -> PangoLayout (a reference) */
 };
 
 pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
@@ -42,13 +43,28 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
     if (!f->map)
         pg_oom();
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
+    f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     return f;
+}
+
+PangoLayout *pg_fonts_layout_lookup(pg_fonts *f, const char *key)
+{
+    PangoLayout *ly = g_hash_table_lookup(f->layouts, key);
+    return ly ? g_object_ref(ly) : NULL;
+}
+
+void pg_fonts_layout_store(pg_fonts *f, const char *key, PangoLayout *ly)
+{
+    if (g_hash_table_size(f->layouts) >= PG_LAYOUT_CACHE)
+        g_hash_table_remove_all(f->layouts);
+    g_hash_table_replace(f->layouts, g_strdup(key), g_object_ref(ly));
 }
 
 void pg_fonts_free(pg_fonts *f)
 {
     if (!f)
         return;
+    g_hash_table_destroy(f->layouts);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
     free(f);

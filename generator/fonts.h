@@ -19,6 +19,16 @@ void pg_fonts_free(pg_fonts *f);
 /* Returns a new pango context at 72 dpi with unhinted metrics; caller unrefs it. */
 PangoContext *pg_fonts_context(pg_fonts *f);
 
+/* Layouts shared by the plans a process lays out: the same paragraph in the
+ * same font, width and alignment is shaped and broken into lines once. key
+ * says everything the layout depends on (make_layout in layout.c builds it).
+ * lookup returns a new reference, or NULL; store keeps one. A layout stored
+ * is never changed again. The cache holds at most PG_LAYOUT_CACHE layouts and
+ * is emptied when full, so memory stays bounded over any number of plans. */
+enum { PG_LAYOUT_CACHE = 512 };
+PangoLayout *pg_fonts_layout_lookup(pg_fonts *f, const char *key);
+void pg_fonts_layout_store(pg_fonts *f, const char *key, PangoLayout *ly);
+
 /* Checks that family resolves to a real font of that family or of its
  * metric-compatible stand-in; reports PG_E_FONT otherwise. Returns 1 when usable.
  * *resolved (may be NULL) receives the family fontconfig chose (heap; caller frees). */

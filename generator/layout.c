@@ -56,6 +56,8 @@ typedef struct {
     double L, W;     /* left margin and text width of the current flow */
     double page_w, page_h;
     PangoFontDescription *font[PG_ROLE__COUNT];
+    char *font_key[PG_ROLE__COUNT]; /* each font as a string, for the layout cache */
+    pg_fonts *fonts;
     double ascent[PG_ROLE__COUNT], descent[PG_ROLE__COUNT];
     mark *marks;     /* marks of the layout being built */
     size_t n_marks, cap_marks;
@@ -98,6 +100,7 @@ static void init_fonts(lay *l)
         pango_font_description_set_weight(d, t->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         pango_font_description_set_style(d, t->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
         l->font[r] = d;
+        l->font_key[r] = pango_font_description_to_string(d);
         PangoFontMetrics *m = pango_context_get_metrics(l->ctx, d, NULL);
         l->ascent[r] = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
         l->descent[r] = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
@@ -105,10 +108,32 @@ static void init_fonts(lay *l)
     }
 }
 
-/* Returns a new layout of text in role's font, width pt wide (<= 0: no wrap).
- * attrs may be NULL; the layout takes its own reference. */
+static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
+                               double width, pg_align align, double indent);
+
+/* Returns a layout of text in role's font, width pt wide (<= 0: no wrap), from
+ * the process's layout cache when the same one was made before (for this plan
+ * or an earlier one). attrs may be NULL. The caller owns one reference and may
+ * change the layout only in ways that depend on nothing but these arguments. */
 static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
                                 double width, pg_align align, double indent)
+{
+    const pg_textstyle *t = ts(l, role);
+    char *attr_key = attrs ? pango_attr_list_to_string(attrs) : NULL;
+    char *key = g_strdup_printf("%s|%.4f|%d|%.4f|%d|%s|%s", l->font_key[role], width, (int)align,
+                                indent, t->underline, attr_key ? attr_key : "", text);
+    g_free(attr_key);
+    PangoLayout *ly = pg_fonts_layout_lookup(l->fonts, key);
+    if (!ly) {
+        ly = new_layout(l, role, text, attrs, width, align, indent);
+        pg_fonts_layout_store(l->fonts, key, ly);
+    }
+    g_free(key);
+    return ly;
+}
+
+static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
+                               double width, pg_align align, double indent)
 {
     const pg_textstyle *t = ts(l, role);
     PangoLayout *ly = pango_layout_new(l->ctx);
@@ -1505,6 +1530,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.st = st;
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);
+    l.fonts = fonts;
     set_page(&l, 0);
     init_fonts(&l);
 
@@ -1531,8 +1557,10 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     for (size_t i = 0; i < l.n_notes; i++)
         g_object_unref(l.notes[i].layout);
     free(l.notes);
-    for (int r = 0; r < PG_ROLE__COUNT; r++)
+    for (int r = 0; r < PG_ROLE__COUNT; r++) {
         pango_font_description_free(l.font[r]);
+        g_free(l.font_key[r]);
+    }
     g_object_unref(l.ctx);
     if (l.failed) {
         pg_pages_free(pp);

@@ -61,6 +61,14 @@ cmp -s "$work/c.pdf" "$work/d.pdf" && ok || bad "SOURCE_DATE_EPOCH renders diffe
 # file that does not exist, fontconfig would complain on stderr if it tried
 FONTCONFIG_FILE=/nonexistent/fonts.conf "$plangen" render "$plan" -o "$work/nofc.pdf" 2>"$work/err"
 if [ -s "$work/err" ]; then bad "the system font configuration was loaded: $(cat "$work/err")"; else ok; fi
+# layouts are shared between the plans of one process (fonts.c): a plan rendered
+# after another that shares its paragraphs comes out byte for byte as alone
+SOURCE_DATE_EPOCH=0 "$plangen" render plans/tinh-uy-hung-yen/179-KH-TU-2023.xml -o "$work/alone.pdf"
+mkdir -p "$work/together"
+SOURCE_DATE_EPOCH=0 "$plangen" render plans/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml \
+    plans/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml plans/tinh-uy-hung-yen/179-KH-TU-2023.xml \
+    -o "$work/together/"
+cmp -s "$work/alone.pdf" "$work/together/179-KH-TU-2023.pdf" && ok || bad "a plan differs when rendered after others"
 # every stream is deflated at zlib's fastest level (generator/zlevel.c): the
 # zlib header of each stream says level 1 (78 01), none the default (78 9C)
 levels=$(perl -0777 -ne 'my $f = () = /stream\r?\nx\x01/g; my $d = () = /stream\r?\nx\x9c/g; print "$f $d"' "$work/a.pdf")

@@ -281,3 +281,56 @@ Test(pagination, page_numbers_from_page_two, .init = setup, .fini = teardown)
     pg_pages_free(pp);
     pg_doc_free(doc);
 }
+
+/* ---- the layout cache shared by the plans of a process ---------------------------- */
+
+Test(layout_cache, returns_what_was_stored_and_stays_bounded, .init = setup, .fini = teardown)
+{
+    PangoContext *ctx = pg_fonts_context(fonts);
+    PangoLayout *first = pango_layout_new(ctx);
+    pg_fonts_layout_store(fonts, "key-0", first);
+    PangoLayout *got = pg_fonts_layout_lookup(fonts, "key-0");
+    cr_assert_eq(got, first, "a stored layout is found again");
+    g_object_unref(got);
+    cr_assert_null(pg_fonts_layout_lookup(fonts, "key-1"), "nothing stored under another key");
+    /* filling the cache empties it: memory stays bounded over any number of plans */
+    for (int i = 1; i <= PG_LAYOUT_CACHE; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "key-%d", i);
+        PangoLayout *ly = pango_layout_new(ctx);
+        pg_fonts_layout_store(fonts, key, ly);
+        g_object_unref(ly);
+    }
+    cr_assert_null(pg_fonts_layout_lookup(fonts, "key-0"), "the first layout was dropped");
+    char last[32];
+    snprintf(last, sizeof last, "key-%d", PG_LAYOUT_CACHE);
+    got = pg_fonts_layout_lookup(fonts, last);
+    cr_assert_not_null(got, "the last one is kept");
+    g_object_unref(got);
+    cr_assert_eq(G_OBJECT(first)->ref_count, 1, "the cache let go of its reference");
+    g_object_unref(first);
+    g_object_unref(ctx);
+}
+
+Test(layout_cache, the_same_plan_lays_out_the_same_with_a_warm_cache, .init = setup,
+     .fini = teardown)
+{
+    pg_doc *d1, *d2;
+    pg_pages *cold = make(12, 2, &d1);
+    pg_pages *warm = make(12, 2, &d2);
+    cr_assert_eq(cold->n, warm->n);
+    for (size_t p = 0; p < cold->n; p++) {
+        cr_assert_eq(cold->pages[p].n, warm->pages[p].n, "page %zu", p + 1);
+        for (size_t k = 0; k < cold->pages[p].n; k++) {
+            const pg_item *a = &cold->pages[p].items[k], *b = &warm->pages[p].items[k];
+            cr_assert(a->x == b->x && a->y == b->y && a->kind == b->kind, "page %zu item %zu",
+                      p + 1, k);
+            if (a->kind == PG_ITEM_TEXT)
+                cr_assert_eq(a->layout, b->layout, "a warm cache hands out the same layout");
+        }
+    }
+    pg_pages_free(cold);
+    pg_pages_free(warm);
+    pg_doc_free(d1);
+    pg_doc_free(d2);
+}
