@@ -13,6 +13,7 @@ struct pg_fonts {
     FcConfig *config;
     PangoFontMap *map;
     GHashTable *layouts; /* key (owned) -> PangoLayout (a reference) */
+    GHashTable *metrics; /* font description (owned) -> double[2]: ascent, descent */
 };
 
 pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
@@ -44,7 +45,26 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
         pg_oom();
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
     f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    f->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return f;
+}
+
+void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription *desc,
+                      const char *key, double *ascent, double *descent)
+{
+    double *m = g_hash_table_lookup(f->metrics, key);
+    if (!m) {
+        /* pango also measures a sample text for the average character width,
+         * which plangen does not use: worth computing once */
+        PangoFontMetrics *pm = pango_context_get_metrics(ctx, desc, NULL);
+        m = g_new(double, 2);
+        m[0] = pango_font_metrics_get_ascent(pm) / (double)PANGO_SCALE;
+        m[1] = pango_font_metrics_get_descent(pm) / (double)PANGO_SCALE;
+        pango_font_metrics_unref(pm);
+        g_hash_table_insert(f->metrics, g_strdup(key), m);
+    }
+    *ascent = m[0];
+    *descent = m[1];
 }
 
 PangoLayout *pg_fonts_layout_lookup(pg_fonts *f, const char *key)
@@ -65,6 +85,7 @@ void pg_fonts_free(pg_fonts *f)
     if (!f)
         return;
     g_hash_table_destroy(f->layouts);
+    g_hash_table_destroy(f->metrics);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
     free(f);

@@ -29,6 +29,11 @@ enum { PG_LAYOUT_CACHE = 512 };
 PangoLayout *pg_fonts_layout_lookup(pg_fonts *f, const char *key);
 void pg_fonts_layout_store(pg_fonts *f, const char *key, PangoLayout *ly);
 
+/* The ascent and descent (pt) of the font desc names in ctx, computed once per
+ * process for each key (the description as a string) and kept. */
+void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription *desc,
+                      const char *key, double *ascent, double *descent);
+
 /* Checks that family resolves to a real font of that family or of its
  * metric-compatible stand-in; reports PG_E_FONT otherwise. Returns 1 when usable.
  * *resolved (may be NULL) receives the family fontconfig chose (heap; caller frees). */

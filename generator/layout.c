@@ -101,10 +101,7 @@ static void init_fonts(lay *l)
         pango_font_description_set_style(d, t->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
         l->font[r] = d;
         l->font_key[r] = pango_font_description_to_string(d);
-        PangoFontMetrics *m = pango_context_get_metrics(l->ctx, d, NULL);
-        l->ascent[r] = pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE;
-        l->descent[r] = pango_font_metrics_get_descent(m) / (double)PANGO_SCALE;
-        pango_font_metrics_unref(m);
+        pg_fonts_metrics(l->fonts, l->ctx, d, l->font_key[r], &l->ascent[r], &l->descent[r]);
     }
 }
 
