@@ -515,6 +515,18 @@ static void apply_change(resolver *r, pg_doc *doc, pg_node *copy, pg_node *ch,
     splice(t, head);
 }
 
+/* Turns a paragraph into an item (with the automatic bullet) or back, keeping its id. */
+static void retype(pg_node *n, pg_node_type type)
+{
+    const char *id = node_id(n);
+    n->type = type;
+    memset(&n->u, 0, sizeof n->u);
+    if (type == PG_NODE_ITEM)
+        n->u.item.id = id;
+    else
+        n->u.para.id = id;
+}
+
 /* Puts a copy of the node an <inherit> names where the <inherit> stands, with
  * its title, kind, bullet, footnotes and wording as the <inherit> says. */
 static void inherit(resolver *r, pg_doc *doc, pg_node *n)
@@ -537,22 +549,13 @@ static void inherit(resolver *r, pg_doc *doc, pg_node *n)
                 ref, ref, kind_name(src));
     }
     if (n->u.edit.as && copy->type != n->u.edit.as) {
-        if (copy->type == PG_NODE_PARA) {
-            const char *id = copy->u.para.id;
-            copy->type = PG_NODE_ITEM;
-            memset(&copy->u, 0, sizeof copy->u);
-            copy->u.item.id = id;
-        } else if (copy->type == PG_NODE_ITEM) {
-            const char *id = copy->u.item.id;
-            copy->type = PG_NODE_PARA;
-            memset(&copy->u, 0, sizeof copy->u);
-            copy->u.para.id = id;
-        } else {
+        if (copy->type == PG_NODE_SECTION)
             err(r, PG_E_BAD_VALUE, doc->file, n->pos,
                 "<inherit ref=\"%s\" as=...>: as= turns a paragraph into an item or back, and "
                 "id=\"%s\" is a section; leave as out",
                 ref, ref);
-        }
+        else
+            retype(copy, n->u.edit.as);
     }
     if (n->u.edit.bullet) {
         if (copy->type == PG_NODE_ITEM)

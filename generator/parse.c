@@ -670,6 +670,21 @@ static pg_node *build_table(parser *p, const xmlNode *x);
 static pg_node *build_qr(parser *p, const xmlNode *x);
 static pg_node *build_image(parser *p, const xmlNode *x);
 
+/* The bullet="..." of x; PG_BULLET_AUTO when absent (or wrong, with an error). */
+static pg_bullet parse_bullet(parser *p, const xmlNode *x)
+{
+    static const char *const names[] = {"dash", "plus", "star", "none"};
+    const char *b = attr(p, x, "bullet");
+    if (!b)
+        return PG_BULLET_AUTO;
+    for (int k = 0; k < 4; k++)
+        if (strcmp(b, names[k]) == 0)
+            return (pg_bullet)(k + 1);
+    diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "bullet"), "bullet=\"%s\"; use dash, plus, star or none",
+         b);
+    return PG_BULLET_AUTO;
+}
+
 /* <change from="the parent's words">the plan's own words</change> inside <inherit>. */
 static pg_node *build_change(parser *p, const xmlNode *c)
 {
@@ -704,17 +719,7 @@ static void build_inherit(parser *p, const xmlNode *c, pg_node *n)
         else
             diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "as"), "as=\"%s\"; use p or item", as);
     }
-    const char *b = attr(p, c, "bullet");
-    if (b) {
-        static const char *const names[] = {"dash", "plus", "star", "none"};
-        int found = 0;
-        for (int k = 0; k < 4; k++)
-            if (strcmp(b, names[k]) == 0)
-                n->u.edit.bullet = (pg_bullet)(k + 1), found = 1;
-        if (!found)
-            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "bullet"),
-                 "bullet=\"%s\"; use dash, plus, star or none", b);
-    }
+    n->u.edit.bullet = parse_bullet(p, c);
     const char *fn = attr(p, c, "footnotes");
     if (fn) {
         if (strcmp(fn, "no") == 0)
@@ -791,17 +796,7 @@ static pg_node *build_block(parser *p, const xmlNode *c, int depth)
         check_attrs(p, c, allowed);
         pg_node *n = build_para(p, c, PG_NODE_ITEM);
         n->u.item.id = attr(p, c, "id");
-        const char *b = attr(p, c, "bullet");
-        if (b) {
-            static const char *const names[] = {"dash", "plus", "star", "none"};
-            int found = 0;
-            for (int k = 0; k < 4; k++)
-                if (strcmp(b, names[k]) == 0)
-                    n->u.item.bullet = (pg_bullet)(k + 1), found = 1;
-            if (!found)
-                diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "bullet"),
-                     "bullet=\"%s\"; use dash, plus, star or none", b);
-        }
+        n->u.item.bullet = parse_bullet(p, c);
         return n;
     }
     if (is_el(c, "section")) {
