@@ -5,6 +5,7 @@
 
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
+#include <hb.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
@@ -54,13 +55,26 @@ void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription
 {
     double *m = g_hash_table_lookup(f->metrics, key);
     if (!m) {
-        /* pango also measures a sample text for the average character width,
-         * which plangen does not use: worth computing once */
-        PangoFontMetrics *pm = pango_context_get_metrics(ctx, desc, NULL);
+        /* the font's own extents, as pango computes ascent and descent for
+         * unhinted fonts; pango_context_get_metrics() would also shape a sample
+         * text per font for an average character width plangen never uses
+         * (tests/unit/test_layout.c checks that both agree) */
+        PangoFont *font = pango_font_map_load_font(f->map, ctx, desc);
+        hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
         m = g_new(double, 2);
-        m[0] = pango_font_metrics_get_ascent(pm) / (double)PANGO_SCALE;
-        m[1] = pango_font_metrics_get_descent(pm) / (double)PANGO_SCALE;
-        pango_font_metrics_unref(pm);
+        if (hb) {
+            hb_font_extents_t ext;
+            hb_font_get_h_extents(hb, &ext);
+            m[0] = ext.ascender / (double)PANGO_SCALE;
+            m[1] = -ext.descender / (double)PANGO_SCALE;
+        } else {
+            PangoFontMetrics *pm = pango_context_get_metrics(ctx, desc, NULL);
+            m[0] = pango_font_metrics_get_ascent(pm) / (double)PANGO_SCALE;
+            m[1] = pango_font_metrics_get_descent(pm) / (double)PANGO_SCALE;
+            pango_font_metrics_unref(pm);
+        }
+        if (font)
+            g_object_unref(font);
         g_hash_table_insert(f->metrics, g_strdup(key), m);
     }
     *ascent = m[0];

@@ -59,6 +59,7 @@ typedef struct {
     char *font_key[PG_ROLE__COUNT]; /* each font as a string, for the layout cache */
     pg_fonts *fonts;
     double ascent[PG_ROLE__COUNT], descent[PG_ROLE__COUNT];
+    char have_metrics[PG_ROLE__COUNT]; /* ascent and descent computed */
     mark *marks;     /* marks of the layout being built */
     size_t n_marks, cap_marks;
     note *notes;     /* every footnote, in the order of their marks */
@@ -83,11 +84,35 @@ static double pitch(const lay *l, pg_role r)
     return t->pitch > 0 ? t->pitch : 1.15 * t->size;
 }
 
+/* The ascent and descent of role's font, loaded when first asked for: a plan
+ * that has no role of some font never loads it. */
+static void need_metrics(lay *l, pg_role r)
+{
+    if (!l->have_metrics[r]) {
+        pg_fonts_metrics(l->fonts, l->ctx, l->font[r], l->font_key[r], &l->ascent[r],
+                         &l->descent[r]);
+        l->have_metrics[r] = 1;
+    }
+}
+
+static double font_ascent(lay *l, pg_role r)
+{
+    need_metrics(l, r);
+    return l->ascent[r];
+}
+
+static double font_descent(lay *l, pg_role r)
+{
+    need_metrics(l, r);
+    return l->descent[r];
+}
+
 /* Distance from the top of a line box to its baseline: the glyphs are centred
  * in the pitch. */
-static double baseline_offset(const lay *l, pg_role r)
+static double baseline_offset(lay *l, pg_role r)
 {
-    return (pitch(l, r) - l->ascent[r] - l->descent[r]) / 2 + l->ascent[r];
+    double asc = font_ascent(l, r);
+    return (pitch(l, r) - asc - font_descent(l, r)) / 2 + asc;
 }
 
 static void init_fonts(lay *l)
@@ -101,7 +126,6 @@ static void init_fonts(lay *l)
         pango_font_description_set_style(d, t->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
         l->font[r] = d;
         l->font_key[r] = pango_font_description_to_string(d);
-        pg_fonts_metrics(l->fonts, l->ctx, d, l->font_key[r], &l->ascent[r], &l->descent[r]);
     }
 }
 
@@ -972,7 +996,7 @@ static double boxed_mark(lay *l, felem *e, pg_role role, const char *text, doubl
     };
     for (int i = 0; i < 4; i++)
         elem_add(e, &frame[i]);
-    double asc = l->ascent[role], desc = l->descent[role];
+    double asc = font_ascent(l, role), desc = font_descent(l, role);
     pg_item it = {.kind = PG_ITEM_TEXT, .role = role, .color = c, .x = bx + (w - tw) / 2,
                   .y = y + (h - asc - desc) / 2 + asc, .w = tw, .layout = ly, .line = 0};
     elem_add(e, &it);
@@ -1029,7 +1053,7 @@ static void layout_title_block(lay *l)
     if (st->issuer_rule > 0) {
         /* a rule under the issuing body, a fraction of the line above it, centred */
         double rw = e->items[e->n - 1].w * st->issuer_rule;
-        double rule_y = e->items[e->n - 1].y + l->descent[PG_ROLE_ISSUER] + 2.0;
+        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + 2.0;
         add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
         yl = rule_y + 5.0;
     }
@@ -1045,7 +1069,7 @@ static void layout_title_block(lay *l)
         if (st->motto)
             yr = column_text(l, e, PG_ROLE_MOTTO, st->motto, NULL, xr, WR, yr, NULL);
         const pg_item *last = &e->items[e->n - 1];
-        double rule_y = last->y + l->descent[last_role] + 1.5;
+        double rule_y = last->y + font_descent(l, last_role) + 1.5;
         add_rule(e, last_role, last->x, rule_y, last->w, st->rule_width);
         yr = rule_y + 4.0;
     }
@@ -1095,7 +1119,7 @@ static void layout_title_block(lay *l)
                 if (e->items[k].kind == PG_ITEM_TEXT && e->items[k].w > w)
                     w = e->items[k].w;
             double rw = w * st->summary_rule;
-            double rule_y = e->items[e->n - 1].y + l->descent[PG_ROLE_SUMMARY] + 2.0;
+            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + 2.0;
             add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
             y = rule_y + 6.0;
         }
@@ -1146,7 +1170,7 @@ static void layout_closing(lay *l)
         yr = first_baseline - baseline_offset(l, PG_ROLE_RECIPIENTS_HEADING);
         yr = column_text(l, e, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, NULL, l->L, RW,
                          yr, NULL);
-        double asc = l->ascent[PG_ROLE_RECIPIENT], desc = l->descent[PG_ROLE_RECIPIENT];
+        double asc = font_ascent(l, PG_ROLE_RECIPIENT), desc = font_descent(l, PG_ROLE_RECIPIENT);
         double off = baseline_offset(l, PG_ROLE_RECIPIENT);
         for (size_t i = 0; i < doc->n_recipients;) {
             const pg_recipient *r = &doc->recipients[i];
@@ -1452,7 +1476,7 @@ static void number_pages(lay *l, pg_pages *pp)
         pg_item it = {.kind = PG_ITEM_TEXT,
                       .role = PG_ROLE_PAGE_NUMBER,
                       .x = L + (W - w) / 2,
-                      .y = l->st->page_number_top + l->ascent[PG_ROLE_PAGE_NUMBER],
+                      .y = l->st->page_number_top + font_ascent(l, PG_ROLE_PAGE_NUMBER),
                       .w = w,
                       .layout = ly,
                       .line = 0};

@@ -1,7 +1,7 @@
-/* render.h - render stage: pages -> PDF or PNG files through cairo. Every file
- * is written to a temporary file beside its target and renamed into place only
- * after cairo finished without error, so a failed run leaves the previous
- * output untouched and no stray file behind. */
+/* render.h - render stage: pages -> PDF (plangen's own writer, cairo as the
+ * fallback) or PNG files (cairo). Every file is written to a temporary file
+ * beside its target and renamed into place only once complete, so a failed run
+ * leaves the previous output untouched and no stray file behind. */
 #ifndef PG_RENDER_H
 #define PG_RENDER_H
 
@@ -19,6 +19,11 @@ int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,
 /* Writes PDF bytes into memory (for tests and fuzzing); *out is heap, caller frees. */
 int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
                         size_t *len);
+
+/* The same through cairo's PDF surface, which pg_pdf_write() uses only for the
+ * plans its own writer declines; tests compare the two. */
+int pg_pdf_write_memory_cairo(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
+                              size_t *len);
 
 /* Writes each page as dir/STEM-N.png at dpi. Returns 1 on success. */
 int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,

@@ -1,7 +1,9 @@
-/* render_pdf.c - the cairo drawing device shared by PDF and PNG, the PDF writer
- * with its metadata, and atomic output files. */
+/* render_pdf.c - the cairo drawing device shared by PNG and the cairo PDF
+ * writer, and the PDF entry points: plangen's own writer (pdf.c) first, cairo's
+ * for the plans it declines; output files are atomic. */
 #include "render.h"
 
+#include "pdf.h"
 #include "render_draw.h"
 
 #include <cairo-pdf.h>
@@ -143,12 +145,22 @@ static cairo_status_t draw_pdf(const pg_pages *pp, const pg_pdf_opts *opts,
     return st;
 }
 
-int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,
-                 pg_diag_list *diags)
+int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts, pg_diag_list *diags)
 {
     pg_output o;
     if (!pg_output_open(&o, path, diags))
         return 0;
+    pg_buf b = {0};
+    if (pg_pdf_native(pp, opts, &b)) {
+        int wrote = fwrite(b.s, 1, b.len, o.f) == b.len;
+        pg_buf_free(&b);
+        if (!wrote) {
+            pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
+            pg_output_abort(&o);
+            return 0;
+        }
+        return pg_output_commit(&o, diags);
+    }
     cairo_status_t st = draw_pdf(pp, opts, write_file, o.f);
     if (st != CAIRO_STATUS_SUCCESS) {
         pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cairo: %s", cairo_status_to_string(st));
@@ -158,8 +170,8 @@ int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,
     return pg_output_commit(&o, diags);
 }
 
-int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
-                        size_t *len)
+int pg_pdf_write_memory_cairo(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
+                              size_t *len)
 {
     pg_buf b = {0};
     cairo_status_t st = draw_pdf(pp, opts, write_buf, &b);
@@ -173,5 +185,16 @@ int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned ch
     *out = (unsigned char *)b.s;
     if (!*out)
         *out = pg_xcalloc(1, 1);
+    return 1;
+}
+
+int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
+                        size_t *len)
+{
+    pg_buf b = {0};
+    if (!pg_pdf_native(pp, opts, &b))
+        return pg_pdf_write_memory_cairo(pp, opts, out, len);
+    *len = b.len;
+    *out = (unsigned char *)b.s;
     return 1;
 }

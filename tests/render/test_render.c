@@ -22,10 +22,15 @@
 #define HUNG_YEN PLANS "hung-yen-duk-sinh-hoat-chinh-tri-2023.xml"
 #define TRA_VINH PLANS "tra-vinh-duk-60-KH-2022.xml"
 #define XIN_MAN PLANS "xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml"
+#define STATE PG_SOURCE_DIR "/templates/styles/state.xml"
+#define SO_KHCN PLANS "so-khcn-tra-vinh-05-KH-2024.xml"
 
-/* Runs the whole pipeline on plan with the style file; returns PDF bytes (free()). */
-static unsigned char *render(const char *plan, const char *style_path, const char *date,
-                             size_t *len)
+typedef int (*pdf_writer)(const pg_pages *, const pg_pdf_opts *, unsigned char **, size_t *);
+
+/* Runs the whole pipeline on plan with the style file and writes the PDF with
+ * writer; returns PDF bytes (free()). */
+static unsigned char *render_with(pdf_writer writer, const char *plan, const char *style_path,
+                                  const char *date, size_t *len)
 {
     pg_diag_list d = {0};
     pg_parse_opts po = {.schema_path = PG_SOURCE_DIR "/templates/schema/plan.rng"};
@@ -45,13 +50,20 @@ static unsigned char *render(const char *plan, const char *style_path, const cha
     }
     unsigned char *pdf = NULL;
     pg_pdf_opts o = {.creator = "plangen test", .create_date = date};
-    cr_assert(pg_pdf_write_memory(pp, &o, &pdf, len));
+    cr_assert(writer(pp, &o, &pdf, len));
     pg_pages_free(pp);
     pg_fonts_free(fonts);
     pg_style_unref(st);
     pg_doc_free(doc);
     pg_diag_list_free(&d);
     return pdf;
+}
+
+/* The same with plangen's PDF writer. */
+static unsigned char *render(const char *plan, const char *style_path, const char *date,
+                             size_t *len)
+{
+    return render_with(pg_pdf_write_memory, plan, style_path, date, len);
 }
 
 /* Renders plan with the style and expects every rule in ids to hold, except skip
@@ -676,8 +688,6 @@ Test(appendix, landscape_pages_and_page_numbers_go_on, .timeout = 60)
 
 /* ---- the state standard -------------------------------------------------------------- */
 
-#define STATE PG_SOURCE_DIR "/templates/styles/state.xml"
-#define SO_KHCN PLANS "so-khcn-tra-vinh-05-KH-2024.xml"
 
 Test(state, the_state_plan_follows_the_nd30_rules, .timeout = 120)
 {
@@ -829,4 +839,158 @@ Test(styles, a_house_style_extends_the_party_style, .timeout = 60)
     cr_assert_not_null(pr_find(&d->pages[0], "ĐẢNG CỘNG SẢN VIỆT NAM"), "not the Party layout");
     pr_free(d);
     free(pdf);
+}
+
+/* ---- plangen's PDF writer against cairo's ------------------------------------------- */
+
+/* The font name without its subset tag ("ABCDEF+LiberationSerif" -> "LiberationSerif"). */
+static const char *untagged(const char *font)
+{
+    const char *plus = strchr(font, '+');
+    return plus && plus - font == 6 ? plus + 1 : font;
+}
+
+/* Dark pixels (< 128) of a page rendered at 1 px per pt. */
+static long dark_pixels(pr_doc *d, int page)
+{
+    pr_image *im = pr_render(d, page, 1.0);
+    long n = 0;
+    for (long i = 0; i < (long)im->w * im->h; i++)
+        n += im->grey[i] < 128;
+    pr_image_free(im);
+    return n;
+}
+
+Test(writer, own_pdf_holds_what_cairo_draws, .timeout = 240)
+{
+    /* every seed through both writers: the same text in the same fonts, sizes and
+     * colours at the same places, and as much ink on every page (rules, braces,
+     * QR codes) */
+    static const struct {
+        const char *plan, *style;
+    } cases[] = {{HUNG_YEN, PARTY}, {TRA_VINH, PARTY}, {XIN_MAN, PARTY}, {SO_KHCN, STATE}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t own_len, cairo_len;
+        unsigned char *own = render(cases[c].plan, cases[c].style, NULL, &own_len);
+        unsigned char *ref =
+            render_with(pg_pdf_write_memory_cairo, cases[c].plan, cases[c].style, NULL, &cairo_len);
+        pr_doc *a = pr_load(own, own_len), *b = pr_load(ref, cairo_len);
+        cr_assert_not_null(a, "poppler cannot read plangen's PDF of %s", cases[c].plan);
+        cr_assert_eq(a->n, b->n, "%s: %zu pages, cairo %zu", cases[c].plan, a->n, b->n);
+        for (size_t p = 0; p < a->n; p++) {
+            const pr_page *pa = &a->pages[p], *pb = &b->pages[p];
+            cr_assert_eq(pa->n, pb->n, "%s p.%zu: %zu spans, cairo %zu", cases[c].plan, p + 1,
+                         pa->n, pb->n);
+            for (size_t k = 0; k < pa->n; k++) {
+                const pr_span *x = &pa->spans[k], *y = &pb->spans[k];
+                cr_assert_str_eq(x->text, y->text, "%s p.%zu", cases[c].plan, p + 1);
+                /* cairo's own glyph advances drift up to half a point along a
+                 * justified line; starts and baselines agree much closer */
+                cr_expect(fabs(x->x0 - y->x0) < 0.6 && fabs(x->y0 - y->y0) < 0.1 &&
+                              fabs(x->y1 - y->y1) < 0.1,
+                          "%s p.%zu \"%s\" at (%.2f %.2f %.2f), cairo (%.2f %.2f %.2f)",
+                          cases[c].plan, p + 1, x->text, x->x0, x->y0, x->y1, y->x0, y->y0, y->y1);
+                cr_expect(fabs(x->size - y->size) < 0.01 && x->all_bold == y->all_bold &&
+                              x->all_italic == y->all_italic && x->rgb == y->rgb &&
+                              x->marks == y->marks,
+                          "%s p.%zu \"%s\": size %.2f bold %d italic %d rgb %06x marks %d, "
+                          "cairo %.2f %d %d %06x %d",
+                          cases[c].plan, p + 1, x->text, x->size, x->all_bold, x->all_italic,
+                          x->rgb, x->marks, y->size, y->all_bold, y->all_italic, y->rgb, y->marks);
+                cr_expect_str_eq(untagged(x->font), untagged(y->font), "%s p.%zu \"%s\"",
+                                 cases[c].plan, p + 1, x->text);
+            }
+            long ink_a = dark_pixels(a, (int)p), ink_b = dark_pixels(b, (int)p);
+            cr_expect(labs(ink_a - ink_b) <= ink_b / 50 + 20,
+                      "%s p.%zu: %ld dark pixels, cairo %ld", cases[c].plan, p + 1, ink_a, ink_b);
+        }
+        pr_free(a);
+        pr_free(b);
+        free(own);
+        free(ref);
+    }
+}
+
+Test(writer, justified_lines_end_exactly_at_the_right_margin, .timeout = 60)
+{
+    /* each glyph goes where pango put it, so a justified line ends on the margin
+     * to a hundredth of a point (cairo's writer misses it by up to half a point) */
+    pg_diag_list dl = {0};
+    pg_style *st = pg_style_load(PARTY, &dl);
+    cr_assert_not_null(st);
+    size_t len;
+    unsigned char *pdf = render(HUNG_YEN, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    double right = d->pages[0].w - st->margin_right;
+    int at_margin = 0;
+    for (size_t p = 0; p < d->n; p++)
+        for (size_t k = 0; k < d->pages[p].n; k++) {
+            const pr_span *s = &d->pages[p].spans[k];
+            cr_expect(s->x1 < right + 0.01, "p.%zu \"%s\" ends at %.3f, past the margin %.3f",
+                      p + 1, s->text, s->x1, right);
+            if (fabs(s->x1 - right) < 0.01)
+                at_margin++;
+        }
+    cr_expect(at_margin >= 100, "only %d lines end on the right margin (%.3f)", at_margin, right);
+    pr_free(d);
+    free(pdf);
+    pg_style_unref(st);
+    pg_diag_list_free(&dl);
+}
+
+Test(writer, fonts_are_embedded_subsets_with_text, .timeout = 60)
+{
+    size_t len;
+    unsigned char *pdf = render(HUNG_YEN, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    PopplerFontInfo *fi = poppler_font_info_new(d->doc);
+    PopplerFontsIter *it = NULL;
+    int fonts = 0;
+    cr_assert(poppler_font_info_scan(fi, (int)d->n, &it));
+    do {
+        const char *name = poppler_fonts_iter_get_name(it);
+        cr_expect(poppler_fonts_iter_is_embedded(it) && poppler_fonts_iter_is_subset(it),
+                  "%s is not an embedded subset", name);
+        cr_expect_eq(poppler_fonts_iter_get_font_type(it), POPPLER_FONT_TYPE_CID_TYPE2,
+                     "%s is not a CID TrueType font", name);
+        cr_expect(strstr(name, "LiberationSerif") != NULL, "font %s", name);
+        fonts++;
+    } while (poppler_fonts_iter_next(it));
+    cr_expect_eq(fonts, 4, "%d fonts: regular, bold, italic, bold italic expected", fonts);
+    poppler_fonts_iter_free(it);
+    g_object_unref(fi);
+    pr_free(d);
+    free(pdf);
+}
+
+Test(writer, a_glyph_missing_from_the_fonts_falls_back_to_cairo, .timeout = 60)
+{
+    /* plangen's writer embeds only glyphs the fonts have; a character none of
+     * them has is drawn by cairo (its placeholder box), the rest of the plan too */
+    char *dir = g_dir_make_tmp("pg-fb-XXXXXX", NULL);
+    char *xml = g_strdup_printf("%s<p>Chữ Hán 漢 trong kế hoạch.</p>%s</plan>", GEN_HEAD, GEN_TAIL);
+    char *path = g_build_filename(dir, "plan.xml", NULL);
+    cr_assert(g_file_set_contents(path, xml, -1, NULL));
+    size_t len;
+    unsigned char *pdf = render(path, PARTY, NULL, &len);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    cr_expect_not_null(pr_find_prefix(&d->pages[0], "Chữ Hán"));
+    PopplerFontInfo *fi = poppler_font_info_new(d->doc);
+    PopplerFontsIter *it = NULL;
+    int simple = 0;
+    cr_assert(poppler_font_info_scan(fi, (int)d->n, &it));
+    do
+        simple += poppler_fonts_iter_get_font_type(it) == POPPLER_FONT_TYPE_TRUETYPE;
+    while (poppler_fonts_iter_next(it));
+    cr_expect(simple > 0, "no simple TrueType font: not cairo's PDF");
+    poppler_fonts_iter_free(it);
+    g_object_unref(fi);
+    pr_free(d);
+    free(pdf);
+    unlink(path);
+    rmdir(dir);
+    g_free(path);
+    g_free(xml);
+    g_free(dir);
 }

@@ -334,3 +334,37 @@ Test(layout_cache, the_same_plan_lays_out_the_same_with_a_warm_cache, .init = se
     pg_doc_free(d1);
     pg_doc_free(d2);
 }
+
+Test(font_metrics, the_font_extents_are_pangos_ascent_and_descent, .init = setup,
+     .fini = teardown)
+{
+    /* pg_fonts_metrics() reads the font's extents instead of asking pango (which
+     * shapes a sample text for each font): both must give the same numbers */
+    PangoContext *ctx = pg_fonts_context(fonts);
+    static const int sizes[] = {10, 11, 12, 13, 14, 15, 16, 18};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int face = 0; face < 4; face++) {
+            PangoFontDescription *d = pango_font_description_new();
+            pango_font_description_set_family(d, "Times New Roman");
+            pango_font_description_set_absolute_size(d, sizes[i] * PANGO_SCALE);
+            pango_font_description_set_weight(d,
+                                              face & 1 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+            pango_font_description_set_style(d, face & 2 ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+            char *key = pango_font_description_to_string(d);
+            double asc, desc;
+            pg_fonts_metrics(fonts, ctx, d, key, &asc, &desc);
+            PangoFontMetrics *m = pango_context_get_metrics(ctx, d, NULL);
+            cr_expect_float_eq(asc, pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE, 1e-9,
+                               "%s: ascent %.4f, pango %.4f", key, asc,
+                               pango_font_metrics_get_ascent(m) / (double)PANGO_SCALE);
+            cr_expect_float_eq(desc, pango_font_metrics_get_descent(m) / (double)PANGO_SCALE, 1e-9,
+                               "%s: descent %.4f, pango %.4f", key, desc,
+                               pango_font_metrics_get_descent(m) / (double)PANGO_SCALE);
+            cr_expect(asc > sizes[i] * 0.8 && desc > sizes[i] * 0.15, "%s: %.3f %.3f", key, asc,
+                      desc);
+            pango_font_metrics_unref(m);
+            g_free(key);
+            pango_font_description_free(d);
+        }
+    g_object_unref(ctx);
+}

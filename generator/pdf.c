@@ -1,0 +1,1098 @@
+/* pdf.c - plangen's own PDF writer: the display list written straight as PDF
+ * objects, without a drawing library in between.
+ *
+ * Text is drawn from pango's shaped glyphs: each run becomes a TJ array of
+ * glyph ids with the small adjustments that put every glyph exactly where pango
+ * placed it (justification widens the spaces). Fonts are embedded as TrueType
+ * subsets (hb-subset, glyph ids kept) behind CIDFontType2 / Identity-H, with a
+ * ToUnicode map built from pango's clusters so that copying and searching give
+ * back the Vietnamese text. Rules, braces, QR modules, images, footnote links,
+ * named destinations, bookmarks and the document information complete the file.
+ *
+ * Written for speed and reproducibility: one pass over the pages, numbers
+ * formatted by hand (no locale, no printf in the hot path), streams deflated at
+ * level 1, the file identifier derived from the content. A font that is not
+ * TrueType (a user's CFF font in fonts/) or a glyph the font lacks makes
+ * pg_pdf_native() decline, and the caller draws that plan through cairo. */
+#include "pdf.h"
+
+#include <cairo.h>
+#include <glib.h>
+#include <hb-subset.h>
+#include <hb.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+#include <string.h>
+#include <zlib.h>
+
+/* ---- numbers and strings --------------------------------------------------------- */
+
+/* Appends v with at most three decimals, trailing zeros dropped ("12.5", "-3", "0"). */
+static void put_num(pg_buf *b, double v)
+{
+    char tmp[40];
+    int n = 0;
+    long long m = (long long)(v * 1000.0 + (v < 0 ? -0.5 : 0.5));
+    int neg = m < 0;
+    if (neg)
+        m = -m;
+    long long ip = m / 1000;
+    int frac = (int)(m % 1000);
+    char *p = tmp + sizeof tmp;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--p = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (neg && m)
+        *--p = '-';
+    n = (int)(tmp + sizeof tmp - p);
+    pg_buf_append(b, p, (size_t)n);
+}
+
+static void put_int(pg_buf *b, long long v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    int neg = v < 0;
+    unsigned long long u = neg ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg)
+        *--p = '-';
+    pg_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static const char hexdig[] = "0123456789ABCDEF";
+
+static void put_hex4(pg_buf *b, unsigned v)
+{
+    char h[4] = {hexdig[v >> 12 & 15], hexdig[v >> 8 & 15], hexdig[v >> 4 & 15], hexdig[v & 15]};
+    pg_buf_append(b, h, 4);
+}
+
+/* Appends a UTF-8 string as UTF-16BE hex digits (no brackets). */
+static void put_utf16_hex(pg_buf *b, const char *s, gssize len)
+{
+    const char *end = len < 0 ? s + strlen(s) : s + len;
+    while (s < end) {
+        gunichar c = g_utf8_get_char_validated(s, end - s);
+        if (c == (gunichar)-1 || c == (gunichar)-2) {
+            c = 0xFFFD;
+            s++;
+        } else {
+            s = g_utf8_next_char(s);
+        }
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            put_hex4(b, 0xD800 + (c >> 10));
+            put_hex4(b, 0xDC00 + (c & 0x3FF));
+        } else {
+            put_hex4(b, c);
+        }
+    }
+}
+
+/* A PDF text string: literal when printable ASCII, else UTF-16BE with a BOM. */
+static void put_text_string(pg_buf *b, const char *s)
+{
+    int ascii = 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p > 0x7E)
+            ascii = 0;
+    if (ascii) {
+        pg_buf_putc(b, '(');
+        for (const char *p = s; *p; p++) {
+            if (*p == '(' || *p == ')' || *p == '\\')
+                pg_buf_putc(b, '\\');
+            pg_buf_putc(b, *p);
+        }
+        pg_buf_putc(b, ')');
+    } else {
+        pg_buf_puts(b, "<FEFF");
+        put_utf16_hex(b, s, -1);
+        pg_buf_putc(b, '>');
+    }
+}
+
+/* "2023-11-14T22:13:20Z" or "...+07:00" -> "(D:20231114221320Z)"; NULL when not a date. */
+static int put_date(pg_buf *b, const char *iso)
+{
+    GDateTime *t = g_date_time_new_from_iso8601(iso, NULL);
+    if (!t)
+        return 0;
+    char *s = g_date_time_format(t, "D:%Y%m%d%H%M%S");
+    int off = (int)(g_date_time_get_utc_offset(t) / G_TIME_SPAN_MINUTE);
+    pg_buf_printf(b, "(%s", s);
+    if (off == 0)
+        pg_buf_puts(b, "Z)");
+    else
+        pg_buf_printf(b, "%c%02d'%02d')", off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+    g_free(s);
+    g_date_time_unref(t);
+    return 1;
+}
+
+/* ---- the file --------------------------------------------------------------------- */
+
+typedef struct {
+    hb_face_t *face; /* a reference */
+    int res;         /* /F<res> */
+    unsigned upem, n_glyphs;
+    hb_font_t *unit;     /* at upem scale: advances in font units */
+    double *width;       /* per glyph: advance in 1/1000 em as written in /W; < 0 unused */
+    char **text;         /* per glyph: the UTF-8 text it stands for, or NULL */
+    double ul_pos, ul_h; /* underline position (below the baseline, negative) and
+                            thickness, 1/1000 em */
+} pdf_font;
+
+typedef struct {
+    pdf_font *font;
+    double size; /* pt */
+} font_use;
+
+typedef struct {
+    int page;    /* 0-based */
+    double x, y; /* PDF coordinates */
+} dest_at;
+
+typedef struct {
+    pg_buf out;
+    size_t *offset; /* by object number */
+    int n_obj, cap_obj;
+    GPtrArray *fonts;    /* pdf_font* in order of first use */
+    GHashTable *by_face; /* hb_face_t* -> pdf_font* */
+    GHashTable *by_font; /* PangoFont* -> font_use* */
+    GPtrArray *images;   /* cairo_surface_t* in order of first use */
+    GHashTable *dests;   /* "fn-N" (owned) -> dest_at* (owned) */
+    z_stream z;          /* deflate state, kept across streams */
+    int z_ready;
+    Bytef *zbuf;
+    size_t zcap;
+} pdfw;
+
+static int new_obj(pdfw *w)
+{
+    if (w->n_obj + 1 >= w->cap_obj) {
+        w->cap_obj = w->cap_obj ? w->cap_obj * 2 : 64;
+        w->offset = g_renew(size_t, w->offset, (gsize)w->cap_obj);
+    }
+    w->n_obj++;
+    w->offset[w->n_obj] = 0;
+    return w->n_obj;
+}
+
+static void begin_obj(pdfw *w, int n)
+{
+    w->offset[n] = w->out.len;
+    put_int(&w->out, n);
+    pg_buf_puts(&w->out, " 0 obj\n");
+}
+
+static void end_obj(pdfw *w)
+{
+    pg_buf_puts(&w->out, "\nendobj\n");
+}
+
+/* Writes object n as a deflated stream of data; extra goes into its dictionary.
+ * One deflate state serves every stream of the file. */
+static void put_stream(pdfw *w, int n, const void *data, size_t len, const char *extra)
+{
+    if (!w->z_ready) {
+        if (deflateInit(&w->z, Z_BEST_SPEED) != Z_OK)
+            pg_oom();
+        w->z_ready = 1;
+    } else {
+        deflateReset(&w->z);
+    }
+    size_t bound = deflateBound(&w->z, (uLong)len);
+    if (w->zcap < bound) {
+        w->zcap = bound;
+        w->zbuf = g_realloc(w->zbuf, bound);
+    }
+    w->z.next_in = (Bytef *)(uintptr_t)data;
+    w->z.avail_in = (uInt)len;
+    w->z.next_out = w->zbuf;
+    w->z.avail_out = (uInt)bound;
+    if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
+        pg_oom();
+    size_t zlen = bound - w->z.avail_out;
+    begin_obj(w, n);
+    pg_buf_puts(&w->out, "<< /Length ");
+    put_int(&w->out, (long long)zlen);
+    pg_buf_puts(&w->out, " /Filter /FlateDecode");
+    if (extra) {
+        pg_buf_putc(&w->out, ' ');
+        pg_buf_puts(&w->out, extra);
+    }
+    pg_buf_puts(&w->out, " >>\nstream\n");
+    pg_buf_append(&w->out, (const char *)w->zbuf, zlen);
+    pg_buf_puts(&w->out, "\nendstream");
+    end_obj(w);
+}
+
+/* ---- fonts -------------------------------------------------------------------------- */
+
+static void free_font(pdf_font *f)
+{
+    for (unsigned g = 0; g < f->n_glyphs; g++)
+        g_free(f->text[g]);
+    g_free(f->text);
+    g_free(f->width);
+    hb_font_destroy(f->unit);
+    hb_face_destroy(f->face);
+    g_free(f);
+}
+
+/* The font record of a pango font, NULL when it cannot be embedded here. */
+static font_use *use_font(pdfw *w, PangoFont *pf)
+{
+    font_use *u = g_hash_table_lookup(w->by_font, pf);
+    if (u)
+        return u;
+    hb_font_t *hbf = pango_font_get_hb_font(pf);
+    hb_face_t *face = hbf ? hb_font_get_face(hbf) : NULL;
+    if (!face)
+        return NULL;
+    hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    unsigned glyf_len = hb_blob_get_length(glyf);
+    hb_blob_destroy(glyf);
+    if (!glyf_len) /* CFF outlines: not for this writer */
+        return NULL;
+    pdf_font *f = g_hash_table_lookup(w->by_face, face);
+    if (!f) {
+        f = g_new0(pdf_font, 1);
+        f->face = hb_face_reference(face);
+        f->res = (int)w->fonts->len + 1;
+        f->upem = hb_face_get_upem(face);
+        f->n_glyphs = hb_face_get_glyph_count(face);
+        f->unit = hb_font_create(face);
+        f->width = g_new(double, f->n_glyphs ? f->n_glyphs : 1);
+        for (unsigned g = 0; g < f->n_glyphs; g++)
+            f->width[g] = -1;
+        f->text = g_new0(char *, f->n_glyphs ? f->n_glyphs : 1);
+        hb_position_t pos;
+        f->ul_pos = hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_UNDERLINE_OFFSET, &pos) &&
+                            pos != 0
+                        ? pos * 1000.0 / f->upem
+                        : -100.0;
+        f->ul_h =
+            hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_UNDERLINE_SIZE, &pos) && pos != 0
+                ? pos * 1000.0 / f->upem
+                : 50.0;
+        g_ptr_array_add(w->fonts, f);
+        g_hash_table_insert(w->by_face, face, f);
+    }
+    u = g_new(font_use, 1);
+    u->font = f;
+    PangoFontDescription *d = pango_font_describe_with_absolute_size(pf);
+    u->size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+    pango_font_description_free(d);
+    g_hash_table_insert(w->by_font, g_object_ref(pf), u);
+    return u;
+}
+
+/* The advance of glyph g in 1/1000 em, as written in /W (rounded to 0.001). */
+static double glyph_width(pdf_font *f, unsigned g)
+{
+    if (f->width[g] < 0) {
+        double v = hb_font_get_glyph_h_advance(f->unit, g) * 1000.0 / f->upem;
+        f->width[g] = (double)(long long)(v * 1000.0 + 0.5) / 1000.0;
+    }
+    return f->width[g];
+}
+
+/* The PostScript name of a face, with characters PDF names cannot hold dropped. */
+static char *ps_name(hb_face_t *face)
+{
+    char buf[128];
+    unsigned len = sizeof buf;
+    if (!hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, buf))
+        snprintf(buf, sizeof buf, "Font");
+    GString *s = g_string_new(NULL);
+    for (const char *p = buf; *p; p++)
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_')
+            g_string_append_c(s, *p);
+    if (!s->len)
+        g_string_append(s, "Font");
+    return g_string_free(s, FALSE);
+}
+
+static int16_t be16(const char *p)
+{
+    return (int16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]);
+}
+
+/* Writes one font: subset program, descriptor, widths, ToUnicode, Type0 dict. */
+static int put_font(pdfw *w, pdf_font *f, int type0)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
+        pg_oom();
+    hb_set_t *gids = hb_subset_input_glyph_set(in);
+    hb_set_add(gids, 0);
+    guint32 h = 2166136261u; /* FNV-1a over the used glyphs: the subset's tag */
+    for (unsigned g = 0; g < f->n_glyphs; g++)
+        if (f->width[g] >= 0) {
+            hb_set_add(gids, g);
+            h = (h ^ g) * 16777619u;
+        }
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    static const hb_tag_t dropped[] = {
+        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+        HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('h', 'd', 'm', 'x'),
+        HB_TAG('V', 'D', 'M', 'X'), HB_TAG('L', 'T', 'S', 'H'), HB_TAG('g', 'a', 's', 'p'),
+        HB_TAG('c', 'm', 'a', 'p'), HB_TAG('O', 'S', '/', '2')};
+    for (size_t i = 0; i < G_N_ELEMENTS(dropped); i++)
+        hb_set_add(drop, dropped[i]);
+    hb_face_t *sub = hb_subset_or_fail(f->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub)
+        return 0;
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned blen = 0;
+    const char *bdata = hb_blob_get_data(blob, &blen);
+
+    char tag[8];
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '+';
+    tag[7] = 0;
+    char *name = ps_name(f->face);
+
+    /* font-wide metrics in 1/1000 em */
+    double k = 1000.0 / f->upem;
+    double bbox[4] = {0, -200, 1000, 900};
+    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned hl = 0;
+    const char *hd = hb_blob_get_data(head, &hl);
+    if (hl >= 44)
+        for (int i = 0; i < 4; i++)
+            bbox[i] = be16(hd + 36 + 2 * i) * k;
+    hb_blob_destroy(head);
+    hb_position_t asc = 0, desc = 0, cap = 0;
+    hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &asc);
+    hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc);
+    if (!hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
+        cap = asc;
+    double italic = 0;
+    hb_blob_t *post = hb_face_reference_table(f->face, HB_TAG('p', 'o', 's', 't'));
+    unsigned pl = 0;
+    const char *pd = hb_blob_get_data(post, &pl);
+    if (pl >= 8)
+        italic = be16(pd + 4) + (unsigned char)pd[6] / 256.0 + (unsigned char)pd[7] / 65536.0;
+    hb_blob_destroy(post);
+
+    int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_tu = new_obj(w);
+    pg_buf *b = &w->out;
+
+    begin_obj(w, type0);
+    pg_buf_printf(b,
+                  "<< /Type /Font /Subtype /Type0 /BaseFont /%s%s /Encoding /Identity-H "
+                  "/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
+                  tag, name, o_cid, o_tu);
+    end_obj(w);
+
+    begin_obj(w, o_cid);
+    pg_buf_printf(b,
+                  "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s%s /CIDSystemInfo "
+                  "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+                  "/FontDescriptor %d 0 R /CIDToGIDMap /Identity /DW 0 /W [",
+                  tag, name, o_desc);
+    for (unsigned g = 0; g < f->n_glyphs;) {
+        if (f->width[g] < 0) {
+            g++;
+            continue;
+        }
+        put_int(b, g);
+        pg_buf_puts(b, " [");
+        unsigned e = g;
+        for (; e < f->n_glyphs && f->width[e] >= 0; e++) {
+            if (e != g)
+                pg_buf_putc(b, ' ');
+            put_num(b, f->width[e]);
+        }
+        pg_buf_puts(b, "] ");
+        g = e;
+    }
+    pg_buf_puts(b, "] >>");
+    end_obj(w);
+
+    begin_obj(w, o_desc);
+    pg_buf_printf(b, "<< /Type /FontDescriptor /FontName /%s%s /Flags %d /FontBBox [", tag, name,
+                  32 | (italic != 0 ? 64 : 0));
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            pg_buf_putc(b, ' ');
+        put_num(b, bbox[i]);
+    }
+    pg_buf_puts(b, "] /ItalicAngle ");
+    put_num(b, italic);
+    pg_buf_puts(b, " /Ascent ");
+    put_num(b, asc * k);
+    pg_buf_puts(b, " /Descent ");
+    put_num(b, desc * k);
+    pg_buf_puts(b, " /CapHeight ");
+    put_num(b, cap * k);
+    pg_buf_printf(b, " /StemV 80 /FontFile2 %d 0 R >>", o_file);
+    end_obj(w);
+
+    char extra[40];
+    snprintf(extra, sizeof extra, "/Length1 %u", blen);
+    put_stream(w, o_file, bdata, blen, extra);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+
+    pg_buf cm = {0};
+    pg_buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    unsigned g = 0;
+    for (;;) {
+        unsigned batch[100], n = 0;
+        for (; g < f->n_glyphs && n < 100; g++)
+            if (f->text[g])
+                batch[n++] = g;
+        if (!n)
+            break;
+        put_int(&cm, n);
+        pg_buf_puts(&cm, " beginbfchar\n");
+        for (unsigned i = 0; i < n; i++) {
+            pg_buf_putc(&cm, '<');
+            put_hex4(&cm, batch[i]);
+            pg_buf_puts(&cm, "> <");
+            put_utf16_hex(&cm, f->text[batch[i]], -1);
+            pg_buf_puts(&cm, ">\n");
+        }
+        pg_buf_puts(&cm, "endbfchar\n");
+    }
+    pg_buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    put_stream(w, o_tu, cm.s, cm.len, NULL);
+    pg_buf_free(&cm);
+    g_free(name);
+    return 1;
+}
+
+/* ---- page content ----------------------------------------------------------------- */
+
+typedef struct {
+    pg_buf c;        /* the content stream */
+    double H;        /* page height */
+    unsigned fill;   /* current fill colour, ~0u: unknown */
+    unsigned stroke; /* current stroke colour */
+    pg_buf links;    /* the page's link annotations */
+    int n_links;
+} pagew;
+
+static void set_fill(pagew *p, unsigned rgb)
+{
+    if (p->fill == rgb)
+        return;
+    p->fill = rgb;
+    put_num(&p->c, (rgb >> 16 & 0xFF) / 255.0);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, (rgb >> 8 & 0xFF) / 255.0);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, (rgb & 0xFF) / 255.0);
+    pg_buf_puts(&p->c, " rg\n");
+}
+
+static void set_stroke(pagew *p, unsigned rgb)
+{
+    if (p->stroke == rgb)
+        return;
+    p->stroke = rgb;
+    put_num(&p->c, (rgb >> 16 & 0xFF) / 255.0);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, (rgb >> 8 & 0xFF) / 255.0);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, (rgb & 0xFF) / 255.0);
+    pg_buf_puts(&p->c, " RG\n");
+}
+
+/* x y w h re f, from top-left coordinates */
+static void fill_rect(pagew *p, double x, double y, double w, double h)
+{
+    put_num(&p->c, x);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, p->H - y - h);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, w);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, h);
+    pg_buf_puts(&p->c, " re f\n");
+}
+
+static void put_xy(pagew *p, double x, double y, const char *op)
+{
+    put_num(&p->c, x);
+    pg_buf_putc(&p->c, ' ');
+    put_num(&p->c, p->H - y);
+    pg_buf_putc(&p->c, ' ');
+    pg_buf_puts(&p->c, op);
+}
+
+static void curve(pagew *p, double x1, double y1, double x2, double y2, double x3, double y3)
+{
+    put_xy(p, x1, y1, "");
+    put_xy(p, x2, y2, "");
+    put_xy(p, x3, y3, "c\n");
+}
+
+/* A right curly brace "}", the same path as the cairo device draws. */
+static void brace(pagew *p, double x, double y, double w, double h)
+{
+    double r = w / 2, mid = y + h / 2;
+    double q = h / 4 < r * 2 ? h / 4 : r * 2;
+    pg_buf_puts(&p->c, "0.7 w\n");
+    put_xy(p, x, y, "m\n");
+    curve(p, x + r, y, x + r, y, x + r, y + q);
+    put_xy(p, x + r, mid - q, "l\n");
+    curve(p, x + r, mid, x + r, mid, x + w, mid);
+    curve(p, x + r, mid, x + r, mid, x + r, mid + q);
+    put_xy(p, x + r, y + h - q, "l\n");
+    curve(p, x + r, y + h, x + r, y + h, x, y + h);
+    pg_buf_puts(&p->c, "S\n");
+}
+
+typedef struct {
+    pagew *p;
+    font_use *cur; /* font selected in this BT */
+    int in_tj;     /* inside "[ ... ] TJ" */
+    int in_hex;    /* inside "<...>" of a TJ */
+    double pen;    /* where the PDF reader will draw the next glyph (pt, x) */
+    double line_y; /* baseline of the current Tm (top-left coordinates) */
+} textw;
+
+static void tj_close(textw *t)
+{
+    if (t->in_hex)
+        pg_buf_putc(&t->p->c, '>');
+    if (t->in_tj)
+        pg_buf_puts(&t->p->c, "] TJ\n");
+    t->in_hex = t->in_tj = 0;
+}
+
+/* Moves the text position to (x, y) (top-left coordinates) with a new Tm. */
+static void text_at(textw *t, double x, double y)
+{
+    tj_close(t);
+    pg_buf_puts(&t->p->c, "1 0 0 1 ");
+    put_xy(t->p, x, y, "Tm\n");
+    t->pen = x;
+    t->line_y = y;
+}
+
+/* Records the text of glyph g (the first text seen for it wins). */
+static void glyph_text(pdf_font *f, unsigned g, const char *s, int len)
+{
+    if (!f->text[g] && len > 0)
+        f->text[g] = g_strndup(s, (gsize)len);
+}
+
+/* Draws one laid-out line. Returns 0 when it holds something this writer cannot
+ * embed (the caller then falls back to cairo). */
+static int show_line(pdfw *w, pagew *p, const pg_item *it)
+{
+    PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);
+    if (!line)
+        return 1;
+    const char *text = pango_layout_get_text(it->layout);
+    set_fill(p, it->color);
+    textw t = {.p = p};
+    int began = 0;
+    double x = it->x;
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *gi = r->data;
+        PangoItem *item = gi->item;
+        PangoGlyphString *gs = gi->glyphs;
+        font_use *u = use_font(w, item->analysis.font);
+        if (!u)
+            return 0;
+        double y = it->y - gi->y_offset / (double)PANGO_SCALE;
+        double run_x = x + gi->start_x_offset / (double)PANGO_SCALE;
+        int underline = 0;
+        for (GSList *a = item->analysis.extra_attrs; a; a = a->next) {
+            PangoAttribute *attr = a->data;
+            if (attr->klass->type == PANGO_ATTR_UNDERLINE &&
+                ((PangoAttrInt *)attr)->value != PANGO_UNDERLINE_NONE)
+                underline = 1;
+        }
+        int xpos = 0;
+        for (int i = 0; i < gs->num_glyphs; i++) {
+            PangoGlyphInfo *g = &gs->glyphs[i];
+            double gx = run_x + (xpos + g->geometry.x_offset) / (double)PANGO_SCALE;
+            double gy = y + g->geometry.y_offset / (double)PANGO_SCALE;
+            xpos += g->geometry.width;
+            if (g->glyph == PANGO_GLYPH_EMPTY)
+                continue;
+            if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG || g->glyph >= u->font->n_glyphs)
+                return 0;
+            if (!began) {
+                pg_buf_puts(&p->c, "BT\n");
+                began = 1;
+            }
+            if (t.cur != u) {
+                tj_close(&t);
+                pg_buf_puts(&p->c, "/F");
+                put_int(&p->c, u->font->res);
+                pg_buf_putc(&p->c, ' ');
+                put_num(&p->c, u->size);
+                pg_buf_puts(&p->c, " Tf\n");
+                t.cur = u;
+                text_at(&t, gx, gy);
+            } else if (gy != t.line_y || !t.in_tj) {
+                text_at(&t, gx, gy);
+            }
+            double diff = gx - t.pen;
+            if (!t.in_tj) {
+                pg_buf_putc(&p->c, '[');
+                t.in_tj = 1;
+            }
+            if (diff > 0.005 || diff < -0.005) {
+                double adj = -diff * 1000.0 / u->size;
+                adj = (double)(long long)(adj * 1000.0 + (adj < 0 ? -0.5 : 0.5)) / 1000.0;
+                if (t.in_hex) {
+                    pg_buf_putc(&p->c, '>');
+                    t.in_hex = 0;
+                }
+                pg_buf_putc(&p->c, ' ');
+                put_num(&p->c, adj);
+                pg_buf_putc(&p->c, ' ');
+                t.pen -= adj * u->size / 1000.0;
+            }
+            if (!t.in_hex) {
+                pg_buf_putc(&p->c, '<');
+                t.in_hex = 1;
+            }
+            put_hex4(&p->c, g->glyph);
+            t.pen += glyph_width(u->font, g->glyph) * u->size / 1000.0;
+            /* the glyph's text: its cluster, up to the next cluster or the item's end */
+            int start = gs->log_clusters[i];
+            if (i == 0 || gs->log_clusters[i - 1] != start) {
+                int end = item->length;
+                for (int k = i + 1; k < gs->num_glyphs; k++)
+                    if (gs->log_clusters[k] != start) {
+                        end = gs->log_clusters[k];
+                        break;
+                    }
+                if (end > start)
+                    glyph_text(u->font, g->glyph, text + item->offset + start, end - start);
+            }
+        }
+        double run_w = xpos / (double)PANGO_SCALE;
+        if (underline) {
+            tj_close(&t);
+            if (began) {
+                pg_buf_puts(&p->c, "ET\n");
+                began = 0;
+                t.cur = NULL;
+            }
+            double pos = u->font->ul_pos * u->size / 1000.0, th = u->font->ul_h * u->size / 1000.0;
+            fill_rect(p, run_x, y - pos, run_w, th);
+        }
+        x = run_x + run_w + gi->end_x_offset / (double)PANGO_SCALE;
+    }
+    tj_close(&t);
+    if (began)
+        pg_buf_puts(&p->c, "ET\n");
+    return 1;
+}
+
+static int image_index(pdfw *w, cairo_surface_t *img)
+{
+    for (guint i = 0; i < w->images->len; i++)
+        if (w->images->pdata[i] == img)
+            return (int)i + 1;
+    g_ptr_array_add(w->images, img);
+    return (int)w->images->len;
+}
+
+static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
+{
+    switch (it->kind) {
+    case PG_ITEM_TEXT:
+        return show_line(w, p, it);
+    case PG_ITEM_RULE:
+    case PG_ITEM_RECT:
+        set_fill(p, it->color);
+        fill_rect(p, it->x, it->y, it->w, it->h);
+        break;
+    case PG_ITEM_BRACE:
+        set_stroke(p, it->color);
+        brace(p, it->x, it->y, it->w, it->h);
+        break;
+    case PG_ITEM_IMAGE: {
+        cairo_surface_t *img = it->image;
+        if (cairo_image_surface_get_width(img) <= 0 || cairo_image_surface_get_height(img) <= 0)
+            break;
+        int n = image_index(w, img);
+        pg_buf_puts(&p->c, "q ");
+        put_num(&p->c, it->w);
+        pg_buf_puts(&p->c, " 0 0 ");
+        put_num(&p->c, it->h);
+        pg_buf_putc(&p->c, ' ');
+        put_xy(p, it->x, it->y + it->h, "cm /Im");
+        put_int(&p->c, n);
+        pg_buf_puts(&p->c, " Do Q\n");
+        break;
+    }
+    case PG_ITEM_LINK: {
+        pg_buf *b = &p->links;
+        pg_buf_puts(b, "<< /Type /Annot /Subtype /Link /Rect [");
+        put_num(b, it->x);
+        pg_buf_putc(b, ' ');
+        put_num(b, p->H - it->y - it->h);
+        pg_buf_putc(b, ' ');
+        put_num(b, it->x + it->w);
+        pg_buf_putc(b, ' ');
+        put_num(b, p->H - it->y);
+        pg_buf_printf(b, "] /Border [0 0 0] /Dest (fn-%d) >>\n", it->target);
+        p->n_links++;
+        break;
+    }
+    case PG_ITEM_DEST: {
+        char *name = g_strdup_printf("fn-%d", it->target);
+        if (g_hash_table_contains(w->dests, name)) {
+            g_free(name);
+            break;
+        }
+        dest_at *d = g_new(dest_at, 1);
+        d->page = page_no;
+        d->x = it->x;
+        d->y = p->H - it->y;
+        g_hash_table_insert(w->dests, name, d);
+        break;
+    }
+    }
+    return 1;
+}
+
+/* Writes an image XObject (and its soft mask when it has transparency). */
+static void put_image(pdfw *w, int obj, cairo_surface_t *img)
+{
+    cairo_surface_flush(img);
+    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    int alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32;
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    size_t npx = (size_t)iw * (size_t)ih;
+    unsigned char *rgb = g_malloc(npx * 3), *a = g_malloc(npx ? npx : 1);
+    int translucent = 0;
+    for (int y = 0; y < ih; y++) {
+        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < iw; x++) {
+            uint32_t px = row[x];
+            unsigned al = alpha ? px >> 24 : 255;
+            unsigned r = px >> 16 & 0xFF, g = px >> 8 & 0xFF, b = px & 0xFF;
+            if (al && al < 255) { /* cairo keeps colours premultiplied */
+                r = (r * 255 + al / 2) / al;
+                g = (g * 255 + al / 2) / al;
+                b = (b * 255 + al / 2) / al;
+            }
+            size_t k = (size_t)y * (size_t)iw + (size_t)x;
+            rgb[3 * k] = (unsigned char)r;
+            rgb[3 * k + 1] = (unsigned char)g;
+            rgb[3 * k + 2] = (unsigned char)b;
+            a[k] = (unsigned char)al;
+            if (al != 255)
+                translucent = 1;
+        }
+    }
+    int mask = translucent ? new_obj(w) : 0;
+    char extra[200];
+    int n = snprintf(extra, sizeof extra,
+                     "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+                     "/BitsPerComponent 8 /Interpolate true",
+                     iw, ih);
+    if (mask)
+        snprintf(extra + n, sizeof extra - (size_t)n, " /SMask %d 0 R", mask);
+    put_stream(w, obj, rgb, npx * 3, extra);
+    if (mask) {
+        snprintf(extra, sizeof extra,
+                 "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                 "/BitsPerComponent 8 /Interpolate true",
+                 iw, ih);
+        put_stream(w, mask, a, npx, extra);
+    }
+    g_free(rgb);
+    g_free(a);
+}
+
+/* ---- outline -------------------------------------------------------------------------- */
+
+typedef struct {
+    int obj, parent, first, last, prev, next, count;
+} onode;
+
+static void put_outline(pdfw *w, const pg_pages *pp, int root, const int *page_obj)
+{
+    size_t n = pp->n_outline;
+    onode *o = g_new0(onode, n + 1); /* o[0] is the root */
+    o[0].obj = root;
+    for (size_t i = 1; i <= n; i++)
+        o[i].obj = new_obj(w);
+    int stack[16] = {0}; /* stack[level-1]: node index of the parent at that level */
+    for (size_t i = 1; i <= n; i++) {
+        int level = pp->outline[i - 1].level;
+        level = level < 1 ? 1 : level > 15 ? 15 : level;
+        int par = stack[level - 1];
+        o[i].parent = par;
+        if (o[par].last) {
+            o[o[par].last].next = (int)i;
+            o[i].prev = o[par].last;
+        } else {
+            o[par].first = (int)i;
+        }
+        o[par].last = (int)i;
+        stack[level] = (int)i;
+        for (int k = level + 1; k < 16; k++)
+            stack[k] = (int)i;
+        /* every entry counts for each ancestor (entries are shown closed) */
+        for (int a = par; a; a = o[a].parent)
+            o[a].count++;
+        if (!par)
+            o[0].count++;
+    }
+    pg_buf *b = &w->out;
+    begin_obj(w, root);
+    pg_buf_puts(b, "<< /Type /Outlines");
+    if (o[0].first)
+        pg_buf_printf(b, " /First %d 0 R /Last %d 0 R /Count %d", o[o[0].first].obj,
+                      o[o[0].last].obj, o[0].count);
+    pg_buf_puts(b, " >>");
+    end_obj(w);
+    for (size_t i = 1; i <= n; i++) {
+        const pg_outline *e = &pp->outline[i - 1];
+        begin_obj(w, o[i].obj);
+        pg_buf_puts(b, "<< /Title ");
+        put_text_string(b, e->title ? e->title : "");
+        pg_buf_printf(b, " /Parent %d 0 R", o[o[i].parent].obj);
+        if (o[i].prev)
+            pg_buf_printf(b, " /Prev %d 0 R", o[o[i].prev].obj);
+        if (o[i].next)
+            pg_buf_printf(b, " /Next %d 0 R", o[o[i].next].obj);
+        if (o[i].first)
+            pg_buf_printf(b, " /First %d 0 R /Last %d 0 R /Count -%d", o[o[i].first].obj,
+                          o[o[i].last].obj, o[i].count);
+        int page = e->page < 0 ? 0 : e->page >= (int)pp->n ? (int)pp->n - 1 : e->page;
+        pg_buf_printf(b, " /Dest [%d 0 R /XYZ 0 ", page_obj[page]);
+        put_num(b, pp->pages[page].h - e->y);
+        pg_buf_puts(b, " 0] >>");
+        end_obj(w);
+    }
+    g_free(o);
+}
+
+/* ---- the whole document ------------------------------------------------------------- */
+
+static gint cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_use(gpointer p)
+{
+    g_free(p);
+}
+
+int pg_pdf_native(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out)
+{
+    pdfw w = {0};
+    w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
+    w.by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w.by_font = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, free_use);
+    w.images = g_ptr_array_new();
+    w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    int catalog = new_obj(&w), pages = new_obj(&w), info = new_obj(&w), resources = new_obj(&w);
+    size_t np = pp->n;
+    int *page_obj = g_new(int, np ? np : 1);
+    for (size_t i = 0; i < np; i++)
+        page_obj[i] = new_obj(&w);
+    int ok = 1;
+    pagew p = {0};
+    for (size_t i = 0; i < np && ok; i++) {
+        const pg_page *pg = &pp->pages[i];
+        p.c.len = 0;
+        p.links.len = 0;
+        p.n_links = 0;
+        p.H = pg->h;
+        p.fill = p.stroke = 0; /* black is the initial colour */
+        for (size_t k = 0; k < pg->n && ok; k++)
+            ok = put_item(&w, &p, (int)i, &pg->items[k]);
+        if (!ok)
+            break;
+        int contents = new_obj(&w);
+        put_stream(&w, contents, p.c.s ? p.c.s : "", p.c.len, NULL);
+        int annots = p.n_links ? new_obj(&w) : 0;
+        if (annots) {
+            begin_obj(&w, annots);
+            pg_buf_puts(&w.out, "[\n");
+            pg_buf_append(&w.out, p.links.s, p.links.len);
+            pg_buf_puts(&w.out, "]");
+            end_obj(&w);
+        }
+        begin_obj(&w, page_obj[i]);
+        pg_buf_printf(&w.out, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", pages);
+        put_num(&w.out, pg->w);
+        pg_buf_putc(&w.out, ' ');
+        put_num(&w.out, pg->h);
+        pg_buf_printf(&w.out, "] /Resources %d 0 R /Contents %d 0 R", resources, contents);
+        if (annots)
+            pg_buf_printf(&w.out, " /Annots %d 0 R", annots);
+        pg_buf_puts(&w.out, " >>");
+        end_obj(&w);
+    }
+    pg_buf_free(&p.c);
+    pg_buf_free(&p.links);
+
+    if (ok) {
+        /* fonts and images, then the resources that name them */
+        int *font_obj = g_new(int, w.fonts->len + 1);
+        for (guint i = 0; i < w.fonts->len && ok; i++) {
+            font_obj[i] = new_obj(&w);
+            ok = put_font(&w, w.fonts->pdata[i], font_obj[i]);
+        }
+        int *img_obj = g_new(int, w.images->len + 1);
+        for (guint i = 0; i < w.images->len && ok; i++) {
+            img_obj[i] = new_obj(&w);
+            put_image(&w, img_obj[i], w.images->pdata[i]);
+        }
+        if (ok) {
+            begin_obj(&w, resources);
+            pg_buf_puts(&w.out, "<< /ProcSet [/PDF /Text /ImageB /ImageC]");
+            if (w.fonts->len) {
+                pg_buf_puts(&w.out, " /Font <<");
+                for (guint i = 0; i < w.fonts->len; i++)
+                    pg_buf_printf(&w.out, " /F%u %d 0 R", i + 1, font_obj[i]);
+                pg_buf_puts(&w.out, " >>");
+            }
+            if (w.images->len) {
+                pg_buf_puts(&w.out, " /XObject <<");
+                for (guint i = 0; i < w.images->len; i++)
+                    pg_buf_printf(&w.out, " /Im%u %d 0 R", i + 1, img_obj[i]);
+                pg_buf_puts(&w.out, " >>");
+            }
+            pg_buf_puts(&w.out, " >>");
+            end_obj(&w);
+        }
+        g_free(font_obj);
+        g_free(img_obj);
+    }
+
+    if (ok) {
+        begin_obj(&w, pages);
+        pg_buf_puts(&w.out, "<< /Type /Pages /Kids [");
+        for (size_t i = 0; i < np; i++)
+            pg_buf_printf(&w.out, "%s%d 0 R", i ? " " : "", page_obj[i]);
+        pg_buf_printf(&w.out, "] /Count %zu >>", np);
+        end_obj(&w);
+
+        int outlines = pp->n_outline && np ? new_obj(&w) : 0;
+        if (outlines)
+            put_outline(&w, pp, outlines, page_obj);
+
+        int names = g_hash_table_size(w.dests) && np ? new_obj(&w) : 0;
+        if (names) {
+            guint n = 0;
+            char **keys = (char **)g_hash_table_get_keys_as_array(w.dests, &n);
+            qsort(keys, n, sizeof *keys, (int (*)(const void *, const void *))cmp_names);
+            begin_obj(&w, names);
+            pg_buf_puts(&w.out, "<< /Names [");
+            for (guint i = 0; i < n; i++) {
+                const dest_at *d = g_hash_table_lookup(w.dests, keys[i]);
+                pg_buf_printf(&w.out, "\n(%s) [%d 0 R /XYZ ", keys[i], page_obj[d->page]);
+                put_num(&w.out, d->x);
+                pg_buf_putc(&w.out, ' ');
+                put_num(&w.out, d->y);
+                pg_buf_puts(&w.out, " 0]");
+            }
+            pg_buf_puts(&w.out, "] >>");
+            end_obj(&w);
+            g_free(keys);
+        }
+
+        begin_obj(&w, catalog);
+        pg_buf_printf(&w.out, "<< /Type /Catalog /Pages %d 0 R /Lang (vi)", pages);
+        if (outlines)
+            pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
+        if (names)
+            pg_buf_printf(&w.out, " /Names << /Dests %d 0 R >>", names);
+        pg_buf_puts(&w.out, " >>");
+        end_obj(&w);
+
+        begin_obj(&w, info);
+        const char *creator = opts && opts->creator ? opts->creator : "plangen";
+        const struct {
+            const char *key, *val;
+        } fields[] = {{"Title", pp->title},       {"Author", pp->author}, {"Subject", pp->subject},
+                      {"Keywords", pp->keywords}, {"Creator", creator},   {"Producer", creator}};
+        pg_buf_puts(&w.out, "<<");
+        for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+            if (!fields[i].val || !*fields[i].val)
+                continue;
+            pg_buf_printf(&w.out, " /%s ", fields[i].key);
+            put_text_string(&w.out, fields[i].val);
+        }
+        const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
+        if (date) {
+            pg_buf_puts(&w.out, " /CreationDate ");
+            if (put_date(&w.out, date)) {
+                pg_buf_puts(&w.out, " /ModDate ");
+                put_date(&w.out, date);
+            } else {
+                pg_buf_puts(&w.out, "()");
+            }
+        }
+        pg_buf_puts(&w.out, " >>");
+        end_obj(&w);
+
+        /* cross-reference table; the identifier is a digest of the body */
+        size_t xref = w.out.len;
+        pg_buf_printf(&w.out, "xref\n0 %d\n0000000000 65535 f \n", w.n_obj + 1);
+        for (int i = 1; i <= w.n_obj; i++)
+            pg_buf_printf(&w.out, "%010zu 00000 n \n", w.offset[i]);
+        char *id = g_compute_checksum_for_data(G_CHECKSUM_MD5, (const guchar *)w.out.s, w.out.len);
+        pg_buf_printf(&w.out,
+                      "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\n"
+                      "startxref\n%zu\n%%%%EOF\n",
+                      w.n_obj + 1, catalog, info, id, id, xref);
+        g_free(id);
+    }
+
+    g_free(page_obj);
+    g_free(w.offset);
+    if (w.z_ready)
+        deflateEnd(&w.z);
+    g_free(w.zbuf);
+    g_hash_table_destroy(w.by_font);
+    g_hash_table_destroy(w.by_face);
+    g_ptr_array_free(w.fonts, TRUE);
+    g_ptr_array_free(w.images, TRUE);
+    g_hash_table_destroy(w.dests);
+    if (!ok) {
+        pg_buf_free(&w.out);
+        return 0;
+    }
+    *out = w.out;
+    return 1;
+}
