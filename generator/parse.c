@@ -379,6 +379,47 @@ static pg_pos attr_pos(const parser *p, const xmlNode *n, const char *name)
 
 /* Returns s in NFC with white-space runs folded to one space (arena copy). Warns
  * at pos when s was not in NFC. */
+/* True when every character of s lies where Unicode has only characters that are
+ * their own NFC and never combine with a neighbour: Latin up to the combining
+ * marks (U+0000-02FF), the precomposed Vietnamese letters (U+1E00-1EFF) and
+ * general punctuation (U+2002-206F). Plans are almost all such text; the rest
+ * goes through g_utf8_normalize(). */
+int pg_text_surely_nfc(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        gunichar c = g_utf8_get_char_validated((const char *)p, end - p);
+        if (c == (gunichar)-1 || c == (gunichar)-2)
+            return 0;
+        if (!(c < 0x300 || (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2002 && c <= 0x206F)))
+            return 0;
+        p = (const unsigned char *)g_utf8_next_char(p);
+    }
+    return 1;
+}
+
+/* s in NFC, g_free(); NULL when s is not valid UTF-8. */
+static char *nfc_dup(const char *s)
+{
+    size_t n = strlen(s);
+    return pg_text_surely_nfc(s, n) ? g_strndup(s, n) : g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+}
+
+/* Whether s is already in NFC. */
+static int is_nfc(const char *s)
+{
+    if (pg_text_surely_nfc(s, strlen(s)))
+        return 1;
+    char *nfc = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+    int same = nfc && strcmp(nfc, s) == 0;
+    g_free(nfc);
+    return same;
+}
+
 static char *clean_text(parser *p, const char *s, pg_pos pos, int trim)
 {
     if (p->max_text && strlen(s) > p->max_text) {
@@ -386,7 +427,7 @@ static char *clean_text(parser *p, const char *s, pg_pos pos, int trim)
              strlen(s), p->max_text);
         return pg_arena_strdup(p->doc->arena, "");
     }
-    char *nfc = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+    char *nfc = nfc_dup(s);
     if (!nfc)
         nfc = g_strdup(s);
     if (strcmp(nfc, s) != 0)
@@ -450,9 +491,7 @@ static const char *attr(parser *p, const xmlNode *n, const char *name)
     if (!v)
         return NULL;
     /* the attribute's position is looked up only when a warning needs it */
-    char *nfc = g_utf8_normalize((const char *)v, -1, G_NORMALIZE_NFC);
-    pg_pos pos = nfc && strcmp(nfc, (const char *)v) == 0 ? node_pos(p, n) : attr_pos(p, n, name);
-    g_free(nfc);
+    pg_pos pos = is_nfc((const char *)v) ? node_pos(p, n) : attr_pos(p, n, name);
     char *s = clean_text(p, (const char *)v, pos, 1);
     xmlFree(v);
     return s;
@@ -536,9 +575,7 @@ static void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allo
         if (is_text(c)) {
             pg_node *t = pg_node_new(p->doc, PG_NODE_TEXT, node_pos(p, x));
             const char *raw = (const char *)c->content;
-            char *nfc = g_utf8_normalize(raw, -1, G_NORMALIZE_NFC);
-            pg_pos pos = (nfc && strcmp(nfc, raw) != 0) ? text_pos(p, c) : node_pos(p, x);
-            g_free(nfc);
+            pg_pos pos = is_nfc(raw) ? node_pos(p, x) : text_pos(p, c);
             t->u.text.text = clean_text(p, raw, pos, 0);
             pg_node_append(parent, t);
             continue;

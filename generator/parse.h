@@ -35,4 +35,8 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
 /* Checks a date; returns 1 when y-m-d exists in the Gregorian calendar. */
 int pg_date_valid(int y, int m, int d);
 
+/* True when the len bytes of UTF-8 at s are certainly in Unicode NFC already
+ * (Latin, Vietnamese and punctuation only); false means "normalise to know". */
+int pg_text_surely_nfc(const char *s, size_t len);
+
 #endif

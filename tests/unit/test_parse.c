@@ -262,3 +262,28 @@ Test(parse, missing_file)
     pg_diag_list_free(&d);
     pg_doc_free(doc);
 }
+
+Test(nfc, the_quick_check_is_right_for_every_character_it_accepts)
+{
+    /* every character pg_text_surely_nfc() lets through is its own NFC and has
+     * combining class 0 (so it cannot compose with what precedes it) */
+    int accepted = 0;
+    for (gunichar c = 1; c < 0x30000; c++) {
+        char u[8];
+        int n = g_unichar_to_utf8(c, u);
+        u[n] = '\0';
+        if (!g_unichar_validate(c) || !pg_text_surely_nfc(u, (size_t)n))
+            continue;
+        accepted++;
+        char *nfc = g_utf8_normalize(u, n, G_NORMALIZE_NFC);
+        cr_assert_str_eq(nfc, u, "U+%04X is accepted but changes under NFC", c);
+        cr_assert_eq(g_unichar_combining_class(c), 0, "U+%04X combines", c);
+        g_free(nfc);
+    }
+    /* Latin, the 256 of Latin Extended Additional (all of Vietnamese), punctuation */
+    cr_expect_eq(accepted, 0x2FF + 0x100 + (0x206F - 0x2002 + 1), "%d accepted", accepted);
+    const char *vi = "Kế hoạch “Đảng” – số 179…";
+    cr_expect(pg_text_surely_nfc(vi, strlen(vi)));
+    cr_expect(!pg_text_surely_nfc("Ke\xcc\x82\xcc\x81", 6), "a decomposed ế passes");
+    cr_expect(!pg_text_surely_nfc("\xe2\x80\x80", 3), "U+2000 (NFC: U+2002) passes");
+}
