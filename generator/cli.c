@@ -1003,6 +1003,7 @@ int pg_cli_main(int argc, char **argv)
         rc = pg_cmd_build(&s);
     else
         rc = cmd_fonts(&s);
+    pg_pdf_forget(); /* it holds references to the fonts' faces */
     pg_fonts_free(s.fonts);
     if (s.styles)
         g_hash_table_destroy(s.styles);

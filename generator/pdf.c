@@ -207,9 +207,9 @@ static void end_obj(pdfw *w)
     pg_buf_puts(&w->out, "\nendobj\n");
 }
 
-/* Writes object n as a deflated stream of data; extra goes into its dictionary.
- * One deflate state serves every stream of the file. */
-static void put_stream(pdfw *w, int n, const void *data, size_t len, const char *extra)
+/* Deflates len bytes of data into w->zbuf; returns the compressed length. One
+ * deflate state serves every stream of the file. */
+static size_t deflate_into(pdfw *w, const void *data, size_t len)
 {
     if (!w->z_ready) {
         if (deflateInit(&w->z, Z_BEST_SPEED) != Z_OK)
@@ -229,7 +229,13 @@ static void put_stream(pdfw *w, int n, const void *data, size_t len, const char 
     w->z.avail_out = (uInt)bound;
     if (deflate(&w->z, Z_FINISH) != Z_STREAM_END)
         pg_oom();
-    size_t zlen = bound - w->z.avail_out;
+    return bound - w->z.avail_out;
+}
+
+/* Writes object n as a stream of zlen deflated bytes; extra goes into its
+ * dictionary. */
+static void put_deflated(pdfw *w, int n, const void *z, size_t zlen, const char *extra)
+{
     begin_obj(w, n);
     pg_buf_puts(&w->out, "<< /Length ");
     put_int(&w->out, (long long)zlen);
@@ -239,9 +245,72 @@ static void put_stream(pdfw *w, int n, const void *data, size_t len, const char 
         pg_buf_puts(&w->out, extra);
     }
     pg_buf_puts(&w->out, " >>\nstream\n");
-    pg_buf_append(&w->out, (const char *)w->zbuf, zlen);
+    pg_buf_append(&w->out, z, zlen);
     pg_buf_puts(&w->out, "\nendstream");
     end_obj(w);
+}
+
+static void put_stream(pdfw *w, int n, const void *data, size_t len, const char *extra)
+{
+    size_t zlen = deflate_into(w, data, len);
+    put_deflated(w, n, w->zbuf, zlen, extra);
+}
+
+/* ---- font programs, kept across the plans of a process ----------------------------- */
+
+/* The same face with the same glyphs always gives the same subset bytes, so a
+ * batch subsets and deflates each of them once (a plan and its variants, plans
+ * of one office, share their glyphs). */
+typedef struct {
+    hb_face_t *face;     /* a reference: the address cannot be reused by another face */
+    unsigned char *used; /* glyph bitmap */
+    size_t used_len;
+    guint32 hash;
+    unsigned char *z; /* the deflated program */
+    size_t zlen;
+    unsigned raw_len;
+} subset_entry;
+
+#define PG_SUBSET_CACHE 64
+static subset_entry subset_cache[PG_SUBSET_CACHE];
+static int subset_cache_n;
+
+void pg_pdf_forget(void)
+{
+    for (int i = 0; i < subset_cache_n; i++) {
+        hb_face_destroy(subset_cache[i].face);
+        g_free(subset_cache[i].used);
+        g_free(subset_cache[i].z);
+    }
+    subset_cache_n = 0;
+}
+
+static const subset_entry *subset_lookup(hb_face_t *face, const unsigned char *used,
+                                         size_t used_len, guint32 hash)
+{
+    for (int i = 0; i < subset_cache_n; i++) {
+        const subset_entry *e = &subset_cache[i];
+        if (e->face == face && e->hash == hash && e->used_len == used_len &&
+            memcmp(e->used, used, used_len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static const subset_entry *subset_store(hb_face_t *face, const unsigned char *used, size_t used_len,
+                                        guint32 hash, const void *z, size_t zlen, unsigned raw_len)
+{
+    if (subset_cache_n == PG_SUBSET_CACHE)
+        pg_pdf_forget();
+    subset_entry *e = &subset_cache[subset_cache_n++];
+    e->face = hb_face_reference(face);
+    e->used = g_memdup2(used, used_len);
+    e->used_len = used_len;
+    e->hash = hash;
+    e->z = g_memdup2(z, zlen);
+    e->zlen = zlen;
+    e->raw_len = raw_len;
+    return e;
 }
 
 /* ---- fonts -------------------------------------------------------------------------- */
@@ -340,33 +409,48 @@ static int16_t be16(const char *p)
 /* Writes one font: subset program, descriptor, widths, ToUnicode, Type0 dict. */
 static int put_font(pdfw *w, pdf_font *f, int type0)
 {
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in)
-        pg_oom();
-    hb_set_t *gids = hb_subset_input_glyph_set(in);
-    hb_set_add(gids, 0);
-    guint32 h = 2166136261u; /* FNV-1a over the used glyphs: the subset's tag */
+    /* the used glyphs (and .notdef) as a bitmap; FNV-1a over them names the subset */
+    size_t used_len = (f->n_glyphs + 7) / 8;
+    unsigned char *used = g_malloc0(used_len ? used_len : 1);
+    guint32 h = 2166136261u;
     for (unsigned g = 0; g < f->n_glyphs; g++)
-        if (f->width[g] >= 0) {
-            hb_set_add(gids, g);
+        if (g == 0 || f->width[g] >= 0) {
+            used[g / 8] |= (unsigned char)(1u << (g % 8));
             h = (h ^ g) * 16777619u;
         }
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    static const hb_tag_t dropped[] = {
-        HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
-        HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('h', 'd', 'm', 'x'),
-        HB_TAG('V', 'D', 'M', 'X'), HB_TAG('L', 'T', 'S', 'H'), HB_TAG('g', 'a', 's', 'p'),
-        HB_TAG('c', 'm', 'a', 'p'), HB_TAG('O', 'S', '/', '2')};
-    for (size_t i = 0; i < G_N_ELEMENTS(dropped); i++)
-        hb_set_add(drop, dropped[i]);
-    hb_face_t *sub = hb_subset_or_fail(f->face, in);
-    hb_subset_input_destroy(in);
-    if (!sub)
-        return 0;
-    hb_blob_t *blob = hb_face_reference_blob(sub);
-    unsigned blen = 0;
-    const char *bdata = hb_blob_get_data(blob, &blen);
+    const subset_entry *prog = subset_lookup(f->face, used, used_len, h);
+    if (!prog) {
+        hb_subset_input_t *in = hb_subset_input_create_or_fail();
+        if (!in)
+            pg_oom();
+        hb_set_t *gids = hb_subset_input_glyph_set(in);
+        for (unsigned g = 0; g < f->n_glyphs; g++)
+            if (used[g / 8] >> (g % 8) & 1)
+                hb_set_add(gids, g);
+        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
+        hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+        static const hb_tag_t dropped[] = {
+            HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
+            HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('h', 'd', 'm', 'x'),
+            HB_TAG('V', 'D', 'M', 'X'), HB_TAG('L', 'T', 'S', 'H'), HB_TAG('g', 'a', 's', 'p'),
+            HB_TAG('c', 'm', 'a', 'p'), HB_TAG('O', 'S', '/', '2')};
+        for (size_t i = 0; i < G_N_ELEMENTS(dropped); i++)
+            hb_set_add(drop, dropped[i]);
+        hb_face_t *sub = hb_subset_or_fail(f->face, in);
+        hb_subset_input_destroy(in);
+        if (!sub) {
+            g_free(used);
+            return 0;
+        }
+        hb_blob_t *blob = hb_face_reference_blob(sub);
+        unsigned blen = 0;
+        const char *bdata = hb_blob_get_data(blob, &blen);
+        size_t zlen = deflate_into(w, bdata, blen);
+        prog = subset_store(f->face, used, used_len, h, w->zbuf, zlen, blen);
+        hb_blob_destroy(blob);
+        hb_face_destroy(sub);
+    }
+    g_free(used);
 
     char tag[8];
     for (int i = 0; i < 6; i++) {
@@ -455,10 +539,8 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
     end_obj(w);
 
     char extra[40];
-    snprintf(extra, sizeof extra, "/Length1 %u", blen);
-    put_stream(w, o_file, bdata, blen, extra);
-    hb_blob_destroy(blob);
-    hb_face_destroy(sub);
+    snprintf(extra, sizeof extra, "/Length1 %u", prog->raw_len);
+    put_deflated(w, o_file, prog->z, prog->zlen, extra);
 
     pg_buf cm = {0};
     pg_buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -573,22 +655,42 @@ static void brace(pagew *p, double x, double y, double w, double h)
     pg_buf_puts(&p->c, "S\n");
 }
 
+/* Appends a glyph id as the two bytes of an Identity-H code inside a literal
+ * string (half the size of hex): the bytes PDF reads specially are escaped. */
+static void put_code(pg_buf *b, unsigned gid)
+{
+    char out[4];
+    int n = 0;
+    unsigned char bytes[2] = {(unsigned char)(gid >> 8), (unsigned char)gid};
+    for (int i = 0; i < 2; i++) {
+        unsigned char c = bytes[i];
+        if (c == '(' || c == ')' || c == '\\')
+            out[n++] = '\\';
+        else if (c == '\r') {
+            out[n++] = '\\';
+            c = 'r';
+        }
+        out[n++] = (char)c;
+    }
+    pg_buf_append(b, out, (size_t)n);
+}
+
 typedef struct {
     pagew *p;
     font_use *cur; /* font selected in this BT */
     int in_tj;     /* inside "[ ... ] TJ" */
-    int in_hex;    /* inside "<...>" of a TJ */
+    int in_str;    /* inside "(...)" of a TJ */
     double pen;    /* where the PDF reader will draw the next glyph (pt, x) */
     double line_y; /* baseline of the current Tm (top-left coordinates) */
 } textw;
 
 static void tj_close(textw *t)
 {
-    if (t->in_hex)
-        pg_buf_putc(&t->p->c, '>');
+    if (t->in_str)
+        pg_buf_putc(&t->p->c, ')');
     if (t->in_tj)
         pg_buf_puts(&t->p->c, "] TJ\n");
-    t->in_hex = t->in_tj = 0;
+    t->in_str = t->in_tj = 0;
 }
 
 /* Moves the text position to (x, y) (top-left coordinates) with a new Tm. */
@@ -670,20 +772,20 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
             if (diff > 0.005 || diff < -0.005) {
                 double adj = -diff * 1000.0 / u->size;
                 adj = (double)(long long)(adj * 1000.0 + (adj < 0 ? -0.5 : 0.5)) / 1000.0;
-                if (t.in_hex) {
-                    pg_buf_putc(&p->c, '>');
-                    t.in_hex = 0;
+                if (t.in_str) {
+                    pg_buf_putc(&p->c, ')');
+                    t.in_str = 0;
                 }
                 pg_buf_putc(&p->c, ' ');
                 put_num(&p->c, adj);
                 pg_buf_putc(&p->c, ' ');
                 t.pen -= adj * u->size / 1000.0;
             }
-            if (!t.in_hex) {
-                pg_buf_putc(&p->c, '<');
-                t.in_hex = 1;
+            if (!t.in_str) {
+                pg_buf_putc(&p->c, '(');
+                t.in_str = 1;
             }
-            put_hex4(&p->c, g->glyph);
+            put_code(&p->c, g->glyph);
             t.pen += glyph_width(u->font, g->glyph) * u->size / 1000.0;
             /* the glyph's text: its cluster, up to the next cluster or the item's end */
             int start = gs->log_clusters[i];

@@ -25,6 +25,10 @@ int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned ch
 int pg_pdf_write_memory_cairo(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
                               size_t *len);
 
+/* Drops the font programs the PDF writer keeps for later plans of the process
+ * (each face's subset for a set of glyphs is made and deflated once). */
+void pg_pdf_forget(void);
+
 /* Writes each page as dir/STEM-N.png at dpi. Returns 1 on success. */
 int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
                  pg_diag_list *diags);
