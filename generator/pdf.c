@@ -256,6 +256,66 @@ static void put_stream(pdfw *w, int n, const void *data, size_t len, const char 
     put_deflated(w, n, w->zbuf, zlen, extra);
 }
 
+/* ---- streams kept across the plans of a process ------------------------------------ */
+
+/* Page contents and ToUnicode maps recur between plans of one batch (the pages a
+ * variant shares with the plan it came from, the maps of plans with the same
+ * glyphs): each distinct stream is deflated once. Entries are replaced in turn. */
+typedef struct {
+    guint64 hash;
+    char *raw; /* NULL: free slot */
+    size_t len;
+    unsigned char *z;
+    size_t zlen;
+} stream_entry;
+
+#define PG_STREAM_CACHE 128
+static stream_entry stream_cache[PG_STREAM_CACHE];
+static int stream_cache_next;
+
+static guint64 fnv64(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    guint64 h = 14695981039346656037ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+static void forget_streams(void)
+{
+    for (int i = 0; i < PG_STREAM_CACHE; i++) {
+        g_free(stream_cache[i].raw);
+        g_free(stream_cache[i].z);
+        stream_cache[i] = (stream_entry){0};
+    }
+    stream_cache_next = 0;
+}
+
+/* put_stream() through the cache. */
+static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
+{
+    guint64 h = fnv64(data, len);
+    for (int i = 0; i < PG_STREAM_CACHE; i++) {
+        const stream_entry *e = &stream_cache[i];
+        if (e->raw && e->hash == h && e->len == len && memcmp(e->raw, data, len) == 0) {
+            put_deflated(w, n, e->z, e->zlen, NULL);
+            return;
+        }
+    }
+    size_t zlen = deflate_into(w, data, len);
+    stream_entry *e = &stream_cache[stream_cache_next];
+    stream_cache_next = (stream_cache_next + 1) % PG_STREAM_CACHE;
+    g_free(e->raw);
+    g_free(e->z);
+    e->hash = h;
+    e->raw = g_memdup2(data, len ? len : 1);
+    e->len = len;
+    e->z = g_memdup2(w->zbuf, zlen);
+    e->zlen = zlen;
+    put_deflated(w, n, e->z, e->zlen, NULL);
+}
+
 /* ---- font programs, kept across the plans of a process ----------------------------- */
 
 /* The same face with the same glyphs always gives the same subset bytes, so a
@@ -275,7 +335,7 @@ typedef struct {
 static subset_entry subset_cache[PG_SUBSET_CACHE];
 static int subset_cache_n;
 
-void pg_pdf_forget(void)
+static void forget_subsets(void)
 {
     for (int i = 0; i < subset_cache_n; i++) {
         hb_face_destroy(subset_cache[i].face);
@@ -283,6 +343,12 @@ void pg_pdf_forget(void)
         g_free(subset_cache[i].z);
     }
     subset_cache_n = 0;
+}
+
+void pg_pdf_forget(void)
+{
+    forget_subsets();
+    forget_streams();
 }
 
 static const subset_entry *subset_lookup(hb_face_t *face, const unsigned char *used,
@@ -301,7 +367,7 @@ static const subset_entry *subset_store(hb_face_t *face, const unsigned char *us
                                         guint32 hash, const void *z, size_t zlen, unsigned raw_len)
 {
     if (subset_cache_n == PG_SUBSET_CACHE)
-        pg_pdf_forget();
+        forget_subsets();
     subset_entry *e = &subset_cache[subset_cache_n++];
     e->face = hb_face_reference(face);
     e->used = g_memdup2(used, used_len);
@@ -567,7 +633,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         pg_buf_puts(&cm, "endbfchar\n");
     }
     pg_buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    put_stream(w, o_tu, cm.s, cm.len, NULL);
+    put_stream_cached(w, o_tu, cm.s, cm.len);
     pg_buf_free(&cm);
     g_free(name);
     return 1;
@@ -1044,7 +1110,7 @@ int pg_pdf_native(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out)
         if (!ok)
             break;
         int contents = new_obj(&w);
-        put_stream(&w, contents, p.c.s ? p.c.s : "", p.c.len, NULL);
+        put_stream_cached(&w, contents, p.c.s ? p.c.s : "", p.c.len);
         int annots = p.n_links ? new_obj(&w) : 0;
         if (annots) {
             begin_obj(&w, annots);
