@@ -924,6 +924,44 @@ static double column_text(lay *l, felem *e, pg_role role, const char *text, Pang
 
 /* The narrowest width, at most w, that breaks text into as many lines as w
  * does: centred lines of even length instead of a long line and a stub. */
+/* The lines a text of n characters, of logical widths cw (pango units) and
+ * break opportunities la, takes at width w when wrapped word by word, a line's
+ * trailing white space not counted; -1 when a word alone is wider than w. */
+static int wrap_count(const int *cw, const PangoLogAttr *la, int n, int w)
+{
+    int lines = 1, s = 0;
+    while (s < n) {
+        int x = 0, brk = -1, i;
+        for (i = s; i < n; i++) {
+            if (i > s && la[i].is_line_break) {
+                int fit = x;
+                for (int k = i; k > s && la[k - 1].is_white; k--)
+                    fit -= cw[k - 1];
+                if (fit > w)
+                    break;
+                brk = i;
+            }
+            x += cw[i];
+        }
+        if (i == n) {
+            for (int k = n; k > s && la[k - 1].is_white; k--)
+                x -= cw[k - 1];
+            if (x <= w)
+                break;
+        }
+        if (brk < 0)
+            return -1;
+        s = brk;
+        lines++;
+    }
+    return lines;
+}
+
+/* The narrowest width, to half a point, at which text (a single paragraph)
+ * still takes no more lines than at w: lines of even length for centred
+ * blocks. The search runs on the widths of the text shaped once, on one line;
+ * pango confirms the answer, and does the whole search itself in the rare case
+ * where the two disagree. */
 static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al, double w)
 {
     PangoLayout *ly = make_layout(l, role, text, al, w, PG_ALIGN_CENTER, 0);
@@ -932,6 +970,41 @@ static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrLi
     if (lines < 2)
         return w;
     double lo = w / lines, hi = w;
+    PangoLayout *flat = make_layout(l, role, text, al, 0, PG_ALIGN_CENTER, 0);
+    int n = 0;
+    const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(flat, &n);
+    n = n > 0 ? n - 1 : 0; /* one attribute per character and one for the end */
+    int *cw = pg_xcalloc((size_t)n + 1, sizeof *cw);
+    int ok = pango_layout_get_line_count(flat) == 1 && g_utf8_strlen(text, -1) == n;
+    PangoLayoutLine *line = ok ? pango_layout_get_line_readonly(flat, 0) : NULL;
+    for (GSList *r = line ? line->runs : NULL; r; r = r->next) {
+        PangoGlyphItem *gi = r->data;
+        long off = g_utf8_pointer_to_offset(text, text + gi->item->offset);
+        if (off + gi->item->num_chars > n) {
+            ok = 0;
+            break;
+        }
+        pango_glyph_item_get_logical_widths(gi, text, cw + off);
+    }
+    if (ok) {
+        for (int i = 0; i < 12 && hi - lo > 0.5; i++) {
+            double mid = (lo + hi) / 2;
+            int got = wrap_count(cw, la, n, (int)(mid * PANGO_SCALE));
+            if (got < 0 || got > lines)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        ly = make_layout(l, role, text, al, hi, PG_ALIGN_CENTER, 0);
+        ok = pango_layout_get_line_count(ly) == lines;
+        g_object_unref(ly);
+    }
+    free(cw);
+    g_object_unref(flat);
+    if (ok)
+        return hi;
+    lo = w / lines;
+    hi = w;
     for (int i = 0; i < 12 && hi - lo > 0.5; i++) {
         double mid = (lo + hi) / 2;
         ly = make_layout(l, role, text, al, mid, PG_ALIGN_CENTER, 0);
