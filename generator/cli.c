@@ -1013,6 +1013,7 @@ int pg_cli_main(int argc, char **argv)
     _Exit(rc);
 #endif
     pg_pdf_forget(); /* it holds references to the fonts' faces */
+    pg_resolve_forget();
     pg_fonts_free(s.fonts);
     if (s.styles)
         g_hash_table_destroy(s.styles);

@@ -740,6 +740,141 @@ static int resolve_doc(resolver *r, pg_doc *doc);
 
 /* Loads and resolves the plan rel names (relative to doc), confined to the plans
  * root, refusing cycles and too long chains; NULL after an error. */
+/* ---- plans loaded before in this process ------------------------------------------- */
+
+/* A batch resolves many plans against the same parents: each parent (with its
+ * own parents) is parsed and resolved once per process and shared, read-only,
+ * by reference. An entry is used again only while every file it was built from
+ * has the same bytes on disk (compared by a digest: timestamps may be coarser
+ * than the edits of a long run), when the chain below it leaves room under the depth
+ * limit and holds none of its files (a cycle), and the plans root is the same;
+ * what loading it reported is reported again for each plan that uses it. */
+typedef struct {
+    char *real, *name, *root; /* NULL: free slot */
+    pg_doc *doc;              /* one reference */
+    char **files;             /* real paths: the plan and every plan above it */
+    guint64 *sums;            /* a digest of each file's bytes when loaded */
+    int n_files;
+    int height;               /* levels of plans above it */
+    pg_diag_list diags;       /* the warnings loading it gave */
+} loaded_plan;
+
+#define PG_LOADED_PLANS 32
+static loaded_plan loaded[PG_LOADED_PLANS];
+static int loaded_next;
+
+static void drop_loaded(loaded_plan *e)
+{
+    if (!e->real)
+        return;
+    free(e->real);
+    free(e->name);
+    free(e->root);
+    pg_doc_free(e->doc);
+    for (int i = 0; i < e->n_files; i++)
+        free(e->files[i]);
+    free(e->files);
+    free(e->sums);
+    pg_diag_list_free(&e->diags);
+    memset(e, 0, sizeof *e);
+}
+
+void pg_resolve_forget(void)
+{
+    for (int i = 0; i < PG_LOADED_PLANS; i++)
+        drop_loaded(&loaded[i]);
+    loaded_next = 0;
+}
+
+/* A digest of a file's bytes (FNV-1a, 64 bits, seeded with its length); 0 when
+ * it cannot be read. */
+static guint64 file_sum(const char *path)
+{
+    gchar *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, NULL))
+        return 0;
+    guint64 h = 14695981039346656037ull ^ (guint64)len;
+    for (gsize i = 0; i < len; i++)
+        h = (h ^ (unsigned char)data[i]) * 1099511628211ull;
+    g_free(data);
+    return h ? h : 1;
+}
+
+/* The files a resolved plan was built from (its own first); returns the number
+ * of levels above it. */
+static int collect_files(const pg_doc *doc, GPtrArray *files)
+{
+    char *real = realpath(doc->file, NULL);
+    g_ptr_array_add(files, real ? real : pg_xstrdup(doc->file));
+    int height = 0;
+    for (size_t i = 0; i < doc->n_parents + doc->n_sources; i++) {
+        const pg_doc *up = i < doc->n_parents ? doc->parents[i] : doc->sources[i - doc->n_parents];
+        int h = 1 + collect_files(up, files);
+        height = h > height ? h : height;
+    }
+    return height;
+}
+
+static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, int max)
+{
+    for (int i = 0; i < PG_LOADED_PLANS; i++) {
+        loaded_plan *e = &loaded[i];
+        if (!e->real || strcmp(e->real, real) != 0 || strcmp(e->name, name) != 0 ||
+            strcmp(e->root, r->root) != 0)
+            continue;
+        int fresh = r->depth + e->height <= max && r->depth + e->height < MAX_CHAIN - 1;
+        for (int f = 0; fresh && f < e->n_files; f++) {
+            fresh = file_sum(e->files[f]) == e->sums[f];
+            for (int c = 0; fresh && c < r->depth; c++)
+                fresh = strcmp(r->chain[c], e->files[f]) != 0;
+        }
+        if (!fresh)
+            return NULL; /* loaded again the long way, which reports what is wrong */
+        for (size_t k = 0; k < e->diags.n; k++) {
+            const pg_diag *d = &e->diags.items[k];
+            pg_diag_add(r->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,
+                        d->detail);
+            pg_diag_rule(r->diags, d->rule);
+        }
+        return pg_doc_ref(e->doc);
+    }
+    return NULL;
+}
+
+static void loaded_store(resolver *r, const char *real, const char *name, pg_doc *doc,
+                         size_t first_diag)
+{
+    GPtrArray *files = g_ptr_array_new();
+    int height = collect_files(doc, files);
+    guint64 *sums = pg_xcalloc(files->len, sizeof *sums);
+    for (guint i = 0; i < files->len; i++)
+        if (!(sums[i] = file_sum(files->pdata[i]))) { /* gone already: not kept */
+            for (guint k = 0; k < files->len; k++)
+                free(files->pdata[k]);
+            g_ptr_array_free(files, TRUE);
+            free(sums);
+            return;
+        }
+    loaded_plan *e = &loaded[loaded_next];
+    loaded_next = (loaded_next + 1) % PG_LOADED_PLANS;
+    drop_loaded(e);
+    e->real = pg_xstrdup(real);
+    e->name = pg_xstrdup(name);
+    e->root = pg_xstrdup(r->root);
+    e->doc = pg_doc_ref(doc);
+    e->n_files = (int)files->len;
+    e->files = (char **)g_ptr_array_free(files, FALSE);
+    e->sums = sums;
+    e->height = height;
+    for (size_t k = first_diag; k < r->diags->n; k++) {
+        const pg_diag *d = &r->diags->items[k];
+        pg_diag_add(&e->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,
+                    d->detail);
+        pg_diag_rule(&e->diags, d->rule);
+    }
+}
+
 static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, load_kind kind)
 {
     if (!*rel || rel[0] == '/') {
@@ -797,18 +932,27 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
     char *dir2 = g_path_get_dirname(doc->file);
     char *name = normalise(dir2, rel);
     g_free(dir2);
+    parent = loaded_lookup(r, real, name, max);
+    if (parent) {
+        g_free(name);
+        free(real);
+        return parent;
+    }
+    size_t first_diag = r->diags->n;
+    int clean = pg_diag_worst(r->diags) != PG_LEVEL_ERROR && r->errors == 0;
     parent = pg_doc_parse_file(name, &po, r->diags);
-    g_free(name);
-    free(real);
     if (pg_diag_worst(r->diags) == PG_LEVEL_ERROR) {
         r->errors++;
         pg_doc_free(parent);
-        return NULL;
-    }
-    if (!resolve_doc(r, parent)) {
+        parent = NULL;
+    } else if (!resolve_doc(r, parent)) {
         pg_doc_free(parent);
-        return NULL;
+        parent = NULL;
+    } else if (clean) {
+        loaded_store(r, real, name, parent, first_diag);
     }
+    g_free(name);
+    free(real);
     return parent;
 }
 

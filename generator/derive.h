@@ -18,6 +18,9 @@ typedef struct {
 /* Resolves doc in place. Returns 1 on success; on failure the errors are in
  * diags. doc keeps its parents (freed with it). */
 int pg_doc_resolve(pg_doc *doc, const pg_resolve_opts *opts, pg_diag_list *diags);
+/* Drops the parents pg_doc_resolve() keeps for later plans of the process
+ * (each is parsed and resolved once while its files stay unchanged). */
+void pg_resolve_forget(void);
 
 /* What a derived plan does with its parent, for `plangen diff`: one line per
  * section - "inherits ID", "replaces ID", "removes ID", "appends to ID",

@@ -29,12 +29,19 @@ pg_doc *pg_doc_new(const char *file)
     doc->arena = a;
     doc->file = pg_arena_strdup(a, file ? file : "<memory>");
     doc->number = -1;
+    doc->refs = 1;
+    return doc;
+}
+
+pg_doc *pg_doc_ref(pg_doc *doc)
+{
+    doc->refs++;
     return doc;
 }
 
 void pg_doc_free(pg_doc *doc)
 {
-    if (!doc)
+    if (!doc || --doc->refs > 0)
         return;
     for (size_t i = 0; i < doc->n_parents; i++)
         pg_doc_free(doc->parents[i]);

@@ -185,6 +185,7 @@ typedef struct pg_citation {
 
 typedef struct pg_doc {
     pg_arena *arena;
+    int refs;         /* pg_doc_free() frees the document when the last goes */
     const char *file; /* as given on the command line */
     const char *style_name; /* the plan's style attribute, NULL for the default */
     pg_pos style_pos;
@@ -248,6 +249,8 @@ typedef struct pg_doc {
 
 /* Returns a new empty document for file; the caller frees it with pg_doc_free(). */
 pg_doc *pg_doc_new(const char *file);
+/* Takes one more reference (a plan loaded once and shared as a parent). */
+pg_doc *pg_doc_ref(pg_doc *doc);
 void pg_doc_free(pg_doc *doc);
 
 /* Returns a new node owned by doc's arena, not yet linked. */

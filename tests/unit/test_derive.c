@@ -466,3 +466,124 @@ Test(uses, a_cycle_through_uses_is_refused, .init = setup, .fini = teardown)
     pg_doc_free(doc);
     pg_diag_list_free(&d);
 }
+
+/* ---- parents kept for the later plans of a process -------------------------------- */
+
+/* Writes a plan name deriving from parent (NULL: none) with one paragraph. */
+static void write_plan(const char *name, const char *parent, const char *para)
+{
+    char *attr = parent ? g_strdup_printf(" derives-from=\"%s\"", parent) : g_strdup("");
+    char *xml = g_strdup_printf(HEAD("party", "A", "A", "1", "2023-04-05")
+                                "<summary>x</summary><section id=\"s\" title=\"MỘT\"><p>%s</p>"
+                                "</section>%s",
+                                attr, para, SIG);
+    write(name, xml);
+    g_free(xml);
+    g_free(attr);
+}
+
+/* Parses and resolves name with opts; returns the document (ok: resolved). */
+static pg_doc *resolve_file(const char *name, const pg_resolve_opts *opts, pg_diag_list *d,
+                            int *ok)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    pg_doc *doc = pg_doc_parse_file(path, NULL, d);
+    g_free(path);
+    cr_assert_not_null(doc);
+    *ok = pg_doc_resolve(doc, opts, d);
+    return doc;
+}
+
+Test(loaded, a_parent_is_loaded_once_for_the_plans_of_a_process, .init = setup,
+     .fini = teardown)
+{
+    write_plan("parent.xml", NULL, "Của tỉnh.");
+    write_plan("one.xml", "parent.xml", "Một.");
+    write_plan("two.xml", "parent.xml", "Hai.");
+    pg_diag_list d = {0};
+    int ok1, ok2;
+    pg_doc *one = resolve_file("one.xml", NULL, &d, &ok1);
+    pg_doc *two = resolve_file("two.xml", NULL, &d, &ok2);
+    cr_assert(ok1 && ok2);
+    cr_assert_eq(one->n_parents, 1);
+    cr_assert_eq(two->n_parents, 1);
+    cr_expect_eq(one->parents[0], two->parents[0], "the parent was parsed twice");
+    pg_doc_free(one); /* the other plan and the process still hold the parent */
+    char *t = pg_inline_text(two->parents[0]->body->first->first);
+    cr_expect_str_eq(t, "Của tỉnh.");
+    free(t);
+    pg_doc_free(two);
+    pg_resolve_forget();
+    pg_diag_list_free(&d);
+}
+
+Test(loaded, a_parent_edited_in_between_is_loaded_again, .init = setup, .fini = teardown)
+{
+    write_plan("parent.xml", NULL, "Bản một.");
+    write_plan("one.xml", "parent.xml", "Một.");
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *one = resolve_file("one.xml", NULL, &d, &ok);
+    cr_assert(ok);
+    /* the same length, within the same instant for a coarse clock: only the
+     * bytes tell the edit */
+    write_plan("parent.xml", NULL, "Bản hai.");
+    pg_doc *two = resolve_file("one.xml", NULL, &d, &ok);
+    cr_assert(ok);
+    cr_expect_neq(one->parents[0], two->parents[0]);
+    const pg_node *p = two->parents[0]->body->first->first; /* section s, its paragraph */
+    char *t = pg_inline_text(p);
+    cr_expect_str_eq(t, "Bản hai.");
+    free(t);
+    pg_doc_free(one);
+    pg_doc_free(two);
+    pg_resolve_forget();
+    pg_diag_list_free(&d);
+}
+
+Test(loaded, the_warnings_of_a_shared_parent_are_given_to_every_plan, .init = setup,
+     .fini = teardown)
+{
+    /* "Thực hiện" written decomposed */
+    write_plan("parent.xml", NULL, "Thu\xcc\x9b\xcc\xa3\x63 hie\xcc\xa3\xcc\x82n.");
+    write_plan("one.xml", "parent.xml", "Một.");
+    write_plan("two.xml", "parent.xml", "Hai.");
+    for (int i = 0; i < 2; i++) {
+        pg_diag_list d = {0};
+        int ok;
+        pg_doc *doc = resolve_file(i ? "two.xml" : "one.xml", NULL, &d, &ok);
+        cr_assert(ok);
+        int found = 0;
+        for (size_t k = 0; k < d.n; k++)
+            found += d.items[k].code == PG_W_NOT_NFC &&
+                     g_str_has_suffix(d.items[k].file, "/parent.xml");
+        cr_expect_eq(found, 1, "plan %d: %d NFC warnings of parent.xml", i + 1, found);
+        pg_doc_free(doc);
+        pg_diag_list_free(&d);
+    }
+    pg_resolve_forget();
+}
+
+Test(loaded, the_depth_limit_holds_for_a_kept_chain, .init = setup, .fini = teardown)
+{
+    /* a <- b <- c <- d with at most two levels above a plan: c resolves (and
+     * keeps b with a above it); d, one level deeper, is refused all the same */
+    write_plan("a.xml", NULL, "A.");
+    write_plan("b.xml", "a.xml", "B.");
+    write_plan("c.xml", "b.xml", "C.");
+    write_plan("d.xml", "c.xml", "D.");
+    pg_resolve_opts ro = {.max_depth = 2};
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *c = resolve_file("c.xml", &ro, &d, &ok);
+    cr_assert(ok, "c.xml should resolve with two levels above it");
+    pg_doc *dd = resolve_file("d.xml", &ro, &d, &ok);
+    cr_expect_not(ok);
+    char *m = messages(&d);
+    cr_expect(strstr(m, "more than 2 levels of parent plans") != NULL, "%s", m);
+    g_free(m);
+    pg_doc_free(c);
+    pg_doc_free(dd);
+    pg_resolve_forget();
+    pg_diag_list_free(&d);
+}
