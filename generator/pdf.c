@@ -269,7 +269,7 @@ typedef struct {
     size_t zlen;
 } stream_entry;
 
-#define PG_STREAM_CACHE 128
+#define PG_STREAM_CACHE 32
 static stream_entry stream_cache[PG_STREAM_CACHE];
 static int stream_cache_next;
 
