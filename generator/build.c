@@ -695,10 +695,10 @@ int pg_cmd_build(session *s)
 
     char *fonts_conf = g_strdup_printf("%s/fonts.conf", s->fonts_dir);
     GTimer *timer = g_timer_new();
-    struct sigaction sa = {0}, old_int, old_term;
+    struct sigaction sa = {0};
     sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     pid_t *pids = g_new0(pid_t, workers);
     int *fds = g_new(int, workers);
     GString **bufs = g_new0(GString *, workers);
@@ -795,8 +795,9 @@ int pg_cmd_build(session *s)
     }
     if (tty && stale->len)
         fprintf(stderr, "\r\033[K");
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    /* from here on the build writes its own files (the cache, reports): a signal
+     * removes the one being written and ends the run, as for `render` */
+    pg_output_cleanup_on_signal();
     double seconds = g_timer_elapsed(timer, NULL);
 
     /* the report: every plan's diagnostics in plan order */

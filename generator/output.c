@@ -39,8 +39,13 @@ int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
     pg_buf_printf(&b, "%s.tmp.XXXXXX", target);
     o->tmp = pg_xstrdup(pg_buf_str(&b));
     pg_buf_free(&b);
+    /* named for the signal handler before the file exists: a signal between its
+     * creation and the next statement must not leave it behind (unlinking the
+     * template, before mkstemp() fills it in, is harmless) */
+    current_tmp = o->tmp;
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
+        current_tmp = NULL;
         pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
@@ -50,13 +55,13 @@ int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
     if (!o->f) {
         close(fd);
         unlink(o->tmp);
+        current_tmp = NULL;
         pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
         return 0;
     }
     o->target = pg_xstrdup(target);
-    current_tmp = o->tmp;
     return 1;
 }
 
@@ -95,6 +100,8 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags)
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
         goto cleanup;
     }
+    if (current_tmp == o->tmp)
+        current_tmp = NULL;
     free(o->tmp);
     o->tmp = NULL;
     rc = 1;
