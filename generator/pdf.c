@@ -4,7 +4,7 @@
  * Text is drawn from pango's shaped glyphs: each run becomes a TJ array of
  * glyph ids with the small adjustments that put every glyph exactly where pango
  * placed it (justification widens the spaces). Fonts are embedded as TrueType
- * subsets (hb-subset, glyph ids kept) behind CIDFontType2 / Identity-H, with a
+ * subsets (ttf.c, glyph ids kept) behind CIDFontType2 / Identity-H, with a
  * ToUnicode map built from pango's clusters so that copying and searching give
  * back the Vietnamese text. Rules, braces, QR modules, images, footnote links,
  * named destinations, bookmarks and the document information complete the file.
@@ -15,10 +15,11 @@
  * TrueType (a user's CFF font in fonts/) or a glyph the font lacks makes
  * pg_pdf_native() decline, and the caller draws that plan through cairo. */
 #include "pdf.h"
+#include "ttf.h"
 
 #include <cairo.h>
 #include <glib.h>
-#include <hb-subset.h>
+#include <hb-ot.h>
 #include <hb.h>
 #include <pango/pangocairo.h>
 #include <stdint.h>
@@ -483,35 +484,15 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         }
     const subset_entry *prog = subset_lookup(f->face, used, used_len, h);
     if (!prog) {
-        hb_subset_input_t *in = hb_subset_input_create_or_fail();
-        if (!in)
-            pg_oom();
-        hb_set_t *gids = hb_subset_input_glyph_set(in);
-        for (unsigned g = 0; g < f->n_glyphs; g++)
-            if (used[g / 8] >> (g % 8) & 1)
-                hb_set_add(gids, g);
-        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS);
-        hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-        static const hb_tag_t dropped[] = {
-            HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),
-            HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('h', 'd', 'm', 'x'),
-            HB_TAG('V', 'D', 'M', 'X'), HB_TAG('L', 'T', 'S', 'H'), HB_TAG('g', 'a', 's', 'p'),
-            HB_TAG('c', 'm', 'a', 'p'), HB_TAG('O', 'S', '/', '2')};
-        for (size_t i = 0; i < G_N_ELEMENTS(dropped); i++)
-            hb_set_add(drop, dropped[i]);
-        hb_face_t *sub = hb_subset_or_fail(f->face, in);
-        hb_subset_input_destroy(in);
-        if (!sub) {
+        size_t blen = 0;
+        unsigned char *bdata = pg_ttf_subset(f->face, used, f->n_glyphs, &blen);
+        if (!bdata) {
             g_free(used);
             return 0;
         }
-        hb_blob_t *blob = hb_face_reference_blob(sub);
-        unsigned blen = 0;
-        const char *bdata = hb_blob_get_data(blob, &blen);
         size_t zlen = deflate_into(w, bdata, blen);
-        prog = subset_store(f->face, used, used_len, h, w->zbuf, zlen, blen);
-        hb_blob_destroy(blob);
-        hb_face_destroy(sub);
+        prog = subset_store(f->face, used, used_len, h, w->zbuf, zlen, (unsigned)blen);
+        g_free(bdata);
     }
     g_free(used);
 

@@ -8,6 +8,7 @@
 #include "pdfread.h"
 #include "render.h"
 #include "rules.h"
+#include "ttf.h"
 
 #include <cairo.h>
 #include <criterion/criterion.h>
@@ -993,4 +994,89 @@ Test(writer, a_glyph_missing_from_the_fonts_falls_back_to_cairo, .timeout = 60)
     g_free(path);
     g_free(xml);
     g_free(dir);
+}
+
+/* ---- TrueType subsets ---------------------------------------------------------------- */
+
+#define SERIF "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+
+static hb_face_t *face_of(const char *data, size_t len)
+{
+    hb_blob_t *b = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_DUPLICATE, NULL, NULL);
+    hb_face_t *f = hb_face_create(b, 0);
+    hb_blob_destroy(b);
+    return f;
+}
+
+Test(ttf, a_subset_keeps_the_used_glyphs_and_their_components, .timeout = 30)
+{
+    gchar *data;
+    gsize len;
+    cr_assert(g_file_get_contents(SERIF, &data, &len, NULL), "fonts-liberation2 is missing");
+    hb_face_t *face = face_of(data, len);
+    hb_font_t *font = hb_font_create(face);
+    unsigned n = hb_face_get_glyph_count(face);
+    /* "Kế" and a composite Vietnamese letter, whose components must come along */
+    unsigned char *used = g_malloc0((n + 7) / 8);
+    hb_codepoint_t g_k, g_e, g_ee;
+    cr_assert(hb_font_get_nominal_glyph(font, 'K', &g_k));
+    cr_assert(hb_font_get_nominal_glyph(font, 0x1EBF, &g_e)); /* ế */
+    cr_assert(hb_font_get_nominal_glyph(font, 0x1EC7, &g_ee)); /* ệ */
+    used[0] |= 1;
+    used[g_k / 8] |= (unsigned char)(1u << (g_k % 8));
+    used[g_e / 8] |= (unsigned char)(1u << (g_e % 8));
+    used[g_ee / 8] |= (unsigned char)(1u << (g_ee % 8));
+    size_t sub_len = 0;
+    unsigned char *sub = pg_ttf_subset(face, used, n, &sub_len);
+    cr_assert_not_null(sub);
+    cr_expect_lt(sub_len, len / 4, "the subset is %zu bytes of %zu", sub_len, len);
+    hb_face_t *sface = face_of((const char *)sub, sub_len);
+    hb_font_t *sfont = hb_font_create(sface);
+    cr_assert_eq(hb_face_get_glyph_count(sface), n, "glyph ids must be kept");
+    int drawn = 0, empty = 0;
+    for (hb_codepoint_t g = 0; g < n; g++) {
+        hb_glyph_extents_t a = {0}, b = {0};
+        hb_font_get_glyph_extents(font, g, &a);
+        hb_font_get_glyph_extents(sfont, g, &b);
+        int want = g == 0 || g == g_k || g == g_e || g == g_ee;
+        if (want) {
+            cr_expect(a.width == b.width && a.height == b.height && a.x_bearing == b.x_bearing &&
+                          a.y_bearing == b.y_bearing,
+                      "glyph %u changed", g);
+            drawn++;
+        } else if (b.width == 0 && b.height == 0) {
+            empty++;
+        }
+    }
+    cr_expect_eq(drawn, 4);
+    /* every other glyph is empty but the components of the composite letters */
+    cr_expect(empty > (int)n - 16 && empty < (int)n - 4, "%d of %u glyphs empty", empty, n);
+    hb_font_destroy(sfont);
+    hb_face_destroy(sface);
+    g_free(sub);
+
+    /* a loca that points past glyf: refused, not read */
+    const unsigned char *u = (const unsigned char *)data;
+    size_t loca_at = 0, loca_len = 0;
+    for (unsigned i = 0; i < (unsigned)(u[4] << 8 | u[5]); i++) {
+        const unsigned char *rec = u + 12 + 16 * i;
+        if (memcmp(rec, "loca", 4) == 0) {
+            loca_at = (size_t)rec[8] << 24 | (size_t)rec[9] << 16 | (size_t)rec[10] << 8 | rec[11];
+            loca_len = (size_t)rec[12] << 24 | (size_t)rec[13] << 16 | (size_t)rec[14] << 8 | rec[15];
+        }
+    }
+    cr_assert(loca_len > 8 && loca_at + loca_len <= len);
+    char *bad = g_memdup2(data, len);
+    memset(bad + loca_at + loca_len - 8, 0xFF, 8); /* the last offsets, huge */
+    hb_face_t *bface = face_of(bad, len);
+    unsigned char *all = g_malloc((n + 7) / 8);
+    memset(all, 0xFF, (n + 7) / 8);
+    cr_expect_null(pg_ttf_subset(bface, all, n, &sub_len));
+    hb_face_destroy(bface);
+    g_free(all);
+    g_free(bad);
+    g_free(used);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    g_free(data);
 }
