@@ -736,12 +736,24 @@ static pg_node *build_change(parser *p, const xmlNode *c)
     return n;
 }
 
+/* A yes|no attribute: 1 or 0, dflt when absent; anything else is an error at
+ * the attribute (and gives dflt). */
+static int yes_no(parser *p, const xmlNode *c, const char *name, int dflt)
+{
+    const char *v = attr(p, c, name);
+    if (!v)
+        return dflt;
+    if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
+        return v[0] == 'y';
+    diag(p, PG_E_BAD_VALUE, attr_pos(p, c, name), "%s=\"%s\"; use yes or no", name, v);
+    return dflt;
+}
+
 static void build_inherit(parser *p, const xmlNode *c, pg_node *n)
 {
     static const char *const allowed[] = {"ref", "from", "title", "as", "bullet", "footnotes",
                                           NULL};
     check_attrs(p, c, allowed);
-    n->u.edit.footnotes = 1;
     n->u.edit.from = attr(p, c, "from");
     n->u.edit.title = attr(p, c, "title");
     if (n->u.edit.title && !*n->u.edit.title)
@@ -757,14 +769,7 @@ static void build_inherit(parser *p, const xmlNode *c, pg_node *n)
             diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "as"), "as=\"%s\"; use p or item", as);
     }
     n->u.edit.bullet = parse_bullet(p, c);
-    const char *fn = attr(p, c, "footnotes");
-    if (fn) {
-        if (strcmp(fn, "no") == 0)
-            n->u.edit.footnotes = 0;
-        else if (strcmp(fn, "yes") != 0)
-            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "footnotes"),
-                 "footnotes=\"%s\"; use yes or no", fn);
-    }
+    n->u.edit.footnotes = yes_no(p, c, "footnotes", 1);
     for (const xmlNode *k = c->children; k; k = k->next) {
         if (is_el(k, "change"))
             pg_node_append(n, build_change(p, k));
@@ -846,14 +851,7 @@ static pg_node *build_block(parser *p, const xmlNode *c, int depth)
         if (n->u.section.title && !*n->u.section.title)
             diag(p, PG_E_EMPTY, attr_pos(p, c, "title"),
                  "title=\"\"; leave the attribute out for an untitled section");
-        const char *ri = attr(p, c, "run-in");
-        if (ri) {
-            if (strcmp(ri, "yes") == 0)
-                n->u.section.run_in = 1;
-            else if (strcmp(ri, "no") != 0)
-                diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "run-in"), "run-in=\"%s\"; use yes or no",
-                     ri);
-        }
+        n->u.section.run_in = yes_no(p, c, "run-in", 0);
         if (depth > PG_MAX_LEVELS) {
             diag(p, PG_E_TOO_DEEP, node_pos(p, c),
                  "sections nested %d deep; at most %d levels are numbered", depth, PG_MAX_LEVELS);

@@ -1055,17 +1055,12 @@ static gint cmp_names(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void free_use(gpointer p)
-{
-    g_free(p);
-}
-
 int pg_pdf_native(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out)
 {
     pdfw w = {0};
     w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
     w.by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
-    w.by_font = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, free_use);
+    w.by_font = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
     w.images = g_ptr_array_new();
     w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
