@@ -622,36 +622,34 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
 typedef struct {
     pg_buf c;        /* the content stream */
     double H;        /* page height */
-    unsigned fill;   /* current fill colour, ~0u: unknown */
+    unsigned fill;   /* current fill colour */
     unsigned stroke; /* current stroke colour */
     pg_buf links;    /* the page's link annotations */
     int n_links;
 } pagew;
 
+/* Sets the colour *cur to rgb with op ("rg" fill, "RG" stroke) unless it is so. */
+static void set_colour(pg_buf *c, unsigned *cur, unsigned rgb, const char *op)
+{
+    if (*cur == rgb)
+        return;
+    *cur = rgb;
+    for (int shift = 16; shift >= 0; shift -= 8) {
+        put_num(c, (rgb >> shift & 0xFF) / 255.0);
+        pg_buf_putc(c, ' ');
+    }
+    pg_buf_puts(c, op);
+    pg_buf_putc(c, '\n');
+}
+
 static void set_fill(pagew *p, unsigned rgb)
 {
-    if (p->fill == rgb)
-        return;
-    p->fill = rgb;
-    put_num(&p->c, (rgb >> 16 & 0xFF) / 255.0);
-    pg_buf_putc(&p->c, ' ');
-    put_num(&p->c, (rgb >> 8 & 0xFF) / 255.0);
-    pg_buf_putc(&p->c, ' ');
-    put_num(&p->c, (rgb & 0xFF) / 255.0);
-    pg_buf_puts(&p->c, " rg\n");
+    set_colour(&p->c, &p->fill, rgb, "rg");
 }
 
 static void set_stroke(pagew *p, unsigned rgb)
 {
-    if (p->stroke == rgb)
-        return;
-    p->stroke = rgb;
-    put_num(&p->c, (rgb >> 16 & 0xFF) / 255.0);
-    pg_buf_putc(&p->c, ' ');
-    put_num(&p->c, (rgb >> 8 & 0xFF) / 255.0);
-    pg_buf_putc(&p->c, ' ');
-    put_num(&p->c, (rgb & 0xFF) / 255.0);
-    pg_buf_puts(&p->c, " RG\n");
+    set_colour(&p->c, &p->stroke, rgb, "RG");
 }
 
 /* x y w h re f, from top-left coordinates */
