@@ -173,6 +173,15 @@ const char *pg_buf_str(const pg_buf *b)
     return b->s ? b->s : "";
 }
 
+unsigned long long pg_hash64(const void *data, size_t n, unsigned long long seed)
+{
+    const unsigned char *p = data;
+    unsigned long long h = 14695981039346656037ull ^ seed;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
 void pg_buf_free(pg_buf *b)
 {
     free(b->s);

@@ -27,6 +27,10 @@ void *pg_xmalloc(size_t n);
 void *pg_xcalloc(size_t n, size_t size);
 void *pg_xrealloc(void *p, size_t n);
 char *pg_xstrdup(const char *s);
+/* A 64-bit digest of n bytes (FNV-1a, starting from seed; 0 for the plain
+ * function): a fast key for caches, which still compare what they keep. */
+unsigned long long pg_hash64(const void *data, size_t n, unsigned long long seed);
+
 /* Prints "plangen: out of memory" and aborts. */
 _Noreturn void pg_oom(void);
 

@@ -794,9 +794,7 @@ static guint64 file_sum(const char *path)
     gsize len = 0;
     if (!g_file_get_contents(path, &data, &len, NULL))
         return 0;
-    guint64 h = 14695981039346656037ull ^ (guint64)len;
-    for (gsize i = 0; i < len; i++)
-        h = (h ^ (unsigned char)data[i]) * 1099511628211ull;
+    guint64 h = pg_hash64(data, len, len);
     g_free(data);
     return h ? h : 1;
 }

@@ -969,7 +969,7 @@ static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrLi
     g_object_unref(ly);
     if (lines < 2)
         return w;
-    double lo = w / lines, hi = w;
+    double lo, hi = w;
     PangoLayout *flat = make_layout(l, role, text, al, 0, PG_ALIGN_CENTER, 0);
     int n = 0;
     const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(flat, &n);
@@ -986,34 +986,36 @@ static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrLi
         }
         pango_glyph_item_get_logical_widths(gi, text, cw + off);
     }
-    if (ok) {
+    /* the same bisection twice at most: on the widths, then (when pango does
+     * not confirm its answer) on pango's own layouts */
+    for (int pass = ok ? 0 : 1; pass < 2; pass++) {
+        lo = w / lines;
+        hi = w;
         for (int i = 0; i < 12 && hi - lo > 0.5; i++) {
             double mid = (lo + hi) / 2;
-            int got = wrap_count(cw, la, n, (int)(mid * PANGO_SCALE));
+            int got;
+            if (pass == 0) {
+                got = wrap_count(cw, la, n, (int)(mid * PANGO_SCALE));
+            } else {
+                ly = make_layout(l, role, text, al, mid, PG_ALIGN_CENTER, 0);
+                got = pango_layout_get_line_count(ly);
+                g_object_unref(ly);
+            }
             if (got < 0 || got > lines)
                 lo = mid;
             else
                 hi = mid;
         }
+        if (pass == 1)
+            break;
         ly = make_layout(l, role, text, al, hi, PG_ALIGN_CENTER, 0);
-        ok = pango_layout_get_line_count(ly) == lines;
+        int confirmed = pango_layout_get_line_count(ly) == lines;
         g_object_unref(ly);
+        if (confirmed)
+            break;
     }
     free(cw);
     g_object_unref(flat);
-    if (ok)
-        return hi;
-    lo = w / lines;
-    hi = w;
-    for (int i = 0; i < 12 && hi - lo > 0.5; i++) {
-        double mid = (lo + hi) / 2;
-        ly = make_layout(l, role, text, al, mid, PG_ALIGN_CENTER, 0);
-        if (pango_layout_get_line_count(ly) > lines)
-            lo = mid;
-        else
-            hi = mid;
-        g_object_unref(ly);
-    }
     return hi;
 }
 

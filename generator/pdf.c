@@ -21,10 +21,10 @@
 #include <glib.h>
 #include <hb-ot.h>
 #include <hb.h>
+#include <libdeflate.h>
 #include <pango/pangocairo.h>
 #include <stdint.h>
 #include <string.h>
-#include <libdeflate.h>
 
 /* ---- numbers and strings --------------------------------------------------------- */
 
@@ -269,15 +269,6 @@ typedef struct {
 static stream_entry stream_cache[PG_STREAM_CACHE];
 static int stream_cache_next;
 
-static guint64 fnv64(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    guint64 h = 14695981039346656037ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
-
 static void forget_streams(void)
 {
     for (int i = 0; i < PG_STREAM_CACHE; i++) {
@@ -291,7 +282,7 @@ static void forget_streams(void)
 /* put_stream() through the cache. */
 static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
 {
-    guint64 h = fnv64(data, len);
+    guint64 h = pg_hash64(data, len, 0);
     for (int i = 0; i < PG_STREAM_CACHE; i++) {
         const stream_entry *e = &stream_cache[i];
         if (e->raw && e->hash == h && e->len == len && memcmp(e->raw, data, len) == 0) {
@@ -465,11 +456,6 @@ static char *ps_name(hb_face_t *face)
     return g_string_free(s, FALSE);
 }
 
-static int16_t be16(const char *p)
-{
-    return (int16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]);
-}
-
 /* Writes one font: subset program, descriptor, widths, ToUnicode, Type0 dict. */
 static int put_font(pdfw *w, pdf_font *f, int type0)
 {
@@ -507,26 +493,17 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
 
     /* font-wide metrics in 1/1000 em */
     double k = 1000.0 / f->upem;
-    double bbox[4] = {0, -200, 1000, 900};
-    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
-    unsigned hl = 0;
-    const char *hd = hb_blob_get_data(head, &hl);
-    if (hl >= 44)
+    double bbox[4] = {0, -200, 1000, 900}, italic = 0;
+    int box[4];
+    if (pg_ttf_bbox(f->face, box))
         for (int i = 0; i < 4; i++)
-            bbox[i] = be16(hd + 36 + 2 * i) * k;
-    hb_blob_destroy(head);
+            bbox[i] = box[i] * k;
+    italic = pg_ttf_italic_angle(f->face);
     hb_position_t asc = 0, desc = 0, cap = 0;
     hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &asc);
     hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc);
     if (!hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
         cap = asc;
-    double italic = 0;
-    hb_blob_t *post = hb_face_reference_table(f->face, HB_TAG('p', 'o', 's', 't'));
-    unsigned pl = 0;
-    const char *pd = hb_blob_get_data(post, &pl);
-    if (pl >= 8)
-        italic = be16(pd + 4) + (unsigned char)pd[6] / 256.0 + (unsigned char)pd[7] / 65536.0;
-    hb_blob_destroy(post);
 
     int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_tu = new_obj(w);
     pg_buf *b = &w->out;

@@ -38,6 +38,28 @@ static void put32(unsigned char *p, guint32 v)
     p[3] = (unsigned char)v;
 }
 
+int pg_ttf_bbox(hb_face_t *face, int bbox[4])
+{
+    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned len = 0;
+    const unsigned char *d = (const unsigned char *)hb_blob_get_data(b, &len);
+    int ok = len >= 44;
+    for (int i = 0; ok && i < 4; i++)
+        bbox[i] = (int16_t)get16(d + 36 + 2 * i);
+    hb_blob_destroy(b);
+    return ok;
+}
+
+double pg_ttf_italic_angle(hb_face_t *face)
+{
+    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't'));
+    unsigned len = 0;
+    const unsigned char *d = (const unsigned char *)hb_blob_get_data(b, &len);
+    double angle = len >= 8 ? (int16_t)get16(d + 4) + d[6] / 256.0 + d[7] / 65536.0 : 0;
+    hb_blob_destroy(b);
+    return angle;
+}
+
 /* The sum of a table as 32-bit big-endian words, zero-padded. */
 static guint32 checksum(const unsigned char *p, size_t len)
 {

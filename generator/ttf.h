@@ -13,4 +13,10 @@
 unsigned char *pg_ttf_subset(hb_face_t *face, const unsigned char *used, unsigned n_glyphs,
                              size_t *out_len);
 
+/* The bounding box of all glyphs (head: xMin, yMin, xMax, yMax in font units);
+ * 0 when the table is missing or short. */
+int pg_ttf_bbox(hb_face_t *face, int bbox[4]);
+/* The italic angle in degrees (post); 0 when unknown. */
+double pg_ttf_italic_angle(hb_face_t *face);
+
 #endif
