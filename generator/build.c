@@ -25,7 +25,8 @@
 #include <unistd.h>
 
 #define CACHE_NAME ".plangen-cache"
-#define CACHE_MAGIC "plangen-cache 1"
+#define CACHE_MAGIC "plangen-cache 2"
+#define TEXT_DEP "@text" /* the dependency on a unit's filled template */
 
 /* A plan to build. */
 typedef struct {
@@ -35,19 +36,14 @@ typedef struct {
     int stale;
 } job;
 
-/* A file an output depends on, as the cache records it. */
+/* What a worker found for one job, or what the cache kept of an earlier one. */
 typedef struct {
-    char *path;
-    long long size, mtime; /* mtime in ns */
-    char hash[65];         /* SHA-256, hex */
-} dep;
-
-/* What a worker found for one job. */
-typedef struct {
-    int done, status, pages;
+    int done; /* the job's whole record came back (or it was fresh) */
+    int status, pages;
     double ms;
     pg_diag_list diags;
-    GPtrArray *deps; /* dep* */
+    pg_reads deps;                /* every file the run read, hashed when read */
+    char out_hash[PG_HASH_HEX];   /* of the output written */
 } result;
 
 static volatile sig_atomic_t interrupted;
@@ -57,109 +53,119 @@ static void on_signal(int sig)
     interrupted = sig;
 }
 
-/* ---- files and hashes ------------------------------------------------------------ */
+/* ---- escaping for the line formats of the cache and the worker records ----------- */
 
-static int stat_file(const char *path, long long *size, long long *mtime)
+static char *escape(const char *s)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return 0;
-    *size = (long long)st.st_size;
-    *mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-    return 1;
+    GString *g = g_string_new(NULL);
+    for (; s && *s; s++) {
+        if (*s == '\n')
+            g_string_append(g, "\\n");
+        else if (*s == '\t')
+            g_string_append(g, "\\t");
+        else if (*s == '\\')
+            g_string_append(g, "\\\\");
+        else
+            g_string_append_c(g, *s);
+    }
+    return g_string_free(g, FALSE);
 }
 
-static int hash_file(const char *path, char out[65])
+static char *unescape(const char *s)
 {
-    gchar *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, NULL))
-        return 0;
-    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
-    g_strlcpy(out, h, 65);
-    g_free(h);
-    g_free(data);
-    return 1;
+    GString *g = g_string_new(NULL);
+    for (; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+            g_string_append_c(g, *s == 'n' ? '\n' : *s == 't' ? '\t' : *s);
+        } else {
+            g_string_append_c(g, *s);
+        }
+    }
+    return g_string_free(g, FALSE);
 }
 
-static dep *dep_new(const char *path)
+/* Appends "diag CODE LINE COL RULE FILE DETAIL" (tab-separated, escaped). */
+static void put_diag(GString *g, const pg_diag *d)
 {
-    dep *d = g_new0(dep, 1);
-    d->path = g_strdup(path);
-    if (!stat_file(path, &d->size, &d->mtime) || !hash_file(path, d->hash))
-        g_strlcpy(d->hash, "missing", sizeof d->hash);
-    return d;
+    char *file = escape(d->file), *detail = escape(d->detail);
+    g_string_append_printf(g, "diag\t%d\t%d\t%d\t%s\t%s\t%s%s\n", (int)d->code, d->line, d->col,
+                           d->rule ? d->rule : "-", file, d->detail ? "=" : "", detail);
+    g_free(file);
+    g_free(detail);
 }
 
-static void dep_free(gpointer p)
+/* Reads the fields after "diag" back into l (f: 6 fields). */
+static void get_diag(pg_diag_list *l, char **f)
 {
-    dep *d = p;
-    g_free(d->path);
-    g_free(d);
+    int code = atoi(f[0]);
+    if (code < 0 || code >= PG_DIAG__COUNT)
+        return;
+    char *file = unescape(f[4]);
+    char *detail = f[5][0] == '=' ? unescape(f[5] + 1) : NULL;
+    pg_diag_add(l, (pg_diag_code)code, file, atoi(f[1]), atoi(f[2]), detail ? "%s" : NULL, detail);
+    /* rule ids are static strings: an interned copy lives as long as the process */
+    if (strcmp(f[3], "-") != 0)
+        pg_diag_rule(l, g_intern_string(f[3]));
+    g_free(file);
+    g_free(detail);
 }
 
-/* A dependency read back from its fields (size, time, hash); takes path. */
-static dep *dep_read(char *path, char *const *f)
+static void put_dep(GString *g, const pg_read *r)
 {
-    dep *d = g_new0(dep, 1);
-    d->path = path;
-    d->size = g_ascii_strtoll(f[0], NULL, 10);
-    d->mtime = g_ascii_strtoll(f[1], NULL, 10);
-    g_strlcpy(d->hash, f[2], sizeof d->hash);
-    return d;
+    char *p = escape(r->path);
+    g_string_append_printf(g, "dep\t%s\t%s\n", p, r->hash);
+    g_free(p);
 }
 
-/* Fresh: the file is as recorded (by size and time, else by content). */
-static int dep_fresh(const dep *d)
+static void get_dep(pg_reads *deps, char **f)
 {
-    long long size, mtime;
-    if (!stat_file(d->path, &size, &mtime))
-        return 0;
-    if (size == d->size && mtime == d->mtime)
-        return 1;
-    char h[65];
-    return size == d->size && hash_file(d->path, h) && strcmp(h, d->hash) == 0;
+    char *path = unescape(f[0]);
+    pg_reads_add(deps, path, f[1]);
+    g_free(path);
 }
 
-/* ---- the cache: per output, the files it was built from ---------------------------- */
+/* ---- the cache: per output, what it was built from and what it reported ------------ */
 
-typedef struct {
-    char *target;
-    long long size, mtime; /* of the output when written */
-    GPtrArray *deps;       /* dep* */
-} entry;
-
-static void entry_free(gpointer p)
+static void result_clear(result *r)
 {
-    entry *e = p;
-    g_free(e->target);
-    if (e->deps)
-        g_ptr_array_free(e->deps, TRUE);
-    g_free(e);
+    pg_diag_list_free(&r->diags);
+    pg_reads_free(&r->deps);
 }
 
-static GHashTable *cache_load(const char *out, const char *version)
+static void cache_entry_free(gpointer p)
 {
-    GHashTable *c = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_free);
+    result_clear(p);
+    g_free(p);
+}
+
+/* The cache holds, after a line naming plangen's build and the options'
+ * fingerprint (any other build or options: every output is stale), one entry
+ * per output: its hash and pages, every file the run read with the hash of
+ * the bytes read, and the diagnostics, replayed while the output is fresh. */
+static GHashTable *cache_load(const char *out, const char *key)
+{
+    GHashTable *c = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cache_entry_free);
     char *path = g_build_filename(out, CACHE_NAME, NULL);
     gchar *text = NULL;
     if (g_file_get_contents(path, &text, NULL, NULL)) {
         char **lines = g_strsplit(text, "\n", -1);
-        entry *cur = NULL;
-        /* a cache of another version (or damaged) counts as empty */
-        if (lines[0] && strcmp(lines[0], version) == 0) {
-            for (char **l = lines + 1; *l; l++) {
+        result *cur = NULL;
+        if (lines[0] && strcmp(lines[0], CACHE_MAGIC) == 0 && lines[1] &&
+            strcmp(lines[1], key) == 0) {
+            for (char **l = lines + 2; *l; l++) {
                 char **f = g_strsplit(*l, "\t", -1);
                 guint n = g_strv_length(f);
-                if (n == 4 && strcmp(f[0], "output") == 0) {
-                    cur = g_new0(entry, 1);
-                    cur->target = g_strdup(f[1]);
-                    cur->size = g_ascii_strtoll(f[2], NULL, 10);
-                    cur->mtime = g_ascii_strtoll(f[3], NULL, 10);
-                    cur->deps = g_ptr_array_new_with_free_func(dep_free);
-                    g_hash_table_replace(c, cur->target, cur);
-                } else if (n == 5 && strcmp(f[0], "dep") == 0 && cur) {
-                    g_ptr_array_add(cur->deps, dep_read(g_strdup(f[1]), f + 2));
+                if (n == 4 && strcmp(f[0], "output") == 0 && strlen(f[2]) < PG_HASH_HEX) {
+                    cur = g_new0(result, 1);
+                    cur->done = 1;
+                    g_strlcpy(cur->out_hash, f[2], sizeof cur->out_hash);
+                    cur->pages = atoi(f[3]);
+                    g_hash_table_replace(c, unescape(f[1]), cur);
+                } else if (n == 3 && strcmp(f[0], "dep") == 0 && cur) {
+                    get_dep(&cur->deps, f + 1);
+                } else if (n == 7 && strcmp(f[0], "diag") == 0 && cur) {
+                    get_diag(&cur->diags, f + 1);
                 }
                 g_strfreev(f);
             }
@@ -171,38 +177,77 @@ static GHashTable *cache_load(const char *out, const char *version)
     return c;
 }
 
-static int cache_save(const char *out, const char *version, GHashTable *c, pg_diag_list *d)
+static int cache_save(const char *out, const char *key, GHashTable *c, pg_diag_list *d)
 {
     char *path = g_build_filename(out, CACHE_NAME, NULL);
     GList *keys = g_list_sort(g_hash_table_get_keys(c), (GCompareFunc)strcmp);
+    GString *g = g_string_new(CACHE_MAGIC "\n");
+    g_string_append_printf(g, "%s\n", key);
+    for (GList *k = keys; k; k = k->next) {
+        const result *e = g_hash_table_lookup(c, k->data);
+        char *t = escape(k->data);
+        g_string_append_printf(g, "output\t%s\t%s\t%d\n", t, e->out_hash, e->pages);
+        g_free(t);
+        for (size_t i = 0; i < e->deps.n; i++)
+            put_dep(g, &e->deps.items[i]);
+        for (size_t i = 0; i < e->diags.n; i++)
+            put_diag(g, &e->diags.items[i]);
+    }
     pg_output o;
     int ok = pg_output_open(&o, path, d);
     if (ok) {
-        fprintf(o.f, "%s\n", version);
-        for (GList *k = keys; k; k = k->next) {
-            const entry *e = g_hash_table_lookup(c, k->data);
-            fprintf(o.f, "output\t%s\t%lld\t%lld\n", e->target, e->size, e->mtime);
-            for (guint i = 0; i < e->deps->len; i++) {
-                const dep *dp = e->deps->pdata[i];
-                fprintf(o.f, "dep\t%s\t%lld\t%lld\t%s\n", dp->path, dp->size, dp->mtime, dp->hash);
-            }
-        }
+        fwrite(g->str, 1, g->len, o.f);
         ok = pg_output_commit(&o, d);
     }
+    g_string_free(g, TRUE);
     g_list_free(keys);
     g_free(path);
     return ok;
 }
 
-static int entry_fresh(const entry *e)
+/* The hash a file has now, each file hashed once per build (hashes: path -> hash). */
+static const char *hash_now(GHashTable *hashes, const char *path)
 {
-    long long size, mtime;
-    if (!e || !stat_file(e->target, &size, &mtime) || size != e->size || mtime != e->mtime)
+    const char *h = g_hash_table_lookup(hashes, path);
+    if (!h) {
+        char buf[PG_HASH_HEX];
+        pg_file_hash(path, buf);
+        h = g_strdup(buf);
+        g_hash_table_insert(hashes, g_strdup(path), (char *)h);
+    }
+    return h;
+}
+
+/* Fresh: the output is as written, and every file the run read still has the
+ * bytes it read (a unit's filled template: the same text). */
+static int entry_fresh(const result *e, const job *j, GHashTable *hashes)
+{
+    if (!e || strcmp(hash_now(hashes, j->target), e->out_hash) != 0)
         return 0;
-    for (guint i = 0; i < e->deps->len; i++)
-        if (!dep_fresh(e->deps->pdata[i]))
+    for (size_t i = 0; i < e->deps.n; i++) {
+        const pg_read *d = &e->deps.items[i];
+        if (strcmp(d->path, TEXT_DEP) == 0) {
+            char h[PG_HASH_HEX];
+            pg_sha256_hex(j->text ? j->text : "", j->text ? strlen(j->text) : 0, h);
+            if (!j->text || strcmp(h, d->hash) != 0)
+                return 0;
+        } else if (strcmp(hash_now(hashes, d->path), d->hash) != 0) {
             return 0;
+        }
+    }
     return 1;
+}
+
+/* Which of n shards a job belongs to: by its output's path under OUT, so that
+ * a plan stays in its shard when others come and go, and the shard of a gone
+ * plan's output is known (for --prune). 0-based. */
+static int shard_of(const char *out, const char *target, int n)
+{
+    size_t ol = strlen(out);
+    const char *rel = strncmp(target, out, ol) == 0 ? target + ol : target;
+    while (*rel == '/')
+        rel++;
+    return (int)(pg_hash64(rel, strlen(rel), 0) % (unsigned long long)n);
 }
 
 /* ---- jobs -------------------------------------------------------------------------- */
@@ -341,41 +386,11 @@ static int unit_jobs(session *s, GPtrArray *jobs, pg_diag_list *diags)
 
 /* ---- workers ----------------------------------------------------------------------------- */
 
-/* Records from a worker to the build: one per job, as text lines:
+/* Records from a worker to the build, one per job, as lines:
  *   job INDEX STATUS PAGES MS
- *   diag CODE LINE COL RULE FILE\tDETAIL      (escaped: \n -> \\n)
- *   dep PATH\tSIZE\tMTIME\tHASH
- *   end */
-static char *escape(const char *s)
-{
-    GString *g = g_string_new(NULL);
-    for (; s && *s; s++) {
-        if (*s == '\n')
-            g_string_append(g, "\\n");
-        else if (*s == '\t')
-            g_string_append(g, "\\t");
-        else if (*s == '\\')
-            g_string_append(g, "\\\\");
-        else
-            g_string_append_c(g, *s);
-    }
-    return g_string_free(g, FALSE);
-}
-
-static char *unescape(const char *s)
-{
-    GString *g = g_string_new(NULL);
-    for (; *s; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-            g_string_append_c(g, *s == 'n' ? '\n' : *s == 't' ? '\t' : *s);
-        } else {
-            g_string_append_c(g, *s);
-        }
-    }
-    return g_string_free(g, FALSE);
-}
-
+ *   out HASH                       the output's hash, when written
+ *   diag ... / dep ...              as in the cache
+ *   end                             the record is whole only with this line */
 static void write_all(int fd, const char *s, size_t n)
 {
     while (n) {
@@ -390,16 +405,20 @@ static void write_all(int fd, const char *s, size_t n)
     }
 }
 
-static void run_job(session *s, job *j, guint index, int fd, const char *fonts_conf,
-                    const char *schema)
+static void run_job(session *s, job *j, guint index, int fd)
 {
+    /* fault injection for the tests: a worker killed in the middle of a plan */
+    const char *kill_at = getenv("PLANGEN_TEST_KILL_WORKER_AT");
+    if (kill_at && *kill_at && g_str_has_suffix(j->plan, kill_at))
+        raise(SIGKILL);
     GTimer *t = g_timer_new();
     pg_diag_list d = {0};
-    GPtrArray *deps = g_ptr_array_new_with_free_func(g_free);
-    s->deps = deps;
-    g_ptr_array_add(deps, g_strdup(j->plan));
-    g_ptr_array_add(deps, g_strdup(fonts_conf));
-    g_ptr_array_add(deps, g_strdup(schema));
+    pg_reads deps = {0};
+    if (j->text) {
+        char h[PG_HASH_HEX];
+        pg_sha256_hex(j->text, strlen(j->text), h);
+        pg_reads_add(&deps, TEXT_DEP, h);
+    }
     s->last_pages = 0;
     if (!s->o->check_only) {
         char *tdir = g_path_get_dirname(j->target);
@@ -407,42 +426,27 @@ static void run_job(session *s, job *j, guint index, int fd, const char *fonts_c
         g_free(tdir);
     }
     int status = pg_cli_render_one(s, j->plan, j->text, j->text ? strlen(j->text) : 0,
-                                   s->o->check_only ? NULL : j->target, NULL, &d);
-    s->deps = NULL;
+                                   s->o->check_only ? NULL : j->target, NULL, &d, &deps);
     GString *rec = g_string_new(NULL);
     g_string_append_printf(rec, "job %u %d %d %.3f\n", index, status, s->last_pages,
                            g_timer_elapsed(t, NULL) * 1000);
-    for (size_t i = 0; i < d.n; i++) {
-        char *file = escape(d.items[i].file), *detail = escape(d.items[i].detail);
-        g_string_append_printf(rec, "diag %d %d %d %s %s\t%s\n", (int)d.items[i].code,
-                               d.items[i].line, d.items[i].col,
-                               d.items[i].rule ? d.items[i].rule : "-", file, detail);
-        g_free(file);
-        g_free(detail);
-    }
-    if (!s->hashes)
-        s->hashes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, dep_free);
-    for (guint i = 0; i < deps->len; i++) {
-        /* a file many plans share (a parent, the style) is hashed once while unchanged */
-        dep *dp = g_hash_table_lookup(s->hashes, deps->pdata[i]);
-        long long size, mtime;
-        if (!dp || !stat_file(dp->path, &size, &mtime) || size != dp->size || mtime != dp->mtime) {
-            dp = dep_new(deps->pdata[i]);
-            g_hash_table_replace(s->hashes, dp->path, dp);
-        }
-        char *p = escape(dp->path);
-        g_string_append_printf(rec, "dep %s\t%lld\t%lld\t%s\n", p, dp->size, dp->mtime, dp->hash);
-        g_free(p);
-    }
+    char out_hash[PG_HASH_HEX];
+    if (status == EXIT_OK && !s->o->check_only && pg_file_hash(j->target, out_hash))
+        g_string_append_printf(rec, "out %s\n", out_hash);
+    for (size_t i = 0; i < d.n; i++)
+        put_diag(rec, &d.items[i]);
+    for (size_t i = 0; i < deps.n; i++)
+        put_dep(rec, &deps.items[i]);
     g_string_append(rec, "end\n");
     write_all(fd, rec->str, rec->len);
     g_string_free(rec, TRUE);
-    g_ptr_array_free(deps, TRUE);
+    pg_reads_free(&deps);
     pg_diag_list_free(&d);
     g_timer_destroy(t);
 }
 
-/* Reads the records of one worker from text; fills the results. */
+/* Reads the records of one worker from text; fills the results. A record cut
+ * short (a worker that died while writing it) leaves its job not done. */
 static void parse_records(const char *text, result *res, guint n)
 {
     char **lines = g_strsplit(text, "\n", -1);
@@ -452,38 +456,31 @@ static void parse_records(const char *text, result *res, guint n)
             guint idx;
             int status, pages;
             double ms;
+            cur = NULL;
             if (sscanf(*l, "job %u %d %d %lf", &idx, &status, &pages, &ms) == 4 && idx < n) {
                 cur = &res[idx];
-                cur->done = 1;
+                result_clear(cur);
                 cur->status = status;
                 cur->pages = pages;
                 cur->ms = ms;
-                cur->deps = g_ptr_array_new_with_free_func(dep_free);
             }
-        } else if (g_str_has_prefix(*l, "diag ") && cur) {
-            int code, line, col, off = 0;
-            char rule[128];
-            if (sscanf(*l, "diag %d %d %d %127s %n", &code, &line, &col, rule, &off) == 4) {
-                const char *rest = *l + off;
-                const char *tab = strchr(rest, '\t');
-                char *file = tab ? g_strndup(rest, (gsize)(tab - rest)) : g_strdup(rest);
-                char *f = unescape(file), *detail = unescape(tab ? tab + 1 : "");
-                pg_diag_add(&cur->diags, (pg_diag_code)code, f, line, col, "%s", detail);
-                /* rule ids are static strings of the worker: keep a copy for the build */
-                if (strcmp(rule, "-") != 0)
-                    pg_diag_rule(&cur->diags, g_intern_string(rule));
-                if (!*detail)
-                    cur->diags.items[cur->diags.n - 1].detail[0] = '\0';
-                g_free(file);
-                g_free(f);
-                g_free(detail);
-            }
-        } else if (g_str_has_prefix(*l, "dep ") && cur) {
-            char **f = g_strsplit(*l + 4, "\t", -1);
-            if (g_strv_length(f) == 4) {
-                g_ptr_array_add(cur->deps, dep_read(unescape(f[0]), f + 1));
-            }
+        } else if (!cur) {
+            continue;
+        } else if (g_str_has_prefix(*l, "out ")) {
+            g_strlcpy(cur->out_hash, *l + 4, sizeof cur->out_hash);
+        } else if (g_str_has_prefix(*l, "diag\t")) {
+            char **f = g_strsplit(*l + 5, "\t", -1);
+            if (g_strv_length(f) == 6)
+                get_diag(&cur->diags, f);
             g_strfreev(f);
+        } else if (g_str_has_prefix(*l, "dep\t")) {
+            char **f = g_strsplit(*l + 4, "\t", -1);
+            if (g_strv_length(f) == 2)
+                get_dep(&cur->deps, f);
+            g_strfreev(f);
+        } else if (strcmp(*l, "end") == 0) {
+            cur->done = 1;
+            cur = NULL;
         }
     }
     g_strfreev(lines);
@@ -530,19 +527,20 @@ static void json_string(GString *g, const char *s)
 
 static const char *state_of(const job *j, const result *r)
 {
-    if (!j->stale)
-        return "fresh";
     if (!r->done)
         return "interrupted";
-    return r->status == EXIT_OK ? (j->text || 1 ? "built" : "built") : "failed";
+    if (r->status != EXIT_OK)
+        return "failed";
+    return j->stale ? "built" : "fresh";
 }
 
+/* One testcase per plan; a fresh plan reports as it did when it was built. */
 static int write_junit(session *s, GPtrArray *jobs, result *res, double seconds,
                        pg_diag_list *diags)
 {
     int failures = 0;
     for (guint i = 0; i < jobs->len; i++)
-        failures += ((job *)jobs->pdata[i])->stale && res[i].status != EXIT_OK;
+        failures += res[i].done && res[i].status != EXIT_OK;
     pg_output o;
     if (!pg_output_open(&o, s->o->junit, diags))
         return 0;
@@ -557,25 +555,29 @@ static int write_junit(session *s, GPtrArray *jobs, result *res, double seconds,
         const result *r = &res[i];
         fprintf(f, "    <testcase classname=\"plangen\" name=\"");
         xml_escaped(f, j->text ? j->target : j->plan);
-        fprintf(f, "\" time=\"%.3f\"", r->ms / 1000);
-        if (!j->stale) {
-            fprintf(f, "><skipped message=\"up to date\"/></testcase>\n");
+        fprintf(f, "\" time=\"%.3f\">", r->ms / 1000);
+        if (!r->done) {
+            fprintf(f, "<skipped message=\"interrupted before its turn\"/>");
         } else if (r->status != EXIT_OK) {
-            fprintf(f, "><failure message=\"");
+            fprintf(f, "<failure message=\"");
             char *first = r->diags.n ? pg_diag_format(&r->diags.items[0]) : g_strdup("failed");
             xml_escaped(f, first);
             free(first);
             fprintf(f, "\" type=\"plan\">");
-            for (size_t k = 0; k < r->diags.n; k++) {
-                char *line = pg_diag_format(&r->diags.items[k]);
-                xml_escaped(f, line);
-                fputc('\n', f);
-                free(line);
-            }
-            fprintf(f, "</failure></testcase>\n");
-        } else {
-            fprintf(f, "/>\n");
+        } else if (r->diags.n) {
+            fprintf(f, "<system-err>");
         }
+        for (size_t k = 0; r->done && k < r->diags.n; k++) {
+            char *line = pg_diag_format(&r->diags.items[k]);
+            xml_escaped(f, line);
+            fputc('\n', f);
+            free(line);
+        }
+        if (r->done && r->status != EXIT_OK)
+            fprintf(f, "</failure>");
+        else if (r->done && r->diags.n)
+            fprintf(f, "</system-err>");
+        fprintf(f, "</testcase>\n");
     }
     fprintf(f, "  </testsuite>\n</testsuites>\n");
     return pg_output_commit(&o, diags);
@@ -618,108 +620,46 @@ static void write_json(GPtrArray *jobs, result *res, double seconds, int built, 
 
 /* ---- the build ------------------------------------------------------------------------- */
 
-static void prune(const char *out, GHashTable *cache, GPtrArray *jobs)
+/* --prune: removes the outputs whose plan is gone, of this shard only (a shard
+ * knows nothing of the other shards' plans, but each output's shard is known
+ * from its path). */
+static int prune(const char *out, GHashTable *cache, GPtrArray *all, int shard_k, int shard_n)
 {
     GHashTable *live = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < jobs->len; i++)
-        g_hash_table_add(live, ((job *)jobs->pdata[i])->target);
-    GList *keys = g_hash_table_get_keys(cache);
+    for (guint i = 0; i < all->len; i++)
+        g_hash_table_add(live, ((job *)all->pdata[i])->target);
+    GList *keys = g_list_sort(g_hash_table_get_keys(cache), (GCompareFunc)strcmp);
+    int pruned = 0;
     for (GList *k = keys; k; k = k->next) {
-        if (g_hash_table_contains(live, k->data))
-            continue;
         const char *t = k->data;
+        if (g_hash_table_contains(live, t) || shard_of(out, t, shard_n) != shard_k)
+            continue;
         if (g_str_has_prefix(t, out) && unlink(t) == 0)
             fprintf(stderr, "pruned %s\n", t);
         g_hash_table_remove(cache, t);
+        pruned = 1;
     }
     g_list_free(keys);
     g_hash_table_destroy(live);
+    return pruned;
 }
 
-int pg_cmd_build(session *s)
+/* Starts `workers` processes that take the stale jobs in turn; returns 0 when
+ * they could not be started. */
+static int start_workers(session *s, GPtrArray *jobs, GArray *stale, int workers, pid_t *pids,
+                         int *fds, guint *next)
 {
-    options *o = s->o;
-    if (!o->out && !o->check_only) {
-        fprintf(stderr, "plangen: build needs -o OUT\n");
-        return EXIT_USAGE;
-    }
-    int shard_k = 0, shard_n = 1;
-    if (o->shard && (sscanf(o->shard, "%d/%d", &shard_k, &shard_n) != 2 || shard_n < 1 ||
-                     shard_k < 1 || shard_k > shard_n)) {
-        fprintf(stderr, "plangen: --shard takes K/N with 1 <= K <= N\n");
-        return EXIT_USAGE;
-    }
-    if (!o->out)
-        o->out = "out";
-    if (!o->check_only && g_mkdir_with_parents(o->out, 0777) != 0) {
-        fprintf(stderr, "plangen: cannot create folder %s: %s\n", o->out, strerror(errno));
-        return EXIT_SYSTEM;
-    }
-    const char *dir = o->n_inputs ? o->inputs[0] : "plans";
-    if (!o->root)
-        o->root = o->units ? "." : dir; /* parents and images stay inside */
-    GPtrArray *all = g_ptr_array_new_with_free_func(job_free);
-    pg_diag_list setup = {0};
-    int listed = o->units ? unit_jobs(s, all, &setup) : folder_jobs(s, dir, all);
-    if (!o->units && !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-        fprintf(stderr, "plangen: %s is not a folder\n", dir);
-        g_ptr_array_free(all, TRUE);
-        return EXIT_USAGE;
-    }
-    pg_cli_print_diags(&setup, 0);
-    pg_diag_list_free(&setup);
-    /* a shard: every N-th plan of the sorted list */
-    GPtrArray *jobs = g_ptr_array_new();
-    for (guint i = 0; i < all->len; i++)
-        if ((int)(i % (guint)shard_n) == shard_k - (o->shard ? 1 : 0))
-            g_ptr_array_add(jobs, all->pdata[i]);
-
-    char version[96];
-    snprintf(version, sizeof version, CACHE_MAGIC " %s", s->creator);
-    GHashTable *cache = o->check_only ? NULL : cache_load(o->out, version);
-    if (cache && o->prune)
-        prune(o->out, cache, jobs);
-    GArray *stale = g_array_new(FALSE, FALSE, sizeof(guint));
-    for (guint i = 0; i < jobs->len; i++) {
-        job *j = jobs->pdata[i];
-        j->stale = !cache || !entry_fresh(g_hash_table_lookup(cache, j->target));
-        if (j->stale)
-            g_array_append_val(stale, i);
-    }
-    result *res = g_new0(result, jobs->len ? jobs->len : 1);
-    int workers = o->jobs ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (workers < 1)
-        workers = 1;
-    if ((guint)workers > stale->len)
-        workers = stale->len ? (int)stale->len : 1;
-
-    char *fonts_conf = g_strdup_printf("%s/fonts.conf", s->fonts_dir);
-    GTimer *timer = g_timer_new();
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    pid_t *pids = g_new0(pid_t, workers);
-    int *fds = g_new(int, workers);
-    GString **bufs = g_new0(GString *, workers);
-    size_t *scanned = g_new0(size_t, workers);
-    /* the next stale job to take, shared by the workers: whoever is free takes it, so a
-     * long plan does not hold up a queue of short ones */
-    guint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                       -1, 0);
-    if (next == MAP_FAILED) {
-        fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
-        return EXIT_SYSTEM;
-    }
-    *next = 0;
-    for (int w = 0; w < workers && stale->len; w++) {
+    for (int w = 0; w < workers; w++) {
         int p[2];
-        if (pipe(p) != 0) {
-            fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
-            return EXIT_SYSTEM;
-        }
+        if (pipe(p) != 0)
+            return 0;
         fflush(NULL);
         pid_t pid = fork();
+        if (pid < 0) {
+            close(p[0]);
+            close(p[1]);
+            return 0;
+        }
         if (pid == 0) {
             /* a worker: takes stale jobs until none is left; fonts and styles loaded once */
             close(p[0]);
@@ -728,7 +668,7 @@ int pg_cmd_build(session *s)
             pg_output_cleanup_on_signal();
             for (guint k; (k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < stale->len;) {
                 guint i = g_array_index(stale, guint, k);
-                run_job(s, jobs->pdata[i], i, p[1], fonts_conf, s->schema);
+                run_job(s, jobs->pdata[i], i, p[1]);
             }
             close(p[1]);
             _exit(0);
@@ -736,10 +676,21 @@ int pg_cmd_build(session *s)
         close(p[1]);
         pids[w] = pid;
         fds[w] = p[0];
-        bufs[w] = g_string_new(NULL);
     }
-    /* collect the records as they come, with a progress display */
-    int open_fds = stale->len ? workers : 0, done = 0, done_records = 0;
+    return 1;
+}
+
+/* Reads the workers' records as they come, with a progress line on a terminal,
+ * until every worker has closed its pipe; then reaps them. Returns a
+ * description of the first worker that did not end normally (g_free), or NULL. */
+static char *collect(int workers, pid_t *pids, int *fds, guint n_stale, result *res,
+                     guint n_jobs)
+{
+    GString **bufs = g_new0(GString *, workers);
+    size_t *scanned = g_new0(size_t, workers);
+    for (int w = 0; w < workers; w++)
+        bufs[w] = g_string_new(NULL);
+    int open_fds = workers, done = 0, done_records = 0;
     int tty = isatty(2);
     while (open_fds > 0) {
         struct pollfd pfd[256];
@@ -762,9 +713,9 @@ int pg_cmd_build(session *s)
                 continue;
             int w = map[k];
             char chunk[8192];
-            ssize_t n = read(fds[w], chunk, sizeof chunk);
-            if (n > 0) {
-                g_string_append_len(bufs[w], chunk, n);
+            ssize_t got = read(fds[w], chunk, sizeof chunk);
+            if (got > 0) {
+                g_string_append_len(bufs[w], chunk, got);
                 /* count the records finished, looking only at what is new */
                 const char *c = bufs[w]->str + scanned[w];
                 for (; (c = strstr(c, "\nend\n")); c += 5)
@@ -773,7 +724,7 @@ int pg_cmd_build(session *s)
                 scanned[w] = bufs[w]->len > 4 ? bufs[w]->len - 4 : 0;
                 continue;
             }
-            if (n < 0 && errno == EINTR)
+            if (got < 0 && errno == EINTR)
                 continue;
             close(fds[w]);
             fds[w] = -1;
@@ -782,33 +733,168 @@ int pg_cmd_build(session *s)
         if (done_records != done) {
             done = done_records;
             if (tty)
-                fprintf(stderr, "\r[%d/%u] building...", done, stale->len);
+                fprintf(stderr, "\r[%d/%u] building...", done, n_stale);
         }
     }
+    char *died = NULL;
     for (int w = 0; w < workers; w++) {
-        if (pids[w] > 0)
-            waitpid(pids[w], NULL, 0);
-        if (bufs[w]) {
-            parse_records(bufs[w]->str, res, jobs->len);
-            g_string_free(bufs[w], TRUE);
+        int st = 0;
+        if (pids[w] > 0 && waitpid(pids[w], &st, 0) == pids[w] && !died) {
+            if (WIFSIGNALED(st))
+                died = g_strdup_printf("a worker was killed by signal %d (%s)", WTERMSIG(st),
+                                       strsignal(WTERMSIG(st)));
+            else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+                died = g_strdup_printf("a worker exited with status %d", WEXITSTATUS(st));
         }
+        parse_records(bufs[w]->str, res, n_jobs);
+        g_string_free(bufs[w], TRUE);
     }
-    if (tty && stale->len)
+    if (tty && n_stale)
         fprintf(stderr, "\r\033[K");
+    g_free(bufs);
+    g_free(scanned);
+    return died;
+}
+
+int pg_cmd_build(session *s)
+{
+    options *o = s->o;
+    if (!o->out && !o->check_only) {
+        fprintf(stderr, "plangen: build needs -o OUT\n");
+        return EXIT_USAGE;
+    }
+    int shard_k = 0, shard_n = 1;
+    if (o->shard && (sscanf(o->shard, "%d/%d", &shard_k, &shard_n) != 2 || shard_n < 1 ||
+                     shard_k < 1 || shard_k > shard_n)) {
+        fprintf(stderr, "plangen: --shard takes K/N with 1 <= K <= N\n");
+        return EXIT_USAGE;
+    }
+    shard_k = o->shard ? shard_k - 1 : 0;
+    if (!o->out)
+        o->out = "out";
+    const char *dir = o->n_inputs ? o->inputs[0] : "plans";
+    if (!o->units && !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+        fprintf(stderr, "plangen: %s is not a folder\n", dir);
+        return EXIT_USAGE;
+    }
+    if (!o->check_only && g_mkdir_with_parents(o->out, 0777) != 0) {
+        fprintf(stderr, "plangen: cannot create folder %s: %s\n", o->out, strerror(errno));
+        return EXIT_SYSTEM;
+    }
+    if (!pg_engine_options(s->engine)->root) {
+        /* parents and images stay inside the folder built (or the units' folder) */
+        pg_options eo = *pg_engine_options(s->engine);
+        eo.root = o->units ? "." : dir;
+        pg_engine *old = s->engine; /* eo's strings are its own */
+        s->engine = pg_engine_new(&eo);
+        pg_engine_free(old);
+    }
+    GPtrArray *all = g_ptr_array_new_with_free_func(job_free);
+    pg_diag_list setup = {0};
+    int listed = o->units ? unit_jobs(s, all, &setup) : folder_jobs(s, dir, all);
+    pg_cli_print_diags(&setup, 0);
+    pg_diag_list_free(&setup);
+    GPtrArray *jobs = g_ptr_array_new();
+    for (guint i = 0; i < all->len; i++) {
+        job *j = all->pdata[i];
+        if (shard_of(o->out, j->target, shard_n) == shard_k)
+            g_ptr_array_add(jobs, j);
+    }
+
+    /* the cache is keyed on plangen's build and the options; each entry on what it read */
+    char fingerprint[PG_HASH_HEX];
+    pg_options_fingerprint(pg_engine_options(s->engine), fingerprint);
+    char *key = g_strdup_printf("key %s %s", pg_build_id(), fingerprint);
+    GHashTable *cache = o->check_only ? NULL : cache_load(o->out, key);
+    int dirty = cache && o->prune && prune(o->out, cache, all, shard_k, shard_n);
+    GHashTable *hashes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    result *res = g_new0(result, jobs->len ? jobs->len : 1);
+    GArray *stale = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint i = 0; i < jobs->len; i++) {
+        job *j = jobs->pdata[i];
+        const result *e = cache ? g_hash_table_lookup(cache, j->target) : NULL;
+        j->stale = !entry_fresh(e, j, hashes);
+        if (j->stale) {
+            g_array_append_val(stale, i);
+            continue;
+        }
+        /* fresh: what it reported is reported again, under this run's --strict */
+        res[i].done = 1;
+        res[i].pages = e->pages;
+        for (size_t k = 0; k < e->diags.n; k++) {
+            const pg_diag *d = &e->diags.items[k];
+            pg_diag_add(&res[i].diags, d->code, d->file, d->line, d->col,
+                        d->detail ? "%s" : NULL, d->detail);
+            pg_diag_rule(&res[i].diags, d->rule);
+        }
+        pg_level worst = pg_diag_worst(&res[i].diags);
+        res[i].status = worst == PG_LEVEL_ERROR || (o->strict && worst == PG_LEVEL_WARNING)
+                            ? EXIT_PLAN
+                            : EXIT_OK;
+    }
+    g_hash_table_destroy(hashes);
+    int workers = o->jobs ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (workers < 1)
+        workers = 1;
+    if ((guint)workers > stale->len)
+        workers = (int)stale->len;
+
+    GTimer *timer = g_timer_new();
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    pid_t *pids = g_new0(pid_t, workers ? workers : 1);
+    int *fds = g_new(int, workers ? workers : 1);
+    /* the next stale job to take, shared by the workers: whoever is free takes it, so a
+     * long plan does not hold up a queue of short ones */
+    guint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                       -1, 0);
+    if (next == MAP_FAILED) {
+        fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
+        return EXIT_SYSTEM;
+    }
+    *next = 0;
+    char *died = NULL;
+    if (workers) {
+        if (!start_workers(s, jobs, stale, workers, pids, fds, next)) {
+            fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
+            for (int w = 0; w < workers; w++)
+                if (pids[w] > 0)
+                    kill(pids[w], SIGTERM);
+            interrupted = SIGTERM;
+        }
+        int started = 0;
+        while (started < workers && pids[started] > 0)
+            started++;
+        died = collect(started, pids, fds, stale->len, res, jobs->len);
+    }
     /* from here on the build writes its own files (the cache, reports): a signal
      * removes the one being written and ends the run, as for `render` */
     pg_output_cleanup_on_signal();
     double seconds = g_timer_elapsed(timer, NULL);
 
-    /* the report: every plan's diagnostics in plan order */
+    /* a job without its whole record, in a run nobody interrupted: its worker died */
+    for (guint k = 0; k < stale->len; k++) {
+        result *r = &res[g_array_index(stale, guint, k)];
+        if (r->done || interrupted)
+            continue;
+        job *j = jobs->pdata[g_array_index(stale, guint, k)];
+        result_clear(r);
+        pg_diag_add(&r->diags, PG_E_WORKER, j->text ? j->target : j->plan, 0, 0,
+                    "%s while it was on this plan or before its turn; run the build again, or "
+                    "render the plan alone to see what stops it",
+                    died ? died : "a worker stopped without a word");
+        r->done = 1;
+        r->status = EXIT_PLAN;
+    }
+
+    /* the report: every plan's diagnostics in plan order, fresh ones too */
     int built = 0, fresh = 0, failed = 0, skipped = 0, rc = listed ? EXIT_OK : EXIT_PLAN;
+    int tty = isatty(2);
     for (guint i = 0; i < jobs->len; i++) {
         job *j = jobs->pdata[i];
         result *r = &res[i];
-        if (!j->stale) {
-            fresh++;
-            continue;
-        }
         pg_diag_print(&r->diags, stderr);
         if (!r->done) {
             skipped++; /* interrupted before its turn */
@@ -816,33 +902,44 @@ int pg_cmd_build(session *s)
         }
         if (r->status != EXIT_OK) {
             failed++;
-            if (r->status > rc)
-                rc = r->status == EXIT_SYSTEM ? EXIT_PLAN : r->status;
             if (!tty)
                 fprintf(stderr, "failed %s\n", j->text ? j->target : j->plan);
+            continue;
+        }
+        if (!j->stale) {
+            fresh++;
             continue;
         }
         built++;
         if (!tty)
             fprintf(stderr, "%s %s -> %s (%.0f ms)\n", o->check_only ? "checked" : "built",
                     j->text ? "unit" : j->plan, j->target, r->ms);
-        if (cache) {
-            entry *e = g_new0(entry, 1);
-            e->target = g_strdup(j->target);
-            stat_file(j->target, &e->size, &e->mtime);
-            e->deps = r->deps;
-            r->deps = NULL;
-            g_hash_table_replace(cache, e->target, e);
+        if (cache && r->out_hash[0]) {
+            result *e = g_new0(result, 1);
+            *e = *r; /* takes the diagnostics and the files read */
+            r->diags = (pg_diag_list){0};
+            r->deps = (pg_reads){0};
+            /* the entry keeps its own copy of what is reported, for the report below */
+            for (size_t k = 0; k < e->diags.n; k++) {
+                const pg_diag *d = &e->diags.items[k];
+                pg_diag_add(&r->diags, d->code, d->file, d->line, d->col,
+                            d->detail ? "%s" : NULL, d->detail);
+                pg_diag_rule(&r->diags, d->rule);
+            }
+            g_hash_table_replace(cache, g_strdup(j->target), e);
+            dirty = 1;
         }
     }
-    if (failed && rc == EXIT_OK)
+    if (failed)
         rc = EXIT_PLAN;
     pg_diag_list wd = {0};
-    if (cache)
-        cache_save(o->out, version, cache, &wd);
+    if (cache && dirty) /* a build that changed nothing leaves the cache as it was */
+        cache_save(o->out, key, cache, &wd);
     if (o->junit)
         write_junit(s, jobs, res, seconds, &wd);
     pg_diag_print(&wd, stderr);
+    if (wd.n)
+        rc = EXIT_SYSTEM;
     pg_diag_list_free(&wd);
     if (o->report)
         write_json(jobs, res, seconds, built, fresh, failed);
@@ -856,18 +953,14 @@ int pg_cmd_build(session *s)
         rc = 128 + interrupted;
     }
 
-    for (guint i = 0; i < jobs->len; i++) {
-        pg_diag_list_free(&res[i].diags);
-        if (res[i].deps)
-            g_ptr_array_free(res[i].deps, TRUE);
-    }
+    for (guint i = 0; i < jobs->len; i++)
+        result_clear(&res[i]);
     g_free(res);
     g_free(pids);
     g_free(fds);
-    g_free(bufs);
-    g_free(scanned);
+    g_free(died);
+    g_free(key);
     munmap(next, sizeof *next);
-    g_free(fonts_conf);
     g_timer_destroy(timer);
     g_array_free(stale, TRUE);
     if (cache)

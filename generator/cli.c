@@ -4,18 +4,8 @@
 #include "cli.h"
 
 #include "cli_internal.h"
-#include "derive.h"
-#include "output.h"
-#include "scaffold.h"
-
-#include "layout.h"
-#include "lint.h"
-#include "number.h"
-#include "parse.h"
-#include "render.h"
 
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <glib.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
@@ -185,11 +175,6 @@ static int ensure_dir(const char *path)
     return g_mkdir_with_parents(path, 0777) == 0;
 }
 
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 int pg_cli_print_diags(pg_diag_list *d, int strict)
 {
     pg_diag_sort(d);
@@ -216,218 +201,26 @@ static char *iso_date_from_epoch(const char *sde)
 
 /* ---- the pipeline ---------------------------------------------------------------- */
 
-static int style_exists(const session *s, const char *name)
-{
-    for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
-            return 0;
-    char *path = g_strdup_printf("%s/%s.xml", s->styles_dir, name);
-    int ok = g_file_test(path, G_FILE_TEST_IS_REGULAR);
-    g_free(path);
-    return ok;
-}
-
-/* The installed style names, sorted, as "a, b or c" (g_free). */
-static char *installed_styles(const session *s)
-{
-    GDir *dir = g_dir_open(s->styles_dir, 0, NULL);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    const char *e;
-    while (dir && (e = g_dir_read_name(dir)))
-        if (g_str_has_suffix(e, ".xml"))
-            g_ptr_array_add(names, g_strndup(e, strlen(e) - 4));
-    if (dir)
-        g_dir_close(dir);
-    g_ptr_array_sort(names, cmp_str);
-    GString *out = g_string_new(NULL);
-    for (guint i = 0; i < names->len; i++)
-        g_string_append_printf(out, "%s%s", i == 0 ? "" : i + 1 == names->len ? " or " : ", ",
-                               (const char *)names->pdata[i]);
-    if (!names->len)
-        g_string_append(out, "(none installed)");
-    g_ptr_array_free(names, TRUE);
-    return g_string_free(out, FALSE);
-}
-
-static pg_fonts *session_fonts(session *s, pg_diag_list *d)
-{
-    if (!s->fonts && !s->fonts_failed) {
-        s->fonts = pg_fonts_new(s->fonts_dir, d);
-        s->fonts_failed = s->fonts == NULL;
-    }
-    return s->fonts;
-}
-
-/* Runs parse -> number -> layout for one plan, as far as `upto` ("parse",
- * "number", "layout"). Returns the pages when layout ran, with *doc_out and
- * *style_out set for the caller to free; NULL otherwise. */
-static pg_pages *pipeline(session *s, const char *path, const char *text, size_t len,
-                          const char *upto, pg_doc **doc_out, pg_diag_list *d);
-
-static int image_deps(pg_node *n, int depth, void *ud)
-{
-    (void)depth;
-    if (n->type == PG_NODE_IMAGE && n->u.image.path)
-        g_ptr_array_add(ud, g_strdup(n->u.image.path));
-    return 0;
-}
-
-/* The files a document was built from: its parents and the plans it uses (all
- * the way up) and images. */
-static void add_doc_deps(GPtrArray *deps, const pg_doc *doc)
-{
-    for (size_t i = 0; i < doc->n_parents; i++) {
-        g_ptr_array_add(deps, g_strdup(doc->parents[i]->file));
-        add_doc_deps(deps, doc->parents[i]);
-    }
-    for (size_t i = 0; i < doc->n_sources; i++) {
-        g_ptr_array_add(deps, g_strdup(doc->sources[i]->file));
-        add_doc_deps(deps, doc->sources[i]);
-    }
-    pg_node_walk(doc->body, image_deps, NULL, deps);
-    if (doc->appendices)
-        pg_node_walk(doc->appendices, image_deps, NULL, deps);
-}
-
-/* The plans root of a plan: the nearest folder above it named "plans", else its
- * own folder. Parents, images and other files must stay inside it. g_free. */
-static char *plans_root(const char *path)
-{
-    char *dir = g_path_get_dirname(path);
-    char *abs = g_canonicalize_filename(dir, NULL);
-    g_free(dir);
-    for (char *p = abs + strlen(abs); p > abs; p--) {
-        if (*p == '/' || p == abs + strlen(abs)) {
-            const char *slash = p;
-            const char *start = slash;
-            while (start > abs && start[-1] != '/')
-                start--;
-            if ((size_t)(slash - start) == 5 && strncmp(start, "plans", 5) == 0) {
-                char *root = g_strndup(abs, (gsize)(slash - abs));
-                g_free(abs);
-                return root;
-            }
-        }
-    }
-    return abs;
-}
-
-pg_pages *pg_cli_pipeline(session *s, const char *path, const char *text, size_t len,
-                          const char *upto, pg_doc **doc_out, pg_diag_list *d)
-{
-    pg_pages *pp = pipeline(s, path, text, len, upto, doc_out, d);
-    g_free(s->root_buf);
-    s->root_buf = NULL;
-    return pp;
-}
-
-static pg_pages *pipeline(session *s, const char *path, const char *text, size_t len,
-                          const char *upto, pg_doc **doc_out, pg_diag_list *d)
-{
-    *doc_out = NULL;
-    char *root = s->o->root ? NULL : plans_root(path);
-    s->root_buf = root;
-    if (!s->compiled_schema)
-        s->compiled_schema = pg_schema_load(s->schema);
-    pg_parse_opts po = {.schema_path = s->schema,
-                        .schema = s->compiled_schema,
-                        .root = s->o->root ? s->o->root : root,
-                        .max_bytes = (size_t)s->o->max_size,
-                        .max_depth = (int)s->o->max_depth,
-                        .max_nodes = (size_t)s->o->max_nodes,
-                        .max_text = (size_t)s->o->max_text};
-    pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
-                       : pg_doc_parse_file(path, &po, d);
-    *doc_out = doc;
-    if (pg_diag_worst(d) == PG_LEVEL_ERROR || strcmp(upto, "parse") == 0)
-        return NULL;
-    pg_resolve_opts ro = {.parse = &po};
-    int resolved = pg_doc_resolve(doc, &ro, d);
-    if (s->deps)
-        add_doc_deps(s->deps, doc);
-    if (!resolved || strcmp(upto, "resolve") == 0)
-        return NULL;
-    const char *style_name = s->o->style ? s->o->style : doc->style_name ? doc->style_name : "party";
-    pg_style *st = NULL;
-    if (!strchr(style_name, '/') && !style_exists(s, style_name)) {
-        /* a name that is not installed: say so where the name was written */
-        char *have = installed_styles(s);
-        if (s->o->style)
-            pg_diag_add(d, PG_E_STYLE, "--style", 0, 0, "\"%s\" is not an installed style; use %s",
-                        style_name, have);
-        else
-            pg_diag_add(d, PG_E_STYLE, doc->file, doc->style_pos.line, doc->style_pos.col,
-                        "style=\"%s\" is not an installed style; use %s", style_name, have);
-        g_free(have);
-        return NULL;
-    }
-    /* a style is loaded once per process and shared by its plans */
-    if (!s->styles)
-        s->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify)pg_style_unref);
-    st = g_hash_table_lookup(s->styles, style_name);
-    if (st) {
-        pg_style_ref(st);
-    } else {
-        st = pg_style_load_named(s->styles_dir, style_name, d);
-        if (!st)
-            return NULL;
-        g_hash_table_insert(s->styles, g_strdup(style_name), pg_style_ref(st));
-    }
-    if (s->deps) {
-        for (int i = 0; i < st->n_files; i++)
-            g_ptr_array_add(s->deps, g_strdup(st->files[i]));
-    }
-    pg_pages *pp = NULL;
-    pg_fonts *fonts = session_fonts(s, d);
-    if (!fonts || !pg_fonts_check(fonts, st->font_family, st->file, d, NULL))
-        goto cleanup;
-    if (!pg_doc_number(doc, st, d) || strcmp(upto, "number") == 0)
-        goto cleanup;
-    /* the standard's rules, on every check and render */
-    pg_lint_opts lo = {.today = getenv("PLANGEN_TODAY")};
-    pg_edits edits = {0};
-    pg_lint(doc, st, &lo, d, s->o->fix ? &edits : NULL);
-    if (edits.n) {
-        if (pg_edits_apply(path, &edits, d))
-            fprintf(stderr, "%s: fixed %zu finding%s; checking again\n", path, edits.n,
-                    edits.n == 1 ? "" : "s");
-        pg_edits_free(&edits);
-        s->refixed = 1;
-        goto cleanup;
-    }
-    pp = pg_layout_run(doc, st, fonts, d);
-cleanup:
-    pg_style_unref(st);
-    return pp;
-}
-
 int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
-                      const char *target, const char *png_dir, pg_diag_list *collect)
+                      const char *target, const char *png_dir, pg_diag_list *collect,
+                      pg_reads *reads)
 {
-    pg_diag_list d = {0};
-    pg_doc *doc = NULL;
-    pg_pages *pp = pg_cli_pipeline(s, path, text, len, "layout", &doc, &d);
-    int failed;
-    if (collect) {
-        pg_diag_sort(&d);
-        pg_level worst = pg_diag_worst(&d);
-        failed = worst == PG_LEVEL_ERROR || (s->o->strict && worst == PG_LEVEL_WARNING) || !pp;
-        pg_diag_take(collect, &d);
-    } else {
-        failed = pg_cli_print_diags(&d, s->o->strict) || !pp;
-    }
-    pg_diag_list_free(&d);
+    pg_result r;
+    pg_run(s->engine, path, text, len, PG_STAGE_LAYOUT, &r);
+    int failed = pg_result_failed(&r, s->o->strict);
+    if (collect)
+        pg_diag_take(collect, &r.diags);
+    else
+        pg_diag_print(&r.diags, stderr);
     int rc = EXIT_OK;
     if (failed || !target) {
         rc = failed ? EXIT_PLAN : EXIT_OK;
     } else {
         pg_diag_list wd = {0};
-        pg_pdf_opts po = {.creator = s->creator, .create_date = s->create_date};
-        int ok = pg_pdf_write(pp, target, &po, &wd);
+        int ok = pg_result_write_pdf(s->engine, &r, target, &wd);
         if (ok && png_dir) {
             char *stem = stem_of(target);
-            ok = pg_png_write(pp, png_dir, stem, s->o->dpi, &wd);
+            ok = pg_result_write_png(&r, png_dir, stem, s->o->dpi, &wd);
             free(stem);
         }
         if (collect)
@@ -438,9 +231,10 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         if (!ok)
             rc = EXIT_SYSTEM;
     }
-    s->last_pages = pp ? (int)pp->n : 0;
-    pg_pages_free(pp);
-    pg_doc_free(doc);
+    s->last_pages = r.pages ? (int)r.pages->n : 0;
+    if (reads)
+        pg_reads_merge(reads, &r.reads);
+    pg_result_free(&r);
     return rc;
 }
 
@@ -467,7 +261,7 @@ static int cmd_render(session *s)
         char *target = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
                        : o->out ? g_strdup(o->out)
                                 : g_strdup_printf("%s.pdf", stem);
-        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, target, o->png_dir, NULL);
+        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, target, o->png_dir, NULL, NULL);
         if (r > rc)
             rc = r;
         g_free(target);
@@ -479,36 +273,43 @@ static int cmd_render(session *s)
 static int cmd_check(session *s)
 {
     int rc = EXIT_OK;
+    pg_engine *again = NULL; /* checks a corrected plan: the same options, no --fix */
     for (int i = 0; i < s->o->n_inputs; i++) {
-        pg_diag_list d = {0};
-        pg_doc *doc = NULL;
-        s->refixed = 0;
-        pg_pages *pp = pg_cli_pipeline(s, s->o->inputs[i], NULL, 0, "layout", &doc, &d);
-        if (s->refixed) {
-            /* --fix rewrote the plan: report what is left, from the new file */
-            pg_diag_list rest = {0};
-            pg_diag_list_free(&d);
-            pg_doc_free(doc);
-            int saved = s->o->fix;
-            s->o->fix = 0;
-            pp = pg_cli_pipeline(s, s->o->inputs[i], NULL, 0, "layout", &doc, &rest);
-            s->o->fix = saved;
-            d = rest;
+        const char *path = s->o->inputs[i];
+        pg_result r;
+        pg_run(s->engine, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+        if (r.edits.n) {
+            /* --fix: correct the plan, then report what is left, from the new file */
+            if (pg_fix_apply(path, &r.edits, &r.diags))
+                fprintf(stderr, "%s: fixed %zu finding%s; checking again\n", path, r.edits.n,
+                        r.edits.n == 1 ? "" : "s");
+            pg_diag_list kept = {0};
+            for (size_t k = 0; k < r.diags.n; k++)
+                if (r.diags.items[k].code == PG_E_OUTPUT || r.diags.items[k].code == PG_E_IO)
+                    pg_diag_add(&kept, r.diags.items[k].code, r.diags.items[k].file,
+                                r.diags.items[k].line, r.diags.items[k].col, "%s",
+                                r.diags.items[k].detail ? r.diags.items[k].detail : "");
+            pg_result_free(&r);
+            if (!again) {
+                pg_options o = *pg_engine_options(s->engine);
+                o.fix = 0;
+                again = pg_engine_new(&o);
+            }
+            pg_run(again, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+            pg_diag_take(&r.diags, &kept);
         }
-        if (pg_cli_print_diags(&d, s->o->strict) || !pp)
+        if (pg_cli_print_diags(&r.diags, s->o->strict) || !r.pages)
             rc = EXIT_PLAN;
-        pg_diag_list_free(&d);
-        pg_pages_free(pp);
-        pg_doc_free(doc);
+        pg_result_free(&r);
     }
+    pg_engine_free(again);
     return rc;
 }
 
 static int cmd_dump(session *s)
 {
-    const char *stage = s->o->stage;
-    if (!stage || (strcmp(stage, "parse") && strcmp(stage, "resolve") && strcmp(stage, "number") &&
-                   strcmp(stage, "layout"))) {
+    pg_stage stage;
+    if (!pg_stage_from_name(s->o->stage, &stage) || stage == PG_STAGE_LINT) {
         fprintf(stderr, "plangen: dump needs --stage=parse, resolve, number or layout\n");
         return EXIT_USAGE;
     }
@@ -516,77 +317,22 @@ static int cmd_dump(session *s)
         fprintf(stderr, "plangen: dump takes one plan\n");
         return EXIT_USAGE;
     }
-    pg_diag_list d = {0};
-    pg_doc *doc = NULL;
-    pg_pages *pp = pg_cli_pipeline(s, s->o->inputs[0], NULL, 0, stage, &doc, &d);
-    int failed = pg_cli_print_diags(&d, s->o->strict);
-    pg_diag_list_free(&d);
-    if (!failed) {
-        if (strcmp(stage, "layout") == 0) {
-            if (pp)
-                pg_pages_trace(pp, stdout);
-            else
-                failed = 1;
-        } else {
-            pg_doc_dump(doc, stdout);
-        }
-    }
-    pg_pages_free(pp);
-    pg_doc_free(doc);
+    pg_result r;
+    pg_run(s->engine, s->o->inputs[0], NULL, 0, stage, &r);
+    int failed = pg_cli_print_diags(&r.diags, s->o->strict) || !r.ok;
+    if (!failed)
+        pg_result_dump(&r, stage, stdout);
+    pg_result_free(&r);
     return failed ? EXIT_PLAN : EXIT_OK;
 }
 
 static int cmd_fonts(session *s)
 {
     pg_diag_list d = {0};
-    pg_style *st = pg_style_load_named(s->styles_dir, s->o->style ? s->o->style : "party", &d);
-    pg_fonts *f = st ? session_fonts(s, &d) : NULL;
-    int rc = EXIT_OK;
-    if (f) {
-        char *resolved = NULL;
-        int ok = pg_fonts_check(f, st->font_family, st->file, &d, &resolved);
-        printf("style %s (%s): font \"%s\" -> \"%s\"%s\n", st->name, st->standard,
-               st->font_family, resolved ? resolved : "nothing", ok ? "" : "  (NOT USABLE)");
-        free(resolved);
-        FcConfig *cfg = FcConfigCreate();
-        char *conf = g_strdup_printf("%s/fonts.conf", s->fonts_dir);
-        FcConfigParseAndLoad(cfg, (const FcChar8 *)conf, FcTrue);
-        FcConfigBuildFonts(cfg);
-        static const struct {
-            const char *name;
-            int weight, slant;
-        } faces[] = {{"regular", FC_WEIGHT_REGULAR, FC_SLANT_ROMAN},
-                     {"bold", FC_WEIGHT_BOLD, FC_SLANT_ROMAN},
-                     {"italic", FC_WEIGHT_REGULAR, FC_SLANT_ITALIC},
-                     {"bold italic", FC_WEIGHT_BOLD, FC_SLANT_ITALIC}};
-        for (size_t i = 0; i < 4; i++) {
-            FcPattern *p = FcPatternCreate();
-            FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)st->font_family);
-            FcPatternAddInteger(p, FC_WEIGHT, faces[i].weight);
-            FcPatternAddInteger(p, FC_SLANT, faces[i].slant);
-            FcConfigSubstitute(cfg, p, FcMatchPattern);
-            FcDefaultSubstitute(p);
-            FcResult r;
-            FcPattern *m = FcFontMatch(cfg, p, &r);
-            FcChar8 *file = NULL;
-            if (m)
-                FcPatternGetString(m, FC_FILE, 0, &file);
-            printf("  %-12s %s\n", faces[i].name, file ? (const char *)file : "(none)");
-            if (m)
-                FcPatternDestroy(m);
-            FcPatternDestroy(p);
-        }
-        g_free(conf);
-        FcConfigDestroy(cfg);
-        if (!ok)
-            rc = EXIT_PLAN;
-    } else {
-        rc = EXIT_PLAN;
-    }
+    int ok = pg_engine_fonts_report(s->engine, s->o->style, stdout, &d);
     pg_diag_print(&d, stderr);
     pg_diag_list_free(&d);
-    pg_style_unref(st);
-    return rc;
+    return ok ? EXIT_OK : EXIT_PLAN;
 }
 
 /* Writes text to path atomically; refuses an existing file without --force. */
@@ -614,14 +360,12 @@ static int cmd_diff(session *s)
         fprintf(stderr, "plangen: diff takes one plan\n");
         return EXIT_USAGE;
     }
-    pg_diag_list d = {0};
-    pg_parse_opts po = {.schema_path = s->schema, .root = s->o->root};
-    pg_doc *doc = pg_doc_parse_file(s->o->inputs[0], &po, &d);
-    int failed = pg_cli_print_diags(&d, 0);
+    pg_result r;
+    pg_run(s->engine, s->o->inputs[0], NULL, 0, PG_STAGE_PARSE, &r);
+    int failed = pg_cli_print_diags(&r.diags, 0);
     if (!failed)
-        pg_doc_diff(doc, stdout);
-    pg_diag_list_free(&d);
-    pg_doc_free(doc);
+        pg_result_diff(&r, stdout);
+    pg_result_free(&r);
     return failed ? EXIT_PLAN : EXIT_OK;
 }
 
@@ -666,11 +410,10 @@ static int cmd_derive(session *s)
         fprintf(stderr, "plangen: derive needs PARENT.xml, --issuer NAME and -o CHILD.xml\n");
         return EXIT_USAGE;
     }
-    pg_diag_list d = {0};
-    pg_doc *parent = NULL;
-    pg_cli_pipeline(s, o->inputs[0], NULL, 0, "resolve", &parent, &d);
-    int failed = pg_cli_print_diags(&d, 0);
-    pg_diag_list_free(&d);
+    pg_result r;
+    pg_run(s->engine, o->inputs[0], NULL, 0, PG_STAGE_RESOLVE, &r);
+    int failed = pg_cli_print_diags(&r.diags, 0) || !r.ok;
+    pg_doc *parent = r.doc;
     int rc = EXIT_PLAN;
     if (!failed) {
         /* the child names its parent relative to its own folder */
@@ -691,7 +434,7 @@ static int cmd_derive(session *s)
         g_string_free(rel, TRUE);
         g_free(child_dir);
     }
-    pg_doc_free(parent);
+    pg_result_free(&r);
     return rc;
 }
 
@@ -977,16 +720,27 @@ int pg_cli_main(int argc, char **argv)
         data = PG_DATADIR;
     session s = {.o = &o};
     snprintf(s.creator, sizeof s.creator, "plangen %s", PG_VERSION);
+    char *create_date = NULL;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
-        s.create_date = iso_date_from_epoch(sde);
-        if (!s.create_date)
+        create_date = iso_date_from_epoch(sde);
+        if (!create_date)
             fprintf(stderr, "plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of "
                             "seconds; using each plan's date\n", sde);
     }
-    s.schema = g_strdup_printf("%s/templates/schema/plan.rng", data);
-    s.styles_dir = g_strdup_printf("%s/templates/styles", data);
-    s.fonts_dir = g_strdup_printf("%s/fonts", data);
+    pg_options eo = {.data_dir = data,
+                     .style = o.style,
+                     .root = o.root,
+                     .create_date = create_date,
+                     .today = getenv("PLANGEN_TODAY"),
+                     .creator = s.creator,
+                     .max_size = o.max_size,
+                     .max_depth = o.max_depth,
+                     .max_nodes = o.max_nodes,
+                     .max_text = o.max_text,
+                     .fix = o.fix};
+    s.engine = pg_engine_new(&eo);
+    free(create_date);
     if (strcmp(o.cmd, "render") == 0)
         rc = cmd_render(&s);
     else if (strcmp(o.cmd, "check") == 0)
@@ -1012,18 +766,8 @@ int pg_cli_main(int argc, char **argv)
     fflush(NULL);
     _Exit(rc);
 #endif
-    pg_pdf_forget(); /* it holds references to the fonts' faces */
-    pg_resolve_forget();
-    pg_fonts_free(s.fonts);
-    if (s.styles)
-        g_hash_table_destroy(s.styles);
-    if (s.hashes)
-        g_hash_table_destroy(s.hashes);
-    pg_schema_free(s.compiled_schema);
-    free(s.create_date);
-    g_free(s.schema);
-    g_free(s.styles_dir);
-    g_free(s.fonts_dir);
+    pg_forget_process_caches();
+    pg_engine_free(s.engine);
 done:
     free(o.inputs);
     free(o.sets);

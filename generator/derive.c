@@ -1,6 +1,8 @@
 /* derive.c - resolve stage (see derive.h). */
 #include "derive.h"
 
+#include "reads.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <stdlib.h>
@@ -753,7 +755,7 @@ typedef struct {
     char *real, *name, *root; /* NULL: free slot */
     pg_doc *doc;              /* one reference */
     char **files;             /* real paths: the plan and every plan above it */
-    guint64 *sums;            /* a digest of each file's bytes when loaded */
+    char **sums;              /* SHA-256 (hex) of each file's bytes as parsed */
     int n_files;
     int height;               /* levels of plans above it */
     pg_diag_list diags;       /* the warnings loading it gave */
@@ -774,6 +776,8 @@ static void drop_loaded(loaded_plan *e)
     for (int i = 0; i < e->n_files; i++)
         free(e->files[i]);
     free(e->files);
+    for (int i = 0; e->sums && i < e->n_files; i++)
+        free(e->sums[i]);
     free(e->sums);
     pg_diag_list_free(&e->diags);
     memset(e, 0, sizeof *e);
@@ -786,29 +790,17 @@ void pg_resolve_forget(void)
     loaded_next = 0;
 }
 
-/* A digest of a file's bytes (FNV-1a, 64 bits, seeded with its length); 0 when
- * it cannot be read. */
-static guint64 file_sum(const char *path)
-{
-    gchar *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, NULL))
-        return 0;
-    guint64 h = pg_hash64(data, len, len);
-    g_free(data);
-    return h ? h : 1;
-}
-
-/* The files a resolved plan was built from (its own first); returns the number
- * of levels above it. */
-static int collect_files(const pg_doc *doc, GPtrArray *files)
+/* The files a resolved plan was built from (its own first), each with the hash
+ * of the bytes that were parsed; returns the number of levels above it. */
+static int collect_files(const pg_doc *doc, GPtrArray *files, GPtrArray *sums)
 {
     char *real = realpath(doc->file, NULL);
     g_ptr_array_add(files, real ? real : pg_xstrdup(doc->file));
+    g_ptr_array_add(sums, pg_xstrdup(doc->source_hash));
     int height = 0;
     for (size_t i = 0; i < doc->n_parents + doc->n_sources; i++) {
         const pg_doc *up = i < doc->n_parents ? doc->parents[i] : doc->sources[i - doc->n_parents];
-        int h = 1 + collect_files(up, files);
+        int h = 1 + collect_files(up, files, sums);
         height = h > height ? h : height;
     }
     return height;
@@ -823,7 +815,8 @@ static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, in
             continue;
         int fresh = r->depth + e->height <= max && r->depth + e->height < MAX_CHAIN - 1;
         for (int f = 0; fresh && f < e->n_files; f++) {
-            fresh = file_sum(e->files[f]) == e->sums[f];
+            char now[PG_HASH_HEX];
+            fresh = pg_file_hash(e->files[f], now) && strcmp(now, e->sums[f]) == 0;
             for (int c = 0; fresh && c < r->depth; c++)
                 fresh = strcmp(r->chain[c], e->files[f]) != 0;
         }
@@ -843,17 +836,11 @@ static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, in
 static void loaded_store(resolver *r, const char *real, const char *name, pg_doc *doc,
                          size_t first_diag)
 {
+    /* the hashes are those of the bytes parsed, not of the files now: a file
+     * edited since is found changed at the next lookup */
     GPtrArray *files = g_ptr_array_new();
-    int height = collect_files(doc, files);
-    guint64 *sums = pg_xcalloc(files->len, sizeof *sums);
-    for (guint i = 0; i < files->len; i++)
-        if (!(sums[i] = file_sum(files->pdata[i]))) { /* gone already: not kept */
-            for (guint k = 0; k < files->len; k++)
-                free(files->pdata[k]);
-            g_ptr_array_free(files, TRUE);
-            free(sums);
-            return;
-        }
+    GPtrArray *sums = g_ptr_array_new();
+    int height = collect_files(doc, files, sums);
     loaded_plan *e = &loaded[loaded_next];
     loaded_next = (loaded_next + 1) % PG_LOADED_PLANS;
     drop_loaded(e);
@@ -863,7 +850,7 @@ static void loaded_store(resolver *r, const char *real, const char *name, pg_doc
     e->doc = pg_doc_ref(doc);
     e->n_files = (int)files->len;
     e->files = (char **)g_ptr_array_free(files, FALSE);
-    e->sums = sums;
+    e->sums = (char **)g_ptr_array_free(sums, FALSE);
     e->height = height;
     for (size_t k = first_diag; k < r->diags->n; k++) {
         const pg_diag *d = &r->diags->items[k];

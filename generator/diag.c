@@ -39,6 +39,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_UNUSED_PARAM] = "unused parameter",
     [PG_E_STANDARD] = "contradicts the plan",
     [PG_E_PARAM] = "missing template parameter",
+    [PG_E_WORKER] = "the plan was not built",
 };
 _Static_assert(sizeof messages / sizeof messages[0] == PG_DIAG__COUNT,
                "one message per diagnostic code");

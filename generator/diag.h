@@ -48,7 +48,8 @@ typedef enum {
     PG_E_OUTPUT,         /* the output cannot be written */
     PG_E_STANDARD,       /* a lint finding that makes the document wrong */
     PG_E_PARAM,          /* a template placeholder without a value */
-    PG_E__LAST = PG_E_PARAM,
+    PG_E_WORKER,         /* a build worker stopped before reporting the plan */
+    PG_E__LAST = PG_E_WORKER,
     PG_DIAG__COUNT
 } pg_diag_code;
 

@@ -15,12 +15,18 @@ struct pg_fonts {
     PangoFontMap *map;
     GHashTable *layouts; /* key (owned) -> PangoLayout (a reference) */
     GHashTable *metrics; /* font description (owned) -> double[2]: ascent, descent */
+    char *dir;           /* the fonts folder a user drops fonts into */
+    char *conf;          /* its fonts.conf */
+    char conf_hash[PG_HASH_HEX]; /* of fonts.conf's bytes when loaded */
+    GHashTable *files;   /* font file (owned) -> its hash (owned), hashed once */
 };
 
 pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
 {
     pg_buf path = {0};
     pg_buf_printf(&path, "%s/fonts.conf", fonts_dir);
+    char conf_hash[PG_HASH_HEX];
+    pg_file_hash(pg_buf_str(&path), conf_hash); /* fontconfig reads it just after */
     FcConfig *config = FcConfigCreate();
     if (!config)
         pg_oom();
@@ -32,7 +38,6 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
         pg_buf_free(&path);
         return NULL;
     }
-    pg_buf_free(&path);
     /* pango's font map initialises fontconfig's default configuration (every
      * file of /etc/fonts and the caches of every system font) in a thread and
      * makes the first layout wait for it, although it is never used: made the
@@ -47,6 +52,11 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
     f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     f->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    f->dir = pg_xstrdup(fonts_dir);
+    f->conf = pg_xstrdup(pg_buf_str(&path));
+    memcpy(f->conf_hash, conf_hash, sizeof conf_hash);
+    pg_buf_free(&path);
     return f;
 }
 
@@ -100,6 +110,9 @@ void pg_fonts_free(pg_fonts *f)
         return;
     g_hash_table_destroy(f->layouts);
     g_hash_table_destroy(f->metrics);
+    g_hash_table_destroy(f->files);
+    free(f->dir);
+    free(f->conf);
     g_object_unref(f->map);
     FcConfigDestroy(f->config);
     free(f);
@@ -157,4 +170,44 @@ int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_d
         FcPatternDestroy(match);
     FcPatternDestroy(pat);
     return ok;
+}
+
+char *pg_fonts_face_file(pg_fonts *f, const char *family, int bold, int italic)
+{
+    FcPattern *p = FcPatternCreate();
+    FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)family);
+    FcPatternAddInteger(p, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcPatternAddInteger(p, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+    FcConfigSubstitute(f->config, p, FcMatchPattern);
+    FcDefaultSubstitute(p);
+    FcResult r;
+    FcPattern *m = FcFontMatch(f->config, p, &r);
+    FcChar8 *file = NULL;
+    char *out = NULL;
+    if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch)
+        out = pg_xstrdup((const char *)file);
+    if (m)
+        FcPatternDestroy(m);
+    FcPatternDestroy(p);
+    return out;
+}
+
+void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads)
+{
+    pg_reads_add(reads, f->conf, f->conf_hash);
+    pg_reads_add_file(reads, f->dir, NULL); /* its listing: a font dropped in counts */
+    for (int face = 0; face < 4; face++) {
+        char *file = pg_fonts_face_file(f, family, face & 1, face >> 1);
+        if (!file)
+            continue;
+        const char *hash = g_hash_table_lookup(f->files, file);
+        if (!hash) {
+            char h[PG_HASH_HEX];
+            pg_file_hash(file, h);
+            hash = g_strdup(h);
+            g_hash_table_insert(f->files, g_strdup(file), (char *)hash);
+        }
+        pg_reads_add(reads, file, hash);
+        free(file);
+    }
 }

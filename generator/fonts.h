@@ -6,6 +6,7 @@
 #define PG_FONTS_H
 
 #include "diag.h"
+#include "reads.h"
 
 #include <pango/pango.h>
 
@@ -39,5 +40,12 @@ void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription
  * *resolved (may be NULL) receives the family fontconfig chose (heap; caller frees). */
 int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_diag_list *diags,
                    char **resolved);
+
+/* The file fontconfig chooses for a face of family (heap, free()); NULL: none. */
+char *pg_fonts_face_file(pg_fonts *f, const char *family, int bold, int italic);
+/* Records in reads what the fonts of family depend on: fonts.conf (as it was
+ * loaded), the fonts folder's listing, and the file of each of the four faces
+ * fontconfig chooses (each hashed once per process, when first chosen). */
+void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads);
 
 #endif

@@ -49,6 +49,7 @@ typedef struct {
     const pg_style *st;
     PangoContext *ctx;
     pg_diag_list *diags;
+    pg_reads *reads; /* the images read are recorded here; NULL: not recorded */
     felem *el;
     size_t n, cap;
     double pending;  /* space after the previous block */
@@ -847,11 +848,47 @@ static void layout_qr(lay *l, const pg_node *q)
     }
 }
 
+/* Feeds cairo's PNG reader from memory. */
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+} png_source;
+
+static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int length)
+{
+    png_source *src = closure;
+    if (length > src->left)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, src->p, length);
+    src->p += length;
+    src->left -= length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Decodes the PNG at path from the bytes read here once, which are recorded
+ * with their hash (the build keys on what was decoded, not on the file later). */
+static cairo_surface_t *load_png(lay *l, const char *path)
+{
+    gchar *bytes = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &bytes, &len, NULL)) {
+        if (l->reads)
+            pg_reads_add(l->reads, path, "missing");
+        return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);
+    }
+    if (l->reads)
+        pg_reads_add_bytes(l->reads, path, bytes, len);
+    png_source src = {(const unsigned char *)bytes, len};
+    cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &src);
+    g_free(bytes);
+    return img;
+}
+
 static void layout_image(lay *l, const pg_node *im)
 {
     if (!im->u.image.path)
         return;
-    cairo_surface_t *img = cairo_image_surface_create_from_png(im->u.image.path);
+    cairo_surface_t *img = load_png(l, im->u.image.path);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         /* cairo reports damaged PNG data as out of memory or a read error */
         pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,
@@ -1619,10 +1656,11 @@ static void layout_appendix(lay *l, const pg_node *a)
 }
 
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
-                        pg_diag_list *diags)
+                        pg_reads *reads, pg_diag_list *diags)
 {
     lay l = {0};
     l.doc = doc;
+    l.reads = reads;
     l.st = st;
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);

@@ -8,11 +8,13 @@
 
 #include "fonts.h"
 #include "pages.h"
+#include "reads.h"
 
 /* Lays doc out. Returns the pages (free with pg_pages_free()), or NULL when the
- * document cannot be laid out (diagnostics say why). doc must be numbered. */
+ * document cannot be laid out (diagnostics say why). doc must be numbered. The
+ * images read are recorded in reads (may be NULL). */
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *style, pg_fonts *fonts,
-                        pg_diag_list *diags);
+                        pg_reads *reads, pg_diag_list *diags);
 
 /* One element of the vertical flow, for the page breaker. */
 typedef struct {

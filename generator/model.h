@@ -187,6 +187,7 @@ typedef struct pg_doc {
     pg_arena *arena;
     int refs;         /* pg_doc_free() frees the document when the last goes */
     const char *file; /* as given on the command line */
+    char source_hash[65]; /* SHA-256 (hex) of the bytes parsed: what the build keys on */
     const char *style_name; /* the plan's style attribute, NULL for the default */
     pg_pos style_pos;
 

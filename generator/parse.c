@@ -4,6 +4,8 @@
  * schema, and builds the pg_doc tree. */
 #include "parse.h"
 
+#include "reads.h"
+
 #include <errno.h>
 #include <glib.h>
 #include <libxml/parser.h>
@@ -1806,6 +1808,7 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
 {
     parser p = {0};
     p.doc = pg_doc_new(name);
+    pg_sha256_hex(buf, len, p.doc->source_hash);
     p.base_dir = g_path_get_dirname(name ? name : ".");
     {
         const char *root = opts && opts->root ? opts->root : p.base_dir;

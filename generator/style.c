@@ -2,6 +2,11 @@
  * pg_style. Every value is checked; problems are diagnostics at file:line. */
 #include "style.h"
 
+#include "reads.h"
+
+#include <glib.h>
+#include <limits.h>
+
 #include <libxml/parser.h>
 #include <ctype.h>
 #include <math.h>
@@ -490,9 +495,26 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
                     MAX_EXTENDS);
         return 0;
     }
-    if (s->n_files < 8)
+    /* the bytes are read here once, hashed and parsed: the hash is of what was used */
+    gchar *bytes = NULL;
+    gsize len = 0;
+    GError *ge = NULL;
+    if (!g_file_get_contents(path, &bytes, &len, &ge) || len > INT_MAX) {
+        pg_diag_add(diags, PG_E_STYLE, path, 0, 0, "cannot read the style file: %s",
+                    ge ? ge->message : "too large");
+        g_clear_error(&ge);
+        g_free(bytes);
+        return 0;
+    }
+    if (s->n_files < 8) {
+        char h[PG_HASH_HEX];
+        pg_sha256_hex(bytes, len, h);
+        s->hashes[s->n_files] = pg_arena_strdup(s->arena, h);
         s->files[s->n_files++] = pg_arena_strdup(s->arena, path);
-    xmlDoc *x = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    }
+    xmlDoc *x = xmlReadMemory(bytes, (int)len, path, NULL,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    g_free(bytes);
     if (!x) {
         const xmlError *e = xmlGetLastError();
         char *msg = pg_xstrdup(e && e->message ? e->message : "cannot read the style file");

@@ -68,6 +68,7 @@ typedef struct pg_style {
     const char *rules;    /* the lint rules' family: "hd36" or "nd30" */
     const char *file;     /* the file it was loaded from */
     const char *files[8]; /* every file it was built from: itself and what it extends */
+    const char *hashes[8]; /* SHA-256 (hex) of the bytes read from each of files */
     int n_files;
 
     double page_w, page_h;                     /* pt */

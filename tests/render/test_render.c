@@ -1,7 +1,7 @@
 /* Render tests: the seed plans are rendered in-process and the PDF is read back
  * with poppler; every rule of standards.md §7 that applies to Party plans is
  * checked. Each rule is also shown to fail on a style that breaks it. */
-#include "derive.h"
+#include "plangen.h"
 #include "layout.h"
 #include "number.h"
 #include "parse.h"
@@ -33,30 +33,22 @@ typedef int (*pdf_writer)(const pg_pages *, const pg_pdf_opts *, unsigned char *
 static unsigned char *render_with(pdf_writer writer, const char *plan, const char *style_path,
                                   const char *date, size_t *len)
 {
-    pg_diag_list d = {0};
-    pg_parse_opts po = {.schema_path = PG_SOURCE_DIR "/templates/schema/plan.rng"};
-    pg_doc *doc = pg_doc_parse_file(plan, &po, &d);
-    pg_resolve_opts ro = {.parse = &po};
-    cr_assert(pg_doc_resolve(doc, &ro, &d), "%s does not resolve", plan);
-    pg_style *st = pg_style_load(style_path, &d);
-    pg_fonts *fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", &d);
-    cr_assert_not_null(st);
-    cr_assert_not_null(fonts);
-    cr_assert(pg_doc_number(doc, st, &d));
-    pg_pages *pp = pg_layout_run(doc, st, fonts, &d);
-    cr_assert_not_null(pp);
-    if (d.n) {
-        pg_diag_print(&d, stderr);
-        cr_assert_fail("diagnostics while rendering %s", plan);
-    }
+    pg_options eo = {.data_dir = PG_SOURCE_DIR, .style = style_path, .create_date = date,
+                     .creator = "plangen test", .today = "2030-01-01"};
+    pg_engine *e = pg_engine_new(&eo);
+    pg_result r;
+    pg_run(e, plan, NULL, 0, PG_STAGE_LAYOUT, &r);
+    cr_assert_not_null(r.pages, "%s does not lay out", plan);
+    for (size_t i = 0; i < r.diags.n; i++)
+        if (r.diags.items[i].code != PG_W_STANDARD) {
+            pg_diag_print(&r.diags, stderr);
+            cr_assert_fail("diagnostics while rendering %s", plan);
+        }
     unsigned char *pdf = NULL;
     pg_pdf_opts o = {.creator = "plangen test", .create_date = date};
-    cr_assert(writer(pp, &o, &pdf, len));
-    pg_pages_free(pp);
-    pg_fonts_free(fonts);
-    pg_style_unref(st);
-    pg_doc_free(doc);
-    pg_diag_list_free(&d);
+    cr_assert(writer(r.pages, &o, &pdf, len));
+    pg_result_free(&r);
+    pg_engine_free(e);
     return pdf;
 }
 
@@ -65,6 +57,15 @@ static unsigned char *render(const char *plan, const char *style_path, const cha
                              size_t *len)
 {
     return render_with(pg_pdf_write_memory, plan, style_path, date, len);
+}
+
+/* Runs plan up to stage with the Party style; the caller frees r. */
+static void run_to(const char *plan, pg_stage stage, pg_result *r)
+{
+    pg_options eo = {.data_dir = PG_SOURCE_DIR, .style = PARTY, .today = "2030-01-01"};
+    pg_engine *e = pg_engine_new(&eo);
+    cr_assert(pg_run(e, plan, NULL, 0, stage, r), "%s does not run", plan);
+    pg_engine_free(e);
 }
 
 /* Renders plan with the style and expects every rule in ids to hold, except skip
@@ -486,8 +487,9 @@ Test(tables, a_row_taller_than_a_page_is_split_line_by_line, .timeout = 60)
 
 Test(appendix, attachment_line_is_built_from_the_plan, .timeout = 60)
 {
-    pg_diag_list dl = {0};
-    pg_doc *doc = pg_doc_parse_file(TRA_VINH, NULL, &dl);
+    pg_result run;
+    run_to(TRA_VINH, PG_STAGE_PARSE, &run);
+    const pg_doc *doc = run.doc;
     char *expect = g_strdup_printf("(kèm theo Kế hoạch số %02d-%s/%s, ngày %d/%d/%d của %s)",
                                    doc->number, doc->doctype_abbr, doc->symbol, doc->day,
                                    doc->month, doc->year, doc->cited_as);
@@ -519,8 +521,7 @@ Test(appendix, attachment_line_is_built_from_the_plan, .timeout = 60)
     g_free(expect);
     pr_free(d);
     free(pdf);
-    pg_doc_free(doc);
-    pg_diag_list_free(&dl);
+    pg_result_free(&run);
 }
 
 /* Decodes the QR codes on page p of pdf with zbarimg; returns "QR-Code:..." lines. */
@@ -597,13 +598,11 @@ static int expect_outline(pg_node *n, int depth, void *ud)
 
 Test(outline, bookmarks_follow_the_sections, .timeout = 60)
 {
-    pg_diag_list dl = {0};
-    pg_style *st = pg_style_load(PARTY, &dl);
     const char *plans[] = {HUNG_YEN, TRA_VINH};
     for (size_t k = 0; k < 2; k++) {
-        pg_doc *doc = pg_doc_parse_file(plans[k], NULL, &dl);
-        cr_assert(pg_doc_resolve(doc, NULL, &dl));
-        cr_assert(pg_doc_number(doc, st, &dl));
+        pg_result run;
+        run_to(plans[k], PG_STAGE_NUMBER, &run);
+        const pg_doc *doc = run.doc;
         GString *want = g_string_new(NULL);
         pg_node_walk(doc->body, expect_outline, NULL, want);
         for (pg_node *a = doc->appendices->first; a; a = a->next)
@@ -621,10 +620,8 @@ Test(outline, bookmarks_follow_the_sections, .timeout = 60)
         g_string_free(want, TRUE);
         pr_free(d);
         free(pdf);
-        pg_doc_free(doc);
+        pg_result_free(&run);
     }
-    pg_style_unref(st);
-    pg_diag_list_free(&dl);
 }
 
 Test(images, a_png_beside_the_plan_is_drawn, .timeout = 60)

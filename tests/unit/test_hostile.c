@@ -1,12 +1,7 @@
 /* Hostile plans and styles: nothing may hang, crash or overflow. Each case runs
  * the whole pipeline (parse, resolve, number, lint, layout, PDF in memory) under
  * a timeout and checks that it ends with pages or with a clear error. */
-#include "derive.h"
-#include "layout.h"
-#include "lint.h"
-#include "number.h"
-#include "parse.h"
-#include "render.h"
+#include "plangen.h"
 
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -32,26 +27,24 @@ static size_t run(const char *body, const char *style_path, pg_diag_list *d)
     GString *x = g_string_new(HEAD);
     g_string_append(x, body);
     g_string_append(x, TAIL);
-    pg_doc *doc = pg_doc_parse_memory(x->str, x->len, "/nonexistent/hostile.xml", NULL, d);
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .style = style_path, .today = "2023-01-02"};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result r;
+    pg_run(e, PG_SOURCE_DIR "/tests/hostile.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
     size_t pages = 0;
-    pg_style *st = pg_style_load(style_path, d);
-    pg_fonts *fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", d);
-    if (pg_diag_worst(d) != PG_LEVEL_ERROR && st && fonts && pg_doc_number(doc, st, d)) {
-        pg_lint(doc, st, NULL, d, NULL);
-        pg_pages *pp = pg_layout_run(doc, st, fonts, d);
-        if (pp) {
-            unsigned char *pdf = NULL;
-            size_t len = 0;
-            cr_assert(pg_pdf_write_memory(pp, NULL, &pdf, &len));
-            cr_assert(len > 100 && memcmp(pdf, "%PDF", 4) == 0);
-            free(pdf);
-            pages = pp->n;
-            pg_pages_free(pp);
-        }
+    if (r.pages) {
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        cr_assert(pg_result_pdf_memory(e, &r, &pdf, &len));
+        cr_assert(len > 100 && memcmp(pdf, "%PDF", 4) == 0);
+        free(pdf);
+        pages = r.pages->n;
     }
-    pg_fonts_free(fonts);
-    pg_style_unref(st);
-    pg_doc_free(doc);
+    if (getenv("PG_TEST_VERBOSE"))
+        pg_diag_print(&r.diags, stderr);
+    pg_diag_take(d, &r.diags);
+    pg_result_free(&r);
+    pg_engine_free(e);
     g_string_free(x, TRUE);
     return pages;
 }
@@ -151,22 +144,17 @@ Test(hostile, a_signature_block_taller_than_a_page, .timeout = 60)
         g_string_append_printf(x, "<to>Đơn vị nhận số %d</to>", i);
     g_string_append(x, "<archive>VP</archive></recipients><signature title=\"BÍ THƯ\" "
                        "name=\"A\"/></plan>");
-    pg_diag_list d = {0};
-    pg_doc *doc = pg_doc_parse_memory(x->str, x->len, "/nonexistent/h.xml", NULL, &d);
-    pg_style *st = pg_style_load(style, &d);
-    pg_fonts *fonts = pg_fonts_new(PG_SOURCE_DIR "/fonts", &d);
-    cr_assert(pg_doc_number(doc, st, &d));
-    pg_pages *pp = pg_layout_run(doc, st, fonts, &d);
-    cr_assert_not_null(pp);
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .style = style, .today = "2023-01-02"};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result r;
+    pg_run(e, PG_SOURCE_DIR "/tests/h.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
+    cr_assert_not_null(r.pages);
     int overflow = 0;
-    for (size_t i = 0; i < d.n; i++)
-        overflow |= d.items[i].code == PG_W_LAYOUT_OVERFLOW;
+    for (size_t i = 0; i < r.diags.n; i++)
+        overflow |= r.diags.items[i].code == PG_W_LAYOUT_OVERFLOW;
     cr_assert(overflow, "a block taller than a page is reported");
-    pg_pages_free(pp);
-    pg_fonts_free(fonts);
-    pg_style_unref(st);
-    pg_doc_free(doc);
-    pg_diag_list_free(&d);
+    pg_result_free(&r);
+    pg_engine_free(e);
     g_string_free(x, TRUE);
     g_string_free(b, TRUE);
     unlink(style);

@@ -2,8 +2,7 @@
  * pagination rules checked on real layouts of generated plans (every position
  * of a heading, a paragraph end and the closing block against a page foot). */
 #include "layout.h"
-#include "number.h"
-#include "parse.h"
+#include "plangen.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -126,6 +125,7 @@ Test(paginate, header_height_reserved_on_continuation_pages)
 
 static pg_fonts *fonts;
 static pg_style *style;
+static pg_engine *engine; /* runs the generated plans: the pipeline as the CLI runs it */
 
 static void setup(void)
 {
@@ -134,6 +134,8 @@ static void setup(void)
     style = pg_style_load(PG_SOURCE_DIR "/templates/styles/party.xml", &d);
     cr_assert_not_null(fonts);
     cr_assert_not_null(style);
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .today = "2023-01-02"};
+    engine = pg_engine_new(&o);
     pg_diag_list_free(&d);
 }
 
@@ -141,6 +143,7 @@ static void teardown(void)
 {
     pg_fonts_free(fonts);
     pg_style_unref(style);
+    pg_engine_free(engine);
 }
 
 static const char *const SENTENCE =
@@ -167,16 +170,19 @@ static pg_pages *make(int filler, int last_sentences, pg_doc **docp)
     pg_buf_puts(&b, "</p></section></section><recipients><to>Ban A</to><to>Ban B</to>"
                     "<archive>VP</archive></recipients><signature authority=\"on-behalf\" "
                     "collective=\"BAN THƯỜNG VỤ\" title=\"BÍ THƯ\" name=\"Nguyễn Văn A\"/></plan>");
-    pg_diag_list d = {0};
-    pg_doc *doc = pg_doc_parse_memory(pg_buf_str(&b), b.len, "gen.xml", NULL, &d);
+    pg_result r;
+    pg_run(engine, "gen.xml", pg_buf_str(&b), b.len, PG_STAGE_LAYOUT, &r);
     pg_buf_free(&b);
-    cr_assert_eq(pg_diag_worst(&d), PG_LEVEL_OK);
-    cr_assert(pg_doc_number(doc, style, &d));
-    pg_pages *pp = pg_layout_run(doc, style, fonts, &d);
-    cr_assert_not_null(pp);
-    cr_assert_eq(d.n, 0);
-    pg_diag_list_free(&d);
-    *docp = doc;
+    if (r.diags.n)
+        pg_diag_print(&r.diags, stderr);
+    cr_assert(r.ok);
+    cr_assert_not_null(r.pages);
+    cr_assert_eq(r.diags.n, 0);
+    pg_pages *pp = r.pages;
+    *docp = r.doc;
+    r.pages = NULL;
+    r.doc = NULL;
+    pg_result_free(&r);
     return pp;
 }
 

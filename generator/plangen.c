@@ -1,0 +1,392 @@
+/* plangen.c - the pipeline library (see plangen.h): the one place where the
+ * stages are run in order, and the per-process engine they share. */
+#include "plangen.h"
+
+#include "derive.h"
+#include "layout.h"
+#include "number.h"
+#include "parse.h"
+#include "render.h"
+
+#include <fontconfig/fontconfig.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pg_engine {
+    pg_options o;            /* strings owned (below) */
+    char *strings[6];        /* the copies of o's strings */
+    char *schema_path;
+    char *styles_dir;
+    char *fonts_dir;
+    pg_schema *schema;       /* compiled once */
+    char schema_hash[PG_HASH_HEX];
+    int schema_tried;
+    GHashTable *styles;      /* name -> pg_style (one reference), loaded once */
+    pg_fonts *fonts;
+    int fonts_failed;
+};
+
+static char *copy(pg_engine *e, int i, const char *s)
+{
+    e->strings[i] = s ? g_strdup(s) : NULL;
+    return e->strings[i];
+}
+
+pg_engine *pg_engine_new(const pg_options *o)
+{
+    pg_engine *e = g_new0(pg_engine, 1);
+    e->o = *o;
+    e->o.data_dir = copy(e, 0, o->data_dir ? o->data_dir : ".");
+    e->o.style = copy(e, 1, o->style);
+    e->o.root = copy(e, 2, o->root);
+    e->o.create_date = copy(e, 3, o->create_date);
+    e->o.today = copy(e, 4, o->today);
+    e->o.creator = copy(e, 5, o->creator ? o->creator : "plangen");
+    e->schema_path = g_strdup_printf("%s/templates/schema/plan.rng", e->o.data_dir);
+    e->styles_dir = g_strdup_printf("%s/templates/styles", e->o.data_dir);
+    e->fonts_dir = g_strdup_printf("%s/fonts", e->o.data_dir);
+    e->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)pg_style_unref);
+    return e;
+}
+
+void pg_engine_free(pg_engine *e)
+{
+    if (!e)
+        return;
+    g_hash_table_destroy(e->styles);
+    pg_fonts_free(e->fonts);
+    pg_schema_free(e->schema);
+    for (size_t i = 0; i < G_N_ELEMENTS(e->strings); i++)
+        g_free(e->strings[i]);
+    g_free(e->schema_path);
+    g_free(e->styles_dir);
+    g_free(e->fonts_dir);
+    g_free(e);
+}
+
+const pg_options *pg_engine_options(const pg_engine *e)
+{
+    return &e->o;
+}
+
+const char *pg_engine_styles_dir(const pg_engine *e)
+{
+    return e->styles_dir;
+}
+
+void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
+{
+    /* every field, named, with NULL distinct from "" */
+    GString *g = g_string_new("plangen-options 1\n");
+#define STR(f) g_string_append_printf(g, #f "=%s%s\n", o->f ? "\"" : "(null)", o->f ? o->f : "")
+    STR(data_dir);
+    STR(style);
+    STR(root);
+    STR(create_date);
+    STR(today);
+    STR(creator);
+#undef STR
+    g_string_append_printf(g, "limits=%lld %lld %lld %lld\nfix=%d\n", o->max_size, o->max_depth,
+                           o->max_nodes, o->max_text, o->fix);
+    pg_sha256_hex(g->str, g->len, out);
+    g_string_free(g, TRUE);
+}
+
+int pg_stage_from_name(const char *name, pg_stage *stage)
+{
+    static const char *const names[] = {"parse", "resolve", "number", "lint", "layout"};
+    for (size_t i = 0; name && i < G_N_ELEMENTS(names); i++)
+        if (strcmp(name, names[i]) == 0) {
+            *stage = (pg_stage)i;
+            return 1;
+        }
+    return 0;
+}
+
+const char *pg_build_id(void)
+{
+    static char id[PG_HASH_HEX];
+    if (!id[0] && !pg_file_hash("/proc/self/exe", id))
+        g_strlcpy(id, "unknown", sizeof id); /* then only the version tells builds apart */
+    return id;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+/* The plans root of a plan: the nearest folder above it named "plans", else its
+ * own folder. Parents, images and other files must stay inside it. g_free. */
+static char *plans_root(const char *path)
+{
+    char *dir = g_path_get_dirname(path);
+    char *abs = g_canonicalize_filename(dir, NULL);
+    g_free(dir);
+    size_t n = strlen(abs);
+    for (size_t end = n; end > 0; end--) {
+        if (end != n && abs[end] != '/')
+            continue;
+        size_t start = end;
+        while (start > 0 && abs[start - 1] != '/')
+            start--;
+        if (end - start == 5 && strncmp(abs + start, "plans", 5) == 0) {
+            char *root = g_strndup(abs, end);
+            g_free(abs);
+            return root;
+        }
+    }
+    return abs;
+}
+
+static int style_exists(const pg_engine *e, const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return 0;
+    char *path = g_strdup_printf("%s/%s.xml", e->styles_dir, name);
+    int ok = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+    g_free(path);
+    return ok;
+}
+
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The installed style names, sorted, as "a, b or c" (g_free). */
+static char *installed_styles(const pg_engine *e)
+{
+    GDir *dir = g_dir_open(e->styles_dir, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+    while (dir && (n = g_dir_read_name(dir)))
+        if (g_str_has_suffix(n, ".xml"))
+            g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
+    if (dir)
+        g_dir_close(dir);
+    g_ptr_array_sort(names, cmp_str);
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(out, "%s%s", i == 0 ? "" : i + 1 == names->len ? " or " : ", ",
+                               (const char *)names->pdata[i]);
+    if (!names->len)
+        g_string_append(out, "(none installed)");
+    g_ptr_array_free(names, TRUE);
+    return g_string_free(out, FALSE);
+}
+
+static pg_fonts *engine_fonts(pg_engine *e, pg_diag_list *d)
+{
+    if (!e->fonts && !e->fonts_failed) {
+        e->fonts = pg_fonts_new(e->fonts_dir, d);
+        e->fonts_failed = e->fonts == NULL;
+    }
+    return e->fonts;
+}
+
+static pg_schema *engine_schema(pg_engine *e)
+{
+    if (!e->schema_tried) {
+        e->schema_tried = 1;
+        pg_file_hash(e->schema_path, e->schema_hash); /* libxml2 reads it just after */
+        e->schema = pg_schema_load(e->schema_path);
+    }
+    return e->schema;
+}
+
+/* The style the plan asks for (or the options name), loaded once per process. */
+static pg_style *engine_style(pg_engine *e, const pg_doc *doc, pg_diag_list *d)
+{
+    const char *name = e->o.style ? e->o.style : doc->style_name ? doc->style_name : "party";
+    if (!strchr(name, '/') && !style_exists(e, name)) {
+        /* a name that is not installed: say so where the name was written */
+        char *have = installed_styles(e);
+        if (e->o.style)
+            pg_diag_add(d, PG_E_STYLE, "--style", 0, 0, "\"%s\" is not an installed style; use %s",
+                        name, have);
+        else
+            pg_diag_add(d, PG_E_STYLE, doc->file, doc->style_pos.line, doc->style_pos.col,
+                        "style=\"%s\" is not an installed style; use %s", name, have);
+        g_free(have);
+        return NULL;
+    }
+    pg_style *st = g_hash_table_lookup(e->styles, name);
+    if (st)
+        return pg_style_ref(st);
+    st = pg_style_load_named(e->styles_dir, name, d);
+    if (st)
+        g_hash_table_insert(e->styles, g_strdup(name), pg_style_ref(st));
+    return st;
+}
+
+/* Records a document and every plan above it (parents, used plans) with the
+ * hash of the bytes each was parsed from. */
+static void record_docs(pg_reads *reads, const pg_doc *doc)
+{
+    pg_reads_add(reads, doc->file, doc->source_hash);
+    for (size_t i = 0; i < doc->n_parents; i++)
+        record_docs(reads, doc->parents[i]);
+    for (size_t i = 0; i < doc->n_sources; i++)
+        record_docs(reads, doc->sources[i]);
+}
+
+int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stage upto,
+           pg_result *r)
+{
+    memset(r, 0, sizeof *r);
+    pg_diag_list *d = &r->diags;
+    char *root = e->o.root ? NULL : plans_root(path);
+    pg_schema *schema = engine_schema(e);
+    pg_reads_add(&r->reads, e->schema_path, e->schema_hash);
+    pg_parse_opts po = {.schema_path = e->schema_path,
+                        .schema = schema,
+                        .root = e->o.root ? e->o.root : root,
+                        .max_bytes = (size_t)e->o.max_size,
+                        .max_depth = (int)e->o.max_depth,
+                        .max_nodes = (size_t)e->o.max_nodes,
+                        .max_text = (size_t)e->o.max_text};
+    pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
+                       : pg_doc_parse_file(path, &po, d);
+    r->doc = doc;
+    if (!text && doc->source_hash[0])
+        pg_reads_add(&r->reads, path, doc->source_hash);
+    else if (!text)
+        pg_reads_add(&r->reads, path, "missing");
+    pg_fonts *fonts = NULL;
+    if (pg_diag_worst(d) == PG_LEVEL_ERROR)
+        goto done;
+    if (upto == PG_STAGE_PARSE)
+        goto reached;
+    pg_resolve_opts ro = {.parse = &po};
+    int resolved = pg_doc_resolve(doc, &ro, d);
+    for (size_t i = 0; i < doc->n_parents; i++)
+        record_docs(&r->reads, doc->parents[i]);
+    for (size_t i = 0; i < doc->n_sources; i++)
+        record_docs(&r->reads, doc->sources[i]);
+    if (!resolved)
+        goto done;
+    if (upto == PG_STAGE_RESOLVE)
+        goto reached;
+    r->style = engine_style(e, doc, d);
+    if (!r->style)
+        goto done;
+    for (int i = 0; i < r->style->n_files; i++)
+        pg_reads_add(&r->reads, r->style->files[i], r->style->hashes[i]);
+    fonts = engine_fonts(e, d);
+    if (!fonts || !pg_fonts_check(fonts, r->style->font_family, r->style->file, d, NULL))
+        goto done;
+    pg_fonts_record(fonts, r->style->font_family, &r->reads);
+    if (!pg_doc_number(doc, r->style, d))
+        goto done;
+    if (upto == PG_STAGE_NUMBER)
+        goto reached;
+    /* the standard's rules, on every check and render */
+    pg_lint_opts lo = {.today = e->o.today};
+    pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
+    if (upto == PG_STAGE_LINT || r->edits.n)
+        goto reached; /* a plan to be corrected is not laid out */
+    r->pages = pg_layout_run(doc, r->style, fonts, &r->reads, d);
+    if (!r->pages)
+        goto done;
+reached:
+    r->ok = pg_diag_worst(d) != PG_LEVEL_ERROR;
+done:
+    pg_diag_sort(d);
+    g_free(root);
+    return r->ok;
+}
+
+void pg_result_free(pg_result *r)
+{
+    if (!r)
+        return;
+    pg_diag_list_free(&r->diags);
+    pg_pages_free(r->pages);
+    pg_style_unref(r->style);
+    pg_doc_free(r->doc);
+    pg_reads_free(&r->reads);
+    pg_edits_free(&r->edits);
+    memset(r, 0, sizeof *r);
+}
+
+int pg_result_failed(const pg_result *r, int strict)
+{
+    pg_level worst = pg_diag_worst(&r->diags);
+    return !r->ok || worst == PG_LEVEL_ERROR || (strict && worst == PG_LEVEL_WARNING);
+}
+
+/* ---- output ----------------------------------------------------------------------- */
+
+static pg_pdf_opts pdf_opts(const pg_engine *e)
+{
+    pg_pdf_opts po = {.creator = e->o.creator, .create_date = e->o.create_date};
+    return po;
+}
+
+int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d)
+{
+    pg_pdf_opts po = pdf_opts(e);
+    return r->pages && pg_pdf_write(r->pages, target, &po, d);
+}
+
+int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len)
+{
+    pg_pdf_opts po = pdf_opts(e);
+    return r->pages && pg_pdf_write_memory(r->pages, &po, out, len);
+}
+
+int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,
+                        pg_diag_list *d)
+{
+    return r->pages && pg_png_write(r->pages, dir, stem, dpi, d);
+}
+
+void pg_result_dump(const pg_result *r, pg_stage stage, FILE *f)
+{
+    if (stage == PG_STAGE_LAYOUT) {
+        if (r->pages)
+            pg_pages_trace(r->pages, f);
+    } else if (r->doc) {
+        pg_doc_dump(r->doc, f);
+    }
+}
+
+void pg_result_diff(const pg_result *r, FILE *f)
+{
+    if (r->doc)
+        pg_doc_diff(r->doc, f);
+}
+
+int pg_fix_apply(const char *path, pg_edits *edits, pg_diag_list *d)
+{
+    return pg_edits_apply(path, edits, d);
+}
+
+void pg_forget_process_caches(void)
+{
+    pg_pdf_forget(); /* it holds references to the fonts' faces */
+    pg_resolve_forget();
+}
+
+int pg_engine_fonts_report(pg_engine *e, const char *style, FILE *out, pg_diag_list *d)
+{
+    pg_style *st = pg_style_load_named(e->styles_dir, style ? style : "party", d);
+    pg_fonts *f = st ? engine_fonts(e, d) : NULL;
+    int ok = 0;
+    if (f) {
+        char *resolved = NULL;
+        ok = pg_fonts_check(f, st->font_family, st->file, d, &resolved);
+        fprintf(out, "style %s (%s): font \"%s\" -> \"%s\"%s\n", st->name, st->standard,
+                st->font_family, resolved ? resolved : "nothing", ok ? "" : "  (NOT USABLE)");
+        free(resolved);
+        static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
+        for (int face = 0; face < 4; face++) {
+            char *file = pg_fonts_face_file(f, st->font_family, face & 1, face >> 1);
+            fprintf(out, "  %-12s %s\n", names[face], file ? file : "(none)");
+            free(file);
+        }
+    }
+    pg_style_unref(st);
+    return ok;
+}

@@ -1,0 +1,120 @@
+/* plangen.h - libplangen, the one entry to the pipeline.
+ *
+ * Every front end (the command line, `build`, the tests, the fuzzers) runs a
+ * plan through pg_run() and nothing else: parse -> resolve -> style -> number
+ * -> lint -> layout, stopping after the stage asked for. A run returns its
+ * diagnostics, the document, the pages and the record of every file it read,
+ * each with the hash of the bytes read at the moment it was read: plans,
+ * parents and used plans, styles and what they extend, the schema, images,
+ * fonts.conf, the fonts folder and the font files fontconfig chose. What
+ * else changes an output is in pg_options, whose fingerprint the build keys
+ * on together with those hashes.
+ *
+ * An engine holds what a process loads once and shares between its plans (the
+ * compiled schema, styles, fonts); every such cache is immutable once it holds
+ * a value, so a plan gives the same bytes whatever ran before it. */
+#ifndef PLANGEN_H
+#define PLANGEN_H
+
+#include "diag.h"
+#include "lint.h"
+#include "model.h"
+#include "output.h"
+#include "pages.h"
+#include "reads.h"
+#include "scaffold.h"
+
+#include <stdio.h>
+
+/* What changes an output besides the files read. Strings are copied by
+ * pg_engine_new(). */
+typedef struct {
+    const char *data_dir;    /* holds templates/ and fonts/; required */
+    const char *style;       /* instead of the plan's style=: a name, or a path with '/' */
+    const char *root;        /* the plans root; NULL: the nearest folder named plans
+                                above each plan, else its folder */
+    const char *create_date; /* the PDF's creation date (ISO 8601); NULL: the plan's date */
+    const char *today;       /* YYYY-MM-DD for the date rules; NULL: the clock */
+    const char *creator;     /* the PDF's Creator; NULL: "plangen" */
+    long long max_size;      /* parser limits; 0: the defaults (10 MiB, 64, 100,000, 1 MiB) */
+    long long max_depth;
+    long long max_nodes;
+    long long max_text;
+    int fix;                 /* lint computes the corrections of --fix into the result */
+} pg_options;
+
+/* Writes into out (64 hex digits) a hash of every field of o that can change
+ * an output. Two option sets with the same fingerprint give the same bytes. */
+void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX]);
+
+typedef enum {
+    PG_STAGE_PARSE,
+    PG_STAGE_RESOLVE,
+    PG_STAGE_NUMBER,
+    PG_STAGE_LINT,
+    PG_STAGE_LAYOUT,
+} pg_stage;
+
+/* Reads "parse", "resolve", "number", "lint" or "layout"; returns 0 for another name. */
+int pg_stage_from_name(const char *name, pg_stage *stage);
+
+typedef struct pg_engine pg_engine;
+
+/* A new engine for the options (copied); free with pg_engine_free(). */
+pg_engine *pg_engine_new(const pg_options *o);
+void pg_engine_free(pg_engine *e);
+/* The options the engine was made with (owned by the engine). */
+const pg_options *pg_engine_options(const pg_engine *e);
+
+typedef struct {
+    pg_diag_list diags; /* everything the run found, sorted by position */
+    pg_doc *doc;        /* the document as far as the run got; NULL only on failure
+                           to read it; owned */
+    pg_style *style;    /* the style, when the run got that far; one reference */
+    pg_pages *pages;    /* when layout ran and succeeded; owned */
+    pg_reads reads;     /* every file read, with the hash of its bytes */
+    pg_edits edits;     /* the --fix corrections (pg_options.fix) */
+    int ok;             /* 1: the stage asked for was reached without an error */
+} pg_result;
+
+/* Runs the plan in path (or, when text is not NULL, the len bytes at text,
+ * named path in diagnostics and resolving relative paths from it) up to and
+ * including `upto`. Fills r (zeroed first); the caller frees it with
+ * pg_result_free(). Returns r->ok. */
+int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stage upto,
+           pg_result *r);
+void pg_result_free(pg_result *r);
+/* 1 when the plan must not be written: an error, or a warning with strict. */
+int pg_result_failed(const pg_result *r, int strict);
+
+/* Writes r's pages as a PDF to target (atomically). Returns 1, else 0 with a
+ * diagnostic in d. */
+int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d);
+/* The PDF in memory: *out is heap (free()). Returns 1 on success. */
+int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len);
+/* Writes every page as dir/STEM-N.png at dpi. Returns 1 on success. */
+int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,
+                        pg_diag_list *d);
+/* Prints r's document (after parse, resolve or number) or its layout trace. */
+void pg_result_dump(const pg_result *r, pg_stage stage, FILE *f);
+/* What a parsed (not resolved) derived plan does with its parent (`plangen diff`). */
+void pg_result_diff(const pg_result *r, FILE *f);
+
+/* The installed styles' folder and fonts' folder of the engine. */
+const char *pg_engine_styles_dir(const pg_engine *e);
+/* Prints which font file serves each face of the style's font (`plangen fonts`);
+ * returns 1 when the font is usable, else 0 with diagnostics in d. */
+int pg_engine_fonts_report(pg_engine *e, const char *style, FILE *f, pg_diag_list *d);
+
+/* A hash of the running executable's bytes (hex), computed once: a rebuilt
+ * plangen of the same version is a different build. */
+const char *pg_build_id(void);
+
+/* Applies --fix edits to the file at path (atomically). Returns 1 on success. */
+int pg_fix_apply(const char *path, pg_edits *edits, pg_diag_list *d);
+
+/* Frees what the process keeps for later plans (parents, font programs), for
+ * leak checkers; pg_engine_free() frees the rest. */
+void pg_forget_process_caches(void);
+
+#endif

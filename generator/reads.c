@@ -1,0 +1,108 @@
+/* reads.c - the record of what a run read (see reads.h). */
+#include "reads.h"
+
+#include "arena.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+void pg_sha256_hex(const void *data, size_t n, char out[PG_HASH_HEX])
+{
+    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, n);
+    g_strlcpy(out, h, PG_HASH_HEX);
+    g_free(h);
+}
+
+void pg_reads_add(pg_reads *r, const char *path, const char *hash)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->items[i].path, path) == 0)
+            return;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->items = pg_xrealloc(r->items, r->cap * sizeof *r->items);
+    }
+    pg_read *e = &r->items[r->n++];
+    e->path = pg_xstrdup(path);
+    g_strlcpy(e->hash, hash, sizeof e->hash);
+}
+
+void pg_reads_add_bytes(pg_reads *r, const char *path, const void *data, size_t len)
+{
+    char h[PG_HASH_HEX];
+    pg_sha256_hex(data, len, h);
+    pg_reads_add(r, path, h);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder's hash: of its entries' names, sizes and modification times, so
+ * that a file dropped into it (a font) changes it. */
+static void dir_hash(const char *path, char hash[PG_HASH_HEX])
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *e;
+    while (d && (e = g_dir_read_name(d)))
+        g_ptr_array_add(names, g_strdup(e));
+    if (d)
+        g_dir_close(d);
+    g_ptr_array_sort(names, cmp_names);
+    GString *g = g_string_new("dir\n");
+    for (guint i = 0; i < names->len; i++) {
+        char *full = g_build_filename(path, names->pdata[i], NULL);
+        GStatBuf st;
+        if (g_stat(full, &st) == 0)
+            g_string_append_printf(g, "%s\t%lld\t%lld\n", (const char *)names->pdata[i],
+                                   (long long)st.st_size, (long long)st.st_mtime);
+        g_free(full);
+    }
+    pg_sha256_hex(g->str, g->len, hash);
+    g_string_free(g, TRUE);
+    g_ptr_array_free(names, TRUE);
+}
+
+int pg_file_hash(const char *path, char hash[PG_HASH_HEX])
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        dir_hash(path, hash);
+        return 1;
+    }
+    gchar *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &data, &len, NULL)) {
+        g_strlcpy(hash, "missing", PG_HASH_HEX);
+        return 0;
+    }
+    pg_sha256_hex(data, len, hash);
+    g_free(data);
+    return 1;
+}
+
+int pg_reads_add_file(pg_reads *r, const char *path, char hash[PG_HASH_HEX])
+{
+    char h[PG_HASH_HEX];
+    int ok = pg_file_hash(path, h);
+    pg_reads_add(r, path, h);
+    if (hash)
+        memcpy(hash, h, PG_HASH_HEX);
+    return ok;
+}
+
+void pg_reads_merge(pg_reads *dst, const pg_reads *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        pg_reads_add(dst, src->items[i].path, src->items[i].hash);
+}
+
+void pg_reads_free(pg_reads *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->items[i].path);
+    free(r->items);
+    memset(r, 0, sizeof *r);
+}
