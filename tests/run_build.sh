@@ -109,6 +109,114 @@ grep -q '^plans/hong-2.xml:2:1: error: XML is not well formed' "$work/log" && ok
 [ -s out3/tra-vinh-duk-60-KH-2022.pdf ] && ok || bad "a failure stopped the others"
 rm plans/hong-1.xml plans/hong-2.xml
 
+# ---- the cache is never wrong: whatever changes an output rebuilds it ----
+unset SOURCE_DATE_EPOCH
+pg build plans -o ok5 2>/dev/null
+snap5() { (cd ok5 && find . -name '*.pdf' | sort | xargs md5sum) > "$work/$1"; }
+# another style on the command line: every plan again, in that style
+snap5 before
+pg build plans -o ok5 --style state 2>"$work/log"
+[ "$(built)" -eq "$n" ] && ok || bad "--style state after a default build built $(built) of $n"
+pdftotext ok5/tra-vinh-duk-60-KH-2022.pdf - | grep -q "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" \
+    && ok || bad "--style state kept the Party PDF"
+pg build plans -o ok5 2>"$work/log"
+[ "$(built)" -eq "$n" ] && ok || bad "back to the plans' styles built $(built) of $n"
+snap5 after
+cmp -s "$work/before" "$work/after" && ok || bad "back to the plans' styles: other bytes than before"
+# SOURCE_DATE_EPOCH: every PDF again, with that creation date
+SOURCE_DATE_EPOCH=1700000000 pg build plans -o ok5 2>"$work/log"
+[ "$(built)" -eq "$n" ] && ok || bad "a new SOURCE_DATE_EPOCH built $(built) of $n"
+pdfinfo ok5/tra-vinh-duk-60-KH-2022.pdf | grep -q "^CreationDate:.*Nov 14 .*2023" \
+    && ok || bad "SOURCE_DATE_EPOCH not in the PDF: $(pdfinfo ok5/tra-vinh-duk-60-KH-2022.pdf | grep CreationDate)"
+pg build plans -o ok5 2>"$work/log"
+# a plangen built again (same version, other bytes) trusts no output of the old one
+cp "$plangen" "$work/plangen2"; printf '\0' >> "$work/plangen2"
+"$work/plangen2" --data-dir "$work/data" build plans -o ok5 2>"$work/log"
+[ "$(built)" -eq "$n" ] && ok || bad "another build of plangen built $(built) of $n"
+pg build plans -o ok5 2>"$work/log"
+# a font dropped into fonts/: every plan again (fontconfig may choose it)
+cp /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf data/fonts/Extra-Regular.ttf
+pg build plans -o ok5 2>"$work/log"
+[ "$(built)" -eq "$n" ] && ok || bad "a font dropped into fonts/ built $(built) of $n"
+rm data/fonts/Extra-Regular.ttf
+pg build plans -o ok5 2>/dev/null
+# a no-op build leaves the cache file as it was (same inode, same time)
+before=$(stat -c '%i %Y.%y' ok5/.plangen-cache)
+pg build plans -o ok5 2>"$work/log"
+[ "$(built)" -eq 0 ] && [ "$(stat -c '%i %Y.%y' ok5/.plangen-cache)" = "$before" ] \
+    && ok || bad "a no-op build rewrote the cache"
+# an output changed by hand is made again
+printf 'x' >> ok5/tra-vinh-duk-60-KH-2022.pdf
+pg build plans -o ok5 2>"$work/log"
+[ "$(built)" -eq 1 ] && pdfinfo ok5/tra-vinh-duk-60-KH-2022.pdf >/dev/null 2>&1 \
+    && ok || bad "an output changed by hand: built $(built)"
+
+# --units: a changed <param> rebuilds that unit, and only it
+cp -r "$root/templates" "$work/templates"
+mkunits() { # $1: the secretary of unit b
+    { echo '<units template="../templates/plans/sinh-hoat-chi-bo.xml">'
+      for u in a b; do
+          bt="Bí thư $u"; [ $u = b ] && bt=$1
+          printf '<unit name="%s"><param name="don_vi">CHI BỘ %s</param><param name="ten_goi">Chi bộ %s</param><param name="so">3</param><param name="ngay">2023-04-06</param><param name="bi_thu">%s</param><param name="han_quan_triet">2023-04-27</param><param name="ghi_chu_quan_triet">trước ngày 27/4/2023</param><param name="han_bao_cao">2023-06-08</param><param name="ghi_chu_bao_cao">trước ngày 08/6/2023</param></unit>\n' $u $u $u "$bt"
+      done
+      echo '</units>'; } > plans/_units.xml
+}
+mkunits "Bí thư b"
+pg build --units plans/_units.xml -o ok6 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && [ "$(built)" -eq 2 ] && ok || { bad "units: exit $rc, built $(built)"; cat "$work/log"; }
+mkunits "Trần Thị Bình"
+pg build --units plans/_units.xml -o ok6 2>"$work/log"
+[ "$(built)" -eq 1 ] && ok || bad "a <param> edited in the units file built $(built), expected 1"
+pdftotext ok6/b.pdf - | grep -q "Trần Thị Bình" && ok || bad "unit b's PDF lacks the new secretary"
+rm plans/_units.xml
+
+# --strict on an incremental build reports the warnings a clean build reports
+cat > plans/canh-bao.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<plan xmlns="urn:plangen:plan:1">
+  <issuer symbol="ĐUK">ĐẢNG ỦY KHỐI</issuer>
+  <number>5</number>
+  <place>Huế</place>
+  <date>2023-05-02</date>
+  <summary>kế hoạch có cảnh báo</summary>
+  <section title="NỘI DUNG"><p>Nội dung.</p></section>
+  <section/>
+  <recipients><to>Ban A</to><archive>VP</archive></recipients>
+  <signature title="BÍ THƯ" name="Nguyễn Văn A"/>
+</plan>
+XML
+pg build plans -o ok7 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && ok || bad "a plan with a warning: exit $rc"
+pg build plans -o ok7 --strict --junit strict.xml --report json >"$work/json" 2>"$work/log"; rc=$?
+[ $rc -eq 1 ] && ok || bad "--strict on an incremental build: exit $rc, expected 1"
+grep -q '^plans/canh-bao.xml:9:3: warning: section has neither a title nor content' "$work/log" \
+    && ok || { bad "a cached plan's warning was not replayed"; cat "$work/log"; }
+grep -q '<failure message="plans/canh-bao.xml:9:3: warning' strict.xml && ok || bad "JUnit lacks the cached plan's failure"
+grep -q '"status": "failed", [^}]*section has neither' "$work/json" && ok || bad "JSON lacks the cached plan's warning"
+rm plans/canh-bao.xml
+
+# --prune with --shard removes only its own shard's outputs of gone plans
+pg build plans -o ok8 --shard 1/2 2>/dev/null
+pg build plans -o ok8 --shard 2/2 2>/dev/null
+[ "$(find ok8 -name '*.pdf' | wc -l)" -eq "$n" ] && ok || bad "two shards built $(find ok8 -name '*.pdf' | wc -l) of $n"
+pg build plans -o ok8 --shard 2/2 --prune 2>"$work/log"
+[ "$(find ok8 -name '*.pdf' | wc -l)" -eq "$n" ] && ok || { bad "--shard 2/2 --prune removed other shards' outputs"; cat "$work/log"; }
+cp plans/tra-vinh-duk-60-KH-2022.xml plans/tam-a.xml; cp plans/tra-vinh-duk-60-KH-2022.xml plans/tam-b.xml
+pg build plans -o ok8 --shard 1/2 2>/dev/null; pg build plans -o ok8 --shard 2/2 2>/dev/null
+rm plans/tam-a.xml plans/tam-b.xml
+pg build plans -o ok8 --shard 1/2 --prune 2>/dev/null; pg build plans -o ok8 --shard 2/2 --prune 2>/dev/null
+[ ! -e ok8/tam-a.pdf ] && [ ! -e ok8/tam-b.pdf ] && [ "$(find ok8 -name '*.pdf' | wc -l)" -eq "$n" ] \
+    && ok || bad "the shards' prunes left $(find ok8 -name '*.pdf' | wc -l) outputs (tam-a, tam-b gone?)"
+
+# a worker that dies fails its plan and the run
+PLANGEN_TEST_KILL_WORKER_AT=/tra-vinh-duk-60-KH-2022.xml pg build plans -o ok9 -j2 2>"$work/log"; rc=$?
+[ $rc -eq 1 ] && ok || bad "a killed worker: exit $rc, expected 1"
+grep -q '^plans/tra-vinh-duk-60-KH-2022.xml: error: the plan was not built: a worker was killed by signal 9' "$work/log" \
+    && ok || { bad "a killed worker's plan is not reported"; cat "$work/log"; }
+grep -q ' failed' "$work/log" && ! grep -q ' 0 failed' "$work/log" && ok || bad "a killed worker: no failure counted"
+pg build plans -o ok9 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && [ -s ok9/tra-vinh-duk-60-KH-2022.pdf ] && ok || bad "after a killed worker, the next build: exit $rc"
+
 # an interrupted build: no temporary file, and the next build completes
 # (400 plans of their own wording, so that no cache makes the build too short
 # to interrupt; the signal comes once the first PDF is there: mid-way)
@@ -135,6 +243,33 @@ total=$(find plans -name '*.xml' | wc -l)
 for f in $(find out4 -name '*.pdf'); do pdfinfo "$f" >/dev/null 2>&1 || bad "$f is damaged"; done
 pg build plans -o out4 2>"$work/log"
 [ "$(built)" -eq 0 ] && ok || bad "after the interrupt, a third build rebuilt $(built)"
+
+# killed at a random instant (SIGKILL to every process, or SIGTERM to the
+# build), then built again: the same bytes as a clean build, whatever the
+# instant was (60 plans of their own wording)
+rm -f plans/c*.xml
+i=0
+while [ $i -lt 60 ]; do
+    sed -e "s/<number>60</<number>$((i + 100))</" -e "s/ và / và $i /g" \
+        plans/tra-vinh-duk-60-KH-2022.xml > "plans/c$i.xml"; i=$((i + 1))
+done
+pg build plans -o clean5 -j2 2>/dev/null
+round=0
+while [ $round -lt 6 ]; do
+    ms=$(( $(od -An -N2 -tu2 /dev/urandom) % 600 ))
+    sig=KILL; [ $((round % 2)) -eq 1 ] && sig=TERM
+    setsid "$plangen" --data-dir "$work/data" build plans -o killed -j2 2>/dev/null &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+    if [ $sig = KILL ]; then kill -KILL -- "-$pid" 2>/dev/null; else kill -TERM "$pid" 2>/dev/null; fi
+    wait $pid
+    pg build plans -o killed -j2 2>"$work/log"; rc=$?
+    [ $rc -eq 0 ] && ok || { bad "rebuild after SIG$sig at $ms ms: exit $rc"; cat "$work/log"; }
+    if diff -r -x .plangen-cache -x '*.tmp.*' clean5 killed >"$work/diff"; then ok; else
+        bad "after SIG$sig at $ms ms and a rebuild, the outputs differ from a clean build"; head "$work/diff"; fi
+    round=$((round + 1))
+done
+rm -f plans/c*.xml
 
 echo "build: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

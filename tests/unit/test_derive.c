@@ -3,7 +3,7 @@
  * the generated basis sentence (Party and State, one and two parents), the
  * report-back recipient, and deadlines across two and three levels. */
 #include "derive.h"
-#include "number.h"
+#include "plangen.h"
 
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -53,19 +53,21 @@ static const char *const PARENT =
     "<signature title=\"BÍ THƯ\" name=\"A\"/></plan>";
 
 /* Parses, resolves and numbers name with the style; diagnostics into d. */
+/* Runs name up to numbering with the style, through the library's one entry;
+ * diagnostics into d. */
 static pg_doc *load(const char *name, const char *style, pg_diag_list *d, int *ok)
 {
     char *path = g_build_filename(dir, name, NULL);
-    pg_doc *doc = pg_doc_parse_file(path, NULL, d);
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .style = style};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result r;
+    *ok = pg_run(e, path, NULL, 0, PG_STAGE_NUMBER, &r);
     g_free(path);
-    cr_assert_eq(pg_diag_worst(d), PG_LEVEL_OK, "parse failed");
-    *ok = pg_doc_resolve(doc, NULL, d);
-    char *sp = g_strdup_printf(PG_SOURCE_DIR "/templates/styles/%s.xml", style);
-    pg_style *st = pg_style_load(sp, d);
-    g_free(sp);
-    if (*ok)
-        *ok = pg_doc_number(doc, st, d);
-    pg_style_unref(st);
+    pg_doc *doc = r.doc;
+    r.doc = NULL;
+    pg_diag_take(d, &r.diags);
+    pg_result_free(&r);
+    pg_engine_free(e);
     return doc;
 }
 
