@@ -133,14 +133,18 @@ static const char usage_build[] =
     "  --check-only   validate and lint, write nothing\n"
     "  --junit FILE   a JUnit report: one testcase per plan, failures with diagnostics\n"
     "  --report json  a JSON report on standard output\n"
-    "  --shard K/N    only the plans whose place in the sorted list is K modulo N\n"
+    "  --shard K/N    only the K-th of N shards (by a hash of each output's path, so a\n"
+    "                 plan keeps its shard when others come and go)\n"
     "\n"
-    "An output is rebuilt only when something it depends on changed: the plan, its\n"
-    "parents, the style and the styles it extends, the font configuration, its images,\n"
-    "plangen's version (OUT/.plangen-cache records them). The same inputs give the same\n"
-    "bytes with any -j. Every failure is listed. Exit status: 0 all built, 1 a plan\n"
-    "failed, 2 usage error; SIGINT or SIGTERM stops the workers and leaves every output\n"
-    "either old or new.\n";
+    "An output is rebuilt only when something it was made from changed: any file the\n"
+    "render read (the plan, its parents and used plans, the style and what it extends,\n"
+    "the images, the schema, fonts.conf, the fonts folder and the font files chosen),\n"
+    "an option that changes the output (--style, --root, the limits, SOURCE_DATE_EPOCH)\n"
+    "or plangen itself; OUT/.plangen-cache records them with the hashes of the bytes read.\n"
+    "A plan that is up to date reports its diagnostics again. The same inputs give the\n"
+    "same bytes with any -j. Every failure is listed. Exit status: 0 all built, 1 a plan\n"
+    "failed (or a worker died), 2 usage error; SIGINT or SIGTERM stops the workers and\n"
+    "leaves every output either old or new.\n";
 
 static const char usage_fonts[] =
     "usage: plangen fonts [--style NAME]\n"
