@@ -746,17 +746,21 @@ static int resolve_doc(resolver *r, pg_doc *doc);
  * own parents) is parsed and resolved once per process and shared, read-only,
  * by reference. An entry is used again only while every file it was built from
  * has the same bytes on disk (compared by a digest: timestamps may be coarser
- * than the edits of a long run), when the chain below it leaves room under the depth
- * limit and holds none of its files (a cycle), and the plans root is the same;
- * what loading it reported is reported again for each plan that uses it. */
+ * than the edits of a long run; the files are the plans and the images they
+ * hold, whose size the parser read), when the chain below it leaves room under
+ * the depth limit and holds none of its files (a cycle), and the plans root and
+ * the parser's limits are the same; what loading it reported is reported again
+ * for each plan that uses it. */
 typedef struct {
     char *real, *name, *root; /* NULL: free slot */
     pg_doc *doc;              /* one reference */
-    char **files;             /* real paths: the plan and every plan above it */
+    char **files;             /* real paths: the plan, every plan above it, their images */
     guint64 *sums;            /* a digest of each file's bytes when loaded */
     int n_files;
     int height;               /* levels of plans above it */
     pg_diag_list diags;       /* the warnings loading it gave */
+    size_t max_bytes, max_nodes, max_text; /* the parser's limits it was loaded under */
+    int max_depth;
 } loaded_plan;
 
 #define PG_LOADED_PLANS 32
@@ -799,12 +803,26 @@ static guint64 file_sum(const char *path)
     return h ? h : 1;
 }
 
-/* The files a resolved plan was built from (its own first); returns the number
- * of levels above it. */
+/* The images under n: the parser read their size from the files. */
+static void collect_images(const pg_node *n, GPtrArray *files)
+{
+    for (const pg_node *c = n ? n->first : NULL; c; c = c->next) {
+        if (c->type == PG_NODE_IMAGE && c->u.image.path) {
+            char *real = realpath(c->u.image.path, NULL);
+            g_ptr_array_add(files, real ? real : pg_xstrdup(c->u.image.path));
+        }
+        collect_images(c, files);
+    }
+}
+
+/* The files a resolved plan was built from (its own first, then its images);
+ * returns the number of levels above it. */
 static int collect_files(const pg_doc *doc, GPtrArray *files)
 {
     char *real = realpath(doc->file, NULL);
     g_ptr_array_add(files, real ? real : pg_xstrdup(doc->file));
+    collect_images(doc->body, files);
+    collect_images(doc->appendices, files);
     int height = 0;
     for (size_t i = 0; i < doc->n_parents + doc->n_sources; i++) {
         const pg_doc *up = i < doc->n_parents ? doc->parents[i] : doc->sources[i - doc->n_parents];
@@ -814,12 +832,15 @@ static int collect_files(const pg_doc *doc, GPtrArray *files)
     return height;
 }
 
-static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, int max)
+static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, int max,
+                             const pg_parse_opts *po)
 {
     for (int i = 0; i < PG_LOADED_PLANS; i++) {
         loaded_plan *e = &loaded[i];
         if (!e->real || strcmp(e->real, real) != 0 || strcmp(e->name, name) != 0 ||
-            strcmp(e->root, r->root) != 0)
+            strcmp(e->root, r->root) != 0 || e->max_bytes != po->max_bytes ||
+            e->max_nodes != po->max_nodes || e->max_text != po->max_text ||
+            e->max_depth != po->max_depth)
             continue;
         int fresh = r->depth + e->height <= max && r->depth + e->height < MAX_CHAIN - 1;
         for (int f = 0; fresh && f < e->n_files; f++) {
@@ -841,7 +862,7 @@ static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, in
 }
 
 static void loaded_store(resolver *r, const char *real, const char *name, pg_doc *doc,
-                         size_t first_diag)
+                         size_t first_diag, const pg_parse_opts *po)
 {
     GPtrArray *files = g_ptr_array_new();
     int height = collect_files(doc, files);
@@ -865,6 +886,10 @@ static void loaded_store(resolver *r, const char *real, const char *name, pg_doc
     e->files = (char **)g_ptr_array_free(files, FALSE);
     e->sums = sums;
     e->height = height;
+    e->max_bytes = po->max_bytes;
+    e->max_nodes = po->max_nodes;
+    e->max_text = po->max_text;
+    e->max_depth = po->max_depth;
     for (size_t k = first_diag; k < r->diags->n; k++) {
         const pg_diag *d = &r->diags->items[k];
         pg_diag_add(&e->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,
@@ -930,7 +955,7 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
     char *dir2 = g_path_get_dirname(doc->file);
     char *name = normalise(dir2, rel);
     g_free(dir2);
-    parent = loaded_lookup(r, real, name, max);
+    parent = loaded_lookup(r, real, name, max, &po);
     if (parent) {
         g_free(name);
         free(real);
@@ -947,7 +972,7 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
         pg_doc_free(parent);
         parent = NULL;
     } else if (clean) {
-        loaded_store(r, real, name, parent, first_diag);
+        loaded_store(r, real, name, parent, first_diag, &po);
     }
     g_free(name);
     free(real);

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <math.h>
 #include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,31 +131,57 @@ static void init_fonts(lay *l)
 }
 
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
-                               double width, pg_align align, double indent);
+                               int width, pg_align align, int indent, PangoWrapMode wrap);
 
-/* Returns a layout of text in role's font, width pt wide (<= 0: no wrap), from
- * the process's layout cache when the same one was made before (for this plan
- * or an earlier one). attrs may be NULL. The caller owns one reference and may
- * change the layout only in ways that depend on nothing but these arguments. */
-static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
-                                double width, pg_align align, double indent)
+/* A length in pt as the Pango units a layout is given; what is not finite
+ * (a guard: geometry is checked when the style loads) counts as 0. */
+static int pango_units(double pt)
+{
+    double u = pt * PANGO_SCALE;
+    return isfinite(u) && u > -1e9 && u < 1e9 ? (int)u : 0;
+}
+
+/* Returns a layout of text in role's font, width pt wide (<= 0: no wrap),
+ * wrapped by wrap, from the process's layout cache when the same one was made
+ * before (for this plan or an earlier one). attrs may be NULL. The caller owns
+ * one reference and never changes the layout: the cache shares it with every
+ * later plan, so its key holds everything the layout is made from (the font,
+ * the underline, the attributes and the text, and the width, indent, alignment,
+ * justification and wrap mode exactly as pango is given them). */
+static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
+                                     PangoAttrList *attrs, double width, pg_align align,
+                                     double indent, PangoWrapMode wrap)
 {
     const pg_textstyle *t = ts(l, role);
+    int w = width > 0 ? pango_units(width) : -1, ind = pango_units(indent);
+    if (w <= 0)
+        w = -1;
     char *attr_key = attrs ? pango_attr_list_to_string(attrs) : NULL;
-    char *key = g_strdup_printf("%s|%.4f|%d|%.4f|%d|%s|%s", l->font_key[role], width, (int)align,
-                                indent, t->underline, attr_key ? attr_key : "", text);
+    /* the strings before the text carry their length: no two keys run together */
+    char *key = g_strdup_printf("%zu:%s|%d|%d|%d|%d|%d|%zu:%s|%s", strlen(l->font_key[role]),
+                                l->font_key[role], w, (int)align, ind, (int)wrap, t->underline,
+                                attr_key ? strlen(attr_key) : 0, attr_key ? attr_key : "", text);
     g_free(attr_key);
     PangoLayout *ly = pg_fonts_layout_lookup(l->fonts, key);
     if (!ly) {
-        ly = new_layout(l, role, text, attrs, width, align, indent);
+        ly = new_layout(l, role, text, attrs, w, align, ind, wrap);
         pg_fonts_layout_store(l->fonts, key, ly);
     }
     g_free(key);
     return ly;
 }
 
+/* make_layout_wrap() wrapping at words (inside a word only when it is wider
+ * than the line). */
+static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
+                                double width, pg_align align, double indent)
+{
+    return make_layout_wrap(l, role, text, attrs, width, align, indent, PANGO_WRAP_WORD_CHAR);
+}
+
+/* width and indent in Pango units; width -1: no wrap */
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
-                               double width, pg_align align, double indent)
+                               int width, pg_align align, int indent, PangoWrapMode wrap)
 {
     const pg_textstyle *t = ts(l, role);
     PangoLayout *ly = pango_layout_new(l->ctx);
@@ -170,10 +197,10 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     pango_layout_set_attributes(ly, al);
     pango_attr_list_unref(al);
     if (width > 0) {
-        pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
-        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_width(ly, width);
+        pango_layout_set_wrap(ly, wrap);
     }
-    pango_layout_set_indent(ly, (int)(indent * PANGO_SCALE));
+    pango_layout_set_indent(ly, indent);
     switch (align) {
     case PG_ALIGN_LEFT:
         pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
@@ -484,8 +511,11 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
     add_inlines(l, inl, &t, al);
     const pg_textstyle *s = ts(l, role);
     PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), al, l->W, s->align, s->indent);
-    if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly))
-        pango_layout_set_justify(ly, FALSE);
+    if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly)) {
+        /* the same lines, not justified: another layout (a cached one is never changed) */
+        g_object_unref(ly);
+        ly = make_layout(l, role, pg_buf_str(&t), al, l->W, PG_ALIGN_LEFT, s->indent);
+    }
     add_paragraph(l, role, ly, 0, 0);
     g_object_unref(ly);
     pango_attr_list_unref(al);
@@ -836,9 +866,9 @@ static void layout_qr(lay *l, const pg_node *q)
     if (q->u.qr.caption) {
         const pg_textstyle *s = ts(l, PG_ROLE_QR_CAPTION);
         /* the link under the code, starting where the code starts */
-        PangoLayout *ly = make_layout(l, PG_ROLE_QR_CAPTION, q->u.qr.href, NULL, l->W,
-                                      s->align, s->align == PG_ALIGN_LEFT ? x0 - l->L : 0);
-        pango_layout_set_wrap(ly, PANGO_WRAP_CHAR);
+        PangoLayout *ly = make_layout_wrap(l, PG_ROLE_QR_CAPTION, q->u.qr.href, NULL, l->W, s->align,
+                                           s->align == PG_ALIGN_LEFT ? x0 - l->L : 0,
+                                           PANGO_WRAP_CHAR);
         l->keep_next = 1;
         l->pending = 0;
         add_paragraph(l, PG_ROLE_QR_CAPTION, ly, 1, 0);
