@@ -592,6 +592,12 @@ typedef struct {
     size_t n, cap;
 } cell_lines;
 
+/* The narrowest column (pt): room for a letter. */
+#define MIN_COLUMN 14.0
+
+/* The widths of t's columns (pt), each at least MIN_COLUMN (or an equal share
+ * of the text width when the columns cannot all have that), together never
+ * wider than the text. */
 static void column_widths(lay *l, const pg_node *t, double *w)
 {
     int nc = t->u.table.ncols;
@@ -610,13 +616,15 @@ static void column_widths(lay *l, const pg_node *t, double *w)
             w[i] = rest > 0 && shares > 0 ? rest * c->share / shares : 0;
     }
     /* never wider than the text, never a column too narrow for a letter */
-    double total = 0, min = 14;
+    double total = 0, min = MIN_COLUMN;
+    if (nc * min > l->W)
+        min = l->W / nc; /* layout_table refuses such a table; no 0/0 all the same */
     for (int i = 0; i < nc; i++) {
-        if (w[i] < min)
+        if (!(w[i] >= min))
             w[i] = min;
         total += w[i];
     }
-    if (total > l->W)
+    if (total > l->W && total - nc * min > 0)
         for (int i = 0; i < nc; i++)
             w[i] = (w[i] - min) * (l->W - nc * min) / (total - nc * min) + min;
 }
@@ -714,6 +722,16 @@ static void layout_table(lay *l, const pg_node *t)
     int nc = t->u.table.ncols;
     if (nc <= 0)
         return;
+    if (nc * MIN_COLUMN > l->W) {
+        pg_diag_add(l->diags, PG_E_BAD_VALUE, t->file ? t->file : l->doc->file, t->pos.line,
+                    t->pos.col,
+                    "the table has %d columns; the text width of %.0f pt holds at most %d "
+                    "columns of %.0f pt: use fewer columns, a style with a wider text, or a "
+                    "landscape <appendix>",
+                    nc, l->W, (int)(l->W / MIN_COLUMN), MIN_COLUMN);
+        l->failed = 1;
+        return;
+    }
     const pg_style *st = l->st;
     double *w = pg_xcalloc((size_t)nc, sizeof *w);
     double *xs = pg_xcalloc((size_t)nc + 1, sizeof *xs);
@@ -1609,13 +1627,49 @@ static void set_metadata(lay *l, pg_pages *pp)
     free(issuer);
 }
 
-static void set_page(lay *l, int landscape)
+/* at: the landscape appendix (NULL: the plan's portrait pages) */
+static void set_page(lay *l, int landscape, const pg_node *at)
 {
     const pg_style *st = l->st;
     l->page_w = landscape ? st->page_h : st->page_w;
     l->page_h = landscape ? st->page_w : st->page_h;
     l->L = st->margin_left;
     l->W = l->page_w - st->margin_left - st->margin_right;
+    /* the style loader checks the portrait page; turned, the margins may leave
+     * too little (a page is never laid out smaller than an inch of text) */
+    double th = l->page_h - st->margin_top - st->margin_bottom;
+    if (!(l->W >= 72 && th >= 72)) {
+        pg_diag_add(l->diags, PG_E_STYLE, at && at->file ? at->file : l->doc->file,
+                    at ? at->pos.line : 0, at ? at->pos.col : 0,
+                    "the style's margins leave %.0f x %.0f pt for text on a landscape page; at "
+                    "least 72 x 72 pt is needed: use narrower margins or a portrait appendix",
+                    l->W, th);
+        l->failed = 1;
+        l->W = 72;
+    }
+}
+
+/* Whether every length on the pages is a finite number of a sane size (pt):
+ * the guard that keeps a NaN or an infinity out of the PDF writer's integer
+ * conversions, whatever went wrong before. */
+static int geometry_finite(const pg_pages *pp)
+{
+    const double big = 1e6;
+    for (size_t i = 0; i < pp->n; i++) {
+        const pg_page *p = &pp->pages[i];
+        if (!(p->w > 0 && p->w < big && p->h > 0 && p->h < big))
+            return 0;
+        for (size_t k = 0; k < p->n; k++) {
+            const pg_item *it = &p->items[k];
+            if (!(fabs(it->x) < big && fabs(it->y) < big && fabs(it->w) < big &&
+                  fabs(it->h) < big))
+                return 0;
+        }
+    }
+    for (size_t i = 0; i < pp->n_outline; i++)
+        if (!(fabs(pp->outline[i].y) < big))
+            return 0;
+    return 1;
 }
 
 /* An appendix: a new page (portrait or landscape), its heading, the attachment
@@ -1657,7 +1711,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);
     l.fonts = fonts;
-    set_page(&l, 0);
+    set_page(&l, 0, NULL);
     init_fonts(&l);
 
     pg_pages *pp = pg_pages_new();
@@ -1667,7 +1721,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     layout_closing(&l);
     place_flow(&l, pp, &shown);
     for (const pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
-        set_page(&l, a->u.appendix.landscape);
+        set_page(&l, a->u.appendix.landscape, a->u.appendix.landscape ? a : NULL);
         if (st->appendix_restart)
             shown = 0;
         layout_appendix(&l, a);
@@ -1688,6 +1742,12 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
         g_free(l.font_key[r]);
     }
     g_object_unref(l.ctx);
+    if (!l.failed && !geometry_finite(pp)) {
+        pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, 0, 0,
+                    "the layout gave a position that is not a finite number of points; nothing "
+                    "was written: please report this plan and its style as a bug");
+        l.failed = 1;
+    }
     if (l.failed) {
         pg_pages_free(pp);
         return NULL;
