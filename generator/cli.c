@@ -55,6 +55,8 @@ static const char usage_main[] =
     "                   nearest folder named plans above the plan, else its folder)\n"
     "  --max-size N     refuse a plan over N bytes (10 MiB); --max-depth N nesting (64);\n"
     "  --max-nodes N    elements (100,000); --max-text N bytes in one text (1 MiB)\n"
+    "  --max-image-pixels N   pixels in one image (40,000,000), read from its header\n"
+    "  --max-image-bytes N    an image decoded, 4 bytes a pixel (256 MiB)\n"
     "  -h, --help       help; 'plangen COMMAND --help' for a command\n"
     "  --version        print the version\n"
     "\n"
@@ -335,7 +337,9 @@ static pg_pages *pipeline(session *s, const char *path, const char *text, size_t
                         .max_bytes = (size_t)s->o->max_size,
                         .max_depth = (int)s->o->max_depth,
                         .max_nodes = (size_t)s->o->max_nodes,
-                        .max_text = (size_t)s->o->max_text};
+                        .max_text = (size_t)s->o->max_text,
+                        .max_image_pixels = (unsigned long long)s->o->max_image_pixels,
+                        .max_image_bytes = (unsigned long long)s->o->max_image_bytes};
     pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
                        : pg_doc_parse_file(path, &po, d);
     *doc_out = doc;
@@ -919,6 +923,18 @@ int pg_cli_main(int argc, char **argv)
                 o.max_nodes = n;
             } else {
                 o.max_text = n;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--max-image-pixels", &bad)) ||
+                   (v = opt_value(argc, argv, &i, "--max-image-bytes", &bad))) {
+            char *end = NULL;
+            long long n = strtoll(v, &end, 10);
+            if (*end || n < 1 || n > (1LL << 40)) {
+                fprintf(stderr, "plangen: %s takes a positive number\n", a);
+                bad = 1;
+            } else if (strncmp(a, "--max-image-pixels", 18) == 0) {
+                o.max_image_pixels = n;
+            } else {
+                o.max_image_bytes = n;
             }
         } else if (strcmp(a, "--check-only") == 0) {
             o.check_only = 1;

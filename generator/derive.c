@@ -760,6 +760,7 @@ typedef struct {
     int height;               /* levels of plans above it */
     pg_diag_list diags;       /* the warnings loading it gave */
     size_t max_bytes, max_nodes, max_text; /* the parser's limits it was loaded under */
+    unsigned long long max_image_pixels, max_image_bytes;
     int max_depth;
 } loaded_plan;
 
@@ -840,7 +841,8 @@ static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, in
         if (!e->real || strcmp(e->real, real) != 0 || strcmp(e->name, name) != 0 ||
             strcmp(e->root, r->root) != 0 || e->max_bytes != po->max_bytes ||
             e->max_nodes != po->max_nodes || e->max_text != po->max_text ||
-            e->max_depth != po->max_depth)
+            e->max_depth != po->max_depth || e->max_image_pixels != po->max_image_pixels ||
+            e->max_image_bytes != po->max_image_bytes)
             continue;
         int fresh = r->depth + e->height <= max && r->depth + e->height < MAX_CHAIN - 1;
         for (int f = 0; fresh && f < e->n_files; f++) {
@@ -890,6 +892,8 @@ static void loaded_store(resolver *r, const char *real, const char *name, pg_doc
     e->max_nodes = po->max_nodes;
     e->max_text = po->max_text;
     e->max_depth = po->max_depth;
+    e->max_image_pixels = po->max_image_pixels;
+    e->max_image_bytes = po->max_image_bytes;
     for (size_t k = first_diag; k < r->diags->n; k++) {
         const pg_diag *d = &r->diags->items[k];
         pg_diag_add(&e->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,

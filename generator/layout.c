@@ -895,11 +895,54 @@ static void layout_qr(lay *l, const pg_node *q)
     }
 }
 
+/* A PNG read for cairo that holds the file to the size the parser read from
+ * its header and checked against the image limits: a file replaced since is
+ * refused when its header passes, before its pixels are decoded. */
+typedef struct {
+    FILE *f;
+    unsigned char head[24]; /* signature, IHDR length and type, width, height */
+    size_t off;
+    int w, h;
+    int changed;
+} png_reader;
+
+static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int len)
+{
+    png_reader *r = closure;
+    if (fread(data, 1, len, r->f) != len)
+        return CAIRO_STATUS_READ_ERROR;
+    for (unsigned int i = 0; i < len && r->off < sizeof r->head; i++)
+        r->head[r->off++] = data[i];
+    if (r->off == sizeof r->head && !r->changed) {
+        const unsigned char *b = r->head;
+        unsigned long w = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 |
+                          (unsigned long)b[18] << 8 | b[19];
+        unsigned long h = (unsigned long)b[20] << 24 | (unsigned long)b[21] << 16 |
+                          (unsigned long)b[22] << 8 | b[23];
+        if (w != (unsigned long)r->w || h != (unsigned long)r->h)
+            r->changed = 1;
+    }
+    return r->changed ? CAIRO_STATUS_READ_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
 static void layout_image(lay *l, const pg_node *im)
 {
-    if (!im->u.image.path)
+    if (!im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
         return;
-    cairo_surface_t *img = cairo_image_surface_create_from_png(im->u.image.path);
+    png_reader r = {.f = fopen(im->u.image.path, "rb"), .w = im->u.image.px_w,
+                    .h = im->u.image.px_h};
+    cairo_surface_t *img = r.f ? cairo_image_surface_create_from_png_stream(read_png, &r)
+                               : cairo_image_surface_create_from_png(im->u.image.path);
+    if (r.f)
+        fclose(r.f);
+    if (r.changed) {
+        pg_diag_add(l->diags, PG_E_IO, im->file ? im->file : l->doc->file, im->pos.line,
+                    im->pos.col, "image \"%s\" changed while the plan was rendered; render again",
+                    im->u.image.src);
+        cairo_surface_destroy(img);
+        l->failed = 1;
+        return;
+    }
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         /* cairo reports damaged PNG data as out of memory or a read error */
         pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,

@@ -236,6 +236,24 @@ expect_rc 1 "--max-text" -- "$plangen" check --max-text 100 "$plan"
 contains "$work/err" "error: file is too large: a text of [0-9]* bytes; the limit is 100 (--max-text)" "--max-text"
 expect_rc 1 "--max-depth" -- "$plangen" check --max-depth 3 "$plan"
 contains "$work/err" "error: nesting too deep: elements nested more than 3 deep" "--max-depth"
+# image limits, from the PNG's header: a page of a plan as the image (497 x 702)
+mkdir -p "$work/img"
+"$plangen" render "$plan" -o "$work/img/" --png "$work/img" 2>/dev/null
+sed 's/corrupt.png/tra-vinh-duk-60-KH-2022-1.png/' tests/bad/image-corrupt.xml > "$work/img/image.xml"
+expect_rc 0 "an image under the limits" -- "$plangen" check "$work/img/image.xml"
+expect_rc 1 "--max-image-pixels" -- "$plangen" check --max-image-pixels 300000 "$work/img/image.xml"
+contains "$work/err" 'image.xml:8:3: error: file is too large: image "tra-vinh-duk-60-KH-2022-1.png" has 497 x 702 pixels; the limit is 300000 pixels (--max-image-pixels)' "--max-image-pixels"
+expect_rc 1 "--max-image-bytes" -- "$plangen" render --max-image-bytes=1000000 "$work/img/image.xml" -o "$work/img/x.pdf"
+contains "$work/err" 'image.xml:8:3: error: file is too large: image "tra-vinh-duk-60-KH-2022-1.png" decodes to 1395576 bytes (497 x 702 pixels of 4 bytes); the limit is 1000000 bytes (--max-image-bytes): scale it down' "--max-image-bytes"
+[ ! -e "$work/img/x.pdf" ] && ok || bad "--max-image-bytes: a PDF was written"
+expect_rc 2 "--max-image-pixels 0" -- "$plangen" check --max-image-pixels 0 "$work/img/image.xml"
+contains "$work/err" "max-image-pixels takes a positive number" "--max-image-pixels 0"
+expect_rc 0 "--max-image-pixels raised" -- "$plangen" check --max-image-pixels 400000 --max-image-bytes 2000000 "$work/img/image.xml"
+# 20000 x 20000 in 48 KB: refused from the header, at once, in little memory
+start=$(date +%s%N)
+expect_rc 1 "a 20000 x 20000 PNG" -- "$plangen" render tests/bad/image-too-many-pixels.xml -o "$work/img/huge.pdf"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 2000 ] && ok || bad "the 20000 x 20000 PNG took $ms ms"
 head -c 11000000 /dev/zero | tr '\0' 'a' > "$work/big.xml"
 expect_rc 1 "a plan over 10 MiB" -- "$plangen" check "$work/big.xml"
 contains "$work/err" "error: file is too large: over 10485760 bytes; split the plan" "10 MiB"
