@@ -832,6 +832,29 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
     return NULL;
 }
 
+/* What a command prints is part of its output: a failed write to standard
+ * output (a full disk, /dev/full) or to standard error makes the exit status
+ * EXIT_SYSTEM, with a message on standard error when that still works. Checks
+ * once per process; later calls return rc as it is. */
+static int streams_written(int rc)
+{
+    static int checked;
+    if (checked)
+        return rc;
+    checked = 1;
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int err = errno;
+    if (failed || ferror(stdout)) {
+        fprintf(stderr, "plangen: error: cannot write to standard output%s%s\n",
+                err ? ": " : "", err ? strerror(err) : "");
+        rc = EXIT_SYSTEM;
+    }
+    if (fflush(stderr) != 0 || ferror(stderr))
+        rc = EXIT_SYSTEM;
+    return rc;
+}
+
 int pg_cli_main(int argc, char **argv)
 {
     options o = {.dpi = 60};
@@ -1019,6 +1042,7 @@ int pg_cli_main(int argc, char **argv)
         rc = pg_cmd_build(&s);
     else
         rc = cmd_fonts(&s);
+    rc = streams_written(rc);
 #ifndef PG_FULL_TEARDOWN
     /* Everything is written and closed: the kernel takes back the memory, the
      * font map and the caches faster than freeing them piece by piece (5 % of a
@@ -1041,6 +1065,7 @@ int pg_cli_main(int argc, char **argv)
     g_free(s.styles_dir);
     g_free(s.fonts_dir);
 done:
+    rc = streams_written(rc);
     free(o.inputs);
     free(o.sets);
     xmlCleanupParser();

@@ -275,6 +275,24 @@ wait $pid
 if [ "$(cat "$work/long.pdf" 2>/dev/null)" = "old" ] || pdfinfo "$work/long.pdf" >/dev/null 2>&1; then ok; else bad "SIGTERM left a damaged output"; fi
 no_temp_files "$work" "SIGTERM during render"
 
+# a failed write to standard output or standard error exits 3 (/dev/full: the
+# disk is full), for every command that prints
+if [ -w /dev/full ]; then
+    for args in "dump --stage=layout $plan" "dump --stage=parse $plan" "diff plans/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" "fonts" "--help" "--version" "render --help"; do
+        # shellcheck disable=SC2086
+        "$plangen" $args >/dev/full 2>"$work/err"
+        rc=$?
+        [ "$rc" -eq 3 ] && ok || bad "$args > /dev/full: exit $rc, expected 3"
+        contains "$work/err" "plangen: error: cannot write to standard output: No space left on device" "$args > /dev/full"
+    done
+    "$plangen" check --max-text 10 "$plan" 2>/dev/full
+    rc=$?
+    [ "$rc" -eq 3 ] && ok || bad "check 2> /dev/full: exit $rc, expected 3"
+    "$plangen" render "$plan" -o "$work/full.pdf" >/dev/full 2>/dev/full
+    rc=$?
+    [ "$rc" -eq 0 ] && ok || bad "render printing nothing, stdout on /dev/full: exit $rc, expected 0"
+fi
+
 # fonts
 expect_rc 0 "fonts" -- "$plangen" fonts
 contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"
