@@ -144,6 +144,23 @@ grep -q '<!-- a comment that fixing keeps -->' "$work/fix.xml" && ok || bad "--f
 grep -q '<section title="MỤC ĐÍCH">   <!-- typed number -->' "$work/fix.xml" && ok || bad "--fix changed the layout"
 [ "$(diff "$work/fix.orig" "$work/fix.xml" | grep -c '^>')" -eq 5 ] && ok || bad "--fix changed other lines"
 no_temp_files "$work" "check --fix"
+# check --fix on a derived plan: what it inherits is reported at the parent's
+# file and line and is left to the parent's own check; the child's own finding
+# is fixed in the child
+mkdir -p "$work/lint/derive"
+cp tests/bad/derive/typed-numbers.xml "$work/lint/derive/"
+cp tests/bad/derive-lint-inherited.xml "$work/lint/child.xml"
+cp "$work/lint/derive/typed-numbers.xml" "$work/lint/parent.orig"
+expect_rc 0 "check --fix on a child" -- "$plangen" check --fix --force "$work/lint/child.xml"
+contains "$work/err" "fixed 1 finding; checking again" "check --fix on a child"
+contains "$work/err" "lint/derive/typed-numbers.xml:11:3: warning: breaks the standard: title=\"1. MỤC ĐÍCH\" starts with a typed number; numbers come from the nesting; it is inherited: fix it in its own plan" "check --fix on a child"
+grep -q '<section title="TỔ CHỨC THỰC HIỆN">' "$work/lint/child.xml" && ok || bad "--fix did not fix the child's own title"
+cmp -s "$work/lint/parent.orig" "$work/lint/derive/typed-numbers.xml" && ok || bad "--fix on a child edited its parent"
+expect_rc 0 "check --fix on the parent" -- "$plangen" check --fix --force "$work/lint/derive/typed-numbers.xml"
+grep -q '<section id="muc-dich" title="MỤC ĐÍCH">' "$work/lint/derive/typed-numbers.xml" && ok || bad "--fix on the parent did not fix its title"
+expect_rc 0 "the child after its parent's fix" -- "$plangen" check "$work/lint/child.xml"
+if grep -q "typed number" "$work/err"; then bad "typed numbers left: $(cat "$work/err")"; else ok; fi
+no_temp_files "$work" "check --fix on a derived plan"
 
 # derivation: derive writes a child that renders at once; diff lists what it does;
 # an existing file is kept without --force
