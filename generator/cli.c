@@ -45,6 +45,8 @@ static const char usage_main[] =
     "                   nearest folder named plans above the plan, else its folder)\n"
     "  --max-size N     refuse a plan over N bytes (10 MiB); --max-depth N nesting (64);\n"
     "  --max-nodes N    elements (100,000); --max-text N bytes in one text (1 MiB)\n"
+    "  --max-image-pixels N   pixels in one image (40,000,000), read from its header\n"
+    "  --max-image-bytes N    an image decoded, 4 bytes a pixel (256 MiB)\n"
     "  -h, --help       help; 'plangen COMMAND --help' for a command\n"
     "  --version        print the version\n"
     "\n"
@@ -575,6 +577,29 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
     return NULL;
 }
 
+/* What a command prints is part of its output: a failed write to standard
+ * output (a full disk, /dev/full) or to standard error makes the exit status
+ * EXIT_SYSTEM, with a message on standard error when that still works. Checks
+ * once per process; later calls return rc as it is. */
+static int streams_written(int rc)
+{
+    static int checked;
+    if (checked)
+        return rc;
+    checked = 1;
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int err = errno;
+    if (failed || ferror(stdout)) {
+        fprintf(stderr, "plangen: error: cannot write to standard output%s%s\n",
+                err ? ": " : "", err ? strerror(err) : "");
+        rc = EXIT_SYSTEM;
+    }
+    if (fflush(stderr) != 0 || ferror(stderr))
+        rc = EXIT_SYSTEM;
+    return rc;
+}
+
 int pg_cli_main(int argc, char **argv)
 {
     options o = {.dpi = 60};
@@ -667,6 +692,18 @@ int pg_cli_main(int argc, char **argv)
             } else {
                 o.max_text = n;
             }
+        } else if ((v = opt_value(argc, argv, &i, "--max-image-pixels", &bad)) ||
+                   (v = opt_value(argc, argv, &i, "--max-image-bytes", &bad))) {
+            char *end = NULL;
+            long long n = strtoll(v, &end, 10);
+            if (*end || n < 1 || n > (1LL << 40)) {
+                fprintf(stderr, "plangen: %s takes a positive number\n", a);
+                bad = 1;
+            } else if (strncmp(a, "--max-image-pixels", 18) == 0) {
+                o.max_image_pixels = n;
+            } else {
+                o.max_image_bytes = n;
+            }
         } else if (strcmp(a, "--check-only") == 0) {
             o.check_only = 1;
         } else if (strcmp(a, "--prune") == 0) {
@@ -742,6 +779,8 @@ int pg_cli_main(int argc, char **argv)
                      .max_depth = o.max_depth,
                      .max_nodes = o.max_nodes,
                      .max_text = o.max_text,
+                     .max_image_pixels = o.max_image_pixels,
+                     .max_image_bytes = o.max_image_bytes,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);
@@ -761,6 +800,7 @@ int pg_cli_main(int argc, char **argv)
         rc = pg_cmd_build(&s);
     else
         rc = cmd_fonts(&s);
+    rc = streams_written(rc);
 #ifndef PG_FULL_TEARDOWN
     /* Everything is written and closed: the kernel takes back the memory, the
      * font map and the caches faster than freeing them piece by piece (5 % of a
@@ -773,6 +813,7 @@ int pg_cli_main(int argc, char **argv)
     pg_forget_process_caches();
     pg_engine_free(s.engine);
 done:
+    rc = streams_written(rc);
     free(o.inputs);
     free(o.sets);
     xmlCleanupParser();

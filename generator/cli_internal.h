@@ -31,6 +31,7 @@ typedef struct {
     const char *junit, *report, *shard; /* build: --junit FILE, --report json, --shard K/N */
     int check_only, prune;
     long long max_size, max_depth, max_nodes, max_text; /* parser limits; 0: defaults */
+    long long max_image_pixels, max_image_bytes;        /* one image; 0: defaults */
 } options;
 
 typedef struct {

@@ -748,17 +748,23 @@ static int resolve_doc(resolver *r, pg_doc *doc);
  * own parents) is parsed and resolved once per process and shared, read-only,
  * by reference. An entry is used again only while every file it was built from
  * has the same bytes on disk (compared by a digest: timestamps may be coarser
- * than the edits of a long run), when the chain below it leaves room under the depth
- * limit and holds none of its files (a cycle), and the plans root is the same;
- * what loading it reported is reported again for each plan that uses it. */
+ * than the edits of a long run; the files are the plans and the images they
+ * hold, whose size the parser read), when the chain below it leaves room under
+ * the depth limit and holds none of its files (a cycle), and the plans root and
+ * the parser's limits are the same; what loading it reported is reported again
+ * for each plan that uses it. */
 typedef struct {
     char *real, *name, *root; /* NULL: free slot */
     pg_doc *doc;              /* one reference */
-    char **files;             /* real paths: the plan and every plan above it */
-    char **sums;              /* SHA-256 (hex) of each file's bytes as parsed */
+    char **files;             /* real paths: the plan, every plan above it, their images */
+    char **sums;              /* SHA-256 (hex) of each file's bytes as parsed (an image's
+                                 when the entry was stored: the parser read only its size) */
     int n_files;
     int height;               /* levels of plans above it */
     pg_diag_list diags;       /* the warnings loading it gave */
+    size_t max_bytes, max_nodes, max_text; /* the parser's limits it was loaded under */
+    unsigned long long max_image_pixels, max_image_bytes;
+    int max_depth;
 } loaded_plan;
 
 #define PG_LOADED_PLANS 32
@@ -790,13 +796,31 @@ void pg_resolve_forget(void)
     loaded_next = 0;
 }
 
-/* The files a resolved plan was built from (its own first), each with the hash
- * of the bytes that were parsed; returns the number of levels above it. */
+/* The images under n: the parser read their size from the files. */
+static void collect_images(const pg_node *n, GPtrArray *files, GPtrArray *sums)
+{
+    for (const pg_node *c = n ? n->first : NULL; c; c = c->next) {
+        if (c->type == PG_NODE_IMAGE && c->u.image.path) {
+            char *real = realpath(c->u.image.path, NULL);
+            char h[PG_HASH_HEX];
+            pg_file_hash(real ? real : c->u.image.path, h);
+            g_ptr_array_add(files, real ? real : pg_xstrdup(c->u.image.path));
+            g_ptr_array_add(sums, pg_xstrdup(h));
+        }
+        collect_images(c, files, sums);
+    }
+}
+
+/* The files a resolved plan was built from (its own first, then its images),
+ * each with the hash of the bytes that were parsed; returns the number of
+ * levels above it. */
 static int collect_files(const pg_doc *doc, GPtrArray *files, GPtrArray *sums)
 {
     char *real = realpath(doc->file, NULL);
     g_ptr_array_add(files, real ? real : pg_xstrdup(doc->file));
     g_ptr_array_add(sums, pg_xstrdup(doc->source_hash));
+    collect_images(doc->body, files, sums);
+    collect_images(doc->appendices, files, sums);
     int height = 0;
     for (size_t i = 0; i < doc->n_parents + doc->n_sources; i++) {
         const pg_doc *up = i < doc->n_parents ? doc->parents[i] : doc->sources[i - doc->n_parents];
@@ -806,12 +830,16 @@ static int collect_files(const pg_doc *doc, GPtrArray *files, GPtrArray *sums)
     return height;
 }
 
-static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, int max)
+static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, int max,
+                             const pg_parse_opts *po)
 {
     for (int i = 0; i < PG_LOADED_PLANS; i++) {
         loaded_plan *e = &loaded[i];
         if (!e->real || strcmp(e->real, real) != 0 || strcmp(e->name, name) != 0 ||
-            strcmp(e->root, r->root) != 0)
+            strcmp(e->root, r->root) != 0 || e->max_bytes != po->max_bytes ||
+            e->max_nodes != po->max_nodes || e->max_text != po->max_text ||
+            e->max_depth != po->max_depth || e->max_image_pixels != po->max_image_pixels ||
+            e->max_image_bytes != po->max_image_bytes)
             continue;
         int fresh = r->depth + e->height <= max && r->depth + e->height < MAX_CHAIN - 1;
         for (int f = 0; fresh && f < e->n_files; f++) {
@@ -834,7 +862,7 @@ static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, in
 }
 
 static void loaded_store(resolver *r, const char *real, const char *name, pg_doc *doc,
-                         size_t first_diag)
+                         size_t first_diag, const pg_parse_opts *po)
 {
     /* the hashes are those of the bytes parsed, not of the files now: a file
      * edited since is found changed at the next lookup */
@@ -852,6 +880,12 @@ static void loaded_store(resolver *r, const char *real, const char *name, pg_doc
     e->files = (char **)g_ptr_array_free(files, FALSE);
     e->sums = (char **)g_ptr_array_free(sums, FALSE);
     e->height = height;
+    e->max_bytes = po->max_bytes;
+    e->max_nodes = po->max_nodes;
+    e->max_text = po->max_text;
+    e->max_depth = po->max_depth;
+    e->max_image_pixels = po->max_image_pixels;
+    e->max_image_bytes = po->max_image_bytes;
     for (size_t k = first_diag; k < r->diags->n; k++) {
         const pg_diag *d = &r->diags->items[k];
         pg_diag_add(&e->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,
@@ -917,7 +951,7 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
     char *dir2 = g_path_get_dirname(doc->file);
     char *name = normalise(dir2, rel);
     g_free(dir2);
-    parent = loaded_lookup(r, real, name, max);
+    parent = loaded_lookup(r, real, name, max, &po);
     if (parent) {
         g_free(name);
         free(real);
@@ -934,7 +968,7 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
         pg_doc_free(parent);
         parent = NULL;
     } else if (clean) {
-        loaded_store(r, real, name, parent, first_diag);
+        loaded_store(r, real, name, parent, first_diag, &po);
     }
     g_free(name);
     free(real);

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <math.h>
 #include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,31 +132,57 @@ static void init_fonts(lay *l)
 }
 
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
-                               double width, pg_align align, double indent);
+                               int width, pg_align align, int indent, PangoWrapMode wrap);
 
-/* Returns a layout of text in role's font, width pt wide (<= 0: no wrap), from
- * the process's layout cache when the same one was made before (for this plan
- * or an earlier one). attrs may be NULL. The caller owns one reference and may
- * change the layout only in ways that depend on nothing but these arguments. */
-static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
-                                double width, pg_align align, double indent)
+/* A length in pt as the Pango units a layout is given; what is not finite
+ * (a guard: geometry is checked when the style loads) counts as 0. */
+static int pango_units(double pt)
+{
+    double u = pt * PANGO_SCALE;
+    return isfinite(u) && u > -1e9 && u < 1e9 ? (int)u : 0;
+}
+
+/* Returns a layout of text in role's font, width pt wide (<= 0: no wrap),
+ * wrapped by wrap, from the process's layout cache when the same one was made
+ * before (for this plan or an earlier one). attrs may be NULL. The caller owns
+ * one reference and never changes the layout: the cache shares it with every
+ * later plan, so its key holds everything the layout is made from (the font,
+ * the underline, the attributes and the text, and the width, indent, alignment,
+ * justification and wrap mode exactly as pango is given them). */
+static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
+                                     PangoAttrList *attrs, double width, pg_align align,
+                                     double indent, PangoWrapMode wrap)
 {
     const pg_textstyle *t = ts(l, role);
+    int w = width > 0 ? pango_units(width) : -1, ind = pango_units(indent);
+    if (w <= 0)
+        w = -1;
     char *attr_key = attrs ? pango_attr_list_to_string(attrs) : NULL;
-    char *key = g_strdup_printf("%s|%.4f|%d|%.4f|%d|%s|%s", l->font_key[role], width, (int)align,
-                                indent, t->underline, attr_key ? attr_key : "", text);
+    /* the strings before the text carry their length: no two keys run together */
+    char *key = g_strdup_printf("%zu:%s|%d|%d|%d|%d|%d|%zu:%s|%s", strlen(l->font_key[role]),
+                                l->font_key[role], w, (int)align, ind, (int)wrap, t->underline,
+                                attr_key ? strlen(attr_key) : 0, attr_key ? attr_key : "", text);
     g_free(attr_key);
     PangoLayout *ly = pg_fonts_layout_lookup(l->fonts, key);
     if (!ly) {
-        ly = new_layout(l, role, text, attrs, width, align, indent);
+        ly = new_layout(l, role, text, attrs, w, align, ind, wrap);
         pg_fonts_layout_store(l->fonts, key, ly);
     }
     g_free(key);
     return ly;
 }
 
+/* make_layout_wrap() wrapping at words (inside a word only when it is wider
+ * than the line). */
+static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
+                                double width, pg_align align, double indent)
+{
+    return make_layout_wrap(l, role, text, attrs, width, align, indent, PANGO_WRAP_WORD_CHAR);
+}
+
+/* width and indent in Pango units; width -1: no wrap */
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
-                               double width, pg_align align, double indent)
+                               int width, pg_align align, int indent, PangoWrapMode wrap)
 {
     const pg_textstyle *t = ts(l, role);
     PangoLayout *ly = pango_layout_new(l->ctx);
@@ -171,10 +198,10 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     pango_layout_set_attributes(ly, al);
     pango_attr_list_unref(al);
     if (width > 0) {
-        pango_layout_set_width(ly, (int)(width * PANGO_SCALE));
-        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_width(ly, width);
+        pango_layout_set_wrap(ly, wrap);
     }
-    pango_layout_set_indent(ly, (int)(indent * PANGO_SCALE));
+    pango_layout_set_indent(ly, indent);
     switch (align) {
     case PG_ALIGN_LEFT:
         pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
@@ -485,8 +512,11 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
     add_inlines(l, inl, &t, al);
     const pg_textstyle *s = ts(l, role);
     PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), al, l->W, s->align, s->indent);
-    if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly))
-        pango_layout_set_justify(ly, FALSE);
+    if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly)) {
+        /* the same lines, not justified: another layout (a cached one is never changed) */
+        g_object_unref(ly);
+        ly = make_layout(l, role, pg_buf_str(&t), al, l->W, PG_ALIGN_LEFT, s->indent);
+    }
     add_paragraph(l, role, ly, 0, 0);
     g_object_unref(ly);
     pango_attr_list_unref(al);
@@ -563,6 +593,12 @@ typedef struct {
     size_t n, cap;
 } cell_lines;
 
+/* The narrowest column (pt): room for a letter. */
+#define MIN_COLUMN 14.0
+
+/* The widths of t's columns (pt), each at least MIN_COLUMN (or an equal share
+ * of the text width when the columns cannot all have that), together never
+ * wider than the text. */
 static void column_widths(lay *l, const pg_node *t, double *w)
 {
     int nc = t->u.table.ncols;
@@ -581,13 +617,15 @@ static void column_widths(lay *l, const pg_node *t, double *w)
             w[i] = rest > 0 && shares > 0 ? rest * c->share / shares : 0;
     }
     /* never wider than the text, never a column too narrow for a letter */
-    double total = 0, min = 14;
+    double total = 0, min = MIN_COLUMN;
+    if (nc * min > l->W)
+        min = l->W / nc; /* layout_table refuses such a table; no 0/0 all the same */
     for (int i = 0; i < nc; i++) {
-        if (w[i] < min)
+        if (!(w[i] >= min))
             w[i] = min;
         total += w[i];
     }
-    if (total > l->W)
+    if (total > l->W && total - nc * min > 0)
         for (int i = 0; i < nc; i++)
             w[i] = (w[i] - min) * (l->W - nc * min) / (total - nc * min) + min;
 }
@@ -685,6 +723,16 @@ static void layout_table(lay *l, const pg_node *t)
     int nc = t->u.table.ncols;
     if (nc <= 0)
         return;
+    if (nc * MIN_COLUMN > l->W) {
+        pg_diag_add(l->diags, PG_E_BAD_VALUE, t->file ? t->file : l->doc->file, t->pos.line,
+                    t->pos.col,
+                    "the table has %d columns; the text width of %.0f pt holds at most %d "
+                    "columns of %.0f pt: use fewer columns, a style with a wider text, or a "
+                    "landscape <appendix>",
+                    nc, l->W, (int)(l->W / MIN_COLUMN), MIN_COLUMN);
+        l->failed = 1;
+        return;
+    }
     const pg_style *st = l->st;
     double *w = pg_xcalloc((size_t)nc, sizeof *w);
     double *xs = pg_xcalloc((size_t)nc + 1, sizeof *xs);
@@ -837,9 +885,9 @@ static void layout_qr(lay *l, const pg_node *q)
     if (q->u.qr.caption) {
         const pg_textstyle *s = ts(l, PG_ROLE_QR_CAPTION);
         /* the link under the code, starting where the code starts */
-        PangoLayout *ly = make_layout(l, PG_ROLE_QR_CAPTION, q->u.qr.href, NULL, l->W,
-                                      s->align, s->align == PG_ALIGN_LEFT ? x0 - l->L : 0);
-        pango_layout_set_wrap(ly, PANGO_WRAP_CHAR);
+        PangoLayout *ly = make_layout_wrap(l, PG_ROLE_QR_CAPTION, q->u.qr.href, NULL, l->W, s->align,
+                                           s->align == PG_ALIGN_LEFT ? x0 - l->L : 0,
+                                           PANGO_WRAP_CHAR);
         l->keep_next = 1;
         l->pending = 0;
         add_paragraph(l, PG_ROLE_QR_CAPTION, ly, 1, 0);
@@ -865,20 +913,38 @@ static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int 
     return CAIRO_STATUS_SUCCESS;
 }
 
-/* Decodes the PNG at path from the bytes read here once, which are recorded
- * with their hash (the build keys on what was decoded, not on the file later). */
-static cairo_surface_t *load_png(lay *l, const char *path)
+/* Decodes the PNG of im from the bytes read here once, which are recorded with
+ * their hash (the build keys on what was decoded, not on the file later). The
+ * bytes must hold the size the parser read from the header and checked against
+ * the image limits: a file replaced since is refused before its pixels are
+ * decoded (*changed). */
+static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
 {
     gchar *bytes = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &bytes, &len, NULL)) {
+    *changed = 0;
+    if (!g_file_get_contents(im->u.image.path, &bytes, &len, NULL)) {
         if (l->reads)
-            pg_reads_add(l->reads, path, "missing");
-        return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);
+            pg_reads_add(l->reads, im->u.image.path, "missing");
+        *changed = 1;
+        return NULL;
     }
     if (l->reads)
-        pg_reads_add_bytes(l->reads, path, bytes, len);
-    png_source src = {(const unsigned char *)bytes, len};
+        pg_reads_add_bytes(l->reads, im->u.image.path, bytes, len);
+    const unsigned char *b = (const unsigned char *)bytes;
+    unsigned long w = 0, h = 0;
+    if (len >= 24) {
+        w = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 | (unsigned long)b[18] << 8 |
+            b[19];
+        h = (unsigned long)b[20] << 24 | (unsigned long)b[21] << 16 | (unsigned long)b[22] << 8 |
+            b[23];
+    }
+    if (w != (unsigned long)im->u.image.px_w || h != (unsigned long)im->u.image.px_h) {
+        *changed = 1;
+        g_free(bytes);
+        return NULL;
+    }
+    png_source src = {b, len};
     cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &src);
     g_free(bytes);
     return img;
@@ -886,9 +952,17 @@ static cairo_surface_t *load_png(lay *l, const char *path)
 
 static void layout_image(lay *l, const pg_node *im)
 {
-    if (!im->u.image.path)
+    if (!im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
         return;
-    cairo_surface_t *img = load_png(l, im->u.image.path);
+    int changed;
+    cairo_surface_t *img = load_png(l, im, &changed);
+    if (changed) {
+        pg_diag_add(l->diags, PG_E_IO, im->file ? im->file : l->doc->file, im->pos.line,
+                    im->pos.col, "image \"%s\" changed while the plan was rendered; render again",
+                    im->u.image.src);
+        l->failed = 1;
+        return;
+    }
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         /* cairo reports damaged PNG data as out of memory or a read error */
         pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,
@@ -1616,13 +1690,49 @@ static void set_metadata(lay *l, pg_pages *pp)
     free(issuer);
 }
 
-static void set_page(lay *l, int landscape)
+/* at: the landscape appendix (NULL: the plan's portrait pages) */
+static void set_page(lay *l, int landscape, const pg_node *at)
 {
     const pg_style *st = l->st;
     l->page_w = landscape ? st->page_h : st->page_w;
     l->page_h = landscape ? st->page_w : st->page_h;
     l->L = st->margin_left;
     l->W = l->page_w - st->margin_left - st->margin_right;
+    /* the style loader checks the portrait page; turned, the margins may leave
+     * too little (a page is never laid out smaller than an inch of text) */
+    double th = l->page_h - st->margin_top - st->margin_bottom;
+    if (!(l->W >= 72 && th >= 72)) {
+        pg_diag_add(l->diags, PG_E_STYLE, at && at->file ? at->file : l->doc->file,
+                    at ? at->pos.line : 0, at ? at->pos.col : 0,
+                    "the style's margins leave %.0f x %.0f pt for text on a landscape page; at "
+                    "least 72 x 72 pt is needed: use narrower margins or a portrait appendix",
+                    l->W, th);
+        l->failed = 1;
+        l->W = 72;
+    }
+}
+
+/* Whether every length on the pages is a finite number of a sane size (pt):
+ * the guard that keeps a NaN or an infinity out of the PDF writer's integer
+ * conversions, whatever went wrong before. */
+static int geometry_finite(const pg_pages *pp)
+{
+    const double big = 1e6;
+    for (size_t i = 0; i < pp->n; i++) {
+        const pg_page *p = &pp->pages[i];
+        if (!(p->w > 0 && p->w < big && p->h > 0 && p->h < big))
+            return 0;
+        for (size_t k = 0; k < p->n; k++) {
+            const pg_item *it = &p->items[k];
+            if (!(fabs(it->x) < big && fabs(it->y) < big && fabs(it->w) < big &&
+                  fabs(it->h) < big))
+                return 0;
+        }
+    }
+    for (size_t i = 0; i < pp->n_outline; i++)
+        if (!(fabs(pp->outline[i].y) < big))
+            return 0;
+    return 1;
 }
 
 /* An appendix: a new page (portrait or landscape), its heading, the attachment
@@ -1665,7 +1775,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);
     l.fonts = fonts;
-    set_page(&l, 0);
+    set_page(&l, 0, NULL);
     init_fonts(&l);
 
     pg_pages *pp = pg_pages_new();
@@ -1675,7 +1785,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     layout_closing(&l);
     place_flow(&l, pp, &shown);
     for (const pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
-        set_page(&l, a->u.appendix.landscape);
+        set_page(&l, a->u.appendix.landscape, a->u.appendix.landscape ? a : NULL);
         if (st->appendix_restart)
             shown = 0;
         layout_appendix(&l, a);
@@ -1696,6 +1806,12 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
         g_free(l.font_key[r]);
     }
     g_object_unref(l.ctx);
+    if (!l.failed && !geometry_finite(pp)) {
+        pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, 0, 0,
+                    "the layout gave a position that is not a finite number of points; nothing "
+                    "was written: please report this plan and its style as a bug");
+        l.failed = 1;
+    }
     if (l.failed) {
         pg_pages_free(pp);
         return NULL;

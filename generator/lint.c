@@ -55,6 +55,15 @@ typedef struct {
     size_t n_lines;
 } linter;
 
+static void finding_in(linter *l, rule r, pg_diag_code code, const char *file, pg_pos pos,
+                       const char *fmt, va_list ap)
+{
+    pg_diag_vadd(l->diags, code, file, pos.line, pos.col, fmt, ap);
+    pg_diag_rule(l->diags, l->nd30 ? rule_ids[r].nd30 : rule_ids[r].hd36);
+    l->findings++;
+}
+
+/* A finding at pos of the plan file. */
 static void finding(linter *l, rule r, pg_diag_code code, pg_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -62,10 +71,33 @@ static void finding(linter *l, rule r, pg_diag_code code, pg_pos pos, const char
 {
     va_list ap;
     va_start(ap, fmt);
-    pg_diag_vadd(l->diags, code, l->doc->file, pos.line, pos.col, fmt, ap);
+    finding_in(l, r, code, l->doc->file, pos, fmt, ap);
     va_end(ap);
-    pg_diag_rule(l->diags, l->nd30 ? rule_ids[r].nd30 : rule_ids[r].hd36);
-    l->findings++;
+}
+
+/* A finding at node n, in the file n comes from: a node inherited from a
+ * parent (or a used plan) stands at its line in that plan's file. */
+static void node_finding(linter *l, rule r, pg_diag_code code, const pg_node *n, const char *fmt,
+                         ...) __attribute__((format(printf, 5, 6)));
+
+static void node_finding(linter *l, rule r, pg_diag_code code, const pg_node *n, const char *fmt,
+                         ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    finding_in(l, r, code, n->file ? n->file : l->doc->file, n->pos, fmt, ap);
+    va_end(ap);
+}
+
+/* How a fixable finding at n says it is fixed: by --fix in this plan, or, for
+ * what it inherits, in the plan it comes from. --fix never edits a parent from
+ * a child's check: the parent is another body's document, shared by every
+ * plan built on it, and is checked (and fixed) on its own. */
+static const char *fix_hint(const pg_node *n)
+{
+    return n->file ? "; it is inherited: fix it in its own plan (plangen check --fix there), "
+                     "which every plan built on it then shares"
+                   : " (fixable with --fix)";
 }
 
 /* ---- corrections --------------------------------------------------------------- */
@@ -273,7 +305,7 @@ static void check_dates(linter *l, const char *today)
         long cited;
         while (next_cited_date(&s, &cited))
             if (cited > plan)
-                finding(l, RULE_DATE_CITED, PG_E_STANDARD, b->pos,
+                node_finding(l, RULE_DATE_CITED, PG_E_STANDARD, b,
                         "the basis cites a document of %ld/%ld/%ld, later than the plan's own "
                         "date %d/%d/%d; a plan cannot implement a later document",
                         cited % 100, cited / 100 % 100, cited / 10000, doc->day, doc->month,
@@ -334,11 +366,11 @@ static int walk_numbers(pg_node *n, int depth, void *ud)
     if (n->type == PG_NODE_SECTION && n->u.section.title) {
         size_t k = typed_number(n->u.section.title);
         if (k) {
-            finding(l, RULE_TYPED_NUMBER, PG_W_STANDARD, n->pos,
-                    "title=\"%s\" starts with a typed number; numbers come from the nesting "
-                    "(fixable with --fix)",
-                    n->u.section.title);
-            long o = attr_value_of(l, n->pos, "title");
+            node_finding(l, RULE_TYPED_NUMBER, PG_W_STANDARD, n,
+                         "title=\"%s\" starts with a typed number; numbers come from the "
+                         "nesting%s",
+                         n->u.section.title, fix_hint(n));
+            long o = n->file ? -1 : attr_value_of(l, n->pos, "title");
             if (o >= 0 && strncmp(l->src + o, n->u.section.title, k) == 0)
                 edit(l, o, k, "");
         }
@@ -353,7 +385,7 @@ static int walk_numbers(pg_node *n, int depth, void *ud)
             int v = 0;
             if (sscanf(t, "(%d)", &v) == 1 || (t[0] >= '0' && t[0] <= '9' && sscanf(t, "%d.", &v) == 1)) {
                 if (last && v != last + 1)
-                    finding(l, RULE_NUMBERING_GAP, PG_W_STANDARD, c->pos,
+                    node_finding(l, RULE_NUMBERING_GAP, PG_W_STANDARD, c,
                             "hand-numbered paragraph %d follows %d; renumber them, or make them "
                             "sections and let the style number them",
                             v, last);
@@ -402,7 +434,7 @@ static void check_basis(linter *l)
             pg_buf b2 = {0};
             for (int i = 0; i < n; i++)
                 pg_buf_printf(&b2, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", missing[i]);
-            finding(l, RULE_BASIS_CITATION, PG_W_STANDARD, b->pos,
+            node_finding(l, RULE_BASIS_CITATION, PG_W_STANDARD, b,
                     "the citation lacks %s; a first citation gives type, number and symbol, "
                     "date, issuer and subject",
                     pg_buf_str(&b2));

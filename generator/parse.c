@@ -21,6 +21,8 @@ enum {
     DEFAULT_MAX_DEPTH = 64,
     DEFAULT_MAX_NODES = 100000,
     DEFAULT_MAX_TEXT = 1024 * 1024,
+    DEFAULT_MAX_IMAGE_PIXELS = 40000000,
+    DEFAULT_MAX_IMAGE_BYTES = 256 * 1024 * 1024,
     MAX_UTF8_REPORTS = 10
 };
 
@@ -44,6 +46,7 @@ typedef struct {
     char *root;     /* real path of the plans root: no path may leave it */
     int in_footnote;
     size_t max_text; /* bytes of one text node or attribute */
+    unsigned long long max_image_pixels, max_image_bytes; /* one image */
     size_t walk_off;  /* pos_at: the last offset asked, and its position */
     pg_pos walk_pos;
 } parser;
@@ -1091,7 +1094,9 @@ static pg_node *build_qr(parser *p, const xmlNode *x)
 }
 
 /* Reads a PNG's size from its header; returns 0 when the file is not a PNG. */
-static int png_size(FILE *f, int *w, int *h)
+/* Reads the size of the PNG in f from its header (IHDR), without decoding;
+ * 0 when f does not start as a PNG does. */
+static int png_size(FILE *f, unsigned long *w, unsigned long *h)
 {
     unsigned char b[24];
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -1100,10 +1105,11 @@ static int png_size(FILE *f, int *w, int *h)
         return 0;
     unsigned long W = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 | (unsigned long)b[18] << 8 | b[19];
     unsigned long H = (unsigned long)b[20] << 24 | (unsigned long)b[21] << 16 | (unsigned long)b[22] << 8 | b[23];
-    if (W == 0 || H == 0 || W > 20000 || H > 20000)
+    /* PNG allows 1 to 2^31 - 1 pixels each way */
+    if (W == 0 || H == 0 || W > 0x7fffffffUL || H > 0x7fffffffUL)
         return 0;
-    *w = (int)W;
-    *h = (int)H;
+    *w = W;
+    *h = H;
     return 1;
 }
 
@@ -1172,11 +1178,31 @@ static pg_node *build_image(parser *p, const xmlNode *x)
     if (!path)
         return im;
     FILE *f = fopen(path, "rb");
-    if (!f || !png_size(f, &im->u.image.px_w, &im->u.image.px_h))
+    unsigned long pw = 0, ph = 0;
+    if (!f || !png_size(f, &pw, &ph)) {
         diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "src"), "image \"%s\" is not a PNG file",
              im->u.image.src);
-    else
-        im->u.image.path = path;
+    } else {
+        /* the limits hold before anything is decoded: a PNG of a few kilobytes
+         * may declare 20000 x 20000 pixels, gigabytes once decoded (4 bytes a
+         * pixel in cairo's image surface) */
+        unsigned long long pixels = (unsigned long long)pw * ph; /* < 2^62 */
+        if (pixels > p->max_image_pixels)
+            diag(p, PG_E_TOO_LARGE, node_pos(p, x),
+                 "image \"%s\" has %lu x %lu pixels; the limit is %llu pixels "
+                 "(--max-image-pixels): scale it down (an A4 page at 300 dpi is 2480 x 3508)",
+                 im->u.image.src, pw, ph, p->max_image_pixels);
+        else if (pixels * 4 > p->max_image_bytes)
+            diag(p, PG_E_TOO_LARGE, node_pos(p, x),
+                 "image \"%s\" decodes to %llu bytes (%lu x %lu pixels of 4 bytes); the limit "
+                 "is %llu bytes (--max-image-bytes): scale it down",
+                 im->u.image.src, pixels * 4, pw, ph, p->max_image_bytes);
+        else {
+            im->u.image.px_w = (int)pw;
+            im->u.image.px_h = (int)ph;
+            im->u.image.path = path;
+        }
+    }
     if (f)
         fclose(f);
     return im;
@@ -1843,6 +1869,10 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         goto cleanup;
     }
     p.max_text = opts && opts->max_text ? opts->max_text : DEFAULT_MAX_TEXT;
+    p.max_image_pixels =
+        opts && opts->max_image_pixels ? opts->max_image_pixels : DEFAULT_MAX_IMAGE_PIXELS;
+    p.max_image_bytes =
+        opts && opts->max_image_bytes ? opts->max_image_bytes : DEFAULT_MAX_IMAGE_BYTES;
 
     xml_errors xe = {&p, PG_E_XML, {0}};
     xmlSetGenericErrorFunc(NULL, silent_error);

@@ -20,6 +20,8 @@ typedef struct {
     int max_depth;           /* element nesting; 0: 64 */
     size_t max_nodes;        /* elements in a plan; 0: 100,000 */
     size_t max_text;         /* bytes of one text node or attribute; 0: 1 MiB */
+    unsigned long long max_image_pixels; /* pixels of one image; 0: 40,000,000 */
+    unsigned long long max_image_bytes;  /* one image decoded, 4 bytes a pixel; 0: 256 MiB */
     const char *root;        /* plans root: images and other files stay inside;
                                 NULL: the plan's own folder */
 } pg_parse_opts;

@@ -88,8 +88,9 @@ void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
     STR(today);
     STR(creator);
 #undef STR
-    g_string_append_printf(g, "limits=%lld %lld %lld %lld\nfix=%d\n", o->max_size, o->max_depth,
-                           o->max_nodes, o->max_text, o->fix);
+    g_string_append_printf(g, "limits=%lld %lld %lld %lld %lld %lld\nfix=%d\n", o->max_size,
+                           o->max_depth, o->max_nodes, o->max_text, o->max_image_pixels,
+                           o->max_image_bytes, o->fix);
     pg_sha256_hex(g->str, g->len, out);
     g_string_free(g, TRUE);
 }
@@ -245,7 +246,9 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
                         .max_bytes = (size_t)e->o.max_size,
                         .max_depth = (int)e->o.max_depth,
                         .max_nodes = (size_t)e->o.max_nodes,
-                        .max_text = (size_t)e->o.max_text};
+                        .max_text = (size_t)e->o.max_text,
+                        .max_image_pixels = (unsigned long long)e->o.max_image_pixels,
+                        .max_image_bytes = (unsigned long long)e->o.max_image_bytes};
     pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
                        : pg_doc_parse_file(path, &po, d);
     r->doc = doc;

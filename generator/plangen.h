@@ -40,6 +40,8 @@ typedef struct {
     long long max_depth;
     long long max_nodes;
     long long max_text;
+    long long max_image_pixels; /* one image, from its header; 0: 40,000,000 */
+    long long max_image_bytes;  /* one image decoded, 4 bytes a pixel; 0: 256 MiB */
     int fix;                 /* lint computes the corrections of --fix into the result */
 } pg_options;
 

@@ -272,6 +272,8 @@ static void apply(loader *l, const xmlNode *root)
             length_prop(l, n, "bottom", &s->margin_bottom, 0, 300);
             length_prop(l, n, "left", &s->margin_left, 0, 300);
             length_prop(l, n, "right", &s->margin_right, 0, 300);
+            s->page_file = pg_arena_strdup(s->arena, l->file);
+            s->page_line = (int)xmlGetLineNo(n);
         } else if (is_el(n, "font")) {
             static const char *const a[] = {"family", NULL};
             check_props(l, n, a);
@@ -594,7 +596,8 @@ pg_style *pg_style_load(const char *path, pg_diag_list *diags)
     double textw = s->page_w - s->margin_left - s->margin_right;
     double texth = s->page_h - s->margin_top - s->margin_bottom;
     if (textw < 72 || texth < 72) {
-        pg_diag_add(diags, PG_E_STYLE, path, 0, 0,
+        /* at the <page> that set the margins last (this file or one it extends) */
+        pg_diag_add(diags, PG_E_STYLE, s->page_file ? s->page_file : path, s->page_line, 0,
                     "the margins leave %.0f x %.0f pt for text; at least 72 x 72 pt is needed",
                     textw, texth);
         pg_arena_free(a);

@@ -73,6 +73,8 @@ typedef struct pg_style {
 
     double page_w, page_h;                     /* pt */
     double margin_top, margin_bottom, margin_left, margin_right; /* pt */
+    const char *page_file; /* the style file whose <page> set them last; NULL: defaults */
+    int page_line;
     const char *font_family;
     const char *in_force_from, *in_force_until; /* YYYY-MM-DD; NULL: open */
 

@@ -144,6 +144,23 @@ grep -q '<!-- a comment that fixing keeps -->' "$work/fix.xml" && ok || bad "--f
 grep -q '<section title="MỤC ĐÍCH">   <!-- typed number -->' "$work/fix.xml" && ok || bad "--fix changed the layout"
 [ "$(diff "$work/fix.orig" "$work/fix.xml" | grep -c '^>')" -eq 5 ] && ok || bad "--fix changed other lines"
 no_temp_files "$work" "check --fix"
+# check --fix on a derived plan: what it inherits is reported at the parent's
+# file and line and is left to the parent's own check; the child's own finding
+# is fixed in the child
+mkdir -p "$work/lint/derive"
+cp tests/bad/derive/typed-numbers.xml "$work/lint/derive/"
+cp tests/bad/derive-lint-inherited.xml "$work/lint/child.xml"
+cp "$work/lint/derive/typed-numbers.xml" "$work/lint/parent.orig"
+expect_rc 0 "check --fix on a child" -- "$plangen" check --fix --force "$work/lint/child.xml"
+contains "$work/err" "fixed 1 finding; checking again" "check --fix on a child"
+contains "$work/err" "lint/derive/typed-numbers.xml:11:3: warning: breaks the standard: title=\"1. MỤC ĐÍCH\" starts with a typed number; numbers come from the nesting; it is inherited: fix it in its own plan" "check --fix on a child"
+grep -q '<section title="TỔ CHỨC THỰC HIỆN">' "$work/lint/child.xml" && ok || bad "--fix did not fix the child's own title"
+cmp -s "$work/lint/parent.orig" "$work/lint/derive/typed-numbers.xml" && ok || bad "--fix on a child edited its parent"
+expect_rc 0 "check --fix on the parent" -- "$plangen" check --fix --force "$work/lint/derive/typed-numbers.xml"
+grep -q '<section id="muc-dich" title="MỤC ĐÍCH">' "$work/lint/derive/typed-numbers.xml" && ok || bad "--fix on the parent did not fix its title"
+expect_rc 0 "the child after its parent's fix" -- "$plangen" check "$work/lint/child.xml"
+if grep -q "typed number" "$work/err"; then bad "typed numbers left: $(cat "$work/err")"; else ok; fi
+no_temp_files "$work" "check --fix on a derived plan"
 
 # derivation: derive writes a child that renders at once; diff lists what it does;
 # an existing file is kept without --force
@@ -236,6 +253,24 @@ expect_rc 1 "--max-text" -- "$plangen" check --max-text 100 "$plan"
 contains "$work/err" "error: file is too large: a text of [0-9]* bytes; the limit is 100 (--max-text)" "--max-text"
 expect_rc 1 "--max-depth" -- "$plangen" check --max-depth 3 "$plan"
 contains "$work/err" "error: nesting too deep: elements nested more than 3 deep" "--max-depth"
+# image limits, from the PNG's header: a page of a plan as the image (497 x 702)
+mkdir -p "$work/img"
+"$plangen" render "$plan" -o "$work/img/" --png "$work/img" 2>/dev/null
+sed 's/corrupt.png/tra-vinh-duk-60-KH-2022-1.png/' tests/bad/image-corrupt.xml > "$work/img/image.xml"
+expect_rc 0 "an image under the limits" -- "$plangen" check "$work/img/image.xml"
+expect_rc 1 "--max-image-pixels" -- "$plangen" check --max-image-pixels 300000 "$work/img/image.xml"
+contains "$work/err" 'image.xml:8:3: error: file is too large: image "tra-vinh-duk-60-KH-2022-1.png" has 497 x 702 pixels; the limit is 300000 pixels (--max-image-pixels)' "--max-image-pixels"
+expect_rc 1 "--max-image-bytes" -- "$plangen" render --max-image-bytes=1000000 "$work/img/image.xml" -o "$work/img/x.pdf"
+contains "$work/err" 'image.xml:8:3: error: file is too large: image "tra-vinh-duk-60-KH-2022-1.png" decodes to 1395576 bytes (497 x 702 pixels of 4 bytes); the limit is 1000000 bytes (--max-image-bytes): scale it down' "--max-image-bytes"
+[ ! -e "$work/img/x.pdf" ] && ok || bad "--max-image-bytes: a PDF was written"
+expect_rc 2 "--max-image-pixels 0" -- "$plangen" check --max-image-pixels 0 "$work/img/image.xml"
+contains "$work/err" "max-image-pixels takes a positive number" "--max-image-pixels 0"
+expect_rc 0 "--max-image-pixels raised" -- "$plangen" check --max-image-pixels 400000 --max-image-bytes 2000000 "$work/img/image.xml"
+# 20000 x 20000 in 48 KB: refused from the header, at once, in little memory
+start=$(date +%s%N)
+expect_rc 1 "a 20000 x 20000 PNG" -- "$plangen" render tests/bad/image-too-many-pixels.xml -o "$work/img/huge.pdf"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 2000 ] && ok || bad "the 20000 x 20000 PNG took $ms ms"
 head -c 11000000 /dev/zero | tr '\0' 'a' > "$work/big.xml"
 expect_rc 1 "a plan over 10 MiB" -- "$plangen" check "$work/big.xml"
 contains "$work/err" "error: file is too large: over 10485760 bytes; split the plan" "10 MiB"
@@ -256,6 +291,24 @@ kill -TERM $pid 2>/dev/null
 wait $pid
 if [ "$(cat "$work/long.pdf" 2>/dev/null)" = "old" ] || pdfinfo "$work/long.pdf" >/dev/null 2>&1; then ok; else bad "SIGTERM left a damaged output"; fi
 no_temp_files "$work" "SIGTERM during render"
+
+# a failed write to standard output or standard error exits 3 (/dev/full: the
+# disk is full), for every command that prints
+if [ -w /dev/full ]; then
+    for args in "dump --stage=layout $plan" "dump --stage=parse $plan" "diff plans/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" "fonts" "--help" "--version" "render --help"; do
+        # shellcheck disable=SC2086
+        "$plangen" $args >/dev/full 2>"$work/err"
+        rc=$?
+        [ "$rc" -eq 3 ] && ok || bad "$args > /dev/full: exit $rc, expected 3"
+        contains "$work/err" "plangen: error: cannot write to standard output: No space left on device" "$args > /dev/full"
+    done
+    "$plangen" check --max-text 10 "$plan" 2>/dev/full
+    rc=$?
+    [ "$rc" -eq 3 ] && ok || bad "check 2> /dev/full: exit $rc, expected 3"
+    "$plangen" render "$plan" -o "$work/full.pdf" >/dev/full 2>/dev/full
+    rc=$?
+    [ "$rc" -eq 0 ] && ok || bad "render printing nothing, stdout on /dev/full: exit $rc, expected 0"
+fi
 
 # fonts
 expect_rc 0 "fonts" -- "$plangen" fonts

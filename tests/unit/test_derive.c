@@ -5,6 +5,7 @@
 #include "derive.h"
 #include "plangen.h"
 
+#include <cairo.h>
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <stdlib.h>
@@ -537,6 +538,71 @@ Test(loaded, a_parent_edited_in_between_is_loaded_again, .init = setup, .fini = 
     char *t = pg_inline_text(p);
     cr_expect_str_eq(t, "Bản hai.");
     free(t);
+    pg_doc_free(one);
+    pg_doc_free(two);
+    pg_resolve_forget();
+    pg_diag_list_free(&d);
+}
+
+/* Writes a w x h PNG name into the test folder. */
+static void write_png(const char *name, int w, int h)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cr_assert_eq(cairo_surface_write_to_png(s, path), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    g_free(path);
+}
+
+/* The image size of the first image in doc's first section. */
+static int image_width(const pg_doc *doc)
+{
+    for (const pg_node *c = doc->body->first->first; c; c = c->next)
+        if (c->type == PG_NODE_IMAGE)
+            return c->u.image.px_w;
+    return -1;
+}
+
+Test(loaded, a_parent_whose_image_changed_is_loaded_again, .init = setup, .fini = teardown)
+{
+    /* the parser reads an image's size from its file: a kept parent whose image
+     * was replaced would lay out the new pixels at the old proportions */
+    write("parent.xml", "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"TU\">TỈNH ỦY"
+                        "</issuer><number>1</number><place>Huế</place><date>2023-03-28</date>"
+                        "<summary>x</summary><section id=\"s\" title=\"MỘT\"><p>Ảnh.</p>"
+                        "<image src=\"a.png\"/></section>"
+                        "<signature title=\"BÍ THƯ\" name=\"A\"/></plan>");
+    write_png("a.png", 10, 10);
+    write_plan("one.xml", "parent.xml", "Một.");
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *one = resolve_file("one.xml", NULL, &d, &ok);
+    cr_assert(ok);
+    cr_expect_eq(image_width(one->parents[0]), 10);
+    write_png("a.png", 20, 10);
+    pg_doc *two = resolve_file("one.xml", NULL, &d, &ok);
+    cr_assert(ok);
+    cr_expect_eq(image_width(two->parents[0]), 20, "the parent kept the old image's size");
+    pg_doc_free(one);
+    pg_doc_free(two);
+    pg_resolve_forget();
+    pg_diag_list_free(&d);
+}
+
+Test(loaded, a_parent_is_loaded_again_under_other_parser_limits, .init = setup,
+     .fini = teardown)
+{
+    /* a parent accepted under one limit is refused under a lower one */
+    write_plan("parent.xml", NULL, "Một đoạn văn dài hơn hai mươi byte.");
+    write_plan("one.xml", "parent.xml", "Một.");
+    pg_diag_list d = {0};
+    int ok;
+    pg_doc *one = resolve_file("one.xml", NULL, &d, &ok);
+    cr_assert(ok);
+    pg_parse_opts po = {.max_text = 20};
+    pg_resolve_opts ro = {.parse = &po};
+    pg_doc *two = resolve_file("one.xml", &ro, &d, &ok);
+    cr_expect_not(ok, "a parent kept from a run with other limits was used");
     pg_doc_free(one);
     pg_doc_free(two);
     pg_resolve_forget();

@@ -198,3 +198,58 @@ Test(hostile, extreme_style_values, .timeout = 120)
         g_free(style);
     }
 }
+
+Test(hostile, a_table_wider_than_the_text_is_refused_at_its_line, .timeout = 60)
+{
+    /* 50 mm of text width (142 pt) holds ten columns of 14 pt: twelve divided
+     * 0/0 once, and the table went to x = -9.2e15 through NaN */
+    char *style = style_with("left=\"30mm\" right=\"15mm\"", "left=\"80mm\" right=\"80mm\"");
+    GString *b = g_string_new("<section title=\"MỘT\"><p>Bảng.</p>\n<table>");
+    for (int r = 0; r < 2; r++) {
+        g_string_append(b, "<row>");
+        for (int c = 0; c < 12; c++)
+            g_string_append(b, "<cell>9</cell>");
+        g_string_append(b, "</row>");
+    }
+    g_string_append(b, "</table></section>");
+    pg_diag_list d = {0};
+    size_t pages = run(b->str, style, &d);
+    cr_expect_eq(pages, 0, "the table was laid out");
+    int found = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (d.items[i].code == PG_E_BAD_VALUE && d.items[i].line == 2 && d.items[i].col == 1 &&
+            strcmp(d.items[i].detail,
+                   "the table has 12 columns; the text width of 142 pt holds at most 10 columns "
+                   "of 14 pt: use fewer columns, a style with a wider text, or a landscape "
+                   "<appendix>") == 0)
+            found = 1;
+    cr_expect(found, "no diagnostic at the table's line");
+    pg_diag_list_free(&d);
+    /* ten columns fit exactly: laid out, every column 14 pt or wider */
+    g_string_assign(b, "<table>");
+    for (int c = 0; c < 10; c++)
+        g_string_append(b, "<col width=\"1*\"/>");
+    g_string_append(b, "<row><cell>1</cell><cell>2</cell><cell>3</cell><cell>4</cell><cell>5"
+                       "</cell><cell>6</cell><cell>7</cell><cell>8</cell><cell>9</cell><cell>10"
+                       "</cell></row></table>");
+    cr_expect_geq(run(b->str, style, &d), 1);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+    unlink(style);
+    g_free(style);
+}
+
+Test(hostile, margins_that_leave_no_text_width_are_refused_at_the_page_line, .timeout = 60)
+{
+    char *style = style_with("left=\"30mm\" right=\"15mm\"", "left=\"100mm\" right=\"100mm\"");
+    pg_diag_list d = {0};
+    cr_expect_null(pg_style_load(style, &d));
+    cr_assert_eq(d.n, 1);
+    cr_expect_str_eq(d.items[0].file, style);
+    cr_expect_eq(d.items[0].line, 7, "line %d", d.items[0].line);
+    cr_expect_str_eq(d.items[0].detail,
+                     "the margins leave 28 x 729 pt for text; at least 72 x 72 pt is needed");
+    pg_diag_list_free(&d);
+    unlink(style);
+    g_free(style);
+}
