@@ -145,22 +145,16 @@ static char *sentence_case(const char *s)
     return out;
 }
 
-/* The citation of a plangen parent, as its own standard writes its number:
- * "179-KH/TU" (Party) or "123/KH-UBND" (state styles). */
+/* The citation of a plangen parent. Its number is written later, by the number
+ * stage, in the form of the parent's own style (ref_format): resolve knows no
+ * style, and guesses none from a name. */
 static pg_citation cite_parent(pg_doc *doc, const pg_doc *parent)
 {
     pg_citation c = {0};
     char *type = sentence_case(parent->doctype);
     c.type = pg_arena_strdup(doc->arena, type);
     g_free(type);
-    int state = parent->style_name && strncmp(parent->style_name, "state", 5) == 0;
-    c.ref = parent->number < 0
-                ? pg_arena_printf(doc->arena, state ? "/%s-%s" : "-%s/%s", parent->doctype_abbr,
-                                  parent->symbol)
-            : state ? pg_arena_printf(doc->arena, "%02d/%s-%s", parent->number,
-                                      parent->doctype_abbr, parent->symbol)
-                    : pg_arena_printf(doc->arena, "%02d-%s/%s", parent->number,
-                                      parent->doctype_abbr, parent->symbol);
+    c.parent = parent;
     c.year = parent->year;
     c.month = parent->month;
     c.day = parent->day;
@@ -1104,7 +1098,7 @@ void pg_doc_diff(const pg_doc *doc, FILE *f)
         fprintf(f, "uses %s (content only, not cited)\n", doc->uses[i]);
     for (size_t i = 0; i < doc->n_cites; i++)
         fprintf(f, "implements %s số %s of %04d-%02d-%02d (%s)\n", doc->cites[i].type,
-                doc->cites[i].ref, doc->cites[i].year, doc->cites[i].month, doc->cites[i].day,
+                doc->cites[i].ref ? doc->cites[i].ref : "?", doc->cites[i].year, doc->cites[i].month, doc->cites[i].day,
                 doc->cites[i].issuer);
     pg_node_walk(doc->body, diff_enter, NULL, f);
 }

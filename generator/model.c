@@ -244,7 +244,12 @@ void pg_doc_dump(const pg_doc *doc, FILE *f)
     fprintf(f, "type: \"%s\" (%s)\n", doc->doctype, doc->doctype_abbr);
     for (size_t i = 0; i < doc->n_cites; i++) {
         const pg_citation *c = &doc->cites[i];
-        fprintf(f, "implements: %s số %s, %04d-%02d-%02d, %s%s%s\n", c->type, c->ref, c->year,
+        char raw[96];
+        if (!c->ref && c->parent)
+            snprintf(raw, sizeof raw, "(%d %s %s)", c->parent->number, c->parent->doctype_abbr,
+                     c->parent->symbol);
+        fprintf(f, "implements: %s số %s, %04d-%02d-%02d, %s%s%s\n", c->type,
+                c->ref ? c->ref : raw, c->year,
                 c->month, c->day, c->issuer, c->summary ? ", về " : "",
                 c->summary ? c->summary : "");
     }

@@ -175,7 +175,11 @@ typedef struct {
 /* A document a plan implements: a plangen parent or an <implements> reference. */
 typedef struct pg_citation {
     const char *type;    /* "Kế hoạch" */
-    const char *ref;     /* "179-KH/TU" */
+    const char *ref;     /* "179-KH/TU"; for a plangen parent, written by the number stage
+                            in the parent's style's form (ref_format) */
+    const struct pg_doc *parent; /* the plangen plan cited; NULL for <implements> */
+    const char *ref_format;      /* the parent's style's reference form ("{number}-{type}/{symbol}"),
+                                    given by whoever loaded that style (libplangen) */
     int year, month, day;
     const char *issuer;  /* "Ban Thường vụ Tỉnh ủy" */
     const char *summary; /* "về ..." without "về"; NULL */

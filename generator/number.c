@@ -429,7 +429,15 @@ static void generate_basis(numberer *nb)
     pg_buf b = {0};
     pg_buf_puts(&b, s->basis_lead);
     for (size_t i = 0; i < doc->n_cites; i++) {
-        const pg_citation *c = &doc->cites[i];
+        pg_citation *c = &doc->cites[i];
+        if (!c->ref && c->parent) { /* the parent's number, as its style writes it */
+            char num[32] = "";
+            if (c->parent->number >= 0) /* a draft parent is cited without a number */
+                snprintf(num, sizeof num, "%02d", c->parent->number);
+            const char *rk[] = {"number", num, "type", c->parent->doctype_abbr, "symbol",
+                                c->parent->symbol, NULL};
+            c->ref = adopt(doc, fill(c->ref_format ? c->ref_format : s->reference_format, rk));
+        }
         char d[8], m[8], dd[8], mm[8], y[8];
         snprintf(d, sizeof d, "%d", c->day);
         snprintf(m, sizeof m, "%d", c->month);

@@ -196,14 +196,17 @@ static pg_schema *engine_schema(pg_engine *e)
     return e->schema;
 }
 
-/* The style the plan asks for (or the options name), loaded once per process. */
-static pg_style *engine_style(pg_engine *e, const pg_doc *doc, pg_diag_list *d)
+/* The style the plan asks for (or the options name, when override), loaded once
+ * per process. */
+static pg_style *engine_style(pg_engine *e, const pg_doc *doc, int override, pg_diag_list *d)
 {
-    const char *name = e->o.style ? e->o.style : doc->style_name ? doc->style_name : "party";
+    const char *name = override && e->o.style ? e->o.style
+                       : doc->style_name      ? doc->style_name
+                                              : "party";
     if (!strchr(name, '/') && !style_exists(e, name)) {
         /* a name that is not installed: say so where the name was written */
         char *have = installed_styles(e);
-        if (e->o.style)
+        if (override && e->o.style)
             pg_diag_add(d, PG_E_STYLE, "--style", 0, 0, "\"%s\" is not an installed style; use %s",
                         name, have);
         else
@@ -269,9 +272,23 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         record_docs(&r->reads, doc->sources[i]);
     if (!resolved)
         goto done;
+    /* each plangen parent is cited with its number in the form of its own style (its
+     * number is a fact of the document issued, whatever style this plan is shown in) */
+    for (size_t i = 0; i < doc->n_cites; i++) {
+        pg_citation *c = &doc->cites[i];
+        if (!c->parent)
+            continue;
+        pg_style *ps = engine_style(e, c->parent, 0, d);
+        if (!ps)
+            goto done;
+        for (int k = 0; k < ps->n_files; k++)
+            pg_reads_add(&r->reads, ps->files[k], ps->hashes[k]);
+        c->ref_format = pg_arena_strdup(doc->arena, ps->reference_format);
+        pg_style_unref(ps);
+    }
     if (upto == PG_STAGE_RESOLVE)
         goto reached;
-    r->style = engine_style(e, doc, d);
+    r->style = engine_style(e, doc, 1, d);
     if (!r->style)
         goto done;
     for (int i = 0; i < r->style->n_files; i++)

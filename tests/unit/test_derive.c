@@ -56,10 +56,12 @@ static const char *const PARENT =
 /* Parses, resolves and numbers name with the style; diagnostics into d. */
 /* Runs name up to numbering with the style, through the library's one entry;
  * diagnostics into d. */
+static const char *data_dir = PG_SOURCE_DIR; /* templates/ and fonts/ */
+
 static pg_doc *load(const char *name, const char *style, pg_diag_list *d, int *ok)
 {
     char *path = g_build_filename(dir, name, NULL);
-    pg_options o = {.data_dir = PG_SOURCE_DIR, .style = style};
+    pg_options o = {.data_dir = data_dir, .style = style};
     pg_engine *e = pg_engine_new(&o);
     pg_result r;
     *ok = pg_run(e, path, NULL, 0, PG_STAGE_NUMBER, &r);
@@ -176,6 +178,51 @@ Test(basis, party_child_of_one_parent, .init = setup, .fini = teardown)
     cr_assert_geq(doc->n_recipients, 1);
     cr_assert_str_eq(doc->recipients[0].line, "- Ban Thường vụ Tỉnh ủy (để báo cáo).",
                      "the only recipient: it ends the list");
+    pg_doc_free(doc);
+    pg_diag_list_free(&d);
+}
+
+/* The parent's number is written in the form of the parent's own style, read
+ * from that style (a house style of the state standard named nothing like
+ * "state"), never guessed from the style's name, whatever style the child has. */
+Test(basis, the_parent_number_takes_the_form_of_the_parent_style, .init = setup,
+     .fini = teardown)
+{
+    /* a data folder of its own, with the house style installed beside the others */
+    char *cmd = g_strdup_printf("mkdir -p '%s/data/templates' && cp -r '%s/templates/styles' "
+                                "'%s/data/templates/' && ln -s '%s/templates/schema' "
+                                "'%s/data/templates/schema' && ln -s '%s/fonts' '%s/data/fonts'",
+                                dir, PG_SOURCE_DIR, dir, PG_SOURCE_DIR, dir, PG_SOURCE_DIR, dir);
+    cr_assert_eq(system(cmd), 0);
+    g_free(cmd);
+    write("data/templates/styles/so-nganh.xml",
+          "<?xml version=\"1.0\"?><style xmlns=\"urn:plangen:style:1\" name=\"so-nganh\" "
+          "extends=\"state\" standard=\"Nghị định 30/2020/NĐ-CP\"/>");
+    char *parent = g_strdup("<plan xmlns=\"urn:plangen:plan:1\" style=\"so-nganh\">"
+                            "<issuer symbol=\"UBND\" cited-as=\"Ủy ban nhân dân tỉnh\">"
+                            "ỦY BAN NHÂN DÂN</issuer><number>23</number><place>Huế</place>"
+                            "<date>2024-02-20</date><summary>phát triển tài sản trí tuệ"
+                            "</summary><p>Của tỉnh.</p><signature title=\"CHỦ TỊCH\" "
+                            "name=\"A\"/></plan>");
+    write("parent.xml", parent);
+    g_free(parent);
+    char *child = g_strdup_printf(HEAD("party", "ĐUK", "Ban Thường vụ Đảng ủy Khối", "8",
+                                       "2024-03-05") "<summary>x</summary><p>Thân.</p>%s",
+                                  " derives-from=\"parent.xml\"", SIG);
+    write("child.xml", child);
+    g_free(child);
+    pg_diag_list d = {0};
+    int ok;
+    char *data = g_build_filename(dir, "data", NULL);
+    data_dir = data;
+    pg_doc *doc = load("child.xml", NULL, &d, &ok);
+    data_dir = PG_SOURCE_DIR;
+    g_free(data);
+    pg_diag_print(&d, stderr);
+    cr_assert(ok);
+    char *b = basis_of(doc);
+    cr_assert(strstr(b, "Kế hoạch số 23/KH-UBND, ngày 20/2/2024") != NULL, "%s", b);
+    free(b);
     pg_doc_free(doc);
     pg_diag_list_free(&d);
 }
