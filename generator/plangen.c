@@ -2,7 +2,7 @@
  * stages are run in order, and the per-process engine they share. */
 #include "plangen.h"
 
-#include "derive.h"
+#include "resolve.h"
 #include "layout.h"
 #include "number.h"
 #include "parse.h"

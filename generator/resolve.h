@@ -1,12 +1,12 @@
-/* derive.h - resolve stage: a plan built on higher-level plans. Loads the
+/* resolve.h - resolve stage: a plan built on higher-level plans. Loads the
  * parent named by derives-from (and its parents, to any depth within a
  * limit), takes the parent's sections named by <inherit ref>, applies
  * <replace>, <remove> and <append>, records what the plan implements (for the
  * basis sentence), adds the parents to the recipients "(để báo cáo)", and
  * checks deadlines against the parents'. Every path stays inside the plans
  * root; cycles are refused with the chain printed. */
-#ifndef PG_DERIVE_H
-#define PG_DERIVE_H
+#ifndef PG_RESOLVE_H
+#define PG_RESOLVE_H
 
 #include "parse.h"
 

@@ -2,7 +2,7 @@
  * <uses> with paragraph ids and wording changes,
  * the generated basis sentence (Party and State, one and two parents), the
  * report-back recipient, and deadlines across two and three levels. */
-#include "derive.h"
+#include "resolve.h"
 #include "plangen.h"
 
 #include <cairo.h>

@@ -1,5 +1,5 @@
-/* derive.c - resolve stage (see derive.h). */
-#include "derive.h"
+/* resolve.c - resolve stage (see resolve.h). */
+#include "resolve.h"
 
 #include "reads.h"
 
