@@ -188,3 +188,25 @@ void pg_buf_free(pg_buf *b)
     b->s = NULL;
     b->len = b->cap = 0;
 }
+
+void pg_buf_put_xml(pg_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            pg_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            pg_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            pg_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            pg_buf_puts(b, "&quot;");
+            break;
+        default:
+            pg_buf_putc(b, *s);
+        }
+    }
+}

@@ -46,6 +46,8 @@ void pg_buf_puts(pg_buf *b, const char *s);
 void pg_buf_putc(pg_buf *b, char c);
 void pg_buf_printf(pg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " escaped for XML text and attribute values. */
+void pg_buf_put_xml(pg_buf *b, const char *s);
 /* Returns the string ("" when empty); it stays owned by the buffer. */
 const char *pg_buf_str(const pg_buf *b);
 void pg_buf_free(pg_buf *b);

@@ -490,24 +490,10 @@ static void parse_records(const char *text, result *res, guint n)
 
 static void xml_escaped(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
+    pg_buf b = {0};
+    pg_buf_put_xml(&b, s);
+    fputs(pg_buf_str(&b), f);
+    pg_buf_free(&b);
 }
 
 static void json_string(GString *g, const char *s)

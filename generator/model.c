@@ -1,6 +1,7 @@
 /* model.c - node construction, the one tree walker, and the tree dump. */
 #include "model.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,40 @@ char *pg_inline_text(const pg_node *n)
     char *s = pg_xstrdup(pg_buf_str(&b));
     pg_buf_free(&b);
     return s;
+}
+
+char *pg_sentence_case(const char *s)
+{
+    char *low = g_utf8_strdown(s, -1);
+    char *out;
+    if (*low) {
+        char first[8];
+        int n = g_unichar_to_utf8(g_unichar_toupper(g_utf8_get_char(low)), first);
+        first[n] = '\0';
+        out = g_strconcat(first, g_utf8_next_char(low), NULL);
+    } else {
+        out = g_strdup("");
+    }
+    g_free(low);
+    return out;
+}
+
+char *pg_issuer_cited(const pg_doc *doc)
+{
+    if (doc->cited_as)
+        return g_strdup(doc->cited_as);
+    char *issuer = pg_inline_text(doc->issuer);
+    for (char *k = issuer; *k; k++)
+        if (*k == '\n')
+            *k = ' ';
+    char *out = pg_sentence_case(issuer);
+    free(issuer);
+    return out;
+}
+
+int pg_yes_no(const char *v)
+{
+    return strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 : -1;
 }
 
 /* Iterative, so hostile nesting cannot exhaust the stack. */

@@ -267,6 +267,13 @@ const char *pg_node_type_name(pg_node_type t);
 
 /* Plain text of an inline subtree, BREAKs as "\n"; heap string the caller frees. */
 char *pg_inline_text(const pg_node *n);
+/* s in lower case but for its first letter ("Kế hoạch"); heap, free(). */
+char *pg_sentence_case(const char *s);
+/* How citations name doc's issuer: its cited-as, else the issuing body on one
+ * line in sentence case ("Đảng ủy khối các cơ quan"); heap, free(). */
+char *pg_issuer_cited(const pg_doc *doc);
+/* Reads a yes|no value: 1, 0, or -1 for anything else. */
+int pg_yes_no(const char *v);
 
 /* Walks the tree rooted at root depth-first, calling enter before the children
  * and leave after them (either may be NULL). Returning non-zero from enter skips

@@ -262,23 +262,6 @@ static int number_enter(pg_node *n, int depth, void *ud)
     return 0;
 }
 
-static char *sentence_case(const char *s)
-{
-    char *low = g_utf8_strdown(s, -1);
-    char *out = NULL;
-    if (*low) {
-        gunichar c = g_unichar_toupper(g_utf8_get_char(low));
-        char first[8];
-        int n = g_unichar_to_utf8(c, first);
-        first[n] = '\0';
-        out = g_strconcat(first, g_utf8_next_char(low), NULL);
-    } else {
-        out = g_strdup("");
-    }
-    g_free(low);
-    return out;
-}
-
 /* Labels of the appendices and their attachment lines, from the plan's own
  * number, date and issuing body: never typed by hand. */
 static void number_appendices(numberer *nb)
@@ -288,17 +271,9 @@ static void number_appendices(numberer *nb)
     int count = 0;
     for (pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next)
         count++;
-    char *type = sentence_case(doc->doctype);
+    char *type = pg_sentence_case(doc->doctype);
     char *ref = pg_number_text(s->reference_format, doc->number, doc->doctype_abbr, doc->symbol);
-    char *cited = doc->cited_as ? g_strdup(doc->cited_as) : NULL;
-    if (!cited) {
-        char *issuer = pg_inline_text(doc->issuer);
-        for (char *c = issuer; *c; c++)
-            if (*c == '\n')
-                *c = ' ';
-        cited = sentence_case(issuer);
-        free(issuer);
-    }
+    char *cited = pg_issuer_cited(doc);
     char d[8], m[8], dd[8], mm[8], y[8];
     snprintf(d, sizeof d, "%d", doc->day);
     snprintf(m, sizeof m, "%d", doc->month);
@@ -460,17 +435,9 @@ static void generate_basis(numberer *nb)
             g_free(low);
         }
     }
-    char *own_issuer = NULL;
-    if (!doc->cited_as) {
-        char *issuer = pg_inline_text(doc->issuer);
-        for (char *k = issuer; *k; k++)
-            if (*k == '\n')
-                *k = ' ';
-        own_issuer = sentence_case(issuer);
-        free(issuer);
-    }
-    char *type = sentence_case(doc->doctype);
-    const char *kv[] = {"own", doc->cited_as ? doc->cited_as : own_issuer, "type", type, NULL};
+    char *own_issuer = pg_issuer_cited(doc);
+    char *type = pg_sentence_case(doc->doctype);
+    const char *kv[] = {"own", own_issuer, "type", type, NULL};
     char *close = fill(s->basis_close, kv);
     pg_buf_puts(&b, close);
     free(close);

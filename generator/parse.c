@@ -748,8 +748,9 @@ static int yes_no(parser *p, const xmlNode *c, const char *name, int dflt)
     const char *v = attr(p, c, name);
     if (!v)
         return dflt;
-    if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
-        return v[0] == 'y';
+    int yes = pg_yes_no(v);
+    if (yes >= 0)
+        return yes;
     diag(p, PG_E_BAD_VALUE, attr_pos(p, c, name), "%s=\"%s\"; use yes or no", name, v);
     return dflt;
 }
@@ -1019,15 +1020,10 @@ static pg_node *build_table(parser *p, const xmlNode *x)
         static const char *const row_attrs[] = {"header", NULL};
         check_attrs(p, c, row_attrs);
         pg_node *row = pg_node_new(p->doc, PG_NODE_ROW, node_pos(p, c));
-        const char *h = attr(p, c, "header");
-        if (h && strcmp(h, "yes") == 0) {
-            row->u.row.header = 1;
-            if (body_rows)
-                diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c),
-                     "a header row after body rows; header rows come first");
-        } else if (h && strcmp(h, "no") != 0) {
-            diag(p, PG_E_BAD_VALUE, attr_pos(p, c, "header"), "header=\"%s\"; use yes or no", h);
-        }
+        row->u.row.header = yes_no(p, c, "header", 0);
+        if (row->u.row.header && body_rows)
+            diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c),
+                 "a header row after body rows; header rows come first");
         if (!row->u.row.header)
             body_rows++;
         int cells = 0;

@@ -132,44 +132,22 @@ static void splice(pg_node *n, pg_node *repl_first)
 
 /* ---- citations --------------------------------------------------------------------- */
 
-static char *sentence_case(const char *s)
-{
-    char *low = g_utf8_strdown(s, -1);
-    if (!*low)
-        return low;
-    char first[8];
-    int n = g_unichar_to_utf8(g_unichar_toupper(g_utf8_get_char(low)), first);
-    first[n] = '\0';
-    char *out = g_strconcat(first, g_utf8_next_char(low), NULL);
-    g_free(low);
-    return out;
-}
-
 /* The citation of a plangen parent. Its number is written later, by the number
  * stage, in the form of the parent's own style (ref_format): resolve knows no
  * style, and guesses none from a name. */
 static pg_citation cite_parent(pg_doc *doc, const pg_doc *parent)
 {
     pg_citation c = {0};
-    char *type = sentence_case(parent->doctype);
+    char *type = pg_sentence_case(parent->doctype);
     c.type = pg_arena_strdup(doc->arena, type);
     g_free(type);
     c.parent = parent;
     c.year = parent->year;
     c.month = parent->month;
     c.day = parent->day;
-    if (parent->cited_as) {
-        c.issuer = parent->cited_as;
-    } else {
-        char *issuer = pg_inline_text(parent->issuer);
-        for (char *k = issuer; *k; k++)
-            if (*k == '\n')
-                *k = ' ';
-        char *sc = sentence_case(issuer);
-        c.issuer = pg_arena_strdup(doc->arena, sc);
-        g_free(sc);
-        free(issuer);
-    }
+    char *issuer = pg_issuer_cited(parent);
+    c.issuer = pg_arena_strdup(doc->arena, issuer);
+    free(issuer);
     char *summary = pg_inline_text(parent->summary);
     c.summary = pg_arena_strdup(doc->arena, summary);
     free(summary);

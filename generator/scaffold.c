@@ -7,24 +7,10 @@
 
 static void put_escaped(GString *out, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            g_string_append(out, "&amp;");
-            break;
-        case '<':
-            g_string_append(out, "&lt;");
-            break;
-        case '>':
-            g_string_append(out, "&gt;");
-            break;
-        case '"':
-            g_string_append(out, "&quot;");
-            break;
-        default:
-            g_string_append_c(out, *s);
-        }
-    }
+    pg_buf b = {0};
+    pg_buf_put_xml(&b, s);
+    g_string_append(out, pg_buf_str(&b));
+    pg_buf_free(&b);
 }
 
 char *pg_plan_blank(const char *style)

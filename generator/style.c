@@ -158,10 +158,9 @@ static void bool_prop(loader *l, const xmlNode *n, const char *name, int *out)
     const char *v = prop(l, n, name);
     if (!v)
         return;
-    if (strcmp(v, "yes") == 0)
-        *out = 1;
-    else if (strcmp(v, "no") == 0)
-        *out = 0;
+    int yes = pg_yes_no(v);
+    if (yes >= 0)
+        *out = yes;
     else
         err(l, n, "%s=\"%s\"; use yes or no", name, v);
 }
