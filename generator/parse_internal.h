@@ -1,0 +1,78 @@
+/* parse_internal.h - private to the parse stage's files: parse.c (pre-scan,
+ * libxml2, positions, text, schema, entry points), parse_body.c (inlines,
+ * blocks, tables, QR codes, images) and parse_header.c (header, recipients,
+ * signature, appendices, the plan). Not for any other stage. */
+#ifndef PG_PARSE_INTERNAL_H
+#define PG_PARSE_INTERNAL_H
+
+#include "parse.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+
+#define PG_NS "urn:plangen:plan:1"
+
+enum {
+    DEFAULT_MAX_BYTES = 10 * 1024 * 1024,
+    DEFAULT_MAX_DEPTH = 64,
+    DEFAULT_MAX_NODES = 100000,
+    DEFAULT_MAX_TEXT = 1024 * 1024,
+    DEFAULT_MAX_IMAGE_PIXELS = 40000000,
+    DEFAULT_MAX_IMAGE_BYTES = 256 * 1024 * 1024,
+    MAX_UTF8_REPORTS = 10
+};
+
+/* A start tag found by the pre-scan, in document order. */
+typedef struct {
+    size_t start, end; /* byte offsets of '<' and one past '>' */
+    pg_pos pos;
+} tag;
+
+typedef struct {
+    pg_doc *doc;
+    pg_diag_list *diags;
+    const char *buf;
+    size_t len;
+    size_t *line_starts; /* offsets of each line's first byte */
+    size_t n_lines;
+    tag *tags;
+    size_t n_tags, cap_tags;
+    int errors; /* errors found by our own checks */
+    char *base_dir; /* folder of the plan: relative paths start here */
+    char *root;     /* real path of the plans root: no path may leave it */
+    int in_footnote;
+    size_t max_text; /* bytes of one text node or attribute */
+    unsigned long long max_image_pixels, max_image_bytes; /* one image */
+    size_t walk_off;  /* pos_at: the last offset asked, and its position */
+    pg_pos walk_pos;
+} parser;
+
+/* ---- shared by the parse files --------------------------------------------- */
+
+/* positions (parse.c) */
+pg_pos node_pos(const parser *p, const xmlNode *n);
+pg_pos attr_pos(const parser *p, const xmlNode *n, const char *name);
+pg_pos text_pos(const parser *p, const xmlNode *text);
+/* Adds a diagnostic at pos (fmt: printf format of the detail). */
+void diag(parser *p, pg_diag_code code, pg_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* attributes, elements and text (parse.c) */
+const char *attr(parser *p, const xmlNode *n, const char *name);
+int blank(const char *s);
+void check_attrs(parser *p, const xmlNode *n, const char *const *allowed);
+char *clean_text(parser *p, const char *s, pg_pos pos, int trim);
+int is_el(const xmlNode *n, const char *name);
+int is_nfc(const char *s);
+int is_text(const xmlNode *n);
+const char *simple_text(parser *p, const xmlNode *n);
+void unknown_element(parser *p, const xmlNode *n, const char *where, const char *allowed);
+/* inlines and blocks (parse_body.c) */
+pg_node *build_block(parser *p, const xmlNode *c, int depth);
+void build_blocks(parser *p, const xmlNode *x, pg_node *parent, int depth);
+void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allow_format);
+pg_node *build_para(parser *p, const xmlNode *x, pg_node_type type);
+int trim_block(pg_node *block);
+/* the plan (parse_header.c) */
+void build_plan(parser *p, const xmlNode *root);
+
+#endif
