@@ -533,9 +533,7 @@ static void layout_section(lay *l, const pg_node *sec)
     pg_role hr = heading_role(sec->u.section.depth);
     const pg_textstyle *hs = ts(l, hr);
     const char *label = sec->u.section.label ? sec->u.section.label : "";
-    char *title = NULL;
-    if (sec->u.section.title)
-        title = hs->upper ? g_utf8_strup(sec->u.section.title, -1) : g_strdup(sec->u.section.title);
+    const char *title = sec->u.section.title_line;
     const pg_node *first = sec->first;
     int run_in = first && first->type == PG_NODE_PARA && (sec->u.section.run_in || !title);
     pg_buf t = {0};
@@ -572,7 +570,6 @@ static void layout_section(lay *l, const pg_node *sec)
     }
     pango_attr_list_unref(al);
     pg_buf_free(&t);
-    g_free(title);
     for (const pg_node *c = first; c; c = c->next)
         layout_block(l, c);
 }
@@ -1146,20 +1143,6 @@ static void add_vrule(felem *e, pg_role role, double x, double y, double h, doub
     elem_add(e, &it);
 }
 
-static char *case_first(const char *s, int lower)
-{
-    char *out = g_strdup(s);
-    if (!*s)
-        return out;
-    gunichar c = g_utf8_get_char(s);
-    gunichar d = lower ? g_unichar_tolower(c) : g_unichar_toupper(c);
-    char buf[8];
-    int n = g_unichar_to_utf8(d, buf);
-    if (n == g_utf8_next_char(s) - s)
-        memcpy(out, buf, (size_t)n);
-    return out;
-}
-
 /* A mark (KHẨN, LƯU HÀNH NỘI BỘ) in the role's style and colour, centred in a box
  * w pt wide (0: fitted), 8 mm high, in the column [x, x + cw]; returns the y under
  * the box. */
@@ -1216,23 +1199,17 @@ static void layout_title_block(lay *l)
 
     /* left block: parent body, issuing body, mark, number */
     double yl = 0;
-    if (doc->parent_body) {
-        char *up = g_utf8_strup(doc->parent_body, -1);
-        double w = balanced_width(l, PG_ROLE_PARENT_BODY, up, NULL, WL);
-        yl = column_text(l, e, PG_ROLE_PARENT_BODY, up, NULL, xl + (WL - w) / 2, w, yl, NULL);
-        g_free(up);
+    if (doc->parent_body_line) {
+        const char *pb = doc->parent_body_line;
+        double w = balanced_width(l, PG_ROLE_PARENT_BODY, pb, NULL, WL);
+        yl = column_text(l, e, PG_ROLE_PARENT_BODY, pb, NULL, xl + (WL - w) / 2, w, yl, NULL);
     }
     {
-        pg_buf t = {0};
-        PangoAttrList *al = pango_attr_list_new();
-        add_inlines(l, doc->issuer, &t, al);
-        char *up = keep_dash_with_word(g_utf8_strup(pg_buf_str(&t), -1));
+        char *issuer = keep_dash_with_word(g_strdup(doc->issuer_line));
         /* a long name breaks into lines of even length */
-        double w = balanced_width(l, PG_ROLE_ISSUER, up, NULL, WL);
-        yl = column_text(l, e, PG_ROLE_ISSUER, up, NULL, xl + (WL - w) / 2, w, yl, NULL);
-        g_free(up);
-        pango_attr_list_unref(al);
-        pg_buf_free(&t);
+        double w = balanced_width(l, PG_ROLE_ISSUER, issuer, NULL, WL);
+        yl = column_text(l, e, PG_ROLE_ISSUER, issuer, NULL, xl + (WL - w) / 2, w, yl, NULL);
+        g_free(issuer);
     }
     if (st->issuer_mark)
         yl = column_text(l, e, PG_ROLE_ISSUER_MARK, st->issuer_mark, NULL, xl, WL, yl, NULL);
@@ -1269,21 +1246,15 @@ static void layout_title_block(lay *l)
         num->y = date->y = base;
     }
     /* urgency and circulation marks in their boxes under the number */
-    if (doc->urgency) {
-        /* NĐ 30 §III.2b: 30 x 8 mm (HỎA TỐC), 40 x 8 mm (THƯỢNG KHẨN), 20 x 8 mm (KHẨN) */
-        double w = strcmp(doc->urgency, "THƯỢNG KHẨN") == 0 ? 40 : strcmp(doc->urgency, "HỎA TỐC") == 0 ? 30 : 20;
-        yl = boxed_mark(l, e, PG_ROLE_URGENCY, doc->urgency, xl, WL, yl + 4, w * 72 / 25.4);
-    }
+    if (doc->urgency)
+        yl = boxed_mark(l, e, PG_ROLE_URGENCY, doc->urgency, xl, WL, yl + 4, doc->urgency_box_w);
     if (doc->circulation)
         yl = boxed_mark(l, e, PG_ROLE_MARK, doc->circulation, xl, WL, yl + 4, 0);
-    if (doc->draft) {
+    if (doc->draft_line) {
         /* the draft mark in the top margin, at the right */
-        char *text = *doc->draft ? g_strdup_printf("%s %s", st->draft_text, doc->draft)
-                                 : g_strdup(st->draft_text);
-        PangoLayout *ly = make_layout(l, PG_ROLE_DRAFT, text, NULL, l->W, PG_ALIGN_RIGHT, 0);
+        PangoLayout *ly = make_layout(l, PG_ROLE_DRAFT, doc->draft_line, NULL, l->W, PG_ALIGN_RIGHT, 0);
         place_lines(l, e, PG_ROLE_DRAFT, ly, l->L, -pitch(l, PG_ROLE_DRAFT) - 4, NULL);
         g_object_unref(ly);
-        g_free(text);
     }
 
     /* title: document type, summary, separator */
@@ -1292,9 +1263,8 @@ static void layout_title_block(lay *l)
     {
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
-        add_inlines(l, doc->summary, &t, al);
-        const char *text = pg_buf_str(&t);
-        char *cased = st->summary_case ? case_first(text, st->summary_case < 0) : g_strdup(text);
+        add_inlines(l, doc->summary_shown, &t, al); /* first letter cased by the number stage */
+        const char *cased = pg_buf_str(&t);
         double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
         size_t first_line = e->n;
         y = column_text(l, e, PG_ROLE_SUMMARY, cased, al, l->L + (l->W - sw) / 2, sw, y, NULL);
@@ -1309,7 +1279,6 @@ static void layout_title_block(lay *l)
             add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
             y = rule_y + 6.0;
         }
-        g_free(cased);
         pango_attr_list_unref(al);
         pg_buf_free(&t);
     }
@@ -1367,8 +1336,7 @@ static void layout_closing(lay *l)
             }
             /* a group: its lines, a right brace spanning them, the purpose to its right */
             const pg_recipient_group *g = &doc->groups[r->group - 1];
-            const char *kv_purpose = g->purpose ? g->purpose : "";
-            char *purpose = g_strdup_printf("(%s)", kv_purpose);
+            const char *purpose = g->purpose_line;
             PangoLayout *pl = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, -1, PG_ALIGN_LEFT, 0);
             PangoRectangle pr;
             pango_layout_get_extents(pl, NULL, &pr);
@@ -1393,31 +1361,13 @@ static void layout_closing(lay *l)
             double ptop = mid - off - ((nl - 1) * pitch(l, PG_ROLE_RECIPIENT) + desc - asc) / 2;
             place_lines(l, e, PG_ROLE_RECIPIENT, ply, right + pad + brace_w + pad, ptop, NULL);
             g_object_unref(ply);
-            g_free(purpose);
             i = k;
         }
         if (doc->archive_line)
             yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->archive_line, NULL, l->L, RW, yr, NULL);
     }
-    if (doc->typist) {
-        /* typist's initials and the number of copies, under the recipients */
-        char copies[16];
-        snprintf(copies, sizeof copies, "%d", doc->copies);
-        GString *t = g_string_new(NULL);
-        for (const char *c = st->typist_format; *c; c++) {
-            if (strncmp(c, "{typist}", 8) == 0) {
-                g_string_append(t, doc->typist);
-                c += 7;
-            } else if (strncmp(c, "{copies}", 8) == 0) {
-                g_string_append(t, doc->copies ? copies : "");
-                c += 7;
-            } else {
-                g_string_append_c(t, *c);
-            }
-        }
-        yr = column_text(l, e, PG_ROLE_TYPIST, t->str, NULL, l->L, RW, yr + 4, NULL);
-        g_string_free(t, TRUE);
-    }
+    if (doc->typist_line) /* typist's initials and the number of copies, under the recipients */
+        yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, RW, yr + 4, NULL);
     e->box.height = ys > yr ? ys : yr;
 }
 
@@ -1742,15 +1692,13 @@ static void layout_appendix(lay *l, const pg_node *a)
     felem *e = new_elem(l, 0);
     double y = 0;
     const char *label = a->u.appendix.label;
-    char *up = ts(l, PG_ROLE_APPENDIX_LABEL)->upper ? g_utf8_strup(label, -1) : g_strdup(label);
-    y = column_text(l, e, PG_ROLE_APPENDIX_LABEL, up, NULL, l->L, l->W, y, NULL);
-    if (a->u.appendix.title) {
-        char *title = ts(l, PG_ROLE_APPENDIX_TITLE)->upper ? g_utf8_strup(a->u.appendix.title, -1)
-                                                           : g_strdup(a->u.appendix.title);
+    y = column_text(l, e, PG_ROLE_APPENDIX_LABEL, a->u.appendix.label_line, NULL, l->L, l->W, y,
+                    NULL);
+    if (a->u.appendix.title_line) {
+        const char *title = a->u.appendix.title_line;
         double tw = balanced_width(l, PG_ROLE_APPENDIX_TITLE, title, NULL, l->W * 0.9);
         y = column_text(l, e, PG_ROLE_APPENDIX_TITLE, title, NULL, l->L + (l->W - tw) / 2, tw, y,
                         NULL);
-        g_free(title);
     }
     double aw = balanced_width(l, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL, l->W);
     y = column_text(l, e, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL,
@@ -1759,7 +1707,6 @@ static void layout_appendix(lay *l, const pg_node *a)
     e->outline = a->u.appendix.title ? g_strdup_printf("%s %s", label, a->u.appendix.title)
                                      : g_strdup(label);
     e->outline_level = 1;
-    g_free(up);
     l->pending = ts(l, PG_ROLE_APPENDIX_ATTACHMENT)->space_after;
     l->keep_next = 1;
     layout_blocks(l, a);

@@ -89,6 +89,18 @@ static void inline_text(const pg_node *n, pg_buf *b)
     }
 }
 
+pg_node *pg_node_copy(pg_doc *doc, const pg_node *n, const char *file)
+{
+    pg_node *c = pg_node_new(doc, n->type, n->pos);
+    c->u = n->u;
+    c->file = n->file ? n->file : file;
+    if (n->type == PG_NODE_SECTION)
+        c->u.section.label = NULL;
+    for (const pg_node *k = n->first; k; k = k->next) /* depth bounded by the XML limit */
+        pg_node_append(c, pg_node_copy(doc, k, file));
+    return c;
+}
+
 char *pg_inline_text(const pg_node *n)
 {
     pg_buf b = {0};

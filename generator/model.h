@@ -75,6 +75,7 @@ struct pg_node {
             int run_in;        /* first paragraph continues the heading line */
             int depth;         /* 1 for top-level sections */
             const char *label; /* number stage: "I-", "1.1." ... */
+            const char *title_line; /* number stage: the title as printed (style's case) */
         } section;
         struct {
             int basis;      /* a basis ("Thực hiện ...") paragraph */
@@ -111,6 +112,8 @@ struct pg_node {
             int landscape;
             int number;        /* number stage: 1, 2, ... */
             const char *label; /* number stage: "PHỤ LỤC", "Phụ lục 2", "DANH MỤC" */
+            const char *label_line; /* number stage: label and title as printed */
+            const char *title_line; /* (the style's case); title_line NULL when untitled */
             const char *attachment; /* number stage: "(kèm theo Kế hoạch số ...)" */
         } appendix;
         struct {
@@ -157,6 +160,7 @@ typedef struct {
     const char *purpose;
     size_t first, count; /* range in pg_doc.recipients */
     pg_pos pos;
+    const char *purpose_line; /* number stage: "(để báo cáo)", the style's purpose format */
 } pg_recipient_group;
 
 typedef struct {
@@ -247,6 +251,14 @@ typedef struct pg_doc {
 
     /* number stage */
     const char *number_line; /* "Số 60-KH/ĐUK" */
+    /* number stage: the header's and closing's short texts as printed */
+    const char *parent_body_line; /* in the style's case; NULL when none */
+    const char *issuer_line;      /* in the style's case, "\n" where a <br/> stood */
+    pg_node *summary_shown;       /* INLINE: the summary as printed (first letter in the
+                                     style's case); summary stays as written */
+    const char *draft_line;       /* "DỰ THẢO lần 2"; NULL when not a draft */
+    const char *typist_line;      /* "VT.(05)"; NULL when no typist */
+    double urgency_box_w;         /* pt: the urgency mark's box (NĐ 30 §III.2b) */
     const char *date_line;   /* "Trà Vinh, ngày 18 tháng 4 năm 2022" */
     const char *archive_line; /* "- Lưu VP." */
     int numbered;
@@ -260,6 +272,9 @@ void pg_doc_free(pg_doc *doc);
 
 /* Returns a new node owned by doc's arena, not yet linked. */
 pg_node *pg_node_new(pg_doc *doc, pg_node_type type, pg_pos pos);
+/* A deep copy of n into doc's arena (strings shared: their owner must live as
+ * long as doc); nodes without a file get file. A section's label is not copied. */
+pg_node *pg_node_copy(pg_doc *doc, const pg_node *n, const char *file);
 /* Appends child as the last child of parent. */
 void pg_node_append(pg_node *parent, pg_node *child);
 /* Name of a node type ("section", "text" ...). */

@@ -457,6 +457,95 @@ static void generate_basis(numberer *nb)
     doc->basis_auto = 0; /* once */
 }
 
+/* ---- what is printed: the style's case, the short generated lines ---------------- */
+
+/* s as role prints it: upper case when the style says so (arena string). */
+static const char *shown(numberer *nb, pg_role role, const char *s)
+{
+    if (!s)
+        return NULL;
+    return nb->style->text[role].upper ? adopt(nb->doc, g_utf8_strup(s, -1))
+                                        : pg_arena_strdup(nb->doc->arena, s);
+}
+
+static pg_role heading_role(int depth)
+{
+    return depth <= 1 ? PG_ROLE_HEADING1
+           : depth == 2 ? PG_ROLE_HEADING2
+           : depth == 3 ? PG_ROLE_HEADING3
+                        : PG_ROLE_HEADING4;
+}
+
+static int shown_titles(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    if (n->type == PG_NODE_SECTION && n->u.section.title)
+        n->u.section.title_line =
+            shown(ud, heading_role(n->u.section.depth), n->u.section.title);
+    return 0;
+}
+
+/* The first letter of the summary in the style's case, in its first text
+ * (the summary keeps its bold and italic runs). */
+static void summary_case(numberer *nb)
+{
+    if (!nb->doc->summary)
+        return;
+    nb->doc->summary_shown = pg_node_copy(nb->doc, nb->doc->summary, NULL);
+    pg_node *t = nb->doc->summary_shown;
+    while (t && t->type != PG_NODE_TEXT)
+        t = t->first;
+    if (!t || !nb->style->summary_case || !*t->u.text.text)
+        return;
+    const char *s = t->u.text.text;
+    gunichar c = g_utf8_get_char(s);
+    gunichar d = nb->style->summary_case < 0 ? g_unichar_tolower(c) : g_unichar_toupper(c);
+    char first[8];
+    int n = g_unichar_to_utf8(d, first);
+    first[n] = '\0';
+    t->u.text.text = pg_arena_printf(nb->doc->arena, "%s%s", first, g_utf8_next_char(s));
+}
+
+/* Everything layout prints of the header and the closing block, as printed:
+ * layout places these texts and changes no letter of them. */
+static void number_shown(numberer *nb)
+{
+    pg_doc *doc = nb->doc;
+    const pg_style *s = nb->style;
+    doc->parent_body_line = shown(nb, PG_ROLE_PARENT_BODY, doc->parent_body);
+    char *issuer = pg_inline_text(doc->issuer);
+    doc->issuer_line = shown(nb, PG_ROLE_ISSUER, issuer);
+    free(issuer);
+    summary_case(nb);
+    if (doc->urgency) {
+        /* NĐ 30 §III.2b: boxes of 30 x 8 mm (HỎA TỐC), 40 x 8 mm (THƯỢNG KHẨN), 20 x 8 mm (KHẨN) */
+        double mm = strcmp(doc->urgency, "THƯỢNG KHẨN") == 0 ? 40
+                    : strcmp(doc->urgency, "HỎA TỐC") == 0   ? 30
+                                                             : 20;
+        doc->urgency_box_w = mm * 72 / 25.4;
+    }
+    if (doc->draft)
+        doc->draft_line = *doc->draft ? pg_arena_printf(doc->arena, "%s %s", s->draft_text, doc->draft)
+                                      : pg_arena_strdup(doc->arena, s->draft_text);
+    if (doc->typist) {
+        char copies[16] = "";
+        if (doc->copies)
+            snprintf(copies, sizeof copies, "%d", doc->copies);
+        const char *kv[] = {"typist", doc->typist, "copies", copies, NULL};
+        doc->typist_line = adopt(doc, fill(s->typist_format, kv));
+    }
+    for (size_t i = 0; i < doc->n_groups; i++) {
+        pg_recipient_group *g = &doc->groups[i];
+        const char *kv[] = {"purpose", g->purpose ? g->purpose : "", NULL};
+        g->purpose_line = adopt(doc, fill(s->purpose_format, kv));
+    }
+    pg_node_walk(doc->body, shown_titles, NULL, nb);
+    for (pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
+        a->u.appendix.label_line = shown(nb, PG_ROLE_APPENDIX_LABEL, a->u.appendix.label);
+        a->u.appendix.title_line = shown(nb, PG_ROLE_APPENDIX_TITLE, a->u.appendix.title);
+    }
+}
+
 int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
 {
     numberer nb = {doc, style, diags, {0}, 0, 0, 0};
@@ -499,6 +588,7 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
                                              doc->month, doc->day));
     number_recipients(&nb);
     number_signature(&nb);
+    number_shown(&nb);
     doc->numbered = nb.errors == 0;
     return nb.errors == 0;
 }

@@ -89,20 +89,6 @@ static pg_node *find_in_doc(pg_doc *doc, const char *id, int skip_edits)
     return n ? n : doc->appendices ? find_id(doc->appendices, id, skip_edits) : NULL;
 }
 
-/* A deep copy of n into doc's arena; strings are shared with the parent, which
- * lives as long as doc. Recursion depth is bounded by the XML nesting limit. */
-static pg_node *copy_tree(pg_doc *doc, const pg_node *n, const char *file)
-{
-    pg_node *c = pg_node_new(doc, n->type, n->pos);
-    c->u = n->u;
-    c->file = n->file ? n->file : file;
-    if (n->type == PG_NODE_SECTION)
-        c->u.section.label = NULL;
-    for (const pg_node *k = n->first; k; k = k->next)
-        pg_node_append(c, copy_tree(doc, k, file));
-    return c;
-}
-
 /* Puts the children of repl (or nothing) where n stands, and unlinks n. */
 static void splice(pg_node *n, pg_node *repl_first)
 {
@@ -511,7 +497,7 @@ static void inherit(resolver *r, pg_doc *doc, pg_node *n)
         splice(n, NULL);
         return;
     }
-    pg_node *copy = copy_tree(doc, src, owner->file);
+    pg_node *copy = pg_node_copy(doc, src, owner->file);
     const char *ref = n->u.edit.ref;
     if (n->u.edit.title) {
         if (copy->type == PG_NODE_SECTION)
@@ -654,7 +640,8 @@ static void report_back(pg_doc *doc)
     if (k > 1) {
         /* two parents or more: one brace, one purpose */
         pg_recipient_group *g = pg_arena_alloc(doc->arena, (doc->n_groups + 1) * sizeof *g);
-        g[0] = (pg_recipient_group){"để báo cáo", 0, k, doc->recipients_pos};
+        g[0] = (pg_recipient_group){.purpose = "để báo cáo", .count = k,
+                                    .pos = doc->recipients_pos};
         for (size_t i = 0; i < doc->n_groups; i++) {
             g[i + 1] = doc->groups[i];
             g[i + 1].first += k;
