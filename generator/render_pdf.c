@@ -1,5 +1,6 @@
 /* render_pdf.c - the PDF entry points over plangen's writer (pdf.c), with
- * atomic output files, and the cairo drawing device of the PNG pages. */
+ * atomic output files, and the cairo drawing device of the PNG pages (which
+ * draws a character the font lacks as the PDF does: the font's .notdef). */
 #include "render.h"
 
 #include "pdf.h"
@@ -31,6 +32,50 @@ static void draw_brace(cairo_t *cr, double x, double y, double w, double h)
     cairo_stroke(cr);
 }
 
+/* 1 when line holds a glyph its font lacks (pango's unknown glyph). */
+static int has_unknown(PangoLayoutLine *line)
+{
+    for (GSList *r = line->runs; r; r = r->next) {
+        const PangoGlyphString *gs = ((PangoGlyphItem *)r->data)->glyphs;
+        for (int i = 0; i < gs->num_glyphs; i++)
+            if (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+                return 1;
+    }
+    return 0;
+}
+
+/* Draws a line holding characters its font lacks as the PDF writer does: each
+ * as the font's .notdef glyph (never pango's hex box), run by run. */
+static void show_line_notdef(cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *gi = r->data;
+        PangoGlyphString *gs = pango_glyph_string_copy(gi->glyphs);
+        for (int i = 0; i < gs->num_glyphs; i++)
+            if (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+                gs->glyphs[i].glyph = 0;
+        double w = pango_glyph_string_get_width(gs) / (double)PANGO_SCALE;
+        double run_x = x + gi->start_x_offset / (double)PANGO_SCALE;
+        double run_y = y - gi->y_offset / (double)PANGO_SCALE;
+        cairo_move_to(cr, run_x, run_y);
+        pango_cairo_show_glyph_string(cr, gi->item->analysis.font, gs);
+        for (GSList *a = gi->item->analysis.extra_attrs; a; a = a->next) {
+            PangoAttribute *attr = a->data;
+            if (attr->klass->type != PANGO_ATTR_UNDERLINE ||
+                ((PangoAttrInt *)attr)->value == PANGO_UNDERLINE_NONE)
+                continue;
+            PangoFontMetrics *m = pango_font_get_metrics(gi->item->analysis.font, NULL);
+            double pos = pango_font_metrics_get_underline_position(m) / (double)PANGO_SCALE;
+            double th = pango_font_metrics_get_underline_thickness(m) / (double)PANGO_SCALE;
+            cairo_rectangle(cr, run_x, run_y - pos, w, th);
+            cairo_fill(cr);
+            pango_font_metrics_unref(m);
+        }
+        x = run_x + w + gi->end_x_offset / (double)PANGO_SCALE;
+        pango_glyph_string_free(gs);
+    }
+}
+
 void pg_draw_item(cairo_t *cr, const pg_item *it)
 {
     cairo_set_source_rgb(cr, (it->color >> 16 & 0xFF) / 255.0, (it->color >> 8 & 0xFF) / 255.0,
@@ -40,6 +85,10 @@ void pg_draw_item(cairo_t *cr, const pg_item *it)
         PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);
         if (!line)
             return;
+        if (has_unknown(line)) {
+            show_line_notdef(cr, line, it->x, it->y);
+            break;
+        }
         cairo_move_to(cr, it->x, it->y);
         pango_cairo_show_layout_line(cr, line);
         break;
