@@ -12,6 +12,7 @@
 
 #include <cairo.h>
 #include <criterion/criterion.h>
+#include <hb-ot.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1071,6 +1072,16 @@ static int expect_fonts(pr_doc *d, PopplerFontType type, const char *family)
     return n;
 }
 
+/* 1 when the bytes of a PDF hold s. */
+static int holds(const unsigned char *pdf, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(pdf + i, s, n) == 0)
+            return 1;
+    return 0;
+}
+
 /* The text of every page, lines joined by spaces. */
 static char *all_text(pr_doc *d)
 {
@@ -1082,8 +1093,9 @@ static char *all_text(pr_doc *d)
 }
 
 /* A folder holding plan.xml (xml), house.xml (party.xml with font family) and
- * fonts/fonts.conf reading the fonts of font_dir; heap path, remove_env() it. */
-static char *make_env(const char *xml, const char *family, const char *font_dir)
+ * fonts/fonts.conf reading the fonts of font_dirs (folders separated by ':');
+ * heap path, remove_env() it. */
+static char *make_env(const char *xml, const char *family, const char *font_dirs)
 {
     char *dir = g_dir_make_tmp("pg-env-XXXXXX", NULL);
     cr_assert_not_null(dir);
@@ -1106,13 +1118,16 @@ static char *make_env(const char *xml, const char *family, const char *font_dir)
     p = g_build_filename(dir, "fonts", NULL);
     cr_assert(mkdir(p, 0700) == 0);
     g_free(p);
-    char *conf = g_strdup_printf("<fontconfig><dir>%s</dir><cachedir prefix=\"xdg\">fontconfig"
-                                 "</cachedir></fontconfig>",
-                                 font_dir);
+    GString *conf = g_string_new("<fontconfig>");
+    char **dirs = g_strsplit(font_dirs, ":", -1);
+    for (char **d = dirs; *d; d++)
+        g_string_append_printf(conf, "<dir>%s</dir>", *d);
+    g_strfreev(dirs);
+    g_string_append(conf, "<cachedir prefix=\"xdg\">fontconfig</cachedir></fontconfig>");
     p = g_build_filename(dir, "fonts", "fonts.conf", NULL);
-    cr_assert(g_file_set_contents(p, conf, -1, NULL));
+    cr_assert(g_file_set_contents(p, conf->str, -1, NULL));
     g_free(p);
-    g_free(conf);
+    g_string_free(conf, TRUE);
     return dir;
 }
 
@@ -1195,10 +1210,13 @@ Test(writer, a_cff_house_font_is_embedded_as_opentype, .timeout = 120)
 {
     /* Nimbus Roman (fonts-urw-base35) has CFF outlines and no Vietnamese beyond
      * Latin-1 and Latin Extended-A: the style gets a warning, each letter it
-     * lacks is reported, and the PDF embeds Nimbus Roman subsets as CIDFontType0
-     * OpenType fonts, nothing else */
-    const char *dir_fonts = "/usr/share/fonts/opentype/urw-base35";
-    cr_assert(g_file_test(dir_fonts, G_FILE_TEST_IS_DIR), "fonts-urw-base35 is missing");
+     * lacks is reported (Liberation Serif, which has them all, is configured
+     * too, and never lends one), and the PDF embeds Nimbus Roman subsets as
+     * CIDFontType0 OpenType fonts, nothing else */
+    const char *urw = "/usr/share/fonts/opentype/urw-base35";
+    const char *dir_fonts = "/usr/share/fonts/opentype/urw-base35:"
+                            "/usr/share/fonts/truetype/liberation2";
+    cr_assert(g_file_test(urw, G_FILE_TEST_IS_DIR), "fonts-urw-base35 is missing");
     char *xml = g_strdup_printf("%s<p>Được, Ăn, Ơn, Ưu và chữ thường: đây.</p>%s</plan>",
                                 GEN_HEAD, GEN_TAIL);
     char *dir = make_env(xml, "Nimbus Roman", dir_fonts);
@@ -1216,6 +1234,10 @@ Test(writer, a_cff_house_font_is_embedded_as_opentype, .timeout = 120)
     cr_assert_not_null(d);
     int n = expect_fonts(d, POPPLER_FONT_TYPE_CID_TYPE0COT, "NimbusRoman");
     cr_expect_geq(n, 2, "%d fonts", n);
+    /* each as PDF 1.7 says: a CIDFontType0 whose program is FontFile3 /OpenType */
+    cr_expect(holds(pdf, len, "/Subtype /CIDFontType0 ") && holds(pdf, len, "/FontFile3 ") &&
+                  holds(pdf, len, "/Subtype /OpenType") && !holds(pdf, len, "/FontFile2"),
+              "not CIDFontType0 with FontFile3 /OpenType");
     char *text = all_text(d);
     cr_expect(strstr(text, "Được, Ăn, Ơn, Ưu và chữ thường: đây."), "%s", text);
     g_free(text);
@@ -1303,6 +1325,12 @@ static int expect_subset(const char *file, unsigned index, const char *text, pg_
     hb_face_t *sface = hb_face_create(sub, 0);
     cr_expect_eq(pg_font_outlines(sface, NULL), kind, "%s: the subset's kind", file);
     hb_font_t *sfont = hb_font_create(sface);
+    /* the face asked for, not another of its collection */
+    char name[128] = "", sname[128] = "";
+    unsigned nl = sizeof name, snl = sizeof sname;
+    hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &nl, name);
+    hb_ot_name_get_utf8(sface, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &snl, sname);
+    cr_expect_str_eq(sname, name, "%s: the subset is of another face", file);
     unsigned n = hb_face_get_glyph_count(sface);
     cr_expect_gt(n, hb_set_get_max(want), "%s: glyph ids must be kept", file);
     int drawn = 0;
@@ -1312,7 +1340,9 @@ static int expect_subset(const char *file, unsigned index, const char *text, pg_
         hb_font_get_glyph_extents(sfont, g, &b);
         if (hb_set_has(want, g))
             cr_expect(a.width == b.width && a.height == b.height && a.x_bearing == b.x_bearing &&
-                          a.y_bearing == b.y_bearing,
+                          a.y_bearing == b.y_bearing &&
+                          hb_font_get_glyph_h_advance(font, g) ==
+                              hb_font_get_glyph_h_advance(sfont, g),
                       "%s: glyph %u changed", file, g);
         drawn += b.width != 0 || b.height != 0;
     }
