@@ -6,14 +6,15 @@
  * kept. Seeded with the Liberation fonts and an OpenType/CFF font. */
 #include "pdf_font.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    hb_blob_t *blob = hb_blob_create((const char *)data, (unsigned)size, HB_MEMORY_MODE_READONLY,
-                                     NULL, NULL);
+    hb_blob_t *blob =
+        hb_blob_create((const char *)data, (unsigned)size, HB_MEMORY_MODE_READONLY, NULL, NULL);
     unsigned faces = hb_face_count(blob);
     for (unsigned index = 0; index < (faces ? faces : 1) && index < 4; index++) {
         hb_face_t *face = hb_face_create(blob, index);

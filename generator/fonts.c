@@ -129,7 +129,8 @@ static const struct {
 
 /* The letters of Vietnamese beyond ASCII, lower case; their capitals are
  * checked too. Pango never borrows them from another family (coverage.c). */
-static const char vietnamese[] = "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ";
+static const char vietnamese[] =
+    "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ";
 
 /* Reports PG_W_FONT_VIETNAMESE when the font fontconfig matched for family
  * lacks a Vietnamese letter, listing the first ones missing. */

@@ -71,8 +71,8 @@ typedef struct {
     int failed;      /* an error was reported: no pages */
     char *outline_next; /* bookmark for the next paragraph's first line (heap) */
     int outline_level;
-    const char *at_file; /* the plan and position of the node being laid out, */
-    pg_pos at;           /* where a character the font lacks is reported */
+    const char *at_file;   /* the plan and position of the node being laid out, */
+    pg_pos at;             /* where a character the font lacks is reported */
     GHashTable *uncovered; /* the reports made (coverage.h) */
 } lay;
 

@@ -186,7 +186,7 @@ typedef struct {
     GHashTable *dests;   /* "fn-N" (owned) -> dest_at* (owned) */
     unsigned char *zbuf; /* the last stream deflated */
     size_t zcap;
-    char *error;         /* why the document cannot be written (heap); NULL */
+    char *error; /* why the document cannot be written (heap); NULL */
 } pdfw;
 
 static int new_obj(pdfw *w)
@@ -319,8 +319,8 @@ static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
  * once stored. The face reference only saves hashing the file again while pango
  * keeps the same face (its bytes cannot change while it is referenced). */
 typedef struct {
-    hb_face_t *face;     /* a reference, for the digest's shortcut only */
-    guint64 digest;      /* of the font file's bytes */
+    hb_face_t *face; /* a reference, for the digest's shortcut only */
+    guint64 digest;  /* of the font file's bytes */
     unsigned file_len, index;
     unsigned char *used; /* glyph bitmap */
     size_t used_len;
@@ -372,8 +372,7 @@ static int face_digest(hb_face_t *face, guint64 *digest, unsigned *len)
 }
 
 static const subset_entry *subset_lookup(guint64 digest, unsigned file_len, unsigned index,
-                                         const unsigned char *used, size_t used_len,
-                                         guint32 hash)
+                                         const unsigned char *used, size_t used_len, guint32 hash)
 {
     for (int i = 0; i < subset_cache_n; i++) {
         const subset_entry *e = &subset_cache[i];
@@ -528,8 +527,8 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         hb_set_destroy(glyphs);
         if (!sub) {
             char *ps = ps_name(f->face);
-            w->error = g_strdup_printf("cannot embed the font \"%s\": harfbuzz cannot subset it",
-                                       ps);
+            w->error =
+                g_strdup_printf("cannot embed the font \"%s\": harfbuzz cannot subset it", ps);
             g_free(ps);
             g_free(used);
             return 0;
@@ -588,8 +587,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
                   "<< /Type /Font /Subtype /CIDFontType%d /BaseFont /%s%s /CIDSystemInfo "
                   "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
                   "/FontDescriptor %d 0 R%s /DW 0 /W [",
-                  truetype ? 2 : 0, tag, name, o_desc,
-                  truetype ? " /CIDToGIDMap /Identity" : "");
+                  truetype ? 2 : 0, tag, name, o_desc, truetype ? " /CIDToGIDMap /Identity" : "");
     for (unsigned g = 0; g < f->n_glyphs;) {
         if (f->width[g] < 0) {
             g++;

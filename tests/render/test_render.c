@@ -5,8 +5,8 @@
 #include "layout.h"
 #include "number.h"
 #include "parse.h"
-#include "pdfread.h"
 #include "pdf_font.h"
+#include "pdfread.h"
 #include "render.h"
 #include "rules.h"
 
@@ -39,9 +39,9 @@ static void expect_qpdf_accepts(const unsigned char *pdf, size_t len, const char
     cr_assert(g_file_set_contents(path, (const char *)pdf, (gssize)len, NULL));
     char *argv[] = {"qpdf", "--check", path, NULL}, *out = NULL, *err = NULL;
     int status = -1;
-    cr_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
-                           NULL),
-              "qpdf is missing (apt-get install qpdf)");
+    cr_assert(
+        g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL),
+        "qpdf is missing (apt-get install qpdf)");
     cr_expect(g_spawn_check_wait_status(status, NULL), "qpdf --check rejects the PDF of %s:\n%s%s",
               what, out, err);
     unlink(path);
@@ -56,9 +56,8 @@ static void expect_qpdf_accepts(const unsigned char *pdf, size_t len, const char
  * (free()), or NULL when the writer refused the fonts. The diagnostics are
  * appended to diags, one formatted line each; with diags NULL any diagnostic
  * fails the test. *pages (may be NULL) receives the page list (pg_pages_free). */
-static unsigned char *run_pipeline(const char *plan, const char *style_path,
-                                   const char *fonts_dir, const char *date, size_t *len,
-                                   GString *diags, pg_pages **pages)
+static unsigned char *run_pipeline(const char *plan, const char *style_path, const char *fonts_dir,
+                                   const char *date, size_t *len, GString *diags, pg_pages **pages)
 {
     pg_diag_list d = {0};
     pg_parse_opts po = {.schema_path = PG_SOURCE_DIR "/templates/schema/plan.rng"};
@@ -105,8 +104,8 @@ static unsigned char *run_pipeline(const char *plan, const char *style_path,
 static unsigned char *render(const char *plan, const char *style_path, const char *date,
                              size_t *len)
 {
-    unsigned char *pdf = run_pipeline(plan, style_path, PG_SOURCE_DIR "/fonts", date, len, NULL,
-                                      NULL);
+    unsigned char *pdf =
+        run_pipeline(plan, style_path, PG_SOURCE_DIR "/fonts", date, len, NULL, NULL);
     cr_assert_not_null(pdf, "%s: the PDF writer refused the fonts", plan);
     return pdf;
 }
@@ -964,8 +963,8 @@ Test(writer, every_line_stands_where_layout_put_it, .timeout = 240)
                 }
                 if (!found && misses++ < 5)
                     cr_expect_fail("%s p.%zu: \"%s\" (%s %.2f pt) not at x %.2f, baseline %.2f",
-                                   cases[c].plan, p + 1, text, pg_role_name(it->role), size,
-                                   it->x, it->y);
+                                   cases[c].plan, p + 1, text, pg_role_name(it->role), size, it->x,
+                                   it->y);
                 g_free(text);
             }
         }
@@ -1217,15 +1216,16 @@ Test(writer, a_cff_house_font_is_embedded_as_opentype, .timeout = 120)
     const char *dir_fonts = "/usr/share/fonts/opentype/urw-base35:"
                             "/usr/share/fonts/truetype/liberation2";
     cr_assert(g_file_test(urw, G_FILE_TEST_IS_DIR), "fonts-urw-base35 is missing");
-    char *xml = g_strdup_printf("%s<p>Được, Ăn, Ơn, Ưu và chữ thường: đây.</p>%s</plan>",
-                                GEN_HEAD, GEN_TAIL);
+    char *xml = g_strdup_printf("%s<p>Được, Ăn, Ơn, Ưu và chữ thường: đây.</p>%s</plan>", GEN_HEAD,
+                                GEN_TAIL);
     char *dir = make_env(xml, "Nimbus Roman", dir_fonts);
     size_t len;
     GString *diags = g_string_new(NULL);
     unsigned char *pdf = render_env(dir, &len, diags);
     cr_assert_not_null(pdf, "the CFF font was refused:\n%s", diags->str);
-    cr_expect(strstr(diags->str, "house.xml: warning: font lacks Vietnamese letters; they are drawn "
-                                 "as empty boxes: \"Nimbus Roman\" is served by Nimbus Roman"),
+    cr_expect(strstr(diags->str,
+                     "house.xml: warning: font lacks Vietnamese letters; they are drawn "
+                     "as empty boxes: \"Nimbus Roman\" is served by Nimbus Roman"),
               "%s", diags->str);
     cr_expect(strstr(diags->str, UNCOVERED "\"Ư\" (U+01AF) is not in Nimbus Roman"), "%s",
               diags->str);
@@ -1254,8 +1254,8 @@ Test(writer, a_font_of_a_collection_is_embedded_alone, .timeout = 120)
      * glyphs (中 among them) come from that face, embedded as a TrueType subset */
     const char *dir_fonts = "/usr/share/fonts/truetype/wqy";
     cr_assert(g_file_test(dir_fonts, G_FILE_TEST_IS_DIR), "fonts-wqy-microhei is missing");
-    char *xml = g_strdup_printf("%s<p>Chữ Hán 中文 trong kế hoạch.</p>%s</plan>", GEN_HEAD,
-                                GEN_TAIL);
+    char *xml =
+        g_strdup_printf("%s<p>Chữ Hán 中文 trong kế hoạch.</p>%s</plan>", GEN_HEAD, GEN_TAIL);
     char *dir = make_env(xml, "WenQuanYi Micro Hei Mono", dir_fonts);
     size_t len;
     GString *diags = g_string_new(NULL);
