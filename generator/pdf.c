@@ -321,12 +321,12 @@ static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
 typedef struct {
     hb_face_t *face; /* a reference, for the digest's shortcut only */
     guint64 digest;  /* of the font file's bytes */
-    unsigned file_len, index;
     unsigned char *used; /* glyph bitmap */
     size_t used_len;
-    guint32 hash;
     unsigned char *z; /* the deflated program */
     size_t zlen;
+    unsigned file_len, index;
+    guint32 hash;
     unsigned raw_len;
 } subset_entry;
 
