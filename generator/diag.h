@@ -21,7 +21,9 @@ typedef enum {
     PG_W_EDITION,        /* the plan's date lies outside the style's edition */
     PG_W_STANDARD,       /* a lint finding: the plan breaks a rule of its standard */
     PG_W_UNUSED_PARAM,   /* a template parameter that no placeholder uses */
-    PG_W__LAST = PG_W_UNUSED_PARAM,
+    PG_W_FONT_VIETNAMESE, /* the style's font lacks Vietnamese letters */
+    PG_W_UNCOVERED,      /* a character the style's font does not have */
+    PG_W__LAST = PG_W_UNCOVERED,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

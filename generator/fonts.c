@@ -140,6 +140,45 @@ static const struct {
     {"Times New Roman", "Tinos"},
 };
 
+/* The letters of Vietnamese beyond ASCII, lower case; their capitals are
+ * checked too. Pango never borrows them from another family (coverage.c). */
+static const char vietnamese[] =
+    "àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ";
+
+/* Reports PG_W_FONT_VIETNAMESE when the font fontconfig matched for family
+ * lacks a Vietnamese letter, listing the first ones missing. */
+static void check_vietnamese(FcPattern *match, const char *family, const char *got,
+                             const char *style_file, pg_diag_list *diags)
+{
+    FcCharSet *cs = NULL;
+    if (FcPatternGetCharSet(match, FC_CHARSET, 0, &cs) != FcResultMatch)
+        return;
+    pg_buf missing = {0};
+    int n = 0;
+    for (const char *p = vietnamese; *p; p = g_utf8_next_char(p)) {
+        gunichar lower = g_utf8_get_char(p), both[2] = {lower, g_unichar_toupper(lower)};
+        for (int k = 0; k < 2; k++) {
+            if (FcCharSetHasChar(cs, both[k]))
+                continue;
+            if (n++ < 8) {
+                char u[8] = {0};
+                g_unichar_to_utf8(both[k], u);
+                pg_buf_printf(&missing, "%s%s", n > 1 ? " " : "", u);
+            }
+        }
+    }
+    FcChar8 *file = NULL;
+    FcPatternGetString(match, FC_FILE, 0, &file);
+    if (n)
+        pg_diag_add(diags, PG_W_FONT_VIETNAMESE, style_file, 0, 0,
+                    "\"%s\" is served by %s (%s), which lacks %d of the %d Vietnamese letters "
+                    "(%s%s); use a font that has them, such as Liberation Serif",
+                    family, got, file ? (const char *)file : "?", n,
+                    2 * (int)g_utf8_strlen(vietnamese, -1), pg_buf_str(&missing),
+                    n > 8 ? " ..." : "");
+    pg_buf_free(&missing);
+}
+
 int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_diag_list *diags,
                    char **resolved)
 {
@@ -166,6 +205,8 @@ int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_d
                     "\"%s\" resolves to \"%s\"; install fonts-liberation2 (apt-get install "
                     "fonts-liberation2) or copy the licensed font files into fonts/",
                     family, got ? (const char *)got : "nothing");
+    else
+        check_vietnamese(match, family, (const char *)got, style_file, diags);
     if (match)
         FcPatternDestroy(match);
     FcPatternDestroy(pat);

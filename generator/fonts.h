@@ -37,6 +37,7 @@ void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription
 
 /* Checks that family resolves to a real font of that family or of its
  * metric-compatible stand-in; reports PG_E_FONT otherwise. Returns 1 when usable.
+ * A usable font that lacks a Vietnamese letter gets PG_W_FONT_VIETNAMESE.
  * *resolved (may be NULL) receives the family fontconfig chose (heap; caller frees). */
 int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_diag_list *diags,
                    char **resolved);

@@ -2,6 +2,8 @@
  * Pango units. */
 #include "layout.h"
 
+#include "coverage.h"
+
 #include <cairo.h>
 #include <glib.h>
 #include <math.h>
@@ -71,6 +73,9 @@ typedef struct {
     int failed;      /* an error was reported: no pages */
     char *outline_next; /* bookmark for the next paragraph's first line (heap) */
     int outline_level;
+    const char *at_file;   /* the plan and position of the node being laid out, */
+    pg_pos at;             /* where a character the font lacks is reported */
+    GHashTable *uncovered; /* the reports made (coverage.h) */
 } lay;
 
 /* ---- fonts and layouts ---------------------------------------------------- */
@@ -134,6 +139,20 @@ static void init_fonts(lay *l)
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
                                int width, pg_align align, int indent, PangoWrapMode wrap);
 
+/* The node whose text is laid out next: characters its font lacks are
+ * reported at its position. */
+static void at_node(lay *l, const pg_node *n)
+{
+    l->at_file = n->file ? n->file : l->doc->file;
+    l->at = n->pos;
+}
+
+static void check_coverage(lay *l, PangoLayout *ly)
+{
+    pg_coverage_check(ly, l->st->font_family, l->uncovered, l->diags, l->at_file, l->at.line,
+                      l->at.col);
+}
+
 /* A length in pt as the Pango units a layout is given; what is not finite
  * (a guard: geometry is checked when the style loads) counts as 0. */
 static int pango_units(double pt)
@@ -169,6 +188,7 @@ static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
         pg_fonts_layout_store(l->fonts, key, ly);
     }
     g_free(key);
+    check_coverage(l, ly);
     return ly;
 }
 
@@ -189,6 +209,7 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     pango_layout_set_font_description(ly, l->font[role]);
     pango_layout_set_text(ly, text, -1);
     PangoAttrList *al = attrs ? pango_attr_list_copy(attrs) : pango_attr_list_new();
+    pango_attr_list_insert_before(al, pg_coverage_attr());
     if (t->underline) {
         PangoAttribute *u = pango_attr_underline_new(PANGO_UNDERLINE_SINGLE);
         u->start_index = 0;
@@ -327,6 +348,7 @@ static int note_of(lay *l, const pg_node *fn)
     }
     pg_buf t = {0};
     PangoAttrList *al = pango_attr_list_new();
+    pango_attr_list_insert(al, pg_coverage_attr());
     add_mark(l, fn->u.footnote.number, &t, al, NULL);
     pg_buf_putc(&t, ' ');
     size_t saved = l->n_marks;
@@ -348,6 +370,12 @@ static int note_of(lay *l, const pg_node *fn)
         pango_layout_set_justify(ly, s->align == PG_ALIGN_JUSTIFY);
         nt->layout = ly;
         nt->lines = pango_layout_get_line_count(ly);
+        const char *file = l->at_file;
+        pg_pos at = l->at;
+        at_node(l, fn);
+        check_coverage(l, ly);
+        l->at_file = file;
+        l->at = at;
     }
     pango_attr_list_unref(al);
     pg_buf_free(&t);
@@ -532,6 +560,7 @@ static void layout_section(lay *l, const pg_node *sec)
 {
     pg_role hr = heading_role(sec->u.section.depth);
     const pg_textstyle *hs = ts(l, hr);
+    at_node(l, sec);
     const char *label = sec->u.section.label ? sec->u.section.label : "";
     const char *title = sec->u.section.title_line;
     const pg_node *first = sec->first;
@@ -658,6 +687,7 @@ static double layout_cell(lay *l, const pg_node *cell, pg_role role, char align,
             pg_buf_putc(&t, ' ');
         }
         add_inlines(l, b, &t, attrs);
+        at_node(l, b);
         PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), attrs, w - 2 * pad, al, 0);
         bind_marks(l, ly);
         if (!first)
@@ -988,6 +1018,7 @@ static void layout_image(lay *l, const pg_node *im)
 
 static void layout_block(lay *l, const pg_node *c)
 {
+    at_node(l, c);
     switch (c->type) {
     case PG_NODE_SECTION:
         layout_section(l, c);
@@ -1195,6 +1226,7 @@ static void layout_title_block(lay *l)
     const pg_style *st = l->st;
     felem *e = new_elem(l, 0);
     double WL = st->left_block * l->W, WR = l->W - WL;
+    at_node(l, doc->issuer);
     double xl = l->L, xr = l->L + WL;
 
     /* left block: parent body, issuing body, mark, number */
@@ -1264,6 +1296,7 @@ static void layout_title_block(lay *l)
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
         add_inlines(l, doc->summary_shown, &t, al); /* first letter cased by the number stage */
+        at_node(l, doc->summary);
         const char *cased = pg_buf_str(&t);
         double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
         size_t first_line = e->n;
@@ -1309,6 +1342,8 @@ static void layout_closing(lay *l)
 
     /* signature: authority, title, room for signature and seal, name */
     const pg_signature *sg = &doc->signature;
+    l->at_file = doc->file;
+    l->at = sg->pos;
     double ys = 0;
     if (sg->authority_line)
         ys = column_text(l, e, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, NULL, xs, SW, ys, NULL);
@@ -1329,6 +1364,7 @@ static void layout_closing(lay *l)
         double off = baseline_offset(l, PG_ROLE_RECIPIENT);
         for (size_t i = 0; i < doc->n_recipients;) {
             const pg_recipient *r = &doc->recipients[i];
+            l->at = r->pos;
             if (!r->group) {
                 yr = column_text(l, e, PG_ROLE_RECIPIENT, r->line, NULL, l->L, RW, yr, NULL);
                 i++;
@@ -1690,6 +1726,7 @@ static int geometry_finite(const pg_pages *pp)
 static void layout_appendix(lay *l, const pg_node *a)
 {
     felem *e = new_elem(l, 0);
+    at_node(l, a);
     double y = 0;
     const char *label = a->u.appendix.label;
     y = column_text(l, e, PG_ROLE_APPENDIX_LABEL, a->u.appendix.label_line, NULL, l->L, l->W, y,
@@ -1722,6 +1759,8 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);
     l.fonts = fonts;
+    l.at_file = doc->file;
+    l.uncovered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     set_page(&l, 0, NULL);
     init_fonts(&l);
 
@@ -1753,6 +1792,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
         g_free(l.font_key[r]);
     }
     g_object_unref(l.ctx);
+    g_hash_table_destroy(l.uncovered);
     if (!l.failed && !geometry_finite(pp)) {
         pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, 0, 0,
                     "the layout gave a position that is not a finite number of points; nothing "

@@ -8,8 +8,8 @@
  * (plangen's private configuration holds a handful of fonts; each match takes
  * microseconds).
  *
- * This definition in the executable comes before GLib's in symbol lookup, as
- * zlevel.c does for zlib. For those two tasks, and only them, it runs the
+ * This definition in the executable comes before GLib's in symbol lookup. For
+ * those two tasks, and only them, it runs the
  * task at once and hands pango a reference to the calling thread, which pango
  * only unreferences; the task has stored its answer before pango looks for it,
  * so pango never waits. Every other thread (GLib's own, a later pango's

@@ -1,21 +1,25 @@
-/* pdf.c - plangen's own PDF writer: the display list written straight as PDF
- * objects, without a drawing library in between.
+/* pdf.c - plangen's own PDF writer, the only one: the display list written
+ * straight as PDF objects, without a drawing library in between.
  *
  * Text is drawn from pango's shaped glyphs: each run becomes a TJ array of
  * glyph ids with the small adjustments that put every glyph exactly where pango
- * placed it (justification widens the spaces). Fonts are embedded as TrueType
- * subsets (ttf.c, glyph ids kept) behind CIDFontType2 / Identity-H, with a
- * ToUnicode map built from pango's clusters so that copying and searching give
- * back the Vietnamese text. Rules, braces, QR modules, images, footnote links,
- * named destinations, bookmarks and the document information complete the file.
+ * placed it (justification widens the spaces). Fonts are embedded as subsets
+ * made by harfbuzz (pdf_font.c, glyph ids kept) behind Identity-H: TrueType
+ * outlines as CIDFontType2 (FontFile2), CFF outlines as CIDFontType0 (FontFile3
+ * /OpenType), with a ToUnicode map built from pango's clusters so that copying
+ * and searching give back the Vietnamese text. A character the font lacks
+ * (layout has reported it) is drawn as the font's own .notdef glyph inside a
+ * marked-content span whose ActualText is the character. Rules, braces, QR
+ * modules, images, footnote links, named destinations, bookmarks and the
+ * document information complete the file.
  *
  * Written for speed and reproducibility: one pass over the pages, numbers
  * formatted by hand (no locale, no printf in the hot path), streams deflated at
- * level 1 (libdeflate), the file identifier derived from the content. A font that is not
- * TrueType (a user's CFF font in fonts/) or a glyph the font lacks makes
- * pg_pdf_native() decline, and the caller draws that plan through cairo. */
+ * level 1 (libdeflate), the file identifier derived from the content. A font
+ * without outlines plangen can embed (bitmaps only, CID-keyed CFF, CFF2) makes
+ * pg_pdf_render() fail with a sentence naming it: there is no other path. */
 #include "pdf.h"
-#include "ttf.h"
+#include "pdf_font.h"
 
 #include <cairo.h>
 #include <glib.h>
@@ -151,6 +155,7 @@ static int put_date(pg_buf *b, const char *iso)
 
 typedef struct {
     hb_face_t *face; /* a reference */
+    pg_outlines kind;
     int res;         /* /F<res> */
     unsigned upem, n_glyphs;
     hb_font_t *unit;     /* at upem scale: advances in font units */
@@ -181,6 +186,7 @@ typedef struct {
     GHashTable *dests;   /* "fn-N" (owned) -> dest_at* (owned) */
     unsigned char *zbuf; /* the last stream deflated */
     size_t zcap;
+    char *error; /* why the document cannot be written (heap); NULL */
 } pdfw;
 
 static int new_obj(pdfw *w)
@@ -305,16 +311,22 @@ static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
 
 /* ---- font programs, kept across the plans of a process ----------------------------- */
 
-/* The same face with the same glyphs always gives the same subset bytes, so a
- * batch subsets and deflates each of them once (a plan and its variants, plans
- * of one office, share their glyphs). */
+/* The same font file with the same glyphs always gives the same subset bytes, so
+ * a batch subsets and deflates each of them once (a plan and its variants, plans
+ * of one office, share their glyphs). An entry's key is everything the bytes
+ * depend on: the digest and length of the font file's bytes, the face's index
+ * in it (a collection), and the exact set of glyphs; an entry is never changed
+ * once stored. The face reference only saves hashing the file again while pango
+ * keeps the same face (its bytes cannot change while it is referenced). */
 typedef struct {
-    hb_face_t *face;     /* a reference: the address cannot be reused by another face */
+    hb_face_t *face; /* a reference, for the digest's shortcut only */
+    guint64 digest;  /* of the font file's bytes */
     unsigned char *used; /* glyph bitmap */
     size_t used_len;
-    guint32 hash;
     unsigned char *z; /* the deflated program */
     size_t zlen;
+    unsigned file_len, index;
+    guint32 hash;
     unsigned raw_len;
 } subset_entry;
 
@@ -340,25 +352,48 @@ void pg_pdf_forget(void)
     compressor = NULL;
 }
 
-static const subset_entry *subset_lookup(hb_face_t *face, const unsigned char *used,
-                                         size_t used_len, guint32 hash)
+/* The digest and length of the bytes face was made from; 0 when harfbuzz does
+ * not hold them as one blob (then nothing is cached for it). */
+static int face_digest(hb_face_t *face, guint64 *digest, unsigned *len)
+{
+    for (int i = 0; i < subset_cache_n; i++)
+        if (subset_cache[i].face == face) {
+            *digest = subset_cache[i].digest;
+            *len = subset_cache[i].file_len;
+            return 1;
+        }
+    hb_blob_t *blob = hb_face_reference_blob(face);
+    unsigned n = 0;
+    const char *data = hb_blob_get_data(blob, &n);
+    *len = n;
+    *digest = n ? pg_hash64(data, n, 0) : 0;
+    hb_blob_destroy(blob);
+    return n > 0;
+}
+
+static const subset_entry *subset_lookup(guint64 digest, unsigned file_len, unsigned index,
+                                         const unsigned char *used, size_t used_len, guint32 hash)
 {
     for (int i = 0; i < subset_cache_n; i++) {
         const subset_entry *e = &subset_cache[i];
-        if (e->face == face && e->hash == hash && e->used_len == used_len &&
-            memcmp(e->used, used, used_len) == 0)
+        if (e->digest == digest && e->file_len == file_len && e->index == index &&
+            e->hash == hash && e->used_len == used_len && memcmp(e->used, used, used_len) == 0)
             return e;
     }
     return NULL;
 }
 
-static const subset_entry *subset_store(hb_face_t *face, const unsigned char *used, size_t used_len,
-                                        guint32 hash, const void *z, size_t zlen, unsigned raw_len)
+static const subset_entry *subset_store(hb_face_t *face, guint64 digest, unsigned file_len,
+                                        const unsigned char *used, size_t used_len, guint32 hash,
+                                        const void *z, size_t zlen, unsigned raw_len)
 {
     if (subset_cache_n == PG_SUBSET_CACHE)
         forget_subsets();
     subset_entry *e = &subset_cache[subset_cache_n++];
     e->face = hb_face_reference(face);
+    e->digest = digest;
+    e->file_len = file_len;
+    e->index = hb_face_get_index(face);
     e->used = g_memdup2(used, used_len);
     e->used_len = used_len;
     e->hash = hash;
@@ -389,17 +424,25 @@ static font_use *use_font(pdfw *w, PangoFont *pf)
         return u;
     hb_font_t *hbf = pango_font_get_hb_font(pf);
     hb_face_t *face = hbf ? hb_font_get_face(hbf) : NULL;
-    if (!face)
+    if (!face) {
+        w->error = g_strdup("pango gave a font without a harfbuzz face");
         return NULL;
-    hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
-    unsigned glyf_len = hb_blob_get_length(glyf);
-    hb_blob_destroy(glyf);
-    if (!glyf_len) /* CFF outlines: not for this writer */
-        return NULL;
+    }
     pdf_font *f = g_hash_table_lookup(w->by_face, face);
     if (!f) {
+        const char *why = NULL;
+        pg_outlines kind = pg_font_outlines(face, &why);
+        if (kind == PG_OUTLINES_NONE) {
+            PangoFontDescription *d = pango_font_describe(pf);
+            char *name = pango_font_description_to_string(d);
+            w->error = g_strdup_printf("cannot embed the font \"%s\": %s", name, why);
+            g_free(name);
+            pango_font_description_free(d);
+            return NULL;
+        }
         f = g_new0(pdf_font, 1);
         f->face = hb_face_reference(face);
+        f->kind = kind;
         f->res = (int)w->fonts->len + 1;
         f->upem = hb_face_get_upem(face);
         f->n_glyphs = hb_face_get_glyph_count(face);
@@ -468,17 +511,40 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
             used[g / 8] |= (unsigned char)(1u << (g % 8));
             h = (h ^ g) * 16777619u;
         }
-    const subset_entry *prog = subset_lookup(f->face, used, used_len, h);
+    guint64 digest = 0;
+    unsigned file_len = 0;
+    int cacheable = face_digest(f->face, &digest, &file_len);
+    const subset_entry *prog =
+        cacheable ? subset_lookup(digest, file_len, hb_face_get_index(f->face), used, used_len, h)
+                  : NULL;
+    subset_entry fresh = {0};
     if (!prog) {
-        size_t blen = 0;
-        unsigned char *bdata = pg_ttf_subset(f->face, used, f->n_glyphs, &blen);
-        if (!bdata) {
+        hb_set_t *glyphs = hb_set_create();
+        for (unsigned g = 0; g < f->n_glyphs; g++)
+            if (used[g / 8] >> (g % 8) & 1)
+                hb_set_add(glyphs, g);
+        hb_blob_t *sub = pg_font_subset(f->face, glyphs);
+        hb_set_destroy(glyphs);
+        if (!sub) {
+            char *ps = ps_name(f->face);
+            w->error =
+                g_strdup_printf("cannot embed the font \"%s\": harfbuzz cannot subset it", ps);
+            g_free(ps);
             g_free(used);
             return 0;
         }
+        unsigned blen = 0;
+        const char *bdata = hb_blob_get_data(sub, &blen);
         size_t zlen = deflate_into(w, bdata, blen);
-        prog = subset_store(f->face, used, used_len, h, w->zbuf, zlen, (unsigned)blen);
-        g_free(bdata);
+        if (cacheable) {
+            prog = subset_store(f->face, digest, file_len, used, used_len, h, w->zbuf, zlen, blen);
+        } else {
+            fresh.z = g_memdup2(w->zbuf, zlen);
+            fresh.zlen = zlen;
+            fresh.raw_len = blen;
+            prog = &fresh;
+        }
+        hb_blob_destroy(sub);
     }
     g_free(used);
 
@@ -495,16 +561,17 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
     double k = 1000.0 / f->upem;
     double bbox[4] = {0, -200, 1000, 900}, italic = 0;
     int box[4];
-    if (pg_ttf_bbox(f->face, box))
+    if (pg_font_bbox(f->face, box))
         for (int i = 0; i < 4; i++)
             bbox[i] = box[i] * k;
-    italic = pg_ttf_italic_angle(f->face);
+    italic = hb_style_get_value(f->unit, HB_STYLE_TAG_SLANT_ANGLE);
     hb_position_t asc = 0, desc = 0, cap = 0;
     hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &asc);
     hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &desc);
     if (!hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
         cap = asc;
 
+    int truetype = f->kind == PG_OUTLINES_TRUETYPE;
     int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_tu = new_obj(w);
     pg_buf *b = &w->out;
 
@@ -517,10 +584,10 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
 
     begin_obj(w, o_cid);
     pg_buf_printf(b,
-                  "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s%s /CIDSystemInfo "
+                  "<< /Type /Font /Subtype /CIDFontType%d /BaseFont /%s%s /CIDSystemInfo "
                   "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-                  "/FontDescriptor %d 0 R /CIDToGIDMap /Identity /DW 0 /W [",
-                  tag, name, o_desc);
+                  "/FontDescriptor %d 0 R%s /DW 0 /W [",
+                  truetype ? 2 : 0, tag, name, o_desc, truetype ? " /CIDToGIDMap /Identity" : "");
     for (unsigned g = 0; g < f->n_glyphs;) {
         if (f->width[g] < 0) {
             g++;
@@ -556,12 +623,16 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
     put_num(b, desc * k);
     pg_buf_puts(b, " /CapHeight ");
     put_num(b, cap * k);
-    pg_buf_printf(b, " /StemV 80 /FontFile2 %d 0 R >>", o_file);
+    pg_buf_printf(b, " /StemV 80 /FontFile%d %d 0 R >>", truetype ? 2 : 3, o_file);
     end_obj(w);
 
     char extra[40];
-    snprintf(extra, sizeof extra, "/Length1 %u", prog->raw_len);
+    if (truetype)
+        snprintf(extra, sizeof extra, "/Length1 %u", prog->raw_len);
+    else /* the whole OpenType font, CFF table and all: glyph ids are the CIDs */
+        snprintf(extra, sizeof extra, "/Subtype /OpenType");
     put_deflated(w, o_file, prog->z, prog->zlen, extra);
+    g_free(fresh.z);
 
     pg_buf cm = {0};
     pg_buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
@@ -729,8 +800,8 @@ static void glyph_text(pdf_font *f, unsigned g, const char *s, int len)
         f->text[g] = g_strndup(s, (gsize)len);
 }
 
-/* Draws one laid-out line. Returns 0 when it holds something this writer cannot
- * embed (the caller then falls back to cairo). */
+/* Draws one laid-out line. Returns 0, with w->error set, when it holds a font
+ * plangen cannot embed. */
 static int show_line(pdfw *w, pagew *p, const pg_item *it)
 {
     PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);
@@ -765,11 +836,27 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
             xpos += g->geometry.width;
             if (g->glyph == PANGO_GLYPH_EMPTY)
                 continue;
-            if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG || g->glyph >= u->font->n_glyphs)
-                return 0;
+            /* a character the font lacks (layout has reported it): the font's
+             * own .notdef, with the character as its ActualText */
+            int missing = g->glyph & PANGO_GLYPH_UNKNOWN_FLAG || g->glyph >= u->font->n_glyphs;
+            unsigned gid = missing ? 0 : g->glyph;
             if (!began) {
                 pg_buf_puts(&p->c, "BT\n");
                 began = 1;
+            }
+            if (missing) {
+                tj_close(&t);
+                int start = gs->log_clusters[i], end = item->length;
+                for (int k = i + 1; k < gs->num_glyphs; k++)
+                    if (gs->log_clusters[k] != start) {
+                        end = gs->log_clusters[k];
+                        break;
+                    }
+                /* one span per glyph; the cluster's first glyph carries its text */
+                pg_buf_puts(&p->c, "/Span << /ActualText <FEFF");
+                if (i == 0 || gs->log_clusters[i - 1] != start)
+                    put_utf16_hex(&p->c, text + item->offset + start, end - start);
+                pg_buf_puts(&p->c, "> >> BDC\n");
             }
             if (t.cur != u) {
                 tj_close(&t);
@@ -780,7 +867,7 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
                 pg_buf_puts(&p->c, " Tf\n");
                 t.cur = u;
                 text_at(&t, gx, gy);
-            } else if (gy != t.line_y || !t.in_tj) {
+            } else if (missing || gy != t.line_y || !t.in_tj) {
                 text_at(&t, gx, gy);
             }
             double diff = gx - t.pen;
@@ -804,8 +891,27 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
                 pg_buf_putc(&p->c, '(');
                 t.in_str = 1;
             }
-            put_code(&p->c, g->glyph);
-            t.pen += glyph_width(u->font, g->glyph) * u->size / 1000.0;
+            if (missing) {
+                /* the .notdef fills the room pango gave the character (its
+                 * unknown-glyph box), so that no reader sees a gap there */
+                double room = g->geometry.width / (double)PANGO_SCALE;
+                double own = glyph_width(u->font, 0) * u->size / 1000.0;
+                if (own > 0.001 && room > 0.001) {
+                    tj_close(&t);
+                    put_num(&p->c, 100.0 * room / own);
+                    pg_buf_puts(&p->c, " Tz\n[(");
+                    t.in_tj = t.in_str = 1;
+                    put_code(&p->c, 0);
+                    tj_close(&t);
+                    pg_buf_puts(&p->c, "100 Tz\n");
+                    t.pen += room;
+                }
+                tj_close(&t);
+                pg_buf_puts(&p->c, "EMC\n");
+                continue;
+            }
+            put_code(&p->c, gid);
+            t.pen += glyph_width(u->font, gid) * u->size / 1000.0;
             /* the glyph's text: its cluster, up to the next cluster or the item's end */
             int start = gs->log_clusters[i];
             if (i == 0 || gs->log_clusters[i - 1] != start) {
@@ -1030,7 +1136,7 @@ static gint cmp_names(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int pg_pdf_native(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out)
+int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char **error)
 {
     pdfw w = {0};
     w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
@@ -1205,6 +1311,10 @@ int pg_pdf_native(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out)
     g_hash_table_destroy(w.dests);
     if (!ok) {
         pg_buf_free(&w.out);
+        if (error)
+            *error = w.error ? w.error : g_strdup("cannot write the PDF");
+        else
+            g_free(w.error);
         return 0;
     }
     *out = w.out;

@@ -1,13 +1,14 @@
-/* pdf.h - private to the render stage: plangen's own PDF writer (pdf.c). */
+/* pdf.h - private to the render stage: plangen's own PDF writer (pdf.c), the
+ * only way plangen writes PDF. */
 #ifndef PG_PDF_H
 #define PG_PDF_H
 
 #include "render.h"
 
-/* Writes the pages as a PDF into *out (a new buffer, caller frees). Returns 0,
- * with nothing written, when the pages hold what this writer does not embed (a
- * font without TrueType outlines, a glyph missing from its font): draw them
- * with cairo instead. */
-int pg_pdf_native(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out);
+/* Writes the pages as a PDF into *out (a new buffer, caller frees) and returns
+ * 1. Returns 0, with nothing written and *error (may be NULL; heap, caller
+ * g_frees) saying why, when a font cannot be embedded (no TrueType or
+ * name-keyed CFF outlines, or harfbuzz cannot subset it). */
+int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char **error);
 
 #endif

@@ -15,7 +15,7 @@
 
 struct pg_engine {
     pg_options o;            /* strings owned (below) */
-    char *strings[6];        /* the copies of o's strings */
+    char *strings[7];        /* the copies of o's strings */
     char *schema_path;
     char *styles_dir;
     char *fonts_dir;
@@ -43,9 +43,10 @@ pg_engine *pg_engine_new(const pg_options *o)
     e->o.create_date = copy(e, 3, o->create_date);
     e->o.today = copy(e, 4, o->today);
     e->o.creator = copy(e, 5, o->creator ? o->creator : "plangen");
+    e->o.fonts_dir = copy(e, 6, o->fonts_dir);
     e->schema_path = g_strdup_printf("%s/templates/schema/plan.rng", e->o.data_dir);
     e->styles_dir = g_strdup_printf("%s/templates/styles", e->o.data_dir);
-    e->fonts_dir = g_strdup_printf("%s/fonts", e->o.data_dir);
+    e->fonts_dir = o->fonts_dir ? g_strdup(o->fonts_dir) : g_strdup_printf("%s/fonts", e->o.data_dir);
     e->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify)pg_style_unref);
     return e;
@@ -82,6 +83,7 @@ void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
     GString *g = g_string_new("plangen-options 1\n");
 #define STR(f) g_string_append_printf(g, #f "=%s%s\n", o->f ? "\"" : "(null)", o->f ? o->f : "")
     STR(data_dir);
+    STR(fonts_dir);
     STR(style);
     STR(root);
     STR(create_date);

@@ -30,6 +30,8 @@
  * pg_engine_new(). */
 typedef struct {
     const char *data_dir;    /* holds templates/ and fonts/; required */
+    const char *fonts_dir;   /* the fonts folder (fonts.conf and a user's fonts); NULL:
+                                DATA_DIR/fonts */
     const char *style;       /* instead of the plan's style=: a name, or a path with '/' */
     const char *root;        /* the plans root; NULL: the nearest folder named plans
                                 above each plan, else its folder */

@@ -1,5 +1,5 @@
-/* render.h - render stage: pages -> PDF (plangen's own writer, cairo as the
- * fallback) or PNG files (cairo). Every file is written to a temporary file
+/* render.h - render stage: pages -> PDF (plangen's own writer, pdf.c) or PNG
+ * files (cairo). Every file is written to a temporary file
  * beside its target and renamed into place only once complete, so a failed run
  * leaves the previous output untouched and no stray file behind. */
 #ifndef PG_RENDER_H
@@ -13,17 +13,14 @@ typedef struct {
     const char *create_date; /* ISO 8601; NULL: the plan's own date */
 } pg_pdf_opts;
 
-/* Writes pages as a PDF to path. Returns 1 on success, else 0 with a diagnostic. */
+/* Writes pages as a PDF to path. Returns 1 on success, else 0 with a diagnostic
+ * (PG_E_FONT for a font that cannot be embedded, PG_E_OUTPUT for the file). */
 int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,
                  pg_diag_list *diags);
-/* Writes PDF bytes into memory (for tests and fuzzing); *out is heap, caller frees. */
+/* Writes PDF bytes into memory (for tests and fuzzing); *out is heap, caller
+ * frees. Returns 0 (*out NULL) where pg_pdf_write() reports PG_E_FONT. */
 int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
                         size_t *len);
-
-/* The same through cairo's PDF surface, which pg_pdf_write() uses only for the
- * plans its own writer declines; tests compare the two. */
-int pg_pdf_write_memory_cairo(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
-                              size_t *len);
 
 /* Drops the font programs the PDF writer keeps for later plans of the process
  * (each face's subset for a set of glyphs is made and deflated once). */

@@ -1,12 +1,11 @@
-/* render_pdf.c - the cairo drawing device shared by PNG and the cairo PDF
- * writer, and the PDF entry points: plangen's own writer (pdf.c) first, cairo's
- * for the plans it declines; output files are atomic. */
+/* render_pdf.c - the PDF entry points over plangen's writer (pdf.c), with
+ * atomic output files, and the cairo drawing device of the PNG pages (which
+ * draws a character the font lacks as the PDF does: the font's .notdef). */
 #include "render.h"
 
 #include "pdf.h"
 #include "render_draw.h"
 
-#include <cairo-pdf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <pango/pangocairo.h>
@@ -33,6 +32,50 @@ static void draw_brace(cairo_t *cr, double x, double y, double w, double h)
     cairo_stroke(cr);
 }
 
+/* 1 when line holds a glyph its font lacks (pango's unknown glyph). */
+static int has_unknown(PangoLayoutLine *line)
+{
+    for (GSList *r = line->runs; r; r = r->next) {
+        const PangoGlyphString *gs = ((PangoGlyphItem *)r->data)->glyphs;
+        for (int i = 0; i < gs->num_glyphs; i++)
+            if (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+                return 1;
+    }
+    return 0;
+}
+
+/* Draws a line holding characters its font lacks as the PDF writer does: each
+ * as the font's .notdef glyph (never pango's hex box), run by run. */
+static void show_line_notdef(cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *gi = r->data;
+        PangoGlyphString *gs = pango_glyph_string_copy(gi->glyphs);
+        for (int i = 0; i < gs->num_glyphs; i++)
+            if (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+                gs->glyphs[i].glyph = 0;
+        double w = pango_glyph_string_get_width(gs) / (double)PANGO_SCALE;
+        double run_x = x + gi->start_x_offset / (double)PANGO_SCALE;
+        double run_y = y - gi->y_offset / (double)PANGO_SCALE;
+        cairo_move_to(cr, run_x, run_y);
+        pango_cairo_show_glyph_string(cr, gi->item->analysis.font, gs);
+        for (GSList *a = gi->item->analysis.extra_attrs; a; a = a->next) {
+            PangoAttribute *attr = a->data;
+            if (attr->klass->type != PANGO_ATTR_UNDERLINE ||
+                ((PangoAttrInt *)attr)->value == PANGO_UNDERLINE_NONE)
+                continue;
+            PangoFontMetrics *m = pango_font_get_metrics(gi->item->analysis.font, NULL);
+            double pos = pango_font_metrics_get_underline_position(m) / (double)PANGO_SCALE;
+            double th = pango_font_metrics_get_underline_thickness(m) / (double)PANGO_SCALE;
+            cairo_rectangle(cr, run_x, run_y - pos, w, th);
+            cairo_fill(cr);
+            pango_font_metrics_unref(m);
+        }
+        x = run_x + w + gi->end_x_offset / (double)PANGO_SCALE;
+        pango_glyph_string_free(gs);
+    }
+}
+
 void pg_draw_item(cairo_t *cr, const pg_item *it)
 {
     cairo_set_source_rgb(cr, (it->color >> 16 & 0xFF) / 255.0, (it->color >> 8 & 0xFF) / 255.0,
@@ -42,6 +85,10 @@ void pg_draw_item(cairo_t *cr, const pg_item *it)
         PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);
         if (!line)
             return;
+        if (has_unknown(line)) {
+            show_line_notdef(cr, line, it->x, it->y);
+            break;
+        }
         cairo_move_to(cr, it->x, it->y);
         pango_cairo_show_layout_line(cr, line);
         break;
@@ -87,113 +134,38 @@ void pg_draw_item(cairo_t *cr, const pg_item *it)
 
 /* ---- PDF ---------------------------------------------------------------------- */
 
-static cairo_status_t write_file(void *closure, const unsigned char *data, unsigned int len)
-{
-    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-    pg_buf_append(closure, (const char *)data, len);
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Draws every page onto a PDF surface writing through fn; returns cairo's status. */
-static cairo_status_t draw_pdf(const pg_pages *pp, const pg_pdf_opts *opts,
-                               cairo_write_func_t fn, void *closure)
-{
-    double w = pp->n ? pp->pages[0].w : 595.276, h = pp->n ? pp->pages[0].h : 841.89;
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(fn, closure, w, h);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, pp->title ? pp->title : "");
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, pp->author ? pp->author : "");
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, pp->subject ? pp->subject : "");
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS,
-                                   pp->keywords ? pp->keywords : "");
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
-                                   opts && opts->creator ? opts->creator : "plangen");
-    const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
-    if (date) {
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-    }
-    cairo_t *cr = cairo_create(s);
-    for (size_t i = 0; i < pp->n; i++) {
-        const pg_page *p = &pp->pages[i];
-        cairo_pdf_surface_set_size(s, p->w, p->h);
-        for (size_t k = 0; k < p->n; k++)
-            pg_draw_item(cr, &p->items[k]);
-        cairo_show_page(cr);
-    }
-    /* bookmarks: each entry's parent is the last entry one level up */
-    int parents[16] = {0};
-    for (size_t i = 0; i < pp->n_outline; i++) {
-        const pg_outline *o = &pp->outline[i];
-        int level = o->level < 1 ? 1 : o->level > 15 ? 15 : o->level;
-        char link[96];
-        snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", o->page + 1, 0.0, o->y);
-        int id = cairo_pdf_surface_add_outline(s, parents[level - 1], o->title, link, 0);
-        parents[level] = id;
-        for (int k = level + 1; k < 16; k++)
-            parents[k] = parents[level];
-    }
-    cairo_status_t st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    return st;
-}
-
 int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts, pg_diag_list *diags)
 {
-    pg_output o;
-    if (!pg_output_open(&o, path, diags))
-        return 0;
     pg_buf b = {0};
-    if (pg_pdf_native(pp, opts, &b)) {
-        int wrote = fwrite(b.s, 1, b.len, o.f) == b.len;
-        pg_buf_free(&b);
-        if (!wrote) {
-            pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
-            pg_output_abort(&o);
-            return 0;
-        }
-        return pg_output_commit(&o, diags);
+    char *error = NULL;
+    if (!pg_pdf_render(pp, opts, &b, &error)) {
+        pg_diag_add(diags, PG_E_FONT, path, 0, 0, "%s", error);
+        g_free(error);
+        return 0;
     }
-    cairo_status_t st = draw_pdf(pp, opts, write_file, o.f);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cairo: %s", cairo_status_to_string(st));
+    pg_output o;
+    if (!pg_output_open(&o, path, diags)) {
+        pg_buf_free(&b);
+        return 0;
+    }
+    int wrote = fwrite(b.s, 1, b.len, o.f) == b.len;
+    pg_buf_free(&b);
+    if (!wrote) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
         pg_output_abort(&o);
         return 0;
     }
     return pg_output_commit(&o, diags);
 }
 
-int pg_pdf_write_memory_cairo(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
-                              size_t *len)
-{
-    pg_buf b = {0};
-    cairo_status_t st = draw_pdf(pp, opts, write_buf, &b);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        pg_buf_free(&b);
-        *out = NULL;
-        *len = 0;
-        return 0;
-    }
-    *len = b.len;
-    *out = (unsigned char *)b.s;
-    if (!*out)
-        *out = pg_xcalloc(1, 1);
-    return 1;
-}
-
 int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
                         size_t *len)
 {
     pg_buf b = {0};
-    if (!pg_pdf_native(pp, opts, &b))
-        return pg_pdf_write_memory_cairo(pp, opts, out, len);
+    *out = NULL;
+    *len = 0;
+    if (!pg_pdf_render(pp, opts, &b, NULL))
+        return 0;
     *len = b.len;
     *out = (unsigned char *)b.s;
     return 1;

@@ -19,6 +19,10 @@ expect_rc() {
     if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$work/err"; fi
 }
 contains() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in output"; fi; }
+# qpdf_ok FILE DESCRIPTION: qpdf --check finds neither an error nor a warning
+qpdf_ok() {
+    if qpdf --check "$1" >"$work/qpdf" 2>&1; then ok; else bad "$2: qpdf --check: $(tail -3 "$work/qpdf")"; fi
+}
 no_temp_files() {
     if find "$1" -name '*.tmp.*' | grep -q .; then bad "$2: temporary files left"; else ok; fi
 }
@@ -70,9 +74,8 @@ SOURCE_DATE_EPOCH=0 "$plangen" render plans/hung-yen-duk-sinh-hoat-chinh-tri-202
     plans/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml plans/tinh-uy-hung-yen/179-KH-TU-2023.xml \
     -o "$work/together/"
 cmp -s "$work/alone.pdf" "$work/together/179-KH-TU-2023.pdf" && ok || bad "a plan differs when rendered after others"
-# every stream is deflated at zlib's fastest level (generator/pdf.c; zlevel.c
-# for cairo's): the zlib header of each stream says level 1 (78 01), none the
-# default (78 9C)
+# every stream is deflated at libdeflate's fastest level (generator/pdf.c): the
+# zlib header of each stream says level 1 (78 01), none the default (78 9C)
 levels=$(perl -0777 -ne 'my $f = () = /stream\r?\nx\x01/g; my $d = () = /stream\r?\nx\x9c/g; print "$f $d"' "$work/a.pdf")
 case $levels in "0 "*|*" "[1-9]*) bad "stream levels (fast, default): $levels" ;; *) ok ;; esac
 cmp -s "$work/a.pdf" "$work/c.pdf" && bad "SOURCE_DATE_EPOCH ignored" || ok
@@ -313,6 +316,32 @@ fi
 # fonts
 expect_rc 0 "fonts" -- "$plangen" fonts
 contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"
+
+# characters the style's font lacks (✓, 中), in a paragraph and in a note: each
+# is a warning with its position and code point (an error with --strict), the
+# PDF is plangen's own, holds only subsets of the style's font, passes qpdf,
+# and its text keeps the Vietnamese around them (and the characters)
+u=tests/bad/uncovered-characters.xml
+expect_rc 0 "uncovered characters" -- "$plangen" render "$u" -o "$work/uncovered.pdf"
+contains "$work/err" "$u:12:5: warning: character is not in the font; drawn as the font's empty box: \"✓\" (U+2713) is not in Liberation Serif" "uncovered ✓"
+contains "$work/err" "$u:12:5: warning: .*\"中\" (U+4E2D) is not in Liberation Serif" "uncovered 中"
+contains "$work/err" "$u:13:25: warning: .*\"✓\" (U+2713)" "uncovered ✓ in a note"
+contains "$work/err" "$u:13:25: warning: .*\"中\" (U+4E2D)" "uncovered 中 in a note"
+qpdf_ok "$work/uncovered.pdf" "uncovered characters"
+pdftotext "$work/uncovered.pdf" - | tr '\n' ' ' | tr -s ' ' > "$work/uncovered.txt"
+contains "$work/uncovered.txt" "Đã hoàn thành ✓ việc kiểm tra chữ Hán 中 trong kế hoạch" "uncovered text"
+contains "$work/uncovered.txt" "Chú thích có dấu ✓ và chữ 中 ở đây" "uncovered text in a note"
+pdffonts "$work/uncovered.pdf" | tail -n +3 > "$work/fonts"
+if [ -s "$work/fonts" ] && ! grep -v '^[A-Z]\{6\}+LiberationSerif[-A-Za-z]* *CID TrueType *Identity-H *yes yes yes' "$work/fonts" | grep -q .; then ok; else bad "uncovered: fonts other than Liberation Serif subsets: $(cat "$work/fonts")"; fi
+expect_rc 1 "uncovered characters, --strict" -- "$plangen" render --strict "$u" -o "$work/uncovered-strict.pdf"
+expect_rc 1 "uncovered characters, check --strict" -- "$plangen" check --strict "$u"
+contains "$work/err" "(U+2713)" "check --strict names the character"
+
+# every PDF written above passes qpdf --check
+for f in "$work"/*.pdf "$work"/*/*.pdf; do
+    [ -f "$f" ] && head -c 5 "$f" | grep -q '%PDF-' || continue
+    qpdf_ok "$f" "$f"
+done
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

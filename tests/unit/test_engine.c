@@ -153,7 +153,7 @@ Test(options, every_field_changes_the_fingerprint)
     char a[PG_HASH_HEX], b[PG_HASH_HEX];
     pg_options_fingerprint(&base, a);
     pg_options v[] = {base, base, base, base, base, base, base, base, base, base, base, base,
-                      base, base};
+                      base, base, base};
     v[0].data_dir = "/e";
     v[1].style = "state";
     v[2].root = "/r";
@@ -168,6 +168,7 @@ Test(options, every_field_changes_the_fingerprint)
     v[11].style = ""; /* "" is not NULL */
     v[12].max_image_pixels = 5;
     v[13].max_image_bytes = 5;
+    v[14].fonts_dir = "/f";
     for (size_t i = 0; i < G_N_ELEMENTS(v); i++) {
         pg_options_fingerprint(&v[i], b);
         cr_assert_str_neq(a, b, "field %zu does not change the fingerprint", i);
