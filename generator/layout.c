@@ -1,6 +1,6 @@
 /* layout.c - layout stage (see layout.h). Lengths are in pt unless they say
  * Pango units. */
-#include "layout.h"
+#include "layout_internal.h"
 
 #include "coverage.h"
 
@@ -11,81 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_SEPARATOR "\xE2\x80\xA8" /* U+2028: a forced break inside a paragraph */
-
-/* An element of the flow: a box with the items drawn in it, relative to its top. */
-typedef struct {
-    pg_flow_box box;
-    pg_item *items;
-    size_t n, cap;
-    int *notes;          /* indexes into lay.notes of the footnotes marked here */
-    size_t n_notes;
-    int band;            /* a slice of a table row */
-    int row_end;         /* the last slice of its row */
-    double close_x, close_w; /* the table's extent, for a closing rule at a page end */
-    char *outline;       /* bookmark title (heap); NULL when none */
-    int outline_level;
-} felem;
-
-/* A footnote mark in the text being laid out: byte range of the mark. */
-typedef struct {
-    const pg_node *note;  /* NULL once attached */
-    PangoLayout *ly;      /* the layout holding the mark; NULL until bound */
-    unsigned start, end;
-} mark;
-
-/* A footnote's text, laid out once. */
-typedef struct {
-    const pg_node *node;
-    PangoLayout *layout;
-    int lines;
-} note;
-
-/* A footnote line waiting for a page. */
-typedef struct {
-    int note; /* index into lay.notes */
-    int line;
-} note_line;
-
-typedef struct {
-    const pg_doc *doc;
-    const pg_style *st;
-    PangoContext *ctx;
-    pg_diag_list *diags;
-    pg_reads *reads; /* the images read are recorded here; NULL: not recorded */
-    felem *el;
-    size_t n, cap;
-    double pending;  /* space after the previous block */
-    int keep_next;   /* the next element stays with the one before */
-    double L, W;     /* left margin and text width of the current flow */
-    double page_w, page_h;
-    PangoFontDescription *font[PG_ROLE__COUNT];
-    char *font_key[PG_ROLE__COUNT]; /* each font as a string, for the layout cache */
-    pg_fonts *fonts;
-    double ascent[PG_ROLE__COUNT], descent[PG_ROLE__COUNT];
-    char have_metrics[PG_ROLE__COUNT]; /* ascent and descent computed */
-    mark *marks;     /* marks of the layout being built */
-    size_t n_marks, cap_marks;
-    note *notes;     /* every footnote, in the order of their marks */
-    size_t n_notes, cap_notes;
-    note_line *queue; /* footnote lines not yet placed */
-    size_t q_head, q_len, q_cap;
-    int failed;      /* an error was reported: no pages */
-    char *outline_next; /* bookmark for the next paragraph's first line (heap) */
-    int outline_level;
-    const char *at_file;   /* the plan and position of the node being laid out, */
-    pg_pos at;             /* where a character the font lacks is reported */
-    GHashTable *uncovered; /* the reports made (coverage.h) */
-} lay;
-
 /* ---- fonts and layouts ---------------------------------------------------- */
 
-static const pg_textstyle *ts(const lay *l, pg_role r)
+const pg_textstyle *ts(const lay *l, pg_role r)
 {
     return &l->st->text[r];
 }
 
-static double pitch(const lay *l, pg_role r)
+double pitch(const lay *l, pg_role r)
 {
     const pg_textstyle *t = ts(l, r);
     return t->pitch > 0 ? t->pitch : 1.15 * t->size;
@@ -102,13 +35,13 @@ static void need_metrics(lay *l, pg_role r)
     }
 }
 
-static double font_ascent(lay *l, pg_role r)
+double font_ascent(lay *l, pg_role r)
 {
     need_metrics(l, r);
     return l->ascent[r];
 }
 
-static double font_descent(lay *l, pg_role r)
+double font_descent(lay *l, pg_role r)
 {
     need_metrics(l, r);
     return l->descent[r];
@@ -116,7 +49,7 @@ static double font_descent(lay *l, pg_role r)
 
 /* Distance from the top of a line box to its baseline: the glyphs are centred
  * in the pitch. */
-static double baseline_offset(lay *l, pg_role r)
+double baseline_offset(lay *l, pg_role r)
 {
     double asc = font_ascent(l, r);
     return (pitch(l, r) - asc - font_descent(l, r)) / 2 + asc;
@@ -141,7 +74,7 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
 
 /* The node whose text is laid out next: characters its font lacks are
  * reported at its position. */
-static void at_node(lay *l, const pg_node *n)
+void at_node(lay *l, const pg_node *n)
 {
     l->at_file = n->file ? n->file : l->doc->file;
     l->at = n->pos;
@@ -194,7 +127,7 @@ static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
 
 /* make_layout_wrap() wrapping at words (inside a word only when it is wider
  * than the line). */
-static PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
+PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
                                 double width, pg_align align, double indent)
 {
     return make_layout_wrap(l, role, text, attrs, width, align, indent, PANGO_WRAP_WORD_CHAR);
@@ -260,7 +193,7 @@ static void add_mark(lay *l, int number, pg_buf *t, PangoAttrList *al, mark *m)
 
 /* Appends the text of an inline tree to t and its emphasis to al; footnotes
  * leave a mark and are remembered in l->marks. */
-static void add_inlines(lay *l, const pg_node *n, pg_buf *t, PangoAttrList *al)
+void add_inlines(lay *l, const pg_node *n, pg_buf *t, PangoAttrList *al)
 {
     for (const pg_node *c = n->first; c; c = c->next) {
         if (c->type == PG_NODE_TEXT) {
@@ -313,7 +246,7 @@ static void emphasise(lay *l, PangoAttrList *al, pg_role role, size_t start, siz
 
 /* ---- flow elements ----------------------------------------------------------- */
 
-static felem *new_elem(lay *l, double gap)
+felem *new_elem(lay *l, double gap)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 256;
@@ -327,7 +260,7 @@ static felem *new_elem(lay *l, double gap)
     return e;
 }
 
-static void elem_add(felem *e, const pg_item *it)
+void elem_add(felem *e, const pg_item *it)
 {
     if (e->n == e->cap) {
         e->cap = e->cap ? e->cap * 2 : 8;
@@ -385,7 +318,7 @@ static int note_of(lay *l, const pg_node *fn)
 /* Moves the marks that fall in line i of ly into e: each mark becomes a link to
  * its note, and the note goes on the element's page. x0 is the layout's left
  * edge, y the line's baseline (relative to e). */
-static void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y)
+void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y)
 {
     if (!l->n_marks)
         return;
@@ -418,20 +351,20 @@ static void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, do
 
 /* Binds the marks collected since the last binding to ly, the layout made from
  * their text. */
-static void bind_marks(lay *l, PangoLayout *ly)
+void bind_marks(lay *l, PangoLayout *ly)
 {
     for (size_t k = 0; k < l->n_marks; k++)
         if (!l->marks[k].ly)
             l->marks[k].ly = ly;
 }
 
-static void clear_marks(lay *l)
+void clear_marks(lay *l)
 {
     l->n_marks = 0;
 }
 
 /* Adds line i of layout to e with its baseline at y (relative to e's top). */
-static void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
+void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
                      const PangoRectangle *logical)
 {
     pg_item it = {.kind = PG_ITEM_TEXT,
@@ -446,7 +379,7 @@ static void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, 
 
 /* Places every line of ly into e from y_top, at role's pitch; returns the new y.
  * *right (may be NULL) receives the rightmost end of a line. */
-static double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, double x0, double y_top,
+double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, double x0, double y_top,
                           double *right)
 {
     double p = pitch(l, role), off = baseline_offset(l, role);
@@ -553,8 +486,6 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
 
 static void layout_blocks(lay *l, const pg_node *parent);
 static void layout_block(lay *l, const pg_node *c);
-static void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness);
-static void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness);
 
 static void layout_section(lay *l, const pg_node *sec)
 {
@@ -601,262 +532,6 @@ static void layout_section(lay *l, const pg_node *sec)
     pg_buf_free(&t);
     for (const pg_node *c = first; c; c = c->next)
         layout_block(l, c);
-}
-
-/* ---- tables ------------------------------------------------------------------ */
-
-/* One line of a cell, placed relative to its row's top. */
-typedef struct {
-    PangoLayout *ly;
-    int line;
-    pg_role role;
-    double x, top, bottom, base; /* pt */
-    PangoRectangle log;
-} cell_line;
-
-typedef struct {
-    cell_line *v;
-    size_t n, cap;
-} cell_lines;
-
-/* The narrowest column (pt): room for a letter. */
-#define MIN_COLUMN 14.0
-
-/* The widths of t's columns (pt), each at least MIN_COLUMN (or an equal share
- * of the text width when the columns cannot all have that), together never
- * wider than the text. */
-static void column_widths(lay *l, const pg_node *t, double *w)
-{
-    int nc = t->u.table.ncols;
-    double fixed = 0, shares = 0;
-    for (int i = 0; i < nc; i++) {
-        const pg_column *c = &t->u.table.cols[i];
-        w[i] = c->fixed ? c->fixed : c->percent ? c->percent * l->W / 100 : 0;
-        fixed += w[i];
-        if (!c->fixed && !c->percent)
-            shares += c->share;
-    }
-    double rest = l->W - fixed;
-    for (int i = 0; i < nc; i++) {
-        const pg_column *c = &t->u.table.cols[i];
-        if (!c->fixed && !c->percent)
-            w[i] = rest > 0 && shares > 0 ? rest * c->share / shares : 0;
-    }
-    /* never wider than the text, never a column too narrow for a letter */
-    double total = 0, min = MIN_COLUMN;
-    if (nc * min > l->W)
-        min = l->W / nc; /* layout_table refuses such a table; no 0/0 all the same */
-    for (int i = 0; i < nc; i++) {
-        if (!(w[i] >= min))
-            w[i] = min;
-        total += w[i];
-    }
-    if (total > l->W && total - nc * min > 0)
-        for (int i = 0; i < nc; i++)
-            w[i] = (w[i] - min) * (l->W - nc * min) / (total - nc * min) + min;
-}
-
-static void cell_line_add(cell_lines *cl, const cell_line *c)
-{
-    if (cl->n == cl->cap) {
-        cl->cap = cl->cap ? cl->cap * 2 : 16;
-        cl->v = pg_xrealloc(cl->v, cl->cap * sizeof *cl->v);
-    }
-    cl->v[cl->n++] = *c;
-}
-
-/* Lays out a cell's blocks into lines from y = pad; returns the content bottom. */
-static double layout_cell(lay *l, const pg_node *cell, pg_role role, char align, double x,
-                          double w, double pad, cell_lines *out)
-{
-    double y = pad;
-    double p = pitch(l, role), off = baseline_offset(l, role);
-    const pg_textstyle *s = ts(l, role);
-    pg_align al = align == 'c' ? PG_ALIGN_CENTER
-                  : align == 'r' ? PG_ALIGN_RIGHT
-                  : align == 'j' ? PG_ALIGN_JUSTIFY
-                                 : PG_ALIGN_LEFT;
-    if (role == PG_ROLE_TABLE_HEADER)
-        al = s->align;
-    int first = 1;
-    for (const pg_node *b = cell->first; b; b = b->next) {
-        pg_buf t = {0};
-        PangoAttrList *attrs = pango_attr_list_new();
-        if (b->type == PG_NODE_ITEM && b->u.item.label && *b->u.item.label) {
-            pg_buf_puts(&t, b->u.item.label);
-            pg_buf_putc(&t, ' ');
-        }
-        add_inlines(l, b, &t, attrs);
-        at_node(l, b);
-        PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), attrs, w - 2 * pad, al, 0);
-        bind_marks(l, ly);
-        if (!first)
-            y += s->space_after;
-        first = 0;
-        PangoLayoutIter *it = pango_layout_get_iter(ly);
-        int i = 0;
-        do {
-            cell_line c = {.ly = ly, .line = i, .role = role, .x = x + pad};
-            pango_layout_iter_get_line_extents(it, NULL, &c.log);
-            c.top = y;
-            c.bottom = y + p;
-            c.base = y + off;
-            g_object_ref(ly);
-            cell_line_add(out, &c);
-            y += p;
-            i++;
-        } while (pango_layout_iter_next_line(it));
-        pango_layout_iter_free(it);
-        g_object_unref(ly);
-        pango_attr_list_unref(attrs);
-        pg_buf_free(&t);
-    }
-    return y;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Adds the lines of cl whose top lies in [y0, y1) to e, moved up by y0. */
-static void band_lines(lay *l, felem *e, cell_lines *cl, double y0, double y1)
-{
-    for (size_t i = 0; i < cl->n; i++) {
-        cell_line *c = &cl->v[i];
-        if (!c->ly || c->top < y0 - 0.01 || c->top >= y1 - 0.01)
-            continue;
-        add_line(e, c->role, c->ly, c->line, c->x, c->base - y0, &c->log);
-        attach_marks(l, e, c->ly, c->line, c->x, c->base - y0);
-    }
-}
-
-static void cell_lines_free(cell_lines *cl)
-{
-    for (size_t i = 0; i < cl->n; i++)
-        g_object_unref(cl->v[i].ly);
-    free(cl->v);
-    cl->v = NULL;
-    cl->n = cl->cap = 0;
-}
-
-/* A table: header rows kept as one block repeated on every page the table
- * reaches; each body row cut into bands at the line boundaries that cross no
- * cell's line, so that a row taller than the space left continues on the next
- * page, line by line, never clipped. */
-static void layout_table(lay *l, const pg_node *t)
-{
-    int nc = t->u.table.ncols;
-    if (nc <= 0)
-        return;
-    if (nc * MIN_COLUMN > l->W) {
-        pg_diag_add(l->diags, PG_E_BAD_VALUE, t->file ? t->file : l->doc->file, t->pos.line,
-                    t->pos.col,
-                    "the table has %d columns; the text width of %.0f pt holds at most %d "
-                    "columns of %.0f pt: use fewer columns, a style with a wider text, or a "
-                    "landscape <appendix>",
-                    nc, l->W, (int)(l->W / MIN_COLUMN), MIN_COLUMN);
-        l->failed = 1;
-        return;
-    }
-    const pg_style *st = l->st;
-    double *w = pg_xcalloc((size_t)nc, sizeof *w);
-    double *xs = pg_xcalloc((size_t)nc + 1, sizeof *xs);
-    column_widths(l, t, w);
-    xs[0] = l->L;
-    for (int i = 0; i < nc; i++)
-        xs[i + 1] = xs[i] + w[i];
-    double tw = xs[nc] - xs[0];
-    double pad = st->cell_padding, bw = st->border_width;
-    double gap = l->pending > ts(l, PG_ROLE_TABLE)->space_before ? l->pending
-                                                                 : ts(l, PG_ROLE_TABLE)->space_before;
-    felem *hdr = NULL;
-    size_t hdr_index = 0;
-    int body_rows = 0;
-    for (const pg_node *row = t->first; row; row = row->next) {
-        pg_role role = row->u.row.header ? PG_ROLE_TABLE_HEADER : PG_ROLE_TABLE;
-        cell_lines cl = {0};
-        double row_h = 0;
-        int k = 0;
-        for (const pg_node *cell = row->first; cell && k < nc; cell = cell->next, k++) {
-            double bottom = layout_cell(l, cell, role, t->u.table.cols[k].align, xs[k], w[k], pad, &cl);
-            if (bottom > row_h)
-                row_h = bottom;
-        }
-        if (row_h < pad + pitch(l, role))
-            row_h = pad + pitch(l, role);
-        row_h += pad;
-        if (row->u.row.header) {
-            if (!hdr) {
-                hdr = new_elem(l, gap);
-                hdr_index = l->n; /* 1 + its index */
-                gap = 0;
-            }
-            hdr = &l->el[hdr_index - 1];
-            double y0 = hdr->box.height;
-            for (size_t i = 0; i < cl.n; i++) {
-                cell_line *c = &cl.v[i];
-                add_line(hdr, c->role, c->ly, c->line, c->x, c->base + y0, &c->log);
-                attach_marks(l, hdr, c->ly, c->line, c->x, c->base + y0);
-            }
-            add_rule(hdr, PG_ROLE_TABLE, xs[0], y0, tw, bw);
-            for (int i = 0; i <= nc; i++)
-                add_vrule(hdr, PG_ROLE_TABLE, xs[i], y0, row_h, bw);
-            add_rule(hdr, PG_ROLE_TABLE, xs[0], y0 + row_h, tw, bw);
-            hdr->box.height += row_h;
-            cell_lines_free(&cl);
-            clear_marks(l);
-            continue;
-        }
-        /* the cuts: line bottoms that cross no line of another cell */
-        double *cuts = pg_xmalloc((cl.n + 2) * sizeof *cuts);
-        size_t nc_cuts = 0;
-        for (size_t i = 0; i < cl.n; i++) {
-            double y = cl.v[i].bottom;
-            int ok = y < row_h - pad - 0.01;
-            for (size_t j = 0; j < cl.n && ok; j++)
-                if (cl.v[j].top < y - 0.01 && cl.v[j].bottom > y + 0.01)
-                    ok = 0;
-            if (ok)
-                cuts[nc_cuts++] = y;
-        }
-        qsort(cuts, nc_cuts, sizeof *cuts, cmp_double);
-        size_t nb = 0;
-        double *edges = pg_xmalloc((nc_cuts + 2) * sizeof *edges);
-        edges[nb++] = 0;
-        for (size_t i = 0; i < nc_cuts; i++)
-            if (cuts[i] > edges[nb - 1] + 0.01)
-                edges[nb++] = cuts[i];
-        edges[nb++] = row_h;
-        for (size_t b = 0; b + 1 < nb; b++) {
-            double y0 = edges[b], y1 = edges[b + 1];
-            felem *e = new_elem(l, b == 0 && body_rows == 0 ? gap : 0);
-            if (b == 0 && body_rows == 0 && hdr)
-                e->box.no_break_before = 1; /* the header never ends a page */
-            e->box.height = y1 - y0;
-            e->box.header = hdr_index;
-            e->band = 1;
-            e->row_end = b + 2 == nb;
-            e->close_x = xs[0];
-            e->close_w = tw;
-            band_lines(l, e, &cl, y0, y1);
-            if (b == 0)
-                add_rule(e, PG_ROLE_TABLE, xs[0], 0, tw, bw);
-            for (int i = 0; i <= nc; i++)
-                add_vrule(e, PG_ROLE_TABLE, xs[i], 0, y1 - y0, bw);
-            if (e->row_end)
-                add_rule(e, PG_ROLE_TABLE, xs[0], y1 - y0, tw, bw);
-        }
-        body_rows++;
-        free(cuts);
-        free(edges);
-        cell_lines_free(&cl);
-        clear_marks(l);
-    }
-    free(w);
-    free(xs);
-    l->pending = ts(l, PG_ROLE_TABLE)->space_after > 6 ? ts(l, PG_ROLE_TABLE)->space_after : 6;
 }
 
 /* ---- QR codes and images ------------------------------------------------------- */
@@ -1052,7 +727,7 @@ static void layout_blocks(lay *l, const pg_node *parent)
 /* ---- first-page header and title ----------------------------------------------- */
 
 /* Lays one centred text into a column and returns the y under it. */
-static double column_text(lay *l, felem *e, pg_role role, const char *text, PangoAttrList *al,
+double column_text(lay *l, felem *e, pg_role role, const char *text, PangoAttrList *al,
                           double x, double w, double y, double *right)
 {
     PangoLayout *ly = make_layout(l, role, text, al, w, ts(l, role)->align, 0);
@@ -1101,7 +776,7 @@ static int wrap_count(const int *cw, const PangoLogAttr *la, int n, int w)
  * blocks. The search runs on the widths of the text shaped once, on one line;
  * pango confirms the answer, and does the whole search itself in the rare case
  * where the two disagree. */
-static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al, double w)
+double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al, double w)
 {
     PangoLayout *ly = make_layout(l, role, text, al, w, PG_ALIGN_CENTER, 0);
     int lines = pango_layout_get_line_count(ly);
@@ -1159,7 +834,7 @@ static double balanced_width(lay *l, pg_role role, const char *text, PangoAttrLi
 }
 
 /* A horizontal rule of length w centred on y. */
-static void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness)
+void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness)
 {
     pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x, .y = y - thickness / 2, .w = w,
                   .h = thickness};
@@ -1167,558 +842,11 @@ static void add_rule(felem *e, pg_role role, double x, double y, double w, doubl
 }
 
 /* A vertical rule of length h from y, centred on x. */
-static void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness)
+void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness)
 {
     pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x - thickness / 2, .y = y,
                   .w = thickness, .h = h};
     elem_add(e, &it);
-}
-
-/* A mark (KHẨN, LƯU HÀNH NỘI BỘ) in the role's style and colour, centred in a box
- * w pt wide (0: fitted), 8 mm high, in the column [x, x + cw]; returns the y under
- * the box. */
-static double boxed_mark(lay *l, felem *e, pg_role role, const char *text, double x, double cw,
-                         double y, double w)
-{
-    PangoLayout *ly = make_layout(l, role, text, NULL, -1, PG_ALIGN_LEFT, 0);
-    unsigned c = l->st->text[role].color;
-    PangoRectangle log;
-    pango_layout_get_extents(ly, NULL, &log);
-    double tw = log.width / (double)PANGO_SCALE, h = 8 * 72 / 25.4, t = 0.8;
-    if (w < tw + 8)
-        w = tw + 8;
-    double bx = x + (cw - w) / 2;
-    pg_item frame[4] = {
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = w, .h = t},
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y + h - t, .w = w, .h = t},
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = t, .h = h},
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx + w - t, .y = y, .w = t, .h = h},
-    };
-    for (int i = 0; i < 4; i++)
-        elem_add(e, &frame[i]);
-    double asc = font_ascent(l, role), desc = font_descent(l, role);
-    pg_item it = {.kind = PG_ITEM_TEXT, .role = role, .color = c, .x = bx + (w - tw) / 2,
-                  .y = y + (h - asc - desc) / 2 + asc, .w = tw, .layout = ly, .line = 0};
-    elem_add(e, &it);
-    return y + h;
-}
-
-/* " - " between two names: the dash stays with the word before it, so that no
- * line of a name starts with a dash. Takes and returns a g_malloc'd string. */
-static char *keep_dash_with_word(char *s)
-{
-    GString *out = g_string_new(NULL);
-    for (const char *c = s; *c; c++) {
-        if (c[0] == ' ' && c[1] == '-' && c[2] == ' ') {
-            g_string_append(out, "\xC2\xA0-");
-            c++;
-            continue;
-        }
-        g_string_append_c(out, *c);
-    }
-    g_free(s);
-    return g_string_free(out, FALSE);
-}
-
-static void layout_title_block(lay *l)
-{
-    const pg_doc *doc = l->doc;
-    const pg_style *st = l->st;
-    felem *e = new_elem(l, 0);
-    double WL = st->left_block * l->W, WR = l->W - WL;
-    at_node(l, doc->issuer);
-    double xl = l->L, xr = l->L + WL;
-
-    /* left block: parent body, issuing body, mark, number */
-    double yl = 0;
-    if (doc->parent_body_line) {
-        const char *pb = doc->parent_body_line;
-        double w = balanced_width(l, PG_ROLE_PARENT_BODY, pb, NULL, WL);
-        yl = column_text(l, e, PG_ROLE_PARENT_BODY, pb, NULL, xl + (WL - w) / 2, w, yl, NULL);
-    }
-    {
-        char *issuer = keep_dash_with_word(g_strdup(doc->issuer_line));
-        /* a long name breaks into lines of even length */
-        double w = balanced_width(l, PG_ROLE_ISSUER, issuer, NULL, WL);
-        yl = column_text(l, e, PG_ROLE_ISSUER, issuer, NULL, xl + (WL - w) / 2, w, yl, NULL);
-        g_free(issuer);
-    }
-    if (st->issuer_mark)
-        yl = column_text(l, e, PG_ROLE_ISSUER_MARK, st->issuer_mark, NULL, xl, WL, yl, NULL);
-    if (st->issuer_rule > 0) {
-        /* a rule under the issuing body, a fraction of the line above it, centred */
-        double rw = e->items[e->n - 1].w * st->issuer_rule;
-        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + 2.0;
-        add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
-        yl = rule_y + 5.0;
-    }
-    yl = column_text(l, e, PG_ROLE_NUMBER, doc->number_line, NULL, xl, WL, yl, NULL);
-    size_t number_item = e->n - 1;
-
-    /* right block: the national or Party title (and motto) with a rule of the exact
-     * length of its last line, then place and date */
-    double yr = 0;
-    if (st->nation) {
-        pg_role last_role = st->motto ? PG_ROLE_MOTTO : PG_ROLE_NATION;
-        yr = column_text(l, e, PG_ROLE_NATION, st->nation, NULL, xr, WR, yr, NULL);
-        if (st->motto)
-            yr = column_text(l, e, PG_ROLE_MOTTO, st->motto, NULL, xr, WR, yr, NULL);
-        const pg_item *last = &e->items[e->n - 1];
-        double rule_y = last->y + font_descent(l, last_role) + 1.5;
-        add_rule(e, last_role, last->x, rule_y, last->w, st->rule_width);
-        yr = rule_y + 4.0;
-    }
-    yr = column_text(l, e, PG_ROLE_DATE, doc->date_line, NULL, xr, WR, yr, NULL);
-    if (st->date_on_number_line) {
-        /* the number and the date on one baseline: move the higher one down */
-        pg_item *num = &e->items[number_item], *date = &e->items[e->n - 1];
-        double base = num->y > date->y ? num->y : date->y;
-        yl += base - num->y;
-        yr += base - date->y;
-        num->y = date->y = base;
-    }
-    /* urgency and circulation marks in their boxes under the number */
-    if (doc->urgency)
-        yl = boxed_mark(l, e, PG_ROLE_URGENCY, doc->urgency, xl, WL, yl + 4, doc->urgency_box_w);
-    if (doc->circulation)
-        yl = boxed_mark(l, e, PG_ROLE_MARK, doc->circulation, xl, WL, yl + 4, 0);
-    if (doc->draft_line) {
-        /* the draft mark in the top margin, at the right */
-        PangoLayout *ly = make_layout(l, PG_ROLE_DRAFT, doc->draft_line, NULL, l->W, PG_ALIGN_RIGHT, 0);
-        place_lines(l, e, PG_ROLE_DRAFT, ly, l->L, -pitch(l, PG_ROLE_DRAFT) - 4, NULL);
-        g_object_unref(ly);
-    }
-
-    /* title: document type, summary, separator */
-    double y = (yl > yr ? yl : yr) + st->header_gap;
-    y = column_text(l, e, PG_ROLE_DOCTYPE, doc->doctype, NULL, l->L, l->W, y, NULL);
-    {
-        pg_buf t = {0};
-        PangoAttrList *al = pango_attr_list_new();
-        add_inlines(l, doc->summary_shown, &t, al); /* first letter cased by the number stage */
-        at_node(l, doc->summary);
-        const char *cased = pg_buf_str(&t);
-        double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
-        size_t first_line = e->n;
-        y = column_text(l, e, PG_ROLE_SUMMARY, cased, al, l->L + (l->W - sw) / 2, sw, y, NULL);
-        if (st->summary_rule > 0) {
-            /* a short rule under the summary, a fraction of its longest line, centred */
-            double w = 0;
-            for (size_t k = first_line; k < e->n; k++)
-                if (e->items[k].kind == PG_ITEM_TEXT && e->items[k].w > w)
-                    w = e->items[k].w;
-            double rw = w * st->summary_rule;
-            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + 2.0;
-            add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
-            y = rule_y + 6.0;
-        }
-        pango_attr_list_unref(al);
-        pg_buf_free(&t);
-    }
-    if (st->separator)
-        y = column_text(l, e, PG_ROLE_SEPARATOR, st->separator, NULL, l->L, l->W, y, NULL);
-    e->box.height = y;
-    l->pending = ts(l, PG_ROLE_SEPARATOR)->space_after;
-    l->keep_next = 1; /* the title never ends a page */
-}
-
-/* ---- recipients and signature ----------------------------------------------- */
-
-static void add_brace(felem *e, double x, double y, double w, double h)
-{
-    pg_item it = {.kind = PG_ITEM_BRACE, .role = PG_ROLE_RECIPIENT, .x = x, .y = y, .w = w, .h = h};
-    elem_add(e, &it);
-}
-
-static void layout_closing(lay *l)
-{
-    const pg_doc *doc = l->doc;
-    const pg_style *st = l->st;
-    double gap = l->pending > st->closing_gap ? l->pending : st->closing_gap;
-    l->keep_next = 1; /* never alone on a page: it takes the body's last lines along */
-    felem *e = new_elem(l, gap);
-    double RW = st->signature_column * l->W, SW = l->W - RW;
-    double xs = l->L + RW;
-
-    /* signature: authority, title, room for signature and seal, name */
-    const pg_signature *sg = &doc->signature;
-    l->at_file = doc->file;
-    l->at = sg->pos;
-    double ys = 0;
-    if (sg->authority_line)
-        ys = column_text(l, e, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, NULL, xs, SW, ys, NULL);
-    if (sg->title_line)
-        ys = column_text(l, e, PG_ROLE_SIGN_TITLE, sg->title_line, NULL, xs, SW, ys, NULL);
-    ys += st->signature_space;
-    if (sg->name)
-        ys = column_text(l, e, PG_ROLE_SIGN_NAME, sg->name, NULL, xs, SW, ys, NULL);
-
-    /* recipients: "Nơi nhận:" level with the first signature line */
-    double yr = 0;
-    if (doc->has_recipients) {
-        double first_baseline = baseline_offset(l, PG_ROLE_SIGN_AUTHORITY);
-        yr = first_baseline - baseline_offset(l, PG_ROLE_RECIPIENTS_HEADING);
-        yr = column_text(l, e, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, NULL, l->L, RW,
-                         yr, NULL);
-        double asc = font_ascent(l, PG_ROLE_RECIPIENT), desc = font_descent(l, PG_ROLE_RECIPIENT);
-        double off = baseline_offset(l, PG_ROLE_RECIPIENT);
-        for (size_t i = 0; i < doc->n_recipients;) {
-            const pg_recipient *r = &doc->recipients[i];
-            l->at = r->pos;
-            if (!r->group) {
-                yr = column_text(l, e, PG_ROLE_RECIPIENT, r->line, NULL, l->L, RW, yr, NULL);
-                i++;
-                continue;
-            }
-            /* a group: its lines, a right brace spanning them, the purpose to its right */
-            const pg_recipient_group *g = &doc->groups[r->group - 1];
-            const char *purpose = g->purpose_line;
-            PangoLayout *pl = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, -1, PG_ALIGN_LEFT, 0);
-            PangoRectangle pr;
-            pango_layout_get_extents(pl, NULL, &pr);
-            double pw = pr.width / (double)PANGO_SCALE;
-            g_object_unref(pl);
-            double brace_w = 5, pad = 3;
-            if (pw > RW * 0.4)
-                pw = RW * 0.4;
-            double item_w = RW - pw - brace_w - 2 * pad;
-            double top = yr, right = l->L;
-            size_t k = i;
-            for (; k < doc->n_recipients && doc->recipients[k].group == r->group; k++)
-                yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->recipients[k].line, NULL, l->L,
-                                 item_w, yr, &right);
-            double y0 = top + off - asc, y1 = yr - pitch(l, PG_ROLE_RECIPIENT) + off + desc;
-            add_brace(e, right + pad, y0, brace_w, y1 - y0);
-            PangoLayout *ply = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, pw + 1,
-                                           PG_ALIGN_CENTER, 0);
-            int nl = pango_layout_get_line_count(ply);
-            /* centre the purpose's glyphs on the brace's tip */
-            double mid = (y0 + y1) / 2;
-            double ptop = mid - off - ((nl - 1) * pitch(l, PG_ROLE_RECIPIENT) + desc - asc) / 2;
-            place_lines(l, e, PG_ROLE_RECIPIENT, ply, right + pad + brace_w + pad, ptop, NULL);
-            g_object_unref(ply);
-            i = k;
-        }
-        if (doc->archive_line)
-            yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->archive_line, NULL, l->L, RW, yr, NULL);
-    }
-    if (doc->typist_line) /* typist's initials and the number of copies, under the recipients */
-        yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, RW, yr + 4, NULL);
-    e->box.height = ys > yr ? ys : yr;
-}
-
-/* ---- pages ------------------------------------------------------------------ */
-
-size_t pg_paginate(const pg_flow_box *b, size_t n, const pg_page_geom *g, size_t *starts,
-                   int *foot, int *overflow)
-{
-    const double eps = 0.01;
-    size_t pages = 0, i = 0;
-    int carry = 0;
-    int max_lines = g->foot_pitch > 0 ? (int)((g->avail - g->foot_sep) / g->foot_pitch) : 0;
-    if (max_lines < 1)
-        max_lines = 1;
-    while (i < n || carry > 0) {
-        starts[pages] = i;
-        /* the rest of a note begun on the page before comes first */
-        int carried = carry < max_lines ? carry : max_lines;
-        carry -= carried;
-        if (carry > 0 || i >= n) {
-            foot[pages++] = carried;
-            continue;
-        }
-        double top = b[i].header && b[i].header - 1 != i ? b[b[i].header - 1].height : 0;
-        double y = top;
-        int lines = carried;
-        size_t j = i;
-        while (j < n) {
-            double gap = j == i ? 0 : b[j].gap;
-            int nl = lines + b[j].foot_lines;
-            double fh = nl ? g->foot_sep + nl * g->foot_pitch : 0;
-            if (y + gap + b[j].height + fh > g->avail + eps)
-                break;
-            y += gap + b[j].height;
-            lines = nl;
-            j++;
-        }
-        if (j == n) {
-            foot[pages++] = lines;
-            i = n;
-            continue;
-        }
-        size_t k = j;
-        while (k > i && b[k].no_break_before)
-            k--;
-        if (k == i) {
-            if (j > i) {
-                k = j; /* nothing may break here: break where the page is full */
-            } else if (carried > 0) {
-                foot[pages++] = carried; /* a page of the carried note only */
-                continue;
-            } else {
-                /* the box alone: what does not fit of its notes goes on */
-                if (b[i].height > g->avail + eps && overflow)
-                    *overflow = 1;
-                double room = g->avail - b[i].height - g->foot_sep;
-                int fit = g->foot_pitch > 0 && room > 0 ? (int)(room / g->foot_pitch) : 0;
-                if (fit > b[i].foot_lines)
-                    fit = b[i].foot_lines;
-                carry = b[i].foot_lines - fit;
-                foot[pages++] = fit;
-                i++;
-                continue;
-            }
-        }
-        lines = carried;
-        for (size_t m = i; m < k; m++)
-            lines += b[m].foot_lines;
-        foot[pages++] = lines;
-        i = k;
-    }
-    return pages;
-}
-
-static void queue_push(lay *l, int idx, int line)
-{
-    if (l->q_head + l->q_len == l->q_cap) {
-        if (l->q_head > 0) {
-            memmove(l->queue, l->queue + l->q_head, l->q_len * sizeof *l->queue);
-            l->q_head = 0;
-        }
-        if (l->q_len == l->q_cap) {
-            l->q_cap = l->q_cap ? l->q_cap * 2 : 32;
-            l->queue = pg_xrealloc(l->queue, l->q_cap * sizeof *l->queue);
-        }
-    }
-    l->queue[l->q_head + l->q_len++] = (note_line){idx, line};
-}
-
-static void copy_items(pg_page *page, felem *e, double y, int keep)
-{
-    for (size_t k = 0; k < e->n; k++) {
-        pg_item it = e->items[k];
-        it.y += y;
-        if (keep) {
-            /* a repeated block: the page takes references of its own */
-            if (it.layout)
-                g_object_ref(it.layout);
-            if (it.image)
-                cairo_surface_reference(it.image);
-            if (it.kind == PG_ITEM_LINK || it.kind == PG_ITEM_DEST)
-                continue;
-        } else {
-            e->items[k].layout = NULL;
-            e->items[k].image = NULL;
-        }
-        pg_page_add_item(page, &it);
-    }
-}
-
-/* Draws the notes due on page: a short rule, then the note lines at the foot. */
-static void place_notes(lay *l, pg_page *page, int count)
-{
-    if (count <= 0)
-        return;
-    const pg_style *st = l->st;
-    double fp = pitch(l, PG_ROLE_FOOTNOTE), off = baseline_offset(l, PG_ROLE_FOOTNOTE);
-    double top = l->page_h - st->margin_bottom - count * fp;
-    pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_FOOTNOTE, .x = l->L,
-                    .y = top - st->footnote_gap / 2 - 0.25, .w = st->footnote_rule, .h = 0.5};
-    pg_page_add_item(page, &rule);
-    for (int i = 0; i < count && l->q_len > 0; i++) {
-        note_line nl = l->queue[l->q_head++];
-        l->q_len--;
-        note *nt = &l->notes[nl.note];
-        PangoLayoutLine *line = pango_layout_get_line_readonly(nt->layout, nl.line);
-        PangoRectangle log;
-        pango_layout_line_get_extents(line, NULL, &log);
-        PangoRectangle pos;
-        pango_layout_index_to_pos(nt->layout, line->start_index, &pos);
-        double base = top + i * fp + off;
-        pg_item it = {.kind = PG_ITEM_TEXT,
-                      .role = PG_ROLE_FOOTNOTE,
-                      .x = l->L + pos.x / (double)PANGO_SCALE,
-                      .y = base,
-                      .w = log.width / (double)PANGO_SCALE,
-                      .layout = g_object_ref(nt->layout),
-                      .line = nl.line};
-        pg_page_add_item(page, &it);
-        if (nl.line == 0) {
-            pg_item dest = {.kind = PG_ITEM_DEST, .x = l->L, .y = base - fp,
-                            .target = nt->node->u.footnote.number};
-            pg_page_add_item(page, &dest);
-        }
-    }
-}
-
-/* Breaks the current flow into pages appended to pp, numbering them from
- * *shown (0: no numbers before page_number_from), then empties the flow. */
-static void place_flow(lay *l, pg_pages *pp, int *shown)
-{
-    const pg_style *st = l->st;
-    size_t total_lines = 0;
-    pg_flow_box *boxes = pg_xmalloc((l->n ? l->n : 1) * sizeof *boxes);
-    for (size_t i = 0; i < l->n; i++) {
-        boxes[i] = l->el[i].box;
-        total_lines += (size_t)l->el[i].box.foot_lines;
-    }
-    size_t cap = l->n + total_lines + 2;
-    size_t *starts = pg_xmalloc(cap * sizeof *starts);
-    int *foot = pg_xmalloc(cap * sizeof *foot);
-    pg_page_geom g = {.avail = l->page_h - st->margin_top - st->margin_bottom,
-                      .foot_pitch = pitch(l, PG_ROLE_FOOTNOTE),
-                      .foot_sep = st->footnote_gap};
-    int overflow = 0;
-    size_t npages = pg_paginate(boxes, l->n, &g, starts, foot, &overflow);
-    if (overflow)
-        pg_diag_add(l->diags, PG_W_LAYOUT_OVERFLOW, l->doc->file, 0, 0,
-                    "a block runs past the bottom margin");
-    starts[npages] = l->n;
-    /* the boxes repeated above others (table headers), found once */
-    char *repeated = pg_xcalloc(l->n ? l->n : 1, 1);
-    for (size_t i = 0; i < l->n; i++)
-        if (l->el[i].box.header)
-            repeated[l->el[i].box.header - 1] = 1;
-    for (size_t p = 0; p < npages; p++) {
-        pg_page *page = pg_pages_add(pp, l->page_w, l->page_h);
-        ++*shown;
-        page->shown = *shown >= st->page_number_from ? *shown : 0;
-        double y = st->margin_top;
-        size_t first = starts[p], end = starts[p + 1];
-        if (first < end && l->el[first].box.header && l->el[first].box.header - 1 != first) {
-            felem *h = &l->el[l->el[first].box.header - 1];
-            copy_items(page, h, y, 1);
-            y += h->box.height;
-        }
-        for (size_t i = first; i < end; i++) {
-            felem *e = &l->el[i];
-            if (i != first)
-                y += e->box.gap;
-            if (e->outline)
-                pg_pages_add_outline(pp, e->outline, e->outline_level, (int)pp->n - 1, y);
-            /* a header placed here in its own right is also repeated later */
-            copy_items(page, e, y, repeated[i]);
-            for (size_t k = 0; k < e->n_notes; k++)
-                for (int line = 0; line < l->notes[e->notes[k]].lines; line++)
-                    queue_push(l, e->notes[k], line);
-            y += e->box.height;
-        }
-        if (end > first && l->el[end - 1].band && !l->el[end - 1].row_end) {
-            /* a row that goes on: close the table at the page's foot */
-            felem *e = &l->el[end - 1];
-            pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_TABLE, .x = e->close_x,
-                            .y = y - st->border_width / 2, .w = e->close_w, .h = st->border_width};
-            pg_page_add_item(page, &rule);
-        }
-        place_notes(l, page, foot[p]);
-    }
-    free(boxes);
-    free(starts);
-    free(foot);
-    free(repeated);
-    for (size_t i = 0; i < l->n; i++) {
-        for (size_t k = 0; k < l->el[i].n; k++) {
-            if (l->el[i].items[k].layout)
-                g_object_unref(l->el[i].items[k].layout);
-            if (l->el[i].items[k].image)
-                cairo_surface_destroy(l->el[i].items[k].image);
-        }
-        free(l->el[i].items);
-        free(l->el[i].notes);
-        g_free(l->el[i].outline);
-    }
-    l->n = 0;
-    l->pending = 0;
-    l->keep_next = 0;
-}
-
-static void number_pages(lay *l, pg_pages *pp)
-{
-    for (size_t i = 0; i < pp->n; i++) {
-        pg_page *p = &pp->pages[i];
-        if (!p->shown)
-            continue;
-        char num[16];
-        snprintf(num, sizeof num, "%d", p->shown);
-        PangoLayout *ly = make_layout(l, PG_ROLE_PAGE_NUMBER, num, NULL, -1, PG_ALIGN_LEFT, 0);
-        PangoRectangle log;
-        pango_layout_get_extents(ly, NULL, &log);
-        double w = log.width / (double)PANGO_SCALE;
-        double L = l->st->margin_left, W = p->w - l->st->margin_left - l->st->margin_right;
-        pg_item it = {.kind = PG_ITEM_TEXT,
-                      .role = PG_ROLE_PAGE_NUMBER,
-                      .x = L + (W - w) / 2,
-                      .y = l->st->page_number_top + font_ascent(l, PG_ROLE_PAGE_NUMBER),
-                      .w = w,
-                      .layout = ly,
-                      .line = 0};
-        pg_page_add_item(p, &it);
-    }
-}
-
-static void set_metadata(lay *l, pg_pages *pp)
-{
-    const pg_doc *doc = l->doc;
-    char *summary = pg_inline_text(doc->summary);
-    char *issuer = pg_inline_text(doc->issuer);
-    for (char *c = issuer; *c; c++)
-        if (*c == '\n')
-            *c = ' ';
-    pp->title = g_strdup_printf("%s %s", doc->doctype, summary);
-    pp->author = pg_xstrdup(issuer);
-    pp->subject = pg_xstrdup(summary);
-    const char *num = doc->number_line;
-    const char *sp = strchr(num, ' ');
-    pp->keywords = pg_xstrdup(sp ? sp + 1 : num);
-    pp->date_iso = g_strdup_printf("%04d-%02d-%02dT00:00:00Z", doc->year,
-                                   doc->month ? doc->month : 1, doc->day ? doc->day : 1);
-    free(summary);
-    free(issuer);
-}
-
-/* at: the landscape appendix (NULL: the plan's portrait pages) */
-static void set_page(lay *l, int landscape, const pg_node *at)
-{
-    const pg_style *st = l->st;
-    l->page_w = landscape ? st->page_h : st->page_w;
-    l->page_h = landscape ? st->page_w : st->page_h;
-    l->L = st->margin_left;
-    l->W = l->page_w - st->margin_left - st->margin_right;
-    /* the style loader checks the portrait page; turned, the margins may leave
-     * too little (a page is never laid out smaller than an inch of text) */
-    double th = l->page_h - st->margin_top - st->margin_bottom;
-    if (!(l->W >= 72 && th >= 72)) {
-        pg_diag_add(l->diags, PG_E_STYLE, at && at->file ? at->file : l->doc->file,
-                    at ? at->pos.line : 0, at ? at->pos.col : 0,
-                    "the style's margins leave %.0f x %.0f pt for text on a landscape page; at "
-                    "least 72 x 72 pt is needed: use narrower margins or a portrait appendix",
-                    l->W, th);
-        l->failed = 1;
-        l->W = 72;
-    }
-}
-
-/* Whether every length on the pages is a finite number of a sane size (pt):
- * the guard that keeps a NaN or an infinity out of the PDF writer's integer
- * conversions, whatever went wrong before. */
-static int geometry_finite(const pg_pages *pp)
-{
-    const double big = 1e6;
-    for (size_t i = 0; i < pp->n; i++) {
-        const pg_page *p = &pp->pages[i];
-        if (!(p->w > 0 && p->w < big && p->h > 0 && p->h < big))
-            return 0;
-        for (size_t k = 0; k < p->n; k++) {
-            const pg_item *it = &p->items[k];
-            if (!(fabs(it->x) < big && fabs(it->y) < big && fabs(it->w) < big &&
-                  fabs(it->h) < big))
-                return 0;
-        }
-    }
-    for (size_t i = 0; i < pp->n_outline; i++)
-        if (!(fabs(pp->outline[i].y) < big))
-            return 0;
-    return 1;
 }
 
 /* An appendix: a new page (portrait or landscape), its heading, the attachment

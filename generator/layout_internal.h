@@ -1,0 +1,118 @@
+/* layout_internal.h - private to the layout stage's files: layout.c (fonts,
+ * pango layouts, flow elements, body blocks, QR codes, images, appendices,
+ * the entry point), layout_table.c (tables), layout_title.c (the first page's
+ * header and title, recipients and signature) and paginate.c (page breaking,
+ * footnotes, page numbers, metadata). Lengths in pt unless they say Pango units. */
+#ifndef PG_LAYOUT_INTERNAL_H
+#define PG_LAYOUT_INTERNAL_H
+
+#include "layout.h"
+
+#include <glib.h>
+
+#define LINE_SEPARATOR "\xE2\x80\xA8" /* U+2028: a forced break inside a paragraph */
+
+/* An element of the flow: a box with the items drawn in it, relative to its top. */
+typedef struct {
+    pg_flow_box box;
+    pg_item *items;
+    size_t n, cap;
+    int *notes;          /* indexes into lay.notes of the footnotes marked here */
+    size_t n_notes;
+    int band;            /* a slice of a table row */
+    int row_end;         /* the last slice of its row */
+    double close_x, close_w; /* the table's extent, for a closing rule at a page end */
+    char *outline;       /* bookmark title (heap); NULL when none */
+    int outline_level;
+} felem;
+
+/* A footnote mark in the text being laid out: byte range of the mark. */
+typedef struct {
+    const pg_node *note;  /* NULL once attached */
+    PangoLayout *ly;      /* the layout holding the mark; NULL until bound */
+    unsigned start, end;
+} mark;
+
+/* A footnote's text, laid out once. */
+typedef struct {
+    const pg_node *node;
+    PangoLayout *layout;
+    int lines;
+} note;
+
+/* A footnote line waiting for a page. */
+typedef struct {
+    int note; /* index into lay.notes */
+    int line;
+} note_line;
+
+typedef struct {
+    const pg_doc *doc;
+    const pg_style *st;
+    PangoContext *ctx;
+    pg_diag_list *diags;
+    pg_reads *reads; /* the images read are recorded here; NULL: not recorded */
+    felem *el;
+    size_t n, cap;
+    double pending;  /* space after the previous block */
+    int keep_next;   /* the next element stays with the one before */
+    double L, W;     /* left margin and text width of the current flow */
+    double page_w, page_h;
+    PangoFontDescription *font[PG_ROLE__COUNT];
+    char *font_key[PG_ROLE__COUNT]; /* each font as a string, for the layout cache */
+    pg_fonts *fonts;
+    double ascent[PG_ROLE__COUNT], descent[PG_ROLE__COUNT];
+    char have_metrics[PG_ROLE__COUNT]; /* ascent and descent computed */
+    mark *marks;     /* marks of the layout being built */
+    size_t n_marks, cap_marks;
+    note *notes;     /* every footnote, in the order of their marks */
+    size_t n_notes, cap_notes;
+    note_line *queue; /* footnote lines not yet placed */
+    size_t q_head, q_len, q_cap;
+    int failed;      /* an error was reported: no pages */
+    char *outline_next; /* bookmark for the next paragraph's first line (heap) */
+    int outline_level;
+    const char *at_file;   /* the plan and position of the node being laid out, */
+    pg_pos at;             /* where a character the font lacks is reported */
+    GHashTable *uncovered; /* the reports made (coverage.h) */
+} lay;
+
+/* ---- shared by the layout files ---------------------------------------------- */
+
+/* the fonts, layouts, flow elements and body (layout.c) */
+const pg_textstyle *ts(const lay *l, pg_role r);
+double pitch(const lay *l, pg_role r);
+double font_ascent(lay *l, pg_role r);
+double font_descent(lay *l, pg_role r);
+double baseline_offset(lay *l, pg_role r);
+void at_node(lay *l, const pg_node *n);
+PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
+                                double width, pg_align align, double indent);
+void add_inlines(lay *l, const pg_node *n, pg_buf *t, PangoAttrList *al);
+felem *new_elem(lay *l, double gap);
+void elem_add(felem *e, const pg_item *it);
+void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y);
+void bind_marks(lay *l, PangoLayout *ly);
+void clear_marks(lay *l);
+void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
+                     const PangoRectangle *logical);
+double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, double x0, double y_top,
+                          double *right);
+double column_text(lay *l, felem *e, pg_role role, const char *text, PangoAttrList *al,
+                          double x, double w, double y, double *right);
+double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al, double w);
+void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness);
+void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness);
+/* tables (layout_table.c) */
+void layout_table(lay *l, const pg_node *t);
+/* the header, title and closing block (layout_title.c) */
+void layout_title_block(lay *l);
+void layout_closing(lay *l);
+/* pages (paginate.c) */
+void set_page(lay *l, int landscape, const pg_node *at);
+void place_flow(lay *l, pg_pages *pp, int *shown);
+void number_pages(lay *l, pg_pages *pp);
+void set_metadata(lay *l, pg_pages *pp);
+int geometry_finite(const pg_pages *pp);
+
+#endif

@@ -1,0 +1,245 @@
+/* layout_title.c - the first page's header blocks and title, and the closing
+ * block: recipients with their braces, the signature, the typist line (see
+ * layout_internal.h). */
+#include "layout_internal.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- first-page header and title ---------------------------------------------- */
+
+/* A mark (KHẨN, LƯU HÀNH NỘI BỘ) in the role's style and colour, centred in a box
+ * w pt wide (0: fitted), 8 mm high, in the column [x, x + cw]; returns the y under
+ * the box. */
+static double boxed_mark(lay *l, felem *e, pg_role role, const char *text, double x, double cw,
+                         double y, double w)
+{
+    PangoLayout *ly = make_layout(l, role, text, NULL, -1, PG_ALIGN_LEFT, 0);
+    unsigned c = l->st->text[role].color;
+    PangoRectangle log;
+    pango_layout_get_extents(ly, NULL, &log);
+    double tw = log.width / (double)PANGO_SCALE, h = 8 * 72 / 25.4, t = 0.8;
+    if (w < tw + 8)
+        w = tw + 8;
+    double bx = x + (cw - w) / 2;
+    pg_item frame[4] = {
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = w, .h = t},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y + h - t, .w = w, .h = t},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = t, .h = h},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx + w - t, .y = y, .w = t, .h = h},
+    };
+    for (int i = 0; i < 4; i++)
+        elem_add(e, &frame[i]);
+    double asc = font_ascent(l, role), desc = font_descent(l, role);
+    pg_item it = {.kind = PG_ITEM_TEXT, .role = role, .color = c, .x = bx + (w - tw) / 2,
+                  .y = y + (h - asc - desc) / 2 + asc, .w = tw, .layout = ly, .line = 0};
+    elem_add(e, &it);
+    return y + h;
+}
+
+/* " - " between two names: the dash stays with the word before it, so that no
+ * line of a name starts with a dash. Takes and returns a g_malloc'd string. */
+static char *keep_dash_with_word(char *s)
+{
+    GString *out = g_string_new(NULL);
+    for (const char *c = s; *c; c++) {
+        if (c[0] == ' ' && c[1] == '-' && c[2] == ' ') {
+            g_string_append(out, "\xC2\xA0-");
+            c++;
+            continue;
+        }
+        g_string_append_c(out, *c);
+    }
+    g_free(s);
+    return g_string_free(out, FALSE);
+}
+
+void layout_title_block(lay *l)
+{
+    const pg_doc *doc = l->doc;
+    const pg_style *st = l->st;
+    felem *e = new_elem(l, 0);
+    double WL = st->left_block * l->W, WR = l->W - WL;
+    at_node(l, doc->issuer);
+    double xl = l->L, xr = l->L + WL;
+
+    /* left block: parent body, issuing body, mark, number */
+    double yl = 0;
+    if (doc->parent_body_line) {
+        const char *pb = doc->parent_body_line;
+        double w = balanced_width(l, PG_ROLE_PARENT_BODY, pb, NULL, WL);
+        yl = column_text(l, e, PG_ROLE_PARENT_BODY, pb, NULL, xl + (WL - w) / 2, w, yl, NULL);
+    }
+    {
+        char *issuer = keep_dash_with_word(g_strdup(doc->issuer_line));
+        /* a long name breaks into lines of even length */
+        double w = balanced_width(l, PG_ROLE_ISSUER, issuer, NULL, WL);
+        yl = column_text(l, e, PG_ROLE_ISSUER, issuer, NULL, xl + (WL - w) / 2, w, yl, NULL);
+        g_free(issuer);
+    }
+    if (st->issuer_mark)
+        yl = column_text(l, e, PG_ROLE_ISSUER_MARK, st->issuer_mark, NULL, xl, WL, yl, NULL);
+    if (st->issuer_rule > 0) {
+        /* a rule under the issuing body, a fraction of the line above it, centred */
+        double rw = e->items[e->n - 1].w * st->issuer_rule;
+        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + 2.0;
+        add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
+        yl = rule_y + 5.0;
+    }
+    yl = column_text(l, e, PG_ROLE_NUMBER, doc->number_line, NULL, xl, WL, yl, NULL);
+    size_t number_item = e->n - 1;
+
+    /* right block: the national or Party title (and motto) with a rule of the exact
+     * length of its last line, then place and date */
+    double yr = 0;
+    if (st->nation) {
+        pg_role last_role = st->motto ? PG_ROLE_MOTTO : PG_ROLE_NATION;
+        yr = column_text(l, e, PG_ROLE_NATION, st->nation, NULL, xr, WR, yr, NULL);
+        if (st->motto)
+            yr = column_text(l, e, PG_ROLE_MOTTO, st->motto, NULL, xr, WR, yr, NULL);
+        const pg_item *last = &e->items[e->n - 1];
+        double rule_y = last->y + font_descent(l, last_role) + 1.5;
+        add_rule(e, last_role, last->x, rule_y, last->w, st->rule_width);
+        yr = rule_y + 4.0;
+    }
+    yr = column_text(l, e, PG_ROLE_DATE, doc->date_line, NULL, xr, WR, yr, NULL);
+    if (st->date_on_number_line) {
+        /* the number and the date on one baseline: move the higher one down */
+        pg_item *num = &e->items[number_item], *date = &e->items[e->n - 1];
+        double base = num->y > date->y ? num->y : date->y;
+        yl += base - num->y;
+        yr += base - date->y;
+        num->y = date->y = base;
+    }
+    /* urgency and circulation marks in their boxes under the number */
+    if (doc->urgency)
+        yl = boxed_mark(l, e, PG_ROLE_URGENCY, doc->urgency, xl, WL, yl + 4, doc->urgency_box_w);
+    if (doc->circulation)
+        yl = boxed_mark(l, e, PG_ROLE_MARK, doc->circulation, xl, WL, yl + 4, 0);
+    if (doc->draft_line) {
+        /* the draft mark in the top margin, at the right */
+        PangoLayout *ly = make_layout(l, PG_ROLE_DRAFT, doc->draft_line, NULL, l->W, PG_ALIGN_RIGHT, 0);
+        place_lines(l, e, PG_ROLE_DRAFT, ly, l->L, -pitch(l, PG_ROLE_DRAFT) - 4, NULL);
+        g_object_unref(ly);
+    }
+
+    /* title: document type, summary, separator */
+    double y = (yl > yr ? yl : yr) + st->header_gap;
+    y = column_text(l, e, PG_ROLE_DOCTYPE, doc->doctype, NULL, l->L, l->W, y, NULL);
+    {
+        pg_buf t = {0};
+        PangoAttrList *al = pango_attr_list_new();
+        add_inlines(l, doc->summary_shown, &t, al); /* first letter cased by the number stage */
+        at_node(l, doc->summary);
+        const char *cased = pg_buf_str(&t);
+        double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
+        size_t first_line = e->n;
+        y = column_text(l, e, PG_ROLE_SUMMARY, cased, al, l->L + (l->W - sw) / 2, sw, y, NULL);
+        if (st->summary_rule > 0) {
+            /* a short rule under the summary, a fraction of its longest line, centred */
+            double w = 0;
+            for (size_t k = first_line; k < e->n; k++)
+                if (e->items[k].kind == PG_ITEM_TEXT && e->items[k].w > w)
+                    w = e->items[k].w;
+            double rw = w * st->summary_rule;
+            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + 2.0;
+            add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
+            y = rule_y + 6.0;
+        }
+        pango_attr_list_unref(al);
+        pg_buf_free(&t);
+    }
+    if (st->separator)
+        y = column_text(l, e, PG_ROLE_SEPARATOR, st->separator, NULL, l->L, l->W, y, NULL);
+    e->box.height = y;
+    l->pending = ts(l, PG_ROLE_SEPARATOR)->space_after;
+    l->keep_next = 1; /* the title never ends a page */
+}
+
+/* ---- recipients and signature ----------------------------------------------- */
+
+static void add_brace(felem *e, double x, double y, double w, double h)
+{
+    pg_item it = {.kind = PG_ITEM_BRACE, .role = PG_ROLE_RECIPIENT, .x = x, .y = y, .w = w, .h = h};
+    elem_add(e, &it);
+}
+
+void layout_closing(lay *l)
+{
+    const pg_doc *doc = l->doc;
+    const pg_style *st = l->st;
+    double gap = l->pending > st->closing_gap ? l->pending : st->closing_gap;
+    l->keep_next = 1; /* never alone on a page: it takes the body's last lines along */
+    felem *e = new_elem(l, gap);
+    double RW = st->signature_column * l->W, SW = l->W - RW;
+    double xs = l->L + RW;
+
+    /* signature: authority, title, room for signature and seal, name */
+    const pg_signature *sg = &doc->signature;
+    l->at_file = doc->file;
+    l->at = sg->pos;
+    double ys = 0;
+    if (sg->authority_line)
+        ys = column_text(l, e, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, NULL, xs, SW, ys, NULL);
+    if (sg->title_line)
+        ys = column_text(l, e, PG_ROLE_SIGN_TITLE, sg->title_line, NULL, xs, SW, ys, NULL);
+    ys += st->signature_space;
+    if (sg->name)
+        ys = column_text(l, e, PG_ROLE_SIGN_NAME, sg->name, NULL, xs, SW, ys, NULL);
+
+    /* recipients: "Nơi nhận:" level with the first signature line */
+    double yr = 0;
+    if (doc->has_recipients) {
+        double first_baseline = baseline_offset(l, PG_ROLE_SIGN_AUTHORITY);
+        yr = first_baseline - baseline_offset(l, PG_ROLE_RECIPIENTS_HEADING);
+        yr = column_text(l, e, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, NULL, l->L, RW,
+                         yr, NULL);
+        double asc = font_ascent(l, PG_ROLE_RECIPIENT), desc = font_descent(l, PG_ROLE_RECIPIENT);
+        double off = baseline_offset(l, PG_ROLE_RECIPIENT);
+        for (size_t i = 0; i < doc->n_recipients;) {
+            const pg_recipient *r = &doc->recipients[i];
+            l->at = r->pos;
+            if (!r->group) {
+                yr = column_text(l, e, PG_ROLE_RECIPIENT, r->line, NULL, l->L, RW, yr, NULL);
+                i++;
+                continue;
+            }
+            /* a group: its lines, a right brace spanning them, the purpose to its right */
+            const pg_recipient_group *g = &doc->groups[r->group - 1];
+            const char *purpose = g->purpose_line;
+            PangoLayout *pl = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, -1, PG_ALIGN_LEFT, 0);
+            PangoRectangle pr;
+            pango_layout_get_extents(pl, NULL, &pr);
+            double pw = pr.width / (double)PANGO_SCALE;
+            g_object_unref(pl);
+            double brace_w = 5, pad = 3;
+            if (pw > RW * 0.4)
+                pw = RW * 0.4;
+            double item_w = RW - pw - brace_w - 2 * pad;
+            double top = yr, right = l->L;
+            size_t k = i;
+            for (; k < doc->n_recipients && doc->recipients[k].group == r->group; k++)
+                yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->recipients[k].line, NULL, l->L,
+                                 item_w, yr, &right);
+            double y0 = top + off - asc, y1 = yr - pitch(l, PG_ROLE_RECIPIENT) + off + desc;
+            add_brace(e, right + pad, y0, brace_w, y1 - y0);
+            PangoLayout *ply = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, pw + 1,
+                                           PG_ALIGN_CENTER, 0);
+            int nl = pango_layout_get_line_count(ply);
+            /* centre the purpose's glyphs on the brace's tip */
+            double mid = (y0 + y1) / 2;
+            double ptop = mid - off - ((nl - 1) * pitch(l, PG_ROLE_RECIPIENT) + desc - asc) / 2;
+            place_lines(l, e, PG_ROLE_RECIPIENT, ply, right + pad + brace_w + pad, ptop, NULL);
+            g_object_unref(ply);
+            i = k;
+        }
+        if (doc->archive_line)
+            yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->archive_line, NULL, l->L, RW, yr, NULL);
+    }
+    if (doc->typist_line) /* typist's initials and the number of copies, under the recipients */
+        yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, RW, yr + 4, NULL);
+    e->box.height = ys > yr ? ys : yr;
+}
+
