@@ -5,10 +5,12 @@
 #include "resolve.h"
 #include "layout.h"
 #include "number.h"
+#include "pango_sync.h"
 #include "parse.h"
 #include "render.h"
 
 #include <fontconfig/fontconfig.h>
+#include <pango/pango.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,6 +403,9 @@ int pg_engine_fonts_report(pg_engine *e, const char *style, FILE *out, pg_diag_l
         ok = pg_fonts_check(f, st->font_family, st->file, d, &resolved);
         fprintf(out, "style %s (%s): font \"%s\" -> \"%s\"%s\n", st->name, st->standard,
                 st->font_family, resolved ? resolved : "nothing", ok ? "" : "  (NOT USABLE)");
+        fprintf(out, "pango %s: font matching %s\n", pango_version_string(),
+                pg_pango_inline_tasks() ? "in the calling thread (generator/pango_sync.c)"
+                                        : "in pango's own threads");
         free(resolved);
         static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
         for (int face = 0; face < 4; face++) {
