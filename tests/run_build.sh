@@ -271,5 +271,11 @@ while [ $round -lt 6 ]; do
 done
 rm -f plans/c*.xml
 
+# every distinct PDF the builds above wrote passes qpdf --check
+find "$work" -name '*.pdf' -type f -exec md5sum {} + | sort | awk '!seen[$1]++ {print $2}' > "$work/pdfs"
+while read -r f; do
+    if qpdf --check "$f" >"$work/qpdf" 2>&1; then ok; else bad "$f: qpdf --check: $(tail -2 "$work/qpdf")"; fi
+done < "$work/pdfs"
+
 echo "build: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -31,6 +31,9 @@ round() {
         "$plangen" render $opts "$p" -o "$work/alone/" 2>"$work/err" ||
             bad "$p$opts alone: $(cat "$work/err")"
     done
+    for f in "$work"/alone/*.pdf; do # each passes qpdf --check
+        if qpdf --check "$f" >/dev/null 2>&1; then ok; else bad "$f$opts: qpdf --check fails"; fi
+    done
     for p in $all; do
         others=""
         for q in $all; do [ "$q" = "$p" ] || others="$others $q"; done
