@@ -5,13 +5,21 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <openssl/sha.h>
 #include <string.h>
 
+/* OpenSSL's SHA-256 (SHA-NI where the processor has it) is 5-6 times faster
+ * than GLib's; a no-op build hashes every plan and every output. */
 void pg_sha256_hex(const void *data, size_t n, char out[PG_HASH_HEX])
 {
-    gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, n);
-    g_strlcpy(out, h, PG_HASH_HEX);
-    g_free(h);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(data, n, md);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[2 * SHA256_DIGEST_LENGTH] = '\0';
 }
 
 void pg_reads_add(pg_reads *r, const char *path, const char *hash)

@@ -177,3 +177,12 @@ Test(options, every_field_changes_the_fingerprint)
     pg_options_fingerprint(&same, b);
     cr_assert_str_eq(a, b);
 }
+
+Test(reads, the_hash_is_sha256)
+{
+    char h[PG_HASH_HEX];
+    pg_sha256_hex("abc", 3, h);
+    cr_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    pg_sha256_hex("", 0, h);
+    cr_assert_str_eq(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
