@@ -13,7 +13,6 @@
 struct pg_fonts {
     FcConfig *config;
     PangoFontMap *map;
-    GHashTable *layouts; /* key (owned) -> PangoLayout (a reference) */
     GHashTable *metrics; /* font description (owned) -> double[2]: ascent, descent */
     char *dir;           /* the fonts folder a user drops fonts into */
     char *conf;          /* its fonts.conf */
@@ -50,7 +49,6 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
     if (!f->map)
         pg_oom();
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
-    f->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     f->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     f->dir = pg_xstrdup(fonts_dir);
@@ -91,24 +89,10 @@ void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription
     *descent = m[1];
 }
 
-PangoLayout *pg_fonts_layout_lookup(pg_fonts *f, const char *key)
-{
-    PangoLayout *ly = g_hash_table_lookup(f->layouts, key);
-    return ly ? g_object_ref(ly) : NULL;
-}
-
-void pg_fonts_layout_store(pg_fonts *f, const char *key, PangoLayout *ly)
-{
-    if (g_hash_table_size(f->layouts) >= PG_LAYOUT_CACHE)
-        g_hash_table_remove_all(f->layouts);
-    g_hash_table_replace(f->layouts, g_strdup(key), g_object_ref(ly));
-}
-
 void pg_fonts_free(pg_fonts *f)
 {
     if (!f)
         return;
-    g_hash_table_destroy(f->layouts);
     g_hash_table_destroy(f->metrics);
     g_hash_table_destroy(f->files);
     free(f->dir);

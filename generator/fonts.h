@@ -20,16 +20,6 @@ void pg_fonts_free(pg_fonts *f);
 /* Returns a new pango context at 72 dpi with unhinted metrics; caller unrefs it. */
 PangoContext *pg_fonts_context(pg_fonts *f);
 
-/* Layouts shared by the plans a process lays out: the same paragraph in the
- * same font, width and alignment is shaped and broken into lines once. key
- * says everything the layout depends on (make_layout in layout.c builds it).
- * lookup returns a new reference, or NULL; store keeps one. A layout stored
- * is never changed again. The cache holds at most PG_LAYOUT_CACHE layouts and
- * is emptied when full, so memory stays bounded over any number of plans. */
-enum { PG_LAYOUT_CACHE = 512 };
-PangoLayout *pg_fonts_layout_lookup(pg_fonts *f, const char *key);
-void pg_fonts_layout_store(pg_fonts *f, const char *key, PangoLayout *ly);
-
 /* The ascent and descent (pt) of the font desc names in ctx, computed once per
  * process for each key (the description as a string) and kept. */
 void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription *desc,

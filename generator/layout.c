@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <math.h>
 #include <qrencode.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,10 +116,10 @@ static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
                                 l->font_key[role], w, (int)align, ind, (int)wrap, t->underline,
                                 attr_key ? strlen(attr_key) : 0, attr_key ? attr_key : "", text);
     g_free(attr_key);
-    PangoLayout *ly = pg_fonts_layout_lookup(l->fonts, key);
+    PangoLayout *ly = pg_layout_cache_lookup(l->cache, key);
     if (!ly) {
         ly = new_layout(l, role, text, attrs, w, align, ind, wrap);
-        pg_fonts_layout_store(l->fonts, key, ly);
+        pg_layout_cache_store(l->cache, key, ly);
     }
     g_free(key);
     check_coverage(l, ly);
@@ -257,7 +258,59 @@ felem *new_elem(lay *l, double gap)
     e->box.gap = gap;
     e->box.no_break_before = l->keep_next;
     l->keep_next = 0;
+    for (size_t i = 0; i < l->n_held; i++)
+        elem_add(e, &l->held[i]);
+    l->n_held = 0;
     return e;
+}
+
+/* ---- structure events --------------------------------------------------------- */
+
+static pg_item begin_item(lay *l, pg_struct s, int level, const char *label)
+{
+    pg_item it = {.kind = PG_ITEM_BEGIN, .structure = s, .level = level, .id = ++l->struct_ids};
+    if (label) {
+        /* cut at a character boundary */
+        size_t n = strlen(label);
+        if (n >= sizeof it.label) {
+            n = sizeof it.label - 1;
+            while (n > 0 && ((unsigned char)label[n] & 0xC0) == 0x80)
+                n--;
+        }
+        memcpy(it.label, label, n);
+    }
+    return it;
+}
+
+int elem_begin(lay *l, felem *e, pg_struct s, int level, const char *label)
+{
+    pg_item it = begin_item(l, s, level, label);
+    elem_add(e, &it);
+    return it.id;
+}
+
+void elem_end(felem *e, pg_struct s, int id)
+{
+    pg_item it = {.kind = PG_ITEM_END, .structure = s, .id = id};
+    elem_add(e, &it);
+}
+
+int flow_begin(lay *l, pg_struct s, int level, const char *label)
+{
+    pg_item it = begin_item(l, s, level, label);
+    if (l->n_held < sizeof l->held / sizeof *l->held)
+        l->held[l->n_held++] = it;
+    return it.id;
+}
+
+void flow_end(lay *l, pg_struct s, int id)
+{
+    if (l->n_held && l->held[l->n_held - 1].id == id) {
+        l->n_held--; /* nothing was placed in it */
+        return;
+    }
+    if (l->n)
+        elem_end(&l->el[l->n - 1], s, id);
 }
 
 void elem_add(felem *e, const pg_item *it)
@@ -292,6 +345,7 @@ static int note_of(lay *l, const pg_node *fn)
     nt->node = fn;
     nt->layout = NULL;
     nt->lines = 0;
+    nt->id = 0;
     {
         PangoLayout *ly = pango_layout_new(l->ctx);
         pango_layout_set_font_description(ly, l->font[PG_ROLE_FOOTNOTE]);
@@ -340,7 +394,9 @@ void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y)
                         .target = m->note->u.footnote.number};
         if (link.w < 2)
             link.w = 2;
+        int ref = elem_begin(l, e, PG_STRUCT_NOTE_REF, link.target, NULL);
         elem_add(e, &link);
+        elem_end(e, PG_STRUCT_NOTE_REF, ref);
         int idx = note_of(l, m->note);
         e->notes = pg_xrealloc(e->notes, (e->n_notes + 1) * sizeof *e->notes);
         e->notes[e->n_notes++] = idx;
@@ -364,16 +420,16 @@ void clear_marks(lay *l)
 }
 
 /* Adds line i of layout to e with its baseline at y (relative to e's top). */
-void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
-                     const PangoRectangle *logical)
+void add_line(lay *l, felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
+              const PangoRectangle *logical)
 {
     pg_item it = {.kind = PG_ITEM_TEXT,
                   .role = role,
                   .x = x0 + logical->x / (double)PANGO_SCALE,
                   .y = y,
                   .w = logical->width / (double)PANGO_SCALE,
-                  .layout = g_object_ref(ly),
-                  .line = i};
+                  .text = pg_layout_cache_line(l->cache, ly, i),
+                  .artifact = role == PG_ROLE_SEPARATOR || role == PG_ROLE_DRAFT};
     elem_add(e, &it);
 }
 
@@ -389,7 +445,7 @@ double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, double x0, d
     do {
         PangoRectangle log;
         pango_layout_iter_get_line_extents(it, NULL, &log);
-        add_line(e, role, ly, i, x0, y_top + i * p + off, &log);
+        add_line(l, e, role, ly, i, x0, y_top + i * p + off, &log);
         attach_marks(l, e, ly, i, x0, y_top + i * p + off);
         double r = x0 + (log.x + log.width) / (double)PANGO_SCALE;
         if (right && r > *right)
@@ -420,7 +476,7 @@ static void add_paragraph(lay *l, pg_role role, PangoLayout *ly, int whole, int 
         /* at least two lines of a paragraph at a page's foot and at its top */
         if (i > 0 && (whole || i < 2 || n - i < 2))
             e->box.no_break_before = 1;
-        add_line(e, role, ly, i, l->L, off, &log);
+        add_line(l, e, role, ly, i, l->L, off, &log);
         attach_marks(l, e, ly, i, l->L, off);
         if (i == 0 && l->outline_next) {
             e->outline = l->outline_next;
@@ -472,6 +528,8 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
     }
     add_inlines(l, inl, &t, al);
     const pg_textstyle *s = ts(l, role);
+    pg_struct kind = role == PG_ROLE_ITEM ? PG_STRUCT_LIST_ITEM : PG_STRUCT_PARAGRAPH;
+    int id = flow_begin(l, kind, 0, role == PG_ROLE_ITEM ? prefix : NULL);
     PangoLayout *ly = make_layout(l, role, pg_buf_str(&t), al, l->W, s->align, s->indent);
     if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly)) {
         /* the same lines, not justified: another layout (a cached one is never changed) */
@@ -479,13 +537,14 @@ static void layout_text_block(lay *l, pg_role role, const char *prefix, const pg
         ly = make_layout(l, role, pg_buf_str(&t), al, l->W, PG_ALIGN_LEFT, s->indent);
     }
     add_paragraph(l, role, ly, 0, 0);
+    flow_end(l, kind, id);
     g_object_unref(ly);
     pango_attr_list_unref(al);
     pg_buf_free(&t);
 }
 
 static void layout_blocks(lay *l, const pg_node *parent);
-static void layout_block(lay *l, const pg_node *c);
+static void layout_block_run(lay *l, const pg_node *first);
 
 static void layout_section(lay *l, const pg_node *sec)
 {
@@ -496,6 +555,7 @@ static void layout_section(lay *l, const pg_node *sec)
     const char *title = sec->u.section.title_line;
     const pg_node *first = sec->first;
     int run_in = first && first->type == PG_NODE_PARA && (sec->u.section.run_in || !title);
+    int sid = flow_begin(l, PG_STRUCT_SECTION, sec->u.section.depth, NULL);
     pg_buf t = {0};
     PangoAttrList *al = pango_attr_list_new();
     pg_buf_puts(&t, label);
@@ -520,18 +580,23 @@ static void layout_section(lay *l, const pg_node *sec)
                                       bs->indent);
         double before = l->pending;
         l->pending = before > hs->space_before ? before : hs->space_before;
+        /* the heading runs into the paragraph: one paragraph */
+        int pid = flow_begin(l, PG_STRUCT_PARAGRAPH, 0, NULL);
         add_paragraph(l, PG_ROLE_BODY, ly, 0, 0);
+        flow_end(l, PG_STRUCT_PARAGRAPH, pid);
         g_object_unref(ly);
         first = first->next;
     } else if (t.len) {
         PangoLayout *ly = make_layout(l, hr, pg_buf_str(&t), al, l->W, hs->align, hs->indent);
+        int hid = flow_begin(l, PG_STRUCT_HEADING, sec->u.section.depth, NULL);
         add_paragraph(l, hr, ly, 1, 1);
+        flow_end(l, PG_STRUCT_HEADING, hid);
         g_object_unref(ly);
     }
     pango_attr_list_unref(al);
     pg_buf_free(&t);
-    for (const pg_node *c = first; c; c = c->next)
-        layout_block(l, c);
+    layout_block_run(l, first);
+    flow_end(l, PG_STRUCT_SECTION, sid);
 }
 
 /* ---- QR codes and images ------------------------------------------------------- */
@@ -562,6 +627,7 @@ static void layout_qr(lay *l, const pg_node *q)
     double mod = size / (n + 8); /* a quiet zone of four modules on each side */
     double x0 = block_x(l, l->st->qr_align, size);
     double gap = l->pending > 6 ? l->pending : 6;
+    int fid = flow_begin(l, PG_STRUCT_FIGURE, 0, NULL);
     felem *e = new_elem(l, gap);
     e->box.height = size;
     for (int y = 0; y < n; y++) {
@@ -596,6 +662,7 @@ static void layout_qr(lay *l, const pg_node *q)
         g_object_unref(ly);
         l->pending = 6;
     }
+    flow_end(l, PG_STRUCT_FIGURE, fid);
 }
 
 /* Feeds cairo's PNG reader from memory. */
@@ -652,6 +719,46 @@ static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
     return img;
 }
 
+/* The pixels of a decoded image as the display list holds them: RGB not
+ * premultiplied, and the opacity when some pixel is not opaque. */
+static pg_image *image_pixels(cairo_surface_t *img)
+{
+    cairo_surface_flush(img);
+    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    int alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32;
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    size_t npx = (size_t)iw * (size_t)ih;
+    pg_image *im = pg_image_new(iw, ih);
+    unsigned char *a = pg_xmalloc(npx ? npx : 1);
+    int translucent = 0;
+    for (int y = 0; y < ih; y++) {
+        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < iw; x++) {
+            uint32_t px = row[x];
+            unsigned al = alpha ? px >> 24 : 255;
+            unsigned r = px >> 16 & 0xFF, g = px >> 8 & 0xFF, bl = px & 0xFF;
+            if (al && al < 255) { /* cairo keeps colours premultiplied */
+                r = (r * 255 + al / 2) / al;
+                g = (g * 255 + al / 2) / al;
+                bl = (bl * 255 + al / 2) / al;
+            }
+            size_t k = (size_t)y * (size_t)iw + (size_t)x;
+            im->rgb[3 * k] = (unsigned char)r;
+            im->rgb[3 * k + 1] = (unsigned char)g;
+            im->rgb[3 * k + 2] = (unsigned char)bl;
+            a[k] = (unsigned char)al;
+            if (al != 255)
+                translucent = 1;
+        }
+    }
+    if (translucent)
+        im->alpha = a;
+    else
+        free(a);
+    return im;
+}
+
 static void layout_image(lay *l, const pg_node *im)
 {
     if (!im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
@@ -683,11 +790,14 @@ static void layout_image(lay *l, const pg_node *im)
         h = avail;
     }
     double gap = l->pending > 6 ? l->pending : 6;
+    int fid = flow_begin(l, PG_STRUCT_FIGURE, 0, NULL);
     felem *e = new_elem(l, gap);
     e->box.height = h;
     pg_item it = {.kind = PG_ITEM_IMAGE, .x = l->L + (l->W - w) / 2, .y = 0, .w = w, .h = h,
-                  .image = img};
+                  .image = image_pixels(img)};
+    cairo_surface_destroy(img);
     elem_add(e, &it);
+    flow_end(l, PG_STRUCT_FIGURE, fid);
     l->pending = 6;
 }
 
@@ -718,10 +828,24 @@ static void layout_block(lay *l, const pg_node *c)
     }
 }
 
+/* Lays out first and the blocks after it; consecutive items make a list. */
+static void layout_block_run(lay *l, const pg_node *first)
+{
+    int list = 0;
+    for (const pg_node *c = first; c; c = c->next) {
+        if (c->type == PG_NODE_ITEM && !list)
+            list = flow_begin(l, PG_STRUCT_LIST, 0, NULL);
+        layout_block(l, c);
+        if (list && !(c->next && c->next->type == PG_NODE_ITEM)) {
+            flow_end(l, PG_STRUCT_LIST, list);
+            list = 0;
+        }
+    }
+}
+
 static void layout_blocks(lay *l, const pg_node *parent)
 {
-    for (const pg_node *c = parent->first; c; c = c->next)
-        layout_block(l, c);
+    layout_block_run(l, parent->first);
 }
 
 /* ---- first-page header and title ----------------------------------------------- */
@@ -837,7 +961,7 @@ double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al,
 void add_rule(felem *e, pg_role role, double x, double y, double w, double thickness)
 {
     pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x, .y = y - thickness / 2, .w = w,
-                  .h = thickness};
+                  .h = thickness, .artifact = 1};
     elem_add(e, &it);
 }
 
@@ -845,7 +969,7 @@ void add_rule(felem *e, pg_role role, double x, double y, double w, double thick
 void add_vrule(felem *e, pg_role role, double x, double y, double h, double thickness)
 {
     pg_item it = {.kind = PG_ITEM_RULE, .role = role, .x = x - thickness / 2, .y = y,
-                  .w = thickness, .h = h};
+                  .w = thickness, .h = h, .artifact = 1};
     elem_add(e, &it);
 }
 
@@ -853,7 +977,9 @@ void add_vrule(felem *e, pg_role role, double x, double y, double h, double thic
  * line built from the plan's own number, date and issuer, then its content. */
 static void layout_appendix(lay *l, const pg_node *a)
 {
+    int aid = flow_begin(l, PG_STRUCT_APPENDIX, 0, NULL);
     felem *e = new_elem(l, 0);
+    int hid = elem_begin(l, e, PG_STRUCT_HEADING, 1, NULL);
     at_node(l, a);
     double y = 0;
     const char *label = a->u.appendix.label;
@@ -868,6 +994,7 @@ static void layout_appendix(lay *l, const pg_node *a)
     double aw = balanced_width(l, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL, l->W);
     y = column_text(l, e, PG_ROLE_APPENDIX_ATTACHMENT, a->u.appendix.attachment, NULL,
                     l->L + (l->W - aw) / 2, aw, y, NULL);
+    elem_end(e, PG_STRUCT_HEADING, hid);
     e->box.height = y;
     e->outline = a->u.appendix.title ? g_strdup_printf("%s %s", label, a->u.appendix.title)
                                      : g_strdup(label);
@@ -875,10 +1002,11 @@ static void layout_appendix(lay *l, const pg_node *a)
     l->pending = ts(l, PG_ROLE_APPENDIX_ATTACHMENT)->space_after;
     l->keep_next = 1;
     layout_blocks(l, a);
+    flow_end(l, PG_STRUCT_APPENDIX, aid);
 }
 
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
-                        pg_reads *reads, pg_diag_list *diags)
+                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags)
 {
     lay l = {0};
     l.doc = doc;
@@ -887,6 +1015,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.diags = diags;
     l.ctx = pg_fonts_context(fonts);
     l.fonts = fonts;
+    l.cache = cache;
     l.at_file = doc->file;
     l.uncovered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     set_page(&l, 0, NULL);
@@ -906,6 +1035,16 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
         place_flow(&l, pp, &shown);
     }
     number_pages(&l, pp);
+    if (pp->n) {
+        /* the document: from the first item of its first page to the end of its last */
+        pg_item begin = {.kind = PG_ITEM_BEGIN, .structure = PG_STRUCT_DOCUMENT, .id = 0};
+        pg_page *first = &pp->pages[0];
+        pg_page_add_item(first, &begin); /* grows the list; moved to the front below */
+        memmove(first->items + 1, first->items, (first->n - 1) * sizeof *first->items);
+        first->items[0] = begin;
+        pg_item end = {.kind = PG_ITEM_END, .structure = PG_STRUCT_DOCUMENT, .id = 0};
+        pg_page_add_item(&pp->pages[pp->n - 1], &end);
+    }
     set_metadata(&l, pp);
 
     free(l.el);

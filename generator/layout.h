@@ -10,11 +10,20 @@
 #include "pages.h"
 #include "reads.h"
 
+/* What layout keeps for the plans of a process (layout_cache.c): the layouts
+ * it shaped (keyed on everything they depend on, never changed once stored)
+ * and the faces of the display list. Free it after the fonts' last plan; the
+ * pages it gave keep their own references. */
+typedef struct pg_layout_cache pg_layout_cache;
+pg_layout_cache *pg_layout_cache_new(void);
+void pg_layout_cache_free(pg_layout_cache *c);
+
 /* Lays doc out. Returns the pages (free with pg_pages_free()), or NULL when the
- * document cannot be laid out (diagnostics say why). doc must be numbered. The
- * images read are recorded in reads (may be NULL). */
+ * document cannot be laid out (diagnostics say why). doc must be numbered.
+ * cache holds what earlier plans laid out with the same fonts. The images read
+ * are recorded in reads (may be NULL). */
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *style, pg_fonts *fonts,
-                        pg_reads *reads, pg_diag_list *diags);
+                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags);
 
 /* One element of the vertical flow, for the page breaker. */
 typedef struct {

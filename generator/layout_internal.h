@@ -7,6 +7,7 @@
 #define PG_LAYOUT_INTERNAL_H
 
 #include "layout.h"
+#include "layout_cache.h"
 
 #include <glib.h>
 
@@ -38,6 +39,7 @@ typedef struct {
     const pg_node *node;
     PangoLayout *layout;
     int lines;
+    int id; /* its structure element's id; 0 until placed */
 } note;
 
 /* A footnote line waiting for a page. */
@@ -61,6 +63,7 @@ typedef struct {
     PangoFontDescription *font[PG_ROLE__COUNT];
     char *font_key[PG_ROLE__COUNT]; /* each font as a string, for the layout cache */
     pg_fonts *fonts;
+    pg_layout_cache *cache; /* layouts and faces of the process */
     double ascent[PG_ROLE__COUNT], descent[PG_ROLE__COUNT];
     char have_metrics[PG_ROLE__COUNT]; /* ascent and descent computed */
     mark *marks;     /* marks of the layout being built */
@@ -75,6 +78,11 @@ typedef struct {
     const char *at_file;   /* the plan and position of the node being laid out, */
     pg_pos at;             /* where a character the font lacks is reported */
     GHashTable *uncovered; /* the reports made (coverage.h) */
+    pg_item held[32];      /* structure begins waiting for the next element */
+    size_t n_held;
+    int struct_ids;        /* structure elements numbered so far */
+    pg_item open[64];      /* the structures open where pages are being filled */
+    size_t n_open;
 } lay;
 
 /* ---- shared by the layout files ---------------------------------------------- */
@@ -94,8 +102,16 @@ void elem_add(felem *e, const pg_item *it);
 void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y);
 void bind_marks(lay *l, PangoLayout *ly);
 void clear_marks(lay *l);
-void add_line(felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
-                     const PangoRectangle *logical);
+void add_line(lay *l, felem *e, pg_role role, PangoLayout *ly, int i, double x0, double y,
+              const PangoRectangle *logical);
+/* Structure events. elem_begin/elem_end add them to an element's items;
+ * flow_begin holds a begin for the next element made, flow_end ends in the last
+ * element made (or drops the begin still held: nothing was placed). begin
+ * returns the element's id; label may be NULL. */
+int elem_begin(lay *l, felem *e, pg_struct s, int level, const char *label);
+void elem_end(felem *e, pg_struct s, int id);
+int flow_begin(lay *l, pg_struct s, int level, const char *label);
+void flow_end(lay *l, pg_struct s, int id);
 double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, double x0, double y_top,
                           double *right);
 double column_text(lay *l, felem *e, pg_role role, const char *text, PangoAttrList *al,

@@ -14,6 +14,7 @@
 typedef struct {
     PangoLayout *ly;
     int line;
+    int cell;  /* index of its cell in the row */
     pg_role role;
     double x, top, bottom, base; /* pt */
     PangoRectangle log;
@@ -71,8 +72,8 @@ static void cell_line_add(cell_lines *cl, const cell_line *c)
 }
 
 /* Lays out a cell's blocks into lines from y = pad; returns the content bottom. */
-static double layout_cell(lay *l, const pg_node *cell, pg_role role, char align, double x,
-                          double w, double pad, cell_lines *out)
+static double layout_cell(lay *l, const pg_node *cell, int index, pg_role role, char align,
+                          double x, double w, double pad, cell_lines *out)
 {
     double y = pad;
     double p = pitch(l, role), off = baseline_offset(l, role);
@@ -101,7 +102,7 @@ static double layout_cell(lay *l, const pg_node *cell, pg_role role, char align,
         PangoLayoutIter *it = pango_layout_get_iter(ly);
         int i = 0;
         do {
-            cell_line c = {.ly = ly, .line = i, .role = role, .x = x + pad};
+            cell_line c = {.ly = ly, .line = i, .cell = index, .role = role, .x = x + pad};
             pango_layout_iter_get_line_extents(it, NULL, &c.log);
             c.top = y;
             c.bottom = y + p;
@@ -125,16 +126,31 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Adds the lines of cl whose top lies in [y0, y1) to e, moved up by y0. */
-static void band_lines(lay *l, felem *e, cell_lines *cl, double y0, double y1)
+/* Adds the lines of cl whose top lies in [y0, y1) to e, moved up by y0, each
+ * cell's between its begin and end (ids[k]: cell k's element; seen[k]: begun in
+ * a band before, this band continues it). */
+static void band_lines(lay *l, felem *e, cell_lines *cl, double y0, double y1, pg_struct kind,
+                       const int *ids, char *seen)
 {
+    int open = -1;
     for (size_t i = 0; i < cl->n; i++) {
         cell_line *c = &cl->v[i];
         if (!c->ly || c->top < y0 - 0.01 || c->top >= y1 - 0.01)
             continue;
-        add_line(e, c->role, c->ly, c->line, c->x, c->base - y0, &c->log);
+        if (c->cell != open) {
+            if (open >= 0)
+                elem_end(e, kind, ids[open]);
+            open = c->cell;
+            pg_item b = {.kind = PG_ITEM_BEGIN, .structure = kind, .id = ids[open],
+                         .continued = seen[open]};
+            elem_add(e, &b);
+            seen[open] = 1;
+        }
+        add_line(l, e, c->role, c->ly, c->line, c->x, c->base - y0, &c->log);
         attach_marks(l, e, c->ly, c->line, c->x, c->base - y0);
     }
+    if (open >= 0)
+        elem_end(e, kind, ids[open]);
 }
 
 static void cell_lines_free(cell_lines *cl)
@@ -179,19 +195,28 @@ void layout_table(lay *l, const pg_node *t)
     felem *hdr = NULL;
     size_t hdr_index = 0;
     int body_rows = 0;
+    int table_id = flow_begin(l, PG_STRUCT_TABLE, 0, NULL);
+    int *ids = pg_xcalloc((size_t)nc, sizeof *ids);
+    char *seen = pg_xcalloc((size_t)nc, 1);
     for (const pg_node *row = t->first; row; row = row->next) {
         pg_role role = row->u.row.header ? PG_ROLE_TABLE_HEADER : PG_ROLE_TABLE;
         cell_lines cl = {0};
         double row_h = 0;
         int k = 0;
         for (const pg_node *cell = row->first; cell && k < nc; cell = cell->next, k++) {
-            double bottom = layout_cell(l, cell, role, t->u.table.cols[k].align, xs[k], w[k], pad, &cl);
+            double bottom =
+                layout_cell(l, cell, k, role, t->u.table.cols[k].align, xs[k], w[k], pad, &cl);
             if (bottom > row_h)
                 row_h = bottom;
         }
         if (row_h < pad + pitch(l, role))
             row_h = pad + pitch(l, role);
         row_h += pad;
+        pg_struct cell_kind = row->u.row.header ? PG_STRUCT_HEADER_CELL : PG_STRUCT_CELL;
+        for (int i = 0; i < nc; i++) {
+            ids[i] = ++l->struct_ids;
+            seen[i] = 0;
+        }
         if (row->u.row.header) {
             if (!hdr) {
                 hdr = new_elem(l, gap);
@@ -200,11 +225,9 @@ void layout_table(lay *l, const pg_node *t)
             }
             hdr = &l->el[hdr_index - 1];
             double y0 = hdr->box.height;
-            for (size_t i = 0; i < cl.n; i++) {
-                cell_line *c = &cl.v[i];
-                add_line(hdr, c->role, c->ly, c->line, c->x, c->base + y0, &c->log);
-                attach_marks(l, hdr, c->ly, c->line, c->x, c->base + y0);
-            }
+            int row_id = elem_begin(l, hdr, PG_STRUCT_ROW, 0, NULL);
+            band_lines(l, hdr, &cl, -y0, 1e300, cell_kind, ids, seen);
+            elem_end(hdr, PG_STRUCT_ROW, row_id);
             add_rule(hdr, PG_ROLE_TABLE, xs[0], y0, tw, bw);
             for (int i = 0; i <= nc; i++)
                 add_vrule(hdr, PG_ROLE_TABLE, xs[i], y0, row_h, bw);
@@ -234,6 +257,7 @@ void layout_table(lay *l, const pg_node *t)
             if (cuts[i] > edges[nb - 1] + 0.01)
                 edges[nb++] = cuts[i];
         edges[nb++] = row_h;
+        int row_id = 0;
         for (size_t b = 0; b + 1 < nb; b++) {
             double y0 = edges[b], y1 = edges[b + 1];
             felem *e = new_elem(l, b == 0 && body_rows == 0 ? gap : 0);
@@ -245,13 +269,17 @@ void layout_table(lay *l, const pg_node *t)
             e->row_end = b + 2 == nb;
             e->close_x = xs[0];
             e->close_w = tw;
-            band_lines(l, e, &cl, y0, y1);
+            if (b == 0)
+                row_id = elem_begin(l, e, PG_STRUCT_ROW, 0, NULL);
+            band_lines(l, e, &cl, y0, y1, cell_kind, ids, seen);
             if (b == 0)
                 add_rule(e, PG_ROLE_TABLE, xs[0], 0, tw, bw);
             for (int i = 0; i <= nc; i++)
                 add_vrule(e, PG_ROLE_TABLE, xs[i], 0, y1 - y0, bw);
-            if (e->row_end)
+            if (e->row_end) {
                 add_rule(e, PG_ROLE_TABLE, xs[0], y1 - y0, tw, bw);
+                elem_end(e, PG_STRUCT_ROW, row_id);
+            }
         }
         body_rows++;
         free(cuts);
@@ -259,6 +287,9 @@ void layout_table(lay *l, const pg_node *t)
         cell_lines_free(&cl);
         clear_marks(l);
     }
+    flow_end(l, PG_STRUCT_TABLE, table_id);
+    free(ids);
+    free(seen);
     free(w);
     free(xs);
     l->pending = ts(l, PG_ROLE_TABLE)->space_after > 6 ? ts(l, PG_ROLE_TABLE)->space_after : 6;

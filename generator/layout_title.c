@@ -25,16 +25,22 @@ static double boxed_mark(lay *l, felem *e, pg_role role, const char *text, doubl
         w = tw + 8;
     double bx = x + (cw - w) / 2;
     pg_item frame[4] = {
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = w, .h = t},
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y + h - t, .w = w, .h = t},
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = t, .h = h},
-        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx + w - t, .y = y, .w = t, .h = h},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = w, .h = t,
+         .artifact = 1},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y + h - t, .w = w, .h = t,
+         .artifact = 1},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx, .y = y, .w = t, .h = h,
+         .artifact = 1},
+        {.kind = PG_ITEM_RULE, .role = role, .color = c, .x = bx + w - t, .y = y, .w = t, .h = h,
+         .artifact = 1},
     };
     for (int i = 0; i < 4; i++)
         elem_add(e, &frame[i]);
     double asc = font_ascent(l, role), desc = font_descent(l, role);
     pg_item it = {.kind = PG_ITEM_TEXT, .role = role, .color = c, .x = bx + (w - tw) / 2,
-                  .y = y + (h - asc - desc) / 2 + asc, .w = tw, .layout = ly, .line = 0};
+                  .y = y + (h - asc - desc) / 2 + asc, .w = tw,
+                  .text = pg_layout_cache_line(l->cache, ly, 0), .artifact = 1};
+    g_object_unref(ly);
     elem_add(e, &it);
     return y + h;
 }
@@ -61,6 +67,7 @@ void layout_title_block(lay *l)
     const pg_doc *doc = l->doc;
     const pg_style *st = l->st;
     felem *e = new_elem(l, 0);
+    int hid = elem_begin(l, e, PG_STRUCT_HEADER, 0, NULL);
     double WL = st->left_block * l->W, WR = l->W - WL;
     at_node(l, doc->issuer);
     double xl = l->L, xr = l->L + WL;
@@ -125,9 +132,13 @@ void layout_title_block(lay *l)
         g_object_unref(ly);
     }
 
+    elem_end(e, PG_STRUCT_HEADER, hid);
+
     /* title: document type, summary, separator */
     double y = (yl > yr ? yl : yr) + st->header_gap;
+    int tid = elem_begin(l, e, PG_STRUCT_TITLE, 0, NULL);
     y = column_text(l, e, PG_ROLE_DOCTYPE, doc->doctype, NULL, l->L, l->W, y, NULL);
+    elem_end(e, PG_STRUCT_TITLE, tid);
     {
         pg_buf t = {0};
         PangoAttrList *al = pango_attr_list_new();
@@ -135,6 +146,7 @@ void layout_title_block(lay *l)
         at_node(l, doc->summary);
         const char *cased = pg_buf_str(&t);
         double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
+        int sid = elem_begin(l, e, PG_STRUCT_SUMMARY, 0, NULL);
         size_t first_line = e->n;
         y = column_text(l, e, PG_ROLE_SUMMARY, cased, al, l->L + (l->W - sw) / 2, sw, y, NULL);
         if (st->summary_rule > 0) {
@@ -148,6 +160,7 @@ void layout_title_block(lay *l)
             add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
             y = rule_y + 6.0;
         }
+        elem_end(e, PG_STRUCT_SUMMARY, sid);
         pango_attr_list_unref(al);
         pg_buf_free(&t);
     }
@@ -160,9 +173,22 @@ void layout_title_block(lay *l)
 
 /* ---- recipients and signature ----------------------------------------------- */
 
+/* A right curly brace "}" w x h pt at (x, y): two mirrored halves meeting at
+ * the tip, stroked 0.7 pt wide. */
 static void add_brace(felem *e, double x, double y, double w, double h)
 {
-    pg_item it = {.kind = PG_ITEM_BRACE, .role = PG_ROLE_RECIPIENT, .x = x, .y = y, .w = w, .h = h};
+    double r = w / 2, mid = h / 2;
+    double q = h / 4 < r * 2 ? h / 4 : r * 2;
+    pg_path *p = pg_path_new(0.7);
+    pg_path_add(p, PG_SEG_MOVE, 0, 0, 0, 0, 0, 0);
+    pg_path_add(p, PG_SEG_CURVE, r, 0, r, 0, r, q);
+    pg_path_add(p, PG_SEG_LINE, r, mid - q, 0, 0, 0, 0);
+    pg_path_add(p, PG_SEG_CURVE, r, mid, r, mid, w, mid);
+    pg_path_add(p, PG_SEG_CURVE, r, mid, r, mid, r, mid + q);
+    pg_path_add(p, PG_SEG_LINE, r, h - q, 0, 0, 0, 0);
+    pg_path_add(p, PG_SEG_CURVE, r, h, r, h, 0, h);
+    pg_item it = {.kind = PG_ITEM_PATH, .role = PG_ROLE_RECIPIENT, .x = x, .y = y, .w = w, .h = h,
+                  .path = p, .artifact = 1};
     elem_add(e, &it);
 }
 
@@ -173,6 +199,7 @@ void layout_closing(lay *l)
     double gap = l->pending > st->closing_gap ? l->pending : st->closing_gap;
     l->keep_next = 1; /* never alone on a page: it takes the body's last lines along */
     felem *e = new_elem(l, gap);
+    int cid = elem_begin(l, e, PG_STRUCT_CLOSING, 0, NULL);
     double RW = st->signature_column * l->W, SW = l->W - RW;
     double xs = l->L + RW;
 
@@ -181,6 +208,7 @@ void layout_closing(lay *l)
     l->at_file = doc->file;
     l->at = sg->pos;
     double ys = 0;
+    int sid = elem_begin(l, e, PG_STRUCT_SIGNATURE, 0, NULL);
     if (sg->authority_line)
         ys = column_text(l, e, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, NULL, xs, SW, ys, NULL);
     if (sg->title_line)
@@ -188,9 +216,11 @@ void layout_closing(lay *l)
     ys += st->signature_space;
     if (sg->name)
         ys = column_text(l, e, PG_ROLE_SIGN_NAME, sg->name, NULL, xs, SW, ys, NULL);
+    elem_end(e, PG_STRUCT_SIGNATURE, sid);
 
     /* recipients: "Nơi nhận:" level with the first signature line */
     double yr = 0;
+    int rid = doc->has_recipients ? elem_begin(l, e, PG_STRUCT_RECIPIENTS, 0, NULL) : 0;
     if (doc->has_recipients) {
         double first_baseline = baseline_offset(l, PG_ROLE_SIGN_AUTHORITY);
         yr = first_baseline - baseline_offset(l, PG_ROLE_RECIPIENTS_HEADING);
@@ -237,9 +267,11 @@ void layout_closing(lay *l)
         }
         if (doc->archive_line)
             yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->archive_line, NULL, l->L, RW, yr, NULL);
+        elem_end(e, PG_STRUCT_RECIPIENTS, rid);
     }
     if (doc->typist_line) /* typist's initials and the number of copies, under the recipients */
         yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, RW, yr + 4, NULL);
+    elem_end(e, PG_STRUCT_CLOSING, cid);
     e->box.height = ys > yr ? ys : yr;
 }
 

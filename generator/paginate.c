@@ -2,7 +2,6 @@
  * of their marks, page numbers, the document's metadata (see layout_internal.h). */
 #include "layout_internal.h"
 
-#include <cairo.h>
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -94,24 +93,49 @@ static void queue_push(lay *l, int idx, int line)
     l->queue[l->q_head + l->q_len++] = (note_line){idx, line};
 }
 
-static void copy_items(pg_page *page, felem *e, double y, int keep)
+/* Copies e's items onto page, moved down by y. keep: e is placed again later
+ * (a table's header rows), the page takes references of its own. repeat: this
+ * is such a later copy, page furniture without structure or links. The
+ * structures begun and not ended are tracked in l->open. */
+static void copy_items(lay *l, pg_page *page, felem *e, double y, int keep, int repeat)
 {
     for (size_t k = 0; k < e->n; k++) {
         pg_item it = e->items[k];
         it.y += y;
-        if (keep) {
-            /* a repeated block: the page takes references of its own */
-            if (it.layout)
-                g_object_ref(it.layout);
-            if (it.image)
-                cairo_surface_reference(it.image);
-            if (it.kind == PG_ITEM_LINK || it.kind == PG_ITEM_DEST)
-                continue;
-        } else {
-            e->items[k].layout = NULL;
-            e->items[k].image = NULL;
-        }
+        if (repeat && (it.kind == PG_ITEM_LINK || it.kind == PG_ITEM_DEST ||
+                       it.kind == PG_ITEM_BEGIN || it.kind == PG_ITEM_END))
+            continue;
+        if (repeat)
+            it.artifact = 1;
+        if (keep)
+            pg_item_retain(&it);
+        else
+            e->items[k].text = NULL, e->items[k].path = NULL, e->items[k].image = NULL;
+        if (it.kind == PG_ITEM_BEGIN && l->n_open < sizeof l->open / sizeof *l->open)
+            l->open[l->n_open++] = it;
+        else if (it.kind == PG_ITEM_END && l->n_open)
+            l->n_open--;
         pg_page_add_item(page, &it);
+    }
+}
+
+/* Ends the structures still open at the foot of a page's content (they go on
+ * on the next page), so that every page's events nest by themselves. */
+static void close_open(lay *l, pg_page *page)
+{
+    for (size_t i = l->n_open; i-- > 0;) {
+        pg_item end = {.kind = PG_ITEM_END, .structure = l->open[i].structure, .id = l->open[i].id};
+        pg_page_add_item(page, &end);
+    }
+}
+
+/* Begins again, at the top of the next page, what close_open() ended. */
+static void reopen(lay *l, pg_page *page)
+{
+    for (size_t i = 0; i < l->n_open; i++) {
+        pg_item again = l->open[i];
+        again.continued = 1;
+        pg_page_add_item(page, &again);
     }
 }
 
@@ -124,12 +148,22 @@ static void place_notes(lay *l, pg_page *page, int count)
     double fp = pitch(l, PG_ROLE_FOOTNOTE), off = baseline_offset(l, PG_ROLE_FOOTNOTE);
     double top = l->page_h - st->margin_bottom - count * fp;
     pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_FOOTNOTE, .x = l->L,
-                    .y = top - st->footnote_gap / 2 - 0.25, .w = st->footnote_rule, .h = 0.5};
+                    .y = top - st->footnote_gap / 2 - 0.25, .w = st->footnote_rule, .h = 0.5,
+                    .artifact = 1};
     pg_page_add_item(page, &rule);
     for (int i = 0; i < count && l->q_len > 0; i++) {
         note_line nl = l->queue[l->q_head++];
         l->q_len--;
         note *nt = &l->notes[nl.note];
+        /* a note goes in one element, begun again where it goes on to the next page */
+        if (i == 0 || nl.line == 0) {
+            if (!nt->id)
+                nt->id = ++l->struct_ids;
+            pg_item b = {.kind = PG_ITEM_BEGIN, .structure = PG_STRUCT_FOOTNOTE,
+                         .level = nt->node->u.footnote.number, .id = nt->id,
+                         .continued = nl.line > 0};
+            pg_page_add_item(page, &b);
+        }
         PangoLayoutLine *line = pango_layout_get_line_readonly(nt->layout, nl.line);
         PangoRectangle log;
         pango_layout_line_get_extents(line, NULL, &log);
@@ -141,13 +175,16 @@ static void place_notes(lay *l, pg_page *page, int count)
                       .x = l->L + pos.x / (double)PANGO_SCALE,
                       .y = base,
                       .w = log.width / (double)PANGO_SCALE,
-                      .layout = g_object_ref(nt->layout),
-                      .line = nl.line};
-        pg_page_add_item(page, &it);
+                      .text = pg_layout_cache_line(l->cache, nt->layout, nl.line)};
         if (nl.line == 0) {
             pg_item dest = {.kind = PG_ITEM_DEST, .x = l->L, .y = base - fp,
                             .target = nt->node->u.footnote.number};
             pg_page_add_item(page, &dest);
+        }
+        pg_page_add_item(page, &it);
+        if (nl.line == nt->lines - 1 || i == count - 1 || l->q_len == 0) {
+            pg_item e = {.kind = PG_ITEM_END, .structure = PG_STRUCT_FOOTNOTE, .id = nt->id};
+            pg_page_add_item(page, &e);
         }
     }
 }
@@ -186,9 +223,10 @@ void place_flow(lay *l, pg_pages *pp, int *shown)
         page->shown = *shown >= st->page_number_from ? *shown : 0;
         double y = st->margin_top;
         size_t first = starts[p], end = starts[p + 1];
+        reopen(l, page);
         if (first < end && l->el[first].box.header && l->el[first].box.header - 1 != first) {
             felem *h = &l->el[l->el[first].box.header - 1];
-            copy_items(page, h, y, 1);
+            copy_items(l, page, h, y, 1, 1);
             y += h->box.height;
         }
         for (size_t i = first; i < end; i++) {
@@ -198,7 +236,7 @@ void place_flow(lay *l, pg_pages *pp, int *shown)
             if (e->outline)
                 pg_pages_add_outline(pp, e->outline, e->outline_level, (int)pp->n - 1, y);
             /* a header placed here in its own right is also repeated later */
-            copy_items(page, e, y, repeated[i]);
+            copy_items(l, page, e, y, repeated[i], 0);
             for (size_t k = 0; k < e->n_notes; k++)
                 for (int line = 0; line < l->notes[e->notes[k]].lines; line++)
                     queue_push(l, e->notes[k], line);
@@ -208,9 +246,11 @@ void place_flow(lay *l, pg_pages *pp, int *shown)
             /* a row that goes on: close the table at the page's foot */
             felem *e = &l->el[end - 1];
             pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_TABLE, .x = e->close_x,
-                            .y = y - st->border_width / 2, .w = e->close_w, .h = st->border_width};
+                            .y = y - st->border_width / 2, .w = e->close_w, .h = st->border_width,
+                            .artifact = 1};
             pg_page_add_item(page, &rule);
         }
+        close_open(l, page);
         place_notes(l, page, foot[p]);
     }
     free(boxes);
@@ -218,17 +258,14 @@ void place_flow(lay *l, pg_pages *pp, int *shown)
     free(foot);
     free(repeated);
     for (size_t i = 0; i < l->n; i++) {
-        for (size_t k = 0; k < l->el[i].n; k++) {
-            if (l->el[i].items[k].layout)
-                g_object_unref(l->el[i].items[k].layout);
-            if (l->el[i].items[k].image)
-                cairo_surface_destroy(l->el[i].items[k].image);
-        }
+        for (size_t k = 0; k < l->el[i].n; k++)
+            pg_item_release(&l->el[i].items[k]);
         free(l->el[i].items);
         free(l->el[i].notes);
         g_free(l->el[i].outline);
     }
     l->n = 0;
+    l->n_open = 0; /* a flow ends every structure it began */
     l->pending = 0;
     l->keep_next = 0;
 }
@@ -251,8 +288,9 @@ void number_pages(lay *l, pg_pages *pp)
                       .x = L + (W - w) / 2,
                       .y = l->st->page_number_top + font_ascent(l, PG_ROLE_PAGE_NUMBER),
                       .w = w,
-                      .layout = ly,
-                      .line = 0};
+                      .text = pg_layout_cache_line(l->cache, ly, 0),
+                      .artifact = 1};
+        g_object_unref(ly);
         pg_page_add_item(p, &it);
     }
 }

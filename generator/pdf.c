@@ -1,12 +1,12 @@
 /* pdf.c - plangen's own PDF writer, the only one: the display list written
  * straight as PDF objects, without a drawing library in between.
  *
- * Text is drawn from pango's shaped glyphs: each run becomes a TJ array of
- * glyph ids with the small adjustments that put every glyph exactly where pango
- * placed it (justification widens the spaces). Fonts are embedded as subsets
+ * Text is drawn from the display list's glyph runs: each run becomes a TJ
+ * array of glyph ids with the small adjustments that put every glyph exactly
+ * where layout placed it (justification widens the spaces). Fonts are embedded as subsets
  * made by harfbuzz (pdf_font.c, glyph ids kept) behind Identity-H: TrueType
  * outlines as CIDFontType2 (FontFile2), CFF outlines as CIDFontType0 (FontFile3
- * /OpenType), with a ToUnicode map built from pango's clusters so that copying
+ * /OpenType), with a ToUnicode map built from the runs' clusters so that copying
  * and searching give back the Vietnamese text. A character the font lacks
  * (layout has reported it) is drawn as the font's own .notdef glyph inside a
  * marked-content span whose ActualText is the character. Rules, braces, QR
@@ -21,12 +21,12 @@
 #include "pdf.h"
 #include "pdf_font.h"
 
-#include <cairo.h>
+#include <errno.h>
+
 #include <glib.h>
 #include <hb-ot.h>
 #include <hb.h>
 #include <libdeflate.h>
-#include <pango/pangocairo.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -161,14 +161,7 @@ typedef struct {
     hb_font_t *unit;     /* at upem scale: advances in font units */
     double *width;       /* per glyph: advance in 1/1000 em as written in /W; < 0 unused */
     char **text;         /* per glyph: the UTF-8 text it stands for, or NULL */
-    double ul_pos, ul_h; /* underline position (below the baseline, negative) and
-                            thickness, 1/1000 em */
 } pdf_font;
-
-typedef struct {
-    pdf_font *font;
-    double size; /* pt */
-} font_use;
 
 typedef struct {
     int page;    /* 0-based */
@@ -181,8 +174,7 @@ typedef struct {
     int n_obj, cap_obj;
     GPtrArray *fonts;    /* pdf_font* in order of first use */
     GHashTable *by_face; /* hb_face_t* -> pdf_font* */
-    GHashTable *by_font; /* PangoFont* -> font_use* */
-    GPtrArray *images;   /* cairo_surface_t* in order of first use */
+    GPtrArray *images;   /* pg_image* in order of first use */
     GHashTable *dests;   /* "fn-N" (owned) -> dest_at* (owned) */
     unsigned char *zbuf; /* the last stream deflated */
     size_t zcap;
@@ -316,7 +308,7 @@ static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
  * of one office, share their glyphs). An entry's key is everything the bytes
  * depend on: the digest and length of the font file's bytes, the face's index
  * in it (a collection), and the exact set of glyphs; an entry is never changed
- * once stored. The face reference only saves hashing the file again while pango
+ * once stored. The face reference only saves hashing the file again while layout
  * keeps the same face (its bytes cannot change while it is referenced). */
 typedef struct {
     hb_face_t *face; /* a reference, for the digest's shortcut only */
@@ -416,60 +408,33 @@ static void free_font(pdf_font *f)
     g_free(f);
 }
 
-/* The font record of a pango font, NULL when it cannot be embedded here. */
-static font_use *use_font(pdfw *w, PangoFont *pf)
+/* The font record of a face, NULL when it cannot be embedded here. */
+static pdf_font *use_font(pdfw *w, const pg_face *pf)
 {
-    font_use *u = g_hash_table_lookup(w->by_font, pf);
-    if (u)
-        return u;
-    hb_font_t *hbf = pango_font_get_hb_font(pf);
-    hb_face_t *face = hbf ? hb_font_get_face(hbf) : NULL;
-    if (!face) {
-        w->error = g_strdup("pango gave a font without a harfbuzz face");
+    hb_face_t *face = pg_face_hb(pf);
+    pdf_font *f = g_hash_table_lookup(w->by_face, face);
+    if (f)
+        return f;
+    const char *why = NULL;
+    pg_outlines kind = pg_font_outlines(face, &why);
+    if (kind == PG_OUTLINES_NONE) {
+        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", pg_face_name(pf), why);
         return NULL;
     }
-    pdf_font *f = g_hash_table_lookup(w->by_face, face);
-    if (!f) {
-        const char *why = NULL;
-        pg_outlines kind = pg_font_outlines(face, &why);
-        if (kind == PG_OUTLINES_NONE) {
-            PangoFontDescription *d = pango_font_describe(pf);
-            char *name = pango_font_description_to_string(d);
-            w->error = g_strdup_printf("cannot embed the font \"%s\": %s", name, why);
-            g_free(name);
-            pango_font_description_free(d);
-            return NULL;
-        }
-        f = g_new0(pdf_font, 1);
-        f->face = hb_face_reference(face);
-        f->kind = kind;
-        f->res = (int)w->fonts->len + 1;
-        f->upem = hb_face_get_upem(face);
-        f->n_glyphs = hb_face_get_glyph_count(face);
-        f->unit = hb_font_create(face);
-        f->width = g_new(double, f->n_glyphs ? f->n_glyphs : 1);
-        for (unsigned g = 0; g < f->n_glyphs; g++)
-            f->width[g] = -1;
-        f->text = g_new0(char *, f->n_glyphs ? f->n_glyphs : 1);
-        hb_position_t pos;
-        f->ul_pos = hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_UNDERLINE_OFFSET, &pos) &&
-                            pos != 0
-                        ? pos * 1000.0 / f->upem
-                        : -100.0;
-        f->ul_h =
-            hb_ot_metrics_get_position(f->unit, HB_OT_METRICS_TAG_UNDERLINE_SIZE, &pos) && pos != 0
-                ? pos * 1000.0 / f->upem
-                : 50.0;
-        g_ptr_array_add(w->fonts, f);
-        g_hash_table_insert(w->by_face, face, f);
-    }
-    u = g_new(font_use, 1);
-    u->font = f;
-    PangoFontDescription *d = pango_font_describe_with_absolute_size(pf);
-    u->size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
-    pango_font_description_free(d);
-    g_hash_table_insert(w->by_font, g_object_ref(pf), u);
-    return u;
+    f = g_new0(pdf_font, 1);
+    f->face = hb_face_reference(face);
+    f->kind = kind;
+    f->res = (int)w->fonts->len + 1;
+    f->upem = hb_face_get_upem(face);
+    f->n_glyphs = hb_face_get_glyph_count(face);
+    f->unit = hb_font_create(face);
+    f->width = g_new(double, f->n_glyphs ? f->n_glyphs : 1);
+    for (unsigned g = 0; g < f->n_glyphs; g++)
+        f->width[g] = -1;
+    f->text = g_new0(char *, f->n_glyphs ? f->n_glyphs : 1);
+    g_ptr_array_add(w->fonts, f);
+    g_hash_table_insert(w->by_face, face, f);
+    return f;
 }
 
 /* The advance of glyph g in 1/1000 em, as written in /W (rounded to 0.001). */
@@ -729,19 +694,26 @@ static void curve(pagew *p, double x1, double y1, double x2, double y2, double x
     put_xy(p, x3, y3, "c\n");
 }
 
-/* A right curly brace "}", the same path as the cairo device draws. */
-static void brace(pagew *p, double x, double y, double w, double h)
+/* Strokes a path whose segments are relative to (x, y). */
+static void put_path(pagew *p, double x, double y, const pg_path *path)
 {
-    double r = w / 2, mid = y + h / 2;
-    double q = h / 4 < r * 2 ? h / 4 : r * 2;
-    pg_buf_puts(&p->c, "0.7 w\n");
-    put_xy(p, x, y, "m\n");
-    curve(p, x + r, y, x + r, y, x + r, y + q);
-    put_xy(p, x + r, mid - q, "l\n");
-    curve(p, x + r, mid, x + r, mid, x + w, mid);
-    curve(p, x + r, mid, x + r, mid, x + r, mid + q);
-    put_xy(p, x + r, y + h - q, "l\n");
-    curve(p, x + r, y + h, x + r, y + h, x, y + h);
+    put_num(&p->c, path->line_width);
+    pg_buf_puts(&p->c, " w\n");
+    for (size_t i = 0; i < path->n; i++) {
+        const pg_seg *s = &path->seg[i];
+        switch (s->kind) {
+        case PG_SEG_MOVE:
+            put_xy(p, x + s->x[0], y + s->y[0], "m\n");
+            break;
+        case PG_SEG_LINE:
+            put_xy(p, x + s->x[0], y + s->y[0], "l\n");
+            break;
+        case PG_SEG_CURVE:
+            curve(p, x + s->x[0], y + s->y[0], x + s->x[1], y + s->y[1], x + s->x[2],
+                  y + s->y[2]);
+            break;
+        }
+    }
     pg_buf_puts(&p->c, "S\n");
 }
 
@@ -767,7 +739,8 @@ static void put_code(pg_buf *b, unsigned gid)
 
 typedef struct {
     pagew *p;
-    font_use *cur; /* font selected in this BT */
+    pdf_font *cur; /* font selected in this BT */
+    double cur_size; /* pt */
     int in_tj;     /* inside "[ ... ] TJ" */
     int in_str;    /* inside "(...)" of a TJ */
     double pen;    /* where the PDF reader will draw the next glyph (pt, x) */
@@ -800,72 +773,50 @@ static void glyph_text(pdf_font *f, unsigned g, const char *s, int len)
         f->text[g] = g_strndup(s, (gsize)len);
 }
 
-/* Draws one laid-out line. Returns 0, with w->error set, when it holds a font
- * plangen cannot embed. */
+/* Draws one line of glyph runs. Returns 0, with w->error set, when it holds a
+ * font plangen cannot embed. */
 static int show_line(pdfw *w, pagew *p, const pg_item *it)
 {
-    PangoLayoutLine *line = pango_layout_get_line_readonly(it->layout, it->line);
-    if (!line)
+    const pg_text *tx = it->text;
+    if (!tx)
         return 1;
-    const char *text = pango_layout_get_text(it->layout);
+    const char *text = tx->text;
     set_fill(p, it->color);
     textw t = {.p = p};
     int began = 0;
-    double x = it->x;
-    for (GSList *r = line->runs; r; r = r->next) {
-        PangoGlyphItem *gi = r->data;
-        PangoItem *item = gi->item;
-        PangoGlyphString *gs = gi->glyphs;
-        font_use *u = use_font(w, item->analysis.font);
-        if (!u)
+    for (size_t r = 0; r < tx->n_runs; r++) {
+        const pg_glyph_run *run = &tx->runs[r];
+        pdf_font *font = use_font(w, run->face);
+        if (!font)
             return 0;
-        double y = it->y - gi->y_offset / (double)PANGO_SCALE;
-        double run_x = x + gi->start_x_offset / (double)PANGO_SCALE;
-        int underline = 0;
-        for (GSList *a = item->analysis.extra_attrs; a; a = a->next) {
-            PangoAttribute *attr = a->data;
-            if (attr->klass->type == PANGO_ATTR_UNDERLINE &&
-                ((PangoAttrInt *)attr)->value != PANGO_UNDERLINE_NONE)
-                underline = 1;
-        }
-        int xpos = 0;
-        for (int i = 0; i < gs->num_glyphs; i++) {
-            PangoGlyphInfo *g = &gs->glyphs[i];
-            double gx = run_x + (xpos + g->geometry.x_offset) / (double)PANGO_SCALE;
-            double gy = y + g->geometry.y_offset / (double)PANGO_SCALE;
-            xpos += g->geometry.width;
-            if (g->glyph == PANGO_GLYPH_EMPTY)
-                continue;
+        double size = run->size;
+        for (size_t i = 0; i < run->n; i++) {
+            const pg_glyph *g = &tx->glyphs[run->first + i];
+            double gx = it->x + g->x, gy = it->y + g->y;
             /* a character the font lacks (layout has reported it): the font's
              * own .notdef, with the character as its ActualText */
-            int missing = g->glyph & PANGO_GLYPH_UNKNOWN_FLAG || g->glyph >= u->font->n_glyphs;
-            unsigned gid = missing ? 0 : g->glyph;
+            int missing = g->notdef || g->id >= font->n_glyphs;
+            unsigned gid = missing ? 0 : g->id;
             if (!began) {
                 pg_buf_puts(&p->c, "BT\n");
                 began = 1;
             }
             if (missing) {
                 tj_close(&t);
-                int start = gs->log_clusters[i], end = item->length;
-                for (int k = i + 1; k < gs->num_glyphs; k++)
-                    if (gs->log_clusters[k] != start) {
-                        end = gs->log_clusters[k];
-                        break;
-                    }
                 /* one span per glyph; the cluster's first glyph carries its text */
                 pg_buf_puts(&p->c, "/Span << /ActualText <FEFF");
-                if (i == 0 || gs->log_clusters[i - 1] != start)
-                    put_utf16_hex(&p->c, text + item->offset + start, end - start);
+                put_utf16_hex(&p->c, text + g->text, g->text_len);
                 pg_buf_puts(&p->c, "> >> BDC\n");
             }
-            if (t.cur != u) {
+            if (t.cur != font || t.cur_size != size) {
                 tj_close(&t);
                 pg_buf_puts(&p->c, "/F");
-                put_int(&p->c, u->font->res);
+                put_int(&p->c, font->res);
                 pg_buf_putc(&p->c, ' ');
-                put_num(&p->c, u->size);
+                put_num(&p->c, size);
                 pg_buf_puts(&p->c, " Tf\n");
-                t.cur = u;
+                t.cur = font;
+                t.cur_size = size;
                 text_at(&t, gx, gy);
             } else if (missing || gy != t.line_y || !t.in_tj) {
                 text_at(&t, gx, gy);
@@ -876,7 +827,7 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
                 t.in_tj = 1;
             }
             if (diff > 0.005 || diff < -0.005) {
-                double adj = -diff * 1000.0 / u->size;
+                double adj = -diff * 1000.0 / size;
                 adj = (double)(long long)(adj * 1000.0 + (adj < 0 ? -0.5 : 0.5)) / 1000.0;
                 if (t.in_str) {
                     pg_buf_putc(&p->c, ')');
@@ -885,17 +836,17 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
                 pg_buf_putc(&p->c, ' ');
                 put_num(&p->c, adj);
                 pg_buf_putc(&p->c, ' ');
-                t.pen -= adj * u->size / 1000.0;
+                t.pen -= adj * size / 1000.0;
             }
             if (!t.in_str) {
                 pg_buf_putc(&p->c, '(');
                 t.in_str = 1;
             }
             if (missing) {
-                /* the .notdef fills the room pango gave the character (its
+                /* the .notdef fills the room layout gave the character (its
                  * unknown-glyph box), so that no reader sees a gap there */
-                double room = g->geometry.width / (double)PANGO_SCALE;
-                double own = glyph_width(u->font, 0) * u->size / 1000.0;
+                double room = g->advance;
+                double own = glyph_width(font, 0) * size / 1000.0;
                 if (own > 0.001 && room > 0.001) {
                     tj_close(&t);
                     put_num(&p->c, 100.0 * room / own);
@@ -911,40 +862,22 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
                 continue;
             }
             put_code(&p->c, gid);
-            t.pen += glyph_width(u->font, gid) * u->size / 1000.0;
-            /* the glyph's text: its cluster, up to the next cluster or the item's end */
-            int start = gs->log_clusters[i];
-            if (i == 0 || gs->log_clusters[i - 1] != start) {
-                int end = item->length;
-                for (int k = i + 1; k < gs->num_glyphs; k++)
-                    if (gs->log_clusters[k] != start) {
-                        end = gs->log_clusters[k];
-                        break;
-                    }
-                if (end > start)
-                    glyph_text(u->font, g->glyph, text + item->offset + start, end - start);
-            }
+            t.pen += glyph_width(font, gid) * size / 1000.0;
+            if (g->text_len)
+                glyph_text(font, gid, text + g->text, (int)g->text_len);
         }
-        double run_w = xpos / (double)PANGO_SCALE;
-        if (underline) {
-            tj_close(&t);
-            if (began) {
-                pg_buf_puts(&p->c, "ET\n");
-                began = 0;
-                t.cur = NULL;
-            }
-            double pos = u->font->ul_pos * u->size / 1000.0, th = u->font->ul_h * u->size / 1000.0;
-            fill_rect(p, run_x, y - pos, run_w, th);
-        }
-        x = run_x + run_w + gi->end_x_offset / (double)PANGO_SCALE;
     }
     tj_close(&t);
     if (began)
         pg_buf_puts(&p->c, "ET\n");
+    for (size_t u = 0; u < tx->n_underlines; u++) {
+        const pg_box *b = &tx->underlines[u];
+        fill_rect(p, it->x + b->x, it->y + b->y, b->w, b->h);
+    }
     return 1;
 }
 
-static int image_index(pdfw *w, cairo_surface_t *img)
+static int image_index(pdfw *w, pg_image *img)
 {
     for (guint i = 0; i < w->images->len; i++)
         if (w->images->pdata[i] == img)
@@ -963,13 +896,18 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         set_fill(p, it->color);
         fill_rect(p, it->x, it->y, it->w, it->h);
         break;
-    case PG_ITEM_BRACE:
-        set_stroke(p, it->color);
-        brace(p, it->x, it->y, it->w, it->h);
+    case PG_ITEM_PATH:
+        if (it->path) {
+            set_stroke(p, it->color);
+            put_path(p, it->x, it->y, it->path);
+        }
         break;
+    case PG_ITEM_BEGIN:
+    case PG_ITEM_END:
+        break; /* tagged PDF is a later issue */
     case PG_ITEM_IMAGE: {
-        cairo_surface_t *img = it->image;
-        if (cairo_image_surface_get_width(img) <= 0 || cairo_image_surface_get_height(img) <= 0)
+        pg_image *img = it->image;
+        if (!img || img->w <= 0 || img->h <= 0)
             break;
         int n = image_index(w, img);
         pg_buf_puts(&p->c, "q ");
@@ -1014,37 +952,11 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
 }
 
 /* Writes an image XObject (and its soft mask when it has transparency). */
-static void put_image(pdfw *w, int obj, cairo_surface_t *img)
+static void put_image(pdfw *w, int obj, const pg_image *img)
 {
-    cairo_surface_flush(img);
-    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-    int stride = cairo_image_surface_get_stride(img);
-    int alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32;
-    const unsigned char *data = cairo_image_surface_get_data(img);
+    int iw = img->w, ih = img->h;
     size_t npx = (size_t)iw * (size_t)ih;
-    unsigned char *rgb = g_malloc(npx * 3), *a = g_malloc(npx ? npx : 1);
-    int translucent = 0;
-    for (int y = 0; y < ih; y++) {
-        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
-        for (int x = 0; x < iw; x++) {
-            uint32_t px = row[x];
-            unsigned al = alpha ? px >> 24 : 255;
-            unsigned r = px >> 16 & 0xFF, g = px >> 8 & 0xFF, b = px & 0xFF;
-            if (al && al < 255) { /* cairo keeps colours premultiplied */
-                r = (r * 255 + al / 2) / al;
-                g = (g * 255 + al / 2) / al;
-                b = (b * 255 + al / 2) / al;
-            }
-            size_t k = (size_t)y * (size_t)iw + (size_t)x;
-            rgb[3 * k] = (unsigned char)r;
-            rgb[3 * k + 1] = (unsigned char)g;
-            rgb[3 * k + 2] = (unsigned char)b;
-            a[k] = (unsigned char)al;
-            if (al != 255)
-                translucent = 1;
-        }
-    }
-    int mask = translucent ? new_obj(w) : 0;
+    int mask = img->alpha ? new_obj(w) : 0;
     char extra[200];
     int n = snprintf(extra, sizeof extra,
                      "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
@@ -1052,16 +964,14 @@ static void put_image(pdfw *w, int obj, cairo_surface_t *img)
                      iw, ih);
     if (mask)
         snprintf(extra + n, sizeof extra - (size_t)n, " /SMask %d 0 R", mask);
-    put_stream(w, obj, rgb, npx * 3, extra);
+    put_stream(w, obj, img->rgb, npx * 3, extra);
     if (mask) {
         snprintf(extra, sizeof extra,
                  "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
                  "/BitsPerComponent 8 /Interpolate true",
                  iw, ih);
-        put_stream(w, mask, a, npx, extra);
+        put_stream(w, mask, img->alpha, npx, extra);
     }
-    g_free(rgb);
-    g_free(a);
 }
 
 /* ---- outline -------------------------------------------------------------------------- */
@@ -1141,7 +1051,6 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     pdfw w = {0};
     w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
     w.by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
-    w.by_font = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
     w.images = g_ptr_array_new();
     w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
@@ -1304,7 +1213,6 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     g_free(page_obj);
     g_free(w.offset);
     g_free(w.zbuf);
-    g_hash_table_destroy(w.by_font);
     g_hash_table_destroy(w.by_face);
     g_ptr_array_free(w.fonts, TRUE);
     g_ptr_array_free(w.images, TRUE);
@@ -1318,5 +1226,44 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         return 0;
     }
     *out = w.out;
+    return 1;
+}
+
+/* ---- entry points: atomic files ----------------------------------------------------- */
+
+int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts, pg_diag_list *diags)
+{
+    pg_buf b = {0};
+    char *error = NULL;
+    if (!pg_pdf_render(pp, opts, &b, &error)) {
+        pg_diag_add(diags, PG_E_FONT, path, 0, 0, "%s", error);
+        g_free(error);
+        return 0;
+    }
+    pg_output o;
+    if (!pg_output_open(&o, path, diags)) {
+        pg_buf_free(&b);
+        return 0;
+    }
+    int wrote = fwrite(b.s, 1, b.len, o.f) == b.len;
+    pg_buf_free(&b);
+    if (!wrote) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
+        pg_output_abort(&o);
+        return 0;
+    }
+    return pg_output_commit(&o, diags);
+}
+
+int pg_pdf_write_memory(const pg_pages *pp, const pg_pdf_opts *opts, unsigned char **out,
+                        size_t *len)
+{
+    pg_buf b = {0};
+    *out = NULL;
+    *len = 0;
+    if (!pg_pdf_render(pp, opts, &b, NULL))
+        return 0;
+    *len = b.len;
+    *out = (unsigned char *)b.s;
     return 1;
 }

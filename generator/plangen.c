@@ -26,6 +26,7 @@ struct pg_engine {
     int schema_tried;
     GHashTable *styles;      /* name -> pg_style (one reference), loaded once */
     pg_fonts *fonts;
+    pg_layout_cache *layout_cache; /* with the fonts: layouts and faces they gave */
     int fonts_failed;
 };
 
@@ -59,6 +60,7 @@ void pg_engine_free(pg_engine *e)
     if (!e)
         return;
     g_hash_table_destroy(e->styles);
+    pg_layout_cache_free(e->layout_cache);
     pg_fonts_free(e->fonts);
     pg_schema_free(e->schema);
     for (size_t i = 0; i < G_N_ELEMENTS(e->strings); i++)
@@ -186,6 +188,7 @@ static pg_fonts *engine_fonts(pg_engine *e, pg_diag_list *d)
     if (!e->fonts && !e->fonts_failed) {
         e->fonts = pg_fonts_new(e->fonts_dir, d);
         e->fonts_failed = e->fonts == NULL;
+        e->layout_cache = e->fonts ? pg_layout_cache_new() : NULL;
     }
     return e->fonts;
 }
@@ -310,7 +313,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
     if (upto == PG_STAGE_LINT || r->edits.n)
         goto reached; /* a plan to be corrected is not laid out */
-    r->pages = pg_layout_run(doc, r->style, fonts, &r->reads, d);
+    r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d);
     if (!r->pages)
         goto done;
 reached:

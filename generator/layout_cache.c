@@ -1,0 +1,279 @@
+/* layout_cache.c - the layouts and faces a process keeps for the plans it lays
+ * out, and pango's lines converted into glyph runs (see layout_cache.h). */
+#include "layout_cache.h"
+
+#include "arena.h"
+#include "face_cairo.h"
+
+#include <hb-ot.h>
+#include <hb.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+struct pg_face {
+    int refs;
+    char *name;               /* family and face, without size */
+    hb_face_t *hb;            /* a reference */
+    cairo_font_face_t *cairo; /* a reference; NULL: not a cairo font */
+    unsigned n_glyphs;
+    double ul_pos, ul_h;      /* underline offset (negative: below) and thickness, 1/1000 em */
+};
+
+/* A pango font as the display list names it: a face and a size. */
+typedef struct {
+    pg_face *face; /* a reference */
+    double size;   /* pt */
+} font_use;
+
+struct pg_layout_cache {
+    GHashTable *layouts; /* key (owned) -> PangoLayout (a reference), lines converted */
+    GHashTable *fonts;   /* PangoFont (a reference) -> font_use (owned) */
+    GHashTable *faces;   /* "hb face|name" (owned) -> pg_face (a reference) */
+};
+
+/* ---- faces ------------------------------------------------------------------------ */
+
+pg_face *pg_face_ref(pg_face *f)
+{
+    f->refs++;
+    return f;
+}
+
+void pg_face_unref(pg_face *f)
+{
+    if (!f || --f->refs > 0)
+        return;
+    hb_face_destroy(f->hb);
+    if (f->cairo)
+        cairo_font_face_destroy(f->cairo);
+    g_free(f->name);
+    g_free(f);
+}
+
+const char *pg_face_name(const pg_face *f)
+{
+    return f->name;
+}
+
+struct hb_face_t *pg_face_hb(const pg_face *f)
+{
+    return f->hb;
+}
+
+cairo_font_face_t *pg_face_cairo(const pg_face *f)
+{
+    return f->cairo;
+}
+
+static void free_use(font_use *u)
+{
+    pg_face_unref(u->face);
+    g_free(u);
+}
+
+pg_layout_cache *pg_layout_cache_new(void)
+{
+    pg_layout_cache *c = g_new0(pg_layout_cache, 1);
+    c->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    c->fonts = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref,
+                                     (GDestroyNotify)free_use);
+    c->faces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)pg_face_unref);
+    return c;
+}
+
+void pg_layout_cache_free(pg_layout_cache *c)
+{
+    if (!c)
+        return;
+    g_hash_table_destroy(c->layouts);
+    g_hash_table_destroy(c->fonts);
+    g_hash_table_destroy(c->faces);
+    g_free(c);
+}
+
+/* The face and size of a pango font, made once per process. */
+static const font_use *use_font(pg_layout_cache *c, PangoFont *pf)
+{
+    font_use *u = g_hash_table_lookup(c->fonts, pf);
+    if (u)
+        return u;
+    hb_font_t *hbf = pango_font_get_hb_font(pf);
+    hb_face_t *hb = hbf ? hb_font_get_face(hbf) : hb_face_get_empty();
+    PangoFontDescription *d = pango_font_describe_with_absolute_size(pf);
+    double size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+    pango_font_description_unset_fields(d, PANGO_FONT_MASK_SIZE);
+    char *name = pango_font_description_to_string(d);
+    pango_font_description_free(d);
+    char *key = g_strdup_printf("%p|%s", (void *)hb, name);
+    pg_face *face = g_hash_table_lookup(c->faces, key);
+    if (!face) {
+        face = g_new0(pg_face, 1);
+        face->refs = 1;
+        face->name = g_strdup(name);
+        face->hb = hb_face_reference(hb);
+        face->n_glyphs = hb_face_get_glyph_count(hb);
+        if (PANGO_IS_CAIRO_FONT(pf)) {
+            cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(pf));
+            if (sf && cairo_scaled_font_status(sf) == CAIRO_STATUS_SUCCESS)
+                face->cairo = cairo_font_face_reference(cairo_scaled_font_get_font_face(sf));
+        }
+        /* the underline as the PDF has always drawn it: the font's own, else
+         * 1/10 em below the baseline, 1/20 em thick */
+        hb_font_t *unit = hb_font_create(hb);
+        unsigned upem = hb_face_get_upem(hb);
+        hb_position_t pos;
+        face->ul_pos = hb_ot_metrics_get_position(unit, HB_OT_METRICS_TAG_UNDERLINE_OFFSET, &pos) &&
+                               pos != 0 && upem
+                           ? pos * 1000.0 / upem
+                           : -100.0;
+        face->ul_h = hb_ot_metrics_get_position(unit, HB_OT_METRICS_TAG_UNDERLINE_SIZE, &pos) &&
+                             pos != 0 && upem
+                         ? pos * 1000.0 / upem
+                         : 50.0;
+        hb_font_destroy(unit);
+        g_hash_table_insert(c->faces, g_strdup(key), face);
+    }
+    g_free(key);
+    g_free(name);
+    u = g_new(font_use, 1);
+    u->face = pg_face_ref(face);
+    u->size = size;
+    g_hash_table_insert(c->fonts, g_object_ref(pf), u);
+    return u;
+}
+
+/* ---- lines into glyph runs ----------------------------------------------------------- */
+
+/* Line `line` of a layout whose text is text, as glyph runs from the line's left
+ * end (its logical extents' x) on its baseline: every glyph where pango placed
+ * it, a glyph the font lacks as its .notdef over the room pango gave it, each
+ * cluster's text on its first glyph. */
+static pg_text *convert_line(pg_layout_cache *c, const char *text, PangoLayoutLine *line)
+{
+    pg_text *t = pg_text_new();
+    t->text_len = (size_t)line->length;
+    t->text = g_malloc(t->text_len + 1);
+    memcpy(t->text, text + line->start_index, t->text_len);
+    t->text[t->text_len] = '\0';
+    size_t cap = 0, n_runs = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+        cap += (size_t)((PangoGlyphItem *)r->data)->glyphs->num_glyphs;
+        n_runs++;
+    }
+    t->glyphs = pg_xmalloc((cap ? cap : 1) * sizeof *t->glyphs);
+    t->runs = pg_xcalloc(n_runs ? n_runs : 1, sizeof *t->runs);
+    double x = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+        PangoGlyphItem *gi = r->data;
+        PangoItem *item = gi->item;
+        PangoGlyphString *gs = gi->glyphs;
+        const font_use *u = use_font(c, item->analysis.font);
+        double y = -gi->y_offset / (double)PANGO_SCALE;
+        double run_x = x + gi->start_x_offset / (double)PANGO_SCALE;
+        int underline = 0;
+        for (GSList *a = item->analysis.extra_attrs; a; a = a->next) {
+            PangoAttribute *attr = a->data;
+            if (attr->klass->type == PANGO_ATTR_UNDERLINE &&
+                ((PangoAttrInt *)attr)->value != PANGO_UNDERLINE_NONE)
+                underline = 1;
+        }
+        pg_glyph_run *run = &t->runs[t->n_runs++];
+        run->face = pg_face_ref(u->face);
+        run->size = u->size;
+        run->x = run_x;
+        run->y = y;
+        run->text = (unsigned)(item->offset - line->start_index);
+        run->text_len = (unsigned)item->length;
+        run->first = t->n_glyphs;
+        int xpos = 0;
+        for (int i = 0; i < gs->num_glyphs; i++) {
+            PangoGlyphInfo *g = &gs->glyphs[i];
+            double gx = run_x + (xpos + g->geometry.x_offset) / (double)PANGO_SCALE;
+            double gy = y + g->geometry.y_offset / (double)PANGO_SCALE;
+            xpos += g->geometry.width;
+            if (g->glyph == PANGO_GLYPH_EMPTY)
+                continue;
+            int start = gs->log_clusters[i], end = item->length;
+            int first = i == 0 || gs->log_clusters[i - 1] != start;
+            for (int k = i + 1; k < gs->num_glyphs; k++)
+                if (gs->log_clusters[k] != start) {
+                    end = gs->log_clusters[k];
+                    break;
+                }
+            int missing = g->glyph & PANGO_GLYPH_UNKNOWN_FLAG || g->glyph >= u->face->n_glyphs;
+            pg_glyph *o = &t->glyphs[t->n_glyphs++];
+            o->id = missing ? 0 : g->glyph;
+            o->notdef = (unsigned)missing;
+            o->x = gx;
+            o->y = gy;
+            o->advance = g->geometry.width / (double)PANGO_SCALE;
+            o->text = (unsigned)(item->offset + start - line->start_index);
+            o->text_len = first && end > start ? (unsigned)(end - start) : 0;
+        }
+        run->n = t->n_glyphs - run->first;
+        double run_w = xpos / (double)PANGO_SCALE;
+        run->width = run_w;
+        if (underline) {
+            t->underlines =
+                pg_xrealloc(t->underlines, (t->n_underlines + 1) * sizeof *t->underlines);
+            t->underlines[t->n_underlines++] =
+                (pg_box){run_x, y - u->face->ul_pos * u->size / 1000.0, run_w,
+                         u->face->ul_h * u->size / 1000.0};
+        }
+        x = run_x + run_w + gi->end_x_offset / (double)PANGO_SCALE;
+    }
+    return t;
+}
+
+/* The converted lines of a layout, attached to it. */
+typedef struct {
+    int n;
+    pg_text **line;
+} line_set;
+
+static void free_lines(line_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        pg_text_unref(s->line[i]);
+    g_free(s->line);
+    g_free(s);
+}
+
+static const char lines_key[] = "pg-lines";
+
+static line_set *convert_layout(pg_layout_cache *c, PangoLayout *ly)
+{
+    line_set *s = g_new0(line_set, 1);
+    s->n = pango_layout_get_line_count(ly);
+    s->line = g_new0(pg_text *, s->n ? s->n : 1);
+    const char *text = pango_layout_get_text(ly);
+    int i = 0;
+    for (GSList *l = pango_layout_get_lines_readonly(ly); l && i < s->n; l = l->next)
+        s->line[i++] = convert_line(c, text, l->data);
+    g_object_set_data_full(G_OBJECT(ly), lines_key, s, (GDestroyNotify)free_lines);
+    return s;
+}
+
+PangoLayout *pg_layout_cache_lookup(pg_layout_cache *c, const char *key)
+{
+    PangoLayout *ly = g_hash_table_lookup(c->layouts, key);
+    return ly ? g_object_ref(ly) : NULL;
+}
+
+void pg_layout_cache_store(pg_layout_cache *c, const char *key, PangoLayout *ly)
+{
+    if (!g_object_get_data(G_OBJECT(ly), lines_key))
+        convert_layout(c, ly);
+    if (g_hash_table_size(c->layouts) >= PG_LAYOUT_CACHE)
+        g_hash_table_remove_all(c->layouts);
+    g_hash_table_replace(c->layouts, g_strdup(key), g_object_ref(ly));
+}
+
+pg_text *pg_layout_cache_line(pg_layout_cache *c, PangoLayout *ly, int i)
+{
+    line_set *s = g_object_get_data(G_OBJECT(ly), lines_key);
+    if (!s)
+        s = convert_layout(c, ly);
+    return i >= 0 && i < s->n && s->line[i] ? pg_text_ref(s->line[i]) : NULL;
+}
