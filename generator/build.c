@@ -7,8 +7,6 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "cli_internal.h"
 
-#include "output.h"
-#include "scaffold.h"
 
 #include <errno.h>
 #include <glib.h>

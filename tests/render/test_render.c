@@ -2,12 +2,8 @@
  * with poppler; every rule of standards.md §7 that applies to Party plans is
  * checked. Each rule is also shown to fail on a style that breaks it. */
 #include "plangen.h"
-#include "layout.h"
-#include "number.h"
-#include "parse.h"
 #include "pdf_font.h"
 #include "pdfread.h"
-#include "render.h"
 #include "rules.h"
 
 #include <cairo.h>
