@@ -15,7 +15,7 @@ ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
 # contains FILE TEXT WHAT: FILE holds the line TEXT exactly
 contains() { grep -qxF -- "$2" "$1" && ok || { bad "$3: no line \"$2\" in:"; cat "$1"; }; }
-pg() { timeout 60 "$plangen" --data-dir "$root" "$@"; }
+pg() { timeout 20 "$plangen" --data-dir "$root" "$@"; }
 
 cd "$work"
 cp -r "$root/plans" plans
