@@ -28,8 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (const char *p = name; *p; p++)
             if ((unsigned char)*p < 0x20 || *p == 0x7f)
                 abort();
-        char *text = pg_template_fill(template_text, "t.xml",
-                                      (const char *const *)u.units[i].keys,
+        char *text = pg_template_fill(template_text, "t.xml", (const char *const *)u.units[i].keys,
                                       (const char *const *)u.units[i].values, u.units[i].n, &d);
         g_free(text);
     }

@@ -146,8 +146,8 @@ static int cmp_names(gconstpointer a, gconstpointer b)
  * to "." never make it walk a tree of their own), nothing behind a symbolic
  * link that leads out of the folder (real paths compared). */
 typedef struct {
-    char *root_real;    /* the real path of the folder built */
-    GHashTable *seen;   /* "dev:ino" of the folders walked */
+    char *root_real;  /* the real path of the folder built */
+    GHashTable *seen; /* "dev:ino" of the folders walked */
     pg_diag_list *diags;
 } walk;
 
@@ -296,8 +296,8 @@ static int unit_jobs(session *s, GPtrArray *jobs, pg_diag_list *diags)
                     u.template_path);
         ok = 0;
     } else if ((st = pg_read_regular_file(tpath, max, &tpl, &tlen, why)) != PG_INPUT_OK) {
-        pg_diag_add(diags, st == PG_INPUT_TOO_LARGE ? PG_E_TOO_LARGE : PG_E_IO, o->units,
-                    u.line, 0, "cannot read the template \"%s\": %s", u.template_path, why);
+        pg_diag_add(diags, st == PG_INPUT_TOO_LARGE ? PG_E_TOO_LARGE : PG_E_IO, o->units, u.line, 0,
+                    "cannot read the template \"%s\": %s", u.template_path, why);
         ok = 0;
     }
     free(real);
@@ -627,8 +627,9 @@ static void clean_stale_temps(const char *out, GPtrArray *targets)
         const char *name;
         while (d && (name = g_dir_read_name(d))) {
             size_t n = strlen(name);
-            if (n <= 6 || strspn(name + n - 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                               "0123456789") != 6)
+            if (n <= 6 ||
+                strspn(name + n - 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789") != 6)
                 continue;
             char *base = g_strndup(name, n - 6);
             char *path = g_build_filename(dirp, name, NULL);
@@ -938,7 +939,7 @@ int pg_cmd_build(session *s)
         built++;
         if (!tty)
             pg_cli_say("%s %s -> %s (%.0f ms)", o->check_only ? "checked" : "built",
-                    j->text ? "unit" : j->plan, j->target, r->ms);
+                       j->text ? "unit" : j->plan, j->target, r->ms);
         if (cache && r->out_hash[0]) {
             result *e = g_new0(result, 1);
             *e = *r; /* takes the diagnostics and the files read */

@@ -4,12 +4,13 @@
 #include "cli.h"
 
 #include "cli_internal.h"
+#include "input.h"
 #include "parse.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <glib.h>
 #include <libxml/parser.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -354,7 +355,7 @@ static int cmd_check(session *s)
             /* --fix: correct the plan, then report what is left, from the new file */
             if (pg_fix_apply(path, &r.edits, &r.diags))
                 pg_cli_say("%s: fixed %zu finding%s; checking again", path, r.edits.n,
-                        r.edits.n == 1 ? "" : "s");
+                           r.edits.n == 1 ? "" : "s");
             pg_diag_list kept = {0};
             for (size_t k = 0; k < r.diags.n; k++)
                 if (r.diags.items[k].code == PG_E_OUTPUT || r.diags.items[k].code == PG_E_IO)
@@ -583,9 +584,10 @@ static int cmd_new(session *s)
         g_free(text);
         return rc;
     }
-    gchar *tpl = NULL;
-    if (!g_file_get_contents(o->from, &tpl, NULL, NULL)) {
-        pg_cli_say("plangen: cannot read the template %s", o->from);
+    char *tpl = NULL, why[PG_WHY_MAX];
+    size_t tlen = 0;
+    if (pg_read_regular_file(o->from, (size_t)10 << 20, &tpl, &tlen, why) != PG_INPUT_OK) {
+        pg_cli_say("plangen: cannot read the template %s: %s", o->from, why);
         return EXIT_USAGE;
     }
     const char **keys, **values;
@@ -604,7 +606,7 @@ static int cmd_new(session *s)
         g_free((char *)keys[i]);
     free(keys);
     free(values);
-    g_free(tpl);
+    free(tpl);
     return rc;
 }
 

@@ -32,6 +32,15 @@ void pg_output_cleanup_on_signal(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISLNK(m)                 ? "a symbolic link"
+           : S_ISDIR(m)               ? "a folder"
+           : S_ISFIFO(m)              ? "a FIFO"
+           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+                                      : "a special file";
+}
+
 char *pg_output_tmp_prefix(const char *target)
 {
     const char *slash = strrchr(target, '/');
@@ -63,11 +72,7 @@ int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
         pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0,
                     "it is %s, not a regular file; plangen writes only regular files or new "
                     "paths: choose another output",
-                    S_ISLNK(st.st_mode)    ? "a symbolic link"
-                    : S_ISDIR(st.st_mode)  ? "a folder"
-                    : S_ISFIFO(st.st_mode) ? "a FIFO"
-                    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                                                                 : "a special file");
+                    kind_of(st.st_mode));
         return 0;
     }
     char *prefix = pg_output_tmp_prefix(target);

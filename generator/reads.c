@@ -4,9 +4,9 @@
 #include "arena.h"
 #include "input.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 

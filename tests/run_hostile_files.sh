@@ -125,6 +125,10 @@ contains log 'b/q.xml: error: cannot read file: a symbolic link to outside the f
 [ $rc -eq 1 ] && contains log 'units.xml:1: error: cannot read file: the template "../../../../../../../../etc/hostname" lies outside the plans root (--root, else the current folder); keep templates inside it' "a template outside the root" \
     || bad "a template outside the root: exit $rc"
 
+pg new --from fifo.xml -o n.xml 2>log; rc=$?
+[ $rc -eq 2 ] && contains log 'plangen: cannot read the template fifo.xml: not a regular file but a FIFO' "new --from a FIFO" \
+    || bad "new --from a FIFO: exit $rc"
+
 # ---- 7. outputs: never an input, a link or a device; names never collide -----
 cp $plan p.xml; cp p.xml p.orig
 pg render p.xml -o p.xml 2>log; rc=$?
