@@ -7,6 +7,8 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "cli_internal.h"
 
+#include "cache.h" /* the build's own parts: its cache file and units file */
+#include "units.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -22,8 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CACHE_NAME ".plangen-cache"
-#define CACHE_MAGIC "plangen-cache 2"
 #define TEXT_DEP "@text" /* the dependency on a unit's filled template */
 
 /* A plan to build. */
@@ -34,15 +34,7 @@ typedef struct {
     int stale;
 } job;
 
-/* What a worker found for one job, or what the cache kept of an earlier one. */
-typedef struct {
-    int done; /* the job's whole record came back (or it was fresh) */
-    int status, pages;
-    double ms;
-    pg_diag_list diags;
-    pg_reads deps;                /* every file the run read, hashed when read */
-    char out_hash[PG_HASH_HEX];   /* of the output written */
-} result;
+typedef pg_build_result result;
 
 static volatile sig_atomic_t interrupted;
 
@@ -51,154 +43,45 @@ static void on_signal(int sig)
     interrupted = sig;
 }
 
-/* ---- escaping for the line formats of the cache and the worker records ----------- */
-
-static char *escape(const char *s)
-{
-    GString *g = g_string_new(NULL);
-    for (; s && *s; s++) {
-        if (*s == '\n')
-            g_string_append(g, "\\n");
-        else if (*s == '\t')
-            g_string_append(g, "\\t");
-        else if (*s == '\\')
-            g_string_append(g, "\\\\");
-        else
-            g_string_append_c(g, *s);
-    }
-    return g_string_free(g, FALSE);
-}
-
-static char *unescape(const char *s)
-{
-    GString *g = g_string_new(NULL);
-    for (; *s; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-            g_string_append_c(g, *s == 'n' ? '\n' : *s == 't' ? '\t' : *s);
-        } else {
-            g_string_append_c(g, *s);
-        }
-    }
-    return g_string_free(g, FALSE);
-}
-
-/* Appends "diag CODE LINE COL RULE FILE DETAIL" (tab-separated, escaped). */
-static void put_diag(GString *g, const pg_diag *d)
-{
-    char *file = escape(d->file), *detail = escape(d->detail);
-    g_string_append_printf(g, "diag\t%d\t%d\t%d\t%s\t%s\t%s%s\n", (int)d->code, d->line, d->col,
-                           d->rule ? d->rule : "-", file, d->detail ? "=" : "", detail);
-    g_free(file);
-    g_free(detail);
-}
-
-/* Reads the fields after "diag" back into l (f: 6 fields). */
-static void get_diag(pg_diag_list *l, char **f)
-{
-    int code = atoi(f[0]);
-    if (code < 0 || code >= PG_DIAG__COUNT)
-        return;
-    char *file = unescape(f[4]);
-    char *detail = f[5][0] == '=' ? unescape(f[5] + 1) : NULL;
-    pg_diag_add(l, (pg_diag_code)code, file, atoi(f[1]), atoi(f[2]), detail ? "%s" : NULL, detail);
-    /* rule ids are static strings: an interned copy lives as long as the process */
-    if (strcmp(f[3], "-") != 0)
-        pg_diag_rule(l, g_intern_string(f[3]));
-    g_free(file);
-    g_free(detail);
-}
-
-static void put_dep(GString *g, const pg_read *r)
-{
-    char *p = escape(r->path);
-    g_string_append_printf(g, "dep\t%s\t%s\n", p, r->hash);
-    g_free(p);
-}
-
-static void get_dep(pg_reads *deps, char **f)
-{
-    char *path = unescape(f[0]);
-    pg_reads_add(deps, path, f[1]);
-    g_free(path);
-}
-
 /* ---- the cache: per output, what it was built from and what it reported ------------ */
-
-static void result_clear(result *r)
-{
-    pg_diag_list_free(&r->diags);
-    pg_reads_free(&r->deps);
-}
-
-static void cache_entry_free(gpointer p)
-{
-    result_clear(p);
-    g_free(p);
-}
 
 /* The cache holds, after a line naming plangen's build and the options'
  * fingerprint (any other build or options: every output is stale), one entry
  * per output: its hash and pages, every file the run read with the hash of
- * the bytes read, and the diagnostics, replayed while the output is fresh. */
+ * the bytes read, and the diagnostics, replayed while the output is fresh.
+ * It is untrusted (cache.h): read from a regular file only, parsed strictly;
+ * a damaged cache is reported and ignored. */
 static GHashTable *cache_load(const char *out, const char *key)
 {
-    GHashTable *c = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cache_entry_free);
-    char *path = g_build_filename(out, CACHE_NAME, NULL);
-    gchar *text = NULL;
-    if (g_file_get_contents(path, &text, NULL, NULL)) {
-        char **lines = g_strsplit(text, "\n", -1);
-        result *cur = NULL;
-        if (lines[0] && strcmp(lines[0], CACHE_MAGIC) == 0 && lines[1] &&
-            strcmp(lines[1], key) == 0) {
-            for (char **l = lines + 2; *l; l++) {
-                char **f = g_strsplit(*l, "\t", -1);
-                guint n = g_strv_length(f);
-                if (n == 4 && strcmp(f[0], "output") == 0 && strlen(f[2]) < PG_HASH_HEX) {
-                    cur = g_new0(result, 1);
-                    cur->done = 1;
-                    g_strlcpy(cur->out_hash, f[2], sizeof cur->out_hash);
-                    cur->pages = atoi(f[3]);
-                    g_hash_table_replace(c, unescape(f[1]), cur);
-                } else if (n == 3 && strcmp(f[0], "dep") == 0 && cur) {
-                    get_dep(&cur->deps, f + 1);
-                } else if (n == 7 && strcmp(f[0], "diag") == 0 && cur) {
-                    get_diag(&cur->diags, f + 1);
-                }
-                g_strfreev(f);
-            }
-        }
-        g_strfreev(lines);
-        g_free(text);
-    }
+    char *path = g_build_filename(out, PG_CACHE_NAME, NULL);
+    char *text = NULL, why[PG_WHY_MAX];
+    size_t len = 0;
+    pg_diag_list d = {0};
+    pg_input_status st = pg_read_regular_file(path, (size_t)1 << 30, &text, &len, why);
+    if (st == PG_INPUT_TOO_LARGE)
+        pg_diag_add(&d, PG_W_CACHE, path, 0, 0, "%s", why);
+    else if (st == PG_INPUT_FAILED && access(path, F_OK) == 0)
+        pg_diag_add(&d, PG_W_CACHE, path, 0, 0, "%s", why);
+    GHashTable *c = pg_cache_parse(text ? text : "", len, path, out, key, &d);
+    pg_diag_print(&d, stderr);
+    pg_diag_list_free(&d);
+    free(text);
     g_free(path);
     return c;
 }
 
 static int cache_save(const char *out, const char *key, GHashTable *c, pg_diag_list *d)
 {
-    char *path = g_build_filename(out, CACHE_NAME, NULL);
-    GList *keys = g_list_sort(g_hash_table_get_keys(c), (GCompareFunc)strcmp);
-    GString *g = g_string_new(CACHE_MAGIC "\n");
-    g_string_append_printf(g, "%s\n", key);
-    for (GList *k = keys; k; k = k->next) {
-        const result *e = g_hash_table_lookup(c, k->data);
-        char *t = escape(k->data);
-        g_string_append_printf(g, "output\t%s\t%s\t%d\n", t, e->out_hash, e->pages);
-        g_free(t);
-        for (size_t i = 0; i < e->deps.n; i++)
-            put_dep(g, &e->deps.items[i]);
-        for (size_t i = 0; i < e->diags.n; i++)
-            put_diag(g, &e->diags.items[i]);
-    }
+    char *path = g_build_filename(out, PG_CACHE_NAME, NULL);
+    size_t len = 0;
+    char *text = pg_cache_format(c, key, &len);
     pg_output o;
     int ok = pg_output_open(&o, path, d);
     if (ok) {
-        fwrite(g->str, 1, g->len, o.f);
+        fwrite(text, 1, len, o.f);
         ok = pg_output_commit(&o, d);
     }
-    g_string_free(g, TRUE);
-    g_list_free(keys);
+    g_free(text);
     g_free(path);
     return ok;
 }
@@ -256,9 +139,25 @@ static int cmp_names(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The walk of the folder built: each folder once (device and inode: two links
+ * to "." never make it walk a tree of their own), nothing behind a symbolic
+ * link that leads out of the folder (real paths compared). */
+typedef struct {
+    char *root_real;  /* the real path of the folder built */
+    GHashTable *seen; /* "dev:ino" of the folders walked */
+    pg_diag_list *diags;
+} walk;
+
+static int inside(const char *real, const char *root_real)
+{
+    size_t n = strlen(root_real);
+    return strncmp(real, root_real, n) == 0 &&
+           (real[n] == '\0' || real[n] == '/' || (n == 1 && root_real[0] == '/'));
+}
+
 /* Plans under dir (recursive, sorted): *.xml files, leaving out folders named
  * templates and files starting with '_'. */
-static void find_plans(const char *dir, GPtrArray *out)
+static void find_plans(walk *w, const char *dir, GPtrArray *out)
 {
     GDir *d = g_dir_open(dir, 0, NULL);
     if (!d)
@@ -272,11 +171,38 @@ static void find_plans(const char *dir, GPtrArray *out)
     for (guint i = 0; i < names->len; i++) {
         const char *name = names->pdata[i];
         char *path = g_build_filename(dir, name, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-            if (strcmp(name, "templates") != 0 && name[0] != '.')
-                find_plans(path, out);
+        struct stat lst, st;
+        int is_xml = g_str_has_suffix(name, ".xml") && name[0] != '_';
+        if (lstat(path, &lst) != 0 || stat(path, &st) != 0) {
+            g_free(path); /* a dangling link, or gone since the listing */
+            continue;
+        }
+        if (S_ISLNK(lst.st_mode) && (S_ISDIR(st.st_mode) || is_xml)) {
+            char *real = realpath(path, NULL);
+            int in = real && inside(real, w->root_real);
+            free(real);
+            if (!in) {
+                pg_diag_add(w->diags, PG_E_IO, path, 0, 0,
+                            "a symbolic link to outside the folder built; plangen builds only "
+                            "what lies inside it: put the %s itself there",
+                            S_ISDIR(st.st_mode) ? "folder" : "plan");
+                g_free(path);
+                continue;
+            }
+        }
+        if (S_ISDIR(st.st_mode)) {
+            char *key = g_strdup_printf("%llu:%llu", (unsigned long long)st.st_dev,
+                                        (unsigned long long)st.st_ino);
+            if (strcmp(name, "templates") != 0 && name[0] != '.' &&
+                !g_hash_table_contains(w->seen, key)) {
+                g_hash_table_add(w->seen, key);
+                key = NULL;
+                find_plans(w, path, out);
+            }
+            g_free(key);
             g_free(path);
-        } else if (g_str_has_suffix(name, ".xml") && name[0] != '_') {
+        } else if (is_xml) {
+            /* a FIFO or a device is listed too: reading it fails with what it is */
             g_ptr_array_add(out, path);
         } else {
             g_free(path);
@@ -303,10 +229,19 @@ static void job_free(gpointer p)
     g_free(j);
 }
 
-static int folder_jobs(session *s, const char *dir, GPtrArray *jobs)
+static int folder_jobs(session *s, const char *dir, GPtrArray *jobs, pg_diag_list *diags)
 {
     GPtrArray *plans = g_ptr_array_new_with_free_func(g_free);
-    find_plans(dir, plans);
+    walk w = {realpath(dir, NULL), g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+              diags};
+    struct stat st;
+    if (w.root_real && stat(dir, &st) == 0) {
+        g_hash_table_add(w.seen, g_strdup_printf("%llu:%llu", (unsigned long long)st.st_dev,
+                                                 (unsigned long long)st.st_ino));
+        find_plans(&w, dir, plans);
+    }
+    free(w.root_real);
+    g_hash_table_destroy(w.seen);
     size_t dl = strlen(dir);
     for (guint i = 0; i < plans->len; i++) {
         const char *path = plans->pdata[i];
@@ -318,67 +253,68 @@ static int folder_jobs(session *s, const char *dir, GPtrArray *jobs)
         g_free(stem);
     }
     g_ptr_array_free(plans, TRUE);
-    return 1;
+    return pg_diag_worst(diags) != PG_LEVEL_ERROR;
 }
 
+/* One job per unit of the units file: its template filled with the unit's
+ * values. The units file and the template are untrusted: read from regular
+ * files only, within the size limit, and the template must lie inside the
+ * plans root (--root, else the current folder). */
 static int unit_jobs(session *s, GPtrArray *jobs, pg_diag_list *diags)
 {
     options *o = s->o;
-    xmlDoc *x = xmlReadFile(o->units, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                XML_PARSE_NOWARNING);
-    xmlNode *root = x ? xmlDocGetRootElement(x) : NULL;
-    if (!root || x->intSubset || strcmp((const char *)root->name, "units") != 0) {
-        pg_diag_add(diags, PG_E_ROOT, o->units, 0, 0,
-                    "not a units file: <units template=\"...\"> holding <unit name=\"...\">");
-        xmlFreeDoc(x);
+    const pg_options *eo = pg_engine_options(s->engine);
+    size_t max = eo->max_size > 0 ? (size_t)eo->max_size : (size_t)10 << 20;
+    char *bytes = NULL, *tpl = NULL, why[PG_WHY_MAX];
+    size_t len = 0, tlen = 0;
+    pg_units u;
+    memset(&u, 0, sizeof u);
+    pg_input_status st = pg_read_regular_file(o->units, max, &bytes, &len, why);
+    if (st != PG_INPUT_OK) {
+        pg_diag_add(diags, st == PG_INPUT_TOO_LARGE ? PG_E_TOO_LARGE : PG_E_IO, o->units, 0, 0,
+                    "%s", why);
         return 0;
     }
-    xmlChar *tattr = xmlGetProp(root, (const xmlChar *)"template");
+    int ok = pg_units_parse(bytes, len, o->units, &u, diags);
+    free(bytes);
+    if (!u.template_path) {
+        pg_units_free(&u);
+        return 0;
+    }
     char *udir = g_path_get_dirname(o->units);
-    char *tpath = tattr ? g_build_filename(udir, (const char *)tattr, NULL) : NULL;
-    xmlFree(tattr);
+    char *tpath = g_build_filename(udir, u.template_path, NULL);
     g_free(udir);
-    gchar *tpl = NULL;
-    int ok = tpath && g_file_get_contents(tpath, &tpl, NULL, NULL);
-    if (!ok)
-        pg_diag_add(diags, PG_E_IO, o->units, (int)xmlGetLineNo(root), 0,
-                    "cannot read the template %s", tpath ? tpath : "(no template attribute)");
-    for (xmlNode *u = ok ? root->children : NULL; u; u = u->next) {
-        if (u->type != XML_ELEMENT_NODE || strcmp((const char *)u->name, "unit") != 0)
-            continue;
-        xmlChar *name = xmlGetProp(u, (const xmlChar *)"name");
-        if (!name || !*name || strchr((const char *)name, '/') || name[0] == '.') {
-            pg_diag_add(diags, PG_E_MISSING_ATTRIBUTE, o->units, (int)xmlGetLineNo(u), 0,
-                        "<unit> needs name=\"...\": the output's file name, without '/'");
-            xmlFree(name);
-            ok = 0;
-            continue;
-        }
-        GPtrArray *keys = g_ptr_array_new_with_free_func(xmlFree);
-        GPtrArray *vals = g_ptr_array_new_with_free_func(xmlFree);
-        for (xmlNode *p = u->children; p; p = p->next)
-            if (p->type == XML_ELEMENT_NODE && strcmp((const char *)p->name, "param") == 0) {
-                xmlChar *k = xmlGetProp(p, (const xmlChar *)"name");
-                g_ptr_array_add(keys, k ? k : xmlStrdup((const xmlChar *)""));
-                g_ptr_array_add(vals, xmlNodeGetContent(p));
-            }
-        char *text = pg_template_fill(tpl, tpath, (const char *const *)keys->pdata,
-                                      (const char *const *)vals->pdata, keys->len, diags);
+    char *real = realpath(tpath, NULL), *root_real = realpath(eo->root ? eo->root : ".", NULL);
+    if (!real || !root_real || !inside(real, root_real)) {
+        pg_diag_add(diags, PG_E_IO, o->units, u.line, 0,
+                    real ? "the template \"%s\" lies outside the plans root (--root, else the "
+                           "current folder); keep templates inside it"
+                         : "cannot read the template \"%s\": no such file",
+                    u.template_path);
+        ok = 0;
+    } else if ((st = pg_read_regular_file(tpath, max, &tpl, &tlen, why)) != PG_INPUT_OK) {
+        pg_diag_add(diags, st == PG_INPUT_TOO_LARGE ? PG_E_TOO_LARGE : PG_E_IO, o->units, u.line, 0,
+                    "cannot read the template \"%s\": %s", u.template_path, why);
+        ok = 0;
+    }
+    free(real);
+    free(root_real);
+    for (size_t i = 0; tpl && i < u.n; i++) {
+        const pg_unit *e = &u.units[i];
+        char *text = pg_template_fill(tpl, tpath, (const char *const *)e->keys,
+                                      (const char *const *)e->values, e->n, diags);
         if (text) {
-            char *target = g_strdup_printf("%s/%s.pdf", o->out, (const char *)name);
+            char *target = g_strdup_printf("%s/%s.pdf", o->out, e->name);
             g_ptr_array_add(jobs, job_new(tpath, target, g_strdup(text)));
             g_free(target);
         } else {
             ok = 0;
         }
         g_free(text);
-        xmlFree(name);
-        g_ptr_array_free(keys, TRUE);
-        g_ptr_array_free(vals, TRUE);
     }
-    g_free(tpl);
+    free(tpl);
     g_free(tpath);
-    xmlFreeDoc(x);
+    pg_units_free(&u);
     return ok;
 }
 
@@ -432,9 +368,9 @@ static void run_job(session *s, job *j, guint index, int fd)
     if (status == EXIT_OK && !s->o->check_only && pg_file_hash(j->target, out_hash))
         g_string_append_printf(rec, "out %s\n", out_hash);
     for (size_t i = 0; i < d.n; i++)
-        put_diag(rec, &d.items[i]);
+        pg_cache_put_diag(rec, &d.items[i]);
     for (size_t i = 0; i < deps.n; i++)
-        put_dep(rec, &deps.items[i]);
+        pg_cache_put_dep(rec, &deps.items[i]);
     g_string_append(rec, "end\n");
     write_all(fd, rec->str, rec->len);
     g_string_free(rec, TRUE);
@@ -457,7 +393,7 @@ static void parse_records(const char *text, result *res, guint n)
             cur = NULL;
             if (sscanf(*l, "job %u %d %d %lf", &idx, &status, &pages, &ms) == 4 && idx < n) {
                 cur = &res[idx];
-                result_clear(cur);
+                pg_build_result_clear(cur);
                 cur->status = status;
                 cur->pages = pages;
                 cur->ms = ms;
@@ -469,12 +405,12 @@ static void parse_records(const char *text, result *res, guint n)
         } else if (g_str_has_prefix(*l, "diag\t")) {
             char **f = g_strsplit(*l + 5, "\t", -1);
             if (g_strv_length(f) == 6)
-                get_diag(&cur->diags, f);
+                pg_cache_get_diag(&cur->diags, f);
             g_strfreev(f);
         } else if (g_str_has_prefix(*l, "dep\t")) {
             char **f = g_strsplit(*l + 4, "\t", -1);
             if (g_strv_length(f) == 2)
-                get_dep(&cur->deps, f);
+                pg_cache_get_dep(&cur->deps, f);
             g_strfreev(f);
         } else if (strcmp(*l, "end") == 0) {
             cur->done = 1;
@@ -486,18 +422,24 @@ static void parse_records(const char *text, result *res, guint n)
 
 /* ---- reports ----------------------------------------------------------------------------- */
 
+/* s as XML text: control characters escaped first (pg_printable), since XML
+ * 1.0 cannot hold them even as character references. */
 static void xml_escaped(FILE *f, const char *s)
 {
     pg_buf b = {0};
-    pg_buf_put_xml(&b, s);
+    char *shown = pg_printable(s);
+    pg_buf_put_xml(&b, shown);
+    free(shown);
     fputs(pg_buf_str(&b), f);
     pg_buf_free(&b);
 }
 
-static void json_string(GString *g, const char *s)
+static void json_string(GString *g, const char *str)
 {
+    char *shown = pg_printable(str); /* valid UTF-8, no control character */
+    const char *s = shown;
     g_string_append_c(g, '"');
-    for (; s && *s; s++) {
+    for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
             g_string_append_printf(g, "\\%c", c);
@@ -507,6 +449,7 @@ static void json_string(GString *g, const char *s)
             g_string_append_c(g, (char)c);
     }
     g_string_append_c(g, '"');
+    free(shown);
 }
 
 static const char *state_of(const job *j, const result *r)
@@ -604,28 +547,99 @@ static void write_json(GPtrArray *jobs, result *res, double seconds, int built, 
 
 /* ---- the build ------------------------------------------------------------------------- */
 
+/* 1 when path names a regular file (not a link) whose folder, links resolved,
+ * lies inside the output folder (out_real: its real path). */
+static int regular_inside(const char *path, const char *out_real)
+{
+    struct stat st;
+    if (!out_real || lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    char *dir = g_path_get_dirname(path);
+    char *real = realpath(dir, NULL);
+    int in = real && inside(real, out_real);
+    free(real);
+    g_free(dir);
+    return in;
+}
+
 /* --prune: removes the outputs whose plan is gone, of this shard only (a shard
  * knows nothing of the other shards' plans, but each output's shard is known
- * from its path). */
+ * from its path). The cache is untrusted: an output is removed only when its
+ * path is a PDF below OUT (checked when the cache was read), it is a regular
+ * file in a folder really inside OUT, and it still has the bytes this build
+ * wrote (its hash in the cache). */
 static int prune(const char *out, GHashTable *cache, GPtrArray *all, int shard_k, int shard_n)
 {
     GHashTable *live = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < all->len; i++)
         g_hash_table_add(live, ((job *)all->pdata[i])->target);
     GList *keys = g_list_sort(g_hash_table_get_keys(cache), (GCompareFunc)strcmp);
+    char *out_real = realpath(out, NULL);
     int pruned = 0;
     for (GList *k = keys; k; k = k->next) {
         const char *t = k->data;
         if (g_hash_table_contains(live, t) || shard_of(out, t, shard_n) != shard_k)
             continue;
-        if (g_str_has_prefix(t, out) && unlink(t) == 0)
-            fprintf(stderr, "pruned %s\n", t);
+        const result *e = g_hash_table_lookup(cache, t);
+        char now[PG_HASH_HEX];
+        if (pg_cache_output_path_ok(out, t) && regular_inside(t, out_real) &&
+            pg_file_hash(t, now) && strcmp(now, e->out_hash) == 0 && unlink(t) == 0) {
+            pg_cli_say("pruned %s", t);
+        }
         g_hash_table_remove(cache, t);
         pruned = 1;
     }
+    free(out_real);
     g_list_free(keys);
     g_hash_table_destroy(live);
     return pruned;
+}
+
+/* Removes the temporary files that a build killed outright (SIGKILL, a power
+ * cut) left beside the outputs of this run: only regular files whose name is
+ * the temporary-file pattern of one of these outputs (output.h), in folders
+ * really inside OUT. */
+static void clean_stale_temps(const char *out, GPtrArray *targets)
+{
+    char *out_real = realpath(out, NULL);
+    GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify)g_hash_table_destroy);
+    for (guint i = 0; i < targets->len; i++) {
+        char *prefix = pg_output_tmp_prefix(targets->pdata[i]);
+        char *dir = g_path_get_dirname(prefix), *base = g_path_get_basename(prefix);
+        free(prefix);
+        GHashTable *bases = g_hash_table_lookup(dirs, dir);
+        if (!bases) {
+            bases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            g_hash_table_insert(dirs, g_strdup(dir), bases);
+        }
+        g_hash_table_add(bases, base);
+        g_free(dir);
+    }
+    GHashTableIter it;
+    gpointer dirp, basesp;
+    g_hash_table_iter_init(&it, dirs);
+    while (g_hash_table_iter_next(&it, &dirp, &basesp)) {
+        GDir *d = g_dir_open(dirp, 0, NULL);
+        const char *name;
+        while (d && (name = g_dir_read_name(d))) {
+            size_t n = strlen(name);
+            if (n <= 6 ||
+                strspn(name + n - 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789") != 6)
+                continue;
+            char *base = g_strndup(name, n - 6);
+            char *path = g_build_filename(dirp, name, NULL);
+            if (g_hash_table_contains(basesp, base) && regular_inside(path, out_real))
+                unlink(path);
+            g_free(path);
+            g_free(base);
+        }
+        if (d)
+            g_dir_close(d);
+    }
+    g_hash_table_destroy(dirs);
+    free(out_real);
 }
 
 /* Starts `workers` processes that take the stale jobs in turn; returns 0 when
@@ -740,6 +754,21 @@ static char *collect(int workers, pid_t *pids, int *fds, guint n_stale, result *
     return died;
 }
 
+/* "K/N": digits only (no sign, no space, nothing after), 1 <= K <= N <= 100000. */
+static int parse_shard(const char *v, int *k, int *n)
+{
+    const char *slash = strchr(v, '/');
+    if (!slash)
+        return 0;
+    size_t kl = (size_t)(slash - v), nl = strlen(slash + 1);
+    if (kl == 0 || kl > 6 || nl == 0 || nl > 6 || strspn(v, "0123456789") != kl ||
+        strspn(slash + 1, "0123456789") != nl)
+        return 0;
+    *k = atoi(v);
+    *n = atoi(slash + 1);
+    return *n <= 100000 && *k >= 1 && *k <= *n;
+}
+
 int pg_cmd_build(session *s)
 {
     options *o = s->o;
@@ -748,9 +777,9 @@ int pg_cmd_build(session *s)
         return EXIT_USAGE;
     }
     int shard_k = 0, shard_n = 1;
-    if (o->shard && (sscanf(o->shard, "%d/%d", &shard_k, &shard_n) != 2 || shard_n < 1 ||
-                     shard_k < 1 || shard_k > shard_n)) {
-        fprintf(stderr, "plangen: --shard takes K/N with 1 <= K <= N\n");
+    if (o->shard && !parse_shard(o->shard, &shard_k, &shard_n)) {
+        pg_cli_say("plangen: --shard takes K/N, two whole numbers with 1 <= K <= N <= 100000, "
+                   "not \"%s\"", o->shard);
         return EXIT_USAGE;
     }
     shard_k = o->shard ? shard_k - 1 : 0;
@@ -758,11 +787,11 @@ int pg_cmd_build(session *s)
         o->out = "out";
     const char *dir = o->n_inputs ? o->inputs[0] : "plans";
     if (!o->units && !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-        fprintf(stderr, "plangen: %s is not a folder\n", dir);
+        pg_cli_say("plangen: %s is not a folder", dir);
         return EXIT_USAGE;
     }
     if (!o->check_only && g_mkdir_with_parents(o->out, 0777) != 0) {
-        fprintf(stderr, "plangen: cannot create folder %s: %s\n", o->out, strerror(errno));
+        pg_cli_say("plangen: cannot create folder %s: %s", o->out, strerror(errno));
         return EXIT_SYSTEM;
     }
     if (!pg_engine_options(s->engine)->root) {
@@ -775,7 +804,7 @@ int pg_cmd_build(session *s)
     }
     GPtrArray *all = g_ptr_array_new_with_free_func(job_free);
     pg_diag_list setup = {0};
-    int listed = o->units ? unit_jobs(s, all, &setup) : folder_jobs(s, dir, all);
+    int listed = o->units ? unit_jobs(s, all, &setup) : folder_jobs(s, dir, all, &setup);
     pg_cli_print_diags(&setup, 0);
     pg_diag_list_free(&setup);
     GPtrArray *jobs = g_ptr_array_new();
@@ -790,6 +819,16 @@ int pg_cmd_build(session *s)
     pg_options_fingerprint(pg_engine_options(s->engine), fingerprint);
     char *key = g_strdup_printf("key %s %s", pg_build_id(), fingerprint);
     GHashTable *cache = o->check_only ? NULL : cache_load(o->out, key);
+    if (!o->check_only) {
+        GPtrArray *owned = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < jobs->len; i++)
+            g_ptr_array_add(owned, g_strdup(((job *)jobs->pdata[i])->target));
+        g_ptr_array_add(owned, g_build_filename(o->out, PG_CACHE_NAME, NULL));
+        if (o->junit)
+            g_ptr_array_add(owned, g_strdup(o->junit));
+        clean_stale_temps(o->out, owned);
+        g_ptr_array_free(owned, TRUE);
+    }
     int dirty = cache && o->prune && prune(o->out, cache, all, shard_k, shard_n);
     GHashTable *hashes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     result *res = g_new0(result, jobs->len ? jobs->len : 1);
@@ -864,7 +903,7 @@ int pg_cmd_build(session *s)
         if (r->done || interrupted)
             continue;
         job *j = jobs->pdata[g_array_index(stale, guint, k)];
-        result_clear(r);
+        pg_build_result_clear(r);
         pg_diag_add(&r->diags, PG_E_WORKER, j->text ? j->target : j->plan, 0, 0,
                     "%s while it was on this plan or before its turn; run the build again, or "
                     "render the plan alone to see what stops it",
@@ -887,7 +926,7 @@ int pg_cmd_build(session *s)
         if (r->status != EXIT_OK) {
             failed++;
             if (!tty)
-                fprintf(stderr, "failed %s\n", j->text ? j->target : j->plan);
+                pg_cli_say("failed %s", j->text ? j->target : j->plan);
             continue;
         }
         if (!j->stale) {
@@ -896,8 +935,8 @@ int pg_cmd_build(session *s)
         }
         built++;
         if (!tty)
-            fprintf(stderr, "%s %s -> %s (%.0f ms)\n", o->check_only ? "checked" : "built",
-                    j->text ? "unit" : j->plan, j->target, r->ms);
+            pg_cli_say("%s %s -> %s (%.0f ms)", o->check_only ? "checked" : "built",
+                       j->text ? "unit" : j->plan, j->target, r->ms);
         if (cache && r->out_hash[0]) {
             result *e = g_new0(result, 1);
             *e = *r; /* takes the diagnostics and the files read */
@@ -938,7 +977,7 @@ int pg_cmd_build(session *s)
     }
 
     for (guint i = 0; i < jobs->len; i++)
-        result_clear(&res[i]);
+        pg_build_result_clear(&res[i]);
     g_free(res);
     g_free(pids);
     g_free(fds);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <libxml/parser.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,7 +63,7 @@ static const char usage_render[] =
     "  -o OUT         output PDF for one plan; a folder (existing, or ending in '/')\n"
     "                 receives NAME.pdf for each plan. Default: NAME.pdf here.\n"
     "  --png DIR      also write each page as DIR/NAME-N.png for a quick look\n"
-    "  --dpi N        PNG resolution (default 60)\n"
+    "  --dpi N        PNG resolution, 10 to 600 (default 60)\n"
     "  --style NAME   style to use instead of the plan's style attribute\n"
     "                 (templates/styles/NAME.xml, or a path containing '/')\n"
     "  --strict       treat warnings as errors\n"
@@ -181,6 +182,18 @@ static int ensure_dir(const char *path)
     return g_mkdir_with_parents(path, 0777) == 0;
 }
 
+void pg_cli_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *shown = pg_printable(line);
+    fprintf(stderr, "%s\n", shown);
+    free(shown);
+    g_free(line);
+}
+
 int pg_cli_print_diags(pg_diag_list *d, int strict)
 {
     pg_diag_sort(d);
@@ -205,6 +218,32 @@ static char *iso_date_from_epoch(const char *sde)
     return pg_xstrdup(buf);
 }
 
+/* 1 for "YYYY-MM-DD" naming a day that exists. */
+static int date_ok(const char *s)
+{
+    int y, m, d;
+    return strlen(s) == 10 && strspn(s, "0123456789-") == 10 && s[4] == '-' && s[7] == '-' &&
+           sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 && pg_date_valid(y, m, d);
+}
+
+/* 1 when a and b name one existing file (device and inode: links and other
+ * spellings of the path included). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* The file of reads that target is, or NULL. */
+static const char *read_as(const char *target, const pg_reads *reads)
+{
+    for (size_t i = 0; i < reads->n; i++)
+        if (reads->items[i].path[0] != '@' && same_file(target, reads->items[i].path))
+            return reads->items[i].path;
+    return NULL;
+}
+
 /* ---- the pipeline ---------------------------------------------------------------- */
 
 int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
@@ -219,8 +258,20 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
     else
         pg_diag_print(&r.diags, stderr);
     int rc = EXIT_OK;
+    const char *input = target && !failed ? read_as(target, &r.reads) : NULL;
     if (failed || !target) {
         rc = failed ? EXIT_PLAN : EXIT_OK;
+    } else if (input) {
+        /* render p.xml -o p.xml would replace the plan by its PDF */
+        pg_diag_list wd = {0};
+        pg_diag_add(&wd, PG_E_OUTPUT, target, 0, 0,
+                    "it is %s, which this render reads; choose another output", input);
+        if (collect)
+            pg_diag_take(collect, &wd);
+        else
+            pg_diag_print(&wd, stderr);
+        pg_diag_list_free(&wd);
+        rc = EXIT_SYSTEM;
     } else {
         pg_diag_list wd = {0};
         int ok = pg_result_write_pdf(s->engine, &r, target, &wd);
@@ -254,25 +305,39 @@ static int cmd_render(session *s)
         return EXIT_USAGE;
     }
     if (dir_mode && !ensure_dir(o->out)) {
-        fprintf(stderr, "plangen: cannot create folder %s: %s\n", o->out, strerror(errno));
+        pg_cli_say("plangen: cannot create folder %s: %s", o->out, strerror(errno));
         return EXIT_SYSTEM;
     }
     if (o->png_dir && !ensure_dir(o->png_dir)) {
-        fprintf(stderr, "plangen: cannot create folder %s: %s\n", o->png_dir, strerror(errno));
+        pg_cli_say("plangen: cannot create folder %s: %s", o->png_dir, strerror(errno));
         return EXIT_SYSTEM;
     }
     int rc = EXIT_OK;
+    char **targets = g_new0(char *, (size_t)o->n_inputs + 1);
     for (int i = 0; i < o->n_inputs; i++) {
         char *stem = stem_of(o->inputs[i]);
-        char *target = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
-                       : o->out ? g_strdup(o->out)
-                                : g_strdup_printf("%s.pdf", stem);
-        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, target, o->png_dir, NULL, NULL);
-        if (r > rc)
-            rc = r;
-        g_free(target);
+        targets[i] = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
+                     : o->out ? g_strdup(o->out)
+                              : g_strdup_printf("%s.pdf", stem);
         free(stem);
     }
+    /* two plans of one file name would write one PDF (and PNG pages): the
+     * second would silently replace the first */
+    for (int i = 0; i < o->n_inputs && rc == EXIT_OK; i++)
+        for (int k = 0; k < i; k++)
+            if (strcmp(targets[i], targets[k]) == 0) {
+                pg_cli_say("plangen: %s and %s would both be written to %s; render them into "
+                           "separate folders (-o)",
+                           o->inputs[k], o->inputs[i], targets[i]);
+                rc = EXIT_USAGE;
+                break;
+            }
+    for (int i = 0; i < o->n_inputs && rc != EXIT_USAGE; i++) {
+        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, targets[i], o->png_dir, NULL, NULL);
+        if (r > rc)
+            rc = r;
+    }
+    g_strfreev(targets);
     return rc;
 }
 
@@ -287,8 +352,8 @@ static int cmd_check(session *s)
         if (r.edits.n) {
             /* --fix: correct the plan, then report what is left, from the new file */
             if (pg_fix_apply(path, &r.edits, &r.diags))
-                fprintf(stderr, "%s: fixed %zu finding%s; checking again\n", path, r.edits.n,
-                        r.edits.n == 1 ? "" : "s");
+                pg_cli_say("%s: fixed %zu finding%s; checking again", path, r.edits.n,
+                           r.edits.n == 1 ? "" : "s");
             pg_diag_list kept = {0};
             for (size_t k = 0; k < r.diags.n; k++)
                 if (r.diags.items[k].code == PG_E_OUTPUT || r.diags.items[k].code == PG_E_IO)
@@ -345,7 +410,7 @@ static int cmd_fonts(session *s)
 static int write_new_file(session *s, const char *path, const char *text)
 {
     if (!s->o->force && g_file_test(path, G_FILE_TEST_EXISTS)) {
-        fprintf(stderr, "plangen: %s exists; give --force to replace it\n", path);
+        pg_cli_say("plangen: %s exists; give --force to replace it", path);
         return EXIT_USAGE;
     }
     pg_diag_list d = {0};
@@ -416,12 +481,22 @@ static int cmd_derive(session *s)
         fprintf(stderr, "plangen: derive needs PARENT.xml, --issuer NAME and -o CHILD.xml\n");
         return EXIT_USAGE;
     }
+    if (o->date && !date_ok(o->date)) {
+        pg_cli_say("plangen: --date takes YYYY-MM-DD, a day that exists, not \"%s\"", o->date);
+        return EXIT_USAGE;
+    }
     pg_result r;
     pg_run(s->engine, o->inputs[0], NULL, 0, PG_STAGE_RESOLVE, &r);
     int failed = pg_cli_print_diags(&r.diags, 0) || !r.ok;
     pg_doc *parent = r.doc;
     int rc = EXIT_PLAN;
-    if (!failed) {
+    const char *input = failed ? NULL : read_as(o->out, &r.reads);
+    if (input) {
+        /* derive P -o P --force: the parent would derive from itself */
+        pg_cli_say("plangen: -o %s is %s, which the child derives from; write the child to a "
+                   "file of its own", o->out, input);
+        rc = EXIT_USAGE;
+    } else if (!failed) {
         /* the child names its parent relative to its own folder */
         char *child_dir = g_path_get_dirname(o->out);
         char *rel_path = relative_path(child_dir, o->inputs[0]);
@@ -434,7 +509,7 @@ static int cmd_derive(session *s)
         char *text = pg_plan_derived(parent, &dopts);
         rc = write_new_file(s, o->out, text);
         if (rc == EXIT_OK)
-            fprintf(stderr, "plangen: wrote %s (derives from %s)\n", o->out, rel->str);
+            pg_cli_say("plangen: wrote %s (derives from %s)", o->out, rel->str);
         g_free(text);
         free(date);
         g_string_free(rel, TRUE);
@@ -452,7 +527,7 @@ static int split_sets(options *o, const char ***keys, const char ***values)
     for (int i = 0; i < o->n_sets; i++) {
         const char *eq = strchr(o->sets[i], '=');
         if (!eq || eq == o->sets[i]) {
-            fprintf(stderr, "plangen: --set takes key=value, not \"%s\"\n", o->sets[i]);
+            pg_cli_say("plangen: --set takes key=value, not \"%s\"", o->sets[i]);
             return 0;
         }
         (*keys)[i] = g_strndup(o->sets[i], (gsize)(eq - o->sets[i]));
@@ -507,9 +582,10 @@ static int cmd_new(session *s)
         g_free(text);
         return rc;
     }
-    gchar *tpl = NULL;
-    if (!g_file_get_contents(o->from, &tpl, NULL, NULL)) {
-        fprintf(stderr, "plangen: cannot read the template %s\n", o->from);
+    char *tpl = NULL, why[PG_WHY_MAX];
+    size_t tlen = 0;
+    if (pg_read_regular_file(o->from, (size_t)10 << 20, &tpl, &tlen, why) != PG_INPUT_OK) {
+        pg_cli_say("plangen: cannot read the template %s: %s", o->from, why);
         return EXIT_USAGE;
     }
     const char **keys, **values;
@@ -528,7 +604,7 @@ static int cmd_new(session *s)
         g_free((char *)keys[i]);
     free(keys);
     free(values);
-    g_free(tpl);
+    free(tpl);
     return rc;
 }
 
@@ -625,8 +701,10 @@ int pg_cli_main(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--dpi", &bad))) {
             char *end = NULL;
             o.dpi = strtod(v, &end);
-            if (*end || !(o.dpi >= 10 && o.dpi <= 1200)) {
-                fprintf(stderr, "plangen: --dpi takes a number from 10 to 1200\n");
+            /* 600 dpi is a print proof; 1200 took 37 s for 7 pages, for nothing seen */
+            if (*end || end == v || !(o.dpi >= 10 && o.dpi <= 600)) {
+                fprintf(stderr, "plangen: --dpi takes a number from 10 to 600 (PNG pages are "
+                                "for a look; the PDF is the document at any resolution)\n");
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--style", &bad))) {
@@ -659,8 +737,10 @@ int pg_cli_main(int argc, char **argv)
             o.root = v;
         } else if ((v = opt_value(argc, argv, &i, "-j", &bad))) {
             char *end = NULL;
-            o.jobs = (int)strtol(v, &end, 10);
-            if (*end || o.jobs < 1 || o.jobs > 256) {
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            o.jobs = errno || *end || end == v || n < 1 || n > 256 ? 0 : (int)n;
+            if (!o.jobs) {
                 fprintf(stderr, "plangen: -j takes a number of workers from 1 to 256\n");
                 bad = 1;
             }
@@ -679,8 +759,9 @@ int pg_cli_main(int argc, char **argv)
                    (v = opt_value(argc, argv, &i, "--max-nodes", &bad)) ||
                    (v = opt_value(argc, argv, &i, "--max-text", &bad))) {
             char *end = NULL;
+            errno = 0;
             long long n = strtoll(v, &end, 10);
-            if (*end || n < 1 || n > (1LL << 40)) {
+            if (errno || *end || end == v || n < 1 || n > (1LL << 40)) {
                 fprintf(stderr, "plangen: %s takes a positive number\n", a);
                 bad = 1;
             } else if (strncmp(a, "--max-size", 10) == 0) {
@@ -695,8 +776,9 @@ int pg_cli_main(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--max-image-pixels", &bad)) ||
                    (v = opt_value(argc, argv, &i, "--max-image-bytes", &bad))) {
             char *end = NULL;
+            errno = 0;
             long long n = strtoll(v, &end, 10);
-            if (*end || n < 1 || n > (1LL << 40)) {
+            if (errno || *end || end == v || n < 1 || n > (1LL << 40)) {
                 fprintf(stderr, "plangen: %s takes a positive number\n", a);
                 bad = 1;
             } else if (strncmp(a, "--max-image-pixels", 18) == 0) {
@@ -710,13 +792,13 @@ int pg_cli_main(int argc, char **argv)
             o.prune = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             if (!bad)
-                fprintf(stderr, "plangen: unknown option %s (see plangen %s%s--help)\n", a,
+                pg_cli_say("plangen: unknown option %s (see plangen %s%s--help)", a,
                         o.cmd ? o.cmd : "", o.cmd ? " " : "");
             bad = 1;
         } else if (!o.cmd) {
             o.cmd = a;
             if (!command_usage(a)) {
-                fprintf(stderr, "plangen: unknown command '%s' (see plangen --help)\n", a);
+                pg_cli_say("plangen: unknown command '%s' (see plangen --help)", a);
                 bad = 1;
             }
         } else {
@@ -766,14 +848,27 @@ int pg_cli_main(int argc, char **argv)
     if (sde && *sde) {
         create_date = iso_date_from_epoch(sde);
         if (!create_date)
-            fprintf(stderr, "plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of "
-                            "seconds; using each plan's date\n", sde);
+            pg_cli_say("plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of "
+                       "seconds; using each plan's date", sde);
+        else if (strlen(create_date) != 20) { /* "YYYY-MM-DDTHH:MM:SSZ": past 9999 */
+            pg_cli_say("plangen: error: SOURCE_DATE_EPOCH=\"%s\" lies past the year 9999; a "
+                       "PDF date has four digits of year: give at most 253402300799", sde);
+            free(create_date);
+            goto done;
+        }
+    }
+    const char *today_env = getenv("PLANGEN_TODAY");
+    if (today_env && !date_ok(today_env)) {
+        pg_cli_say("plangen: error: PLANGEN_TODAY=\"%s\" is not a date; give YYYY-MM-DD "
+                   "(a day that exists), or unset it for today", today_env);
+        free(create_date);
+        goto done;
     }
     pg_options eo = {.data_dir = data,
                      .style = o.style,
                      .root = o.root,
                      .create_date = create_date,
-                     .today = getenv("PLANGEN_TODAY"),
+                     .today = today_env,
                      .creator = s.creator,
                      .max_size = o.max_size,
                      .max_depth = o.max_depth,

@@ -50,6 +50,11 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
 /* Prints diagnostics sorted; returns 1 when they make the plan fail. */
 int pg_cli_print_diags(pg_diag_list *d, int strict);
 
+/* Prints one line to standard error (a newline is added), with every control
+ * character of what it names escaped (pg_printable): file names and arguments
+ * come from outside. */
+void pg_cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 int pg_cmd_build(session *s);
 
 #endif

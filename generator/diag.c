@@ -39,6 +39,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_UNUSED_PARAM] = "unused parameter",
     [PG_W_FONT_VIETNAMESE] = "font lacks Vietnamese letters; they are drawn as empty boxes",
     [PG_W_UNCOVERED] = "character is not in the font; drawn as the font's empty box",
+    [PG_W_CACHE] = "the build cache is damaged; ignored, every output is built again",
     [PG_E_STANDARD] = "contradicts the plan",
     [PG_E_PARAM] = "missing template parameter",
     [PG_E_WORKER] = "the plan was not built",
@@ -136,6 +137,41 @@ void pg_diag_sort(pg_diag_list *l)
     }
 }
 
+/* The length of the UTF-8 character at s (1-4), or 0 when it is none or a C1 control. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0)
+        return 0; /* U+0080..U+009F */
+    if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F)))
+        return 0; /* overlong, surrogate */
+    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F)))
+        return 0;
+    return n;
+}
+
+char *pg_printable(const char *s)
+{
+    pg_buf b = {0};
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        size_t n = *p < 0x80 ? (*p >= 0x20 && *p != 0x7f) : utf8_len(p);
+        if (n == 0) {
+            pg_buf_printf(&b, "\\x%02x", *p);
+            p++;
+        } else {
+            pg_buf_append(&b, (const char *)p, n);
+            p += n;
+        }
+    }
+    char *r = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    return r;
+}
+
 char *pg_diag_format(const pg_diag *d)
 {
     pg_buf b = {0};
@@ -152,7 +188,8 @@ char *pg_diag_format(const pg_diag *d)
         pg_buf_printf(&b, ": %s", d->detail);
     if (d->rule)
         pg_buf_printf(&b, " [%s]", d->rule);
-    char *s = pg_xstrdup(pg_buf_str(&b));
+    /* file names and details come from untrusted files: one line, no escapes */
+    char *s = pg_printable(pg_buf_str(&b));
     pg_buf_free(&b);
     return s;
 }

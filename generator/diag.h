@@ -23,7 +23,8 @@ typedef enum {
     PG_W_UNUSED_PARAM,   /* a template parameter that no placeholder uses */
     PG_W_FONT_VIETNAMESE, /* the style's font lacks Vietnamese letters */
     PG_W_UNCOVERED,      /* a character the style's font does not have */
-    PG_W__LAST = PG_W_UNCOVERED,
+    PG_W_CACHE,          /* the build cache is out of form: ignored */
+    PG_W__LAST = PG_W_CACHE,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */
@@ -92,5 +93,11 @@ void pg_diag_print(const pg_diag_list *l, FILE *f);
 /* Formats one diagnostic into a heap string; the caller frees it. */
 char *pg_diag_format(const pg_diag *d);
 void pg_diag_list_free(pg_diag_list *l);
+
+/* A copy of s fit for a terminal, a log or an XML report: every control
+ * character (C0, DEL, C1) and every byte that is not UTF-8 as \xNN, so that
+ * a file name can neither start a line of its own nor send escape sequences to
+ * a terminal. The caller frees it with free(). */
+char *pg_printable(const char *s);
 
 #endif

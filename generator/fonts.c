@@ -25,11 +25,13 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
     pg_buf path = {0};
     pg_buf_printf(&path, "%s/fonts.conf", fonts_dir);
     char conf_hash[PG_HASH_HEX];
-    pg_file_hash(pg_buf_str(&path), conf_hash); /* fontconfig reads it just after */
+    /* fontconfig reads it just after; a FIFO or a device is refused here, where
+     * hashing opens it without blocking, so that fontconfig never waits on one */
+    int regular = pg_file_hash(pg_buf_str(&path), conf_hash);
     FcConfig *config = FcConfigCreate();
     if (!config)
         pg_oom();
-    if (!FcConfigParseAndLoad(config, (const FcChar8 *)pg_buf_str(&path), FcTrue) ||
+    if (!regular || !FcConfigParseAndLoad(config, (const FcChar8 *)pg_buf_str(&path), FcTrue) ||
         !FcConfigBuildFonts(config)) {
         pg_diag_add(diags, PG_E_FONT, pg_buf_str(&path), 0, 0,
                     "cannot load the font configuration");

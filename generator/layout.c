@@ -3,6 +3,7 @@
 #include "layout_internal.h"
 
 #include "coverage.h"
+#include "input.h"
 
 #include <cairo.h>
 #include <glib.h>
@@ -689,10 +690,12 @@ static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int 
  * decoded (*changed). */
 static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
 {
-    gchar *bytes = NULL;
-    gsize len = 0;
+    char *bytes = NULL, why[PG_WHY_MAX];
+    size_t len = 0;
     *changed = 0;
-    if (!g_file_get_contents(im->u.image.path, &bytes, &len, NULL)) {
+    /* a regular file only, read up to 256 MiB (a FIFO or /dev/zero never blocks or grows) */
+    if (pg_read_regular_file(im->u.image.path, (size_t)256 << 20, &bytes, &len, why) !=
+        PG_INPUT_OK) {
         if (l->reads)
             pg_reads_add(l->reads, im->u.image.path, "missing");
         *changed = 1;
@@ -710,12 +713,12 @@ static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
     }
     if (w != (unsigned long)im->u.image.px_w || h != (unsigned long)im->u.image.px_h) {
         *changed = 1;
-        g_free(bytes);
+        free(bytes);
         return NULL;
     }
     png_source src = {b, len};
     cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &src);
-    g_free(bytes);
+    free(bytes);
     return img;
 }
 

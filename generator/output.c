@@ -32,11 +32,53 @@ void pg_output_cleanup_on_signal(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISLNK(m)                 ? "a symbolic link"
+           : S_ISDIR(m)               ? "a folder"
+           : S_ISFIFO(m)              ? "a FIFO"
+           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+                                      : "a special file";
+}
+
+char *pg_output_tmp_prefix(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    size_t dir = slash ? (size_t)(slash + 1 - target) : 0, base = strlen(target + dir);
+    /* a file name holds at most NAME_MAX (255) bytes: a long one is cut, at the
+     * start of a UTF-8 character, to leave room for ".tmp.XXXXXX" */
+    enum { ROOM = 255 - 11 };
+    if (base > ROOM) {
+        base = ROOM;
+        while (base > 1 && ((unsigned char)target[dir + base] & 0xC0) == 0x80)
+            base--;
+    }
+    pg_buf b = {0};
+    pg_buf_append(&b, target, dir + base);
+    pg_buf_puts(&b, ".tmp.");
+    char *p = pg_xstrdup(pg_buf_str(&b));
+    pg_buf_free(&b);
+    return p;
+}
+
 int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
 {
     memset(o, 0, sizeof *o);
+    /* only a regular file is replaced, or a new path written: never a device,
+     * a FIFO, a folder or a symbolic link (-o /dev/null as root would replace
+     * the device by a regular file; a link would be replaced, not followed) */
+    struct stat st;
+    if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+        pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0,
+                    "it is %s, not a regular file; plangen writes only regular files or new "
+                    "paths: choose another output",
+                    kind_of(st.st_mode));
+        return 0;
+    }
+    char *prefix = pg_output_tmp_prefix(target);
     pg_buf b = {0};
-    pg_buf_printf(&b, "%s.tmp.XXXXXX", target);
+    pg_buf_printf(&b, "%sXXXXXX", prefix);
+    free(prefix);
     o->tmp = pg_xstrdup(pg_buf_str(&b));
     pg_buf_free(&b);
     /* named for the signal handler before the file exists: a signal between its

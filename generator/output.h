@@ -13,13 +13,18 @@ typedef struct {
     FILE *f; /* write here */
 } pg_output;
 
-/* Opens a temporary file for target; returns 0 (with a diagnostic) on failure. */
+/* Opens a temporary file for target; returns 0 (with a diagnostic) on failure,
+ * and when target exists but is no regular file (a link, a device, a FIFO). */
 int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags);
 /* Flushes, syncs and renames into place; returns 0 (with a diagnostic) on failure.
  * Always releases o. */
 int pg_output_commit(pg_output *o, pg_diag_list *diags);
 /* Removes the temporary file and releases o. Accepts a released o. */
 void pg_output_abort(pg_output *o);
+
+/* The temporary files of target are this prefix + 6 letters or digits (the
+ * prefix is target + ".tmp.", cut to fit a file name of 255 bytes). malloc'd. */
+char *pg_output_tmp_prefix(const char *target);
 
 /* For a process that may be stopped by SIGINT or SIGTERM (a build worker): on
  * those signals, remove the temporary file being written, if any, and exit

@@ -4,6 +4,7 @@
  * schema, and builds the pg_doc tree. */
 #include "parse_internal.h"
 
+#include "input.h"
 #include "reads.h"
 
 #include <errno.h>
@@ -684,36 +685,20 @@ cleanup:
 pg_doc *pg_doc_parse_file(const char *path, const pg_parse_opts *opts, pg_diag_list *diags)
 {
     size_t max_bytes = opts && opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        pg_doc *doc = pg_doc_new(path);
-        pg_diag_add(diags, PG_E_IO, path, 0, 0, "%s", strerror(errno));
-        return doc;
-    }
-    pg_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    int too_large = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        pg_buf_append(&b, chunk, n);
-        if (b.len > max_bytes) {
-            too_large = 1;
-            break;
-        }
-    }
-    int err = ferror(f);
-    fclose(f);
+    char *bytes = NULL, why[PG_WHY_MAX];
+    size_t len = 0;
+    pg_input_status st = pg_read_regular_file(path, max_bytes, &bytes, &len, why);
     pg_doc *doc;
-    if (err) {
+    if (st == PG_INPUT_FAILED) {
         doc = pg_doc_new(path);
-        pg_diag_add(diags, PG_E_IO, path, 0, 0, "read error");
-    } else if (too_large) {
+        pg_diag_add(diags, PG_E_IO, path, 0, 0, "%s", why);
+    } else if (st == PG_INPUT_TOO_LARGE) {
         doc = pg_doc_new(path);
         pg_diag_add(diags, PG_E_TOO_LARGE, path, 0, 0, "over %zu bytes; split the plan",
                     max_bytes);
     } else {
-        doc = pg_doc_parse_memory(pg_buf_str(&b), b.len, path, opts, diags);
+        doc = pg_doc_parse_memory(bytes, len, path, opts, diags);
     }
-    pg_buf_free(&b);
+    free(bytes);
     return doc;
 }

@@ -3,9 +3,12 @@
  * (see parse_internal.h). */
 #include "parse_internal.h"
 
+#include "input.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- inlines ----------------------------------------------------------------- */
 
@@ -608,7 +611,11 @@ static pg_node *build_image(parser *p, const xmlNode *x)
     const char *path = resolve_path(p, im->u.image.src, attr_pos(p, x, "src"), "image");
     if (!path)
         return im;
-    FILE *f = fopen(path, "rb");
+    char why[PG_WHY_MAX];
+    int fd = pg_input_open(path, why); /* a FIFO or a device: refused, never waited on */
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     unsigned long pw = 0, ph = 0;
     if (!f || !png_size(f, &pw, &ph)) {
         diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "src"), "image \"%s\" is not a PNG file",

@@ -17,10 +17,12 @@
 #define PLANGEN_H
 
 #include "diag.h"
+#include "input.h"
 #include "lint.h"
 #include "model.h"
 #include "output.h"
 #include "pages.h"
+#include "parse.h" /* pg_date_valid() for the front ends' date options */
 #include "reads.h"
 #include "scaffold.h"
 

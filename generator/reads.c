@@ -2,11 +2,14 @@
 #include "reads.h"
 
 #include "arena.h"
+#include "input.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <openssl/sha.h>
 #include <string.h>
+#include <unistd.h>
 
 /* OpenSSL's SHA-256 (SHA-NI where the processor has it) is 5-6 times faster
  * than GLib's; a no-op build hashes every plan and every output. */
@@ -80,14 +83,32 @@ int pg_file_hash(const char *path, char hash[PG_HASH_HEX])
         dir_hash(path, hash);
         return 1;
     }
-    gchar *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, NULL)) {
+    /* streamed, from a regular file only: a FIFO or a device is "missing", never
+     * waited on, and /dev/zero behind a link cannot grow the process */
+    char why[PG_WHY_MAX];
+    int fd = pg_input_open(path, why);
+    if (fd < 0) {
         g_strlcpy(hash, "missing", PG_HASH_HEX);
         return 0;
     }
-    pg_sha256_hex(data, len, hash);
-    g_free(data);
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    char chunk[65536];
+    ssize_t got;
+    while ((got = read(fd, chunk, sizeof chunk)) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            break;
+        g_checksum_update(c, (const guchar *)chunk, (gsize)got);
+    }
+    close(fd);
+    if (got < 0) {
+        g_checksum_free(c);
+        g_strlcpy(hash, "missing", PG_HASH_HEX);
+        return 0;
+    }
+    g_strlcpy(hash, g_checksum_get_string(c), PG_HASH_HEX);
+    g_checksum_free(c);
     return 1;
 }
 

@@ -2,6 +2,7 @@
  * pg_style. Every value is checked; problems are diagnostics at file:line. */
 #include "style.h"
 
+#include "input.h"
 #include "reads.h"
 
 #include <glib.h>
@@ -17,6 +18,7 @@
 #define STYLE_NS "urn:plangen:style:1"
 
 enum { MAX_EXTENDS = 8 };
+#define MAX_STYLE_BYTES ((size_t)1 << 20) /* a style file is a few kilobytes */
 
 static const char *const role_names[PG_ROLE__COUNT] = {
     [PG_ROLE_BODY] = "body",
@@ -497,14 +499,10 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
         return 0;
     }
     /* the bytes are read here once, hashed and parsed: the hash is of what was used */
-    gchar *bytes = NULL;
-    gsize len = 0;
-    GError *ge = NULL;
-    if (!g_file_get_contents(path, &bytes, &len, &ge) || len > INT_MAX) {
-        pg_diag_add(diags, PG_E_STYLE, path, 0, 0, "cannot read the style file: %s",
-                    ge ? ge->message : "too large");
-        g_clear_error(&ge);
-        g_free(bytes);
+    char *bytes = NULL, why[PG_WHY_MAX];
+    size_t len = 0;
+    if (pg_read_regular_file(path, MAX_STYLE_BYTES, &bytes, &len, why) != PG_INPUT_OK) {
+        pg_diag_add(diags, PG_E_STYLE, path, 0, 0, "cannot read the style file: %s", why);
         return 0;
     }
     if (s->n_files < 8) {
@@ -515,7 +513,7 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
     }
     xmlDoc *x = xmlReadMemory(bytes, (int)len, path, NULL,
                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    g_free(bytes);
+    free(bytes);
     if (!x) {
         const xmlError *e = xmlGetLastError();
         char *msg = pg_xstrdup(e && e->message ? e->message : "cannot read the style file");
