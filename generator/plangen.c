@@ -306,7 +306,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     if (upto == PG_STAGE_NUMBER)
         goto reached;
     /* the standard's rules, on every check and render */
-    pg_lint_opts lo = {.today = e->o.today};
+    pg_lint_opts lo = {.today = e->o.today, .src = text, .len = len};
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
     if (upto == PG_STAGE_LINT || r->edits.n)
         goto reached; /* a plan to be corrected is not laid out */
