@@ -15,6 +15,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_E_IO] = "cannot read file",
     [PG_E_TOO_LARGE] = "file is too large",
     [PG_E_UTF8] = "invalid UTF-8",
+    [PG_E_CHAR] = "character is not allowed",
     [PG_E_XML] = "XML is not well formed",
     [PG_E_DOCTYPE] = "DOCTYPE is not allowed",
     [PG_E_ENTITY] = "entity reference is not allowed",

@@ -28,6 +28,7 @@ typedef enum {
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */
     PG_E_UTF8,           /* invalid UTF-8 or a NUL byte */
+    PG_E_CHAR,           /* a Unicode noncharacter */
     PG_E_XML,            /* not well-formed XML */
     PG_E_DOCTYPE,        /* DOCTYPE / entity declarations refused */
     PG_E_ENTITY,         /* entity reference refused */

@@ -114,6 +114,19 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Unicode's noncharacters (U+FDD0-FDEF, U+xFFFE and U+xFFFF of every plane):
+ * valid UTF-8, never text; no font draws them and the writers fail on them. */
+static int noncharacter(unsigned long cp)
+{
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
+static void report_noncharacter(parser *p, size_t off, unsigned long cp)
+{
+    diag(p, PG_E_CHAR, pos_at(p, off),
+         "U+%04lX is a Unicode noncharacter, which no text may hold; remove it", cp);
+}
+
 static int check_encoding(parser *p)
 {
     int bad = 0;
@@ -135,6 +148,13 @@ static int check_encoding(parser *p)
             while (i < p->len && (s[i] & 0xC0) == 0x80)
                 i++;
             continue;
+        }
+        if (n >= 3) {
+            unsigned long cp = g_utf8_get_char_validated(p->buf + i, (gssize)n);
+            if (noncharacter(cp)) {
+                report_noncharacter(p, i, cp);
+                bad++;
+            }
         }
         i += n;
     }
@@ -166,8 +186,21 @@ static int name_char(unsigned char c)
 static void check_entity(parser *p, size_t i)
 {
     size_t j = i + 1;
-    if (j < p->len && p->buf[j] == '#')
-        return; /* character reference: libxml2 checks it */
+    if (j < p->len && p->buf[j] == '#') {
+        /* a character reference: libxml2 checks its form and refuses what XML
+         * forbids; a noncharacter is refused here */
+        int hex = j + 1 < p->len && p->buf[j + 1] == 'x';
+        unsigned long cp = 0;
+        for (j += hex ? 2 : 1; j < p->len && cp <= 0x10FFFF; j++) {
+            int d = g_ascii_xdigit_value(p->buf[j]);
+            if (d < 0 || (!hex && d > 9))
+                break;
+            cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+        }
+        if (j < p->len && p->buf[j] == ';' && cp <= 0x10FFFF && noncharacter(cp))
+            report_noncharacter(p, i, cp);
+        return;
+    }
     while (j < p->len && name_char((unsigned char)p->buf[j]))
         j++;
     if (j >= p->len || p->buf[j] != ';' || j == i + 1)
