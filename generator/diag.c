@@ -40,6 +40,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_UNUSED_PARAM] = "unused parameter",
     [PG_W_FONT_VIETNAMESE] = "font lacks Vietnamese letters; they are drawn as empty boxes",
     [PG_W_UNCOVERED] = "character is not in the font; drawn as the font's empty box",
+    [PG_W_EDIT_CONFLICT] = "edits contradict each other",
     [PG_E_STANDARD] = "contradicts the plan",
     [PG_E_PARAM] = "missing template parameter",
     [PG_E_WORKER] = "the plan was not built",

@@ -23,7 +23,8 @@ typedef enum {
     PG_W_UNUSED_PARAM,   /* a template parameter that no placeholder uses */
     PG_W_FONT_VIETNAMESE, /* the style's font lacks Vietnamese letters */
     PG_W_UNCOVERED,      /* a character the style's font does not have */
-    PG_W__LAST = PG_W_UNCOVERED,
+    PG_W_EDIT_CONFLICT,  /* an edit that contradicts an earlier one of the same id */
+    PG_W__LAST = PG_W_EDIT_CONFLICT,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

@@ -544,6 +544,58 @@ void check_attrs(parser *p, const xmlNode *n, const char *const *allowed)
     }
 }
 
+/* Whether c prints nothing: a space of any kind (NBSP, the Unicode spaces, line
+ * and paragraph separators), a format character (ZWSP, ZWJ, word joiner, BOM,
+ * soft hyphen), a control character or one of the filler letters. */
+static int invisible(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    return g_unichar_isspace(c) || t == G_UNICODE_FORMAT || t == G_UNICODE_CONTROL ||
+           t == G_UNICODE_SPACE_SEPARATOR || c == 0x115F || c == 0x1160 || c == 0x3164 ||
+           c == 0xFFA0 || c == 0x2800;
+}
+
+int invisible_only(const char *s, gunichar *first)
+{
+    *first = 0;
+    for (const char *c = s; *c; c = g_utf8_next_char(c)) {
+        gunichar u = g_utf8_get_char(c);
+        if (!invisible(u))
+            return 0;
+        if (!*first && u != ' ')
+            *first = u;
+    }
+    return *first != 0;
+}
+
+int visible_value(parser *p, const xmlNode *n, const char *name, const char *v,
+                  const char *hint)
+{
+    gunichar c;
+    if (!v)
+        return 1;
+    if (!*v) {
+        diag(p, PG_E_EMPTY, attr_pos(p, n, name), "%s=\"\" on <%s>; %s", name, n->name, hint);
+        return 0;
+    }
+    if (invisible_only(v, &c)) {
+        diag(p, PG_E_EMPTY, attr_pos(p, n, name),
+             "%s= on <%s> holds only invisible characters (U+%04X); %s", name, n->name, c, hint);
+        return 0;
+    }
+    return 1;
+}
+
+void visible_text(parser *p, const xmlNode *x, const pg_node *n, const char *hint)
+{
+    char *t = pg_inline_text(n);
+    gunichar c;
+    if (*t && invisible_only(t, &c))
+        diag(p, PG_E_EMPTY, node_pos(p, x), "<%s> holds only invisible characters (U+%04X); %s",
+             x->name, c, hint);
+    free(t);
+}
+
 /* Text of an element that holds only text; reports child elements. Arena copy. */
 const char *simple_text(parser *p, const xmlNode *n)
 {
@@ -556,9 +608,14 @@ const char *simple_text(parser *p, const xmlNode *n)
     }
     const char *s = clean_text(p, pg_buf_str(&b), node_pos(p, n), 1);
     pg_buf_free(&b);
+    gunichar c;
     if (!*s)
         diag(p, PG_E_EMPTY, node_pos(p, n), "<%s> is empty; write its text between the tags",
              n->name);
+    else if (invisible_only(s, &c))
+        diag(p, PG_E_EMPTY, node_pos(p, n),
+             "<%s> holds only invisible characters (U+%04X); write its text between the tags",
+             n->name, c);
     return s;
 }
 

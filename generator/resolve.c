@@ -538,12 +538,53 @@ static void inherit(resolver *r, pg_doc *doc, pg_node *n)
     splice(n, copy);
 }
 
+static int same_from(const pg_node *a, const pg_node *b)
+{
+    const char *x = a->u.edit.from, *y = b->u.edit.from;
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* Edits that undo each other: an id inherited twice, or both inherited and
+ * removed. Each is a warning at the later edit, naming the earlier one (the
+ * merge still does what they say, in order). */
+static void check_contradictions(resolver *r, const pg_doc *doc, const nodes *e)
+{
+    /* ref -> the first <inherit>, the first <remove> of it */
+    GHashTable *inherits = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *removes = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < e->n; i++) {
+        const pg_node *n = e->v[i];
+        if ((n->type != PG_NODE_INHERIT && n->type != PG_NODE_REMOVE) || !n->u.edit.ref)
+            continue;
+        const char *ref = n->u.edit.ref;
+        int inh = n->type == PG_NODE_INHERIT;
+        const pg_node *twin = g_hash_table_lookup(inh ? inherits : removes, ref);
+        const pg_node *other = g_hash_table_lookup(inh ? removes : inherits, ref);
+        if (inh && twin && same_from(n, twin))
+            pg_diag_add(r->diags, PG_W_EDIT_CONFLICT, doc->file, n->pos.line, n->pos.col,
+                        "<inherit ref=\"%s\"> takes id=\"%s\" a second time; <inherit "
+                        "ref=\"%s\"> at line %d takes it already: remove one of them",
+                        ref, ref, ref, twin->pos.line);
+        else if (other)
+            pg_diag_add(r->diags, PG_W_EDIT_CONFLICT, doc->file, n->pos.line, n->pos.col,
+                        "<%s ref=\"%s\"> contradicts <%s ref=\"%s\"> at line %d: id=\"%s\" is "
+                        "both inherited and removed; keep one of them",
+                        inh ? "inherit" : "remove", ref, inh ? "remove" : "inherit", ref,
+                        other->pos.line, ref);
+        if (!twin)
+            g_hash_table_insert(inh ? inherits : removes, (gpointer)ref, (gpointer)n);
+    }
+    g_hash_table_destroy(inherits);
+    g_hash_table_destroy(removes);
+}
+
 static void merge(resolver *r, pg_doc *doc)
 {
     nodes e = {0};
     pg_node_walk(doc->body, collect_edits, NULL, &e);
     if (doc->appendices)
         pg_node_walk(doc->appendices, collect_edits, NULL, &e);
+    check_contradictions(r, doc, &e);
     /* inheritance first: the edits may name what was inherited */
     for (size_t i = 0; i < e.n; i++)
         if (e.v[i]->type == PG_NODE_INHERIT && e.v[i]->u.edit.ref)
