@@ -13,6 +13,7 @@
 #include <libxml/xmlerror.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- positions ---------------------------------------------------------- */
 
@@ -778,6 +779,13 @@ pg_doc *pg_doc_parse_file(const char *path, const pg_parse_opts *opts, pg_diag_l
     if (!f) {
         pg_doc *doc = pg_doc_new(path);
         pg_diag_add(diags, PG_E_IO, path, 0, 0, "%s", strerror(errno));
+        return doc;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        pg_doc *doc = pg_doc_new(path);
+        pg_diag_add(diags, PG_E_IO, path, 0, 0, "a folder, not a plan file; name the plan's .xml file");
         return doc;
     }
     pg_buf b = {0};

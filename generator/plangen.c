@@ -350,6 +350,12 @@ static pg_pdf_opts pdf_opts(const pg_engine *e)
 
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d)
 {
+    if (!*target) {
+        /* a diagnostic names its file: say which one is missing */
+        pg_diag_add(d, PG_E_OUTPUT, r->doc ? r->doc->file : "", 0, 0,
+                    "the output's name is empty (-o \"\"); name a PDF file or a folder");
+        return 0;
+    }
     pg_pdf_opts po = pdf_opts(e);
     return r->pages && pg_pdf_write(r->pages, target, &po, d);
 }
@@ -363,6 +369,11 @@ int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, 
 int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,
                         pg_diag_list *d)
 {
+    if (!*dir) {
+        pg_diag_add(d, PG_E_OUTPUT, r->doc ? r->doc->file : "", 0, 0,
+                    "the folder for the PNG pages is named \"\" (--png \"\"); name a folder");
+        return 0;
+    }
     return r->pages && pg_png_write(r->pages, dir, stem, dpi, d);
 }
 
