@@ -349,11 +349,14 @@ static int cmd_check(session *s)
         const char *path = s->o->inputs[i];
         pg_result r;
         pg_run(s->engine, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+        int unfixed = 0; /* the plan could not be rewritten: exit 3 */
         if (r.edits.n) {
             /* --fix: correct the plan, then report what is left, from the new file */
             if (pg_fix_apply(path, &r.edits, &r.diags))
                 pg_cli_say("%s: fixed %zu finding%s; checking again", path, r.edits.n,
                            r.edits.n == 1 ? "" : "s");
+            else
+                unfixed = 1;
             pg_diag_list kept = {0};
             for (size_t k = 0; k < r.diags.n; k++)
                 if (r.diags.items[k].code == PG_E_OUTPUT || r.diags.items[k].code == PG_E_IO)
@@ -370,7 +373,9 @@ static int cmd_check(session *s)
             pg_diag_take(&r.diags, &kept);
         }
         if (pg_cli_print_diags(&r.diags, s->o->strict) || !r.pages)
-            rc = EXIT_PLAN;
+            rc = rc == EXIT_SYSTEM ? rc : EXIT_PLAN;
+        if (unfixed)
+            rc = EXIT_SYSTEM;
         pg_result_free(&r);
     }
     pg_engine_free(again);

@@ -24,11 +24,13 @@ typedef enum {
     PG_W_FONT_VIETNAMESE, /* the style's font lacks Vietnamese letters */
     PG_W_UNCOVERED,      /* a character the style's font does not have */
     PG_W_CACHE,          /* the build cache is out of form: ignored */
-    PG_W__LAST = PG_W_CACHE,
+    PG_W_EDIT_CONFLICT,  /* an edit that contradicts an earlier one of the same id */
+    PG_W__LAST = PG_W_EDIT_CONFLICT,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */
     PG_E_UTF8,           /* invalid UTF-8 or a NUL byte */
+    PG_E_CHAR,           /* a Unicode noncharacter */
     PG_E_XML,            /* not well-formed XML */
     PG_E_DOCTYPE,        /* DOCTYPE / entity declarations refused */
     PG_E_ENTITY,         /* entity reference refused */

@@ -186,11 +186,23 @@ int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_d
     }
     if (resolved)
         *resolved = got ? pg_xstrdup((const char *)got) : NULL;
-    if (!ok)
+    /* a package to install only for a family one stands in for; any other family
+     * is the house style's own font, found only in fonts/ */
+    const char *standin = NULL;
+    for (size_t i = 0; !ok && i < sizeof standins / sizeof standins[0]; i++)
+        if (strcmp(standins[i].family, family) == 0)
+            standin = standins[i].standin;
+    if (!ok && standin)
         pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
                     "\"%s\" resolves to \"%s\"; install fonts-liberation2 (apt-get install "
-                    "fonts-liberation2) or copy the licensed font files into fonts/",
-                    family, got ? (const char *)got : "nothing");
+                    "fonts-liberation2) for %s, or copy the licensed font files into fonts/",
+                    family, got ? (const char *)got : "nothing", standin);
+    else if (!ok)
+        pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
+                    "\"%s\" resolves to \"%s\"; copy the font files of \"%s\" into fonts/ "
+                    "(see fonts/README.md), or name an installed family in the style's <font "
+                    "family=...> (plangen fonts shows which file serves it)",
+                    family, got ? (const char *)got : "nothing", family);
     else
         check_vietnamese(match, family, (const char *)got, style_file, diags);
     if (match)

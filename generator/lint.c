@@ -3,12 +3,17 @@
  * documents). */
 #include "lint.h"
 
-#include "output.h"
+#include "reads.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The rules: an id per standard, and the hint that says how to fix. */
 typedef enum {
@@ -102,6 +107,27 @@ static const char *fix_hint(const pg_node *n)
 
 /* ---- corrections --------------------------------------------------------------- */
 
+/* The corrections are computed on the bytes of the plan file, never on the decoded
+ * text: a character of the text may be spelled by a reference (&#x2C;), stand in a
+ * CDATA section or follow a comment, and an edit must remove or replace exactly the
+ * bytes that spell it. A finding is called fixable only when its edit was found. */
+
+static int src_starts(const linter *l, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i + n <= l->len && memcmp(l->src + i, lit, n) == 0;
+}
+
+/* Offset just past the first lit at or after i, or len. */
+static size_t src_past(const linter *l, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    for (; i + n <= l->len; i++)
+        if (memcmp(l->src + i, lit, n) == 0)
+            return i + n;
+    return l->len;
+}
+
 /* Byte offset of a line and column (in characters) of the plan file, or -1. */
 static long offset_of(const linter *l, pg_pos pos)
 {
@@ -113,75 +139,227 @@ static long offset_of(const linter *l, pg_pos pos)
     return (long)o;
 }
 
-/* Offset of the first character of an element's content (after its start tag
- * and white space), or -1. */
-static long content_of(const linter *l, pg_pos element)
+/* Offset of the start tag <name ...> at element, or -1 when another tag (or none)
+ * stands there. */
+static long start_tag_of(const linter *l, pg_pos element, const char *name)
 {
     long o = offset_of(l, element);
-    if (o < 0)
+    size_t n = strlen(name);
+    if (o < 0 || l->src[o] != '<' || (size_t)o + 1 + n >= l->len ||
+        memcmp(l->src + o + 1, name, n) != 0)
         return -1;
+    char after = l->src[o + 1 + n];
+    return after == ' ' || after == '\t' || after == '\n' || after == '\r' || after == '>' ||
+                   after == '/'
+               ? o
+               : -1;
+}
+
+/* The character that XML reads at offset i (a character, or a character or
+ * entity reference): stores it in *c and returns the offset after it; returns i
+ * when no character can be read there. */
+static size_t xml_char(const linter *l, size_t i, gunichar *c)
+{
+    if (i >= l->len)
+        return i;
+    if (l->src[i] != '&') {
+        gunichar u = g_utf8_get_char_validated(l->src + i, (gssize)(l->len - i));
+        if (u == (gunichar)-1 || u == (gunichar)-2)
+            return i;
+        *c = u;
+        return (size_t)(g_utf8_next_char(l->src + i) - l->src);
+    }
+    size_t semi = i + 1;
+    while (semi < l->len && semi - i < 12 && l->src[semi] != ';')
+        semi++;
+    if (semi >= l->len || l->src[semi] != ';')
+        return i;
+    const char *r = l->src + i + 1;
+    size_t n = semi - i - 1;
+    static const struct {
+        const char *name;
+        gunichar c;
+    } predefined[] = {{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
+    for (size_t k = 0; k < sizeof predefined / sizeof predefined[0]; k++)
+        if (strlen(predefined[k].name) == n && memcmp(r, predefined[k].name, n) == 0) {
+            *c = predefined[k].c;
+            return semi + 1;
+        }
+    if (n < 2 || r[0] != '#')
+        return i;
+    int hex = r[1] == 'x';
+    unsigned long v = 0;
+    size_t k = hex ? 2 : 1;
+    if (k == n)
+        return i;
+    for (; k < n; k++) {
+        int d = g_ascii_xdigit_value(r[k]);
+        if (d < 0 || (!hex && d > 9))
+            return i;
+        v = v * (hex ? 16 : 10) + (unsigned long)d;
+    }
+    if (v == 0 || v > 0x10FFFF)
+        return i;
+    *c = (gunichar)v;
+    return semi + 1;
+}
+
+/* One character of a text as it stands in the file: the bytes [start, end). */
+typedef struct {
+    gunichar c;
+    size_t start, end;
+} src_char;
+
+/* The characters of the content of the start tag at o (an element that holds
+ * only text), as XML reads them: references decoded, comments and processing
+ * instructions skipped, the characters of CDATA sections included; up to the
+ * first other tag. Returns their number; *out is heap (free()). */
+static size_t text_chars(const linter *l, long o, src_char **out)
+{
+    *out = NULL;
+    if (o < 0)
+        return 0;
+    /* past the start tag, outside quoted attribute values */
+    size_t i = (size_t)o;
     char quote = 0;
-    for (size_t i = (size_t)o; i < l->len; i++) {
-        char c = l->src[i];
+    for (; i < l->len; i++) {
         if (quote) {
-            if (c == quote)
+            if (l->src[i] == quote)
                 quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '>') {
-            i++;
-            while (i < l->len && (l->src[i] == ' ' || l->src[i] == '\n' || l->src[i] == '\t' ||
-                                  l->src[i] == '\r'))
-                i++;
-            return (long)i;
+        } else if (l->src[i] == '"' || l->src[i] == '\'') {
+            quote = l->src[i];
+        } else if (l->src[i] == '>') {
+            break;
         }
     }
-    return -1;
-}
-
-/* Offset of the value of attribute name in the start tag at element, or -1. */
-static long attr_value_of(const linter *l, pg_pos element, const char *name)
-{
-    long o = offset_of(l, element);
-    if (o < 0)
-        return -1;
-    size_t n = strlen(name);
-    for (size_t i = (size_t)o; i + n + 1 < l->len && l->src[i] != '>'; i++)
-        if (memcmp(l->src + i, name, n) == 0 && (l->src[i - 1] == ' ' || l->src[i - 1] == '\n' ||
-                                                 l->src[i - 1] == '\t')) {
-            size_t j = i + n;
-            while (j < l->len && (l->src[j] == ' ' || l->src[j] == '='))
-                j++;
-            if (j < l->len && (l->src[j] == '"' || l->src[j] == '\''))
-                return (long)j + 1;
+    if (i >= l->len || (i > 0 && l->src[i - 1] == '/'))
+        return 0;
+    i++;
+    size_t n = 0, cap = 0;
+    src_char *a = NULL;
+    while (i < l->len) {
+        size_t next = i, cdata_end = 0;
+        gunichar c = 0;
+        if (src_starts(l, i, "<!--")) {
+            i = src_past(l, i + 4, "-->");
+            continue;
         }
-    return -1;
+        if (src_starts(l, i, "<?")) {
+            i = src_past(l, i + 2, "?>");
+            continue;
+        }
+        if (src_starts(l, i, "<![CDATA[")) {
+            cdata_end = src_past(l, i + 9, "]]>");
+            for (i += 9; i + 3 < cdata_end; i = next) {
+                gunichar u = g_utf8_get_char_validated(l->src + i, (gssize)(cdata_end - 3 - i));
+                if (u == (gunichar)-1 || u == (gunichar)-2)
+                    break;
+                next = (size_t)(g_utf8_next_char(l->src + i) - l->src);
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    a = pg_xrealloc(a, cap * sizeof *a);
+                }
+                a[n++] = (src_char){u, i, next};
+            }
+            i = cdata_end;
+            continue;
+        }
+        if (l->src[i] == '<' || (next = xml_char(l, i, &c)) == i)
+            break;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            a = pg_xrealloc(a, cap * sizeof *a);
+        }
+        a[n++] = (src_char){c, i, next};
+        i = next;
+    }
+    *out = a;
+    return n;
 }
 
-static void edit(linter *l, long offset, size_t len, const char *text)
+static int xml_space(gunichar c)
 {
-    if (!l->edits || offset < 0 || (size_t)offset + len > l->len)
-        return;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The value of attribute name in the start tag at o: its bytes [*start, *end)
+ * between the quotes. Returns 0 when the tag has no such attribute. */
+static int attr_span(const linter *l, long o, const char *name, size_t *start, size_t *end)
+{
+    if (o < 0)
+        return 0;
+    size_t i = (size_t)o + 1, n = strlen(name);
+    while (i < l->len && !strchr(" \t\r\n/>", l->src[i]))
+        i++; /* the element's name */
+    for (;;) {
+        while (i < l->len && strchr(" \t\r\n", l->src[i]))
+            i++;
+        if (i >= l->len || l->src[i] == '>' || l->src[i] == '/')
+            return 0;
+        size_t name_start = i;
+        while (i < l->len && !strchr(" \t\r\n=/>", l->src[i]))
+            i++;
+        size_t name_len = i - name_start;
+        while (i < l->len && strchr(" \t\r\n", l->src[i]))
+            i++;
+        if (i >= l->len || l->src[i] != '=')
+            return 0;
+        i++;
+        while (i < l->len && strchr(" \t\r\n", l->src[i]))
+            i++;
+        if (i >= l->len || (l->src[i] != '"' && l->src[i] != '\''))
+            return 0;
+        char quote = l->src[i++];
+        size_t value = i;
+        while (i < l->len && l->src[i] != quote)
+            i++;
+        if (i >= l->len)
+            return 0;
+        if (name_len == n && memcmp(l->src + name_start, name, n) == 0) {
+            *start = value;
+            *end = i;
+            return 1;
+        }
+        i++;
+    }
+}
+
+/* The characters of the attribute value [start, end), decoded. Returns their
+ * number, or 0 when a byte cannot be read; *out is heap (free()). */
+static size_t value_chars(const linter *l, size_t start, size_t end, src_char **out)
+{
+    src_char *a = pg_xmalloc((end - start + 1) * sizeof *a);
+    size_t n = 0;
+    for (size_t i = start; i < end;) {
+        gunichar c = 0;
+        size_t next = xml_char(l, i, &c);
+        if (next == i || next > end) {
+            free(a);
+            *out = NULL;
+            return 0;
+        }
+        a[n++] = (src_char){c, i, next};
+        i = next;
+    }
+    *out = a;
+    return n;
+}
+
+/* Records the correction "replace len bytes at offset by text" (when --fix asked
+ * for corrections). Returns 1 when it is a correction of the file, else 0. */
+static int edit(linter *l, size_t offset, size_t len, const char *text)
+{
+    if (!l->src || offset + len > l->len)
+        return 0;
+    if (!l->edits)
+        return 1;
     pg_edits *e = l->edits;
     if (e->n == e->cap) {
         e->cap = e->cap ? e->cap * 2 : 8;
         e->items = pg_xrealloc(e->items, e->cap * sizeof *e->items);
     }
-    e->items[e->n++] = (pg_edit){(size_t)offset, len, pg_xstrdup(text)};
-}
-
-/* Replaces the first character at offset o by its other case. */
-static void edit_case(linter *l, long o, int lower)
-{
-    if (o < 0 || (size_t)o >= l->len)
-        return;
-    gunichar c = g_utf8_get_char_validated(l->src + o, (gssize)(l->len - (size_t)o));
-    if (c == (gunichar)-1 || c == (gunichar)-2)
-        return;
-    char buf[8];
-    int n = g_unichar_to_utf8(lower ? g_unichar_tolower(c) : g_unichar_toupper(c), buf);
-    buf[n] = '\0';
-    edit(l, o, (size_t)(g_utf8_next_char(l->src + o) - (l->src + o)), buf);
+    e->items[e->n++] = (pg_edit){offset, len, pg_xstrdup(text)};
+    return 1;
 }
 
 /* ---- the rules --------------------------------------------------------------------- */
@@ -202,22 +380,18 @@ static void check_recipients(linter *l)
         const pg_recipient *r = &doc->recipients[i];
         size_t n = strlen(r->text);
         if (n && (r->text[n - 1] == ',' || r->text[n - 1] == ';' || r->text[n - 1] == '.')) {
+            /* the typed mark is the last character of the text before </to>, however
+             * it is spelled (',', &#x2C;, in CDATA) */
+            src_char *c = NULL;
+            size_t k = text_chars(l, start_tag_of(l, r->pos, "to"), &c);
+            while (k > 0 && xml_space(c[k - 1].c))
+                k--;
+            int fixable = k > 0 && c[k - 1].c == (gunichar)r->text[n - 1] &&
+                          edit(l, c[k - 1].start, c[k - 1].end - c[k - 1].start, "");
+            free(c);
             finding(l, RULE_RECIPIENT_PUNCT, PG_W_STANDARD, r->pos,
-                    "\"%s\" ends with '%c'; the style adds the punctuation of the standard "
-                    "(fixable with --fix)",
-                    r->text, r->text[n - 1]);
-            /* the typed mark is the last non-space byte before </to> */
-            long o = content_of(l, r->pos);
-            if (o >= 0) {
-                const char *end = strstr(l->src + o, "</to>");
-                if (end) {
-                    const char *c = end;
-                    while (c > l->src + o && (c[-1] == ' ' || c[-1] == '\n' || c[-1] == '\t'))
-                        c--;
-                    if (c > l->src + o && (c[-1] == ',' || c[-1] == ';' || c[-1] == '.'))
-                        edit(l, c - 1 - l->src, 1, "");
-                }
-            }
+                    "\"%s\" ends with '%c'; the style adds the punctuation of the standard%s",
+                    r->text, r->text[n - 1], fixable ? " (fixable with --fix)" : "");
         }
     }
     if (doc->archive && strncmp(doc->archive, "Lưu", strlen("Lưu")) == 0) {
@@ -246,15 +420,30 @@ static void check_number(linter *l)
             if (!(g_unichar_isupper(u) || g_unichar_isdigit(u) || u == '-'))
                 fixable = 0;
         }
+        /* the whole value is replaced, when it reads as the symbol */
+        size_t start, end;
+        if (fixable) {
+            fixable = 0;
+            if (attr_span(l, start_tag_of(l, doc->issuer->pos, "issuer"), "symbol", &start, &end)) {
+                src_char *c = NULL;
+                size_t k = value_chars(l, start, end, &c), first = 0;
+                while (first < k && xml_space(c[first].c))
+                    first++; /* the value is read trimmed */
+                while (k > first && xml_space(c[k - 1].c))
+                    k--;
+                GString *v = g_string_new(NULL);
+                for (size_t j = first; j < k; j++)
+                    g_string_append_unichar(v, c[j].c);
+                if (k && strcmp(v->str, doc->symbol) == 0)
+                    fixable = edit(l, start, end - start, up);
+                g_string_free(v, TRUE);
+                free(c);
+            }
+        }
         finding(l, RULE_NUMBER_FORM, PG_W_STANDARD, doc->issuer->pos,
                 "symbol=\"%s\": a symbol is upper-case letters and digits, groups joined by '-' "
                 "without spaces%s",
                 doc->symbol, fixable ? " (fixable with --fix)" : "");
-        if (fixable) {
-            long o = attr_value_of(l, doc->issuer->pos, "symbol");
-            if (o >= 0 && strncmp(l->src + o, doc->symbol, strlen(doc->symbol)) == 0)
-                edit(l, o, strlen(doc->symbol), up);
-        }
         g_free(up);
     }
 }
@@ -323,14 +512,24 @@ static void check_summary(linter *l)
     gunichar c = g_utf8_get_char(text);
     int want_lower = l->st->summary_case < 0;
     if (g_unichar_isalpha(c) && (want_lower ? g_unichar_isupper(c) : g_unichar_islower(c))) {
+        /* the first character of the text after <summary>, however it is spelled */
+        src_char *sc = NULL;
+        size_t n = text_chars(l, start_tag_of(l, doc->summary->pos, "summary"), &sc), k = 0;
+        while (k < n && xml_space(sc[k].c))
+            k++;
+        int fixable = 0;
+        if (k < n && sc[k].c == c) {
+            char buf[8];
+            int m = g_unichar_to_utf8(want_lower ? g_unichar_tolower(c) : g_unichar_toupper(c), buf);
+            buf[m] = '\0';
+            fixable = edit(l, sc[k].start, sc[k].end - sc[k].start, buf);
+        }
+        free(sc);
         finding(l, RULE_SUMMARY_CASE, PG_W_STANDARD, doc->summary->pos,
                 "the summary starts with %s letter; %s writes it with %s letter (the style "
-                "corrects the print; fixable with --fix)",
+                "corrects the print%s)",
                 want_lower ? "a capital" : "a lower-case", l->st->standard,
-                want_lower ? "a lower-case" : "a capital");
-        long o = content_of(l, doc->summary->pos);
-        if (o >= 0 && doc->summary->first && doc->summary->first->type == PG_NODE_TEXT)
-            edit_case(l, o, want_lower);
+                want_lower ? "a lower-case" : "a capital", fixable ? "; fixable with --fix" : "");
     }
     free(text);
 }
@@ -366,13 +565,33 @@ static int walk_numbers(pg_node *n, int depth, void *ud)
     if (n->type == PG_NODE_SECTION && n->u.section.title) {
         size_t k = typed_number(n->u.section.title);
         if (k) {
+            /* the bytes that spell the first k bytes of the title, after its leading
+             * white space */
+            size_t start, end;
+            int fixable = 0;
+            if (!n->file &&
+                attr_span(l, start_tag_of(l, n->pos, "section"), "title", &start, &end)) {
+                src_char *c = NULL;
+                size_t m = value_chars(l, start, end, &c), j = 0;
+                while (j < m && xml_space(c[j].c))
+                    j++;
+                size_t first = j, matched = 0;
+                for (; j < m && matched < k; j++) {
+                    char buf[8];
+                    int b = g_unichar_to_utf8(c[j].c, buf);
+                    if (matched + (size_t)b > k ||
+                        memcmp(buf, n->u.section.title + matched, (size_t)b) != 0)
+                        break;
+                    matched += (size_t)b;
+                }
+                if (m && matched == k)
+                    fixable = edit(l, c[first].start, c[j - 1].end - c[first].start, "");
+                free(c);
+            }
             node_finding(l, RULE_TYPED_NUMBER, PG_W_STANDARD, n,
                          "title=\"%s\" starts with a typed number; numbers come from the "
                          "nesting%s",
-                         n->u.section.title, fix_hint(n));
-            long o = n->file ? -1 : attr_value_of(l, n->pos, "title");
-            if (o >= 0 && strncmp(l->src + o, n->u.section.title, k) == 0)
-                edit(l, o, k, "");
+                         n->u.section.title, n->file || fixable ? fix_hint(n) : "");
         }
     }
     /* hand-numbered paragraphs among siblings: "1. ...", "2. ...", "4. ..." */
@@ -444,23 +663,50 @@ static void check_basis(linter *l)
     }
 }
 
+/* The bytes the plan was parsed from: opts->src, else the file read again when
+ * it is a regular file whose bytes are still those parsed (else NULL: no
+ * finding is fixable). Heap (free()). */
+static char *plan_bytes(const pg_doc *doc, const pg_lint_opts *opts, size_t *len)
+{
+    struct stat st;
+    gchar *src = NULL;
+    gsize n = 0;
+    if (opts && opts->src) {
+        src = g_malloc(opts->len + 1);
+        memcpy(src, opts->src, opts->len);
+        src[opts->len] = '\0';
+        n = opts->len;
+    } else if (!doc->file || stat(doc->file, &st) != 0 || !S_ISREG(st.st_mode) ||
+               !g_file_get_contents(doc->file, &src, &n, NULL)) {
+        return NULL;
+    }
+    char hash[PG_HASH_HEX];
+    pg_sha256_hex(src, n, hash);
+    if (strcmp(hash, doc->source_hash) != 0) {
+        g_free(src);
+        return NULL;
+    }
+    *len = n;
+    return src;
+}
+
 int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
             pg_diag_list *diags, pg_edits *edits)
 {
     linter l = {doc, style, diags, edits, strcmp(style->rules, "nd30") == 0, 0, NULL, 0, NULL, 0};
-    if (edits) {
-        gchar *src = NULL;
-        gsize len = 0;
-        if (g_file_get_contents(doc->file, &src, &len, NULL)) {
-            l.src = src;
-            l.len = len;
-            l.lines = pg_xmalloc((len + 2) * sizeof *l.lines);
-            l.lines[l.n_lines++] = 0;
-            for (size_t i = 0; i < len; i++)
-                if (src[i] == '\n')
-                    l.lines[l.n_lines++] = i + 1;
-        }
+    l.src = plan_bytes(doc, opts, &l.len);
+    if (l.src) {
+        size_t lines = 1;
+        for (size_t i = 0; i < l.len; i++)
+            lines += l.src[i] == '\n';
+        l.lines = pg_xmalloc(lines * sizeof *l.lines);
+        l.lines[l.n_lines++] = 0;
+        for (size_t i = 0; i < l.len; i++)
+            if (l.src[i] == '\n')
+                l.lines[l.n_lines++] = i + 1;
     }
+    if (edits)
+        memcpy(edits->hash, doc->source_hash, sizeof edits->hash);
     check_recipients(&l);
     check_number(&l);
     check_dates(&l, opts ? opts->today : NULL);
@@ -478,16 +724,109 @@ static int cmp_edit(const void *a, const void *b)
     return (x->offset < y->offset) - (x->offset > y->offset); /* last first */
 }
 
+/* Writes text over the regular file target (st: its status) atomically: a
+ * temporary file beside it, given the target's mode and owner, renamed over it.
+ * Returns 1, else 0 with a diagnostic naming path (the name the user gave). */
+static int replace_file(const char *path, const char *target, const struct stat *st,
+                        const GString *text, pg_diag_list *diags)
+{
+    int rc = 0, fd = -1;
+    const char *why = NULL;
+    char *tmp = g_strdup_printf("%s.tmp.XXXXXX", target);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0,
+                    "cannot create a file beside it to write the corrected plan (%s); nothing "
+                    "was fixed",
+                    strerror(errno));
+        goto cleanup;
+    }
+    for (size_t done = 0; done < text->len;) {
+        ssize_t w = write(fd, text->str + done, text->len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            why = strerror(w < 0 ? errno : ENOSPC);
+            goto failed;
+        }
+        done += (size_t)w;
+    }
+    /* the plan keeps its owner and its mode (a read-only plan stays read-only) */
+    struct stat now;
+    if (fstat(fd, &now) != 0) {
+        why = strerror(errno);
+        goto failed;
+    }
+    if ((now.st_uid != st->st_uid || now.st_gid != st->st_gid) &&
+        fchown(fd, st->st_uid, st->st_gid) != 0) {
+        why = "its owner could not be kept";
+        goto failed;
+    }
+    if (fchmod(fd, st->st_mode & 07777) != 0 || fsync(fd) != 0) {
+        why = strerror(errno);
+        goto failed;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        why = strerror(errno);
+        goto failed;
+    }
+    fd = -1;
+    if (rename(tmp, target) != 0) {
+        why = strerror(errno);
+        goto failed;
+    }
+    rc = 1;
+    goto cleanup;
+failed:
+    pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0, "%s; nothing was fixed", why);
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+cleanup:
+    g_free(tmp);
+    return rc;
+}
+
 int pg_edits_apply(const char *path, pg_edits *edits, pg_diag_list *diags)
 {
+    int rc = 0;
     gchar *src = NULL;
     gsize len = 0;
-    if (!g_file_get_contents(path, &src, &len, NULL)) {
+    GString *s = NULL;
+    /* a symbolic link is written through: its target is the plan */
+    char *target = realpath(path, NULL);
+    struct stat st;
+    if (!target || stat(target, &st) != 0) {
+        pg_diag_add(diags, PG_E_IO, path, 0, 0, "%s; nothing was fixed", strerror(errno));
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0,
+                    "not a regular file; nothing was fixed: fix the plan by hand");
+        goto cleanup;
+    }
+    if (st.st_nlink > 1) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0,
+                    "the plan has %ju hard links, which replacing it would break; nothing was "
+                    "fixed: fix it by hand, or --fix a copy of its own",
+                    (uintmax_t)st.st_nlink);
+        goto cleanup;
+    }
+    if (!g_file_get_contents(target, &src, &len, NULL)) {
         pg_diag_add(diags, PG_E_IO, path, 0, 0, "cannot read the plan again to fix it");
-        return 0;
+        goto cleanup;
+    }
+    char hash[PG_HASH_HEX];
+    pg_sha256_hex(src, len, hash);
+    if (strcmp(hash, edits->hash) != 0) {
+        pg_diag_add(diags, PG_E_OUTPUT, path, 0, 0,
+                    "the plan changed while it was checked; nothing was fixed: run check --fix "
+                    "again");
+        goto cleanup;
     }
     qsort(edits->items, edits->n, sizeof *edits->items, cmp_edit);
-    GString *s = g_string_new_len(src, (gssize)len);
+    s = g_string_new_len(src, (gssize)len);
     size_t limit = len;
     for (size_t i = 0; i < edits->n; i++) {
         const pg_edit *e = &edits->items[i];
@@ -497,15 +836,15 @@ int pg_edits_apply(const char *path, pg_edits *edits, pg_diag_list *diags)
         g_string_insert(s, (gssize)e->offset, e->text);
         limit = e->offset;
     }
-    pg_output o;
-    int ok = pg_output_open(&o, path, diags);
-    if (ok) {
-        fwrite(s->str, 1, s->len, o.f);
-        ok = pg_output_commit(&o, diags);
-    }
-    g_string_free(s, TRUE);
+    if (!replace_file(path, target, &st, s, diags))
+        goto cleanup;
+    rc = 1;
+cleanup:
+    if (s)
+        g_string_free(s, TRUE);
     g_free(src);
-    return ok;
+    free(target);
+    return rc;
 }
 
 void pg_edits_free(pg_edits *e)

@@ -18,21 +18,29 @@ typedef struct {
 typedef struct {
     pg_edit *items;
     size_t n, cap;
+    char hash[65]; /* SHA-256 (hex) of the bytes the offsets refer to */
 } pg_edits;
 
 typedef struct {
     const char *today; /* YYYY-MM-DD; NULL: the system date */
+    const char *src;   /* the bytes the plan was parsed from (len of them); NULL: its file */
+    size_t len;
 } pg_lint_opts;
 
 /* Checks doc (parsed from file, numbered with style) and appends findings to
- * diags. When edits is not NULL, fixable findings also add their correction
- * (offsets into the plan file's bytes, which are read again). Returns the
- * number of findings. */
+ * diags. A finding is called fixable when its correction could be found in the
+ * bytes the plan was parsed from (opts->src, else the file read again, used
+ * only while its bytes are those parsed). When edits is not NULL, fixable
+ * findings also add their correction: bytes of the plan file replaced, never
+ * positions in the decoded text. Returns the number of findings. */
 int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
             pg_diag_list *diags, pg_edits *edits);
 
-/* Applies edits to the file at path atomically (temporary file, rename);
- * returns 1 on success, else 0 with a diagnostic. */
+/* Applies edits to the file at path atomically (temporary file, rename): a
+ * symbolic link is written through (its target is replaced), the file keeps its
+ * mode and owner; a file with several hard links, a file that is not regular
+ * or whose bytes changed since pg_lint() is left alone. Returns 1 on success,
+ * else 0 with a diagnostic (nothing was changed). */
 int pg_edits_apply(const char *path, pg_edits *edits, pg_diag_list *diags);
 void pg_edits_free(pg_edits *e);
 

@@ -14,6 +14,7 @@
 #include <libxml/xmlerror.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- positions ---------------------------------------------------------- */
 
@@ -115,6 +116,19 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Unicode's noncharacters (U+FDD0-FDEF, U+xFFFE and U+xFFFF of every plane):
+ * valid UTF-8, never text; no font draws them and the writers fail on them. */
+static int noncharacter(unsigned long cp)
+{
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
+static void report_noncharacter(parser *p, size_t off, unsigned long cp)
+{
+    diag(p, PG_E_CHAR, pos_at(p, off),
+         "U+%04lX is a Unicode noncharacter, which no text may hold; remove it", cp);
+}
+
 static int check_encoding(parser *p)
 {
     int bad = 0;
@@ -136,6 +150,13 @@ static int check_encoding(parser *p)
             while (i < p->len && (s[i] & 0xC0) == 0x80)
                 i++;
             continue;
+        }
+        if (n >= 3) {
+            unsigned long cp = g_utf8_get_char_validated(p->buf + i, (gssize)n);
+            if (noncharacter(cp)) {
+                report_noncharacter(p, i, cp);
+                bad++;
+            }
         }
         i += n;
     }
@@ -167,8 +188,21 @@ static int name_char(unsigned char c)
 static void check_entity(parser *p, size_t i)
 {
     size_t j = i + 1;
-    if (j < p->len && p->buf[j] == '#')
-        return; /* character reference: libxml2 checks it */
+    if (j < p->len && p->buf[j] == '#') {
+        /* a character reference: libxml2 checks its form and refuses what XML
+         * forbids; a noncharacter is refused here */
+        int hex = j + 1 < p->len && p->buf[j + 1] == 'x';
+        unsigned long cp = 0;
+        for (j += hex ? 2 : 1; j < p->len && cp <= 0x10FFFF; j++) {
+            int d = g_ascii_xdigit_value(p->buf[j]);
+            if (d < 0 || (!hex && d > 9))
+                break;
+            cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+        }
+        if (j < p->len && p->buf[j] == ';' && cp <= 0x10FFFF && noncharacter(cp))
+            report_noncharacter(p, i, cp);
+        return;
+    }
     while (j < p->len && name_char((unsigned char)p->buf[j]))
         j++;
     if (j >= p->len || p->buf[j] != ';' || j == i + 1)
@@ -512,6 +546,58 @@ void check_attrs(parser *p, const xmlNode *n, const char *const *allowed)
     }
 }
 
+/* Whether c prints nothing: a space of any kind (NBSP, the Unicode spaces, line
+ * and paragraph separators), a format character (ZWSP, ZWJ, word joiner, BOM,
+ * soft hyphen), a control character or one of the filler letters. */
+static int invisible(gunichar c)
+{
+    GUnicodeType t = g_unichar_type(c);
+    return g_unichar_isspace(c) || t == G_UNICODE_FORMAT || t == G_UNICODE_CONTROL ||
+           t == G_UNICODE_SPACE_SEPARATOR || c == 0x115F || c == 0x1160 || c == 0x3164 ||
+           c == 0xFFA0 || c == 0x2800;
+}
+
+int invisible_only(const char *s, gunichar *first)
+{
+    *first = 0;
+    for (const char *c = s; *c; c = g_utf8_next_char(c)) {
+        gunichar u = g_utf8_get_char(c);
+        if (!invisible(u))
+            return 0;
+        if (!*first && u != ' ')
+            *first = u;
+    }
+    return *first != 0;
+}
+
+int visible_value(parser *p, const xmlNode *n, const char *name, const char *v,
+                  const char *hint)
+{
+    gunichar c;
+    if (!v)
+        return 1;
+    if (!*v) {
+        diag(p, PG_E_EMPTY, attr_pos(p, n, name), "%s=\"\" on <%s>; %s", name, n->name, hint);
+        return 0;
+    }
+    if (invisible_only(v, &c)) {
+        diag(p, PG_E_EMPTY, attr_pos(p, n, name),
+             "%s= on <%s> holds only invisible characters (U+%04X); %s", name, n->name, c, hint);
+        return 0;
+    }
+    return 1;
+}
+
+void visible_text(parser *p, const xmlNode *x, const pg_node *n, const char *hint)
+{
+    char *t = pg_inline_text(n);
+    gunichar c;
+    if (*t && invisible_only(t, &c))
+        diag(p, PG_E_EMPTY, node_pos(p, x), "<%s> holds only invisible characters (U+%04X); %s",
+             x->name, c, hint);
+    free(t);
+}
+
 /* Text of an element that holds only text; reports child elements. Arena copy. */
 const char *simple_text(parser *p, const xmlNode *n)
 {
@@ -524,9 +610,14 @@ const char *simple_text(parser *p, const xmlNode *n)
     }
     const char *s = clean_text(p, pg_buf_str(&b), node_pos(p, n), 1);
     pg_buf_free(&b);
+    gunichar c;
     if (!*s)
         diag(p, PG_E_EMPTY, node_pos(p, n), "<%s> is empty; write its text between the tags",
              n->name);
+    else if (invisible_only(s, &c))
+        diag(p, PG_E_EMPTY, node_pos(p, n),
+             "<%s> holds only invisible characters (U+%04X); write its text between the tags",
+             n->name, c);
     return s;
 }
 
@@ -691,7 +782,10 @@ pg_doc *pg_doc_parse_file(const char *path, const pg_parse_opts *opts, pg_diag_l
     pg_doc *doc;
     if (st == PG_INPUT_FAILED) {
         doc = pg_doc_new(path);
-        pg_diag_add(diags, PG_E_IO, path, 0, 0, "%s", why);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            pg_diag_add(diags, PG_E_IO, path, 0, 0, "a folder, not a plan file; name the plan's .xml file");
+        else
+            pg_diag_add(diags, PG_E_IO, path, 0, 0, "%s", why);
     } else if (st == PG_INPUT_TOO_LARGE) {
         doc = pg_doc_new(path);
         pg_diag_add(diags, PG_E_TOO_LARGE, path, 0, 0, "over %zu bytes; split the plan",

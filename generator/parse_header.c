@@ -193,6 +193,13 @@ static void build_issuer(parser *p, const xmlNode *x)
     build_inlines(p, x, doc->issuer, 0);
     if (!trim_block(doc->issuer))
         diag(p, PG_E_EMPTY, node_pos(p, x), "<issuer> is empty; write the issuing body's name");
+    else
+        visible_text(p, x, doc->issuer, "write the issuing body's name");
+    visible_value(p, x, "symbol", doc->symbol && *doc->symbol ? doc->symbol : NULL,
+                  "write the issuer's symbol");
+    visible_value(p, x, "parent", doc->parent_body, "write the parent body, or leave it out");
+    visible_value(p, x, "cited-as", doc->cited_as,
+                  "write how citations name the issuer, or leave it out");
 }
 
 static void build_numbering(parser *p, const xmlNode *x)
@@ -357,6 +364,10 @@ static void build_signature(parser *p, const xmlNode *x)
     s->collective = attr(p, x, "collective");
     s->title = attr(p, x, "title");
     s->name = attr(p, x, "name");
+    visible_value(p, x, "collective", s->collective,
+                  "write the collective (e.g. \"BAN THƯỜNG VỤ\"), or leave it out");
+    visible_value(p, x, "title", s->title, "write the signer's title (e.g. \"BÍ THƯ\")");
+    visible_value(p, x, "name", s->name, "write the signer's name");
     if (!s->title)
         diag(p, PG_E_MISSING_ATTRIBUTE, s->pos, "<signature> needs title=\"...\" (e.g. \"BÍ THƯ\")");
     if (!s->name)
@@ -506,6 +517,8 @@ void build_plan(parser *p, const xmlNode *root)
             build_inlines(p, c, doc->summary, 1);
             if (!trim_block(doc->summary))
                 diag(p, PG_E_EMPTY, node_pos(p, c), "<summary> is empty; write the plan's subject");
+            else
+                visible_text(p, c, doc->summary, "write the plan's subject");
             break;
         case R_NUMBERING:
             build_numbering(p, c);

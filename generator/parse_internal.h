@@ -7,6 +7,7 @@
 
 #include "parse.h"
 
+#include <glib.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 
@@ -65,6 +66,18 @@ int is_el(const xmlNode *n, const char *name);
 int is_nfc(const char *s);
 int is_text(const xmlNode *n);
 const char *simple_text(parser *p, const xmlNode *n);
+/* 1 when s (not empty) holds only characters that print nothing (spaces of any
+ * kind, format characters such as ZWSP, fillers); *first: the first of them
+ * other than ' '. */
+int invisible_only(const char *s, gunichar *first);
+/* Reports the attribute value v of n when it is empty or only invisible
+ * characters (an empty value at the attribute; hint says what to write).
+ * Returns 0 when it reported. NULL (no attribute) is fine. */
+int visible_value(parser *p, const xmlNode *n, const char *name, const char *v,
+                  const char *hint);
+/* Reports the inline tree n of element x when its text is only invisible
+ * characters (an empty value; hint says what to write). */
+void visible_text(parser *p, const xmlNode *x, const pg_node *n, const char *hint);
 void unknown_element(parser *p, const xmlNode *n, const char *where, const char *allowed);
 /* inlines and blocks (parse_body.c) */
 pg_node *build_block(parser *p, const xmlNode *c, int depth);

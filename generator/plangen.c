@@ -309,7 +309,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     if (upto == PG_STAGE_NUMBER)
         goto reached;
     /* the standard's rules, on every check and render */
-    pg_lint_opts lo = {.today = e->o.today};
+    pg_lint_opts lo = {.today = e->o.today, .src = text, .len = len};
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
     if (upto == PG_STAGE_LINT || r->edits.n)
         goto reached; /* a plan to be corrected is not laid out */
@@ -353,6 +353,12 @@ static pg_pdf_opts pdf_opts(const pg_engine *e)
 
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d)
 {
+    if (!*target) {
+        /* a diagnostic names its file: say which one is missing */
+        pg_diag_add(d, PG_E_OUTPUT, r->doc ? r->doc->file : "", 0, 0,
+                    "the output's name is empty (-o \"\"); name a PDF file or a folder");
+        return 0;
+    }
     pg_pdf_opts po = pdf_opts(e);
     return r->pages && pg_pdf_write(r->pages, target, &po, d);
 }
@@ -366,6 +372,11 @@ int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, 
 int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,
                         pg_diag_list *d)
 {
+    if (!*dir) {
+        pg_diag_add(d, PG_E_OUTPUT, r->doc ? r->doc->file : "", 0, 0,
+                    "the folder for the PNG pages is named \"\" (--png \"\"); name a folder");
+        return 0;
+    }
     return r->pages && pg_png_write(r->pages, dir, stem, dpi, d);
 }
 

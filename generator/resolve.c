@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { DEFAULT_MAX_DEPTH = 8, MAX_CHAIN = 64 };
 
@@ -538,12 +539,53 @@ static void inherit(resolver *r, pg_doc *doc, pg_node *n)
     splice(n, copy);
 }
 
+static int same_from(const pg_node *a, const pg_node *b)
+{
+    const char *x = a->u.edit.from, *y = b->u.edit.from;
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* Edits that undo each other: an id inherited twice, or both inherited and
+ * removed. Each is a warning at the later edit, naming the earlier one (the
+ * merge still does what they say, in order). */
+static void check_contradictions(resolver *r, const pg_doc *doc, const nodes *e)
+{
+    /* ref -> the first <inherit>, the first <remove> of it */
+    GHashTable *inherits = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *removes = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < e->n; i++) {
+        const pg_node *n = e->v[i];
+        if ((n->type != PG_NODE_INHERIT && n->type != PG_NODE_REMOVE) || !n->u.edit.ref)
+            continue;
+        const char *ref = n->u.edit.ref;
+        int inh = n->type == PG_NODE_INHERIT;
+        const pg_node *twin = g_hash_table_lookup(inh ? inherits : removes, ref);
+        const pg_node *other = g_hash_table_lookup(inh ? removes : inherits, ref);
+        if (inh && twin && same_from(n, twin))
+            pg_diag_add(r->diags, PG_W_EDIT_CONFLICT, doc->file, n->pos.line, n->pos.col,
+                        "<inherit ref=\"%s\"> takes id=\"%s\" a second time; <inherit "
+                        "ref=\"%s\"> at line %d takes it already: remove one of them",
+                        ref, ref, ref, twin->pos.line);
+        else if (other)
+            pg_diag_add(r->diags, PG_W_EDIT_CONFLICT, doc->file, n->pos.line, n->pos.col,
+                        "<%s ref=\"%s\"> contradicts <%s ref=\"%s\"> at line %d: id=\"%s\" is "
+                        "both inherited and removed; keep one of them",
+                        inh ? "inherit" : "remove", ref, inh ? "remove" : "inherit", ref,
+                        other->pos.line, ref);
+        if (!twin)
+            g_hash_table_insert(inh ? inherits : removes, (gpointer)ref, (gpointer)n);
+    }
+    g_hash_table_destroy(inherits);
+    g_hash_table_destroy(removes);
+}
+
 static void merge(resolver *r, pg_doc *doc)
 {
     nodes e = {0};
     pg_node_walk(doc->body, collect_edits, NULL, &e);
     if (doc->appendices)
         pg_node_walk(doc->appendices, collect_edits, NULL, &e);
+    check_contradictions(r, doc, &e);
     /* inheritance first: the edits may name what was inherited */
     for (size_t i = 0; i < e.n; i++)
         if (e.v[i]->type == PG_NODE_INHERIT && e.v[i]->u.edit.ref)
@@ -853,6 +895,63 @@ static void loaded_store(resolver *r, const char *real, const char *name, pg_doc
     }
 }
 
+static char *real_of(const pg_doc *doc, const char *rel);
+
+static void put_base(pg_buf *b, const char *path, const char *sep)
+{
+    char *base = g_path_get_basename(path);
+    pg_buf_printf(b, "%s%s", base, sep);
+    g_free(base);
+}
+
+/* Past the depth limit: whether the plans above the last of path (derives-from
+ * and <uses>, parsed only; at most *budget files, inside the plans root) come
+ * back to a plan of the chain or of path. Writes the cycle to out ("a.xml ->
+ * b.xml -> a.xml"). */
+static int cycle_ahead(resolver *r, GPtrArray *path, const pg_parse_opts *po, int *budget,
+                       pg_buf *out)
+{
+    if ((*budget)-- <= 0 || r->depth + (int)path->len >= MAX_CHAIN)
+        return 0;
+    pg_diag_list scratch = {0};
+    pg_doc *d = pg_doc_parse_file(path->pdata[path->len - 1], po, &scratch);
+    pg_diag_list_free(&scratch);
+    int found = 0;
+    size_t n = d->n_uses + (d->derives_from ? 1 : 0), root_len = strlen(r->root);
+    for (size_t i = 0; i < n && !found; i++) {
+        char *next = real_of(d, i < d->n_uses ? d->uses[i] : d->derives_from);
+        struct stat st;
+        if (!next || strncmp(next, r->root, root_len) != 0 || stat(next, &st) != 0 ||
+            !S_ISREG(st.st_mode)) {
+            free(next);
+            continue;
+        }
+        int in_chain = -1, in_path = -1;
+        for (int c = 0; c < r->depth && in_chain < 0; c++)
+            if (strcmp(r->chain[c], next) == 0)
+                in_chain = c;
+        for (guint k = 0; k < path->len && in_chain < 0 && in_path < 0; k++)
+            if (strcmp(path->pdata[k], next) == 0)
+                in_path = (int)k;
+        if (in_chain >= 0 || in_path >= 0) {
+            for (int c = in_chain; in_chain >= 0 && c < r->depth; c++)
+                put_base(out, r->chain[c], " -> ");
+            for (guint k = in_chain >= 0 ? 0 : (guint)in_path; k < path->len; k++)
+                put_base(out, path->pdata[k], " -> ");
+            put_base(out, next, "");
+            found = 1;
+            free(next);
+        } else {
+            g_ptr_array_add(path, next);
+            found = cycle_ahead(r, path, po, budget, out);
+            if (!found)
+                g_ptr_array_remove_index(path, path->len - 1);
+        }
+    }
+    pg_doc_free(d);
+    return found;
+}
+
 static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, load_kind kind)
 {
     if (!*rel || rel[0] == '/') {
@@ -879,6 +978,13 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
         free(real);
         return NULL;
     }
+    struct stat st;
+    if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+        err(r, PG_E_IO, doc->file, at, "%s \"%s\" is %s, not a plan file; name the plan's .xml file",
+            kind.noun, rel, S_ISDIR(st.st_mode) ? "a folder" : "a device, pipe or socket");
+        free(real);
+        return NULL;
+    }
     for (int i = 0; i < r->depth; i++)
         if (strcmp(r->chain[i], real) == 0) {
             pg_buf chain = {0};
@@ -899,8 +1005,23 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
         }
     int max = r->opts && r->opts->max_depth ? r->opts->max_depth : DEFAULT_MAX_DEPTH;
     if (r->depth > max || r->depth >= MAX_CHAIN - 1) {
-        err(r, PG_E_TOO_DEEP, doc->file, at,
-            "more than %d levels of parent plans above the first; shorten the chain", max);
+        /* a long cycle reaches the limit before it closes: look ahead for it */
+        pg_parse_opts ahead = r->opts && r->opts->parse ? *r->opts->parse : (pg_parse_opts){0};
+        ahead.schema = NULL;
+        ahead.schema_path = NULL;
+        GPtrArray *path = g_ptr_array_new_with_free_func(free);
+        g_ptr_array_add(path, pg_xstrdup(real));
+        pg_buf cycle = {0};
+        int budget = MAX_CHAIN;
+        if (cycle_ahead(r, path, &ahead, &budget, &cycle))
+            err(r, PG_E_BAD_VALUE, doc->file, at,
+                "derivation cycle: %s; a plan cannot derive from (or use) its own descendants",
+                pg_buf_str(&cycle));
+        else
+            err(r, PG_E_TOO_DEEP, doc->file, at,
+                "more than %d levels of parent plans above the first; shorten the chain", max);
+        pg_buf_free(&cycle);
+        g_ptr_array_free(path, TRUE);
         free(real);
         return NULL;
     }
@@ -934,6 +1055,17 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
     return parent;
 }
 
+/* The real path of rel, relative to doc's folder (heap), or NULL. */
+static char *real_of(const pg_doc *doc, const char *rel)
+{
+    char *dir = g_path_get_dirname(doc->file);
+    char *joined = g_build_filename(dir, rel, NULL);
+    char *real = realpath(joined, NULL);
+    g_free(dir);
+    g_free(joined);
+    return real;
+}
+
 static int resolve_doc(resolver *r, pg_doc *doc)
 {
     char *real = realpath(doc->file, NULL);
@@ -956,6 +1088,30 @@ static int resolve_doc(resolver *r, pg_doc *doc)
         }
     }
     for (size_t i = 0; ok && i < doc->n_uses; i++) {
+        /* a plan named twice (by derives-from and <uses>, or by two <uses>) makes
+         * every id of it ambiguous: refused at the second naming */
+        char *used = real_of(doc, doc->uses[i]);
+        const char *twice = NULL;
+        if (used && doc->derives_from && doc->n_parents) {
+            char *p = real_of(doc, doc->derives_from);
+            if (p && strcmp(p, used) == 0)
+                twice = "derives-from names it already: everything of the parent can be "
+                        "inherited; remove this <uses>";
+            free(p);
+        }
+        for (size_t k = 0; used && !twice && k < i; k++) {
+            char *u = real_of(doc, doc->uses[k]);
+            if (u && strcmp(u, used) == 0)
+                twice = "an earlier <uses> names it already; remove this one";
+            free(u);
+        }
+        free(used);
+        if (twice) {
+            err(r, PG_E_BAD_VALUE, doc->file, doc->uses_pos[i], "<uses href=\"%s\">: %s",
+                doc->uses[i], twice);
+            ok = 0;
+            break;
+        }
         pg_doc *src = load_plan(r, doc, doc->uses[i], doc->uses_pos[i], SOURCE);
         if (!src) {
             ok = 0;

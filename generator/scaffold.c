@@ -136,20 +136,27 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
 
 /* ---- templates ------------------------------------------------------------------------ */
 
-static int line_of(const char *text, const char *at)
+/* The line of at, counting on from the last line asked (*from, *line): the
+ * template is read front to back, so every byte is counted once. */
+static int line_at(const char **from, int *line, const char *at)
 {
-    int line = 1;
-    for (const char *c = text; c < at; c++)
-        line += *c == '\n';
-    return line;
+    for (; *from < at; (*from)++)
+        *line += **from == '\n';
+    return *line;
 }
 
-static int lookup(const char *key, size_t klen, const char *const *keys, size_t n)
+/* The parameters by name (a table: a units file may give thousands, a template
+ * hold tens of thousands of placeholders). */
+typedef struct {
+    GHashTable *index; /* key (borrowed) -> its first position + 1 */
+    GString *probe;
+} params;
+
+static int lookup(params *p, const char *key, size_t klen)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strlen(keys[i]) == klen && memcmp(keys[i], key, klen) == 0)
-            return (int)i;
-    return -1;
+    g_string_assign(p->probe, "");
+    g_string_append_len(p->probe, key, (gssize)klen);
+    return GPOINTER_TO_INT(g_hash_table_lookup(p->index, p->probe->str)) - 1;
 }
 
 static int truthy(const char *v)
@@ -157,17 +164,38 @@ static int truthy(const char *v)
     return v && *v && strcmp(v, "no") != 0;
 }
 
+/* A placeholder's key: letters, digits, '_', '-', '.' (any byte of a multi-byte
+ * character too). */
+static int key_char(unsigned char c)
+{
+    return c >= 0x80 || g_ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+/* A key the template needs and was not given: reported once, at its first line,
+ * with the number of places that need it. */
+typedef struct {
+    int line, count;
+} missing_key;
+
 char *pg_template_fill(const char *text, const char *name, const char *const *keys,
                        const char *const *values, size_t n, pg_diag_list *diags)
 {
     GString *out = g_string_new(NULL);
     int *used = g_new0(int, n ? n : 1);
     int errors = 0, skip = 0, depth = 0;
+    params prm = {g_hash_table_new(g_str_hash, g_str_equal), g_string_new(NULL)};
+    for (size_t i = n; i-- > 0;)
+        g_hash_table_insert(prm.index, (gpointer)keys[i], GINT_TO_POINTER((int)i + 1));
+    /* missing keys in the order they first appear */
+    GHashTable *missing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    GPtrArray *missing_order = g_ptr_array_new();
+    const char *counted = text;
+    int line = 1;
     for (const char *c = text; *c;) {
         if (strncmp(c, "<?plangen-if ", 13) == 0) {
             const char *k = c + 13, *end = strstr(k, "?>");
             if (!end) {
-                pg_diag_add(diags, PG_E_BAD_VALUE, name, line_of(text, c), 0,
+                pg_diag_add(diags, PG_E_BAD_VALUE, name, line_at(&counted, &line, c), 0,
                             "<?plangen-if is not closed by ?>");
                 errors++;
                 break;
@@ -175,7 +203,7 @@ char *pg_template_fill(const char *text, const char *name, const char *const *ke
             size_t klen = (size_t)(end - k);
             while (klen && k[klen - 1] == ' ')
                 klen--;
-            int i = lookup(k, klen, keys, n);
+            int i = lookup(&prm, k, klen);
             if (i >= 0)
                 used[i] = 1;
             depth++;
@@ -186,7 +214,7 @@ char *pg_template_fill(const char *text, const char *name, const char *const *ke
         }
         if (strncmp(c, "<?plangen-end?>", 15) == 0) {
             if (depth == 0) {
-                pg_diag_add(diags, PG_E_BAD_VALUE, name, line_of(text, c), 0,
+                pg_diag_add(diags, PG_E_BAD_VALUE, name, line_at(&counted, &line, c), 0,
                             "<?plangen-end?> without <?plangen-if ...?>");
                 errors++;
             } else {
@@ -198,17 +226,25 @@ char *pg_template_fill(const char *text, const char *name, const char *const *ke
             continue;
         }
         if (c[0] == '$' && c[1] == '{') {
-            const char *end = strchr(c + 2, '}');
-            if (end) {
+            const char *end = c + 2;
+            while (key_char((unsigned char)*end))
+                end++;
+            if (*end == '}') {
                 size_t klen = (size_t)(end - c - 2);
-                int i = lookup(c + 2, klen, keys, n);
+                int i = lookup(&prm, c + 2, klen);
                 if (i >= 0)
                     used[i] = 1;
                 if (!skip) {
                     if (i < 0) {
-                        pg_diag_add(diags, PG_E_PARAM, name, line_of(text, c), 0,
-                                    "the template needs ${%.*s}: give it with --set %.*s=...",
-                                    (int)klen, c + 2, (int)klen, c + 2);
+                        missing_key *m = g_hash_table_lookup(missing, prm.probe->str);
+                        if (!m) {
+                            m = g_new0(missing_key, 1);
+                            m->line = line_at(&counted, &line, c);
+                            char *k = g_strdup(prm.probe->str);
+                            g_hash_table_insert(missing, k, m);
+                            g_ptr_array_add(missing_order, k);
+                        }
+                        m->count++;
                         errors++;
                     } else {
                         put_escaped(out, values[i]);
@@ -222,6 +258,22 @@ char *pg_template_fill(const char *text, const char *name, const char *const *ke
             g_string_append_c(out, *c);
         c++;
     }
+    for (size_t k = 0; k < missing_order->len; k++) {
+        const char *key = missing_order->pdata[k];
+        const missing_key *m = g_hash_table_lookup(missing, key);
+        if (m->count > 1)
+            pg_diag_add(diags, PG_E_PARAM, name, m->line, 0,
+                        "the template needs ${%s}: give it with --set %s=... (it stands in %d "
+                        "places; the first is here)",
+                        key, key, m->count);
+        else
+            pg_diag_add(diags, PG_E_PARAM, name, m->line, 0,
+                        "the template needs ${%s}: give it with --set %s=...", key, key);
+    }
+    g_ptr_array_free(missing_order, TRUE);
+    g_hash_table_destroy(missing);
+    g_hash_table_destroy(prm.index);
+    g_string_free(prm.probe, TRUE);
     if (depth)
         pg_diag_add(diags, PG_E_BAD_VALUE, name, 0, 0, "a <?plangen-if?> part is not closed");
     errors += depth != 0;

@@ -27,9 +27,11 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o);
 
 /* Fills a plan template: each ${key} becomes its value (XML-escaped); a part
  * between <?plangen-if key?> and <?plangen-end?> stays when key is set to
- * anything but "" or "no", and goes otherwise. A ${key} with no value is an
- * error naming it and the template's line; a value no placeholder uses is a
- * warning. Returns a heap string, or NULL after errors. */
+ * anything but "" or "no", and goes otherwise. A key is letters, digits, '_',
+ * '-' and '.'. A ${key} with no value is an error naming it, once per key, at
+ * the template's line where it first stands, with the number of places; a value
+ * no placeholder uses is a warning. Linear in the template's length and the
+ * number of keys. Returns a heap string, or NULL after errors. */
 char *pg_template_fill(const char *text, const char *name, const char *const *keys,
                        const char *const *values, size_t n, pg_diag_list *diags);
 

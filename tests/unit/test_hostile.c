@@ -253,3 +253,91 @@ Test(hostile, margins_that_leave_no_text_width_are_refused_at_the_page_line, .ti
     unlink(style);
     g_free(style);
 }
+
+/* A template of 80,000 missing placeholders, 80,000 unclosed "${", filled with
+ * 20,000 parameters: linear (it took 12.8 s when each report counted the lines
+ * from the top), and one report for the missing key, at its first line. */
+Test(hostile, a_template_of_80000_missing_placeholders_is_filled_in_linear_time, .timeout = 5)
+{
+    GString *t = g_string_new("<plan>\n");
+    for (int i = 0; i < 80000; i++)
+        g_string_append(t, "<p>${x} ${y</p>\n");
+    g_string_append(t, "</plan>\n");
+    enum { N = 20000 };
+    char **keys = g_new0(char *, N);
+    const char **values = g_new0(const char *, N);
+    for (int i = 0; i < N; i++) {
+        keys[i] = g_strdup_printf("k%d", i);
+        values[i] = "v";
+    }
+    pg_diag_list d = {0};
+    char *out = pg_template_fill(t->str, "t.xml", (const char *const *)keys, values, N, &d);
+    cr_expect_null(out);
+    size_t missing = 0, unused = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        if (d.items[i].code == PG_E_PARAM) {
+            missing++;
+            cr_expect_eq(d.items[i].line, 2);
+            cr_expect_str_eq(d.items[i].detail, "the template needs ${x}: give it with --set "
+                                                "x=... (it stands in 80000 places; the first "
+                                                "is here)");
+        } else if (d.items[i].code == PG_W_UNUSED_PARAM) {
+            unused++;
+        }
+    }
+    cr_expect_eq(missing, 1);
+    cr_expect_eq(unused, N);
+    pg_diag_list_free(&d);
+    for (int i = 0; i < N; i++)
+        g_free(keys[i]);
+    g_free(keys);
+    g_free(values);
+    g_string_free(t, TRUE);
+}
+
+/* A style naming a family nothing serves: the message says to copy its files into
+ * fonts/, and suggests fonts-liberation2 only for Times New Roman, which it
+ * stands in for. */
+Test(hostile, an_unknown_font_family_is_not_told_to_install_liberation, .timeout = 60)
+{
+    char *style = style_with("<font family=\"Times New Roman\"/>",
+                             "<font family=\"Garamond Nowhere\"/>");
+    pg_diag_list d = {0};
+    cr_expect_eq(run("<p>x</p>", style, &d), 0);
+    int found = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (d.items[i].code == PG_E_FONT) {
+            found = 1;
+            cr_expect(strstr(d.items[i].detail, "copy the font files of \"Garamond Nowhere\" "
+                                                "into fonts/"),
+                      "%s", d.items[i].detail);
+            cr_expect_null(strstr(d.items[i].detail, "liberation"), "%s", d.items[i].detail);
+        }
+    cr_expect(found, "no font error");
+    pg_diag_list_free(&d);
+    unlink(style);
+    g_free(style);
+}
+
+/* -o "": the message names the plan and says what is empty (it printed an empty
+ * file name). */
+Test(hostile, an_empty_output_name_is_reported_with_the_plan, .timeout = 60)
+{
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .today = "2023-01-02"};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result r;
+    cr_assert(pg_run(e, PG_SOURCE_DIR "/plans/tra-vinh-duk-60-KH-2022.xml", NULL, 0,
+                     PG_STAGE_LAYOUT, &r));
+    pg_diag_list d = {0};
+    cr_expect_not(pg_result_write_pdf(e, &r, "", &d));
+    cr_assert_eq(d.n, 1);
+    cr_expect_str_eq(d.items[0].file, PG_SOURCE_DIR "/plans/tra-vinh-duk-60-KH-2022.xml");
+    cr_expect_str_eq(d.items[0].detail,
+                     "the output's name is empty (-o \"\"); name a PDF file or a folder");
+    pg_diag_list_free(&d);
+    cr_expect_not(pg_result_write_png(&r, "", "x", 60, &d));
+    cr_expect_eq(d.n, 1);
+    pg_diag_list_free(&d);
+    pg_result_free(&r);
+    pg_engine_free(e);
+}
