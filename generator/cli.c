@@ -681,6 +681,25 @@ static int streams_written(int rc)
     return rc;
 }
 
+/* One of the limit options at argv[*i]: returns the field it sets and its value
+ * in *v, or NULL when argv[*i] is none of them. */
+static long long *limit_option(options *o, int argc, char **argv, int *i, const char **v, int *bad)
+{
+    struct {
+        const char *name;
+        long long *field;
+    } limits[] = {{"--max-size", &o->max_size},
+                  {"--max-depth", &o->max_depth},
+                  {"--max-nodes", &o->max_nodes},
+                  {"--max-text", &o->max_text},
+                  {"--max-image-pixels", &o->max_image_pixels},
+                  {"--max-image-bytes", &o->max_image_bytes}};
+    for (size_t k = 0; k < sizeof limits / sizeof *limits; k++)
+        if ((*v = opt_value(argc, argv, i, limits[k].name, bad)))
+            return limits[k].field;
+    return NULL;
+}
+
 int pg_cli_main(int argc, char **argv)
 {
     options o = {.dpi = 60};
@@ -691,6 +710,7 @@ int pg_cli_main(int argc, char **argv)
     for (int i = 1; i < argc && !bad; i++) {
         const char *a = argv[i];
         const char *v;
+        long long *limit;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(command_usage(o.cmd), stdout);
             rc = EXIT_OK;
@@ -759,37 +779,16 @@ int pg_cli_main(int argc, char **argv)
             }
         } else if ((v = opt_value(argc, argv, &i, "--shard", &bad))) {
             o.shard = v;
-        } else if ((v = opt_value(argc, argv, &i, "--max-size", &bad)) ||
-                   (v = opt_value(argc, argv, &i, "--max-depth", &bad)) ||
-                   (v = opt_value(argc, argv, &i, "--max-nodes", &bad)) ||
-                   (v = opt_value(argc, argv, &i, "--max-text", &bad))) {
+        } else if ((limit = limit_option(&o, argc, argv, &i, &v, &bad))) {
+            /* the limits: a positive number up to 2^40 (--max-depth capped at 10,000) */
             char *end = NULL;
             errno = 0;
             long long n = strtoll(v, &end, 10);
             if (errno || *end || end == v || n < 1 || n > (1LL << 40)) {
                 fprintf(stderr, "plangen: %s takes a positive number\n", a);
                 bad = 1;
-            } else if (strncmp(a, "--max-size", 10) == 0) {
-                o.max_size = n;
-            } else if (strncmp(a, "--max-depth", 11) == 0) {
-                o.max_depth = n > 10000 ? 10000 : n;
-            } else if (strncmp(a, "--max-nodes", 11) == 0) {
-                o.max_nodes = n;
             } else {
-                o.max_text = n;
-            }
-        } else if ((v = opt_value(argc, argv, &i, "--max-image-pixels", &bad)) ||
-                   (v = opt_value(argc, argv, &i, "--max-image-bytes", &bad))) {
-            char *end = NULL;
-            errno = 0;
-            long long n = strtoll(v, &end, 10);
-            if (errno || *end || end == v || n < 1 || n > (1LL << 40)) {
-                fprintf(stderr, "plangen: %s takes a positive number\n", a);
-                bad = 1;
-            } else if (strncmp(a, "--max-image-pixels", 18) == 0) {
-                o.max_image_pixels = n;
-            } else {
-                o.max_image_bytes = n;
+                *limit = limit == &o.max_depth && n > 10000 ? 10000 : n;
             }
         } else if (strcmp(a, "--check-only") == 0) {
             o.check_only = 1;
