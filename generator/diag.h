@@ -24,7 +24,8 @@ typedef enum {
     PG_W_FONT_VIETNAMESE, /* the style's font lacks Vietnamese letters */
     PG_W_UNCOVERED,      /* a character the style's font does not have */
     PG_W_CACHE,          /* the build cache is out of form: ignored */
-    PG_W__LAST = PG_W_CACHE,
+    PG_W_FONT_DAMAGED,   /* a font file of fonts/ that cannot be read: not used */
+    PG_W__LAST = PG_W_FONT_DAMAGED,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

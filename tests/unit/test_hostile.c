@@ -438,3 +438,67 @@ Test(hostile, a_recipient_purpose_taller_than_a_page_is_refused, .timeout = 10)
     pg_engine_free(e);
     g_string_free(x, TRUE);
 }
+
+/* A font of the style's family in fonts/ that cannot be read (cut short, or
+ * bytes that are no font) is a warning at the file and is not used: the
+ * system's Liberation Serif serves Times New Roman, and the PDF is whole (it
+ * referred to font objects not in the file). */
+Test(hostile, a_damaged_font_in_the_fonts_folder_is_reported_and_not_used, .timeout = 60)
+{
+    static const char *const system =
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf";
+    gchar *font = NULL, *conf = NULL;
+    gsize font_len = 0;
+    cr_assert(g_file_get_contents(system, &font, &font_len, NULL));
+    cr_assert(g_file_get_contents(PG_SOURCE_DIR "/fonts/fonts.conf", &conf, NULL, NULL));
+    for (int kind = 0; kind < 2; kind++) {
+        char *dir = g_dir_make_tmp("pg-fonts-XXXXXX", NULL);
+        cr_assert_not_null(dir);
+        char *conf_path = g_build_filename(dir, "fonts.conf", NULL);
+        char *bad = g_build_filename(dir, "times.ttf", NULL);
+        cr_assert(g_file_set_contents(conf_path, conf, -1, NULL));
+        /* cut inside 'post' (its name table is whole: fontconfig lists it), or noise */
+        if (kind == 0)
+            cr_assert(g_file_set_contents(bad, font, 350000, NULL));
+        else
+            cr_assert(g_file_set_contents(bad, "\0\1\0\0 not a font at all", 24, NULL));
+        GString *x = g_string_new(HEAD);
+        g_string_append(x, "<p>Nội dung.</p>");
+        g_string_append(x, TAIL);
+        pg_options o = {.data_dir = PG_SOURCE_DIR, .fonts_dir = dir, .today = "2023-01-02"};
+        pg_engine *e = pg_engine_new(&o);
+        pg_result r;
+        pg_run(e, PG_SOURCE_DIR "/tests/hostile.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
+        cr_assert_not_null(r.pages, "case %d: the other fonts of the family serve it", kind);
+        cr_assert(!pg_result_failed(&r, 0));
+        int reported = 0;
+        for (size_t i = 0; i < r.diags.n; i++)
+            reported |= r.diags.items[i].code == PG_W_FONT_DAMAGED &&
+                        strcmp(r.diags.items[i].file, bad) == 0;
+        cr_assert(reported, "case %d: the damaged font is reported at its file", kind);
+        char *pdf_path = g_build_filename(dir, "out.pdf", NULL);
+        pg_diag_list d = {0};
+        cr_assert(pg_result_write_pdf(e, &r, pdf_path, &d));
+        char *argv[] = {"qpdf", "--check", pdf_path, NULL};
+        int status = -1;
+        cr_assert(g_spawn_sync(NULL, argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                   G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, NULL));
+        cr_assert_eq(status, 0, "case %d: qpdf --check fails", kind);
+        pg_diag_list_free(&d);
+        pg_result_free(&r);
+        pg_engine_free(e);
+        g_string_free(x, TRUE);
+        unlink(pdf_path);
+        unlink(bad);
+        unlink(conf_path);
+        rmdir(dir);
+        g_free(pdf_path);
+        g_free(bad);
+        g_free(conf_path);
+        g_free(dir);
+    }
+    g_free(font);
+    g_free(conf);
+}
