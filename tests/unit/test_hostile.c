@@ -458,10 +458,11 @@ Test(hostile, a_damaged_font_in_the_fonts_folder_is_reported_and_not_used, .time
         char *bad = g_build_filename(dir, "times.ttf", NULL);
         cr_assert(g_file_set_contents(conf_path, conf, -1, NULL));
         /* cut inside 'post' (its name table is whole: fontconfig lists it), or noise */
+        static const char noise[] = "\0\1\0\0 not a font at all";
         if (kind == 0)
             cr_assert(g_file_set_contents(bad, font, 350000, NULL));
         else
-            cr_assert(g_file_set_contents(bad, "\0\1\0\0 not a font at all", 24, NULL));
+            cr_assert(g_file_set_contents(bad, noise, sizeof noise - 1, NULL));
         GString *x = g_string_new(HEAD);
         g_string_append(x, "<p>Nội dung.</p>");
         g_string_append(x, TAIL);
