@@ -25,7 +25,8 @@ typedef enum {
     PG_W_UNCOVERED,      /* a character the style's font does not have */
     PG_W_CACHE,          /* the build cache is out of form: ignored */
     PG_W_EDIT_CONFLICT,  /* an edit that contradicts an earlier one of the same id */
-    PG_W__LAST = PG_W_EDIT_CONFLICT,
+    PG_W_FONT_DAMAGED,   /* a font file of fonts/ that cannot be read: not used */
+    PG_W__LAST = PG_W_FONT_DAMAGED,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

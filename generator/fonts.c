@@ -3,11 +3,16 @@
 
 #include "arena.h"
 
+#include "input.h"
+
 #include <cairo.h>
+#include <dirent.h>
 #include <fontconfig/fontconfig.h>
+#include <hb-subset.h>
 #include <hb.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct pg_fonts {
@@ -20,6 +25,95 @@ struct pg_fonts {
     GHashTable *files;   /* font file (owned) -> its hash (owned), hashed once */
 };
 
+/* Whether face i of blob can be embedded: it has glyphs and harfbuzz's
+ * hb-subset, which sanitizes every table it reads, keeps all of them (the PDF
+ * writer subsets the same way later; a truncated or damaged table fails here). */
+static int face_readable(hb_blob_t *blob, unsigned i)
+{
+    hb_face_t *face = hb_face_create(blob, i);
+    unsigned n = hb_face_get_glyph_count(face);
+    int ok = n > 0;
+    if (ok) {
+        hb_subset_input_t *in = hb_subset_input_create_or_fail();
+        if (!in)
+            pg_oom();
+        hb_set_add_range(hb_subset_input_glyph_set(in), 0, n - 1);
+        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+        hb_face_t *sub = hb_subset_or_fail(face, in);
+        ok = sub && hb_face_get_glyph_count(sub) == n;
+        hb_face_destroy(sub);
+        hb_subset_input_destroy(in);
+    }
+    hb_face_destroy(face);
+    return ok;
+}
+
+static int cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int font_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (g_ascii_strcasecmp(dot, ".ttf") == 0 || g_ascii_strcasecmp(dot, ".otf") == 0 ||
+                   g_ascii_strcasecmp(dot, ".ttc") == 0 || g_ascii_strcasecmp(dot, ".otc") == 0);
+}
+
+/* Checks every font file (.ttf, .otf, .ttc, .otc) a user dropped into dir:
+ * one that cannot be read whole (truncated, damaged, no font at all) is a
+ * warning at the file and is rejected from config, so that fontconfig never
+ * chooses it and the style's family is served by the fonts that can be read
+ * (a damaged one gave a PDF that referred to font objects not in the file). */
+static void reject_unreadable_fonts(FcConfig *config, const char *dir, pg_diag_list *diags)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    for (struct dirent *de; (de = readdir(d));)
+        if (font_name(de->d_name))
+            g_ptr_array_add(names, g_strdup(de->d_name));
+    closedir(d);
+    g_ptr_array_sort(names, cmp_names); /* warnings in the same order on every machine */
+    for (guint k = 0; k < names->len; k++) {
+        const char *name = g_ptr_array_index(names, k);
+        char *path = g_build_filename(dir, name, NULL);
+        char *bytes = NULL, why[PG_WHY_MAX];
+        size_t len = 0;
+        int ok = 0;
+        /* a regular file only (a FIFO never blocks), at most 256 MiB */
+        if (pg_read_regular_file(path, (size_t)256 << 20, &bytes, &len, why) == PG_INPUT_OK) {
+            hb_blob_t *blob =
+                hb_blob_create(bytes, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+            unsigned faces = hb_face_count(blob);
+            ok = faces > 0;
+            for (unsigned i = 0; ok && i < faces; i++)
+                ok = face_readable(blob, i);
+            hb_blob_destroy(blob);
+            free(bytes);
+            g_strlcpy(why, "harfbuzz cannot read all its tables and glyphs", sizeof why);
+        }
+        char *real = ok ? NULL : realpath(path, NULL);
+        if (!ok) {
+            pg_diag_add(diags, PG_W_FONT_DAMAGED, path, 0, 0,
+                        "%s; the style's font is taken from the other files that serve its "
+                        "family: replace or remove it",
+                        why);
+            char *glob = g_markup_escape_text(real ? real : path, -1);
+            char *xml = g_strdup_printf("<fontconfig><selectfont><rejectfont><glob>%s</glob>"
+                                        "</rejectfont></selectfont></fontconfig>",
+                                        glob);
+            FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)xml, FcFalse);
+            g_free(xml);
+            g_free(glob);
+        }
+        free(real);
+        g_free(path);
+    }
+    g_ptr_array_free(names, TRUE);
+}
+
 pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
 {
     pg_buf path = {0};
@@ -31,8 +125,11 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
     FcConfig *config = FcConfigCreate();
     if (!config)
         pg_oom();
-    if (!regular || !FcConfigParseAndLoad(config, (const FcChar8 *)pg_buf_str(&path), FcTrue) ||
-        !FcConfigBuildFonts(config)) {
+    int loaded =
+        regular && FcConfigParseAndLoad(config, (const FcChar8 *)pg_buf_str(&path), FcTrue);
+    if (loaded)
+        reject_unreadable_fonts(config, fonts_dir, diags);
+    if (!loaded || !FcConfigBuildFonts(config)) {
         pg_diag_add(diags, PG_E_FONT, pg_buf_str(&path), 0, 0,
                     "cannot load the font configuration");
         FcConfigDestroy(config);

@@ -135,6 +135,48 @@ PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *
     return make_layout_wrap(l, role, text, attrs, width, align, indent, PANGO_WRAP_WORD_CHAR);
 }
 
+/* Texts longer than this many bytes are given to pango in pieces (below). */
+#define PIECE_FROM 2048
+#define PIECE_BYTES 1024
+
+/* Cuts a long text into pieces of about PIECE_BYTES for pango's itemizer, by
+ * attributes that change nothing (no fallback, as everywhere): pango shapes each
+ * piece apart. Pango keeps an item's width in an int of Pango units, which a
+ * paragraph of 120,000 words (over 2,097,152 pt) overflows, losing all but its
+ * first lines; and it shapes the rest of an item again after each line it
+ * breaks, quadratic in a long word. A piece ends after a space when one comes
+ * soon (the shaping is then the same as in one piece), else before a character
+ * that is not a combining mark. Texts of normal paragraphs are left whole. */
+static void split_long_text(PangoAttrList *al, const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= PIECE_FROM)
+        return;
+    size_t s = 0;
+    while (s < n) {
+        size_t e = s + PIECE_BYTES;
+        if (e >= n - PIECE_BYTES / 4) {
+            e = n;
+        } else {
+            size_t k = e;
+            while (k < e + 64 && k < n && text[k] != ' ')
+                k++;
+            if (k < n && text[k] == ' ') {
+                e = k + 1;
+            } else {
+                while (e < n && (((unsigned char)text[e] & 0xC0) == 0x80 ||
+                                 g_unichar_ismark(g_utf8_get_char(text + e))))
+                    e++;
+            }
+        }
+        PangoAttribute *a = pango_attr_fallback_new(FALSE);
+        a->start_index = (guint)s;
+        a->end_index = (guint)e;
+        pango_attr_list_insert(al, a);
+        s = e;
+    }
+}
+
 /* width and indent in Pango units; width -1: no wrap */
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
                                int width, pg_align align, int indent, PangoWrapMode wrap)
@@ -145,6 +187,7 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     pango_layout_set_text(ly, text, -1);
     PangoAttrList *al = attrs ? pango_attr_list_copy(attrs) : pango_attr_list_new();
     pango_attr_list_insert_before(al, pg_coverage_attr());
+    split_long_text(al, text);
     if (t->underline) {
         PangoAttribute *u = pango_attr_underline_new(PANGO_UNDERLINE_SINGLE);
         u->start_index = 0;
@@ -323,6 +366,8 @@ void elem_add(felem *e, const pg_item *it)
     e->items[e->n++] = *it;
 }
 
+static int has_unbreakable_line(PangoLayout *ly);
+
 /* Lays out a footnote's text once; returns its index in l->notes. */
 static int note_of(lay *l, const pg_node *fn)
 {
@@ -341,12 +386,15 @@ static int note_of(lay *l, const pg_node *fn)
     size_t saved = l->n_marks;
     add_inlines(l, fn, &t, al);
     l->n_marks = saved; /* a note carries no marks of its own */
+    split_long_text(al, pg_buf_str(&t));
     const pg_textstyle *s = &l->st->text[PG_ROLE_FOOTNOTE];
     note *nt = &l->notes[l->n_notes];
     nt->node = fn;
     nt->layout = NULL;
     nt->lines = 0;
     nt->id = 0;
+    nt->iter = NULL;
+    nt->iter_line = 0;
     {
         PangoLayout *ly = pango_layout_new(l->ctx);
         pango_layout_set_font_description(ly, l->font[PG_ROLE_FOOTNOTE]);
@@ -356,6 +404,8 @@ static int note_of(lay *l, const pg_node *fn)
         pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
         pango_layout_set_indent(ly, (int)(s->indent * PANGO_SCALE));
         pango_layout_set_justify(ly, s->align == PG_ALIGN_JUSTIFY);
+        if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly))
+            pango_layout_set_justify(ly, FALSE); /* as for a paragraph (below) */
         nt->layout = ly;
         nt->lines = pango_layout_get_line_count(ly);
         const char *file = l->at_file;
@@ -872,10 +922,11 @@ static int wrap_count(const int *cw, const PangoLogAttr *la, int n, int w)
 {
     int lines = 1, s = 0;
     while (s < n) {
-        int x = 0, brk = -1, i;
+        long long x = 0; /* the rest of the text: past an int for a long one */
+        int brk = -1, i;
         for (i = s; i < n; i++) {
             if (i > s && la[i].is_line_break) {
-                int fit = x;
+                long long fit = x;
                 for (int k = i; k > s && la[k - 1].is_white; k--)
                     fit -= cw[k - 1];
                 if (fit > w)
@@ -898,6 +949,9 @@ static int wrap_count(const int *cw, const PangoLogAttr *la, int n, int w)
     return lines;
 }
 
+/* More lines than this are not balanced (a summary is a line or two). */
+#define BALANCED_LINES_MAX 8
+
 /* The narrowest width, to half a point, at which text (a single paragraph)
  * still takes no more lines than at w: lines of even length for centred
  * blocks. The search runs on the widths of the text shaped once, on one line;
@@ -908,7 +962,9 @@ double balanced_width(lay *l, pg_role role, const char *text, PangoAttrList *al,
     PangoLayout *ly = make_layout(l, role, text, al, w, PG_ALIGN_CENTER, 0);
     int lines = pango_layout_get_line_count(ly);
     g_object_unref(ly);
-    if (lines < 2)
+    /* a block of many lines is not balanced: its text would be shaped on one
+     * line longer than pango's int widths hold, and searched over again */
+    if (lines < 2 || lines > BALANCED_LINES_MAX)
         return w;
     double lo, hi = w;
     PangoLayout *flat = make_layout(l, role, text, al, 0, PG_ALIGN_CENTER, 0);
@@ -1054,8 +1110,11 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     free(l.marks);
     free(l.queue);
     g_free(l.outline_next);
-    for (size_t i = 0; i < l.n_notes; i++)
+    for (size_t i = 0; i < l.n_notes; i++) {
+        if (l.notes[i].iter)
+            pango_layout_iter_free(l.notes[i].iter);
         g_object_unref(l.notes[i].layout);
+    }
     free(l.notes);
     for (int r = 0; r < PG_ROLE__COUNT; r++) {
         pango_font_description_free(l.font[r]);

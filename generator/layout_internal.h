@@ -40,6 +40,9 @@ typedef struct {
     PangoLayout *layout;
     int lines;
     int id; /* its structure element's id; 0 until placed */
+    PangoLayoutIter *iter; /* at line iter_line: lines are placed in order, and pango
+                              finds a line by index only from the first (NULL: none yet) */
+    int iter_line;
 } note;
 
 /* A footnote line waiting for a page. */

@@ -135,7 +135,8 @@ void layout_title_block(lay *l)
     elem_end(e, PG_STRUCT_HEADER, hid);
 
     /* title: document type, summary, separator */
-    double y = (yl > yr ? yl : yr) + st->header_gap;
+    double header_h = yl > yr ? yl : yr;
+    double y = header_h + st->header_gap, summary_top = y;
     int tid = elem_begin(l, e, PG_STRUCT_TITLE, 0, NULL);
     y = column_text(l, e, PG_ROLE_DOCTYPE, doc->doctype, NULL, l->L, l->W, y, NULL);
     elem_end(e, PG_STRUCT_TITLE, tid);
@@ -145,6 +146,7 @@ void layout_title_block(lay *l)
         add_inlines(l, doc->summary_shown, &t, al); /* first letter cased by the number stage */
         at_node(l, doc->summary);
         const char *cased = pg_buf_str(&t);
+        summary_top = y;
         double sw = balanced_width(l, PG_ROLE_SUMMARY, cased, al, l->W * 0.9);
         int sid = elem_begin(l, e, PG_STRUCT_SUMMARY, 0, NULL);
         size_t first_line = e->n;
@@ -164,9 +166,21 @@ void layout_title_block(lay *l)
         pango_attr_list_unref(al);
         pg_buf_free(&t);
     }
+    double summary_h = y - summary_top;
     if (st->separator)
         y = column_text(l, e, PG_ROLE_SEPARATOR, st->separator, NULL, l->L, l->W, y, NULL);
     e->box.height = y;
+    double room = l->page_h - st->margin_top - st->margin_bottom;
+    if (y > room) {
+        /* one box that no page holds: what passed the page's foot would be lost */
+        const pg_node *at = summary_h > header_h ? doc->summary : doc->issuer;
+        pg_diag_add(l->diags, PG_E_TOO_LARGE, at && at->file ? at->file : doc->file,
+                    at ? at->pos.line : 0, at ? at->pos.col : 0,
+                    "the header, title and summary take %.0f pt, more than the %.0f pt of a "
+                    "page; shorten the %s",
+                    y, room, summary_h > header_h ? "summary" : "issuing body's names");
+        l->failed = 1;
+    }
     l->pending = ts(l, PG_ROLE_SEPARATOR)->space_after;
     l->keep_next = 1; /* the title never ends a page */
 }
@@ -219,7 +233,7 @@ void layout_closing(lay *l)
     elem_end(e, PG_STRUCT_SIGNATURE, sid);
 
     /* recipients: "Nơi nhận:" level with the first signature line */
-    double yr = 0;
+    double yr = 0, purpose_top = 0, purpose_bottom = 0; /* a group's purpose may reach past */
     int rid = doc->has_recipients ? elem_begin(l, e, PG_STRUCT_RECIPIENTS, 0, NULL) : 0;
     if (doc->has_recipients) {
         double first_baseline = baseline_offset(l, PG_ROLE_SIGN_AUTHORITY);
@@ -239,14 +253,19 @@ void layout_closing(lay *l)
             /* a group: its lines, a right brace spanning them, the purpose to its right */
             const pg_recipient_group *g = &doc->groups[r->group - 1];
             const char *purpose = g->purpose_line;
-            PangoLayout *pl = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, -1, PG_ALIGN_LEFT, 0);
-            PangoRectangle pr;
-            pango_layout_get_extents(pl, NULL, &pr);
-            double pw = pr.width / (double)PANGO_SCALE;
+            /* its width, at most 0.4 of the column: measured wrapped there (a long
+             * purpose on one line is wider than pango's int widths hold) */
+            double pw = RW * 0.4;
+            PangoLayout *pl =
+                make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, pw, PG_ALIGN_LEFT, 0);
+            if (pango_layout_get_line_count(pl) == 1) {
+                PangoRectangle pr;
+                pango_layout_line_get_extents(pango_layout_get_line_readonly(pl, 0), NULL, &pr);
+                if (pr.width / (double)PANGO_SCALE < pw)
+                    pw = pr.width / (double)PANGO_SCALE;
+            }
             g_object_unref(pl);
             double brace_w = 5, pad = 3;
-            if (pw > RW * 0.4)
-                pw = RW * 0.4;
             double item_w = RW - pw - brace_w - 2 * pad;
             double top = yr, right = l->L;
             size_t k = i;
@@ -261,7 +280,12 @@ void layout_closing(lay *l)
             /* centre the purpose's glyphs on the brace's tip */
             double mid = (y0 + y1) / 2;
             double ptop = mid - off - ((nl - 1) * pitch(l, PG_ROLE_RECIPIENT) + desc - asc) / 2;
-            place_lines(l, e, PG_ROLE_RECIPIENT, ply, right + pad + brace_w + pad, ptop, NULL);
+            double pbottom =
+                place_lines(l, e, PG_ROLE_RECIPIENT, ply, right + pad + brace_w + pad, ptop, NULL);
+            if (ptop < purpose_top)
+                purpose_top = ptop;
+            if (pbottom > purpose_bottom)
+                purpose_bottom = pbottom;
             g_object_unref(ply);
             i = k;
         }
@@ -273,5 +297,17 @@ void layout_closing(lay *l)
         yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, RW, yr + 4, NULL);
     elem_end(e, PG_STRUCT_CLOSING, cid);
     e->box.height = ys > yr ? ys : yr;
+    double room = l->page_h - st->margin_top - st->margin_bottom;
+    double rh = (yr > purpose_bottom ? yr : purpose_bottom) - purpose_top;
+    if (ys > room || rh > room) {
+        /* one box that no page holds: what passed the page's foot would be lost */
+        int sig = ys > rh;
+        pg_pos at = sig ? sg->pos : doc->recipients_pos;
+        pg_diag_add(l->diags, PG_E_TOO_LARGE, doc->file, at.line, at.col,
+                    "the %s take %.0f pt, more than the %.0f pt of a page; shorten %s",
+                    sig ? "signature's lines" : "recipients", sig ? ys : rh, room,
+                    sig ? "them" : "the list or a group's purpose");
+        l->failed = 1;
+    }
 }
 

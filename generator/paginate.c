@@ -164,15 +164,20 @@ static void place_notes(lay *l, pg_page *page, int count)
                          .continued = nl.line > 0};
             pg_page_add_item(page, &b);
         }
-        PangoLayoutLine *line = pango_layout_get_line_readonly(nt->layout, nl.line);
-        PangoRectangle log;
-        pango_layout_line_get_extents(line, NULL, &log);
-        PangoRectangle pos;
-        pango_layout_index_to_pos(nt->layout, line->start_index, &pos);
+        if (!nt->iter || nt->iter_line > nl.line) {
+            if (nt->iter)
+                pango_layout_iter_free(nt->iter);
+            nt->iter = pango_layout_get_iter(nt->layout);
+            nt->iter_line = 0;
+        }
+        while (nt->iter_line < nl.line && pango_layout_iter_next_line(nt->iter))
+            nt->iter_line++;
+        PangoRectangle log; /* the line's, in the layout: x is where it starts */
+        pango_layout_iter_get_line_extents(nt->iter, NULL, &log);
         double base = top + i * fp + off;
         pg_item it = {.kind = PG_ITEM_TEXT,
                       .role = PG_ROLE_FOOTNOTE,
-                      .x = l->L + pos.x / (double)PANGO_SCALE,
+                      .x = l->L + log.x / (double)PANGO_SCALE,
                       .y = base,
                       .w = log.width / (double)PANGO_SCALE,
                       .text = pg_layout_cache_line(l->cache, nt->layout, nl.line)};

@@ -242,6 +242,48 @@ static void record_docs(pg_reads *reads, const pg_doc *doc)
         record_docs(reads, doc->sources[i]);
 }
 
+/* The images of a plan, counted against one total of decoded bytes. */
+typedef struct {
+    unsigned long long limit, total; /* bytes, 4 a pixel */
+    const pg_doc *doc;
+    pg_diag_list *d;
+    int over;
+} image_total;
+
+static int count_image(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    image_total *t = ud;
+    if (n->type != PG_NODE_IMAGE || !n->u.image.path || t->over)
+        return 0;
+    t->total += (unsigned long long)n->u.image.px_w * (unsigned long long)n->u.image.px_h * 4;
+    if (t->total > t->limit) {
+        pg_diag_add(t->d, PG_E_TOO_LARGE, n->file ? n->file : t->doc->file, n->pos.line, n->pos.col,
+                    "with image \"%s\" the plan's images decode to %llu bytes (4 bytes a pixel, "
+                    "an image used twice counted twice); the limit for all the images of a plan "
+                    "is %llu bytes (--max-image-bytes): use fewer or smaller images",
+                    n->u.image.src, t->total, t->limit);
+        t->over = 1;
+    }
+    return 0;
+}
+
+/* Holds the images of the merged plan (its own and those it inherits) to
+ * --max-image-bytes together, as the parser holds each one: five images of
+ * 36 million pixels each, each allowed, took 720 MB and 3 s decoded. */
+static int images_within_limit(const pg_engine *e, const pg_doc *doc, pg_diag_list *d)
+{
+    image_total t = {.limit = e->o.max_image_bytes > 0 ? (unsigned long long)e->o.max_image_bytes
+                                                       : 256ULL << 20,
+                     .doc = doc,
+                     .d = d};
+    if (doc->body)
+        pg_node_walk(doc->body, count_image, NULL, &t);
+    if (doc->appendices)
+        pg_node_walk(doc->appendices, count_image, NULL, &t);
+    return !t.over;
+}
+
 int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stage upto,
            pg_result *r)
 {
@@ -313,6 +355,8 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
     if (upto == PG_STAGE_LINT || r->edits.n)
         goto reached; /* a plan to be corrected is not laid out */
+    if (!images_within_limit(e, doc, d))
+        goto done;
     r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d);
     if (!r->pages)
         goto done;

@@ -133,7 +133,7 @@ static char *style_with(const char *find, const char *replace)
     return path;
 }
 
-Test(hostile, a_signature_block_taller_than_a_page, .timeout = 60)
+Test(hostile, a_closing_block_taller_than_a_page_is_refused, .timeout = 60)
 {
     char *style = style_with("space=\"72pt\"", "space=\"300pt\"");
     GString *b = g_string_new("<p>x</p></plan>");
@@ -148,11 +148,13 @@ Test(hostile, a_signature_block_taller_than_a_page, .timeout = 60)
     pg_engine *e = pg_engine_new(&o);
     pg_result r;
     pg_run(e, PG_SOURCE_DIR "/tests/h.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
-    cr_assert_not_null(r.pages);
-    int overflow = 0;
+    /* one box that no page holds: its lines past the page's foot would be lost */
+    cr_assert_null(r.pages);
+    int refused = 0;
     for (size_t i = 0; i < r.diags.n; i++)
-        overflow |= r.diags.items[i].code == PG_W_LAYOUT_OVERFLOW;
-    cr_assert(overflow, "a block taller than a page is reported");
+        refused |= r.diags.items[i].code == PG_E_TOO_LARGE && r.diags.items[i].detail &&
+                   strstr(r.diags.items[i].detail, "the recipients take") != NULL;
+    cr_assert(refused, "the recipients taller than a page are refused");
     pg_result_free(&r);
     pg_engine_free(e);
     g_string_free(x, TRUE);
@@ -340,4 +342,252 @@ Test(hostile, an_empty_output_name_is_reported_with_the_plan, .timeout = 60)
     pg_diag_list_free(&d);
     pg_result_free(&r);
     pg_engine_free(e);
+}
+
+/* ---- long texts: printed whole, or refused with the limit, in linear time ---- */
+
+/* Runs HEAD_OF(summary) + body + TAIL through the PDF writer; returns the
+ * PDF's text as pdftotext reads it back (g_free), NULL when the plan ended
+ * with an error (its diagnostics in d). */
+static char *pdf_text(const char *summary, const char *body, pg_diag_list *d)
+{
+    GString *x = g_string_new(NULL);
+    g_string_append_printf(x,
+                           "<plan xmlns=\"urn:plangen:plan:1\"><issuer symbol=\"ĐUK\">ĐẢNG ỦY "
+                           "KHỐI</issuer><number>1</number><place>Huế</place><date>2023-01-02"
+                           "</date><summary>%s</summary>",
+                           summary);
+    g_string_append(x, body);
+    g_string_append(x, TAIL);
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .today = "2023-01-02"};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result r;
+    pg_run(e, PG_SOURCE_DIR "/tests/hostile.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
+    char *text = NULL;
+    if (r.pages) {
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        cr_assert(pg_result_pdf_memory(e, &r, &pdf, &len));
+        char *path = NULL;
+        int fd = g_file_open_tmp("pg-hostile-XXXXXX.pdf", &path, NULL);
+        cr_assert(fd >= 0 && write(fd, pdf, len) == (ssize_t)len);
+        close(fd);
+        free(pdf);
+        char *argv[] = {"pdftotext", path, "-", NULL};
+        int status = -1;
+        cr_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &text, NULL, &status, NULL));
+        cr_assert_eq(status, 0, "pdftotext failed");
+        unlink(path);
+        g_free(path);
+    }
+    pg_diag_take(d, &r.diags);
+    pg_result_free(&r);
+    pg_engine_free(e);
+    g_string_free(x, TRUE);
+    return text;
+}
+
+/* n words "w000" .. "w999" over and over */
+static GString *words(int n)
+{
+    GString *b = g_string_new(NULL);
+    for (int i = 0; i < n; i++)
+        g_string_append_printf(b, "%sw%03d", i ? " " : "", i % 1000);
+    return b;
+}
+
+static size_t count_words(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strchr(p, 'w')); p++)
+        n += g_ascii_isdigit(p[1]) && g_ascii_isdigit(p[2]) && g_ascii_isdigit(p[3]);
+    return n;
+}
+
+static size_t count_char(const char *text, char c)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == c;
+    return n;
+}
+
+/* An error of code whose detail holds what; 0 when none. */
+static int has_diag(const pg_diag_list *d, pg_diag_code code, const char *what)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->items[i].code == code && d->items[i].detail && strstr(d->items[i].detail, what))
+            return 1;
+    return 0;
+}
+
+Test(hostile, a_paragraph_of_120000_words_is_printed_whole, .timeout = 20)
+{
+    /* 2.9 million pt on one line: past pango's int widths, it gave one page of 20 words */
+    GString *w = words(120000);
+    g_string_prepend(w, "<p>");
+    g_string_append(w, "</p>");
+    pg_diag_list d = {0};
+    char *text = pdf_text("thử", w->str, &d);
+    cr_assert_not_null(text);
+    cr_assert_eq(count_words(text), 120000, "%zu words of 120000 printed", count_words(text));
+    g_free(text);
+    pg_diag_list_free(&d);
+    g_string_free(w, TRUE);
+}
+
+Test(hostile, a_word_of_300000_letters_is_printed_whole, .timeout = 20)
+{
+    GString *b = g_string_new("<p>");
+    for (int i = 0; i < 300000; i++)
+        g_string_append_c(b, 'Z');
+    g_string_append(b, "</p>");
+    pg_diag_list d = {0};
+    char *text = pdf_text("thử", b->str, &d);
+    cr_assert_not_null(text);
+    cr_assert_eq(count_char(text, 'Z'), 300000, "%zu letters of 300000 printed",
+                 count_char(text, 'Z'));
+    g_free(text);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+/* Pango shaped the rest of a word again after each line it broke: 11-18 s
+ * for this one before it was given to pango in pieces. */
+Test(hostile, a_word_of_100000_letters_in_the_body_is_quick, .timeout = 10)
+{
+    GString *b = g_string_new("<p>");
+    for (int i = 0; i < 100000; i++)
+        g_string_append_c(b, 'Z');
+    g_string_append(b, "</p>");
+    pg_diag_list d = {0};
+    char *text = pdf_text("thử", b->str, &d);
+    cr_assert_not_null(text);
+    cr_assert_eq(count_char(text, 'Z'), 100000);
+    g_free(text);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+Test(hostile, a_footnote_of_40000_words_and_a_long_word_is_printed_whole, .timeout = 10)
+{
+    GString *b = words(40000);
+    g_string_prepend(b, "<p>Mở đầu<footnote>");
+    g_string_append_c(b, ' ');
+    for (int i = 0; i < 100000; i++)
+        g_string_append_c(b, 'Z');
+    g_string_append(b, "</footnote> và kết thúc.</p>");
+    pg_diag_list d = {0};
+    char *text = pdf_text("thử", b->str, &d);
+    cr_assert_not_null(text);
+    cr_assert_eq(count_words(text), 40000, "%zu words of 40000 printed", count_words(text));
+    cr_assert_eq(count_char(text, 'Z'), 100000);
+    g_free(text);
+    pg_diag_list_free(&d);
+    g_string_free(b, TRUE);
+}
+
+/* A summary is one box on the first page: one longer than a page is refused
+ * at the summary (33 s for 200,000 characters, 89 s for 700,000, before). */
+Test(hostile, a_summary_of_200000_or_700000_characters_is_refused_quickly, .timeout = 10)
+{
+    GString *one = g_string_new(NULL);
+    for (int i = 0; i < 200000; i++)
+        g_string_append_c(one, 'z');
+    GString *many = words(140000); /* 700,000 characters */
+    const GString *cases[] = {one, many};
+    for (size_t i = 0; i < 2; i++) {
+        pg_diag_list d = {0};
+        char *text = pdf_text(cases[i]->str, "<p>x</p>", &d);
+        cr_assert_null(text);
+        cr_assert(has_diag(&d, PG_E_TOO_LARGE, "shorten the summary"), "case %zu", i);
+        pg_diag_list_free(&d);
+    }
+    g_string_free(one, TRUE);
+    g_string_free(many, TRUE);
+}
+
+Test(hostile, a_recipient_purpose_taller_than_a_page_is_refused, .timeout = 10)
+{
+    GString *x = g_string_new(HEAD);
+    g_string_append(x, "<p>x</p><recipients><group purpose=\"");
+    for (int i = 0; i < 100000; i++)
+        g_string_append_c(x, 'Z');
+    g_string_append(x, "\"><to>Ban A</to><to>Ban B</to></group><archive>VP</archive></recipients>"
+                       "<signature title=\"BÍ THƯ\" name=\"A\"/></plan>");
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .today = "2023-01-02"};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result r;
+    pg_run(e, PG_SOURCE_DIR "/tests/h.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
+    cr_assert_null(r.pages, "the purpose ran off the page, unseen");
+    cr_assert(has_diag(&r.diags, PG_E_TOO_LARGE, "the recipients take"));
+    pg_result_free(&r);
+    pg_engine_free(e);
+    g_string_free(x, TRUE);
+}
+
+/* A font of the style's family in fonts/ that cannot be read (cut short, or
+ * bytes that are no font) is a warning at the file and is not used: the
+ * system's Liberation Serif serves Times New Roman, and the PDF is whole (it
+ * referred to font objects not in the file). */
+Test(hostile, a_damaged_font_in_the_fonts_folder_is_reported_and_not_used, .timeout = 60)
+{
+    static const char *const system =
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf";
+    gchar *font = NULL, *conf = NULL;
+    gsize font_len = 0;
+    cr_assert(g_file_get_contents(system, &font, &font_len, NULL));
+    cr_assert(g_file_get_contents(PG_SOURCE_DIR "/fonts/fonts.conf", &conf, NULL, NULL));
+    for (int kind = 0; kind < 2; kind++) {
+        char *dir = g_dir_make_tmp("pg-fonts-XXXXXX", NULL);
+        cr_assert_not_null(dir);
+        char *conf_path = g_build_filename(dir, "fonts.conf", NULL);
+        char *bad = g_build_filename(dir, "times.ttf", NULL);
+        cr_assert(g_file_set_contents(conf_path, conf, -1, NULL));
+        /* cut inside 'post' (its name table is whole: fontconfig lists it), or noise */
+        static const char noise[] = "\0\1\0\0 not a font at all";
+        if (kind == 0)
+            cr_assert(g_file_set_contents(bad, font, 350000, NULL));
+        else
+            cr_assert(g_file_set_contents(bad, noise, sizeof noise - 1, NULL));
+        GString *x = g_string_new(HEAD);
+        g_string_append(x, "<p>Nội dung.</p>");
+        g_string_append(x, TAIL);
+        pg_options o = {.data_dir = PG_SOURCE_DIR, .fonts_dir = dir, .today = "2023-01-02"};
+        pg_engine *e = pg_engine_new(&o);
+        pg_result r;
+        pg_run(e, PG_SOURCE_DIR "/tests/hostile.xml", x->str, x->len, PG_STAGE_LAYOUT, &r);
+        cr_assert_not_null(r.pages, "case %d: the other fonts of the family serve it", kind);
+        cr_assert(!pg_result_failed(&r, 0));
+        int reported = 0;
+        for (size_t i = 0; i < r.diags.n; i++)
+            reported |= r.diags.items[i].code == PG_W_FONT_DAMAGED &&
+                        strcmp(r.diags.items[i].file, bad) == 0;
+        cr_assert(reported, "case %d: the damaged font is reported at its file", kind);
+        char *pdf_path = g_build_filename(dir, "out.pdf", NULL);
+        pg_diag_list d = {0};
+        cr_assert(pg_result_write_pdf(e, &r, pdf_path, &d));
+        char *argv[] = {"qpdf", "--check", pdf_path, NULL};
+        int status = -1;
+        cr_assert(g_spawn_sync(NULL, argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                   G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, NULL));
+        cr_assert_eq(status, 0, "case %d: qpdf --check fails", kind);
+        pg_diag_list_free(&d);
+        pg_result_free(&r);
+        pg_engine_free(e);
+        g_string_free(x, TRUE);
+        unlink(pdf_path);
+        unlink(bad);
+        unlink(conf_path);
+        rmdir(dir);
+        g_free(pdf_path);
+        g_free(bad);
+        g_free(conf_path);
+        g_free(dir);
+    }
+    g_free(font);
+    g_free(conf);
 }
