@@ -424,7 +424,9 @@ char *clean_text(parser *p, const char *s, pg_pos pos, int trim)
     if (p->max_text && strlen(s) > p->max_text) {
         diag(p, PG_E_TOO_LARGE, pos, "a text of %zu bytes; the limit is %zu (--max-text)",
              strlen(s), p->max_text);
-        return pg_arena_strdup(p->doc->arena, "");
+        /* the plan fails; its first bytes stand in, so that no "empty" error follows */
+        const char *end = g_utf8_find_prev_char(s, s + p->max_text + 1);
+        return pg_arena_strndup(p->doc->arena, s, end ? (size_t)(end - s) : 0);
     }
     char *nfc = nfc_dup(s);
     if (!nfc)

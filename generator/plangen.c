@@ -40,7 +40,10 @@ pg_engine *pg_engine_new(const pg_options *o)
 {
     pg_engine *e = g_new0(pg_engine, 1);
     e->o = *o;
-    e->o.data_dir = copy(e, 0, o->data_dir ? o->data_dir : ".");
+    /* absolute: fontconfig reads a relative configuration path from its own folder */
+    char *data = g_canonicalize_filename(o->data_dir ? o->data_dir : ".", NULL);
+    e->o.data_dir = copy(e, 0, data);
+    g_free(data);
     e->o.style = copy(e, 1, o->style);
     e->o.root = copy(e, 2, o->root);
     e->o.create_date = copy(e, 3, o->create_date);
@@ -49,7 +52,8 @@ pg_engine *pg_engine_new(const pg_options *o)
     e->o.fonts_dir = copy(e, 6, o->fonts_dir);
     e->schema_path = g_strdup_printf("%s/templates/schema/plan.rng", e->o.data_dir);
     e->styles_dir = g_strdup_printf("%s/templates/styles", e->o.data_dir);
-    e->fonts_dir = o->fonts_dir ? g_strdup(o->fonts_dir) : g_strdup_printf("%s/fonts", e->o.data_dir);
+    e->fonts_dir = o->fonts_dir ? g_canonicalize_filename(o->fonts_dir, NULL)
+                                : g_strdup_printf("%s/fonts", e->o.data_dir);
     e->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify)pg_style_unref);
     return e;

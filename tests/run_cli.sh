@@ -36,6 +36,14 @@ for cmd in render check dump fonts; do
 done
 expect_rc 0 "--version" -- "$plangen" --version
 contains "$work/out" "^plangen [0-9]" "--version"
+# a relative --data-dir (fontconfig reads a relative path from its own folder)
+expect_rc 0 "--data-dir ." -- "$plangen" --data-dir . render plans/tra-vinh-duk-60-KH-2022.xml -o "$work/rel.pdf"
+# texts over --max-text: each reported with the limit, none "empty" as well
+sed 's|<summary>[^<]*</summary>|<summary>kế hoạch có một trích yếu dài hơn giới hạn của văn bản</summary>|' \
+    plans/tra-vinh-duk-60-KH-2022.xml > "$work/longsum.xml"
+expect_rc 1 "summary over --max-text" -- "$plangen" check --max-text 40 "$work/longsum.xml"
+contains "$work/err" "longsum.xml:[0-9]*:[0-9]*: error: file is too large: a text of 75 bytes; the limit is 40 (--max-text)" "summary over --max-text"
+grep -q "empty value" "$work/err" && bad "a text over --max-text is also called empty" || ok
 expect_rc 2 "no command" -- "$plangen"
 expect_rc 2 "unknown command" -- "$plangen" frobnicate
 contains "$work/err" "unknown command 'frobnicate'" "unknown command"
