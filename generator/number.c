@@ -529,10 +529,24 @@ static void number_shown(numberer *nb)
                                       : pg_arena_strdup(doc->arena, s->draft_text);
     if (doc->typist) {
         char copies[16] = "";
-        if (doc->copies)
+        char *format = pg_xstrdup(s->typist_format);
+        if (doc->copies) {
             snprintf(copies, sizeof copies, "%d", doc->copies);
+        } else {
+            /* without a count, the separator and brackets around {copies} go with it:
+             * "{typist}-{copies}" prints "HƯ", not "HƯ-" */
+            char *t = strstr(format, "{typist}");
+            char *c = strstr(format, "{copies}");
+            if (t && c && c > t)
+                t[strlen("{typist}")] = '\0';
+            else if (c)
+                *c = '\0';
+        }
         const char *kv[] = {"typist", doc->typist, "copies", copies, NULL};
-        doc->typist_line = adopt(doc, fill(s->typist_format, kv));
+        char *line = fill(format, kv);
+        doc->typist_line = shown(nb, PG_ROLE_TYPIST, line);
+        free(line);
+        free(format);
     }
     for (size_t i = 0; i < doc->n_groups; i++) {
         pg_recipient_group *g = &doc->groups[i];
