@@ -472,7 +472,18 @@ static void check_dates(linter *l, const char *today)
     const pg_doc *doc = l->doc;
     if (!doc->year)
         return;
+    /* a draft dated by month only: its earliest day for "after today", and later than any
+     * day of its month for what it cites */
     long plan = (long)doc->year * 10000 + doc->month * 100 + (doc->day ? doc->day : 1);
+    long plan_latest = (long)doc->year * 10000 + doc->month * 100 + (doc->day ? doc->day : 99);
+    char shown_iso[16], shown_dmy[16];
+    if (doc->day) {
+        snprintf(shown_iso, sizeof shown_iso, "%04d-%02d-%02d", doc->year, doc->month, doc->day);
+        snprintf(shown_dmy, sizeof shown_dmy, "%d/%d/%d", doc->day, doc->month, doc->year);
+    } else {
+        snprintf(shown_iso, sizeof shown_iso, "%04d-%02d", doc->year, doc->month);
+        snprintf(shown_dmy, sizeof shown_dmy, "%d/%d", doc->month, doc->year);
+    }
     char now[16];
     if (!today) {
         time_t t = time(NULL);
@@ -484,8 +495,7 @@ static void check_dates(linter *l, const char *today)
     int y, m, d;
     if (sscanf(today, "%d-%d-%d", &y, &m, &d) == 3 && plan > (long)y * 10000 + m * 100 + d)
         finding(l, RULE_DATE_FUTURE, PG_W_STANDARD, doc->date_pos,
-                "the plan is dated %04d-%02d-%02d, after today; check <date>", doc->year,
-                doc->month, doc->day);
+                "the plan is dated %s, after today; check <date>", shown_iso);
     for (const pg_node *b = doc->body->first; b; b = b->next) {
         if (b->type != PG_NODE_PARA || !b->u.para.basis)
             continue;
@@ -493,12 +503,11 @@ static void check_dates(linter *l, const char *today)
         const char *s = text;
         long cited;
         while (next_cited_date(&s, &cited))
-            if (cited > plan)
+            if (cited > plan_latest)
                 node_finding(l, RULE_DATE_CITED, PG_E_STANDARD, b,
                         "the basis cites a document of %ld/%ld/%ld, later than the plan's own "
-                        "date %d/%d/%d; a plan cannot implement a later document",
-                        cited % 100, cited / 100 % 100, cited / 10000, doc->day, doc->month,
-                        doc->year);
+                        "date %s; a plan cannot implement a later document",
+                        cited % 100, cited / 100 % 100, cited / 10000, shown_dmy);
         free(text);
     }
 }

@@ -40,5 +40,25 @@ pdf_text "$work/typist3.pdf" "$work/typist3.txt"
 lacks "$work/typist3.txt" "hư\.()\|hư\.(" "state typist without copies: empty brackets"
 contains "$work/typist3.txt" " hư " "state typist without copies"
 
+# 7. a draft dated by month only is later than any date of its month for the cited-date
+# check; no message and no printed line shows day 0
+sed -e 's|<date>2022-04-18</date>|<date>2023-04</date>|' -e 's|<number>60</number>||' \
+    -e 's|ngày 09/3/2022|ngày 10/4/2023|' "$plan" > "$work/month.xml"
+expect_rc 0 "month-only draft citing a day of its month" -- "$plangen" render "$work/month.xml" -o "$work/month.pdf"
+lacks "$work/err" "later than the plan" "month-only draft citing a day of its month"
+pdf_text "$work/month.pdf" "$work/month.txt"
+contains "$work/month.txt" "ngày 10/4/2023" "month-only draft: the basis"
+lacks "$work/month.txt" "ngày 0\{1,2\}/\| 0/4/2023" "month-only draft prints day 0"
+contains "$work/month.txt" "(kèm theo Kế hoạch số -KH/ĐUK, ngày .*4/2023 của Ban Thường vụ Đảng ủy Khối)" "month-only draft: the appendix attachment line"
+sed -e 's|<date>2022-04-18</date>|<date>2023-04</date>|' -e 's|ngày 09/3/2022|ngày 02/5/2023|' "$plan" > "$work/month2.xml"
+expect_rc 1 "month-only draft citing a later month" -- "$plangen" check "$work/month2.xml"
+contains "$work/err" "the basis cites a document of 2/5/2023, later than the plan's own date 4/2023; " "month-only draft citing a later month"
+lacks "$work/err" "0/4/2023\|2023-04-00" "a message shows day 0"
+sed -e 's|<date>2022-04-18</date>|<date>2099-04</date>|' "$plan" > "$work/month3.xml"
+PLANGEN_TODAY=2023-01-01 expect_rc 0 "month-only draft after today" -- "$plangen" check "$work/month3.xml"
+contains "$work/err" "the plan is dated 2099-04, after today" "month-only draft after today"
+expect_rc 0 "dump a month-only draft" -- "$plangen" dump --stage=parse "$work/month.xml"
+lacks "$work/out" "2023-04-00" "dump shows day 0"
+
 echo "text: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
