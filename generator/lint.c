@@ -364,6 +364,8 @@ static int edit(linter *l, size_t offset, size_t len, const char *text)
 
 /* ---- the rules --------------------------------------------------------------------- */
 
+static void check_archive_units(linter *l);
+
 static void check_recipients(linter *l)
 {
     const pg_doc *doc = l->doc;
@@ -399,6 +401,55 @@ static void check_recipients(linter *l)
                 "the archive line starts with \"Lưu\"; write only the unit (<archive>VP</archive>), "
                 "the style writes \"- Lưu\"");
     }
+    check_archive_units(l);
+}
+
+/* The units of the archive line as printed ("- Lưu: VT, QLCN." gives VT and QLCN),
+ * split at ",", ";" and ". "; a unit named twice is a finding, whether typed twice or
+ * typed where the style writes it already (state: "VT"). */
+static void check_archive_units(linter *l)
+{
+    const pg_doc *doc = l->doc;
+    if (!doc->archive_line)
+        return;
+    const char *c = strstr(doc->archive_line, "Lưu");
+    c = c ? c + strlen("Lưu") : doc->archive_line;
+    while (*c == ':' || *c == ' ')
+        c++;
+    char *list = g_strdup(c);
+    size_t n = strlen(list);
+    while (n && (list[n - 1] == '.' || list[n - 1] == ' '))
+        list[--n] = '\0';
+    for (char *d = list; *d; d++) /* ". " between units, as "BTG. VPĐUK" */
+        if (d[0] == '.' && d[1] == ' ')
+            d[0] = ',';
+    char **units = g_strsplit_set(list, ",;", -1);
+    const char *style_part = l->st && l->st->archive_format ? l->st->archive_format : "";
+    for (size_t i = 0; units[i]; i++)
+        g_strstrip(units[i]);
+    for (size_t i = 0; units[i]; i++) {
+        if (!*units[i])
+            continue;
+        char *fi = g_utf8_casefold(units[i], -1);
+        int twice = 0;
+        for (size_t j = 0; j < i && !twice; j++) {
+            char *fj = g_utf8_casefold(units[j], -1);
+            twice = strcmp(fi, fj) == 0;
+            g_free(fj);
+        }
+        g_free(fi);
+        if (!twice)
+            continue;
+        int by_style = strstr(style_part, units[i]) != NULL;
+        finding(l, RULE_ARCHIVE, PG_W_STANDARD, doc->recipients_pos,
+                "the archive line \"%s\" names \"%s\" twice; %s", doc->archive_line,
+                units[i],
+                by_style ? "the style writes it already: leave it out of <archive>"
+                         : "write each unit once in <archive>");
+        break;
+    }
+    g_strfreev(units);
+    g_free(list);
 }
 
 static void check_number(linter *l)

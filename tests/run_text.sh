@@ -60,5 +60,17 @@ contains "$work/err" "the plan is dated 2099-04, after today" "month-only draft 
 expect_rc 0 "dump a month-only draft" -- "$plangen" dump --stage=parse "$work/month.xml"
 lacks "$work/out" "2023-04-00" "dump shows day 0"
 
+# 8. one convention for the archive line: the state style writes "- Lưu: VT,", the plan
+# names the other units; what `new` writes prints "VT" once
+for st in state party; do
+    expect_rc 0 "new --style $st" -- "$plangen" new --style $st -o "$work/new-$st.xml"
+    expect_rc 0 "render new --style $st" -- "$plangen" render "$work/new-$st.xml" -o "$work/new-$st.pdf"
+    pdf_text "$work/new-$st.pdf" "$work/new-$st.txt"
+    lacks "$work/new-$st.txt" "VT, VT" "new --style $st: the archive line names VT twice"
+    lacks "$work/err" "names \"[^\"]*\" twice" "new --style $st: a unit named twice"
+done
+contains "$work/new-state.txt" "Lưu: VT, \[đơn vị soạn thảo\]\." "new --style state: the archive line"
+contains "$work/new-party.txt" "Lưu Văn phòng\." "new --style party: the archive line"
+
 echo "text: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
