@@ -750,6 +750,67 @@ static char *plan_bytes(const pg_doc *doc, const pg_lint_opts *opts, size_t *len
     return src;
 }
 
+/* ---- placeholders: "[Họ và tên]" written by `new`, `derive` and templates ---------- */
+
+/* Reports the first "[...]" of text holding a letter (a placeholder, not "[1]"). */
+static void placeholder_in(linter *l, const char *file, pg_pos pos, const char *text)
+{
+    for (const char *o = text ? strchr(text, '[') : NULL; o; o = strchr(o + 1, '[')) {
+        const char *c = strchr(o, ']');
+        if (!c)
+            return;
+        int letter = 0;
+        for (const char *p = g_utf8_next_char(o); p < c; p = g_utf8_next_char(p))
+            letter |= g_unichar_isalpha(g_utf8_get_char(p));
+        if (!letter || memchr(o + 1, '[', (size_t)(c - o - 1)))
+            continue;
+        pg_diag_add(l->diags, PG_W_PLACEHOLDER, file, pos.line, pos.col,
+                    "\"%.*s\" stands where the plan's own text goes; write that text",
+                    (int)(c - o + 1), o);
+        l->findings++;
+        return;
+    }
+}
+
+static int walk_placeholders(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    linter *l = ud;
+    const char *file = n->file ? n->file : l->doc->file;
+    if (n->type == PG_NODE_TEXT)
+        placeholder_in(l, file, n->pos, n->u.text.text);
+    else if (n->type == PG_NODE_SECTION)
+        placeholder_in(l, file, n->pos, n->u.section.title);
+    return 0;
+}
+
+static void check_placeholders(linter *l)
+{
+    const pg_doc *doc = l->doc;
+    const char *f = doc->file;
+    if (doc->issuer) {
+        char *t = pg_inline_text(doc->issuer);
+        placeholder_in(l, f, doc->issuer->pos, t);
+        free(t);
+        placeholder_in(l, f, doc->issuer->pos, doc->parent_body);
+        placeholder_in(l, f, doc->issuer->pos, doc->place);
+    }
+    if (doc->summary) {
+        char *t = pg_inline_text(doc->summary);
+        placeholder_in(l, f, doc->summary->pos, t);
+        free(t);
+    }
+    pg_node_walk(doc->body, walk_placeholders, NULL, l);
+    if (doc->appendices)
+        pg_node_walk(doc->appendices, walk_placeholders, NULL, l);
+    for (size_t i = 0; i < doc->n_recipients; i++)
+        placeholder_in(l, f, doc->recipients[i].pos, doc->recipients[i].text);
+    placeholder_in(l, f, doc->recipients_pos, doc->archive);
+    placeholder_in(l, f, doc->signature.pos, doc->signature.collective);
+    placeholder_in(l, f, doc->signature.pos, doc->signature.title);
+    placeholder_in(l, f, doc->signature.pos, doc->signature.name);
+}
+
 int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
             pg_diag_list *diags, pg_edits *edits)
 {
@@ -773,6 +834,7 @@ int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
     check_summary(&l);
     pg_node_walk(doc->body, walk_numbers, NULL, &l);
     check_basis(&l);
+    check_placeholders(&l);
     g_free(l.src);
     free(l.lines);
     return l.findings;

@@ -64,6 +64,7 @@ lacks "$work/out" "2023-04-00" "dump shows day 0"
 # names the other units; what `new` writes prints "VT" once
 for st in state party; do
     expect_rc 0 "new --style $st" -- "$plangen" new --style $st -o "$work/new-$st.xml"
+    sed -i "s/\[YYYY-MM-DD\]/2025-12-05/" "$work/new-$st.xml"
     expect_rc 0 "render new --style $st" -- "$plangen" render "$work/new-$st.xml" -o "$work/new-$st.pdf"
     pdf_text "$work/new-$st.pdf" "$work/new-$st.txt"
     lacks "$work/new-$st.txt" "VT, VT" "new --style $st: the archive line names VT twice"
@@ -71,6 +72,16 @@ for st in state party; do
 done
 contains "$work/new-state.txt" "Lưu: VT, \[đơn vị soạn thảo\]\." "new --style state: the archive line"
 contains "$work/new-party.txt" "Lưu Văn phòng\." "new --style party: the archive line"
+
+# 9. placeholders do not pass: a warning naming each (an error with --strict); new
+# pre-fills no number and no date
+expect_rc 1 "check --strict a plan written by new" -- "$plangen" check --strict "$work/new-party.xml"
+contains "$work/err" "warning: placeholder left in the plan: \"\[Họ và tên\]\" stands where the plan's own text goes; write that text" "placeholder [Họ và tên]"
+contains "$work/err" "placeholder left in the plan: \"\[Địa danh\]\"" "placeholder [Địa danh]"
+lacks "$work/new-party.xml" "<number>1</number>" "new pre-fills a number"
+lacks "$work/new-party.xml" "2026-01-01" "new pre-fills a date"
+expect_rc 0 "check a plan written by new" -- "$plangen" check "$work/new-party.xml"
+contains "$work/err" "placeholder left in the plan" "placeholder without --strict"
 
 echo "text: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
