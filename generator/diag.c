@@ -43,6 +43,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_CACHE] = "the build cache is damaged; ignored, every output is built again",
     [PG_W_EDIT_CONFLICT] = "edits contradict each other",
     [PG_W_FONT_DAMAGED] = "font file cannot be read; not used",
+    [PG_W_PLACEHOLDER] = "placeholder left in the plan",
     [PG_E_STANDARD] = "contradicts the plan",
     [PG_E_PARAM] = "missing template parameter",
     [PG_E_WORKER] = "the plan was not built",

@@ -364,6 +364,8 @@ static int edit(linter *l, size_t offset, size_t len, const char *text)
 
 /* ---- the rules --------------------------------------------------------------------- */
 
+static void check_archive_units(linter *l);
+
 static void check_recipients(linter *l)
 {
     const pg_doc *doc = l->doc;
@@ -399,6 +401,55 @@ static void check_recipients(linter *l)
                 "the archive line starts with \"Lưu\"; write only the unit (<archive>VP</archive>), "
                 "the style writes \"- Lưu\"");
     }
+    check_archive_units(l);
+}
+
+/* The units of the archive line as printed ("- Lưu: VT, QLCN." gives VT and QLCN),
+ * split at ",", ";" and ". "; a unit named twice is a finding, whether typed twice or
+ * typed where the style writes it already (state: "VT"). */
+static void check_archive_units(linter *l)
+{
+    const pg_doc *doc = l->doc;
+    if (!doc->archive_line)
+        return;
+    const char *c = strstr(doc->archive_line, "Lưu");
+    c = c ? c + strlen("Lưu") : doc->archive_line;
+    while (*c == ':' || *c == ' ')
+        c++;
+    char *list = g_strdup(c);
+    size_t n = strlen(list);
+    while (n && (list[n - 1] == '.' || list[n - 1] == ' '))
+        list[--n] = '\0';
+    for (char *d = list; *d; d++) /* ". " between units, as "BTG. VPĐUK" */
+        if (d[0] == '.' && d[1] == ' ')
+            d[0] = ',';
+    char **units = g_strsplit_set(list, ",;", -1);
+    const char *style_part = l->st && l->st->archive_format ? l->st->archive_format : "";
+    for (size_t i = 0; units[i]; i++)
+        g_strstrip(units[i]);
+    for (size_t i = 0; units[i]; i++) {
+        if (!*units[i])
+            continue;
+        char *fi = g_utf8_casefold(units[i], -1);
+        int twice = 0;
+        for (size_t j = 0; j < i && !twice; j++) {
+            char *fj = g_utf8_casefold(units[j], -1);
+            twice = strcmp(fi, fj) == 0;
+            g_free(fj);
+        }
+        g_free(fi);
+        if (!twice)
+            continue;
+        int by_style = strstr(style_part, units[i]) != NULL;
+        finding(l, RULE_ARCHIVE, PG_W_STANDARD, doc->recipients_pos,
+                "the archive line \"%s\" names \"%s\" twice; %s", doc->archive_line,
+                units[i],
+                by_style ? "the style writes it already: leave it out of <archive>"
+                         : "write each unit once in <archive>");
+        break;
+    }
+    g_strfreev(units);
+    g_free(list);
 }
 
 static void check_number(linter *l)
@@ -472,7 +523,18 @@ static void check_dates(linter *l, const char *today)
     const pg_doc *doc = l->doc;
     if (!doc->year)
         return;
+    /* a draft dated by month only: its earliest day for "after today", and later than any
+     * day of its month for what it cites */
     long plan = (long)doc->year * 10000 + doc->month * 100 + (doc->day ? doc->day : 1);
+    long plan_latest = (long)doc->year * 10000 + doc->month * 100 + (doc->day ? doc->day : 99);
+    char shown_iso[16], shown_dmy[16];
+    if (doc->day) {
+        snprintf(shown_iso, sizeof shown_iso, "%04d-%02d-%02d", doc->year, doc->month, doc->day);
+        snprintf(shown_dmy, sizeof shown_dmy, "%d/%d/%d", doc->day, doc->month, doc->year);
+    } else {
+        snprintf(shown_iso, sizeof shown_iso, "%04d-%02d", doc->year, doc->month);
+        snprintf(shown_dmy, sizeof shown_dmy, "%d/%d", doc->month, doc->year);
+    }
     char now[16];
     if (!today) {
         time_t t = time(NULL);
@@ -484,8 +546,7 @@ static void check_dates(linter *l, const char *today)
     int y, m, d;
     if (sscanf(today, "%d-%d-%d", &y, &m, &d) == 3 && plan > (long)y * 10000 + m * 100 + d)
         finding(l, RULE_DATE_FUTURE, PG_W_STANDARD, doc->date_pos,
-                "the plan is dated %04d-%02d-%02d, after today; check <date>", doc->year,
-                doc->month, doc->day);
+                "the plan is dated %s, after today; check <date>", shown_iso);
     for (const pg_node *b = doc->body->first; b; b = b->next) {
         if (b->type != PG_NODE_PARA || !b->u.para.basis)
             continue;
@@ -493,12 +554,11 @@ static void check_dates(linter *l, const char *today)
         const char *s = text;
         long cited;
         while (next_cited_date(&s, &cited))
-            if (cited > plan)
+            if (cited > plan_latest)
                 node_finding(l, RULE_DATE_CITED, PG_E_STANDARD, b,
                         "the basis cites a document of %ld/%ld/%ld, later than the plan's own "
-                        "date %d/%d/%d; a plan cannot implement a later document",
-                        cited % 100, cited / 100 % 100, cited / 10000, doc->day, doc->month,
-                        doc->year);
+                        "date %s; a plan cannot implement a later document",
+                        cited % 100, cited / 100 % 100, cited / 10000, shown_dmy);
         free(text);
     }
 }
@@ -690,6 +750,67 @@ static char *plan_bytes(const pg_doc *doc, const pg_lint_opts *opts, size_t *len
     return src;
 }
 
+/* ---- placeholders: "[Họ và tên]" written by `new`, `derive` and templates ---------- */
+
+/* Reports the first "[...]" of text holding a letter (a placeholder, not "[1]"). */
+static void placeholder_in(linter *l, const char *file, pg_pos pos, const char *text)
+{
+    for (const char *o = text ? strchr(text, '[') : NULL; o; o = strchr(o + 1, '[')) {
+        const char *c = strchr(o, ']');
+        if (!c)
+            return;
+        int letter = 0;
+        for (const char *p = g_utf8_next_char(o); p < c; p = g_utf8_next_char(p))
+            letter |= g_unichar_isalpha(g_utf8_get_char(p));
+        if (!letter || memchr(o + 1, '[', (size_t)(c - o - 1)))
+            continue;
+        pg_diag_add(l->diags, PG_W_PLACEHOLDER, file, pos.line, pos.col,
+                    "\"%.*s\" stands where the plan's own text goes; write that text",
+                    (int)(c - o + 1), o);
+        l->findings++;
+        return;
+    }
+}
+
+static int walk_placeholders(pg_node *n, int depth, void *ud)
+{
+    (void)depth;
+    linter *l = ud;
+    const char *file = n->file ? n->file : l->doc->file;
+    if (n->type == PG_NODE_TEXT)
+        placeholder_in(l, file, n->pos, n->u.text.text);
+    else if (n->type == PG_NODE_SECTION)
+        placeholder_in(l, file, n->pos, n->u.section.title);
+    return 0;
+}
+
+static void check_placeholders(linter *l)
+{
+    const pg_doc *doc = l->doc;
+    const char *f = doc->file;
+    if (doc->issuer) {
+        char *t = pg_inline_text(doc->issuer);
+        placeholder_in(l, f, doc->issuer->pos, t);
+        free(t);
+        placeholder_in(l, f, doc->issuer->pos, doc->parent_body);
+        placeholder_in(l, f, doc->issuer->pos, doc->place);
+    }
+    if (doc->summary) {
+        char *t = pg_inline_text(doc->summary);
+        placeholder_in(l, f, doc->summary->pos, t);
+        free(t);
+    }
+    pg_node_walk(doc->body, walk_placeholders, NULL, l);
+    if (doc->appendices)
+        pg_node_walk(doc->appendices, walk_placeholders, NULL, l);
+    for (size_t i = 0; i < doc->n_recipients; i++)
+        placeholder_in(l, f, doc->recipients[i].pos, doc->recipients[i].text);
+    placeholder_in(l, f, doc->recipients_pos, doc->archive);
+    placeholder_in(l, f, doc->signature.pos, doc->signature.collective);
+    placeholder_in(l, f, doc->signature.pos, doc->signature.title);
+    placeholder_in(l, f, doc->signature.pos, doc->signature.name);
+}
+
 int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
             pg_diag_list *diags, pg_edits *edits)
 {
@@ -713,6 +834,7 @@ int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
     check_summary(&l);
     pg_node_walk(doc->body, walk_numbers, NULL, &l);
     check_basis(&l);
+    check_placeholders(&l);
     g_free(l.src);
     free(l.lines);
     return l.findings;

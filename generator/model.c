@@ -287,7 +287,10 @@ void pg_doc_dump(const pg_doc *doc, FILE *f)
     else
         fprintf(f, "number: (blank)\n");
     fprintf(f, "place: \"%s\"\n", doc->place ? doc->place : "");
-    fprintf(f, "date: %04d-%02d-%02d\n", doc->year, doc->month, doc->day);
+    if (doc->day)
+        fprintf(f, "date: %04d-%02d-%02d\n", doc->year, doc->month, doc->day);
+    else
+        fprintf(f, "date: %04d-%02d (month only: a draft)\n", doc->year, doc->month);
     fprintf(f, "type: \"%s\" (%s)\n", doc->doctype, doc->doctype_abbr);
     for (size_t i = 0; i < doc->n_cites; i++) {
         const pg_citation *c = &doc->cites[i];

@@ -262,6 +262,19 @@ static int number_enter(pg_node *n, int depth, void *ud)
     return 0;
 }
 
+/* The day of a cited date as "%d" and "%02d"; a draft dated by month only (day 0)
+ * leaves the clerk a blank, as the date line does, never "0". */
+static void day_text(int day, char *d, size_t dn, char *dd, size_t ddn)
+{
+    if (day > 0 && day <= 31) {
+        snprintf(d, dn, "%d", day % 100);
+        snprintf(dd, ddn, "%02d", day % 100);
+    } else {
+        snprintf(d, dn, "    ");
+        snprintf(dd, ddn, "    ");
+    }
+}
+
 /* Labels of the appendices and their attachment lines, from the plan's own
  * number, date and issuing body: never typed by hand. */
 static void number_appendices(numberer *nb)
@@ -275,9 +288,8 @@ static void number_appendices(numberer *nb)
     char *ref = pg_number_text(s->reference_format, doc->number, doc->doctype_abbr, doc->symbol);
     char *cited = pg_issuer_cited(doc);
     char d[8], m[8], dd[8], mm[8], y[8];
-    snprintf(d, sizeof d, "%d", doc->day);
+    day_text(doc->day, d, sizeof d, dd, sizeof dd);
     snprintf(m, sizeof m, "%d", doc->month);
-    snprintf(dd, sizeof dd, "%02d", doc->day);
     snprintf(mm, sizeof mm, doc->month < 3 ? "%02d" : "%d", doc->month);
     snprintf(y, sizeof y, "%04d", doc->year);
     int i = 0;
@@ -414,9 +426,8 @@ static void generate_basis(numberer *nb)
             c->ref = adopt(doc, fill(c->ref_format ? c->ref_format : s->reference_format, rk));
         }
         char d[8], m[8], dd[8], mm[8], y[8];
-        snprintf(d, sizeof d, "%d", c->day);
+        day_text(c->day, d, sizeof d, dd, sizeof dd);
         snprintf(m, sizeof m, "%d", c->month);
-        snprintf(dd, sizeof dd, "%02d", c->day);
         snprintf(mm, sizeof mm, "%02d", c->month);
         snprintf(y, sizeof y, "%04d", c->year);
         const char *kv[] = {"type", c->type, "ref", c->ref, "d", d, "m", m, "dd", dd, "mm", mm,
@@ -529,10 +540,24 @@ static void number_shown(numberer *nb)
                                       : pg_arena_strdup(doc->arena, s->draft_text);
     if (doc->typist) {
         char copies[16] = "";
-        if (doc->copies)
+        char *format = pg_xstrdup(s->typist_format);
+        if (doc->copies) {
             snprintf(copies, sizeof copies, "%d", doc->copies);
+        } else {
+            /* without a count, the separator and brackets around {copies} go with it:
+             * "{typist}-{copies}" prints "HƯ", not "HƯ-" */
+            char *t = strstr(format, "{typist}");
+            char *c = strstr(format, "{copies}");
+            if (t && c && c > t)
+                t[strlen("{typist}")] = '\0';
+            else if (c)
+                *c = '\0';
+        }
         const char *kv[] = {"typist", doc->typist, "copies", copies, NULL};
-        doc->typist_line = adopt(doc, fill(s->typist_format, kv));
+        char *line = fill(format, kv);
+        doc->typist_line = shown(nb, PG_ROLE_TYPIST, line);
+        free(line);
+        free(format);
     }
     for (size_t i = 0; i < doc->n_groups; i++) {
         pg_recipient_group *g = &doc->groups[i];
@@ -570,7 +595,10 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
         return 0;
     /* the style's edition must be in force on the plan's date */
     char date[16];
-    snprintf(date, sizeof date, "%04d-%02d-%02d", doc->year, doc->month, doc->day ? doc->day : 1);
+    if (doc->day)
+        snprintf(date, sizeof date, "%04d-%02d-%02d", doc->year, doc->month, doc->day);
+    else
+        snprintf(date, sizeof date, "%04d-%02d", doc->year, doc->month);
     if (style->in_force_from && strcmp(date, style->in_force_from) < 0)
         pg_diag_add(diags, PG_W_EDITION, doc->file, doc->date_pos.line, doc->date_pos.col,
                     "dated %s, before %s came into force (%s); check the style", date,

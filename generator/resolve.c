@@ -207,9 +207,9 @@ static void check_deadlines(resolver *r, pg_doc *doc)
         long mine = ymd(n->u.deadline.year, n->u.deadline.month, n->u.deadline.day);
         if (mine && mine < plan)
             err(r, PG_W_STANDARD, doc->file, n->pos,
-                "deadline %04d-%02d-%02d is before the plan's own date %04d-%02d-%02d",
+                "deadline %04d-%02d-%02d is before the plan's own date %04d-%02d%s",
                 n->u.deadline.year, n->u.deadline.month, n->u.deadline.day, doc->year,
-                doc->month, doc->day);
+                doc->month, doc->day ? pg_arena_printf(doc->arena, "-%02d", doc->day) : "");
         if (!n->u.deadline.id)
             continue;
         const char *pf = NULL;
@@ -1218,8 +1218,10 @@ void pg_doc_diff(const pg_doc *doc, FILE *f)
     for (size_t i = 0; i < doc->n_uses; i++)
         fprintf(f, "uses %s (content only, not cited)\n", doc->uses[i]);
     for (size_t i = 0; i < doc->n_cites; i++)
-        fprintf(f, "implements %s số %s of %04d-%02d-%02d (%s)\n", doc->cites[i].type,
-                doc->cites[i].ref ? doc->cites[i].ref : "?", doc->cites[i].year, doc->cites[i].month, doc->cites[i].day,
+        fprintf(f, "implements %s số %s of %04d-%02d%s (%s)\n", doc->cites[i].type,
+                doc->cites[i].ref ? doc->cites[i].ref : "?", doc->cites[i].year,
+                doc->cites[i].month,
+                doc->cites[i].day ? pg_arena_printf(doc->arena, "-%02d", doc->cites[i].day) : "",
                 doc->cites[i].issuer);
     pg_node_walk(doc->body, diff_enter, NULL, f);
 }

@@ -28,10 +28,10 @@ char *pg_plan_blank(const char *style)
         "       cited-as = how other documents name it -->\n"
         "  <issuer parent=\"%s\" symbol=\"%s\" cited-as=\"[%s]\">%s</issuer>\n"
         "  <!-- the register number: leave it out until the plan is registered -->\n"
-        "  <number>1</number>\n"
+        "  <!-- <number>..</number> -->\n"
         "  <place>[Địa danh]</place>\n"
         "  <!-- YYYY-MM-DD; YYYY-MM for a draft whose day is not yet fixed -->\n"
-        "  <date>2026-01-01</date>\n"
+        "  <date>[YYYY-MM-DD]</date>\n"
         "  <!-- the subject: %s -->\n"
         "  <summary>%s</summary>\n"
         "  <!-- what the plan implements: a citation with type, number, date and issuer -->\n"
@@ -52,7 +52,8 @@ char *pg_plan_blank(const char *style)
         "    <p>[Phân công thực hiện.]</p>\n"
         "  </section>\n"
         "  <!-- recipients: a purpose per line, or a group sharing one purpose (a brace);\n"
-        "       the style adds the punctuation and the \"Lưu\" of the archive line -->\n"
+        "       the style adds the punctuation and the \"%s\" of the archive line:\n"
+        "       <archive> names only the other units that keep a copy -->\n"
         "  <recipients>\n"
         "    <to purpose=\"%s\">[Cơ quan cấp trên]</to>\n"
         "    <to>[Các đơn vị thực hiện]</to>\n"
@@ -65,8 +66,9 @@ char *pg_plan_blank(const char *style)
         state ? "[UBND TỈNH]" : "[ĐẢNG BỘ TỈNH]", "ABC",
         state ? "Cơ quan" : "Ban Thường vụ", state ? "[CƠ QUAN BAN HÀNH]" : "[ĐẢNG ỦY]",
         state ? "a capital first letter" : "a lower-case first letter",
-        state ? "Triển khai [nội dung]" : "triển khai [nội dung]", state ? "để b/c" : "để báo cáo",
-        state ? "VT, [đơn vị soạn thảo]" : "Văn phòng", state ? "TM." : "T/M",
+        state ? "Triển khai [nội dung]" : "triển khai [nội dung]",
+        state ? "- Lưu: VT," : "- Lưu", state ? "để b/c" : "để báo cáo",
+        state ? "[đơn vị soạn thảo]" : "Văn phòng", state ? "TM." : "T/M",
         state ? "KT." : "K/T", state ? "TL." : "T/L", state ? "deputy" : "on-behalf",
         state ? "GIÁM ĐỐC" : "BAN THƯỜNG VỤ", state ? "PHÓ GIÁM ĐỐC" : "BÍ THƯ");
     return g_string_free(o, FALSE);

@@ -223,7 +223,7 @@ contains "$work/out" '^inherits gia-tri titled "Về giá trị của tác phẩ
 # new: a blank plan of each standard passes check once filled
 for style in party state; do
     expect_rc 0 "new --style $style" -- "$plangen" new --style $style -o "$work/blank-$style.xml"
-    sed -e 's/\[số và ký hiệu\]/12-KH\/TU/; s/\[ngày\/tháng\/năm\]/05\/12\/2025/' \
+    sed -e 's/\[YYYY-MM-DD\]/2025-12-05/; s/\[số và ký hiệu\]/12-KH\/TU/; s/\[ngày\/tháng\/năm\]/05\/12\/2025/' \
         -e 's/\[[^]]*\]/Nội dung/g' "$work/blank-$style.xml" > "$work/filled-$style.xml"
     expect_rc 0 "check the filled $style plan" -- "$plangen" check "$work/filled-$style.xml"
     if [ -s "$work/err" ]; then bad "filled $style plan: $(cat "$work/err")"; else ok; fi
