@@ -256,6 +256,41 @@ static int folder_jobs(session *s, const char *dir, GPtrArray *jobs, pg_diag_lis
     return pg_diag_worst(diags) != PG_LEVEL_ERROR;
 }
 
+/* Moves the findings of filling the template for unit e from got to diags, each
+ * naming the unit and standing where it is fixed in the units file: an unused
+ * value at its <param>; a placeholder without a value at the <unit>, with the
+ * template's line and <param name="KEY"> instead of --set KEY=... */
+static void name_the_unit(pg_diag_list *got, pg_diag_list *diags, const char *units,
+                          const pg_unit *e)
+{
+    static const char set[] = "give it with --set ";
+    for (size_t k = 0; k < got->n; k++) {
+        const pg_diag *d = &got->items[k];
+        const char *detail = d->detail ? d->detail : "";
+        int line = e->line;
+        for (size_t i = 0; d->code == PG_W_UNUSED_PARAM && i < e->n; i++) {
+            size_t kl = strlen(e->keys[i]);
+            if (strncmp(detail, e->keys[i], kl) == 0 && detail[kl] == ':')
+                line = e->param_lines[i];
+        }
+        const char *s = strstr(detail, set);
+        const char *eq = s ? strstr(s, "=...") : NULL;
+        if (s && eq) {
+            const char *key = s + sizeof set - 1;
+            pg_diag_add(diags, d->code, units, line, 0,
+                        "unit \"%s\" (%s line %d): %.*sadd <param name=\"%.*s\">...</param> "
+                        "to the unit%s",
+                        e->name, d->file, d->line, (int)(s - detail), detail, (int)(eq - key), key,
+                        eq + 4);
+        } else if (d->line) {
+            pg_diag_add(diags, d->code, units, line, 0, "unit \"%s\" (%s line %d): %s", e->name,
+                        d->file, d->line, detail);
+        } else {
+            pg_diag_add(diags, d->code, units, line, 0, "unit \"%s\": %s", e->name, detail);
+        }
+    }
+}
+
 /* One job per unit of the units file: its template filled with the unit's
  * values. The units file and the template are untrusted: read from regular
  * files only, within the size limit, and the template must lie inside the
@@ -301,8 +336,11 @@ static int unit_jobs(session *s, GPtrArray *jobs, pg_diag_list *diags)
     free(root_real);
     for (size_t i = 0; tpl && i < u.n; i++) {
         const pg_unit *e = &u.units[i];
+        pg_diag_list got = {0};
         char *text = pg_template_fill(tpl, tpath, (const char *const *)e->keys,
-                                      (const char *const *)e->values, e->n, diags);
+                                      (const char *const *)e->values, e->n, &got);
+        name_the_unit(&got, diags, o->units, e);
+        pg_diag_list_free(&got);
         if (text) {
             char *target = g_strdup_printf("%s/%s.pdf", o->out, e->name);
             g_ptr_array_add(jobs, job_new(tpath, target, g_strdup(text)));

@@ -26,7 +26,8 @@ static const char usage_main[] =
     "usage: plangen COMMAND [OPTIONS] ...\n"
     "\n"
     "plangen turns plans written in XML into Vietnamese official plan documents\n"
-    "(\"KẾ HOẠCH\") as PDF, laid out to the Party standard (Hướng dẫn 36-HD/VPTW).\n"
+    "(\"KẾ HOẠCH\") as PDF, laid out to the Party standard (Hướng dẫn 36-HD/VPTW,\n"
+    "style party) or the state standard (Nghị định 30/2020/NĐ-CP, style state).\n"
     "\n"
     "commands:\n"
     "  render PLAN.xml... [-o OUT]   render plans to PDF (and PNG pages with --png)\n"
@@ -700,10 +701,64 @@ static long long *limit_option(options *o, int argc, char **argv, int *i, const 
     return NULL;
 }
 
+/* An option given to a command that does not take it is a usage error naming the
+ * option and the commands that take it (a --report json that check ignored would
+ * leave a CI job without its report, silently). Options for every command (the
+ * data folder, root, style, strictness, limits) are not listed. Returns 1 when
+ * it refused. */
+static int refuse_foreign_options(const options *o, int dpi_given)
+{
+    const struct {
+        const char *name;
+        int given;
+        const char *takers[5]; /* the commands that take it */
+    } table[] = {
+        {"-o", o->out != NULL, {"render", "build", "derive", "new"}},
+        {"--png", o->png_dir != NULL, {"render"}},
+        {"--dpi", dpi_given, {"render"}},
+        {"--stage", o->stage != NULL, {"dump"}},
+        {"--fix", o->fix, {"check"}},
+        {"--force", o->force, {"check", "derive", "new"}},
+        {"--set", o->n_sets > 0, {"new"}},
+        {"--from", o->from != NULL, {"new"}},
+        {"--issuer", o->issuer != NULL, {"derive"}},
+        {"--parent-body", o->parent_body != NULL, {"derive"}},
+        {"--symbol", o->symbol != NULL, {"derive"}},
+        {"--date", o->date != NULL, {"derive"}},
+        {"--units", o->units != NULL, {"build"}},
+        {"-j", o->jobs != 0, {"build"}},
+        {"--junit", o->junit != NULL, {"build"}},
+        {"--report", o->report != NULL, {"build"}},
+        {"--shard", o->shard != NULL, {"build"}},
+        {"--check-only", o->check_only, {"build"}},
+        {"--prune", o->prune, {"build"}},
+    };
+    for (size_t k = 0; k < sizeof table / sizeof *table; k++) {
+        if (!table[k].given)
+            continue;
+        size_t n = 0;
+        int taken = 0;
+        while (n < 5 && table[k].takers[n]) {
+            taken |= strcmp(table[k].takers[n], o->cmd) == 0;
+            n++;
+        }
+        if (taken)
+            continue;
+        char list[128] = "";
+        for (size_t t = 0; t < n; t++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                     t == 0 ? "" : t + 1 == n ? " and " : ", ", table[k].takers[t]);
+        fprintf(stderr, "plangen: %s belongs to %s, not to %s (see plangen %s --help)\n",
+                table[k].name, list, o->cmd, o->cmd);
+        return 1;
+    }
+    return 0;
+}
+
 int pg_cli_main(int argc, char **argv)
 {
     options o = {.dpi = 60};
-    int bad = 0;
+    int bad = 0, dpi_given = 0;
     o.inputs = pg_xcalloc((size_t)argc + 1, sizeof *o.inputs);
     o.sets = pg_xcalloc((size_t)argc + 1, sizeof *o.sets);
     int rc = EXIT_USAGE;
@@ -725,6 +780,7 @@ int pg_cli_main(int argc, char **argv)
             o.png_dir = v;
         } else if ((v = opt_value(argc, argv, &i, "--dpi", &bad))) {
             char *end = NULL;
+            dpi_given = 1;
             o.dpi = strtod(v, &end);
             /* 600 dpi is a print proof; 1200 took 37 s for 7 pages, for nothing seen */
             if (*end || end == v || !(o.dpi >= 10 && o.dpi <= 600)) {
@@ -820,25 +876,10 @@ int pg_cli_main(int argc, char **argv)
         fprintf(stderr, "plangen: %s needs a plan file\n\n%s", o.cmd, command_usage(o.cmd));
         goto done;
     }
-    if (strcmp(o.cmd, "dump") != 0 && o.stage) {
-        fprintf(stderr, "plangen: --stage belongs to dump\n");
+    if (refuse_foreign_options(&o, dpi_given))
         goto done;
-    }
-    if (o.fix && strcmp(o.cmd, "check") != 0) {
-        fprintf(stderr, "plangen: --fix belongs to check\n");
-        goto done;
-    }
     if (o.fix && !o.force) {
         fprintf(stderr, "plangen: --fix rewrites the plan files in place; give --force as well\n");
-        goto done;
-    }
-    if (o.png_dir && strcmp(o.cmd, "render") != 0) {
-        fprintf(stderr, "plangen: --png belongs to render\n");
-        goto done;
-    }
-    if (o.out && strcmp(o.cmd, "render") && strcmp(o.cmd, "derive") && strcmp(o.cmd, "new") &&
-        strcmp(o.cmd, "build")) {
-        fprintf(stderr, "plangen: -o belongs to render, build, derive and new\n");
         goto done;
     }
 

@@ -129,10 +129,107 @@ static void report_noncharacter(parser *p, size_t off, unsigned long cp)
          "U+%04lX is a Unicode noncharacter, which no text may hold; remove it", cp);
 }
 
+static int starts(const parser *p, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i + n <= p->len && memcmp(p->buf + i, lit, n) == 0;
+}
+
+/* Offset just past the first occurrence of lit at or after i, or len. */
+static size_t skip_past(const parser *p, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    for (; i + n <= p->len; i++)
+        if (memcmp(p->buf + i, lit, n) == 0)
+            return i + n;
+    return p->len;
+}
+
+/* The encoding=\"...\" of the XML declaration when it is not UTF-8, as "
+ * (it declares encoding=\"windows-1258\")", else "". Arena copy. */
+static const char *declared_encoding(parser *p)
+{
+    if (!starts(p, 0, "<?xml"))
+        return "";
+    size_t end = skip_past(p, 5, "?>");
+    for (size_t i = 5; i + 10 < end; i++) {
+        if (memcmp(p->buf + i, "encoding", 8) != 0)
+            continue;
+        size_t j = i + 8;
+        while (j < end && (p->buf[j] == ' ' || p->buf[j] == '='))
+            j++;
+        if (j >= end || (p->buf[j] != '"' && p->buf[j] != '\''))
+            return "";
+        size_t k = j + 1;
+        while (k < end && p->buf[k] != p->buf[j] && k - j < 40)
+            k++;
+        if (k - j - 1 == 5 && g_ascii_strncasecmp(p->buf + j + 1, "UTF-8", 5) == 0)
+            return "";
+        char *out = pg_arena_alloc(p->doc->arena, k - j + 32);
+        snprintf(out, k - j + 32, " (it declares encoding=\"%.*s\")", (int)(k - j - 1),
+                 p->buf + j + 1);
+        return out;
+    }
+    return "";
+}
+
+/* A file saved as UTF-16 (Notepad's "Unicode"), with or without its byte order
+ * mark: one error for the file, not one per NUL byte. */
+static int check_utf16(parser *p)
+{
+    const unsigned char *s = (const unsigned char *)p->buf;
+    if (p->len < 2)
+        return 1;
+    int bom = (s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF);
+    /* '<' (or any ASCII) beside a NUL: the first character of an XML file */
+    int bare = (s[0] != 0 && s[0] < 0x80 && s[1] == 0) || (s[0] == 0 && s[1] != 0 && s[1] < 0x80);
+    if (!bom && !bare)
+        return 1;
+    diag(p, PG_E_UTF8, (pg_pos){1, 1},
+         "the file is saved as UTF-16%s (Notepad's \"Unicode\"); save the file as UTF-8 "
+         "(Notepad: File > Save As, Encoding: UTF-8)",
+         bom ? "" : " without a byte order mark");
+    return 0;
+}
+
+/* Offset of the first byte that is not UTF-8 when the file holds no valid
+ * multi-byte character at all: a file saved in an 8-bit code page
+ * (Windows-1258, TCVN3, Latin-1), not a UTF-8 file with a stray byte; else
+ * (size_t)-1. */
+static size_t legacy_code_page(const parser *p)
+{
+    const unsigned char *s = (const unsigned char *)p->buf;
+    size_t first_bad = (size_t)-1;
+    for (size_t i = 0; i < p->len;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_seq(s + i, p->len - i);
+        if (n > 1)
+            return (size_t)-1;
+        if (first_bad == (size_t)-1)
+            first_bad = i;
+        i++;
+    }
+    return first_bad;
+}
+
 static int check_encoding(parser *p)
 {
     int bad = 0;
     const unsigned char *s = (const unsigned char *)p->buf;
+    if (!check_utf16(p))
+        return 0;
+    size_t legacy = legacy_code_page(p);
+    if (legacy != (size_t)-1) {
+        diag(p, PG_E_UTF8, pos_at(p, legacy),
+             "byte 0x%02X: the file is saved in an old code page such as Windows-1258 or "
+             "TCVN3%s, not UTF-8; save the file as UTF-8 (Notepad: File > Save As, Encoding: "
+             "UTF-8)",
+             s[legacy], declared_encoding(p));
+        return 0;
+    }
     for (size_t i = 0; i < p->len && bad < MAX_UTF8_REPORTS;) {
         if (s[i] == 0) {
             diag(p, PG_E_UTF8, pos_at(p, i), "NUL byte in the file; remove it");
@@ -163,22 +260,6 @@ static int check_encoding(parser *p)
     return bad == 0;
 }
 
-static int starts(const parser *p, size_t i, const char *lit)
-{
-    size_t n = strlen(lit);
-    return i + n <= p->len && memcmp(p->buf + i, lit, n) == 0;
-}
-
-/* Offset just past the first occurrence of lit at or after i, or len. */
-static size_t skip_past(const parser *p, size_t i, const char *lit)
-{
-    size_t n = strlen(lit);
-    for (; i + n <= p->len; i++)
-        if (memcmp(p->buf + i, lit, n) == 0)
-            return i + n;
-    return p->len;
-}
-
 static int name_char(unsigned char c)
 {
     return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -205,8 +286,13 @@ static void check_entity(parser *p, size_t i)
     }
     while (j < p->len && name_char((unsigned char)p->buf[j]))
         j++;
-    if (j >= p->len || p->buf[j] != ';' || j == i + 1)
-        return; /* a bare '&': libxml2 reports it */
+    if (j >= p->len || p->buf[j] != ';' || j == i + 1) {
+        /* "Văn hóa & Xã hội": XML takes '&' only as the start of a reference */
+        diag(p, PG_E_XML, pos_at(p, i),
+             "a bare \"&\" (XML reads it as the start of a reference); write &amp; for the "
+             "character: \"Văn hóa &amp; Xã hội\"");
+        return;
+    }
     size_t n = j - i - 1;
     static const char *const predefined[] = {"lt", "gt", "amp", "quot", "apos"};
     for (size_t k = 0; k < sizeof predefined / sizeof predefined[0]; k++)
@@ -224,6 +310,28 @@ static void add_tag(parser *p, size_t start, size_t end)
         p->tags = pg_xrealloc(p->tags, p->cap_tags * sizeof(tag));
     }
     p->tags[p->n_tags++] = (tag){start, end, pos_at(p, start)};
+}
+
+/* A value opened with a typographic quote (“ ” ‘ ’, Word's smart quotes) after
+ * the '=' at eq of the start tag at tag_start: one error naming the attribute. */
+static void smart_quote(parser *p, size_t tag_start, size_t eq)
+{
+    size_t v = eq + 1;
+    while (v < p->len && (p->buf[v] == ' ' || p->buf[v] == '\t'))
+        v++;
+    if (!(starts(p, v, "\xE2\x80\x9C") || starts(p, v, "\xE2\x80\x9D") ||
+          starts(p, v, "\xE2\x80\x98") || starts(p, v, "\xE2\x80\x99")))
+        return;
+    size_t name = eq;
+    while (name > tag_start + 1 && (p->buf[name - 1] == ' ' || p->buf[name - 1] == '\t'))
+        name--;
+    size_t end = name;
+    while (name > tag_start + 1 && name_char((unsigned char)p->buf[name - 1]))
+        name--;
+    diag(p, PG_E_XML, pos_at(p, v),
+         "the value of %.*s= starts with the typographic quote %.3s (a word processor's smart "
+         "quote); write straight quotes: %.*s=\"...\"",
+         (int)(end - name), p->buf + name, p->buf + v, (int)(end - name), p->buf + name);
 }
 
 /* Returns 0 when the file must not be handed to the XML parser at all. */
@@ -268,6 +376,8 @@ static int prescan(parser *p)
                         check_entity(p, j);
                 } else if (d == '"' || d == '\'') {
                     quote = d;
+                } else if (d == '=') {
+                    smart_quote(p, i, j);
                 } else if (d == '>' || d == '<') {
                     break;
                 }
@@ -288,6 +398,21 @@ typedef struct {
 } xml_errors;
 
 
+/* Position of the start tag of <name> on line (libxml2's record of an open
+ * element), or {0, 0}. */
+static pg_pos open_tag_pos(const parser *p, const char *name, int line)
+{
+    size_t n = strlen(name);
+    for (size_t k = 0; k < p->n_tags; k++) {
+        const tag *t = &p->tags[k];
+        if (t->pos.line == line && t->start + 1 + n < p->len &&
+            memcmp(p->buf + t->start + 1, name, n) == 0 &&
+            !name_char((unsigned char)p->buf[t->start + 1 + n]))
+            return t->pos;
+    }
+    return (pg_pos){0, 0};
+}
+
 static void collect_error(void *ud, xmlErrorPtr e)
 {
     xml_errors *xe = ud;
@@ -300,6 +425,26 @@ static void collect_error(void *ud, xmlErrorPtr e)
     pg_pos pos = {e->line, e->int2};
     if (e->node && ((xmlNode *)e->node)->type == XML_ELEMENT_NODE)
         pos = node_pos(xe->p, e->node);
+    if (xe->found.n == 0 && e->str1 &&
+        (e->code == XML_ERR_TAG_NAME_MISMATCH || e->code == XML_ERR_TAG_NOT_FINISHED)) {
+        /* an element left open: reported at its start tag, not where the parser
+         * noticed (often the end of the file) */
+        pg_pos open = open_tag_pos(xe->p, e->str1, e->int1);
+        if (open.line) {
+            char why[512];
+            if (e->code == XML_ERR_TAG_NAME_MISMATCH && e->str2)
+                snprintf(why, sizeof why, "<%s> is not closed before </%s> (line %d); add </%s> "
+                                      "where the element should end",
+                                      e->str1, e->str2, e->line, e->str1);
+            else
+                snprintf(why, sizeof why, "<%s> is never closed (the file ends first); add </%s> "
+                                      "where the element should end",
+                                      e->str1, e->str1);
+            free(msg);
+            msg = pg_xstrdup(why);
+            pos = open;
+        }
+    }
     if (e->code == XML_ERR_INVALID_CHAR || e->code == XML_ERR_INVALID_ENCODING)
         xe->code = PG_E_UTF8;
     pg_diag_add(&xe->found, xe->code, xe->p->doc->file, pos.line, pos.col, "%s", msg);
@@ -517,15 +662,83 @@ int blank(const char *s)
     return 1;
 }
 
+/* Edits (insert, delete, replace, swap two neighbours) from a to b, both ASCII
+ * element names; stops counting past 3. */
+static int edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    enum { MAXN = 32 };
+    if (na >= MAXN || nb >= MAXN)
+        return 3;
+    int d[MAXN][MAXN];
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++) {
+            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[na][nb] > 3 ? 3 : d[na][nb];
+}
+
+/* The one name of allowed ("<p>, <item>") nearest to name, within one edit for
+ * names of up to 4 letters and two for longer ones; NULL when there is none or
+ * two are as near. Arena copy. */
+static const char *nearest_name(parser *p, const char *name, const char *allowed)
+{
+    size_t nn = strlen(name);
+    int limit = nn <= 4 ? 1 : 2, best_d = limit + 1, ties = 0;
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (const char *s = strchr(allowed, '<'); s; s = strchr(s + 1, '<')) {
+        const char *e = strchr(s, '>');
+        if (!e)
+            break;
+        int d = edit_distance(name, nn, s + 1, (size_t)(e - s - 1));
+        if (d < best_d) {
+            best_d = d, best = s + 1, best_n = (size_t)(e - s - 1), ties = 0;
+        } else if (d == best_d) {
+            ties++;
+        }
+    }
+    return best && !ties ? pg_arena_strndup(p->doc->arena, best, best_n) : NULL;
+}
+
+int was_suggested(const parser *p, const char *name)
+{
+    for (int i = 0; i < p->n_suggested; i++)
+        if (strcmp(p->suggested[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 void unknown_element(parser *p, const xmlNode *n, const char *where, const char *allowed)
 {
-    if (n->ns && strcmp((const char *)n->ns->href, PG_NS) != 0)
+    if (n->ns && strcmp((const char *)n->ns->href, PG_NS) != 0) {
         diag(p, PG_E_UNKNOWN_ELEMENT, node_pos(p, n),
              "<%s> in namespace \"%s\" inside <%s>; plan elements belong to " PG_NS, n->name,
              n->ns->href, where);
-    else
-        diag(p, PG_E_UNKNOWN_ELEMENT, node_pos(p, n), "<%s> inside <%s>; allowed here: %s",
-             n->name, where, allowed);
+        return;
+    }
+    const char *near = nearest_name(p, (const char *)n->name, allowed);
+    if (near) {
+        if (p->n_suggested < (int)(sizeof p->suggested / sizeof p->suggested[0]))
+            p->suggested[p->n_suggested++] = near;
+        diag(p, PG_E_UNKNOWN_ELEMENT, node_pos(p, n),
+             "<%s> inside <%s>; did you mean <%s>? Correct the spelling in the start and end tags",
+             n->name, where, near);
+        return;
+    }
+    diag(p, PG_E_UNKNOWN_ELEMENT, node_pos(p, n), "<%s> inside <%s>; allowed here: %s", n->name,
+         where, allowed);
 }
 
 /* Reports attributes of n not listed in allowed (NULL-terminated). */

@@ -567,18 +567,20 @@ void build_plan(parser *p, const xmlNode *root)
     }
     static const struct {
         int rank;
+        const char *name; /* the element, when one element meets the need */
         const char *hint;
     } required[] = {
-        {R_ISSUER, "<issuer parent=\"...\" symbol=\"...\">ISSUING BODY</issuer>"},
-        {R_PLACE, "<place>Trà Vinh</place>"},
-        {R_DATE, "<date>2022-04-18</date>"},
-        {R_SUMMARY, "<summary>subject of the plan</summary>"},
-        {R_BLOCK, "at least one <section>, <p> or <item>"},
-        {R_SIGNATURE, "<signature authority=\"on-behalf\" collective=\"...\" title=\"...\" "
-                      "name=\"...\"/>"},
+        {R_ISSUER, "issuer", "<issuer parent=\"...\" symbol=\"...\">ISSUING BODY</issuer>"},
+        {R_PLACE, "place", "<place>Trà Vinh</place>"},
+        {R_DATE, "date", "<date>2022-04-18</date>"},
+        {R_SUMMARY, "summary", "<summary>subject of the plan</summary>"},
+        {R_BLOCK, NULL, "at least one <section>, <p> or <item>"},
+        {R_SIGNATURE, "signature",
+         "<signature authority=\"on-behalf\" collective=\"...\" title=\"...\" name=\"...\"/>"},
     };
+    /* a misspelled element was reported with its right name: not missing again */
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if (!seen[required[i].rank])
+        if (!seen[required[i].rank] && !(required[i].name && was_suggested(p, required[i].name)))
             diag(p, PG_E_MISSING_ELEMENT, node_pos(p, root), "<plan> needs %s", required[i].hint);
     if (!doc->doctype) {
         doc->doctype = "KẾ HOẠCH";

@@ -46,6 +46,10 @@ typedef struct {
     unsigned long long max_image_pixels, max_image_bytes; /* one image */
     size_t walk_off;  /* pos_at: the last offset asked, and its position */
     pg_pos walk_pos;
+    /* elements named in a "did you mean" of unknown_element: a missing one of
+     * them is not reported again (arena copies) */
+    const char *suggested[8];
+    int n_suggested;
 } parser;
 
 /* ---- shared by the parse files --------------------------------------------- */
@@ -78,7 +82,11 @@ int visible_value(parser *p, const xmlNode *n, const char *name, const char *v,
 /* Reports the inline tree n of element x when its text is only invisible
  * characters (an empty value; hint says what to write). */
 void visible_text(parser *p, const xmlNode *x, const pg_node *n, const char *hint);
+/* Reports n as not allowed inside <where>; allowed lists the elements that are
+ * ("<p>, <item>"), and a name it holds within two edits of n's is suggested. */
 void unknown_element(parser *p, const xmlNode *n, const char *where, const char *allowed);
+/* Whether unknown_element suggested <name> (its absence follows from the typo). */
+int was_suggested(const parser *p, const char *name);
 /* inlines and blocks (parse_body.c) */
 pg_node *build_block(parser *p, const xmlNode *c, int depth);
 void build_blocks(parser *p, const xmlNode *x, pg_node *parent, int depth);

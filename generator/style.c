@@ -490,7 +490,10 @@ static void set_defaults(pg_style *s)
     s->date_format = "{place}, ngày {day} tháng {month} năm {year}";
 }
 
-static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *diags)
+/* installed: the folder of the installed styles (NULL: none), where a base that
+ * is not beside the extending file is looked up. */
+static int load_into(pg_style *s, const char *path, const char *installed, int depth,
+                     pg_diag_list *diags)
 {
     loader l = {s, diags, path, 0};
     if (depth > MAX_EXTENDS) {
@@ -541,7 +544,13 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
             char *bpath = slash ? pg_arena_printf(s->arena, "%.*s/%s.xml", (int)(slash - path),
                                                   path, base)
                                 : pg_arena_printf(s->arena, "%s.xml", base);
-            if (!load_into(s, bpath, depth + 1, diags))
+            /* a house style kept elsewhere extends an installed one ("party") */
+            if (installed && !strchr(base, '/') && !g_file_test(bpath, G_FILE_TEST_EXISTS)) {
+                char *ipath = pg_arena_printf(s->arena, "%s/%s.xml", installed, base);
+                if (g_file_test(ipath, G_FILE_TEST_EXISTS))
+                    bpath = ipath;
+            }
+            if (!load_into(s, bpath, installed, depth + 1, diags))
                 l.errors++;
         }
         const char *name = prop(&l, root, "name"), *standard = prop(&l, root, "standard");
@@ -572,7 +581,7 @@ static int load_into(pg_style *s, const char *path, int depth, pg_diag_list *dia
     return l.errors == 0;
 }
 
-pg_style *pg_style_load(const char *path, pg_diag_list *diags)
+static pg_style *load_style(const char *path, const char *installed, pg_diag_list *diags)
 {
     pg_arena *a = pg_arena_new();
     pg_style *s = pg_arena_alloc(a, sizeof *s);
@@ -580,7 +589,7 @@ pg_style *pg_style_load(const char *path, pg_diag_list *diags)
     s->refs = 1;
     s->file = pg_arena_strdup(a, path);
     set_defaults(s);
-    if (!load_into(s, path, 0, diags)) {
+    if (!load_into(s, path, installed, 0, diags)) {
         pg_arena_free(a);
         return NULL;
     }
@@ -603,10 +612,15 @@ pg_style *pg_style_load(const char *path, pg_diag_list *diags)
     return s;
 }
 
+pg_style *pg_style_load(const char *path, pg_diag_list *diags)
+{
+    return load_style(path, NULL, diags);
+}
+
 pg_style *pg_style_load_named(const char *styles_dir, const char *name, pg_diag_list *diags)
 {
     if (strchr(name, '/'))
-        return pg_style_load(name, diags);
+        return load_style(name, styles_dir, diags);
     for (const char *c = name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
             pg_diag_add(diags, PG_E_STYLE, name, 0, 0,

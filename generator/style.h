@@ -154,7 +154,9 @@ const char *pg_role_name(pg_role r);
  * Returns NULL on error, with diagnostics appended. The caller releases it
  * with pg_style_unref(). */
 pg_style *pg_style_load(const char *path, pg_diag_list *diags);
-/* Loads style NAME from styles_dir/NAME.xml, or path itself when name holds a '/'. */
+/* Loads style NAME from styles_dir/NAME.xml, or path itself when name holds a '/'
+ * (a house style kept anywhere: a base it extends that is not beside it is taken
+ * from styles_dir, so extends="party" finds the installed party.xml). */
 pg_style *pg_style_load_named(const char *styles_dir, const char *name, pg_diag_list *diags);
 pg_style *pg_style_ref(pg_style *s);
 void pg_style_unref(pg_style *s);

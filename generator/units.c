@@ -27,7 +27,16 @@ static int name_ok(const char *path, const xmlNode *u, const char *name, pg_diag
 {
     int line = (int)xmlGetLineNo(u);
     unsigned char c;
-    if (!name || !*name || strchr(name, '/') || name[0] == '.') {
+    if (name && strchr(name, '/')) {
+        char *plain = g_strdelimit(g_strdup(name), "/", '-');
+        pg_diag_add(diags, PG_E_BAD_VALUE, path, line, 0,
+                    "<unit name=\"%s\">: the name holds '/'; it is the output's file name "
+                    "(OUT/NAME.pdf), not a path: write it without '/' (e.g. \"%s\")",
+                    name, plain);
+        g_free(plain);
+        return 0;
+    }
+    if (!name || !*name || name[0] == '.') {
         pg_diag_add(diags, PG_E_MISSING_ATTRIBUTE, path, line, 0,
                     "<unit> needs name=\"...\": the output's file name, without '/'");
         return 0;
@@ -96,8 +105,11 @@ int pg_units_parse(const char *bytes, size_t len, const char *path, pg_units *u,
         pg_unit e = {.name = g_strdup((const char *)name), .line = (int)xmlGetLineNo(n)};
         xmlFree(name);
         GPtrArray *keys = g_ptr_array_new(), *vals = g_ptr_array_new();
+        GArray *lines = g_array_new(FALSE, FALSE, sizeof(int));
         for (xmlNode *p = n->children; p; p = p->next)
             if (is_el(p, "param")) {
+                int pl = (int)xmlGetLineNo(p);
+                g_array_append_val(lines, pl);
                 xmlChar *k = xmlGetProp(p, (const xmlChar *)"name");
                 xmlChar *v = xmlNodeGetContent(p);
                 g_ptr_array_add(keys, g_strdup(k ? (const char *)k : ""));
@@ -106,6 +118,7 @@ int pg_units_parse(const char *bytes, size_t len, const char *path, pg_units *u,
                 xmlFree(v);
             }
         e.n = keys->len;
+        e.param_lines = (int *)g_array_free(lines, FALSE);
         g_ptr_array_add(keys, NULL);
         g_ptr_array_add(vals, NULL);
         e.keys = (char **)g_ptr_array_free(keys, FALSE);
@@ -125,6 +138,7 @@ void pg_units_free(pg_units *u)
         g_free(u->units[i].name);
         g_strfreev(u->units[i].keys);
         g_strfreev(u->units[i].values);
+        g_free(u->units[i].param_lines);
     }
     g_free(u->units);
     g_free(u->template_path);

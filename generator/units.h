@@ -14,6 +14,7 @@ typedef struct {
     char *name; /* the output is NAME.pdf; g_malloc'd */
     int line;
     char **keys, **values; /* n each, g_malloc'd */
+    int *param_lines;      /* n: the line of each <param>; g_malloc'd */
     size_t n;
 } pg_unit;
 

@@ -105,7 +105,7 @@ printf '<plan>\n' > plans/hong-2.xml
 pg build plans -o out3 2>"$work/log"; rc=$?
 [ $rc -eq 1 ] && ok || bad "a failing plan: exit $rc"
 grep -q '^plans/hong-1.xml:1:1: error: missing required element' "$work/log" && ok || bad "hong-1 not listed"
-grep -q '^plans/hong-2.xml:2:1: error: XML is not well formed' "$work/log" && ok || bad "hong-2 not listed"
+grep -q '^plans/hong-2.xml:1:1: error: XML is not well formed' "$work/log" && ok || bad "hong-2 not listed"
 [ -s out3/tra-vinh-duk-60-KH-2022.pdf ] && ok || bad "a failure stopped the others"
 rm plans/hong-1.xml plans/hong-2.xml
 

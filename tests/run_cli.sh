@@ -30,6 +30,8 @@ no_temp_files() {
 expect_rc 0 "--help" -- "$plangen" --help
 contains "$work/out" "usage: plangen COMMAND" "--help"
 contains "$work/out" "exit status" "--help"
+contains "$work/out" "Hướng dẫn 36-HD/VPTW" "--help names the Party standard"
+contains "$work/out" "Nghị định 30/2020/NĐ-CP" "--help names the state standard"
 for cmd in render check dump fonts; do
     expect_rc 0 "$cmd --help" -- "$plangen" $cmd --help
     contains "$work/out" "usage: plangen $cmd" "$cmd --help"
@@ -51,6 +53,21 @@ expect_rc 2 "unknown option" -- "$plangen" render --colour "$plan"
 contains "$work/err" "unknown option --colour" "unknown option"
 expect_rc 2 "render without a plan" -- "$plangen" render
 expect_rc 2 "dump without a stage" -- "$plangen" dump "$plan"
+# a house style kept outside the data folder extends an installed style
+mkdir -p "$work/house"
+printf '<style xmlns="urn:plangen:style:1" name="house" extends="party">\n  <page left="25mm"/>\n</style>\n' > "$work/house/house.xml"
+expect_rc 0 "--style /elsewhere/house.xml extends=party" -- "$plangen" render --style "$work/house/house.xml" "$plan" -o "$work/house/h.pdf"
+[ -s "$work/house/h.pdf" ] && ok || bad "house style outside the data folder: no PDF: $(cat "$work/err")"
+# an option the command would ignore is a usage error naming it and its commands
+expect_rc 2 "check --report json" -- "$plangen" check --report json "$plan"
+contains "$work/err" "plangen: --report belongs to build, not to check" "check --report json"
+expect_rc 2 "render --junit" -- "$plangen" render --junit "$work/j.xml" "$plan" -o "$work/j.pdf"
+contains "$work/err" "plangen: --junit belongs to build, not to render" "render --junit"
+[ ! -e "$work/j.pdf" ] && [ ! -e "$work/j.xml" ] && ok || bad "render --junit wrote something"
+expect_rc 2 "check --dpi" -- "$plangen" check --dpi 100 "$plan"
+contains "$work/err" "plangen: --dpi belongs to render, not to check" "check --dpi"
+expect_rc 2 "render --force" -- "$plangen" render --force "$plan" -o "$work/j.pdf"
+contains "$work/err" "plangen: --force belongs to check, derive and new, not to render" "render --force"
 
 # check: good plans pass silently
 expect_rc 0 "check seeds" -- "$plangen" check plans/*.xml
@@ -256,6 +273,22 @@ rm -f plans/_cli_units.xml
 [ "$(ls "$work/units"/*.pdf | wc -l)" -eq 40 ] && ok || bad "40 units: $(ls "$work/units" | wc -l) PDFs"
 contains "$work/err" "build: 40 built, 0 up to date, 0 failed" "build --units"
 pdftotext "$work/units/chi-bo-17.pdf" - | grep -q "CHI BỘ SỐ 17" && ok || bad "unit 17's PDF lacks its name"
+# --units: a finding names the unit and stands where it is fixed in the units file
+cat > plans/_cli_units_bad.xml <<'EOF_UNITS'
+<units template="../templates/plans/sinh-hoat-chi-bo.xml">
+  <unit name="hong-1">
+    <param name="don_vi">CHI BỘ HỒNG 1</param>
+    <param name="so">1</param>
+    <param name="mau">do</param>
+  </unit>
+  <unit name="xa/hong-2"><param name="don_vi">X</param></unit>
+</units>
+EOF_UNITS
+expect_rc 1 "build --units with faults" -- "$plangen" build --units plans/_cli_units_bad.xml -o "$work/units-bad"
+contains "$work/err" 'plans/_cli_units_bad.xml:2: error: missing template parameter: unit "hong-1" (plans/../templates/plans/sinh-hoat-chi-bo.xml line 11): the template needs ${ten_goi}: add <param name="ten_goi">...</param> to the unit' "--units: a missing parameter names the unit"
+contains "$work/err" 'plans/_cli_units_bad.xml:5: warning: unused parameter: unit "hong-1": mau: no ${mau}' "--units: an unused parameter at its <param>"
+contains "$work/err" "plans/_cli_units_bad.xml:7: error: invalid value: <unit name=\"xa/hong-2\">: the name holds '/'; it is the output's file name" "--units: a name with /"
+rm -f plans/_cli_units_bad.xml
 
 # limits: each with its option, refused in a moment with a clear message
 expect_rc 1 "--max-nodes" -- "$plangen" check --max-nodes 50 "$plan"

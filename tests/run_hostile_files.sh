@@ -162,7 +162,7 @@ printf '<plan>\n' > "c/bad$(printf '\001')name.xml"
 pg build c -o cout --junit junit.xml --report json >json 2>log
 xmllint --noout junit.xml && ok || bad "JUnit with control characters in names is not well-formed"
 grep -q "$esc" log junit.xml json && bad "a raw escape character reached the log or a report" || ok
-grep -qF 'c/red\x1b[31m.xml' junit.xml && grep -qF 'c/bad\x01name.xml:2:1: error: XML is not well formed' log && ok || { bad "names not escaped as \\xNN"; cat log; }
+grep -qF 'c/red\x1b[31m.xml' junit.xml && grep -qF 'c/bad\x01name.xml:1:1: error: XML is not well formed' log && ok || { bad "names not escaped as \\xNN"; cat log; }
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' json && ok || bad "the JSON report is not valid"
 
 # ---- 12. stale temporary files, numbers, dates, resolution --------------------

@@ -106,8 +106,8 @@ Test(parse, builds_the_tree)
 Test(parse, not_well_formed)
 {
     EXPECT_DIAGS("<p>một <b>hai</p>\n",
-                 "t.xml:6:18: error: XML is not well formed: Opening and ending tag mismatch: b "
-                 "line 6 and p\n");
+                 "t.xml:6:8: error: XML is not well formed: <b> is not closed before </p> (line "
+                 "6); add </b> where the element should end\n");
 }
 
 Test(parse, unknown_element_and_attribute_all_reported)
