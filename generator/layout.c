@@ -177,6 +177,62 @@ static void split_long_text(PangoAttrList *al, const char *text)
     }
 }
 
+/* Pango ends a justified line short of its width: by the kerning it shaped
+ * the line with before breaking it (a quarter of a point), or by a space it
+ * left at the line's end in a run of its own (before an italic run). Every
+ * line but the last, broken by wrapping (not at a forced break), gets its
+ * trailing spaces set to no width and what it lacks spread over its inner
+ * spaces, so that it ends on the layout's width exactly. Called once, on a
+ * layout no one has measured yet. width and indent in Pango units. */
+static void fill_justified_lines(PangoLayout *ly, int width, int indent)
+{
+    const char *text = pango_layout_get_text(ly);
+    GSList *lines = pango_layout_get_lines(ly);
+    for (GSList *ln = lines; ln && ln->next; ln = ln->next) {
+        PangoLayoutLine *line = ln->data;
+        int end = line->start_index + line->length;
+        int tail = end; /* past the last character that is not a space */
+        while (tail > line->start_index && text[tail - 1] == ' ')
+            tail--;
+        if (tail > line->start_index + 2 && !strncmp(text + tail - 3, LINE_SEPARATOR, 3))
+            continue; /* a forced break: not justified */
+        int avail = width - (line->is_paragraph_start ? (indent > 0 ? indent : 0)
+                                                      : (indent < 0 ? -indent : 0));
+        long long used = 0;
+        int inner = 0;
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *gi = r->data;
+            PangoGlyphString *gs = gi->glyphs;
+            for (int i = 0; i < gs->num_glyphs; i++) {
+                int at = gi->item->offset + gs->log_clusters[i];
+                if (at >= tail && text[at] == ' ')
+                    gs->glyphs[i].geometry.width = 0; /* a trailing space */
+                else if (text[at] == ' ' && at > line->start_index)
+                    inner++;
+                used += gs->glyphs[i].geometry.width;
+            }
+        }
+        long long lack = avail - used;
+        if (inner == 0 || lack <= 0 || lack > avail / 4)
+            continue;
+        int k = 0;
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *gi = r->data;
+            PangoGlyphString *gs = gi->glyphs;
+            for (int i = 0; i < gs->num_glyphs; i++) {
+                int at = gi->item->offset + gs->log_clusters[i];
+                if (at < tail && text[at] == ' ' && at > line->start_index) {
+                    /* the k-th of inner spaces takes its share, rounded so that
+                     * the shares add up to lack */
+                    gs->glyphs[i].geometry.width +=
+                        (int)(lack * (k + 1) / inner - lack * k / inner);
+                    k++;
+                }
+            }
+        }
+    }
+}
+
 /* width and indent in Pango units; width -1: no wrap */
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
                                int width, pg_align align, int indent, PangoWrapMode wrap)
@@ -214,6 +270,8 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     case PG_ALIGN_JUSTIFY:
         pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
         pango_layout_set_justify(ly, TRUE);
+        if (width > 0)
+            fill_justified_lines(ly, width, indent);
         break;
     }
     return ly;
@@ -367,6 +425,7 @@ void elem_add(felem *e, const pg_item *it)
 }
 
 static int has_unbreakable_line(PangoLayout *ly);
+static void fill_justified_lines(PangoLayout *ly, int width, int indent);
 
 /* Lays out a footnote's text once; returns its index in l->notes. */
 static int note_of(lay *l, const pg_node *fn)
@@ -406,6 +465,8 @@ static int note_of(lay *l, const pg_node *fn)
         pango_layout_set_justify(ly, s->align == PG_ALIGN_JUSTIFY);
         if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly))
             pango_layout_set_justify(ly, FALSE); /* as for a paragraph (below) */
+        if (pango_layout_get_justify(ly))
+            fill_justified_lines(ly, pango_layout_get_width(ly), pango_layout_get_indent(ly));
         nt->layout = ly;
         nt->lines = pango_layout_get_line_count(ly);
         const char *file = l->at_file;

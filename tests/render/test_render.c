@@ -1006,6 +1006,136 @@ Test(writer, justified_lines_end_exactly_at_the_right_margin, .timeout = 60)
     pg_diag_list_free(&dl);
 }
 
+/* Every plan of plans/ (as plangen build finds them: *.xml, folders named
+ * templates and files starting with '_' left out) into list (g_free each). */
+static void list_plans(const char *dir, GPtrArray *list)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    cr_assert_not_null(d, "cannot read %s", dir);
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+            if (strcmp(name, "templates"))
+                list_plans(path, list);
+            g_free(path);
+        } else if (g_str_has_suffix(name, ".xml") && name[0] != '_') {
+            g_ptr_array_add(list, path);
+        } else {
+            g_free(path);
+        }
+    }
+    g_dir_close(d);
+}
+
+typedef struct {
+    size_t page;
+    const pg_item *it;
+} placed_line;
+
+/* Checks the lines of one justified element but its last against the PDF;
+ * returns the lines checked and counts those off the margin in *misses. An
+ * element with a line holding no space (a link broken by force) is laid out
+ * ragged on purpose, and a line ending at a forced break is not justified. */
+static int check_justified(const char *plan, const pr_doc *d, const pg_style *st,
+                           const placed_line *ln, size_t n, int *misses)
+{
+    int checked = 0;
+    for (size_t j = 0; j + 1 < n; j++) {
+        char *text = pg_item_text(ln[j].it);
+        g_strchomp(text);
+        int ragged = !strchr(text, ' ');
+        g_free(text);
+        if (ragged)
+            return 0;
+    }
+    for (size_t j = 0; j + 1 < n; j++) {
+        const pg_item *it = ln[j].it;
+        const pr_page *pg = &d->pages[ln[j].page];
+        char *text = pg_item_text(it);
+        g_strchomp(text);
+        double right = pg->w - st->margin_right;
+        const pr_span *found = NULL;
+        for (size_t i = 0; i < pg->n; i++) {
+            const pr_span *s = &pg->spans[i];
+            double base = s->y1 - SERIF_DESCENT * s->size;
+            if (fabs(base - it->y) < 0.05 && s->x0 < right && s->x1 > it->x &&
+                (!found || s->x1 > found->x1))
+                found = s;
+        }
+        if (*text && !strstr(text, "\xE2\x80\xA8")) {
+            checked++;
+            if ((!found || fabs(found->x1 - right) > 0.1) && (*misses)++ < 8)
+                cr_expect_fail("%s p.%zu: \"%s\" ends at %.3f, the margin is at %.3f", plan,
+                               ln[j].page + 1, text, found ? found->x1 : 0, right);
+        }
+        g_free(text);
+    }
+    return checked;
+}
+
+Test(writer, every_justified_line_but_a_paragraphs_last_ends_on_the_margin, .timeout = 240)
+{
+    /* issue #14 point 4: in every plan of plans/, each line of a justified
+     * paragraph, list item or footnote but its last ends on the right margin to
+     * 0.1 pt, as poppler reads the PDF, whatever runs follow the break */
+    GPtrArray *plans = g_ptr_array_new_with_free_func(g_free);
+    list_plans(PLANS, plans);
+    cr_assert_geq(plans->len, 5, "only %u plans in plans/", plans->len);
+    int checked = 0;
+    for (guint c = 0; c < plans->len; c++) {
+        const char *plan = plans->pdata[c];
+        pg_options eo = {.data_dir = PG_SOURCE_DIR, .fonts_dir = PG_SOURCE_DIR "/fonts",
+                         .creator = "plangen test", .today = "2030-01-01"};
+        pg_engine *e = pg_engine_new(&eo);
+        pg_result r;
+        pg_run(e, plan, NULL, 0, PG_STAGE_LAYOUT, &r);
+        cr_assert(r.pages && r.style, "%s does not lay out", plan);
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        cr_assert(pg_result_pdf_memory(e, &r, &pdf, &len), "%s: no PDF", plan);
+        pr_doc *d = pr_load(pdf, len);
+        cr_assert_not_null(d);
+        cr_assert_eq(d->n, r.pages->n);
+        /* the lines of the element open now (it may go on on the next page) */
+        GArray *lines = g_array_new(FALSE, FALSE, sizeof(placed_line));
+        int open = 0, last = 0, misses = 0;
+        for (size_t p = 0; p < r.pages->n; p++) {
+            const pg_page *lp = &r.pages->pages[p];
+            for (size_t k = 0; k < lp->n; k++) {
+                const pg_item *it = &lp->items[k];
+                int element = it->structure == PG_STRUCT_PARAGRAPH ||
+                              it->structure == PG_STRUCT_LIST_ITEM ||
+                              it->structure == PG_STRUCT_FOOTNOTE;
+                if (it->kind == PG_ITEM_BEGIN && element) {
+                    if (it->id != last) {
+                        checked += check_justified(plan, d, r.style, (placed_line *)lines->data,
+                                                   lines->len, &misses);
+                        g_array_set_size(lines, 0);
+                    }
+                    open = last = it->id;
+                } else if (it->kind == PG_ITEM_END && element && it->id == open) {
+                    open = 0;
+                } else if (it->kind == PG_ITEM_TEXT && !it->artifact && open &&
+                           r.style->text[it->role].align == PG_ALIGN_JUSTIFY) {
+                    placed_line pl = {p, it};
+                    g_array_append_val(lines, pl);
+                }
+            }
+        }
+        checked += check_justified(plan, d, r.style, (placed_line *)lines->data, lines->len,
+                                   &misses);
+        g_array_free(lines, TRUE);
+        cr_expect_eq(misses, 0, "%s: %d justified lines end off the margin", plan, misses);
+        pr_free(d);
+        free(pdf);
+        pg_result_free(&r);
+        pg_engine_free(e);
+    }
+    cr_expect_gt(checked, 500, "only %d justified lines checked", checked);
+    g_ptr_array_free(plans, TRUE);
+}
+
 Test(writer, fonts_are_embedded_subsets_with_text, .timeout = 60)
 {
     size_t len;
