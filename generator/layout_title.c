@@ -62,6 +62,11 @@ static char *keep_dash_with_word(char *s)
     return g_string_free(out, FALSE);
 }
 
+/* pt between the descenders of a line and the top of the short rule under it
+ * (the issuing body's, the summary's): a rule right under the descenders reads
+ * as an underline */
+#define RULE_GAP 3.5
+
 void layout_title_block(lay *l)
 {
     const pg_doc *doc = l->doc;
@@ -91,7 +96,8 @@ void layout_title_block(lay *l)
     if (st->issuer_rule > 0) {
         /* a rule under the issuing body, a fraction of the line above it, centred */
         double rw = e->items[e->n - 1].w * st->issuer_rule;
-        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + 2.0;
+        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + RULE_GAP +
+                        st->rule_width / 2;
         add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
         yl = rule_y + 5.0;
     }
@@ -158,7 +164,8 @@ void layout_title_block(lay *l)
                 if (e->items[k].kind == PG_ITEM_TEXT && e->items[k].w > w)
                     w = e->items[k].w;
             double rw = w * st->summary_rule;
-            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + 2.0;
+            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + RULE_GAP +
+                            st->rule_width / 2;
             add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
             y = rule_y + 6.0;
         }

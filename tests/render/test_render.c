@@ -1136,6 +1136,50 @@ Test(writer, every_justified_line_but_a_paragraphs_last_ends_on_the_margin, .tim
     g_ptr_array_free(plans, TRUE);
 }
 
+Test(writer, state_header_rules_stand_clear_of_the_text, .timeout = 60)
+{
+    /* issue #14 point 3: the short rules under the issuing body and under the
+     * summary are drawn with a visible gap under their line's descenders, not
+     * as an underline: from the bottom of poppler's text box (the font's
+     * descent) to the top of the dark run drawn under it on the page image,
+     * at least 3 pt, and no more than 6 pt */
+    size_t len;
+    pg_pages *pp = NULL;
+    unsigned char *pdf = run_pipeline(SO_KHCN, STATE, PG_SOURCE_DIR "/fonts", NULL, &len, NULL, &pp);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    pr_image *im = pr_render(d, 0, 8);
+    const pg_role roles[] = {PG_ROLE_ISSUER, PG_ROLE_SUMMARY};
+    for (size_t r = 0; r < 2; r++) {
+        const pg_item *line = NULL;
+        for (size_t k = 0; k < pp->pages[0].n; k++)
+            if (pp->pages[0].items[k].kind == PG_ITEM_TEXT && pp->pages[0].items[k].role == roles[r])
+                line = &pp->pages[0].items[k];
+        cr_assert_not_null(line, "no %s line", pg_role_name(roles[r]));
+        char *text = pg_item_text(line);
+        g_strchomp(text);
+        const pr_span *s = pr_find(&d->pages[0], text);
+        cr_assert_not_null(s, "\"%s\" is not in the PDF", text);
+        /* the rule: the longest dark run in the 10 pt under the text box */
+        double x0, x1, y;
+        double run = pr_hrun(im, s->x0, s->x1, s->y1 - 1, s->y1 + 10, &x0, &x1, &y);
+        cr_assert_gt(run, (s->x1 - s->x0) / 4, "no rule under \"%s\"", text);
+        double top = 0, bottom = 0;
+        /* its rows: those around the run's that stay dark */
+        cr_assert(pr_vrun(im, (x0 + x1) / 2 - 1, (x0 + x1) / 2 + 1, y, 0, &top, &bottom));
+        double gap = top - s->y1;
+        cr_expect(gap >= 3.0 && gap <= 6.0,
+                  "the rule under \"%s\" starts %.2f pt under its text box (bottom %.2f, rule "
+                  "%.2f-%.2f)",
+                  text, gap, s->y1, top, bottom);
+        g_free(text);
+    }
+    pr_image_free(im);
+    pr_free(d);
+    free(pdf);
+    pg_pages_free(pp);
+}
+
 Test(writer, fonts_are_embedded_subsets_with_text, .timeout = 60)
 {
     size_t len;
