@@ -177,6 +177,38 @@ static void split_long_text(PangoAttrList *al, const char *text)
     }
 }
 
+/* Keeps on one line what a clerk never breaks: a number and symbol (21-KL/TW,
+ * 05/KH-SKHCN, 30/2020/NĐ-CP), with the "số" before it, and a date written
+ * 25/10/2021. Pango is told by attributes that allow no break inside their
+ * ranges: nothing is added to the text (the PDF's text, the coverage check and
+ * the layout cache's key, which holds the text that decides these ranges, see
+ * what the plan says). */
+static void keep_symbols_whole(PangoAttrList *al, const char *text)
+{
+    static GRegex *re;
+    if (g_once_init_enter(&re)) {
+        GRegex *r = g_regex_new("(?:\\b[Ss]ố\\s+)?(?:\\d+(?:/\\d+)*[-/]\\p{Lu}[\\p{L}\\d]*"
+                                "(?:[-/][\\p{L}\\d]+)*|\\b\\d{1,2}/\\d{1,2}/\\d{4}\\b)",
+                                G_REGEX_OPTIMIZE, 0, NULL);
+        g_once_init_leave(&re, r);
+    }
+    if (!strchr(text, '/') && !strchr(text, '-'))
+        return;
+    GMatchInfo *mi = NULL;
+    g_regex_match(re, text, 0, &mi);
+    while (g_match_info_matches(mi)) {
+        int start, end;
+        if (g_match_info_fetch_pos(mi, 0, &start, &end) && end > start) {
+            PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+            a->start_index = (guint)start;
+            a->end_index = (guint)end;
+            pango_attr_list_insert(al, a);
+        }
+        g_match_info_next(mi, NULL);
+    }
+    g_match_info_free(mi);
+}
+
 /* Pango ends a justified line short of its width: by the kerning it shaped
  * the line with before breaking it (a quarter of a point), or by a space it
  * left at the line's end in a run of its own (before an italic run). Every
@@ -244,6 +276,7 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     PangoAttrList *al = attrs ? pango_attr_list_copy(attrs) : pango_attr_list_new();
     pango_attr_list_insert_before(al, pg_coverage_attr());
     split_long_text(al, text);
+    keep_symbols_whole(al, text);
     if (t->underline) {
         PangoAttribute *u = pango_attr_underline_new(PANGO_UNDERLINE_SINGLE);
         u->start_index = 0;
@@ -426,6 +459,7 @@ void elem_add(felem *e, const pg_item *it)
 
 static int has_unbreakable_line(PangoLayout *ly);
 static void fill_justified_lines(PangoLayout *ly, int width, int indent);
+static void keep_symbols_whole(PangoAttrList *al, const char *text);
 
 /* Lays out a footnote's text once; returns its index in l->notes. */
 static int note_of(lay *l, const pg_node *fn)
@@ -446,6 +480,7 @@ static int note_of(lay *l, const pg_node *fn)
     add_inlines(l, fn, &t, al);
     l->n_marks = saved; /* a note carries no marks of its own */
     split_long_text(al, pg_buf_str(&t));
+    keep_symbols_whole(al, pg_buf_str(&t));
     const pg_textstyle *s = &l->st->text[PG_ROLE_FOOTNOTE];
     note *nt = &l->notes[l->n_notes];
     nt->node = fn;

@@ -467,6 +467,70 @@ Test(footnotes, the_marked_line_moves_with_its_note, .timeout = 120)
     cr_assert(moved, "no case where the line had to move with its note");
 }
 
+Test(rich, no_line_breaks_inside_a_symbol_or_a_date, .timeout = 120)
+{
+    /* issue #14 point 1: a number and symbol, with the "số" before it, and a
+     * date written 25/10/2021 are never broken across lines. Paragraphs whose
+     * first word grows by a letter at a time bring the line ends over every
+     * place inside them; each must be read whole on one line of the PDF */
+    static const char *const kept[] = {"số 21-KL/TW",   "25/10/2021", "số 179-KH/TU",
+                                       "số 05/KH-SKHCN", "số 30/2020/NĐ-CP", "số 1065/UBND-NC"};
+    const int variants = 40;
+    pg_buf b = {0};
+    pg_buf_puts(&b, GEN_HEAD);
+    for (int v = 0; v < variants; v++) {
+        pg_buf_puts(&b, "<p>");
+        for (int i = 0; i <= v; i++)
+            pg_buf_putc(&b, 'i');
+        pg_buf_puts(&b, " Thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung "
+                        "ương, Kế hoạch số 179-KH/TU, Kế hoạch số 05/KH-SKHCN, Nghị định số "
+                        "30/2020/NĐ-CP và Công văn số 1065/UBND-NC trong năm.</p>");
+    }
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    size_t len;
+    unsigned char *pdf = render_text(pg_buf_str(&b), &len, NULL);
+    pg_buf_free(&b);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    /* the PDF's lines: the spans on one baseline (poppler cuts a line loosely
+     * justified at its wide spaces), left to right, one per row */
+    GString *rows = g_string_new(NULL);
+    for (size_t p = 0; p < d->n; p++) {
+        const pr_page *pg = &d->pages[p];
+        char *used = g_malloc0(pg->n ? pg->n : 1);
+        for (size_t i = 0; i < pg->n; i++) {
+            if (used[i])
+                continue;
+            for (double from = -1;;) { /* the next span of the row by x */
+                size_t next = pg->n;
+                for (size_t j = 0; j < pg->n; j++)
+                    if (!used[j] && fabs(pg->spans[j].y1 - pg->spans[i].y1) < 0.5 &&
+                        pg->spans[j].x0 > from &&
+                        (next == pg->n || pg->spans[j].x0 < pg->spans[next].x0))
+                        next = j;
+                if (next == pg->n)
+                    break;
+                used[next] = 1;
+                from = pg->spans[next].x0;
+                g_string_append_printf(rows, "%s ", pg->spans[next].text);
+            }
+            g_string_append_c(rows, '\n');
+        }
+        g_free(used);
+    }
+    for (size_t t = 0; t < sizeof kept / sizeof kept[0]; t++) {
+        int whole = 0;
+        for (const char *at = rows->str; (at = strstr(at, kept[t])); at++)
+            whole++;
+        cr_expect_eq(whole, variants, "\"%s\" read whole on one line %d times of %d", kept[t],
+                     whole, variants);
+    }
+    g_string_free(rows, TRUE);
+    pr_free(d);
+    free(pdf);
+}
+
 Test(tables, header_repeated_on_every_page_of_the_table, .timeout = 60)
 {
     size_t len;
