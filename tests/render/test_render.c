@@ -531,6 +531,79 @@ Test(rich, no_line_breaks_inside_a_symbol_or_a_date, .timeout = 120)
     free(pdf);
 }
 
+Test(rich, a_brace_group_keeps_its_recipients_on_one_line_each, .timeout = 60)
+{
+    /* issue #14 point 2: the items of a brace group take the width they need
+     * and each stays on one line; the purpose wraps in its own narrower column,
+     * centred on the brace; the brace stands 2 pt at least from the longest item
+     * and from the purpose; a recipient that still wraps hangs after its "- " */
+    pg_buf b = {0};
+    pg_buf_puts(&b, GEN_HEAD);
+    pg_buf_puts(&b, "<p>Nội dung.</p><recipients><group purpose=\"để phối hợp thực hiện\">"
+                    "<to>Các ban Đảng và VP thành ủy</to><to>Ban Tuyên giáo Tỉnh ủy</to></group>"
+                    "<to>Đ/c Quách Thị Hương, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy"
+                    "</to><archive>VP</archive></recipients>");
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    size_t len;
+    unsigned char *pdf = render_text(pg_buf_str(&b), &len, NULL);
+    pg_buf_free(&b);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    const pr_page *pg = &d->pages[d->n - 1];
+    const pr_span *a = pr_find(pg, "- Các ban Đảng và VP thành ủy,");
+    const pr_span *c = pr_find(pg, "- Ban Tuyên giáo Tỉnh ủy,");
+    cr_assert(a && c, "a recipient of the group is not on one line");
+    /* the purpose: the spans right of the items, beside the group */
+    double items_right = fmax(a->x1, c->x1), px0 = 1e9, ptop = 1e9, pbottom = 0;
+    int plines = 0;
+    for (size_t i = 0; i < pg->n; i++) {
+        const pr_span *s = &pg->spans[i];
+        if (s->x0 > items_right && s->x0 < 297 && s->y0 > a->y0 - 20 && s->y1 < c->y1 + 20) {
+            plines++;
+            px0 = fmin(px0, s->x0);
+            ptop = fmin(ptop, s->y0);
+            pbottom = fmax(pbottom, s->y1);
+        }
+    }
+    cr_assert(plines >= 1 && plines <= 3, "the purpose takes %d lines", plines);
+    /* the brace: the dark columns between the items and the purpose */
+    pr_image *im = pr_render(d, (int)d->n - 1, 8);
+    double bl = 1e9, br = 0;
+    for (double x = items_right + 0.25; x < px0 - 0.25; x += 0.125)
+        if (pr_dark_count(im, x, x + 0.125, a->y0, c->y1) > 0) {
+            bl = fmin(bl, x);
+            br = fmax(br, x + 0.125);
+        }
+    cr_assert(br > 0, "no brace between the items (%.1f) and the purpose (%.1f)", items_right, px0);
+    double top = 0, bottom = 0;
+    cr_assert(pr_vextent(im, bl, br, a->y0 - 5, c->y1 + 5, &top, &bottom));
+    pr_image_free(im);
+    cr_expect_geq(bl - items_right, 2 - 0.15, "the brace is %.2f pt from the longest item",
+                  bl - items_right);
+    cr_expect_geq(px0 - br, 2 - 0.15, "the brace is %.2f pt from the purpose", px0 - br);
+    cr_expect(fabs((ptop + pbottom) / 2 - (top + bottom) / 2) < 3,
+              "the purpose is centred at %.1f, the brace at %.1f", (ptop + pbottom) / 2,
+              (top + bottom) / 2);
+    /* the recipient that wraps: under the purpose; its next line starts after
+     * the "- " */
+    const pr_span *w = pr_find_prefix(pg, "- Đ/c Quách Thị Hương");
+    cr_assert_not_null(w);
+    cr_expect_geq(w->y0, pbottom - 0.5, "the purpose (to %.1f) runs into the next recipient (%.1f)",
+                  pbottom, w->y0);
+    const pr_span *next = NULL;
+    for (size_t i = 0; i < pg->n; i++)
+        if (pg->spans[i].y0 > w->y1 - 2 && pg->spans[i].x0 < 297 &&
+            (!next || pg->spans[i].y0 < next->y0))
+            next = &pg->spans[i];
+    cr_assert_not_null(next);
+    cr_expect(next->x0 > w->x0 + 4 && next->x0 < w->x0 + 9,
+              "the recipient's second line \"%s\" starts at %.2f, the first at %.2f", next->text,
+              next->x0, w->x0);
+    pr_free(d);
+    free(pdf);
+}
+
 Test(tables, header_repeated_on_every_page_of_the_table, .timeout = 60)
 {
     size_t len;
