@@ -1219,6 +1219,27 @@ Test(writer, every_justified_line_but_a_paragraphs_last_ends_on_the_margin, .tim
     GPtrArray *plans = g_ptr_array_new_with_free_func(g_free);
     list_plans(PLANS, plans);
     cr_assert_geq(plans->len, 5, "only %u plans in plans/", plans->len);
+    /* and paragraphs whose first word grows by a letter at a time, so that a
+     * line breaks just before an italic run (3.5 pt short once) */
+    char *dir = g_dir_make_tmp("pg-justify-XXXXXX", NULL);
+    cr_assert_not_null(dir);
+    pg_buf b = {0};
+    pg_buf_puts(&b, "<plan xmlns=\"urn:plangen:plan:1\" style=\"party\">");
+    pg_buf_puts(&b, GEN_HEAD + strlen("<plan xmlns=\"urn:plangen:plan:1\">"));
+    for (int v = 0; v < 30; v++) {
+        pg_buf_puts(&b, "<p>");
+        for (int i = 0; i <= v; i++)
+            pg_buf_putc(&b, 'i');
+        pg_buf_puts(&b, " Các cấp ủy tổ chức quán triệt, học tập nội dung tác phẩm <i>Kiên quyết, "
+                        "kiên trì đấu tranh phòng, chống tham nhũng</i> của đồng chí Tổng Bí thư "
+                        "<i>trong toàn Đảng bộ</i> và báo cáo kết quả về Ban Thường vụ.</p>");
+    }
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    char *synthetic = g_build_filename(dir, "italic-runs.xml", NULL);
+    cr_assert(g_file_set_contents(synthetic, pg_buf_str(&b), -1, NULL));
+    pg_buf_free(&b);
+    g_ptr_array_add(plans, synthetic);
     int checked = 0;
     for (guint c = 0; c < plans->len; c++) {
         const char *plan = plans->pdata[c];
@@ -1270,6 +1291,9 @@ Test(writer, every_justified_line_but_a_paragraphs_last_ends_on_the_margin, .tim
         pg_engine_free(e);
     }
     cr_expect_gt(checked, 500, "only %d justified lines checked", checked);
+    unlink(synthetic);
+    rmdir(dir);
+    g_free(dir);
     g_ptr_array_free(plans, TRUE);
 }
 
