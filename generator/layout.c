@@ -177,6 +177,94 @@ static void split_long_text(PangoAttrList *al, const char *text)
     }
 }
 
+/* Keeps on one line what a clerk never breaks: a number and symbol (21-KL/TW,
+ * 05/KH-SKHCN, 30/2020/NĐ-CP), with the "số" before it, and a date written
+ * 25/10/2021. Pango is told by attributes that allow no break inside their
+ * ranges: nothing is added to the text (the PDF's text, the coverage check and
+ * the layout cache's key, which holds the text that decides these ranges, see
+ * what the plan says). */
+static void keep_symbols_whole(PangoAttrList *al, const char *text)
+{
+    static GRegex *re;
+    if (g_once_init_enter(&re)) {
+        GRegex *r = g_regex_new("(?:\\b[Ss]ố\\s+)?(?:\\d+(?:/\\d+)*[-/]\\p{Lu}[\\p{L}\\d]*"
+                                "(?:[-/][\\p{L}\\d]+)*|\\b\\d{1,2}/\\d{1,2}/\\d{4}\\b)",
+                                G_REGEX_OPTIMIZE, 0, NULL);
+        g_once_init_leave(&re, r);
+    }
+    if (!strchr(text, '/') && !strchr(text, '-'))
+        return;
+    GMatchInfo *mi = NULL;
+    g_regex_match(re, text, 0, &mi);
+    while (g_match_info_matches(mi)) {
+        int start, end;
+        if (g_match_info_fetch_pos(mi, 0, &start, &end) && end > start) {
+            PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+            a->start_index = (guint)start;
+            a->end_index = (guint)end;
+            pango_attr_list_insert(al, a);
+        }
+        g_match_info_next(mi, NULL);
+    }
+    g_match_info_free(mi);
+}
+
+/* Pango ends a justified line short of its width: by the kerning it shaped
+ * the line with before breaking it (a quarter of a point), or by a space it
+ * left at the line's end in a run of its own (before an italic run). Every
+ * line but the last, broken by wrapping (not at a forced break), gets its
+ * trailing spaces set to no width and what it lacks spread over its inner
+ * spaces, so that it ends on the layout's width exactly. Called once, on a
+ * layout no one has measured yet. width and indent in Pango units. */
+static void fill_justified_lines(PangoLayout *ly, int width, int indent)
+{
+    const char *text = pango_layout_get_text(ly);
+    GSList *lines = pango_layout_get_lines(ly);
+    for (GSList *ln = lines; ln && ln->next; ln = ln->next) {
+        PangoLayoutLine *line = ln->data;
+        int end = line->start_index + line->length;
+        int tail = end; /* past the last character that is not a space */
+        while (tail > line->start_index && text[tail - 1] == ' ')
+            tail--;
+        if (tail > line->start_index + 2 && !strncmp(text + tail - 3, LINE_SEPARATOR, 3))
+            continue; /* a forced break: not justified */
+        int avail = width - (line->is_paragraph_start ? (indent > 0 ? indent : 0)
+                                                      : (indent < 0 ? -indent : 0));
+        long long used = 0;
+        int inner = 0;
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *gi = r->data;
+            PangoGlyphString *gs = gi->glyphs;
+            for (int i = 0; i < gs->num_glyphs; i++) {
+                int at = gi->item->offset + gs->log_clusters[i];
+                if (at >= tail && text[at] == ' ')
+                    gs->glyphs[i].geometry.width = 0; /* a trailing space */
+                else if (text[at] == ' ' && at > line->start_index)
+                    inner++;
+                used += gs->glyphs[i].geometry.width;
+            }
+        }
+        long long lack = avail - used;
+        if (inner == 0 || lack <= 0 || lack > avail / 4)
+            continue;
+        int k = 0;
+        for (GSList *r = line->runs; r; r = r->next) {
+            PangoGlyphItem *gi = r->data;
+            PangoGlyphString *gs = gi->glyphs;
+            for (int i = 0; i < gs->num_glyphs; i++) {
+                int at = gi->item->offset + gs->log_clusters[i];
+                if (at < tail && text[at] == ' ' && at > line->start_index) {
+                    /* the k-th of inner spaces takes its share, rounded so that
+                     * the shares add up to lack */
+                    gs->glyphs[i].geometry.width +=
+                        (int)(lack * (k + 1) / inner - lack * k / inner);
+                    k++;
+                }
+            }
+        }
+    }
+}
+
 /* width and indent in Pango units; width -1: no wrap */
 static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttrList *attrs,
                                int width, pg_align align, int indent, PangoWrapMode wrap)
@@ -188,6 +276,7 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     PangoAttrList *al = attrs ? pango_attr_list_copy(attrs) : pango_attr_list_new();
     pango_attr_list_insert_before(al, pg_coverage_attr());
     split_long_text(al, text);
+    keep_symbols_whole(al, text);
     if (t->underline) {
         PangoAttribute *u = pango_attr_underline_new(PANGO_UNDERLINE_SINGLE);
         u->start_index = 0;
@@ -214,6 +303,8 @@ static PangoLayout *new_layout(lay *l, pg_role role, const char *text, PangoAttr
     case PG_ALIGN_JUSTIFY:
         pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
         pango_layout_set_justify(ly, TRUE);
+        if (width > 0)
+            fill_justified_lines(ly, width, indent);
         break;
     }
     return ly;
@@ -367,6 +458,8 @@ void elem_add(felem *e, const pg_item *it)
 }
 
 static int has_unbreakable_line(PangoLayout *ly);
+static void fill_justified_lines(PangoLayout *ly, int width, int indent);
+static void keep_symbols_whole(PangoAttrList *al, const char *text);
 
 /* Lays out a footnote's text once; returns its index in l->notes. */
 static int note_of(lay *l, const pg_node *fn)
@@ -387,6 +480,7 @@ static int note_of(lay *l, const pg_node *fn)
     add_inlines(l, fn, &t, al);
     l->n_marks = saved; /* a note carries no marks of its own */
     split_long_text(al, pg_buf_str(&t));
+    keep_symbols_whole(al, pg_buf_str(&t));
     const pg_textstyle *s = &l->st->text[PG_ROLE_FOOTNOTE];
     note *nt = &l->notes[l->n_notes];
     nt->node = fn;
@@ -406,6 +500,8 @@ static int note_of(lay *l, const pg_node *fn)
         pango_layout_set_justify(ly, s->align == PG_ALIGN_JUSTIFY);
         if (s->align == PG_ALIGN_JUSTIFY && has_unbreakable_line(ly))
             pango_layout_set_justify(ly, FALSE); /* as for a paragraph (below) */
+        if (pango_layout_get_justify(ly))
+            fill_justified_lines(ly, pango_layout_get_width(ly), pango_layout_get_indent(ly));
         nt->layout = ly;
         nt->lines = pango_layout_get_line_count(ly);
         const char *file = l->at_file;

@@ -62,6 +62,11 @@ static char *keep_dash_with_word(char *s)
     return g_string_free(out, FALSE);
 }
 
+/* pt between the descenders of a line and the top of the short rule under it
+ * (the issuing body's, the summary's): a rule right under the descenders reads
+ * as an underline */
+#define RULE_GAP 3.5
+
 void layout_title_block(lay *l)
 {
     const pg_doc *doc = l->doc;
@@ -91,7 +96,8 @@ void layout_title_block(lay *l)
     if (st->issuer_rule > 0) {
         /* a rule under the issuing body, a fraction of the line above it, centred */
         double rw = e->items[e->n - 1].w * st->issuer_rule;
-        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + 2.0;
+        double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_ISSUER) + RULE_GAP +
+                        st->rule_width / 2;
         add_rule(e, PG_ROLE_ISSUER, xl + (WL - rw) / 2, rule_y, rw, st->rule_width);
         yl = rule_y + 5.0;
     }
@@ -158,7 +164,8 @@ void layout_title_block(lay *l)
                 if (e->items[k].kind == PG_ITEM_TEXT && e->items[k].w > w)
                     w = e->items[k].w;
             double rw = w * st->summary_rule;
-            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + 2.0;
+            double rule_y = e->items[e->n - 1].y + font_descent(l, PG_ROLE_SUMMARY) + RULE_GAP +
+                            st->rule_width / 2;
             add_rule(e, PG_ROLE_SUMMARY, l->L + (l->W - rw) / 2, rule_y, rw, st->rule_width);
             y = rule_y + 6.0;
         }
@@ -206,6 +213,44 @@ static void add_brace(felem *e, double x, double y, double w, double h)
     elem_add(e, &it);
 }
 
+/* The width of text on one line (pt), at most cap (a text past what pango's
+ * int widths hold counts as cap). */
+static double natural_width(lay *l, pg_role role, const char *text, double cap)
+{
+    PangoLayout *ly = make_layout(l, role, text, NULL, 0, PG_ALIGN_LEFT, 0);
+    PangoRectangle r;
+    pango_layout_get_extents(ly, NULL, &r);
+    int one = pango_layout_get_line_count(ly) == 1;
+    g_object_unref(ly);
+    double w = r.width / (double)PANGO_SCALE;
+    return one && w >= 0 && w < cap ? w : cap;
+}
+
+/* The width of the widest word of text (pt), at most cap. */
+static double longest_word(lay *l, pg_role role, const char *text, double cap)
+{
+    char **words = g_strsplit(text, " ", -1);
+    double w = 0;
+    for (char **x = words; *x; x++)
+        if (**x)
+            w = fmax(w, natural_width(l, role, *x, cap));
+    g_strfreev(words);
+    return w;
+}
+
+/* A recipient's lines in [x, x + w] from y; returns the y under them. The
+ * "- " opening it hangs: its further lines start under the text after it. */
+static double recipient_text(lay *l, felem *e, const char *text, double x, double w, double y,
+                             double *right)
+{
+    double hang = g_str_has_prefix(text, "- ") ? natural_width(l, PG_ROLE_RECIPIENT, "- ", w) : 0;
+    PangoLayout *ly =
+        make_layout(l, PG_ROLE_RECIPIENT, text, NULL, w, ts(l, PG_ROLE_RECIPIENT)->align, -hang);
+    y = place_lines(l, e, PG_ROLE_RECIPIENT, ly, x, y, right);
+    g_object_unref(ly);
+    return y;
+}
+
 void layout_closing(lay *l)
 {
     const pg_doc *doc = l->doc;
@@ -246,32 +291,36 @@ void layout_closing(lay *l)
             const pg_recipient *r = &doc->recipients[i];
             l->at = r->pos;
             if (!r->group) {
-                yr = column_text(l, e, PG_ROLE_RECIPIENT, r->line, NULL, l->L, RW, yr, NULL);
+                yr = recipient_text(l, e, r->line, l->L, RW, yr, NULL);
                 i++;
                 continue;
             }
-            /* a group: its lines, a right brace spanning them, the purpose to its right */
+            /* a group: its lines, a right brace spanning them, the purpose to its right.
+             * The items take the width they need, the purpose wraps in what is left
+             * (at least its longest word, and room for it in three lines or a fifth
+             * of the column), so that each item keeps one line where it can */
             const pg_recipient_group *g = &doc->groups[r->group - 1];
             const char *purpose = g->purpose_line;
-            /* its width, at most 0.4 of the column: measured wrapped there (a long
-             * purpose on one line is wider than pango's int widths hold) */
-            double pw = RW * 0.4;
-            PangoLayout *pl =
-                make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, pw, PG_ALIGN_LEFT, 0);
-            if (pango_layout_get_line_count(pl) == 1) {
-                PangoRectangle pr;
-                pango_layout_line_get_extents(pango_layout_get_line_readonly(pl, 0), NULL, &pr);
-                if (pr.width / (double)PANGO_SCALE < pw)
-                    pw = pr.width / (double)PANGO_SCALE;
-            }
-            g_object_unref(pl);
             double brace_w = 5, pad = 3;
-            double item_w = RW - pw - brace_w - 2 * pad;
-            double top = yr, right = l->L;
+            double pn = natural_width(l, PG_ROLE_RECIPIENT, purpose, RW);
+            double pw_min = longest_word(l, PG_ROLE_RECIPIENT, purpose, RW);
+            double share = fmax(RW * 0.2, pn / 3);
+            if (pw_min < fmin(pn, share))
+                pw_min = fmin(pn, share);
+            double need = 0;
             size_t k = i;
             for (; k < doc->n_recipients && doc->recipients[k].group == r->group; k++)
-                yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->recipients[k].line, NULL, l->L,
-                                 item_w, yr, &right);
+                need = fmax(need, natural_width(l, PG_ROLE_RECIPIENT, doc->recipients[k].line, RW));
+            double item_w = fmin(need + 0.5, RW - pw_min - brace_w - 2 * pad);
+            double top = yr, right = l->L;
+            size_t first_item = e->n;
+            for (k = i; k < doc->n_recipients && doc->recipients[k].group == r->group; k++)
+                yr = recipient_text(l, e, doc->recipients[k].line, l->L, item_w, yr, &right);
+            double pw = l->L + RW - (right + 2 * pad + brace_w);
+            if (pw > pn)
+                pw = pn;
+            if (pw < 1)
+                pw = 1;
             double y0 = top + off - asc, y1 = yr - pitch(l, PG_ROLE_RECIPIENT) + off + desc;
             add_brace(e, right + pad, y0, brace_w, y1 - y0);
             PangoLayout *ply = make_layout(l, PG_ROLE_RECIPIENT, purpose, NULL, pw + 1,
@@ -282,6 +331,19 @@ void layout_closing(lay *l)
             double ptop = mid - off - ((nl - 1) * pitch(l, PG_ROLE_RECIPIENT) + desc - asc) / 2;
             double pbottom =
                 place_lines(l, e, PG_ROLE_RECIPIENT, ply, right + pad + brace_w + pad, ptop, NULL);
+            if (ptop < top) {
+                /* a purpose of more lines than the group: the group moves down so
+                 * that it stays clear of the lines above, and what follows comes
+                 * under it */
+                double dy = top - ptop;
+                for (size_t j = first_item; j < e->n; j++)
+                    e->items[j].y += dy;
+                ptop += dy;
+                pbottom += dy;
+                yr += dy;
+            }
+            if (pbottom > yr)
+                yr = pbottom;
             if (ptop < purpose_top)
                 purpose_top = ptop;
             if (pbottom > purpose_bottom)
@@ -290,7 +352,7 @@ void layout_closing(lay *l)
             i = k;
         }
         if (doc->archive_line)
-            yr = column_text(l, e, PG_ROLE_RECIPIENT, doc->archive_line, NULL, l->L, RW, yr, NULL);
+            yr = recipient_text(l, e, doc->archive_line, l->L, RW, yr, NULL);
         elem_end(e, PG_STRUCT_RECIPIENTS, rid);
     }
     if (doc->typist_line) /* typist's initials and the number of copies, under the recipients */

@@ -658,9 +658,10 @@ static size_t items(pr_doc *d, char **out, size_t cap, const pr_span **first)
     const pr_page *p = &d->pages[cp];
     for (size_t i = 0; i < p->n; i++) {
         const pr_span *s = &p->spans[i];
-        if (s->y0 <= c->y0 || s->x0 > CX - 20 || !at(s->x0, M_LEFT, 1))
+        /* an item's further lines hang after its "- " */
+        if (s->y0 <= c->y0 || s->x0 > CX - 20 || s->x0 < M_LEFT - 1 || s->x0 > M_LEFT + 12)
             continue;
-        if (g_str_has_prefix(s->text, "- ") && n < cap) {
+        if (at(s->x0, M_LEFT, 1) && g_str_has_prefix(s->text, "- ") && n < cap) {
             if (first)
                 first[n] = s;
             out[n++] = g_strdup(s->text);
@@ -729,7 +730,8 @@ static char *r41(pr_doc *d)
         for (size_t k = 0; k < p->n; k++) {
             const pr_span *s = &p->spans[k];
             double mid = (s->y0 + s->y1) / 2;
-            if (at(s->x0, M_LEFT, 1) && s->y0 > c->y1 - 1 && mid > top && mid < bottom) {
+            if (s->x0 > M_LEFT - 1 && s->x0 < M_LEFT + 12 && s->y0 > c->y1 - 1 && mid > top &&
+                mid < bottom) {
                 grouped++;
                 it0 = fmin(it0, s->y0);
                 it1 = fmax(it1, s->y1);

@@ -467,6 +467,143 @@ Test(footnotes, the_marked_line_moves_with_its_note, .timeout = 120)
     cr_assert(moved, "no case where the line had to move with its note");
 }
 
+Test(rich, no_line_breaks_inside_a_symbol_or_a_date, .timeout = 120)
+{
+    /* issue #14 point 1: a number and symbol, with the "số" before it, and a
+     * date written 25/10/2021 are never broken across lines. Paragraphs whose
+     * first word grows by a letter at a time bring the line ends over every
+     * place inside them; each must be read whole on one line of the PDF */
+    static const char *const kept[] = {"số 21-KL/TW",   "25/10/2021", "số 179-KH/TU",
+                                       "số 05/KH-SKHCN", "số 30/2020/NĐ-CP", "số 1065/UBND-NC"};
+    const int variants = 40;
+    pg_buf b = {0};
+    pg_buf_puts(&b, GEN_HEAD);
+    for (int v = 0; v < variants; v++) {
+        pg_buf_puts(&b, "<p>");
+        for (int i = 0; i <= v; i++)
+            pg_buf_putc(&b, 'i');
+        pg_buf_puts(&b, " Thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung "
+                        "ương, Kế hoạch số 179-KH/TU, Kế hoạch số 05/KH-SKHCN, Nghị định số "
+                        "30/2020/NĐ-CP và Công văn số 1065/UBND-NC trong năm.</p>");
+    }
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    size_t len;
+    unsigned char *pdf = render_text(pg_buf_str(&b), &len, NULL);
+    pg_buf_free(&b);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    /* the PDF's lines: the spans on one baseline (poppler cuts a line loosely
+     * justified at its wide spaces), left to right, one per row */
+    GString *rows = g_string_new(NULL);
+    for (size_t p = 0; p < d->n; p++) {
+        const pr_page *pg = &d->pages[p];
+        char *used = g_malloc0(pg->n ? pg->n : 1);
+        for (size_t i = 0; i < pg->n; i++) {
+            if (used[i])
+                continue;
+            for (double from = -1;;) { /* the next span of the row by x */
+                size_t next = pg->n;
+                for (size_t j = 0; j < pg->n; j++)
+                    if (!used[j] && fabs(pg->spans[j].y1 - pg->spans[i].y1) < 0.5 &&
+                        pg->spans[j].x0 > from &&
+                        (next == pg->n || pg->spans[j].x0 < pg->spans[next].x0))
+                        next = j;
+                if (next == pg->n)
+                    break;
+                used[next] = 1;
+                from = pg->spans[next].x0;
+                g_string_append_printf(rows, "%s ", pg->spans[next].text);
+            }
+            g_string_append_c(rows, '\n');
+        }
+        g_free(used);
+    }
+    for (size_t t = 0; t < sizeof kept / sizeof kept[0]; t++) {
+        int whole = 0;
+        for (const char *at = rows->str; (at = strstr(at, kept[t])); at++)
+            whole++;
+        cr_expect_eq(whole, variants, "\"%s\" read whole on one line %d times of %d", kept[t],
+                     whole, variants);
+    }
+    g_string_free(rows, TRUE);
+    pr_free(d);
+    free(pdf);
+}
+
+Test(rich, a_brace_group_keeps_its_recipients_on_one_line_each, .timeout = 60)
+{
+    /* issue #14 point 2: the items of a brace group take the width they need
+     * and each stays on one line; the purpose wraps in its own narrower column,
+     * centred on the brace; the brace stands 2 pt at least from the longest item
+     * and from the purpose; a recipient that still wraps hangs after its "- " */
+    pg_buf b = {0};
+    pg_buf_puts(&b, GEN_HEAD);
+    pg_buf_puts(&b, "<p>Nội dung.</p><recipients><group purpose=\"để phối hợp thực hiện\">"
+                    "<to>Các ban Đảng và VP thành ủy</to><to>Ban Tuyên giáo Tỉnh ủy</to></group>"
+                    "<to>Đ/c Quách Thị Hương, Ủy viên Ban Thường vụ, Trưởng Ban Dân vận Tỉnh ủy"
+                    "</to><archive>VP</archive></recipients>");
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    size_t len;
+    unsigned char *pdf = render_text(pg_buf_str(&b), &len, NULL);
+    pg_buf_free(&b);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    const pr_page *pg = &d->pages[d->n - 1];
+    const pr_span *a = pr_find(pg, "- Các ban Đảng và VP thành ủy,");
+    const pr_span *c = pr_find(pg, "- Ban Tuyên giáo Tỉnh ủy,");
+    cr_assert(a && c, "a recipient of the group is not on one line");
+    /* the purpose: the spans right of the items, beside the group */
+    double items_right = fmax(a->x1, c->x1), px0 = 1e9, ptop = 1e9, pbottom = 0;
+    int plines = 0;
+    for (size_t i = 0; i < pg->n; i++) {
+        const pr_span *s = &pg->spans[i];
+        if (s->x0 > items_right && s->x0 < 297 && s->y0 > a->y0 - 20 && s->y1 < c->y1 + 20) {
+            plines++;
+            px0 = fmin(px0, s->x0);
+            ptop = fmin(ptop, s->y0);
+            pbottom = fmax(pbottom, s->y1);
+        }
+    }
+    cr_assert(plines >= 1 && plines <= 3, "the purpose takes %d lines", plines);
+    /* the brace: the dark columns between the items and the purpose */
+    pr_image *im = pr_render(d, (int)d->n - 1, 8);
+    double bl = 1e9, br = 0;
+    for (double x = items_right + 0.25; x < px0 - 0.25; x += 0.125)
+        if (pr_dark_count(im, x, x + 0.125, a->y0, c->y1) > 0) {
+            bl = fmin(bl, x);
+            br = fmax(br, x + 0.125);
+        }
+    cr_assert(br > 0, "no brace between the items (%.1f) and the purpose (%.1f)", items_right, px0);
+    double top = 0, bottom = 0;
+    cr_assert(pr_vextent(im, bl, br, a->y0 - 5, c->y1 + 5, &top, &bottom));
+    pr_image_free(im);
+    cr_expect_geq(bl - items_right, 2 - 0.15, "the brace is %.2f pt from the longest item",
+                  bl - items_right);
+    cr_expect_geq(px0 - br, 2 - 0.15, "the brace is %.2f pt from the purpose", px0 - br);
+    cr_expect(fabs((ptop + pbottom) / 2 - (top + bottom) / 2) < 3,
+              "the purpose is centred at %.1f, the brace at %.1f", (ptop + pbottom) / 2,
+              (top + bottom) / 2);
+    /* the recipient that wraps: under the purpose; its next line starts after
+     * the "- " */
+    const pr_span *w = pr_find_prefix(pg, "- Đ/c Quách Thị Hương");
+    cr_assert_not_null(w);
+    cr_expect_geq(w->y0, pbottom - 0.5, "the purpose (to %.1f) runs into the next recipient (%.1f)",
+                  pbottom, w->y0);
+    const pr_span *next = NULL;
+    for (size_t i = 0; i < pg->n; i++)
+        if (pg->spans[i].y0 > w->y1 - 2 && pg->spans[i].x0 < 297 &&
+            (!next || pg->spans[i].y0 < next->y0))
+            next = &pg->spans[i];
+    cr_assert_not_null(next);
+    cr_expect(next->x0 > w->x0 + 4 && next->x0 < w->x0 + 9,
+              "the recipient's second line \"%s\" starts at %.2f, the first at %.2f", next->text,
+              next->x0, w->x0);
+    pr_free(d);
+    free(pdf);
+}
+
 Test(tables, header_repeated_on_every_page_of_the_table, .timeout = 60)
 {
     size_t len;
@@ -1004,6 +1141,204 @@ Test(writer, justified_lines_end_exactly_at_the_right_margin, .timeout = 60)
     free(pdf);
     pg_style_unref(st);
     pg_diag_list_free(&dl);
+}
+
+/* Every plan of plans/ (as plangen build finds them: *.xml, folders named
+ * templates and files starting with '_' left out) into list (g_free each). */
+static void list_plans(const char *dir, GPtrArray *list)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    cr_assert_not_null(d, "cannot read %s", dir);
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+            if (strcmp(name, "templates"))
+                list_plans(path, list);
+            g_free(path);
+        } else if (g_str_has_suffix(name, ".xml") && name[0] != '_') {
+            g_ptr_array_add(list, path);
+        } else {
+            g_free(path);
+        }
+    }
+    g_dir_close(d);
+}
+
+typedef struct {
+    size_t page;
+    const pg_item *it;
+} placed_line;
+
+/* Checks the lines of one justified element but its last against the PDF;
+ * returns the lines checked and counts those off the margin in *misses. An
+ * element with a line holding no space (a link broken by force) is laid out
+ * ragged on purpose, and a line ending at a forced break is not justified. */
+static int check_justified(const char *plan, const pr_doc *d, const pg_style *st,
+                           const placed_line *ln, size_t n, int *misses)
+{
+    int checked = 0;
+    for (size_t j = 0; j + 1 < n; j++) {
+        char *text = pg_item_text(ln[j].it);
+        g_strchomp(text);
+        int ragged = !strchr(text, ' ');
+        g_free(text);
+        if (ragged)
+            return 0;
+    }
+    for (size_t j = 0; j + 1 < n; j++) {
+        const pg_item *it = ln[j].it;
+        const pr_page *pg = &d->pages[ln[j].page];
+        char *text = pg_item_text(it);
+        g_strchomp(text);
+        double right = pg->w - st->margin_right;
+        const pr_span *found = NULL;
+        for (size_t i = 0; i < pg->n; i++) {
+            const pr_span *s = &pg->spans[i];
+            double base = s->y1 - SERIF_DESCENT * s->size;
+            if (fabs(base - it->y) < 0.05 && s->x0 < right && s->x1 > it->x &&
+                (!found || s->x1 > found->x1))
+                found = s;
+        }
+        if (*text && !strstr(text, "\xE2\x80\xA8")) {
+            checked++;
+            if ((!found || fabs(found->x1 - right) > 0.1) && (*misses)++ < 8)
+                cr_expect_fail("%s p.%zu: \"%s\" ends at %.3f, the margin is at %.3f", plan,
+                               ln[j].page + 1, text, found ? found->x1 : 0, right);
+        }
+        g_free(text);
+    }
+    return checked;
+}
+
+Test(writer, every_justified_line_but_a_paragraphs_last_ends_on_the_margin, .timeout = 240)
+{
+    /* issue #14 point 4: in every plan of plans/, each line of a justified
+     * paragraph, list item or footnote but its last ends on the right margin to
+     * 0.1 pt, as poppler reads the PDF, whatever runs follow the break */
+    GPtrArray *plans = g_ptr_array_new_with_free_func(g_free);
+    list_plans(PLANS, plans);
+    cr_assert_geq(plans->len, 5, "only %u plans in plans/", plans->len);
+    /* and paragraphs whose first word grows by a letter at a time, so that a
+     * line breaks just before an italic run (3.5 pt short once) */
+    char *dir = g_dir_make_tmp("pg-justify-XXXXXX", NULL);
+    cr_assert_not_null(dir);
+    pg_buf b = {0};
+    pg_buf_puts(&b, "<plan xmlns=\"urn:plangen:plan:1\" style=\"party\">");
+    pg_buf_puts(&b, GEN_HEAD + strlen("<plan xmlns=\"urn:plangen:plan:1\">"));
+    for (int v = 0; v < 30; v++) {
+        pg_buf_puts(&b, "<p>");
+        for (int i = 0; i <= v; i++)
+            pg_buf_putc(&b, 'i');
+        pg_buf_puts(&b, " Các cấp ủy tổ chức quán triệt, học tập nội dung tác phẩm <i>Kiên quyết, "
+                        "kiên trì đấu tranh phòng, chống tham nhũng</i> của đồng chí Tổng Bí thư "
+                        "<i>trong toàn Đảng bộ</i> và báo cáo kết quả về Ban Thường vụ.</p>");
+    }
+    pg_buf_puts(&b, GEN_TAIL);
+    pg_buf_puts(&b, "</plan>");
+    char *synthetic = g_build_filename(dir, "italic-runs.xml", NULL);
+    cr_assert(g_file_set_contents(synthetic, pg_buf_str(&b), -1, NULL));
+    pg_buf_free(&b);
+    g_ptr_array_add(plans, synthetic);
+    int checked = 0;
+    for (guint c = 0; c < plans->len; c++) {
+        const char *plan = plans->pdata[c];
+        pg_options eo = {.data_dir = PG_SOURCE_DIR, .fonts_dir = PG_SOURCE_DIR "/fonts",
+                         .creator = "plangen test", .today = "2030-01-01"};
+        pg_engine *e = pg_engine_new(&eo);
+        pg_result r;
+        pg_run(e, plan, NULL, 0, PG_STAGE_LAYOUT, &r);
+        cr_assert(r.pages && r.style, "%s does not lay out", plan);
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        cr_assert(pg_result_pdf_memory(e, &r, &pdf, &len), "%s: no PDF", plan);
+        pr_doc *d = pr_load(pdf, len);
+        cr_assert_not_null(d);
+        cr_assert_eq(d->n, r.pages->n);
+        /* the lines of the element open now (it may go on on the next page) */
+        GArray *lines = g_array_new(FALSE, FALSE, sizeof(placed_line));
+        int open = 0, last = 0, misses = 0;
+        for (size_t p = 0; p < r.pages->n; p++) {
+            const pg_page *lp = &r.pages->pages[p];
+            for (size_t k = 0; k < lp->n; k++) {
+                const pg_item *it = &lp->items[k];
+                int element = it->structure == PG_STRUCT_PARAGRAPH ||
+                              it->structure == PG_STRUCT_LIST_ITEM ||
+                              it->structure == PG_STRUCT_FOOTNOTE;
+                if (it->kind == PG_ITEM_BEGIN && element) {
+                    if (it->id != last) {
+                        checked += check_justified(plan, d, r.style, (placed_line *)lines->data,
+                                                   lines->len, &misses);
+                        g_array_set_size(lines, 0);
+                    }
+                    open = last = it->id;
+                } else if (it->kind == PG_ITEM_END && element && it->id == open) {
+                    open = 0;
+                } else if (it->kind == PG_ITEM_TEXT && !it->artifact && open &&
+                           r.style->text[it->role].align == PG_ALIGN_JUSTIFY) {
+                    placed_line pl = {p, it};
+                    g_array_append_val(lines, pl);
+                }
+            }
+        }
+        checked += check_justified(plan, d, r.style, (placed_line *)lines->data, lines->len,
+                                   &misses);
+        g_array_free(lines, TRUE);
+        cr_expect_eq(misses, 0, "%s: %d justified lines end off the margin", plan, misses);
+        pr_free(d);
+        free(pdf);
+        pg_result_free(&r);
+        pg_engine_free(e);
+    }
+    cr_expect_gt(checked, 500, "only %d justified lines checked", checked);
+    unlink(synthetic);
+    rmdir(dir);
+    g_free(dir);
+    g_ptr_array_free(plans, TRUE);
+}
+
+Test(writer, state_header_rules_stand_clear_of_the_text, .timeout = 60)
+{
+    /* issue #14 point 3: the short rules under the issuing body and under the
+     * summary are drawn with a visible gap under their line's descenders, not
+     * as an underline: from the bottom of poppler's text box (the font's
+     * descent) to the top of the dark run drawn under it on the page image,
+     * at least 3 pt, and no more than 6 pt */
+    size_t len;
+    pg_pages *pp = NULL;
+    unsigned char *pdf = run_pipeline(SO_KHCN, STATE, PG_SOURCE_DIR "/fonts", NULL, &len, NULL, &pp);
+    pr_doc *d = pr_load(pdf, len);
+    cr_assert_not_null(d);
+    pr_image *im = pr_render(d, 0, 8);
+    const pg_role roles[] = {PG_ROLE_ISSUER, PG_ROLE_SUMMARY};
+    for (size_t r = 0; r < 2; r++) {
+        const pg_item *line = NULL;
+        for (size_t k = 0; k < pp->pages[0].n; k++)
+            if (pp->pages[0].items[k].kind == PG_ITEM_TEXT && pp->pages[0].items[k].role == roles[r])
+                line = &pp->pages[0].items[k];
+        cr_assert_not_null(line, "no %s line", pg_role_name(roles[r]));
+        char *text = pg_item_text(line);
+        g_strchomp(text);
+        const pr_span *s = pr_find(&d->pages[0], text);
+        cr_assert_not_null(s, "\"%s\" is not in the PDF", text);
+        /* the rule: the longest dark run in the 10 pt under the text box */
+        double x0, x1, y;
+        double run = pr_hrun(im, s->x0, s->x1, s->y1 - 1, s->y1 + 10, &x0, &x1, &y);
+        cr_assert_gt(run, (s->x1 - s->x0) / 4, "no rule under \"%s\"", text);
+        double top = 0, bottom = 0;
+        /* its rows: those around the run's that stay dark */
+        cr_assert(pr_vrun(im, (x0 + x1) / 2 - 1, (x0 + x1) / 2 + 1, y, 0, &top, &bottom));
+        double gap = top - s->y1;
+        cr_expect(gap >= 3.0 && gap <= 6.0,
+                  "the rule under \"%s\" starts %.2f pt under its text box (bottom %.2f, rule "
+                  "%.2f-%.2f)",
+                  text, gap, s->y1, top, bottom);
+        g_free(text);
+    }
+    pr_image_free(im);
+    pr_free(d);
+    free(pdf);
+    pg_pages_free(pp);
 }
 
 Test(writer, fonts_are_embedded_subsets_with_text, .timeout = 60)
