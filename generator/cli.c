@@ -111,8 +111,10 @@ static const char usage_derive[] =
     "Writes a plan implementing PARENT that renders at once: derives-from, the basis\n"
     "sentence generated from the parent, every top-level section of the parent with an\n"
     "id inherited except the last (the implementation part, which the child writes),\n"
-    "recipients with the parent \"(để báo cáo)\" and a signature to complete. An\n"
-    "existing CHILD.xml is kept unless --force.\n";
+    "recipients with the parent \"(để báo cáo)\" and a signature to complete. The\n"
+    "issuer's cited-as is NAME in sentence case with the place name after xã, phường,\n"
+    "huyện, tỉnh... in title case (\"Đảng ủy xã Tân Phúc\"), said on stderr; the place\n"
+    "is left as [Địa danh] to fill in. An existing CHILD.xml is kept unless --force.\n";
 
 static const char usage_new[] =
     "usage: plangen new --style party|state -o X.xml [--force]\n"
@@ -509,13 +511,23 @@ static int cmd_derive(session *s)
         GString *rel = g_string_new(rel_path);
         g_free(rel_path);
         char *date = o->date ? pg_xstrdup(o->date) : today();
+        /* the generic part in sentence case, the place name kept in title case */
+        char *cited = pg_name_case(o->issuer);
+        for (char *c = cited; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
         pg_derive_opts dopts = {.parent_path = rel->str, .issuer = o->issuer,
                                 .parent_body = o->parent_body, .symbol = o->symbol,
-                                .style = o->style, .date = date};
+                                .style = o->style, .date = date, .cited_as = cited};
         char *text = pg_plan_derived(parent, &dopts);
         rc = write_new_file(s, o->out, text);
-        if (rc == EXIT_OK)
+        if (rc == EXIT_OK) {
             pg_cli_say("plangen: wrote %s (derives from %s)", o->out, rel->str);
+            pg_cli_say("plangen: citations name its issuer \"%s\" (cited-as in %s: correct it "
+                       "there if the name is cased otherwise); its <place> is left to fill in",
+                       cited, o->out);
+        }
+        g_free(cited);
         g_free(text);
         free(date);
         g_string_free(rel, TRUE);
