@@ -111,8 +111,12 @@ static const char usage_derive[] =
     "Writes a plan implementing PARENT that renders at once: derives-from, the basis\n"
     "sentence generated from the parent, every top-level section of the parent with an\n"
     "id inherited except the last (the implementation part, which the child writes),\n"
-    "recipients with the parent \"(để báo cáo)\" and a signature to complete. An\n"
-    "existing CHILD.xml is kept unless --force.\n";
+    "recipients with the parent \"(để báo cáo)\" and a signature to complete. The\n"
+    "issuer's cited-as is NAME in sentence case with the place name after xã, phường,\n"
+    "huyện, tỉnh... in title case (\"Đảng ủy xã Tân Phúc\"), said on stderr; the place\n"
+    "is left as [Địa danh] to fill in. When CHILD's plans root (--root, else the\n"
+    "nearest plans folder above it) does not hold PARENT, the --root that makes it\n"
+    "render is said on stderr. An existing CHILD.xml is kept unless --force.\n";
 
 static const char usage_new[] =
     "usage: plangen new --style party|state -o X.xml [--force]\n"
@@ -480,6 +484,46 @@ static char *today(void)
     return pg_xstrdup(buf);
 }
 
+/* After derive or new --from wrote child naming parent_rel (relative to the
+ * child's folder): when the plans root the child renders with (--root, else
+ * the nearest plans folder above it, else its folder) does not hold the
+ * parent, says the --root that makes it render. */
+static void say_root_for(const options *o, const char *child, const char *parent_rel)
+{
+    char *child_dir = g_path_get_dirname(child);
+    char *joined = g_build_filename(child_dir, parent_rel, NULL);
+    char *parent = realpath(joined, NULL);
+    char *dir = realpath(child_dir, NULL);
+    char *root = o->root ? realpath(o->root, NULL) : pg_plans_root(child);
+    if (parent && dir && root) {
+        size_t n = strlen(root);
+        if (!(strncmp(parent, root, n) == 0 && (parent[n] == '/' || parent[n] == '\0')) ||
+            strcmp(root, "/") == 0) {
+            /* the deepest folder holding both the child and its parent */
+            size_t i = 0;
+            while (dir[i] && dir[i] == parent[i])
+                i++;
+            size_t common = i;
+            if (!(dir[i] == '\0' && parent[i] == '/'))
+                while (common > 0 && dir[common] != '/')
+                    common--;
+            char *both = common ? g_strndup(dir, common) : g_strdup("/");
+            pg_cli_say("plangen: %s and its parent %s are not in one plans folder: render it "
+                       "with --root %s (or move both under a folder named plans)",
+                       child, parent_rel, both);
+            g_free(both);
+        }
+    }
+    free(parent);
+    free(dir);
+    if (o->root)
+        free(root);
+    else
+        g_free(root);
+    g_free(joined);
+    g_free(child_dir);
+}
+
 static int cmd_derive(session *s)
 {
     options *o = s->o;
@@ -509,13 +553,24 @@ static int cmd_derive(session *s)
         GString *rel = g_string_new(rel_path);
         g_free(rel_path);
         char *date = o->date ? pg_xstrdup(o->date) : today();
+        /* the generic part in sentence case, the place name kept in title case */
+        char *cited = pg_name_case(o->issuer);
+        for (char *c = cited; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
         pg_derive_opts dopts = {.parent_path = rel->str, .issuer = o->issuer,
                                 .parent_body = o->parent_body, .symbol = o->symbol,
-                                .style = o->style, .date = date};
+                                .style = o->style, .date = date, .cited_as = cited};
         char *text = pg_plan_derived(parent, &dopts);
         rc = write_new_file(s, o->out, text);
-        if (rc == EXIT_OK)
+        if (rc == EXIT_OK) {
             pg_cli_say("plangen: wrote %s (derives from %s)", o->out, rel->str);
+            pg_cli_say("plangen: citations name its issuer \"%s\" (cited-as in %s: correct it "
+                       "there if the name is cased otherwise); its <place> is left to fill in",
+                       cited, o->out);
+            say_root_for(o, o->out, rel->str);
+        }
+        g_free(cited);
         g_free(text);
         free(date);
         g_string_free(rel, TRUE);
@@ -604,6 +659,15 @@ static int cmd_new(session *s)
         if (text)
             text = rebase_parent(text, o->from, o->out);
         rc = text ? write_new_file(s, o->out, text) : EXIT_PLAN;
+        const char *from = text ? strstr(text, "derives-from=\"") : NULL;
+        if (rc == EXIT_OK && from) {
+            from += strlen("derives-from=\"");
+            const char *end = strchr(from, '"');
+            char *rel = end ? g_strndup(from, (gsize)(end - from)) : NULL;
+            if (rel && *rel && !strchr(rel, '&'))
+                say_root_for(o, o->out, rel);
+            g_free(rel);
+        }
         g_free(text);
     }
     for (int i = 0; i < o->n_sets; i++)

@@ -131,6 +131,58 @@ char *pg_sentence_case(const char *s)
     return out;
 }
 
+/* Words that name a kind of administrative unit: the words after one are the
+ * unit's proper name ("xã Tân Phúc"). Two-word kinds come first. */
+static const char *const admin_kinds[] = {"thị trấn", "thị xã", "thành phố", "xã", "phường",
+                                          "huyện",   "quận",   "tỉnh",      NULL};
+
+/* w with its first letter in upper case, the rest as it is; appended to out. */
+static void append_title(GString *out, const char *w, size_t len)
+{
+    char first[8];
+    int n = g_unichar_to_utf8(g_unichar_toupper(g_utf8_get_char(w)), first);
+    g_string_append_len(out, first, n);
+    const char *rest = g_utf8_next_char(w);
+    g_string_append_len(out, rest, (gssize)(len - (size_t)(rest - w)));
+}
+
+char *pg_name_case(const char *s)
+{
+    char *low = pg_sentence_case(s);
+    GString *out = g_string_new(NULL);
+    int in_name = 0;
+    for (const char *c = low; *c;) {
+        if (*c == ' ') {
+            g_string_append_c(out, *c++);
+            continue;
+        }
+        const char *end = strchr(c, ' ');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (in_name) {
+            append_title(out, c, len);
+            c += len;
+            continue;
+        }
+        for (int k = 0; admin_kinds[k]; k++) {
+            size_t kl = strlen(admin_kinds[k]);
+            const char *after = c + kl;
+            /* "huyện ủy", "tỉnh ủy" name a body, not a place */
+            if (c != low && strncmp(c, admin_kinds[k], kl) == 0 && *after == ' ' &&
+                strncmp(after + 1, "ủy", strlen("ủy")) != 0) {
+                g_string_append_len(out, c, (gssize)kl);
+                c += kl;
+                len = 0;
+                in_name = 1;
+                break;
+            }
+        }
+        g_string_append_len(out, c, (gssize)len);
+        c += len;
+    }
+    g_free(low);
+    return g_string_free(out, FALSE);
+}
+
 char *pg_issuer_cited(const pg_doc *doc)
 {
     if (doc->cited_as)
@@ -139,7 +191,9 @@ char *pg_issuer_cited(const pg_doc *doc)
     for (char *k = issuer; *k; k++)
         if (*k == '\n')
             *k = ' ';
-    char *out = pg_sentence_case(issuer);
+    char *named = pg_name_case(issuer);
+    char *out = pg_xstrdup(named);
+    g_free(named);
     free(issuer);
     return out;
 }

@@ -284,8 +284,13 @@ const char *pg_node_type_name(pg_node_type t);
 char *pg_inline_text(const pg_node *n);
 /* s in lower case but for its first letter ("Kế hoạch"); heap, free(). */
 char *pg_sentence_case(const char *s);
+/* s in sentence case but for the proper name after an administrative word
+ * (xã, phường, thị trấn, huyện, quận, thị xã, thành phố, tỉnh), which is in
+ * title case: "ĐẢNG ỦY XÃ TÂN PHÚC" -> "Đảng ủy xã Tân Phúc". g_malloc'd, g_free(). */
+char *pg_name_case(const char *s);
 /* How citations name doc's issuer: its cited-as, else the issuing body on one
- * line in sentence case ("Đảng ủy khối các cơ quan"); heap, free(). */
+ * line in sentence case with its place name in title case (pg_name_case:
+ * "Đảng ủy xã Tân Phúc"); heap, free(). */
 char *pg_issuer_cited(const pg_doc *doc);
 /* Reads a yes|no value: 1, 0, or -1 for anything else. */
 int pg_yes_no(const char *v);

@@ -571,8 +571,8 @@ static const char *resolve_path(parser *p, const char *rel, pg_pos pos, const ch
         if (!(strncmp(real, p->root, n) == 0 && (real[n] == '/' || real[n] == '\0')) ||
             strcmp(p->root, "/") == 0)
             diag(p, PG_E_BAD_VALUE, pos,
-                 "%s \"%s\" lies outside the plans folder; keep it inside (symbolic links "
-                 "count where they lead)",
+                 "%s \"%s\" lies outside the plans folder; keep it inside, or give --root "
+                 "DIR with a folder that holds both (symbolic links count where they lead)",
                  what, rel);
         else
             out = pg_arena_strdup(p->doc->arena, real);

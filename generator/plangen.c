@@ -128,7 +128,7 @@ const char *pg_build_id(void)
 
 /* The plans root of a plan: the nearest folder above it named "plans", else its
  * own folder. Parents, images and other files must stay inside it. g_free. */
-static char *plans_root(const char *path)
+char *pg_plans_root(const char *path)
 {
     char *dir = g_path_get_dirname(path);
     char *abs = g_canonicalize_filename(dir, NULL);
@@ -293,7 +293,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
 {
     memset(r, 0, sizeof *r);
     pg_diag_list *d = &r->diags;
-    char *root = e->o.root ? NULL : plans_root(path);
+    char *root = e->o.root ? NULL : pg_plans_root(path);
     pg_schema *schema = engine_schema(e);
     pg_reads_add(&r->reads, e->schema_path, e->schema_hash);
     pg_parse_opts po = {.schema_path = e->schema_path,

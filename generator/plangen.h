@@ -108,6 +108,10 @@ void pg_result_diff(const pg_result *r, FILE *f);
 
 /* The installed styles' folder and fonts' folder of the engine. */
 const char *pg_engine_styles_dir(const pg_engine *e);
+
+/* The plans root of the plan at path when no --root is given: the nearest
+ * folder named plans above it, else its folder. g_malloc'd, g_free(). */
+char *pg_plans_root(const char *path);
 /* Prints which font file serves each face of the style's font (`plangen fonts`);
  * returns 1 when the font is usable, else 0 with diagnostics in d. */
 int pg_engine_fonts_report(pg_engine *e, const char *style, FILE *f, pg_diag_list *d);

@@ -972,8 +972,8 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
     size_t n = strlen(r->root);
     if (strncmp(real, r->root, n) != 0 || (real[n] != '/' && real[n] != '\0')) {
         err(r, PG_E_BAD_VALUE, doc->file, at,
-            "%s \"%s\" lies outside the plans folder; keep %s inside it (symbolic links count "
-            "where they lead)",
+            "%s \"%s\" lies outside the plans folder; keep %s inside it, or give --root DIR "
+            "with a folder that holds both (symbolic links count where they lead)",
             kind.noun, rel, kind.plural);
         free(real);
         return NULL;

@@ -101,10 +101,14 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
     }
     g_string_append(s, " symbol=\"");
     put_escaped(s, o->symbol ? o->symbol : "ABC");
+    if (o->cited_as) {
+        g_string_append(s, "\" cited-as=\"");
+        put_escaped(s, o->cited_as);
+    }
     g_string_append(s, "\">");
     put_escaped(s, o->issuer);
     g_string_append(s, "</issuer>\n  <!-- <number>..</number> once registered -->\n  <place>");
-    put_escaped(s, parent->place ? parent->place : "[Địa danh]");
+    g_string_append(s, "[Địa danh]");
     g_string_append_printf(s, "</place>\n  <date>%s</date>\n  <summary>", o->date);
     put_escaped(s, summary);
     g_string_append(s, "</summary>\n");

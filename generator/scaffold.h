@@ -17,9 +17,12 @@ typedef struct {
     const char *symbol;      /* its symbol; NULL: "TODO" */
     const char *style;       /* NULL: the parent's */
     const char *date;        /* YYYY-MM-DD */
+    const char *cited_as;    /* how citations name the child's issuer; NULL: none */
 } pg_derive_opts;
 
 /* A child of parent (parsed and resolved) that renders at once: derives-from,
+ * the issuer's cited-as, its place left as "[Địa danh]" (the parent's place is
+ * not the child's),
  * the basis generated, every top-level section with an id inherited but the
  * last, which the child writes itself, recipients with the report-back line,
  * a signature to complete. Heap string. */

@@ -40,6 +40,43 @@ pdf_text "$work/typist3.pdf" "$work/typist3.txt"
 lacks "$work/typist3.txt" "hư\.()\|hư\.(" "state typist without copies: empty brackets"
 contains "$work/typist3.txt" " hư " "state typist without copies"
 
+# 6. proper names keep their case: the place name after xã, huyện, tỉnh... is in title
+# case in the basis sentence and the appendix attachment line; derive writes cited-as,
+# says so, and leaves the child's place to fill in
+mkdir -p "$work/plans/tinh" "$work/plans/xa"
+cp "$plan" "$work/plans/tinh/60.xml"
+expect_rc 0 "derive --issuer with a place name" -- "$plangen" derive "$work/plans/tinh/60.xml" \
+    --issuer "ĐẢNG ỦY XÃ TÂN PHÚC" --date 2022-05-02 -o "$work/plans/xa/child.xml"
+contains "$work/err" 'citations name its issuer "Đảng ủy xã Tân Phúc"' "derive says the cited-as it chose"
+contains "$work/plans/xa/child.xml" 'cited-as="Đảng ủy xã Tân Phúc"' "derive writes cited-as"
+contains "$work/plans/xa/child.xml" '<place>\[Địa danh\]</place>' "derive leaves the place to fill in"
+expect_rc 0 "render the child with a place name" -- "$plangen" render "$work/plans/xa/child.xml" -o "$work/xa.pdf"
+pdf_text "$work/xa.pdf" "$work/xa.txt"
+contains "$work/xa.txt" ", Đảng ủy xã Tân Phúc xây dựng Kế hoạch" "the basis sentence keeps the place name's case"
+sed -e 's|<issuer parent="UBND TỈNH TRÀ VINH" symbol="SKHCN" cited-as="Sở Khoa học và Công nghệ">SỞ KHOA HỌC VÀ CÔNG NGHỆ</issuer>|<issuer parent="UBND HUYỆN CHÂU THÀNH" symbol="UBND">ỦY BAN NHÂN DÂN<br/>XÃ TÂN PHÚC</issuer>|' \
+    plans/so-khcn-tra-vinh-05-KH-2024.xml > "$work/ubnd.xml"
+expect_rc 0 "render a plan without cited-as" -- "$plangen" render "$work/ubnd.xml" -o "$work/ubnd.pdf"
+pdf_text "$work/ubnd.pdf" "$work/ubnd.txt"
+contains "$work/ubnd.txt" "của Ủy ban nhân dân xã Tân Phúc)" "the appendix attachment line keeps the place name's case"
+lacks "$work/ubnd.txt" "xã tân phúc" "a place name in lower case"
+
+# 10. derive and new --from outside a plans folder: they say the exact --root that makes
+# the child render, and the render's refusal says how to set the root
+top=$(cd "$work" && pwd -P)
+mkdir -p "$work/a" "$work/b" "$work/c"
+cp "$plan" "$work/a/p.xml"
+expect_rc 0 "derive outside a plans folder" -- "$plangen" derive "$work/a/p.xml" --issuer "ĐẢNG ỦY XÃ TÂN PHÚC" \
+    --date 2022-05-02 -o "$work/b/child.xml"
+contains "$work/err" "are not in one plans folder: render it with --root $top (or move both under a folder named plans)" "derive names the --root"
+expect_rc 1 "render without the root" -- "$plangen" render "$work/b/child.xml" -o "$work/b.pdf"
+contains "$work/err" "lies outside the plans folder; keep parents inside it, or give --root DIR with a folder that holds both" "the refusal says how to set the root"
+expect_rc 0 "render with the root derive named" -- "$plangen" render --root "$top" "$work/b/child.xml" -o "$work/b.pdf"
+expect_rc 0 "new --from outside a plans folder" -- "$plangen" new --from "$work/b/child.xml" -o "$work/c/new.xml"
+contains "$work/err" "are not in one plans folder: render it with --root $top " "new --from names the --root"
+expect_rc 0 "render what new --from wrote with that root" -- "$plangen" render --root "$top" "$work/c/new.xml" -o "$work/c.pdf"
+expect_rc 0 "derive beside its parent" -- "$plangen" derive "$work/a/p.xml" --issuer "X" -o "$work/a/child.xml"
+lacks "$work/err" "not in one plans folder" "derive beside its parent needs no --root"
+
 # 7. a draft dated by month only is later than any date of its month for the cited-date
 # check; no message and no printed line shows day 0
 sed -e 's|<date>2022-04-18</date>|<date>2023-04</date>|' -e 's|<number>60</number>||' \
