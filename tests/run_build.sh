@@ -3,13 +3,8 @@
 # identical bytes with -j1 and -j2, an interrupted build, JUnit and shards. Run
 # from the repository root:  tests/run_build.sh PLANGEN
 plangen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/lib.sh"
 root=$(pwd)
-pass=0
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 # a private copy of the data (styles may be edited) and of the plans
 mkdir -p "$work/data"
@@ -277,5 +272,4 @@ while read -r f; do
     if qpdf --check "$f" >"$work/qpdf" 2>&1; then ok; else bad "$f: qpdf --check: $(tail -2 "$work/qpdf")"; fi
 done < "$work/pdfs"
 
-echo "build: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "build"

@@ -8,15 +8,10 @@
 # repository root:
 #   tests/run_caches.sh PLANGEN
 plangen=$1
-pass=0
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 SOURCE_DATE_EPOCH=1700000000
 export SOURCE_DATE_EPOCH
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 # round OPTIONS PLAN...: each plan alone, then each one last and first in a run
 # of all of them
@@ -61,5 +56,4 @@ plans=$(find plans -name templates -prune -o -name '_*' -prune -o -name '*.xml' 
 round "" $plans tests/caches/*.xml
 round " --style tests/caches/styles/plain.xml" tests/caches/*.xml
 
-echo "caches: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "caches"

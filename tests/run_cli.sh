@@ -3,29 +3,10 @@
 # SOURCE_DATE_EPOCH, PNG pages and stage dumps. Run from the repository root:
 #   tests/run_cli.sh PLANGEN
 plangen=$1
-pass=0
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 plan=plans/tra-vinh-duk-60-KH-2022.xml
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-# expect_rc WANT DESCRIPTION -- COMMAND...
-expect_rc() {
-    want=$1; what=$2; shift 3
-    "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$work/err"; fi
-}
 contains() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in output"; fi; }
-# qpdf_ok FILE DESCRIPTION: qpdf --check finds neither an error nor a warning
-qpdf_ok() {
-    if qpdf --check "$1" >"$work/qpdf" 2>&1; then ok; else bad "$2: qpdf --check: $(tail -3 "$work/qpdf")"; fi
-}
-no_temp_files() {
-    if find "$1" -name '*.tmp.*' | grep -q .; then bad "$2: temporary files left"; else ok; fi
-}
 
 expect_rc 0 "--help" -- "$plangen" --help
 contains "$work/out" "usage: plangen COMMAND" "--help"
@@ -384,5 +365,4 @@ for f in "$work"/*.pdf "$work"/*/*.pdf; do
     qpdf_ok "$f" "$f"
 done
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "cli"

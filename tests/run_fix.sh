@@ -4,25 +4,10 @@
 # mode, a folder that cannot be written. Run from the repository root:
 #   tests/run_fix.sh PLANGEN
 plangen=$1
-pass=0
-fail=0
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-# expect_rc WANT DESCRIPTION -- COMMAND...
-expect_rc() {
-    want=$1; what=$2; shift 3
-    "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$work/err"; fi
-}
 contains() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(cat "$1")"; fi; }
 lacks() { if grep -q -- "$2" "$1"; then bad "$3: '$2' in $(cat "$1")"; else ok; fi; }
-no_temp_files() {
-    if find "$1" -name '*.tmp.*' | grep -q .; then bad "$2: temporary files left"; else ok; fi
-}
 
 # plan SUMMARY TO...: a plan whose summary and recipients are written as given
 plan() {
@@ -107,5 +92,4 @@ fi
 chmod 0755 "$work/locked"
 no_temp_files "$work" "check --fix"
 
-echo "fix: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "fix"

@@ -6,13 +6,8 @@
 # range. Every step runs under a time bound: a read that blocks fails it.
 # Run from the repository root:  tests/run_hostile_files.sh PLANGEN
 plangen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/lib.sh"
 root=$(pwd)
-pass=0
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
 # contains FILE TEXT WHAT: FILE holds the line TEXT exactly
 contains() { grep -qxF -- "$2" "$1" && ok || { bad "$3: no line \"$2\" in:"; cat "$1"; }; }
 pg() { timeout 20 "$plangen" --data-dir "$root" "$@"; }
@@ -200,5 +195,4 @@ pg derive $plan --issuer "ĐẢNG ỦY X" --date 9999-99-99 -o child.xml 2>log; 
 [ $rc -eq 2 ] && [ ! -e child.xml ] && ok || bad "derive --date 9999-99-99: exit $rc"
 contains log 'plangen: --date takes YYYY-MM-DD, a day that exists, not "9999-99-99"' "derive --date"
 
-echo "hostile files: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "hostile files"

@@ -4,21 +4,9 @@
 # line, placeholders left in a plan, derive and new outside a plans folder.
 # Run from the repository root:  tests/run_text.sh PLANGEN
 plangen=$1
-pass=0
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 plan=plans/tra-vinh-duk-60-KH-2022.xml
 
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-# expect_rc WANT DESCRIPTION -- COMMAND...
-expect_rc() {
-    want=$1; what=$2; shift 3
-    "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$work/err"; fi
-}
 contains() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1: $(head -c 600 "$1")"; fi; }
 lacks() { if grep -q -- "$2" "$1"; then bad "$3: '$2' in $1"; else ok; fi; }
 # pdf_text PDF TXT: the PDF's text on one line
@@ -120,5 +108,4 @@ lacks "$work/new-party.xml" "2026-01-01" "new pre-fills a date"
 expect_rc 0 "check a plan written by new" -- "$plangen" check "$work/new-party.xml"
 contains "$work/err" "placeholder left in the plan" "placeholder without --strict"
 
-echo "text: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "text"
