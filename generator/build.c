@@ -101,7 +101,7 @@ static const char *hash_now(GHashTable *hashes, const char *path)
 
 /* Fresh: the output is as written, and every file the run read still has the
  * bytes it read (a unit's filled template: the same text). */
-static int entry_fresh(const result *e, const job *j, GHashTable *hashes)
+static int entry_fresh(const result *e, const job *j, GHashTable *hashes, const char *today)
 {
     if (!e || strcmp(hash_now(hashes, j->target), e->out_hash) != 0)
         return 0;
@@ -111,6 +111,12 @@ static int entry_fresh(const result *e, const job *j, GHashTable *hashes)
             char h[PG_HASH_HEX];
             pg_sha256_hex(j->text ? j->text : "", j->text ? strlen(j->text) : 0, h);
             if (!j->text || strcmp(h, d->hash) != 0)
+                return 0;
+        } else if (strcmp(d->path, PG_TODAY_READ) == 0) {
+            /* a finding of the date of today ("dated after today"): that day only */
+            char h[PG_HASH_HEX];
+            pg_sha256_hex(today, strlen(today), h);
+            if (strcmp(h, d->hash) != 0)
                 return 0;
         } else if (strcmp(hash_now(hashes, d->path), d->hash) != 0) {
             return 0;
@@ -159,9 +165,15 @@ static int inside(const char *real, const char *root_real)
  * templates and files starting with '_'. */
 static void find_plans(walk *w, const char *dir, GPtrArray *out)
 {
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (!d)
+    GError *ge = NULL;
+    GDir *d = g_dir_open(dir, 0, &ge);
+    if (!d) {
+        /* a folder not read would look like plans gone (and --prune their outputs) */
+        pg_diag_add(w->diags, PG_E_IO, dir, 0, 0, "cannot read the folder: %s; nothing is "
+                    "pruned until it can be read", ge ? ge->message : "unknown error");
+        g_clear_error(&ge);
         return;
+    }
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     const char *e;
     while ((e = g_dir_read_name(d)))
@@ -867,14 +879,18 @@ int pg_cmd_build(session *s)
         clean_stale_temps(o->out, owned);
         g_ptr_array_free(owned, TRUE);
     }
-    int dirty = cache && o->prune && prune(o->out, cache, all, shard_k, shard_n);
+    /* --prune only on a complete list: a units file or a folder not read would make
+     * every output look like one of a plan gone */
+    int dirty = cache && o->prune && listed && prune(o->out, cache, all, shard_k, shard_n);
     GHashTable *hashes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    char today[16];
+    pg_today(pg_engine_options(s->engine), today);
     result *res = g_new0(result, jobs->len ? jobs->len : 1);
     GArray *stale = g_array_new(FALSE, FALSE, sizeof(guint));
     for (guint i = 0; i < jobs->len; i++) {
         job *j = jobs->pdata[i];
         const result *e = cache ? g_hash_table_lookup(cache, j->target) : NULL;
-        j->stale = !entry_fresh(e, j, hashes);
+        j->stale = !entry_fresh(e, j, hashes, today);
         if (j->stale) {
             g_array_append_val(stale, i);
             continue;

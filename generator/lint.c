@@ -518,7 +518,7 @@ static int next_cited_date(const char **s, long *ymd)
     return 0;
 }
 
-static void check_dates(linter *l, const char *today)
+static void check_dates(linter *l, const char *today, int *today_used)
 {
     const pg_doc *doc = l->doc;
     if (!doc->year)
@@ -544,9 +544,12 @@ static void check_dates(linter *l, const char *today)
         today = now;
     }
     int y, m, d;
-    if (sscanf(today, "%d-%d-%d", &y, &m, &d) == 3 && plan > (long)y * 10000 + m * 100 + d)
+    if (sscanf(today, "%d-%d-%d", &y, &m, &d) == 3 && plan > (long)y * 10000 + m * 100 + d) {
         finding(l, RULE_DATE_FUTURE, PG_W_STANDARD, doc->date_pos,
                 "the plan is dated %s, after today; check <date>", shown_iso);
+        if (today_used)
+            *today_used = 1; /* true today, false some day: only dates after today */
+    }
     for (const pg_node *b = doc->body->first; b; b = b->next) {
         if (b->type != PG_NODE_PARA || !b->u.para.basis)
             continue;
@@ -830,7 +833,7 @@ int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
         memcpy(edits->hash, doc->source_hash, sizeof edits->hash);
     check_recipients(&l);
     check_number(&l);
-    check_dates(&l, opts ? opts->today : NULL);
+    check_dates(&l, opts ? opts->today : NULL, opts ? opts->today_used : NULL);
     check_summary(&l);
     pg_node_walk(doc->body, walk_numbers, NULL, &l);
     check_basis(&l);

@@ -23,6 +23,9 @@ typedef struct {
 
 typedef struct {
     const char *today; /* YYYY-MM-DD; NULL: the system date */
+    int *today_used;   /* out, may be NULL: set to 1 when a finding depends on the date of
+                          today (a plan dated after today), so that a cache keeps it no
+                          longer than today */
     const char *src;   /* the bytes the plan was parsed from (len of them); NULL: its file */
     size_t len;
 } pg_lint_opts;

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct pg_engine {
     pg_options o;            /* strings owned (below) */
@@ -103,6 +104,18 @@ void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
                            o->max_image_bytes, o->fix);
     pg_sha256_hex(g->str, g->len, out);
     g_string_free(g, TRUE);
+}
+
+void pg_today(const pg_options *o, char out[16])
+{
+    if (o->today) {
+        g_strlcpy(out, o->today, 16);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
 int pg_stage_from_name(const char *name, pg_stage *stage)
@@ -355,8 +368,16 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     if (upto == PG_STAGE_NUMBER)
         goto reached;
     /* the standard's rules, on every check and render */
-    pg_lint_opts lo = {.today = e->o.today, .src = text, .len = len};
+    char today[16];
+    pg_today(&e->o, today);
+    int today_used = 0;
+    pg_lint_opts lo = {.today = today, .today_used = &today_used, .src = text, .len = len};
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
+    if (today_used) { /* a finding true today only: the build keeps it no longer */
+        char h[PG_HASH_HEX];
+        pg_sha256_hex(today, strlen(today), h);
+        pg_reads_add(&r->reads, PG_TODAY_READ, h);
+    }
     if (upto == PG_STAGE_LINT || r->edits.n)
         goto reached; /* a plan to be corrected is not laid out */
     if (!images_within_limit(e, doc, d))

@@ -49,6 +49,15 @@ typedef struct {
     int fix;                 /* lint computes the corrections of --fix into the result */
 } pg_options;
 
+/* The date the date rules take as today: o->today, else the UTC date now
+ * (YYYY-MM-DD into out). */
+void pg_today(const pg_options *o, char out[16]);
+
+/* A result's reads name this pseudo-file, with the hash of today's date
+ * (YYYY-MM-DD), when a finding depends on the date of today (see
+ * pg_lint_opts.today_used): the build's cache keeps such a result for that day. */
+#define PG_TODAY_READ "@today"
+
 /* Writes into out (64 hex digits) a hash of every field of o that can change
  * an output. Two option sets with the same fingerprint give the same bytes. */
 void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX]);

@@ -17,7 +17,7 @@
 
 #define STYLE_NS "urn:plangen:style:1"
 
-enum { MAX_EXTENDS = 8 };
+enum { MAX_EXTENDS = PG_STYLE_MAX_EXTENDS };
 #define MAX_STYLE_BYTES ((size_t)1 << 20) /* a style file is a few kilobytes */
 
 static const char *const role_names[PG_ROLE__COUNT] = {
@@ -492,6 +492,16 @@ static void set_defaults(pg_style *s)
 
 /* installed: the folder of the installed styles (NULL: none), where a base that
  * is not beside the extending file is looked up. */
+/* Records a file the style was built from (or looked for), with its hash. The
+ * depth limit bounds the count: one file and one base looked for per level. */
+static void record_file(pg_style *s, const char *path, const char *hash)
+{
+    if (s->n_files >= PG_STYLE_FILES)
+        abort(); /* cannot happen: load_into() refuses a deeper chain first */
+    s->hashes[s->n_files] = pg_arena_strdup(s->arena, hash);
+    s->files[s->n_files++] = pg_arena_strdup(s->arena, path);
+}
+
 static int load_into(pg_style *s, const char *path, const char *installed, int depth,
                      pg_diag_list *diags)
 {
@@ -508,11 +518,10 @@ static int load_into(pg_style *s, const char *path, const char *installed, int d
         pg_diag_add(diags, PG_E_STYLE, path, 0, 0, "cannot read the style file: %s", why);
         return 0;
     }
-    if (s->n_files < 8) {
+    {
         char h[PG_HASH_HEX];
         pg_sha256_hex(bytes, len, h);
-        s->hashes[s->n_files] = pg_arena_strdup(s->arena, h);
-        s->files[s->n_files++] = pg_arena_strdup(s->arena, path);
+        record_file(s, path, h);
     }
     xmlDoc *x = xmlReadMemory(bytes, (int)len, path, NULL,
                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -547,8 +556,12 @@ static int load_into(pg_style *s, const char *path, const char *installed, int d
             /* a house style kept elsewhere extends an installed one ("party") */
             if (installed && !strchr(base, '/') && !g_file_test(bpath, G_FILE_TEST_EXISTS)) {
                 char *ipath = pg_arena_printf(s->arena, "%s/%s.xml", installed, base);
-                if (g_file_test(ipath, G_FILE_TEST_EXISTS))
+                if (g_file_test(ipath, G_FILE_TEST_EXISTS)) {
+                    /* a base put beside the house style later would be taken instead:
+                     * recorded as missing, so that the build notices it appear */
+                    record_file(s, bpath, "missing");
                     bpath = ipath;
+                }
             }
             if (!load_into(s, bpath, installed, depth + 1, diags))
                 l.errors++;

@@ -60,6 +60,8 @@ typedef enum {
     PG_ROLE__COUNT
 } pg_role;
 
+enum { PG_STYLE_MAX_EXTENDS = 8, PG_STYLE_FILES = 2 * (PG_STYLE_MAX_EXTENDS + 1) };
+
 typedef struct pg_style {
     int refs;
     pg_arena *arena;
@@ -67,8 +69,10 @@ typedef struct pg_style {
     const char *standard; /* "Hướng dẫn 36-HD/VPTW" */
     const char *rules;    /* the lint rules' family: "hd36" or "nd30" */
     const char *file;     /* the file it was loaded from */
-    const char *files[8]; /* every file it was built from: itself and what it extends */
-    const char *hashes[8]; /* SHA-256 (hex) of the bytes read from each of files */
+    /* every file it was built from: itself and what it extends (at most 9 deep), and
+     * each base looked for beside a house style and not found there ("missing") */
+    const char *files[PG_STYLE_FILES];
+    const char *hashes[PG_STYLE_FILES]; /* SHA-256 (hex) of the bytes read, or "missing" */
     int n_files;
 
     double page_w, page_h;                     /* pt */

@@ -165,6 +165,47 @@ pg build --units plans/_units.xml -o ok6 2>"$work/log"
 pdftotext ok6/b.pdf - | grep -q "Trần Thị Bình" && ok || bad "unit b's PDF lacks the new secretary"
 rm plans/_units.xml
 
+# found by the review of 2026-11-29, each a stale output or a lost one:
+# a "dated after today" warning is kept no longer than that day (the clock moved
+# with faketime, file times left alone: without PLANGEN_TODAY the date rules
+# read the system's date)
+mkdir -p plans9
+sed 's|<date>2022-04-18</date>|<date>2031-06-01</date>|' plans/tra-vinh-duk-60-KH-2022.xml > plans9/sau.xml
+NO_FAKE_STAT=1 faketime '2031-05-30 12:00:00' "$plangen" --data-dir "$work/data" build plans9 -o ok10 2>"$work/log"
+grep -q 'after today' "$work/log" && ok || { bad "a plan dated after today: no warning"; cat "$work/log"; }
+NO_FAKE_STAT=1 faketime '2031-06-05 12:00:00' "$plangen" --data-dir "$work/data" build plans9 -o ok10 --strict 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && ! grep -q 'after today' "$work/log" && ok \
+    || { bad "a 'dated after today' warning replayed after that day: exit $rc"; cat "$work/log"; }
+# a base put beside a house style that took the installed one is noticed
+mkdir -p house
+printf '<?xml version="1.0"?>\n<style xmlns="urn:plangen:style:1" name="house" extends="party"/>\n' > house/house.xml
+pg build plans9 -o ok11 --style house/house.xml 2>/dev/null
+sed 's#top="20mm"#top="60mm"#' data/templates/styles/party.xml > house/party.xml
+pg build plans9 -o ok11 --style house/house.xml 2>"$work/log"
+[ "$(built)" -eq 1 ] && ok || bad "a base put beside the house style: built $(built), expected 1"
+# the ninth style of a chain of extends is recorded like the others
+i=0
+while [ $i -lt 7 ]; do
+    printf '<?xml version="1.0"?>\n<style xmlns="urn:plangen:style:1" name="h%d" extends="h%d"/>\n' $i $((i + 1)) > house/h$i.xml
+    i=$((i + 1))
+done
+printf '<?xml version="1.0"?>\n<style xmlns="urn:plangen:style:1" name="h7" extends="base"/>\n' > house/h7.xml
+cp data/templates/styles/party.xml house/base.xml
+pg build plans9 -o ok12 --style house/h0.xml 2>"$work/log"
+[ "$(built)" -eq 1 ] && ok || { bad "a chain of nine styles: built $(built)"; cat "$work/log"; }
+sed -i 's#top="20mm"#top="60mm"#' house/base.xml
+pg build plans9 -o ok12 --style house/h0.xml 2>"$work/log"
+[ "$(built)" -eq 1 ] && ok || bad "the ninth style of a chain edited: built $(built), expected 1"
+# --prune prunes nothing when the list of plans could not be read whole
+cp -r "$root/templates" "$work/templates" 2>/dev/null
+mkunits "Bí thư b"
+pg build --units plans/_units.xml -o ok13 2>/dev/null
+sed -i 's#</units>#</unitz>#' plans/_units.xml
+pg build --units plans/_units.xml -o ok13 --prune 2>"$work/log"
+[ -e ok13/a.pdf ] && [ -e ok13/b.pdf ] && ok || { bad "--prune with a units file not read deleted outputs"; cat "$work/log"; }
+rm -f plans/_units.xml
+rm -rf plans9 house
+
 # --strict on an incremental build reports the warnings a clean build reports
 cat > plans/canh-bao.xml <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
