@@ -3,6 +3,12 @@
  * documents). */
 #include "lint.h"
 
+#include "input.h"
+
+/* bytes: a plan read again to correct it (plans are kilobytes; a parse refuses
+ * over 10 MiB unless told otherwise) */
+#define PLAN_BYTES_MAX ((size_t)64 << 20)
+
 #include "reads.h"
 
 #include <errno.h>
@@ -731,7 +737,6 @@ static void check_basis(linter *l)
  * finding is fixable). Heap (free()). */
 static char *plan_bytes(const pg_doc *doc, const pg_lint_opts *opts, size_t *len)
 {
-    struct stat st;
     gchar *src = NULL;
     gsize n = 0;
     if (opts && opts->src) {
@@ -739,9 +744,16 @@ static char *plan_bytes(const pg_doc *doc, const pg_lint_opts *opts, size_t *len
         memcpy(src, opts->src, opts->len);
         src[opts->len] = '\0';
         n = opts->len;
-    } else if (!doc->file || stat(doc->file, &st) != 0 || !S_ISREG(st.st_mode) ||
-               !g_file_get_contents(doc->file, &src, &n, NULL)) {
-        return NULL;
+    } else {
+        /* the safe reader: a regular file only, never waited on, never grown past
+         * the largest plan a parse takes (a file swapped since is found by its hash) */
+        char *bytes = NULL, why[PG_WHY_MAX];
+        size_t got = 0;
+        if (!doc->file ||
+            pg_read_regular_file(doc->file, PLAN_BYTES_MAX, &bytes, &got, why) != PG_INPUT_OK)
+            return NULL;
+        src = bytes;
+        n = got;
     }
     char hash[PG_HASH_HEX];
     pg_sha256_hex(src, n, hash);
@@ -938,9 +950,16 @@ int pg_edits_apply(const char *path, pg_edits *edits, pg_diag_list *diags)
                     (uintmax_t)st.st_nlink);
         goto cleanup;
     }
-    if (!g_file_get_contents(target, &src, &len, NULL)) {
-        pg_diag_add(diags, PG_E_IO, path, 0, 0, "cannot read the plan again to fix it");
-        goto cleanup;
+    {
+        char *bytes = NULL, why[PG_WHY_MAX];
+        size_t got = 0;
+        if (pg_read_regular_file(target, PLAN_BYTES_MAX, &bytes, &got, why) != PG_INPUT_OK) {
+            pg_diag_add(diags, PG_E_IO, path, 0, 0, "cannot read the plan again to fix it: %s",
+                        why);
+            goto cleanup;
+        }
+        src = bytes;
+        len = got;
     }
     char hash[PG_HASH_HEX];
     pg_sha256_hex(src, len, hash);
