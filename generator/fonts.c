@@ -22,7 +22,9 @@ struct pg_fonts {
     char *dir;           /* the fonts folder a user drops fonts into */
     char *conf;          /* its fonts.conf */
     char conf_hash[PG_HASH_HEX]; /* of fonts.conf's bytes when loaded */
-    GHashTable *files;   /* font file (owned) -> its hash (owned), hashed once */
+    char dir_hash[PG_HASH_HEX];  /* of the folder's listing when fontconfig scanned it */
+    GHashTable *families; /* family (owned) -> pg_reads* (owned): what its faces depend on,
+                             worked out once per process (the configuration never changes) */
 };
 
 /* Whether face i of blob can be embedded: it has glyphs and harfbuzz's
@@ -114,6 +116,12 @@ static void reject_unreadable_fonts(FcConfig *config, const char *dir, pg_diag_l
     g_ptr_array_free(names, TRUE);
 }
 
+static void free_reads(gpointer p)
+{
+    pg_reads_free(p);
+    g_free(p);
+}
+
 pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
 {
     pg_buf path = {0};
@@ -127,6 +135,8 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
         pg_oom();
     int loaded =
         regular && FcConfigParseAndLoad(config, (const FcChar8 *)pg_buf_str(&path), FcTrue);
+    char dir_hash[PG_HASH_HEX];
+    pg_file_hash(fonts_dir, dir_hash); /* the listing fontconfig scans just after */
     if (loaded)
         reject_unreadable_fonts(config, fonts_dir, diags);
     if (!loaded || !FcConfigBuildFonts(config)) {
@@ -149,7 +159,8 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
         pg_oom();
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
     f->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    f->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    f->families = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_reads);
+    memcpy(f->dir_hash, dir_hash, sizeof dir_hash);
     f->dir = pg_xstrdup(fonts_dir);
     f->conf = pg_xstrdup(pg_buf_str(&path));
     memcpy(f->conf_hash, conf_hash, sizeof conf_hash);
@@ -193,7 +204,7 @@ void pg_fonts_free(pg_fonts *f)
     if (!f)
         return;
     g_hash_table_destroy(f->metrics);
-    g_hash_table_destroy(f->files);
+    g_hash_table_destroy(f->families);
     free(f->dir);
     free(f->conf);
     g_object_unref(f->map);
@@ -330,20 +341,21 @@ char *pg_fonts_face_file(pg_fonts *f, const char *family, int bold, int italic)
 
 void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads)
 {
-    pg_reads_add(reads, f->conf, f->conf_hash);
-    pg_reads_add_file(reads, f->dir, NULL); /* its listing: a font dropped in counts */
-    for (int face = 0; face < 4; face++) {
-        char *file = pg_fonts_face_file(f, family, face & 1, face >> 1);
-        if (!file)
-            continue;
-        const char *hash = g_hash_table_lookup(f->files, file);
-        if (!hash) {
-            char h[PG_HASH_HEX];
-            pg_file_hash(file, h);
-            hash = g_strdup(h);
-            g_hash_table_insert(f->files, g_strdup(file), (char *)hash);
+    pg_reads *faces = g_hash_table_lookup(f->families, family);
+    if (!faces) {
+        /* as fontconfig saw them when the configuration was built: its files and
+         * the folder's listing then (a font dropped in later is not used by this
+         * process, and must not be recorded as if it were) */
+        faces = g_new0(pg_reads, 1);
+        pg_reads_add(faces, f->conf, f->conf_hash);
+        pg_reads_add(faces, f->dir, f->dir_hash);
+        for (int face = 0; face < 4; face++) {
+            char *file = pg_fonts_face_file(f, family, face & 1, face >> 1);
+            if (file)
+                pg_reads_add_file(faces, file, NULL);
+            free(file);
         }
-        pg_reads_add(reads, file, hash);
-        free(file);
+        g_hash_table_insert(f->families, g_strdup(family), faces);
     }
+    pg_reads_merge(reads, faces);
 }
