@@ -898,12 +898,8 @@ int pg_cmd_build(session *s)
         /* fresh: what it reported is reported again, under this run's --strict */
         res[i].done = 1;
         res[i].pages = e->pages;
-        for (size_t k = 0; k < e->diags.n; k++) {
-            const pg_diag *d = &e->diags.items[k];
-            pg_diag_add(&res[i].diags, d->code, d->file, d->line, d->col,
-                        d->detail ? "%s" : NULL, d->detail);
-            pg_diag_rule(&res[i].diags, d->rule);
-        }
+        for (size_t k = 0; k < e->diags.n; k++)
+            pg_diag_copy(&res[i].diags, &e->diags.items[k]);
         pg_level worst = pg_diag_worst(&res[i].diags);
         res[i].status = worst == PG_LEVEL_ERROR || (o->strict && worst == PG_LEVEL_WARNING)
                             ? EXIT_PLAN
@@ -997,12 +993,8 @@ int pg_cmd_build(session *s)
             r->diags = (pg_diag_list){0};
             r->deps = (pg_reads){0};
             /* the entry keeps its own copy of what is reported, for the report below */
-            for (size_t k = 0; k < e->diags.n; k++) {
-                const pg_diag *d = &e->diags.items[k];
-                pg_diag_add(&r->diags, d->code, d->file, d->line, d->col,
-                            d->detail ? "%s" : NULL, d->detail);
-                pg_diag_rule(&r->diags, d->rule);
-            }
+            for (size_t k = 0; k < e->diags.n; k++)
+                pg_diag_copy(&r->diags, &e->diags.items[k]);
             g_hash_table_replace(cache, g_strdup(j->target), e);
             dirty = 1;
         }

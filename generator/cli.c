@@ -365,9 +365,7 @@ static int cmd_check(session *s)
             pg_diag_list kept = {0};
             for (size_t k = 0; k < r.diags.n; k++)
                 if (r.diags.items[k].code == PG_E_OUTPUT || r.diags.items[k].code == PG_E_IO)
-                    pg_diag_add(&kept, r.diags.items[k].code, r.diags.items[k].file,
-                                r.diags.items[k].line, r.diags.items[k].col, "%s",
-                                r.diags.items[k].detail ? r.diags.items[k].detail : "");
+                    pg_diag_copy(&kept, &r.diags.items[k]);
             pg_result_free(&r);
             if (!again) {
                 pg_options o = *pg_engine_options(s->engine);

@@ -92,6 +92,12 @@ void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line
     }
 }
 
+void pg_diag_copy(pg_diag_list *l, const pg_diag *d)
+{
+    pg_diag_add(l, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL, d->detail);
+    pg_diag_rule(l, d->rule);
+}
+
 void pg_diag_rule(pg_diag_list *l, const char *rule)
 {
     if (l->n)

@@ -84,6 +84,8 @@ void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line,
 /* pg_diag_add with the format's arguments in a va_list, for wrappers of it. */
 void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
                   const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+/* Adds a copy of d (detail and rule id included) to l. */
+void pg_diag_copy(pg_diag_list *l, const pg_diag *d);
 /* Tags the last diagnostic added to l with a rule id (a static string). */
 void pg_diag_rule(pg_diag_list *l, const char *rule);
 /* Moves every diagnostic of src to the end of dst; src is left empty. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct pg_engine {
     pg_options o;            /* strings owned (below) */
@@ -132,8 +133,13 @@ int pg_stage_from_name(const char *name, pg_stage *stage)
 const char *pg_build_id(void)
 {
     static char id[PG_HASH_HEX];
-    if (!id[0] && !pg_file_hash("/proc/self/exe", id))
-        g_strlcpy(id, "unknown", sizeof id); /* then only the version tells builds apart */
+    if (!id[0] && !pg_file_hash("/proc/self/exe", id)) {
+        /* the executable cannot be read: an id of this process alone, so that no
+         * output of another plangen is ever taken as fresh (everything is rebuilt) */
+        char once[64];
+        snprintf(once, sizeof once, "unreadable-%ld-%lld", (long)getpid(), (long long)time(NULL));
+        pg_sha256_hex(once, strlen(once), id);
+    }
     return id;
 }
 

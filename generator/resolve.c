@@ -851,12 +851,8 @@ static pg_doc *loaded_lookup(resolver *r, const char *real, const char *name, in
         }
         if (!fresh)
             return NULL; /* loaded again the long way, which reports what is wrong */
-        for (size_t k = 0; k < e->diags.n; k++) {
-            const pg_diag *d = &e->diags.items[k];
-            pg_diag_add(r->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,
-                        d->detail);
-            pg_diag_rule(r->diags, d->rule);
-        }
+        for (size_t k = 0; k < e->diags.n; k++)
+            pg_diag_copy(r->diags, &e->diags.items[k]);
         return pg_doc_ref(e->doc);
     }
     return NULL;
@@ -887,12 +883,8 @@ static void loaded_store(resolver *r, const char *real, const char *name, pg_doc
     e->max_depth = po->max_depth;
     e->max_image_pixels = po->max_image_pixels;
     e->max_image_bytes = po->max_image_bytes;
-    for (size_t k = first_diag; k < r->diags->n; k++) {
-        const pg_diag *d = &r->diags->items[k];
-        pg_diag_add(&e->diags, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL,
-                    d->detail);
-        pg_diag_rule(&e->diags, d->rule);
-    }
+    for (size_t k = first_diag; k < r->diags->n; k++)
+        pg_diag_copy(&e->diags, &r->diags->items[k]);
 }
 
 static char *real_of(const pg_doc *doc, const char *rel);

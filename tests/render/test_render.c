@@ -69,11 +69,8 @@ static unsigned char *run_pipeline(const char *plan, const char *style_path, con
     /* the standard's findings (lint) are not what these tests look at */
     pg_diag_list d = {0};
     for (size_t i = 0; i < r.diags.n; i++)
-        if (r.diags.items[i].code != PG_W_STANDARD) {
-            const pg_diag *x = &r.diags.items[i];
-            pg_diag_add(&d, x->code, x->file, x->line, x->col, x->detail ? "%s" : NULL,
-                        x->detail);
-        }
+        if (r.diags.items[i].code != PG_W_STANDARD)
+            pg_diag_copy(&d, &r.diags.items[i]);
     if (diags) {
         for (size_t i = 0; i < d.n; i++) {
             char *line = pg_diag_format(&d.items[i]);
