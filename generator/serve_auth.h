@@ -92,4 +92,9 @@ size_t pg_auth_write_folders(const pg_auth *a, const pg_session *s, const char *
 void pg_auth_log_save(pg_auth *a, const pg_session *s, const char *addr, const char *path,
                       const char *old_hash, const char *new_hash);
 
+/* `plangen user add FILE NAME FOLDER... [--password-stdin]` and
+ * `plangen user list FILE`, `plangen user remove FILE NAME`: argv[0] is "user".
+ * Returns the exit code (0 ok, 1 refused, 2 usage). */
+int pg_user_main(int argc, char **argv);
+
 #endif
