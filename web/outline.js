@@ -89,7 +89,7 @@ const OUT = (() => {
       type: 'button', class: 'act', tabindex: '-1', 'aria-label': label, title: label,
       onclick: (ev) => { ev.stopPropagation(); f(); },
     }, extra), icon);
-    return el('span', { class: 'actions' },
+    return el('span', { class: 'row-acts' },
       b('Thêm mục sau', '＋', () => addAfter(x, x.name === 'section' || x.name === 'item' ? x.name : 'p')),
       b('Chuyển lên', '↑', () => move(x, true)),
       b('Chuyển xuống', '↓', () => move(x, false)),
