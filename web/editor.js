@@ -92,28 +92,42 @@ const ED = {
   parentPath() {
     const plan = ED.doc && ED.doc.plan;
     const href = plan && plan.attr('derives-from');
-    if (!href) return null;
-    const parts = ED.path.split('/').slice(0, -1);
+    return href ? ED.resolve(ED.path, href) : null;
+  },
+
+  /* Loads the parent plan (and its own parents, for what it inherits in
+   * turn) and indexes their ids, nearest plan first. */
+  async loadParent() {
+    const pp = ED.parentPath();
+    if (!pp) { ED.parentDoc = null; ED.parentIds = new Map(); return; }
+    if (ED.parentDoc && ED.parentDoc._path === pp) return;
+    const ids = new Map();
+    let first = null;
+    let path = pp;
+    for (let depth = 0; path && depth < 6; depth++) {
+      const r = await PG.api('GET', '/api/plan' + PG.q(path));
+      if (r.status !== 200) break;
+      const d = new XD.XmlDoc(r.data);
+      d._path = path;
+      if (!first) first = d;
+      d.root.walk((n) => {
+        if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ids.has(n.attr('id'))) ids.set(n.attr('id'), n);
+      });
+      const href = d.plan && d.plan.attr('derives-from');
+      path = href ? ED.resolve(path, href) : null;
+    }
+    ED.parentDoc = first;
+    ED.parentIds = ids;
+    ED.render({ keepFocus: true });
+  },
+
+  resolve(from, href) {
+    const parts = from.split('/').slice(0, -1);
     for (const c of href.split('/')) {
       if (c === '..') parts.pop();
       else if (c !== '.' && c !== '') parts.push(c);
     }
     return parts.join('/');
-  },
-
-  async loadParent() {
-    const pp = ED.parentPath();
-    if (!pp) { ED.parentDoc = null; ED.parentIds = new Map(); return; }
-    if (ED.parentDoc && ED.parentDoc._path === pp) return;
-    const r = await PG.api('GET', '/api/plan' + PG.q(pp));
-    if (r.status !== 200) return;
-    ED.parentDoc = new XD.XmlDoc(r.data);
-    ED.parentDoc._path = pp;
-    ED.parentIds = new Map();
-    ED.parentDoc.root.walk((n) => {
-      if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ED.parentIds.has(n.attr('id'))) ED.parentIds.set(n.attr('id'), n);
-    });
-    ED.render({ keepFocus: true });
   },
 
   /* ---- the form ----------------------------------------------------------- */

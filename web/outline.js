@@ -274,7 +274,6 @@ const OUT = (() => {
     const t = ED.parentNode(ref);
     const box = el('div', { class: 'inh' });
     box.append(el('div', { class: 'inh-head' },
-      el('span', { class: 'badge' }, 'Kế thừa'), ' ',
       el('strong', {}, inheritedTitle(x)), ' ',
       el('code', { title: 'Mã phần kế thừa' }, ref || ''),
       x.attr('from') ? el('small', {}, ' từ ' + x.attr('from')) : null));
