@@ -178,9 +178,9 @@ const ED = {
 
   /* Focuses the form field or outline row of a node (or its nearest
    * ancestor shown in the form) and highlights it. */
-  focusNode(nd) {
+  focusNode(nd, attr) {
     for (let n = nd; n; n = n.parent) {
-      const f = ED.fieldOf.get(n.id);
+      const f = (n === nd && attr && ED.fieldOf.get(n.id + '@' + attr)) || ED.fieldOf.get(n.id);
       if (!f) continue;
       let target = f;
       if (f.getAttribute('role') === 'treeitem') {
@@ -266,7 +266,10 @@ const FORM = (() => {
         if (x.setAttr(attr, v || (opts.required ? '' : null))) ED.edited();
       },
     });
-    if (x) ED.fieldOf.set(x.id, ED.fieldOf.get(x.id) || i);
+    if (x) {
+      ED.fieldOf.set(x.id, ED.fieldOf.get(x.id) || i);
+      ED.fieldOf.set(x.id + '@' + attr, i);
+    }
     return field(id, label, i, opts.cls);
   }
   /* An input bound to an element's text (created or removed as needed). */
@@ -655,7 +658,10 @@ const PV = {
         onclick: () => {
           if (!mine) { PG.say('Lỗi này nằm ở kế hoạch cấp trên: ' + (f.file || ''), 'warn'); return; }
           const nd = ED.doc.nodeAt(f.line, f.col);
-          if (!nd || !ED.focusNode(nd)) PG.say('Không tìm thấy vị trí dòng ' + f.line + '.', 'warn');
+          let attr = nd && ED.doc.attrAt(nd, f.line, f.col);
+          const am = /\b([a-z][a-z-]*)="/.exec(f.message || '');      // "symbol=\"...\": ..." names the attribute
+          if (!attr && nd && am && nd.hasAttr(am[1])) attr = am[1];
+          if (!nd || !ED.focusNode(nd, attr)) PG.say('Không tìm thấy vị trí dòng ' + f.line + '.', 'warn');
         },
       },
       PG.el('span', { class: 'sev', 'aria-label': word[f.severity] || f.severity }, icon[f.severity] || '•'),

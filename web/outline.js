@@ -105,6 +105,7 @@ const OUT = (() => {
       placeholder: opts.placeholder || null, list: opts.list || null,
       oninput: () => { if (x.setAttr(attr, i.value.trim() || (opts.keepEmpty ? '' : null))) ED.edited(); },
     });
+    ED.fieldOf.set(x.id + '@' + attr, i);
     return el('span', { class: 'fld ' + (opts.wrap || '') }, el('label', { for: id }, label), i);
   }
 

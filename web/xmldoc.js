@@ -290,6 +290,16 @@
       });
       return onLine || containing;
     }
+    /* The attribute of element nd written at (line, col), if any. */
+    attrAt(nd, line, col) {
+      if (!nd || !nd.at || !col) return null;
+      let off = 0;
+      for (let l = 1; l < line; l++) { off = this.text.indexOf('\n', off) + 1; if (off === 0) return null; }
+      const rel = off + col - 1 - nd.at.start;
+      if (rel < 0 || rel >= nd.open.length) return null;
+      const a = nd.attrs.find((x) => x.start <= rel && rel < x.end);
+      return a ? a.name : null;
+    }
     byId(id) { return this.root.find((n) => n.id === id); }
   }
 
