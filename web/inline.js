@@ -38,10 +38,10 @@ const INL = (() => {
   /* Canonical inline XML of the editable's DOM (see XD.canonUnits). */
   function toCanon(root, opts = {}) {
     const out = [];
-    function walk(n, isRoot) {
+    function walk(n, isRoot, inNote) {
       const kids = Array.from(n.childNodes);
       kids.forEach((c, k) => {
-        if (c.nodeType === 3) { out.push(XD.escText(c.data)); return; }
+        if (c.nodeType === 3) { out.push(XD.escText(inNote ? c.data.replace(/\u200b/g, '') : c.data)); return; }
         if (c.nodeType === 8) { if (!opts.plain) out.push('<!--' + c.data + '-->'); return; }
         if (c.nodeType !== 1) return;
         const tag = c.tagName.toLowerCase();
@@ -56,7 +56,7 @@ const INL = (() => {
           let attrs = [];
           try { attrs = JSON.parse(c.dataset.attrs || '[]'); } catch (_) { attrs = []; }
           out.push('<' + c.dataset.x + attrs.map(([a, v]) => ' ' + a + '="' + XD.escAttr(v) + '"').join('') + '>');
-          walk(c, false);
+          walk(c, false, inNote || c.dataset.x === 'footnote');
           out.push('</' + c.dataset.x + '>');
           return;
         }
@@ -73,10 +73,10 @@ const INL = (() => {
         if (name) {
           const mark = out.length;
           out.push('<' + name + '>');
-          walk(c, false);
+          walk(c, false, inNote);
           if (out.length === mark + 1) { out.length = mark; return; }      // empty: dropped
           out.push('</' + name + '>');
-        } else walk(c, false);
+        } else walk(c, false, inNote);
       });
     }
     walk(root, true);
@@ -159,14 +159,18 @@ const INL = (() => {
     });
     ed.addEventListener('drop', (ev) => ev.preventDefault());
     ed.commit = commit;
+    /* A footnote at the caret; the caret goes inside it (a zero-width space
+     * holds the empty note open and is never written). */
     ed.addFootnote = () => {
-      const fn = PG.el('span', { class: 'fn', 'data-x': 'footnote', 'data-attrs': '[]', title: 'Chú thích cuối trang' }, 'Nội dung chú thích');
-      ed.focus();
+      const t = document.createTextNode('\u200b');
+      const fn = PG.el('span', { class: 'fn', 'data-x': 'footnote', 'data-attrs': '[]', title: 'Chú thích cuối trang' }, t);
+      if (!caretRange(ed)) ed.focus();
       insertNodes(ed, [fn]);
       const r = document.createRange();
-      r.selectNodeContents(fn);
+      r.setStart(t, 1); r.collapse(true);
       const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
       commit();
+      PG.say('Gõ nội dung chú thích (ô màu xanh).');
     };
     return ed;
   }

@@ -325,7 +325,8 @@ const OUT = (() => {
     return ul;
   }
   function setCurrent(li) {
-    document.querySelectorAll('[role=treeitem][tabindex="0"]').forEach((r) => { if (r !== li) r.tabIndex = -1; });
+    const tree = li.closest('[role=tree]') || document;
+    tree.querySelectorAll('[role=treeitem][tabindex="0"]').forEach((r) => { if (r !== li) r.tabIndex = -1; });
     document.querySelectorAll('.row.current').forEach((r) => r.classList.remove('current'));
     li.tabIndex = 0;
     li.classList.add('current');
