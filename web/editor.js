@@ -18,7 +18,7 @@
  *                               row buttons by aria-label: "Thêm mục sau", "Chuyển lên", "Chuyển xuống",
  *                               "Thụt vào", "Lùi ra", "Xóa"; inherited rows have class "inherited" and a
  *                               badge "Kế thừa", buttons "Thay thế phần kế thừa", "Bổ sung vào phần kế thừa"
- *   #outline-toolbar            add section / paragraph / item / table, B I U, footnote
+ *   #outline-toolbar            add section / paragraph / item / table, #undo, B I U, footnote
  *   #recipients                 recipient rows; #f-archive
  *   #f-authority, #f-collective, #f-sig-title, #f-sig-name   the signature
  *   #appendices                 each .appendix with its own tree (role=tree)
@@ -35,14 +35,21 @@
 const ED = {
   path: null, doc: null, etag: null, savedText: '', dirty: false, style: null,
   parentDoc: null, parentIds: new Map(), fieldOf: new Map(), current: null,
-  saving: false, conflictEtag: null,
+  saving: false, conflictEtag: null, history: [], lastText: undefined,
 
   parentNode(id) { return id ? ED.parentIds.get(id) || null : null; },
 
   /* After any edit of the tree: new text, dirty state, preview; with
    * {focus: nodeId} the form is drawn again and that row focused. */
   edited(opts) {
+    const before = ED.lastText;
     ED.doc.serialize();
+    if (opts && before !== undefined && before !== ED.doc.text) {
+      ED.history.push(before);
+      if (ED.history.length > 100) ED.history.shift();
+      document.getElementById('undo').disabled = false;
+    }
+    ED.lastText = ED.doc.text;
     ED.setDirty(ED.doc.text !== ED.savedText);
     if (opts) ED.render(opts);
     PV.schedule();
@@ -71,6 +78,10 @@ const ED = {
 
   setText(text, etag) {
     ED.doc = new XD.XmlDoc(text);
+    ED.lastText = text;
+    ED.history = [];
+    const u = document.getElementById('undo');
+    if (u) u.disabled = true;
     ED.savedText = text;
     ED.etag = etag;
     ED.setDirty(false);
@@ -198,6 +209,19 @@ const ED = {
       return true;
     }
     return false;
+  },
+
+  /* Takes back the last structural edit (add, delete, move, indent). */
+  undo() {
+    const prev = ED.history.pop();
+    if (prev === undefined) { PG.say('Không còn gì để hoàn tác.'); return; }
+    ED.doc = new XD.XmlDoc(prev);
+    ED.lastText = prev;
+    ED.setDirty(prev !== ED.savedText);
+    ED.render({});
+    document.getElementById('undo').disabled = !ED.history.length;
+    PG.say('Đã hoàn tác.');
+    PV.schedule();
   },
 
   /* ---- saving ------------------------------------------------------------- */
@@ -425,6 +449,8 @@ const FORM = (() => {
       cmd('Thêm gạch đầu dòng', '＋ Gạch đầu dòng', add('item')),
       cmd('Thêm bảng', '＋ Bảng', add('table')),
       el('span', { class: 'sep' }),
+      cmd('Hoàn tác thao tác cuối (Ctrl+Z ngoài ô chữ)', '↶', () => ED.undo(), { id: 'undo', disabled: !ED.history.length }),
+      el('span', { class: 'sep' }),
       cmd('Đậm (Ctrl+B)', 'B', fmt('bold'), { class: 'tb fmt b' }),
       cmd('Nghiêng (Ctrl+I)', 'I', fmt('italic'), { class: 'tb fmt i' }),
       cmd('Gạch chân (Ctrl+U)', 'U', fmt('underline'), { class: 'tb fmt u' }),
@@ -438,7 +464,7 @@ const FORM = (() => {
 
   function body(plan) {
     const help = el('p', { class: 'help', id: 'outline-help' },
-      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+B/I/U đậm/nghiêng/gạch chân · Shift+Enter xuống dòng · Ctrl+S lưu');
+      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+Z hoàn tác · Ctrl+B/I/U đậm/nghiêng/gạch chân · Shift+Enter xuống dòng · Ctrl+S lưu');
     const tree = OUT.tree(plan, 'Nội dung kế hoạch', 'outline');
     tree.setAttribute('aria-describedby', 'outline-help');
     return section('Nội dung', 'sec-body', toolbar(), help, tree);
@@ -762,6 +788,9 @@ const CF = {
   document.getElementById('save').addEventListener('click', () => ED.save());
   document.addEventListener('keydown', (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === 's') { ev.preventDefault(); ED.save(); }
+    const t = ev.target;
+    const inText = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && ev.key.toLowerCase() === 'z' && !inText) { ev.preventDefault(); ED.undo(); }
   });
   window.addEventListener('beforeunload', (ev) => {
     if (ED.dirty) { ev.preventDefault(); ev.returnValue = ''; }

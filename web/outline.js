@@ -281,7 +281,7 @@ const OUT = (() => {
     if (t && t.name === 'section') {
       box.append(input(x, 'title', 'Đổi tiêu đề', { wrap: 'grow', placeholder: t.attr('title') || '' }));
     }
-    const ro = el('div', { class: 'ro', 'aria-label': 'Nội dung kế thừa (chỉ đọc)' });
+    const ro = el('div', { class: 'ro', role: 'group', 'aria-label': 'Nội dung kế thừa (chỉ đọc)' });
     if (!t) {
       ro.append(ED.parentDoc ? 'Không tìm thấy phần này trong kế hoạch cấp trên (có thể nó được kế thừa từ cấp cao hơn).' : 'Đang tải kế hoạch cấp trên…');
     } else if (t.name === 'section') {
@@ -294,7 +294,8 @@ const OUT = (() => {
             el('button', { type: 'button', class: 'link', onclick: () => removeRef(x, cid), 'aria-label': 'Bỏ ' + cid }, 'Bỏ')) : null));
       }
       if (blocksOf(t).length > 12) ul.append(el('li', {}, '…'));
-      ro.append(ul);
+      const n = blocksOf(t).length;
+      ro.append(el('details', {}, el('summary', {}, 'Xem nội dung kế thừa (' + n + ' mục) — chỉ đọc'), ul));
     } else {
       ro.append(short(t.text(), 400));
     }
