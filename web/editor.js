@@ -26,7 +26,8 @@
  *   #findings                   li > button[data-line][data-col][data-severity]
  *   #conflict                   the conflict panel; #conflict-theirs "Tải bản của họ", #conflict-mine "Giữ bản của tôi"
  *   #pg-status                  status line (common.js)
- * Keys: Ctrl+S save; in the outline: ↑/↓ rows, Enter edit a row, Esc back to the row,
+ * Keys: Ctrl+S save; Ctrl+Z (outside text) undo; in the outline: ↑/↓ rows, Enter edit a row,
+ *   Esc back to the row (on a row: leave the tree),
  *   Alt+↑/↓ move, Tab/Shift+Tab (or Alt+Shift+→/←) indent/outdent, Alt+Enter add after,
  *   Delete delete the row; in text: Ctrl+B/I/U, Shift+Enter line break, Enter new paragraph.
  */
@@ -36,6 +37,9 @@ const ED = {
   path: null, doc: null, etag: null, savedText: '', dirty: false, style: null,
   parentDoc: null, parentIds: new Map(), fieldOf: new Map(), current: null,
   saving: false, conflictEtag: null, history: [], lastText: undefined,
+
+  /* An ETag as sent in If-Match: quoted. */
+  quote(e) { return !e ? e : /^(W\/)?"/.test(e) ? e : '"' + e + '"'; },
 
   parentNode(id) { return id ? ED.parentIds.get(id) || null : null; },
 
@@ -83,7 +87,7 @@ const ED = {
     const u = document.getElementById('undo');
     if (u) u.disabled = true;
     ED.savedText = text;
-    ED.etag = etag;
+    ED.etag = ED.quote(etag);
     ED.setDirty(false);
     ED.render({});
     ED.loadParent();
@@ -113,6 +117,7 @@ const ED = {
     if (!pp) { ED.parentDoc = null; ED.parentIds = new Map(); return; }
     if (ED.parentDoc && ED.parentDoc._path === pp) return;
     const ids = new Map();
+    const paths = [];
     let first = null;
     let path = pp;
     for (let depth = 0; path && depth < 6; depth++) {
@@ -120,6 +125,7 @@ const ED = {
       if (r.status !== 200) break;
       const d = new XD.XmlDoc(r.data);
       d._path = path;
+      paths.push(path);
       if (!first) first = d;
       d.root.walk((n) => {
         if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ids.has(n.attr('id'))) ids.set(n.attr('id'), n);
@@ -129,6 +135,7 @@ const ED = {
     }
     ED.parentDoc = first;
     ED.parentIds = ids;
+    ED.parentPaths = paths;
     ED.render({ keepFocus: true });
   },
 
@@ -233,11 +240,11 @@ const ED = {
     const btn = document.getElementById('save');
     btn.disabled = true;
     PG.say('Đang lưu…');
-    const r = await PG.api('PUT', '/api/plan' + PG.q(ED.path), text, { 'If-Match': etag || ED.etag });
+    const r = await PG.api('PUT', '/api/plan' + PG.q(ED.path), text, { 'If-Match': ED.quote(etag || ED.etag) });
     ED.saving = false;
     btn.disabled = false;
     if (r.status === 200) {
-      ED.etag = (r.data && r.data.etag) || r.headers.get('ETag') || ED.etag;
+      ED.etag = ED.quote((r.data && r.data.etag) || r.headers.get('ETag') || ED.etag);
       ED.savedText = text;
       ED.conflictEtag = null;
       ED.setDirty(ED.doc.serialize() !== text);
@@ -256,12 +263,12 @@ const ED = {
   async poll() {
     if (ED.saving || !ED.doc || document.hidden) return;
     const r = await PG.api('HEAD', '/api/plan' + PG.q(ED.path));
-    const et = r.headers.get('ETag');
+    const et = ED.quote(r.headers.get('ETag'));
     if (r.status !== 200 || !et || et === ED.etag || ED.saving) return;
     if (et === ED.conflictEtag) return;
     const g = await PG.api('GET', '/api/plan' + PG.q(ED.path));
     if (g.status !== 200) return;
-    const getEt = g.headers.get('ETag') || et;
+    const getEt = ED.quote(g.headers.get('ETag')) || et;
     if (!ED.dirty) {
       if (g.data === ED.savedText) { ED.etag = getEt; return; }
       ED.setText(g.data, getEt);
@@ -464,7 +471,7 @@ const FORM = (() => {
 
   function body(plan) {
     const help = el('p', { class: 'help', id: 'outline-help' },
-      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+Z hoàn tác · Ctrl+B/I/U đậm/nghiêng/gạch chân · Shift+Enter xuống dòng · Ctrl+S lưu');
+      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng (trên dòng: ra khỏi dàn ý) · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+Z hoàn tác · Ctrl+B/I/U đậm/nghiêng/gạch chân · Shift+Enter xuống dòng · Ctrl+S lưu');
     const tree = OUT.tree(plan, 'Nội dung kế hoạch', 'outline');
     tree.setAttribute('aria-describedby', 'outline-help');
     return section('Nội dung', 'sec-body', toolbar(), help, tree);
@@ -674,7 +681,9 @@ const PV = {
     if (error) ul.append(PG.el('li', { class: 'f-error' }, error));
     const icon = { error: '⛔', warning: '⚠️', note: 'ℹ️' };
     const word = { error: 'Lỗi', warning: 'Cảnh báo', note: 'Ghi chú' };
-    const own = findings.filter((f) => !f.file || f.file === ED.path || ED.path.endsWith(f.file) || f.file.endsWith(ED.path));
+    // a finding in inherited content stands at the parent's file
+    const foreign = (f) => !!f.file && !f.file.endsWith(ED.path) && (ED.parentPaths || []).some((p) => f.file.endsWith(p));
+    const own = findings.filter((f) => !foreign(f));
     for (const f of findings) {
       const mine = own.includes(f);
       const b = PG.el('button', {
@@ -746,6 +755,7 @@ const CF = {
   },
 
   show(etag, text) {
+    etag = ED.quote(etag);
     CF.theirs = { etag, text };
     ED.conflictEtag = etag;
     const panel = document.getElementById('conflict');

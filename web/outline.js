@@ -369,6 +369,15 @@ const OUT = (() => {
     else if (k === 'Tab' && !ev.ctrlKey && !ev.altKey) { ev.preventDefault(); (ev.shiftKey ? outdent : indent)(x); }
     else if (k === 'Enter' || k === 'F2') { const f = firstField(li); if (f) { ev.preventDefault(); f.focus(); } }
     else if (k === 'Delete') { ev.preventDefault(); del(x); }
+    else if (k === 'Escape') {
+      // leave the tree: the first control after it
+      ev.preventDefault();
+      const tree = li.closest('[role=tree]');
+      const all = Array.from(document.querySelectorAll('input, select, button:not([tabindex="-1"]), [contenteditable="true"], a[href], [tabindex="0"]'))
+        .filter((e) => !e.disabled && e.offsetParent !== null);
+      const next = all.find((e) => !tree.contains(e) && (tree.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING));
+      if (next) next.focus();
+    }
   }
 
   return { tree, row, addAfter, addInto, blocksOf, focusRow, firstField, setCurrent, BLOCKS, KIND };
