@@ -795,6 +795,24 @@ const CF = {
   document.getElementById('plan-path').textContent = path;
   const pdf = document.getElementById('pdf');
   pdf.href = '/api/pdf' + PG.q(path);
+  pdf.addEventListener('click', async (ev) => {
+    // the PDF is made from the file on disk: say so, and show why it fails
+    ev.preventDefault();
+    if (ED.dirty) PG.say('Bản PDF được tạo từ bản đã lưu; các thay đổi chưa lưu không có trong đó.', 'warn');
+    let r;
+    try { r = await fetch(pdf.href, { credentials: 'same-origin' }); } catch (_) { r = null; }
+    if (!r) { PG.say('Không kết nối được máy chủ plangen.', 'error'); return; }
+    if (r.status === 200) {
+      const blob = await r.blob();
+      const a = PG.el('a', { href: URL.createObjectURL(blob), download: path.split('/').pop().replace(/\.xml$/, '') + '.pdf' });
+      document.body.append(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    } else {
+      let msg = 'Không tạo được PDF (mã ' + r.status + ').';
+      try { const d = await r.json(); if (r.status === 422) msg = 'Kế hoạch đã lưu còn lỗi nên chưa tạo được PDF' + (d.findings && d.findings.length ? ': ' + d.findings[0].message : '.'); else if (d.error) msg = d.error; } catch (_) { /* not JSON */ }
+      PG.say(msg, 'error');
+    }
+  });
   document.getElementById('save').addEventListener('click', () => ED.save());
   document.addEventListener('keydown', (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === 's') { ev.preventDefault(); ED.save(); }
