@@ -167,6 +167,13 @@ const ED = {
           const f = opts.edit ? OUT.firstField(li) : null;
           (f || li).focus();
           if (f && f.select) f.select();
+          else if (f && f.isContentEditable) {
+            // caret at the start of a new paragraph, at the end after a merge
+            const r = document.createRange();
+            r.selectNodeContents(f);
+            r.collapse(!opts.caretEnd);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+          }
         } else li.focus();
         li.scrollIntoView({ block: 'nearest' });
       }

@@ -146,7 +146,24 @@ const INL = (() => {
       if (ev.key === 'Enter' && !ev.altKey && !ev.ctrlKey) {
         ev.preventDefault();
         if (ev.shiftKey && !opts.single) { insertNodes(ed, [document.createElement('br')]); commit(); }
-        else if (!ev.shiftKey && opts.onEnter) opts.onEnter(ev);
+        else if (!ev.shiftKey && opts.onEnter) {
+          // the text after the caret goes to the new paragraph
+          const r = caretRange(ed);
+          let rest = '';
+          if (r && ed.lastChild) {
+            const tail = r.cloneRange();
+            tail.setEndAfter(ed.lastChild);
+            const box = document.createElement('div');
+            box.append(tail.extractContents());
+            rest = toCanon(box).replace(/^\s+/, '');
+            commit();
+          }
+          opts.onEnter(ev, rest);
+        }
+      }
+      if (ev.key === 'Backspace' && opts.onEmptyBackspace && !ev.ctrlKey && !ev.altKey && toCanon(ed) === '') {
+        ev.preventDefault();
+        opts.onEmptyBackspace();
       }
     });
     ed.addEventListener('paste', (ev) => {

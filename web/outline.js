@@ -27,9 +27,10 @@ const OUT = (() => {
 
   function rawWithIndent(raw, ind) { return raw.split('\n').join('\n' + ind); }
 
-  function addAfter(x, kind) {
+  function addAfter(x, kind, content) {
     const ind = XD.indentOf(x);
-    const nd = XD.insertAfter(x, rawWithIndent(NEW[kind] || NEW.p, ind));
+    const raw = content ? '<' + kind + '>' + content + '</' + kind + '>' : rawWithIndent(NEW[kind] || NEW.p, ind);
+    const nd = XD.insertAfter(x, raw);
     ED.edited({ focus: nd.id, edit: true });
     return nd;
   }
@@ -137,7 +138,12 @@ const OUT = (() => {
       label += ': ' + short(x.text(), 60);
       const ed = INL.editor(x, {
         label: KIND[x.name], onChange: () => ED.edited(),
-        onEnter: () => addAfter(x, x.name),
+        onEnter: (ev, rest) => addAfter(x, x.name, rest),
+        onEmptyBackspace: () => {
+          const prev = x.prevElement();
+          XD.remove(x);
+          ED.edited({ focus: prev && BLOCKS.has(prev.name) ? prev.id : x.parent ? x.parent.id : null, edit: true, caretEnd: true });
+        },
       });
       body.append(ed);
       const sid = 'f' + x.id + '-kind';
