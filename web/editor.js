@@ -29,7 +29,8 @@
  * Keys: Ctrl+S save; Ctrl+Z (outside text) undo; in the outline: ↑/↓ rows, Enter edit a row,
  *   Esc back to the row (on a row: leave the tree),
  *   Alt+↑/↓ move, Tab/Shift+Tab (or Alt+Shift+→/←) indent/outdent, Alt+Enter add after,
- *   Delete delete the row; in text: Ctrl+B/I/U, Shift+Enter line break, Enter new paragraph.
+ *   Delete delete the row; in text: Ctrl+B/I/U, Shift+Enter line break, Enter new paragraph,
+ *   Alt+D (or double-click) a deadline's date.
  */
 'use strict';
 
@@ -478,7 +479,7 @@ const FORM = (() => {
 
   function body(plan) {
     const help = el('p', { class: 'help', id: 'outline-help' },
-      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng (trên dòng: ra khỏi dàn ý) · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+Z hoàn tác · Ctrl+B/I/U đậm/nghiêng/gạch chân · Shift+Enter xuống dòng · Ctrl+S lưu');
+      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng (trên dòng: ra khỏi dàn ý) · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+Z hoàn tác · Ctrl+B/I/U đậm/nghiêng/gạch chân · Alt+D đổi ngày thời hạn · Shift+Enter xuống dòng · Ctrl+S lưu');
     const tree = OUT.tree(plan, 'Nội dung kế hoạch', 'outline');
     tree.setAttribute('aria-describedby', 'outline-help');
     return section('Nội dung', 'sec-body', toolbar(), help, tree);

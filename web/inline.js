@@ -25,7 +25,7 @@ const INL = (() => {
           e.dataset.x = c.name;
           e.dataset.attrs = JSON.stringify(c.attrs.map((a) => [a.name, a.value]));
           if (c.name === 'footnote') { e.className = 'fn'; e.title = 'Chú thích cuối trang'; }
-          else if (c.name === 'deadline') { e.className = 'dl'; e.title = 'Thời hạn: ' + (c.attr('date') || ''); }
+          else if (c.name === 'deadline') { e.className = 'dl'; e.title = 'Thời hạn: ' + (c.attr('date') || '') + ' (nhấp đúp hoặc Alt+D để đổi ngày)'; }
           else e.className = 'xel';
         }
         toDom(c, e);
@@ -175,6 +175,30 @@ const INL = (() => {
       commit();
     });
     ed.addEventListener('drop', (ev) => ev.preventDefault());
+    // a deadline's date: double-click it (or Alt+D inside it)
+    const editDeadline = (dl) => {
+      let attrs = [];
+      try { attrs = JSON.parse(dl.dataset.attrs || '[]'); } catch (_) { attrs = []; }
+      const cur = (attrs.find(([a]) => a === 'date') || [])[1] || '';
+      const v = prompt('Thời hạn (năm-tháng-ngày, VD: 2023-04-28):', cur);
+      if (v === null || !/^\d{4}-\d{2}-\d{2}$/.test(v.trim())) return;
+      const k = attrs.findIndex(([a]) => a === 'date');
+      if (k >= 0) attrs[k][1] = v.trim(); else attrs.unshift(['date', v.trim()]);
+      dl.dataset.attrs = JSON.stringify(attrs);
+      dl.title = 'Thời hạn: ' + v.trim();
+      commit();
+    };
+    ed.addEventListener('dblclick', (ev) => {
+      const dl = ev.target.closest && ev.target.closest('.dl');
+      if (dl && ed.contains(dl)) editDeadline(dl);
+    });
+    ed.addEventListener('keydown', (ev) => {
+      if (!(ev.altKey && ev.key.toLowerCase() === 'd')) return;
+      const r = caretRange(ed);
+      const n = r && r.startContainer;
+      const dl = n && (n.nodeType === 1 ? n : n.parentElement).closest('.dl');
+      if (dl && ed.contains(dl)) { ev.preventDefault(); editDeadline(dl); }
+    });
     ed.commit = commit;
     /* A footnote at the caret; the caret goes inside it (a zero-width space
      * holds the empty note open and is never written). */
