@@ -640,7 +640,10 @@ const PV = {
       return;
     }
     box.dataset.state = 'ready';
-    PV.showPages(r.data.pages || []);
+    const pages = r.data.pages || [];
+    // a plan that cannot be laid out keeps its last pages, dimmed
+    document.getElementById('pages').classList.toggle('stale', !pages.length && r.data.ok === false);
+    if (pages.length || r.data.ok !== false) PV.showPages(pages);
     PV.showFindings(r.data.findings || []);
   },
 
@@ -833,6 +836,14 @@ const CF = {
   });
   if (!(await PG.start())) return;
   if (PG.session && PG.session.user) document.getElementById('user').textContent = PG.session.user;
+  const w = (PG.session && PG.session.write) || null;
+  if (w && PG.session.login_required && !w.some((f) => f === '.' || path.startsWith(f.replace(/\/$/, '') + '/'))) {
+    const save = document.getElementById('save');
+    save.disabled = true;
+    save.title = 'Bạn chỉ có quyền xem kế hoạch này';
+    document.getElementById('dirty').dataset.readonly = 'true';
+    PG.say('Bạn chỉ có quyền xem kế hoạch này; các thay đổi không lưu được.', 'warn');
+  }
   if (!(await ED.load())) return;
   setInterval(ED.poll, 3000);
 })();
