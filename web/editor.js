@@ -727,6 +727,11 @@ const PV = {
 const CF = {
   theirs: null,
 
+  authority(v) {
+    const a = v && ED.style && (ED.style.authorities || []).find((x) => x.value === v);
+    return a && a.label ? a.label : v;
+  },
+
   /* The readable pieces of a plan: header values, titles, paragraphs. */
   pieces(text) {
     let d;
