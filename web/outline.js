@@ -107,7 +107,7 @@ const OUT = (() => {
       oninput: () => { if (x.setAttr(attr, i.value.trim() || (opts.keepEmpty ? '' : null))) ED.edited(); },
     });
     ED.fieldOf.set(x.id + '@' + attr, i);
-    return el('span', { class: 'fld ' + (opts.wrap || '') }, el('label', { for: id }, label), i);
+    return el('span', { class: 'fld ' + (opts.wrap || '') }, el('label', { for: id, class: opts.hideLabel ? 'sr' : null }, label), i);
   }
 
   function row(x, level) {
@@ -126,14 +126,14 @@ const OUT = (() => {
     if (x.name === 'section') {
       const t = x.attr('title');
       label += ': ' + (t || '(không tiêu đề)');
-      body.append(input(x, 'title', 'Tiêu đề', { cls: 'title', wrap: 'grow', placeholder: 'Tiêu đề đề mục' }));
+      body.append(input(x, 'title', 'Tiêu đề đề mục', { cls: 'title', wrap: 'grow', placeholder: 'Tiêu đề (để trống: chỉ có số thứ tự)', hideLabel: true }));
       const cid = 'f' + x.id + '-runin';
       const cb = el('input', {
         id: cid, type: 'checkbox', checked: x.attr('run-in') === 'yes',
         onchange: () => { if (x.setAttr('run-in', cb.checked ? 'yes' : null)) ED.edited(); },
       });
       body.append(el('span', { class: 'fld check' }, cb, el('label', { for: cid }, 'Liền dòng')));
-      body.append(input(x, 'id', 'Mã', { cls: 'code', wrap: 'small' }));
+      body.append(input(x, 'id', 'Mã đề mục (cho kế hoạch cấp dưới kế thừa)', { cls: 'code', wrap: 'small', placeholder: 'mã', hideLabel: true }));
     } else if (x.name === 'p' || x.name === 'item') {
       label += ': ' + short(x.text(), 60);
       const ed = INL.editor(x, {
