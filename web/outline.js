@@ -112,7 +112,7 @@ const OUT = (() => {
 
   function row(x, level) {
     const li = el('li', {
-      role: 'treeitem', 'aria-level': String(level), tabindex: '-1', class: 'row k-' + x.name,
+      role: 'treeitem', 'aria-level': String(level), 'aria-selected': 'false', tabindex: '-1', class: 'row k-' + x.name,
       'data-node-id': String(x.id), 'data-kind': x.name,
     });
     li._x = x;
@@ -334,9 +334,10 @@ const OUT = (() => {
   function setCurrent(li) {
     const tree = li.closest('[role=tree]') || document;
     tree.querySelectorAll('[role=treeitem][tabindex="0"]').forEach((r) => { if (r !== li) r.tabIndex = -1; });
-    document.querySelectorAll('.row.current').forEach((r) => r.classList.remove('current'));
+    document.querySelectorAll('.row.current').forEach((r) => { r.classList.remove('current'); r.setAttribute('aria-selected', 'false'); });
     li.tabIndex = 0;
     li.classList.add('current');
+    li.setAttribute('aria-selected', 'true');
     ED.current = li;
   }
   function visibleRows(li) {
