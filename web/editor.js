@@ -155,7 +155,12 @@ const ED = {
     const form = document.getElementById('form');
     const scroll = form.scrollTop;
     const active = document.activeElement;
-    const activeId = opts.keepFocus && active && active.id && form.contains(active) ? active.id : null;
+    const inForm = active && form.contains(active);
+    const activeId = inForm && active.id ? active.id : null;
+    // a row (or a row's field) with the focus keeps it across the redraw
+    const activeRow = inForm && active.closest('[role=treeitem]');
+    const rowNode = activeRow ? Number(activeRow.dataset.nodeId) : null;
+    const onRow = activeRow && active === activeRow;
     ED.fieldOf = new Map();
     form.replaceChildren(...FORM.build(ED.doc));
     form.scrollTop = scroll;
@@ -178,9 +183,13 @@ const ED = {
         } else li.focus();
         li.scrollIntoView({ block: 'nearest' });
       }
-    } else if (activeId) {
-      const e = document.getElementById(activeId);
-      if (e) e.focus();
+    } else if (activeId && document.getElementById(activeId)) {
+      document.getElementById(activeId).focus();
+    } else if (rowNode && ED.fieldOf.get(rowNode)) {
+      const li = ED.fieldOf.get(rowNode);
+      OUT.setCurrent(li);
+      const f = onRow ? null : OUT.firstField(li);
+      (f || li).focus();
     }
   },
 
@@ -282,7 +291,7 @@ const ED = {
       ED.setText(g.data, getEt);
       PG.say('Tệp đã được sửa bên ngoài — đã tải lại', 'info');
     } else {
-      CF.show(getEt, g.data);
+      CF.show(getEt, g.data, false);     // a banner: the clerk's typing keeps the focus
     }
   },
 };
@@ -770,7 +779,7 @@ const CF = {
     return rows;
   },
 
-  show(etag, text) {
+  show(etag, text, takeFocus = true) {
     etag = ED.quote(etag);
     CF.theirs = { etag, text };
     ED.conflictEtag = etag;
@@ -791,7 +800,7 @@ const CF = {
         PG.el('button', { type: 'button', id: 'conflict-later', class: 'link', onclick: () => CF.hide() }, 'Để sau')));
     panel.hidden = false;
     document.body.classList.add('has-conflict');
-    panel.querySelector('#conflict-theirs').focus();
+    if (takeFocus) panel.querySelector('#conflict-theirs').focus();
     PG.say('Có người khác đã lưu kế hoạch này.', 'warn');
   },
 
