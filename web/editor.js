@@ -839,6 +839,7 @@ const CF = {
     }
   });
   document.getElementById('save').addEventListener('click', () => ED.save());
+  document.getElementById('form').addEventListener('submit', (ev) => ev.preventDefault());
   document.addEventListener('keydown', (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === 's') { ev.preventDefault(); ED.save(); }
     const t = ev.target;
