@@ -625,6 +625,39 @@ const FORM = (() => {
 
 /* ---- preview and findings --------------------------------------------------- */
 
+/* plangen's finding categories, as a clerk reads them. */
+const VI_MESSAGE = {
+  'block is taller than the page; placed anyway': 'Khối cao hơn một trang; vẫn được đặt vào',
+  'breaks the standard': 'Chưa đúng thể thức',
+  'cannot read file': 'Không đọc được tệp',
+  'character is not allowed': 'Ký tự không được phép',
+  "character is not in the font; drawn as the font's empty box": 'Phông chữ thiếu ký tự này (in ra ô trống)',
+  'contradicts the plan': 'Mâu thuẫn trong kế hoạch',
+  'edits contradict each other': 'Các sửa đổi kế thừa mâu thuẫn nhau',
+  'element given more than once': 'Một phần được khai báo nhiều lần',
+  'element out of order': 'Sai thứ tự các phần',
+  'empty value': 'Giá trị bị bỏ trống',
+  'entity reference is not allowed': 'Không được dùng tham chiếu thực thể',
+  'file is too large': 'Tệp hoặc nội dung quá lớn',
+  'impossible date': 'Ngày không có thật',
+  'invalid UTF-8': 'Mã hóa ký tự không hợp lệ',
+  'invalid style': 'Thể thức không hợp lệ',
+  'invalid value': 'Giá trị không hợp lệ',
+  'missing required attribute': 'Thiếu thông tin bắt buộc',
+  'missing required element': 'Thiếu phần bắt buộc',
+  'nesting too deep': 'Lồng quá nhiều cấp',
+  'not a plangen plan': 'Không phải là kế hoạch plangen',
+  'placeholder left in the plan': 'Còn chỗ trống chưa điền',
+  'schema validation failed': 'Cấu trúc kế hoạch không hợp lệ',
+  'section has neither a title nor content; skipped': 'Đề mục không có tiêu đề và nội dung; bị bỏ qua',
+  'text is not allowed here': 'Không được có chữ ở vị trí này',
+  'text is not in Unicode NFC; normalised': 'Chữ chưa ở dạng Unicode dựng sẵn; đã chuẩn hóa',
+  "the plan's date lies outside the standard's edition": 'Ngày của kế hoạch nằm ngoài thời gian hiệu lực của thể thức',
+  'unknown attribute': 'Thuộc tính không xác định',
+  'unknown authority form': 'Thẩm quyền ký không có trong thể thức',
+  'unknown element': 'Phần tử không xác định',
+};
+
 const PV = {
   timer: null, inFlight: false, pending: false, lastRetry: 0, firstDone: false,
 
@@ -714,13 +747,14 @@ const PV = {
           if (!mine) { PG.say('Lỗi này nằm ở kế hoạch cấp trên: ' + (f.file || ''), 'warn'); return; }
           const nd = ED.doc.nodeAt(f.line, f.col);
           let attr = nd && ED.doc.attrAt(nd, f.line, f.col);
-          const am = /\b([a-z][a-z-]*)="/.exec(f.message || '');      // "symbol=\"...\": ..." names the attribute
+          const am = /\b([a-z][a-z-]*)="/.exec((f.message || '') + ' ' + (f.hint || ''));      // "symbol=\"...\": ..." names the attribute
           if (!attr && nd && am && nd.hasAttr(am[1])) attr = am[1];
           if (!nd || !ED.focusNode(nd, attr)) PG.say('Không tìm thấy vị trí dòng ' + f.line + '.', 'warn');
         },
       },
       PG.el('span', { class: 'sev', 'aria-label': word[f.severity] || f.severity }, icon[f.severity] || '•'),
-      PG.el('span', { class: 'msg' }, f.message + (f.hint ? ' — ' + f.hint : '')),
+      PG.el('span', { class: 'msg' }, PG.el('strong', {}, VI_MESSAGE[f.message] || f.message), f.hint ? ' — ' + f.hint : '',
+        f.rule ? PG.el('small', { class: 'rule' }, ' [' + f.rule + ']') : null),
       PG.el('span', { class: 'where' }, (mine ? '' : (f.file || '') + ' ') + 'dòng ' + (f.line || '?')));
       ul.append(PG.el('li', {}, b));
     }
