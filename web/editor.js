@@ -37,7 +37,7 @@
 const ED = {
   path: null, doc: null, etag: null, savedText: '', dirty: false, style: null,
   parentDoc: null, parentIds: new Map(), fieldOf: new Map(), current: null,
-  saving: false, conflictEtag: null, history: [], lastText: undefined,
+  saving: false, readOnly: false, conflictEtag: null, history: [], lastText: undefined,
 
   /* An ETag as sent in If-Match: quoted. */
   quote(e) { return !e ? e : /^(W\/)?"/.test(e) ? e : '"' + e + '"'; },
@@ -259,7 +259,7 @@ const ED = {
     PG.say('Đang lưu…');
     const r = await PG.api('PUT', '/api/plan' + PG.q(ED.path), text, { 'If-Match': ED.quote(etag || ED.etag) });
     ED.saving = false;
-    btn.disabled = false;
+    btn.disabled = !!ED.readOnly;
     if (r.status === 200) {
       ED.etag = ED.quote((r.data && r.data.etag) || r.headers.get('ETag') || ED.etag);
       ED.savedText = text;
@@ -888,6 +888,7 @@ const CF = {
   const w = (PG.session && PG.session.write) || null;
   if (w && PG.session.login_required && !w.some((f) => f === '.' || path.startsWith(f.replace(/\/$/, '') + '/'))) {
     const save = document.getElementById('save');
+    ED.readOnly = true;
     save.disabled = true;
     save.title = 'Bạn chỉ có quyền xem kế hoạch này';
     document.getElementById('dirty').dataset.readonly = 'true';
