@@ -114,12 +114,18 @@ const ED = {
   /* Loads the parent plan (and its own parents, for what it inherits in
    * turn) and indexes their ids, nearest plan first. */
   async loadParent() {
+    const plan = ED.doc && ED.doc.plan;
     const pp = ED.parentPath();
-    if (!pp) { ED.parentDoc = null; ED.parentIds = new Map(); return; }
-    if (ED.parentDoc && ED.parentDoc._path === pp) return;
+    const uses = plan ? plan.elements('uses').map((u) => u.attr('href')).filter(Boolean).map((h) => ED.resolve(ED.path, h)) : [];
+    const key = [pp].concat(uses).join('|');
+    if (!pp && !uses.length) { ED.parentDoc = null; ED.parentIds = new Map(); ED.parentPaths = []; ED.parentKey = ''; return; }
+    if (ED.parentKey === key) return;
     const ids = new Map();
     const paths = [];
     let first = null;
+    const index = (d) => d.root.walk((n) => {
+      if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ids.has(n.attr('id'))) ids.set(n.attr('id'), n);
+    });
     let path = pp;
     for (let depth = 0; path && depth < 6; depth++) {
       const r = await PG.api('GET', '/api/plan' + PG.q(path));
@@ -128,12 +134,19 @@ const ED = {
       d._path = path;
       paths.push(path);
       if (!first) first = d;
-      d.root.walk((n) => {
-        if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ids.has(n.attr('id'))) ids.set(n.attr('id'), n);
-      });
+      index(d);
       const href = d.plan && d.plan.attr('derives-from');
       path = href ? ED.resolve(path, href) : null;
     }
+    for (const u of uses) {                 // plans whose parts are taken through <uses>
+      const r = await PG.api('GET', '/api/plan' + PG.q(u));
+      if (r.status !== 200) continue;
+      const d = new XD.XmlDoc(r.data);
+      paths.push(u);
+      index(d);
+      if (!first) first = d;
+    }
+    ED.parentKey = key;
     ED.parentDoc = first;
     ED.parentIds = ids;
     ED.parentPaths = paths;
@@ -412,6 +425,51 @@ const FORM = (() => {
     return section('Thông tin chung', 'sec-header', ...out);
   }
 
+  /* The documents this plan implements (<implements>), cited by the basis. */
+  function implementsList(plan) {
+    const box = el('div', { id: 'implements' });
+    plan.elements('implements').forEach((m, k) => {
+      const n = k + 1;
+      const p = 'f' + m.id + '-';
+      const rep = el('input', {
+        id: p + 'report', type: 'checkbox', checked: m.attr('report') !== 'no',
+        onchange: () => { if (m.setAttr('report', rep.checked ? null : 'no')) ED.edited(); },
+      });
+      const dateIn = el('input', {
+        id: p + 'date', type: 'date', value: m.attr('date') || '',
+        oninput: () => { if (m.setAttr('date', dateIn.value || '')) ED.edited(); },
+      });
+      ED.fieldOf.set(m.id + '@date', dateIn);
+      const card = el('fieldset', { class: 'group impl' }, el('legend', {}, 'Văn bản thực hiện ' + n),
+        el('div', { class: 'grid3' },
+          attrInput(m, 'type', p + 'type', 'Loại văn bản', { required: true, placeholder: 'Kế hoạch' }),
+          attrInput(m, 'number', p + 'number', 'Số, ký hiệu', { required: true, placeholder: '179-KH/TU' }),
+          field(p + 'date', 'Ngày ban hành', dateIn),
+          attrInput(m, 'issuer', p + 'issuer', 'Cơ quan ban hành', { required: true, cls: 'wide2' }),
+          attrInput(m, 'summary', p + 'summary', 'Trích yếu', { cls: 'wide' })),
+        el('div', { class: 'rec-row' },
+          el('span', { class: 'fld check' }, rep, el('label', { for: p + 'report' }, 'Báo cáo kết quả về cơ quan này')),
+          el('button', {
+            type: 'button', class: 'act danger', 'aria-label': 'Xóa văn bản thực hiện ' + n, title: 'Xóa',
+            onclick: () => { XD.remove(m); ED.edited({ focus: plan.first('summary').id }); },
+          }, '✕')));
+      ED.fieldOf.set(m.id, card);
+      box.append(card);
+    });
+    box.append(el('button', {
+      type: 'button', class: 'small', id: 'add-implements', onclick: () => {
+        const list = plan.elements('implements');
+        const raw = '<implements type="Kế hoạch" number="" date="" issuer=""/>';
+        const nd = list.length ? XD.insertAfter(list[list.length - 1], raw)
+          : XD.insertBefore(plan.first('uses') || plan.first('summary'), raw);
+        ED.edited({ focus: nd.id });
+        const f = document.getElementById('f' + nd.id + '-number');
+        if (f) f.focus();
+      },
+    }, 'Thêm văn bản thực hiện'));
+    return box;
+  }
+
   function basis(plan) {
     const b = plan.first('basis');
     const box = el('div', { id: 'basis' });
@@ -445,7 +503,16 @@ const FORM = (() => {
         ED.edited({ focus: nd.id });
       },
     }, 'Thêm căn cứ');
-    return section('Căn cứ', 'sec-basis', box, add);
+    let gen = null;
+    if (b) {
+      const gid = 'f-basis-generate';
+      const cb = el('input', {
+        id: gid, type: 'checkbox', checked: b.attr('generate') === 'no',
+        onchange: () => { if (b.setAttr('generate', cb.checked ? 'no' : null)) ED.edited(); },
+      });
+      gen = el('span', { class: 'fld check' }, cb, el('label', { for: gid }, 'Không tạo câu căn cứ tự động'));
+    }
+    return section('Căn cứ', 'sec-basis', implementsList(plan), el('h3', { class: 'sub' }, 'Đoạn căn cứ'), box, el('div', { class: 'bar' }, add, gen));
   }
 
   function toolbar() {
