@@ -726,11 +726,11 @@ const VI_MESSAGE = {
 };
 
 const PV = {
-  timer: null, inFlight: false, pending: false, lastRetry: 0, firstDone: false,
+  timer: null, inFlight: false, pending: false, lastRetry: 0, firstDone: false, lastText: null,
 
   schedule() {
     clearTimeout(PV.timer);
-    PV.timer = setTimeout(PV.request, 300);
+    PV.timer = setTimeout(() => { if (ED.doc.serialize() !== PV.lastText) PV.request(); }, 300);
   },
 
   async request() {
@@ -740,6 +740,7 @@ const PV = {
     const box = document.getElementById('preview');
     box.dataset.state = 'busy';
     const text = ED.doc.serialize();
+    PV.lastText = text;
     const r = await PG.api('POST', '/api/preview' + PG.q(ED.path), text);
     PV.inFlight = false;
     if (PV.pending) { PV.request(); return; }          // a newer text waits: drop this answer
