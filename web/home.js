@@ -92,7 +92,7 @@ function titleOf(p) {
 function symbolOf(p) {
   const n = p.number ? String(p.number) : '';
   const s = p.symbol ? String(p.symbol) : '';
-  if (s && /KH/.test(s)) return n && !s.startsWith(n) ? `${n}-${s}` : s; // already a full số/ký hiệu
+  if (s && /(^|[-/])KH([-/]|$)/.test(s)) return n && !s.startsWith(n) ? `${n}-${s}` : s; // already a full số/ký hiệu
   if (n && s) return `Số ${n} · ${s}`;
   if (s) return `Chưa vào số · ${s}`;
   return n ? `Số ${n}` : 'Chưa vào số';
@@ -182,6 +182,7 @@ function planRow(p, byPath) {
     const parent = byPath.get(p.derives_from);
     derives = el('div', { class: 'derives' }, 'Thực hiện kế hoạch: ',
       parent ? el('a', { href: '#row-' + slug(parent.path), 'data-target': parent.path,
+        title: symbolOf(parent) + ' — ' + titleOf(parent),
         onclick: (ev) => { ev.preventDefault(); focusRow(parent.path); } },
         symbolOf(parent) + ' — ' + titleOf(parent))
         : el('code', {}, p.derives_from));
@@ -602,9 +603,8 @@ function suggestDeriveFile() {
   if (file.dataset.touched) return;
   const issuer = $('derive-issuer').value;
   const year = ($('derive-date').value || today()).slice(0, 4);
-  const base = slug(issuer) || 'ke-hoach-thuc-hien';
-  const parentBase = Home.deriveParent ? slug(Home.deriveParent.title || '').split('-').slice(0, 4).join('-') : '';
-  file.value = [base, parentBase, year].filter(Boolean).join('-') + '.xml';
+  const base = slug(issuer).split('-').slice(0, 8).join('-') || 'ke-hoach-thuc-hien';
+  file.value = base + '-' + year + '.xml';
 }
 
 function openDerive(p) {
