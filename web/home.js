@@ -68,19 +68,20 @@ function today() {
   return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
 }
 
-/* Vietnamese text -> ASCII slug: "Chi bộ Sở KH&CN" -> "chi-bo-so-kh-cn". */
-function slug(s) {
+/* Vietnamese text -> ASCII words: "Chi bộ Sở KH&CN" -> "chi bo so kh cn". */
+function fold(s) {
   return String(s || '')
     .replace(/[đĐ]/g, 'd')
     .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60).replace(/-+$/, '');
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
-/* Case- and diacritic-insensitive form for searching. */
-function fold(s) { return slug(s).replace(/-/g, ' '); }
+/* A file-name slug: "Chi bộ Sở KH&CN" -> "chi-bo-so-kh-cn" (at most 60 characters). */
+function slug(s) {
+  return fold(s).replace(/ /g, '-').slice(0, 60).replace(/-+$/, '');
+}
 
 /* The summary as a title: first letter upper case. */
 function titleOf(p) {
@@ -282,6 +283,10 @@ function applySearch() {
     const any = d.querySelector('li.plan:not([hidden])');
     d.hidden = !!q && !any;
     if (q && any) d.open = true;
+    const all = d.querySelectorAll('li.plan').length;
+    const vis = d.querySelectorAll('li.plan:not([hidden])').length;
+    d.querySelector(':scope > summary .folder-count').textContent =
+      q ? `${vis} / ${all} kế hoạch` : `${all} kế hoạch`;
   }
   const box = $('plans');
   let none = box.querySelector('.no-match');
@@ -414,6 +419,7 @@ async function openNew(ev) {
     $('new-submit').disabled = false;
     openDialog(d);
   }
+  const initial = document.activeElement;
   const ts = await loadTemplates();
   box.replaceChildren();
   const opt = (value, title, desc, checked) => {
@@ -428,7 +434,7 @@ async function openNew(ev) {
     box.append(opt(t.name, t.title || t.name, `Mẫu “${t.name}” · ${t.params.length} thông tin cần điền`, false));
   onSourceChange();
   const first = box.querySelector('input:checked');
-  if (first && d.open) first.focus();
+  if (first && d.open && document.activeElement === initial) first.focus();
 }
 
 function onSourceChange() {
