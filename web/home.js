@@ -347,13 +347,38 @@ async function downloadPdf(ev, p) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
     PG.say('Đã tải ' + name + '.');
+    clearSayLater();
     return;
   }
   let data = null;
   try { data = await r.json(); } catch (e) { /* not JSON */ }
   const n = data && Array.isArray(data.findings) ? data.findings.filter((f) => f.severity === 'error').length : 0;
   PG.say(((data && data.error) || 'Không tạo được PDF.') +
-    (n ? ` Kế hoạch còn ${n} lỗi: mở kế hoạch để sửa.` : ''), 'error');
+    (n ? ` Mở kế hoạch để xem ${n} lỗi và sửa.` : ''), 'error');
+  clearSayLater();
+}
+
+let sayTimer = 0;
+function clearSayLater() {
+  clearTimeout(sayTimer);
+  sayTimer = setTimeout(() => PG.say(''), 9000);
+}
+
+/* Under a date input, the date spelt the Vietnamese way: the browser may show
+ * mm/dd/yyyy when its language is English. */
+function dateEcho(input) {
+  const id = input.id + '-said';
+  const out = el('small', { id, class: 'hint date-said', 'aria-live': 'off' });
+  const upd = () => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+    out.textContent = m ? `Ngày ${+m[3]} tháng ${+m[2]} năm ${m[1]}` : 'Chưa chọn ngày';
+  };
+  input.setAttribute('aria-describedby', id);
+  input.addEventListener('input', upd);
+  input.addEventListener('change', upd);
+  out.update = upd;
+  upd();
+  return out;
 }
 
 /* ---------- dialogs ---------- */
@@ -459,7 +484,8 @@ function onSourceChange() {
       const label = el('label', { for: id }, keyLabel(p.key),
         p.optional ? el('span', { class: 'opt' }, ' (không bắt buộc)') : null,
         el('code', { class: 'key' }, p.key));
-      list.append(el('div', { class: 'field' + (flag ? ' check' : '') }, flag ? [input, label] : [label, input]));
+      list.append(el('div', { class: 'field' + (flag ? ' check' : '') },
+        flag ? [input, label] : [label, input, date ? dateEcho(input) : null]));
     }
   }
   suggestNewFile();
@@ -604,6 +630,20 @@ async function showInherited(parent) {
   });
 }
 
+/* The usual symbol of a body from its name: CHI BỘ -> CB, ĐẢNG ỦY -> ĐU, HUYỆN ỦY -> HU... */
+const SYMBOLS = [
+  [/^CHI BỘ/, 'CB'], [/^ĐẢNG ỦY KHỐI/, 'ĐUK'], [/^ĐẢNG ỦY/, 'ĐU'], [/^HUYỆN ỦY/, 'HU'],
+  [/^THỊ ỦY/, 'TU'], [/^THÀNH ỦY/, 'TU'], [/^TỈNH ỦY/, 'TU'], [/^QUẬN ỦY/, 'QU'],
+  [/^(ỦY BAN NHÂN DÂN|UBND)/, 'UBND'],
+];
+function suggestDeriveSymbol() {
+  const sym = $('derive-symbol');
+  if (sym.dataset.touched) return;
+  const name = $('derive-issuer').value.trim().toLocaleUpperCase('vi').normalize('NFC');
+  const hit = SYMBOLS.find(([rx]) => rx.test(name));
+  sym.value = hit ? hit[1] : '';
+}
+
 function suggestDeriveFile() {
   const file = $('derive-file');
   if (file.dataset.touched) return;
@@ -621,8 +661,10 @@ function openDerive(p) {
   $('derive-parent-symbol').textContent = ' (' + symbolOf(p) + (p.date ? ', ' + viDate(p.date) : '') + ')';
   $('derive-form').reset();
   $('derive-date').value = today();
+  $('derive-date-said').update();
   const file = $('derive-file');
   delete file.dataset.touched;
+  delete $('derive-symbol').dataset.touched;
   // my unit: by default a writable folder below the parent's, else the first one
   const pf = folderOf(p);
   const ws = writableFolders();
@@ -702,9 +744,12 @@ async function main() {
   $('new-plan').addEventListener('click', openNew);
   $('new-form').addEventListener('submit', submitNew);
   $('derive-form').addEventListener('submit', submitDerive);
+  $('derive-date').after(dateEcho($('derive-date')));
   markTouched($('new-file'));
   markTouched($('derive-file'));
   $('derive-issuer').addEventListener('input', suggestDeriveFile);
+  $('derive-issuer').addEventListener('input', suggestDeriveSymbol);
+  markTouched($('derive-symbol'));
   $('derive-date').addEventListener('input', suggestDeriveFile);
   const ok = await PG.start();
   if (!ok) {
