@@ -508,11 +508,11 @@ function suggestNewFile() {
   if (!t) { file.value = 'ke-hoach-moi-' + today().slice(0, 4) + '.xml'; return; }
   const v = newParams();
   const keys = t.params.map((p) => p.key);
-  const unitKey = ['ten_goi', 'don_vi', 'co_quan', 'issuer'].find((k) => v[k]) ||
+  const unitKey = ['don_vi', 'ten_goi', 'co_quan', 'issuer'].find((k) => v[k]) ||
     keys.find((k) => v[k] && !isDateKey(k) && !/^(so|number|ghi_chu)/.test(k) && !/^(to_chuc|co_)/.test(k));
   const dateKey = keys.find((k) => isDateKey(k) && /^\d{4}/.test(v[k] || ''));
   const parts = [];
-  if (unitKey) parts.push(slug(v[unitKey]));
+  if (unitKey) parts.push(slug(v[unitKey]).split('-').slice(0, 8).join('-'));
   else parts.push(slug(t.name));
   if (v.so) parts.push(slug(v.so));
   parts.push(dateKey ? v[dateKey].slice(0, 4) : today().slice(0, 4));
@@ -668,7 +668,8 @@ function openDerive(p) {
   // my unit: by default a writable folder below the parent's, else the first one
   const pf = folderOf(p);
   const ws = writableFolders();
-  const pref = ws.find((f) => f !== pf && (pf === '' || f.startsWith(pf + '/'))) ?? ws.find((f) => f === pf);
+  const own = ((PG.session && PG.session.write) || []).map((f) => (f === '.' ? '' : f.replace(/\/+$/, '')));
+  const pref = ws.find((f) => f !== pf && (pf === '' ? own.includes(f) : f.startsWith(pf + '/'))) ?? own[0];
   const ok = fillFolderSelect($('derive-folder'), pref);
   suggestDeriveFile();
   $('derive-submit').disabled = !ok;
