@@ -754,6 +754,7 @@ async function main() {
   $('derive-date').addEventListener('input', suggestDeriveFile);
   const ok = await PG.start();
   if (!ok) {
+    document.querySelector('.toolbar').hidden = true;
     $('plans').removeAttribute('aria-busy');
     $('plans').replaceChildren(el('p', { class: 'muted' }, 'Hãy đăng nhập để xem các kế hoạch.'));
     return;
