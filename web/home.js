@@ -175,14 +175,17 @@ function findingsBadge(p) {
   return span;
 }
 
+function rowId(path) { return 'row-' + fold(path).replace(/ /g, '-'); }
+
 function planRow(p, byPath) {
   const title = titleOf(p);
   const writable = !!p.writable;
   let derives = null;
   if (p.derives_from) {
-    const parent = byPath.get(p.derives_from);
+    // the list gives root-relative paths; a path as the file writes it (relative to the plan) also works
+    const parent = byPath.get(p.derives_from) || byPath.get(resolvePath(p.path, p.derives_from));
     derives = el('div', { class: 'derives' }, 'Thực hiện kế hoạch: ',
-      parent ? el('a', { href: '#row-' + slug(parent.path), 'data-target': parent.path,
+      parent ? el('a', { href: '#' + rowId(parent.path), 'data-target': parent.path,
         title: symbolOf(parent) + ' — ' + titleOf(parent),
         onclick: (ev) => { ev.preventDefault(); focusRow(parent.path); } },
         symbolOf(parent) + ' — ' + titleOf(parent))
@@ -196,7 +199,7 @@ function planRow(p, byPath) {
   const derive = el('button', { type: 'button', class: 'btn btn-small derive',
     'aria-label': 'Xây dựng kế hoạch thực hiện: ' + title, onclick: () => openDerive(p) },
     'Xây dựng kế hoạch thực hiện');
-  return el('li', { class: 'plan', id: 'row-' + slug(p.path), 'data-path': p.path,
+  return el('li', { class: 'plan', id: rowId(p.path), 'data-path': p.path,
     'data-search': fold(title + ' ' + symbolOf(p) + ' ' + (p.symbol || '') + ' ' + p.path), tabindex: '-1' },
     el('div', { class: 'plan-main' },
       el('div', { class: 'plan-title' }, title),
