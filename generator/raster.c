@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- the cairo device ---------------------------------------------------------- */
 
@@ -141,8 +142,9 @@ static cairo_status_t write_file(void *closure, const unsigned char *data, unsig
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
-                 pg_diag_list *diags)
+/* One page drawn on a white RGB24 surface of its size at dpi (the caller
+ * destroys it). */
+static cairo_surface_t *draw_page(const pg_page *p, double dpi)
 {
     double scale = dpi / 72.0;
     /* as layout shaped the text: unhinted outlines, grey antialiasing */
@@ -150,19 +152,62 @@ int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double d
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    int w = (int)ceil(p->w * scale), h = (int)ceil(p->h * scale);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    cairo_set_font_options(cr, fo);
+    for (size_t k = 0; k < p->n; k++)
+        draw_item(cr, &p->items[k]);
+    cairo_destroy(cr);
+    cairo_font_options_destroy(fo);
+    return s;
+}
+
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} png_sink;
+
+static cairo_status_t write_memory(void *closure, const unsigned char *data, unsigned int len)
+{
+    png_sink *m = closure;
+    if (m->len + len > m->cap) {
+        m->cap = (m->len + len) * 2;
+        m->data = pg_xrealloc(m->data, m->cap);
+    }
+    memcpy(m->data + m->len, data, len);
+    m->len += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+int pg_png_page_memory(const pg_page *p, double dpi, unsigned char **out, size_t *len)
+{
+    cairo_surface_t *s = draw_page(p, dpi);
+    png_sink m = {0};
+    cairo_status_t st = cairo_surface_status(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_write_to_png_stream(s, write_memory, &m);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(m.data);
+        *out = NULL;
+        *len = 0;
+        return 0;
+    }
+    *out = m.data;
+    *len = m.len;
+    return 1;
+}
+
+int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
+                 pg_diag_list *diags)
+{
     int ok = 1;
     for (size_t i = 0; i < pp->n && ok; i++) {
-        const pg_page *p = &pp->pages[i];
-        int w = (int)ceil(p->w * scale), h = (int)ceil(p->h * scale);
-        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        cairo_t *cr = cairo_create(s);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        cairo_scale(cr, scale, scale);
-        cairo_set_font_options(cr, fo);
-        for (size_t k = 0; k < p->n; k++)
-            draw_item(cr, &p->items[k]);
-        cairo_destroy(cr);
+        cairo_surface_t *s = draw_page(&pp->pages[i], dpi);
         pg_buf path = {0};
         pg_buf_printf(&path, "%s/%s-%zu.png", dir, stem, i + 1);
         pg_output o;
@@ -181,6 +226,5 @@ int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double d
         pg_buf_free(&path);
         cairo_surface_destroy(s);
     }
-    cairo_font_options_destroy(fo);
     return ok;
 }
