@@ -167,9 +167,9 @@ static enum MHD_Result plan_get(request *rq, const char *full, int head)
     char hash[PG_HASH_HEX], etag[PG_HASH_HEX + 2];
     pg_sha256_hex(data, len, hash);
     quote_etag(etag, hash);
-    struct MHD_Response *resp =
-        head ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)
-             : MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_COPY);
+    /* HEAD: the same headers, Content-Length included; the daemon sends no body */
+    (void)head;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_COPY);
     free(data);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/xml");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
@@ -265,7 +265,7 @@ static enum MHD_Result plan_put(request *rq, const char *rel, const char *full)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                 "application/json; charset=utf-8");
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-        r = reply(rq, exists ? 200 : 201, resp, 1);
+        r = reply(rq, 200, resp, 1);
     }
     pg_diag_list_free(&d);
     return r;
@@ -576,17 +576,21 @@ enum MHD_Result api_style(request *rq)
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
-        /* what a recipient's purpose and the document type are written as: the
-         * forms the style prints them with */
+        /* A style does not list recipients' purposes: these are the usual ones,
+         * as <recipient purpose="..."> writes them (the style's purpose format
+         * puts the brackets around). */
+        static const char *const purposes[] = {"để báo cáo", "để chỉ đạo", "để thực hiện",
+                                               "để phối hợp", "để biết"};
         json_builder_set_member_name(b, "purposes");
         json_builder_begin_array(b);
-        if (s->purpose_format)
-            json_builder_add_string_value(b, s->purpose_format);
+        for (size_t i = 0; i < G_N_ELEMENTS(purposes); i++)
+            json_builder_add_string_value(b, purposes[i]);
         json_builder_end_array(b);
+        /* the document types plangen lays out: the plan's own */
         json_builder_set_member_name(b, "types");
         json_builder_begin_array(b);
-        if (res.doc && res.doc->doctype)
-            json_builder_add_string_value(b, res.doc->doctype);
+        json_builder_add_string_value(b, res.doc && res.doc->doctype ? res.doc->doctype
+                                                                     : "KẾ HOẠCH");
         json_builder_end_array(b);
         r = reply_json(rq, 200, finish(b));
     }
