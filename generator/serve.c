@@ -154,31 +154,29 @@ static int inside(const char *root, const char *real)
 char *resolve_plan(pg_server *srv, const char *rel, int may_be_new, unsigned *status)
 {
     char *full = g_build_filename(srv->root, rel, NULL);
-    char *real = realpath(full, NULL);
-    if (real) {
-        int ok = inside(srv->root, real);
-        free(real);
-        if (!ok) {
-            *status = 403;
-            g_free(full);
-            return NULL;
-        }
-        return full;
-    }
-    struct stat st;
-    if (lstat(full, &st) == 0 || !may_be_new) {
-        /* a dangling link, or a file that is not there */
-        *status = lstat(full, &st) == 0 ? 403 : 404;
-        g_free(full);
-        return NULL;
-    }
+    /* the folder first: one that leads outside is refused whether the file
+     * exists or not */
     char *dir = g_path_get_dirname(full);
     char *real_dir = realpath(dir, NULL);
-    int ok = real_dir && inside(srv->root, real_dir);
-    *status = !real_dir ? 404 : 403;
+    *status = 0;
+    if (!real_dir)
+        *status = 404;
+    else if (!inside(srv->root, real_dir))
+        *status = 403;
     free(real_dir);
     g_free(dir);
-    if (!ok) {
+    if (!*status) {
+        char *real = realpath(full, NULL);
+        struct stat st;
+        if (real)
+            *status = inside(srv->root, real) ? 0 : 403;
+        else if (lstat(full, &st) == 0)
+            *status = 403; /* a link that leads nowhere */
+        else if (!may_be_new)
+            *status = 404;
+        free(real);
+    }
+    if (*status) {
         g_free(full);
         return NULL;
     }
@@ -420,6 +418,8 @@ typedef struct {
     request rq;
     GByteArray *body;
     int answered; /* a reply was queued before the body was read */
+    int too_large; /* the body passed BODY_MAX: dropped from there on */
+    size_t dropped; /* bytes dropped since */
 } conn_state;
 
 static void client_addr(struct MHD_Connection *c, char out[64])
@@ -539,15 +539,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             *upload_size = 0; /* a refusal is on its way: drop what comes */
             return MHD_YES;
         }
-        if (cs->body->len + *upload_size > BODY_MAX) {
-            /* a chunked body that keeps growing: refuse now, keep nothing */
-            g_byte_array_set_size(cs->body, 0);
-            cs->answered = 1;
-            if (reply_error(&cs->rq, 413, "too-large",
-                            "Nội dung gửi lên quá lớn (tối đa 16 MiB).") != MHD_YES)
-                return MHD_NO; /* too late to answer: close the connection */
+        if (cs->too_large || cs->body->len + *upload_size > BODY_MAX) {
+            /* A body without a declared length (chunked) that grows past the
+             * limit. libmicrohttpd 0.9 cannot answer in the middle of a body:
+             * what comes is dropped, not kept, and the 413 goes once the body
+             * ends; a body that goes on for another 16 MiB is cut off by
+             * closing the connection. */
+            if (!cs->too_large)
+                g_byte_array_set_size(cs->body, 0);
+            cs->too_large = 1;
+            cs->dropped += *upload_size;
             *upload_size = 0;
-            return MHD_YES;
+            return cs->dropped > BODY_MAX ? MHD_NO : MHD_YES;
         }
         g_byte_array_append(cs->body, (const guint8 *)upload_data, (guint)*upload_size);
         *upload_size = 0;
@@ -555,6 +558,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (cs->answered)
         return MHD_YES;
+    if (cs->too_large) {
+        cs->answered = 1;
+        return reply_error(&cs->rq, 413, "too-large", "Nội dung gửi lên quá lớn (tối đa 16 MiB).");
+    }
     cs->answered = 1;
     g_byte_array_append(cs->body, (const guint8 *)"", 1); /* a NUL after the bytes */
     cs->rq.body = (const char *)cs->body->data;

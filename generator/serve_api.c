@@ -231,10 +231,12 @@ static enum MHD_Result plan_put(request *rq, const char *rel, const char *full)
     free(old);
     pg_diag_list d = {0};
     pg_output o;
-    int ok = pg_output_open(&o, full, &d);
+    /* a plan that is a link inside the root: the file it names is rewritten */
+    char *real = exists ? realpath(full, NULL) : NULL;
+    int ok = pg_output_open(&o, real ? real : full, &d);
+    free(real);
     if (ok) {
-        if (exists)
-            fchmod(fileno(o.f), st.st_mode & 07777);
+        o.mode = exists ? (unsigned)(st.st_mode & 07777) : 0;
         ok = fwrite(rq->body, 1, rq->body_len, o.f) == rq->body_len;
         if (ok)
             ok = pg_output_commit(&o, &d);
