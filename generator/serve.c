@@ -704,7 +704,7 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     s->auth = pg_auth_new(&ao);
     pg_options eo = {.data_dir = o->data_dir, .root = s->root};
     s->engine = pg_engine_new(&eo);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_AUTO;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_POLL;
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(

@@ -1,0 +1,101 @@
+/* fuzz_serve.c - libFuzzer harness: raw bytes as one HTTP connection to
+ * `plangen serve`. The server (its daemon threads, engine, caches) is started
+ * once on a copy of plans/; each input is written into one end of a socket
+ * pair whose other end is handed to the daemon, the writing side is shut, and
+ * the answer is read until the server closes. A server that neither answers
+ * nor closes within 30 s is a hang: abort. */
+#define _DEFAULT_SOURCE
+#include "serve.h"
+
+#include <glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static pg_server *server;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    signal(SIGPIPE, SIG_IGN);
+    char *top = g_dir_make_tmp("pg-fuzz-serve-XXXXXX", NULL);
+    if (!top)
+        abort();
+    char *cmd = g_strdup_printf("cp -r '%s/plans' '%s/plans'", PG_SOURCE_DIR, top);
+    if (system(cmd) != 0)
+        abort();
+    g_free(cmd);
+    char *root = g_build_filename(top, "plans", NULL);
+    /* no listening address is needed, but the daemon takes one: a free port */
+    pg_serve_opts o = {.root = root, .data_dir = PG_SOURCE_DIR, .listen = "127.0.0.1:0",
+                       .timeout = 5};
+    int rc = 0;
+    server = pg_server_start(&o, &rc);
+    if (!server)
+        abort();
+    g_free(root);
+    g_free(top);
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+        abort();
+    if (!pg_server_add_connection(server, fds[1])) {
+        /* refused (the daemon closed its end): the per-address limit while
+         * earlier connections are still being cleaned up */
+        close(fds[0]);
+        return 0;
+    }
+    size_t off = 0;
+    int wr_open = 1;
+    double start = now_s();
+    char buf[65536];
+    for (;;) {
+        if (wr_open && off == size) {
+            shutdown(fds[0], SHUT_WR);
+            wr_open = 0;
+        }
+        struct pollfd p = {fds[0], (short)(POLLIN | (wr_open ? POLLOUT : 0)), 0};
+        int n = poll(&p, 1, 1000);
+        if (now_s() - start > 30) {
+            fprintf(stderr, "fuzz_serve: the server neither answered nor closed in 30 s\n");
+            abort();
+        }
+        if (n <= 0)
+            continue;
+        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t r = recv(fds[0], buf, sizeof buf, 0);
+            if (r <= 0)
+                break;
+        } else if (p.revents & POLLOUT) {
+            ssize_t w = send(fds[0], data + off, size - off, MSG_NOSIGNAL);
+            if (w <= 0) {
+                shutdown(fds[0], SHUT_WR);
+                wr_open = 0;
+            } else {
+                off += (size_t)w;
+            }
+        }
+    }
+    close(fds[0]);
+    return 0;
+}
