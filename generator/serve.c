@@ -741,6 +741,14 @@ unsigned pg_server_port(const pg_server *s)
     return s->port;
 }
 
+unsigned long pg_server_lint_runs(pg_server *s)
+{
+    pthread_mutex_lock(&s->engine_lock);
+    unsigned long n = s->lint_runs;
+    pthread_mutex_unlock(&s->engine_lock);
+    return n;
+}
+
 void pg_server_stop(pg_server *s)
 {
     server_free(s);

@@ -26,6 +26,9 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code);
 /* The address and port listened on: "http://ADDR:PORT/" (owned by s). */
 const char *pg_server_url(const pg_server *s);
 unsigned pg_server_port(const pg_server *s);
+/* How many plans /api/plans has linted so far (the others came from its
+ * cache): for tests. */
+unsigned long pg_server_lint_runs(pg_server *s);
 /* Stops the daemon (open connections are closed) and frees everything. NULL ok. */
 void pg_server_stop(pg_server *s);
 

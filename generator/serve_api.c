@@ -785,6 +785,7 @@ static const plan_summary *summarise(pg_server *srv, const char *rel, const char
     }
     pg_result r;
     pg_run(srv->engine, full, data, len, PG_STAGE_LINT, &r);
+    srv->lint_runs++;
     free(data);
     slot->path = g_strdup(rel);
     g_strlcpy(slot->hash, hash, sizeof slot->hash);

@@ -70,6 +70,7 @@ struct pg_server {
     unsigned long long clock;
     plan_summary *plans;
     size_t n_plans;
+    unsigned long lint_runs; /* plans linted for /api/plans */
 };
 
 /* One request as a handler sees it. */
