@@ -36,8 +36,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     g_free(cmd);
     char *root = g_build_filename(top, "plans", NULL);
     /* no listening address is needed, but the daemon takes one: a free port */
-    pg_serve_opts o = {.root = root, .data_dir = PG_SOURCE_DIR, .listen = "127.0.0.1:0",
-                       .timeout = 5};
+    pg_serve_opts o = {
+        .root = root, .data_dir = PG_SOURCE_DIR, .listen = "127.0.0.1:0", .timeout = 5};
     int rc = 0;
     server = pg_server_start(&o, &rc);
     if (!server)

@@ -26,8 +26,8 @@ static void set_cookie(request *rq, struct MHD_Response *resp)
 {
     if (!rq->new_session)
         return;
-    char *c = g_strdup_printf("plangen_session=%s; HttpOnly; SameSite=Strict; Path=/",
-                              rq->session.id);
+    char *c =
+        g_strdup_printf("plangen_session=%s; HttpOnly; SameSite=Strict; Path=/", rq->session.id);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
     g_free(c);
 }
@@ -64,8 +64,7 @@ enum MHD_Result reply_json(request *rq, unsigned status, JsonNode *node)
     char *text = json_generator_to_data(g, &len);
     g_object_unref(g);
     json_node_unref(node);
-    enum MHD_Result r =
-        reply_bytes(rq, status, "application/json; charset=utf-8", text, len, 1);
+    enum MHD_Result r = reply_bytes(rq, status, "application/json; charset=utf-8", text, len, 1);
     g_free(text);
     return r;
 }
@@ -196,11 +195,17 @@ static const char *content_type(const char *name)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"},
-        {".png", "image/png"},  {".ico", "image/x-icon"},  {".woff2", "font/woff2"},
-        {".txt", "text/plain; charset=utf-8"},  {".xml", "application/xml"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".xml", "application/xml"},
     };
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < G_N_ELEMENTS(types); i++)
@@ -299,9 +304,13 @@ static enum MHD_Result api_login(request *rq)
     if (json_parser_load_from_data(p, rq->body, (gssize)rq->body_len, NULL)) {
         JsonNode *root = json_parser_get_root(p);
         JsonObject *o = JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
-        if (o && json_object_has_member(o, "user") && json_object_has_member(o, "password")) {
-            user = json_object_get_string_member(o, "user");
-            password = json_object_get_string_member(o, "password");
+        JsonNode *u = o ? json_object_get_member(o, "user") : NULL;
+        JsonNode *pw = o ? json_object_get_member(o, "password") : NULL;
+        if (u && pw && JSON_NODE_HOLDS_VALUE(u) && JSON_NODE_HOLDS_VALUE(pw) &&
+            json_node_get_value_type(u) == G_TYPE_STRING &&
+            json_node_get_value_type(pw) == G_TYPE_STRING) {
+            user = json_node_get_string(u);
+            password = json_node_get_string(pw);
         }
     }
     enum MHD_Result r;
@@ -334,8 +343,7 @@ static enum MHD_Result api_logout(request *rq)
         pg_auth_session_end(rq->srv->auth, rq->session.id);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(2, (void *)"{}", MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
                             "plangen_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     return reply(rq, 200, resp, 1);
@@ -364,7 +372,7 @@ typedef struct {
     const char *path;  /* exact, or a prefix when it ends with '/' */
     const char *allow; /* "GET, HEAD" */
     handler fn;
-    int api;           /* needs a session (or loopback) */
+    int api; /* needs a session (or loopback) */
 } route;
 
 static const route routes[] = {
@@ -417,8 +425,8 @@ typedef struct {
     const route *rt;
     request rq;
     GByteArray *body;
-    int answered; /* a reply was queued before the body was read */
-    int too_large; /* the body passed BODY_MAX: dropped from there on */
+    int answered;   /* a reply was queued before the body was read */
+    int too_large;  /* the body passed BODY_MAX: dropped from there on */
     size_t dropped; /* bytes dropped since */
 } conn_state;
 
@@ -433,8 +441,7 @@ static void client_addr(struct MHD_Connection *c, char out[64])
     if (sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  64);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
 }
 
 /* The checks made once the headers are in, before any body is read: rate,
@@ -490,8 +497,7 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
             return 1;
         }
     }
-    const char *cookie =
-        MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "plangen_session");
+    const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "plangen_session");
     rq->has_session = cookie && pg_auth_session(srv->auth, cookie, time(NULL), &rq->session);
     int csrf_needed = state_changing(method) && strcmp(cs->rt->path, "/api/login") != 0;
     if (csrf_needed &&
@@ -513,8 +519,8 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     pg_server *srv = cls;
@@ -652,8 +658,10 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     socklen_t sslen = 0;
     int v6 = 0, loopback = 0;
     if (!parse_listen(listen, &ss, &sslen, &v6, &loopback)) {
-        fprintf(stderr, "plangen serve: --listen takes ADDR:PORT (127.0.0.1:8080, "
-                        "[::1]:8080, 0.0.0.0:0 for any free port), not \"%s\"\n", listen);
+        fprintf(stderr,
+                "plangen serve: --listen takes ADDR:PORT (127.0.0.1:8080, "
+                "[::1]:8080, 0.0.0.0:0 for any free port), not \"%s\"\n",
+                listen);
         return NULL;
     }
     if (!loopback && !o->users) {
@@ -711,11 +719,13 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(o->threads ? o->threads : 2), MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)(o->timeout ? o->timeout : 20), MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        s, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss, MHD_OPTION_END);
+        (unsigned)(o->timeout ? o->timeout : 20), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss, MHD_OPTION_END);
     if (!s->daemon) {
-        fprintf(stderr, "plangen serve: cannot listen on %s (in use, or not this machine's "
-                        "address?)\n", listen);
+        fprintf(stderr,
+                "plangen serve: cannot listen on %s (in use, or not this machine's "
+                "address?)\n",
+                listen);
         server_free(s);
         return NULL;
     }

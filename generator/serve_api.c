@@ -86,8 +86,8 @@ static void add_findings(JsonBuilder *b, const pg_server *srv, const pg_diag_lis
         const pg_diag *g = &d->items[i];
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "severity");
-        json_builder_add_string_value(
-            b, pg_diag_level(g->code) == PG_LEVEL_ERROR ? "error" : "warning");
+        json_builder_add_string_value(b, pg_diag_level(g->code) == PG_LEVEL_ERROR ? "error"
+                                                                                  : "warning");
         json_builder_set_member_name(b, "rule");
         if (g->rule)
             json_builder_add_string_value(b, g->rule);
@@ -202,17 +202,16 @@ static enum MHD_Result plan_put(request *rq, const char *rel, const char *full)
     }
     if (exists)
         pg_sha256_hex(old, old_len, old_hash);
-    int match = exists ? (if_match && (strcmp(if_match, "*") == 0 ||
-                                       etag_matches(if_match, old_hash)))
-                       : create;
+    int match = exists
+                    ? (if_match && (strcmp(if_match, "*") == 0 || etag_matches(if_match, old_hash)))
+                    : create;
     if (!match) {
         pthread_mutex_unlock(&srv->save_lock);
         JsonBuilder *b = json_builder_new();
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "error");
-        json_builder_add_string_value(
-            b, exists ? "Tệp đã được người khác sửa sau khi bạn mở nó."
-                      : "Tệp không còn trên đĩa.");
+        json_builder_add_string_value(b, exists ? "Tệp đã được người khác sửa sau khi bạn mở nó."
+                                                : "Tệp không còn trên đĩa.");
         json_builder_set_member_name(b, "code");
         json_builder_add_string_value(b, "conflict");
         json_builder_set_member_name(b, "etag");
@@ -467,8 +466,7 @@ enum MHD_Result api_page(request *rq)
     }
     pthread_mutex_unlock(&srv->engine_lock);
     if (!png)
-        return reply_error(rq, 404, "gone",
-                           "Trang này không còn được giữ; xin xem trước lại.");
+        return reply_error(rq, 404, "gone", "Trang này không còn được giữ; xin xem trước lại.");
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, png, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/png");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -500,8 +498,7 @@ enum MHD_Result api_pdf(request *rq)
     if (!failed && !pg_result_pdf_memory(srv->engine, &res, &pdf, &len))
         failed = 1;
     if (failed) {
-        r = reply_findings(rq, 422, "findings", "Kế hoạch còn lỗi; chưa in được PDF.",
-                           &res.diags);
+        r = reply_findings(rq, 422, "findings", "Kế hoạch còn lỗi; chưa in được PDF.", &res.diags);
     } else {
         char *base = g_path_get_basename(rel);
         base[strlen(base) - 4] = '\0';
@@ -591,8 +588,8 @@ enum MHD_Result api_style(request *rq)
         /* the document types plangen lays out: the plan's own */
         json_builder_set_member_name(b, "types");
         json_builder_begin_array(b);
-        json_builder_add_string_value(b, res.doc && res.doc->doctype ? res.doc->doctype
-                                                                     : "KẾ HOẠCH");
+        json_builder_add_string_value(b,
+                                      res.doc && res.doc->doctype ? res.doc->doctype : "KẾ HOẠCH");
         json_builder_end_array(b);
         r = reply_json(rq, 200, finish(b));
     }
@@ -802,16 +799,15 @@ static const plan_summary *summarise(pg_server *srv, const char *rel, const char
         slot->symbol = g_strdup(r.doc->symbol);
         slot->number = r.doc->number;
         if (r.doc->year)
-            slot->date = r.doc->day ? g_strdup_printf("%04d-%02d-%02d", r.doc->year,
-                                                      r.doc->month, r.doc->day)
+            slot->date = r.doc->day ? g_strdup_printf("%04d-%02d-%02d", r.doc->year, r.doc->month,
+                                                      r.doc->day)
                                     : g_strdup_printf("%04d-%02d", r.doc->year, r.doc->month);
         if (r.doc->derives_from) {
             /* as a path from the root, when it lies inside */
             char *dir = g_path_get_dirname(full);
             char *joined = g_build_filename(dir, r.doc->derives_from, NULL);
             char *real = realpath(joined, NULL);
-            slot->derives_from = g_strdup(real ? relative_to_root(srv, real)
-                                               : r.doc->derives_from);
+            slot->derives_from = g_strdup(real ? relative_to_root(srv, real) : r.doc->derives_from);
             free(real);
             g_free(joined);
             g_free(dir);
@@ -913,8 +909,7 @@ enum MHD_Result api_plans(request *rq)
             json_builder_set_member_name(b, "warnings");
             json_builder_add_int_value(b, p->warnings);
             json_builder_set_member_name(b, "writable");
-            json_builder_add_boolean_value(b,
-                                           pg_auth_may_write(srv->auth, &rq->session, folder));
+            json_builder_add_boolean_value(b, pg_auth_may_write(srv->auth, &rq->session, folder));
             add_string_or_null(b, "derives_from", p->derives_from);
             json_builder_end_object(b);
         }
@@ -929,21 +924,24 @@ enum MHD_Result api_plans(request *rq)
 
 /* ---- /api/new and /api/derive --------------------------------------------------- */
 
+static const char *member_string(JsonObject *o, const char *name)
+{
+    JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+    return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
+               ? json_node_get_string(n)
+               : NULL;
+}
+
 /* The target of a new plan from the body's folder and file: checks both, the
  * write right, and that the folder lies inside the root. Returns the relative
  * path (g_malloc'd) and its absolute path in *full, or NULL with the reply sent
  * in *r. */
 static char *new_target(request *rq, JsonObject *o, char **full, enum MHD_Result *r)
 {
-    const char *folder = o && json_object_has_member(o, "folder")
-                             ? json_object_get_string_member(o, "folder")
-                             : NULL;
-    const char *file = o && json_object_has_member(o, "file")
-                           ? json_object_get_string_member(o, "file")
-                           : NULL;
+    const char *folder = member_string(o, "folder");
+    const char *file = member_string(o, "file");
     *full = NULL;
-    if (!folder || !file || folder_syntax(folder) || strchr(file, '/') ||
-        path_syntax(file, 0)) {
+    if (!folder || !file || folder_syntax(folder) || strchr(file, '/') || path_syntax(file, 0)) {
         *r = reply_error(rq, 400, "path", msg_path);
         return NULL;
     }
@@ -1018,14 +1016,6 @@ static JsonObject *body_object(request *rq, JsonParser *p)
     return root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
 }
 
-static const char *member_string(JsonObject *o, const char *name)
-{
-    JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-    return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
-               ? json_node_get_string(n)
-               : NULL;
-}
-
 /* The relative path from folder dir to file path (both absolute); g_malloc'd. */
 static char *relative_from(const char *dir, const char *path)
 {
@@ -1073,7 +1063,9 @@ enum MHD_Result api_new(request *rq)
             r = reply_error(rq, 400, "style", "Kiểu trình bày là party hoặc state.");
             goto cleanup;
         }
+        pthread_mutex_lock(&srv->engine_lock);
         text = pg_plan_blank(style);
+        pthread_mutex_unlock(&srv->engine_lock);
     } else {
         int ok = *tpl && tpl[0] != '.';
         for (const char *c = tpl; *c && ok; c++)
@@ -1098,10 +1090,11 @@ enum MHD_Result api_new(request *rq)
                 }
             }
             pg_diag_list d = {0};
+            pthread_mutex_lock(&srv->engine_lock);
             text = pg_template_fill(t, name, keys, values, k, &d);
+            pthread_mutex_unlock(&srv->engine_lock);
             if (!text)
-                r = reply_findings(rq, 422, "findings", "Chưa điền đủ các tham số của mẫu.",
-                                   &d);
+                r = reply_findings(rq, 422, "findings", "Chưa điền đủ các tham số của mẫu.", &d);
             else if (strstr(text, "derives-from=\"")) {
                 /* the template names its parent from its own folder: name it
                  * from the new plan's folder */
@@ -1158,8 +1151,9 @@ enum MHD_Result api_derive(request *rq)
     const char *date = member_string(o, "date");
     unsigned st = 0;
     if (!o || !parent || !issuer || !*issuer) {
-        r = reply_error(rq, 400, "bad-request", "Cần kế hoạch cấp trên (parent) và cơ quan "
-                                                "ban hành (issuer).");
+        r = reply_error(rq, 400, "bad-request",
+                        "Cần kế hoạch cấp trên (parent) và cơ quan "
+                        "ban hành (issuer).");
         goto cleanup;
     }
     int y = 0, m = 0, dd = 0, used = 0;
@@ -1169,8 +1163,7 @@ enum MHD_Result api_derive(request *rq)
         r = reply_error(rq, 400, "date", "Ngày phải viết YYYY-MM-DD và là một ngày có thật.");
         goto cleanup;
     }
-    if ((st = path_syntax(parent, 0)) ||
-        !(parent_full = resolve_plan(srv, parent, 0, &st))) {
+    if ((st = path_syntax(parent, 0)) || !(parent_full = resolve_plan(srv, parent, 0, &st))) {
         r = path_error(rq, st);
         goto cleanup;
     }

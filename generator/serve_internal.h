@@ -13,11 +13,11 @@
 #include <pthread.h>
 
 enum {
-    BODY_MAX = 16 << 20,      /* bytes of a request body */
-    PAGE_CACHE_MAX = 256,     /* pages kept for /api/page */
-    PLAN_CACHE_MAX = 4096,    /* plans' lint summaries kept for /api/plans */
-    WALK_DEPTH_MAX = 32,      /* folders under the root */
-    WALK_FILES_MAX = 20000,   /* files listed in one walk */
+    BODY_MAX = 16 << 20,    /* bytes of a request body */
+    PAGE_CACHE_MAX = 256,   /* pages kept for /api/page */
+    PLAN_CACHE_MAX = 4096,  /* plans' lint summaries kept for /api/plans */
+    WALK_DEPTH_MAX = 32,    /* folders under the root */
+    WALK_FILES_MAX = 20000, /* files listed in one walk */
 };
 #define PAGE_CACHE_BYTES ((size_t)64 << 20)
 
@@ -34,7 +34,7 @@ typedef struct {
     unsigned char *png;     /* NULL until asked for; malloc'd */
     size_t png_len;
     double png_dpi;
-    size_t cost;            /* bytes it holds, roughly */
+    size_t cost;             /* bytes it holds, roughly */
     unsigned long long used; /* LRU clock */
 } page_slot;
 
@@ -43,7 +43,7 @@ typedef struct {
     char hash[PG_HASH_HEX]; /* of the bytes linted */
     long long mtime_ns;
     char *title, *symbol, *date, *derives_from; /* heap; NULL */
-    int number;             /* -1: none */
+    int number;                                 /* -1: none */
     int errors, warnings;
 } plan_summary;
 
@@ -56,7 +56,7 @@ struct pg_server {
     char *root;      /* the root's real path */
     char *root_name; /* its last component */
     char *data_dir;
-    char *web_dir;   /* DATA_DIR/web */
+    char *web_dir; /* DATA_DIR/web */
     char url[128];
     unsigned port;
     int loopback;
@@ -81,10 +81,10 @@ typedef struct {
     const char *url;    /* the decoded path, without the query */
     const char *body;   /* the body, NUL-terminated; "" when none */
     size_t body_len;
-    char addr[64];      /* the client's address */
-    int has_session;    /* session below is valid */
+    char addr[64];   /* the client's address */
+    int has_session; /* session below is valid */
     pg_session session;
-    int new_session;    /* made by this request: set its cookie */
+    int new_session; /* made by this request: set its cookie */
 } request;
 
 /* ---- replies (serve.c): each queues the answer and returns its MHD result -- */

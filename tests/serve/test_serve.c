@@ -33,14 +33,14 @@ static pg_server *server;
 static char *root, *data;
 static char cookie[128], csrf[80];
 
-#define CHECK(cond, ...)                                                                      \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                   \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
 typedef struct {
@@ -113,8 +113,8 @@ static void request_with(const char *method, const char *target, const char *hea
                          const char *body, size_t len, int with_csrf, answer *a)
 {
     GString *r = g_string_new(NULL);
-    g_string_append_printf(r, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n",
-                           method, target);
+    g_string_append_printf(r, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method,
+                           target);
     if (*cookie)
         g_string_append_printf(r, "Cookie: plangen_session=%s\r\n", cookie);
     if (with_csrf)
@@ -240,8 +240,7 @@ static void test_routes(void)
           "405: %d %s", a.status, v);
     answer_free(&a);
     request_with("POST", "/api/plan?path=x.xml", NULL, "", 0, 1, &a);
-    CHECK(a.status == 405 && header_value(&a, "Allow", v, sizeof v) &&
-              !strcmp(v, "GET, HEAD, PUT"),
+    CHECK(a.status == 405 && header_value(&a, "Allow", v, sizeof v) && !strcmp(v, "GET, HEAD, PUT"),
           "405 plan: %d %s", a.status, v);
     answer_free(&a);
 }
@@ -324,12 +323,23 @@ static void test_paths(void)
         const char *path;
         int status;
     } tricks[] = {
-        {"../x.xml", 400},          {"%2e%2e/x.xml", 400},   {"%2E%2E%2Fx.xml", 400},
-        {"/etc/x.xml", 400},        {"%2Fetc%2Fx.xml", 400}, {"a%5Cb.xml", 400},
-        {"a\\b.xml", 400},          {"x%00.xml", 400},       {"x.xml%00", 400},
-        {".hidden.xml", 400},       {"sub/./x.xml", 400},    {"sub//x.xml", 400},
-        {"escape.xml", 403},        {"escdir/x.xml", 403},   {"nothing.xml", 404},
-        {"notes.txt", 400},         {"", 400},
+        {"../x.xml", 400},
+        {"%2e%2e/x.xml", 400},
+        {"%2E%2E%2Fx.xml", 400},
+        {"/etc/x.xml", 400},
+        {"%2Fetc%2Fx.xml", 400},
+        {"a%5Cb.xml", 400},
+        {"a\\b.xml", 400},
+        {"x%00.xml", 400},
+        {"x.xml%00", 400},
+        {".hidden.xml", 400},
+        {"sub/./x.xml", 400},
+        {"sub//x.xml", 400},
+        {"escape.xml", 403},
+        {"escdir/x.xml", 403},
+        {"nothing.xml", 404},
+        {"notes.txt", 400},
+        {"", 400},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(tricks); i++) {
         answer a;
@@ -340,8 +350,8 @@ static void test_paths(void)
         answer_free(&a);
         /* a save through the same path is refused the same way, and writes nothing */
         request_with("PUT", target, "If-None-Match: *\r\n", "<x/>", 4, 1, &a);
-        CHECK(a.status == (tricks[i].status == 404 ? 200 : tricks[i].status),
-              "PUT %s: %d", tricks[i].path, a.status);
+        CHECK(a.status == (tricks[i].status == 404 ? 200 : tricks[i].status), "PUT %s: %d",
+              tricks[i].path, a.status);
         answer_free(&a);
         g_free(target);
     }
@@ -586,8 +596,8 @@ static void test_other_routes(void)
     static const char blank[] =
         "{\"template\":null,\"folder\":\"chi-bo-hung-yen\",\"file\":\"trang.xml\",\"params\":{}}";
     request_with("POST", "/api/new", NULL, blank, strlen(blank), 1, &a);
-    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/trang.xml\""),
-          "new %d %s", a.status, a.body);
+    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/trang.xml\""), "new %d %s",
+          a.status, a.body);
     answer_free(&a);
     request_with("POST", "/api/new", NULL, blank, strlen(blank), 1, &a);
     CHECK(a.status == 409 && strstr(a.body, "\"code\":\"exists\""), "new twice %d", a.status);
@@ -610,8 +620,8 @@ static void test_other_routes(void)
         "\"chi-bo-hung-yen\",\"file\":\"con.xml\",\"issuer\":\"CHI BỘ TEST\",\"parent_body\":"
         "\"ĐẢNG BỘ KHỐI\",\"symbol\":\"CB\",\"date\":\"2023-05-02\"}";
     request_with("POST", "/api/derive", NULL, derive, strlen(derive), 1, &a);
-    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/con.xml\""),
-          "derive %d %s", a.status, a.body);
+    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/con.xml\""), "derive %d %s",
+          a.status, a.body);
     answer_free(&a);
     char *child = read_file("chi-bo-hung-yen/con.xml", NULL);
     CHECK(child && strstr(child, "derives-from=\"../hung-yen-duk-sinh-hoat-chinh-tri-2023.xml\""),
