@@ -121,7 +121,23 @@ char *resolve_plan(pg_server *srv, const char *rel, int may_be_new, unsigned *st
 /* The folder part of a relative plan path: "." for the root. g_malloc'd. */
 char *plan_folder(const char *rel);
 
-/* ---- the API (serve_api.c) ----------------------------------------------------- */
+/* ---- what the API's files share (serve_api.c) ------------------------------ */
+
+enum { PLAN_MAX = 10 << 20 }; /* bytes of a plan file read by the API */
+
+/* The reply for a path refused with status (400, 403 or 404). */
+enum MHD_Result path_error(request *rq, unsigned status);
+/* 403 forbidden: no right to write (write) or to read. */
+enum MHD_Result forbidden(request *rq, int write);
+/* Whether the session may read the folder of the plan at rel. */
+int may_read(request *rq, const char *rel);
+/* {"error", "code", "findings": [...]} with status. */
+enum MHD_Result reply_findings(request *rq, unsigned status, const char *code, const char *message,
+                               const pg_diag_list *d);
+/* Ends the builder's object and returns its node (the builder is freed). */
+JsonNode *finish(JsonBuilder *b);
+
+/* ---- the API (serve_api.c, serve_new.c) ----------------------------------------------------- */
 
 enum MHD_Result api_plans(request *rq);
 enum MHD_Result api_plan(request *rq);
