@@ -444,6 +444,31 @@ static void client_addr(struct MHD_Connection *c, char out[64])
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
 }
 
+/* On loopback, where no login is asked, a page of another site must not reach
+ * the server by having its own name resolve to 127.0.0.1 (DNS rebinding): the
+ * Host header must name the loopback itself. 1 when it does. */
+static int loopback_host(const char *host)
+{
+    if (!host)
+        return 0;
+    size_t n = strlen(host);
+    const char *colon = host[0] == '[' ? strstr(host, "]:") : strrchr(host, ':');
+    if (host[0] == '[' && colon)
+        colon++;
+    if (colon) {
+        for (const char *c = colon + 1; *c; c++)
+            if (!g_ascii_isdigit(*c))
+                return 0;
+        n = (size_t)(colon - host);
+    }
+    char *name = g_ascii_strdown(host, (gssize)n);
+    struct in_addr a4;
+    int ok = strcmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0 ||
+             (inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
+    g_free(name);
+    return ok;
+}
+
 /* The checks made once the headers are in, before any body is read: rate,
  * route, method, declared size, session, CSRF. Queues the refusal and returns
  * 1 when the request stops here. */
@@ -455,6 +480,10 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     if (!pg_auth_rate_ok(srv->auth, rq->addr, (double)ts.tv_sec + ts.tv_nsec / 1e9)) {
         reply_error(rq, 429, "rate", "Quá nhiều yêu cầu; xin chờ một chút.");
+        return 1;
+    }
+    if (srv->loopback && !loopback_host(header(rq, MHD_HTTP_HEADER_HOST))) {
+        reply_error(rq, 403, "host", "Máy chủ chỉ trả lời địa chỉ 127.0.0.1 hoặc localhost.");
         return 1;
     }
     cs->rt = find_route(url);

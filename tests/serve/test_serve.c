@@ -232,6 +232,27 @@ static void test_routes(void)
 {
     answer a;
     char v[256];
+    /* on loopback, only requests naming the loopback are answered */
+    static const struct {
+        const char *host;
+        int status;
+    } hosts[] = {{"localhost:8080", 200},
+                 {"127.0.0.1", 200},
+                 {"127.1.2.3:1", 200},
+                 {"[::1]:8080", 200},
+                 {"evil.example", 403},
+                 {"evil.example:80", 403},
+                 {"127.0.0.1.evil.example", 403},
+                 {"localhost:80x", 403}};
+    for (size_t i = 0; i < G_N_ELEMENTS(hosts); i++) {
+        char *r = g_strdup_printf("GET /api/templates HTTP/1.1\r\nHost: %s\r\nConnection: "
+                                  "close\r\n\r\n",
+                                  hosts[i].host);
+        exchange(r, strlen(r), &a);
+        CHECK(a.status == hosts[i].status, "Host %s: %d", hosts[i].host, a.status);
+        answer_free(&a);
+        g_free(r);
+    }
     get("/api/nothing", &a);
     CHECK(a.status == 404 && strstr(a.body, "\"code\":\"not-found\""), "404: %d", a.status);
     answer_free(&a);
@@ -638,7 +659,7 @@ static void test_other_routes(void)
 static GString *chunked_upload(size_t total, int end, size_t *sent)
 {
     int fd = connect_server();
-    char *h = g_strdup_printf("POST /api/preview?path=big.xml HTTP/1.1\r\nHost: x\r\n"
+    char *h = g_strdup_printf("POST /api/preview?path=big.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                               "Transfer-Encoding: chunked\r\nCookie: plangen_session=%s\r\n"
                               "X-CSRF-Token: %s\r\nConnection: close\r\n\r\n",
                               cookie, csrf);
@@ -689,10 +710,10 @@ static void test_too_large(void)
 {
     answer a;
     /* declared 100 MB: refused before any of it is sent */
-    const char *req = "PUT /api/plan?path=x.xml HTTP/1.1\r\nHost: x\r\nContent-Length: "
+    const char *req = "PUT /api/plan?path=x.xml HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
                       "100000000\r\nIf-None-Match: *\r\n\r\n";
     char *r = g_strdup_printf("%sCookie: plangen_session=%s\r\nX-CSRF-Token: %s\r\n\r\n",
-                              "PUT /api/plan?path=x.xml HTTP/1.1\r\nHost: x\r\n"
+                              "PUT /api/plan?path=x.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                               "Content-Length: 100000000\r\nIf-None-Match: *\r\n",
                               cookie, csrf);
     (void)req;
@@ -740,7 +761,7 @@ static void test_per_address_limit(void)
     for (int i = 0; i < 8; i++)
         fds[i] = connect_server();
     int ninth = connect_server();
-    const char *req = "GET /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    const char *req = "GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     send(ninth, req, strlen(req), MSG_NOSIGNAL);
     struct pollfd p = {ninth, POLLIN, 0};
     char buf[64];
