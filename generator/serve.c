@@ -17,6 +17,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#ifndef PG_VERSION
+#define PG_VERSION "0.0.0"
+#endif
+
 static const char csp[] = "default-src 'self'; img-src 'self' blob: data:; object-src 'self'; "
                           "frame-ancestors 'none'";
 
@@ -739,7 +743,15 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     }
     pg_auth_opts ao = {.login_required = !loopback, .users = &s->users, .log = s->log};
     s->auth = pg_auth_new(&ao);
-    pg_options eo = {.data_dir = o->data_dir, .root = s->root};
+    /* as the command line makes it: the PDF's Creator, today for the date
+     * rules from PLANGEN_TODAY when it is a date */
+    const char *today = getenv("PLANGEN_TODAY");
+    int y = 0, m = 0, d = 0, used = 0;
+    if (today && !(strlen(today) == 10 && sscanf(today, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+                   used == 10 && pg_date_valid(y, m, d)))
+        today = NULL;
+    pg_options eo = {
+        .data_dir = o->data_dir, .root = s->root, .today = today, .creator = "plangen " PG_VERSION};
     s->engine = pg_engine_new(&eo);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_POLL;
     if (v6)

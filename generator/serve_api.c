@@ -291,18 +291,35 @@ enum MHD_Result api_plan(request *rq)
 
 /* ---- the page cache ------------------------------------------------------------ */
 
-static void kept_unref(kept_pages *kp)
+/* A copy of p that outlives its run: the items copied, their references
+ * (lines, paths, images, faces) taken. */
+static pg_page *page_copy(const pg_page *p)
 {
-    if (kp && --kp->refs == 0) {
-        pg_pages_free(kp->pages);
-        free(kp);
+    pg_page *c = pg_xcalloc(1, sizeof *c);
+    *c = *p;
+    c->items = pg_xcalloc(p->n ? p->n : 1, sizeof *c->items);
+    c->cap = p->n;
+    for (size_t i = 0; i < p->n; i++) {
+        c->items[i] = p->items[i];
+        pg_item_retain(&c->items[i]);
     }
+    return c;
+}
+
+static void page_free(pg_page *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        pg_item_release(&p->items[i]);
+    free(p->items);
+    free(p);
 }
 
 static void slot_clear(pg_server *srv, page_slot *s)
 {
     srv->page_bytes -= s->cost;
-    kept_unref(s->kp);
+    page_free(s->page);
     free(s->png);
     memset(s, 0, sizeof *s);
 }
@@ -344,20 +361,19 @@ static page_slot *slot_make_room(pg_server *srv, size_t extra)
     }
 }
 
-/* Keeps page i of kp under its hash (engine lock held). */
-static void keep_page(pg_server *srv, kept_pages *kp, size_t i, const char *hash)
+/* Keeps a copy of page p under its hash, unless kept already (engine lock
+ * held). */
+static void keep_page(pg_server *srv, const pg_page *p, const char *hash)
 {
     page_slot *s = slot_find(srv, hash);
     if (s) {
         s->used = ++srv->clock;
         return;
     }
-    size_t cost = page_cost(&kp->pages->pages[i]);
+    size_t cost = page_cost(p);
     s = slot_make_room(srv, cost);
     g_strlcpy(s->hash, hash, sizeof s->hash);
-    s->kp = kp;
-    kp->refs++;
-    s->index = i;
+    s->page = page_copy(p);
     s->cost = cost;
     s->used = ++srv->clock;
     srv->page_bytes += cost;
@@ -384,28 +400,21 @@ enum MHD_Result api_preview(request *rq)
     pg_run(srv->engine, full, rq->body, rq->body_len, PG_STAGE_LAYOUT, &r);
     json_builder_set_member_name(b, "pages");
     json_builder_begin_array(b);
-    if (r.pages && r.pages->n) {
-        kept_pages *kp = pg_xcalloc(1, sizeof *kp);
-        kp->pages = r.pages;
-        kp->refs = 1;
-        r.pages = NULL; /* kept beyond the result */
-        for (size_t i = 0; i < kp->pages->n; i++) {
-            const pg_page *p = &kp->pages->pages[i];
-            char hash[PG_HASH_HEX];
-            pg_page_hash(p, hash);
-            keep_page(srv, kp, i, hash);
-            json_builder_begin_object(b);
-            json_builder_set_member_name(b, "n");
-            json_builder_add_int_value(b, (gint64)i + 1);
-            json_builder_set_member_name(b, "hash");
-            json_builder_add_string_value(b, hash);
-            json_builder_set_member_name(b, "width");
-            json_builder_add_double_value(b, p->w);
-            json_builder_set_member_name(b, "height");
-            json_builder_add_double_value(b, p->h);
-            json_builder_end_object(b);
-        }
-        kept_unref(kp);
+    for (size_t i = 0; r.pages && i < r.pages->n; i++) {
+        const pg_page *p = &r.pages->pages[i];
+        char hash[PG_HASH_HEX];
+        pg_page_hash(p, hash);
+        keep_page(srv, p, hash);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "n");
+        json_builder_add_int_value(b, (gint64)i + 1);
+        json_builder_set_member_name(b, "hash");
+        json_builder_add_string_value(b, hash);
+        json_builder_set_member_name(b, "width");
+        json_builder_add_double_value(b, p->w);
+        json_builder_set_member_name(b, "height");
+        json_builder_add_double_value(b, p->h);
+        json_builder_end_object(b);
     }
     json_builder_end_array(b);
     add_findings(b, srv, &r.diags);
@@ -450,7 +459,7 @@ enum MHD_Result api_page(request *rq)
             s->cost -= s->png_len;
             s->png = NULL;
             s->png_len = 0;
-            if (pg_page_png(&s->kp->pages->pages[s->index], dpi, &s->png, &s->png_len)) {
+            if (pg_page_png(s->page, dpi, &s->png, &s->png_len)) {
                 s->png_dpi = dpi;
                 s->cost += s->png_len;
                 srv->page_bytes += s->png_len;

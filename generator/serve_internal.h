@@ -21,16 +21,9 @@ enum {
 };
 #define PAGE_CACHE_BYTES ((size_t)64 << 20)
 
-/* A page list outliving its run, shared by the cache entries of its pages. */
-typedef struct {
-    pg_pages *pages;
-    int refs;
-} kept_pages;
-
 typedef struct {
     char hash[PG_HASH_HEX]; /* "" when the slot is free */
-    kept_pages *kp;         /* a reference */
-    size_t index;           /* of the page in kp */
+    pg_page *page;          /* a copy of the page, its items' references taken; owned */
     unsigned char *png;     /* NULL until asked for; malloc'd */
     size_t png_len;
     double png_dpi;
