@@ -584,6 +584,33 @@ static void test_preview(void)
     printf("edit -> preview -> changed page PNG: p50 %.1f ms, p95 %.1f ms (30 edits; the "
            "preview alone: p50 %.1f ms, p95 %.1f ms)\n",
            t[14], t[28], tp[14], tp[28]);
+    /* the cache is bounded (256 pages): 260 more versions of the last page
+     * push out the first, least recently used; the pages every version shares
+     * and the newest stay */
+    char last[PG_HASH_HEX] = "";
+    for (int i = 0; i < 260 && word; i++) {
+        GString *e = g_string_new_len(text, word - text);
+        g_string_append_printf(e, "Nguyễn Xuân Khoát-%d", i);
+        g_string_append(e, word + strlen("Nguyễn Xuân Khoát"));
+        request_with("POST", target, NULL, e->str, e->len, 1, &a);
+        char h2[64][PG_HASH_HEX];
+        if (a.body && preview_hashes(a.body, h2, 64) == 9)
+            memcpy(last, h2[8], PG_HASH_HEX);
+        answer_free(&a);
+        g_string_free(e, TRUE);
+    }
+    static const struct {
+        int page;
+        int status;
+    } kept[] = {{8, 404}, {0, 200}, {7, 200}, {-1, 200}};
+    for (size_t k = 0; k < G_N_ELEMENTS(kept); k++) {
+        png = g_strdup_printf("/api/page/%s.png", kept[k].page < 0 ? last : hashes[kept[k].page]);
+        get(png, &a);
+        CHECK(a.status == kept[k].status, "page %d after 290 versions: %d, expected %d",
+              kept[k].page + 1, a.status, kept[k].status);
+        answer_free(&a);
+        g_free(png);
+    }
 done:
     g_free(text);
     g_free(target);
