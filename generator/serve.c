@@ -307,7 +307,7 @@ static enum MHD_Result api_login(request *rq)
     const char *user = NULL, *password = NULL;
     if (json_parser_load_from_data(p, rq->body, (gssize)rq->body_len, NULL)) {
         JsonNode *root = json_parser_get_root(p);
-        JsonObject *o = JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+        JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
         JsonNode *u = o ? json_object_get_member(o, "user") : NULL;
         JsonNode *pw = o ? json_object_get_member(o, "password") : NULL;
         if (u && pw && JSON_NODE_HOLDS_VALUE(u) && JSON_NODE_HOLDS_VALUE(pw) &&

@@ -266,6 +266,26 @@ static void test_routes(void)
     answer_free(&a);
 }
 
+static void test_login(void)
+{
+    static const struct {
+        const char *body;
+        int status;
+    } logins[] = {{"", 400},
+                  {"  ", 400},
+                  {"[]", 400},
+                  {"{\"user\":[1],\"password\":{}}", 400},
+                  {"{\"user\":\"a\"}", 400},
+                  {"{\"user\":\"a\",\"password\":\"b\"}", 401}};
+    for (size_t i = 0; i < G_N_ELEMENTS(logins); i++) {
+        answer a;
+        /* no CSRF token: there is no session yet */
+        request_with("POST", "/api/login", NULL, logins[i].body, strlen(logins[i].body), 0, &a);
+        CHECK(a.status == logins[i].status, "login %s: %d", logins[i].body, a.status);
+        answer_free(&a);
+    }
+}
+
 static const char plan[] = "hung-yen-duk-sinh-hoat-chinh-tri-2023.xml";
 
 static void test_plans(void)
@@ -843,6 +863,7 @@ static void symlink_in(const char *target, const char *dir, const char *name)
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
     char tmpl[] = "/tmp/plangen-serve-XXXXXX";
     char *top = mkdtemp(tmpl);
     if (!top)
@@ -882,6 +903,7 @@ int main(void)
     test_session();
     test_static();
     test_routes();
+    test_login();
     test_plans();
     test_plan_get();
     test_paths();
