@@ -3,8 +3,13 @@
  * once on a copy of plans/; each input is written into one end of a socket
  * pair whose other end is handed to the daemon, the writing side is shut, and
  * the answer is read until the server closes. A server that neither answers
- * nor closes within 9 s is a hang: abort (libFuzzer's -timeout=10 would too). */
-#define _DEFAULT_SOURCE
+ * nor closes within 9 s is a hang: abort (libFuzzer's -timeout=10 would too).
+ *
+ * "@S@" and "@C@" in an input become a session's cookie value and its CSRF
+ * token, so that the state-changing routes are reached too; after an input
+ * that may have written (PUT, /api/new, /api/derive), the plans are copied
+ * afresh, so that every input meets the same files. */
+#define _GNU_SOURCE /* memmem */
 #include "serve.h"
 
 #include <glib.h>
@@ -13,11 +18,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 static pg_server *server;
+static char session_id[65], csrf[65];
+static char *restore_cmd;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,10 +40,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char *top = g_dir_make_tmp("pg-fuzz-serve-XXXXXX", NULL);
     if (!top)
         abort();
-    char *cmd = g_strdup_printf("cp -r '%s/plans' '%s/plans'", PG_SOURCE_DIR, top);
-    if (system(cmd) != 0)
+    restore_cmd = g_strdup_printf("rm -rf '%s/plans' && cp -r '%s/plans' '%s/plans'", top,
+                                  PG_SOURCE_DIR, top);
+    if (system(restore_cmd) != 0)
         abort();
-    g_free(cmd);
     char *root = g_build_filename(top, "plans", NULL);
     /* no listening address is needed, but the daemon takes one: a free port */
     pg_serve_opts o = {
@@ -44,6 +52,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     server = pg_server_start(&o, &rc);
     if (!server)
         abort();
+    pg_server_session(server, session_id, csrf);
     g_free(root);
     g_free(top);
     return 0;
@@ -56,7 +65,25 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The input with its placeholders filled in. */
+static GByteArray *fill(const uint8_t *data, size_t size)
+{
+    GByteArray *out = g_byte_array_sized_new((guint)size);
+    for (size_t i = 0; i < size;) {
+        if (i + 3 <= size && data[i] == '@' && data[i + 2] == '@' &&
+            (data[i + 1] == 'S' || data[i + 1] == 'C')) {
+            const char *v = data[i + 1] == 'S' ? session_id : csrf;
+            g_byte_array_append(out, (const guint8 *)v, 64);
+            i += 3;
+        } else {
+            g_byte_array_append(out, data + i, 1);
+            i++;
+        }
+    }
+    return out;
+}
+
+static void exchange(const uint8_t *data, size_t size)
 {
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
@@ -65,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* refused (the daemon closed its end): the per-address limit while
          * earlier connections are still being cleaned up */
         close(fds[0]);
-        return 0;
+        return;
     }
     size_t off = 0;
     int wr_open = 1;
@@ -99,5 +126,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     close(fds[0]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    GByteArray *in = fill(data, size);
+    exchange(in->data, in->len);
+    int wrote = in->len &&
+                (memmem(in->data, in->len, "PUT", 3) || memmem(in->data, in->len, "/api/new", 8) ||
+                 memmem(in->data, in->len, "/api/derive", 11));
+    g_byte_array_unref(in);
+    if (wrote && system(restore_cmd) != 0)
+        abort();
     return 0;
 }

@@ -792,6 +792,14 @@ unsigned pg_server_port(const pg_server *s)
     return s->port;
 }
 
+void pg_server_session(pg_server *s, char id[65], char csrf[65])
+{
+    pg_session ses;
+    pg_auth_session_new(s->auth, "", time(NULL), &ses);
+    memcpy(id, ses.id, 65);
+    memcpy(csrf, ses.csrf, 65);
+}
+
 unsigned long pg_server_lint_runs(pg_server *s)
 {
     pthread_mutex_lock(&s->engine_lock);

@@ -29,6 +29,10 @@ unsigned pg_server_port(const pg_server *s);
 /* How many plans /api/plans has linted so far (the others came from its
  * cache): for tests. */
 unsigned long pg_server_lint_runs(pg_server *s);
+/* Makes a session as a browser on loopback gets one (anonymous) and gives
+ * its cookie value and CSRF token (64 hex digits each): for the fuzzer, whose
+ * inputs could not guess them. */
+void pg_server_session(pg_server *s, char id[65], char csrf[65]);
 /* Stops the daemon (open connections are closed) and frees everything. NULL ok. */
 void pg_server_stop(pg_server *s);
 
