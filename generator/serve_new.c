@@ -286,7 +286,7 @@ enum MHD_Result api_new(request *rq)
         const char *style = params ? member_string(params, "style") : NULL;
         if (!style)
             style = "party";
-        if (strcmp(style, "party") && strcmp(style, "state")) {
+        if (strcmp(style, "party") != 0 && strcmp(style, "state") != 0) {
             r = reply_error(rq, 400, "style", "Kiểu trình bày là party hoặc state.");
             goto cleanup;
         }

@@ -52,7 +52,7 @@ typedef struct {
 
 static void answer_free(answer *a)
 {
-    free(a->head);
+    g_free(a->head);
     free(a->body);
     memset(a, 0, sizeof *a);
 }
@@ -104,6 +104,10 @@ static void exchange(const char *raw, size_t len, answer *a)
         memcpy(a->body, sep + 4, a->len);
         a->body[a->len] = '\0';
         sscanf(all, "HTTP/1.1 %d", &a->status);
+    } else {
+        /* no answer: status 0 and empty texts, for the checks to report */
+        a->head = g_strdup("");
+        a->body = calloc(1, 1);
     }
     g_byte_array_unref(in);
 }
