@@ -152,8 +152,13 @@ static int etag_matches(const char *value, const char *hash)
         return 0;
     while (*value == ' ')
         value++;
-    size_t n = strlen(hash);
-    return value[0] == '"' && strncmp(value + 1, hash, n) == 0 && value[n + 1] == '"';
+    size_t n = strlen(hash), len = strlen(value);
+    while (len && value[len - 1] == ' ')
+        len--;
+    /* "HEX" as the ETag header gave it; bare HEX as the JSON {"etag"} gives it */
+    if (len == n + 2 && value[0] == '"' && value[n + 1] == '"')
+        return strncmp(value + 1, hash, n) == 0;
+    return len == n && strncmp(value, hash, n) == 0;
 }
 
 static enum MHD_Result plan_get(request *rq, const char *full, int head)

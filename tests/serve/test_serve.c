@@ -479,9 +479,9 @@ static void test_put(void)
     now = read_file(plan, &now_len);
     CHECK(now_len == edited->len && !memcmp(now, edited->str, now_len), "412 wrote");
     g_free(now);
-    /* back to the original, from the current etag */
+    /* back to the original, from the current etag as the JSON gave it (bare) */
     g_free(im);
-    im = g_strdup_printf("If-Match: \"%s\"\r\n", hash);
+    im = g_strdup_printf("If-Match: %s\r\n", hash);
     request_with("PUT", target, im, text, len, 1, &a);
     CHECK(a.status == 200, "PUT back: %d", a.status);
     answer_free(&a);
