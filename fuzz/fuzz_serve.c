@@ -46,8 +46,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     char *root = g_build_filename(top, "plans", NULL);
     /* no listening address is needed, but the daemon takes one: a free port */
-    pg_serve_opts o = {
-        .root = root, .data_dir = PG_SOURCE_DIR, .listen = "127.0.0.1:0", .timeout = 5};
+    /* every input from the one address: no rate limit, or most would be 429 */
+    pg_serve_opts o = {.root = root,
+                       .data_dir = PG_SOURCE_DIR,
+                       .listen = "127.0.0.1:0",
+                       .timeout = 5,
+                       .rate_per_s = 1e9,
+                       .rate_burst = 1e9};
     int rc = 0;
     server = pg_server_start(&o, &rc);
     if (!server)

@@ -741,7 +741,11 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
         server_free(s);
         return NULL;
     }
-    pg_auth_opts ao = {.login_required = !loopback, .users = &s->users, .log = s->log};
+    pg_auth_opts ao = {.login_required = !loopback,
+                       .users = &s->users,
+                       .log = s->log,
+                       .rate_per_s = o->rate_per_s,
+                       .rate_burst = o->rate_burst};
     s->auth = pg_auth_new(&ao);
     /* as the command line makes it: the PDF's Creator, today for the date
      * rules from PLANGEN_TODAY when it is a date */

@@ -17,6 +17,8 @@ typedef struct {
     const char *log;      /* the save log, appended to; NULL: stderr */
     unsigned timeout;     /* s a connection may stay idle; 0: 20 */
     unsigned threads;     /* the daemon's thread pool; 0: 2 */
+    double rate_per_s;    /* requests a second per address; 0: 50 */
+    double rate_burst;    /* in a burst; 0: 100 */
 } pg_serve_opts;
 
 /* Starts serving in the daemon's own threads. Returns NULL after printing why

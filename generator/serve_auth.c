@@ -45,6 +45,7 @@ struct pg_auth {
     pg_session s[MAX_SESSIONS];
     size_t n;
     int login_required;
+    double rate, burst, tokens, last; /* one token bucket for every address */
 };
 
 pg_auth *pg_auth_new(const pg_auth_opts *o)
@@ -52,6 +53,10 @@ pg_auth *pg_auth_new(const pg_auth_opts *o)
     pg_auth *a = pg_xcalloc(1, sizeof *a);
     pthread_mutex_init(&a->lock, NULL);
     a->login_required = o->login_required;
+    a->rate = o->rate_per_s > 0 ? o->rate_per_s : 50;
+    a->burst = o->rate_burst > 0 ? o->rate_burst : 100;
+    a->tokens = a->burst;
+    a->last = -1;
     return a;
 }
 
@@ -119,8 +124,18 @@ pg_login_result pg_auth_login(pg_auth *a, const char *user, const char *password
 
 int pg_auth_rate_ok(pg_auth *a, const char *addr, double now)
 {
-    (void)a, (void)addr, (void)now;
-    return 1;
+    (void)addr;
+    pthread_mutex_lock(&a->lock);
+    if (a->last >= 0)
+        a->tokens += (now - a->last) * a->rate;
+    if (a->tokens > a->burst)
+        a->tokens = a->burst;
+    a->last = now;
+    int ok = a->tokens >= 1;
+    if (ok)
+        a->tokens -= 1;
+    pthread_mutex_unlock(&a->lock);
+    return ok;
 }
 
 int pg_auth_may_write(const pg_auth *a, const pg_session *s, const char *folder)

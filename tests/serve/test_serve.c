@@ -834,6 +834,34 @@ static void test_per_address_limit(void)
     }
 }
 
+static void test_rate(void)
+{
+    /* a server allowing bursts of 5 and one request in 1000 s: the sixth is 429 */
+    pg_serve_opts o = {.root = root,
+                       .data_dir = data,
+                       .listen = "127.0.0.1:0",
+                       .timeout = 2,
+                       .rate_per_s = 0.001,
+                       .rate_burst = 5};
+    int rc = 0;
+    pg_server *s = pg_server_start(&o, &rc);
+    CHECK(s != NULL, "second server: %d", rc);
+    if (!s)
+        return;
+    unsigned main_port = port;
+    port = pg_server_port(s);
+    for (int i = 0; i < 6; i++) {
+        answer a;
+        get("/api/templates", &a);
+        CHECK(a.status == (i < 5 ? 200 : 429), "request %d: %d", i + 1, a.status);
+        if (i == 5)
+            CHECK(strstr(a.body, "\"code\":\"rate\"") != NULL, "429 body %s", a.body);
+        answer_free(&a);
+    }
+    port = main_port;
+    pg_server_stop(s);
+}
+
 static void test_refused_start(void)
 {
     pg_serve_opts o = {.root = root, .data_dir = data, .listen = "0.0.0.0:0"};
@@ -894,7 +922,13 @@ int main(void)
     g_free(outside);
     g_free(web);
 
-    pg_serve_opts o = {.root = root, .data_dir = data, .listen = "127.0.0.1:0", .timeout = 2};
+    /* the rate limit far above what the test asks (test_rate checks it apart) */
+    pg_serve_opts o = {.root = root,
+                       .data_dir = data,
+                       .listen = "127.0.0.1:0",
+                       .timeout = 2,
+                       .rate_per_s = 1e6,
+                       .rate_burst = 1e6};
     int rc = 0;
     pg_server *s = pg_server_start(&o, &rc);
     server = s;
@@ -917,6 +951,7 @@ int main(void)
     test_too_large();
     test_slow_client();
     test_per_address_limit();
+    test_rate();
     test_refused_start();
     pg_server_stop(s);
     pg_forget_process_caches();
