@@ -6,6 +6,7 @@
 #include "serve.h"
 
 #include "plangen.h"
+#include "serve_auth.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -862,6 +863,100 @@ static void test_rate(void)
     pg_server_stop(s);
 }
 
+/* With accounts (a server on 0.0.0.0): login asked, rights by folder. Needs
+ * the accounts of serve_auth.c; skipped when they cannot be made (a build
+ * without them). */
+static void test_accounts(void)
+{
+    char *users = g_build_filename(root, "..", "users.txt", NULL);
+    const char *folders[] = {"chi-bo-hung-yen"};
+    pg_diag_list d = {0};
+    int made = pg_users_set(users, "lan", "mat-khau-dai-1", folders, 1, &d);
+    pg_diag_list_free(&d);
+    if (!made) {
+        printf("accounts: skipped (this build cannot make accounts)\n");
+        g_free(users);
+        return;
+    }
+    pg_serve_opts o = {.root = root,
+                       .data_dir = data,
+                       .listen = "0.0.0.0:0",
+                       .users = users,
+                       .timeout = 2,
+                       .rate_per_s = 1e6,
+                       .rate_burst = 1e6};
+    int rc = 0;
+    pg_server *s = pg_server_start(&o, &rc);
+    CHECK(s != NULL, "a server with accounts: %d", rc);
+    if (!s) {
+        g_free(users);
+        return;
+    }
+    unsigned main_port = port;
+    char main_cookie[sizeof cookie], main_csrf[sizeof csrf];
+    memcpy(main_cookie, cookie, sizeof cookie);
+    memcpy(main_csrf, csrf, sizeof csrf);
+    port = pg_server_port(s);
+    cookie[0] = csrf[0] = '\0';
+    answer a;
+    get("/api/session", &a);
+    CHECK(a.status == 200 && strstr(a.body, "\"login_required\":true") &&
+              strstr(a.body, "\"user\":null"),
+          "session before login: %s", a.body);
+    answer_free(&a);
+    get("/api/plans", &a);
+    CHECK(a.status == 401 && strstr(a.body, "\"code\":\"login\""), "plans before login: %d",
+          a.status);
+    answer_free(&a);
+    static const char bad[] = "{\"user\":\"lan\",\"password\":\"sai\"}";
+    request_with("POST", "/api/login", NULL, bad, strlen(bad), 0, &a);
+    CHECK(a.status == 401, "bad password: %d", a.status);
+    answer_free(&a);
+    static const char good[] = "{\"user\":\"lan\",\"password\":\"mat-khau-dai-1\"}";
+    request_with("POST", "/api/login", NULL, good, strlen(good), 0, &a);
+    char v[256];
+    CHECK(a.status == 200 && strstr(a.body, "\"user\":\"lan\"") &&
+              header_value(&a, "Set-Cookie", v, sizeof v),
+          "login: %d %s", a.status, a.body);
+    sscanf(v, "plangen_session=%64[0-9a-f]", cookie);
+    const char *c = strstr(a.body, "\"csrf\":\"");
+    if (c)
+        sscanf(c + 8, "%64[0-9a-f]", csrf);
+    answer_free(&a);
+    get("/api/plans", &a);
+    CHECK(a.status == 200 &&
+              strstr(a.body, "\"path\":\"chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml\"") &&
+              !strstr(a.body, "\"path\":\"tinh-uy-hung-yen/"),
+          "plans of lan: %.300s", a.body);
+    answer_free(&a);
+    get("/api/plan?path=tinh-uy-hung-yen/179-KH-TU-2023.xml", &a);
+    CHECK(a.status == 403, "reading a folder not lan's: %d", a.status);
+    answer_free(&a);
+    request_with("PUT", "/api/plan?path=moi-o-goc.xml", "If-None-Match: *\r\n", "<x/>", 4, 1, &a);
+    CHECK(a.status == 403 && strstr(a.body, "\"code\":\"forbidden\""), "writing the root: %d",
+          a.status);
+    answer_free(&a);
+    request_with("PUT", "/api/plan?path=chi-bo-hung-yen/moi-cua-lan.xml", "If-None-Match: *\r\n",
+                 "<x/>", 4, 1, &a);
+    CHECK(a.status == 200, "writing lan's folder: %d", a.status);
+    answer_free(&a);
+    request_with("POST", "/api/logout", NULL, "", 0, 1, &a);
+    CHECK(a.status == 200, "logout: %d", a.status);
+    answer_free(&a);
+    get("/api/plans", &a);
+    CHECK(a.status == 401, "plans after logout: %d", a.status);
+    answer_free(&a);
+    pg_server_stop(s);
+    port = main_port;
+    memcpy(cookie, main_cookie, sizeof cookie);
+    memcpy(csrf, main_csrf, sizeof csrf);
+    char *made_file = g_build_filename(root, "chi-bo-hung-yen", "moi-cua-lan.xml", NULL);
+    g_unlink(made_file);
+    g_free(made_file);
+    g_unlink(users);
+    g_free(users);
+}
+
 static void test_refused_start(void)
 {
     pg_serve_opts o = {.root = root, .data_dir = data, .listen = "0.0.0.0:0"};
@@ -952,6 +1047,7 @@ int main(void)
     test_slow_client();
     test_per_address_limit();
     test_rate();
+    test_accounts();
     test_refused_start();
     pg_server_stop(s);
     pg_forget_process_caches();
