@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include "cli_internal.h"
+#include "serve.h"
+#include "serve_auth.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -39,6 +41,8 @@ static const char usage_main[] =
     "  new --from TEMPLATE --set key=value... -o X.xml   fill a plan template\n"
     "  build [DIR] -o OUT [--units UNITS.xml]         render every plan of DIR (or each unit)\n"
     "  fonts                         show which font files serve the styles' fonts\n"
+    "  serve [PLANS_DIR] [--listen ADDR:PORT] [--users FILE]   the web editor\n"
+    "  user add|list|remove FILE ...  the accounts of 'serve --users FILE'\n"
     "\n"
     "options for every command:\n"
     "  --data-dir DIR   folder holding templates/ and fonts/ (default: $PLANGEN_DATADIR,\n"
@@ -817,8 +821,38 @@ static int refuse_foreign_options(const options *o, int dpi_given)
     return 0;
 }
 
+static const char usage_user[] =
+    "usage: plangen user add FILE NAME FOLDER... [--password-stdin]\n"
+    "       plangen user list FILE\n"
+    "       plangen user remove FILE NAME\n"
+    "\n"
+    "Keeps the accounts of 'plangen serve --users FILE'. FILE is text, one account a\n"
+    "line: NAME:HASH:FOLDERS, HASH a yescrypt password hash, FOLDERS the folders the\n"
+    "account may write, comma-separated, relative to the plans root ('.' for all);\n"
+    "an account reads those folders and the folders above them.\n"
+    "\n"
+    "  add     adds NAME, or replaces its password and folders; asks for the password\n"
+    "          twice on the terminal, or reads one line from standard input with\n"
+    "          --password-stdin. The file is written atomically, created with mode 0600.\n"
+    "  list    prints each account and the folders it may write\n"
+    "  remove  removes NAME\n"
+    "\n"
+    "exit status: 0 done, 1 refused (a bad name or folder, passwords that differ),\n"
+    "2 usage error.\n";
+
 int pg_cli_main(int argc, char **argv)
 {
+    /* serve and user take options of their own */
+    if (argc >= 2 && strcmp(argv[1], "serve") == 0)
+        return pg_serve_main(argc - 1, argv + 1, PG_DATADIR);
+    if (argc >= 2 && strcmp(argv[1], "user") == 0) {
+        for (int i = 2; i < argc; i++)
+            if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+                fputs(usage_user, stdout);
+                return EXIT_OK;
+            }
+        return pg_user_main(argc - 1, argv + 1);
+    }
     options o = {.dpi = 60};
     int bad = 0, dpi_given = 0;
     o.inputs = pg_xcalloc((size_t)argc + 1, sizeof *o.inputs);

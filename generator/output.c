@@ -128,9 +128,13 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags)
         goto cleanup;
     }
     /* mkstemp creates 0600; outputs are ordinary files */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fileno(o->f), 0666 & ~mask);
+    if (o->mode) {
+        fchmod(fileno(o->f), (mode_t)(o->mode & 07777));
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fileno(o->f), 0666 & ~mask);
+    }
     if (fclose(o->f) != 0) {
         o->f = NULL;
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));

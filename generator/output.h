@@ -11,6 +11,8 @@
 typedef struct {
     char *target, *tmp;
     FILE *f; /* write here */
+    unsigned mode; /* set after pg_output_open(): the permissions the file gets
+                      (a file rewritten keeps its own); 0: 0666 less the umask */
 } pg_output;
 
 /* Opens a temporary file for target; returns 0 (with a diagnostic) on failure,

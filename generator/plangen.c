@@ -1,5 +1,6 @@
 /* plangen.c - the pipeline library (see plangen.h): the one place where the
  * stages are run in order, and the per-process engine they share. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "plangen.h"
 
 #include "resolve.h"
@@ -453,6 +454,51 @@ int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, d
         return 0;
     }
     return r->pages && pg_png_write(r->pages, dir, stem, dpi, d);
+}
+
+int pg_page_png(const pg_page *p, double dpi, unsigned char **out, size_t *len)
+{
+    return pg_png_page_memory(p, dpi, out, len);
+}
+
+int pg_result_page_png(const pg_result *r, size_t page, double dpi, unsigned char **out,
+                       size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (!r->pages || page >= r->pages->n)
+        return 0;
+    return pg_png_page_memory(&r->pages->pages[page], dpi, out, len);
+}
+
+void pg_page_hash(const pg_page *p, char out[PG_HASH_HEX])
+{
+    /* the trace of a list holding this one page (borrowed, not owned) */
+    pg_pages one = {.pages = (pg_page *)p, .n = 1, .cap = 1};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        pg_oom();
+    fprintf(f, "size %.2f %.2f number %d shown %d\n", p->w, p->h, p->number, p->shown);
+    pg_pages_trace(&one, f);
+    /* the trace names an image by its size only: add a hash of its pixels */
+    for (size_t i = 0; i < p->n; i++) {
+        const pg_image *im = p->items[i].kind == PG_ITEM_IMAGE ? p->items[i].image : NULL;
+        if (!im)
+            continue;
+        char h[PG_HASH_HEX];
+        pg_sha256_hex(im->rgb, (size_t)im->w * (size_t)im->h * 3, h);
+        fprintf(f, "image %zu %s", i, h);
+        if (im->alpha) {
+            pg_sha256_hex(im->alpha, (size_t)im->w * (size_t)im->h, h);
+            fprintf(f, " alpha %s", h);
+        }
+        fputc('\n', f);
+    }
+    fclose(f);
+    pg_sha256_hex(text, len, out);
+    free(text);
 }
 
 void pg_result_dump(const pg_result *r, pg_stage stage, FILE *f)

@@ -110,6 +110,19 @@ int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, 
 /* Writes every page as dir/STEM-N.png at dpi. Returns 1 on success. */
 int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,
                         pg_diag_list *d);
+/* Page `page` (0-based) of r as PNG bytes at dpi: *out is malloc'd (free()).
+ * Returns 1, else 0 (*out NULL): no such page, or cairo failed. */
+int pg_result_page_png(const pg_result *r, size_t page, double dpi, unsigned char **out,
+                       size_t *len);
+/* The same for a page of a kept page list (`plangen serve` keeps display lists
+ * after their result is gone). */
+int pg_page_png(const pg_page *p, double dpi, unsigned char **out, size_t *len);
+/* A hash (64 hex digits) naming what page p shows: the SHA-256 of its trace
+ * (every item, glyph and structure event, positions to 0.01 pt, its size and
+ * number) and of the pixels of its images. Two pages with the same hash draw
+ * the same picture. */
+void pg_page_hash(const pg_page *p, char out[PG_HASH_HEX]);
+
 /* Prints r's document (after parse, resolve or number) or its layout trace. */
 void pg_result_dump(const pg_result *r, pg_stage stage, FILE *f);
 /* What a parsed (not resolved) derived plan does with its parent (`plangen diff`). */

@@ -29,5 +29,8 @@ void pg_pdf_forget(void);
 /* Writes each page as dir/STEM-N.png at dpi. Returns 1 on success. */
 int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
                  pg_diag_list *diags);
+/* One page as PNG bytes at dpi: *out is malloc'd (the caller frees it).
+ * Returns 1, else 0 with *out NULL (cairo failed: out of memory, too large). */
+int pg_png_page_memory(const pg_page *p, double dpi, unsigned char **out, size_t *len);
 
 #endif
