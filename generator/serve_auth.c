@@ -1129,7 +1129,13 @@ static const char usage_text[] =
 
 static int usage_error(const char *why)
 {
-    fprintf(stderr, "plangen user: %s\n%s", why, usage_text);
+    fprintf(stderr,
+            "plangen user: %s\n"
+            "usage: plangen user add FILE NAME FOLDER... [--password-stdin]\n"
+            "       plangen user list FILE\n"
+            "       plangen user remove FILE NAME\n"
+            "`plangen user --help` says more.\n",
+            why);
     return 2;
 }
 
