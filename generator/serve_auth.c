@@ -346,9 +346,9 @@ int pg_users_load(const char *path, pg_users *u, pg_diag_list *d)
 }
 
 /* Writes text to path atomically: a temporary file beside it (mkstemp: 0600),
- * synced, given the old file's mode (0600 for a new file), renamed. The
- * users file holds password hashes: it is never readable by others, even for
- * a moment. */
+ * synced, given the owner's part of the old file's mode (0600 for a new file),
+ * renamed. The users file holds password hashes: it is never left readable by
+ * others, nor readable by them for a moment while written. */
 static int write_atomically(const char *path, const char *text, size_t len, pg_diag_list *d)
 {
     int rc = 0, fd = -1;
