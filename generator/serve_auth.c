@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -417,12 +418,20 @@ static int users_rewrite(const char *path, const char *name, const char *line, i
     size_t len = 0;
     struct stat st;
     if (lstat(path, &st) == 0 || errno != ENOENT) {
-        pg_users u;
-        if (!pg_users_load(path, &u, d))
+        pg_input_status rs = pg_read_regular_file(path, USERS_MAX_BYTES, &text, &len, why);
+        if (rs != PG_INPUT_OK) {
+            if (rs == PG_INPUT_TOO_LARGE)
+                pg_diag_add(d, PG_E_TOO_LARGE, path, 0, 0,
+                            "a users file holds at most %d bytes", USERS_MAX_BYTES);
+            else
+                pg_diag_add(d, PG_E_IO, path, 0, 0, "%s", why);
             return 0;
+        }
+        pg_users u;
+        int ok = pg_users_parse(text, len, path, &u, d);
         pg_users_free(&u);
-        if (pg_read_regular_file(path, USERS_MAX_BYTES, &text, &len, why) != PG_INPUT_OK) {
-            pg_diag_add(d, PG_E_IO, path, 0, 0, "%s", why);
+        if (!ok) {
+            free(text);
             return 0;
         }
     }
@@ -1158,20 +1167,40 @@ static int read_line(FILE *f, char *buf, size_t size, int *too_long)
     return 1;
 }
 
+/* The terminal's settings while echo is off, for the signal handler: a
+ * Ctrl-C at the prompt must not leave the terminal silent. */
+static struct termios saved_termios;
+
+static void restore_terminal(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Asks the password on the terminal (standard input) with echo off. */
 static int ask_password(const char *prompt, char *buf, size_t size, int *too_long)
 {
-    struct termios old, quiet;
-    if (tcgetattr(STDIN_FILENO, &old) != 0)
+    struct termios quiet;
+    if (tcgetattr(STDIN_FILENO, &saved_termios) != 0)
         return 0;
-    quiet = old;
+    quiet = saved_termios;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     quiet.c_lflag |= ECHONL;
     fputs(prompt, stderr);
     fflush(stderr);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa, old[4];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = restore_terminal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 4; i++)
+        sigaction(sigs[i], &sa, &old[i]);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     int ok = read_line(stdin, buf, size, too_long);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    for (int i = 0; i < 4; i++)
+        sigaction(sigs[i], &old[i], NULL);
     return ok;
 }
 
