@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -720,4 +721,78 @@ Test(user_command, refuses_a_broken_file)
     g_rmdir(dir);
     g_free(path);
     g_free(dir);
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+    pg_auth *a;
+    int index;
+    pg_login_result result;
+    int sessions_ok;
+} worker;
+
+static void *login_worker(void *p)
+{
+    worker *w = p;
+    char addr[32];
+    snprintf(addr, sizeof addr, "10.9.0.%d", w->index);
+    w->result = pg_auth_login(w->a, "an", "sai-mat-khau", addr, 500);
+    return NULL;
+}
+
+static void *session_worker(void *p)
+{
+    worker *w = p;
+    char addr[32];
+    snprintf(addr, sizeof addr, "10.8.0.%d", w->index);
+    for (int i = 0; i < 2000; i++) {
+        pg_session s, t;
+        pg_auth_session_new(w->a, "an", i, &s);
+        w->sessions_ok += pg_auth_session(w->a, s.id, i, &t) && strcmp(t.csrf, s.csrf) == 0;
+        if (i % 2)
+            pg_auth_session_end(w->a, s.id);
+        pg_auth_rate_ok(w->a, addr, i / 1000.0);
+    }
+    return NULL;
+}
+
+Test(threads, logins_at_once_try_no_more_than_the_limit, .init = load_users, .fini = free_users)
+{
+    pg_auth_opts o = {.login_required = 1, .users = &users};
+    pg_auth *a = pg_auth_new(&o);
+    enum { N = 8 };
+    worker w[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker){.a = a, .index = i};
+        cr_assert_eq(pthread_create(&t[i], NULL, login_worker, &w[i]), 0);
+    }
+    int bad = 0, throttled = 0;
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        bad += w[i].result == PG_LOGIN_BAD;
+        throttled += w[i].result == PG_LOGIN_THROTTLED;
+    }
+    cr_assert_eq(bad, 5, "five passwords tried, not %d", bad);
+    cr_assert_eq(throttled, N - 5);
+    pg_auth_free(a);
+}
+
+Test(threads, sessions_and_rates_from_many_threads)
+{
+    pg_auth_opts o = {0};
+    pg_auth *a = pg_auth_new(&o);
+    enum { N = 4 };
+    worker w[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker){.a = a, .index = i};
+        cr_assert_eq(pthread_create(&t[i], NULL, session_worker, &w[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(w[i].sessions_ok, 2000);
+    }
+    pg_auth_free(a);
 }
