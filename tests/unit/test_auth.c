@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char hash_a[] = "$y$j9T$xwKKJ/Y/ZpKMVc5qLOXqP/$ueo9FO30Yc/vBfO.iGFaCYo38ZAPWjaIm9tXp6.oXs3";
+static const char hash_a[] =
+    "$y$j9T$xwKKJ/Y/ZpKMVc5qLOXqP/$ueo9FO30Yc/vBfO.iGFaCYo38ZAPWjaIm9tXp6.oXs3";
 
 /* The diagnostics of parsing text, one formatted line each, joined by '\n'. */
 static char *parse_errors(const char *text, size_t len, pg_users *u)
@@ -69,9 +70,10 @@ Test(users, parse_errors_name_file_line_col)
     expect_error("An:$y$abc:a\n",
                  "users:1:1: error: invalid value: account name \"An\" is not 1 to 32 of a-z 0-9 . "
                  "_ -: rename it");
-    expect_error("abcdefghijabcdefghijabcdefghijabc:$y$abc:a\n",
-                 "users:1:1: error: invalid value: account name "
-                 "\"abcdefghijabcdefghijabcdefghijabc\" is not 1 to 32 of a-z 0-9 . _ -: rename it");
+    expect_error(
+        "abcdefghijabcdefghijabcdefghijabc:$y$abc:a\n",
+        "users:1:1: error: invalid value: account name "
+        "\"abcdefghijabcdefghijabcdefghijabc\" is not 1 to 32 of a-z 0-9 . _ -: rename it");
     expect_error("# x\nan:$6$abc$def:a\n",
                  "users:2:4: error: invalid value: the password hash is not a yescrypt hash "
                  "(\"$y$...\"): set the password again with `plangen user add`");
@@ -90,18 +92,20 @@ Test(users, parse_errors_name_file_line_col)
     expect_error("an:$y$abc:a,\n",
                  "users:1:13: error: invalid value: empty folder after the last ',': remove the "
                  "','");
-    expect_error("an:$y$abc\n",
-                 "users:1:4: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
-                 "with two ':'; this line has one: write it again with `plangen user add`");
-    expect_error("an\n",
-                 "users:1:3: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
-                 "with two ':'; this line has none: write it again with `plangen user add`");
+    expect_error(
+        "an:$y$abc\n",
+        "users:1:4: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
+        "with two ':'; this line has one: write it again with `plangen user add`");
+    expect_error(
+        "an\n", "users:1:3: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
+                "with two ':'; this line has none: write it again with `plangen user add`");
     expect_error("an:$y$abc:a\n\nan:$y$def:b\n",
                  "users:3:1: error: invalid value: account \"an\" is already defined on line 1: "
                  "remove one of the two lines");
-    expect_error("an:$y$abc:a\\b\n",
-                 "users:1:11: error: invalid value: folder \"a\\b\" contains '\\': separate folders "
-                 "with '/'");
+    expect_error(
+        "an:$y$abc:a\\b\n",
+        "users:1:11: error: invalid value: folder \"a\\b\" contains '\\': separate folders "
+        "with '/'");
     /* every error of the file, not only the first */
     expect_error("X:$y$abc:a\nb:$y$abc:/a\n",
                  "users:1:1: error: invalid value: account name \"X\" is not 1 to 32 of a-z 0-9 . "
@@ -326,15 +330,14 @@ Test(login, throttled_after_five_failures_per_address, .init = load_users, .fini
                  PG_LOGIN_THROTTLED);
     cr_assert_eq(pg_auth_login(a, "an", "mat-khau-1", "2001:db8:0:2::1", 70), PG_LOGIN_OK);
     /* the window passes */
-    cr_assert_eq(pg_auth_login(a, "binh", "mat-khau-2", "192.0.2.7", 50 + 15 * 60),
-                 PG_LOGIN_OK);
+    cr_assert_eq(pg_auth_login(a, "binh", "mat-khau-2", "192.0.2.7", 50 + 15 * 60), PG_LOGIN_OK);
     pg_auth_free(a);
 }
 
 Test(login, limits_from_options, .init = load_users, .fini = free_users)
 {
-    pg_auth_opts o = {.login_required = 1, .users = &users, .login_failures = 2,
-                      .login_window = 10};
+    pg_auth_opts o = {
+        .login_required = 1, .users = &users, .login_failures = 2, .login_window = 10};
     pg_auth *a = pg_auth_new(&o);
     cr_assert_eq(pg_auth_login(a, "an", "x", "10.1.0.1", 0), PG_LOGIN_BAD);
     cr_assert_eq(pg_auth_login(a, "an", "x", "10.1.0.2", 1), PG_LOGIN_BAD);
@@ -524,8 +527,8 @@ Test(rights, write_inside_read_above, .init = load_users, .fini = free_users)
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         cr_assert_eq(pg_auth_may_read(a, &an, table[i].folder), table[i].read, "read \"%s\"",
                      table[i].folder);
-        cr_assert_eq(pg_auth_may_write(a, &an, table[i].folder), table[i].write,
-                     "write \"%s\"", table[i].folder);
+        cr_assert_eq(pg_auth_may_write(a, &an, table[i].folder), table[i].write, "write \"%s\"",
+                     table[i].folder);
     }
     /* "." writes everything */
     cr_assert(pg_auth_may_write(a, &binh, "tinh-uy/huyen-b"));
@@ -614,8 +617,8 @@ Test(user_command, add_list_remove)
     char *dir = temp_dir();
     char *path = g_build_filename(dir, "users", NULL);
     char *out;
-    char *add_an[] = {"user", "add", path, "an", "tinh-uy/huyen-a", "tinh-uy/huyen-c/",
-                      "--password-stdin"};
+    char *add_an[] = {
+        "user", "add", path, "an", "tinh-uy/huyen-a", "tinh-uy/huyen-c/", "--password-stdin"};
     cr_assert_eq(run_user("mat-khau-1\n", &out, 7, add_an), 0);
     g_free(out);
     char *add_binh[] = {"user", "add", "--password-stdin", path, "binh", "."};
@@ -649,8 +652,8 @@ Test(user_command, add_list_remove)
     char *bad_name[] = {"user", "add", path, "Chi", ".", "--password-stdin"};
     cr_assert_eq(run_user("mat-khau-dai\n", &out, 6, bad_name), 1);
     g_free(out);
-    char *long_name[] = {"user", "add", path, "abcdefghijabcdefghijabcdefghijabc", ".",
-                         "--password-stdin"};
+    char *long_name[] = {
+        "user", "add", path, "abcdefghijabcdefghijabcdefghijabc", ".", "--password-stdin"};
     cr_assert_eq(run_user("mat-khau-dai\n", &out, 6, long_name), 1);
     g_free(out);
     char *abs_folder[] = {"user", "add", path, "chi", "/etc", "--password-stdin"};
