@@ -252,7 +252,7 @@ static JsonNode *session_json(request *rq)
     json_builder_set_member_name(b, "csrf");
     json_builder_add_string_value(b, rq->has_session ? rq->session.csrf : "");
     json_builder_set_member_name(b, "login_required");
-    json_builder_add_boolean_value(b, !srv->loopback);
+    json_builder_add_boolean_value(b, !srv->open);
     const char *const *w = NULL;
     size_t n = rq->has_session ? pg_auth_write_folders(srv->auth, &rq->session, &w) : 0;
     /* read: every folder written and every folder above it */
@@ -293,7 +293,7 @@ static JsonNode *session_json(request *rq)
 
 static enum MHD_Result api_session(request *rq)
 {
-    if (!rq->has_session && rq->srv->loopback) {
+    if (!rq->has_session && rq->srv->open) {
         pg_auth_session_new(rq->srv->auth, "", time(NULL), &rq->session);
         rq->has_session = 1;
         rq->new_session = 1;
@@ -376,7 +376,7 @@ typedef struct {
     const char *path;  /* exact, or a prefix when it ends with '/' */
     const char *allow; /* "GET, HEAD" */
     handler fn;
-    int api; /* needs a session (or loopback) */
+    int api; /* needs a session (or an open server) */
 } route;
 
 static const route routes[] = {
@@ -486,7 +486,7 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
         reply_error(rq, 429, "rate", "Quá nhiều yêu cầu; xin chờ một chút.");
         return 1;
     }
-    if (srv->loopback && !loopback_host(header(rq, MHD_HTTP_HEADER_HOST))) {
+    if (srv->open && !loopback_host(header(rq, MHD_HTTP_HEADER_HOST))) {
         reply_error(rq, 403, "host", "Máy chủ chỉ trả lời địa chỉ 127.0.0.1 hoặc localhost.");
         return 1;
     }
@@ -540,11 +540,11 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
         return 1;
     }
     if (cs->rt->api && !rq->has_session) {
-        if (!srv->loopback) {
+        if (!srv->open) {
             reply_error(rq, 401, "login", "Xin đăng nhập trước.");
             return 1;
         }
-        /* loopback: a read without a session is the anonymous writer's */
+        /* open: a read without a session is the anonymous writer's */
         memset(&rq->session, 0, sizeof rq->session);
         rq->has_session = 1;
     }
@@ -710,7 +710,9 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     pg_server *s = g_new0(pg_server, 1);
     pthread_mutex_init(&s->engine_lock, NULL);
     pthread_mutex_init(&s->save_lock, NULL);
-    s->loopback = loopback;
+    /* open, no login: loopback without accounts. With --users a login is asked
+     * on loopback too: a reverse proxy on this machine reaches it from 127.0.0.1 */
+    s->open = loopback && !o->users;
     s->root = realpath(o->root, NULL);
     struct stat st;
     if (!s->root || stat(s->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -741,7 +743,7 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
         server_free(s);
         return NULL;
     }
-    pg_auth_opts ao = {.login_required = !loopback,
+    pg_auth_opts ao = {.login_required = !s->open,
                        .users = &s->users,
                        .log = s->log,
                        .rate_per_s = o->rate_per_s,
@@ -841,7 +843,9 @@ static const char usage_serve[] =
     "                      'plangen serve: http://ADDR:PORT/' is printed.\n"
     "  --users FILE        the accounts (made with 'plangen user add'): who may log in\n"
     "                      and which folders each may write. Required on an address\n"
-    "                      other than loopback; on loopback no login is asked.\n"
+    "                      other than loopback. Without it (loopback only) nobody\n"
+    "                      logs in; with it everyone does, on loopback too (a TLS\n"
+    "                      reverse proxy on this machine connects from 127.0.0.1).\n"
     "  --log FILE          append the save log here (default: standard error)\n"
     "  --data-dir DIR      folder holding templates/, fonts/ and web/ (default:\n"
     "                      $PLANGEN_DATADIR, else where plangen was installed)\n"

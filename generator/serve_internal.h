@@ -52,7 +52,7 @@ struct pg_server {
     char *web_dir; /* DATA_DIR/web */
     char url[128];
     unsigned port;
-    int loopback;
+    int open; /* no login: loopback without --users (anonymous writer) */
     /* the one lock around every call into libplangen, which guards the
      * page cache and the plan summaries too */
     pthread_mutex_t engine_lock;
