@@ -451,6 +451,33 @@ static void client_addr(struct MHD_Connection *c, char out[64])
 /* On loopback, where no login is asked, a page of another site must not reach
  * the server by having its own name resolve to 127.0.0.1 (DNS rebinding): the
  * Host header must name the loopback itself. 1 when it does. */
+/* Behind a reverse proxy on this machine (--proxy), every request comes from
+ * loopback: the client is the last address the proxy appended to
+ * X-Forwarded-For (the ones before it are the client's own claims). addr is
+ * replaced only when the peer is loopback and that address parses. */
+static void forwarded_addr(struct MHD_Connection *c, char addr[64])
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+    int peer_loopback = (inet_pton(AF_INET, addr, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127) ||
+                        (inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6));
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!peer_loopback || !xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    char cand[64];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof cand)
+        return;
+    memcpy(cand, last, n);
+    cand[n] = '\0';
+    if (inet_pton(AF_INET, cand, &a4) == 1 || inet_pton(AF_INET6, cand, &a6) == 1)
+        memcpy(addr, cand, n + 1);
+}
+
 static int loopback_host(const char *host)
 {
     if (!host)
@@ -566,6 +593,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cs->rq.method = method;
         cs->rq.url = url;
         client_addr(conn, cs->rq.addr);
+        if (srv->proxy)
+            forwarded_addr(conn, cs->rq.addr);
         if (refuse_early(cs, url, method)) {
             cs->answered = 1;
             return MHD_YES;
@@ -697,6 +726,12 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
                 listen);
         return NULL;
     }
+    if (o->proxy && !o->users) {
+        fprintf(stderr, "plangen serve: --proxy puts the server behind a reverse proxy that other "
+                        "machines reach: give --users FILE so that clerks log in (plangen user add "
+                        "FILE NAME FOLDER...)\n");
+        return NULL;
+    }
     if (!loopback && !o->users) {
         fprintf(stderr,
                 "plangen serve: %s is reachable from other machines: give --users FILE so "
@@ -713,6 +748,7 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     /* open, no login: loopback without accounts. With --users a login is asked
      * on loopback too: a reverse proxy on this machine reaches it from 127.0.0.1 */
     s->open = loopback && !o->users;
+    s->proxy = o->proxy;
     s->root = realpath(o->root, NULL);
     struct stat st;
     if (!s->root || stat(s->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -765,9 +801,10 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(o->threads ? o->threads : 2), MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)8, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)(o->timeout ? o->timeout : 20), MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&ss, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(o->proxy ? 64 : 8),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout ? o->timeout : 20),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_SOCK_ADDR,
+        (const struct sockaddr *)&ss, MHD_OPTION_END);
     if (!s->daemon) {
         fprintf(stderr,
                 "plangen serve: cannot listen on %s (in use, or not this machine's "
@@ -847,11 +884,17 @@ static const char usage_serve[] =
     "                      logs in; with it everyone does, on loopback too (a TLS\n"
     "                      reverse proxy on this machine connects from 127.0.0.1).\n"
     "  --log FILE          append the save log here (default: standard error)\n"
+    "  --proxy             behind a reverse proxy on this machine (which holds the TLS\n"
+    "                      certificate): a request from loopback is counted under the\n"
+    "                      last address of its X-Forwarded-For header (rate limits,\n"
+    "                      failed logins, the log), and all may share the 64\n"
+    "                      connections; needs --users\n"
     "  --data-dir DIR      folder holding templates/, fonts/ and web/ (default:\n"
     "                      $PLANGEN_DATADIR, else where plangen was installed)\n"
     "  --timeout S         seconds a connection may take to send its request (20)\n"
     "\n"
-    "Limits: 64 connections, 8 per address, 16 MiB a request body, 50 requests a\n"
+    "Limits: 64 connections, 8 per address (without --proxy), 16 MiB a request body, 50 requests "
+    "a\n"
     "second per address. SIGINT or SIGTERM stops the server.\n"
     "\n"
     "exit status: 0 stopped by a signal, 1 could not start (address in use, users\n"
@@ -876,6 +919,9 @@ int pg_serve_main(int argc, char **argv, const char *default_data_dir)
             slot = &o.log;
         } else if (strcmp(a, "--data-dir") == 0) {
             slot = &o.data_dir;
+        } else if (strcmp(a, "--proxy") == 0) {
+            o.proxy = 1;
+            continue;
         } else if (strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc || (o.timeout = (unsigned)strtoul(argv[i + 1], NULL, 10)) == 0 ||
                 o.timeout > 3600) {

@@ -19,6 +19,9 @@ typedef struct {
     unsigned threads;     /* the daemon's thread pool; 0: 2 */
     double rate_per_s;    /* requests a second per address; 0: 50 */
     double rate_burst;    /* in a burst; 0: 100 */
+    int proxy;            /* behind a reverse proxy on this machine: a request from
+                             loopback is counted (rate, logins, the log) under the
+                             last address of its X-Forwarded-For; needs users */
 } pg_serve_opts;
 
 /* Starts serving in the daemon's own threads. Returns NULL after printing why

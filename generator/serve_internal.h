@@ -52,7 +52,8 @@ struct pg_server {
     char *web_dir; /* DATA_DIR/web */
     char url[128];
     unsigned port;
-    int open; /* no login: loopback without --users (anonymous writer) */
+    int open;  /* no login: loopback without --users (anonymous writer) */
+    int proxy; /* --proxy: clients by X-Forwarded-For from loopback */
     /* the one lock around every call into libplangen, which guards the
      * page cache and the plan summaries too */
     pthread_mutex_t engine_lock;

@@ -965,6 +965,67 @@ static void test_accounts(void)
     g_free(log);
 }
 
+/* Behind a reverse proxy (--proxy): failed logins are counted per client, by
+ * the last address of X-Forwarded-For, not for the proxy's 127.0.0.1. */
+static void test_proxy(void)
+{
+    char *users = g_build_filename(root, "..", "users-proxy.txt", NULL);
+    const char *folders[] = {"."};
+    pg_diag_list d = {0};
+    CHECK(pg_users_set(users, "lan", "mat-khau-dai-1", folders, 1, &d), "pg_users_set");
+    pg_diag_list_free(&d);
+    pg_serve_opts o = {.root = root,
+                       .data_dir = data,
+                       .listen = "127.0.0.1:0",
+                       .users = users,
+                       .proxy = 1,
+                       .timeout = 2,
+                       .rate_per_s = 1e6,
+                       .rate_burst = 1e6};
+    int rc = 0;
+    pg_server *s = pg_server_start(&o, &rc);
+    CHECK(s != NULL, "a server behind a proxy: %d", rc);
+    if (!s) {
+        g_free(users);
+        return;
+    }
+    unsigned main_port = port;
+    char main_cookie[sizeof cookie];
+    memcpy(main_cookie, cookie, sizeof cookie);
+    cookie[0] = '\0';
+    port = pg_server_port(s);
+    static const char bad[] = "{\"user\":\"khong-ai\",\"password\":\"sai-mat-khau\"}";
+    static const char good[] = "{\"user\":\"lan\",\"password\":\"mat-khau-dai-1\"}";
+    /* the client's own claim comes first; the proxy appended the real address */
+    const char *from_a = "X-Forwarded-For: 10.9.9.9, 203.0.113.5\r\n";
+    const char *from_b = "X-Forwarded-For: 10.9.9.9, 198.51.100.7\r\n";
+    answer a;
+    int statuses[6];
+    for (int i = 0; i < 6; i++) {
+        request_with("POST", "/api/login", from_a, bad, strlen(bad), 0, &a);
+        statuses[i] = a.status;
+        answer_free(&a);
+    }
+    CHECK(statuses[0] == 401 && statuses[4] == 401 && statuses[5] == 429,
+          "failed logins from one client: %d .. %d, then %d", statuses[0], statuses[4],
+          statuses[5]);
+    request_with("POST", "/api/login", from_a, good, strlen(good), 0, &a);
+    CHECK(a.status == 429, "the right password from the throttled client: %d", a.status);
+    answer_free(&a);
+    request_with("POST", "/api/login", from_b, good, strlen(good), 0, &a);
+    CHECK(a.status == 200, "another client behind the same proxy: %d", a.status);
+    answer_free(&a);
+    pg_server_stop(s);
+    port = main_port;
+    memcpy(cookie, main_cookie, sizeof cookie);
+    o.users = NULL;
+    s = pg_server_start(&o, &rc);
+    CHECK(!s && rc == 2, "--proxy without users: %p rc %d", (void *)s, rc);
+    pg_server_stop(s);
+    g_unlink(users);
+    g_free(users);
+}
+
 static void test_refused_start(void)
 {
     pg_serve_opts o = {.root = root, .data_dir = data, .listen = "0.0.0.0:0"};
@@ -1056,6 +1117,7 @@ int main(void)
     test_per_address_limit();
     test_rate();
     test_accounts();
+    test_proxy();
     test_refused_start();
     pg_server_stop(s);
     pg_forget_process_caches();
