@@ -30,8 +30,9 @@ static void set_cookie(request *rq, struct MHD_Response *resp)
 {
     if (!rq->new_session)
         return;
-    char *c =
-        g_strdup_printf("plangen_session=%s; HttpOnly; SameSite=Strict; Path=/", rq->session.id);
+    /* behind the TLS proxy (--proxy) the browser sees https: Secure */
+    char *c = g_strdup_printf("plangen_session=%s; HttpOnly; SameSite=Strict; Path=/%s",
+                              rq->session.id, rq->srv->proxy ? "; Secure" : "");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
     g_free(c);
 }
@@ -166,24 +167,58 @@ char *resolve_plan(pg_server *srv, const char *rel, int may_be_new, unsigned *st
         *status = 404;
     else if (!inside(srv->root, real_dir))
         *status = 403;
-    free(real_dir);
-    g_free(dir);
+    /* With accounts, rights are given by folder: a link (of the folder or of
+     * the file) that leads into another folder of the root would let a right
+     * on one folder reach another, so it is refused. */
+    else if (!srv->open && strcmp(real_dir, dir) != 0)
+        *status = 403;
     if (!*status) {
         char *real = realpath(full, NULL);
         struct stat st;
-        if (real)
+        if (real) {
             *status = inside(srv->root, real) ? 0 : 403;
-        else if (lstat(full, &st) == 0)
+            if (!*status && !srv->open) {
+                char *real_parent = g_path_get_dirname(real);
+                if (strcmp(real_parent, real_dir) != 0)
+                    *status = 403;
+                g_free(real_parent);
+            }
+        } else if (lstat(full, &st) == 0) {
             *status = 403; /* a link that leads nowhere */
-        else if (!may_be_new)
+        } else if (!may_be_new) {
             *status = 404;
+        }
         free(real);
     }
+    free(real_dir);
+    g_free(dir);
     if (*status) {
         g_free(full);
         return NULL;
     }
     return full;
+}
+
+int reads_readable(request *rq, const pg_reads *reads)
+{
+    if (rq->srv->open)
+        return 1;
+    for (size_t i = 0; i < reads->n; i++) {
+        char *real = realpath(reads->items[i].path, NULL);
+        const char *path = real ? real : reads->items[i].path;
+        int ok = 1;
+        if (inside(rq->srv->root, path)) {
+            const char *rel = path + strlen(rq->srv->root);
+            rel += *rel == '/';
+            char *folder = plan_folder(rel);
+            ok = pg_auth_may_read(rq->srv->auth, &rq->session, folder);
+            g_free(folder);
+        }
+        free(real);
+        if (!ok)
+            return 0;
+    }
+    return 1;
 }
 
 char *plan_folder(const char *rel)
@@ -301,11 +336,44 @@ static enum MHD_Result api_session(request *rq)
     return reply_json(rq, 200, session_json(rq));
 }
 
+int json_parse_body(JsonParser *p, const request *rq)
+{
+    int depth = 0, in_string = 0;
+    for (size_t i = 0; i < rq->body_len; i++) {
+        char c = rq->body[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > JSON_DEPTH_MAX)
+                return -1;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return json_parser_load_from_data(p, rq->body, (gssize)rq->body_len, NULL);
+}
+
 static enum MHD_Result api_login(request *rq)
 {
+    /* a form of another site can post text/plain, never application/json
+     * without asking first (CORS): no login made from another site */
+    const char *type = header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!type || g_ascii_strncasecmp(type, "application/json", 16) != 0)
+        return reply_error(rq, 415, "content-type",
+                           "Đăng nhập gửi dữ liệu dạng JSON (Content-Type: application/json).");
     JsonParser *p = json_parser_new();
     const char *user = NULL, *password = NULL;
-    if (json_parser_load_from_data(p, rq->body, (gssize)rq->body_len, NULL)) {
+    int parsed = json_parse_body(p, rq);
+    if (parsed < 0) {
+        g_object_unref(p);
+        return reply_error(rq, 400, "too-deep", "Dữ liệu JSON lồng quá sâu (tối đa 32 mức).");
+    }
+    if (parsed) {
         JsonNode *root = json_parser_get_root(p);
         JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
         JsonNode *u = o ? json_object_get_member(o, "user") : NULL;
@@ -376,25 +444,26 @@ typedef struct {
     const char *path;  /* exact, or a prefix when it ends with '/' */
     const char *allow; /* "GET, HEAD" */
     handler fn;
-    int api; /* needs a session (or an open server) */
+    int api;         /* needs a session (or an open server) */
+    size_t body_max; /* bytes its body may have */
 } route;
 
 static const route routes[] = {
-    {"/", "GET, HEAD", page_index, 0},
-    {"/edit", "GET, HEAD", page_edit, 0},
-    {"/static/", "GET, HEAD", page_static, 0},
-    {"/api/session", "GET, HEAD", api_session, 0},
-    {"/api/login", "POST", api_login, 0},
-    {"/api/logout", "POST", api_logout, 1},
-    {"/api/plans", "GET, HEAD", api_plans, 1},
-    {"/api/plan", "GET, HEAD, PUT", api_plan, 1},
-    {"/api/preview", "POST", api_preview, 1},
-    {"/api/page/", "GET, HEAD", api_page, 1},
-    {"/api/pdf", "GET, HEAD", api_pdf, 1},
-    {"/api/style", "GET, HEAD", api_style, 1},
-    {"/api/templates", "GET, HEAD", api_templates, 1},
-    {"/api/new", "POST", api_new, 1},
-    {"/api/derive", "POST", api_derive, 1},
+    {"/", "GET, HEAD", page_index, 0, 0},
+    {"/edit", "GET, HEAD", page_edit, 0, 0},
+    {"/static/", "GET, HEAD", page_static, 0, 0},
+    {"/api/session", "GET, HEAD", api_session, 0, 0},
+    {"/api/login", "POST", api_login, 0, 4096},
+    {"/api/logout", "POST", api_logout, 1, 4096},
+    {"/api/plans", "GET, HEAD", api_plans, 1, 0},
+    {"/api/plan", "GET, HEAD, PUT", api_plan, 1, PLAN_MAX},
+    {"/api/preview", "POST", api_preview, 1, PREVIEW_MAX},
+    {"/api/page/", "GET, HEAD", api_page, 1, 0},
+    {"/api/pdf", "GET, HEAD", api_pdf, 1, 0},
+    {"/api/style", "GET, HEAD", api_style, 1, 0},
+    {"/api/templates", "GET, HEAD", api_templates, 1, 0},
+    {"/api/new", "POST", api_new, 1, JSON_MAX},
+    {"/api/derive", "POST", api_derive, 1, JSON_MAX},
 };
 
 static const route *find_route(const char *url)
@@ -430,7 +499,7 @@ typedef struct {
     request rq;
     GByteArray *body;
     int answered;   /* a reply was queued before the body was read */
-    int too_large;  /* the body passed BODY_MAX: dropped from there on */
+    int too_large;  /* the body passed the route's limit: dropped from there on */
     size_t dropped; /* bytes dropped since */
 } conn_state;
 
@@ -503,6 +572,13 @@ static int loopback_host(const char *host)
 /* The checks made once the headers are in, before any body is read: rate,
  * route, method, declared size, session, CSRF. Queues the refusal and returns
  * 1 when the request stops here. */
+static void too_large(request *rq, size_t max)
+{
+    char *msg = g_strdup_printf("Nội dung gửi lên quá lớn (tối đa %zu KiB).", max >> 10);
+    reply_error(rq, 413, "too-large", msg);
+    g_free(msg);
+}
+
 static int refuse_early(conn_state *cs, const char *url, const char *method)
 {
     request *rq = &cs->rq;
@@ -552,10 +628,18 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
         char *end = NULL;
         errno = 0;
         unsigned long long n = strtoull(cl, &end, 10);
-        if (errno || end == cl || n > BODY_MAX) {
-            reply_error(rq, 413, "too-large", "Nội dung gửi lên quá lớn (tối đa 16 MiB).");
+        if (errno || end == cl || n > cs->rt->body_max) {
+            too_large(rq, cs->rt->body_max);
             return 1;
         }
+    }
+    /* what the browser says of where a state change comes from: never from
+     * another site, whatever the cookie and the token */
+    const char *site = header(rq, "Sec-Fetch-Site");
+    if (state_changing(method) && site &&
+        (strcmp(site, "cross-site") == 0 || strcmp(site, "same-site") == 0)) {
+        reply_error(rq, 403, "csrf", "Yêu cầu này đến từ một trang khác; đã bị từ chối.");
+        return 1;
     }
     const char *cookie = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "plangen_session");
     rq->has_session = cookie && pg_auth_session(srv->auth, cookie, time(NULL), &rq->session);
@@ -607,7 +691,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             *upload_size = 0; /* a refusal is on its way: drop what comes */
             return MHD_YES;
         }
-        if (cs->too_large || cs->body->len + *upload_size > BODY_MAX) {
+        if (cs->too_large || cs->body->len + *upload_size > cs->rt->body_max) {
             /* A body without a declared length (chunked) that grows past the
              * limit. libmicrohttpd 0.9 cannot answer in the middle of a body:
              * what comes is dropped, not kept, and the 413 goes once the body
@@ -628,7 +712,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     if (cs->too_large) {
         cs->answered = 1;
-        return reply_error(&cs->rq, 413, "too-large", "Nội dung gửi lên quá lớn (tối đa 16 MiB).");
+        too_large(&cs->rq, cs->rt->body_max);
+        return MHD_YES;
     }
     cs->answered = 1;
     g_byte_array_append(cs->body, (const guint8 *)"", 1); /* a NUL after the bytes */
@@ -891,9 +976,9 @@ static const char usage_serve[] =
     "                      connections; needs --users\n"
     "  --data-dir DIR      folder holding templates/, fonts/ and web/ (default:\n"
     "                      $PLANGEN_DATADIR, else where plangen was installed)\n"
-    "  --timeout S         seconds a connection may take to send its request (20)\n"
+    "  --timeout S         seconds a connection may stay idle (20)\n"
     "\n"
-    "Limits: 64 connections, 8 per address (without --proxy), 16 MiB a request body, 50 requests "
+    "Limits: 64 connections, 8 per address (without --proxy), 10 MiB a plan, 50 requests "
     "a\n"
     "second per address. SIGINT or SIGTERM stops the server.\n"
     "\n"

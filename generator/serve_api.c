@@ -67,6 +67,15 @@ enum MHD_Result forbidden(request *rq, int write)
                              : "Tài khoản này không được xem tệp trong thư mục này.");
 }
 
+/* 403 for a plan that reads (derives from, uses, shows) a file in a folder the
+ * session may not read. */
+static enum MHD_Result forbidden_reads(request *rq)
+{
+    return reply_error(rq, 403, "forbidden-parent",
+                       "Kế hoạch này dùng tệp (kế hoạch cấp trên, kế hoạch dùng chung, hình ảnh) ở "
+                       "thư mục mà tài khoản này không được xem.");
+}
+
 /* A file's path relative to the root when it lies inside, else as given. */
 static const char *relative_to_root(const pg_server *srv, const char *path)
 {
@@ -223,7 +232,9 @@ static enum MHD_Result plan_put(request *rq, const char *rel, const char *full)
         else
             json_builder_add_null_value(b);
         json_builder_set_member_name(b, "text");
-        if (exists)
+        /* JSON carries text: a file that is not UTF-8 (or holds a NUL) is not
+         * sent; the page then offers to reload it */
+        if (exists && g_utf8_validate_len(old, old_len, NULL))
             json_builder_add_string_value(b, old);
         else
             json_builder_add_null_value(b);
@@ -366,6 +377,23 @@ static page_slot *slot_make_room(pg_server *srv, size_t extra)
     }
 }
 
+/* Frees least recently used slots other than keep while the cache holds more
+ * than its bytes (a page's PNG is added once it is made). */
+static void evict_over(pg_server *srv, const page_slot *keep)
+{
+    while (srv->page_bytes > PAGE_CACHE_BYTES) {
+        page_slot *lru = NULL;
+        for (size_t i = 0; i < PAGE_CACHE_MAX; i++) {
+            page_slot *s = &srv->pages[i];
+            if (s->hash[0] && s != keep && (!lru || s->used < lru->used))
+                lru = s;
+        }
+        if (!lru)
+            return;
+        slot_clear(srv, lru);
+    }
+}
+
 /* Keeps a copy of page p under its hash, unless kept already (engine lock
  * held). */
 static void keep_page(pg_server *srv, const pg_page *p, const char *hash)
@@ -403,6 +431,17 @@ enum MHD_Result api_preview(request *rq)
     pthread_mutex_lock(&srv->engine_lock);
     pg_result r;
     pg_run(srv->engine, full, rq->body, rq->body_len, PG_STAGE_LAYOUT, &r);
+    if (!reads_readable(rq, &r.reads) || (r.pages && r.pages->n > PREVIEW_PAGES_MAX)) {
+        int refused = !reads_readable(rq, &r.reads);
+        pg_result_free(&r);
+        pthread_mutex_unlock(&srv->engine_lock);
+        g_free(full);
+        json_node_unref(finish(b));
+        return refused ? forbidden_reads(rq)
+                       : reply_error(rq, 422, "too-many-pages",
+                                     "Bản xem trước chỉ hiện kế hoạch đến 200 trang; hãy chia "
+                                     "kế hoạch hoặc in bằng plangen render.");
+    }
     json_builder_set_member_name(b, "pages");
     json_builder_begin_array(b);
     for (size_t i = 0; r.pages && i < r.pages->n; i++) {
@@ -468,6 +507,7 @@ enum MHD_Result api_page(request *rq)
                 s->png_dpi = dpi;
                 s->cost += s->png_len;
                 srv->page_bytes += s->png_len;
+                evict_over(srv, s);
             }
         }
         if (s->png) {
@@ -507,9 +547,12 @@ enum MHD_Result api_pdf(request *rq)
     pg_result res;
     pg_run(srv->engine, full, NULL, 0, PG_STAGE_LAYOUT, &res);
     int failed = pg_result_failed(&res, 0) || !res.ok;
-    if (!failed && !pg_result_pdf_memory(srv->engine, &res, &pdf, &len))
+    int refused = !reads_readable(rq, &res.reads);
+    if (!failed && !refused && !pg_result_pdf_memory(srv->engine, &res, &pdf, &len))
         failed = 1;
-    if (failed) {
+    if (refused) {
+        r = forbidden_reads(rq);
+    } else if (failed) {
         r = reply_findings(rq, 422, "findings", "Kế hoạch còn lỗi; chưa in được PDF.", &res.diags);
     } else {
         char *base = g_path_get_basename(rel);
@@ -563,7 +606,9 @@ enum MHD_Result api_style(request *rq)
     pg_result res;
     pg_run(srv->engine, full, NULL, 0, PG_STAGE_NUMBER, &res);
     const pg_style *s = res.style;
-    if (!s) {
+    if (!reads_readable(rq, &res.reads)) {
+        r = forbidden_reads(rq);
+    } else if (!s) {
         r = reply_findings(rq, 422, "findings", "Không xác định được kiểu trình bày của kế hoạch.",
                            &res.diags);
     } else {
@@ -620,6 +665,7 @@ static void summary_free(plan_summary *p)
     g_free(p->symbol);
     g_free(p->date);
     g_free(p->derives_from);
+    pg_reads_free(&p->reads);
     memset(p, 0, sizeof *p);
 }
 
@@ -664,6 +710,7 @@ static const plan_summary *summarise(pg_server *srv, const char *rel, const char
     slot->path = g_strdup(rel);
     g_strlcpy(slot->hash, hash, sizeof slot->hash);
     slot->mtime_ns = mtime_ns;
+    pg_reads_merge(&slot->reads, &r.reads);
     slot->errors = count_level(&r.diags, PG_LEVEL_ERROR);
     slot->warnings = count_level(&r.diags, PG_LEVEL_WARNING);
     slot->number = -1;
@@ -684,7 +731,9 @@ static const plan_summary *summarise(pg_server *srv, const char *rel, const char
             char *dir = g_path_get_dirname(full);
             char *joined = g_build_filename(dir, r.doc->derives_from, NULL);
             char *real = realpath(joined, NULL);
-            slot->derives_from = g_strdup(real ? relative_to_root(srv, real) : r.doc->derives_from);
+            /* only when it lies inside: else it would tell what exists outside */
+            const char *in = real ? relative_to_root(srv, real) : NULL;
+            slot->derives_from = in && in != real ? g_strdup(in) : NULL;
             free(real);
             g_free(joined);
             g_free(dir);
@@ -715,7 +764,9 @@ static void walk(const pg_server *srv, const char *rel, int depth, GPtrArray *ou
         char *full = g_build_filename(dir, n, NULL);
         struct stat ls, st;
         int ok = lstat(full, &ls) == 0 && stat(full, &st) == 0;
-        if (ok && S_ISLNK(ls.st_mode)) {
+        if (ok && S_ISLNK(ls.st_mode) && !srv->open) {
+            ok = 0; /* rights go by folder: a link could show another's (resolve_plan) */
+        } else if (ok && S_ISLNK(ls.st_mode)) {
             char *real = realpath(full, NULL);
             ok = real && strncmp(real, srv->root, strlen(srv->root)) == 0 &&
                  real[strlen(srv->root)] == '/';
@@ -769,7 +820,17 @@ enum MHD_Result api_plans(request *rq)
                               : 0;
         pthread_mutex_lock(&srv->engine_lock);
         const plan_summary *p = summarise(srv, rel, full, mtime);
-        if (p) {
+        if (p && !reads_readable(rq, &p->reads)) {
+            /* its parents are not the session's to see: the file, nothing of them */
+            json_builder_begin_object(b);
+            add_string_or_null(b, "path", rel);
+            add_string_or_null(b, "folder", folder);
+            json_builder_set_member_name(b, "forbidden_parent");
+            json_builder_add_boolean_value(b, TRUE);
+            json_builder_set_member_name(b, "writable");
+            json_builder_add_boolean_value(b, pg_auth_may_write(srv->auth, &rq->session, folder));
+            json_builder_end_object(b);
+        } else if (p) {
             json_builder_begin_object(b);
             add_string_or_null(b, "path", rel);
             add_string_or_null(b, "folder", folder);

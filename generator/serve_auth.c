@@ -605,7 +605,10 @@ static void lru_init(lru *t)
 
 static void lru_clear(lru *t)
 {
-    g_queue_clear(&t->order); /* the links live in the entries */
+    /* the links live in the entries, which the table frees: the queue is
+     * forgotten, never cleared (g_queue_clear would free the links with GLib's
+     * slice allocator: each entry freed twice) */
+    g_queue_init(&t->order);
     g_hash_table_destroy(t->by_key);
 }
 

@@ -13,11 +13,16 @@
 #include <pthread.h>
 
 enum {
-    BODY_MAX = 16 << 20,    /* bytes of a request body */
-    PAGE_CACHE_MAX = 256,   /* pages kept for /api/page */
-    PLAN_CACHE_MAX = 4096,  /* plans' lint summaries kept for /api/plans */
-    WALK_DEPTH_MAX = 32,    /* folders under the root */
-    WALK_FILES_MAX = 20000, /* files listed in one walk */
+    BODY_MAX = 16 << 20,     /* bytes of a request body dropped before the connection
+                                is cut (each route has its own limit, serve.c) */
+    PREVIEW_MAX = 2 << 20,   /* bytes of a plan sent to /api/preview */
+    PREVIEW_PAGES_MAX = 200, /* pages of one preview */
+    JSON_MAX = 64 << 10,     /* bytes of a JSON request body */
+    JSON_DEPTH_MAX = 32,     /* nesting of a JSON request body */
+    PAGE_CACHE_MAX = 256,    /* pages kept for /api/page */
+    PLAN_CACHE_MAX = 4096,   /* plans' lint summaries kept for /api/plans */
+    WALK_DEPTH_MAX = 32,     /* folders under the root */
+    WALK_FILES_MAX = 20000,  /* files listed in one walk */
 };
 #define PAGE_CACHE_BYTES ((size_t)64 << 20)
 
@@ -38,6 +43,7 @@ typedef struct {
     char *title, *symbol, *date, *derives_from; /* heap; NULL */
     int number;                                 /* -1: none */
     int errors, warnings;
+    pg_reads reads; /* what its lint read: shown only to who may read all of it */
 } plan_summary;
 
 struct pg_server {
@@ -98,6 +104,11 @@ enum MHD_Result reply_bytes(request *rq, unsigned status, const char *type, cons
 const char *query_arg(request *rq, const char *key, int *has_nul);
 const char *header(request *rq, const char *name);
 
+/* Parses the request's body as JSON into p after checking that it nests at
+ * most JSON_DEPTH_MAX deep (json-glib recurses once per level). 1 when parsed,
+ * 0 when not JSON, -1 when nested deeper. */
+int json_parse_body(JsonParser *p, const request *rq);
+
 /* ---- paths (serve.c) ---------------------------------------------------------- */
 
 /* Checks a plan path of the API (relative, '/'-separated, components that do
@@ -112,6 +123,10 @@ unsigned folder_syntax(const char *folder);
  * and may_be_new, its folder's real path must. Returns a g_malloc'd path, or
  * NULL with *status 403 (outside), 404 (missing) or 400. */
 char *resolve_plan(pg_server *srv, const char *rel, int may_be_new, unsigned *status);
+/* 1 when every file the run read inside the plans root (the plan, its parents,
+ * used plans, images) lies in a folder the session may read: a plan of mine may
+ * not show me a parent in a folder I may not read. */
+int reads_readable(request *rq, const pg_reads *reads);
 /* The folder part of a relative plan path: "." for the root. g_malloc'd. */
 char *plan_folder(const char *rel);
 

@@ -237,7 +237,7 @@ static enum MHD_Result created(request *rq, unsigned status, const char *rel)
 
 static JsonObject *body_object(request *rq, JsonParser *p)
 {
-    if (!json_parser_load_from_data(p, rq->body, (gssize)rq->body_len, NULL))
+    if (json_parse_body(p, rq) != 1)
         return NULL;
     JsonNode *root = json_parser_get_root(p);
     return root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
@@ -407,7 +407,11 @@ enum MHD_Result api_derive(request *rq)
     pthread_mutex_lock(&srv->engine_lock);
     pg_result res;
     pg_run(srv->engine, parent_full, NULL, 0, PG_STAGE_RESOLVE, &res);
-    if (!res.ok || pg_diag_worst(&res.diags) >= PG_LEVEL_ERROR) {
+    if (!reads_readable(rq, &res.reads)) {
+        r = reply_error(
+            rq, 403, "forbidden-parent",
+            "Kế hoạch cấp trên này dùng tệp ở thư mục mà tài khoản này không được xem.");
+    } else if (!res.ok || pg_diag_worst(&res.diags) >= PG_LEVEL_ERROR) {
         r = reply_findings(rq, 422, "findings", "Kế hoạch cấp trên còn lỗi.", &res.diags);
     } else {
         char *odir = g_path_get_dirname(full);

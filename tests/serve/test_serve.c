@@ -126,6 +126,9 @@ static void request_with(const char *method, const char *target, const char *hea
         g_string_append_printf(r, "X-CSRF-Token: %s\r\n", csrf);
     if (headers)
         g_string_append(r, headers);
+    /* the pages log in with JSON; test_login sends other types on its own */
+    if (strcmp(target, "/api/login") == 0 && !(headers && strcasestr(headers, "Content-Type:")))
+        g_string_append(r, "Content-Type: application/json\r\n");
     if (body)
         g_string_append_printf(r, "Content-Length: %zu\r\n", len);
     g_string_append(r, "\r\n");
@@ -289,6 +292,46 @@ static void test_login(void)
         CHECK(a.status == logins[i].status, "login %s: %d", logins[i].body, a.status);
         answer_free(&a);
     }
+    /* what a form of another site can send: not JSON, or said to come from it */
+    static const char good[] = "{\"user\":\"a\",\"password\":\"b\"}";
+    static const struct {
+        const char *headers;
+        int status;
+        const char *code;
+    } refused[] = {{"Content-Type: text/plain\r\n", 415, "content-type"},
+                   {"Content-Type: application/x-www-form-urlencoded\r\n", 415, "content-type"},
+                   {"Sec-Fetch-Site: cross-site\r\n", 403, "csrf"},
+                   {"Sec-Fetch-Site: same-site\r\n", 403, "csrf"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
+        answer a;
+        request_with("POST", "/api/login", refused[i].headers, good, strlen(good), 0, &a);
+        char code[64];
+        g_snprintf(code, sizeof code, "\"code\":\"%s\"", refused[i].code);
+        CHECK(a.status == refused[i].status && a.body && strstr(a.body, code), "login with %s: %d",
+              refused[i].headers, a.status);
+        answer_free(&a);
+    }
+    /* deep JSON (json-glib recurses once per level: 100,000 levels crashed
+     * it) and a body over the login's 4 KiB */
+    GString *deep = g_string_new(NULL);
+    for (int i = 0; i < 3000; i++)
+        g_string_append_c(deep, '[');
+    for (int i = 0; i < 3000; i++)
+        g_string_append_c(deep, ']');
+    answer a;
+    request_with("POST", "/api/login", NULL, deep->str, deep->len, 0, &a);
+    CHECK(a.status == 413, "login with 6,000 bytes: %d", a.status);
+    answer_free(&a);
+    g_string_truncate(deep, 0);
+    for (int i = 0; i < 17; i++)
+        g_string_append(deep, "{\"a\":[");
+    for (int i = 0; i < 17; i++)
+        g_string_append(deep, "]}");
+    request_with("POST", "/api/login", NULL, deep->str, deep->len, 0, &a);
+    CHECK(a.status == 400 && strstr(a.body, "\"code\":\"too-deep\""), "login nested 34 deep: %d",
+          a.status);
+    answer_free(&a);
+    g_string_free(deep, TRUE);
 }
 
 static const char plan[] = "hung-yen-duk-sinh-hoat-chinh-tri-2023.xml";
@@ -498,6 +541,22 @@ static void test_put(void)
                  "<plan2/>", 8, 1, &a);
     CHECK(a.status == 412, "create over: %d", a.status);
     answer_free(&a);
+    /* a file on disk that is not UTF-8 (and holds a NUL): the 412 is still JSON,
+     * its text null */
+    char *bad_path = g_build_filename(root, "chi-bo-hung-yen", "moi-tao.xml", NULL);
+    g_file_set_contents(bad_path, "ab\xff\xfe\0hidden", 10, NULL);
+    g_free(bad_path);
+    request_with("PUT", "/api/plan?path=chi-bo-hung-yen/moi-tao.xml", "If-Match: \"00\"\r\n",
+                 "<plan/>", 7, 1, &a);
+    CHECK(a.status == 412 && a.body && g_utf8_validate(a.body, (gssize)a.len, NULL) &&
+              strstr(a.body, "\"text\":null"),
+          "412 over a file that is not UTF-8: %d", a.status);
+    answer_free(&a);
+    /* a plan over the 10 MiB the API reads back is refused at once */
+    request_with("PUT", "/api/plan?path=chi-bo-hung-yen/moi-tao.xml",
+                 "If-Match: *\r\nContent-Length: 10485761\r\n", NULL, 0, 1, &a);
+    CHECK(a.status == 413, "PUT of 10 MiB and a byte: %d", a.status);
+    answer_free(&a);
     g_free(im);
     g_string_free(edited, TRUE);
     g_free(text);
@@ -641,6 +700,8 @@ done:
     g_free(target);
 }
 
+enum { JSON_MAX_TEST = 64 << 10 }; /* what docs/serve.md gives /api/new and /api/derive */
+
 static void test_other_routes(void)
 {
     answer a;
@@ -678,6 +739,19 @@ static void test_other_routes(void)
     request_with("POST", "/api/new", NULL, blank, strlen(blank), 0, &a);
     CHECK(a.status == 403, "new without csrf %d", a.status);
     answer_free(&a);
+    /* 64 KiB of nesting, the most a JSON body may have: refused before json-glib
+     * recurses into it */
+    char *deep = g_malloc(JSON_MAX_TEST + 1);
+    deep[JSON_MAX_TEST] = ']';
+    memset(deep, '[', JSON_MAX_TEST / 2);
+    memset(deep + JSON_MAX_TEST / 2, ']', JSON_MAX_TEST / 2);
+    request_with("POST", "/api/new", NULL, deep, JSON_MAX_TEST, 1, &a);
+    CHECK(a.status == 400, "new with 32,768 levels of nesting: %d", a.status);
+    answer_free(&a);
+    request_with("POST", "/api/new", NULL, deep, JSON_MAX_TEST + 1, 1, &a);
+    CHECK(a.status == 413, "new over 64 KiB: %d", a.status);
+    answer_free(&a);
+    g_free(deep);
     static const char escape[] =
         "{\"template\":null,\"folder\":\"../x\",\"file\":\"trang.xml\",\"params\":{}}";
     request_with("POST", "/api/new", NULL, escape, strlen(escape), 1, &a);
@@ -866,14 +940,25 @@ static void test_rate(void)
 /* With accounts, on loopback (as behind a reverse proxy on the same machine):
  * login asked all the same, rights by folder, every save logged with the
  * account. */
+static void symlink_in(const char *target, const char *dir, const char *name);
+
 static void test_accounts(void)
 {
     char *users = g_build_filename(root, "..", "users.txt", NULL);
     const char *folders[] = {"chi-bo-hung-yen"};
     pg_diag_list d = {0};
     int made = pg_users_set(users, "lan", "mat-khau-dai-1", folders, 1, &d);
+    /* hoa writes a district's folder under the province's: reads the province */
+    const char *hoa_folders[] = {"tinh-uy-hung-yen/huyen-a"};
+    made = made && pg_users_set(users, "hoa", "mat-khau-dai-2", hoa_folders, 1, &d);
     pg_diag_list_free(&d);
     CHECK(made, "pg_users_set");
+    char *district = g_build_filename(root, "tinh-uy-hung-yen", "huyen-a", NULL);
+    g_mkdir_with_parents(district, 0755);
+    /* a link in lan's folder to the province's plan, which lan may not read */
+    char *province = g_build_filename(root, "tinh-uy-hung-yen", "179-KH-TU-2023.xml", NULL);
+    symlink_in(province, root, "chi-bo-hung-yen/lien-ket.xml");
+    g_free(province);
     char *log = g_build_filename(root, "..", "saves.log", NULL);
     pg_serve_opts o = {.root = root,
                        .data_dir = data,
@@ -922,13 +1007,43 @@ static void test_accounts(void)
         sscanf(c + 8, "%64[0-9a-f]", csrf);
     answer_free(&a);
     get("/api/plans", &a);
+    /* lan's plans derive (through the bloc's) from the province's, in a folder
+     * lan may not read: listed, with nothing of what they inherit; no link */
     CHECK(a.status == 200 &&
-              strstr(a.body, "\"path\":\"chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml\"") &&
-              !strstr(a.body, "\"path\":\"tinh-uy-hung-yen/"),
+              strstr(a.body, "{\"path\":\"chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml\","
+                             "\"folder\":\"chi-bo-hung-yen\",\"forbidden_parent\":true,") &&
+              !strstr(a.body, "\"path\":\"tinh-uy-hung-yen/") && !strstr(a.body, "lien-ket"),
           "plans of lan: %.300s", a.body);
     answer_free(&a);
     get("/api/plan?path=tinh-uy-hung-yen/179-KH-TU-2023.xml", &a);
     CHECK(a.status == 403, "reading a folder not lan's: %d", a.status);
+    answer_free(&a);
+    /* nor through a link in lan's folder */
+    get("/api/plan?path=chi-bo-hung-yen/lien-ket.xml", &a);
+    CHECK(a.status == 403, "a link in lan's folder to the province's plan: %d", a.status);
+    answer_free(&a);
+    /* nor through a plan of lan's that names it as its parent: the preview of
+     * the text, the PDF, the style, the listing */
+    static const char thief[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<plan xmlns=\"urn:plangen:plan:1\" style=\"party\" "
+        "derives-from=\"../tinh-uy-hung-yen/179-KH-TU-2023.xml\">\n"
+        "  <issuer symbol=\"CB\">CHI BỘ A</issuer>\n  <place>Hưng Yên</place>\n"
+        "  <date>2023-04-05</date>\n  <summary>x</summary>\n  <p>y</p>\n"
+        "  <signature authority=\"on-behalf\" collective=\"CHI BỘ\" title=\"BÍ THƯ\" name=\"A\"/>\n"
+        "</plan>\n";
+    request_with("POST", "/api/preview?path=chi-bo-hung-yen/ke-thua.xml", NULL, thief,
+                 strlen(thief), 1, &a);
+    CHECK(a.status == 403 && strstr(a.body, "\"code\":\"forbidden-parent\"") &&
+              !strstr(a.body, "pages"),
+          "preview of a plan deriving from a folder not lan's: %d %.200s", a.status, a.body);
+    answer_free(&a);
+    get("/api/style?path=chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml", &a);
+    CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"),
+          "style of a plan whose chain reaches a folder not lan's: %d", a.status);
+    answer_free(&a);
+    get("/api/pdf?path=chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml", &a);
+    CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"), "its PDF: %d", a.status);
     answer_free(&a);
     request_with("PUT", "/api/plan?path=moi-o-goc.xml", "If-None-Match: *\r\n", "<x/>", 4, 1, &a);
     CHECK(a.status == 403 && strstr(a.body, "\"code\":\"forbidden\""), "writing the root: %d",
@@ -952,6 +1067,41 @@ static void test_accounts(void)
     get("/api/plans", &a);
     CHECK(a.status == 401, "plans after logout: %d", a.status);
     answer_free(&a);
+    /* hoa, below the province: derives a plan from it and previews it */
+    static const char hoa[] = "{\"user\":\"hoa\",\"password\":\"mat-khau-dai-2\"}";
+    request_with("POST", "/api/login", NULL, hoa, strlen(hoa), 0, &a);
+    CHECK(a.status == 200 && header_value(&a, "Set-Cookie", v, sizeof v), "login of hoa: %d",
+          a.status);
+    sscanf(v, "plangen_session=%64[0-9a-f]", cookie);
+    c = a.body ? strstr(a.body, "\"csrf\":\"") : NULL;
+    if (c)
+        sscanf(c + 8, "%64[0-9a-f]", csrf);
+    answer_free(&a);
+    static const char derive[] =
+        "{\"parent\":\"tinh-uy-hung-yen/179-KH-TU-2023.xml\",\"folder\":"
+        "\"tinh-uy-hung-yen/huyen-a\",\"file\":\"kh-huyen.xml\",\"issuer\":\"HUYỆN ỦY A\","
+        "\"symbol\":\"HU\",\"date\":\"2023-04-10\"}";
+    request_with("POST", "/api/derive", "Content-Type: application/json\r\n", derive,
+                 strlen(derive), 1, &a);
+    CHECK(a.status == 201, "hoa derives from the province: %d %s", a.status, a.body);
+    answer_free(&a);
+    get("/api/pdf?path=tinh-uy-hung-yen/huyen-a/kh-huyen.xml", &a);
+    CHECK(a.status == 200 || a.status == 422, "hoa's PDF: %d", a.status);
+    answer_free(&a);
+    char *kh = NULL;
+    char *kh_path = g_build_filename(district, "kh-huyen.xml", NULL);
+    g_file_get_contents(kh_path, &kh, NULL, NULL);
+    if (kh) {
+        request_with("POST", "/api/preview?path=tinh-uy-hung-yen/huyen-a/kh-huyen.xml", NULL, kh,
+                     strlen(kh), 1, &a);
+        CHECK(a.status == 200 && strstr(a.body, "\"pages\":[{"), "hoa's preview: %d %.200s",
+              a.status, a.body);
+        answer_free(&a);
+    }
+    CHECK(kh != NULL, "the derived plan on disk");
+    g_free(kh);
+    g_unlink(kh_path);
+    g_free(kh_path);
     pg_server_stop(s);
     port = main_port;
     memcpy(cookie, main_cookie, sizeof cookie);
@@ -963,6 +1113,11 @@ static void test_accounts(void)
     g_free(users);
     g_unlink(log);
     g_free(log);
+    char *link = g_build_filename(root, "chi-bo-hung-yen", "lien-ket.xml", NULL);
+    g_unlink(link);
+    g_free(link);
+    g_rmdir(district);
+    g_free(district);
 }
 
 /* Behind a reverse proxy (--proxy): failed logins are counted per client, by
