@@ -453,17 +453,15 @@
   function remove(nd) { detach(nd); }
   function moveUp(nd) {
     const prev = nd.prevElement();
-    if (!prev) return false;
+    if (!prev) return null;
     const ind = detach(nd);
-    insertBefore(prev, nd, ind);
-    return true;
+    return insertBefore(prev, nd, ind);
   }
   function moveDown(nd) {
     const next = nd.nextElement();
-    if (!next) return false;
+    if (!next) return null;
     const ind = detach(nd);
-    insertAfter(next, nd, ind);
-    return true;
+    return insertAfter(next, nd, ind);
   }
   /* Makes nd the last child of its previous sibling (which must accept blocks). */
   function indent(nd, containerNames) {
