@@ -172,6 +172,8 @@ async function newPage(browser) {
   page.pgErrors = [];
   page.on('console', (m) => page.pgLog.push(m.type() + ': ' + m.text()));
   page.on('pageerror', (e) => page.pgErrors.push(String(e && e.stack || e)));
+  /* "leave the page with unsaved changes?" and confirm(): the tests answer yes */
+  page.on('dialog', (d) => { d.accept().catch(() => {}); });
   page.setDefaultTimeout(15000 * SLOW);
   page.setDefaultNavigationTimeout(20000 * SLOW);
   await page.setViewport({ width: 1400, height: 1000 });
@@ -273,6 +275,64 @@ function pdfText(bytes, dir) {
   return r.stdout;
 }
 
+/* Decodes an 8-bit PNG (grey, grey+alpha, RGB, RGBA; not interlaced) into
+ * {width, height, channels, pixels}: enough to compare two page images. */
+function decodePng(buf) {
+  const zlib = require('node:zlib');
+  if (!buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    throw new Error('not a PNG');
+  let off = 8, width = 0, height = 0, depth = 0, type = 0, interlace = 0;
+  const idat = [];
+  while (off + 8 <= buf.length) {
+    const len = buf.readUInt32BE(off);
+    const kind = buf.toString('latin1', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (kind === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      depth = data[8]; type = data[9]; interlace = data[12];
+    } else if (kind === 'IDAT') idat.push(data);
+    else if (kind === 'IEND') break;
+    off += 12 + len;
+  }
+  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[type];
+  if (depth !== 8 || !channels || interlace) throw new Error('PNG kind not handled: depth ' + depth + ', type ' + type + ', interlace ' + interlace);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const bpp = channels, stride = width * bpp;
+  const px = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const out = px.subarray(y * stride, (y + 1) * stride);
+    const prev = y ? px.subarray((y - 1) * stride, y * stride) : null;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? out[x - bpp] : 0;
+      const b = prev ? prev[x] : 0;
+      const c = prev && x >= bpp ? prev[x - bpp] : 0;
+      let v = line[x];
+      if (f === 1) v += a;
+      else if (f === 2) v += b;
+      else if (f === 3) v += (a + b) >> 1;
+      else if (f === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      } else if (f !== 0) throw new Error('bad PNG filter ' + f);
+      out[x] = v & 255;
+    }
+  }
+  return { width, height, channels, pixels: px };
+}
+
+/* How many pixels differ between two decoded PNGs of the same size. */
+function pixelsDiffering(a, b) {
+  if (a.width !== b.width || a.height !== b.height || a.channels !== b.channels) return Infinity;
+  let n = 0;
+  const c = a.channels;
+  for (let i = 0; i < a.pixels.length; i += c) {
+    for (let k = 0; k < c; k++) if (a.pixels[i + k] !== b.pixels[i + k]) { n++; break; }
+  }
+  return n;
+}
+
 /* What a failed test should show: the page's console, its errors, the server's stderr. */
 function explain(page, server) {
   const out = [];
@@ -285,5 +345,5 @@ function explain(page, server) {
 module.exports = {
   SRC, PLANGEN, CHROMIUM, SANITIZED, SLOW, HUNG_YEN,
   tempDir, waitFor, plangenSync, startServer, launchBrowser, newPage, Client, byteDiff,
-  staticServer, pdfText, explain,
+  staticServer, pdfText, explain, decodePng, pixelsDiffering,
 };
