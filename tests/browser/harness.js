@@ -79,17 +79,17 @@ function plangenSync(args, input) {
   return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '', error: r.error };
 }
 
-/* Starts `plangen serve ROOT/plans --listen 127.0.0.1:0 ARGS...` on a fresh copy of
+/* Starts `plangen serve ROOT/plans --listen LISTEN ARGS...` (127.0.0.1:0) on a fresh copy of
  * plans/ under dir (or on `root` when given). Resolves to
  * {url, port, root, proc, stderr(), stop()} once the server printed its address.
  * stop() ends it (SIGTERM, then SIGKILL after 10 s) and resolves to its
  * stderr; it throws when the sanitizers reported something. */
-async function startServer(dir, { args = [], root } = {}) {
+async function startServer(dir, { args = [], root, listen = '127.0.0.1:0' } = {}) {
   if (!root) {
     root = path.join(dir, 'plans');
     fs.cpSync(path.join(SRC, 'plans'), root, { recursive: true });
   }
-  const argv = ['serve', root, '--listen', '127.0.0.1:0', ...args];
+  const argv = ['serve', root, '--listen', listen, ...args];
   const proc = spawn(PLANGEN, argv, {
     cwd: SRC,
     stdio: ['ignore', 'pipe', 'pipe'],
