@@ -84,7 +84,11 @@ test('a one-word edit changes the preview page, and once saved exactly that word
     assert.ok(diff > 0 && diff < Infinity, 'the new image has other pixels (' + diff + ' differ)');
     const img = await page.$(`#preview img[data-page="${n}"]`);
     await img.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-    await img.screenshot({ path: path.join(tmp.dir, 'editor-page-' + n + '-after-edit.png') });
+    /* as shown in the page (not beyond the viewport: the editor's panes have the
+     * window's height, and a taller capture would lay them out again) */
+    await img.screenshot({ path: path.join(tmp.dir, 'editor-page-' + n + '-after-edit.png'), captureBeyondViewport: false });
+    fs.writeFileSync(path.join(tmp.dir, 'page-' + n + '-before.png'), oldPng.bytes);
+    fs.writeFileSync(path.join(tmp.dir, 'page-' + n + '-after.png'), newPng.bytes);
     /* pages before the edited one keep their images */
     for (const p of after.filter((x) => x.n < n))
       assert.equal(p.hash, before.find((b) => b.n === p.n).hash, 'page ' + p.n + ' unchanged');
