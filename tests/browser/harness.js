@@ -127,15 +127,22 @@ async function startServer(dir, { args = [], root, listen = '127.0.0.1:0' } = {}
   const stop = () => {
     if (stopped) return stopped;
     stopped = (async () => {
+      let killed = false;
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 10000 * SLOW);
+        const t = setTimeout(() => { killed = true; proc.kill('SIGKILL'); }, 10000 * SLOW);
         await exited;
         clearTimeout(t);
       }
+      const { code, signal } = await exited;
       const bad = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(err);
       if (bad)
         throw new Error('plangen serve: the sanitizers reported an error:\n' + err.slice(Math.max(0, bad.index - 200), bad.index + 4000));
+      /* SIGTERM stops it with status 0 (plangen serve --help) */
+      if (killed)
+        throw new Error('plangen serve did not stop within ' + 10 * SLOW + ' s of SIGTERM; stderr:\n' + err.slice(-3000));
+      if (code !== 0)
+        throw new Error('plangen serve stopped with ' + (signal || 'status ' + code) + ' after SIGTERM; stderr:\n' + err.slice(-3000));
       return err;
     })();
     return stopped;
