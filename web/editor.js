@@ -18,7 +18,7 @@
  *                               row buttons by aria-label: "Thêm mục sau", "Chuyển lên", "Chuyển xuống",
  *                               "Thụt vào", "Lùi ra", "Xóa"; inherited rows have class "inherited" and a
  *                               badge "Kế thừa", buttons "Thay thế phần kế thừa", "Bổ sung vào phần kế thừa"
- *   #outline-toolbar            add section / paragraph / item / table, B I U, footnote
+ *   #outline-toolbar            add section / paragraph / item / table, #undo, B I U, footnote
  *   #recipients                 recipient rows; #f-archive
  *   #f-authority, #f-collective, #f-sig-title, #f-sig-name   the signature
  *   #appendices                 each .appendix with its own tree (role=tree)
@@ -26,23 +26,35 @@
  *   #findings                   li > button[data-line][data-col][data-severity]
  *   #conflict                   the conflict panel; #conflict-theirs "Tải bản của họ", #conflict-mine "Giữ bản của tôi"
  *   #pg-status                  status line (common.js)
- * Keys: Ctrl+S save; in the outline: ↑/↓ rows, Enter edit a row, Esc back to the row,
+ * Keys: Ctrl+S save; Ctrl+Z (outside text) undo; in the outline: ↑/↓ rows, Enter edit a row,
+ *   Esc back to the row (on a row: leave the tree),
  *   Alt+↑/↓ move, Tab/Shift+Tab (or Alt+Shift+→/←) indent/outdent, Alt+Enter add after,
- *   Delete delete the row; in text: Ctrl+B/I/U, Shift+Enter line break, Enter new paragraph.
+ *   Delete delete the row; in text: Ctrl+B/I/U, Shift+Enter line break, Enter new paragraph,
+ *   Alt+D (or double-click) a deadline's date.
  */
 'use strict';
 
 const ED = {
   path: null, doc: null, etag: null, savedText: '', dirty: false, style: null,
   parentDoc: null, parentIds: new Map(), fieldOf: new Map(), current: null,
-  saving: false, conflictEtag: null,
+  saving: false, readOnly: false, conflictEtag: null, history: [], lastText: undefined,
+
+  /* An ETag as sent in If-Match: quoted. */
+  quote(e) { return !e ? e : /^(W\/)?"/.test(e) ? e : '"' + e + '"'; },
 
   parentNode(id) { return id ? ED.parentIds.get(id) || null : null; },
 
   /* After any edit of the tree: new text, dirty state, preview; with
    * {focus: nodeId} the form is drawn again and that row focused. */
   edited(opts) {
+    const before = ED.lastText;
     ED.doc.serialize();
+    if (opts && before !== undefined && before !== ED.doc.text) {
+      ED.history.push(before);
+      if (ED.history.length > 100) ED.history.shift();
+      document.getElementById('undo').disabled = false;
+    }
+    ED.lastText = ED.doc.text;
     ED.setDirty(ED.doc.text !== ED.savedText);
     if (opts) ED.render(opts);
     PV.schedule();
@@ -71,8 +83,12 @@ const ED = {
 
   setText(text, etag) {
     ED.doc = new XD.XmlDoc(text);
+    ED.lastText = text;
+    ED.history = [];
+    const u = document.getElementById('undo');
+    if (u) u.disabled = true;
     ED.savedText = text;
-    ED.etag = etag;
+    ED.etag = ED.quote(etag);
     ED.setDirty(false);
     ED.render({});
     ED.loadParent();
@@ -92,28 +108,58 @@ const ED = {
   parentPath() {
     const plan = ED.doc && ED.doc.plan;
     const href = plan && plan.attr('derives-from');
-    if (!href) return null;
-    const parts = ED.path.split('/').slice(0, -1);
+    return href ? ED.resolve(ED.path, href) : null;
+  },
+
+  /* Loads the parent plan (and its own parents, for what it inherits in
+   * turn) and indexes their ids, nearest plan first. */
+  async loadParent() {
+    const plan = ED.doc && ED.doc.plan;
+    const pp = ED.parentPath();
+    const uses = plan ? plan.elements('uses').map((u) => u.attr('href')).filter(Boolean).map((h) => ED.resolve(ED.path, h)) : [];
+    const key = [pp].concat(uses).join('|');
+    if (!pp && !uses.length) { ED.parentDoc = null; ED.parentIds = new Map(); ED.parentPaths = []; ED.parentKey = ''; return; }
+    if (ED.parentKey === key) return;
+    const ids = new Map();
+    const paths = [];
+    let first = null;
+    const index = (d) => d.root.walk((n) => {
+      if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ids.has(n.attr('id'))) ids.set(n.attr('id'), n);
+    });
+    let path = pp;
+    for (let depth = 0; path && depth < 6; depth++) {
+      const r = await PG.api('GET', '/api/plan' + PG.q(path));
+      if (r.status !== 200) break;
+      const d = new XD.XmlDoc(r.data);
+      d._path = path;
+      paths.push(path);
+      if (!first) first = d;
+      index(d);
+      const href = d.plan && d.plan.attr('derives-from');
+      path = href ? ED.resolve(path, href) : null;
+    }
+    for (const u of uses) {                 // plans whose parts are taken through <uses>
+      const r = await PG.api('GET', '/api/plan' + PG.q(u));
+      if (r.status !== 200) continue;
+      const d = new XD.XmlDoc(r.data);
+      paths.push(u);
+      index(d);
+      if (!first) first = d;
+    }
+    ED.parentKey = key;
+    ED.parentDoc = first;
+    ED.parentIds = ids;
+    ED.parentPaths = paths;
+    ED.render({ keepFocus: true });
+  },
+
+  resolve(from, href) {
+    const parts = from.split('/').slice(0, -1);
     for (const c of href.split('/')) {
       if (c === '..') parts.pop();
       else if (c !== '.' && c !== '') parts.push(c);
     }
     return parts.join('/');
-  },
-
-  async loadParent() {
-    const pp = ED.parentPath();
-    if (!pp) { ED.parentDoc = null; ED.parentIds = new Map(); return; }
-    if (ED.parentDoc && ED.parentDoc._path === pp) return;
-    const r = await PG.api('GET', '/api/plan' + PG.q(pp));
-    if (r.status !== 200) return;
-    ED.parentDoc = new XD.XmlDoc(r.data);
-    ED.parentDoc._path = pp;
-    ED.parentIds = new Map();
-    ED.parentDoc.root.walk((n) => {
-      if (n.type === 'element' && n.attr('id') && n.name !== 'deadline' && !ED.parentIds.has(n.attr('id'))) ED.parentIds.set(n.attr('id'), n);
-    });
-    ED.render({ keepFocus: true });
   },
 
   /* ---- the form ----------------------------------------------------------- */
@@ -122,7 +168,12 @@ const ED = {
     const form = document.getElementById('form');
     const scroll = form.scrollTop;
     const active = document.activeElement;
-    const activeId = opts.keepFocus && active && active.id && form.contains(active) ? active.id : null;
+    const inForm = active && form.contains(active);
+    const activeId = inForm && active.id ? active.id : null;
+    // a row (or a row's field) with the focus keeps it across the redraw
+    const activeRow = inForm && active.closest('[role=treeitem]');
+    const rowNode = activeRow ? Number(activeRow.dataset.nodeId) : null;
+    const onRow = activeRow && active === activeRow;
     ED.fieldOf = new Map();
     form.replaceChildren(...FORM.build(ED.doc));
     form.scrollTop = scroll;
@@ -135,12 +186,23 @@ const ED = {
           const f = opts.edit ? OUT.firstField(li) : null;
           (f || li).focus();
           if (f && f.select) f.select();
+          else if (f && f.isContentEditable) {
+            // caret at the start of a new paragraph, at the end after a merge
+            const r = document.createRange();
+            r.selectNodeContents(f);
+            r.collapse(!opts.caretEnd);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+          }
         } else li.focus();
         li.scrollIntoView({ block: 'nearest' });
       }
-    } else if (activeId) {
-      const e = document.getElementById(activeId);
-      if (e) e.focus();
+    } else if (activeId && document.getElementById(activeId)) {
+      document.getElementById(activeId).focus();
+    } else if (rowNode && ED.fieldOf.get(rowNode)) {
+      const li = ED.fieldOf.get(rowNode);
+      OUT.setCurrent(li);
+      const f = onRow ? null : OUT.firstField(li);
+      (f || li).focus();
     }
   },
 
@@ -164,9 +226,9 @@ const ED = {
 
   /* Focuses the form field or outline row of a node (or its nearest
    * ancestor shown in the form) and highlights it. */
-  focusNode(nd) {
+  focusNode(nd, attr) {
     for (let n = nd; n; n = n.parent) {
-      const f = ED.fieldOf.get(n.id);
+      const f = (n === nd && attr && ED.fieldOf.get(n.id + '@' + attr)) || ED.fieldOf.get(n.id);
       if (!f) continue;
       let target = f;
       if (f.getAttribute('role') === 'treeitem') {
@@ -186,6 +248,19 @@ const ED = {
     return false;
   },
 
+  /* Takes back the last structural edit (add, delete, move, indent). */
+  undo() {
+    const prev = ED.history.pop();
+    if (prev === undefined) { PG.say('Không còn gì để hoàn tác.'); return; }
+    ED.doc = new XD.XmlDoc(prev);
+    ED.lastText = prev;
+    ED.setDirty(prev !== ED.savedText);
+    ED.render({});
+    document.getElementById('undo').disabled = !ED.history.length;
+    PG.say('Đã hoàn tác.');
+    PV.schedule();
+  },
+
   /* ---- saving ------------------------------------------------------------- */
 
   async save(etag) {
@@ -195,11 +270,11 @@ const ED = {
     const btn = document.getElementById('save');
     btn.disabled = true;
     PG.say('Đang lưu…');
-    const r = await PG.api('PUT', '/api/plan' + PG.q(ED.path), text, { 'If-Match': etag || ED.etag });
+    const r = await PG.api('PUT', '/api/plan' + PG.q(ED.path), text, { 'If-Match': ED.quote(etag || ED.etag) });
     ED.saving = false;
-    btn.disabled = false;
+    btn.disabled = !!ED.readOnly;
     if (r.status === 200) {
-      ED.etag = (r.data && r.data.etag) || r.headers.get('ETag') || ED.etag;
+      ED.etag = ED.quote((r.data && r.data.etag) || r.headers.get('ETag') || ED.etag);
       ED.savedText = text;
       ED.conflictEtag = null;
       ED.setDirty(ED.doc.serialize() !== text);
@@ -218,18 +293,18 @@ const ED = {
   async poll() {
     if (ED.saving || !ED.doc || document.hidden) return;
     const r = await PG.api('HEAD', '/api/plan' + PG.q(ED.path));
-    const et = r.headers.get('ETag');
+    const et = ED.quote(r.headers.get('ETag'));
     if (r.status !== 200 || !et || et === ED.etag || ED.saving) return;
     if (et === ED.conflictEtag) return;
     const g = await PG.api('GET', '/api/plan' + PG.q(ED.path));
     if (g.status !== 200) return;
-    const getEt = g.headers.get('ETag') || et;
+    const getEt = ED.quote(g.headers.get('ETag')) || et;
     if (!ED.dirty) {
       if (g.data === ED.savedText) { ED.etag = getEt; return; }
       ED.setText(g.data, getEt);
       PG.say('Tệp đã được sửa bên ngoài — đã tải lại', 'info');
     } else {
-      CF.show(getEt, g.data);
+      CF.show(getEt, g.data, false);     // a banner: the clerk's typing keeps the focus
     }
   },
 };
@@ -252,7 +327,10 @@ const FORM = (() => {
         if (x.setAttr(attr, v || (opts.required ? '' : null))) ED.edited();
       },
     });
-    if (x) ED.fieldOf.set(x.id, ED.fieldOf.get(x.id) || i);
+    if (x) {
+      ED.fieldOf.set(x.id, ED.fieldOf.get(x.id) || i);
+      ED.fieldOf.set(x.id + '@' + attr, i);
+    }
     return field(id, label, i, opts.cls);
   }
   /* An input bound to an element's text (created or removed as needed). */
@@ -347,6 +425,51 @@ const FORM = (() => {
     return section('Thông tin chung', 'sec-header', ...out);
   }
 
+  /* The documents this plan implements (<implements>), cited by the basis. */
+  function implementsList(plan) {
+    const box = el('div', { id: 'implements' });
+    plan.elements('implements').forEach((m, k) => {
+      const n = k + 1;
+      const p = 'f' + m.id + '-';
+      const rep = el('input', {
+        id: p + 'report', type: 'checkbox', checked: m.attr('report') !== 'no',
+        onchange: () => { if (m.setAttr('report', rep.checked ? null : 'no')) ED.edited(); },
+      });
+      const dateIn = el('input', {
+        id: p + 'date', type: 'date', value: m.attr('date') || '',
+        oninput: () => { if (m.setAttr('date', dateIn.value || '')) ED.edited(); },
+      });
+      ED.fieldOf.set(m.id + '@date', dateIn);
+      const card = el('fieldset', { class: 'group impl' }, el('legend', {}, 'Văn bản thực hiện ' + n),
+        el('div', { class: 'grid3' },
+          attrInput(m, 'type', p + 'type', 'Loại văn bản', { required: true, placeholder: 'Kế hoạch' }),
+          attrInput(m, 'number', p + 'number', 'Số, ký hiệu', { required: true, placeholder: '179-KH/TU' }),
+          field(p + 'date', 'Ngày ban hành', dateIn),
+          attrInput(m, 'issuer', p + 'issuer', 'Cơ quan ban hành', { required: true, cls: 'wide2' }),
+          attrInput(m, 'summary', p + 'summary', 'Trích yếu', { cls: 'wide' })),
+        el('div', { class: 'rec-row' },
+          el('span', { class: 'fld check' }, rep, el('label', { for: p + 'report' }, 'Báo cáo kết quả về cơ quan này')),
+          el('button', {
+            type: 'button', class: 'act danger', 'aria-label': 'Xóa văn bản thực hiện ' + n, title: 'Xóa',
+            onclick: () => { XD.remove(m); ED.edited({ focus: plan.first('summary').id }); },
+          }, '✕')));
+      ED.fieldOf.set(m.id, card);
+      box.append(card);
+    });
+    box.append(el('button', {
+      type: 'button', class: 'small', id: 'add-implements', onclick: () => {
+        const list = plan.elements('implements');
+        const raw = '<implements type="Kế hoạch" number="" date="" issuer=""/>';
+        const nd = list.length ? XD.insertAfter(list[list.length - 1], raw)
+          : XD.insertBefore(plan.first('uses') || plan.first('summary'), raw);
+        ED.edited({ focus: nd.id });
+        const f = document.getElementById('f' + nd.id + '-number');
+        if (f) f.focus();
+      },
+    }, 'Thêm văn bản thực hiện'));
+    return box;
+  }
+
   function basis(plan) {
     const b = plan.first('basis');
     const box = el('div', { id: 'basis' });
@@ -380,7 +503,16 @@ const FORM = (() => {
         ED.edited({ focus: nd.id });
       },
     }, 'Thêm căn cứ');
-    return section('Căn cứ', 'sec-basis', box, add);
+    let gen = null;
+    if (b) {
+      const gid = 'f-basis-generate';
+      const cb = el('input', {
+        id: gid, type: 'checkbox', checked: b.attr('generate') === 'no',
+        onchange: () => { if (b.setAttr('generate', cb.checked ? 'no' : null)) ED.edited(); },
+      });
+      gen = el('span', { class: 'fld check' }, cb, el('label', { for: gid }, 'Không tạo câu căn cứ tự động'));
+    }
+    return section('Căn cứ', 'sec-basis', implementsList(plan), el('h3', { class: 'sub' }, 'Đoạn căn cứ'), box, el('div', { class: 'bar' }, add, gen));
   }
 
   function toolbar() {
@@ -408,6 +540,8 @@ const FORM = (() => {
       cmd('Thêm gạch đầu dòng', '＋ Gạch đầu dòng', add('item')),
       cmd('Thêm bảng', '＋ Bảng', add('table')),
       el('span', { class: 'sep' }),
+      cmd('Hoàn tác thao tác cuối (Ctrl+Z ngoài ô chữ)', '↶', () => ED.undo(), { id: 'undo', disabled: !ED.history.length }),
+      el('span', { class: 'sep' }),
       cmd('Đậm (Ctrl+B)', 'B', fmt('bold'), { class: 'tb fmt b' }),
       cmd('Nghiêng (Ctrl+I)', 'I', fmt('italic'), { class: 'tb fmt i' }),
       cmd('Gạch chân (Ctrl+U)', 'U', fmt('underline'), { class: 'tb fmt u' }),
@@ -421,7 +555,7 @@ const FORM = (() => {
 
   function body(plan) {
     const help = el('p', { class: 'help', id: 'outline-help' },
-      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+B/I/U đậm/nghiêng/gạch chân · Shift+Enter xuống dòng · Ctrl+S lưu');
+      'Phím tắt: ↑/↓ chọn dòng · Enter sửa · Esc về dòng (trên dòng: ra khỏi dàn ý) · Alt+↑/↓ chuyển lên/xuống · Tab/Shift+Tab (hoặc Alt+Shift+→/←) thụt vào/lùi ra · Alt+Enter thêm mục sau · Delete xóa dòng · Ctrl+Z hoàn tác · Ctrl+B/I/U đậm/nghiêng/gạch chân · Alt+D đổi ngày thời hạn · Shift+Enter xuống dòng · Ctrl+S lưu');
     const tree = OUT.tree(plan, 'Nội dung kế hoạch', 'outline');
     tree.setAttribute('aria-describedby', 'outline-help');
     return section('Nội dung', 'sec-body', toolbar(), help, tree);
@@ -558,6 +692,39 @@ const FORM = (() => {
 
 /* ---- preview and findings --------------------------------------------------- */
 
+/* plangen's finding categories, as a clerk reads them. */
+const VI_MESSAGE = {
+  'block is taller than the page; placed anyway': 'Khối cao hơn một trang; vẫn được đặt vào',
+  'breaks the standard': 'Chưa đúng thể thức',
+  'cannot read file': 'Không đọc được tệp',
+  'character is not allowed': 'Ký tự không được phép',
+  "character is not in the font; drawn as the font's empty box": 'Phông chữ thiếu ký tự này (in ra ô trống)',
+  'contradicts the plan': 'Mâu thuẫn trong kế hoạch',
+  'edits contradict each other': 'Các sửa đổi kế thừa mâu thuẫn nhau',
+  'element given more than once': 'Một phần được khai báo nhiều lần',
+  'element out of order': 'Sai thứ tự các phần',
+  'empty value': 'Giá trị bị bỏ trống',
+  'entity reference is not allowed': 'Không được dùng tham chiếu thực thể',
+  'file is too large': 'Tệp hoặc nội dung quá lớn',
+  'impossible date': 'Ngày không có thật',
+  'invalid UTF-8': 'Mã hóa ký tự không hợp lệ',
+  'invalid style': 'Thể thức không hợp lệ',
+  'invalid value': 'Giá trị không hợp lệ',
+  'missing required attribute': 'Thiếu thông tin bắt buộc',
+  'missing required element': 'Thiếu phần bắt buộc',
+  'nesting too deep': 'Lồng quá nhiều cấp',
+  'not a plangen plan': 'Không phải là kế hoạch plangen',
+  'placeholder left in the plan': 'Còn chỗ trống chưa điền',
+  'schema validation failed': 'Cấu trúc kế hoạch không hợp lệ',
+  'section has neither a title nor content; skipped': 'Đề mục không có tiêu đề và nội dung; bị bỏ qua',
+  'text is not allowed here': 'Không được có chữ ở vị trí này',
+  'text is not in Unicode NFC; normalised': 'Chữ chưa ở dạng Unicode dựng sẵn; đã chuẩn hóa',
+  "the plan's date lies outside the standard's edition": 'Ngày của kế hoạch nằm ngoài thời gian hiệu lực của thể thức',
+  'unknown attribute': 'Thuộc tính không xác định',
+  'unknown authority form': 'Thẩm quyền ký không có trong thể thức',
+  'unknown element': 'Phần tử không xác định',
+};
+
 const PV = {
   timer: null, inFlight: false, pending: false, lastRetry: 0, firstDone: false,
 
@@ -582,7 +749,10 @@ const PV = {
       return;
     }
     box.dataset.state = 'ready';
-    PV.showPages(r.data.pages || []);
+    const pages = r.data.pages || [];
+    // a plan that cannot be laid out keeps its last pages, dimmed
+    document.getElementById('pages').classList.toggle('stale', !pages.length && r.data.ok === false);
+    if (pages.length || r.data.ok !== false) PV.showPages(pages);
     PV.showFindings(r.data.findings || []);
   },
 
@@ -631,7 +801,9 @@ const PV = {
     if (error) ul.append(PG.el('li', { class: 'f-error' }, error));
     const icon = { error: '⛔', warning: '⚠️', note: 'ℹ️' };
     const word = { error: 'Lỗi', warning: 'Cảnh báo', note: 'Ghi chú' };
-    const own = findings.filter((f) => !f.file || f.file === ED.path || ED.path.endsWith(f.file) || f.file.endsWith(ED.path));
+    // a finding in inherited content stands at the parent's file
+    const foreign = (f) => !!f.file && !f.file.endsWith(ED.path) && (ED.parentPaths || []).some((p) => f.file.endsWith(p));
+    const own = findings.filter((f) => !foreign(f));
     for (const f of findings) {
       const mine = own.includes(f);
       const b = PG.el('button', {
@@ -641,11 +813,15 @@ const PV = {
         onclick: () => {
           if (!mine) { PG.say('Lỗi này nằm ở kế hoạch cấp trên: ' + (f.file || ''), 'warn'); return; }
           const nd = ED.doc.nodeAt(f.line, f.col);
-          if (!nd || !ED.focusNode(nd)) PG.say('Không tìm thấy vị trí dòng ' + f.line + '.', 'warn');
+          let attr = nd && ED.doc.attrAt(nd, f.line, f.col);
+          const am = /\b([a-z][a-z-]*)="/.exec((f.message || '') + ' ' + (f.hint || ''));      // "symbol=\"...\": ..." names the attribute
+          if (!attr && nd && am && nd.hasAttr(am[1])) attr = am[1];
+          if (!nd || !ED.focusNode(nd, attr)) PG.say('Không tìm thấy vị trí dòng ' + f.line + '.', 'warn');
         },
       },
       PG.el('span', { class: 'sev', 'aria-label': word[f.severity] || f.severity }, icon[f.severity] || '•'),
-      PG.el('span', { class: 'msg' }, f.message + (f.hint ? ' — ' + f.hint : '')),
+      PG.el('span', { class: 'msg' }, PG.el('strong', {}, VI_MESSAGE[f.message] || f.message), f.hint ? ' — ' + f.hint : '',
+        f.rule ? PG.el('small', { class: 'rule' }, ' [' + f.rule + ']') : null),
       PG.el('span', { class: 'where' }, (mine ? '' : (f.file || '') + ' ') + 'dòng ' + (f.line || '?')));
       ul.append(PG.el('li', {}, b));
     }
@@ -660,6 +836,11 @@ const PV = {
 
 const CF = {
   theirs: null,
+
+  authority(v) {
+    const a = v && ED.style && (ED.style.authorities || []).find((x) => x.value === v);
+    return a && a.label ? a.label : v;
+  },
 
   /* The readable pieces of a plan: header values, titles, paragraphs. */
   pieces(text) {
@@ -699,7 +880,8 @@ const CF = {
     return rows;
   },
 
-  show(etag, text) {
+  show(etag, text, takeFocus = true) {
+    etag = ED.quote(etag);
     CF.theirs = { etag, text };
     ED.conflictEtag = etag;
     const panel = document.getElementById('conflict');
@@ -719,7 +901,7 @@ const CF = {
         PG.el('button', { type: 'button', id: 'conflict-later', class: 'link', onclick: () => CF.hide() }, 'Để sau')));
     panel.hidden = false;
     document.body.classList.add('has-conflict');
-    panel.querySelector('#conflict-theirs').focus();
+    if (takeFocus) panel.querySelector('#conflict-theirs').focus();
     PG.say('Có người khác đã lưu kế hoạch này.', 'warn');
   },
 
@@ -739,15 +921,46 @@ const CF = {
   document.getElementById('plan-path').textContent = path;
   const pdf = document.getElementById('pdf');
   pdf.href = '/api/pdf' + PG.q(path);
+  pdf.addEventListener('click', async (ev) => {
+    // the PDF is made from the file on disk: say so, and show why it fails
+    ev.preventDefault();
+    if (ED.dirty) PG.say('Bản PDF được tạo từ bản đã lưu; các thay đổi chưa lưu không có trong đó.', 'warn');
+    let r;
+    try { r = await fetch(pdf.href, { credentials: 'same-origin' }); } catch (_) { r = null; }
+    if (!r) { PG.say('Không kết nối được máy chủ plangen.', 'error'); return; }
+    if (r.status === 200) {
+      const blob = await r.blob();
+      const a = PG.el('a', { href: URL.createObjectURL(blob), download: path.split('/').pop().replace(/\.xml$/, '') + '.pdf' });
+      document.body.append(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    } else {
+      let msg = 'Không tạo được PDF (mã ' + r.status + ').';
+      try { const d = await r.json(); if (r.status === 422) msg = 'Kế hoạch đã lưu còn lỗi nên chưa tạo được PDF' + (d.findings && d.findings.length ? ': ' + d.findings[0].message : '.'); else if (d.error) msg = d.error; } catch (_) { /* not JSON */ }
+      PG.say(msg, 'error');
+    }
+  });
   document.getElementById('save').addEventListener('click', () => ED.save());
+  document.getElementById('form').addEventListener('submit', (ev) => ev.preventDefault());
   document.addEventListener('keydown', (ev) => {
     if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === 's') { ev.preventDefault(); ED.save(); }
+    const t = ev.target;
+    const inText = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && ev.key.toLowerCase() === 'z' && !inText) { ev.preventDefault(); ED.undo(); }
   });
   window.addEventListener('beforeunload', (ev) => {
     if (ED.dirty) { ev.preventDefault(); ev.returnValue = ''; }
   });
   if (!(await PG.start())) return;
   if (PG.session && PG.session.user) document.getElementById('user').textContent = PG.session.user;
+  const w = (PG.session && PG.session.write) || null;
+  if (w && PG.session.login_required && !w.some((f) => f === '.' || path.startsWith(f.replace(/\/$/, '') + '/'))) {
+    const save = document.getElementById('save');
+    ED.readOnly = true;
+    save.disabled = true;
+    save.title = 'Bạn chỉ có quyền xem kế hoạch này';
+    document.getElementById('dirty').dataset.readonly = 'true';
+    PG.say('Bạn chỉ có quyền xem kế hoạch này; các thay đổi không lưu được.', 'warn');
+  }
   if (!(await ED.load())) return;
   setInterval(ED.poll, 3000);
 })();

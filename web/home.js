@@ -68,19 +68,20 @@ function today() {
   return `${d.getFullYear()}-${z(d.getMonth() + 1)}-${z(d.getDate())}`;
 }
 
-/* Vietnamese text -> ASCII slug: "Chi bộ Sở KH&CN" -> "chi-bo-so-kh-cn". */
-function slug(s) {
+/* Vietnamese text -> ASCII words: "Chi bộ Sở KH&CN" -> "chi bo so kh cn". */
+function fold(s) {
   return String(s || '')
     .replace(/[đĐ]/g, 'd')
     .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60).replace(/-+$/, '');
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
-/* Case- and diacritic-insensitive form for searching. */
-function fold(s) { return slug(s).replace(/-/g, ' '); }
+/* A file-name slug: "Chi bộ Sở KH&CN" -> "chi-bo-so-kh-cn" (at most 60 characters). */
+function slug(s) {
+  return fold(s).replace(/ /g, '-').slice(0, 60).replace(/-+$/, '');
+}
 
 /* The summary as a title: first letter upper case. */
 function titleOf(p) {
@@ -174,14 +175,17 @@ function findingsBadge(p) {
   return span;
 }
 
+function rowId(path) { return 'row-' + fold(path).replace(/ /g, '-'); }
+
 function planRow(p, byPath) {
   const title = titleOf(p);
   const writable = !!p.writable;
   let derives = null;
   if (p.derives_from) {
-    const parent = byPath.get(p.derives_from);
+    // the list gives root-relative paths; a path as the file writes it (relative to the plan) also works
+    const parent = byPath.get(p.derives_from) || byPath.get(resolvePath(p.path, p.derives_from));
     derives = el('div', { class: 'derives' }, 'Thực hiện kế hoạch: ',
-      parent ? el('a', { href: '#row-' + slug(parent.path), 'data-target': parent.path,
+      parent ? el('a', { href: '#' + rowId(parent.path), 'data-target': parent.path,
         title: symbolOf(parent) + ' — ' + titleOf(parent),
         onclick: (ev) => { ev.preventDefault(); focusRow(parent.path); } },
         symbolOf(parent) + ' — ' + titleOf(parent))
@@ -195,7 +199,7 @@ function planRow(p, byPath) {
   const derive = el('button', { type: 'button', class: 'btn btn-small derive',
     'aria-label': 'Xây dựng kế hoạch thực hiện: ' + title, onclick: () => openDerive(p) },
     'Xây dựng kế hoạch thực hiện');
-  return el('li', { class: 'plan', id: 'row-' + slug(p.path), 'data-path': p.path,
+  return el('li', { class: 'plan', id: rowId(p.path), 'data-path': p.path,
     'data-search': fold(title + ' ' + symbolOf(p) + ' ' + (p.symbol || '') + ' ' + p.path), tabindex: '-1' },
     el('div', { class: 'plan-main' },
       el('div', { class: 'plan-title' }, title),
@@ -282,6 +286,10 @@ function applySearch() {
     const any = d.querySelector('li.plan:not([hidden])');
     d.hidden = !!q && !any;
     if (q && any) d.open = true;
+    const all = d.querySelectorAll('li.plan').length;
+    const vis = d.querySelectorAll('li.plan:not([hidden])').length;
+    d.querySelector(':scope > summary .folder-count').textContent =
+      q ? `${vis} / ${all} kế hoạch` : `${all} kế hoạch`;
   }
   const box = $('plans');
   let none = box.querySelector('.no-match');
@@ -342,13 +350,38 @@ async function downloadPdf(ev, p) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
     PG.say('Đã tải ' + name + '.');
+    clearSayLater();
     return;
   }
   let data = null;
   try { data = await r.json(); } catch (e) { /* not JSON */ }
   const n = data && Array.isArray(data.findings) ? data.findings.filter((f) => f.severity === 'error').length : 0;
   PG.say(((data && data.error) || 'Không tạo được PDF.') +
-    (n ? ` Kế hoạch còn ${n} lỗi: mở kế hoạch để sửa.` : ''), 'error');
+    (n ? ` Mở kế hoạch để xem ${n} lỗi và sửa.` : ''), 'error');
+  clearSayLater();
+}
+
+let sayTimer = 0;
+function clearSayLater() {
+  clearTimeout(sayTimer);
+  sayTimer = setTimeout(() => PG.say(''), 9000);
+}
+
+/* Under a date input, the date spelt the Vietnamese way: the browser may show
+ * mm/dd/yyyy when its language is English. */
+function dateEcho(input) {
+  const id = input.id + '-said';
+  const out = el('small', { id, class: 'hint date-said', 'aria-live': 'off' });
+  const upd = () => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+    out.textContent = m ? `Ngày ${+m[3]} tháng ${+m[2]} năm ${m[1]}` : 'Chưa chọn ngày';
+  };
+  input.setAttribute('aria-describedby', id);
+  input.addEventListener('input', upd);
+  input.addEventListener('change', upd);
+  out.update = upd;
+  upd();
+  return out;
 }
 
 /* ---------- dialogs ---------- */
@@ -414,6 +447,7 @@ async function openNew(ev) {
     $('new-submit').disabled = false;
     openDialog(d);
   }
+  const initial = document.activeElement;
   const ts = await loadTemplates();
   box.replaceChildren();
   const opt = (value, title, desc, checked) => {
@@ -428,7 +462,7 @@ async function openNew(ev) {
     box.append(opt(t.name, t.title || t.name, `Mẫu “${t.name}” · ${t.params.length} thông tin cần điền`, false));
   onSourceChange();
   const first = box.querySelector('input:checked');
-  if (first && d.open) first.focus();
+  if (first && d.open && document.activeElement === initial) first.focus();
 }
 
 function onSourceChange() {
@@ -453,7 +487,8 @@ function onSourceChange() {
       const label = el('label', { for: id }, keyLabel(p.key),
         p.optional ? el('span', { class: 'opt' }, ' (không bắt buộc)') : null,
         el('code', { class: 'key' }, p.key));
-      list.append(el('div', { class: 'field' + (flag ? ' check' : '') }, flag ? [input, label] : [label, input]));
+      list.append(el('div', { class: 'field' + (flag ? ' check' : '') },
+        flag ? [input, label] : [label, input, date ? dateEcho(input) : null]));
     }
   }
   suggestNewFile();
@@ -476,11 +511,11 @@ function suggestNewFile() {
   if (!t) { file.value = 'ke-hoach-moi-' + today().slice(0, 4) + '.xml'; return; }
   const v = newParams();
   const keys = t.params.map((p) => p.key);
-  const unitKey = ['ten_goi', 'don_vi', 'co_quan', 'issuer'].find((k) => v[k]) ||
+  const unitKey = ['don_vi', 'ten_goi', 'co_quan', 'issuer'].find((k) => v[k]) ||
     keys.find((k) => v[k] && !isDateKey(k) && !/^(so|number|ghi_chu)/.test(k) && !/^(to_chuc|co_)/.test(k));
   const dateKey = keys.find((k) => isDateKey(k) && /^\d{4}/.test(v[k] || ''));
   const parts = [];
-  if (unitKey) parts.push(slug(v[unitKey]));
+  if (unitKey) parts.push(slug(v[unitKey]).split('-').slice(0, 8).join('-'));
   else parts.push(slug(t.name));
   if (v.so) parts.push(slug(v.so));
   parts.push(dateKey ? v[dateKey].slice(0, 4) : today().slice(0, 4));
@@ -598,6 +633,20 @@ async function showInherited(parent) {
   });
 }
 
+/* The usual symbol of a body from its name: CHI BỘ -> CB, ĐẢNG ỦY -> ĐU, HUYỆN ỦY -> HU... */
+const SYMBOLS = [
+  [/^CHI BỘ/, 'CB'], [/^ĐẢNG ỦY KHỐI/, 'ĐUK'], [/^ĐẢNG ỦY/, 'ĐU'], [/^HUYỆN ỦY/, 'HU'],
+  [/^THỊ ỦY/, 'TU'], [/^THÀNH ỦY/, 'TU'], [/^TỈNH ỦY/, 'TU'], [/^QUẬN ỦY/, 'QU'],
+  [/^(ỦY BAN NHÂN DÂN|UBND)/, 'UBND'],
+];
+function suggestDeriveSymbol() {
+  const sym = $('derive-symbol');
+  if (sym.dataset.touched) return;
+  const name = $('derive-issuer').value.trim().toLocaleUpperCase('vi').normalize('NFC');
+  const hit = SYMBOLS.find(([rx]) => rx.test(name));
+  sym.value = hit ? hit[1] : '';
+}
+
 function suggestDeriveFile() {
   const file = $('derive-file');
   if (file.dataset.touched) return;
@@ -615,12 +664,15 @@ function openDerive(p) {
   $('derive-parent-symbol').textContent = ' (' + symbolOf(p) + (p.date ? ', ' + viDate(p.date) : '') + ')';
   $('derive-form').reset();
   $('derive-date').value = today();
+  $('derive-date-said').update();
   const file = $('derive-file');
   delete file.dataset.touched;
+  delete $('derive-symbol').dataset.touched;
   // my unit: by default a writable folder below the parent's, else the first one
   const pf = folderOf(p);
   const ws = writableFolders();
-  const pref = ws.find((f) => f !== pf && (pf === '' || f.startsWith(pf + '/'))) ?? ws.find((f) => f === pf);
+  const own = ((PG.session && PG.session.write) || []).map((f) => (f === '.' ? '' : f.replace(/\/+$/, '')));
+  const pref = ws.find((f) => f !== pf && (pf === '' ? own.includes(f) : f.startsWith(pf + '/'))) ?? own[0];
   const ok = fillFolderSelect($('derive-folder'), pref);
   suggestDeriveFile();
   $('derive-submit').disabled = !ok;
@@ -696,12 +748,16 @@ async function main() {
   $('new-plan').addEventListener('click', openNew);
   $('new-form').addEventListener('submit', submitNew);
   $('derive-form').addEventListener('submit', submitDerive);
+  $('derive-date').after(dateEcho($('derive-date')));
   markTouched($('new-file'));
   markTouched($('derive-file'));
   $('derive-issuer').addEventListener('input', suggestDeriveFile);
+  $('derive-issuer').addEventListener('input', suggestDeriveSymbol);
+  markTouched($('derive-symbol'));
   $('derive-date').addEventListener('input', suggestDeriveFile);
   const ok = await PG.start();
   if (!ok) {
+    document.querySelector('.toolbar').hidden = true;
     $('plans').removeAttribute('aria-busy');
     $('plans').replaceChildren(el('p', { class: 'muted' }, 'Hãy đăng nhập để xem các kế hoạch.'));
     return;

@@ -25,7 +25,7 @@ const INL = (() => {
           e.dataset.x = c.name;
           e.dataset.attrs = JSON.stringify(c.attrs.map((a) => [a.name, a.value]));
           if (c.name === 'footnote') { e.className = 'fn'; e.title = 'Chú thích cuối trang'; }
-          else if (c.name === 'deadline') { e.className = 'dl'; e.title = 'Thời hạn: ' + (c.attr('date') || ''); }
+          else if (c.name === 'deadline') { e.className = 'dl'; e.title = 'Thời hạn: ' + (c.attr('date') || '') + ' (nhấp đúp hoặc Alt+D để đổi ngày)'; }
           else e.className = 'xel';
         }
         toDom(c, e);
@@ -38,10 +38,10 @@ const INL = (() => {
   /* Canonical inline XML of the editable's DOM (see XD.canonUnits). */
   function toCanon(root, opts = {}) {
     const out = [];
-    function walk(n, isRoot) {
+    function walk(n, isRoot, inNote) {
       const kids = Array.from(n.childNodes);
       kids.forEach((c, k) => {
-        if (c.nodeType === 3) { out.push(XD.escText(c.data)); return; }
+        if (c.nodeType === 3) { out.push(XD.escText(inNote ? c.data.replace(/\u200b/g, '') : c.data)); return; }
         if (c.nodeType === 8) { if (!opts.plain) out.push('<!--' + c.data + '-->'); return; }
         if (c.nodeType !== 1) return;
         const tag = c.tagName.toLowerCase();
@@ -56,7 +56,7 @@ const INL = (() => {
           let attrs = [];
           try { attrs = JSON.parse(c.dataset.attrs || '[]'); } catch (_) { attrs = []; }
           out.push('<' + c.dataset.x + attrs.map(([a, v]) => ' ' + a + '="' + XD.escAttr(v) + '"').join('') + '>');
-          walk(c, false);
+          walk(c, false, inNote || c.dataset.x === 'footnote');
           out.push('</' + c.dataset.x + '>');
           return;
         }
@@ -73,10 +73,10 @@ const INL = (() => {
         if (name) {
           const mark = out.length;
           out.push('<' + name + '>');
-          walk(c, false);
+          walk(c, false, inNote);
           if (out.length === mark + 1) { out.length = mark; return; }      // empty: dropped
           out.push('</' + name + '>');
-        } else walk(c, false);
+        } else walk(c, false, inNote);
       });
     }
     walk(root, true);
@@ -146,7 +146,24 @@ const INL = (() => {
       if (ev.key === 'Enter' && !ev.altKey && !ev.ctrlKey) {
         ev.preventDefault();
         if (ev.shiftKey && !opts.single) { insertNodes(ed, [document.createElement('br')]); commit(); }
-        else if (!ev.shiftKey && opts.onEnter) opts.onEnter(ev);
+        else if (!ev.shiftKey && opts.onEnter) {
+          // the text after the caret goes to the new paragraph
+          const r = caretRange(ed);
+          let rest = '';
+          if (r && ed.lastChild) {
+            const tail = r.cloneRange();
+            tail.setEndAfter(ed.lastChild);
+            const box = document.createElement('div');
+            box.append(tail.extractContents());
+            rest = toCanon(box).replace(/^\s+/, '');
+            commit();
+          }
+          opts.onEnter(ev, rest);
+        }
+      }
+      if (ev.key === 'Backspace' && opts.onEmptyBackspace && !ev.ctrlKey && !ev.altKey && toCanon(ed) === '') {
+        ev.preventDefault();
+        opts.onEmptyBackspace();
       }
     });
     ed.addEventListener('paste', (ev) => {
@@ -158,15 +175,43 @@ const INL = (() => {
       commit();
     });
     ed.addEventListener('drop', (ev) => ev.preventDefault());
+    // a deadline's date: double-click it (or Alt+D inside it)
+    const editDeadline = (dl) => {
+      let attrs = [];
+      try { attrs = JSON.parse(dl.dataset.attrs || '[]'); } catch (_) { attrs = []; }
+      const cur = (attrs.find(([a]) => a === 'date') || [])[1] || '';
+      const v = prompt('Thời hạn (năm-tháng-ngày, VD: 2023-04-28):', cur);
+      if (v === null || !/^\d{4}-\d{2}-\d{2}$/.test(v.trim())) return;
+      const k = attrs.findIndex(([a]) => a === 'date');
+      if (k >= 0) attrs[k][1] = v.trim(); else attrs.unshift(['date', v.trim()]);
+      dl.dataset.attrs = JSON.stringify(attrs);
+      dl.title = 'Thời hạn: ' + v.trim();
+      commit();
+    };
+    ed.addEventListener('dblclick', (ev) => {
+      const dl = ev.target.closest && ev.target.closest('.dl');
+      if (dl && ed.contains(dl)) editDeadline(dl);
+    });
+    ed.addEventListener('keydown', (ev) => {
+      if (!(ev.altKey && ev.key.toLowerCase() === 'd')) return;
+      const r = caretRange(ed);
+      const n = r && r.startContainer;
+      const dl = n && (n.nodeType === 1 ? n : n.parentElement).closest('.dl');
+      if (dl && ed.contains(dl)) { ev.preventDefault(); editDeadline(dl); }
+    });
     ed.commit = commit;
+    /* A footnote at the caret; the caret goes inside it (a zero-width space
+     * holds the empty note open and is never written). */
     ed.addFootnote = () => {
-      const fn = PG.el('span', { class: 'fn', 'data-x': 'footnote', 'data-attrs': '[]', title: 'Chú thích cuối trang' }, 'Nội dung chú thích');
-      ed.focus();
+      const t = document.createTextNode('\u200b');
+      const fn = PG.el('span', { class: 'fn', 'data-x': 'footnote', 'data-attrs': '[]', title: 'Chú thích cuối trang' }, t);
+      if (!caretRange(ed)) ed.focus();
       insertNodes(ed, [fn]);
       const r = document.createRange();
-      r.selectNodeContents(fn);
+      r.setStart(t, 1); r.collapse(true);
       const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
       commit();
+      PG.say('Gõ nội dung chú thích (ô màu xanh).');
     };
     return ed;
   }

@@ -27,9 +27,10 @@ const OUT = (() => {
 
   function rawWithIndent(raw, ind) { return raw.split('\n').join('\n' + ind); }
 
-  function addAfter(x, kind) {
+  function addAfter(x, kind, content) {
     const ind = XD.indentOf(x);
-    const nd = XD.insertAfter(x, rawWithIndent(NEW[kind] || NEW.p, ind));
+    const raw = content ? '<' + kind + '>' + content + '</' + kind + '>' : rawWithIndent(NEW[kind] || NEW.p, ind);
+    const nd = XD.insertAfter(x, raw);
     ED.edited({ focus: nd.id, edit: true });
     return nd;
   }
@@ -89,7 +90,7 @@ const OUT = (() => {
       type: 'button', class: 'act', tabindex: '-1', 'aria-label': label, title: label,
       onclick: (ev) => { ev.stopPropagation(); f(); },
     }, extra), icon);
-    return el('span', { class: 'actions' },
+    return el('span', { class: 'row-acts' },
       b('Thêm mục sau', '＋', () => addAfter(x, x.name === 'section' || x.name === 'item' ? x.name : 'p')),
       b('Chuyển lên', '↑', () => move(x, true)),
       b('Chuyển xuống', '↓', () => move(x, false)),
@@ -105,12 +106,13 @@ const OUT = (() => {
       placeholder: opts.placeholder || null, list: opts.list || null,
       oninput: () => { if (x.setAttr(attr, i.value.trim() || (opts.keepEmpty ? '' : null))) ED.edited(); },
     });
-    return el('span', { class: 'fld ' + (opts.wrap || '') }, el('label', { for: id }, label), i);
+    ED.fieldOf.set(x.id + '@' + attr, i);
+    return el('span', { class: 'fld ' + (opts.wrap || '') }, el('label', { for: id, class: opts.hideLabel ? 'sr' : null }, label), i);
   }
 
   function row(x, level) {
     const li = el('li', {
-      role: 'treeitem', 'aria-level': String(level), tabindex: '-1', class: 'row k-' + x.name,
+      role: 'treeitem', 'aria-level': String(level), 'aria-selected': 'false', tabindex: '-1', class: 'row k-' + x.name,
       'data-node-id': String(x.id), 'data-kind': x.name,
     });
     li._x = x;
@@ -124,19 +126,24 @@ const OUT = (() => {
     if (x.name === 'section') {
       const t = x.attr('title');
       label += ': ' + (t || '(không tiêu đề)');
-      body.append(input(x, 'title', 'Tiêu đề', { cls: 'title', wrap: 'grow', placeholder: 'Tiêu đề đề mục' }));
+      body.append(input(x, 'title', 'Tiêu đề đề mục', { cls: 'title', wrap: 'grow', placeholder: 'Tiêu đề (để trống: chỉ có số thứ tự)', hideLabel: true }));
       const cid = 'f' + x.id + '-runin';
       const cb = el('input', {
         id: cid, type: 'checkbox', checked: x.attr('run-in') === 'yes',
         onchange: () => { if (x.setAttr('run-in', cb.checked ? 'yes' : null)) ED.edited(); },
       });
       body.append(el('span', { class: 'fld check' }, cb, el('label', { for: cid }, 'Liền dòng')));
-      body.append(input(x, 'id', 'Mã', { cls: 'code', wrap: 'small' }));
+      body.append(input(x, 'id', 'Mã đề mục (cho kế hoạch cấp dưới kế thừa)', { cls: 'code', wrap: 'small', placeholder: 'mã', hideLabel: true }));
     } else if (x.name === 'p' || x.name === 'item') {
       label += ': ' + short(x.text(), 60);
       const ed = INL.editor(x, {
         label: KIND[x.name], onChange: () => ED.edited(),
-        onEnter: () => addAfter(x, x.name),
+        onEnter: (ev, rest) => addAfter(x, x.name, rest),
+        onEmptyBackspace: () => {
+          const prev = x.prevElement();
+          XD.remove(x);
+          ED.edited({ focus: prev && BLOCKS.has(prev.name) ? prev.id : x.parent ? x.parent.id : null, edit: true, caretEnd: true });
+        },
       });
       body.append(ed);
       const sid = 'f' + x.id + '-kind';
@@ -274,14 +281,13 @@ const OUT = (() => {
     const t = ED.parentNode(ref);
     const box = el('div', { class: 'inh' });
     box.append(el('div', { class: 'inh-head' },
-      el('span', { class: 'badge' }, 'Kế thừa'), ' ',
       el('strong', {}, inheritedTitle(x)), ' ',
       el('code', { title: 'Mã phần kế thừa' }, ref || ''),
       x.attr('from') ? el('small', {}, ' từ ' + x.attr('from')) : null));
     if (t && t.name === 'section') {
       box.append(input(x, 'title', 'Đổi tiêu đề', { wrap: 'grow', placeholder: t.attr('title') || '' }));
     }
-    const ro = el('div', { class: 'ro', 'aria-label': 'Nội dung kế thừa (chỉ đọc)' });
+    const ro = el('div', { class: 'ro', role: 'group', 'aria-label': 'Nội dung kế thừa (chỉ đọc)' });
     if (!t) {
       ro.append(ED.parentDoc ? 'Không tìm thấy phần này trong kế hoạch cấp trên (có thể nó được kế thừa từ cấp cao hơn).' : 'Đang tải kế hoạch cấp trên…');
     } else if (t.name === 'section') {
@@ -294,7 +300,8 @@ const OUT = (() => {
             el('button', { type: 'button', class: 'link', onclick: () => removeRef(x, cid), 'aria-label': 'Bỏ ' + cid }, 'Bỏ')) : null));
       }
       if (blocksOf(t).length > 12) ul.append(el('li', {}, '…'));
-      ro.append(ul);
+      const n = blocksOf(t).length;
+      ro.append(el('details', {}, el('summary', {}, 'Xem nội dung kế thừa (' + n + ' mục) — chỉ đọc'), ul));
     } else {
       ro.append(short(t.text(), 400));
     }
@@ -325,10 +332,12 @@ const OUT = (() => {
     return ul;
   }
   function setCurrent(li) {
-    document.querySelectorAll('[role=treeitem][tabindex="0"]').forEach((r) => { if (r !== li) r.tabIndex = -1; });
-    document.querySelectorAll('.row.current').forEach((r) => r.classList.remove('current'));
+    const tree = li.closest('[role=tree]') || document;
+    tree.querySelectorAll('[role=treeitem][tabindex="0"]').forEach((r) => { if (r !== li) r.tabIndex = -1; });
+    document.querySelectorAll('.row.current').forEach((r) => { r.classList.remove('current'); r.setAttribute('aria-selected', 'false'); });
     li.tabIndex = 0;
     li.classList.add('current');
+    li.setAttribute('aria-selected', 'true');
     ED.current = li;
   }
   function visibleRows(li) {
@@ -367,6 +376,15 @@ const OUT = (() => {
     else if (k === 'Tab' && !ev.ctrlKey && !ev.altKey) { ev.preventDefault(); (ev.shiftKey ? outdent : indent)(x); }
     else if (k === 'Enter' || k === 'F2') { const f = firstField(li); if (f) { ev.preventDefault(); f.focus(); } }
     else if (k === 'Delete') { ev.preventDefault(); del(x); }
+    else if (k === 'Escape') {
+      // leave the tree: the first control after it
+      ev.preventDefault();
+      const tree = li.closest('[role=tree]');
+      const all = Array.from(document.querySelectorAll('input, select, button:not([tabindex="-1"]), [contenteditable="true"], a[href], [tabindex="0"]'))
+        .filter((e) => !e.disabled && e.offsetParent !== null);
+      const next = all.find((e) => !tree.contains(e) && (tree.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING));
+      if (next) next.focus();
+    }
   }
 
   return { tree, row, addAfter, addInto, blocksOf, focusRow, firstField, setCurrent, BLOCKS, KIND };

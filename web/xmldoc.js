@@ -290,6 +290,16 @@
       });
       return onLine || containing;
     }
+    /* The attribute of element nd written at (line, col), if any. */
+    attrAt(nd, line, col) {
+      if (!nd || !nd.at || !col) return null;
+      let off = 0;
+      for (let l = 1; l < line; l++) { off = this.text.indexOf('\n', off) + 1; if (off === 0) return null; }
+      const rel = off + col - 1 - nd.at.start;
+      if (rel < 0 || rel >= nd.open.length) return null;
+      const a = nd.attrs.find((x) => x.start <= rel && rel < x.end);
+      return a ? a.name : null;
+    }
     byId(id) { return this.root.find((n) => n.id === id); }
   }
 
@@ -404,7 +414,15 @@
     nd.parent = null;
     return ind;
   }
-  function makeWs(ind) { return new XNode('text', '\n' + ind); }
+  /* Whitespace before a new node: a line break as the file writes them. */
+  function makeWs(ind, near) {
+    let nl = '\n';
+    for (let n = near; n && n.parent; n = n.parent) {
+      const ws = leadingWs(n);
+      if (ws) { if (ws.raw.includes('\r\n')) nl = '\r\n'; break; }
+    }
+    return new XNode('text', nl + ind);
+  }
   function reparseWith(nd, fromInd, toInd) {
     if (fromInd === toInd) return nd;
     const list = parseFragment(reindent(serializeNode(nd), fromInd, toInd));
@@ -416,7 +434,7 @@
     const ind = indentOf(ref);
     let nd = typeof nodeOrRaw === 'string' ? parseFragment(nodeOrRaw).find((x) => x.type === 'element') : nodeOrRaw;
     if (fromInd !== undefined) nd = reparseWith(nd, fromInd, ind);
-    p.insertAt(ref.index() + 1, makeWs(ind), nd);
+    p.insertAt(ref.index() + 1, makeWs(ind, ref), nd);
     return nd;
   }
   function insertBefore(ref, nodeOrRaw, fromInd) {
@@ -426,7 +444,7 @@
     if (fromInd !== undefined) nd = reparseWith(nd, fromInd, ind);
     const ws = leadingWs(ref);
     const at = ws ? ws.index() : ref.index();
-    p.insertAt(at, makeWs(ind), nd);
+    p.insertAt(at, makeWs(ind, ref), nd);
     return nd;
   }
   /* Appends as the last element child of parent (after `after` when given). */
@@ -444,9 +462,9 @@
     // keep what is inside (text, comments) and add before the end
     const trail = parent.children.length && parent.children[parent.children.length - 1];
     if (trail && trail.type === 'text' && /^\s*$/.test(trail.raw)) {
-      parent.insertAt(parent.children.length - 1, makeWs(ind), nd);
+      parent.insertAt(parent.children.length - 1, makeWs(ind, parent), nd);
     } else {
-      parent.insertAt(parent.children.length, makeWs(ind), nd, makeWs(pind));
+      parent.insertAt(parent.children.length, makeWs(ind, parent), nd, makeWs(pind, parent));
     }
     return nd;
   }

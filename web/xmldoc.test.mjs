@@ -86,4 +86,16 @@ assert.equal(d2.serialize(), '<plan>\n  <section title="a">\n    <p>x</p>\n  </s
 const d3 = new X.XmlDoc(t);
 const at = d3.nodeAt(18, 5);
 assert.equal(at.name, 'item');
+// attributes on self-closing elements
+const d4 = new X.XmlDoc('<a>\r\n  <x/>\r\n  <y k="1" />\r\n</a>');
+d4.plan.first('x').setAttr('b', '2');
+d4.plan.first('y').setAttr('c', '3');
+assert.equal(d4.serialize(), '<a>\r\n  <x b="2"/>\r\n  <y k="1" c="3" />\r\n</a>');
+// CRLF files get CRLF line breaks
+X.insertAfter(d4.plan.first('y'), '<z/>');
+assert.equal(d4.serialize(), '<a>\r\n  <x b="2"/>\r\n  <y k="1" c="3" />\r\n  <z/>\r\n</a>');
+// an inline edit that replaces a whole tag keeps neighbours' bytes
+const d5 = new X.XmlDoc('<p>a&#233; <i>b</i> c</p>');
+X.setInline(d5.plan, 'aé <b>b</b> c');
+assert.equal(d5.serialize(), '<p>a&#233; <b>b</b> c</p>');
 console.log('ok edits');
