@@ -30,11 +30,19 @@ function previewPages(page) {
  * own hash; with `changedFrom` (an earlier previewPages()), also until some page
  * differs from it. Resolves to previewPages(). */
 async function previewReady(page, changedFrom, ms = 20000) {
-  return h.waitFor('the preview' + (changedFrom ? ' to change' : ''), async () => {
+  let seen = '';
+  return h.waitFor(() => 'the preview' + (changedFrom ? ' to change' : '') + ' (last seen: ' + seen + ')', async () => {
+    seen = await page.evaluate(() => JSON.stringify({
+      state: document.getElementById('preview').dataset.state,
+      pages: [...document.querySelectorAll('#preview img[data-page]')].map((i) => [i.dataset.page, (i.dataset.hash || '').slice(0, 8), i.complete, i.naturalWidth]),
+      findings: document.getElementById('findings').textContent.slice(0, 300),
+    })).catch((e) => String(e));
     const state = await page.$eval('#preview', (p) => p.dataset.state);
     if (state === 'error') throw new Error('the preview is in error: ' + await page.$eval('#findings', (f) => f.textContent));
     if (state !== 'ready') return null;
     const pages = await previewPages(page);
+    if (!pages.length && await page.$('#findings .sev-error'))
+      throw Object.assign(new Error('the preview has no page, and errors: ' + JSON.parse(seen).findings), { fatal: true });
     if (!pages.length || !pages.every((p) => p.loaded && p.src.includes(p.hash))) return null;
     if (changedFrom && pages.length === changedFrom.length && pages.every((p, i) => p.hash === changedFrom[i].hash)) return null;
     return pages;

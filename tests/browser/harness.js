@@ -53,7 +53,8 @@ function tempDir(name) {
 }
 
 /* Resolves with cond()'s first truthy value, polling every `every` ms; rejects
- * after `ms` with `what` in the message. cond may be async. */
+ * after `ms` with `what` (a string, or a function giving one) in the message.
+ * cond may be async. */
 async function waitFor(what, cond, ms = 10000, every = 50) {
   const end = Date.now() + ms * SLOW;
   let last;
@@ -62,10 +63,12 @@ async function waitFor(what, cond, ms = 10000, every = 50) {
       const v = await cond();
       if (v) return v;
     } catch (e) {
+      if (e && e.fatal) throw e; /* cond knows that waiting longer cannot help */
       last = e;
     }
     if (Date.now() > end)
-      throw new Error('timed out after ' + ms * SLOW + ' ms waiting for ' + what + (last ? ' (last error: ' + last.message + ')' : ''));
+      throw new Error('timed out after ' + ms * SLOW + ' ms waiting for ' + (typeof what === 'function' ? what() : what) +
+        (last ? ' (last error: ' + last.message + ')' : ''));
     await new Promise((r) => setTimeout(r, every));
   }
 }

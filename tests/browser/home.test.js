@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const h = require('./harness');
+const ed = require('./editor-page');
 
 let tmp, srv, browser, api;
 
@@ -150,10 +151,13 @@ test('"Kế hoạch mới" from the template with its parameters creates a file 
     assert.ok(!xml.includes('${'), 'every parameter filled');
     for (const v of ['CHI BỘ PHÒNG THỬ NGHIỆM', 'Chi bộ Phòng Thử nghiệm', '<number>17</number>', '2023-04-05', 'Nguyễn Văn Thử'])
       assert.ok(xml.includes(v), 'the file holds ' + v);
+    /* the editor opened it: its form shows the plan's values, its preview its pages */
+    await page.waitForSelector('#outline [role=treeitem]');
+    assert.equal(await page.$eval('#plan-path', (e) => e.textContent), 'chi-bo-hung-yen/chi-bo-phong-thu-nghiem-2023.xml');
+    assert.equal((await page.$eval('#f-issuer', (e) => e.textContent)).trim(), 'CHI BỘ PHÒNG THỬ NGHIỆM');
+    await ed.previewReady(page);
     const check = h.plangenSync(['check', '--root', srv.root, file]);
     assert.equal(check.status, 0, 'plangen check passes the new plan:\n' + check.stderr);
-    /* the editor opened it: its page loaded and asked the server for that plan */
-    await page.waitForFunction(() => document.readyState === 'complete');
     const listed = (await api.request('GET', '/api/plans')).data.plans;
     assert.ok(listed.some((p) => p.path === 'chi-bo-hung-yen/chi-bo-phong-thu-nghiem-2023.xml'), 'GET /api/plans lists it');
     await page.screenshot({ path: path.join(tmp.dir, 'editor-new.png') });
@@ -197,6 +201,13 @@ test('"Xây dựng kế hoạch thực hiện" derives a child of the chosen pla
     assert.match(xml, /derives-from="\.\.\/hung-yen-duk-sinh-hoat-chinh-tri-2023\.xml"/, 'it derives from the chosen plan');
     assert.ok(xml.includes('CHI BỘ VĂN PHÒNG THỬ NGHIỆM'), 'its issuer');
     assert.ok(xml.includes('2023-04-06'), 'its date');
+    await page.waitForSelector('#outline [role=treeitem]');
+    assert.equal(await page.$eval('#plan-path', (e) => e.textContent), rel);
+    assert.equal((await page.$eval('#f-issuer', (e) => e.textContent)).trim(), 'CHI BỘ VĂN PHÒNG THỬ NGHIỆM');
+    /* what it inherits is shown as inherited rows */
+    await page.waitForSelector('#outline [role=treeitem].inherited');
+    await ed.previewReady(page);
+    await page.screenshot({ path: path.join(tmp.dir, 'editor-derived.png') });
     const listed = (await api.request('GET', '/api/plans')).data.plans;
     const child = listed.find((p) => p.path === rel);
     assert.ok(child, 'GET /api/plans lists the child');
