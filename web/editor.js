@@ -12,19 +12,26 @@
  *   #form                       the form (left pane)
  *   #f-issuer, #f-parent, #f-symbol, #f-cited, #f-number, #f-place, #f-date,
  *   #f-type, #f-summary, #f-style, #f-derives (link to the parent's editor)
- *   #basis                      basis paragraphs ([data-node-id] editors)
+ *   #implements                 the documents implemented (fieldset.impl each; #add-implements)
+ *   #basis                      basis paragraphs (editors aria-label "Căn cứ N"); #add-basis, #f-basis-generate
  *   #outline                    the body's tree: role=tree; rows li[role=treeitem][data-node-id][data-kind]
  *                               (data-kind: section|p|item|table|qr|image|inherit|remove|replace|append);
  *                               row buttons by aria-label: "Thêm mục sau", "Chuyển lên", "Chuyển xuống",
  *                               "Thụt vào", "Lùi ra", "Xóa"; inherited rows have class "inherited" and a
- *                               badge "Kế thừa", buttons "Thay thế phần kế thừa", "Bổ sung vào phần kế thừa"
+ *                               badge "Kế thừa", buttons "Thay thế phần kế thừa", "Bổ sung vào phần kế thừa",
+ *                               "Sửa câu chữ trong phần kế thừa" (.change-row: "Câu chữ gốc N" → "Thay bằng")
+ *                               and per inherited child "Thay thế ID" / "Bỏ ID";
+ *                               p/item rows: [contenteditable][role=textbox] (footnotes span.fn, deadlines span.dl);
+ *                               section rows: input.title, run-in checkbox, input.code (id);
+ *                               tables: td > [contenteditable] "Ô hàng R, cột C", "Xóa hàng R", "Thêm hàng"
  *   #outline-toolbar            add section / paragraph / item / table, #undo, B I U, footnote
- *   #recipients                 recipient rows; #f-archive
+ *   #recipients                 recipient rows (fieldset.group for groups); #f-archive; #add-to, #add-group
  *   #f-authority, #f-collective, #f-sig-title, #f-sig-name   the signature
- *   #appendices                 each .appendix with its own tree (role=tree)
+ *   #appendices                 each .appendix with its own tree (role=tree); #add-appendix
  *   #preview                    the pages: img[data-page="N"][data-hash="H"]; #preview[data-state="busy|ready|error"]
  *   #findings                   li > button[data-line][data-col][data-severity]
- *   #conflict                   the conflict panel; #conflict-theirs "Tải bản của họ", #conflict-mine "Giữ bản của tôi"
+ *   #conflict                   the conflict panel (table.diff td.mine / td.theirs); #conflict-theirs
+ *                               "Tải bản của họ", #conflict-mine "Giữ bản của tôi", #conflict-later "Để sau"
  *   #pg-status                  status line (common.js)
  * Keys: Ctrl+S save; Ctrl+Z (outside text) undo; in the outline: ↑/↓ rows, Enter edit a row,
  *   Esc back to the row (on a row: leave the tree),
@@ -726,11 +733,11 @@ const VI_MESSAGE = {
 };
 
 const PV = {
-  timer: null, inFlight: false, pending: false, lastRetry: 0, firstDone: false,
+  timer: null, inFlight: false, pending: false, lastRetry: 0, firstDone: false, lastText: null,
 
   schedule() {
     clearTimeout(PV.timer);
-    PV.timer = setTimeout(PV.request, 300);
+    PV.timer = setTimeout(() => { if (ED.doc.serialize() !== PV.lastText) PV.request(); }, 300);
   },
 
   async request() {
@@ -740,6 +747,7 @@ const PV = {
     const box = document.getElementById('preview');
     box.dataset.state = 'busy';
     const text = ED.doc.serialize();
+    PV.lastText = text;
     const r = await PG.api('POST', '/api/preview' + PG.q(ED.path), text);
     PV.inFlight = false;
     if (PV.pending) { PV.request(); return; }          // a newer text waits: drop this answer

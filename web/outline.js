@@ -306,14 +306,33 @@ const OUT = (() => {
       ro.append(short(t.text(), 400));
     }
     box.append(ro);
-    const changes = x.elements('change');
-    if (changes.length) {
-      box.append(el('div', { class: 'changes' }, el('strong', {}, 'Sửa câu chữ: '),
-        ...changes.map((c) => el('div', {}, '«' + c.attr('from') + '» → «' + c.text() + '»'))));
-    }
+    // wording changes: <change from="old words">new words</change>
+    const changes = el('div', { class: 'changes' });
+    x.elements('change').forEach((c, k) => {
+      const n = k + 1;
+      const ed = INL.editor(c, { label: 'Thay bằng (sửa câu chữ ' + n + ')', onChange: () => ED.edited(), single: true, rowless: true });
+      ED.fieldOf.set(c.id, ed);
+      changes.append(el('div', { class: 'change-row' },
+        input(c, 'from', 'Câu chữ gốc ' + n, { wrap: 'grow', keepEmpty: true, placeholder: 'những chữ cần đổi trong phần kế thừa' }),
+        el('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+        el('span', { class: 'fld grow' }, el('span', { class: 'lbl' }, 'Thay bằng'), ed),
+        el('button', {
+          type: 'button', class: 'act danger', 'aria-label': 'Xóa sửa câu chữ ' + n, title: 'Xóa',
+          onclick: () => { XD.remove(c); ED.edited({ focus: x.id }); },
+        }, '✕')));
+    });
+    box.append(changes);
     box.append(el('div', { class: 'inh-bar' },
       el('button', { type: 'button', class: 'small', 'aria-label': 'Thay thế phần kế thừa', onclick: () => replaceRef(x, ref) }, 'Thay thế'),
-      (!t || t.name === 'section') ? el('button', { type: 'button', class: 'small', 'aria-label': 'Bổ sung vào phần kế thừa', onclick: () => appendTo(x, ref) }, 'Bổ sung') : null));
+      (!t || t.name === 'section') ? el('button', { type: 'button', class: 'small', 'aria-label': 'Bổ sung vào phần kế thừa', onclick: () => appendTo(x, ref) }, 'Bổ sung') : null,
+      el('button', {
+        type: 'button', class: 'small', 'aria-label': 'Sửa câu chữ trong phần kế thừa', onclick: () => {
+          const nd = XD.appendChild(x, '<change from=""></change>');
+          ED.edited({ focus: x.id });
+          const f = document.getElementById('f' + nd.id + '-from');
+          if (f) f.focus();
+        },
+      }, 'Sửa câu chữ')));
     return box;
   }
 
