@@ -58,6 +58,7 @@ test('the outline editor works with the keyboard alone, and each step is saved',
   assert.deepEqual([giup, tao, nang].map(short), ['Giúp cán bộ,', 'Tạo sự thống', 'Nâng cao ý t'], 'the items of "Mục đích"');
   const page = await ed.openEditor(browser, srv, HY);
   try {
+    const first = await ed.previewPages(page);
     /* from the top of the page, Tab until a row of the outline has the focus */
     await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.focus(); });
     let row = null;
@@ -122,6 +123,25 @@ test('the outline editor works with the keyboard alone, and each step is saved',
     assert.ok(row.onRow, 'Esc: back on the row');
     await check('Enter, typing, Esc', { inMucDich: [tao, nang, giup + ' Thực hiện nghiêm túc.'], between: [], focus: 'Giúp cán bộ' });
 
+    /* Alt+Enter: a new item after this one, its text being edited; type, Esc */
+    const edited = giup + ' Thực hiện nghiêm túc.';
+    await press(page, 'Enter', 'Alt');
+    await page.waitForFunction(() => document.activeElement.isContentEditable &&
+      document.activeElement.closest('[role=treeitem][data-kind=item]'));
+    await page.keyboard.type('Mục mới thêm bằng bàn phím.');
+    await press(page, 'Escape');
+    await check('Alt+Enter, typing, Esc', { inMucDich: [tao, nang, edited, 'Mục mới thêm bằng bàn phím.'], between: [], focus: 'Mục mới' });
+
+    /* Delete: the row goes */
+    await press(page, 'Delete');
+    assert.equal(await ed.saveWithKeys(page), 200, 'Delete: saved');
+    await ed.saved(page);
+    assert.deepEqual(partOne(fs.readFileSync(file, 'utf8')).inMucDich, [tao, nang, edited], 'Delete: the new item is gone');
+    assert.equal(partOne(fs.readFileSync(file, 'utf8')).outside, p0.outside, 'Delete: the rest of the file is unchanged');
+
+    /* the preview catches up with the edits (page 1 shows part I's new order) */
+    const shown = await ed.previewReady(page, first);
+    assert.notEqual(shown[0].hash, first[0].hash, 'page 1 of the preview changed');
     await page.screenshot({ path: path.join(tmp.dir, 'editor-keyboard.png') });
     assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
   } catch (e) {
