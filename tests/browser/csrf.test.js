@@ -1,9 +1,10 @@
 /* csrf.test.js - requests that change state must carry the session's CSRF token:
  * a fetch from the editor's own page without the header is refused (403), and so is
- * a form posted from a page of another site (http://localhost:PORT, a tiny node
- * server: another host, so another site for the browser) — the session cookie is
- * HttpOnly and SameSite=Strict, so the browser does not even send it. Nothing
- * refused reaches the disk. */
+ * a form posted from a page of a tiny node server on another port: as
+ * http://localhost:PORT (another site for the browser: the session cookie is
+ * HttpOnly and SameSite=Strict, so the browser does not even send it) and as
+ * http://127.0.0.1:PORT (another origin of the same site: the cookie goes, the
+ * token is missing). Nothing refused reaches the disk. */
 'use strict';
 
 const { test, before, after } = require('node:test');
@@ -106,7 +107,7 @@ test('a fetch from the page without the X-CSRF-Token header is refused (403)', a
   }
 });
 
-test('a form posted from another site is refused and changes nothing', async () => {
+test('a form posted from another site, or another origin of the same site, is refused and changes nothing', async () => {
   const page = await h.newPage(browser);
   const target = srv.url.replace(/\/$/, '');
   /* text/plain forms are how another site sends JSON-looking bodies without a
@@ -133,27 +134,41 @@ fetch(${JSON.stringify(target + '/api/derive')},
     await page.waitForFunction(() => typeof PG !== 'undefined' && PG.session && PG.session.csrf);
     const before = snapshot(srv.root);
 
-    /* the cross-site form: the browser lands on the server's answer; the
-     * DevTools protocol tells which cookies went with the request and which
-     * were held back, and why */
+    /* the form posted from another page: the browser lands on the server's
+     * answer; the DevTools protocol tells which cookies went with the request
+     * and which were held back, and why.
+     *   from http://localhost:PORT: another site, the cookie stays home (SameSite=Strict);
+     *   from http://127.0.0.1:PORT: another origin but the same site, so the cookie goes,
+     *   and the missing X-CSRF-Token alone refuses it */
     const cdp = await page.createCDPSession();
     await cdp.send('Network.enable');
     const sentReqs = new Map();
     const extra = new Map();
     cdp.on('Network.requestWillBeSent', (e) => sentReqs.set(e.requestId, e.request));
     cdp.on('Network.requestWillBeSentExtraInfo', (e) => extra.set(e.requestId, e));
-    const answer = page.waitForResponse((r) => r.url() === target + '/api/new' && r.request().method() === 'POST');
-    await page.goto(`http://localhost:${evil.port}/new.html`, { waitUntil: 'domcontentloaded' });
-    const res = await answer;
-    assert.equal(res.status(), 403, 'refused: ' + await res.text().catch(() => '?'));
-    await h.waitFor('the request\'s cookie report', () => [...sentReqs].some(([id, r]) => r.url === target + '/api/new' && extra.has(id)));
-    const [id] = [...sentReqs].find(([i, r]) => r.url === target + '/api/new' && extra.has(i));
-    const info = extra.get(id);
-    const ours = (info.associatedCookies || []).filter((a) => a.cookie && a.cookie.name === 'plangen_session');
-    assert.ok(ours.length > 0, 'the browser considered the session cookie: ' + JSON.stringify(info.associatedCookies));
-    for (const a of ours)
-      assert.ok((a.blockedReasons || []).some((r) => /SameSiteStrict/.test(r)), 'held back for SameSite=Strict: ' + JSON.stringify(a));
-    assert.ok(!/plangen_session=/.test(info.headers.Cookie || info.headers.cookie || ''), 'no session cookie sent');
+    for (const [host, crossSite] of [['localhost', true], ['127.0.0.1', false]]) {
+      sentReqs.clear();
+      extra.clear();
+      const answer = page.waitForResponse((r) => r.url() === target + '/api/new' && r.request().method() === 'POST');
+      await page.goto(`http://${host}:${evil.port}/new.html`, { waitUntil: 'domcontentloaded' });
+      const res = await answer;
+      assert.equal(res.status(), 403, host + ': refused: ' + await res.text().catch(() => '?'));
+      await h.waitFor('the request\'s cookie report', () => [...sentReqs].some(([id, r]) => r.url === target + '/api/new' && extra.has(id)));
+      const [id] = [...sentReqs].find(([i, r]) => r.url === target + '/api/new' && extra.has(i));
+      const info = extra.get(id);
+      const ours = (info.associatedCookies || []).filter((a) => a.cookie && a.cookie.name === 'plangen_session');
+      const sentCookie = /plangen_session=/.test(info.headers.Cookie || info.headers.cookie || '');
+      assert.ok(ours.length > 0, host + ': the browser considered the session cookie: ' + JSON.stringify(info.associatedCookies));
+      if (crossSite) {
+        for (const a of ours)
+          assert.ok((a.blockedReasons || []).some((r) => /SameSiteStrict/.test(r)), host + ': held back for SameSite=Strict: ' + JSON.stringify(a));
+        assert.ok(!sentCookie, host + ': no session cookie sent');
+      } else {
+        assert.ok(sentCookie, host + ': same site: the cookie was sent, and still refused (no token)');
+      }
+      /* back to the editor's page, so that the next form starts from a page with a session */
+      await page.goto(srv.url, { waitUntil: 'domcontentloaded' });
+    }
     await cdp.detach();
 
     /* cross-site fetches (no-cors: the page cannot read the answer) */
