@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -25,11 +26,11 @@ enum {
     USERS_MAX_BYTES = 1 << 20, /* the users file */
     LINE_MAX_BYTES = 4096,     /* one line of it, without its newline */
     NAME_MAX_LEN = 32,
-    PASSWORD_MIN = 8,          /* characters */
-    PASSWORD_MAX = 4096,       /* bytes, for `plangen user add` */
+    PASSWORD_MIN = 8,    /* characters */
+    PASSWORD_MAX = 4096, /* bytes, for `plangen user add` */
     MAX_SESSIONS = 10000,
-    MAX_LOGIN_KEYS = 10000,    /* accounts and addresses with recent failures */
-    MAX_RATE_KEYS = 10000,     /* addresses with a bucket */
+    MAX_LOGIN_KEYS = 10000, /* accounts and addresses with recent failures */
+    MAX_RATE_KEYS = 10000,  /* addresses with a bucket */
 };
 
 /* Checked against when the account does not exist, so that a login for an
@@ -46,8 +47,7 @@ static int name_ok(const char *s, size_t n)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
             return 0;
     }
     return 1;
@@ -55,8 +55,8 @@ static int name_ok(const char *s, size_t n)
 
 static int hash_char_ok(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '/' || c == '$';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '/' || c == '$';
 }
 
 /* A short printable form of n bytes at s for a message (the caller frees). */
@@ -213,8 +213,8 @@ static int parse_line(const char *s, size_t n, const char *file, int lineno, pg_
         const char *why = folder_check(f, (size_t)(fe - f), &norm);
         if (why) {
             char *p = shown(f, (size_t)(fe - f));
-            pg_diag_add(d, PG_E_BAD_VALUE, file, lineno, (int)(f - s) + 1, "folder \"%s\" %s",
-                        p, why);
+            pg_diag_add(d, PG_E_BAD_VALUE, file, lineno, (int)(f - s) + 1, "folder \"%s\" %s", p,
+                        why);
             free(p);
             ok = 0;
         } else {
@@ -251,14 +251,12 @@ static int parse_line(const char *s, size_t n, const char *file, int lineno, pg_
     return 1;
 }
 
-int pg_users_parse(const char *text, size_t len, const char *name, pg_users *u,
-                   pg_diag_list *d)
+int pg_users_parse(const char *text, size_t len, const char *name, pg_users *u, pg_diag_list *d)
 {
     memset(u, 0, sizeof *u);
     if (len > USERS_MAX_BYTES) {
         pg_diag_add(d, PG_E_TOO_LARGE, name, 0, 0,
-                    "a users file holds at most %d bytes; this one has %zu", USERS_MAX_BYTES,
-                    len);
+                    "a users file holds at most %d bytes; this one has %zu", USERS_MAX_BYTES, len);
         return 0;
     }
     int ok = 1;
@@ -346,9 +344,9 @@ int pg_users_load(const char *path, pg_users *u, pg_diag_list *d)
 }
 
 /* Writes text to path atomically: a temporary file beside it (mkstemp: 0600),
- * synced, given the old file's mode (0600 for a new file), renamed. The
- * users file holds password hashes: it is never readable by others, even for
- * a moment. */
+ * synced, given the owner's part of the old file's mode (0600 for a new file),
+ * renamed. The users file holds password hashes: it is never left readable by
+ * others, nor readable by them for a moment while written. */
 static int write_atomically(const char *path, const char *text, size_t len, pg_diag_list *d)
 {
     int rc = 0, fd = -1;
@@ -417,12 +415,20 @@ static int users_rewrite(const char *path, const char *name, const char *line, i
     size_t len = 0;
     struct stat st;
     if (lstat(path, &st) == 0 || errno != ENOENT) {
-        pg_users u;
-        if (!pg_users_load(path, &u, d))
+        pg_input_status rs = pg_read_regular_file(path, USERS_MAX_BYTES, &text, &len, why);
+        if (rs != PG_INPUT_OK) {
+            if (rs == PG_INPUT_TOO_LARGE)
+                pg_diag_add(d, PG_E_TOO_LARGE, path, 0, 0, "a users file holds at most %d bytes",
+                            USERS_MAX_BYTES);
+            else
+                pg_diag_add(d, PG_E_IO, path, 0, 0, "%s", why);
             return 0;
+        }
+        pg_users u;
+        int ok = pg_users_parse(text, len, path, &u, d);
         pg_users_free(&u);
-        if (pg_read_regular_file(path, USERS_MAX_BYTES, &text, &len, why) != PG_INPUT_OK) {
-            pg_diag_add(d, PG_E_IO, path, 0, 0, "%s", why);
+        if (!ok) {
+            free(text);
             return 0;
         }
     }
@@ -525,8 +531,7 @@ int pg_users_set(const char *path, const char *name, const char *password,
         goto cleanup;
     }
     if (!hash_password(password, hash)) {
-        pg_diag_add(d, PG_E_OUTPUT, path, 0, 0,
-                    "libcrypt cannot make a yescrypt hash: %s",
+        pg_diag_add(d, PG_E_OUTPUT, path, 0, 0, "libcrypt cannot make a yescrypt hash: %s",
                     errno ? strerror(errno) : "unknown reason");
         pg_buf_free(&fl);
         goto cleanup;
@@ -647,7 +652,7 @@ typedef struct {
 } session;
 
 typedef struct {
-    entry e;  /* key: "u:" + account name or "a:" + address */
+    entry e;      /* key: "u:" + account name or "a:" + address */
     time_t *fail; /* the times of the last failures, oldest first; o.login_failures slots */
     int n_fail;
     int pending; /* logins being checked now, counted as failures until done */
@@ -873,8 +878,8 @@ static void throttle_fail(pg_auth *a, throttle *th, time_t now)
     lru_touch(&a->login, &th->e);
 }
 
-pg_login_result pg_auth_login(pg_auth *a, const char *user, const char *password,
-                              const char *addr, time_t now)
+pg_login_result pg_auth_login(pg_auth *a, const char *user, const char *password, const char *addr,
+                              time_t now)
 {
     char ukey[72], akey[72];
     if (!user)
@@ -938,9 +943,8 @@ int pg_auth_rate_ok(pg_auth *a, const char *addr, double now)
     if (!b) {
         /* a bucket unused for full_after seconds is full again: as if absent */
         entry *old;
-        while ((old = lru_oldest(&a->rate)) &&
-               (now - ((bucket *)old)->last >= full_after ||
-                g_hash_table_size(a->rate.by_key) >= MAX_RATE_KEYS))
+        while ((old = lru_oldest(&a->rate)) && (now - ((bucket *)old)->last >= full_after ||
+                                                g_hash_table_size(a->rate.by_key) >= MAX_RATE_KEYS))
             lru_remove(&a->rate, old);
         b = lru_add(&a->rate, key, sizeof *b);
         b->tokens = a->o.rate_burst;
@@ -1158,20 +1162,40 @@ static int read_line(FILE *f, char *buf, size_t size, int *too_long)
     return 1;
 }
 
+/* The terminal's settings while echo is off, for the signal handler: a
+ * Ctrl-C at the prompt must not leave the terminal silent. */
+static struct termios saved_termios;
+
+static void restore_terminal(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Asks the password on the terminal (standard input) with echo off. */
 static int ask_password(const char *prompt, char *buf, size_t size, int *too_long)
 {
-    struct termios old, quiet;
-    if (tcgetattr(STDIN_FILENO, &old) != 0)
+    struct termios quiet;
+    if (tcgetattr(STDIN_FILENO, &saved_termios) != 0)
         return 0;
-    quiet = old;
+    quiet = saved_termios;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     quiet.c_lflag |= ECHONL;
     fputs(prompt, stderr);
     fflush(stderr);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa, old[4];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = restore_terminal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 4; i++)
+        sigaction(sigs[i], &sa, &old[i]);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     int ok = read_line(stdin, buf, size, too_long);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    for (int i = 0; i < 4; i++)
+        sigaction(sigs[i], &old[i], NULL);
     return ok;
 }
 
@@ -1214,8 +1238,10 @@ static int get_password(int from_stdin, char *pw, size_t size)
         return 0;
     }
     if (g_utf8_strlen(pw, -1) < PASSWORD_MIN) {
-        fprintf(stderr, "plangen user: the password has fewer than %d characters: choose a "
-                        "longer one\n", PASSWORD_MIN);
+        fprintf(stderr,
+                "plangen user: the password has fewer than %d characters: choose a "
+                "longer one\n",
+                PASSWORD_MIN);
         return 0;
     }
     return 1;
@@ -1255,8 +1281,10 @@ static int user_add(int argc, char **argv)
     char *pw = pg_xmalloc(PASSWORD_MAX + 2);
     if (!name_ok(name, strlen(name))) {
         char *p = shown(name, strlen(name));
-        fprintf(stderr, "plangen user: account name \"%s\" is not 1 to %d of a-z 0-9 . _ -: "
-                        "choose another\n", p, NAME_MAX_LEN);
+        fprintf(stderr,
+                "plangen user: account name \"%s\" is not 1 to %d of a-z 0-9 . _ -: "
+                "choose another\n",
+                p, NAME_MAX_LEN);
         free(p);
         goto cleanup;
     }
@@ -1334,8 +1362,10 @@ static int user_remove(int argc, char **argv)
     }
     if (!found) {
         char *p = shown(name, strlen(name));
-        fprintf(stderr, "plangen user: %s has no account \"%s\"; `plangen user list %s` shows "
-                        "the accounts\n", file, p, file);
+        fprintf(stderr,
+                "plangen user: %s has no account \"%s\"; `plangen user list %s` shows "
+                "the accounts\n",
+                file, p, file);
         free(p);
         return 1;
     }

@@ -7,12 +7,14 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char hash_a[] = "$y$j9T$xwKKJ/Y/ZpKMVc5qLOXqP/$ueo9FO30Yc/vBfO.iGFaCYo38ZAPWjaIm9tXp6.oXs3";
+static const char hash_a[] =
+    "$y$j9T$xwKKJ/Y/ZpKMVc5qLOXqP/$ueo9FO30Yc/vBfO.iGFaCYo38ZAPWjaIm9tXp6.oXs3";
 
 /* The diagnostics of parsing text, one formatted line each, joined by '\n'. */
 static char *parse_errors(const char *text, size_t len, pg_users *u)
@@ -68,9 +70,10 @@ Test(users, parse_errors_name_file_line_col)
     expect_error("An:$y$abc:a\n",
                  "users:1:1: error: invalid value: account name \"An\" is not 1 to 32 of a-z 0-9 . "
                  "_ -: rename it");
-    expect_error("abcdefghijabcdefghijabcdefghijabc:$y$abc:a\n",
-                 "users:1:1: error: invalid value: account name "
-                 "\"abcdefghijabcdefghijabcdefghijabc\" is not 1 to 32 of a-z 0-9 . _ -: rename it");
+    expect_error(
+        "abcdefghijabcdefghijabcdefghijabc:$y$abc:a\n",
+        "users:1:1: error: invalid value: account name "
+        "\"abcdefghijabcdefghijabcdefghijabc\" is not 1 to 32 of a-z 0-9 . _ -: rename it");
     expect_error("# x\nan:$6$abc$def:a\n",
                  "users:2:4: error: invalid value: the password hash is not a yescrypt hash "
                  "(\"$y$...\"): set the password again with `plangen user add`");
@@ -89,18 +92,20 @@ Test(users, parse_errors_name_file_line_col)
     expect_error("an:$y$abc:a,\n",
                  "users:1:13: error: invalid value: empty folder after the last ',': remove the "
                  "','");
-    expect_error("an:$y$abc\n",
-                 "users:1:4: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
-                 "with two ':'; this line has one: write it again with `plangen user add`");
-    expect_error("an\n",
-                 "users:1:3: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
-                 "with two ':'; this line has none: write it again with `plangen user add`");
+    expect_error(
+        "an:$y$abc\n",
+        "users:1:4: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
+        "with two ':'; this line has one: write it again with `plangen user add`");
+    expect_error(
+        "an\n", "users:1:3: error: invalid value: an account line is NAME:HASH:FOLDER[,FOLDER...], "
+                "with two ':'; this line has none: write it again with `plangen user add`");
     expect_error("an:$y$abc:a\n\nan:$y$def:b\n",
                  "users:3:1: error: invalid value: account \"an\" is already defined on line 1: "
                  "remove one of the two lines");
-    expect_error("an:$y$abc:a\\b\n",
-                 "users:1:11: error: invalid value: folder \"a\\b\" contains '\\': separate folders "
-                 "with '/'");
+    expect_error(
+        "an:$y$abc:a\\b\n",
+        "users:1:11: error: invalid value: folder \"a\\b\" contains '\\': separate folders "
+        "with '/'");
     /* every error of the file, not only the first */
     expect_error("X:$y$abc:a\nb:$y$abc:/a\n",
                  "users:1:1: error: invalid value: account name \"X\" is not 1 to 32 of a-z 0-9 . "
@@ -164,10 +169,14 @@ Test(users, set_then_load_round_trip_mode_0600)
     const char *fa[] = {"tinh-uy/huyen-a", "./tinh-uy/huyen-a/"};
     const char *fb[] = {"."};
     cr_assert(pg_users_set(path, "an", "mat-khau-1", fa, 2, &d));
-    cr_assert(pg_users_set(path, "binh", "mat-khau-2", fb, 1, &d));
     struct stat st;
     cr_assert_eq(stat(path, &st), 0);
-    cr_assert_eq(st.st_mode & 0777, 0600, "mode %o", st.st_mode & 0777);
+    cr_assert_eq(st.st_mode & 0777, 0600, "created with mode %o", st.st_mode & 0777);
+    /* a file others may read is rewritten for its owner only */
+    chmod(path, 0644);
+    cr_assert(pg_users_set(path, "binh", "mat-khau-2", fb, 1, &d));
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600, "rewritten with mode %o", st.st_mode & 0777);
     /* comments stay; a new password replaces the line in place */
     char *text;
     cr_assert(g_file_get_contents(path, &text, NULL, NULL));
@@ -321,15 +330,14 @@ Test(login, throttled_after_five_failures_per_address, .init = load_users, .fini
                  PG_LOGIN_THROTTLED);
     cr_assert_eq(pg_auth_login(a, "an", "mat-khau-1", "2001:db8:0:2::1", 70), PG_LOGIN_OK);
     /* the window passes */
-    cr_assert_eq(pg_auth_login(a, "binh", "mat-khau-2", "192.0.2.7", 50 + 15 * 60),
-                 PG_LOGIN_OK);
+    cr_assert_eq(pg_auth_login(a, "binh", "mat-khau-2", "192.0.2.7", 50 + 15 * 60), PG_LOGIN_OK);
     pg_auth_free(a);
 }
 
 Test(login, limits_from_options, .init = load_users, .fini = free_users)
 {
-    pg_auth_opts o = {.login_required = 1, .users = &users, .login_failures = 2,
-                      .login_window = 10};
+    pg_auth_opts o = {
+        .login_required = 1, .users = &users, .login_failures = 2, .login_window = 10};
     pg_auth *a = pg_auth_new(&o);
     cr_assert_eq(pg_auth_login(a, "an", "x", "10.1.0.1", 0), PG_LOGIN_BAD);
     cr_assert_eq(pg_auth_login(a, "an", "x", "10.1.0.2", 1), PG_LOGIN_BAD);
@@ -519,8 +527,8 @@ Test(rights, write_inside_read_above, .init = load_users, .fini = free_users)
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         cr_assert_eq(pg_auth_may_read(a, &an, table[i].folder), table[i].read, "read \"%s\"",
                      table[i].folder);
-        cr_assert_eq(pg_auth_may_write(a, &an, table[i].folder), table[i].write,
-                     "write \"%s\"", table[i].folder);
+        cr_assert_eq(pg_auth_may_write(a, &an, table[i].folder), table[i].write, "write \"%s\"",
+                     table[i].folder);
     }
     /* "." writes everything */
     cr_assert(pg_auth_may_write(a, &binh, "tinh-uy/huyen-b"));
@@ -609,8 +617,8 @@ Test(user_command, add_list_remove)
     char *dir = temp_dir();
     char *path = g_build_filename(dir, "users", NULL);
     char *out;
-    char *add_an[] = {"user", "add", path, "an", "tinh-uy/huyen-a", "tinh-uy/huyen-c/",
-                      "--password-stdin"};
+    char *add_an[] = {
+        "user", "add", path, "an", "tinh-uy/huyen-a", "tinh-uy/huyen-c/", "--password-stdin"};
     cr_assert_eq(run_user("mat-khau-1\n", &out, 7, add_an), 0);
     g_free(out);
     char *add_binh[] = {"user", "add", "--password-stdin", path, "binh", "."};
@@ -644,8 +652,8 @@ Test(user_command, add_list_remove)
     char *bad_name[] = {"user", "add", path, "Chi", ".", "--password-stdin"};
     cr_assert_eq(run_user("mat-khau-dai\n", &out, 6, bad_name), 1);
     g_free(out);
-    char *long_name[] = {"user", "add", path, "abcdefghijabcdefghijabcdefghijabc", ".",
-                         "--password-stdin"};
+    char *long_name[] = {
+        "user", "add", path, "abcdefghijabcdefghijabcdefghijabc", ".", "--password-stdin"};
     cr_assert_eq(run_user("mat-khau-dai\n", &out, 6, long_name), 1);
     g_free(out);
     char *abs_folder[] = {"user", "add", path, "chi", "/etc", "--password-stdin"};
@@ -716,4 +724,78 @@ Test(user_command, refuses_a_broken_file)
     g_rmdir(dir);
     g_free(path);
     g_free(dir);
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+    pg_auth *a;
+    int index;
+    pg_login_result result;
+    int sessions_ok;
+} worker;
+
+static void *login_worker(void *p)
+{
+    worker *w = p;
+    char addr[32];
+    snprintf(addr, sizeof addr, "10.9.0.%d", w->index);
+    w->result = pg_auth_login(w->a, "an", "sai-mat-khau", addr, 500);
+    return NULL;
+}
+
+static void *session_worker(void *p)
+{
+    worker *w = p;
+    char addr[32];
+    snprintf(addr, sizeof addr, "10.8.0.%d", w->index);
+    for (int i = 0; i < 2000; i++) {
+        pg_session s, t;
+        pg_auth_session_new(w->a, "an", i, &s);
+        w->sessions_ok += pg_auth_session(w->a, s.id, i, &t) && strcmp(t.csrf, s.csrf) == 0;
+        if (i % 2)
+            pg_auth_session_end(w->a, s.id);
+        pg_auth_rate_ok(w->a, addr, i / 1000.0);
+    }
+    return NULL;
+}
+
+Test(threads, logins_at_once_try_no_more_than_the_limit, .init = load_users, .fini = free_users)
+{
+    pg_auth_opts o = {.login_required = 1, .users = &users};
+    pg_auth *a = pg_auth_new(&o);
+    enum { N = 8 };
+    worker w[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker){.a = a, .index = i};
+        cr_assert_eq(pthread_create(&t[i], NULL, login_worker, &w[i]), 0);
+    }
+    int bad = 0, throttled = 0;
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        bad += w[i].result == PG_LOGIN_BAD;
+        throttled += w[i].result == PG_LOGIN_THROTTLED;
+    }
+    cr_assert_eq(bad, 5, "five passwords tried, not %d", bad);
+    cr_assert_eq(throttled, N - 5);
+    pg_auth_free(a);
+}
+
+Test(threads, sessions_and_rates_from_many_threads)
+{
+    pg_auth_opts o = {0};
+    pg_auth *a = pg_auth_new(&o);
+    enum { N = 4 };
+    worker w[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker){.a = a, .index = i};
+        cr_assert_eq(pthread_create(&t[i], NULL, session_worker, &w[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(w[i].sessions_ok, 2000);
+    }
+    pg_auth_free(a);
 }
