@@ -199,26 +199,109 @@ char *resolve_plan(pg_server *srv, const char *rel, int may_be_new, unsigned *st
     return full;
 }
 
-int reads_readable(request *rq, const pg_reads *reads)
+/* The folder (relative to the root) of an absolute path inside it, following
+ * links; NULL when it lies outside or cannot be resolved. g_malloc'd. */
+static char *folder_of(const pg_server *srv, const char *path)
 {
-    if (rq->srv->open)
+    char *real = realpath(path, NULL);
+    char *folder = NULL;
+    if (real && inside(srv->root, real)) {
+        const char *rel = real + strlen(srv->root);
+        rel += *rel == '/';
+        folder = plan_folder(rel);
+    }
+    free(real);
+    return folder;
+}
+
+/* Collects the images a parsed plan shows (its own, not inherited ones). */
+static void images_of(const pg_node *n, GPtrArray *out)
+{
+    for (const pg_node *c = n ? n->first : NULL; c; c = c->next) {
+        if (c->type == PG_NODE_IMAGE && c->u.image.path && !c->file)
+            g_ptr_array_add(out, g_strdup(c->u.image.path));
+        images_of(c, out); /* bounded by the parser's nesting limit */
+    }
+}
+
+int chain_readable(request *rq, const char *full, const char *text, size_t len)
+{
+    pg_server *srv = rq->srv;
+    if (srv->open)
         return 1;
-    for (size_t i = 0; i < reads->n; i++) {
-        char *real = realpath(reads->items[i].path, NULL);
-        const char *path = real ? real : reads->items[i].path;
-        int ok = 1;
-        if (inside(rq->srv->root, path)) {
-            const char *rel = path + strlen(rq->srv->root);
-            rel += *rel == '/';
-            char *folder = plan_folder(rel);
-            ok = pg_auth_may_read(rq->srv->auth, &rq->session, folder);
+    /* the plans of the chain whose text the session controls, to look into */
+    GPtrArray *todo = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* a file the session may not write is its writer's, and so is the same
+     * text sent for a preview (a page opened to read); any other text sent is
+     * the session's own */
+    char *start = folder_of(srv, full);
+    if (start && !pg_auth_may_write(srv->auth, &rq->session, start)) {
+        int theirs = !text;
+        if (text) {
+            char *disk = NULL, why[PG_WHY_MAX];
+            size_t disk_len = 0;
+            theirs = pg_read_regular_file(full, PLAN_MAX, &disk, &disk_len, why) == PG_INPUT_OK &&
+                     disk_len == len && memcmp(disk, text, len) == 0;
+            free(disk);
+        }
+        g_free(start);
+        g_ptr_array_unref(todo);
+        g_hash_table_destroy(seen);
+        return theirs;
+    }
+    g_free(start);
+    g_ptr_array_add(todo, g_strdup(full));
+    int ok = 1, first = 1;
+    while (ok && todo->len && g_hash_table_size(seen) < 64) {
+        char *path = g_ptr_array_steal_index(todo, todo->len - 1);
+        if (!g_hash_table_add(seen, path))
+            continue;
+        pg_result r;
+        pg_run(srv->engine, path, first ? text : NULL, first ? len : 0, PG_STAGE_PARSE, &r);
+        first = 0;
+        GPtrArray *refs = g_ptr_array_new_with_free_func(g_free);
+        GPtrArray *plans = g_ptr_array_new(); /* those of refs that are plans */
+        char *dir = g_path_get_dirname(path);
+        if (r.doc) {
+            if (r.doc->derives_from) {
+                g_ptr_array_add(refs, g_build_filename(dir, r.doc->derives_from, NULL));
+                g_ptr_array_add(plans, refs->pdata[refs->len - 1]);
+            }
+            for (size_t i = 0; i < r.doc->n_uses; i++) {
+                g_ptr_array_add(refs, g_build_filename(dir, r.doc->uses[i], NULL));
+                g_ptr_array_add(plans, refs->pdata[refs->len - 1]);
+            }
+            images_of(r.doc->body, refs);
+            images_of(r.doc->appendices, refs);
+        }
+        for (guint i = 0; ok && i < refs->len; i++) {
+            const char *ref = refs->pdata[i];
+            char *folder = folder_of(srv, ref);
+            /* outside the root or missing: the pipeline refuses it itself */
+            if (folder && !pg_auth_may_read(srv->auth, &rq->session, folder))
+                ok = 0;
+            /* a plan the session may write could name anything: looked into
+             * too; one it may not write names what its writer chose */
+            int is_plan = 0;
+            for (guint k = 0; k < plans->len; k++)
+                is_plan |= plans->pdata[k] == ref;
+            if (ok && folder && is_plan && pg_auth_may_write(srv->auth, &rq->session, folder)) {
+                char *real = realpath(ref, NULL);
+                if (real)
+                    g_ptr_array_add(todo, g_strdup(real));
+                free(real);
+            }
             g_free(folder);
         }
-        free(real);
-        if (!ok)
-            return 0;
+        g_free(dir);
+        g_ptr_array_unref(plans);
+        g_ptr_array_unref(refs);
+        pg_result_free(&r);
     }
-    return 1;
+    g_ptr_array_unref(todo);
+    g_hash_table_destroy(seen);
+    return ok;
 }
 
 char *plan_folder(const char *rel)

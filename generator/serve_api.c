@@ -430,9 +430,12 @@ enum MHD_Result api_preview(request *rq)
     json_builder_begin_object(b);
     pthread_mutex_lock(&srv->engine_lock);
     pg_result r;
-    pg_run(srv->engine, full, rq->body, rq->body_len, PG_STAGE_LAYOUT, &r);
-    if (!reads_readable(rq, &r.reads) || (r.pages && r.pages->n > PREVIEW_PAGES_MAX)) {
-        int refused = !reads_readable(rq, &r.reads);
+    int refused = !chain_readable(rq, full, rq->body, rq->body_len);
+    if (!refused)
+        pg_run(srv->engine, full, rq->body, rq->body_len, PG_STAGE_LAYOUT, &r);
+    else
+        memset(&r, 0, sizeof r);
+    if (refused || (r.pages && r.pages->n > PREVIEW_PAGES_MAX)) {
         pg_result_free(&r);
         pthread_mutex_unlock(&srv->engine_lock);
         g_free(full);
@@ -547,7 +550,7 @@ enum MHD_Result api_pdf(request *rq)
     pg_result res;
     pg_run(srv->engine, full, NULL, 0, PG_STAGE_LAYOUT, &res);
     int failed = pg_result_failed(&res, 0) || !res.ok;
-    int refused = !reads_readable(rq, &res.reads);
+    int refused = !chain_readable(rq, full, NULL, 0);
     if (!failed && !refused && !pg_result_pdf_memory(srv->engine, &res, &pdf, &len))
         failed = 1;
     if (refused) {
@@ -606,7 +609,7 @@ enum MHD_Result api_style(request *rq)
     pg_result res;
     pg_run(srv->engine, full, NULL, 0, PG_STAGE_NUMBER, &res);
     const pg_style *s = res.style;
-    if (!reads_readable(rq, &res.reads)) {
+    if (!chain_readable(rq, full, NULL, 0)) {
         r = forbidden_reads(rq);
     } else if (!s) {
         r = reply_findings(rq, 422, "findings", "Không xác định được kiểu trình bày của kế hoạch.",
@@ -665,7 +668,6 @@ static void summary_free(plan_summary *p)
     g_free(p->symbol);
     g_free(p->date);
     g_free(p->derives_from);
-    pg_reads_free(&p->reads);
     memset(p, 0, sizeof *p);
 }
 
@@ -710,7 +712,6 @@ static const plan_summary *summarise(pg_server *srv, const char *rel, const char
     slot->path = g_strdup(rel);
     g_strlcpy(slot->hash, hash, sizeof slot->hash);
     slot->mtime_ns = mtime_ns;
-    pg_reads_merge(&slot->reads, &r.reads);
     slot->errors = count_level(&r.diags, PG_LEVEL_ERROR);
     slot->warnings = count_level(&r.diags, PG_LEVEL_WARNING);
     slot->number = -1;
@@ -820,7 +821,7 @@ enum MHD_Result api_plans(request *rq)
                               : 0;
         pthread_mutex_lock(&srv->engine_lock);
         const plan_summary *p = summarise(srv, rel, full, mtime);
-        if (p && !reads_readable(rq, &p->reads)) {
+        if (p && !chain_readable(rq, full, NULL, 0)) {
             /* its parents are not the session's to see: the file, nothing of them */
             json_builder_begin_object(b);
             add_string_or_null(b, "path", rel);

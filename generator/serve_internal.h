@@ -43,7 +43,6 @@ typedef struct {
     char *title, *symbol, *date, *derives_from; /* heap; NULL */
     int number;                                 /* -1: none */
     int errors, warnings;
-    pg_reads reads; /* what its lint read: shown only to who may read all of it */
 } plan_summary;
 
 struct pg_server {
@@ -123,10 +122,13 @@ unsigned folder_syntax(const char *folder);
  * and may_be_new, its folder's real path must. Returns a g_malloc'd path, or
  * NULL with *status 403 (outside), 404 (missing) or 400. */
 char *resolve_plan(pg_server *srv, const char *rel, int may_be_new, unsigned *status);
-/* 1 when every file the run read inside the plans root (the plan, its parents,
- * used plans, images) lies in a folder the session may read: a plan of mine may
- * not show me a parent in a folder I may not read. */
-int reads_readable(request *rq, const pg_reads *reads);
+/* 1 when the plan at full (its text, when given, instead of the file's) may
+ * show the session what it reads: a plan the session may write names parents,
+ * used plans and images only in folders the session may read, and so on down
+ * through the plans of the chain it may write (a plan it may not write names
+ * what its writer, who had the right, chose). Parses each such plan (engine
+ * lock held). Always 1 on an open server. */
+int chain_readable(request *rq, const char *full, const char *text, size_t len);
 /* The folder part of a relative plan path: "." for the root. g_malloc'd. */
 char *plan_folder(const char *rel);
 

@@ -331,6 +331,45 @@ enum MHD_Result api_new(request *rq)
                     char *parent_rel = g_strndup(start, (gsize)(end - start));
                     char *joined = g_build_filename(dir, parent_rel, NULL);
                     char *canon = g_canonicalize_filename(joined, NULL);
+                    /* a template names its parent in the data folder's plans/;
+                     * the server's plans are its root: the same plan there */
+                    char *data_plans = g_build_filename(srv->data_dir, "plans", NULL);
+                    char *dp = g_canonicalize_filename(data_plans, NULL);
+                    size_t dn = strlen(dp);
+                    if (strncmp(canon, dp, dn) == 0 && canon[dn] == '/') {
+                        char *in_root = g_build_filename(srv->root, canon + dn + 1, NULL);
+                        if (g_file_test(in_root, G_FILE_TEST_IS_REGULAR)) {
+                            g_free(canon);
+                            canon = in_root;
+                        } else {
+                            g_free(in_root);
+                        }
+                    }
+                    g_free(dp);
+                    g_free(data_plans);
+                    size_t rn = strlen(srv->root);
+                    if (strncmp(canon, srv->root, rn) != 0 || canon[rn] != '/') {
+                        char *msg = g_strdup_printf(
+                            "Mẫu này dùng cho đơn vị thực hiện kế hoạch cấp trên %s, "
+                            "nhưng thư mục kế hoạch không có kế hoạch đó.",
+                            parent_rel);
+                        r = reply_error(rq, 422, "template-parent", msg);
+                        g_free(msg);
+                        g_free(text);
+                        text = NULL;
+                        g_free(canon);
+                        g_free(joined);
+                        g_free(parent_rel);
+                        pg_diag_list_free(&d);
+                        free(keys);
+                        free(values);
+                        g_list_free(members);
+                        free(t);
+                        g_free(path);
+                        g_free(name);
+                        g_free(dir);
+                        goto cleanup;
+                    }
                     char *odir = g_path_get_dirname(full);
                     char *fixed = relative_from(odir, canon);
                     GString *out = g_string_new_len(text, start - text);
@@ -407,7 +446,7 @@ enum MHD_Result api_derive(request *rq)
     pthread_mutex_lock(&srv->engine_lock);
     pg_result res;
     pg_run(srv->engine, parent_full, NULL, 0, PG_STAGE_RESOLVE, &res);
-    if (!reads_readable(rq, &res.reads)) {
+    if (!chain_readable(rq, parent_full, NULL, 0)) {
         r = reply_error(
             rq, 403, "forbidden-parent",
             "Kế hoạch cấp trên này dùng tệp ở thư mục mà tài khoản này không được xem.");

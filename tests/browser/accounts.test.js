@@ -3,15 +3,13 @@
  * save of a plan of the root (403, and the editor says so) and may save one of
  * his folder; a folder he may not read is refused too.
  *
- * plangen asks no login on a loopback address, and has no switch to ask it there,
- * so this server listens on this machine's first non-loopback IPv4 address (port
- * 0), which is what login is for. */
+ * With --users plangen asks every browser to log in, on loopback too (where a TLS
+ * reverse proxy reaches it): the server listens on 127.0.0.1. */
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const h = require('./harness');
 const ed = require('./editor-page');
@@ -21,16 +19,6 @@ const MINE = 'chi-bo-hung-yen/chi-bo-so-khcn-2023.xml';
 const USER = 'chibo';
 const PASSWORD = 'mat-khau-thu-nghiem-2023';
 let tmp, srv, browser, users;
-
-/* Where to listen off loopback: this machine's first IPv4 address that is not
- * loopback, else its first global IPv6 one ("[addr]"); null when it has none. */
-function outsideAddress() {
-  const all = Object.values(os.networkInterfaces()).flat().filter((a) => a && !a.internal);
-  const v4 = all.find((a) => a.family === 'IPv4' || a.family === 4);
-  if (v4) return v4.address;
-  const v6 = all.find((a) => (a.family === 'IPv6' || a.family === 6) && !/^fe80:/i.test(a.address));
-  return v6 ? '[' + v6.address + ']' : null;
-}
 
 /* The users file, written by `plangen user add` (its password on stdin). */
 function makeUsers(file) {
@@ -43,9 +31,7 @@ before(async () => {
   tmp = h.tempDir('accounts');
   users = path.join(tmp.dir, 'users');
   makeUsers(users);
-  const addr = outsideAddress();
-  assert.ok(addr, 'this machine has an address other than loopback to listen on (login is asked only there)');
-  srv = await h.startServer(tmp.dir, { listen: addr + ':0', args: ['--users', users, '--log', path.join(tmp.dir, 'saves.log')] });
+  srv = await h.startServer(tmp.dir, { listen: '127.0.0.1:0', args: ['--users', users, '--log', path.join(tmp.dir, 'saves.log')] });
   browser = await h.launchBrowser(tmp.dir);
 });
 
@@ -61,7 +47,7 @@ test('login is asked; a user who may not write a folder is refused (403) and tol
     /* without a session: the API refuses, the page shows the login form */
     const anon = new h.Client(srv.url);
     const s = await anon.session();
-    assert.equal(s.login_required, true, 'login_required on this address');
+    assert.equal(s.login_required, true, 'login_required with --users, on loopback too');
     assert.equal(s.user, null);
     const plans = await anon.request('GET', '/api/plans');
     assert.ok(plans.status === 401 || plans.status === 403, 'GET /api/plans without login: ' + plans.status);

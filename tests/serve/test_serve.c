@@ -1007,11 +1007,12 @@ static void test_accounts(void)
         sscanf(c + 8, "%64[0-9a-f]", csrf);
     answer_free(&a);
     get("/api/plans", &a);
-    /* lan's plans derive (through the bloc's) from the province's, in a folder
-     * lan may not read: listed, with nothing of what they inherit; no link */
+    /* lan's plans derive from the bloc's (in the root, above lan's folder),
+     * which derives from the province's, in a folder lan may not read: what
+     * the bloc, who had the right, chose to name is shown; no link listed */
     CHECK(a.status == 200 &&
-              strstr(a.body, "{\"path\":\"chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml\","
-                             "\"folder\":\"chi-bo-hung-yen\",\"forbidden_parent\":true,") &&
+              strstr(a.body, "\"path\":\"chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml\"") &&
+              !strstr(a.body, "forbidden_parent") &&
               !strstr(a.body, "\"path\":\"tinh-uy-hung-yen/") && !strstr(a.body, "lien-ket"),
           "plans of lan: %.300s", a.body);
     answer_free(&a);
@@ -1038,12 +1039,55 @@ static void test_accounts(void)
               !strstr(a.body, "pages"),
           "preview of a plan deriving from a folder not lan's: %d %.200s", a.status, a.body);
     answer_free(&a);
-    get("/api/style?path=chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml", &a);
-    CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"),
-          "style of a plan whose chain reaches a folder not lan's: %d", a.status);
+    /* a plan lan reads but may not write: previewed as it is on disk, but no
+     * other text at its path (that would be lan's, naming what lan chose) */
+    size_t bloc_len = 0;
+    char *bloc = read_file("hung-yen-duk-sinh-hoat-chinh-tri-2023.xml", &bloc_len);
+    request_with("POST", "/api/preview?path=hung-yen-duk-sinh-hoat-chinh-tri-2023.xml", NULL, bloc,
+                 bloc_len, 1, &a);
+    CHECK(a.status == 200 && strstr(a.body, "\"pages\":[{"), "preview of the bloc's plan: %d",
+          a.status);
     answer_free(&a);
-    get("/api/pdf?path=chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml", &a);
+    request_with("POST", "/api/preview?path=hung-yen-duk-sinh-hoat-chinh-tri-2023.xml", NULL, thief,
+                 strlen(thief), 1, &a);
+    CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"),
+          "another text at the path of the bloc's plan: %d", a.status);
+    answer_free(&a);
+    g_free(bloc);
+    /* nor through a plan of lan's that derives from another of lan's that
+     * does: saved, then its style, its PDF and the listing */
+    static const char relay[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<plan xmlns=\"urn:plangen:plan:1\" style=\"party\" derives-from=\"ke-thua.xml\">\n"
+        "  <issuer symbol=\"CB\">CHI BỘ B</issuer>\n  <place>Hưng Yên</place>\n"
+        "  <date>2023-04-06</date>\n  <summary>x</summary>\n  <p>y</p>\n"
+        "  <signature authority=\"on-behalf\" collective=\"CHI BỘ\" title=\"BÍ THƯ\" name=\"B\"/>\n"
+        "</plan>\n";
+    request_with("PUT", "/api/plan?path=chi-bo-hung-yen/ke-thua.xml", "If-None-Match: *\r\n", thief,
+                 strlen(thief), 1, &a);
+    CHECK(a.status == 200, "saving the plan (PUT reads nothing): %d", a.status);
+    answer_free(&a);
+    request_with("PUT", "/api/plan?path=chi-bo-hung-yen/tiep-noi.xml", "If-None-Match: *\r\n",
+                 relay, strlen(relay), 1, &a);
+    answer_free(&a);
+    get("/api/style?path=chi-bo-hung-yen/tiep-noi.xml", &a);
+    CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"),
+          "style of a plan whose chain (through lan's own plans) reaches a folder not lan's: %d",
+          a.status);
+    answer_free(&a);
+    get("/api/pdf?path=chi-bo-hung-yen/tiep-noi.xml", &a);
     CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"), "its PDF: %d", a.status);
+    answer_free(&a);
+    get("/api/plans", &a);
+    CHECK(a.status == 200 &&
+              strstr(a.body, "{\"path\":\"chi-bo-hung-yen/tiep-noi.xml\",\"folder\":"
+                             "\"chi-bo-hung-yen\",\"forbidden_parent\":true,") &&
+              !strstr(a.body, "TOPSECRET"),
+          "the listing: %.200s", a.body);
+    answer_free(&a);
+    /* lan's own plan deriving from the bloc's: shown */
+    get("/api/pdf?path=chi-bo-hung-yen/chi-bo-bao-hung-yen-2023.xml", &a);
+    CHECK(a.status == 200, "the PDF of lan's plan: %d", a.status);
     answer_free(&a);
     request_with("PUT", "/api/plan?path=moi-o-goc.xml", "If-None-Match: *\r\n", "<x/>", 4, 1, &a);
     CHECK(a.status == 403 && strstr(a.body, "\"code\":\"forbidden\""), "writing the root: %d",
@@ -1113,9 +1157,12 @@ static void test_accounts(void)
     g_free(users);
     g_unlink(log);
     g_free(log);
-    char *link = g_build_filename(root, "chi-bo-hung-yen", "lien-ket.xml", NULL);
-    g_unlink(link);
-    g_free(link);
+    const char *made_here[] = {"lien-ket.xml", "ke-thua.xml", "tiep-noi.xml"};
+    for (size_t i = 0; i < G_N_ELEMENTS(made_here); i++) {
+        char *f = g_build_filename(root, "chi-bo-hung-yen", made_here[i], NULL);
+        g_unlink(f);
+        g_free(f);
+    }
     g_rmdir(district);
     g_free(district);
 }
