@@ -7,7 +7,7 @@
  * token is missing). Nothing refused reaches the disk. */
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,17 +15,7 @@ const h = require('./harness');
 
 let tmp, srv, browser;
 
-before(async () => {
-  tmp = h.tempDir('csrf');
-  srv = await h.startServer(tmp.dir);
-  browser = await h.launchBrowser(tmp.dir);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-  if (tmp) tmp.cleanup();
-});
+h.serverAndBrowser('csrf', (c) => ({ tmp, srv, browser } = c));
 
 /* Every file under the copy, with its bytes. */
 function snapshot(root) {
@@ -48,7 +38,7 @@ function assertSameFiles(before, after, what) {
 
 test('a fetch from the page without the X-CSRF-Token header is refused (403)', async () => {
   const page = await h.newPage(browser);
-  try {
+  await h.onPage(page, srv, async () => {
     await page.goto(srv.url, { waitUntil: 'domcontentloaded' });
     /* the page made its session: the cookie is HttpOnly and SameSite=Strict */
     await page.waitForFunction(() => typeof PG !== 'undefined' && PG.session && PG.session.csrf);
@@ -98,13 +88,7 @@ test('a fetch from the page without the X-CSRF-Token header is refused (403)', a
     }
     assert.equal(results.putGood.status, 200, 'the same save with the token: ' + JSON.stringify(results.putGood));
     assertSameFiles(before, snapshot(srv.root), 'after the refused requests (and a save of the same bytes)');
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('a form posted from another site, or another origin of the same site, is refused and changes nothing', async () => {

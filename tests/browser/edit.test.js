@@ -56,7 +56,7 @@ test('a one-word edit changes the preview page, and once saved exactly that word
   const file = path.join(srv.root, HY);
   const original = fs.readFileSync(file);
   const page = await ed.openEditor(browser, srv, HY);
-  try {
+  await h.onPage(page, srv, async () => {
     const api = new h.Client(srv.url);
     await api.session();
     const before = await ed.previewPages(page);
@@ -102,19 +102,12 @@ test('a one-word edit changes the preview page, and once saved exactly that word
 
     /* reload: the editor shows what is on disk, and writes nothing */
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('#outline [role=treeitem]');
-    await ed.previewReady(page);
+    await ed.editorShown(page);
     await ed.rowWith(page, 'p', 'Phối hợp học tập');
     assert.equal(await page.evaluate(() => document.body.dataset.dirty), 'false');
     assertBytes(fs.readFileSync(file), expected, 'after the reload');
     await page.screenshot({ path: path.join(tmp.dir, 'editor-after-reload.png') });
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('a new section moves the numbering of the sections after it', async () => {
@@ -130,7 +123,7 @@ test('a new section moves the numbering of the sections after it', async () => {
   assert.match(text0, /^\s*III- TỔ CHỨC THỰC HIỆN\s*$/m, 'before: "TỔ CHỨC THỰC HIỆN" is III');
 
   const page = await ed.openEditor(browser, srv, HY);
-  try {
+  await h.onPage(page, srv, async () => {
     const before = await ed.previewPages(page);
     /* on the row of part I, Alt+Enter adds a section after it and puts the
      * cursor in its title */
@@ -164,13 +157,7 @@ test('a new section moves the numbering of the sections after it', async () => {
     assert.match(text1, /^\s*III- NỘI DUNG\s*$/m, 'after: "NỘI DUNG" moved to III');
     assert.match(text1, /^\s*IV- TỔ CHỨC THỰC HIỆN\s*$/m, 'after: "TỔ CHỨC THỰC HIỆN" moved to IV');
     await page.screenshot({ path: path.join(tmp.dir, 'editor-new-section.png') });
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('two tabs edit the same plan: the second save is refused, the other version shown, nothing lost', async () => {

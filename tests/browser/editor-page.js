@@ -12,10 +12,20 @@ const h = require('./harness');
  * first preview is shown. */
 async function openEditor(browser, srv, rel) {
   const page = await h.newPage(browser);
+  await gotoEditor(page, srv, rel);
+  return page;
+}
+
+/* Takes page to the editor on plan rel and waits as openEditor does. */
+async function gotoEditor(page, srv, rel) {
   await page.goto(srv.url + 'edit?path=' + encodeURIComponent(rel), { waitUntil: 'domcontentloaded' });
+  await editorShown(page);
+}
+
+/* Waits until the editor page's outline is drawn and its preview shown. */
+async function editorShown(page) {
   await page.waitForSelector('#outline [role=treeitem]');
   await previewReady(page);
-  return page;
 }
 
 /* The preview's pages as the page shows them. */
@@ -127,4 +137,4 @@ function focusedRow(page) {
   });
 }
 
-module.exports = { openEditor, previewPages, previewReady, rowWith, selectWord, saveWithKeys, saved, status, focusedRow };
+module.exports = { openEditor, gotoEditor, editorShown, previewPages, previewReady, rowWith, selectWord, saveWithKeys, saved, status, focusedRow };

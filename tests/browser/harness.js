@@ -9,6 +9,7 @@
  *   PLANGEN_BROWSER_KEEP=1   keep each test's temporary folder (screenshots) */
 'use strict';
 
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -352,8 +353,43 @@ function explain(page, server) {
   return out.join('\n');
 }
 
+/* Runs body (a test's steps on page), then checks that the page threw no
+ * uncaught error; a failure gets explain(page, server) appended; the page is
+ * closed in every case. */
+async function onPage(page, server, body) {
+  try {
+    await body();
+    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
+  } catch (e) {
+    e.message += '\n' + explain(page, server);
+    throw e;
+  } finally {
+    await page.close();
+  }
+}
+
+/* The before/after hooks of a test file that shares one server and one
+ * browser: a temporary folder named after name, startServer(dir, options) on
+ * it, launchBrowser(dir); ready({ tmp, srv, browser }) is then called (it may
+ * be async); after the tests all three are closed and the folder removed. */
+function serverAndBrowser(name, ready, options) {
+  const { before, after } = require('node:test');
+  const c = {};
+  before(async () => {
+    c.tmp = tempDir(name);
+    c.srv = await startServer(c.tmp.dir, options);
+    c.browser = await launchBrowser(c.tmp.dir);
+    await ready(c);
+  });
+  after(async () => {
+    if (c.browser) await c.browser.close();
+    if (c.srv) await c.srv.stop();
+    if (c.tmp) c.tmp.cleanup();
+  });
+}
+
 module.exports = {
   SRC, PLANGEN, CHROMIUM, SANITIZED, SLOW, HUNG_YEN,
   tempDir, waitFor, plangenSync, startServer, launchBrowser, newPage, Client, byteDiff,
-  staticServer, pdfText, explain, decodePng, pixelsDiffering,
+  staticServer, pdfText, explain, decodePng, pixelsDiffering, onPage, serverAndBrowser,
 };

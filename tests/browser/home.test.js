@@ -4,7 +4,7 @@
  * child of a plan. Hooks: the comment at the top of web/home.js. */
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,18 +13,10 @@ const ed = require('./editor-page');
 
 let tmp, srv, browser, api;
 
-before(async () => {
-  tmp = h.tempDir('home');
-  srv = await h.startServer(tmp.dir);
-  browser = await h.launchBrowser(tmp.dir);
+h.serverAndBrowser('home', async (c) => {
+  ({ tmp, srv, browser } = c);
   api = new h.Client(srv.url);
   await api.session();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-  if (tmp) tmp.cleanup();
 });
 
 /* Opens the home page and waits for the tree (or the empty state). */
@@ -56,7 +48,7 @@ async function setValue(page, selector, value) {
 
 test('the home page lists the plans as a tree with their findings counts', async () => {
   const page = await openHome();
-  try {
+  await h.onPage(page, srv, async () => {
     const listed = (await api.request('GET', '/api/plans')).data;
     assert.ok(Array.isArray(listed.plans) && listed.plans.length >= 7, 'GET /api/plans lists the plans of the copy');
     const rows = await page.$$eval('#plans li.plan', (ls) => ls.map((l) => {
@@ -99,18 +91,12 @@ test('the home page lists the plans as a tree with their findings counts', async
       assert.match(text, /Thực hiện kế hoạch/);
     }
     await page.screenshot({ path: path.join(tmp.dir, 'home.png'), fullPage: true });
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('"Kế hoạch mới" from the template with its parameters creates a file and opens it', async () => {
   const page = await openHome();
-  try {
+  await h.onPage(page, srv, async () => {
     const templates = (await api.request('GET', '/api/templates')).data.templates;
     const t = templates.find((x) => x.name.includes('sinh-hoat-chi-bo'));
     assert.ok(t, 'GET /api/templates lists sinh-hoat-chi-bo: ' + JSON.stringify(templates));
@@ -161,18 +147,12 @@ test('"Kế hoạch mới" from the template with its parameters creates a file 
     const listed = (await api.request('GET', '/api/plans')).data.plans;
     assert.ok(listed.some((p) => p.path === 'chi-bo-hung-yen/chi-bo-phong-thu-nghiem-2023.xml'), 'GET /api/plans lists it');
     await page.screenshot({ path: path.join(tmp.dir, 'editor-new.png') });
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('"Xây dựng kế hoạch thực hiện" derives a child of the chosen plan', async () => {
   const page = await openHome();
-  try {
+  await h.onPage(page, srv, async () => {
     const parent = h.HUNG_YEN;
     const button = `#plans li.plan[data-path="${parent}"] button.derive`;
     await page.waitForSelector(button);
@@ -218,11 +198,5 @@ test('"Xây dựng kế hoạch thực hiện" derives a child of the chosen pla
     const text = await page.$eval(`#plans li.plan[data-path="${rel}"] .derives`, (e) => e.textContent);
     assert.match(text, /Thực hiện kế hoạch/);
     await page.screenshot({ path: path.join(tmp.dir, 'home-derived.png'), fullPage: true });
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });

@@ -5,7 +5,7 @@
  * page has an accessible name. */
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,17 +15,7 @@ const ed = require('./editor-page');
 const HY = h.HUNG_YEN;
 let tmp, srv, browser;
 
-before(async () => {
-  tmp = h.tempDir('keyboard');
-  srv = await h.startServer(tmp.dir);
-  browser = await h.launchBrowser(tmp.dir);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-  if (tmp) tmp.cleanup();
-});
+h.serverAndBrowser('keyboard', (c) => ({ tmp, srv, browser } = c));
 
 async function press(page, key, ...mods) {
   for (const m of mods) await page.keyboard.down(m);
@@ -57,7 +47,7 @@ test('the outline editor works with the keyboard alone, and each step is saved',
   const [giup, tao, nang] = p0.inMucDich;
   assert.deepEqual([giup, tao, nang].map(short), ['Giúp cán bộ,', 'Tạo sự thống', 'Nâng cao ý t'], 'the items of "Mục đích"');
   const page = await ed.openEditor(browser, srv, HY);
-  try {
+  await h.onPage(page, srv, async () => {
     const first = await ed.previewPages(page);
     /* from the top of the page, Tab until a row of the outline has the focus */
     await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.focus(); });
@@ -143,13 +133,7 @@ test('the outline editor works with the keyboard alone, and each step is saved',
     const shown = await ed.previewReady(page, first);
     assert.notEqual(shown[0].hash, first[0].hash, 'page 1 of the preview changed');
     await page.screenshot({ path: path.join(tmp.dir, 'editor-keyboard.png') });
-    assert.deepEqual(page.pgErrors, [], 'no uncaught error in the page');
-  } catch (e) {
-    e.message += '\n' + h.explain(page, srv);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 /* Every shown form field (input, select, textarea, contenteditable) under
