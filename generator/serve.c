@@ -61,7 +61,8 @@ enum MHD_Result reply_bytes(request *rq, unsigned status, const char *type, cons
     return reply(rq, status, resp, api);
 }
 
-enum MHD_Result reply_json(request *rq, unsigned status, JsonNode *node)
+enum MHD_Result reply_json_with(request *rq, unsigned status, JsonNode *node, const char *name,
+                                const char *value)
 {
     JsonGenerator *g = json_generator_new();
     json_generator_set_root(g, node);
@@ -69,12 +70,23 @@ enum MHD_Result reply_json(request *rq, unsigned status, JsonNode *node)
     char *text = json_generator_to_data(g, &len);
     g_object_unref(g);
     json_node_unref(node);
-    enum MHD_Result r = reply_bytes(rq, status, "application/json; charset=utf-8", text, len, 1);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_COPY);
     g_free(text);
-    return r;
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    if (name)
+        MHD_add_response_header(resp, name, value);
+    return reply(rq, status, resp, 1);
 }
 
-enum MHD_Result reply_error(request *rq, unsigned status, const char *code, const char *message)
+enum MHD_Result reply_json(request *rq, unsigned status, JsonNode *node)
+{
+    return reply_json_with(rq, status, node, NULL, NULL);
+}
+
+/* {"error": message, "code": code} */
+static JsonNode *error_node(const char *code, const char *message)
 {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
@@ -85,7 +97,12 @@ enum MHD_Result reply_error(request *rq, unsigned status, const char *code, cons
     json_builder_end_object(b);
     JsonNode *n = json_builder_get_root(b);
     g_object_unref(b);
-    return reply_json(rq, status, n);
+    return n;
+}
+
+enum MHD_Result reply_error(request *rq, unsigned status, const char *code, const char *message)
+{
+    return reply_json(rq, status, error_node(code, message));
 }
 
 const char *query_arg(request *rq, const char *key, int *has_nul)
@@ -682,28 +699,8 @@ static int refuse_early(conn_state *cs, const char *url, const char *method)
         return 1;
     }
     if (!method_allowed(cs->rt, method)) {
-        JsonBuilder *b = json_builder_new();
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "error");
-        json_builder_add_string_value(b, "Phương thức này không dùng được ở đây.");
-        json_builder_set_member_name(b, "code");
-        json_builder_add_string_value(b, "method");
-        json_builder_end_object(b);
-        JsonNode *n = json_builder_get_root(b);
-        g_object_unref(b);
-        JsonGenerator *g = json_generator_new();
-        json_generator_set_root(g, n);
-        gsize len = 0;
-        char *text = json_generator_to_data(g, &len);
-        g_object_unref(g);
-        json_node_unref(n);
-        struct MHD_Response *resp =
-            MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_COPY);
-        g_free(text);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json; charset=utf-8");
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, cs->rt->allow);
-        reply(rq, 405, resp, 1);
+        reply_json_with(rq, 405, error_node("method", "Phương thức này không dùng được ở đây."),
+                        MHD_HTTP_HEADER_ALLOW, cs->rt->allow);
         return 1;
     }
     const char *cl = header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -52,6 +52,26 @@ int may_read(request *rq, const char *rel)
     return ok;
 }
 
+/* The prologue of a handler that reads the plan named by ?path=: its paths as
+ * plan_arg gives them, or 0 with *reply already sent (bad path, or a plan the
+ * account may not read). */
+static int readable_plan(request *rq, int may_be_new, const char **rel, char **full,
+                         enum MHD_Result *reply)
+{
+    unsigned st = plan_arg(rq, may_be_new, rel, full);
+    if (st) {
+        *reply = path_error(rq, st);
+        return 0;
+    }
+    if (!may_read(rq, *rel)) {
+        g_free(*full);
+        *full = NULL;
+        *reply = forbidden(rq, 0);
+        return 0;
+    }
+    return 1;
+}
+
 static int may_write(request *rq, const char *rel)
 {
     char *folder = plan_folder(rel);
@@ -267,20 +287,7 @@ static enum MHD_Result plan_put(request *rq, const char *rel, const char *full)
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "etag");
         json_builder_add_string_value(b, new_hash);
-        JsonNode *n = finish(b);
-        JsonGenerator *g = json_generator_new();
-        json_generator_set_root(g, n);
-        gsize len = 0;
-        char *text = json_generator_to_data(g, &len);
-        g_object_unref(g);
-        json_node_unref(n);
-        struct MHD_Response *resp =
-            MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_COPY);
-        g_free(text);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json; charset=utf-8");
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-        r = reply(rq, 200, resp, 1);
+        r = reply_json_with(rq, 200, finish(b), MHD_HTTP_HEADER_ETAG, etag);
     }
     pg_diag_list_free(&d);
     return r;
@@ -291,13 +298,10 @@ enum MHD_Result api_plan(request *rq)
     int put = strcmp(rq->method, "PUT") == 0;
     const char *rel;
     char *full;
-    unsigned st = plan_arg(rq, put, &rel, &full);
-    if (st)
-        return path_error(rq, st);
     enum MHD_Result r;
-    if (!may_read(rq, rel))
-        r = forbidden(rq, 0);
-    else if (put)
+    if (!readable_plan(rq, put, &rel, &full, &r))
+        return r;
+    if (put)
         r = plan_put(rq, rel, full);
     else
         r = plan_get(rq, full, strcmp(rq->method, "HEAD") == 0);
@@ -419,13 +423,9 @@ enum MHD_Result api_preview(request *rq)
     pg_server *srv = rq->srv;
     const char *rel;
     char *full;
-    unsigned st = plan_arg(rq, 1, &rel, &full);
-    if (st)
-        return path_error(rq, st);
-    if (!may_read(rq, rel)) {
-        g_free(full);
-        return forbidden(rq, 0);
-    }
+    enum MHD_Result denied;
+    if (!readable_plan(rq, 1, &rel, &full, &denied))
+        return denied;
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
     pthread_mutex_lock(&srv->engine_lock);
@@ -536,13 +536,9 @@ enum MHD_Result api_pdf(request *rq)
     pg_server *srv = rq->srv;
     const char *rel;
     char *full;
-    unsigned st = plan_arg(rq, 0, &rel, &full);
-    if (st)
-        return path_error(rq, st);
-    if (!may_read(rq, rel)) {
-        g_free(full);
-        return forbidden(rq, 0);
-    }
+    enum MHD_Result denied;
+    if (!readable_plan(rq, 0, &rel, &full, &denied))
+        return denied;
     unsigned char *pdf = NULL;
     size_t len = 0;
     enum MHD_Result r;
@@ -597,13 +593,9 @@ enum MHD_Result api_style(request *rq)
     pg_server *srv = rq->srv;
     const char *rel;
     char *full;
-    unsigned st = plan_arg(rq, 0, &rel, &full);
-    if (st)
-        return path_error(rq, st);
-    if (!may_read(rq, rel)) {
-        g_free(full);
-        return forbidden(rq, 0);
-    }
+    enum MHD_Result denied;
+    if (!readable_plan(rq, 0, &rel, &full, &denied))
+        return denied;
     enum MHD_Result r;
     pthread_mutex_lock(&srv->engine_lock);
     pg_result res;

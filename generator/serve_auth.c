@@ -1025,7 +1025,9 @@ static const pg_account *session_account(const pg_auth *a, const pg_session *s)
     return find_account(a->o.users, s->user);
 }
 
-int pg_auth_may_write(const pg_auth *a, const pg_session *s, const char *folder)
+/* Whether the account may reach folder: a folder it may write or one below;
+ * with above, also a folder above one it may write (reading). */
+static int may_reach(const pg_auth *a, const pg_session *s, const char *folder, int above)
 {
     if (!folder_query_ok(folder))
         return 0;
@@ -1033,22 +1035,19 @@ int pg_auth_may_write(const pg_auth *a, const pg_session *s, const char *folder)
         return 1;
     const pg_account *acc = session_account(a, s);
     for (size_t i = 0; acc && i < acc->n_write; i++)
-        if (is_prefix(acc->write[i], folder))
+        if (is_prefix(acc->write[i], folder) || (above && is_prefix(folder, acc->write[i])))
             return 1;
     return 0;
 }
 
+int pg_auth_may_write(const pg_auth *a, const pg_session *s, const char *folder)
+{
+    return may_reach(a, s, folder, 0);
+}
+
 int pg_auth_may_read(const pg_auth *a, const pg_session *s, const char *folder)
 {
-    if (!folder_query_ok(folder))
-        return 0;
-    if (!a->o.login_required)
-        return 1;
-    const pg_account *acc = session_account(a, s);
-    for (size_t i = 0; acc && i < acc->n_write; i++)
-        if (is_prefix(acc->write[i], folder) || is_prefix(folder, acc->write[i]))
-            return 1;
-    return 0;
+    return may_reach(a, s, folder, 1);
 }
 
 size_t pg_auth_write_folders(const pg_auth *a, const pg_session *s, const char *const **out)

@@ -93,6 +93,9 @@ typedef struct {
 enum MHD_Result reply(request *rq, unsigned status, struct MHD_Response *resp, int api);
 /* A JSON reply; takes the node. */
 enum MHD_Result reply_json(request *rq, unsigned status, JsonNode *node);
+/* reply_json with one more header (name NULL: none) */
+enum MHD_Result reply_json_with(request *rq, unsigned status, JsonNode *node, const char *name,
+                                const char *value);
 /* {"error": message, "code": code}: message in Vietnamese. */
 enum MHD_Result reply_error(request *rq, unsigned status, const char *code, const char *message);
 /* Bytes of a given type; data is copied. */

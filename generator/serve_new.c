@@ -355,30 +355,20 @@ enum MHD_Result api_new(request *rq)
                             parent_rel);
                         r = reply_error(rq, 422, "template-parent", msg);
                         g_free(msg);
+                        /* no text: the frees below end in cleanup */
                         g_free(text);
                         text = NULL;
-                        g_free(canon);
-                        g_free(joined);
-                        g_free(parent_rel);
-                        pg_diag_list_free(&d);
-                        free(keys);
-                        free(values);
-                        g_list_free(members);
-                        free(t);
-                        g_free(path);
-                        g_free(name);
-                        g_free(dir);
-                        goto cleanup;
+                    } else {
+                        char *odir = g_path_get_dirname(full);
+                        char *fixed = relative_from(odir, canon);
+                        GString *out = g_string_new_len(text, start - text);
+                        g_string_append(out, fixed);
+                        g_string_append(out, end);
+                        g_free(text);
+                        text = g_string_free(out, FALSE);
+                        g_free(fixed);
+                        g_free(odir);
                     }
-                    char *odir = g_path_get_dirname(full);
-                    char *fixed = relative_from(odir, canon);
-                    GString *out = g_string_new_len(text, start - text);
-                    g_string_append(out, fixed);
-                    g_string_append(out, end);
-                    g_free(text);
-                    text = g_string_free(out, FALSE);
-                    g_free(fixed);
-                    g_free(odir);
                     g_free(canon);
                     g_free(joined);
                     g_free(parent_rel);

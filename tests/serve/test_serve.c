@@ -180,6 +180,51 @@ static void etag_of(const char *rel, char out[PG_HASH_HEX + 2])
     g_free(text);
 }
 
+/* Takes the session a login (or /api/session) handed out: its cookie and its
+ * CSRF token; whether the answer set a cookie. */
+static int take_session(const answer *a)
+{
+    char v[256];
+    int found = header_value(a, "Set-Cookie", v, sizeof v) != NULL;
+    sscanf(v, "plangen_session=%64[0-9a-f]", cookie);
+    const char *c = a->body ? strstr(a->body, "\"csrf\":\"") : NULL;
+    if (c)
+        sscanf(c + 8, "%64[0-9a-f]", csrf);
+    return found;
+}
+
+/* The main server's port and session, kept while a check talks to another. */
+typedef struct {
+    unsigned port;
+    char cookie[sizeof cookie], csrf[sizeof csrf];
+} main_server;
+
+/* Starts another server with o (what names it if it does not start) and
+ * talks to it, with no session yet; NULL if it did not start. */
+static pg_server *start_other(const pg_serve_opts *o, const char *what, main_server *m)
+{
+    int rc = 0;
+    pg_server *s = pg_server_start(o, &rc);
+    CHECK(s != NULL, "%s: %d", what, rc);
+    if (!s)
+        return NULL;
+    m->port = port;
+    memcpy(m->cookie, cookie, sizeof cookie);
+    memcpy(m->csrf, csrf, sizeof csrf);
+    port = pg_server_port(s);
+    cookie[0] = csrf[0] = '\0';
+    return s;
+}
+
+/* Stops the other server and talks to the main one again. */
+static void stop_other(pg_server *s, const main_server *m)
+{
+    pg_server_stop(s);
+    port = m->port;
+    memcpy(cookie, m->cookie, sizeof cookie);
+    memcpy(csrf, m->csrf, sizeof csrf);
+}
+
 /* ---- the checks ----------------------------------------------------------------- */
 
 static void test_session(void)
@@ -918,13 +963,10 @@ static void test_rate(void)
                        .timeout = 2,
                        .rate_per_s = 0.001,
                        .rate_burst = 5};
-    int rc = 0;
-    pg_server *s = pg_server_start(&o, &rc);
-    CHECK(s != NULL, "second server: %d", rc);
+    main_server m;
+    pg_server *s = start_other(&o, "second server", &m);
     if (!s)
         return;
-    unsigned main_port = port;
-    port = pg_server_port(s);
     for (int i = 0; i < 6; i++) {
         answer a;
         get("/api/templates", &a);
@@ -933,8 +975,7 @@ static void test_rate(void)
             CHECK(strstr(a.body, "\"code\":\"rate\"") != NULL, "429 body %s", a.body);
         answer_free(&a);
     }
-    port = main_port;
-    pg_server_stop(s);
+    stop_other(s, &m);
 }
 
 /* With accounts, on loopback (as behind a reverse proxy on the same machine):
@@ -968,19 +1009,12 @@ static void test_accounts(void)
                        .timeout = 2,
                        .rate_per_s = 1e6,
                        .rate_burst = 1e6};
-    int rc = 0;
-    pg_server *s = pg_server_start(&o, &rc);
-    CHECK(s != NULL, "a server with accounts: %d", rc);
+    main_server m;
+    pg_server *s = start_other(&o, "a server with accounts", &m);
     if (!s) {
         g_free(users);
         return;
     }
-    unsigned main_port = port;
-    char main_cookie[sizeof cookie], main_csrf[sizeof csrf];
-    memcpy(main_cookie, cookie, sizeof cookie);
-    memcpy(main_csrf, csrf, sizeof csrf);
-    port = pg_server_port(s);
-    cookie[0] = csrf[0] = '\0';
     answer a;
     get("/api/session", &a);
     CHECK(a.status == 200 && strstr(a.body, "\"login_required\":true") &&
@@ -997,14 +1031,9 @@ static void test_accounts(void)
     answer_free(&a);
     static const char good[] = "{\"user\":\"lan\",\"password\":\"mat-khau-dai-1\"}";
     request_with("POST", "/api/login", NULL, good, strlen(good), 0, &a);
-    char v[256];
-    CHECK(a.status == 200 && strstr(a.body, "\"user\":\"lan\"") &&
-              header_value(&a, "Set-Cookie", v, sizeof v),
-          "login: %d %s", a.status, a.body);
-    sscanf(v, "plangen_session=%64[0-9a-f]", cookie);
-    const char *c = strstr(a.body, "\"csrf\":\"");
-    if (c)
-        sscanf(c + 8, "%64[0-9a-f]", csrf);
+    int took = take_session(&a);
+    CHECK(a.status == 200 && strstr(a.body, "\"user\":\"lan\"") && took, "login: %d %s", a.status,
+          a.body);
     answer_free(&a);
     get("/api/plans", &a);
     /* lan's plans derive from the bloc's (in the root, above lan's folder),
@@ -1114,12 +1143,8 @@ static void test_accounts(void)
     /* hoa, below the province: derives a plan from it and previews it */
     static const char hoa[] = "{\"user\":\"hoa\",\"password\":\"mat-khau-dai-2\"}";
     request_with("POST", "/api/login", NULL, hoa, strlen(hoa), 0, &a);
-    CHECK(a.status == 200 && header_value(&a, "Set-Cookie", v, sizeof v), "login of hoa: %d",
-          a.status);
-    sscanf(v, "plangen_session=%64[0-9a-f]", cookie);
-    c = a.body ? strstr(a.body, "\"csrf\":\"") : NULL;
-    if (c)
-        sscanf(c + 8, "%64[0-9a-f]", csrf);
+    took = take_session(&a);
+    CHECK(a.status == 200 && took, "login of hoa: %d", a.status);
     answer_free(&a);
     static const char derive[] =
         "{\"parent\":\"tinh-uy-hung-yen/179-KH-TU-2023.xml\",\"folder\":"
@@ -1146,10 +1171,7 @@ static void test_accounts(void)
     g_free(kh);
     g_unlink(kh_path);
     g_free(kh_path);
-    pg_server_stop(s);
-    port = main_port;
-    memcpy(cookie, main_cookie, sizeof cookie);
-    memcpy(csrf, main_csrf, sizeof csrf);
+    stop_other(s, &m);
     char *made_file = g_build_filename(root, "chi-bo-hung-yen", "moi-cua-lan.xml", NULL);
     g_unlink(made_file);
     g_free(made_file);
@@ -1184,18 +1206,12 @@ static void test_proxy(void)
                        .timeout = 2,
                        .rate_per_s = 1e6,
                        .rate_burst = 1e6};
-    int rc = 0;
-    pg_server *s = pg_server_start(&o, &rc);
-    CHECK(s != NULL, "a server behind a proxy: %d", rc);
+    main_server m;
+    pg_server *s = start_other(&o, "a server behind a proxy", &m);
     if (!s) {
         g_free(users);
         return;
     }
-    unsigned main_port = port;
-    char main_cookie[sizeof cookie];
-    memcpy(main_cookie, cookie, sizeof cookie);
-    cookie[0] = '\0';
-    port = pg_server_port(s);
     static const char bad[] = "{\"user\":\"khong-ai\",\"password\":\"sai-mat-khau\"}";
     static const char good[] = "{\"user\":\"lan\",\"password\":\"mat-khau-dai-1\"}";
     /* the client's own claim comes first; the proxy appended the real address */
@@ -1217,10 +1233,9 @@ static void test_proxy(void)
     request_with("POST", "/api/login", from_b, good, strlen(good), 0, &a);
     CHECK(a.status == 200, "another client behind the same proxy: %d", a.status);
     answer_free(&a);
-    pg_server_stop(s);
-    port = main_port;
-    memcpy(cookie, main_cookie, sizeof cookie);
+    stop_other(s, &m);
     o.users = NULL;
+    int rc = 0;
     s = pg_server_start(&o, &rc);
     CHECK(!s && rc == 2, "--proxy without users: %p rc %d", (void *)s, rc);
     pg_server_stop(s);
