@@ -60,13 +60,17 @@ static const char usage_main[] =
     "2 usage error, 3 output could not be written.\n";
 
 static const char usage_render[] =
-    "usage: plangen render PLAN.xml... [-o OUT] [--png DIR] [--dpi N] [--style NAME] [--strict]\n"
+    "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx] [--png DIR] [--dpi N]\n"
+    "                      [--style NAME] [--strict]\n"
     "\n"
-    "Renders each plan to PDF. Every problem is reported as file:line:col; a plan\n"
+    "Renders each plan to PDF (or DOCX). Every problem is reported as file:line:col; a plan\n"
     "with errors writes nothing, and an existing output is left as it was.\n"
     "\n"
     "  -o OUT         output PDF for one plan; a folder (existing, or ending in '/')\n"
     "                 receives NAME.pdf for each plan. Default: NAME.pdf here.\n"
+    "  --format F     pdf (default), or docx: an editable Word file laid out per the\n"
+    "                 style, which Word or LibreOffice reflow (NAME.docx; render only,\n"
+    "                 not build)\n"
     "  --png DIR      also write each page as DIR/NAME-N.png for a quick look\n"
     "  --dpi N        PNG resolution, 10 to 600 (default 60)\n"
     "  --style NAME   style to use instead of the plan's style attribute\n"
@@ -283,7 +287,9 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         rc = EXIT_SYSTEM;
     } else {
         pg_diag_list wd = {0};
-        int ok = pg_result_write_pdf(s->engine, &r, target, &wd);
+        int ok = s->o->format && strcmp(s->o->format, "docx") == 0
+                     ? pg_result_write_docx(&r, target, &wd)
+                     : pg_result_write_pdf(s->engine, &r, target, &wd);
         if (ok && png_dir) {
             char *stem = stem_of(target);
             ok = pg_result_write_png(&r, png_dir, stem, s->o->dpi, &wd);
@@ -323,11 +329,12 @@ static int cmd_render(session *s)
     }
     int rc = EXIT_OK;
     char **targets = g_new0(char *, (size_t)o->n_inputs + 1);
+    const char *ext = o->format ? o->format : "pdf";
     for (int i = 0; i < o->n_inputs; i++) {
         char *stem = stem_of(o->inputs[i]);
-        targets[i] = dir_mode ? g_strdup_printf("%s/%s.pdf", o->out, stem)
+        targets[i] = dir_mode ? g_strdup_printf("%s/%s.%s", o->out, stem, ext)
                      : o->out ? g_strdup(o->out)
-                              : g_strdup_printf("%s.pdf", stem);
+                              : g_strdup_printf("%s.%s", stem, ext);
         free(stem);
     }
     /* two plans of one file name would write one PDF (and PNG pages): the
@@ -781,6 +788,7 @@ static int refuse_foreign_options(const options *o, int dpi_given)
     } table[] = {
         {"-o", o->out != NULL, {"render", "build", "derive", "new"}},
         {"--png", o->png_dir != NULL, {"render"}},
+        {"--format", o->format != NULL, {"render"}},
         {"--dpi", dpi_given, {"render"}},
         {"--stage", o->stage != NULL, {"dump"}},
         {"--fix", o->fix, {"check"}},
@@ -874,6 +882,12 @@ int pg_cli_main(int argc, char **argv)
             o.out = v;
         } else if ((v = opt_value(argc, argv, &i, "--png", &bad))) {
             o.png_dir = v;
+        } else if ((v = opt_value(argc, argv, &i, "--format", &bad))) {
+            o.format = v;
+            if (strcmp(v, "pdf") != 0 && strcmp(v, "docx") != 0) {
+                fprintf(stderr, "plangen: --format takes pdf or docx\n");
+                bad = 1;
+            }
         } else if ((v = opt_value(argc, argv, &i, "--dpi", &bad))) {
             char *end = NULL;
             dpi_given = 1;

@@ -14,6 +14,7 @@ typedef struct {
     int n_inputs;
     const char *out;
     const char *png_dir;
+    const char *format; /* render --format: "pdf" or "docx"; NULL: pdf */
     double dpi;
     const char *style;
     const char *stage;

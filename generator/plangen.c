@@ -9,6 +9,7 @@
 #include "pango_sync.h"
 #include "parse.h"
 #include "render.h"
+#include "docx.h"
 
 #include <fontconfig/fontconfig.h>
 #include <pango/pango.h>
@@ -437,6 +438,16 @@ int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg
     }
     pg_pdf_opts po = pdf_opts(e);
     return r->pages && pg_pdf_write(r->pages, target, &po, d);
+}
+
+int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d)
+{
+    if (!*target) {
+        pg_diag_add(d, PG_E_OUTPUT, r->doc ? r->doc->file : "", 0, 0,
+                    "the output's name is empty (-o \"\"); name a DOCX file or a folder");
+        return 0;
+    }
+    return r->doc && r->doc->numbered && r->style && pg_docx_write(r->doc, r->style, target, d);
 }
 
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len)
