@@ -176,27 +176,29 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const para_opts *o)
     end(w);
 }
 
-static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail);
+static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail, double after);
 
 /* A paragraph of one run in role r (and its rule under it, if o asks). */
 static void para(docx *x, xmlTextWriterPtr w, pg_role r, const char *text, const para_opts *o)
 {
-    const pg_textstyle *t = &x->st->text[r];
+    pg_textstyle t = x->st->text[r];
     para_opts po = o ? *o : (para_opts){.align = -1};
-    double rule = po.rule;
+    double rule = po.rule, after = t.space_after;
     po.rule = 0;
+    if (rule > 0) /* the space after goes under the rule */
+        t.space_after = 0;
     start(w, "w:p");
-    ppr(w, t, &po);
+    ppr(w, &t, &po);
     if (text && *text)
-        run(w, t, 0, text);
+        run(w, &t, 0, text);
     end(w);
     if (rule > 0)
-        rule_para(x, w, rule, po.avail);
+        rule_para(x, w, rule, po.avail, after);
 }
 
 /* A centred rule len pt long in a paragraph avail pt wide: an empty paragraph
- * 2 pt high with a bottom border, indented on both sides. */
-static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail)
+ * 2 pt high with a bottom border, indented on both sides, then after pt. */
+static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail, double after)
 {
     start(w, "w:p");
     start(w, "w:pPr");
@@ -210,7 +212,7 @@ static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail)
     end(w);
     start(w, "w:spacing");
     attr(w, "w:before", "0");
-    attr(w, "w:after", "0");
+    attr(w, "w:after", "%ld", tw(after));
     attr(w, "w:line", "40");
     attr(w, "w:lineRule", "exact");
     end(w);
@@ -246,32 +248,25 @@ static void gap(xmlTextWriterPtr w, double h)
     end(w);
 }
 
-/* Code points of UTF-8 s, for a rule's estimated length. */
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* The width (pt) of the longest line of s in role r, estimated: Times New Roman
- * averages about half an em a letter, capitals and bold a little more. */
+/* The width (pt) of the longest line of s in role r, estimated from Times New
+ * Roman's average advances: capitals about 0.68 em (0.72 bold), other letters
+ * 0.45 em (0.48 bold). Word measures the real text; this only sizes rules. */
 static double text_width(const docx *x, pg_role r, const char *s)
 {
     const pg_textstyle *t = &x->st->text[r];
-    double per = t->size * (t->bold ? 0.58 : 0.5);
-    size_t best = 0;
-    while (s && *s) {
-        const char *nl = strchr(s, '\n');
-        char *line = nl ? g_strndup(s, (size_t)(nl - s)) : g_strdup(s);
-        size_t n = chars(line);
-        g_free(line);
-        if (n > best)
-            best = n;
-        s = nl ? nl + 1 : NULL;
+    double upper = t->bold ? 0.72 : 0.68, lower = t->bold ? 0.48 : 0.45;
+    double best = 0, cur = 0;
+    for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == '\n') {
+            cur = 0;
+            continue;
+        }
+        cur += t->size * (g_unichar_isupper(c) || t->upper ? upper : lower);
+        if (cur > best)
+            best = cur;
     }
-    return (double)best * per;
+    return best;
 }
 
 /* ---- inlines ---------------------------------------------------------------------- */
@@ -673,7 +668,8 @@ static void header(docx *x, xmlTextWriterPtr w)
         para(x, w, PG_ROLE_DOCTYPE, d->doctype, &o);
     const pg_node *sum = d->summary_shown ? d->summary_shown : d->summary;
     if (sum) {
-        const pg_textstyle *t = &st->text[PG_ROLE_SUMMARY];
+        pg_textstyle ts = st->text[PG_ROLE_SUMMARY];
+        const pg_textstyle *t = &ts;
         para_opts so = o;
         if (st->summary_rule > 0) {
             char *s = pg_inline_text(sum);
@@ -681,14 +677,16 @@ static void header(docx *x, xmlTextWriterPtr w)
             so.avail = x->text_w;
             free(s);
         }
-        double rule = so.rule;
+        double rule = so.rule, after = ts.space_after;
         so.rule = 0;
+        if (rule > 0)
+            ts.space_after = 0;
         start(w, "w:p");
         ppr(w, t, &so);
         inlines(x, w, sum->first, t, 0);
         end(w);
         if (rule > 0)
-            rule_para(x, w, rule, so.avail);
+            rule_para(x, w, rule, so.avail, after);
     }
     if (st->separator)
         para(x, w, PG_ROLE_SEPARATOR, st->separator, &o);
