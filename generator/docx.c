@@ -94,6 +94,9 @@ static void rpr(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
         snprintf(c, sizeof c, "%06X", t->color & 0xFFFFFF);
         val(w, "w:color", c);
     }
+    /* pair kerning at every size, as plangen's HarfBuzz shaping does (Word's
+     * w:kern is the smallest size kerned, in half-points) */
+    val(w, "w:kern", "2");
     char sz[16];
     snprintf(sz, sizeof sz, "%ld", hp(t->size));
     val(w, "w:sz", sz);

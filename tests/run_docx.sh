@@ -1,0 +1,44 @@
+#!/bin/sh
+# render --format docx (issue #16): every plan of plans/ gives a DOCX that unzips,
+# that Debian's python3-docx reads with the plan's title, issuer, signer, first
+# section label, the style's sizes and A4; the same plan gives the same bytes twice.
+# Run from the repository root:  tests/run_docx.sh PLANGEN
+plangen=$1
+case $plangen in /*) ;; *) plangen=$PWD/$plangen ;; esac
+. "$(dirname "$0")/lib.sh"
+# Debian's python3, which python3-docx is installed for (not a pyenv's)
+py=/usr/bin/python3
+
+for plan in $(find plans -name '*.xml' | sort); do
+    n=$(basename "$plan" .xml)
+    out="$work/$n.docx"
+    expect_rc 0 "$n: render --format docx" -- "$plangen" render "$plan" --format docx -o "$out"
+    [ -s "$out" ] || { bad "$n: no DOCX written"; continue; }
+    if "$py" -c 'import sys, zipfile; sys.exit(zipfile.ZipFile(sys.argv[1]).testzip() is not None)' "$out"
+    then ok; else bad "$n: the DOCX does not unzip"; fi
+    # what to look for, from the numbered document
+    "$plangen" dump --stage=number "$plan" > "$work/dump" 2>/dev/null
+    style=$(sed -n '1s/.* style=\([^ ]*\).*/\1/p' "$work/dump")
+    issuer=$(sed -n 's/^issuer: "\([^"]*\).*/\1/p' "$work/dump" | head -1)
+    signer=$(sed -n 's/^signature: .*"\([^"]*\)"$/\1/p' "$work/dump")
+    label=$(sed -n 's/^ *section .* label="\([^"]*\)".*/\1/p' "$work/dump" | head -1)
+    if "$py" tests/docx/read_docx.py "$out" "templates/styles/${style:-party}.xml" \
+        "KẾ HOẠCH" "$issuer" "$signer" "$label " > "$work/read" 2>&1
+    then ok; else bad "$n: python3-docx: $(cat "$work/read")"; fi
+    # deterministic: a second render gives the same bytes
+    expect_rc 0 "$n: second render" -- "$plangen" render "$plan" --format docx -o "$work/$n-2.docx"
+    if cmp -s "$out" "$work/$n-2.docx"; then ok; else bad "$n: two renders differ"; fi
+done
+no_temp_files "$work" "docx"
+
+# the option: an unknown format is a usage error; --format belongs to render
+expect_rc 2 "--format odt" -- "$plangen" render plans/tra-vinh-duk-60-KH-2022.xml --format odt
+expect_rc 2 "check --format" -- "$plangen" check plans/tra-vinh-duk-60-KH-2022.xml --format docx
+# the default name is NAME.docx
+mkdir -p "$work/here"
+top=$PWD
+(cd "$work/here" && "$plangen" render "$top/plans/tra-vinh-duk-60-KH-2022.xml" --format docx \
+    >/dev/null 2>&1)
+if [ -f "$work/here/tra-vinh-duk-60-KH-2022.docx" ]; then ok; else bad "default name NAME.docx"; fi
+
+finish docx
