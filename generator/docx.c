@@ -138,6 +138,7 @@ typedef struct {
     int keep_next;    /* kept with the next paragraph (headings) */
     int no_indent;    /* ignore the role's first-line indent */
     int align;        /* -1: the role's; else a pg_align */
+    double hang;      /* pt: lines after the first indented this much; 0: the role's indent */
 } para_opts;
 
 static const char *jc_name(pg_align a)
@@ -164,7 +165,7 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const para_opts *o)
     attr(w, "w:line", "%ld", tw(pitch));
     attr(w, "w:lineRule", "exact");
     end(w);
-    double first = o && o->no_indent ? 0 : t->indent;
+    double first = o && o->hang > 0 ? -o->hang : o && o->no_indent ? 0 : t->indent;
     if (first != 0) {
         start(w, "w:ind");
         if (first < 0) {
@@ -452,11 +453,12 @@ static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
             continue;
         int header = row->u.row.header;
         start(w, "w:tr");
-        start(w, "w:trPr");
-        flag(w, "w:cantSplit");
-        if (header)
+        /* rows may break across pages, as plangen's own tables do */
+        if (header) {
+            start(w, "w:trPr");
             flag(w, "w:tblHeader");
-        end(w);
+            end(w);
+        }
         int col = 0;
         for (const pg_node *cell = row->first; cell; cell = cell->next, col++) {
             if (cell->type != PG_NODE_CELL)
@@ -704,6 +706,9 @@ static void closing(docx *x, xmlTextWriterPtr w)
     para_opts o = {.no_indent = 1, .align = -1};
     gap(w, st->closing_gap);
     two_columns_open(w, a, b);
+    /* a recipient's second line starts under its text, after the "- " (Times New
+     * Roman: a hyphen 0.333 em and a space 0.25 em) */
+    para_opts ro = {.align = -1, .hang = 0.583 * st->text[PG_ROLE_RECIPIENT].size};
     if (d->has_recipients) {
         if (st->recipients_heading)
             para(x, w, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, &o);
@@ -717,11 +722,11 @@ static void closing(docx *x, xmlTextWriterPtr w)
                 if (i + 1 == g->first + g->count && g->purpose_line)
                     s = g_strdup_printf("%s } %s", line, g->purpose_line);
             }
-            para(x, w, PG_ROLE_RECIPIENT, s ? s : line, &o);
+            para(x, w, PG_ROLE_RECIPIENT, s ? s : line, &ro);
             g_free(s);
         }
         if (d->archive_line)
-            para(x, w, PG_ROLE_RECIPIENT, d->archive_line, &o);
+            para(x, w, PG_ROLE_RECIPIENT, d->archive_line, &ro);
         if (d->typist_line)
             para(x, w, PG_ROLE_TYPIST, d->typist_line, &o);
     } else {
