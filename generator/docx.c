@@ -21,8 +21,10 @@
 #define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define FONT "Times New Roman"
-/* Every zip entry's time: a fixed moment, so reruns give identical bytes. */
-#define ZIP_TIME ((time_t)946728000) /* 2000-01-01 12:00 UTC */
+/* Every zip entry's time, in MS-DOS form so that no time zone enters the bytes:
+ * 2000-01-01 12:00:00 (date: years since 1980 << 9 | month << 5 | day; time:
+ * hours << 11 | minutes << 5 | seconds / 2). */
+enum { ZIP_DOS_DATE = (2000 - 1980) << 9 | 1 << 5 | 1, ZIP_DOS_TIME = 12 << 11 };
 
 typedef struct {
     const pg_doc *doc;
@@ -961,7 +963,7 @@ static int add(zip_t *za, const char *name, const void *data, size_t len)
         zip_source_free(src);
         return 0;
     }
-    return zip_file_set_mtime(za, (zip_uint64_t)i, ZIP_TIME, 0) == 0 &&
+    return zip_file_set_dostime(za, (zip_uint64_t)i, ZIP_DOS_TIME, ZIP_DOS_DATE, 0) == 0 &&
            zip_set_file_compression(za, (zip_uint64_t)i, ZIP_CM_DEFLATE, 9) == 0;
 }
 

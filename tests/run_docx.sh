@@ -30,6 +30,13 @@ for plan in $(find plans -name '*.xml' | sort); do
     if cmp -s "$out" "$work/$n-2.docx"; then ok; else bad "$n: two renders differ"; fi
 done
 no_temp_files "$work" "docx"
+# no clock and no time zone enter the bytes
+plan=plans/tra-vinh-duk-60-KH-2022.xml
+TZ=Asia/Ho_Chi_Minh "$plangen" render "$plan" --format docx -o "$work/tz1.docx" 2>/dev/null
+TZ=America/New_York faketime '2031-07-04 03:00:00' "$plangen" render "$plan" --format docx \
+    -o "$work/tz2.docx" 2>/dev/null
+if [ -s "$work/tz1.docx" ] && cmp -s "$work/tz1.docx" "$work/tz2.docx"; then ok
+else bad "the DOCX depends on the time zone or the clock"; fi
 
 # the option: an unknown format is a usage error; --format belongs to render
 expect_rc 2 "--format odt" -- "$plangen" render plans/tra-vinh-duk-60-KH-2022.xml --format odt
