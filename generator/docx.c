@@ -255,12 +255,13 @@ static void gap(xmlTextWriterPtr w, double h)
 }
 
 /* The width (pt) of the longest line of s in role r, estimated from Times New
- * Roman's average advances: capitals about 0.68 em (0.72 bold), other letters
- * 0.45 em (0.48 bold). Word measures the real text; this only sizes rules. */
+ * Roman's average advances: capitals about 0.66 em (0.68 bold), other letters
+ * 0.45 em (0.48 bold), a space 0.25 em. Word measures the real text; this only
+ * sizes rules. */
 static double text_width(const docx *x, pg_role r, const char *s)
 {
     const pg_textstyle *t = &x->st->text[r];
-    double upper = t->bold ? 0.72 : 0.68, lower = t->bold ? 0.48 : 0.45;
+    double upper = t->bold ? 0.68 : 0.66, lower = t->bold ? 0.48 : 0.45;
     double best = 0, cur = 0;
     for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
@@ -268,7 +269,9 @@ static double text_width(const docx *x, pg_role r, const char *s)
             cur = 0;
             continue;
         }
-        cur += t->size * (g_unichar_isupper(c) || t->upper ? upper : lower);
+        cur += t->size * (c == ' '                          ? 0.25
+                          : g_unichar_isupper(c) || t->upper ? upper
+                                                             : lower);
         if (cur > best)
             best = cur;
     }
