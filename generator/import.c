@@ -290,6 +290,41 @@ static ln ln_from(const pg_import_para *p)
     return l;
 }
 
+/* The numbering format of a typed mark s[0..len) of kind: "II-" gives "I-",
+ * "2.1." gives "1.1.", "b)" gives "a)". Written into fmt (size 16). */
+static void mark_format(const char *s, size_t len, int kind, char *fmt)
+{
+    size_t o = 0, i = 0;
+    if (kind == 1) {
+        while (i < len && strchr("IVX", s[i]))
+            i++;
+        fmt[o++] = 'I';
+    } else if (kind == 5) {
+        i = len - 1;
+        fmt[o++] = 'a';
+    }
+    while (i < len && o < 14) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            while (i < len && s[i] >= '0' && s[i] <= '9')
+                i++;
+            fmt[o++] = '1';
+        } else {
+            fmt[o++] = s[i++];
+        }
+    }
+    fmt[o] = '\0';
+}
+
+/* The style's own format at depth (1-based), from templates/styles. */
+static const char *style_format(const char *style, int depth)
+{
+    static const char *party[] = {"I-", "1-", "1.1.", "1.1.1-", "a)", "a)", "a)", "a)"};
+    static const char *state[] = {"I.", "1.", "a)", "-", "+", "+", "+", "+"};
+    if (depth < 1 || depth > 8)
+        return "";
+    return strcmp(style, "state") == 0 ? state[depth - 1] : party[depth - 1];
+}
+
 /* ---- the parts of a plan ------------------------------------------------------- */
 
 typedef struct {
@@ -677,10 +712,16 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     if (h.date) {
         g_string_append(c->out, h.date);
     } else {
-        /* a sample: the month of the latest date the text cites, as a draft
+        /* a sample: the month of the latest date its basis cites, as a draft
          * (YYYY-MM) - a plan is issued after what it implements */
         int best = 0;
-        for (size_t k = 0; k < n; k++) {
+        size_t from = 0, to = n;
+        for (size_t k = start; k < n && k < 40; k++)
+            if (starts_with(ls[k].plain->str, "Căn cứ") || starts_with(ls[k].plain->str, "Thực hiện")) {
+                from = k, to = k + 1; /* the first basis: the plan comes after it */
+                break;
+            }
+        for (size_t k = from; k < to; k++) {
             const char *p = ls[k].plain ? ls[k].plain->str : "";
             for (; *p; p++) {
                 int d, m, y, used = 0;
@@ -693,7 +734,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         if (best) {
             g_string_append_printf(c->out, "%04d-%02d", best / 100, best % 100);
             todo(c, 1, "the date, YYYY-MM-DD (date): the sample written is the month of the "
-                       "latest date the text cites");
+                       "latest date its basis cites");
         } else {
             g_string_append(c->out, "[YYYY-MM-DD]");
             todo(c, 1, "the date, YYYY-MM-DD (date)");
@@ -711,6 +752,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         todo(c, kh != n ? ls[kh].line : 1, "the summary, under \"KẾ HOẠCH\" (summary)");
     }
     g_string_append(c->out, "</summary>\n");
+    size_t numbering_at = c->out->len;
+    char formats[9][16] = {{0}}; /* per depth, the first typed format seen */
     /* basis: what stands before the first heading, and the stray header lines */
     size_t i = sum_end;
     size_t bodystart = i;
@@ -753,6 +796,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
                 }
                 if (depth < 16)
                     stack[depth++] = kind;
+                if (depth <= 8 && !formats[depth][0])
+                    mark_format(s, ml, kind, formats[depth]);
                 stats->marks += 1;
                 size_t words = pg_import_count_words(s + ml);
                 int long_text = words > 14 && ends_sentence(l->plain);
@@ -797,6 +842,20 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             g_string_append(c->out, "  <p>[Nội dung kế hoạch]</p>\n");
             todo(c, 1, "the body: no text before \"Nơi nhận\"");
         }
+    }
+    {
+        GString *nb = g_string_new(NULL);
+        const char *style = h.style ? h.style : "party";
+        for (int d = 1; d <= 8; d++)
+            if (formats[d][0] && strcmp(formats[d], style_format(style, d)) != 0)
+                g_string_append_printf(nb, "    <level depth=\"%d\" format=\"%s\"/>\n", d,
+                                       formats[d]);
+        if (nb->len) {
+            g_string_prepend(nb, "  <numbering>\n");
+            g_string_append(nb, "  </numbering>\n");
+            g_string_insert(c->out, (gssize)numbering_at, nb->str);
+        }
+        g_string_free(nb, TRUE);
     }
     /* recipients and signature */
     size_t after = nn;
