@@ -21,6 +21,7 @@ typedef struct {
     pg_diag_list *diags;
     pg_import_stats *st;
     GString *todo;
+    int last_line; /* of the input, for what is missing at its end */
 } ctx;
 
 static int is_ws(const char *s, size_t *len)
@@ -437,7 +438,10 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
         char *t = g_strstrip(g_strdup(s + bl));
         if (starts_with(t, "Lưu")) {
             c->st->marks += 1;
-            char *a = g_strstrip(g_strdup(t + strlen("Lưu")));
+            const char *after_luu = t + strlen("Lưu");
+            while (*after_luu == ':' || *after_luu == ' ')
+                after_luu++;
+            char *a = g_strstrip(g_strdup(after_luu));
             char *caret = strstr(a, "^");
             if (caret)
                 *caret = '\0';
@@ -553,7 +557,7 @@ static size_t signature(ctx *c, ln *ls, size_t n, size_t i)
         i++;
     } else {
         g_string_append(c->out, " title=\"[CHỨC VỤ]\"");
-        todo(c, i < n ? ls[i].line : 0, "the signer's title (signature title=)");
+        todo(c, i < n ? ls[i].line : c->last_line, "the signer's title (signature title=)");
     }
     if (i < n && !ls[i].in_cell && !is_upper_line(ls[i].plain->str) &&
         pg_import_count_words(ls[i].plain->str) <= 6 && !is_structural(ls[i].plain->str)) {
@@ -561,7 +565,7 @@ static size_t signature(ctx *c, ln *ls, size_t n, size_t i)
         i++;
     } else {
         g_string_append(c->out, " name=\"[Họ và tên]\"");
-        todo(c, i < n ? ls[i].line : 0, "the signer's name (signature name=)");
+        todo(c, i < n ? ls[i].line : c->last_line, "the signer's name (signature name=)");
     }
     g_string_append(c->out, "/>\n");
     return i;
@@ -596,7 +600,9 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     /* the header: the lines before "KẾ HOẠCH" */
     GPtrArray *stray = g_ptr_array_new(); /* header lines of no known form: ln* */
     size_t start = 0;
-    if (kh != n) {
+    const int have_kh = kh != n;
+    c->last_line = n ? ls[n - 1].line : 1;
+    if (have_kh) {
         for (size_t i = 0; i < kh; i++) {
             const char *s = ls[i].plain->str;
             if (strcmp(s, "*") == 0)
@@ -620,7 +626,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     }
     /* the summary: the block right after "KẾ HOẠCH" */
     size_t sum_end = start;
-    if (kh != n && start < n && !is_structural(ls[start].plain->str)) {
+    if (have_kh && start < n && !is_structural(ls[start].plain->str)) {
         sum_end = start + 1;
         while (sum_end < n && ls[sum_end].line == ls[sum_end - 1].line + 1 &&
                !is_structural(ls[sum_end].plain->str))
@@ -749,7 +755,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         }
     } else {
         g_string_append(c->out, "[trích yếu]");
-        todo(c, kh != n ? ls[kh].line : 1, "the summary, under \"KẾ HOẠCH\" (summary)");
+        todo(c, have_kh ? ls[kh].line : 1, "the summary, under \"KẾ HOẠCH\" (summary)");
     }
     g_string_append(c->out, "</summary>\n");
     size_t numbering_at = c->out->len;
