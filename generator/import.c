@@ -331,7 +331,9 @@ static const char *style_format(const char *style, int depth)
 typedef struct {
     const char *issuer_lines[8];
     int n_issuer;
-    char *number, *symbol, *place, *date, *style;
+    char *number, *symbol, *place, *date;
+    const char *style;
+    int seen_number; /* a second "Số" line is no number line */
 } header;
 
 static int is_upper_line(const char *s)
@@ -349,11 +351,12 @@ static int is_upper_line(const char *s)
 /* "Số 60-KH/ĐUK", "Số: 05/KH-SKHCN", "Số:    /KH-SKHCN" */
 static int number_line(ctx *c, header *h, const char *s)
 {
-    if (!starts_with(s, "Số"))
+    if (h->seen_number || !starts_with(s, "Số"))
         return 0;
     const char *p = s + strlen("Số");
     if (*p != ' ' && *p != ':')
         return 0;
+    h->seen_number = 1;
     while (*p == ' ' || *p == ':')
         p++;
     const char *d = p;
@@ -383,7 +386,7 @@ static int number_line(ctx *c, header *h, const char *s)
 static int date_line(ctx *c, header *h, const char *s)
 {
     const char *ngay = strstr(s, ", ngày ");
-    if (!ngay)
+    if (!ngay || h->place)
         return 0;
     int dd = 0, mm = 0, yy = 0;
     const char *p = ngay + strlen(", ngày ");
@@ -424,6 +427,14 @@ static void rstrip_set(char *s, const char *set)
         s[--n] = '\0';
 }
 
+/* Counts as marks the words of a line that were not kept (a glued mark may make
+ * kept exceed before: then nothing, and the counts in and out disagree). */
+static void drop(ctx *c, size_t before, size_t kept)
+{
+    if (before >= kept)
+        c->st->marks += before - kept;
+}
+
 /* The recipients from line i on (after "Nơi nhận:"); returns the first line after. */
 static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
 {
@@ -434,10 +445,12 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
         size_t bl;
         if (!bullet(s, &bl) || ls[i].in_cell)
             break;
-        c->st->marks += 1;
+        /* the marks of a recipient line: all its words but those kept (the
+         * bullet, the brace, "Lưu", a purpose's parentheses glued to a word) */
+        size_t before = pg_import_count_words(s);
         char *t = g_strstrip(g_strdup(s + bl));
-        if (starts_with(t, "Lưu")) {
-            c->st->marks += 1;
+        if (starts_with(t, "Lưu") && (t[strlen("Lưu")] == ' ' || t[strlen("Lưu")] == ':' ||
+                                      !t[strlen("Lưu")])) {
             const char *after_luu = t + strlen("Lưu");
             while (*after_luu == ':' || *after_luu == ' ')
                 after_luu++;
@@ -448,6 +461,7 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
             rstrip_set(a, ".,;");
             if (in_group)
                 g_string_append(c->out, "    </group>\n"), in_group = 0;
+            drop(c, before, pg_import_count_words(a));
             if (*a) {
                 g_string_append(c->out, "    <archive>");
                 text_out(c, a, strlen(a));
@@ -469,12 +483,12 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
                 *open = '\0';
             }
         }
+        size_t kept_purpose = purpose ? pg_import_count_words(purpose) : 0;
         int brace = 0;
         rstrip_set(t, "");
         tl = strlen(t);
         while (tl && (t[tl - 1] == '|' || t[tl - 1] == '}')) {
             brace = 1;
-            c->st->marks += 1;
             t[--tl] = '\0';
             rstrip_set(t, "");
             tl = strlen(t);
@@ -514,6 +528,7 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
             g_free(purpose);
             purpose = NULL;
         }
+        drop(c, before, pg_import_count_words(t) + kept_purpose);
         g_string_append(c->out, in_group ? "      <to" : "    <to");
         if (purpose && *purpose)
             attr_out(c, "purpose", purpose);

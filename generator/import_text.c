@@ -231,6 +231,32 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
             goto cleanup;
         }
     }
+    /* characters XML cannot hold: control characters other than tab, line
+     * feed, carriage return, and form feed and vertical tab, which a PDF
+     * extractor writes at a page break (read as spaces) */
+    {
+        int line = 1, col = 1;
+        for (const char *q = s; q < s + n; q = g_utf8_next_char(q)) {
+            gunichar u = g_utf8_get_char(q);
+            if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f' && u != '\v') ||
+                u == 0xFFFE || u == 0xFFFF) {
+                pg_diag_add(diags, PG_E_UTF8, file, line, col,
+                            "the character U+%04X, which no plan can hold: this is no text file, "
+                            "or remove the character",
+                            (unsigned)u);
+                goto cleanup;
+            }
+            if (u == '\n')
+                line++, col = 1;
+            else
+                col++;
+        }
+    }
+    if (!converted) /* a copy to change form feeds and vertical tabs in */
+        converted = g_strndup(s, n), s = converted;
+    for (char *q = converted; q < converted + n; q++)
+        if (*q == '\f' || *q == '\v')
+            *q = ' '; /* line numbers stay those of the source */
     {
         unsigned marks = 0;
         int line = 0, table = 0, row = 0, in_table = 0;

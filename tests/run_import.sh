@@ -84,6 +84,12 @@ contains "$work/err" 'nul.txt:2:4: error: invalid UTF-8: a NUL byte: this is no 
 if [ -e "$work/nul.xml" ]; then bad "NUL byte: an output was written"; else ok; fi
 no_temp_files "$work" "NUL byte"
 
+# a control character XML cannot hold: refused at its place
+printf 'KẾ HOẠCH\nab\033c\n' > "$work/ctl.txt"
+expect_rc 1 "import a file with ESC" -- "$plangen" import "$work/ctl.txt" -o "$work/ctl.xml"
+contains "$work/err" 'ctl.txt:2:3: error: invalid UTF-8: the character U+001B, which no plan can hold' "ESC: where and why"
+if [ -e "$work/ctl.xml" ]; then bad "ESC: an output was written"; else ok; fi
+
 # an existing output is kept without --force
 echo keep > "$work/keep.xml"
 expect_rc 2 "import over an existing file" -- "$plangen" import "$m/messy-state-empty-lines.txt" -o "$work/keep.xml"
