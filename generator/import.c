@@ -22,7 +22,17 @@ typedef struct {
     pg_import_stats *st;
     GString *todo;
     int last_line; /* of the input, for what is missing at its end */
+    struct footnote *notes; /* the footnote lines ("¹ text") of the body */
+    size_t n_notes;
 } ctx;
+
+/* A footnote line of PDF-extracted text: its marker ("¹") and its text; used
+ * once a paragraph's marker has taken it in. */
+struct footnote {
+    char marker[4];
+    ln text;
+    int used;
+};
 
 static int is_ws(const char *s, size_t *len)
 {
@@ -105,6 +115,38 @@ static void todo(ctx *c, int line, const char *what)
 
 /* The runs of l from plain byte offset skip to plain byte offset end, with
  * <b>/<i>/<u> for marks; leading and trailing spaces trimmed. */
+static void runs_out(ctx *c, const ln *l, size_t skip, size_t end);
+
+/* Writes s[0..n) escaped, with a <footnote> for each marker of a footnote not
+ * yet used (the marker itself is replaced: plangen numbers footnotes). */
+static void text_with_notes(ctx *c, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        struct footnote *hit = NULL;
+        size_t at = n;
+        for (size_t k = 0; k < c->n_notes; k++) {
+            if (c->notes[k].used)
+                continue;
+            const char *m = g_strstr_len(s + i, (gssize)(n - i), c->notes[k].marker);
+            if (m && (size_t)(m - s) < at)
+                at = (size_t)(m - s), hit = &c->notes[k];
+        }
+        esc(c->out, s + i, at - i);
+        if (!hit)
+            break;
+        hit->used = 1;
+        g_string_append(c->out, "<footnote>");
+        struct footnote *notes = c->notes; /* no footnote inside a footnote */
+        size_t nn = c->n_notes;
+        c->n_notes = 0;
+        runs_out(c, &hit->text, strlen(hit->marker), hit->text.plain->len);
+        c->notes = notes, c->n_notes = nn;
+        g_string_append(c->out, "</footnote>");
+        i = at + strlen(hit->marker);
+    }
+}
+
 static void runs_out(ctx *c, const ln *l, size_t skip, size_t end)
 {
     while (skip < end && (l->plain->str[skip] == ' ' || l->plain->str[skip] == '\t'))
@@ -129,7 +171,7 @@ static void runs_out(ctx *c, const ln *l, size_t skip, size_t end)
             g_string_append(c->out, "<i>");
         if (r->marks & PG_RUN_UNDERLINE)
             g_string_append(c->out, "<u>");
-        esc(c->out, s, b - a); /* counted below, as one text: a mark may split a word */
+        text_with_notes(c, s, b - a); /* counted below, as one text: a mark may split a word */
         if (r->marks & PG_RUN_UNDERLINE)
             g_string_append(c->out, "</u>");
         if (r->marks & PG_RUN_ITALIC)
@@ -240,6 +282,17 @@ static int starts_with(const char *s, const char *p)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* The length of a superscript digit at s ("¹", "²", "³", "⁴"…"⁹", "⁰"), or 0. */
+static size_t superscript_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == 0xC2 && (u[1] == 0xB9 || u[1] == 0xB2 || u[1] == 0xB3))
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x81 && (u[2] == 0xB0 || (u[2] >= 0xB4 && u[2] <= 0xB9)))
+        return 3;
+    return 0;
+}
+
 static int is_structural(const char *s)
 {
     size_t l;
@@ -268,13 +321,24 @@ static void ln_free(ln *l)
     g_string_free(l->plain, TRUE);
 }
 
-/* Trims the plain text at its ends only where the runs' ends are spaces too:
- * leading spaces would shift the offsets runs_out works with, so only the
- * trailing ones are cut here; runs_out skips leading spaces itself. */
-static void trim(GString *s)
+/* Trims the trailing spaces of a line, from its runs and its plain text alike
+ * (the offsets runs_out works with must stay those of both); leading spaces
+ * stay, runs_out skips them. */
+static void trim(ln *l)
 {
-    while (s->len && (s->str[s->len - 1] == ' ' || s->str[s->len - 1] == '\t'))
-        g_string_truncate(s, s->len - 1);
+    while (l->runs->len) {
+        pg_import_run *r = &g_array_index(l->runs, pg_import_run, l->runs->len - 1);
+        size_t n = strlen(r->text);
+        while (n && (r->text[n - 1] == ' ' || r->text[n - 1] == '\t'))
+            r->text[--n] = '\0';
+        if (n)
+            break;
+        g_free(r->text);
+        g_array_set_size(l->runs, l->runs->len - 1);
+    }
+    g_string_truncate(l->plain, 0);
+    for (guint k = 0; k < l->runs->len; k++)
+        g_string_append(l->plain, g_array_index(l->runs, pg_import_run, k).text);
 }
 
 static ln ln_from(const pg_import_para *p)
@@ -598,7 +662,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     ln *ls = g_new0(ln, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         ls[i] = ln_from(&doc->paras[i]);
-        trim(ls[i].plain);
+        trim(&ls[i]);
         total_words += pg_import_count_words(ls[i].plain->str);
     }
     /* where the parts start */
@@ -652,6 +716,19 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     {
         size_t w = start;
         for (size_t i = start; i < end; i++) {
+            size_t sl = superscript_len(ls[i].plain->str);
+            if (i >= sum_end && sl && !ls[i].in_cell && c->n_notes < 64 &&
+                (ls[i].plain->str[sl] == ' ' || ls[i].plain->str[sl] == '\t')) {
+                if (!c->notes)
+                    c->notes = g_new0(struct footnote, 64);
+                struct footnote *f = &c->notes[c->n_notes++];
+                memcpy(f->marker, ls[i].plain->str, sl);
+                f->marker[sl] = '\0';
+                f->text = ls[i];
+                stats->marks += 1; /* the marker before the footnote's text */
+                ls[i].plain = NULL;
+                continue;
+            }
             if (i >= sum_end && is_page_number(ls[i].plain) && !ls[i].in_cell) {
                 stats->marks += 1;
                 ln_free(&ls[i]);
@@ -803,13 +880,13 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     {
         int stack[16], depth = 0;
         int blocks = 0;
+        char ind[40];
         for (; i < nn; i++) {
             const ln *l = &ls[i];
             const char *s = l->plain->str;
             size_t ml = 0;
             int kind = l->in_cell ? 0 : numbering(s, &ml);
             const char *b = NULL;
-            char ind[40];
             if (kind) {
                 while (depth > 0 && stack[depth - 1] >= kind) {
                     depth--;
@@ -853,6 +930,18 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
                 runs_out(c, l, 0, l->plain->len);
                 g_string_append(c->out, "</p>\n");
             }
+            blocks++;
+        }
+        for (size_t k = 0; k < c->n_notes; k++) {
+            struct footnote *f = &c->notes[k];
+            if (f->used)
+                continue;
+            f->used = 1;
+            snprintf(ind, sizeof ind, "%*s", 2 + 2 * depth, "");
+            stats->marks -= 1; /* its marker is kept */
+            unplaced(c, &f->text, ind,
+                     "a footnote whose marker no paragraph before it holds; kept as a "
+                     "paragraph at the end of the body: make it a <footnote> where it belongs");
             blocks++;
         }
         while (depth > 0) {
@@ -913,6 +1002,9 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             ln_free(&ls[k]);
     g_free(ls);
     g_ptr_array_free(stray, TRUE);
+    for (size_t k = 0; k < cx.n_notes; k++)
+        ln_free(&cx.notes[k].text);
+    g_free(cx.notes);
     g_string_free(body, TRUE);
     g_free(h.number);
     g_free(h.symbol);

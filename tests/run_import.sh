@@ -49,6 +49,7 @@ contains "$work/tra-vinh-duk-60-KH-2022.xml" '<level depth="2" format="1."/>' "n
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" '<group purpose="để báo cáo">' "recipients: a brace group"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" '<to purpose="để đôn đốc">Chuyên viên theo dõi cơ sở</to>' "recipients: a purpose"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" '<archive>VP</archive>' "recipients: the archive"
+contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" 'xử lý<footnote>Kỳ luật 2.740' "a footnote line taken in at its marker"
 contains "$work/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml" 'authority="on-behalf" collective="BAN THƯỜNG VỤ" title="PHÓ BÍ THƯ" name="Sin Văn Đức"' "signature"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.err" 'left to fill in' "what is left is said"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.err" 'hung-yen-duk-sinh-hoat-chinh-tri-2023.txt:1: fill in the issuing body (issuer)' "the issuer is left"
