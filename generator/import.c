@@ -650,6 +650,82 @@ static size_t signature(ctx *c, ln *ls, size_t n, size_t i)
     return i;
 }
 
+/* The table whose first cell paragraph is ls[i] (and the tables right after it
+ * with as many columns: a table running over pages comes out of a PDF as one
+ * table a page) as <table>; the first row is the header. A row whose first
+ * cell is empty continues the row before it (a row split by a page break).
+ * Returns the index of the first line after it. */
+static size_t table_out(ctx *c, const ln *ls, size_t n, size_t i, int depth)
+{
+    size_t j = i;
+    int cols = 0;
+    while (j < n && ls[j].in_cell) {
+        if (ls[j].col + 1 > cols)
+            cols = ls[j].col + 1;
+        j++;
+    }
+    if (cols > 64)
+        cols = 64;
+    GString *cell[64];
+    for (int col = 0; col < cols; col++)
+        cell[col] = g_string_new(NULL);
+    GString *saved = c->out;
+    int open = 0, header = 0;
+    g_string_append_printf(saved, "%*s<table>\n", 2 * depth, "");
+    /* columns of short texts (a month, a note) narrow and centred, the others
+     * sharing the rest, justified: as plans set such tables */
+    for (int col = 0; col < cols; col++) {
+        glong longest = 0;
+        for (size_t m = i; m < j; m++)
+            if (ls[m].col == col) {
+                glong len = g_utf8_strlen(ls[m].plain->str, -1);
+                if (len > longest)
+                    longest = len;
+            }
+        if (longest <= 16)
+            g_string_append_printf(saved, "%*s<col width=\"%dmm\" align=\"center\"/>\n",
+                                   2 * depth + 2, "", longest <= 10 ? 20 : 27);
+        else
+            g_string_append_printf(saved, "%*s<col width=\"1*\" align=\"justify\"/>\n",
+                                   2 * depth + 2, "");
+    }
+    size_t k = i;
+    while (k <= j) {
+        int table = k < j ? ls[k].table : -1, row = k < j ? ls[k].row : -1;
+        size_t kend = k;
+        int has_first = 0;
+        while (kend < j && ls[kend].table == table && ls[kend].row == row)
+            has_first |= ls[kend].col == 0, kend++;
+        if (open && (k == j || has_first)) { /* flush the row before */
+            g_string_append_printf(saved, "%*s<row%s>", 2 * depth + 2, "",
+                                   header ? " header=\"yes\"" : "");
+            for (int col = 0; col < cols; col++) {
+                g_string_append_printf(saved, "<cell>%s</cell>", cell[col]->str);
+                g_string_truncate(cell[col], 0);
+            }
+            g_string_append(saved, "</row>\n");
+            open = 0;
+        }
+        if (k == j)
+            break;
+        if (!open)
+            header = k == i && row == 0;
+        open = 1;
+        for (size_t m = k; m < kend; m++) {
+            c->out = cell[ls[m].col < cols ? ls[m].col : cols - 1];
+            g_string_append(c->out, "<p>");
+            runs_out(c, &ls[m], 0, ls[m].plain->len);
+            g_string_append(c->out, "</p>");
+        }
+        c->out = saved;
+        k = kend;
+    }
+    g_string_append_printf(saved, "%*s</table>\n", 2 * depth, "");
+    for (int col = 0; col < cols; col++)
+        g_string_free(cell[col], TRUE);
+    return j;
+}
+
 /* ---- the recogniser ------------------------------------------------------------ */
 
 char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_list *diags,
@@ -915,8 +991,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             }
             snprintf(ind, sizeof ind, "%*s", 2 + 2 * depth, "");
             if (l->in_cell) {
-                unplaced(c, l, ind, "a table cell; kept as a paragraph: rebuild the table with "
-                                    "<table>, <row>, <cell>");
+                i = table_out(c, ls, nn, i, 1 + depth) - 1;
             } else if ((b = bullet(s, &ml))) {
                 stats->marks += 1;
                 g_string_append_printf(c->out, "%s<item", ind);
@@ -982,11 +1057,24 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             after++;
         }
         g_string_append(c->out, ">\n");
+        if (after < n && !ls[after].in_cell && !is_upper_line(ls[after].plain->str) &&
+            pg_import_count_words(ls[after].plain->str) <= 30 && !ends_sentence(ls[after].plain)) {
+            /* the line under the name is the appendix's title */
+            g_string_truncate(c->out, c->out->len - 2);
+            attr_out(c, "title", ls[after].plain->str);
+            g_string_append(c->out, ">\n");
+            after++;
+        }
         for (; after < n; after++) {
+            const char *t = ls[after].plain->str;
+            if (!ls[after].in_cell && starts_with(t, "(kèm theo Kế hoạch") &&
+                t[ls[after].plain->len - 1] == ')') {
+                /* plangen prints the appendix's reference to its plan itself */
+                stats->marks += pg_import_count_words(t);
+                continue;
+            }
             if (ls[after].in_cell)
-                unplaced(c, &ls[after], "    ",
-                         "a table cell; kept as a paragraph: rebuild the table with <table>, "
-                         "<row>, <cell>");
+                after = table_out(c, ls, n, after, 2) - 1;
             else {
                 g_string_append(c->out, "    <p>");
                 runs_out(c, &ls[after], 0, ls[after].plain->len);
