@@ -282,6 +282,14 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
             } else {
                 in_table = 0;
                 pg_import_para *p = new_para(doc, line);
+                if (b - a > 4 && memcmp(s + a, "** ", 3) == 0 && s[b - 1] == '*' &&
+                    s[b - 2] != '*' && !(marks & PG_RUN_BOLD)) {
+                    /* "** text*": a star bullet before an italic run, as PDF
+                     * extractors write "* *text*" */
+                    add_run(p, "* ", 2, marks);
+                    marks |= PG_RUN_ITALIC;
+                    a += 3;
+                }
                 parse_runs(p, s + a, b - a, &marks);
                 if (!p->n_runs)
                     doc->n--;

@@ -27,7 +27,7 @@ pdf_words() { pdftotext "$1" - | tr -s ' \n\f' '\n\n\n' > "$2"; }
 # ceilings are the differing words reached when this was written (tables and
 # the header lines the seed lacks): a change that loses more fails.
 for pair in hung-yen-duk-sinh-hoat-chinh-tri-2023:220 tra-vinh-duk-60-KH-2022:35 \
-            xin-man-huyen-uy-sinh-hoat-chinh-tri-2023:50; do
+            xin-man-huyen-uy-sinh-hoat-chinh-tri-2023:40; do
     name=${pair%%:*}; ceiling=${pair#*:}
     expect_rc 0 "import $name" -- "$plangen" import "$seeds/$name.txt" -o "$work/$name.xml"
     cp "$work/err" "$work/$name.err"
@@ -52,6 +52,7 @@ contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" '<group purpose="đ�
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" '<to purpose="để đôn đốc">Chuyên viên theo dõi cơ sở</to>' "recipients: a purpose"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" '<archive>VP</archive>' "recipients: the archive"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml" 'xử lý<footnote>Kỳ luật 2.740' "a footnote line taken in at its marker"
+contains "$work/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml" '<item bullet="star"><i>Làm rõ một số vấn đề' "'** text*': a star bullet and an italic run"
 contains "$work/xin-man-huyen-uy-sinh-hoat-chinh-tri-2023.xml" 'authority="on-behalf" collective="BAN THƯỜNG VỤ" title="PHÓ BÍ THƯ" name="Sin Văn Đức"' "signature"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.err" 'left to fill in' "what is left is said"
 contains "$work/hung-yen-duk-sinh-hoat-chinh-tri-2023.err" 'hung-yen-duk-sinh-hoat-chinh-tri-2023.txt:1: fill in the issuing body (issuer)' "the issuer is left"
