@@ -9,8 +9,8 @@
 
 /* One working line: a paragraph, or paragraphs joined across a page break. */
 typedef struct {
-    GString *plain;  /* the text of all runs */
-    GArray *runs;    /* pg_import_run, texts owned here */
+    GString *plain; /* the text of all runs */
+    GArray *runs;   /* pg_import_run, texts owned here */
     int line;
     int in_cell, table, row, col;
 } ln;
@@ -21,7 +21,7 @@ typedef struct {
     pg_diag_list *diags;
     pg_import_stats *st;
     GString *todo;
-    int last_line; /* of the input, for what is missing at its end */
+    int last_line;          /* of the input, for what is missing at its end */
     struct footnote *notes; /* the footnote lines ("¹ text") of the body */
     size_t n_notes;
 } ctx;
@@ -72,12 +72,25 @@ static void esc(GString *o, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         switch (s[i]) {
-        case '&': g_string_append(o, "&amp;"); break;
-        case '<': g_string_append(o, "&lt;"); break;
-        case '>': g_string_append(o, "&gt;"); break;
-        case '"': g_string_append(o, "&quot;"); break;
-        case '\t': case '\r': case '\n': g_string_append_c(o, ' '); break;
-        default: g_string_append_c(o, s[i]);
+        case '&':
+            g_string_append(o, "&amp;");
+            break;
+        case '<':
+            g_string_append(o, "&lt;");
+            break;
+        case '>':
+            g_string_append(o, "&gt;");
+            break;
+        case '"':
+            g_string_append(o, "&quot;");
+            break;
+        case '\t':
+        case '\r':
+        case '\n':
+            g_string_append_c(o, ' ');
+            break;
+        default:
+            g_string_append_c(o, s[i]);
         }
     }
 }
@@ -194,8 +207,8 @@ static void unplaced(ctx *c, const ln *l, const char *indent, const char *why)
 
 /* ---- recognising lines --------------------------------------------------------- */
 
-static const char *roman[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
-                              "XI", "XII", "XIII", "XIV", "XV"};
+static const char *roman[] = {"I",  "II", "III", "IV",  "V",    "VI",  "VII", "VIII",
+                              "IX", "X",  "XI",  "XII", "XIII", "XIV", "XV"};
 
 /* A heading's numbering at the start of s: returns its kind (1 roman, 2 "1",
  * 3 "1.1", 4 "1.1.1", 5 "a)") and its byte length in *len (the mark only), or 0. */
@@ -343,8 +356,13 @@ static void trim(ln *l)
 
 static ln ln_from(const pg_import_para *p)
 {
-    ln l = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(pg_import_run)), p->line,
-            p->in_cell, p->table, p->row, p->col};
+    ln l = {g_string_new(NULL),
+            g_array_new(FALSE, FALSE, sizeof(pg_import_run)),
+            p->line,
+            p->in_cell,
+            p->table,
+            p->row,
+            p->col};
     for (size_t k = 0; k < p->n_runs; k++) {
         pg_import_run r = {g_strdup(p->runs[k].text), p->runs[k].marks};
         g_array_append_val(l.runs, r);
@@ -460,7 +478,9 @@ static int date_line(ctx *c, header *h, const char *s)
     h->place = g_strndup(s, (size_t)(ngay - s));
     if (got == 3 && dd >= 1 && dd <= 31 && mm >= 1 && mm <= 12 && yy >= 1900)
         h->date = g_strdup_printf("%04d-%02d-%02d", yy, mm, dd);
-    else if (got < 3 && sscanf(strstr(s, "tháng") ? strstr(s, "tháng") : "", "tháng %d năm %d", &mm, &yy) == 2 &&
+    else if (got < 3 &&
+             sscanf(strstr(s, "tháng") ? strstr(s, "tháng") : "", "tháng %d năm %d", &mm, &yy) ==
+                 2 &&
              mm >= 1 && mm <= 12 && yy >= 1900)
         h->date = g_strdup_printf("%04d-%02d", yy, mm); /* a draft without its day */
     c->st->marks += pg_import_count_words(s) - pg_import_count_words(h->place);
@@ -469,9 +489,14 @@ static int date_line(ctx *c, header *h, const char *s)
 
 static const struct {
     const char *prefix, *authority;
-} authorities[] = {{"T/M ", "on-behalf"}, {"TM. ", "on-behalf"}, {"K/T ", "deputy"},
-                   {"KT. ", "deputy"},   {"T/L ", "by-order"},  {"TL. ", "by-order"},
-                   {"TUQ. ", "by-authorisation"}, {"Q. ", "acting"}};
+} authorities[] = {{"T/M ", "on-behalf"},
+                   {"TM. ", "on-behalf"},
+                   {"K/T ", "deputy"},
+                   {"KT. ", "deputy"},
+                   {"T/L ", "by-order"},
+                   {"TL. ", "by-order"},
+                   {"TUQ. ", "by-authorisation"},
+                   {"Q. ", "acting"}};
 
 static const char *authority_of(const char *s, size_t *len)
 {
@@ -513,8 +538,8 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
          * bullet, the brace, "Lưu", a purpose's parentheses glued to a word) */
         size_t before = pg_import_count_words(s);
         char *t = g_strstrip(g_strdup(s + bl));
-        if (starts_with(t, "Lưu") && (t[strlen("Lưu")] == ' ' || t[strlen("Lưu")] == ':' ||
-                                      !t[strlen("Lưu")])) {
+        if (starts_with(t, "Lưu") &&
+            (t[strlen("Lưu")] == ' ' || t[strlen("Lưu")] == ':' || !t[strlen("Lưu")])) {
             const char *after_luu = t + strlen("Lưu");
             while (*after_luu == ':' || *after_luu == ' ')
                 after_luu++;
@@ -891,7 +916,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         int best = 0;
         size_t from = 0, to = n;
         for (size_t k = start; k < n && k < 40; k++)
-            if (starts_with(ls[k].plain->str, "Căn cứ") || starts_with(ls[k].plain->str, "Thực hiện")) {
+            if (starts_with(ls[k].plain->str, "Căn cứ") ||
+                starts_with(ls[k].plain->str, "Thực hiện")) {
                 from = k, to = k + 1; /* the first basis: the plan comes after it */
                 break;
             }
@@ -899,7 +925,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             const char *p = ls[k].plain ? ls[k].plain->str : "";
             for (; *p; p++) {
                 int d, m, y, used = 0;
-                if (*p >= '0' && *p <= '9' && (p == ls[k].plain->str || p[-1] < '0' || p[-1] > '9') &&
+                if (*p >= '0' && *p <= '9' &&
+                    (p == ls[k].plain->str || p[-1] < '0' || p[-1] > '9') &&
                     sscanf(p, "%2d/%2d/%4d%n", &d, &m, &y, &used) == 3 && used >= 8 && m >= 1 &&
                     m <= 12 && d >= 1 && d <= 31 && y >= 1945 && y <= 2200 && y * 100 + m > best)
                     best = y * 100 + m;
@@ -907,8 +934,9 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         }
         if (best) {
             g_string_append_printf(c->out, "%04d-%02d", best / 100, best % 100);
-            todo(c, 1, "the date, YYYY-MM-DD (date): the sample written is the month of the "
-                       "latest date its basis cites");
+            todo(c, 1,
+                 "the date, YYYY-MM-DD (date): the sample written is the month of the "
+                 "latest date its basis cites");
         } else {
             g_string_append(c->out, "[YYYY-MM-DD]");
             todo(c, 1, "the date, YYYY-MM-DD (date)");

@@ -37,10 +37,10 @@ typedef struct {
 typedef struct {
     pg_import_run *runs;
     size_t n_runs;
-    int line;          /* 1-based source line of the paragraph's first line */
-    int in_cell;       /* 1: the paragraph is in a table cell at row, col (0-based) */
+    int line;            /* 1-based source line of the paragraph's first line */
+    int in_cell;         /* 1: the paragraph is in a table cell at row, col (0-based) */
     int table, row, col; /* table: 1-based index of the table in the document */
-    char **footnotes;  /* footnote texts attached to this paragraph */
+    char **footnotes;    /* footnote texts attached to this paragraph */
     size_t n_footnotes;
 } pg_import_para;
 

@@ -76,8 +76,9 @@ static void parse_runs(pg_import_para *p, const char *s, size_t n, unsigned *mar
             static const struct {
                 const char *tag;
                 unsigned mark;
-            } tags[] = {{"<b>", PG_RUN_BOLD},   {"</b>", PG_RUN_BOLD}, {"<i>", PG_RUN_ITALIC},
-                        {"</i>", PG_RUN_ITALIC}, {"<u>", PG_RUN_UNDERLINE}, {"</u>", PG_RUN_UNDERLINE}};
+            } tags[] = {{"<b>", PG_RUN_BOLD},      {"</b>", PG_RUN_BOLD},
+                        {"<i>", PG_RUN_ITALIC},    {"</i>", PG_RUN_ITALIC},
+                        {"<u>", PG_RUN_UNDERLINE}, {"</u>", PG_RUN_UNDERLINE}};
             for (size_t k = 0; k < sizeof tags / sizeof *tags; k++) {
                 size_t tl = strlen(tags[k].tag);
                 if (n - i >= tl && memcmp(s + i, tags[k].tag, tl) == 0) {
@@ -195,8 +196,9 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
         gsize out = 0;
         converted = g_convert(s + 2, (gssize)(n - 2), "UTF-8", "UTF-16LE", NULL, &out, NULL);
         if (!converted) {
-            pg_diag_add(diags, PG_E_UTF8, file, 1, 1,
-                        "UTF-16LE text (it starts with FF FE) that cannot be converted; save it as UTF-8");
+            pg_diag_add(
+                diags, PG_E_UTF8, file, 1, 1,
+                "UTF-16LE text (it starts with FF FE) that cannot be converted; save it as UTF-8");
             goto cleanup;
         }
         s = converted, n = out;
@@ -204,8 +206,9 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
         gsize out = 0;
         converted = g_convert(s + 2, (gssize)(n - 2), "UTF-8", "UTF-16BE", NULL, &out, NULL);
         if (!converted) {
-            pg_diag_add(diags, PG_E_UTF8, file, 1, 1,
-                        "UTF-16BE text (it starts with FE FF) that cannot be converted; save it as UTF-8");
+            pg_diag_add(
+                diags, PG_E_UTF8, file, 1, 1,
+                "UTF-16BE text (it starts with FE FF) that cannot be converted; save it as UTF-8");
             goto cleanup;
         }
         s = converted, n = out;

@@ -20,7 +20,7 @@ words_equal() {
     if [ -n "$win" ] && [ "$win" = "$wout" ]; then ok; else bad "$2: words in and out differ: $line"; fi
 }
 # pdf_words PDF OUT: the PDF's words, one a line
-pdf_words() { pdftotext "$1" - | tr -s ' \n\f' '\n\n\n' > "$2"; }
+pdf_words() { pdftotext "$1" - | tr -s '[:space:]' '[\n*]' > "$2"; }
 
 # the seeds: import, check, render; the rendered words against the plan of plans/
 # of the same name, rendered too (numbering regenerated on both sides). The

@@ -62,7 +62,8 @@ Test(import, pipe_tables_become_cells)
 
 Test(import, utf16_with_a_bom_and_nul_bytes)
 {
-    const char le[] = "\xFF\xFE" "K\0H\0\n\0";
+    const char le[] = "\xFF\xFE"
+                      "K\0H\0\n\0";
     pg_import_doc doc;
     pg_diag_list d = {0};
     cr_assert(pg_import_text_read(le, sizeof le - 1, "t.txt", &doc, &d));
