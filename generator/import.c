@@ -814,6 +814,16 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     }
     /* the body: join lines split by a page break or wrapped in a block */
     size_t end = nn;
+    /* running headers: a short line repeated on every page of a PDF (three
+     * times or more, out of tables, not a heading nor a bullet) */
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = sum_end; i < end; i++)
+        if (!ls[i].in_cell && pg_import_count_words(ls[i].plain->str) <= 12 &&
+            !is_structural(ls[i].plain->str)) {
+            gpointer v = g_hash_table_lookup(seen, ls[i].plain->str);
+            g_hash_table_insert(seen, g_strdup(ls[i].plain->str),
+                                GINT_TO_POINTER(GPOINTER_TO_INT(v) + 1));
+        }
     {
         size_t w = start;
         for (size_t i = start; i < end; i++) {
@@ -827,6 +837,13 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
                 f->marker[sl] = '\0';
                 f->text = ls[i];
                 stats->marks += 1; /* the marker before the footnote's text */
+                ls[i].plain = NULL;
+                continue;
+            }
+            if (i >= sum_end && !ls[i].in_cell &&
+                GPOINTER_TO_INT(g_hash_table_lookup(seen, ls[i].plain->str)) >= 3) {
+                stats->marks += pg_import_count_words(ls[i].plain->str);
+                ln_free(&ls[i]);
                 ls[i].plain = NULL;
                 continue;
             }
@@ -863,6 +880,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         if (sum_end > w)
             sum_end = w;
     }
+    g_hash_table_destroy(seen);
     (void)head;
     /* issuer, number, place, date, summary */
     g_string_append_printf(c->out,

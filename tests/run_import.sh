@@ -76,6 +76,13 @@ contains "$work/state.xml" 'authority="deputy" collective="GIÁM ĐỐC" title="
 contains "$work/state.xml" '<b>đậm</b> và <i>nghiêng</i> và <u>gạch dưới</u>' "Markdown marks as runs"
 expect_rc 0 "check messy-state" -- "$plangen" check "$work/state.xml"
 
+# PDF pages: a sentence cut by a page number and a running header, joined
+expect_rc 0 "import messy-pdf-pages" -- "$plangen" import "$m/messy-pdf-pages.txt" -o "$work/pages.xml"
+words_equal "$work/err" "messy-pdf-pages"
+contains "$work/pages.xml" '<p>Một câu bị trang cắt ngang giữa chừng và tiếp tục ở trang sau.</p>' "page break joined"
+if grep -q 'Kế hoạch số 12-KH/ĐU' "$work/pages.xml"; then bad "a running header kept"; else ok; fi
+expect_rc 0 "check messy-pdf-pages" -- "$plangen" check "$work/pages.xml"
+
 # UTF-16 with a byte-order mark reads as the UTF-8 text does
 iconv -f UTF-8 -t UTF-16 "$m/messy-state-empty-lines.txt" > "$work/utf16.txt"
 expect_rc 0 "import UTF-16" -- "$plangen" import "$work/utf16.txt" -o "$work/utf16.xml"
