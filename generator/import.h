@@ -13,7 +13,10 @@
  * and the "-KH/SYM" of the number line, "KẾ HOẠCH", "Nơi nhận:", the words
  * "ngày", "tháng", "năm" of the date line, the braces "}" "|" of recipient
  * groups, the "Lưu" and dash of the archive line, the authority prefix of the
- * signature ("T/M"). The "words out" are the words of the text written into the
+ * signature ("T/M"), a footnote's marker before its text, the appendix line
+ * "(kèm theo Kế hoạch …)", and what a PDF extractor left of page breaks: a page
+ * number alone on a line, a running header (a short line repeated three times
+ * or more). The "words out" are the words of the text written into the
  * plan (element text and the text-bearing attributes: title, parent, collective,
  * name, purpose). A recogniser that loses nothing makes in == out. */
 #ifndef PG_IMPORT_H
