@@ -71,6 +71,8 @@ expect_rc 0 "import messy-state" -- "$plangen" import "$m/messy-state-empty-line
 words_equal "$work/err" "messy-state"
 contains "$work/state.xml" '<row header="yes"><cell><p>Cột 1</p></cell><cell><p>Cột 2</p></cell></row>' "a pipe table as <table>"
 contains "$work/state.xml" 'style="state"' "state header"
+contains "$work/err" 'messy-state-empty-lines.txt:10:1: warning: imported text not recognised; kept as a plain paragraph: a header line of no known form' "a stray header line: warned at its line"
+contains "$work/state.xml" '<p>(Dự thảo lần 2)</p>' "a stray header line kept in the basis"
 contains "$work/state.xml" '<date>2024-05</date>' "a draft's month"
 contains "$work/state.xml" 'authority="deputy" collective="GIÁM ĐỐC" title="PHÓ GIÁM ĐỐC" name="Nguyễn Văn A"' "KT. signature"
 contains "$work/state.xml" '<b>đậm</b> và <i>nghiêng</i> và <u>gạch dưới</u>' "Markdown marks as runs"
