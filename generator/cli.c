@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "cli_internal.h"
+#include "import.h"
 #include "serve.h"
 #include "serve_auth.h"
 
@@ -40,6 +41,7 @@ static const char usage_main[] =
     "  new --style party|state -o X.xml               start a blank plan\n"
     "  new --from TEMPLATE --set key=value... -o X.xml   fill a plan template\n"
     "  build [DIR] -o OUT [--units UNITS.xml]         render every plan of DIR (or each unit)\n"
+    "  import OLD.txt -o PLAN.xml    bring an old plan in (plain text; DOCX/ODT later)\n"
     "  fonts                         show which font files serve the styles' fonts\n"
     "  serve [PLANS_DIR] [--listen ADDR:PORT] [--users FILE]   the web editor\n"
     "  user add|list|remove FILE ...  the accounts of 'serve --users FILE'\n"
@@ -135,6 +137,17 @@ static const char usage_new[] =
     "parts between <?plangen-if key?> and <?plangen-end?> stay only when key is set\n"
     "(and not \"no\"). A placeholder without a value is an error naming it and its\n"
     "line; a value no placeholder uses is a warning.\n";
+
+static const char usage_import[] =
+    "usage: plangen import OLD.txt -o PLAN.xml [--force]\n"
+    "\n"
+    "Brings an old plan in: reads plain text (.txt, .md; UTF-8, or UTF-16 with a\n"
+    "byte-order mark; **bold**, *italic*, __underline__ and pipe tables as Markdown)\n"
+    "and writes plan XML: header, summary, basis, sections (their typed numbers are\n"
+    "dropped: plangen numbers), items, recipients, signature. Nothing is lost: a line\n"
+    "it cannot place is kept as a paragraph with a warning at its line. It prints\n"
+    "\"N words in (M numbering marks dropped), N words out\" and what is left to\n"
+    "fill in. An existing PLAN.xml is kept unless --force. DOCX and ODT come later.\n";
 
 static const char usage_build[] =
     "usage: plangen build [DIR] -o OUT [-j N] [--units UNITS.xml] [--prune] [--check-only]\n"
@@ -687,6 +700,52 @@ static int cmd_new(session *s)
     return rc;
 }
 
+/* import OLD -o PLAN.xml: reader, recogniser, atomic write (import.h). */
+static int cmd_import(session *s)
+{
+    options *o = s->o;
+    if (!o->out || o->n_inputs != 1) {
+        fprintf(stderr, "plangen: import needs one old plan and -o PLAN.xml\n\n%s", usage_import);
+        return EXIT_USAGE;
+    }
+    if (!o->force && g_file_test(o->out, G_FILE_TEST_EXISTS)) {
+        pg_cli_say("plangen: %s exists; give --force to replace it", o->out);
+        return EXIT_USAGE;
+    }
+    char *bytes = NULL, why[PG_WHY_MAX];
+    size_t len = 0;
+    if (pg_read_regular_file(o->inputs[0], (size_t)10 << 20, &bytes, &len, why) != PG_INPUT_OK) {
+        pg_cli_say("plangen: cannot read %s: %s", o->inputs[0], why);
+        return EXIT_USAGE;
+    }
+    pg_diag_list d = {0};
+    pg_import_doc doc;
+    int rc = EXIT_PLAN;
+    if (pg_import_text_read(bytes, len, o->inputs[0], &doc, &d)) {
+        pg_import_stats st;
+        char *left = NULL;
+        char *xml = pg_import_recognise(&doc, o->inputs[0], &d, &st, &left);
+        pg_cli_print_diags(&d, 0);
+        pg_diag_list_free(&d);
+        fprintf(stderr, "plangen: %zu words in (%zu numbering marks dropped), %zu words out\n",
+                st.words_in, st.marks, st.words_out);
+        if (st.words_in != st.words_out)
+            fprintf(stderr, "plangen: warning: the word counts differ: compare %s with %s\n",
+                    o->inputs[0], o->out);
+        rc = write_new_file(s, o->out, xml);
+        if (rc == EXIT_OK && *left)
+            fprintf(stderr, "plangen: left to fill in %s:\n%s", o->out, left);
+        free(xml);
+        free(left);
+        pg_import_doc_free(&doc);
+    } else {
+        pg_cli_print_diags(&d, 0);
+        pg_diag_list_free(&d);
+    }
+    free(bytes);
+    return rc;
+}
+
 /* ---- arguments ----------------------------------------------------------------- */
 
 static const char *command_usage(const char *cmd)
@@ -709,6 +768,8 @@ static const char *command_usage(const char *cmd)
         return usage_new;
     if (strcmp(cmd, "build") == 0)
         return usage_build;
+    if (strcmp(cmd, "import") == 0)
+        return usage_import;
     return NULL;
 }
 
@@ -786,13 +847,13 @@ static int refuse_foreign_options(const options *o, int dpi_given)
         int given;
         const char *takers[5]; /* the commands that take it */
     } table[] = {
-        {"-o", o->out != NULL, {"render", "build", "derive", "new"}},
+        {"-o", o->out != NULL, {"render", "build", "derive", "new", "import"}},
         {"--png", o->png_dir != NULL, {"render"}},
         {"--format", o->format != NULL, {"render"}},
         {"--dpi", dpi_given, {"render"}},
         {"--stage", o->stage != NULL, {"dump"}},
         {"--fix", o->fix, {"check"}},
-        {"--force", o->force, {"check", "derive", "new"}},
+        {"--force", o->force, {"check", "derive", "new", "import"}},
         {"--set", o->n_sets > 0, {"new"}},
         {"--from", o->from != NULL, {"new"}},
         {"--issuer", o->issuer != NULL, {"derive"}},
@@ -1046,6 +1107,8 @@ int pg_cli_main(int argc, char **argv)
         rc = cmd_derive(&s);
     else if (strcmp(o.cmd, "new") == 0)
         rc = cmd_new(&s);
+    else if (strcmp(o.cmd, "import") == 0)
+        rc = cmd_import(&s);
     else if (strcmp(o.cmd, "build") == 0)
         rc = pg_cmd_build(&s);
     else

@@ -48,7 +48,7 @@ contains "$work/err" "plangen: --junit belongs to build, not to render" "render 
 expect_rc 2 "check --dpi" -- "$plangen" check --dpi 100 "$plan"
 contains "$work/err" "plangen: --dpi belongs to render, not to check" "check --dpi"
 expect_rc 2 "render --force" -- "$plangen" render --force "$plan" -o "$work/j.pdf"
-contains "$work/err" "plangen: --force belongs to check, derive and new, not to render" "render --force"
+contains "$work/err" "plangen: --force belongs to check, derive, new and import, not to render" "render --force"
 
 # check: good plans pass silently
 expect_rc 0 "check seeds" -- "$plangen" check plans/*.xml

@@ -1,0 +1,1149 @@
+/* import.c - the recogniser of `plangen import`: from a reader's paragraphs
+ * (import.h) to plan XML: header, summary, basis, numbered sections, items,
+ * recipients, signature; anything else kept as <p> with a warning. */
+#include "import.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One working line: a paragraph, or paragraphs joined across a page break. */
+typedef struct {
+    GString *plain; /* the text of all runs */
+    GArray *runs;   /* pg_import_run, texts owned here */
+    int line;
+    int in_cell, table, row, col;
+} ln;
+
+typedef struct {
+    GString *out;
+    const char *file;
+    pg_diag_list *diags;
+    pg_import_stats *st;
+    GString *todo;
+    int last_line;          /* of the input, for what is missing at its end */
+    struct footnote *notes; /* the footnote lines ("¹ text") of the body */
+    size_t n_notes;
+} ctx;
+
+/* A footnote line of PDF-extracted text: its marker ("¹") and its text; used
+ * once a paragraph's marker has taken it in. */
+struct footnote {
+    char marker[4];
+    ln text;
+    int used;
+};
+
+static int is_ws(const char *s, size_t *len)
+{
+    unsigned char c = (unsigned char)*s;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
+        *len = 1;
+        return 1;
+    }
+    if (c == 0xC2 && (unsigned char)s[1] == 0xA0) {
+        *len = 2;
+        return 1;
+    }
+    return 0;
+}
+
+size_t pg_import_count_words(const char *s)
+{
+    size_t n = 0, l;
+    int in = 0;
+    while (*s) {
+        if (is_ws(s, &l)) {
+            in = 0;
+            s += l;
+        } else {
+            if (!in)
+                n++;
+            in = 1;
+            s++;
+        }
+    }
+    return n;
+}
+
+/* ---- XML output ---------------------------------------------------------------- */
+
+static void esc(GString *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&':
+            g_string_append(o, "&amp;");
+            break;
+        case '<':
+            g_string_append(o, "&lt;");
+            break;
+        case '>':
+            g_string_append(o, "&gt;");
+            break;
+        case '"':
+            g_string_append(o, "&quot;");
+            break;
+        case '\t':
+        case '\r':
+        case '\n':
+            g_string_append_c(o, ' ');
+            break;
+        default:
+            g_string_append_c(o, s[i]);
+        }
+    }
+}
+
+/* Text written into the plan: escaped and counted as words out. */
+static void text_out(ctx *c, const char *s, size_t n)
+{
+    char *t = g_strndup(s, n);
+    c->st->words_out += pg_import_count_words(t);
+    g_free(t);
+    esc(c->out, s, n);
+}
+
+/* Words of s[0..n). */
+static size_t count_n(const char *s, size_t n)
+{
+    char *t = g_strndup(s, n);
+    size_t w = pg_import_count_words(t);
+    g_free(t);
+    return w;
+}
+
+static void attr_out(ctx *c, const char *name, const char *s)
+{
+    g_string_append_printf(c->out, " %s=\"", name);
+    text_out(c, s, strlen(s));
+    g_string_append_c(c->out, '"');
+}
+
+/* A placeholder for the writer to replace: not input, so not counted. */
+static void todo(ctx *c, int line, const char *what)
+{
+    g_string_append_printf(c->todo, "%s:%d: fill in %s\n", c->file, line, what);
+}
+
+/* The runs of l from plain byte offset skip to plain byte offset end, with
+ * <b>/<i>/<u> for marks; leading and trailing spaces trimmed. */
+static void runs_out(ctx *c, const ln *l, size_t skip, size_t end);
+
+/* Writes s[0..n) escaped, with a <footnote> for each marker of a footnote not
+ * yet used (the marker itself is replaced: plangen numbers footnotes). */
+static void text_with_notes(ctx *c, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        struct footnote *hit = NULL;
+        size_t at = n;
+        for (size_t k = 0; k < c->n_notes; k++) {
+            if (c->notes[k].used)
+                continue;
+            const char *m = g_strstr_len(s + i, (gssize)(n - i), c->notes[k].marker);
+            if (m && (size_t)(m - s) < at)
+                at = (size_t)(m - s), hit = &c->notes[k];
+        }
+        esc(c->out, s + i, at - i);
+        if (!hit)
+            break;
+        hit->used = 1;
+        g_string_append(c->out, "<footnote>");
+        struct footnote *notes = c->notes; /* no footnote inside a footnote */
+        size_t nn = c->n_notes;
+        c->n_notes = 0;
+        runs_out(c, &hit->text, strlen(hit->marker), hit->text.plain->len);
+        c->notes = notes, c->n_notes = nn;
+        g_string_append(c->out, "</footnote>");
+        i = at + strlen(hit->marker);
+    }
+}
+
+static void runs_out(ctx *c, const ln *l, size_t skip, size_t end)
+{
+    while (skip < end && (l->plain->str[skip] == ' ' || l->plain->str[skip] == '\t'))
+        skip++;
+    while (end > skip && (l->plain->str[end - 1] == ' ' || l->plain->str[end - 1] == '\t'))
+        end--;
+    size_t at = 0;
+    for (guint k = 0; k < l->runs->len; k++) {
+        const pg_import_run *r = &g_array_index(l->runs, pg_import_run, k);
+        size_t rl = strlen(r->text), a = at, b = at + rl;
+        at = b;
+        if (b <= skip || a >= end)
+            continue;
+        if (a < skip)
+            a = skip;
+        if (b > end)
+            b = end;
+        const char *s = r->text + (a - (at - rl));
+        if (r->marks & PG_RUN_BOLD)
+            g_string_append(c->out, "<b>");
+        if (r->marks & PG_RUN_ITALIC)
+            g_string_append(c->out, "<i>");
+        if (r->marks & PG_RUN_UNDERLINE)
+            g_string_append(c->out, "<u>");
+        text_with_notes(c, s, b - a); /* counted below, as one text: a mark may split a word */
+        if (r->marks & PG_RUN_UNDERLINE)
+            g_string_append(c->out, "</u>");
+        if (r->marks & PG_RUN_ITALIC)
+            g_string_append(c->out, "</i>");
+        if (r->marks & PG_RUN_BOLD)
+            g_string_append(c->out, "</b>");
+    }
+    if (end > skip)
+        c->st->words_out += count_n(l->plain->str + skip, end - skip);
+}
+
+static void unplaced(ctx *c, const ln *l, const char *indent, const char *why)
+{
+    g_string_append_printf(c->out, "%s<p>", indent);
+    runs_out(c, l, 0, l->plain->len);
+    g_string_append(c->out, "</p>\n");
+    c->st->unplaced++;
+    pg_diag_add(c->diags, PG_W_IMPORT, c->file, l->line, 1, "%s", why);
+}
+
+/* ---- recognising lines --------------------------------------------------------- */
+
+static const char *roman[] = {"I",  "II", "III", "IV",  "V",    "VI",  "VII", "VIII",
+                              "IX", "X",  "XI",  "XII", "XIII", "XIV", "XV"};
+
+/* A heading's numbering at the start of s: returns its kind (1 roman, 2 "1",
+ * 3 "1.1", 4 "1.1.1", 5 "a)") and its byte length in *len (the mark only), or 0. */
+static int numbering(const char *s, size_t *len)
+{
+    size_t i = 0;
+    for (size_t k = sizeof roman / sizeof *roman; k-- > 0;) {
+        size_t rl = strlen(roman[k]);
+        if (strncmp(s, roman[k], rl) == 0 && (s[rl] == '-' || s[rl] == '.') && s[rl + 1] == ' ') {
+            *len = rl + 1;
+            return 1;
+        }
+    }
+    int parts = 0;
+    while (s[i] >= '0' && s[i] <= '9') {
+        size_t d = 0;
+        while (s[i] >= '0' && s[i] <= '9' && d < 3)
+            i++, d++;
+        parts++;
+        if (s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')
+            i++;
+        else
+            break;
+    }
+    if (parts && parts <= 3 && (s[i] == '.' || s[i] == '-') && s[i + 1] == ' ') {
+        *len = i + 1;
+        return parts + 1;
+    }
+    if (parts >= 2 && s[i] == ' ') { /* "1.1 Title" */
+        *len = i;
+        return parts + 1;
+    }
+    if (((s[0] >= 'a' && s[0] <= 'z') && s[1] == ')' && s[2] == ' ')) {
+        *len = 2;
+        return 5;
+    }
+    if (strncmp(s, "đ) ", 4) == 0) {
+        *len = 3;
+        return 5;
+    }
+    return 0;
+}
+
+/* A bullet at the start of s: "dash", "plus", "star" and its length, or NULL. */
+static const char *bullet(const char *s, size_t *len)
+{
+    if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && s[1] == ' ') {
+        *len = 1;
+        return s[0] == '-' ? "dash" : s[0] == '+' ? "plus" : "star";
+    }
+    if (strncmp(s, "•", 3) == 0 && s[3] == ' ') {
+        *len = 3;
+        return "dash";
+    }
+    return NULL;
+}
+
+static int ends_sentence(const GString *s)
+{
+    if (!s->len)
+        return 1;
+    char e = s->str[s->len - 1];
+    return strchr(".:;!?)”\"", e) != NULL || g_str_has_suffix(s->str, "”");
+}
+
+static int starts_lower(const char *s)
+{
+    gunichar u = g_utf8_get_char(s);
+    return g_unichar_islower(u);
+}
+
+static int is_page_number(const GString *s)
+{
+    if (s->len == 0 || s->len > 3)
+        return 0;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->str[i] < '0' || s->str[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int starts_with(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* The length of a superscript digit at s ("¹", "²", "³", "⁴"…"⁹", "⁰"), or 0. */
+static size_t superscript_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == 0xC2 && (u[1] == 0xB9 || u[1] == 0xB2 || u[1] == 0xB3))
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x81 && (u[2] == 0xB0 || (u[2] >= 0xB4 && u[2] <= 0xB9)))
+        return 3;
+    return 0;
+}
+
+static int is_structural(const char *s)
+{
+    size_t l;
+    return numbering(s, &l) || bullet(s, &l) || starts_with(s, "Nơi nhận") ||
+           starts_with(s, "Căn cứ") || starts_with(s, "Thực hiện");
+}
+
+static void ln_append(ln *a, const ln *b)
+{
+    pg_import_run sp = {g_strdup(" "), 0};
+    g_array_append_val(a->runs, sp);
+    for (guint k = 0; k < b->runs->len; k++) {
+        pg_import_run r = g_array_index(b->runs, pg_import_run, k);
+        r.text = g_strdup(r.text);
+        g_array_append_val(a->runs, r);
+    }
+    g_string_append_c(a->plain, ' ');
+    g_string_append_len(a->plain, b->plain->str, (gssize)b->plain->len);
+}
+
+static void ln_free(ln *l)
+{
+    for (guint k = 0; k < l->runs->len; k++)
+        g_free(g_array_index(l->runs, pg_import_run, k).text);
+    g_array_free(l->runs, TRUE);
+    g_string_free(l->plain, TRUE);
+}
+
+/* Trims the trailing spaces of a line, from its runs and its plain text alike
+ * (the offsets runs_out works with must stay those of both); leading spaces
+ * stay, runs_out skips them. */
+static void trim(ln *l)
+{
+    while (l->runs->len) {
+        pg_import_run *r = &g_array_index(l->runs, pg_import_run, l->runs->len - 1);
+        size_t n = strlen(r->text);
+        while (n && (r->text[n - 1] == ' ' || r->text[n - 1] == '\t'))
+            r->text[--n] = '\0';
+        if (n)
+            break;
+        g_free(r->text);
+        g_array_set_size(l->runs, l->runs->len - 1);
+    }
+    g_string_truncate(l->plain, 0);
+    for (guint k = 0; k < l->runs->len; k++)
+        g_string_append(l->plain, g_array_index(l->runs, pg_import_run, k).text);
+}
+
+static ln ln_from(const pg_import_para *p)
+{
+    ln l = {g_string_new(NULL),
+            g_array_new(FALSE, FALSE, sizeof(pg_import_run)),
+            p->line,
+            p->in_cell,
+            p->table,
+            p->row,
+            p->col};
+    for (size_t k = 0; k < p->n_runs; k++) {
+        pg_import_run r = {g_strdup(p->runs[k].text), p->runs[k].marks};
+        g_array_append_val(l.runs, r);
+        g_string_append(l.plain, r.text);
+    }
+    /* trim, keeping runs in step: only the plain text is trimmed at its ends,
+     * runs_out trims again */
+    return l;
+}
+
+/* The numbering format of a typed mark s[0..len) of kind: "II-" gives "I-",
+ * "2.1." gives "1.1.", "b)" gives "a)". Written into fmt (size 16). */
+static void mark_format(const char *s, size_t len, int kind, char *fmt)
+{
+    size_t o = 0, i = 0;
+    if (kind == 1) {
+        while (i < len && strchr("IVX", s[i]))
+            i++;
+        fmt[o++] = 'I';
+    } else if (kind == 5) {
+        i = len - 1;
+        fmt[o++] = 'a';
+    }
+    while (i < len && o < 14) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            while (i < len && s[i] >= '0' && s[i] <= '9')
+                i++;
+            fmt[o++] = '1';
+        } else {
+            fmt[o++] = s[i++];
+        }
+    }
+    fmt[o] = '\0';
+}
+
+/* The style's own format at depth (1-based), from templates/styles. */
+static const char *style_format(const char *style, int depth)
+{
+    static const char *party[] = {"I-", "1-", "1.1.", "1.1.1-", "a)", "a)", "a)", "a)"};
+    static const char *state[] = {"I.", "1.", "a)", "-", "+", "+", "+", "+"};
+    if (depth < 1 || depth > 8)
+        return "";
+    return strcmp(style, "state") == 0 ? state[depth - 1] : party[depth - 1];
+}
+
+/* ---- the parts of a plan ------------------------------------------------------- */
+
+typedef struct {
+    const char *issuer_lines[8];
+    int n_issuer;
+    char *number, *symbol, *place, *date;
+    const char *style;
+    int seen_number; /* a second "Số" line is no number line */
+} header;
+
+static int is_upper_line(const char *s)
+{
+    int letters = 0;
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        if (g_unichar_islower(u))
+            return 0;
+        letters += g_unichar_isalpha(u) != 0;
+    }
+    return letters > 0;
+}
+
+/* "Số 60-KH/ĐUK", "Số: 05/KH-SKHCN", "Số:    /KH-SKHCN" */
+static int number_line(ctx *c, header *h, const char *s)
+{
+    if (h->seen_number || !starts_with(s, "Số"))
+        return 0;
+    const char *p = s + strlen("Số");
+    if (*p != ' ' && *p != ':')
+        return 0;
+    h->seen_number = 1;
+    while (*p == ' ' || *p == ':')
+        p++;
+    const char *d = p;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    size_t total = pg_import_count_words(s);
+    if (p > d) {
+        h->number = g_strndup(d, (size_t)(p - d));
+        c->st->words_in += 0; /* counted below as the words of the input */
+        c->st->marks += total - 1;
+        text_out(c, "", 0);
+    } else {
+        c->st->marks += total;
+    }
+    const char *slash = strrchr(p, '/');
+    if (slash && slash[1]) {
+        const char *sym = slash + 1;
+        const char *dash = strrchr(p, '-');
+        if (dash && dash > slash) /* state form "05/KH-SKHCN" */
+            sym = dash + 1;
+        h->symbol = g_strstrip(g_strdup(sym));
+    }
+    return 1;
+}
+
+/* "Hưng Yên, ngày 30 tháng 3 năm 2023" */
+static int date_line(ctx *c, header *h, const char *s)
+{
+    const char *ngay = strstr(s, ", ngày ");
+    if (!ngay || h->place)
+        return 0;
+    int dd = 0, mm = 0, yy = 0;
+    const char *p = ngay + strlen(", ngày ");
+    char *rest = g_strdup(p);
+    int got = sscanf(rest, "%d tháng %d năm %d", &dd, &mm, &yy);
+    g_free(rest);
+    h->place = g_strndup(s, (size_t)(ngay - s));
+    if (got == 3 && dd >= 1 && dd <= 31 && mm >= 1 && mm <= 12 && yy >= 1900)
+        h->date = g_strdup_printf("%04d-%02d-%02d", yy, mm, dd);
+    else if (got < 3 &&
+             sscanf(strstr(s, "tháng") ? strstr(s, "tháng") : "", "tháng %d năm %d", &mm, &yy) ==
+                 2 &&
+             mm >= 1 && mm <= 12 && yy >= 1900)
+        h->date = g_strdup_printf("%04d-%02d", yy, mm); /* a draft without its day */
+    c->st->marks += pg_import_count_words(s) - pg_import_count_words(h->place);
+    return 1;
+}
+
+static const struct {
+    const char *prefix, *authority;
+} authorities[] = {{"T/M ", "on-behalf"},
+                   {"TM. ", "on-behalf"},
+                   {"K/T ", "deputy"},
+                   {"KT. ", "deputy"},
+                   {"T/L ", "by-order"},
+                   {"TL. ", "by-order"},
+                   {"TUQ. ", "by-authorisation"},
+                   {"Q. ", "acting"}};
+
+static const char *authority_of(const char *s, size_t *len)
+{
+    for (size_t k = 0; k < sizeof authorities / sizeof *authorities; k++)
+        if (starts_with(s, authorities[k].prefix)) {
+            *len = strlen(authorities[k].prefix);
+            return authorities[k].authority;
+        }
+    return NULL;
+}
+
+/* Strips a trailing run of characters of set from s (in place). */
+static void rstrip_set(char *s, const char *set)
+{
+    size_t n = strlen(s);
+    while (n && (strchr(set, s[n - 1]) || s[n - 1] == ' '))
+        s[--n] = '\0';
+}
+
+/* Counts as marks the words of a line that were not kept (a glued mark may make
+ * kept exceed before: then nothing, and the counts in and out disagree). */
+static void drop(ctx *c, size_t before, size_t kept)
+{
+    if (before >= kept)
+        c->st->marks += before - kept;
+}
+
+/* The recipients from line i on (after "Nơi nhận:"); returns the first line after. */
+static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
+{
+    g_string_append(c->out, "  <recipients>\n");
+    int in_group = 0, any = 0;
+    while (i < n) {
+        const char *s = ls[i].plain->str;
+        size_t bl;
+        if (!bullet(s, &bl) || ls[i].in_cell)
+            break;
+        /* the marks of a recipient line: all its words but those kept (the
+         * bullet, the brace, "Lưu", a purpose's parentheses glued to a word) */
+        size_t before = pg_import_count_words(s);
+        char *t = g_strstrip(g_strdup(s + bl));
+        if (starts_with(t, "Lưu") &&
+            (t[strlen("Lưu")] == ' ' || t[strlen("Lưu")] == ':' || !t[strlen("Lưu")])) {
+            const char *after_luu = t + strlen("Lưu");
+            while (*after_luu == ':' || *after_luu == ' ')
+                after_luu++;
+            char *a = g_strstrip(g_strdup(after_luu));
+            char *caret = strstr(a, "^");
+            if (caret)
+                *caret = '\0';
+            rstrip_set(a, ".,;");
+            if (in_group)
+                g_string_append(c->out, "    </group>\n"), in_group = 0;
+            drop(c, before, pg_import_count_words(a));
+            if (*a) {
+                g_string_append(c->out, "    <archive>");
+                text_out(c, a, strlen(a));
+                g_string_append(c->out, "</archive>\n");
+            }
+            any = 1;
+            g_free(a);
+            g_free(t);
+            i++;
+            continue;
+        }
+        /* a trailing purpose in parentheses, and a brace "|" or "}" before it */
+        char *purpose = NULL;
+        size_t tl = strlen(t);
+        if (tl && t[tl - 1] == ')') {
+            char *open = strrchr(t, '(');
+            if (open) {
+                purpose = g_strndup(open + 1, (size_t)(t + tl - 1 - (open + 1)));
+                *open = '\0';
+            }
+        }
+        size_t kept_purpose = purpose ? pg_import_count_words(purpose) : 0;
+        int brace = 0;
+        rstrip_set(t, "");
+        tl = strlen(t);
+        while (tl && (t[tl - 1] == '|' || t[tl - 1] == '}')) {
+            brace = 1;
+            t[--tl] = '\0';
+            rstrip_set(t, "");
+            tl = strlen(t);
+        }
+        rstrip_set(t, ",;.");
+        if (brace && !in_group) {
+            /* the group's purpose may stand on any of its lines */
+            char *gp = purpose;
+            for (size_t j = i + 1; !gp && j < n; j++) {
+                const char *u = ls[j].plain->str;
+                if (!strchr(u, '|') && !strchr(u, '}'))
+                    break;
+                const char *o = strrchr(u, '('), *e = strrchr(u, ')');
+                if (o && e > o)
+                    gp = g_strndup(o + 1, (size_t)(e - o - 1));
+            }
+            g_string_append(c->out, "    <group");
+            if (gp) {
+                attr_out(c, "purpose", gp);
+                if (gp != purpose)
+                    c->st->words_out -= pg_import_count_words(gp); /* counted at its line */
+            }
+            g_string_append(c->out, ">\n");
+            if (gp != purpose)
+                g_free(gp);
+            in_group = 1;
+            if (purpose) {
+                g_free(purpose);
+                purpose = NULL;
+            }
+        } else if (!brace && in_group) {
+            g_string_append(c->out, "    </group>\n");
+            in_group = 0;
+        } else if (brace && purpose) {
+            /* the purpose of an open group, counted here for this line */
+            c->st->words_out += pg_import_count_words(purpose);
+            g_free(purpose);
+            purpose = NULL;
+        }
+        drop(c, before, pg_import_count_words(t) + kept_purpose);
+        g_string_append(c->out, in_group ? "      <to" : "    <to");
+        if (purpose && *purpose)
+            attr_out(c, "purpose", purpose);
+        g_string_append(c->out, ">");
+        if (*t)
+            text_out(c, t, strlen(t));
+        else
+            g_string_append(c->out, "[Nơi nhận]");
+        g_string_append(c->out, "</to>\n");
+        any = 1;
+        g_free(purpose);
+        g_free(t);
+        i++;
+    }
+    if (in_group)
+        g_string_append(c->out, "    </group>\n");
+    if (!any)
+        g_string_append(c->out, "    <to>[Nơi nhận]</to>\n");
+    g_string_append(c->out, "  </recipients>\n");
+    return i;
+}
+
+/* The signature from line i: [AUTHORITY COLLECTIVE] TITLE [NAME]; returns the
+ * line after it. */
+static size_t signature(ctx *c, ln *ls, size_t n, size_t i)
+{
+    size_t pl = 0;
+    const char *auth = i < n ? authority_of(ls[i].plain->str, &pl) : NULL;
+    g_string_append(c->out, "  <signature");
+    if (auth) {
+        g_string_append_printf(c->out, " authority=\"%s\"", auth);
+        c->st->marks += 1;
+        char *coll = g_strstrip(g_strdup(ls[i].plain->str + pl));
+        if (*coll)
+            attr_out(c, "collective", coll);
+        g_free(coll);
+        i++;
+    }
+    if (i < n && is_upper_line(ls[i].plain->str) && !ls[i].in_cell) {
+        attr_out(c, "title", ls[i].plain->str);
+        i++;
+    } else {
+        g_string_append(c->out, " title=\"[CHỨC VỤ]\"");
+        todo(c, i < n ? ls[i].line : c->last_line, "the signer's title (signature title=)");
+    }
+    if (i < n && !ls[i].in_cell && !is_upper_line(ls[i].plain->str) &&
+        pg_import_count_words(ls[i].plain->str) <= 6 && !is_structural(ls[i].plain->str)) {
+        attr_out(c, "name", ls[i].plain->str);
+        i++;
+    } else {
+        g_string_append(c->out, " name=\"[Họ và tên]\"");
+        todo(c, i < n ? ls[i].line : c->last_line, "the signer's name (signature name=)");
+    }
+    g_string_append(c->out, "/>\n");
+    return i;
+}
+
+/* The table whose first cell paragraph is ls[i] (and the tables right after it
+ * with as many columns: a table running over pages comes out of a PDF as one
+ * table a page) as <table>; the first row is the header. A row whose first
+ * cell is empty continues the row before it (a row split by a page break).
+ * Returns the index of the first line after it. */
+static size_t table_out(ctx *c, const ln *ls, size_t n, size_t i, int depth)
+{
+    size_t j = i;
+    int cols = 0;
+    while (j < n && ls[j].in_cell) {
+        if (ls[j].col + 1 > cols)
+            cols = ls[j].col + 1;
+        j++;
+    }
+    if (cols > 64)
+        cols = 64;
+    GString *cell[64];
+    for (int col = 0; col < cols; col++)
+        cell[col] = g_string_new(NULL);
+    GString *saved = c->out;
+    int open = 0, header = 0;
+    g_string_append_printf(saved, "%*s<table>\n", 2 * depth, "");
+    /* columns of short texts (a month, a note) narrow and centred, the others
+     * sharing the rest, justified: as plans set such tables */
+    for (int col = 0; col < cols; col++) {
+        glong longest = 0;
+        for (size_t m = i; m < j; m++)
+            if (ls[m].col == col) {
+                glong len = g_utf8_strlen(ls[m].plain->str, -1);
+                if (len > longest)
+                    longest = len;
+            }
+        if (longest <= 16)
+            g_string_append_printf(saved, "%*s<col width=\"%dmm\" align=\"center\"/>\n",
+                                   2 * depth + 2, "", longest <= 10 ? 20 : 27);
+        else
+            g_string_append_printf(saved, "%*s<col width=\"1*\" align=\"justify\"/>\n",
+                                   2 * depth + 2, "");
+    }
+    size_t k = i;
+    while (k <= j) {
+        int table = k < j ? ls[k].table : -1, row = k < j ? ls[k].row : -1;
+        size_t kend = k;
+        int has_first = 0;
+        while (kend < j && ls[kend].table == table && ls[kend].row == row)
+            has_first |= ls[kend].col == 0, kend++;
+        if (open && (k == j || has_first)) { /* flush the row before */
+            g_string_append_printf(saved, "%*s<row%s>", 2 * depth + 2, "",
+                                   header ? " header=\"yes\"" : "");
+            for (int col = 0; col < cols; col++) {
+                g_string_append_printf(saved, "<cell>%s</cell>", cell[col]->str);
+                g_string_truncate(cell[col], 0);
+            }
+            g_string_append(saved, "</row>\n");
+            open = 0;
+        }
+        if (k == j)
+            break;
+        if (!open)
+            header = k == i && row == 0;
+        open = 1;
+        for (size_t m = k; m < kend; m++) {
+            c->out = cell[ls[m].col < cols ? ls[m].col : cols - 1];
+            g_string_append(c->out, "<p>");
+            runs_out(c, &ls[m], 0, ls[m].plain->len);
+            g_string_append(c->out, "</p>");
+        }
+        c->out = saved;
+        k = kend;
+    }
+    g_string_append_printf(saved, "%*s</table>\n", 2 * depth, "");
+    for (int col = 0; col < cols; col++)
+        g_string_free(cell[col], TRUE);
+    return j;
+}
+
+/* ---- the recogniser ------------------------------------------------------------ */
+
+char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_list *diags,
+                          pg_import_stats *stats, char **todo_out)
+{
+    memset(stats, 0, sizeof *stats);
+    ctx cx = {g_string_new(NULL), file, diags, stats, g_string_new(NULL)}, *c = &cx;
+    header h = {0};
+    size_t n = doc->n, total_words = 0;
+    ln *ls = g_new0(ln, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        ls[i] = ln_from(&doc->paras[i]);
+        trim(&ls[i]);
+        total_words += pg_import_count_words(ls[i].plain->str);
+    }
+    /* where the parts start */
+    size_t kh = n, nn = n;
+    for (size_t i = 0; i < n; i++) {
+        if (kh == n && strcmp(ls[i].plain->str, "KẾ HOẠCH") == 0 && !ls[i].in_cell)
+            kh = i;
+        if (nn == n && kh != n && i > kh && starts_with(ls[i].plain->str, "Nơi nhận") &&
+            !ls[i].in_cell)
+            nn = i;
+    }
+    GString *body = g_string_new(NULL);
+    GString *head = c->out;
+    /* the header: the lines before "KẾ HOẠCH" */
+    GPtrArray *stray = g_ptr_array_new(); /* header lines of no known form: ln* */
+    size_t start = 0;
+    const int have_kh = kh != n;
+    c->last_line = n ? ls[n - 1].line : 1;
+    if (have_kh) {
+        for (size_t i = 0; i < kh; i++) {
+            const char *s = ls[i].plain->str;
+            if (strcmp(s, "*") == 0)
+                stats->marks += 1;
+            else if (strcmp(s, "ĐẢNG CỘNG SẢN VIỆT NAM") == 0)
+                h.style = "party", stats->marks += pg_import_count_words(s);
+            else if (strcmp(s, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 0 ||
+                     strcmp(s, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 0)
+                h.style = "state", stats->marks += pg_import_count_words(s);
+            else if (strcmp(s, "Độc lập - Tự do - Hạnh phúc") == 0)
+                stats->marks += pg_import_count_words(s);
+            else if (number_line(c, &h, s) || date_line(c, &h, s))
+                ;
+            else if (is_upper_line(s) && h.n_issuer < 8 && !h.number && !h.place)
+                h.issuer_lines[h.n_issuer++] = s;
+            else
+                g_ptr_array_add(stray, &ls[i]);
+        }
+        stats->marks += 2; /* "KẾ HOẠCH" */
+        start = kh + 1;
+    }
+    /* the summary: the block right after "KẾ HOẠCH" */
+    size_t sum_end = start;
+    if (have_kh && start < n && !is_structural(ls[start].plain->str)) {
+        sum_end = start + 1;
+        while (sum_end < n && ls[sum_end].line == ls[sum_end - 1].line + 1 &&
+               !is_structural(ls[sum_end].plain->str))
+            sum_end++;
+    }
+    /* the body: join lines split by a page break or wrapped in a block */
+    size_t end = nn;
+    /* running headers: a short line repeated on every page of a PDF (three
+     * times or more, out of tables, not a heading nor a bullet) */
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = sum_end; i < end; i++)
+        if (!ls[i].in_cell && pg_import_count_words(ls[i].plain->str) <= 12 &&
+            !is_structural(ls[i].plain->str)) {
+            gpointer v = g_hash_table_lookup(seen, ls[i].plain->str);
+            g_hash_table_insert(seen, g_strdup(ls[i].plain->str),
+                                GINT_TO_POINTER(GPOINTER_TO_INT(v) + 1));
+        }
+    {
+        size_t w = start;
+        for (size_t i = start; i < end; i++) {
+            size_t sl = superscript_len(ls[i].plain->str);
+            if (i >= sum_end && sl && !ls[i].in_cell && c->n_notes < 64 &&
+                (ls[i].plain->str[sl] == ' ' || ls[i].plain->str[sl] == '\t')) {
+                if (!c->notes)
+                    c->notes = g_new0(struct footnote, 64);
+                struct footnote *f = &c->notes[c->n_notes++];
+                memcpy(f->marker, ls[i].plain->str, sl);
+                f->marker[sl] = '\0';
+                f->text = ls[i];
+                stats->marks += 1; /* the marker before the footnote's text */
+                ls[i].plain = NULL;
+                continue;
+            }
+            if (i >= sum_end && !ls[i].in_cell &&
+                GPOINTER_TO_INT(g_hash_table_lookup(seen, ls[i].plain->str)) >= 3) {
+                stats->marks += pg_import_count_words(ls[i].plain->str);
+                ln_free(&ls[i]);
+                ls[i].plain = NULL;
+                continue;
+            }
+            if (i >= sum_end && is_page_number(ls[i].plain) && !ls[i].in_cell) {
+                stats->marks += 1;
+                ln_free(&ls[i]);
+                ls[i].plain = NULL;
+                continue;
+            }
+            if (w > sum_end && i >= sum_end && !ls[i].in_cell && !ls[w - 1].in_cell &&
+                !is_structural(ls[i].plain->str) &&
+                (ls[i].line == ls[w - 1].line + 1 ||
+                 (!ends_sentence(ls[w - 1].plain) && starts_lower(ls[i].plain->str)))) {
+                ln_append(&ls[w - 1], &ls[i]);
+                ln_free(&ls[i]);
+                ls[i].plain = NULL;
+                continue;
+            }
+            if (w != i) {
+                ls[w] = ls[i];
+                ls[i].plain = NULL;
+            }
+            w++;
+        }
+        for (size_t i = w; i < end; i++)
+            if (ls[i].plain) /* moved */
+                ls[i].plain = NULL;
+        /* shift the rest down */
+        size_t gap = end - w;
+        for (size_t i = end; i < n; i++)
+            ls[i - gap] = ls[i];
+        n -= gap;
+        nn = end - gap;
+        if (sum_end > w)
+            sum_end = w;
+    }
+    g_hash_table_destroy(seen);
+    (void)head;
+    /* issuer, number, place, date, summary */
+    g_string_append_printf(c->out,
+                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                           "<!-- Imported by plangen import from %s; move what the warnings name "
+                           "where it belongs. -->\n"
+                           "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n",
+                           "the old plan", h.style ? h.style : "party");
+    if (!h.style)
+        todo(c, 1, "the style: party (ĐẢNG CỘNG SẢN VIỆT NAM) or state (plan style=)");
+    g_string_append(c->out, "  <issuer");
+    if (h.n_issuer >= 2)
+        attr_out(c, "parent", h.issuer_lines[0]);
+    g_string_append(c->out, " symbol=\"");
+    if (h.symbol)
+        esc(c->out, h.symbol, strlen(h.symbol));
+    else {
+        g_string_append(c->out, "ABC");
+        todo(c, 1, "the issuer's symbol, as in \"Số 01-KH/ABC\" (issuer symbol=)");
+    }
+    g_string_append(c->out, "\">");
+    if (h.n_issuer >= 1) {
+        for (int k = h.n_issuer >= 2 ? 1 : 0; k < h.n_issuer; k++) {
+            if (k > (h.n_issuer >= 2 ? 1 : 0))
+                g_string_append(c->out, "<br/>");
+            text_out(c, h.issuer_lines[k], strlen(h.issuer_lines[k]));
+        }
+    } else {
+        g_string_append(c->out, "[CƠ QUAN BAN HÀNH]");
+        todo(c, 1, "the issuing body (issuer)");
+    }
+    g_string_append(c->out, "</issuer>\n");
+    if (h.number) {
+        g_string_append(c->out, "  <number>");
+        text_out(c, h.number, strlen(h.number));
+        g_string_append(c->out, "</number>\n");
+    }
+    g_string_append(c->out, "  <place>");
+    if (h.place)
+        text_out(c, h.place, strlen(h.place));
+    else {
+        g_string_append(c->out, "[Địa danh]");
+        todo(c, 1, "the place (place)");
+    }
+    g_string_append(c->out, "</place>\n  <date>");
+    if (h.date) {
+        g_string_append(c->out, h.date);
+    } else {
+        /* a sample: the month of the latest date its basis cites, as a draft
+         * (YYYY-MM) - a plan is issued after what it implements */
+        int best = 0;
+        size_t from = 0, to = n;
+        for (size_t k = start; k < n && k < 40; k++)
+            if (starts_with(ls[k].plain->str, "Căn cứ") ||
+                starts_with(ls[k].plain->str, "Thực hiện")) {
+                from = k, to = k + 1; /* the first basis: the plan comes after it */
+                break;
+            }
+        for (size_t k = from; k < to; k++) {
+            const char *p = ls[k].plain ? ls[k].plain->str : "";
+            for (; *p; p++) {
+                int d, m, y, used = 0;
+                if (*p >= '0' && *p <= '9' &&
+                    (p == ls[k].plain->str || p[-1] < '0' || p[-1] > '9') &&
+                    sscanf(p, "%2d/%2d/%4d%n", &d, &m, &y, &used) == 3 && used >= 8 && m >= 1 &&
+                    m <= 12 && d >= 1 && d <= 31 && y >= 1945 && y <= 2200 && y * 100 + m > best)
+                    best = y * 100 + m;
+            }
+        }
+        if (best) {
+            g_string_append_printf(c->out, "%04d-%02d", best / 100, best % 100);
+            todo(c, 1,
+                 "the date, YYYY-MM-DD (date): the sample written is the month of the "
+                 "latest date its basis cites");
+        } else {
+            g_string_append(c->out, "[YYYY-MM-DD]");
+            todo(c, 1, "the date, YYYY-MM-DD (date)");
+        }
+    }
+    g_string_append(c->out, "</date>\n  <summary>");
+    if (sum_end > start) {
+        for (size_t i = start; i < sum_end; i++) {
+            if (i > start)
+                g_string_append_c(c->out, ' ');
+            runs_out(c, &ls[i], 0, ls[i].plain->len);
+        }
+    } else {
+        g_string_append(c->out, "[trích yếu]");
+        todo(c, have_kh ? ls[kh].line : 1, "the summary, under \"KẾ HOẠCH\" (summary)");
+    }
+    g_string_append(c->out, "</summary>\n");
+    size_t numbering_at = c->out->len;
+    char formats[9][16] = {{0}}; /* per depth, the first typed format seen */
+    /* basis: what stands before the first heading, and the stray header lines */
+    size_t i = sum_end;
+    size_t bodystart = i;
+    while (bodystart < nn) {
+        size_t l;
+        if (numbering(ls[bodystart].plain->str, &l) || ls[bodystart].in_cell)
+            break;
+        bodystart++;
+    }
+    if (bodystart == nn)
+        bodystart = i; /* no heading at all: everything is body */
+    if (bodystart > i || stray->len) {
+        g_string_append(c->out, "  <basis>\n");
+        for (guint k = 0; k < stray->len; k++)
+            unplaced(c, stray->pdata[k], "    ",
+                     "a header line of no known form (issuer, \"Số …\", place and date); "
+                     "kept at the start of the basis: move it into the header");
+        for (; i < bodystart; i++) {
+            g_string_append(c->out, "    <p>");
+            runs_out(c, &ls[i], 0, ls[i].plain->len);
+            g_string_append(c->out, "</p>\n");
+        }
+        g_string_append(c->out, "  </basis>\n");
+    }
+    /* the body */
+    {
+        int stack[16], depth = 0;
+        int blocks = 0;
+        char ind[40];
+        for (; i < nn; i++) {
+            const ln *l = &ls[i];
+            const char *s = l->plain->str;
+            size_t ml = 0;
+            int kind = l->in_cell ? 0 : numbering(s, &ml);
+            const char *b = NULL;
+            if (kind) {
+                while (depth > 0 && stack[depth - 1] >= kind) {
+                    depth--;
+                    g_string_append_printf(c->out, "%*s</section>\n", 2 + 2 * depth, "");
+                }
+                if (depth < 16)
+                    stack[depth++] = kind;
+                if (depth <= 8 && !formats[depth][0])
+                    mark_format(s, ml, kind, formats[depth]);
+                stats->marks += 1;
+                size_t words = pg_import_count_words(s + ml);
+                int long_text = words > 14 && ends_sentence(l->plain);
+                g_string_append_printf(c->out, "%*s<section", 2 * depth, "");
+                if (!long_text && words) {
+                    char *t = g_strstrip(g_strdup(s + ml));
+                    attr_out(c, "title", t);
+                    g_free(t);
+                    g_string_append(c->out, ">\n");
+                } else {
+                    g_string_append_printf(c->out, ">\n%*s<p>", 2 * depth + 2, "");
+                    runs_out(c, l, ml, l->plain->len);
+                    g_string_append(c->out, "</p>\n");
+                }
+                blocks++;
+                continue;
+            }
+            snprintf(ind, sizeof ind, "%*s", 2 + 2 * depth, "");
+            if (l->in_cell) {
+                i = table_out(c, ls, nn, i, 1 + depth) - 1;
+            } else if ((b = bullet(s, &ml))) {
+                stats->marks += 1;
+                g_string_append_printf(c->out, "%s<item", ind);
+                if (strcmp(b, "dash"))
+                    g_string_append_printf(c->out, " bullet=\"%s\"", b);
+                g_string_append(c->out, ">");
+                runs_out(c, l, ml, l->plain->len);
+                g_string_append(c->out, "</item>\n");
+            } else {
+                g_string_append_printf(c->out, "%s<p>", ind);
+                runs_out(c, l, 0, l->plain->len);
+                g_string_append(c->out, "</p>\n");
+            }
+            blocks++;
+        }
+        for (size_t k = 0; k < c->n_notes; k++) {
+            struct footnote *f = &c->notes[k];
+            if (f->used)
+                continue;
+            f->used = 1;
+            snprintf(ind, sizeof ind, "%*s", 2 + 2 * depth, "");
+            stats->marks -= 1; /* its marker is kept */
+            unplaced(c, &f->text, ind,
+                     "a footnote whose marker no paragraph before it holds; kept as a "
+                     "paragraph at the end of the body: make it a <footnote> where it belongs");
+            blocks++;
+        }
+        while (depth > 0) {
+            depth--;
+            g_string_append_printf(c->out, "%*s</section>\n", 2 + 2 * depth, "");
+        }
+        if (!blocks) {
+            g_string_append(c->out, "  <p>[Nội dung kế hoạch]</p>\n");
+            todo(c, 1, "the body: no text before \"Nơi nhận\"");
+        }
+    }
+    {
+        GString *nb = g_string_new(NULL);
+        const char *style = h.style ? h.style : "party";
+        for (int d = 1; d <= 8; d++)
+            if (formats[d][0] && strcmp(formats[d], style_format(style, d)) != 0)
+                g_string_append_printf(nb, "    <level depth=\"%d\" format=\"%s\"/>\n", d,
+                                       formats[d]);
+        if (nb->len) {
+            g_string_prepend(nb, "  <numbering>\n");
+            g_string_append(nb, "  </numbering>\n");
+            g_string_insert(c->out, (gssize)numbering_at, nb->str);
+        }
+        g_string_free(nb, TRUE);
+    }
+    /* recipients and signature */
+    size_t after = nn;
+    if (nn < n) {
+        stats->marks += pg_import_count_words(ls[nn].plain->str); /* "Nơi nhận:" */
+        after = recipients(c, ls, n, nn + 1);
+    }
+    after = signature(c, ls, n, after);
+    /* what follows the signature: an appendix */
+    if (after < n) {
+        g_string_append(c->out, "  <appendix");
+        if (!ls[after].in_cell && is_upper_line(ls[after].plain->str)) {
+            attr_out(c, "name", ls[after].plain->str);
+            after++;
+        }
+        g_string_append(c->out, ">\n");
+        if (after < n && !ls[after].in_cell && !is_upper_line(ls[after].plain->str) &&
+            pg_import_count_words(ls[after].plain->str) <= 30 && !ends_sentence(ls[after].plain)) {
+            /* the line under the name is the appendix's title */
+            g_string_truncate(c->out, c->out->len - 2);
+            attr_out(c, "title", ls[after].plain->str);
+            g_string_append(c->out, ">\n");
+            after++;
+        }
+        for (; after < n; after++) {
+            const char *t = ls[after].plain->str;
+            if (!ls[after].in_cell && starts_with(t, "(kèm theo Kế hoạch") &&
+                t[ls[after].plain->len - 1] == ')') {
+                /* plangen prints the appendix's reference to its plan itself */
+                stats->marks += pg_import_count_words(t);
+                continue;
+            }
+            if (ls[after].in_cell)
+                after = table_out(c, ls, n, after, 2) - 1;
+            else {
+                g_string_append(c->out, "    <p>");
+                runs_out(c, &ls[after], 0, ls[after].plain->len);
+                g_string_append(c->out, "</p>\n");
+            }
+        }
+        g_string_append(c->out, "  </appendix>\n");
+    }
+    g_string_append(c->out, "</plan>\n");
+    stats->words_in = total_words - stats->marks;
+    for (size_t k = 0; k < n; k++)
+        if (ls[k].plain)
+            ln_free(&ls[k]);
+    g_free(ls);
+    g_ptr_array_free(stray, TRUE);
+    for (size_t k = 0; k < cx.n_notes; k++)
+        ln_free(&cx.notes[k].text);
+    g_free(cx.notes);
+    g_string_free(body, TRUE);
+    g_free(h.number);
+    g_free(h.symbol);
+    g_free(h.place);
+    g_free(h.date);
+    *todo_out = g_string_free(cx.todo, FALSE);
+    return g_string_free(cx.out, FALSE);
+}

@@ -1,0 +1,84 @@
+/* import.h - bringing an old plan in: a reader turns the input (plain text now,
+ * DOCX/ODT later) into a list of paragraphs, and the recogniser builds plan XML
+ * from that list. Nothing is lost: what the recogniser cannot place is written
+ * as a plain <p> in order, with a PG_W_IMPORT warning at its source line.
+ *
+ * Words. A word is a maximal run of bytes that are not ASCII whitespace
+ * (space, tab, CR, LF, VT, FF) nor U+00A0, taken from the text of the runs
+ * (formatting marks such as "**" are not text). The "words in" of a document are
+ * the words of all its paragraphs, less the marks: words that plangen prints
+ * itself from the plan's structure and that the recogniser therefore drops -
+ * typed numbering of a heading ("I-", "1.1.", "a)"), a bullet ("-", "+", "*",
+ * "•"), the star under the issuer, the national or Party motto lines, "Số"
+ * and the "-KH/SYM" of the number line, "KẾ HOẠCH", "Nơi nhận:", the words
+ * "ngày", "tháng", "năm" of the date line, the braces "}" "|" of recipient
+ * groups, the "Lưu" and dash of the archive line, the authority prefix of the
+ * signature ("T/M"), a footnote's marker before its text, the appendix line
+ * "(kèm theo Kế hoạch …)", and what a PDF extractor left of page breaks: a page
+ * number alone on a line, a running header (a short line repeated three times
+ * or more). The "words out" are the words of the text written into the
+ * plan (element text and the text-bearing attributes: title, parent, collective,
+ * name, purpose). A recogniser that loses nothing makes in == out. */
+#ifndef PG_IMPORT_H
+#define PG_IMPORT_H
+
+#include "diag.h"
+
+#include <stddef.h>
+
+enum {
+    PG_RUN_BOLD = 1,
+    PG_RUN_ITALIC = 2,
+    PG_RUN_UNDERLINE = 4,
+};
+
+typedef struct {
+    char *text;     /* UTF-8, owned by the paragraph */
+    unsigned marks; /* PG_RUN_* */
+} pg_import_run;
+
+typedef struct {
+    pg_import_run *runs;
+    size_t n_runs;
+    int line;            /* 1-based source line of the paragraph's first line */
+    int in_cell;         /* 1: the paragraph is in a table cell at row, col (0-based) */
+    int table, row, col; /* table: 1-based index of the table in the document */
+    char **footnotes;    /* footnote texts attached to this paragraph */
+    size_t n_footnotes;
+} pg_import_para;
+
+typedef struct {
+    pg_import_para *paras;
+    size_t n, cap;
+} pg_import_doc;
+
+typedef struct {
+    size_t words_in;  /* words of the input, marks excluded (see above) */
+    size_t marks;     /* marks dropped because plangen regenerates them */
+    size_t words_out; /* words of the text written into the plan */
+    size_t unplaced;  /* paragraphs kept as plain <p> with a warning */
+} pg_import_stats;
+
+/* Reads plain text (UTF-8, or UTF-16 with a byte-order mark) into doc: one
+ * paragraph per line (empty lines separate nothing more), "**b**", "*i*",
+ * "__u__" as runs, Markdown pipe tables as cells. Returns 0 with a PG_E_UTF8
+ * diagnostic when the bytes are not text (a NUL byte, invalid UTF-8); doc is
+ * then empty. file names the input in diagnostics. */
+int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
+                        pg_diag_list *diags);
+
+/* Builds plan XML from doc. Returns a malloc'd, NUL-terminated document (the
+ * caller frees it with free()); fills *stats. Warnings go to diags, at the
+ * source lines of file. Never fails: what it cannot place is kept as <p>.
+ * todo receives, one per line, what is left for the writer to fill (a missing
+ * number, date, place, signature name); malloc'd, "" when nothing. */
+char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_list *diags,
+                          pg_import_stats *stats, char **todo);
+
+/* Words of s as defined above. */
+size_t pg_import_count_words(const char *s);
+
+/* Releases what doc holds; doc is left empty. Accepts an empty doc. */
+void pg_import_doc_free(pg_import_doc *doc);
+
+#endif
