@@ -71,16 +71,22 @@ static void flag(xmlTextWriterPtr w, const char *name)
 
 enum { F_BOLD = 1, F_ITALIC = 2, F_UNDERLINE = 4, F_SUPER = 8 };
 
-/* A run's properties: the role's font, size and weights, with flags on top. */
-static void rpr(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
+/* Times New Roman for every script of a run. */
+static void fonts(xmlTextWriterPtr w)
 {
-    start(w, "w:rPr");
     start(w, "w:rFonts");
     attr(w, "w:ascii", FONT);
     attr(w, "w:hAnsi", FONT);
     attr(w, "w:cs", FONT);
     attr(w, "w:eastAsia", FONT);
     end(w);
+}
+
+/* A run's properties: the role's font, size and weights, with flags on top. */
+static void rpr(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
+{
+    start(w, "w:rPr");
+    fonts(w);
     if (t->bold || (flags & F_BOLD)) {
         flag(w, "w:b");
         flag(w, "w:bCs");
@@ -875,12 +881,7 @@ static void styles_part(docx *x, xmlBufferPtr buf)
     start(w, "w:docDefaults");
     start(w, "w:rPrDefault");
     start(w, "w:rPr");
-    start(w, "w:rFonts");
-    attr(w, "w:ascii", FONT);
-    attr(w, "w:hAnsi", FONT);
-    attr(w, "w:cs", FONT);
-    attr(w, "w:eastAsia", FONT);
-    end(w);
+    fonts(w);
     char sz[16];
     snprintf(sz, sizeof sz, "%ld", hp(t->size));
     val(w, "w:sz", sz);

@@ -192,23 +192,16 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
     const char *s = bytes;
     size_t n = len;
     memset(doc, 0, sizeof *doc);
-    if (n >= 2 && ((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE)) {
+    int le = n >= 2 && (unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE;
+    int be = n >= 2 && (unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF;
+    if (le || be) {
         gsize out = 0;
-        converted = g_convert(s + 2, (gssize)(n - 2), "UTF-8", "UTF-16LE", NULL, &out, NULL);
+        converted = g_convert(s + 2, (gssize)(n - 2), "UTF-8", le ? "UTF-16LE" : "UTF-16BE", NULL,
+                              &out, NULL);
         if (!converted) {
-            pg_diag_add(
-                diags, PG_E_UTF8, file, 1, 1,
-                "UTF-16LE text (it starts with FF FE) that cannot be converted; save it as UTF-8");
-            goto cleanup;
-        }
-        s = converted, n = out;
-    } else if (n >= 2 && ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)) {
-        gsize out = 0;
-        converted = g_convert(s + 2, (gssize)(n - 2), "UTF-8", "UTF-16BE", NULL, &out, NULL);
-        if (!converted) {
-            pg_diag_add(
-                diags, PG_E_UTF8, file, 1, 1,
-                "UTF-16BE text (it starts with FE FF) that cannot be converted; save it as UTF-8");
+            pg_diag_add(diags, PG_E_UTF8, file, 1, 1,
+                        "%s text (it starts with %s) that cannot be converted; save it as UTF-8",
+                        le ? "UTF-16LE" : "UTF-16BE", le ? "FF FE" : "FE FF");
             goto cleanup;
         }
         s = converted, n = out;

@@ -7,24 +7,15 @@ For each WORD, the first occurrence in each PDF (pdftotext -bbox): the size in
 LibreOffice's, the role's size (from the style) times the ratio of the widths,
 must be within 0.5 pt of the role's size. Prints one line per problem."""
 import html
-import os
 import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
+
+from styles import role_size
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
 
 
-def role_size(style_path, role):
-    while style_path:
-        root = ET.parse(style_path).getroot()
-        for t in root.iter("{urn:plangen:style:1}text"):
-            if t.get("role") == role and t.get("size"):
-                return float(t.get("size"))
-        base = root.get("extends")
-        style_path = os.path.join(os.path.dirname(style_path), base + ".xml") if base else None
-    return None
 
 
 def widths(pdf):

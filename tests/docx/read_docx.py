@@ -5,23 +5,13 @@ usage: read_docx.py FILE.docx STYLE.xml TEXT...
 Each TEXT must be in a paragraph (body or table cell); the run holding the
 document type ("KẾ HOẠCH") must have the style's doctype size, and some run the
 style's body size. Prints one line per problem; exit status 1 when any."""
-import os
 import sys
-import xml.etree.ElementTree as ET
 
 import docx
 
+from styles import role_size
 
-def role_size(style_path, role):
-    """The size (pt) of role in the style file, following extends=."""
-    while style_path:
-        root = ET.parse(style_path).getroot()
-        for t in root.iter("{urn:plangen:style:1}text"):
-            if t.get("role") == role and t.get("size"):
-                return float(t.get("size"))
-        base = root.get("extends")
-        style_path = os.path.join(os.path.dirname(style_path), base + ".xml") if base else None
-    return None
+
 
 
 def paragraphs(d):
