@@ -34,15 +34,28 @@ typedef struct {
     double text_w;       /* pt, between the margins */
 } docx;
 
-static long tw(double pt) { return lround(pt * 20); }
-static long hp(double pt) { return lround(pt * 2); }
-static long ep(double pt) { long v = lround(pt * 8); return v < 2 ? 2 : v; }
+static long tw(double pt)
+{
+    return lround(pt * 20);
+}
+static long hp(double pt)
+{
+    return lround(pt * 2);
+}
+static long ep(double pt)
+{
+    long v = lround(pt * 8);
+    return v < 2 ? 2 : v;
+}
 
 static void start(xmlTextWriterPtr w, const char *name)
 {
     xmlTextWriterStartElement(w, (const xmlChar *)name);
 }
-static void end(xmlTextWriterPtr w) { xmlTextWriterEndElement(w); }
+static void end(xmlTextWriterPtr w)
+{
+    xmlTextWriterEndElement(w);
+}
 static void attr(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void attr(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
@@ -140,22 +153,26 @@ static void run(xmlTextWriterPtr w, const pg_textstyle *t, int flags, const char
 }
 
 typedef struct {
-    double rule;      /* pt: a bottom rule this long, centred; 0: none */
-    double avail;     /* pt: the paragraph's width (for the rule's indents) */
-    int page_break;   /* starts a new page */
-    int keep_next;    /* kept with the next paragraph (headings) */
-    int no_indent;    /* ignore the role's first-line indent */
-    int align;        /* -1: the role's; else a pg_align */
-    double hang;      /* pt: lines after the first indented this much; 0: the role's indent */
+    double rule;    /* pt: a bottom rule this long, centred; 0: none */
+    double avail;   /* pt: the paragraph's width (for the rule's indents) */
+    int page_break; /* starts a new page */
+    int keep_next;  /* kept with the next paragraph (headings) */
+    int no_indent;  /* ignore the role's first-line indent */
+    int align;      /* -1: the role's; else a pg_align */
+    double hang;    /* pt: lines after the first indented this much; 0: the role's indent */
 } para_opts;
 
 static const char *jc_name(pg_align a)
 {
     switch (a) {
-    case PG_ALIGN_CENTER: return "center";
-    case PG_ALIGN_RIGHT: return "right";
-    case PG_ALIGN_JUSTIFY: return "both";
-    default: return "left";
+    case PG_ALIGN_CENTER:
+        return "center";
+    case PG_ALIGN_RIGHT:
+        return "right";
+    case PG_ALIGN_JUSTIFY:
+        return "both";
+    default:
+        return "left";
     }
 }
 
@@ -275,9 +292,7 @@ static double text_width(const docx *x, pg_role r, const char *s)
             cur = 0;
             continue;
         }
-        cur += t->size * (c == ' '                          ? 0.25
-                          : g_unichar_isupper(c) || t->upper ? upper
-                                                             : lower);
+        cur += t->size * (c == ' ' ? 0.25 : g_unichar_isupper(c) || t->upper ? upper : lower);
         if (cur > best)
             best = cur;
     }
@@ -363,7 +378,7 @@ static void blocks(docx *x, xmlTextWriterPtr w, const pg_node *first, int in_tab
 
 static pg_role heading_role(int depth)
 {
-    return depth <= 1 ? PG_ROLE_HEADING1
+    return depth <= 1   ? PG_ROLE_HEADING1
            : depth == 2 ? PG_ROLE_HEADING2
            : depth == 3 ? PG_ROLE_HEADING3
                         : PG_ROLE_HEADING4;
@@ -373,8 +388,7 @@ static void section(docx *x, xmlTextWriterPtr w, const pg_node *n)
 {
     const pg_textstyle *t = &x->st->text[heading_role(n->u.section.depth)];
     const char *label = n->u.section.label ? n->u.section.label : "";
-    const char *title = n->u.section.title_line ? n->u.section.title_line
-                                                : n->u.section.title;
+    const char *title = n->u.section.title_line ? n->u.section.title_line : n->u.section.title;
     const pg_node *body = n->first;
     int run_in = (n->u.section.run_in || !title) && body && body->type == PG_NODE_PARA;
     start(w, "w:p");
@@ -410,9 +424,10 @@ static void column_widths(const docx *x, const pg_node *n, double *out)
         left = 0;
     for (int i = 0; i < nc; i++)
         if (out[i] == 0)
-            out[i] = shares > 0 ? left * (n->u.table.cols[i].share > 0 ? n->u.table.cols[i].share
-                                                                       : 1) / shares
-                                : 0;
+            out[i] =
+                shares > 0
+                    ? left * (n->u.table.cols[i].share > 0 ? n->u.table.cols[i].share : 1) / shares
+                    : 0;
 }
 
 static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
@@ -430,8 +445,8 @@ static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
     end(w);
     val(w, "w:jc", "center");
     start(w, "w:tblBorders");
-    static const char *const sides[] = {"w:top", "w:left", "w:bottom", "w:right", "w:insideH",
-                                        "w:insideV"};
+    static const char *const sides[] = {"w:top",   "w:left",    "w:bottom",
+                                        "w:right", "w:insideH", "w:insideV"};
     for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
         start(w, sides[i]);
         attr(w, "w:val", "single");
@@ -489,11 +504,11 @@ static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
                     continue;
                 char a = col < nc ? n->u.table.cols[col].align : 'l';
                 para_opts o = {.no_indent = 1,
-                               .align = header           ? -1
-                                        : a == 'c'       ? PG_ALIGN_CENTER
-                                        : a == 'r'       ? PG_ALIGN_RIGHT
-                                        : a == 'j'       ? PG_ALIGN_JUSTIFY
-                                                         : PG_ALIGN_LEFT};
+                               .align = header     ? -1
+                                        : a == 'c' ? PG_ALIGN_CENTER
+                                        : a == 'r' ? PG_ALIGN_RIGHT
+                                        : a == 'j' ? PG_ALIGN_JUSTIFY
+                                                   : PG_ALIGN_LEFT};
                 start(w, "w:p");
                 ppr(w, t, &o);
                 if (b->type == PG_NODE_ITEM && b->u.item.label && *b->u.item.label) {
@@ -586,8 +601,8 @@ static void two_columns_open(xmlTextWriterPtr w, double a, double b)
     attr(w, "w:type", "dxa");
     end(w);
     start(w, "w:tblBorders");
-    static const char *const sides[] = {"w:top", "w:left", "w:bottom", "w:right", "w:insideH",
-                                        "w:insideV"};
+    static const char *const sides[] = {"w:top",   "w:left",    "w:bottom",
+                                        "w:right", "w:insideH", "w:insideV"};
     for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
         start(w, sides[i]);
         attr(w, "w:val", "nil");
@@ -762,8 +777,8 @@ static void appendices(docx *x, xmlTextWriterPtr w)
         if (n->type != PG_NODE_APPENDIX)
             continue;
         para_opts o = {.no_indent = 1, .align = -1, .page_break = 1};
-        const char *label = n->u.appendix.label_line ? n->u.appendix.label_line
-                                                     : n->u.appendix.label;
+        const char *label =
+            n->u.appendix.label_line ? n->u.appendix.label_line : n->u.appendix.label;
         para(x, w, PG_ROLE_APPENDIX_LABEL, label ? label : "", &o);
         o.page_break = 0;
         if (n->u.appendix.title_line)
@@ -922,28 +937,45 @@ static void styles_part(docx *x, xmlBufferPtr buf)
 static const char content_types[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"rels\" "
+    "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-    "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-    "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
-    "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
-    "<Override PartName=\"/word/footnotes.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml\"/>"
-    "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/document.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+    "<Override PartName=\"/word/styles.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+    "<Override PartName=\"/word/settings.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
+    "<Override PartName=\"/word/footnotes.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml\"/>"
+    "<Override PartName=\"/word/header1.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
     "</Types>";
 
 static const char package_rels[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
+    "<Relationship Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+    "Target=\"word/document.xml\"/>"
     "</Relationships>";
 
 static const char document_rels[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
-    "<Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>"
-    "<Relationship Id=\"rIdFootnotes\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes\" Target=\"footnotes.xml\"/>"
-    "<Relationship Id=\"rIdHeader\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>"
+    "<Relationship Id=\"rIdStyles\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+    "Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rIdSettings\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" "
+    "Target=\"settings.xml\"/>"
+    "<Relationship Id=\"rIdFootnotes\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes\" "
+    "Target=\"footnotes.xml\"/>"
+    "<Relationship Id=\"rIdHeader\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
+    "Target=\"header1.xml\"/>"
     "</Relationships>";
 
 static const char settings[] =
