@@ -41,7 +41,7 @@ static const char usage_main[] =
     "  new --style party|state -o X.xml               start a blank plan\n"
     "  new --from TEMPLATE --set key=value... -o X.xml   fill a plan template\n"
     "  build [DIR] -o OUT [--units UNITS.xml]         render every plan of DIR (or each unit)\n"
-    "  import OLD.txt -o PLAN.xml    bring an old plan in (plain text; DOCX/ODT later)\n"
+    "  import OLD.txt -o PLAN.xml    bring an old plan in (plain text or DOCX; ODT later)\n"
     "  fonts                         show which font files serve the styles' fonts\n"
     "  serve [PLANS_DIR] [--listen ADDR:PORT] [--users FILE]   the web editor\n"
     "  user add|list|remove FILE ...  the accounts of 'serve --users FILE'\n"
@@ -139,7 +139,7 @@ static const char usage_new[] =
     "line; a value no placeholder uses is a warning.\n";
 
 static const char usage_import[] =
-    "usage: plangen import OLD.txt -o PLAN.xml [--force]\n"
+    "usage: plangen import OLD.txt|OLD.docx -o PLAN.xml [--force]\n"
     "\n"
     "Brings an old plan in: reads plain text (.txt, .md; UTF-8, or UTF-16 with a\n"
     "byte-order mark; **bold**, *italic*, __underline__ and pipe tables as Markdown)\n"
@@ -721,7 +721,13 @@ static int cmd_import(session *s)
     pg_diag_list d = {0};
     pg_import_doc doc;
     int rc = EXIT_PLAN;
-    if (pg_import_text_read(bytes, len, o->inputs[0], &doc, &d)) {
+    /* The reader by content: a ZIP is a DOCX; so is a .docx name (the DOCX
+     * reader then says why the bytes are not one). */
+    int docx = (len >= 4 && memcmp(bytes, "PK\3\4", 4) == 0) ||
+               g_str_has_suffix(o->inputs[0], ".docx") || g_str_has_suffix(o->inputs[0], ".DOCX");
+    int ok = docx ? pg_import_docx_read(bytes, len, o->inputs[0], &doc, &d)
+                  : pg_import_text_read(bytes, len, o->inputs[0], &doc, &d);
+    if (ok) {
         pg_import_stats st;
         char *left = NULL;
         char *xml = pg_import_recognise(&doc, o->inputs[0], &d, &st, &left);

@@ -67,6 +67,16 @@ typedef struct {
 int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
+/* Reads a DOCX (word/document.xml, word/footnotes.xml) from memory into doc:
+ * one paragraph per w:p, a w:br splitting it in two; runs with w:b/w:i/w:u
+ * marks; table cells with in_cell/table/row/col; footnote texts attached at
+ * their reference; a list item (w:numPr) prefixed "- ". Returns 1, or 0 with
+ * one error diagnostic (not a ZIP, truncated, a part over 64 MiB, over 10,000
+ * entries, no word/document.xml, a DOCTYPE/entity, malformed XML); doc is then
+ * empty. Diagnostics' line is the 1-based DOCX paragraph index, 0 for the file. */
+int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
+                        pg_diag_list *diags);
+
 /* Builds plan XML from doc. Returns a malloc'd, NUL-terminated document (the
  * caller frees it with free()); fills *stats. Warnings go to diags, at the
  * source lines of file. Never fails: what it cannot place is kept as <p>.
