@@ -359,11 +359,6 @@ static void read_body(reader *r, xmlNodePtr body, int depth)
     }
 }
 
-static void silent(void *ctx, const char *msg, ...)
-{
-    (void)ctx, (void)msg;
-}
-
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags)
 {
@@ -372,7 +367,6 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
     char *main_xml = NULL, *notes_xml = NULL;
     xmlDocPtr x = NULL, notes = NULL;
     memset(doc, 0, sizeof *doc);
-    xmlSetGenericErrorFunc(NULL, silent);
 
     if (len < 4 || memcmp(bytes, "PK\3\4", 4) != 0) {
         pg_diag_add(diags, PG_E_IO, file, 0, 0,
@@ -439,6 +433,5 @@ cleanup:
     free(notes_xml);
     if (z)
         zip_discard(z);
-    xmlSetGenericErrorFunc(NULL, NULL);
     return rc;
 }
