@@ -174,10 +174,12 @@ static unsigned rpr_marks(xmlNodePtr rpr)
 typedef struct {
     pg_import_doc *doc;
     const char *file;
-    xmlDocPtr notes; /* word/footnotes.xml or NULL */
+    xmlDocPtr notes_doc; /* word/footnotes.xml or NULL */
     int index;       /* 1-based DOCX paragraph index: the "line" of diagnostics */
     int tables;
     int in_cell, table, row, col;
+    int notes;           /* footnote references read so far */
+    GPtrArray *pending;  /* footnote lines ("¹ text") to write after the block */
 } reader;
 
 static pg_import_para *new_para(reader *r)
@@ -234,7 +236,7 @@ static void add_run(pg_import_para *p, const char *s, size_t n, unsigned marks)
 /* Plain text of footnote id in footnotes.xml, malloc'd; NULL when absent. */
 static char *footnote_text(reader *r, const char *id)
 {
-    xmlNodePtr root = r->notes ? xmlDocGetRootElement(r->notes) : NULL;
+    xmlNodePtr root = r->notes_doc ? xmlDocGetRootElement(r->notes_doc) : NULL;
     for (xmlNodePtr fn = root ? root->children : NULL; fn; fn = fn->next) {
         if (!is_w(fn, "footnote"))
             continue;
@@ -271,8 +273,13 @@ static char *footnote_text(reader *r, const char *id)
     return NULL;
 }
 
-static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref)
+/* A footnote reference: its text is attached to the paragraph, and, since the
+ * recogniser places footnotes by marker as in extracted text, the first nine
+ * also become a superscript marker here and a line "¹ text" after the block
+ * (a tenth and later footnote's text follows its reference in parentheses). */
+static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsigned marks)
 {
+    static const char *const sup[] = {"¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
     xmlChar *id = xmlGetNsProp(ref, (const xmlChar *)"id", (const xmlChar *)W_NS);
     char *text = id ? footnote_text(r, (const char *)id) : NULL;
     xmlFree(id);
@@ -280,6 +287,27 @@ static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref)
         return;
     p->footnotes = grow(p->footnotes, p->n_footnotes + 1, sizeof *p->footnotes);
     p->footnotes[p->n_footnotes++] = text;
+    if (r->notes < 9) {
+        const char *m = sup[r->notes++];
+        add_run(p, m, strlen(m), marks);
+        g_ptr_array_add(r->pending, g_strdup_printf("%s %s", m, text));
+    } else {
+        char *inline_text = g_strdup_printf(" (%s)", text);
+        add_run(p, inline_text, strlen(inline_text), marks);
+        g_free(inline_text);
+    }
+}
+
+/* Writes the pending footnote lines as paragraphs out of any table. */
+static void flush_notes(reader *r)
+{
+    for (guint i = 0; i < r->pending->len; i++) {
+        pg_import_para *p = new_para(r);
+        p->in_cell = 0, p->table = p->row = p->col = 0;
+        const char *t = g_ptr_array_index(r->pending, i);
+        add_run(p, t, strlen(t), 0);
+    }
+    g_ptr_array_set_size(r->pending, 0);
 }
 
 static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned base, int depth)
@@ -301,7 +329,7 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                     drop_if_blank(r->doc);
                     *p = new_para(r);
                 } else if (is_w(t, "footnoteReference")) {
-                    attach_footnote(r, *p, t);
+                    attach_footnote(r, *p, t, 0);
                 }
             }
         } else if (is_w(c, "hyperlink") || is_w(c, "ins") || is_w(c, "smartTag") ||
@@ -356,6 +384,8 @@ static void read_body(reader *r, xmlNodePtr body, int depth)
             read_table(r, c, depth);
         else if (is_w(c, "sdt") || is_w(c, "sdtContent"))
             read_body(r, c, depth + 1);
+        if (!r->in_cell)
+            flush_notes(r);
     }
 }
 
@@ -420,8 +450,10 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     "document, save it again as .docx");
         goto cleanup;
     }
-    reader r = {.doc = doc, .file = file, .notes = notes};
+    reader r = {.doc = doc, .file = file, .notes_doc = notes, .pending = g_ptr_array_new_with_free_func(g_free)};
     read_body(&r, body, 0);
+    flush_notes(&r);
+    g_ptr_array_free(r.pending, TRUE);
     rc = 1;
 
 cleanup:

@@ -35,14 +35,15 @@ if grep -q 'Một dòng' "$work/good.xml" && grep -q 'hai dòng' "$work/good.xml
    ! grep -q 'Một dònghai' "$work/good.xml"; then ok; else bad "good.docx: $(cat "$work/good.xml")"; fi
 
 # Round trip. Known gaps, "plan:difference" (words of the imported plan's PDF
-# less those of the original's). Every imported plan gets placeholders for the
-# signer's title and name: the recogniser does not yet find the signature in
-# the rendered DOCX's closing table; the rest of each difference is not yet
-# analysed. A change of any
+# less those of the original's). Every imported plan gets the 5 words of the
+# placeholders "[CHỨC VỤ]" "[Họ và tên]": the recogniser does not yet take the
+# signer's title and name from the rendered DOCX's closing table (their words
+# are kept as text). hung-yen-duk (9) also has a link written twice and a "}";
+# the others (6) one word more, not yet analysed. A change of any
 # count fails the test: update the list when the reader or recogniser improves.
-gaps="hung-yen-duk-sinh-hoat-chinh-tri-2023:-75 so-khcn-tra-vinh-05-KH-2024:6
+gaps="hung-yen-duk-sinh-hoat-chinh-tri-2023:9 so-khcn-tra-vinh-05-KH-2024:6
 tra-vinh-duk-60-KH-2022:5 xin-man-huyen-uy-sinh-hoat-chinh-tri-2023:6
-chi-bo-bao-hung-yen-2023:-79 chi-bo-so-khcn-2023:-79 179-KH-TU-2023:-79"
+chi-bo-bao-hung-yen-2023:5 chi-bo-so-khcn-2023:5 179-KH-TU-2023:5"
 for plan in plans/*.xml plans/*/*.xml; do
     name=$(basename "$plan" .xml)
     expect_rc 0 "$name: render docx" -- "$plangen" render --format docx "$plan" -o "$work/$name.docx"
