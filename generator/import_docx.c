@@ -43,8 +43,7 @@ static char *read_entry(zip_t *z, const char *name, int required, const char *fi
     if (zip_stat(z, name, 0, &st) != 0) {
         if (required)
             pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
-                        "the DOCX has no %s; save the file again as a Word document (.docx)",
-                        name);
+                        "the DOCX has no %s; save the file again as a Word document (.docx)", name);
         return NULL;
     }
     if ((st.valid & ZIP_STAT_SIZE) && st.size > PG_DOCX_ENTRY_MAX) {
@@ -98,8 +97,8 @@ static char *read_entry(zip_t *z, const char *name, int required, const char *fi
 static int has_dtd(const char *s, size_t n)
 {
     for (size_t i = 0; i + 2 < n; i++)
-        if (s[i] == '<' && s[i + 1] == '!' && (s[i + 2] == 'D' || s[i + 2] == 'E' ||
-                                               s[i + 2] == 'd' || s[i + 2] == 'e'))
+        if (s[i] == '<' && s[i + 1] == '!' &&
+            (s[i + 2] == 'D' || s[i + 2] == 'E' || s[i + 2] == 'd' || s[i + 2] == 'e'))
             return 1;
     return 0;
 }
@@ -175,11 +174,11 @@ typedef struct {
     pg_import_doc *doc;
     const char *file;
     xmlDocPtr notes_doc; /* word/footnotes.xml or NULL */
-    int index;       /* 1-based DOCX paragraph index: the "line" of diagnostics */
+    int index;           /* 1-based DOCX paragraph index: the "line" of diagnostics */
     int tables;
     int in_cell, table, row, col;
-    int notes;           /* footnote references read so far */
-    GPtrArray *pending;  /* footnote lines ("¹ text") to write after the block */
+    int notes;          /* footnote references read so far */
+    GPtrArray *pending; /* footnote lines ("¹ text") to write after the block */
 } reader;
 
 static pg_import_para *new_para(reader *r)
@@ -339,15 +338,37 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
     }
 }
 
+/* Whether a list item's text already starts with its typed number or bullet
+ * ("1.", "a)", "II-", "-", "+", "•"). */
+static int typed_number(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '-' || *s == '+' || *s == '*' || strncmp(s, "•", strlen("•")) == 0)
+        return 1;
+    size_t i = 0;
+    while (s[i] && (g_ascii_isdigit(s[i]) || g_ascii_isalpha(s[i])) && i < 6)
+        i++;
+    return i > 0 && (s[i] == '.' || s[i] == ')' || s[i] == '-');
+}
+
 static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
 {
     r->index++;
     pg_import_para *p = new_para(r);
     xmlNodePtr ppr = w_child(pnode, "pPr");
     unsigned base = rpr_marks(w_child(ppr, "rPr"));
-    if (w_child(ppr, "numPr"))
-        add_run(p, "- ", 2, 0);
+    size_t first = r->doc->n - 1;
     read_runs(r, &p, pnode, base, depth);
+    pg_import_para *fp = &r->doc->paras[first];
+    if (w_child(ppr, "numPr") && fp->n_runs && !typed_number(fp->runs[0].text)) {
+        /* Word numbers the item itself: a bullet, as the text reader reads it */
+        fp->runs = grow(fp->runs, fp->n_runs + 1, sizeof *fp->runs);
+        memmove(fp->runs + 1, fp->runs, fp->n_runs * sizeof *fp->runs);
+        fp->runs[0].text = g_strdup("- ");
+        fp->runs[0].marks = 0;
+        fp->n_runs++;
+    }
     drop_if_blank(r->doc);
 }
 
@@ -450,7 +471,10 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     "document, save it again as .docx");
         goto cleanup;
     }
-    reader r = {.doc = doc, .file = file, .notes_doc = notes, .pending = g_ptr_array_new_with_free_func(g_free)};
+    reader r = {.doc = doc,
+                .file = file,
+                .notes_doc = notes,
+                .pending = g_ptr_array_new_with_free_func(g_free)};
     read_body(&r, body, 0);
     flush_notes(&r);
     g_ptr_array_free(r.pending, TRUE);
