@@ -174,6 +174,7 @@ typedef struct {
     pg_import_doc *doc;
     const char *file;
     xmlDocPtr notes_doc; /* word/footnotes.xml or NULL */
+    xmlDocPtr styles;    /* word/styles.xml or NULL */
     int index;           /* 1-based DOCX paragraph index: the "line" of diagnostics */
     int tables;
     int in_cell, table, row, col;
@@ -338,6 +339,30 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
     }
 }
 
+/* The marks of a paragraph style's own w:rPr (its w:basedOn chain is not
+ * followed: only the simple case of a style that sets bold, italic or
+ * underline itself). */
+static unsigned style_marks(reader *r, xmlNodePtr pstyle)
+{
+    xmlChar *id =
+        pstyle ? xmlGetNsProp(pstyle, (const xmlChar *)"val", (const xmlChar *)W_NS) : NULL;
+    xmlNodePtr root = r->styles ? xmlDocGetRootElement(r->styles) : NULL;
+    unsigned m = 0;
+    for (xmlNodePtr st = id && root ? root->children : NULL; st; st = st->next) {
+        if (!is_w(st, "style"))
+            continue;
+        xmlChar *sid = xmlGetNsProp(st, (const xmlChar *)"styleId", (const xmlChar *)W_NS);
+        int same = sid && strcmp((const char *)sid, (const char *)id) == 0;
+        xmlFree(sid);
+        if (same) {
+            m = rpr_marks(w_child(st, "rPr"));
+            break;
+        }
+    }
+    xmlFree(id);
+    return m;
+}
+
 /* Whether a list item's text already starts with its typed number or bullet
  * ("1.", "a)", "II-", "-", "+", "•"). */
 static int typed_number(const char *s)
@@ -357,7 +382,7 @@ static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
     r->index++;
     pg_import_para *p = new_para(r);
     xmlNodePtr ppr = w_child(pnode, "pPr");
-    unsigned base = rpr_marks(w_child(ppr, "rPr"));
+    unsigned base = style_marks(r, w_child(ppr, "pStyle")) | rpr_marks(w_child(ppr, "rPr"));
     size_t first = r->doc->n - 1;
     read_runs(r, &p, pnode, base, depth);
     pg_import_para *fp = &r->doc->paras[first];
@@ -415,8 +440,8 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
 {
     int rc = 0;
     zip_t *z = NULL;
-    char *main_xml = NULL, *notes_xml = NULL;
-    xmlDocPtr x = NULL, notes = NULL;
+    char *main_xml = NULL, *notes_xml = NULL, *styles_xml = NULL;
+    xmlDocPtr x = NULL, notes = NULL, styles = NULL;
     memset(doc, 0, sizeof *doc);
 
     if (len < 4 || memcmp(bytes, "PK\3\4", 4) != 0) {
@@ -447,7 +472,7 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     PG_DOCX_ENTRIES_MAX);
         goto cleanup;
     }
-    size_t n = 0, nn = 0;
+    size_t n = 0, nn = 0, ns = 0;
     main_xml = read_entry(z, "word/document.xml", 1, file, &n, diags);
     if (!main_xml)
         goto cleanup;
@@ -463,6 +488,14 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
         if (!notes)
             goto cleanup;
     }
+    styles_xml = read_entry(z, "word/styles.xml", 0, file, &ns, diags);
+    if (diags->n != before)
+        goto cleanup;
+    if (styles_xml) {
+        styles = parse_part(styles_xml, ns, "word/styles.xml", file, diags);
+        if (!styles)
+            goto cleanup;
+    }
     xmlNodePtr root = xmlDocGetRootElement(x);
     xmlNodePtr body = is_w(root, "document") ? w_child(root, "body") : NULL;
     if (!body) {
@@ -474,6 +507,7 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
     reader r = {.doc = doc,
                 .file = file,
                 .notes_doc = notes,
+                .styles = styles,
                 .pending = g_ptr_array_new_with_free_func(g_free)};
     read_body(&r, body, 0);
     flush_notes(&r);
@@ -485,6 +519,8 @@ cleanup:
         pg_import_doc_free(doc);
     xmlFreeDoc(x);
     xmlFreeDoc(notes);
+    xmlFreeDoc(styles);
+    free(styles_xml);
     free(main_xml);
     free(notes_xml);
     if (z)

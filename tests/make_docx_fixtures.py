@@ -10,6 +10,8 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 DOC = ('<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body>'
        '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>KẾ HOẠCH</w:t></w:r></w:p>'
        '<w:p><w:r><w:t>Một dòng</w:t><w:br/><w:t>hai dòng</w:t></w:r></w:p>'
+       '<w:p><w:pPr><w:pStyle w:val="Dam"/></w:pPr><w:r><w:t>Đoạn đậm theo kiểu</w:t></w:r></w:p>'
+       '<w:p><w:pPr><w:numPr/></w:pPr><w:r><w:t>mục của danh sách</w:t></w:r></w:p>'
        '</w:body></w:document>' % W)
 
 
@@ -19,7 +21,10 @@ def docx(name, entries, method=zipfile.ZIP_DEFLATED):
             z.writestr(n, data)
 
 
-docx('good.docx', [('[Content_Types].xml', '<Types/>'), ('word/document.xml', DOC)])
+STYLES = ('<w:styles %s><w:style w:type="paragraph" w:styleId="Dam"><w:rPr><w:b/></w:rPr>'
+          '</w:style></w:styles>' % W)
+docx('good.docx', [('[Content_Types].xml', '<Types/>'), ('word/document.xml', DOC),
+                   ('word/styles.xml', STYLES)])
 # an entry over 64 MiB once unpacked (65 MiB of zeros, ~65 KiB packed)
 docx('bomb.docx', [('word/document.xml', b'<' + b' ' * (65 << 20))])
 # the same bomb whose headers claim 100 bytes: caught while reading

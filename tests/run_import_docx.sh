@@ -33,6 +33,9 @@ expect_rc 0 dotdot.docx -- "$plangen" import "$work/dotdot.docx" -o "$work/dotdo
 expect_rc 0 good.docx -- "$plangen" import "$work/good.docx" -o "$work/good.xml"
 if grep -q 'Một dòng' "$work/good.xml" && grep -q 'hai dòng' "$work/good.xml" &&
    ! grep -q 'Một dònghai' "$work/good.xml"; then ok; else bad "good.docx: $(cat "$work/good.xml")"; fi
+# a paragraph style's own bold; a Word list item becomes an item
+if grep -q '<b>Đoạn đậm theo kiểu</b>' "$work/good.xml"; then ok; else bad "good.docx: style bold: $(cat "$work/good.xml")"; fi
+if grep -q '<item>mục của danh sách</item>' "$work/good.xml"; then ok; else bad "good.docx: list item: $(cat "$work/good.xml")"; fi
 
 # Round trip. Known gaps, "plan:difference" (words of the imported plan's PDF
 # less those of the original's). Every imported plan gets the 5 words of the
