@@ -3,6 +3,8 @@
  * recipients, signature; anything else kept as <p> with a warning. */
 #include "import.h"
 
+#include "arena.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1146,4 +1148,34 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     g_free(h.date);
     *todo_out = g_string_free(cx.todo, FALSE);
     return g_string_free(cx.out, FALSE);
+}
+
+pg_import_para *pg_import_para_add(pg_import_doc *doc, int line)
+{
+    if (doc->n == doc->cap) {
+        doc->cap = doc->cap ? doc->cap * 2 : 64;
+        doc->paras = pg_xrealloc(doc->paras, doc->cap * sizeof *doc->paras);
+    }
+    pg_import_para *p = &doc->paras[doc->n++];
+    memset(p, 0, sizeof *p);
+    p->line = line;
+    return p;
+}
+
+void pg_import_run_add(pg_import_para *p, const char *s, size_t n, unsigned marks)
+{
+    if (n == 0)
+        return;
+    if (p->n_runs && p->runs[p->n_runs - 1].marks == marks) {
+        pg_import_run *r = &p->runs[p->n_runs - 1];
+        size_t old = strlen(r->text);
+        r->text = pg_xrealloc(r->text, old + n + 1);
+        memcpy(r->text + old, s, n);
+        r->text[old + n] = '\0';
+        return;
+    }
+    p->runs = pg_xrealloc(p->runs, (p->n_runs + 1) * sizeof *p->runs);
+    p->runs[p->n_runs].text = g_strndup(s, n);
+    p->runs[p->n_runs].marks = marks;
+    p->n_runs++;
 }

@@ -85,6 +85,12 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
 char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_list *diags,
                           pg_import_stats *stats, char **todo);
 
+/* For readers: appends an empty paragraph at source line `line` to doc. */
+pg_import_para *pg_import_para_add(pg_import_doc *doc, int line);
+/* For readers: appends n bytes at s to p, joined to its last run when the marks
+ * are the same. */
+void pg_import_run_add(pg_import_para *p, const char *s, size_t n, unsigned marks);
+
 /* Words of s as defined above. */
 size_t pg_import_count_words(const char *s);
 

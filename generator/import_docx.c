@@ -8,6 +8,7 @@
  *
  * A w:br inside a paragraph splits it into two paragraphs (a line break in
  * Word is a new line of the old plan; the recogniser works line by line). */
+#include "arena.h"
 #include "import.h"
 
 #include <glib.h>
@@ -22,16 +23,6 @@
 #define PG_DOCX_DEPTH_MAX 64 /* nested tables and elements */
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-
-static void *grow(void *p, size_t n, size_t size)
-{
-    void *q = realloc(p, n * size);
-    if (!q) {
-        fputs("plangen: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
 
 /* Reads entry name into a malloc'd NUL-terminated buffer; NULL with a
  * diagnostic when missing (if required), too large or unreadable. */
@@ -58,12 +49,12 @@ static char *read_entry(zip_t *z, const char *name, int required, const char *fi
         return NULL;
     }
     size_t cap = 65536, n = 0;
-    char *buf = grow(NULL, cap, 1);
+    char *buf = pg_xrealloc(NULL, cap);
     int ok = 1;
     for (;;) {
         if (n + 65536 + 1 > cap) {
             cap *= 2;
-            buf = grow(buf, cap, 1);
+            buf = pg_xrealloc(buf, cap);
         }
         zip_int64_t got = zip_fread(f, buf + n, 65536);
         if (got < 0) {
@@ -184,14 +175,7 @@ typedef struct {
 
 static pg_import_para *new_para(reader *r)
 {
-    pg_import_doc *doc = r->doc;
-    if (doc->n == doc->cap) {
-        doc->cap = doc->cap ? doc->cap * 2 : 64;
-        doc->paras = grow(doc->paras, doc->cap, sizeof *doc->paras);
-    }
-    pg_import_para *p = &doc->paras[doc->n++];
-    memset(p, 0, sizeof *p);
-    p->line = r->index;
+    pg_import_para *p = pg_import_para_add(r->doc, r->index);
     p->in_cell = r->in_cell;
     p->table = r->table;
     p->row = r->row;
@@ -213,24 +197,6 @@ static void drop_if_blank(pg_import_doc *doc)
         g_free(p->runs[i].text);
     free(p->runs);
     doc->n--;
-}
-
-static void add_run(pg_import_para *p, const char *s, size_t n, unsigned marks)
-{
-    if (n == 0)
-        return;
-    if (p->n_runs && p->runs[p->n_runs - 1].marks == marks) {
-        pg_import_run *r = &p->runs[p->n_runs - 1];
-        size_t old = strlen(r->text);
-        r->text = grow(r->text, old + n + 1, 1);
-        memcpy(r->text + old, s, n);
-        r->text[old + n] = '\0';
-        return;
-    }
-    p->runs = grow(p->runs, p->n_runs + 1, sizeof *p->runs);
-    p->runs[p->n_runs].text = g_strndup(s, n);
-    p->runs[p->n_runs].marks = marks;
-    p->n_runs++;
 }
 
 /* Plain text of footnote id in footnotes.xml, malloc'd; NULL when absent. */
@@ -285,15 +251,15 @@ static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsign
     xmlFree(id);
     if (!text)
         return;
-    p->footnotes = grow(p->footnotes, p->n_footnotes + 1, sizeof *p->footnotes);
+    p->footnotes = pg_xrealloc(p->footnotes, (p->n_footnotes + 1) * sizeof *p->footnotes);
     p->footnotes[p->n_footnotes++] = text;
     if (r->notes < 9) {
         const char *m = sup[r->notes++];
-        add_run(p, m, strlen(m), marks);
+        pg_import_run_add(p, m, strlen(m), marks);
         g_ptr_array_add(r->pending, g_strdup_printf("%s %s", m, text));
     } else {
         char *inline_text = g_strdup_printf(" (%s)", text);
-        add_run(p, inline_text, strlen(inline_text), marks);
+        pg_import_run_add(p, inline_text, strlen(inline_text), marks);
         g_free(inline_text);
     }
 }
@@ -305,7 +271,7 @@ static void flush_notes(reader *r)
         pg_import_para *p = new_para(r);
         p->in_cell = 0, p->table = p->row = p->col = 0;
         const char *t = g_ptr_array_index(r->pending, i);
-        add_run(p, t, strlen(t), 0);
+        pg_import_run_add(p, t, strlen(t), 0);
     }
     g_ptr_array_set_size(r->pending, 0);
 }
@@ -321,10 +287,10 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                 if (is_w(t, "t")) {
                     xmlChar *s = xmlNodeGetContent(t);
                     if (s)
-                        add_run(*p, (const char *)s, strlen((const char *)s), marks);
+                        pg_import_run_add(*p, (const char *)s, strlen((const char *)s), marks);
                     xmlFree(s);
                 } else if (is_w(t, "tab")) {
-                    add_run(*p, "\t", 1, marks);
+                    pg_import_run_add(*p, "\t", 1, marks);
                 } else if (is_w(t, "br") || is_w(t, "cr")) {
                     drop_if_blank(r->doc);
                     *p = new_para(r);
@@ -388,7 +354,7 @@ static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
     pg_import_para *fp = &r->doc->paras[first];
     if (w_child(ppr, "numPr") && fp->n_runs && !typed_number(fp->runs[0].text)) {
         /* Word numbers the item itself: a bullet, as the text reader reads it */
-        fp->runs = grow(fp->runs, fp->n_runs + 1, sizeof *fp->runs);
+        fp->runs = pg_xrealloc(fp->runs, (fp->n_runs + 1) * sizeof *fp->runs);
         memmove(fp->runs + 1, fp->runs, fp->n_runs * sizeof *fp->runs);
         fp->runs[0].text = g_strdup("- ");
         fp->runs[0].marks = 0;

@@ -1,50 +1,11 @@
 /* import_text.c - the plain-text reader of `plangen import`: lines become
  * paragraphs, Markdown emphasis marks become runs, pipe tables become cells. */
+#include "arena.h"
 #include "import.h"
 
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *grow(void *p, size_t n, size_t size)
-{
-    void *q = realloc(p, n * size);
-    if (!q) {
-        fputs("plangen: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
-
-static pg_import_para *new_para(pg_import_doc *doc, int line)
-{
-    if (doc->n == doc->cap) {
-        doc->cap = doc->cap ? doc->cap * 2 : 64;
-        doc->paras = grow(doc->paras, doc->cap, sizeof *doc->paras);
-    }
-    pg_import_para *p = &doc->paras[doc->n++];
-    memset(p, 0, sizeof *p);
-    p->line = line;
-    return p;
-}
-
-static void add_run(pg_import_para *p, const char *s, size_t n, unsigned marks)
-{
-    if (n == 0)
-        return;
-    if (p->n_runs && p->runs[p->n_runs - 1].marks == marks) {
-        pg_import_run *r = &p->runs[p->n_runs - 1];
-        size_t old = strlen(r->text);
-        r->text = grow(r->text, old + n + 1, 1);
-        memcpy(r->text + old, s, n);
-        r->text[old + n] = '\0';
-        return;
-    }
-    p->runs = grow(p->runs, p->n_runs + 1, sizeof *p->runs);
-    p->runs[p->n_runs].text = g_strndup(s, n);
-    p->runs[p->n_runs].marks = marks;
-    p->n_runs++;
-}
 
 static int is_space(char c)
 {
@@ -91,14 +52,14 @@ static void parse_runs(pg_import_para *p, const char *s, size_t n, unsigned *mar
                 }
             }
             if (skip && !toggle) {
-                add_run(p, s + start, i - start, *marks);
+                pg_import_run_add(p, s + start, i - start, *marks);
                 i += skip;
                 start = i;
                 continue;
             }
         }
         if (toggle) {
-            add_run(p, s + start, i - start, *marks);
+            pg_import_run_add(p, s + start, i - start, *marks);
             *marks ^= toggle;
             i += skip;
             start = i;
@@ -106,7 +67,7 @@ static void parse_runs(pg_import_para *p, const char *s, size_t n, unsigned *mar
             i++;
         }
     }
-    add_run(p, s + start, n - start, *marks);
+    pg_import_run_add(p, s + start, n - start, *marks);
 }
 
 /* A pipe-table separator row: only '|', '-', ':' and spaces. */
@@ -141,7 +102,7 @@ static void read_cell(pg_import_doc *doc, const char *s, size_t n, int line, int
         while (b > a && is_space(s[b - 1]))
             b--;
         if (b > a) {
-            pg_import_para *p = new_para(doc, line);
+            pg_import_para *p = pg_import_para_add(doc, line);
             p->in_cell = 1, p->table = table, p->row = row, p->col = col;
             parse_runs(p, s + a, b - a, &marks);
             if (!p->n_runs)
@@ -277,12 +238,12 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
                     read_table_row(doc, s + a + 1, b - a - 2, line, table, row++);
             } else {
                 in_table = 0;
-                pg_import_para *p = new_para(doc, line);
+                pg_import_para *p = pg_import_para_add(doc, line);
                 if (b - a > 4 && memcmp(s + a, "** ", 3) == 0 && s[b - 1] == '*' &&
                     s[b - 2] != '*' && !(marks & PG_RUN_BOLD)) {
                     /* "** text*": a star bullet before an italic run, as PDF
                      * extractors write "* *text*" */
-                    add_run(p, "* ", 2, marks);
+                    pg_import_run_add(p, "* ", 2, marks);
                     marks |= PG_RUN_ITALIC;
                     a += 3;
                 }
