@@ -592,6 +592,18 @@ static void blocks(docx *x, xmlTextWriterPtr w, const pg_node *first, int in_tab
 
 /* A borderless table row of two cells of widths a and b (pt): opens the row and
  * the first cell. */
+/* Opens a cell of width pt (dxa), its properties written. */
+static void cell_open(xmlTextWriterPtr w, double width)
+{
+    start(w, "w:tc");
+    start(w, "w:tcPr");
+    start(w, "w:tcW");
+    attr(w, "w:w", "%ld", tw(width));
+    attr(w, "w:type", "dxa");
+    end(w);
+    end(w);
+}
+
 static void two_columns_open(xmlTextWriterPtr w, double a, double b)
 {
     start(w, "w:tbl");
@@ -630,25 +642,13 @@ static void two_columns_open(xmlTextWriterPtr w, double a, double b)
     end(w);
     end(w);
     start(w, "w:tr");
-    start(w, "w:tc");
-    start(w, "w:tcPr");
-    start(w, "w:tcW");
-    attr(w, "w:w", "%ld", tw(a));
-    attr(w, "w:type", "dxa");
-    end(w);
-    end(w);
+    cell_open(w, a);
 }
 
 static void two_columns_next(xmlTextWriterPtr w, double b)
 {
     end(w); /* tc */
-    start(w, "w:tc");
-    start(w, "w:tcPr");
-    start(w, "w:tcW");
-    attr(w, "w:w", "%ld", tw(b));
-    attr(w, "w:type", "dxa");
-    end(w);
-    end(w);
+    cell_open(w, b);
 }
 
 static void two_columns_close(xmlTextWriterPtr w)
