@@ -721,12 +721,7 @@ static int cmd_import(session *s)
     pg_diag_list d = {0};
     pg_import_doc doc;
     int rc = EXIT_PLAN;
-    /* The reader by content: a ZIP is a DOCX; so is a .docx name (the DOCX
-     * reader then says why the bytes are not one). */
-    int docx = (len >= 4 && memcmp(bytes, "PK\3\4", 4) == 0) ||
-               g_str_has_suffix(o->inputs[0], ".docx") || g_str_has_suffix(o->inputs[0], ".DOCX");
-    int ok = docx ? pg_import_docx_read(bytes, len, o->inputs[0], &doc, &d)
-                  : pg_import_text_read(bytes, len, o->inputs[0], &doc, &d);
+    int ok = pg_import_read(bytes, len, o->inputs[0], &doc, &d);
     if (ok) {
         pg_import_stats st;
         char *left = NULL;

@@ -50,6 +50,15 @@ static int is_ws(const char *s, size_t *len)
     return 0;
 }
 
+int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
+                   pg_diag_list *diags)
+{
+    int zip = len >= 4 && memcmp(bytes, "PK\3\4", 4) == 0;
+    if (zip || g_str_has_suffix(file, ".docx") || g_str_has_suffix(file, ".DOCX"))
+        return pg_import_docx_read(bytes, len, file, doc, diags);
+    return pg_import_text_read(bytes, len, file, doc, diags);
+}
+
 size_t pg_import_count_words(const char *s)
 {
     size_t n = 0, l;

@@ -77,6 +77,13 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
+/* Reads an old plan of any kind the readers know into doc, choosing the reader
+ * by content: a ZIP is a DOCX (so is a .docx name: the DOCX reader then says
+ * why the bytes are not one), anything else text. Returns what the reader
+ * returns. */
+int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
+                   pg_diag_list *diags);
+
 /* Builds plan XML from doc. Returns a malloc'd, NUL-terminated document (the
  * caller frees it with free()); fills *stats. Warnings go to diags, at the
  * source lines of file. Never fails: what it cannot place is kept as <p>.
