@@ -26,6 +26,10 @@ typedef struct {
     int last_line;          /* of the input, for what is missing at its end */
     struct footnote *notes; /* the footnote lines ("¹ text") of the body */
     size_t n_notes;
+    int lines;      /* the input's entries are lines of text (pg_import_doc.lines) */
+    int in_note;    /* writing a footnote's text: no <deadline> there */
+    const char *style; /* "party" or "state" */
+    unsigned strip; /* PG_RUN_* marks runs_out leaves out (a header row's bold) */
 } ctx;
 
 /* A footnote line of PDF-extracted text: its marker ("¹") and its text; used
@@ -141,6 +145,68 @@ static void todo(ctx *c, int line, const char *what)
  * <b>/<i>/<u> for marks; leading and trailing spaces trimmed. */
 static void runs_out(ctx *c, const ln *l, size_t skip, size_t end);
 
+/* A deadline phrase at s: "trước ngày 15/6/2023", "chậm nhất ngày 5/6/2023",
+ * "trong tháng 4/2023" (the month's last day). Returns its length and writes
+ * its date (YYYY-MM-DD) into date, or returns 0. */
+static size_t deadline_at(const char *s, size_t n, char date[11])
+{
+    static const char *const leads[] = {"trước ngày ", "chậm nhất ngày ", "trong tháng "};
+    for (size_t k = 0; k < 3; k++) {
+        size_t ll = strlen(leads[k]);
+        if (n <= ll || strncmp(s, leads[k], ll) != 0)
+            continue;
+        int v[3] = {0}, parts = 0;
+        size_t i = ll;
+        while (parts < 3 && i < n && s[i] >= '0' && s[i] <= '9') {
+            size_t d = 0;
+            while (i < n && s[i] >= '0' && s[i] <= '9' && d < 4)
+                v[parts] = v[parts] * 10 + (s[i++] - '0'), d++;
+            parts++;
+            if (i + 1 < n && s[i] == '/' && s[i + 1] >= '0' && s[i + 1] <= '9')
+                i++;
+            else
+                break;
+        }
+        if (i < n && s[i] >= '0' && s[i] <= '9')
+            return 0;
+        int want = k == 2 ? 2 : 3;
+        if (parts != want)
+            return 0;
+        int day = want == 3 ? v[0] : 0, month = v[want - 2], year = v[want - 1];
+        if (month < 1 || month > 12 || year < 1945 || year > 2200)
+            return 0;
+        int last = g_date_get_days_in_month((GDateMonth)month, (GDateYear)year);
+        if (want == 2)
+            day = last;
+        if (day < 1 || day > last)
+            return 0;
+        snprintf(date, 11, "%04d-%02d-%02d", year, month, day);
+        return i;
+    }
+    return 0;
+}
+
+/* Writes s[0..n) escaped; a deadline phrase in it becomes <deadline>. */
+static void esc_inline(ctx *c, const char *s, size_t n)
+{
+    size_t i = 0, from = 0;
+    while (!c->in_note && i < n) {
+        char date[11];
+        size_t dl = (i == 0 || s[i - 1] == ' ') ? deadline_at(s + i, n - i, date) : 0;
+        if (!dl) {
+            i++;
+            continue;
+        }
+        esc(c->out, s + from, i - from);
+        g_string_append_printf(c->out, "<deadline date=\"%s\">", date);
+        esc(c->out, s + i, dl);
+        g_string_append(c->out, "</deadline>");
+        i += dl;
+        from = i;
+    }
+    esc(c->out, s + from, n - from);
+}
+
 /* Writes s[0..n) escaped, with a <footnote> for each marker of a footnote not
  * yet used (the marker itself is replaced: plangen numbers footnotes). */
 static void text_with_notes(ctx *c, const char *s, size_t n)
@@ -156,7 +222,7 @@ static void text_with_notes(ctx *c, const char *s, size_t n)
             if (m && (size_t)(m - s) < at)
                 at = (size_t)(m - s), hit = &c->notes[k];
         }
-        esc(c->out, s + i, at - i);
+        esc_inline(c, s + i, at - i);
         if (!hit)
             break;
         hit->used = 1;
@@ -164,7 +230,9 @@ static void text_with_notes(ctx *c, const char *s, size_t n)
         struct footnote *notes = c->notes; /* no footnote inside a footnote */
         size_t nn = c->n_notes;
         c->n_notes = 0;
+        c->in_note = 1;
         runs_out(c, &hit->text, strlen(hit->marker), hit->text.plain->len);
+        c->in_note = 0;
         c->notes = notes, c->n_notes = nn;
         g_string_append(c->out, "</footnote>");
         i = at + strlen(hit->marker);
@@ -189,18 +257,19 @@ static void runs_out(ctx *c, const ln *l, size_t skip, size_t end)
         if (b > end)
             b = end;
         const char *s = r->text + (a - (at - rl));
-        if (r->marks & PG_RUN_BOLD)
+        unsigned marks = r->marks & ~c->strip;
+        if (marks & PG_RUN_BOLD)
             g_string_append(c->out, "<b>");
-        if (r->marks & PG_RUN_ITALIC)
+        if (marks & PG_RUN_ITALIC)
             g_string_append(c->out, "<i>");
-        if (r->marks & PG_RUN_UNDERLINE)
+        if (marks & PG_RUN_UNDERLINE)
             g_string_append(c->out, "<u>");
         text_with_notes(c, s, b - a); /* counted below, as one text: a mark may split a word */
-        if (r->marks & PG_RUN_UNDERLINE)
+        if (marks & PG_RUN_UNDERLINE)
             g_string_append(c->out, "</u>");
-        if (r->marks & PG_RUN_ITALIC)
+        if (marks & PG_RUN_ITALIC)
             g_string_append(c->out, "</i>");
-        if (r->marks & PG_RUN_BOLD)
+        if (marks & PG_RUN_BOLD)
             g_string_append(c->out, "</b>");
     }
     if (end > skip)
@@ -317,10 +386,24 @@ static size_t superscript_len(const char *s)
     return 0;
 }
 
+/* A rule typed as a line of its own: "-----", "___", "* * *". */
+static int is_rule(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == ' ')
+            continue;
+        if (!strchr("-_=*.", *s))
+            return 0;
+        n++;
+    }
+    return n >= 3;
+}
+
 static int is_structural(const char *s)
 {
     size_t l;
-    return numbering(s, &l) || bullet(s, &l) || starts_with(s, "Nơi nhận") ||
+    return is_rule(s) || numbering(s, &l) || bullet(s, &l) || starts_with(s, "Nơi nhận") ||
            starts_with(s, "Căn cứ") || starts_with(s, "Thực hiện");
 }
 
@@ -363,6 +446,46 @@ static void trim(ln *l)
     g_string_truncate(l->plain, 0);
     for (guint k = 0; k < l->runs->len; k++)
         g_string_append(l->plain, g_array_index(l->runs, pg_import_run, k).text);
+}
+
+/* Whether every run of l with text carries mark. */
+static int all_marked(const ln *l, unsigned mark)
+{
+    int any = 0;
+    for (guint k = 0; k < l->runs->len; k++) {
+        const pg_import_run *r = &g_array_index(l->runs, pg_import_run, k);
+        if (!*r->text)
+            continue;
+        if (!(r->marks & mark))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* The end of the bold or italic text of l from offset from on (spaces
+ * skipped): the runs that carry the mark of the first; *mark gets it (0 when
+ * the text there is plain, and from is returned). */
+static size_t marked_prefix(const ln *l, size_t from, unsigned *mark)
+{
+    while (from < l->plain->len && (l->plain->str[from] == ' ' || l->plain->str[from] == '\t'))
+        from++;
+    *mark = 0;
+    size_t at = 0, end = from;
+    for (guint k = 0; k < l->runs->len; k++) {
+        const pg_import_run *r = &g_array_index(l->runs, pg_import_run, k);
+        size_t rl = strlen(r->text);
+        if (at + rl > from) {
+            unsigned m = r->marks & (PG_RUN_BOLD | PG_RUN_ITALIC);
+            if (!*mark && at <= from)
+                *mark = m;
+            if (!*mark || (m & *mark) != *mark)
+                break;
+            end = at + rl;
+        }
+        at += rl;
+    }
+    return *mark ? end : from;
 }
 
 static ln ln_from(const pg_import_para *p)
@@ -417,6 +540,142 @@ static const char *style_format(const char *style, int depth)
     if (depth < 1 || depth > 8)
         return "";
     return strcmp(style, "state") == 0 ? state[depth - 1] : party[depth - 1];
+}
+
+/* "Phụ lục", "PHỤ LỤC II", "Phụ lục số 01": an appendix's label, which plangen
+ * prints itself. */
+static int appendix_label(const char *s)
+{
+    if (!starts_with(s, "Phụ lục") && !starts_with(s, "PHỤ LỤC"))
+        return 0;
+    s += strlen("Phụ lục");
+    while (*s == ' ')
+        s++;
+    if (starts_with(s, "số ") || starts_with(s, "SỐ "))
+        s += 4;
+    while (*s && (strchr("IVXLC", *s) || (*s >= '0' && *s <= '9')))
+        s++;
+    while (*s == ' ' || *s == ':' || *s == '.')
+        s++;
+    return *s == '\0';
+}
+
+/* "(kèm theo Kế hoạch …)", "(Kèm theo …)": the line under an appendix that
+ * plangen writes from the plan's number and date. */
+static int attachment_line(const char *s)
+{
+    size_t n = strlen(s);
+    return (starts_with(s, "(kèm theo ") || starts_with(s, "(Kèm theo ")) && n && s[n - 1] == ')';
+}
+
+/* A date written "28/3/2023" or "ngày 28 tháng 3 năm 2023" at s: its length,
+ * or 0; the date goes to y, m, d. */
+static size_t cited_date(const char *s, int *y, int *m, int *d)
+{
+    int used = 0;
+    if (sscanf(s, "%2d/%2d/%4d%n", d, m, y, &used) == 3 && used >= 8)
+        return (size_t)used;
+    used = 0;
+    if (sscanf(s, "%2d tháng %2d năm %4d%n", d, m, y, &used) == 3 && used)
+        return (size_t)used;
+    return 0;
+}
+
+/* The document a basis paragraph cites first - "Thực hiện Kế hoạch số
+ * 179-KH/TU, ngày 28/3/2023 của Ban Thường vụ Tỉnh ủy về …, <own body> xây dựng
+ * Kế hoạch … như sau:" - written as <implements> (report="no": the recipients
+ * are the old plan's own). Returns whether one was written to o. */
+static int implements_out(GString *o, const char *s)
+{
+    const char *p = NULL;
+    if (starts_with(s, "Thực hiện "))
+        p = s + strlen("Thực hiện ");
+    else if (starts_with(s, "Căn cứ "))
+        p = s + strlen("Căn cứ ");
+    if (!p || !g_unichar_isupper(g_utf8_get_char(p)))
+        return 0;
+    const char *so = strstr(p, " số ");
+    if (!so || so == p || count_n(p, (size_t)(so - p)) > 4)
+        return 0;
+    const char *ref = so + strlen(" số "), *re = ref;
+    while (*re && *re != ' ' && *re != ',')
+        re++;
+    const char *q = re;
+    while (*q == ',' || *q == ' ')
+        q++;
+    if (!starts_with(q, "ngày "))
+        return 0;
+    q += strlen("ngày ");
+    int y = 0, m = 0, d = 0;
+    size_t dl = cited_date(q, &y, &m, &d);
+    if (!dl || y < 1945 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+        d > g_date_get_days_in_month((GDateMonth)m, (GDateYear)y))
+        return 0;
+    q += dl;
+    while (*q == ',' || *q == ' ')
+        q++;
+    if (!starts_with(q, "của "))
+        return 0;
+    /* the issuer runs to "về" and the summary, to a verb that starts the
+     * summary ("tổ chức …"), or to a comma */
+    static const char *const verbs[] = {" tổ chức ", " triển khai ", " hướng dẫn ", " xây dựng ",
+                                        " ban hành ", " thực hiện "};
+    const char *issuer = q + strlen("của "), *ie = issuer, *sum = NULL;
+    for (; *ie && *ie != ',' && *ie != ';' && !starts_with(ie, " ("); ie++) {
+        if (starts_with(ie, " về ")) {
+            sum = ie + strlen(" về ");
+            break;
+        }
+        size_t v = 0;
+        while (v < sizeof verbs / sizeof *verbs && !starts_with(ie, verbs[v]))
+            v++;
+        if (v < sizeof verbs / sizeof *verbs) {
+            sum = ie + 1;
+            break;
+        }
+    }
+    while (ie > issuer && (ie[-1] == '.' || ie[-1] == ' '))
+        ie--;
+    if (ie == issuer || re == ref)
+        return 0;
+    GString *a = g_string_new(NULL);
+    g_string_append(a, "  <implements type=\"");
+    esc(a, p, (size_t)(so - p));
+    g_string_append(a, "\" number=\"");
+    esc(a, ref, (size_t)(re - ref));
+    g_string_append_printf(a, "\" date=\"%04d-%02d-%02d\" issuer=\"", y, m, d);
+    esc(a, issuer, (size_t)(ie - issuer));
+    g_string_append_c(a, '"');
+    if (sum) {
+        /* the summary runs to the end of its sentence, or to the clause where
+         * the plan's own body "xây dựng/ban hành Kế hoạch" */
+        const char *se = sum + strlen(sum), *dot = strstr(sum, ". ");
+        if (dot)
+            se = dot;
+        static const char *const own[] = {" xây dựng Kế hoạch", " xây dựng kế hoạch",
+                                          " ban hành Kế hoạch", " ban hành kế hoạch"};
+        for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
+            const char *o = strstr(sum, own[k]);
+            if (!o || o >= se)
+                continue;
+            for (const char *m2 = o; m2 > sum; m2--)
+                if (m2[0] == ',' && m2[1] == ' ') {
+                    se = m2;
+                    break;
+                }
+        }
+        while (se > sum && strchr(".;: ", se[-1]))
+            se--;
+        if (se > sum) {
+            g_string_append(a, " summary=\"");
+            esc(a, sum, (size_t)(se - sum));
+            g_string_append_c(a, '"');
+        }
+    }
+    g_string_append(a, " report=\"no\"/>\n");
+    g_string_append_len(o, a->str, (gssize)a->len);
+    g_string_free(a, TRUE);
+    return 1;
 }
 
 /* ---- the parts of a plan ------------------------------------------------------- */
@@ -559,6 +818,12 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
             if (caret)
                 *caret = '\0';
             rstrip_set(a, ".,;");
+            if (c->style && strcmp(c->style, "state") == 0 && starts_with(a, "VT,")) {
+                /* the state style writes "Lưu: VT, {archive}" */
+                char *rest = g_strstrip(g_strdup(a + strlen("VT,")));
+                g_free(a);
+                a = rest;
+            }
             if (in_group)
                 g_string_append(c->out, "    </group>\n"), in_group = 0;
             drop(c, before, pg_import_count_words(a));
@@ -686,6 +951,118 @@ static size_t signature(ctx *c, ln *ls, size_t n, size_t i)
     return i;
 }
 
+/* A copy of the part [a, b) of l's plain text with its runs, out of any table
+ * cell; spaces and tabs at both ends left out. */
+static ln ln_part(const ln *l, size_t a, size_t b)
+{
+    while (a < b && (l->plain->str[a] == ' ' || l->plain->str[a] == '\t'))
+        a++;
+    while (b > a && (l->plain->str[b - 1] == ' ' || l->plain->str[b - 1] == '\t'))
+        b--;
+    ln p = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(pg_import_run)), l->line, 0, 0,
+            0, 0};
+    size_t at = 0;
+    for (guint k = 0; k < l->runs->len; k++) {
+        const pg_import_run *r = &g_array_index(l->runs, pg_import_run, k);
+        size_t rl = strlen(r->text), ra = at > a ? at : a, rb = at + rl < b ? at + rl : b;
+        if (ra < rb) {
+            pg_import_run cut = {g_strndup(r->text + (ra - at), rb - ra), r->marks};
+            g_array_append_val(p.runs, cut);
+            g_string_append(p.plain, cut.text);
+        }
+        at += rl;
+    }
+    return p;
+}
+
+/* The two halves of the closing block that starts at ls[nn] ("Nơi nhận:"): the
+ * recipients on the left, the signature on the right - the two cells of a
+ * table, or the two sides of lines whose halves tabs set apart. Appends copies
+ * to left and right (empty halves left out); returns the index of the first
+ * line after the block, or nn when the block is neither (lines one after the
+ * other, as text extracted from a PDF gives them). */
+static size_t closing_halves(ln *ls, size_t n, size_t nn, GArray *left, GArray *right)
+{
+    size_t j = nn;
+    if (ls[nn].in_cell) {
+        for (; j < n && ls[j].in_cell && ls[j].table == ls[nn].table; j++) {
+            ln part = ln_part(&ls[j], 0, ls[j].plain->len);
+            if (part.plain->len)
+                g_array_append_val(ls[j].col == ls[nn].col ? left : right, part);
+            else
+                ln_free(&part);
+        }
+        return j;
+    }
+    if (!strchr(ls[nn].plain->str, '\t'))
+        return nn;
+    for (; j < n && !ls[j].in_cell; j++) {
+        const char *t = ls[j].plain->str, *tab = strchr(t, '\t');
+        size_t bl;
+        if (j > nn && !tab && !bullet(t, &bl))
+            break;
+        size_t cut = tab ? (size_t)(tab - t) : ls[j].plain->len;
+        ln l = ln_part(&ls[j], 0, cut), r = ln_part(&ls[j], cut, ls[j].plain->len);
+        if (l.plain->len)
+            g_array_append_val(left, l);
+        else
+            ln_free(&l);
+        if (r.plain->len)
+            g_array_append_val(right, r);
+        else
+            ln_free(&r);
+    }
+    return j;
+}
+
+/* Recipients and signature from the closing block at ls[nn] ("Nơi nhận:", or n
+ * when there is none); returns the index of the first line after them. What
+ * the halves of a table or of tab-separated lines hold beyond the recipients
+ * and the signature is kept as <p> before them, with a warning. */
+static size_t closing(ctx *c, ln *ls, size_t n, size_t nn)
+{
+    if (nn >= n)
+        return signature(c, ls, n, nn);
+    GArray *left = g_array_new(FALSE, FALSE, sizeof(ln)), *right = g_array_new(FALSE, FALSE, sizeof(ln));
+    size_t after = closing_halves(ls, n, nn, left, right);
+    if (after == nn) { /* one after the other */
+        c->st->marks += pg_import_count_words(ls[nn].plain->str); /* "Nơi nhận:" */
+        after = recipients(c, ls, n, nn + 1);
+        after = signature(c, ls, n, after);
+    } else {
+        ln *l = (ln *)(void *)left->data, *r = (ln *)(void *)right->data;
+        size_t nl = left->len, nr = right->len;
+        GString *saved = c->out, *parts = g_string_new(NULL);
+        c->out = parts;
+        size_t li = 0, ri = 0;
+        if (nl && starts_with(l[0].plain->str, "Nơi nhận")) {
+            c->st->marks += pg_import_count_words(l[0].plain->str);
+            li = recipients(c, l, nl, 1);
+        } else {
+            li = recipients(c, l, nl, nl); /* the placeholder */
+        }
+        ri = signature(c, r, nr, 0);
+        c->out = saved;
+        for (; li < nl; li++)
+            unplaced(c, &l[li], "  ",
+                     "a line of the closing block's left side that is no recipient; kept "
+                     "before the recipients: move it where it belongs");
+        for (; ri < nr; ri++)
+            unplaced(c, &r[ri], "  ",
+                     "a line of the closing block's right side after the signer's name; kept "
+                     "before the recipients: move it where it belongs");
+        g_string_append_len(c->out, parts->str, (gssize)parts->len);
+        g_string_free(parts, TRUE);
+    }
+    for (guint k = 0; k < left->len; k++)
+        ln_free(&g_array_index(left, ln, k));
+    for (guint k = 0; k < right->len; k++)
+        ln_free(&g_array_index(right, ln, k));
+    g_array_free(left, TRUE);
+    g_array_free(right, TRUE);
+    return after;
+}
+
 /* The table whose first cell paragraph is ls[i] (and the tables right after it
  * with as many columns: a table running over pages comes out of a PDF as one
  * table a page) as <table>; the first row is the header. A row whose first
@@ -729,7 +1106,7 @@ static size_t table_out(ctx *c, const ln *ls, size_t n, size_t i, int depth)
     while (k <= j) {
         int table = k < j ? ls[k].table : -1, row = k < j ? ls[k].row : -1;
         size_t kend = k;
-        int has_first = 0;
+        int has_first = !c->lines; /* a cell paragraph of a DOCX is in its own row */
         while (kend < j && ls[kend].table == table && ls[kend].row == row)
             has_first |= ls[kend].col == 0, kend++;
         if (open && (k == j || has_first)) { /* flush the row before */
@@ -747,12 +1124,18 @@ static size_t table_out(ctx *c, const ln *ls, size_t n, size_t i, int depth)
         if (!open)
             header = k == i && row == 0;
         open = 1;
+        /* a header row set bold: plangen sets header rows in the style's bold */
+        int bold = header;
+        for (size_t m = k; m < kend && bold; m++)
+            bold = all_marked(&ls[m], PG_RUN_BOLD);
+        c->strip = bold ? PG_RUN_BOLD : 0;
         for (size_t m = k; m < kend; m++) {
             c->out = cell[ls[m].col < cols ? ls[m].col : cols - 1];
             g_string_append(c->out, "<p>");
             runs_out(c, &ls[m], 0, ls[m].plain->len);
             g_string_append(c->out, "</p>");
         }
+        c->strip = 0;
         c->out = saved;
         k = kend;
     }
@@ -762,6 +1145,105 @@ static size_t table_out(ctx *c, const ln *ls, size_t n, size_t i, int depth)
     return j;
 }
 
+/* The blocks of ls[i..to): numbered headings as nested sections (the first
+ * typed format per depth into formats, when not NULL), items, tables,
+ * paragraphs; indented base spaces. Stops early at an appendix's label when
+ * stop_at_label. Closes the sections it opened; returns the index it stopped
+ * at, and the number of blocks written in *n_blocks. */
+static size_t blocks_out(ctx *c, const ln *ls, size_t i, size_t to, int base, char (*formats)[16],
+                         int stop_at_label, int *n_blocks)
+{
+    int stack[16], depth = 0;
+    int blocks = 0;
+    char ind[40];
+    for (; i < to; i++) {
+        const ln *l = &ls[i];
+        const char *s = l->plain->str;
+        size_t ml = 0;
+        int kind = l->in_cell ? 0 : numbering(s, &ml);
+        if (stop_at_label && !l->in_cell && appendix_label(s))
+            break;
+        const char *b = NULL;
+        if (kind) {
+            while (depth > 0 && stack[depth - 1] >= kind) {
+                depth--;
+                g_string_append_printf(c->out, "%*s</section>\n", base + 2 * depth, "");
+            }
+            if (depth < 16)
+                stack[depth++] = kind;
+            if (formats && depth <= 8 && !formats[depth][0])
+                mark_format(s, ml, kind, formats[depth]);
+            c->st->marks += 1;
+            size_t words = pg_import_count_words(s + ml);
+            int long_text = words > 14 && ends_sentence(l->plain);
+            /* a heading set bold or italic: the whole text a title, or a
+             * run-in title ("Thành phần:") before the section's text */
+            unsigned mk = 0;
+            size_t hb = marked_prefix(l, ml, &mk), he = hb;
+            while (he > ml && (s[he - 1] == ' ' || s[he - 1] == '\t'))
+                he--;
+            int whole = mk && hb >= l->plain->len;
+            int run_in = mk && !whole && he > ml && (s[he - 1] == ':' || s[he - 1] == '.');
+            g_string_append_printf(c->out, "%*s<section", base - 2 + 2 * depth, "");
+            if (run_in) {
+                char *t = g_strstrip(g_strndup(s + ml, he - ml));
+                g_string_append(c->out, " run-in=\"yes\"");
+                attr_out(c, "title", t);
+                g_free(t);
+                g_string_append_printf(c->out, ">\n%*s<p>", base + 2 * depth, "");
+                runs_out(c, l, hb, l->plain->len);
+                g_string_append(c->out, "</p>\n");
+            } else if (whole || (!long_text && words)) {
+                char *t = g_strstrip(g_strdup(s + ml));
+                attr_out(c, "title", t);
+                g_free(t);
+                g_string_append(c->out, ">\n");
+            } else {
+                g_string_append_printf(c->out, ">\n%*s<p>", base + 2 * depth, "");
+                runs_out(c, l, ml, l->plain->len);
+                g_string_append(c->out, "</p>\n");
+            }
+            blocks++;
+            continue;
+        }
+        snprintf(ind, sizeof ind, "%*s", base + 2 * depth, "");
+        if (l->in_cell) {
+            i = table_out(c, ls, to, i, base / 2 + depth) - 1;
+        } else if ((b = bullet(s, &ml))) {
+            c->st->marks += 1;
+            g_string_append_printf(c->out, "%s<item", ind);
+            if (strcmp(b, "dash"))
+                g_string_append_printf(c->out, " bullet=\"%s\"", b);
+            g_string_append(c->out, ">");
+            runs_out(c, l, ml, l->plain->len);
+            g_string_append(c->out, "</item>\n");
+        } else {
+            g_string_append_printf(c->out, "%s<p>", ind);
+            runs_out(c, l, 0, l->plain->len);
+            g_string_append(c->out, "</p>\n");
+        }
+        blocks++;
+    }
+    for (size_t k = 0; k < c->n_notes && !stop_at_label; k++) {
+        struct footnote *f = &c->notes[k];
+        if (f->used)
+            continue;
+        f->used = 1;
+        snprintf(ind, sizeof ind, "%*s", base + 2 * depth, "");
+        c->st->marks -= 1; /* its marker is kept */
+        unplaced(c, &f->text, ind,
+                 "a footnote whose marker no paragraph before it holds; kept as a "
+                 "paragraph at the end of the body: make it a <footnote> where it belongs");
+        blocks++;
+    }
+    while (depth > 0) {
+        depth--;
+        g_string_append_printf(c->out, "%*s</section>\n", base + 2 * depth, "");
+    }
+    *n_blocks = blocks;
+    return i;
+}
+
 /* ---- the recogniser ------------------------------------------------------------ */
 
 char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_list *diags,
@@ -769,6 +1251,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
 {
     memset(stats, 0, sizeof *stats);
     ctx cx = {g_string_new(NULL), file, diags, stats, g_string_new(NULL)}, *c = &cx;
+    cx.lines = doc->lines;
     header h = {0};
     size_t n = doc->n, total_words = 0;
     ln *ls = g_new0(ln, n ? n : 1);
@@ -783,7 +1266,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         if (kh == n && strcmp(ls[i].plain->str, "KẾ HOẠCH") == 0 && !ls[i].in_cell)
             kh = i;
         if (nn == n && kh != n && i > kh && starts_with(ls[i].plain->str, "Nơi nhận") &&
-            !ls[i].in_cell)
+            (!ls[i].in_cell || ls[i].col == 0))
             nn = i;
     }
     GString *body = g_string_new(NULL);
@@ -796,8 +1279,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     if (have_kh) {
         for (size_t i = 0; i < kh; i++) {
             const char *s = ls[i].plain->str;
-            if (strcmp(s, "*") == 0)
-                stats->marks += 1;
+            if (strcmp(s, "*") == 0 || is_rule(s))
+                stats->marks += pg_import_count_words(s);
             else if (strcmp(s, "ĐẢNG CỘNG SẢN VIỆT NAM") == 0)
                 h.style = "party", stats->marks += pg_import_count_words(s);
             else if (strcmp(s, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 0 ||
@@ -819,8 +1302,13 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     size_t sum_end = start;
     if (have_kh && start < n && !is_structural(ls[start].plain->str)) {
         sum_end = start + 1;
-        while (sum_end < n && ls[sum_end].line == ls[sum_end - 1].line + 1 &&
-               !is_structural(ls[sum_end].plain->str))
+        /* a block of lines (text); paragraphs split by a line break, or bold
+         * like the first (DOCX, ODT) */
+        while (sum_end < n && !ls[sum_end].in_cell && !is_structural(ls[sum_end].plain->str) &&
+               (c->lines ? ls[sum_end].line == ls[sum_end - 1].line + 1
+                         : ls[sum_end].line == ls[sum_end - 1].line ||
+                               (all_marked(&ls[start], PG_RUN_BOLD) &&
+                                all_marked(&ls[sum_end], PG_RUN_BOLD))))
             sum_end++;
     }
     /* the body: join lines split by a page break or wrapped in a block */
@@ -858,6 +1346,12 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
                 ls[i].plain = NULL;
                 continue;
             }
+            if (!ls[i].in_cell && is_rule(ls[i].plain->str)) {
+                stats->marks += pg_import_count_words(ls[i].plain->str);
+                ln_free(&ls[i]);
+                ls[i].plain = NULL;
+                continue;
+            }
             if (i >= sum_end && is_page_number(ls[i].plain) && !ls[i].in_cell) {
                 stats->marks += 1;
                 ln_free(&ls[i]);
@@ -866,7 +1360,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             }
             if (w > sum_end && i >= sum_end && !ls[i].in_cell && !ls[w - 1].in_cell &&
                 !is_structural(ls[i].plain->str) &&
-                (ls[i].line == ls[w - 1].line + 1 ||
+                ((c->lines && ls[i].line == ls[w - 1].line + 1) ||
                  (!ends_sentence(ls[w - 1].plain) && starts_lower(ls[i].plain->str)))) {
                 ln_append(&ls[w - 1], &ls[i]);
                 ln_free(&ls[i]);
@@ -900,9 +1394,12 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
                            "where it belongs. -->\n"
                            "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n",
                            "the old plan", h.style ? h.style : "party");
+    c->style = h.style ? h.style : "party";
     if (!h.style)
         todo(c, 1, "the style: party (ĐẢNG CỘNG SẢN VIỆT NAM) or state (plan style=)");
     g_string_append(c->out, "  <issuer");
+    size_t issuer_at = c->out->len;
+    int cited = 0;
     if (h.n_issuer >= 2)
         attr_out(c, "parent", h.issuer_lines[0]);
     g_string_append(c->out, " symbol=\"");
@@ -971,13 +1468,21 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             todo(c, 1, "the date, YYYY-MM-DD (date)");
         }
     }
-    g_string_append(c->out, "</date>\n  <summary>");
+    g_string_append(c->out, "</date>\n");
+    size_t implements_at = c->out->len;
+    g_string_append(c->out, "  <summary>");
     if (sum_end > start) {
+        /* a summary set bold as a whole: the style sets it so */
+        int bold = 1;
+        for (size_t i = start; i < sum_end && bold; i++)
+            bold = all_marked(&ls[i], PG_RUN_BOLD);
+        c->strip = bold ? PG_RUN_BOLD : 0;
         for (size_t i = start; i < sum_end; i++) {
             if (i > start)
                 g_string_append_c(c->out, ' ');
             runs_out(c, &ls[i], 0, ls[i].plain->len);
         }
+        c->strip = 0;
     } else {
         g_string_append(c->out, "[trích yếu]");
         todo(c, have_kh ? ls[kh].line : 1, "the summary, under \"KẾ HOẠCH\" (summary)");
@@ -1002,84 +1507,22 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             unplaced(c, stray->pdata[k], "    ",
                      "a header line of no known form (issuer, \"Số …\", place and date); "
                      "kept at the start of the basis: move it into the header");
+        GString *cites = g_string_new(NULL);
         for (; i < bodystart; i++) {
+            implements_out(cites, ls[i].plain->str);
             g_string_append(c->out, "    <p>");
             runs_out(c, &ls[i], 0, ls[i].plain->len);
             g_string_append(c->out, "</p>\n");
         }
         g_string_append(c->out, "  </basis>\n");
+        g_string_insert(c->out, (gssize)implements_at, cites->str);
+        numbering_at += cites->len;
+        g_string_free(cites, TRUE);
     }
     /* the body */
     {
-        int stack[16], depth = 0;
         int blocks = 0;
-        char ind[40];
-        for (; i < nn; i++) {
-            const ln *l = &ls[i];
-            const char *s = l->plain->str;
-            size_t ml = 0;
-            int kind = l->in_cell ? 0 : numbering(s, &ml);
-            const char *b = NULL;
-            if (kind) {
-                while (depth > 0 && stack[depth - 1] >= kind) {
-                    depth--;
-                    g_string_append_printf(c->out, "%*s</section>\n", 2 + 2 * depth, "");
-                }
-                if (depth < 16)
-                    stack[depth++] = kind;
-                if (depth <= 8 && !formats[depth][0])
-                    mark_format(s, ml, kind, formats[depth]);
-                stats->marks += 1;
-                size_t words = pg_import_count_words(s + ml);
-                int long_text = words > 14 && ends_sentence(l->plain);
-                g_string_append_printf(c->out, "%*s<section", 2 * depth, "");
-                if (!long_text && words) {
-                    char *t = g_strstrip(g_strdup(s + ml));
-                    attr_out(c, "title", t);
-                    g_free(t);
-                    g_string_append(c->out, ">\n");
-                } else {
-                    g_string_append_printf(c->out, ">\n%*s<p>", 2 * depth + 2, "");
-                    runs_out(c, l, ml, l->plain->len);
-                    g_string_append(c->out, "</p>\n");
-                }
-                blocks++;
-                continue;
-            }
-            snprintf(ind, sizeof ind, "%*s", 2 + 2 * depth, "");
-            if (l->in_cell) {
-                i = table_out(c, ls, nn, i, 1 + depth) - 1;
-            } else if ((b = bullet(s, &ml))) {
-                stats->marks += 1;
-                g_string_append_printf(c->out, "%s<item", ind);
-                if (strcmp(b, "dash"))
-                    g_string_append_printf(c->out, " bullet=\"%s\"", b);
-                g_string_append(c->out, ">");
-                runs_out(c, l, ml, l->plain->len);
-                g_string_append(c->out, "</item>\n");
-            } else {
-                g_string_append_printf(c->out, "%s<p>", ind);
-                runs_out(c, l, 0, l->plain->len);
-                g_string_append(c->out, "</p>\n");
-            }
-            blocks++;
-        }
-        for (size_t k = 0; k < c->n_notes; k++) {
-            struct footnote *f = &c->notes[k];
-            if (f->used)
-                continue;
-            f->used = 1;
-            snprintf(ind, sizeof ind, "%*s", 2 + 2 * depth, "");
-            stats->marks -= 1; /* its marker is kept */
-            unplaced(c, &f->text, ind,
-                     "a footnote whose marker no paragraph before it holds; kept as a "
-                     "paragraph at the end of the body: make it a <footnote> where it belongs");
-            blocks++;
-        }
-        while (depth > 0) {
-            depth--;
-            g_string_append_printf(c->out, "%*s</section>\n", 2 + 2 * depth, "");
-        }
+        i = blocks_out(c, ls, i, nn, 2, formats, 0, &blocks);
         if (!blocks) {
             g_string_append(c->out, "  <p>[Nội dung kế hoạch]</p>\n");
             todo(c, 1, "the body: no text before \"Nơi nhận\"");
@@ -1100,43 +1543,47 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         g_string_free(nb, TRUE);
     }
     /* recipients and signature */
-    size_t after = nn;
-    if (nn < n) {
-        stats->marks += pg_import_count_words(ls[nn].plain->str); /* "Nơi nhận:" */
-        after = recipients(c, ls, n, nn + 1);
-    }
-    after = signature(c, ls, n, after);
-    /* what follows the signature: an appendix */
-    if (after < n) {
+    size_t after = closing(c, ls, n, nn);
+    /* what follows the signature: appendices */
+    while (after < n) {
         g_string_append(c->out, "  <appendix");
-        if (!ls[after].in_cell && is_upper_line(ls[after].plain->str)) {
+        if (!ls[after].in_cell && appendix_label(ls[after].plain->str)) {
+            stats->marks += pg_import_count_words(ls[after].plain->str);
+            after++;
+        } else if (!ls[after].in_cell && is_upper_line(ls[after].plain->str)) {
             attr_out(c, "name", ls[after].plain->str);
             after++;
         }
-        g_string_append(c->out, ">\n");
-        if (after < n && !ls[after].in_cell && !is_upper_line(ls[after].plain->str) &&
-            pg_import_count_words(ls[after].plain->str) <= 30 && !ends_sentence(ls[after].plain)) {
-            /* the line under the name is the appendix's title */
-            g_string_truncate(c->out, c->out->len - 2);
-            attr_out(c, "title", ls[after].plain->str);
-            g_string_append(c->out, ">\n");
-            after++;
-        }
-        for (; after < n; after++) {
+        for (int k = 0, titled = 0; k < 2 && after < n && !ls[after].in_cell; k++) {
             const char *t = ls[after].plain->str;
-            if (!ls[after].in_cell && starts_with(t, "(kèm theo Kế hoạch") &&
-                t[ls[after].plain->len - 1] == ')') {
-                /* plangen prints the appendix's reference to its plan itself */
+            if (attachment_line(t)) {
+                /* plangen prints the appendix's reference to its plan itself;
+                 * how it names the issuing body there is the plan's cited-as */
+                const char *of = g_strrstr(t, " của ");
+                if (of && !cited) {
+                    GString *a = g_string_new(" cited-as=\"");
+                    of += strlen(" của ");
+                    esc(a, of, strlen(of) - 1);
+                    g_string_append_c(a, '"');
+                    g_string_insert(c->out, (gssize)issuer_at, a->str);
+                    g_string_free(a, TRUE);
+                    cited = 1;
+                }
                 stats->marks += pg_import_count_words(t);
-                continue;
+                after++;
+            } else if (!titled && !appendix_label(t) && pg_import_count_words(t) <= 30 &&
+                       !ends_sentence(ls[after].plain) && !is_structural(t)) {
+                attr_out(c, "title", t);
+                titled = 1;
+                after++;
             }
-            if (ls[after].in_cell)
-                after = table_out(c, ls, n, after, 2) - 1;
-            else {
-                g_string_append(c->out, "    <p>");
-                runs_out(c, &ls[after], 0, ls[after].plain->len);
-                g_string_append(c->out, "</p>\n");
-            }
+        }
+        g_string_append(c->out, ">\n");
+        int blocks = 0;
+        after = blocks_out(c, ls, after, n, 4, NULL, 1, &blocks);
+        if (!blocks) {
+            g_string_append(c->out, "    <p>[Nội dung phụ lục]</p>\n");
+            todo(c, c->last_line, "the appendix's content");
         }
         g_string_append(c->out, "  </appendix>\n");
     }

@@ -50,6 +50,8 @@ typedef struct {
 typedef struct {
     pg_import_para *paras;
     size_t n, cap;
+    int lines; /* 1: the entries are lines of text, a paragraph wrapped over
+                  consecutive lines (text); 0: each is a paragraph (DOCX, ODT) */
 } pg_import_doc;
 
 typedef struct {

@@ -255,6 +255,7 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
         }
     }
     rc = 1;
+    doc->lines = 1;
 cleanup:
     g_free(converted);
     if (!rc)

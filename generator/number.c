@@ -404,6 +404,24 @@ static char *lower_first(const char *s)
     return g_strconcat(first, g_utf8_next_char(s), NULL);
 }
 
+/* The references of the parents a plan derives from, as their styles write
+ * them ("179-KH/TU"): for the basis sentence and the dump alike. */
+static void number_cites(numberer *nb)
+{
+    pg_doc *doc = nb->doc;
+    for (size_t i = 0; i < doc->n_cites; i++) {
+        pg_citation *c = &doc->cites[i];
+        if (c->ref || !c->parent)
+            continue;
+        char num[32] = "";
+        if (c->parent->number >= 0) /* a draft parent is cited without a number */
+            snprintf(num, sizeof num, "%02d", c->parent->number);
+        const char *rk[] = {"number", num, "type", c->parent->doctype_abbr, "symbol",
+                            c->parent->symbol, NULL};
+        c->ref = adopt(doc, fill(c->ref_format ? c->ref_format : nb->style->reference_format, rk));
+    }
+}
+
 /* The basis sentence citing what the plan implements, in its standard's form:
  * "Thực hiện Kế hoạch số 179-KH/TU, ngày 28/3/2023 của Ban Thường vụ Tỉnh ủy về
  * ..., Ban Thường vụ Đảng ủy Khối xây dựng Kế hoạch triển khai thực hiện như sau:" */
@@ -417,14 +435,6 @@ static void generate_basis(numberer *nb)
     pg_buf_puts(&b, s->basis_lead);
     for (size_t i = 0; i < doc->n_cites; i++) {
         pg_citation *c = &doc->cites[i];
-        if (!c->ref && c->parent) { /* the parent's number, as its style writes it */
-            char num[32] = "";
-            if (c->parent->number >= 0) /* a draft parent is cited without a number */
-                snprintf(num, sizeof num, "%02d", c->parent->number);
-            const char *rk[] = {"number", num, "type", c->parent->doctype_abbr, "symbol",
-                                c->parent->symbol, NULL};
-            c->ref = adopt(doc, fill(c->ref_format ? c->ref_format : s->reference_format, rk));
-        }
         char d[8], m[8], dd[8], mm[8], y[8];
         day_text(c->day, d, sizeof d, dd, sizeof dd);
         snprintf(m, sizeof m, "%d", c->month);
@@ -607,6 +617,7 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
         pg_diag_add(diags, PG_W_EDITION, doc->file, doc->date_pos.line, doc->date_pos.col,
                     "dated %s, after %s ceased to apply (%s); use the edition in force", date,
                     style->standard, style->in_force_until);
+    number_cites(&nb);
     generate_basis(&nb);
     pg_node_walk(doc->body, number_enter, NULL, &nb);
     number_appendices(&nb);
