@@ -840,6 +840,7 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
         }
         /* a trailing purpose in parentheses, and a brace "|" or "}" before it */
         char *purpose = NULL;
+        rstrip_set(t, ",;.");
         size_t tl = strlen(t);
         if (tl && t[tl - 1] == ')') {
             char *open = strrchr(t, '(');
@@ -1360,8 +1361,12 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             }
             if (w > sum_end && i >= sum_end && !ls[i].in_cell && !ls[w - 1].in_cell &&
                 !is_structural(ls[i].plain->str) &&
-                ((c->lines && ls[i].line == ls[w - 1].line + 1) ||
-                 (!ends_sentence(ls[w - 1].plain) && starts_lower(ls[i].plain->str)))) {
+                /* text: lines of a block, or a sentence going on after a page
+                 * break; DOCX, ODT: the halves of a paragraph a break split */
+                (c->lines ? ls[i].line == ls[w - 1].line + 1 ||
+                                (!ends_sentence(ls[w - 1].plain) && starts_lower(ls[i].plain->str))
+                          : ls[i].line == ls[w - 1].line && !ends_sentence(ls[w - 1].plain) &&
+                                starts_lower(ls[i].plain->str))) {
                 ln_append(&ls[w - 1], &ls[i]);
                 ln_free(&ls[i]);
                 ls[i].plain = NULL;
@@ -1425,6 +1430,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         g_string_append(c->out, "  <number>");
         text_out(c, h.number, strlen(h.number));
         g_string_append(c->out, "</number>\n");
+    } else {
+        todo(c, 1, "the number (number), or leave it out while the plan is a draft");
     }
     g_string_append(c->out, "  <place>");
     if (h.place)

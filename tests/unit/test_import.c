@@ -93,3 +93,144 @@ Test(import, headings_nest_and_numbers_are_marks)
     cr_assert_eq(st.marks, 2 + 5); /* KẾ HOẠCH; I- 1. - II- a) */
     free(xml);
 }
+
+/* ---- paragraphs of a DOCX or ODT: built here as a reader would ---------------- */
+
+typedef struct {
+    const char *text; /* "**" at both ends: bold */
+    int cell, table, row, col;
+} para_spec;
+
+/* Recognises paragraphs as a DOCX reader gives them: one entry a paragraph. */
+static char *recognise_paras(const para_spec *ps, size_t n, pg_import_stats *st, char **left)
+{
+    pg_import_doc doc = {0};
+    for (size_t i = 0; i < n; i++) {
+        pg_import_para *p = pg_import_para_add(&doc, (int)i + 1);
+        const char *t = ps[i].text;
+        size_t len = strlen(t);
+        if (len > 4 && strncmp(t, "**", 2) == 0 && strcmp(t + len - 2, "**") == 0)
+            pg_import_run_add(p, t + 2, len - 4, PG_RUN_BOLD);
+        else if (strncmp(t, "1.2. **", 7) == 0) { /* a run-in heading: "1.2. **Title:** text" */
+            const char *e = strstr(t + 7, "**");
+            pg_import_run_add(p, "1.2. ", 5, 0);
+            pg_import_run_add(p, t + 7, (size_t)(e - (t + 7)), PG_RUN_BOLD);
+            pg_import_run_add(p, e + 2, strlen(e + 2), 0);
+        } else
+            pg_import_run_add(p, t, len, 0);
+        p->in_cell = ps[i].cell, p->table = ps[i].table, p->row = ps[i].row, p->col = ps[i].col;
+    }
+    pg_diag_list d = {0};
+    char *xml = pg_import_recognise(&doc, "t.docx", &d, st, left);
+    pg_import_doc_free(&doc);
+    pg_diag_list_free(&d);
+    return xml;
+}
+
+#define HEAD                                                                                   \
+    {"ĐẢNG BỘ TỈNH A", 0, 0, 0, 0}, {"ĐẢNG ỦY B", 0, 0, 0, 0}, {"Số 12-KH/ĐU", 0, 0, 0, 0},     \
+        {"ĐẢNG CỘNG SẢN VIỆT NAM", 0, 0, 0, 0}, {"A, ngày 05 tháng 4 năm 2023", 0, 0, 0, 0},     \
+        {"KẾ HOẠCH", 0, 0, 0, 0}, {"**tổ chức hội nghị**", 0, 0, 0, 0}
+
+Test(import, closing_table_gives_recipients_and_signature)
+{
+    const para_spec ps[] = {HEAD,
+                            {"I- MỤC ĐÍCH", 0, 0, 0, 0},
+                            {"Nội dung.", 0, 0, 0, 0},
+                            {"Nơi nhận:", 1, 1, 0, 0},
+                            {"- Ban Thường vụ Tỉnh ủy (để b/c),", 1, 1, 0, 0},
+                            {"- Lưu VP.", 1, 1, 0, 0},
+                            {"T/M BAN THƯỜNG VỤ", 1, 1, 0, 1},
+                            {"BÍ THƯ", 1, 1, 0, 1},
+                            {"Nguyễn Văn A", 1, 1, 0, 1}};
+    pg_import_stats st;
+    char *left = NULL;
+    char *xml = recognise_paras(ps, sizeof ps / sizeof *ps, &st, &left);
+    cr_assert(strstr(xml, "<to purpose=\"để b/c\">Ban Thường vụ Tỉnh ủy</to>"), "%s", xml);
+    cr_assert(strstr(xml, "<archive>VP</archive>"), "%s", xml);
+    cr_assert(strstr(xml, "<signature authority=\"on-behalf\" collective=\"BAN THƯỜNG VỤ\" "
+                          "title=\"BÍ THƯ\" name=\"Nguyễn Văn A\"/>"),
+              "%s", xml);
+    cr_assert(!strstr(xml, "<table>"), "%s", xml);
+    cr_assert(strstr(xml, "<summary>tổ chức hội nghị</summary>"), "a bold summary: %s", xml);
+    cr_assert_str_eq(left, "");
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+    free(left);
+}
+
+Test(import, tab_separated_closing_lines)
+{
+    const para_spec ps[] = {HEAD,
+                            {"I- MỤC ĐÍCH", 0, 0, 0, 0},
+                            {"Nội dung.", 0, 0, 0, 0},
+                            {"Nơi nhận:\t\tT/M BAN THƯỜNG VỤ", 0, 0, 0, 0},
+                            {"- Các chi bộ,\t\tBÍ THƯ", 0, 0, 0, 0},
+                            {"- Lưu VP.", 0, 0, 0, 0},
+                            {"\t\t\tNguyễn Văn A", 0, 0, 0, 0}};
+    pg_import_stats st;
+    char *left = NULL;
+    char *xml = recognise_paras(ps, sizeof ps / sizeof *ps, &st, &left);
+    cr_assert(strstr(xml, "<to>Các chi bộ</to>"), "%s", xml);
+    cr_assert(strstr(xml, "<archive>VP</archive>"), "%s", xml);
+    cr_assert(strstr(xml, "title=\"BÍ THƯ\" name=\"Nguyễn Văn A\"/>"), "%s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    cr_assert_eq(st.unplaced, 0);
+    free(xml);
+    free(left);
+}
+
+Test(import, paragraphs_stay_apart_and_headings_are_read_from_their_marks)
+{
+    const para_spec ps[] = {HEAD,
+                            {"-----", 0, 0, 0, 0},
+                            {"I- MỤC ĐÍCH", 0, 0, 0, 0},
+                            {"1- Mục đích", 0, 0, 0, 0},
+                            {"Một đoạn", 0, 0, 0, 0},
+                            {"đoạn thứ hai.", 0, 0, 0, 0},
+                            {"**1.1. Quán triệt, thảo luận, làm rõ những nội dung mới của Hội nghị "
+                             "Trung ương 4 (khóa XIII)**",
+                             0, 0, 0, 0},
+                            {"1.2. **Thành phần:** toàn thể đảng viên.", 0, 0, 0, 0}};
+    pg_import_stats st;
+    char *left = NULL;
+    char *xml = recognise_paras(ps, sizeof ps / sizeof *ps, &st, &left);
+    cr_assert(strstr(xml, "<p>Một đoạn</p>"), "each paragraph its own: %s", xml);
+    cr_assert(strstr(xml, "<p>đoạn thứ hai.</p>"), "%s", xml);
+    cr_assert(!strstr(xml, "-----"), "a rule is dropped: %s", xml);
+    cr_assert(strstr(xml, "title=\"Quán triệt, thảo luận, làm rõ những nội dung mới của Hội nghị "
+                          "Trung ương 4 (khóa XIII)\""),
+              "a long bold heading is a title: %s", xml);
+    cr_assert(strstr(xml, "<section run-in=\"yes\" title=\"Thành phần:\">"), "%s", xml);
+    cr_assert(strstr(xml, "<p>toàn thể đảng viên.</p>"), "%s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+    free(left);
+}
+
+Test(import, appendix_label_title_and_attachment)
+{
+    const para_spec ps[] = {HEAD,
+                            {"I- MỤC ĐÍCH", 0, 0, 0, 0},
+                            {"Nội dung.", 0, 0, 0, 0},
+                            {"Nơi nhận:", 0, 0, 0, 0},
+                            {"- Lưu VP.", 0, 0, 0, 0},
+                            {"T/M BAN THƯỜNG VỤ", 0, 0, 0, 0},
+                            {"BÍ THƯ", 0, 0, 0, 0},
+                            {"Nguyễn Văn A", 0, 0, 0, 0},
+                            {"PHỤ LỤC", 0, 0, 0, 0},
+                            {"Danh mục tài liệu", 0, 0, 0, 0},
+                            {"(kèm theo Kế hoạch số 12-KH/ĐU, ngày 05/4/2023 của Ban Thường vụ Đảng ủy)",
+                             0, 0, 0, 0},
+                            {"* Tài liệu một.", 0, 0, 0, 0}};
+    pg_import_stats st;
+    char *left = NULL;
+    char *xml = recognise_paras(ps, sizeof ps / sizeof *ps, &st, &left);
+    cr_assert(strstr(xml, "<appendix title=\"Danh mục tài liệu\">"), "%s", xml);
+    cr_assert(strstr(xml, "<item bullet=\"star\">Tài liệu một.</item>"), "%s", xml);
+    cr_assert(strstr(xml, "cited-as=\"Ban Thường vụ Đảng ủy\""), "%s", xml);
+    cr_assert(!strstr(xml, "kèm theo"), "%s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+    free(left);
+}
