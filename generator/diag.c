@@ -45,6 +45,7 @@ static const char *const messages[PG_DIAG__COUNT] = {
     [PG_W_FONT_DAMAGED] = "font file cannot be read; not used",
     [PG_W_PLACEHOLDER] = "placeholder left in the plan",
     [PG_W_IMPORT] = "imported text not recognised; kept as a plain paragraph",
+    [PG_W_IMPORT_PICTURE] = "a picture of the old plan is not imported",
     [PG_E_STANDARD] = "contradicts the plan",
     [PG_E_PARAM] = "missing template parameter",
     [PG_E_WORKER] = "the plan was not built",

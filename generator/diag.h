@@ -28,7 +28,8 @@ typedef enum {
     PG_W_FONT_DAMAGED,   /* a font file of fonts/ that cannot be read: not used */
     PG_W_PLACEHOLDER,    /* a bracketed placeholder ("[Họ và tên]") left in a plan */
     PG_W_IMPORT,         /* import: a line the recogniser could not place; kept as <p> */
-    PG_W__LAST = PG_W_IMPORT,
+    PG_W_IMPORT_PICTURE, /* import: a picture that is not a QR code; not imported */
+    PG_W__LAST = PG_W_IMPORT_PICTURE,
     /* errors: nothing is written */
     PG_E_IO,             /* a file cannot be read */
     PG_E_TOO_LARGE,      /* input over the size limit */

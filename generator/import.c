@@ -15,6 +15,7 @@ typedef struct {
     GArray *runs;   /* pg_import_run, texts owned here */
     int line;
     int in_cell, table, row, col;
+    int picture; /* pg_import_para.picture */
 } ln;
 
 typedef struct {
@@ -496,7 +497,8 @@ static ln ln_from(const pg_import_para *p)
             p->in_cell,
             p->table,
             p->row,
-            p->col};
+            p->col,
+            p->picture};
     for (size_t k = 0; k < p->n_runs; k++) {
         pg_import_run r = {g_strdup(p->runs[k].text), p->runs[k].marks};
         g_array_append_val(l.runs, r);
@@ -1146,6 +1148,36 @@ static size_t table_out(ctx *c, const ln *ls, size_t n, size_t i, int depth)
     return j;
 }
 
+/* A picture at ls[i]: a QR code when its alternate text is a link (the
+ * caption under it, the link again, is plangen's to print); any other picture
+ * is kept as its alternate text in a <p>, with a warning. Returns the index
+ * after it. */
+static size_t picture_out(ctx *c, const ln *ls, size_t to, size_t i, const char *ind)
+{
+    const char *s = ls[i].plain->str;
+    if ((starts_with(s, "https://") || starts_with(s, "http://")) && !strpbrk(s, " \t")) {
+        g_string_append_printf(c->out, "%s<qr", ind);
+        attr_out(c, "href", s);
+        g_string_append(c->out, "/>\n");
+        if (i + 1 < to && !ls[i + 1].picture && !ls[i + 1].in_cell &&
+            strcmp(ls[i + 1].plain->str, s) == 0) {
+            c->st->marks += pg_import_count_words(s);
+            i++;
+        }
+        return i + 1;
+    }
+    if (ls[i].plain->len) {
+        /* its alternate text is kept, as a paragraph */
+        g_string_append_printf(c->out, "%s<p>", ind);
+        runs_out(c, &ls[i], 0, ls[i].plain->len);
+        g_string_append(c->out, "</p>\n");
+    }
+    pg_diag_add(c->diags, PG_W_IMPORT_PICTURE, c->file, ls[i].line, 1, "%s%s",
+                ls[i].plain->len ? "its alternate text is kept as a paragraph; " : "",
+                "save the image beside the plan and write <image src=\"…\"/> there");
+    return i + 1;
+}
+
 /* The blocks of ls[i..to): numbered headings as nested sections (the first
  * typed format per depth into formats, when not NULL), items, tables,
  * paragraphs; indented base spaces. Stops early at an appendix's label when
@@ -1208,6 +1240,11 @@ static size_t blocks_out(ctx *c, const ln *ls, size_t i, size_t to, int base, ch
             continue;
         }
         snprintf(ind, sizeof ind, "%*s", base + 2 * depth, "");
+        if (l->picture) {
+            i = picture_out(c, ls, to, i, ind) - 1;
+            blocks++;
+            continue;
+        }
         if (l->in_cell) {
             i = table_out(c, ls, to, i, base / 2 + depth) - 1;
         } else if ((b = bullet(s, &ml))) {

@@ -45,6 +45,8 @@ typedef struct {
     int table, row, col; /* table: 1-based index of the table in the document */
     char **footnotes;    /* footnote texts attached to this paragraph */
     size_t n_footnotes;
+    int picture; /* 1: a picture standing alone; its runs hold its alternate
+                    text (a QR code's is its link) */
 } pg_import_para;
 
 typedef struct {

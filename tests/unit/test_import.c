@@ -108,6 +108,8 @@ static char *recognise_paras(const para_spec *ps, size_t n, pg_import_stats *st,
     for (size_t i = 0; i < n; i++) {
         pg_import_para *p = pg_import_para_add(&doc, (int)i + 1);
         const char *t = ps[i].text;
+        if (strncmp(t, "[pic]", 5) == 0) /* a picture; its alternate text after */
+            p->picture = 1, t += 5;
         size_t len = strlen(t);
         if (len > 4 && strncmp(t, "**", 2) == 0 && strcmp(t + len - 2, "**") == 0)
             pg_import_run_add(p, t + 2, len - 4, PG_RUN_BOLD);
@@ -230,6 +232,26 @@ Test(import, appendix_label_title_and_attachment)
     cr_assert(strstr(xml, "<item bullet=\"star\">Tài liệu một.</item>"), "%s", xml);
     cr_assert(strstr(xml, "cited-as=\"Ban Thường vụ Đảng ủy\""), "%s", xml);
     cr_assert(!strstr(xml, "kèm theo"), "%s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+    free(left);
+}
+
+Test(import, a_picture_whose_text_is_a_link_is_a_qr_code)
+{
+    const para_spec ps[] = {HEAD,
+                            {"I- MỤC ĐÍCH", 0, 0, 0, 0},
+                            {"Quét mã để đọc:", 0, 0, 0, 0},
+                            {"[pic]https://example.vn/tai-lieu", 0, 0, 0, 0},
+                            {"https://example.vn/tai-lieu", 0, 0, 0, 0},
+                            {"[pic]Sơ đồ tổ chức", 0, 0, 0, 0},
+                            {"[pic]", 0, 0, 0, 0}};
+    pg_import_stats st;
+    char *left = NULL;
+    char *xml = recognise_paras(ps, sizeof ps / sizeof *ps, &st, &left);
+    cr_assert(strstr(xml, "<qr href=\"https://example.vn/tai-lieu\"/>"), "%s", xml);
+    cr_assert(!strstr(xml, "<p>https://"), "the caption under it is plangen's: %s", xml);
+    cr_assert(strstr(xml, "<p>Sơ đồ tổ chức</p>"), "another picture's text is kept: %s", xml);
     cr_assert_eq(st.words_in, st.words_out);
     free(xml);
     free(left);
