@@ -5,7 +5,7 @@
  *   #user-box, #user-name, #logout      who is logged in; "Đăng xuất"
  *   #search                             filters rows by title / number / symbol
  *   #new-plan                           button "Kế hoạch mới" (opens #new-dialog)
- *   #import-word                        button "Nhập từ Word" (disabled)
+ *   #import-word                        button "Nhập từ Word" (opens #import-dialog)
  *   #plans                              the tree; #plans-count the count line
  *     details.folder[data-folder=F]     one unit (F: folder, "" for the root)
  *     li.plan[data-path=P]              one plan row, with:
@@ -22,6 +22,9 @@
  *     #derive-symbol, #derive-date, #derive-folder, #derive-file,
  *     #derive-sections (li[data-kind=inherited|own]), #derive-error,
  *     #derive-submit "Tạo kế hoạch thực hiện"
+ *   #import-dialog, #import-form: #import-file (file picker: .docx, .odt, .txt,
+ *     .md), #import-folder, #import-error, #import-submit "Nhập kế hoạch"; on
+ *     success the editor opens the new plan with its import report (editor.js)
  *   Buttons "Hủy" in dialogs carry [data-close].
  */
 'use strict';
@@ -559,6 +562,65 @@ async function submitNew(ev) {
   }
 }
 
+/* ---------- import from Word ---------- */
+
+const IMPORT_MAX = 10 << 20; /* bytes the server takes (413 above) */
+
+function openImport(ev) {
+  const d = $('import-dialog');
+  d._opener = ev && ev.currentTarget;
+  $('import-form').reset();
+  const ok = fillFolderSelect($('import-folder'));
+  $('import-submit').disabled = !ok;
+  openDialog(d);
+  if (!ok) $('import-error').replaceChildren(el('p', {}, 'Tài khoản của bạn không có quyền ghi vào thư mục nào.'));
+}
+
+/* Sends the chosen file as the raw body (the name in the query); on success
+ * keeps the report for the editor (sessionStorage) and opens the new plan. */
+async function submitImport(ev) {
+  ev.preventDefault();
+  const err = $('import-error');
+  err.replaceChildren();
+  const file = $('import-file').files[0];
+  if (!file) {
+    err.append(el('p', {}, 'Hãy chọn tệp kế hoạch cũ cần nhập.'));
+    $('import-file').focus();
+    return;
+  }
+  if (!/\.(docx|odt|txt|md)$/i.test(file.name)) {
+    err.append(el('p', {}, 'Chỉ nhập được tệp .docx, .odt, .txt hoặc .md.'));
+    return;
+  }
+  if (file.size > IMPORT_MAX) {
+    err.append(el('p', {}, 'Tệp lớn hơn 10 MiB; máy chủ không nhận.'));
+    return;
+  }
+  const btn = $('import-submit');
+  btn.disabled = true;
+  btn.textContent = 'Đang nhập…';
+  const url = '/api/import?folder=' + encodeURIComponent($('import-folder').value) +
+    '&name=' + encodeURIComponent(file.name);
+  let r = null, data = null;
+  try {
+    r = await fetch(url, {
+      method: 'POST', body: file, credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': PG.session.csrf, 'Content-Type': 'application/octet-stream' },
+    });
+    data = await r.json();
+  } catch (e) { /* no answer, or not JSON */ }
+  btn.disabled = false;
+  btn.textContent = 'Nhập kế hoạch';
+  if (r && r.status === 201 && data && data.path) {
+    try { sessionStorage.setItem('pg-import:' + data.path, JSON.stringify(data)); } catch (e) { /* storage off */ }
+    location.href = '/edit' + PG.q(data.path);
+    return;
+  }
+  if (!r) { err.append(el('p', {}, 'Không kết nối được máy chủ plangen.')); return; }
+  if (r.status === 413) { err.append(el('p', {}, 'Tệp quá lớn (tối đa 10 MiB).')); return; }
+  showError(err, { data }, 'Không nhập được tệp (mã ' + r.status + ').');
+}
+
 /* ---------- derive ---------- */
 
 async function fetchXml(path) {
@@ -746,6 +808,8 @@ async function main() {
     if (ev.key === 'Escape' && ev.target.value) { ev.target.value = ''; applySearch(); }
   });
   $('new-plan').addEventListener('click', openNew);
+  $('import-word').addEventListener('click', openImport);
+  $('import-form').addEventListener('submit', submitImport);
   $('new-form').addEventListener('submit', submitNew);
   $('derive-form').addEventListener('submit', submitDerive);
   $('derive-date').after(dateEcho($('derive-date')));
