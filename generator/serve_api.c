@@ -106,6 +106,17 @@ static const char *relative_to_root(const pg_server *srv, const char *path)
     return path ? path : "";
 }
 
+void add_message_hint(JsonBuilder *b, const pg_diag *g)
+{
+    json_builder_set_member_name(b, "message");
+    json_builder_add_string_value(b, pg_diag_message(g->code));
+    json_builder_set_member_name(b, "hint");
+    if (g->detail)
+        json_builder_add_string_value(b, g->detail);
+    else
+        json_builder_add_null_value(b);
+}
+
 static void add_findings(JsonBuilder *b, const pg_server *srv, const pg_diag_list *d)
 {
     json_builder_set_member_name(b, "findings");
@@ -121,13 +132,7 @@ static void add_findings(JsonBuilder *b, const pg_server *srv, const pg_diag_lis
             json_builder_add_string_value(b, g->rule);
         else
             json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "message");
-        json_builder_add_string_value(b, pg_diag_message(g->code));
-        json_builder_set_member_name(b, "hint");
-        if (g->detail)
-            json_builder_add_string_value(b, g->detail);
-        else
-            json_builder_add_null_value(b);
+        add_message_hint(b, g);
         json_builder_set_member_name(b, "file");
         json_builder_add_string_value(b, relative_to_root(srv, g->file));
         json_builder_set_member_name(b, "line");

@@ -89,13 +89,7 @@ static void add_warnings(JsonBuilder *b, const pg_diag_list *d)
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "para");
         json_builder_add_int_value(b, g->line);
-        json_builder_set_member_name(b, "message");
-        json_builder_add_string_value(b, pg_diag_message(g->code));
-        json_builder_set_member_name(b, "hint");
-        if (g->detail)
-            json_builder_add_string_value(b, g->detail);
-        else
-            json_builder_add_null_value(b);
+        add_message_hint(b, g);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

@@ -149,6 +149,9 @@ int may_read(request *rq, const char *rel);
 /* {"error", "code", "findings": [...]} with status. */
 enum MHD_Result reply_findings(request *rq, unsigned status, const char *code, const char *message,
                                const pg_diag_list *d);
+/* The "message" (the diagnostic's fixed text) and "hint" (its detail, or null)
+ * members of a finding, into the builder's open object. */
+void add_message_hint(JsonBuilder *b, const pg_diag *g);
 /* Ends the builder's object and returns its node (the builder is freed). */
 JsonNode *finish(JsonBuilder *b);
 /* Writes text to full (rel: its path from the root, for the save log) unless
