@@ -70,7 +70,7 @@ const WORD = {
     const todo = Array.isArray(rep.todo) ? rep.todo : [];
     const warnings = Array.isArray(rep.warnings) ? rep.warnings : [];
     const same = rep.words_in === rep.words_out;
-    const where = (n) => (n ? E('span', { class: 'where' }, 'đoạn ' + n + ': ') : null);
+    const where = (n) => (n ? E('span', { class: 'where' }, 'đoạn ' + n + ' của tệp gốc: ') : null);
     const panel = document.getElementById('import-report');
     panel.replaceChildren(...[
       E('div', { class: 'bar' },

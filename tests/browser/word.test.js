@@ -123,3 +123,26 @@ test('"Nhập từ Word" makes a plan from a DOCX, the editor shows it and the r
     assert.match(await ed.status(page), /Đã tải ke-hoach-05-so-khcn\.docx/);
   });
 });
+
+test('"Nhập từ Word" of a file that is not a document says why, stays on the page and writes nothing', async () => {
+  const page = await h.newPage(browser);
+  await h.onPage(page, srv, async () => {
+    const bad = path.join(tmp.dir, 'hỏng.docx');
+    fs.writeFileSync(bad, 'PK\x03\x04 not really a zip');
+    const before = fs.readdirSync(srv.root).sort();
+    await page.goto(srv.url, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#plans:not([aria-busy]) li.plan');
+    await page.click('#import-word');
+    await page.waitForSelector('#import-dialog[open]');
+    await (await page.$('#import-file')).uploadFile(bad);
+    const answer = page.waitForResponse((r) => r.url().includes('/api/import?'));
+    await page.click('#import-submit');
+    assert.equal((await answer).status(), 422, 'POST /api/import refuses it');
+    await page.waitForFunction(() => document.getElementById('import-error').textContent.length > 0);
+    const msg = await page.$eval('#import-error', (e) => e.textContent);
+    assert.match(msg, /Không đọc được tệp “hỏng\.docx”/, 'the reason, in Vietnamese: ' + msg);
+    assert.match(msg, /ZIP|zip/, 'with the reader\'s own words: ' + msg);
+    assert.equal(new URL(page.url()).pathname, '/', 'still on the home page');
+    assert.deepEqual(fs.readdirSync(srv.root).sort(), before, 'no file written');
+  });
+});
