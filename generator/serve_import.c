@@ -12,8 +12,8 @@
 #include <string.h>
 
 enum {
-    STEM_MAX = 60,     /* bytes of the file name made from the upload's, before ".xml" */
-    TAKEN_MAX = 999,   /* "-2" ... "-999": names tried before giving up (409) */
+    STEM_MAX = 60,   /* bytes of the file name made from the upload's, before ".xml" */
+    TAKEN_MAX = 999, /* "-2" ... "-999": names tried before giving up (409) */
     UPLOAD_NAME_MAX = 255,
 };
 
@@ -141,7 +141,8 @@ static char *write_new_plan(request *rq, const char *folder, const char *stem, c
 {
     int root = !*folder || strcmp(folder, ".") == 0;
     for (int k = 1; k <= TAKEN_MAX; k++) {
-        char *file = k == 1 ? g_strdup_printf("%s.xml", stem) : g_strdup_printf("%s-%d.xml", stem, k);
+        char *file =
+            k == 1 ? g_strdup_printf("%s.xml", stem) : g_strdup_printf("%s-%d.xml", stem, k);
         char *rel = root ? g_strdup(file) : g_strconcat(folder, "/", file, NULL);
         g_free(file);
         unsigned st = 0;

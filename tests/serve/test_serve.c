@@ -853,7 +853,8 @@ static char *zip_entry(const char *bytes, size_t len, const char *name)
     zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
     char *out = NULL;
     zip_stat_t st;
-    if (z && zip_stat(z, name, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) && st.size < (64u << 20)) {
+    if (z && zip_stat(z, name, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
+        st.size < (64u << 20)) {
         zip_file_t *f = zip_fopen(z, name, 0);
         out = g_malloc(st.size + 1);
         zip_int64_t got = f ? zip_fread(f, out, st.size) : -1;
@@ -904,8 +905,8 @@ static void import_as(const char *folder, const char *name, const char *body, si
                       int with_csrf, answer *a)
 {
     char *target = g_strdup_printf("/api/import?folder=%s&name=%s", folder, name);
-    request_with("POST", target, "Content-Type: application/octet-stream\r\n", body, len,
-                 with_csrf, a);
+    request_with("POST", target, "Content-Type: application/octet-stream\r\n", body, len, with_csrf,
+                 a);
     g_free(target);
 }
 
@@ -970,9 +971,11 @@ static void test_word(void)
     answer_free(&a);
 
     /* that DOCX imported: a new plan named after the upload, marks dropped */
-    static const char name[] = "K%E1%BA%BF%20ho%E1%BA%A1ch%20%C4%90%E1%BA%A3ng%20s%E1%BB%91%205.docx";
+    static const char name[] =
+        "K%E1%BA%BF%20ho%E1%BA%A1ch%20%C4%90%E1%BA%A3ng%20s%E1%BB%91%205.docx";
     import_as("chi-bo-hung-yen", name, docx.body, docx.len, 1, &a);
-    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/ke-hoach-dang-so-5.xml\"") &&
+    CHECK(a.status == 201 &&
+              strstr(a.body, "\"path\":\"chi-bo-hung-yen/ke-hoach-dang-so-5.xml\"") &&
               strstr(a.body, "\"name\":\"Kế hoạch Đảng số 5.docx\""),
           "import: %d %.300s", a.status, a.body);
     /* words in = words out, and what is left to fill with its paragraph */
@@ -984,10 +987,10 @@ static void test_word(void)
     gint64 in = o ? json_object_get_int_member_with_default(o, "words_in", -1) : -1;
     gint64 out = o ? json_object_get_int_member_with_default(o, "words_out", -2) : -2;
     CHECK(in > 400 && in == out, "words in %lld, out %lld", (long long)in, (long long)out);
-    JsonArray *todo = o && json_object_has_member(o, "todo") ? json_object_get_array_member(o, "todo")
-                                                             : NULL;
-    JsonObject *t0 = todo && json_array_get_length(todo) ? json_array_get_object_element(todo, 0)
-                                                         : NULL;
+    JsonArray *todo =
+        o && json_object_has_member(o, "todo") ? json_object_get_array_member(o, "todo") : NULL;
+    JsonObject *t0 =
+        todo && json_array_get_length(todo) ? json_array_get_object_element(todo, 0) : NULL;
     CHECK(t0 && json_object_get_int_member_with_default(t0, "para", 0) > 0 &&
               strstr(json_object_get_string_member_with_default(t0, "text", ""), "fill in"),
           "todo: %.300s", a.body);
@@ -1001,7 +1004,8 @@ static void test_word(void)
     g_free(made);
     /* the same name again: "-2", nothing overwritten */
     import_as("chi-bo-hung-yen", name, docx.body, docx.len, 1, &a);
-    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/ke-hoach-dang-so-5-2.xml\""),
+    CHECK(a.status == 201 &&
+              strstr(a.body, "\"path\":\"chi-bo-hung-yen/ke-hoach-dang-so-5-2.xml\""),
           "import twice: %d %.200s", a.status, a.body);
     answer_free(&a);
     /* no CSRF token: refused, nothing written */
@@ -1047,12 +1051,13 @@ static void test_word(void)
                    "<w:body><w:p><w:r><w:t>&e;</w:t></w:r></w:p></w:body></w:document>",
                    &zlen);
     import_as(".", "entity.docx", zip, zlen, 1, &a);
-    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\""), "a DOCX with entities: %d %.200s",
-          a.status, a.body);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\""),
+          "a DOCX with entities: %d %.200s", a.status, a.body);
     answer_free(&a);
     g_free(zip);
     import_as(".", "truncated.docx", "PK\3\4\0\0garbage", 14, 1, &a);
-    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\""), "a truncated ZIP: %d", a.status);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\""), "a truncated ZIP: %d",
+          a.status);
     answer_free(&a);
     import_as(".", "empty.txt", "", 0, 1, &a);
     CHECK(a.status == 422 && strstr(a.body, "\"code\":\"empty\""), "0 bytes: %d", a.status);
@@ -1062,8 +1067,8 @@ static void test_word(void)
     /* text, and a name that tries to leave the folder: only its last part counts */
     static const char text[] = "KẾ HOẠCH\nThử nhập văn bản\nI. MỤC ĐÍCH\nNội dung thử.\n";
     import_as(".", "..%2F..%2Fetc%2Fk%E1%BA%BF%20ho%E1%BA%A1ch.md", text, strlen(text), 1, &a);
-    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"ke-hoach.xml\""), "a text import: %d %.200s",
-          a.status, a.body);
+    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"ke-hoach.xml\""),
+          "a text import: %d %.200s", a.status, a.body);
     answer_free(&a);
     /* a folder that does not exist, one outside, no name */
     import_as("khong-co", "a.txt", text, strlen(text), 1, &a);
