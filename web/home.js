@@ -13,6 +13,7 @@
  *       .derives (when derives_from is set),
  *       a.open  "Mở" (writable) / "Xem" (read-only) -> /edit?path=P
  *       a.pdf   "Tải PDF" -> /api/pdf?path=P
+ *       a.docx  "Tải Word" -> /api/docx?path=P
  *       button.derive "Xây dựng kế hoạch thực hiện" (opens #derive-dialog)
  *     #plans .empty                     the empty state
  *   #new-dialog, #new-form: input[name=source] (value "" = "Kế hoạch trống",
@@ -195,7 +196,9 @@ function planRow(p, byPath) {
         : el('code', {}, p.derives_from));
   }
   const pdf = el('a', { class: 'btn btn-small pdf', href: '/api/pdf' + PG.q(p.path),
-    'aria-label': 'Tải PDF: ' + title, onclick: (ev) => downloadPdf(ev, p) }, 'Tải PDF');
+    'aria-label': 'Tải PDF: ' + title, onclick: (ev) => downloadFile(ev, p, 'pdf') }, 'Tải PDF');
+  const docx = el('a', { class: 'btn btn-small docx', href: '/api/docx' + PG.q(p.path),
+    'aria-label': 'Tải Word: ' + title, onclick: (ev) => downloadFile(ev, p, 'docx') }, 'Tải Word');
   const open = el('a', { class: 'btn btn-small open' + (writable ? ' btn-primary' : ''),
     href: '/edit' + PG.q(p.path), 'aria-label': (writable ? 'Mở: ' : 'Xem: ') + title },
     writable ? 'Mở' : 'Xem');
@@ -213,7 +216,7 @@ function planRow(p, byPath) {
         writable ? null : el('span', { class: 'readonly' }, 'Chỉ xem'),
         el('span', { class: 'plan-file', title: p.path }, p.path.split('/').pop())),
       derives),
-    el('div', { class: 'plan-actions' }, open, pdf, derive));
+    el('div', { class: 'plan-actions' }, open, pdf, docx, derive));
 }
 
 /* Folders as a tree: every ancestor of a folder that holds plans is a node. */
@@ -329,37 +332,26 @@ async function loadPlans() {
   renderPlans();
 }
 
-/* "Tải PDF": a link that still works without script; with script a plan with
- * errors shows its findings rather than downloading a JSON answer. */
-async function downloadPdf(ev, p) {
+/* "Tải PDF" / "Tải Word": links that still work without script; with script
+ * a plan with errors shows its findings rather than downloading a JSON answer.
+ * kind: "pdf" or "docx". */
+async function downloadFile(ev, p, kind) {
   ev.preventDefault();
-  PG.say('Đang tạo PDF…');
-  let r;
-  try {
-    r = await fetch('/api/pdf' + PG.q(p.path), { credentials: 'same-origin' });
-  } catch (e) {
-    PG.say('Không kết nối được máy chủ plangen.', 'error');
-    return;
-  }
-  if (r.ok) {
-    const blob = await r.blob();
-    const cd = r.headers.get('Content-Disposition') || '';
-    const m = /filename="?([^";]+)"?/.exec(cd);
-    const name = m ? m[1] : p.path.split('/').pop().replace(/\.xml$/, '') + '.pdf';
-    const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    PG.say('Đã tải ' + name + '.');
+  const what = kind === 'pdf' ? 'PDF' : 'bản Word';
+  PG.say('Đang tạo ' + what + '…');
+  const r = await PG.download('/api/' + kind + PG.q(p.path), p.path.split('/').pop().replace(/\.xml$/, '') + '.' + kind);
+  if (r.status === 200) {
+    PG.say('Đã tải ' + r.name + '.');
     clearSayLater();
     return;
   }
-  let data = null;
-  try { data = await r.json(); } catch (e) { /* not JSON */ }
+  if (r.status === 0) {
+    PG.say('Không kết nối được máy chủ plangen.', 'error');
+    return;
+  }
+  const data = r.data;
   const n = data && Array.isArray(data.findings) ? data.findings.filter((f) => f.severity === 'error').length : 0;
-  PG.say(((data && data.error) || 'Không tạo được PDF.') +
+  PG.say(((data && data.error) || 'Không tạo được ' + what + '.') +
     (n ? ` Mở kế hoạch để xem ${n} lỗi và sửa.` : ''), 'error');
   clearSayLater();
 }

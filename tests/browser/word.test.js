@@ -146,3 +146,25 @@ test('"Nhập từ Word" of a file that is not a document says why, stays on the
     assert.deepEqual(fs.readdirSync(srv.root).sort(), before, 'no file written');
   });
 });
+
+test('"Tải Word" in a row of the home page downloads that plan as a DOCX', async () => {
+  const page = await h.newPage(browser);
+  await h.onPage(page, srv, async () => {
+    const downloads = path.join(tmp.dir, 'downloads-home');
+    fs.mkdirSync(downloads);
+    await page.goto(srv.url, { waitUntil: 'domcontentloaded' });
+    const link = await page.waitForSelector(`#plans li.plan[data-path="${PLAN}"] a.docx`);
+    assert.equal(await link.evaluate((a) => a.textContent), 'Tải Word');
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    if (process.env.PLANGEN_BROWSER_SHOTS) {
+      const row = await page.$(`#plans li.plan[data-path="${PLAN}"]`);
+      await row.screenshot({ path: path.join(process.env.PLANGEN_BROWSER_SHOTS, 'home-row.png') });
+    }
+    await link.click();
+    const file = path.join(downloads, PLAN.replace(/\.xml$/, '.docx'));
+    await h.waitFor('the download of ' + file, () => fs.existsSync(file) && fs.statSync(file).size > 0, 20000);
+    const paras = docxParagraphs(file);
+    assert.ok(paras.includes(SUMMARY), 'python-docx reads its title: ' + paras.slice(0, 6).join(' | '));
+  });
+});
