@@ -1070,6 +1070,26 @@ static void test_word(void)
     CHECK(a.status == 201 && strstr(a.body, "\"path\":\"ke-hoach.xml\""),
           "a text import: %d %.200s", a.status, a.body);
     answer_free(&a);
+    /* names with nothing usable, too long, not UTF-8 */
+    static const struct {
+        const char *name, *path;
+    } names[] = {
+        {"%21%21%21.txt", "ke-hoach-nhap.xml"},
+        {"%C4%90%C3%A0%20N%E1%BA%B5ng%0A%FF.txt", "da-nang.xml"},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.md",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.xml"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        import_as(".", names[i].name, text, strlen(text), 1, &a);
+        char *want = g_strdup_printf("\"path\":\"%s\"", names[i].path);
+        CHECK(a.status == 201 && strstr(a.body, want), "the name %s: %d %.200s", names[i].name,
+              a.status, a.body);
+        g_free(want);
+        answer_free(&a);
+        char *f = g_build_filename(root, names[i].path, NULL);
+        g_unlink(f);
+        g_free(f);
+    }
     /* a folder that does not exist, one outside, no name */
     import_as("khong-co", "a.txt", text, strlen(text), 1, &a);
     CHECK(a.status == 404, "import into a missing folder: %d", a.status);
