@@ -7,7 +7,7 @@
  *
  * "@S@" and "@C@" in an input become a session's cookie value and its CSRF
  * token, so that the state-changing routes are reached too; after an input
- * that may have written (PUT, /api/new, /api/derive), the plans are copied
+ * that may have written (PUT, /api/new, /api/derive, /api/import), the plans are copied
  * afresh, so that every input meets the same files. */
 #define _GNU_SOURCE /* memmem */
 #include "serve.h"
@@ -139,7 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     exchange(in->data, in->len);
     int wrote = in->len &&
                 (memmem(in->data, in->len, "PUT", 3) || memmem(in->data, in->len, "/api/new", 8) ||
-                 memmem(in->data, in->len, "/api/derive", 11));
+                 memmem(in->data, in->len, "/api/derive", 11) ||
+                 memmem(in->data, in->len, "/api/import", 11));
     g_byte_array_unref(in);
     if (wrote && system(restore_cmd) != 0)
         abort();

@@ -560,6 +560,8 @@ static const route routes[] = {
     {"/api/preview", "POST", api_preview, 1, PREVIEW_MAX},
     {"/api/page/", "GET, HEAD", api_page, 1, 0},
     {"/api/pdf", "GET, HEAD", api_pdf, 1, 0},
+    {"/api/docx", "GET, HEAD", api_docx, 1, 0},
+    {"/api/import", "POST", api_import, 1, IMPORT_MAX},
     {"/api/style", "GET, HEAD", api_style, 1, 0},
     {"/api/templates", "GET, HEAD", api_templates, 1, 0},
     {"/api/new", "POST", api_new, 1, JSON_MAX},

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,17 @@ static const char *relative_to_root(const pg_server *srv, const char *path)
     return path ? path : "";
 }
 
+void add_message_hint(JsonBuilder *b, const pg_diag *g)
+{
+    json_builder_set_member_name(b, "message");
+    json_builder_add_string_value(b, pg_diag_message(g->code));
+    json_builder_set_member_name(b, "hint");
+    if (g->detail)
+        json_builder_add_string_value(b, g->detail);
+    else
+        json_builder_add_null_value(b);
+}
+
 static void add_findings(JsonBuilder *b, const pg_server *srv, const pg_diag_list *d)
 {
     json_builder_set_member_name(b, "findings");
@@ -120,13 +132,7 @@ static void add_findings(JsonBuilder *b, const pg_server *srv, const pg_diag_lis
             json_builder_add_string_value(b, g->rule);
         else
             json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "message");
-        json_builder_add_string_value(b, pg_diag_message(g->code));
-        json_builder_set_member_name(b, "hint");
-        if (g->detail)
-            json_builder_add_string_value(b, g->detail);
-        else
-            json_builder_add_null_value(b);
+        add_message_hint(b, g);
         json_builder_set_member_name(b, "file");
         json_builder_add_string_value(b, relative_to_root(srv, g->file));
         json_builder_set_member_name(b, "line");
@@ -529,9 +535,41 @@ enum MHD_Result api_page(request *rq)
     return reply(rq, 200, resp, 1);
 }
 
-/* ---- /api/pdf ------------------------------------------------------------------ */
+/* ---- /api/pdf, /api/docx ---------------------------------------------------------- */
 
-enum MHD_Result api_pdf(request *rq)
+/* The DOCX of r as bytes: pg_result_write_docx writes a file, so it goes to a
+ * private temporary folder that is removed before returning. *out is malloc'd.
+ * Returns 1, else 0 with a diagnostic in d. */
+static int docx_memory(const pg_result *r, unsigned char **out, size_t *len, pg_diag_list *d)
+{
+    *out = NULL;
+    *len = 0;
+    GError *err = NULL;
+    char *dir = g_dir_make_tmp("plangen-docx-XXXXXX", &err);
+    if (!dir) {
+        pg_diag_add(d, PG_E_OUTPUT, "docx", 0, 0, "cannot make a temporary folder: %s",
+                    err->message);
+        g_error_free(err);
+        return 0;
+    }
+    char *target = g_build_filename(dir, "plan.docx", NULL);
+    char *bytes = NULL, why[PG_WHY_MAX];
+    int ok = pg_result_write_docx(r, target, d);
+    if (ok && pg_read_regular_file(target, PLAN_MAX * 8, &bytes, len, why) != PG_INPUT_OK) {
+        pg_diag_add(d, PG_E_OUTPUT, target, 0, 0, "cannot read the DOCX written: %s", why);
+        ok = 0;
+    }
+    g_unlink(target);
+    g_rmdir(dir);
+    g_free(target);
+    g_free(dir);
+    *out = (unsigned char *)bytes;
+    return ok;
+}
+
+/* GET ?path=P: the plan on disk rendered as a download, PDF or DOCX, named
+ * after the plan's file; 422 with the findings that stop a render. */
+static enum MHD_Result download(request *rq, int docx)
 {
     pg_server *srv = rq->srv;
     const char *rel;
@@ -539,41 +577,66 @@ enum MHD_Result api_pdf(request *rq)
     enum MHD_Result denied;
     if (!readable_plan(rq, 0, &rel, &full, &denied))
         return denied;
-    unsigned char *pdf = NULL;
+    unsigned char *bytes = NULL;
     size_t len = 0;
     enum MHD_Result r;
     pthread_mutex_lock(&srv->engine_lock);
     pg_result res;
+    /* as `plangen render` does for either format: laid out, so that what
+     * stops the PDF stops the DOCX too */
     pg_run(srv->engine, full, NULL, 0, PG_STAGE_LAYOUT, &res);
     int failed = pg_result_failed(&res, 0) || !res.ok;
     int refused = !chain_readable(rq, full, NULL, 0);
-    if (!failed && !refused && !pg_result_pdf_memory(srv->engine, &res, &pdf, &len))
-        failed = 1;
+    pg_diag_list wd = {0};
+    int written = 0;
+    if (!failed && !refused)
+        written = docx ? docx_memory(&res, &bytes, &len, &wd)
+                       : pg_result_pdf_memory(srv->engine, &res, &bytes, &len);
     if (refused) {
         r = forbidden_reads(rq);
     } else if (failed) {
-        r = reply_findings(rq, 422, "findings", "Kế hoạch còn lỗi; chưa in được PDF.", &res.diags);
+        r = reply_findings(rq, 422, "findings",
+                           docx ? "Kế hoạch còn lỗi; chưa tạo được tệp Word."
+                                : "Kế hoạch còn lỗi; chưa in được PDF.",
+                           &res.diags);
+    } else if (!written) {
+        r = reply_findings(rq, 500, "write",
+                           docx ? "Không tạo được tệp Word." : "Không tạo được PDF.", &wd);
     } else {
         char *base = g_path_get_basename(rel);
         base[strlen(base) - 4] = '\0';
-        char *cd = g_strdup_printf("attachment; filename=\"%s.pdf\"", base);
+        char *cd = g_strdup_printf("attachment; filename=\"%s.%s\"", base, docx ? "docx" : "pdf");
         for (char *c = cd + strlen("attachment; filename=\""); c[1]; c++)
             if (*c == '"' || (unsigned char)*c < 0x20)
                 *c = '_';
         struct MHD_Response *resp =
-            MHD_create_response_from_buffer(len, pdf, MHD_RESPMEM_MUST_FREE);
-        pdf = NULL;
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/pdf");
+            MHD_create_response_from_buffer(len, bytes, MHD_RESPMEM_MUST_FREE);
+        bytes = NULL;
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                docx ? "application/vnd.openxmlformats-officedocument."
+                                       "wordprocessingml.document"
+                                     : "application/pdf");
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd);
         g_free(cd);
         g_free(base);
         r = reply(rq, 200, resp, 1);
     }
+    pg_diag_list_free(&wd);
     pg_result_free(&res);
     pthread_mutex_unlock(&srv->engine_lock);
-    free(pdf);
+    free(bytes);
     g_free(full);
     return r;
+}
+
+enum MHD_Result api_pdf(request *rq)
+{
+    return download(rq, 0);
+}
+
+enum MHD_Result api_docx(request *rq)
+{
+    return download(rq, 1);
 }
 
 /* ---- /api/style ---------------------------------------------------------------- */

@@ -19,6 +19,7 @@ enum {
     PREVIEW_PAGES_MAX = 200, /* pages of one preview */
     JSON_MAX = 64 << 10,     /* bytes of a JSON request body */
     JSON_DEPTH_MAX = 32,     /* nesting of a JSON request body */
+    IMPORT_MAX = 10 << 20,   /* bytes of an old plan uploaded to /api/import */
     PAGE_CACHE_MAX = 256,    /* pages kept for /api/page */
     PLAN_CACHE_MAX = 4096,   /* plans' lint summaries kept for /api/plans */
     WALK_DEPTH_MAX = 32,     /* folders under the root */
@@ -148,8 +149,16 @@ int may_read(request *rq, const char *rel);
 /* {"error", "code", "findings": [...]} with status. */
 enum MHD_Result reply_findings(request *rq, unsigned status, const char *code, const char *message,
                                const pg_diag_list *d);
+/* The "message" (the diagnostic's fixed text) and "hint" (its detail, or null)
+ * members of a finding, into the builder's open object. */
+void add_message_hint(JsonBuilder *b, const pg_diag *g);
 /* Ends the builder's object and returns its node (the builder is freed). */
 JsonNode *finish(JsonBuilder *b);
+/* Writes text to full (rel: its path from the root, for the save log) unless
+ * something is there already: a temporary file renamed into place, the check
+ * and the rename under the save lock (serve_new.c). Returns the status: 201,
+ * 409 (taken), 500 (not written). */
+unsigned create_plan_file(request *rq, const char *rel, const char *full, const char *text);
 
 /* ---- the API (serve_api.c, serve_new.c) ----------------------------------------------------- */
 
@@ -158,6 +167,8 @@ enum MHD_Result api_plan(request *rq);
 enum MHD_Result api_preview(request *rq);
 enum MHD_Result api_page(request *rq);
 enum MHD_Result api_pdf(request *rq);
+enum MHD_Result api_docx(request *rq);
+enum MHD_Result api_import(request *rq);
 enum MHD_Result api_style(request *rq);
 enum MHD_Result api_templates(request *rq);
 enum MHD_Result api_new(request *rq);

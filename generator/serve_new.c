@@ -189,9 +189,7 @@ static char *new_target(request *rq, JsonObject *o, char **full, enum MHD_Result
     return rel;
 }
 
-/* Writes text to full unless something is there already (save lock held for
- * the check and the rename). Returns the status: 201, 409, 500. */
-static unsigned create_file(request *rq, const char *rel, const char *full, const char *text)
+unsigned create_plan_file(request *rq, const char *rel, const char *full, const char *text)
 {
     pg_server *srv = rq->srv;
     unsigned status = 201;
@@ -386,7 +384,7 @@ enum MHD_Result api_new(request *rq)
         if (!text)
             goto cleanup;
     }
-    r = created(rq, create_file(rq, rel, full, text), rel);
+    r = created(rq, create_plan_file(rq, rel, full, text), rel);
 cleanup:
     g_free(text);
     g_free(full);
@@ -467,7 +465,7 @@ enum MHD_Result api_derive(request *rq)
     pg_result_free(&res);
     pthread_mutex_unlock(&srv->engine_lock);
     if (text)
-        r = created(rq, create_file(rq, rel, full, text), rel);
+        r = created(rq, create_plan_file(rq, rel, full, text), rel);
 cleanup:
     g_free(text);
     g_free(parent_full);

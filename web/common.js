@@ -48,6 +48,29 @@ const PG = {
     return { status: r.status, headers: r.headers, data };
   },
 
+  /* Fetches url (a GET of a file to download: PDF, DOCX) and, when it answers
+   * 200, saves it under the name its Content-Disposition gives (else name).
+   * Returns {status, name, data}: data is the parsed JSON of a refusal, or
+   * null. status 0: no answer. */
+  async download(url, name) {
+    let r;
+    try { r = await fetch(url, { credentials: 'same-origin' }); } catch (e) { return { status: 0, name, data: null }; }
+    if (r.status !== 200) {
+      let data = null;
+      try { data = await r.json(); } catch (e) { /* not JSON */ }
+      return { status: r.status, name, data };
+    }
+    const m = /filename="?([^";]+)"?/.exec(r.headers.get('Content-Disposition') || '');
+    const file = m ? m[1] : name;
+    const href = URL.createObjectURL(await r.blob());
+    const a = PG.el('a', { href, download: file });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 10000);
+    return { status: 200, name: file, data: null };
+  },
+
   /* The path of a plan as a query parameter. */
   q(path) { return '?path=' + encodeURIComponent(path); },
 

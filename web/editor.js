@@ -8,7 +8,9 @@
  *   #save                       button "Lưu" (also Ctrl+S)
  *   #dirty                      "Chưa lưu" / "Đã lưu" state; body[data-dirty="true|false"]
  *   #pdf                        link "Tải về PDF" (/api/pdf?path=P)
- *   #docx                       disabled button "Tải về Word"
+ *   #docx                       button "Tải về Word" (word.js: saves unsaved edits first)
+ *   #import-report              after "Nhập từ Word": words in/out, #import-todo, #import-warnings,
+ *                               #import-report-close "Đóng" (word.js)
  *   #form                       the form (left pane)
  *   #f-issuer, #f-parent, #f-symbol, #f-cited, #f-number, #f-place, #f-date,
  *   #f-type, #f-summary, #f-style, #f-derives (link to the parent's editor)
@@ -933,17 +935,12 @@ const CF = {
     // the PDF is made from the file on disk: say so, and show why it fails
     ev.preventDefault();
     if (ED.dirty) PG.say('Bản PDF được tạo từ bản đã lưu; các thay đổi chưa lưu không có trong đó.', 'warn');
-    let r;
-    try { r = await fetch(pdf.href, { credentials: 'same-origin' }); } catch (_) { r = null; }
-    if (!r) { PG.say('Không kết nối được máy chủ plangen.', 'error'); return; }
-    if (r.status === 200) {
-      const blob = await r.blob();
-      const a = PG.el('a', { href: URL.createObjectURL(blob), download: path.split('/').pop().replace(/\.xml$/, '') + '.pdf' });
-      document.body.append(a); a.click(); a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-    } else {
+    const r = await PG.download(pdf.href, path.split('/').pop().replace(/\.xml$/, '') + '.pdf');
+    if (r.status === 0) { PG.say('Không kết nối được máy chủ plangen.', 'error'); return; }
+    if (r.status !== 200) {
+      const d = r.data || {};
       let msg = 'Không tạo được PDF (mã ' + r.status + ').';
-      try { const d = await r.json(); if (r.status === 422) msg = 'Kế hoạch đã lưu còn lỗi nên chưa tạo được PDF' + (d.findings && d.findings.length ? ': ' + d.findings[0].message : '.'); else if (d.error) msg = d.error; } catch (_) { /* not JSON */ }
+      if (r.status === 422) msg = 'Kế hoạch đã lưu còn lỗi nên chưa tạo được PDF' + (d.findings && d.findings.length ? ': ' + d.findings[0].message : '.'); else if (d.error) msg = d.error;
       PG.say(msg, 'error');
     }
   });

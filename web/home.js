@@ -5,7 +5,7 @@
  *   #user-box, #user-name, #logout      who is logged in; "Đăng xuất"
  *   #search                             filters rows by title / number / symbol
  *   #new-plan                           button "Kế hoạch mới" (opens #new-dialog)
- *   #import-word                        button "Nhập từ Word" (disabled)
+ *   #import-word                        button "Nhập từ Word" (opens #import-dialog)
  *   #plans                              the tree; #plans-count the count line
  *     details.folder[data-folder=F]     one unit (F: folder, "" for the root)
  *     li.plan[data-path=P]              one plan row, with:
@@ -13,6 +13,7 @@
  *       .derives (when derives_from is set),
  *       a.open  "Mở" (writable) / "Xem" (read-only) -> /edit?path=P
  *       a.pdf   "Tải PDF" -> /api/pdf?path=P
+ *       a.docx  "Tải Word" -> /api/docx?path=P
  *       button.derive "Xây dựng kế hoạch thực hiện" (opens #derive-dialog)
  *     #plans .empty                     the empty state
  *   #new-dialog, #new-form: input[name=source] (value "" = "Kế hoạch trống",
@@ -22,6 +23,9 @@
  *     #derive-symbol, #derive-date, #derive-folder, #derive-file,
  *     #derive-sections (li[data-kind=inherited|own]), #derive-error,
  *     #derive-submit "Tạo kế hoạch thực hiện"
+ *   #import-dialog, #import-form: #import-file (file picker: .docx, .odt, .txt,
+ *     .md), #import-folder, #import-error, #import-submit "Nhập kế hoạch"; on
+ *     success the editor opens the new plan with its import report (editor.js)
  *   Buttons "Hủy" in dialogs carry [data-close].
  */
 'use strict';
@@ -192,7 +196,9 @@ function planRow(p, byPath) {
         : el('code', {}, p.derives_from));
   }
   const pdf = el('a', { class: 'btn btn-small pdf', href: '/api/pdf' + PG.q(p.path),
-    'aria-label': 'Tải PDF: ' + title, onclick: (ev) => downloadPdf(ev, p) }, 'Tải PDF');
+    'aria-label': 'Tải PDF: ' + title, onclick: (ev) => downloadFile(ev, p, 'pdf') }, 'Tải PDF');
+  const docx = el('a', { class: 'btn btn-small docx', href: '/api/docx' + PG.q(p.path),
+    'aria-label': 'Tải Word: ' + title, onclick: (ev) => downloadFile(ev, p, 'docx') }, 'Tải Word');
   const open = el('a', { class: 'btn btn-small open' + (writable ? ' btn-primary' : ''),
     href: '/edit' + PG.q(p.path), 'aria-label': (writable ? 'Mở: ' : 'Xem: ') + title },
     writable ? 'Mở' : 'Xem');
@@ -210,7 +216,7 @@ function planRow(p, byPath) {
         writable ? null : el('span', { class: 'readonly' }, 'Chỉ xem'),
         el('span', { class: 'plan-file', title: p.path }, p.path.split('/').pop())),
       derives),
-    el('div', { class: 'plan-actions' }, open, pdf, derive));
+    el('div', { class: 'plan-actions' }, open, pdf, docx, derive));
 }
 
 /* Folders as a tree: every ancestor of a folder that holds plans is a node. */
@@ -326,37 +332,26 @@ async function loadPlans() {
   renderPlans();
 }
 
-/* "Tải PDF": a link that still works without script; with script a plan with
- * errors shows its findings rather than downloading a JSON answer. */
-async function downloadPdf(ev, p) {
+/* "Tải PDF" / "Tải Word": links that still work without script; with script
+ * a plan with errors shows its findings rather than downloading a JSON answer.
+ * kind: "pdf" or "docx". */
+async function downloadFile(ev, p, kind) {
   ev.preventDefault();
-  PG.say('Đang tạo PDF…');
-  let r;
-  try {
-    r = await fetch('/api/pdf' + PG.q(p.path), { credentials: 'same-origin' });
-  } catch (e) {
-    PG.say('Không kết nối được máy chủ plangen.', 'error');
-    return;
-  }
-  if (r.ok) {
-    const blob = await r.blob();
-    const cd = r.headers.get('Content-Disposition') || '';
-    const m = /filename="?([^";]+)"?/.exec(cd);
-    const name = m ? m[1] : p.path.split('/').pop().replace(/\.xml$/, '') + '.pdf';
-    const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    PG.say('Đã tải ' + name + '.');
+  const what = kind === 'pdf' ? 'PDF' : 'bản Word';
+  PG.say('Đang tạo ' + what + '…');
+  const r = await PG.download('/api/' + kind + PG.q(p.path), p.path.split('/').pop().replace(/\.xml$/, '') + '.' + kind);
+  if (r.status === 200) {
+    PG.say('Đã tải ' + r.name + '.');
     clearSayLater();
     return;
   }
-  let data = null;
-  try { data = await r.json(); } catch (e) { /* not JSON */ }
+  if (r.status === 0) {
+    PG.say('Không kết nối được máy chủ plangen.', 'error');
+    return;
+  }
+  const data = r.data;
   const n = data && Array.isArray(data.findings) ? data.findings.filter((f) => f.severity === 'error').length : 0;
-  PG.say(((data && data.error) || 'Không tạo được PDF.') +
+  PG.say(((data && data.error) || 'Không tạo được ' + what + '.') +
     (n ? ` Mở kế hoạch để xem ${n} lỗi và sửa.` : ''), 'error');
   clearSayLater();
 }
@@ -559,6 +554,65 @@ async function submitNew(ev) {
   }
 }
 
+/* ---------- import from Word ---------- */
+
+const IMPORT_MAX = 10 << 20; /* bytes the server takes (413 above) */
+
+function openImport(ev) {
+  const d = $('import-dialog');
+  d._opener = ev && ev.currentTarget;
+  $('import-form').reset();
+  const ok = fillFolderSelect($('import-folder'));
+  $('import-submit').disabled = !ok;
+  openDialog(d);
+  if (!ok) $('import-error').replaceChildren(el('p', {}, 'Tài khoản của bạn không có quyền ghi vào thư mục nào.'));
+}
+
+/* Sends the chosen file as the raw body (the name in the query); on success
+ * keeps the report for the editor (sessionStorage) and opens the new plan. */
+async function submitImport(ev) {
+  ev.preventDefault();
+  const err = $('import-error');
+  err.replaceChildren();
+  const file = $('import-file').files[0];
+  if (!file) {
+    err.append(el('p', {}, 'Hãy chọn tệp kế hoạch cũ cần nhập.'));
+    $('import-file').focus();
+    return;
+  }
+  if (!/\.(docx|odt|txt|md)$/i.test(file.name)) {
+    err.append(el('p', {}, 'Chỉ nhập được tệp .docx, .odt, .txt hoặc .md.'));
+    return;
+  }
+  if (file.size > IMPORT_MAX) {
+    err.append(el('p', {}, 'Tệp lớn hơn 10 MiB; máy chủ không nhận.'));
+    return;
+  }
+  const btn = $('import-submit');
+  btn.disabled = true;
+  btn.textContent = 'Đang nhập…';
+  const url = '/api/import?folder=' + encodeURIComponent($('import-folder').value) +
+    '&name=' + encodeURIComponent(file.name);
+  let r = null, data = null;
+  try {
+    r = await fetch(url, {
+      method: 'POST', body: file, credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': PG.session.csrf, 'Content-Type': 'application/octet-stream' },
+    });
+    data = await r.json();
+  } catch (e) { /* no answer, or not JSON */ }
+  btn.disabled = false;
+  btn.textContent = 'Nhập kế hoạch';
+  if (r && r.status === 201 && data && data.path) {
+    try { sessionStorage.setItem('pg-import:' + data.path, JSON.stringify(data)); } catch (e) { /* storage off */ }
+    location.href = '/edit' + PG.q(data.path);
+    return;
+  }
+  if (!r) { err.append(el('p', {}, 'Không kết nối được máy chủ plangen.')); return; }
+  if (r.status === 413) { err.append(el('p', {}, 'Tệp quá lớn (tối đa 10 MiB).')); return; }
+  showError(err, { data }, 'Không nhập được tệp (mã ' + r.status + ').');
+}
+
 /* ---------- derive ---------- */
 
 async function fetchXml(path) {
@@ -746,6 +800,8 @@ async function main() {
     if (ev.key === 'Escape' && ev.target.value) { ev.target.value = ''; applySearch(); }
   });
   $('new-plan').addEventListener('click', openNew);
+  $('import-word').addEventListener('click', openImport);
+  $('import-form').addEventListener('submit', submitImport);
   $('new-form').addEventListener('submit', submitNew);
   $('derive-form').addEventListener('submit', submitDerive);
   $('derive-date').after(dateEcho($('derive-date')));

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zip.h>
 
 #ifndef PG_SOURCE_DIR
 #define PG_SOURCE_DIR "."
@@ -824,6 +825,297 @@ static void test_other_routes(void)
     answer_free(&a);
 }
 
+/* ---- Word: /api/docx and /api/import --------------------------------------------- */
+
+static void write_text(const char *dir, const char *name, const char *text);
+
+static char *tmp_dir; /* TMPDIR of this process, where /api/docx makes its files */
+
+/* Entries of TMPDIR whose name starts with prefix. */
+static int temp_entries(const char *prefix)
+{
+    int n = 0;
+    GDir *d = g_dir_open(tmp_dir, 0, NULL);
+    const char *e;
+    while (d && (e = g_dir_read_name(d)))
+        n += g_str_has_prefix(e, prefix);
+    if (d)
+        g_dir_close(d);
+    return n;
+}
+
+/* One entry of a ZIP in memory (libzip), NUL-terminated; NULL when missing. */
+static char *zip_entry(const char *bytes, size_t len, const char *name)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(bytes, len, 0, &ze);
+    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    char *out = NULL;
+    zip_stat_t st;
+    if (z && zip_stat(z, name, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
+        st.size < (64u << 20)) {
+        zip_file_t *f = zip_fopen(z, name, 0);
+        out = g_malloc(st.size + 1);
+        zip_int64_t got = f ? zip_fread(f, out, st.size) : -1;
+        if (f)
+            zip_fclose(f);
+        if (got != (zip_int64_t)st.size) {
+            g_free(out);
+            out = NULL;
+        } else {
+            out[st.size] = '\0';
+        }
+    }
+    if (z)
+        zip_discard(z);
+    else if (src)
+        zip_source_free(src);
+    zip_error_fini(&ze);
+    return out;
+}
+
+/* A ZIP in memory holding one entry per name (text as its bytes). g_malloc'd. */
+static char *zip_make(const char *const *names, size_t n, const char *text, size_t *len)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_source_keep(src);
+    zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    for (size_t i = 0; i < n; i++)
+        zip_file_add(z, names[i], zip_source_buffer(z, text, strlen(text), 0), ZIP_FL_ENC_UTF_8);
+    zip_close(z);
+    zip_stat_t st;
+    char *out = NULL;
+    *len = 0;
+    if (zip_source_stat(src, &st) == 0 && zip_source_open(src) == 0) {
+        out = g_malloc(st.size);
+        *len = (size_t)zip_source_read(src, out, st.size);
+        zip_source_close(src);
+    }
+    zip_source_free(src);
+    zip_error_fini(&ze);
+    return out;
+}
+
+/* POST /api/import?folder=F&name=N (N already %-encoded) with body; csrf as
+ * request_with. */
+static void import_as(const char *folder, const char *name, const char *body, size_t len,
+                      int with_csrf, answer *a)
+{
+    char *target = g_strdup_printf("/api/import?folder=%s&name=%s", folder, name);
+    request_with("POST", target, "Content-Type: application/octet-stream\r\n", body, len, with_csrf,
+                 a);
+    g_free(target);
+}
+
+static int exists_in_root(const char *rel)
+{
+    char *p = g_build_filename(root, rel, NULL);
+    int ok = g_file_test(p, G_FILE_TEST_EXISTS);
+    g_free(p);
+    return ok;
+}
+
+/* How many files the folder (relative to the root) holds. */
+static int files_in(const char *folder)
+{
+    char *p = g_build_filename(root, folder, NULL);
+    int n = 0;
+    GDir *d = g_dir_open(p, 0, NULL);
+    while (d && g_dir_read_name(d))
+        n++;
+    if (d)
+        g_dir_close(d);
+    g_free(p);
+    return n;
+}
+
+static void test_word(void)
+{
+    answer a, docx;
+    char v[256];
+    static const char title[] = "Triển khai hoạt động sở hữu trí tuệ trên địa bàn tỉnh năm 2024";
+    /* the DOCX of a plan: a ZIP whose word/document.xml holds the plan's title,
+     * made through a temporary file that does not stay */
+    int temps = temp_entries("plangen-docx-");
+    get("/api/docx?path=so-khcn-tra-vinh-05-KH-2024.xml", &docx);
+    char *doc_xml = docx.len > 4 && !memcmp(docx.body, "PK\3\4", 4)
+                        ? zip_entry(docx.body, docx.len, "word/document.xml")
+                        : NULL;
+    CHECK(docx.status == 200 && doc_xml && strstr(doc_xml, title), "docx: %d, %zu bytes",
+          docx.status, docx.len);
+    CHECK(header_value(&docx, "Content-Type", v, sizeof v) &&
+              !strcmp(v, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+          "docx type: %s", v);
+    CHECK(header_value(&docx, "Content-Disposition", v, sizeof v) &&
+              !strcmp(v, "attachment; filename=\"so-khcn-tra-vinh-05-KH-2024.docx\""),
+          "docx name: %s", v);
+    CHECK(temp_entries("plangen-docx-") == temps, "a temporary DOCX was left in %s", tmp_dir);
+    g_free(doc_xml);
+    /* a plan with errors: its findings, as for the PDF */
+    write_text(root, "loi.xml",
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plan xmlns=\"urn:plangen:plan:1\" "
+               "style=\"party\">\n  <summary>x</summary>\n</plan>\n");
+    get("/api/docx?path=loi.xml", &a);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"findings\"") &&
+              strstr(a.body, "\"severity\":\"error\"") && strstr(a.body, "tệp Word"),
+          "docx of a plan with errors: %d %.200s", a.status, a.body);
+    answer_free(&a);
+    char *loi = g_build_filename(root, "loi.xml", NULL);
+    g_unlink(loi);
+    g_free(loi);
+    get("/api/docx?path=..%2fsecret.xml", &a);
+    CHECK(a.status == 400, "docx of a path outside: %d", a.status);
+    answer_free(&a);
+
+    /* that DOCX imported: a new plan named after the upload, marks dropped */
+    static const char name[] =
+        "K%E1%BA%BF%20ho%E1%BA%A1ch%20%C4%90%E1%BA%A3ng%20s%E1%BB%91%205.docx";
+    import_as("chi-bo-hung-yen", name, docx.body, docx.len, 1, &a);
+    CHECK(a.status == 201 &&
+              strstr(a.body, "\"path\":\"chi-bo-hung-yen/ke-hoach-dang-so-5.xml\"") &&
+              strstr(a.body, "\"name\":\"Kế hoạch Đảng số 5.docx\""),
+          "import: %d %.300s", a.status, a.body);
+    /* words in = words out, and what is left to fill with its paragraph */
+    JsonParser *p = json_parser_new();
+    JsonObject *o = NULL;
+    if (json_parser_load_from_data(p, a.body, (gssize)a.len, NULL) &&
+        JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
+        o = json_node_get_object(json_parser_get_root(p));
+    gint64 in = o ? json_object_get_int_member_with_default(o, "words_in", -1) : -1;
+    gint64 out = o ? json_object_get_int_member_with_default(o, "words_out", -2) : -2;
+    CHECK(in > 400 && in == out, "words in %lld, out %lld", (long long)in, (long long)out);
+    JsonArray *todo =
+        o && json_object_has_member(o, "todo") ? json_object_get_array_member(o, "todo") : NULL;
+    JsonObject *t0 =
+        todo && json_array_get_length(todo) ? json_array_get_object_element(todo, 0) : NULL;
+    CHECK(t0 && json_object_get_int_member_with_default(t0, "para", 0) > 0 &&
+              strstr(json_object_get_string_member_with_default(t0, "text", ""), "fill in"),
+          "todo: %.300s", a.body);
+    CHECK(o && json_object_has_member(o, "warnings") &&
+              JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "warnings")),
+          "warnings: %.300s", a.body);
+    g_object_unref(p);
+    answer_free(&a);
+    char *made = read_file("chi-bo-hung-yen/ke-hoach-dang-so-5.xml", NULL);
+    CHECK(made && strstr(made, title) && strstr(made, "<plan "), "the plan written: %.200s", made);
+    g_free(made);
+    /* the same name again: "-2", nothing overwritten */
+    import_as("chi-bo-hung-yen", name, docx.body, docx.len, 1, &a);
+    CHECK(a.status == 201 &&
+              strstr(a.body, "\"path\":\"chi-bo-hung-yen/ke-hoach-dang-so-5-2.xml\""),
+          "import twice: %d %.200s", a.status, a.body);
+    answer_free(&a);
+    /* no CSRF token: refused, nothing written */
+    import_as("chi-bo-hung-yen", name, docx.body, docx.len, 0, &a);
+    CHECK(a.status == 403 && strstr(a.body, "\"code\":\"csrf\"") &&
+              !exists_in_root("chi-bo-hung-yen/ke-hoach-dang-so-5-3.xml"),
+          "import without csrf: %d", a.status);
+    answer_free(&a);
+    /* from another site, even with the token */
+    char *target = g_strdup_printf("/api/import?folder=.&name=%s", name);
+    request_with("POST", target, "Sec-Fetch-Site: cross-site\r\n", docx.body, docx.len, 1, &a);
+    CHECK(a.status == 403 && strstr(a.body, "\"code\":\"csrf\""), "import cross-site: %d",
+          a.status);
+    answer_free(&a);
+    g_free(target);
+    answer_free(&docx);
+    /* over 10 MiB: 413 before the body is read */
+    char *big = g_strdup_printf("POST /api/import?folder=.&name=a.docx HTTP/1.1\r\nHost: "
+                                "127.0.0.1\r\nCookie: plangen_session=%s\r\nX-CSRF-Token: %s\r\n"
+                                "Content-Length: %d\r\n\r\n",
+                                cookie, csrf, (10 << 20) + 1);
+    exchange(big, strlen(big), &a);
+    CHECK(a.status == 413 && strstr(a.body, "\"code\":\"too-large\""), "import over 10 MiB: %d",
+          a.status);
+    answer_free(&a);
+    g_free(big);
+    /* hostile or broken archives: 422 with the reader's words, nothing written */
+    int before = files_in(".");
+    static const char *const traversal[] = {"../../evil.xml", "word/other.xml"};
+    size_t zlen = 0;
+    char *zip = zip_make(traversal, 2, "<x/>", &zlen);
+    import_as(".", "evil.docx", zip, zlen, 1, &a);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\"") &&
+              strstr(a.body, "Không đọc được tệp") && strstr(a.body, "document.xml"),
+          "a DOCX without word/document.xml, with a path-traversal entry: %d %.300s", a.status,
+          a.body);
+    answer_free(&a);
+    g_free(zip);
+    static const char *const entity_names[] = {"word/document.xml"};
+    zip = zip_make(entity_names, 1,
+                   "<!DOCTYPE d [<!ENTITY e \"eeeeeeeeee\">]><w:document "
+                   "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+                   "<w:body><w:p><w:r><w:t>&e;</w:t></w:r></w:p></w:body></w:document>",
+                   &zlen);
+    import_as(".", "entity.docx", zip, zlen, 1, &a);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\""),
+          "a DOCX with entities: %d %.200s", a.status, a.body);
+    answer_free(&a);
+    g_free(zip);
+    import_as(".", "truncated.docx", "PK\3\4\0\0garbage", 14, 1, &a);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"import\""), "a truncated ZIP: %d",
+          a.status);
+    answer_free(&a);
+    import_as(".", "empty.txt", "", 0, 1, &a);
+    CHECK(a.status == 422 && strstr(a.body, "\"code\":\"empty\""), "0 bytes: %d", a.status);
+    answer_free(&a);
+    CHECK(files_in(".") == before && !exists_in_root("evil.xml") && !exists_in_root("entity.xml"),
+          "nothing written by the refused imports (%d files, were %d)", files_in("."), before);
+    /* text, and a name that tries to leave the folder: only its last part counts */
+    static const char text[] = "KẾ HOẠCH\nThử nhập văn bản\nI. MỤC ĐÍCH\nNội dung thử.\n";
+    import_as(".", "..%2F..%2Fetc%2Fk%E1%BA%BF%20ho%E1%BA%A1ch.md", text, strlen(text), 1, &a);
+    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"ke-hoach.xml\""),
+          "a text import: %d %.200s", a.status, a.body);
+    answer_free(&a);
+    /* names with nothing usable, too long, not UTF-8 */
+    static const struct {
+        const char *name, *path;
+    } names[] = {
+        {"%21%21%21.txt", "ke-hoach-nhap.xml"},
+        {"%C4%90%C3%A0%20N%E1%BA%B5ng%0A%FF.txt", "da-nang.xml"},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.md",
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.xml"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        import_as(".", names[i].name, text, strlen(text), 1, &a);
+        char *want = g_strdup_printf("\"path\":\"%s\"", names[i].path);
+        CHECK(a.status == 201 && strstr(a.body, want), "the name %s: %d %.200s", names[i].name,
+              a.status, a.body);
+        g_free(want);
+        answer_free(&a);
+        char *f = g_build_filename(root, names[i].path, NULL);
+        g_unlink(f);
+        g_free(f);
+    }
+    /* a folder that does not exist, one outside, no name */
+    import_as("khong-co", "a.txt", text, strlen(text), 1, &a);
+    CHECK(a.status == 404, "import into a missing folder: %d", a.status);
+    answer_free(&a);
+    import_as("..", "a.txt", text, strlen(text), 1, &a);
+    CHECK(a.status == 400, "import into ..: %d", a.status);
+    answer_free(&a);
+    import_as("escdir", "a.txt", text, strlen(text), 1, &a);
+    CHECK(a.status == 403, "import into a folder linked outside: %d", a.status);
+    answer_free(&a);
+    request_with("POST", "/api/import?folder=.", NULL, text, strlen(text), 1, &a);
+    CHECK(a.status == 400, "import without a name: %d", a.status);
+    answer_free(&a);
+    get("/api/import?folder=.&name=a.txt", &a);
+    CHECK(a.status == 405 && header_value(&a, "Allow", v, sizeof v) && !strcmp(v, "POST"),
+          "GET /api/import: %d", a.status);
+    answer_free(&a);
+    const char *made_here[] = {"chi-bo-hung-yen/ke-hoach-dang-so-5.xml",
+                               "chi-bo-hung-yen/ke-hoach-dang-so-5-2.xml", "ke-hoach.xml"};
+    for (size_t i = 0; i < G_N_ELEMENTS(made_here); i++) {
+        char *f = g_build_filename(root, made_here[i], NULL);
+        g_unlink(f);
+        g_free(f);
+    }
+}
+
 /* Sends a chunked body of up to total bytes to /api/preview (then its last
  * chunk when end), reading what comes back until the server closes. Returns
  * what was read; *sent is how much of the body the server took. */
@@ -1126,6 +1418,29 @@ static void test_accounts(void)
                  "<x/>", 4, 1, &a);
     CHECK(a.status == 200, "writing lan's folder: %d", a.status);
     answer_free(&a);
+    /* Word: lan imports into lan's folder, not into another unit's nor the
+     * root, and gets no DOCX of a plan lan may not read */
+    static const char old_plan[] = "KẾ HOẠCH\nThử nhập\nI. MỤC ĐÍCH\nNội dung.\n";
+    int province_files = files_in("tinh-uy-hung-yen");
+    import_as("tinh-uy-hung-yen", "kh.txt", old_plan, strlen(old_plan), 1, &a);
+    CHECK(a.status == 403 && strstr(a.body, "\"code\":\"forbidden\"") &&
+              files_in("tinh-uy-hung-yen") == province_files,
+          "lan imports into the province's folder: %d", a.status);
+    answer_free(&a);
+    import_as(".", "kh.txt", old_plan, strlen(old_plan), 1, &a);
+    CHECK(a.status == 403 && !exists_in_root("kh.xml"), "lan imports into the root: %d", a.status);
+    answer_free(&a);
+    import_as("chi-bo-hung-yen", "kh.txt", old_plan, strlen(old_plan), 1, &a);
+    CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/kh.xml\""),
+          "lan imports into lan's folder: %d %.200s", a.status, a.body);
+    answer_free(&a);
+    get("/api/docx?path=tinh-uy-hung-yen/179-KH-TU-2023.xml", &a);
+    CHECK(a.status == 403, "the DOCX of a plan lan may not read: %d", a.status);
+    answer_free(&a);
+    get("/api/docx?path=chi-bo-hung-yen/tiep-noi.xml", &a);
+    CHECK(a.status == 403 && strstr(a.body, "forbidden-parent"),
+          "the DOCX of a plan whose chain leaves lan's folders: %d", a.status);
+    answer_free(&a);
     /* the save is in the log with the account, the address and the plan; the
      * refused one is not */
     char *logged = NULL;
@@ -1179,7 +1494,7 @@ static void test_accounts(void)
     g_free(users);
     g_unlink(log);
     g_free(log);
-    const char *made_here[] = {"lien-ket.xml", "ke-thua.xml", "tiep-noi.xml"};
+    const char *made_here[] = {"lien-ket.xml", "ke-thua.xml", "tiep-noi.xml", "kh.xml"};
     for (size_t i = 0; i < G_N_ELEMENTS(made_here); i++) {
         char *f = g_build_filename(root, "chi-bo-hung-yen", made_here[i], NULL);
         g_unlink(f);
@@ -1282,6 +1597,10 @@ int main(void)
     if (!top)
         return 1;
     root = g_build_filename(top, "plans", NULL);
+    /* the server's temporary files (/api/docx) go here, where test_word counts them */
+    tmp_dir = g_build_filename(top, "tmp", NULL);
+    g_mkdir_with_parents(tmp_dir, 0700);
+    g_setenv("TMPDIR", tmp_dir, TRUE);
     data = g_build_filename(top, "data", NULL);
     char *cmd = g_strdup_printf("cp -r '%s/plans' '%s' && mkdir -p '%s/web' && "
                                 "ln -s '%s/templates' '%s/fonts' '%s'",
@@ -1329,6 +1648,7 @@ int main(void)
     test_put();
     test_preview();
     test_other_routes();
+    test_word();
     test_too_large();
     test_slow_client();
     test_per_address_limit();
@@ -1345,6 +1665,7 @@ int main(void)
     g_free(rm);
     g_free(root);
     g_free(data);
+    g_free(tmp_dir);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);
     else
