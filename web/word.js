@@ -14,6 +14,7 @@ const WORD = {
     [/\(plan style=\)/, 'Loại văn bản: của Đảng hay hành chính nhà nước'],
     [/\(issuer symbol=\)/, 'Ký hiệu cơ quan ban hành (như “Số 01-KH/ABC”)'],
     [/\(issuer\)/, 'Tên cơ quan ban hành'],
+    [/\(number\)/, 'Số văn bản (để trống khi kế hoạch còn là dự thảo)'],
     [/\(place\)/, 'Địa danh'],
     [/\(date\): the sample/, 'Ngày ban hành (đã điền tạm tháng của văn bản căn cứ mới nhất)'],
     [/\(date\)/, 'Ngày ban hành'],
