@@ -1216,7 +1216,9 @@ static size_t blocks_out(ctx *c, const ln *ls, size_t i, size_t to, int base, ch
             while (he > ml && (s[he - 1] == ' ' || s[he - 1] == '\t'))
                 he--;
             int whole = mk && hb >= l->plain->len;
-            int run_in = mk && !whole && he > ml && (s[he - 1] == ':' || s[he - 1] == '.');
+            /* (the title ends at a word's end: no word is cut in two) */
+            int run_in = mk && !whole && he > ml && (s[he - 1] == ':' || s[he - 1] == '.') &&
+                         (he < hb || s[hb] == ' ' || s[hb] == '\t');
             g_string_append_printf(c->out, "%*s<section", base - 2 + 2 * depth, "");
             if (run_in) {
                 char *t = g_strstrip(g_strndup(s + ml, he - ml));
