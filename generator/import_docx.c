@@ -9,111 +9,18 @@
  * A w:br inside a paragraph splits it into two paragraphs (a line break in
  * Word is a new line of the old plan; the recogniser works line by line). */
 #include "arena.h"
-#include "import.h"
+#include "import_zip.h"
 
 #include <glib.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
-#define PG_DOCX_ENTRY_MAX ((zip_uint64_t)64 << 20) /* bytes, uncompressed */
-#define PG_DOCX_ENTRIES_MAX 10000
 #define PG_DOCX_DEPTH_MAX 64 /* nested tables and elements */
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-/* Reads entry name into a malloc'd NUL-terminated buffer; NULL with a
- * diagnostic when missing (if required), too large or unreadable. */
-static char *read_entry(zip_t *z, const char *name, int required, const char *file, size_t *len,
-                        pg_diag_list *diags)
-{
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat(z, name, 0, &st) != 0) {
-        if (required)
-            pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
-                        "the DOCX has no %s; save the file again as a Word document (.docx)", name);
-        return NULL;
-    }
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > PG_DOCX_ENTRY_MAX) {
-        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
-                    "%s unpacks to more than 64 MiB; refused as a possible ZIP bomb", name);
-        return NULL;
-    }
-    zip_file_t *f = zip_fopen(z, name, 0);
-    if (!f) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0, "%s cannot be unpacked: %s; the file is damaged",
-                    name, zip_strerror(z));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = pg_xrealloc(NULL, cap);
-    int ok = 1;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            cap *= 2;
-            buf = pg_xrealloc(buf, cap);
-        }
-        zip_int64_t got = zip_fread(f, buf + n, 65536);
-        if (got < 0) {
-            pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                        "%s cannot be unpacked: %s; the file is damaged or truncated", name,
-                        zip_file_strerror(f));
-            ok = 0;
-            break;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-        if (n > PG_DOCX_ENTRY_MAX) {
-            pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
-                        "%s unpacks to more than 64 MiB; refused as a possible ZIP bomb", name);
-            ok = 0;
-            break;
-        }
-    }
-    zip_fclose(f);
-    if (!ok) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-/* Refuses a DOCTYPE or entity declaration before libxml2 sees the bytes. */
-static int has_dtd(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 2 < n; i++)
-        if (s[i] == '<' && s[i + 1] == '!' &&
-            (s[i + 2] == 'D' || s[i + 2] == 'E' || s[i + 2] == 'd' || s[i + 2] == 'e'))
-            return 1;
-    return 0;
-}
-
-static xmlDocPtr parse_part(const char *bytes, size_t n, const char *name, const char *file,
-                            pg_diag_list *diags)
-{
-    if (has_dtd(bytes, n)) {
-        pg_diag_add(diags, PG_E_DOCTYPE, file, 0, 0,
-                    "%s declares a DTD or entities; DOCX parts never do: the file was "
-                    "tampered with, save it again from Word",
-                    name);
-        return NULL;
-    }
-    if (n > INT32_MAX)
-        return NULL;
-    xmlDocPtr x = xmlReadMemory(bytes, (int)n, name, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!x)
-        pg_diag_add(diags, PG_E_XML, file, 0, 0,
-                    "%s is not well-formed XML; the file is damaged, save it again from Word",
-                    name);
-    return x;
-}
+static const pg_zip_kind DOCX = {"DOCX", "a DOCX", "Word", ".docx", "a Word document"};
 
 static int is_w(xmlNodePtr n, const char *local)
 {
@@ -183,22 +90,6 @@ static pg_import_para *new_para(reader *r)
     return p;
 }
 
-/* Drops the last paragraph of doc when it holds no word and no footnote:
- * Word's empty paragraphs are spacing, like the empty lines of a text file. */
-static void drop_if_blank(pg_import_doc *doc)
-{
-    pg_import_para *p = doc->n ? &doc->paras[doc->n - 1] : NULL;
-    if (!p || p->n_footnotes)
-        return;
-    for (size_t i = 0; i < p->n_runs; i++)
-        if (pg_import_count_words(p->runs[i].text))
-            return;
-    for (size_t i = 0; i < p->n_runs; i++)
-        g_free(p->runs[i].text);
-    free(p->runs);
-    doc->n--;
-}
-
 /* Plain text of footnote id in footnotes.xml, malloc'd; NULL when absent. */
 static char *footnote_text(reader *r, const char *id)
 {
@@ -245,35 +136,11 @@ static char *footnote_text(reader *r, const char *id)
  * (a tenth and later footnote's text follows its reference in parentheses). */
 static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsigned marks)
 {
-    static const char *const sup[] = {"¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
     xmlChar *id = xmlGetNsProp(ref, (const xmlChar *)"id", (const xmlChar *)W_NS);
     char *text = id ? footnote_text(r, (const char *)id) : NULL;
     xmlFree(id);
-    if (!text)
-        return;
-    p->footnotes = pg_xrealloc(p->footnotes, (p->n_footnotes + 1) * sizeof *p->footnotes);
-    p->footnotes[p->n_footnotes++] = text;
-    if (r->notes < 9) {
-        const char *m = sup[r->notes++];
-        pg_import_run_add(p, m, strlen(m), marks);
-        g_ptr_array_add(r->pending, g_strdup_printf("%s %s", m, text));
-    } else {
-        char *inline_text = g_strdup_printf(" (%s)", text);
-        pg_import_run_add(p, inline_text, strlen(inline_text), marks);
-        g_free(inline_text);
-    }
-}
-
-/* Writes the pending footnote lines as paragraphs out of any table. */
-static void flush_notes(reader *r)
-{
-    for (guint i = 0; i < r->pending->len; i++) {
-        pg_import_para *p = new_para(r);
-        p->in_cell = 0, p->table = p->row = p->col = 0;
-        const char *t = g_ptr_array_index(r->pending, i);
-        pg_import_run_add(p, t, strlen(t), 0);
-    }
-    g_ptr_array_set_size(r->pending, 0);
+    if (text)
+        pg_zip_note_attach(p, text, marks, &r->notes, r->pending);
 }
 
 static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned base, int depth)
@@ -292,7 +159,7 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                 } else if (is_w(t, "tab")) {
                     pg_import_run_add(*p, "\t", 1, marks);
                 } else if (is_w(t, "br") || is_w(t, "cr")) {
-                    drop_if_blank(r->doc);
+                    pg_zip_drop_if_blank(r->doc);
                     *p = new_para(r);
                 } else if (is_w(t, "footnoteReference")) {
                     attach_footnote(r, *p, t, 0);
@@ -329,20 +196,6 @@ static unsigned style_marks(reader *r, xmlNodePtr pstyle)
     return m;
 }
 
-/* Whether a list item's text already starts with its typed number or bullet
- * ("1.", "a)", "II-", "-", "+", "•"). */
-static int typed_number(const char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (*s == '-' || *s == '+' || *s == '*' || strncmp(s, "•", strlen("•")) == 0)
-        return 1;
-    size_t i = 0;
-    while (s[i] && (g_ascii_isdigit(s[i]) || g_ascii_isalpha(s[i])) && i < 6)
-        i++;
-    return i > 0 && (s[i] == '.' || s[i] == ')' || s[i] == '-');
-}
-
 static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
 {
     r->index++;
@@ -352,15 +205,11 @@ static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
     size_t first = r->doc->n - 1;
     read_runs(r, &p, pnode, base, depth);
     pg_import_para *fp = &r->doc->paras[first];
-    if (w_child(ppr, "numPr") && fp->n_runs && !typed_number(fp->runs[0].text)) {
+    if (w_child(ppr, "numPr") && fp->n_runs && !pg_zip_typed_number(fp->runs[0].text)) {
         /* Word numbers the item itself: a bullet, as the text reader reads it */
-        fp->runs = pg_xrealloc(fp->runs, (fp->n_runs + 1) * sizeof *fp->runs);
-        memmove(fp->runs + 1, fp->runs, fp->n_runs * sizeof *fp->runs);
-        fp->runs[0].text = g_strdup("- ");
-        fp->runs[0].marks = 0;
-        fp->n_runs++;
+        pg_zip_prefix(fp, "- ");
     }
-    drop_if_blank(r->doc);
+    pg_zip_drop_if_blank(r->doc);
 }
 
 static void read_body(reader *r, xmlNodePtr body, int depth);
@@ -397,71 +246,30 @@ static void read_body(reader *r, xmlNodePtr body, int depth)
         else if (is_w(c, "sdt") || is_w(c, "sdtContent"))
             read_body(r, c, depth + 1);
         if (!r->in_cell)
-            flush_notes(r);
+            pg_zip_notes_flush(r->doc, r->index, r->pending);
     }
 }
 
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags)
 {
-    int rc = 0;
+    int rc = 0, failed = 0;
     zip_t *z = NULL;
-    char *main_xml = NULL, *notes_xml = NULL, *styles_xml = NULL;
     xmlDocPtr x = NULL, notes = NULL, styles = NULL;
     memset(doc, 0, sizeof *doc);
 
-    if (len < 4 || memcmp(bytes, "PK\3\4", 4) != 0) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                    "not a DOCX file (no ZIP signature); give a .docx saved by Word or "
-                    "LibreOffice, or a plain .txt");
+    z = pg_zip_open(bytes, len, file, &DOCX, diags);
+    if (!z)
         goto cleanup;
-    }
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(bytes, len, 0, &ze);
-    if (src)
-        z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
-    if (!z) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                    "the DOCX is not a readable ZIP archive (%s); the file is truncated or "
-                    "damaged, save it again",
-                    zip_error_strerror(&ze));
-        if (src)
-            zip_source_free(src);
-        zip_error_fini(&ze);
+    x = pg_zip_xml(z, "word/document.xml", 1, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    }
-    zip_error_fini(&ze);
-    if (zip_get_num_entries(z, 0) > PG_DOCX_ENTRIES_MAX) {
-        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
-                    "the archive has more than %d entries; a DOCX has a few dozen, refused",
-                    PG_DOCX_ENTRIES_MAX);
+    notes = pg_zip_xml(z, "word/footnotes.xml", 0, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    }
-    size_t n = 0, nn = 0, ns = 0;
-    main_xml = read_entry(z, "word/document.xml", 1, file, &n, diags);
-    if (!main_xml)
+    styles = pg_zip_xml(z, "word/styles.xml", 0, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    size_t before = diags->n;
-    notes_xml = read_entry(z, "word/footnotes.xml", 0, file, &nn, diags);
-    if (diags->n != before)
-        goto cleanup;
-    x = parse_part(main_xml, n, "word/document.xml", file, diags);
-    if (!x)
-        goto cleanup;
-    if (notes_xml) {
-        notes = parse_part(notes_xml, nn, "word/footnotes.xml", file, diags);
-        if (!notes)
-            goto cleanup;
-    }
-    styles_xml = read_entry(z, "word/styles.xml", 0, file, &ns, diags);
-    if (diags->n != before)
-        goto cleanup;
-    if (styles_xml) {
-        styles = parse_part(styles_xml, ns, "word/styles.xml", file, diags);
-        if (!styles)
-            goto cleanup;
-    }
     xmlNodePtr root = xmlDocGetRootElement(x);
     xmlNodePtr body = is_w(root, "document") ? w_child(root, "body") : NULL;
     if (!body) {
@@ -476,7 +284,7 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                 .styles = styles,
                 .pending = g_ptr_array_new_with_free_func(g_free)};
     read_body(&r, body, 0);
-    flush_notes(&r);
+    pg_zip_notes_flush(doc, r.index, r.pending);
     g_ptr_array_free(r.pending, TRUE);
     rc = 1;
 
@@ -486,9 +294,6 @@ cleanup:
     xmlFreeDoc(x);
     xmlFreeDoc(notes);
     xmlFreeDoc(styles);
-    free(styles_xml);
-    free(main_xml);
-    free(notes_xml);
     if (z)
         zip_discard(z);
     return rc;

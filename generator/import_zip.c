@@ -1,0 +1,227 @@
+/* import_zip.c - the part of the DOCX and ODT readers that is the same for
+ * both: a ZIP opened from memory with libzip, one XML part read with its limits
+ * and parsed with libxml2 (no network, no DTD, no entities), and the paragraph
+ * helpers of office documents. Entries are only read by name, never
+ * extracted, so names such as "../x" are harmless. */
+#include "import_zip.h"
+
+#include "arena.h"
+
+#include <libxml/parser.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+zip_t *pg_zip_open(const char *bytes, size_t len, const char *file, const pg_zip_kind *k,
+                   pg_diag_list *diags)
+{
+    if (len < 4 || memcmp(bytes, "PK\3\4", 4) != 0) {
+        pg_diag_add(diags, PG_E_IO, file, 0, 0,
+                    "not %s file (no ZIP signature); give a %s saved by Word or "
+                    "LibreOffice, or a plain .txt",
+                    k->a_name, k->ext);
+        return NULL;
+    }
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_t *z = NULL;
+    zip_source_t *src = zip_source_buffer_create(bytes, len, 0, &ze);
+    if (src)
+        z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    if (!z) {
+        pg_diag_add(diags, PG_E_IO, file, 0, 0,
+                    "the %s is not a readable ZIP archive (%s); the file is truncated or "
+                    "damaged, save it again",
+                    k->name, zip_error_strerror(&ze));
+        if (src)
+            zip_source_free(src);
+        zip_error_fini(&ze);
+        return NULL;
+    }
+    zip_error_fini(&ze);
+    if (zip_get_num_entries(z, 0) > PG_ZIP_ENTRIES_MAX) {
+        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
+                    "the archive has more than %d entries; %s has a few dozen, refused",
+                    PG_ZIP_ENTRIES_MAX, k->a_name);
+        zip_discard(z);
+        return NULL;
+    }
+    return z;
+}
+
+static void too_large(const char *name, const char *file, pg_diag_list *diags)
+{
+    pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
+                "%s unpacks to more than 64 MiB; refused as a possible ZIP bomb", name);
+}
+
+char *pg_zip_read(zip_t *z, const char *name, int required, const char *file,
+                  const pg_zip_kind *k, size_t *len, pg_diag_list *diags)
+{
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat(z, name, 0, &st) != 0) {
+        if (required)
+            pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
+                        "the %s has no %s; save the file again as %s (%s)", k->name, name,
+                        k->doc_kind, k->ext);
+        return NULL;
+    }
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > PG_ZIP_PART_MAX) {
+        too_large(name, file, diags);
+        return NULL;
+    }
+    zip_file_t *f = zip_fopen(z, name, 0);
+    if (!f) {
+        pg_diag_add(diags, PG_E_IO, file, 0, 0, "%s cannot be unpacked: %s; the file is damaged",
+                    name, zip_strerror(z));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = pg_xrealloc(NULL, cap);
+    int ok = 1;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            cap *= 2;
+            buf = pg_xrealloc(buf, cap);
+        }
+        zip_int64_t got = zip_fread(f, buf + n, 65536);
+        if (got < 0) {
+            pg_diag_add(diags, PG_E_IO, file, 0, 0,
+                        "%s cannot be unpacked: %s; the file is damaged or truncated", name,
+                        zip_file_strerror(f));
+            ok = 0;
+            break;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > PG_ZIP_PART_MAX) {
+            too_large(name, file, diags);
+            ok = 0;
+            break;
+        }
+    }
+    zip_fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* A DOCTYPE or entity declaration ("<!D", "<!E"), refused before libxml2
+ * sees the bytes. */
+static int has_dtd(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++)
+        if (s[i] == '<' && s[i + 1] == '!' &&
+            (s[i + 2] == 'D' || s[i + 2] == 'E' || s[i + 2] == 'd' || s[i + 2] == 'e'))
+            return 1;
+    return 0;
+}
+
+xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
+                     const pg_zip_kind *k, int *failed, pg_diag_list *diags)
+{
+    size_t before = diags->n, n = 0;
+    xmlDocPtr x = NULL;
+    xmlParserCtxtPtr ctxt = NULL;
+    char *bytes = pg_zip_read(z, name, required, file, k, &n, diags);
+    if (!bytes)
+        goto cleanup;
+    if (has_dtd(bytes, n)) {
+        pg_diag_add(diags, PG_E_DOCTYPE, file, 0, 0,
+                    "%s declares a DTD or entities; %s parts never do: the file was "
+                    "tampered with, save it again from %s",
+                    name, k->name, k->app);
+        goto cleanup;
+    }
+    if (n > INT32_MAX) /* cannot happen: PG_ZIP_PART_MAX is smaller */
+        goto cleanup;
+    ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        pg_oom();
+    x = xmlCtxtReadMemory(ctxt, bytes, (int)n, name, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!x) {
+        xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+        char *why = g_strstrip(g_strdup(e && e->message ? e->message : "unknown error"));
+        pg_diag_add(diags, PG_E_XML, file, 0, 0,
+                    "%s is not well-formed XML at its line %d (%s); the file is damaged, save it "
+                    "again from %s",
+                    name, e ? e->line : 0, why, k->app);
+        g_free(why);
+    }
+
+cleanup:
+    if (ctxt)
+        xmlFreeParserCtxt(ctxt);
+    free(bytes);
+    *failed = diags->n != before;
+    return x;
+}
+
+void pg_zip_note_attach(pg_import_para *p, char *text, unsigned marks, int *count,
+                        GPtrArray *pending)
+{
+    static const char *const sup[] = {"¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    p->footnotes = pg_xrealloc(p->footnotes, (p->n_footnotes + 1) * sizeof *p->footnotes);
+    p->footnotes[p->n_footnotes++] = text;
+    if (*count < 9) {
+        const char *m = sup[(*count)++];
+        pg_import_run_add(p, m, strlen(m), marks);
+        g_ptr_array_add(pending, g_strdup_printf("%s %s", m, text));
+    } else {
+        char *inline_text = g_strdup_printf(" (%s)", text);
+        pg_import_run_add(p, inline_text, strlen(inline_text), marks);
+        g_free(inline_text);
+    }
+}
+
+void pg_zip_notes_flush(pg_import_doc *doc, int line, GPtrArray *pending)
+{
+    for (guint i = 0; i < pending->len; i++) {
+        pg_import_para *p = pg_import_para_add(doc, line);
+        const char *t = g_ptr_array_index(pending, i);
+        pg_import_run_add(p, t, strlen(t), 0);
+    }
+    g_ptr_array_set_size(pending, 0);
+}
+
+void pg_zip_drop_if_blank(pg_import_doc *doc)
+{
+    pg_import_para *p = doc->n ? &doc->paras[doc->n - 1] : NULL;
+    if (!p || p->n_footnotes)
+        return;
+    for (size_t i = 0; i < p->n_runs; i++)
+        if (pg_import_count_words(p->runs[i].text))
+            return;
+    for (size_t i = 0; i < p->n_runs; i++)
+        g_free(p->runs[i].text);
+    free(p->runs);
+    doc->n--;
+}
+
+int pg_zip_typed_number(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '-' || *s == '+' || *s == '*' || strncmp(s, "•", strlen("•")) == 0)
+        return 1;
+    size_t i = 0;
+    while (s[i] && (g_ascii_isdigit(s[i]) || g_ascii_isalpha(s[i])) && i < 6)
+        i++;
+    return i > 0 && (s[i] == '.' || s[i] == ')' || s[i] == '-');
+}
+
+void pg_zip_prefix(pg_import_para *p, const char *label)
+{
+    p->runs = pg_xrealloc(p->runs, (p->n_runs + 1) * sizeof *p->runs);
+    memmove(p->runs + 1, p->runs, p->n_runs * sizeof *p->runs);
+    p->runs[0].text = g_strdup(label);
+    p->runs[0].marks = 0;
+    p->n_runs++;
+}
