@@ -77,10 +77,24 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
+/* Reads an ODT (content.xml, styles.xml; the mimetype entry must be
+ * application/vnd.oasis.opendocument.text) from memory into doc: one
+ * paragraph per text:p/text:h, a text:line-break splitting it; spans' bold,
+ * italic, underline from their styles and the parent-style chain; list
+ * labels as Writer shows them ("I. ", "1. ", "a) ", "- "); footnote texts
+ * attached; table cells with in_cell/table/row/col (covered cells skipped);
+ * text of frames and text boxes after the paragraph they are anchored in; a
+ * drawn right brace as " }" on the lines it spans, with the purpose of its
+ * text box. Returns 1, or 0 with one error diagnostic (as for DOCX, and a
+ * wrong mimetype); doc is then empty. Diagnostics' line is the 1-based
+ * paragraph index, 0 for the file. */
+int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
+                       pg_diag_list *diags);
+
 /* Reads an old plan of any kind the readers know into doc, choosing the reader
- * by content: a ZIP is a DOCX (so is a .docx name: the DOCX reader then says
- * why the bytes are not one), anything else text. Returns what the reader
- * returns. */
+ * by content: a ZIP whose first entry is the ODT mimetype, or a .odt name, is
+ * an ODT; another ZIP, or a .docx name, a DOCX (the reader then says why the
+ * bytes are not one); anything else text. Returns what the reader returns. */
 int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                    pg_diag_list *diags);
 

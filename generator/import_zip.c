@@ -225,3 +225,144 @@ void pg_zip_prefix(pg_import_para *p, const char *label)
     p->runs[0].marks = 0;
     p->n_runs++;
 }
+
+void pg_zip_number(const char *fmt, int n, char *out)
+{
+    static const char *const ones[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"};
+    static const char *const tens[] = {"", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC"};
+    static const char *const hundreds[] = {"",  "C",  "CC",  "CCC",  "CD",
+                                           "D", "DC", "DCC", "DCCC", "CM"};
+    int upper = fmt[0] == 'I' || fmt[0] == 'A';
+    if ((fmt[0] == 'I' || fmt[0] == 'i') && n > 0 && n < 1000) {
+        g_snprintf(out, 32, "%s%s%s", hundreds[n / 100], tens[n / 10 % 10], ones[n % 10]);
+    } else if ((fmt[0] == 'A' || fmt[0] == 'a') && n > 0 && n <= 26 * 20) {
+        /* a..z, then aa..zz as Writer and Word count */
+        int reps = (n - 1) / 26 + 1, k;
+        for (k = 0; k < reps; k++)
+            out[k] = (char)('a' + (n - 1) % 26);
+        out[k] = '\0';
+    } else {
+        g_snprintf(out, 32, "%d", n);
+        return;
+    }
+    for (char *c = out; *c; c++)
+        *c = upper ? g_ascii_toupper(*c) : g_ascii_tolower(*c);
+}
+
+double pg_zip_pitch(double size, double line, double before, double after)
+{
+    return size * 1.15 * line + before + after;
+}
+
+void pg_zip_brace_add(pg_zip_braces *b, size_t anchor, double y, double h, double pitch)
+{
+    if (h <= 0 || pitch <= 0 || b->n >= 1000)
+        return;
+    b->v = pg_xrealloc(b->v, (b->n + 1) * sizeof *b->v);
+    b->v[b->n++] = (pg_zip_brace){anchor, y, h, pitch, NULL};
+}
+
+pg_zip_mark pg_zip_braces_begin(const pg_zip_braces *b, const pg_import_doc *doc)
+{
+    return (pg_zip_mark){b->n, doc->n};
+}
+
+/* The text of p's runs, stripped; g_free it. */
+static char *para_text(const pg_import_para *p)
+{
+    GString *g = g_string_new(NULL);
+    for (size_t i = 0; i < p->n_runs; i++)
+        g_string_append(g, p->runs[i].text);
+    return g_strstrip(g_string_free(g, FALSE));
+}
+
+static void para_free(pg_import_para *p)
+{
+    for (size_t i = 0; i < p->n_runs; i++)
+        g_free(p->runs[i].text);
+    free(p->runs);
+    for (size_t i = 0; i < p->n_footnotes; i++)
+        free(p->footnotes[i]);
+    free(p->footnotes);
+}
+
+void pg_zip_braces_end(pg_zip_braces *b, pg_zip_mark m, pg_import_doc *doc)
+{
+    if (b->n == m.braces)
+        return;
+    pg_zip_brace *br = &b->v[b->n - 1];
+    size_t w = m.paras;
+    for (size_t i = m.paras; i < doc->n; i++) {
+        pg_import_para *p = &doc->paras[i];
+        char *t = para_text(p);
+        size_t tl = strlen(t);
+        if (!br->purpose && !p->in_cell && !p->n_footnotes && tl > 2 && t[0] == '(' &&
+            t[tl - 1] == ')' && !strchr(t + 1, '(')) {
+            br->purpose = t;
+            para_free(p);
+            continue;
+        }
+        g_free(t);
+        doc->paras[w++] = *p;
+    }
+    doc->n = w;
+}
+
+void pg_zip_brace_mark(pg_import_para *p, const char *purpose)
+{
+    char *s = !purpose ? g_strdup(" }")
+              : purpose[0] == '(' ? g_strdup_printf(" } %s", purpose)
+                                  : g_strdup_printf(" } (%s)", purpose);
+    for (size_t i = 0; i < p->n_runs; i++) {
+        char *tab = strchr(p->runs[i].text, '\t');
+        if (!tab)
+            continue;
+        /* before the tab, in a run of its own */
+        pg_import_run *old = p->runs;
+        size_t at = (size_t)(tab - old[i].text);
+        p->runs = pg_xrealloc(NULL, (p->n_runs + 2) * sizeof *p->runs);
+        memcpy(p->runs, old, i * sizeof *p->runs);
+        p->runs[i] = (pg_import_run){g_strndup(old[i].text, at), old[i].marks};
+        p->runs[i + 1] = (pg_import_run){s, 0};
+        p->runs[i + 2] = (pg_import_run){g_strdup(tab), old[i].marks};
+        memcpy(p->runs + i + 3, old + i + 1, (p->n_runs - i - 1) * sizeof *p->runs);
+        g_free(old[i].text);
+        free(old);
+        p->n_runs += 2;
+        return;
+    }
+    pg_import_run_add(p, s, strlen(s), 0);
+    g_free(s);
+}
+
+void pg_zip_braces_apply(const pg_zip_braces *b, pg_import_doc *doc)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        const pg_zip_brace *br = &b->v[k];
+        /* the lines whose pitch overlaps the brace by half or more */
+        size_t first = 0, count = 0;
+        for (size_t i = br->anchor; i < doc->n; i++) {
+            double top = (double)(i - br->anchor) * br->pitch, bottom = top + br->pitch;
+            if (top >= br->y + br->h)
+                break;
+            double lo = top > br->y ? top : br->y;
+            double hi = bottom < br->y + br->h ? bottom : br->y + br->h;
+            if (hi - lo >= 0.5 * br->pitch) {
+                if (!count)
+                    first = i;
+                count++;
+            }
+        }
+        for (size_t i = 0; i < count; i++)
+            pg_zip_brace_mark(&doc->paras[first + i],
+                              i == (count - 1) / 2 ? br->purpose : NULL);
+    }
+}
+
+void pg_zip_braces_free(pg_zip_braces *b)
+{
+    for (size_t k = 0; k < b->n; k++)
+        g_free(b->v[k].purpose);
+    free(b->v);
+    memset(b, 0, sizeof *b);
+}

@@ -65,4 +65,51 @@ int pg_zip_typed_number(const char *s);
 /* Puts label (e.g. "1. ", "- ") before the first run of p. */
 void pg_zip_prefix(pg_import_para *p, const char *label);
 
+/* Writes n in fmt ("1", "I", "i", "A", "a": a list level's format) into out
+ * (32 bytes); decimal for another format or a number out of range. */
+void pg_zip_number(const char *fmt, int n, char *out);
+
+/* The pitch of a paragraph's lines in pt: size (pt) times the line height of
+ * Liberation Serif / Times at single spacing (1.15) times line (1: single),
+ * plus the spacing before and after (pt). */
+double pg_zip_pitch(double size, double line, double before, double after);
+
+/* Drawn braces. A reader records each right brace shape with the paragraph it
+ * is anchored in (an index into doc), its offset from that paragraph's top
+ * and its height, and the pitch of the lines beside it (pt). Between
+ * pg_zip_braces_begin and pg_zip_braces_end the reader reads what is drawn in
+ * one paragraph; a text box read there whose text is a purpose in
+ * parentheses ("(để b/c)") is taken out of doc as the purpose of the brace
+ * drawn beside it. pg_zip_braces_apply then writes the convention of text
+ * extracted from PDFs: " }" after each line the brace spans, and the purpose
+ * after the middle one ("- UBND tỉnh; } (để b/c)"). */
+typedef struct {
+    size_t anchor;
+    double y, h, pitch; /* pt */
+    char *purpose;      /* owned, NULL when none */
+} pg_zip_brace;
+
+typedef struct {
+    pg_zip_brace *v;
+    size_t n;
+} pg_zip_braces;
+
+/* Braces and paragraphs before the drawings of one paragraph (these nest: a
+ * text box holds paragraphs). */
+typedef struct {
+    size_t braces, paras;
+} pg_zip_mark;
+
+void pg_zip_brace_add(pg_zip_braces *b, size_t anchor, double y, double h, double pitch);
+pg_zip_mark pg_zip_braces_begin(const pg_zip_braces *b, const pg_import_doc *doc);
+void pg_zip_braces_end(pg_zip_braces *b, pg_zip_mark m, pg_import_doc *doc);
+void pg_zip_braces_apply(const pg_zip_braces *b, pg_import_doc *doc);
+void pg_zip_braces_free(pg_zip_braces *b);
+
+/* Writes " }" and, when purpose is not NULL, " (purpose)" after it (purpose
+ * given with or without its parentheses) at the end of paragraph p, or before
+ * its first tab when it has one (a tab-aligned closing line: the signer's
+ * column follows the tab). */
+void pg_zip_brace_mark(pg_import_para *p, const char *purpose);
+
 #endif
