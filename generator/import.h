@@ -67,13 +67,22 @@ typedef struct {
 int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
-/* Reads a DOCX (word/document.xml, word/footnotes.xml) from memory into doc:
- * one paragraph per w:p, a w:br splitting it in two; runs with w:b/w:i/w:u
- * marks; table cells with in_cell/table/row/col; footnote texts attached at
- * their reference; a list item (w:numPr) prefixed "- ". Returns 1, or 0 with
- * one error diagnostic (not a ZIP, truncated, a part over 64 MiB, over 10,000
- * entries, no word/document.xml, a DOCTYPE/entity, malformed XML); doc is then
- * empty. Diagnostics' line is the 1-based DOCX paragraph index, 0 for the file. */
+/* Reads a DOCX (word/document.xml, footnotes.xml, styles.xml, numbering.xml)
+ * from memory into doc: one paragraph per w:p, a w:br splitting it in two;
+ * runs with bold/italic/underline from the paragraph style, the character
+ * style (each with its w:basedOn chain) and the run's own w:b/w:i/w:u, a
+ * later one turning an earlier one on or off; table cells with
+ * in_cell/table/row/col; footnote texts attached at their reference; Word's
+ * automatic numbering as the label it shows ("I. ", "1. ", "a) ", "- " for a
+ * bullet or a list it cannot resolve); text boxes' paragraphs after the
+ * paragraph they are anchored in; a drawn right brace (DrawingML rightBrace,
+ * VML shape type 88, or a vertically merged cell "}" / empty beside a column
+ * of lines) as " }" on the lines it spans and its purpose "(…)" (from a text
+ * box or merged cell beside it) after the first. Returns 1, or 0 with one
+ * error diagnostic (not a ZIP, truncated, a part over 64 MiB, over 10,000
+ * entries, no word/document.xml, a DOCTYPE/entity, malformed XML); doc is
+ * then empty. Diagnostics' line is the 1-based DOCX paragraph index, 0 for
+ * the file. */
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 

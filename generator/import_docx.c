@@ -1,13 +1,18 @@
 /* import_docx.c - the DOCX reader of `plangen import`: word/document.xml (and
- * word/footnotes.xml) read from memory with libzip and libxml2 into the same
- * paragraph list the plain-text reader fills. Hostile input is refused with
- * one error and an empty doc: a non-ZIP, a truncated ZIP, too many entries, an
- * entry larger than PG_DOCX_ENTRY_MAX (checked on the header and while reading,
- * since the header may lie), a DOCTYPE or entity declaration. Entries are only
- * read by name, never extracted, so names such as "../x" are harmless.
+ * footnotes.xml, styles.xml, numbering.xml) read from memory (import_zip.c:
+ * libzip, libxml2 without network, DTD or entities) into the same paragraph
+ * list the plain-text reader fills.
  *
  * A w:br inside a paragraph splits it into two paragraphs (a line break in
- * Word is a new line of the old plan; the recogniser works line by line). */
+ * Word is a new line of the old plan; the recogniser works line by line).
+ * Bold, italic, underline come from the paragraph style, the character style
+ * (each with its w:basedOn chain, at most PG_DOCX_CHAIN_MAX links) and the
+ * run's own properties, a later one turning an earlier one's on or off. Word's
+ * automatic numbering is written as the label Word shows ("I. ", "1. ",
+ * "a) ", "- " for a bullet). Text boxes follow the paragraph they are
+ * anchored in; a right brace drawn beside recipient lines (a DrawingML
+ * rightBrace, a VML shape type 88 as LibreOffice writes it, or a vertically
+ * merged table cell) becomes " }" on the lines it spans and its purpose. */
 #include "arena.h"
 #include "import_zip.h"
 
@@ -17,16 +22,28 @@
 #include <string.h>
 
 #define PG_DOCX_DEPTH_MAX 64 /* nested tables and elements */
+#define PG_DOCX_CHAIN_MAX 32 /* w:basedOn links followed */
+#define PG_DOCX_LEVELS 9     /* numbering levels (w:ilvl 0-8) */
+#define EMU_PER_PT 12700.0
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+static const char WP_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+static const char A_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/main";
+static const char MC_NS[] = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+static const char V_NS[] = "urn:schemas-microsoft-com:vml";
+static const char O_NS[] = "urn:schemas-microsoft-com:office:office";
 
 static const pg_zip_kind DOCX = {"DOCX", "a DOCX", "Word", ".docx", "a Word document"};
 
-static int is_w(xmlNodePtr n, const char *local)
+static int is_ns(xmlNodePtr n, const char *ns, const char *local)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-           strcmp((const char *)n->ns->href, W_NS) == 0 &&
-           strcmp((const char *)n->name, local) == 0;
+           strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, local) == 0;
+}
+
+static int is_w(xmlNodePtr n, const char *local)
+{
+    return is_ns(n, W_NS, local);
 }
 
 static xmlNodePtr w_child(xmlNodePtr n, const char *local)
@@ -37,48 +54,100 @@ static xmlNodePtr w_child(xmlNodePtr n, const char *local)
     return NULL;
 }
 
+/* The first element ns:local under n (n itself included), depth-first, at most
+ * depth levels down. */
+static xmlNodePtr find(xmlNodePtr n, const char *ns, const char *local, int depth)
+{
+    if (!n || depth < 0)
+        return NULL;
+    if (is_ns(n, ns, local))
+        return n;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        xmlNodePtr f = c->type == XML_ELEMENT_NODE ? find(c, ns, local, depth - 1) : NULL;
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* The attribute local (in ns, or without a namespace when ns is NULL), owned
+ * by the document. */
+static const char *attr(xmlNodePtr n, const char *ns, const char *local)
+{
+    xmlAttrPtr a = n ? xmlHasNsProp(n, (const xmlChar *)local, (const xmlChar *)ns) : NULL;
+    return a && a->children && a->children->type == XML_TEXT_NODE
+               ? (const char *)a->children->content
+               : NULL;
+}
+
+static const char *wval(xmlNodePtr n)
+{
+    return attr(n, W_NS, "val");
+}
+
 /* A toggle property (w:b, w:i) is on unless w:val says false/0/off; w:u is
- * on unless w:val="none". */
+ * on unless w:val="none". -1 when p is absent. */
 static int prop_on(xmlNodePtr p, int underline)
 {
     if (!p)
-        return 0;
-    xmlChar *v = xmlGetNsProp(p, (const xmlChar *)"val", (const xmlChar *)W_NS);
-    int on = 1;
-    if (v) {
-        const char *s = (const char *)v;
-        if (underline)
-            on = strcmp(s, "none") != 0;
-        else
-            on = !(strcmp(s, "0") == 0 || strcmp(s, "false") == 0 || strcmp(s, "off") == 0);
-        xmlFree(v);
-    }
-    return on;
+        return -1;
+    const char *s = wval(p);
+    if (!s)
+        return 1;
+    if (underline)
+        return strcmp(s, "none") != 0;
+    return !(strcmp(s, "0") == 0 || strcmp(s, "false") == 0 || strcmp(s, "off") == 0);
 }
 
-static unsigned rpr_marks(xmlNodePtr rpr)
+/* Marks after rpr: each of w:b, w:i, w:u that rpr states sets or clears its
+ * mark of m; the rest of m stays. */
+static unsigned rpr_apply(xmlNodePtr rpr, unsigned m)
 {
-    unsigned m = 0;
-    if (prop_on(w_child(rpr, "b"), 0))
-        m |= PG_RUN_BOLD;
-    if (prop_on(w_child(rpr, "i"), 0))
-        m |= PG_RUN_ITALIC;
-    if (prop_on(w_child(rpr, "u"), 1))
-        m |= PG_RUN_UNDERLINE;
+    static const struct {
+        const char *name;
+        unsigned mark;
+    } props[] = {{"b", PG_RUN_BOLD}, {"i", PG_RUN_ITALIC}, {"u", PG_RUN_UNDERLINE}};
+    for (size_t k = 0; rpr && k < sizeof props / sizeof *props; k++) {
+        int on = prop_on(w_child(rpr, props[k].name), props[k].mark == PG_RUN_UNDERLINE);
+        if (on == 1)
+            m |= props[k].mark;
+        else if (on == 0)
+            m &= ~props[k].mark;
+    }
     return m;
 }
 
 typedef struct {
     pg_import_doc *doc;
-    const char *file;
-    xmlDocPtr notes_doc; /* word/footnotes.xml or NULL */
-    xmlDocPtr styles;    /* word/styles.xml or NULL */
-    int index;           /* 1-based DOCX paragraph index: the "line" of diagnostics */
+    GHashTable *notes;       /* footnote w:id -> w:footnote */
+    GHashTable *styles;      /* w:styleId -> w:style */
+    GHashTable *nums;        /* w:numId -> w:num */
+    GHashTable *abstracts;   /* w:abstractNumId -> w:abstractNum */
+    GHashTable *counters;    /* w:abstractNumId -> int[PG_DOCX_LEVELS] */
+    GHashTable *nums_seen;   /* w:numId met (a start override applies once) */
+    xmlNodePtr defaults;     /* w:docDefaults or NULL */
+    int index;               /* 1-based DOCX paragraph index: the "line" of diagnostics */
     int tables;
     int in_cell, table, row, col;
-    int notes;          /* footnote references read so far */
-    GPtrArray *pending; /* footnote lines ("¹ text") to write after the block */
+    int notes_read;          /* footnote references read so far */
+    GPtrArray *pending;      /* footnote lines ("¹ text") to write after the block */
+    GPtrArray *drawings;     /* drawings met in the current paragraph */
+    pg_zip_braces braces;
+    double y_shift;          /* pt, added to a brace's offset (see read_paragraph) */
 } reader;
+
+/* Indexes the children of root named local by their attribute key (w:). */
+static GHashTable *index_by(xmlDocPtr x, const char *local, const char *key)
+{
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    xmlNodePtr root = x ? xmlDocGetRootElement(x) : NULL;
+    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next) {
+        const char *k = is_w(c, local) ? attr(c, W_NS, key) : NULL;
+        if (k && !g_hash_table_contains(h, k))
+            g_hash_table_insert(h, (gpointer)k, c);
+    }
+    return h;
+}
 
 static pg_import_para *new_para(reader *r)
 {
@@ -90,44 +159,36 @@ static pg_import_para *new_para(reader *r)
     return p;
 }
 
-/* Plain text of footnote id in footnotes.xml, malloc'd; NULL when absent. */
+/* Plain text of footnote id, malloc'd; NULL when absent. */
 static char *footnote_text(reader *r, const char *id)
 {
-    xmlNodePtr root = r->notes_doc ? xmlDocGetRootElement(r->notes_doc) : NULL;
-    for (xmlNodePtr fn = root ? root->children : NULL; fn; fn = fn->next) {
-        if (!is_w(fn, "footnote"))
+    xmlNodePtr fn = g_hash_table_lookup(r->notes, id);
+    if (!fn)
+        return NULL;
+    GString *g = g_string_new(NULL);
+    for (xmlNodePtr p = fn->children; p; p = p->next) {
+        if (!is_w(p, "p"))
             continue;
-        xmlChar *fid = xmlGetNsProp(fn, (const xmlChar *)"id", (const xmlChar *)W_NS);
-        int same = fid && strcmp((const char *)fid, id) == 0;
-        xmlFree(fid);
-        if (!same)
-            continue;
-        GString *g = g_string_new(NULL);
-        for (xmlNodePtr p = fn->children; p; p = p->next) {
-            if (!is_w(p, "p"))
+        for (xmlNodePtr run = p->children; run; run = run->next) {
+            if (!is_w(run, "r"))
                 continue;
-            for (xmlNodePtr run = p->children; run; run = run->next) {
-                if (!is_w(run, "r"))
-                    continue;
-                for (xmlNodePtr t = run->children; t; t = t->next) {
-                    if (is_w(t, "t")) {
-                        xmlChar *c = xmlNodeGetContent(t);
-                        g_string_append(g, c ? (const char *)c : "");
-                        xmlFree(c);
-                    } else if (is_w(t, "tab")) {
-                        g_string_append_c(g, '\t');
-                    }
+            for (xmlNodePtr t = run->children; t; t = t->next) {
+                if (is_w(t, "t")) {
+                    xmlChar *c = xmlNodeGetContent(t);
+                    g_string_append(g, c ? (const char *)c : "");
+                    xmlFree(c);
+                } else if (is_w(t, "tab")) {
+                    g_string_append_c(g, '\t');
                 }
             }
-            if (p->next)
-                g_string_append_c(g, ' ');
         }
-        char *s = g_strstrip(g_string_free(g, FALSE));
-        char *out = strdup(s);
-        g_free(s);
-        return out;
+        if (p->next)
+            g_string_append_c(g, ' ');
     }
-    return NULL;
+    char *s = g_strstrip(g_string_free(g, FALSE));
+    char *out = strdup(s);
+    g_free(s);
+    return out;
 }
 
 /* A footnote reference: its text is attached to the paragraph, and, since the
@@ -136,12 +197,154 @@ static char *footnote_text(reader *r, const char *id)
  * (a tenth and later footnote's text follows its reference in parentheses). */
 static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsigned marks)
 {
-    xmlChar *id = xmlGetNsProp(ref, (const xmlChar *)"id", (const xmlChar *)W_NS);
-    char *text = id ? footnote_text(r, (const char *)id) : NULL;
-    xmlFree(id);
+    const char *id = attr(ref, W_NS, "id");
+    char *text = id ? footnote_text(r, id) : NULL;
     if (text)
-        pg_zip_note_attach(p, text, marks, &r->notes, r->pending);
+        pg_zip_note_attach(p, text, marks, &r->notes_read, r->pending);
 }
+
+/* ---- styles ---------------------------------------------------------------------- */
+
+/* The chain of style id: the style, what it is based on, and so on. */
+static size_t style_chain(reader *r, const char *id, xmlNodePtr *chain)
+{
+    size_t n = 0;
+    xmlNodePtr st = id ? g_hash_table_lookup(r->styles, id) : NULL;
+    while (st && n < PG_DOCX_CHAIN_MAX) {
+        chain[n++] = st;
+        const char *base = wval(w_child(st, "basedOn"));
+        st = base ? g_hash_table_lookup(r->styles, base) : NULL;
+    }
+    return n;
+}
+
+/* Marks of style id over m: its chain applied from the root down. */
+static unsigned style_marks(reader *r, const char *id, unsigned m)
+{
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = style_chain(r, id, chain);
+    while (n--)
+        m = rpr_apply(w_child(chain[n], "rPr"), m);
+    return m;
+}
+
+/* The first ns child pr/local found on the paragraph's own properties, then
+ * its style chain, then the document defaults (dflt: "pPrDefault" or
+ * "rPrDefault"). */
+static xmlNodePtr para_prop(reader *r, xmlNodePtr ppr, const char *pr, const char *local)
+{
+    xmlNodePtr own = strcmp(pr, "pPr") == 0 ? ppr : w_child(ppr, "rPr");
+    xmlNodePtr f = w_child(own, local);
+    if (f)
+        return f;
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = style_chain(r, wval(w_child(ppr, "pStyle")), chain);
+    for (size_t k = 0; k < n; k++)
+        if ((f = w_child(w_child(chain[k], pr), local)))
+            return f;
+    xmlNodePtr d = w_child(r->defaults, strcmp(pr, "pPr") == 0 ? "pPrDefault" : "rPrDefault");
+    return w_child(w_child(d, pr), local);
+}
+
+/* The pitch of the paragraph's lines in pt, from its font size (w:sz, half
+ * points; Word's default 10 pt) and w:spacing (w:line in 240ths of a line when
+ * w:lineRule is auto, w:before/w:after in twips). */
+static double para_pitch(reader *r, xmlNodePtr ppr)
+{
+    const char *sz = wval(para_prop(r, ppr, "rPr", "sz"));
+    double size = sz ? atof(sz) / 2 : 10;
+    xmlNodePtr sp = para_prop(r, ppr, "pPr", "spacing");
+    const char *line = attr(sp, W_NS, "line"), *rule = attr(sp, W_NS, "lineRule");
+    const char *before = attr(sp, W_NS, "before"), *after = attr(sp, W_NS, "after");
+    double factor = 1;
+    if (line && (!rule || strcmp(rule, "auto") == 0))
+        factor = atof(line) / 240;
+    else if (line && atof(line) > 0) /* exact or at least, in twips */
+        return atof(line) / 20 + (before ? atof(before) / 20 : 0) + (after ? atof(after) / 20 : 0);
+    if (factor <= 0 || size <= 0 || size > 1000)
+        factor = 1, size = 10;
+    return pg_zip_pitch(size, factor, before ? atof(before) / 20 : 0, after ? atof(after) / 20 : 0);
+}
+
+/* ---- numbering ------------------------------------------------------------------- */
+
+/* The label of a paragraph numbered by numPr (or its style's), advancing the
+ * counters: lvlText with each %N replaced by level N's counter in its
+ * w:numFmt, then a space; "- " for a bullet, or for numbering that cannot be
+ * found; "" for w:numFmt none. NULL when the paragraph is not numbered. */
+static char *num_label(reader *r, xmlNodePtr ppr)
+{
+    xmlNodePtr numpr = para_prop(r, ppr, "pPr", "numPr");
+    if (!numpr)
+        return NULL;
+    const char *id = wval(w_child(numpr, "numId"));
+    if (id && strcmp(id, "0") == 0)
+        return NULL; /* numbering removed */
+    const char *il = wval(w_child(numpr, "ilvl"));
+    int lvl = il ? atoi(il) : 0;
+    xmlNodePtr num = id ? g_hash_table_lookup(r->nums, id) : NULL;
+    const char *aid = num ? wval(w_child(num, "abstractNumId")) : NULL;
+    xmlNodePtr an = aid ? g_hash_table_lookup(r->abstracts, aid) : NULL;
+    if (!an || lvl < 0 || lvl >= PG_DOCX_LEVELS)
+        return g_strdup("- ");
+    xmlNodePtr lvls[PG_DOCX_LEVELS] = {0};
+    for (xmlNodePtr c = an->children; c; c = c->next) {
+        const char *k = is_w(c, "lvl") ? attr(c, W_NS, "ilvl") : NULL;
+        if (k && atoi(k) >= 0 && atoi(k) < PG_DOCX_LEVELS)
+            lvls[atoi(k)] = c;
+    }
+    int *ctr = g_hash_table_lookup(r->counters, aid);
+    if (!ctr) {
+        ctr = g_new0(int, PG_DOCX_LEVELS);
+        g_hash_table_insert(r->counters, (gpointer)aid, ctr);
+    }
+    const char *start_s = wval(w_child(lvls[lvl], "start"));
+    int start = start_s ? atoi(start_s) : 1;
+    int restart = 0;
+    if (!g_hash_table_contains(r->nums_seen, id)) {
+        g_hash_table_add(r->nums_seen, (gpointer)id);
+        for (xmlNodePtr o = num->children; o; o = o->next) {
+            const char *ol = is_w(o, "lvlOverride") ? attr(o, W_NS, "ilvl") : NULL;
+            const char *so = ol ? wval(w_child(o, "startOverride")) : NULL;
+            if (so && atoi(ol) == lvl)
+                start = atoi(so), restart = 1;
+        }
+    }
+    ctr[lvl] = restart || ctr[lvl] <= 0 ? start : ctr[lvl] + 1;
+    for (int k = lvl + 1; k < PG_DOCX_LEVELS; k++)
+        ctr[k] = 0;
+    const char *fmt = wval(w_child(lvls[lvl], "numFmt"));
+    if (fmt && strcmp(fmt, "bullet") == 0)
+        return g_strdup("- ");
+    if (fmt && strcmp(fmt, "none") == 0)
+        return g_strdup("");
+    const char *text = wval(w_child(lvls[lvl], "lvlText"));
+    if (!text)
+        return g_strdup("- ");
+    GString *g = g_string_new(NULL);
+    for (const char *s = text; *s; s++) {
+        if (s[0] == '%' && s[1] >= '1' && s[1] <= '9') {
+            int k = s[1] - '1';
+            const char *f = wval(w_child(lvls[k], "numFmt"));
+            const char *ours = !f                              ? "1"
+                               : strcmp(f, "upperRoman") == 0  ? "I"
+                               : strcmp(f, "lowerRoman") == 0  ? "i"
+                               : strcmp(f, "upperLetter") == 0 ? "A"
+                               : strcmp(f, "lowerLetter") == 0 ? "a"
+                                                               : "1";
+            char out[32];
+            pg_zip_number(ours, ctr[k] > 0 ? ctr[k] : 1, out);
+            g_string_append(g, out);
+            s++;
+        } else {
+            g_string_append_c(g, *s);
+        }
+    }
+    g_string_append_c(g, ' ');
+    return g_string_free(g, FALSE);
+}
+
+/* ---- text ------------------------------------------------------------------------ */
 
 static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned base, int depth)
 {
@@ -149,7 +352,8 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
         return;
     for (xmlNodePtr c = parent->children; c; c = c->next) {
         if (is_w(c, "r")) {
-            unsigned marks = base | rpr_marks(w_child(c, "rPr"));
+            xmlNodePtr rpr = w_child(c, "rPr");
+            unsigned marks = rpr_apply(rpr, style_marks(r, wval(w_child(rpr, "rStyle")), base));
             for (xmlNodePtr t = c->children; t; t = t->next) {
                 if (is_w(t, "t")) {
                     xmlChar *s = xmlNodeGetContent(t);
@@ -163,6 +367,9 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                     *p = new_para(r);
                 } else if (is_w(t, "footnoteReference")) {
                     attach_footnote(r, *p, t, 0);
+                } else if (is_w(t, "drawing") || is_w(t, "pict") ||
+                           is_ns(t, MC_NS, "AlternateContent")) {
+                    g_ptr_array_add(r->drawings, t); /* read after the paragraph */
                 }
             }
         } else if (is_w(c, "hyperlink") || is_w(c, "ins") || is_w(c, "smartTag") ||
@@ -172,52 +379,221 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
     }
 }
 
-/* The marks of a paragraph style's own w:rPr (its w:basedOn chain is not
- * followed: only the simple case of a style that sets bold, italic or
- * underline itself). */
-static unsigned style_marks(reader *r, xmlNodePtr pstyle)
+static void read_body(reader *r, xmlNodePtr body, int depth);
+
+/* A VML style's property name ("margin-top:1.4pt;height:25.45pt") in pt. */
+static double vml_pt(const char *style, const char *name)
 {
-    xmlChar *id =
-        pstyle ? xmlGetNsProp(pstyle, (const xmlChar *)"val", (const xmlChar *)W_NS) : NULL;
-    xmlNodePtr root = r->styles ? xmlDocGetRootElement(r->styles) : NULL;
-    unsigned m = 0;
-    for (xmlNodePtr st = id && root ? root->children : NULL; st; st = st->next) {
-        if (!is_w(st, "style"))
-            continue;
-        xmlChar *sid = xmlGetNsProp(st, (const xmlChar *)"styleId", (const xmlChar *)W_NS);
-        int same = sid && strcmp((const char *)sid, (const char *)id) == 0;
-        xmlFree(sid);
-        if (same) {
-            m = rpr_marks(w_child(st, "rPr"));
-            break;
+    size_t n = strlen(name);
+    for (const char *s = style; s && *s;) {
+        while (*s == ';' || *s == ' ')
+            s++;
+        if (strncmp(s, name, n) == 0 && s[n] == ':') {
+            char *end = NULL;
+            double v = g_ascii_strtod(s + n + 1, &end);
+            if (end && strncmp(end, "in", 2) == 0)
+                v *= 72;
+            else if (end && strncmp(end, "cm", 2) == 0)
+                v *= 72 / 2.54;
+            else if (end && strncmp(end, "mm", 2) == 0)
+                v *= 72 / 25.4;
+            else if (end && strncmp(end, "px", 2) == 0)
+                v *= 0.75;
+            return v;
         }
+        s = strchr(s, ';');
     }
-    xmlFree(id);
-    return m;
+    return 0;
+}
+
+/* A VML shape of type 88 (Office's right brace), directly or through its
+ * shapetype. */
+static int vml_brace(xmlNodePtr pict)
+{
+    xmlNodePtr st = find(pict, V_NS, "shapetype", 4), sh = find(pict, V_NS, "shape", 4);
+    const char *spt = attr(st, O_NS, "spt"), *type = attr(sh, NULL, "type");
+    return (spt && strcmp(spt, "88") == 0) || (type && g_str_has_suffix(type, "_x0000_t88"));
+}
+
+/* A drawing met in a paragraph: a brace records itself (from the DrawingML
+ * anchor's vertical offset and extent, or the VML style), a text box's
+ * paragraphs follow (those of mc:Choice only: mc:Fallback repeats them). */
+static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, int depth)
+{
+    xmlNodePtr choice = NULL, fallback = NULL;
+    if (is_ns(d, MC_NS, "AlternateContent")) {
+        for (xmlNodePtr c = d->children; c; c = c->next)
+            if (is_ns(c, MC_NS, "Choice") && !choice)
+                choice = c;
+            else if (is_ns(c, MC_NS, "Fallback"))
+                fallback = c;
+    }
+    xmlNodePtr main = choice ? choice : fallback ? fallback : d;
+    xmlNodePtr wpa = find(main, WP_NS, "anchor", 4);
+    xmlNodePtr geom = find(main, A_NS, "prstGeom", 12);
+    const char *prst = attr(geom, NULL, "prst");
+    int brace = (prst && strcmp(prst, "rightBrace") == 0) || vml_brace(main) ||
+                (fallback && vml_brace(fallback));
+    if (brace && wpa) {
+        xmlNodePtr pv = find(wpa, WP_NS, "positionV", 1), ext = find(wpa, WP_NS, "extent", 1);
+        const char *rel = attr(pv, NULL, "relativeFrom");
+        xmlNodePtr off = find(pv, WP_NS, "posOffset", 1);
+        xmlChar *o = off ? xmlNodeGetContent(off) : NULL;
+        const char *cy = attr(ext, NULL, "cy");
+        if (rel && (strcmp(rel, "paragraph") == 0 || strcmp(rel, "line") == 0) && cy)
+            pg_zip_brace_add(&r->braces, anchor,
+                             (o ? atof((const char *)o) : 0) / EMU_PER_PT + r->y_shift,
+                             atof(cy) / EMU_PER_PT, pitch);
+        xmlFree(o);
+    } else if (brace) {
+        xmlNodePtr sh = find(main, V_NS, "shape", 4);
+        const char *style = attr(sh, NULL, "style");
+        pg_zip_brace_add(&r->braces, anchor, vml_pt(style, "margin-top") + r->y_shift,
+                         vml_pt(style, "height"), pitch);
+    }
+    xmlNodePtr box = find(main, W_NS, "txbxContent", 16);
+    if (box && depth < PG_DOCX_DEPTH_MAX)
+        read_body(r, box, depth + 1);
 }
 
 static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
 {
     r->index++;
+    GPtrArray *outer = r->drawings;
+    r->drawings = g_ptr_array_new();
     pg_import_para *p = new_para(r);
     xmlNodePtr ppr = w_child(pnode, "pPr");
-    unsigned base = style_marks(r, w_child(ppr, "pStyle")) | rpr_marks(w_child(ppr, "rPr"));
+    unsigned base = rpr_apply(w_child(ppr, "rPr"), style_marks(r, wval(w_child(ppr, "pStyle")), 0));
     size_t first = r->doc->n - 1;
     read_runs(r, &p, pnode, base, depth);
     pg_import_para *fp = &r->doc->paras[first];
-    if (w_child(ppr, "numPr") && fp->n_runs && !pg_zip_typed_number(fp->runs[0].text)) {
-        /* Word numbers the item itself: a bullet, as the text reader reads it */
-        pg_zip_prefix(fp, "- ");
-    }
+    char *label = num_label(r, ppr);
+    if (label && *label && fp->n_runs && !pg_zip_typed_number(fp->runs[0].text))
+        pg_zip_prefix(fp, label); /* Word numbers the item itself: the label as typed */
+    g_free(label);
     pg_zip_drop_if_blank(r->doc);
+    /* drawings anchored here: after the paragraph, in order; when the
+     * paragraph was blank (dropped), its line still took room above them */
+    double pitch = para_pitch(r, ppr);
+    r->y_shift = r->doc->n == first ? -pitch : 0;
+    GPtrArray *here = r->drawings;
+    r->drawings = outer;
+    pg_zip_mark m = pg_zip_braces_begin(&r->braces, r->doc);
+    for (guint k = 0; k < here->len; k++)
+        read_drawing(r, g_ptr_array_index(here, k), first, pitch, depth + 1);
+    pg_zip_braces_end(&r->braces, m, r->doc);
+    g_ptr_array_free(here, TRUE);
 }
 
-static void read_body(reader *r, xmlNodePtr body, int depth);
+/* The text of a table cell, stripped; g_free it. */
+static char *cell_text(xmlNodePtr tc)
+{
+    xmlChar *c = xmlNodeGetContent(tc);
+    char *t = g_strstrip(g_strdup(c ? (const char *)c : ""));
+    xmlFree(c);
+    return t;
+}
+
+static const char *vmerge(xmlNodePtr tc)
+{
+    xmlNodePtr vm = w_child(w_child(tc, "tcPr"), "vMerge");
+    if (!vm)
+        return NULL;
+    const char *v = wval(vm);
+    return v ? v : "continue";
+}
+
+/* The cells of row tr, at most max, into cells; returns how many. */
+static int row_cells(xmlNodePtr tr, xmlNodePtr *cells, int max)
+{
+    int n = 0;
+    for (xmlNodePtr tc = tr->children; tc && n < max; tc = tc->next)
+        if (is_w(tc, "tc"))
+            cells[n++] = tc;
+    return n;
+}
+
+#define PG_DOCX_COLS_MAX 64
+
+/* A brace made as a vertically merged cell: a w:vMerge="restart" cell that is
+ * empty, "}" or a purpose "(…)", continued on the rows below, right of a
+ * column of text. Marks the rows it spans and, for its
+ * first row, the purpose (the cell's own, or that of a merged cell right of
+ * it) in purpose[row]; brace[row] is the brace's column (the text is left of
+ * it); skip[row * PG_DOCX_COLS_MAX + col] for the brace and
+ * purpose cells, which are not read as text. */
+static void merged_braces(xmlNodePtr tbl, int rows, char *brace, char **purpose, char *skip)
+{
+    xmlNodePtr *trs = g_new(xmlNodePtr, rows > 0 ? rows : 1);
+    int n = 0;
+    for (xmlNodePtr tr = tbl->children; tr && n < rows; tr = tr->next)
+        if (is_w(tr, "tr"))
+            trs[n++] = tr;
+    for (int i = 0; i < n; i++) {
+        xmlNodePtr cells[PG_DOCX_COLS_MAX];
+        int nc = row_cells(trs[i], cells, PG_DOCX_COLS_MAX);
+        for (int c = 1; c < nc; c++) {
+            const char *v = vmerge(cells[c]);
+            if (!v || strcmp(v, "restart") != 0 || skip[i * PG_DOCX_COLS_MAX + c] ||
+                vmerge(cells[c - 1]))
+                continue;
+            char *t = cell_text(cells[c]);
+            size_t tl = strlen(t);
+            int paren = tl > 2 && t[0] == '(' && t[tl - 1] == ')';
+            if (*t && strcmp(t, "}") != 0 && !paren) {
+                g_free(t);
+                continue;
+            }
+            int span = 1;
+            for (int j = i + 1; j < n; j++) {
+                xmlNodePtr below[PG_DOCX_COLS_MAX];
+                int nb = row_cells(trs[j], below, PG_DOCX_COLS_MAX);
+                const char *bv = c < nb ? vmerge(below[c]) : NULL;
+                if (!bv || strcmp(bv, "continue") != 0)
+                    break;
+                span++;
+            }
+            char *left = cell_text(cells[c - 1]);
+            int has_left = *left != '\0';
+            g_free(left);
+            if (span < 2 || !has_left) {
+                g_free(t);
+                continue;
+            }
+            char *p = paren ? t : NULL;
+            if (!paren)
+                g_free(t);
+            skip[i * PG_DOCX_COLS_MAX + c] = 1;
+            if (c + 1 < nc && !p) {
+                char *u = cell_text(cells[c + 1]);
+                size_t ul = strlen(u);
+                if (ul > 2 && u[0] == '(' && u[ul - 1] == ')') {
+                    p = u;
+                    skip[i * PG_DOCX_COLS_MAX + c + 1] = 1;
+                } else {
+                    g_free(u);
+                }
+            }
+            for (int j = i; j < i + span; j++)
+                brace[j] = (char)c; /* the text is in column c - 1 */
+            g_free(purpose[i]);
+            purpose[i] = p;
+        }
+    }
+    g_free(trs);
+}
 
 static void read_table(reader *r, xmlNodePtr tbl, int depth)
 {
     int saved_in = r->in_cell, saved_t = r->table, saved_r = r->row, saved_c = r->col;
-    int t = ++r->tables, row = 0;
+    int t = ++r->tables, row = 0, rows = 0;
+    for (xmlNodePtr tr = tbl->children; tr; tr = tr->next)
+        rows += is_w(tr, "tr");
+    if (rows > 100000)
+        rows = 100000;
+    char *brace = g_new0(char, rows + 1), **purpose = g_new0(char *, rows + 1);
+    char *skip = g_new0(char, (size_t)(rows + 1) * PG_DOCX_COLS_MAX);
+    merged_braces(tbl, rows, brace, purpose, skip);
     for (xmlNodePtr tr = tbl->children; tr; tr = tr->next) {
         if (!is_w(tr, "tr"))
             continue;
@@ -225,12 +601,23 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
         for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
             if (!is_w(tc, "tc"))
                 continue;
+            int skipped = row < rows && col < PG_DOCX_COLS_MAX && skip[row * PG_DOCX_COLS_MAX + col];
             r->in_cell = 1, r->table = t, r->row = row, r->col = col;
-            read_body(r, tc, depth + 1);
+            size_t before = r->doc->n;
+            if (!skipped)
+                read_body(r, tc, depth + 1);
+            /* the brace beside the cell left of it: on its last paragraph */
+            if (row < rows && brace[row] && col == brace[row] - 1 && r->doc->n > before)
+                pg_zip_brace_mark(&r->doc->paras[r->doc->n - 1], purpose[row]);
             col++;
         }
         row++;
     }
+    for (int i = 0; i < rows; i++)
+        g_free(purpose[i]);
+    g_free(purpose);
+    g_free(brace);
+    g_free(skip);
     r->in_cell = saved_in, r->table = saved_t, r->row = saved_r, r->col = saved_c;
 }
 
@@ -255,7 +642,8 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
 {
     int rc = 0, failed = 0;
     zip_t *z = NULL;
-    xmlDocPtr x = NULL, notes = NULL, styles = NULL;
+    xmlDocPtr x = NULL, notes = NULL, styles = NULL, numbering = NULL;
+    reader r = {0};
     memset(doc, 0, sizeof *doc);
 
     z = pg_zip_open(bytes, len, file, &DOCX, diags);
@@ -270,6 +658,9 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
     styles = pg_zip_xml(z, "word/styles.xml", 0, file, &DOCX, &failed, diags);
     if (failed)
         goto cleanup;
+    numbering = pg_zip_xml(z, "word/numbering.xml", 0, file, &DOCX, &failed, diags);
+    if (failed)
+        goto cleanup;
     xmlNodePtr root = xmlDocGetRootElement(x);
     xmlNodePtr body = is_w(root, "document") ? w_child(root, "body") : NULL;
     if (!body) {
@@ -278,22 +669,39 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     "document, save it again as .docx");
         goto cleanup;
     }
-    reader r = {.doc = doc,
-                .file = file,
-                .notes_doc = notes,
-                .styles = styles,
-                .pending = g_ptr_array_new_with_free_func(g_free)};
+    r.doc = doc;
+    r.notes = index_by(notes, "footnote", "id");
+    r.styles = index_by(styles, "style", "styleId");
+    r.nums = index_by(numbering, "num", "numId");
+    r.abstracts = index_by(numbering, "abstractNum", "abstractNumId");
+    r.counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    r.nums_seen = g_hash_table_new(g_str_hash, g_str_equal);
+    r.defaults = styles ? w_child(xmlDocGetRootElement(styles), "docDefaults") : NULL;
+    r.pending = g_ptr_array_new_with_free_func(g_free);
+    r.drawings = g_ptr_array_new();
     read_body(&r, body, 0);
     pg_zip_notes_flush(doc, r.index, r.pending);
-    g_ptr_array_free(r.pending, TRUE);
+    pg_zip_braces_apply(&r.braces, doc);
     rc = 1;
 
 cleanup:
+    if (r.doc) {
+        g_hash_table_destroy(r.notes);
+        g_hash_table_destroy(r.styles);
+        g_hash_table_destroy(r.nums);
+        g_hash_table_destroy(r.abstracts);
+        g_hash_table_destroy(r.counters);
+        g_hash_table_destroy(r.nums_seen);
+        g_ptr_array_free(r.pending, TRUE);
+        g_ptr_array_free(r.drawings, TRUE);
+    }
+    pg_zip_braces_free(&r.braces);
     if (!rc)
         pg_import_doc_free(doc);
     xmlFreeDoc(x);
     xmlFreeDoc(notes);
     xmlFreeDoc(styles);
+    xmlFreeDoc(numbering);
     if (z)
         zip_discard(z);
     return rc;

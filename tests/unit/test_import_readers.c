@@ -55,7 +55,7 @@ static char *text(const pg_import_doc *doc, size_t i)
 static void expect(const pg_import_doc *doc, size_t i, const char *want)
 {
     char *t = text(doc, i);
-    cr_expect_str_eq(t, want, "paragraph %zu", i);
+    cr_expect_str_eq(t, want, "paragraph %zu: \"%s\", not \"%s\"", i, t, want);
     g_free(t);
 }
 
@@ -210,5 +210,149 @@ Test(odt, table_cells_and_covered_cells)
     cr_expect(doc.paras[1].in_cell && doc.paras[1].table == 1 && doc.paras[1].row == 0 &&
               doc.paras[1].col == 2);
     cr_expect(doc.paras[2].row == 1 && doc.paras[2].col == 0);
+    pg_import_doc_free(&doc);
+}
+
+#define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+#define DRAWING_NS                                                                                 \
+    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "        \
+    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                          \
+    "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "            \
+    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                   \
+    "xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\""
+
+static void read_docx(const char *styles, const char *numbering, const char *body,
+                      pg_import_doc *doc)
+{
+    char *d = g_strdup_printf("<w:document " W_NS " " DRAWING_NS "><w:body>%s</w:body></w:document>",
+                              body);
+    char *s = g_strdup_printf("<w:styles " W_NS ">%s</w:styles>", styles);
+    char *n = g_strdup_printf("<w:numbering " W_NS ">%s</w:numbering>", numbering);
+    const char *parts[] = {"word/document.xml", d, "word/styles.xml", s, "word/numbering.xml", n};
+    read_parts("old.docx", parts, 3, doc);
+    g_free(d);
+    g_free(s);
+    g_free(n);
+}
+
+Test(docx, based_on_chains_and_toggles)
+{
+    pg_import_doc doc;
+    read_docx("<w:style w:type=\"paragraph\" w:styleId=\"Dam\"><w:rPr><w:b/><w:u w:val=\"single\"/>"
+              "</w:rPr></w:style><w:style w:type=\"paragraph\" w:styleId=\"DamCon\">"
+              "<w:basedOn w:val=\"Dam\"/><w:rPr><w:u w:val=\"none\"/></w:rPr></w:style>"
+              "<w:style w:type=\"character\" w:styleId=\"Nghieng\"><w:rPr><w:i/></w:rPr></w:style>"
+              "<w:style w:type=\"character\" w:styleId=\"NghiengKhongDam\"><w:basedOn "
+              "w:val=\"Nghieng\"/><w:rPr><w:b w:val=\"0\"/></w:rPr></w:style>"
+              "<w:style w:type=\"paragraph\" w:styleId=\"X\"><w:basedOn w:val=\"Y\"/></w:style>"
+              "<w:style w:type=\"paragraph\" w:styleId=\"Y\"><w:basedOn w:val=\"X\"/></w:style>",
+              "",
+              "<w:p><w:pPr><w:pStyle w:val=\"DamCon\"/></w:pPr><w:r><w:t>đậm </w:t></w:r>"
+              "<w:r><w:rPr><w:rStyle w:val=\"NghiengKhongDam\"/></w:rPr><w:t>nghiêng</w:t></w:r>"
+              "<w:r><w:rPr><w:b w:val=\"false\"/></w:rPr><w:t> thường</w:t></w:r></w:p>"
+              "<w:p><w:pPr><w:pStyle w:val=\"X\"/></w:pPr><w:r><w:t>vòng</w:t></w:r></w:p>",
+              &doc);
+    cr_assert_eq(doc.n, 2);
+    cr_expect_eq(marks_of(&doc, 0, "đậm"), PG_RUN_BOLD);
+    cr_expect_eq(marks_of(&doc, 0, "nghiêng"), PG_RUN_ITALIC);
+    cr_expect_eq(marks_of(&doc, 0, "thường"), 0);
+    cr_expect_eq(marks_of(&doc, 1, "vòng"), 0);
+    pg_import_doc_free(&doc);
+}
+
+#define NUM_P(ilvl, num, text)                                                                     \
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"" ilvl "\"/><w:numId w:val=\"" num "\"/></w:numPr>"   \
+    "</w:pPr><w:r><w:t>" text "</w:t></w:r></w:p>"
+
+Test(docx, automatic_numbering_as_typed)
+{
+    pg_import_doc doc;
+    read_docx("",
+              "<w:abstractNum w:abstractNumId=\"0\">"
+              "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/>"
+              "<w:lvlText w:val=\"%1.\"/></w:lvl>"
+              "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+              "<w:lvlText w:val=\"%2.\"/></w:lvl>"
+              "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerLetter\"/>"
+              "<w:lvlText w:val=\"%3)\"/></w:lvl>"
+              "<w:lvl w:ilvl=\"3\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+              "<w:lvlText w:val=\"%2.%4.\"/></w:lvl></w:abstractNum>"
+              "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt "
+              "w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl></w:abstractNum>"
+              "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
+              "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
+              "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/><w:lvlOverride w:ilvl=\"0\">"
+              "<w:startOverride w:val=\"4\"/></w:lvlOverride></w:num>",
+              NUM_P("0", "1", "MỤC") NUM_P("1", "1", "Điểm") NUM_P("2", "1", "ý")
+                  NUM_P("2", "1", "ý hai") NUM_P("3", "1", "chi tiết") NUM_P("1", "1", "Điểm hai")
+                      NUM_P("0", "1", "MỤC HAI") NUM_P("0", "2", "gạch")
+                          NUM_P("0", "1", "2. đã gõ") NUM_P("0", "3", "MỤC BỐN")
+                              NUM_P("0", "0", "không số"),
+              &doc);
+    const char *want[] = {"I. MỤC",     "1. Điểm",   "a) ý",       "b) ý hai",
+                          "1.1. chi tiết", "2. Điểm hai", "II. MỤC HAI", "- gạch",
+                          "2. đã gõ",   "IV. MỤC BỐN", "không số"};
+    cr_assert_eq(doc.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < doc.n; i++)
+        expect(&doc, i, want[i]);
+    pg_import_doc_free(&doc);
+}
+
+/* a paragraph at 12 pt, single spacing: the pitch is 13.8 pt */
+#define RECIPIENT(text)                                                                            \
+    "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\" w:before=\"0\" w:after=\"0\"/>"    \
+    "<w:rPr><w:sz w:val=\"24\"/></w:rPr></w:pPr><w:r><w:t xml:space=\"preserve\">" text          \
+    "</w:t></w:r></w:p>"
+
+Test(docx, drawn_brace_and_text_boxes)
+{
+    pg_import_doc doc;
+    /* Word's rightBrace 1 pt down and 26 pt high (EMU), beside two lines; its
+     * purpose in a text box; another text box kept as a paragraph */
+    read_docx("", "",
+              "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\"/><w:rPr><w:sz "
+              "w:val=\"24\"/></w:rPr></w:pPr><w:r><w:t>- Bộ A;</w:t></w:r>"
+              "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor>"
+              "<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>12700</wp:posOffset>"
+              "</wp:positionV><wp:extent cx=\"90000\" cy=\"330200\"/><a:graphic><a:graphicData>"
+              "<wps:wsp><wps:spPr><a:prstGeom prst=\"rightBrace\"/></wps:spPr></wps:wsp>"
+              "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>"
+              "<w:pict><v:shape style=\"margin-top:1pt;height:26pt\"/></w:pict></mc:Fallback>"
+              "</mc:AlternateContent></w:r><w:r><w:drawing><wp:anchor><wp:positionV "
+              "relativeFrom=\"paragraph\"><wp:posOffset>0</wp:posOffset></wp:positionV>"
+              "<a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r>"
+              "<w:t>(để b/c)</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp>"
+              "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>" RECIPIENT(
+                  "- UBND tỉnh;") RECIPIENT("- Sở C;")
+                  "<w:p><w:r><w:t>Trước</w:t></w:r><w:r><w:pict><v:textbox><w:txbxContent><w:p>"
+                  "<w:r><w:t>Ghi chú trong khung</w:t></w:r></w:p></w:txbxContent></v:textbox>"
+                  "</w:pict></w:r></w:p>",
+              &doc);
+    const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;", "Trước",
+                          "Ghi chú trong khung"};
+    cr_assert_eq(doc.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < doc.n; i++)
+        expect(&doc, i, want[i]);
+    pg_import_doc_free(&doc);
+}
+
+#define CELL(text) "<w:tc><w:p><w:r><w:t>" text "</w:t></w:r></w:p></w:tc>"
+#define MERGED(how, text)                                                                          \
+    "<w:tc><w:tcPr><w:vMerge" how "/></w:tcPr><w:p><w:r><w:t>" text "</w:t></w:r></w:p></w:tc>"
+
+Test(docx, brace_as_a_merged_cell)
+{
+    pg_import_doc doc;
+    read_docx("", "",
+              "<w:tbl><w:tr>" CELL("- Bộ A;") MERGED(" w:val=\"restart\"", "}")
+                  MERGED(" w:val=\"restart\"", "(để b/c)") "</w:tr><w:tr>" CELL("- UBND tỉnh;")
+                      MERGED("", "") MERGED("", "") "</w:tr><w:tr>" CELL("- Sở C;")
+                          CELL("") CELL("") "</w:tr></w:tbl>",
+              &doc);
+    const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;"};
+    cr_assert_eq(doc.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < doc.n; i++)
+        expect(&doc, i, want[i]);
+    cr_expect(doc.paras[1].in_cell && doc.paras[1].row == 1 && doc.paras[1].col == 0);
     pg_import_doc_free(&doc);
 }
