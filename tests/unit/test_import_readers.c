@@ -356,3 +356,28 @@ Test(docx, brace_as_a_merged_cell)
     cr_expect(doc.paras[1].in_cell && doc.paras[1].row == 1 && doc.paras[1].col == 0);
     pg_import_doc_free(&doc);
 }
+
+Test(odt, headings_numbered_by_the_outline_style)
+{
+    pg_import_doc doc;
+    char *content = g_strdup(
+        "<office:document-content " ODF_NS "><office:body><office:text>"
+        "<text:h text:outline-level=\"1\">MỘT</text:h><text:h text:outline-level=\"2\">Hai</text:h>"
+        "<text:h text:outline-level=\"2\">Ba</text:h><text:h text:outline-level=\"1\">BỐN</text:h>"
+        "</office:text></office:body></office:document-content>");
+    char *styles = g_strdup(
+        "<office:document-styles " ODF_NS "><office:styles><text:outline-style style:name=\"O\">"
+        "<text:outline-level-style text:level=\"1\" style:num-format=\"I\" style:num-suffix=\".\"/>"
+        "<text:outline-level-style text:level=\"2\" style:num-format=\"1\" style:num-suffix=\".\"/>"
+        "</text:outline-style></office:styles></office:document-styles>");
+    const char *parts[] = {"mimetype", "application/vnd.oasis.opendocument.text", "content.xml",
+                           content, "styles.xml", styles};
+    read_parts("old.odt", parts, 3, &doc);
+    const char *want[] = {"I. MỘT", "1. Hai", "2. Ba", "II. BỐN"};
+    cr_assert_eq(doc.n, 4);
+    for (size_t i = 0; i < doc.n; i++)
+        expect(&doc, i, want[i]);
+    pg_import_doc_free(&doc);
+    g_free(content);
+    g_free(styles);
+}
