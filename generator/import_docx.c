@@ -118,7 +118,7 @@ static unsigned rpr_apply(xmlNodePtr rpr, unsigned m)
 }
 
 typedef struct {
-    pg_import_doc *doc;
+    pg_zip_reader z;
     GHashTable *notes;       /* footnote w:id -> w:footnote */
     GHashTable *styles;      /* w:styleId -> w:style */
     GHashTable *nums;        /* w:numId -> w:num */
@@ -126,14 +126,6 @@ typedef struct {
     GHashTable *counters;    /* w:abstractNumId -> int[PG_DOCX_LEVELS] */
     GHashTable *nums_seen;   /* w:numId met (a start override applies once) */
     xmlNodePtr defaults;     /* w:docDefaults or NULL */
-    int index;               /* 1-based DOCX paragraph index: the "line" of diagnostics */
-    int tables;
-    int in_cell, table, row, col;
-    int notes_read;          /* footnote references read so far */
-    GPtrArray *pending;      /* footnote lines ("¹ text") to write after the block */
-    GPtrArray *drawings;     /* drawings met in the current paragraph */
-    pg_zip_braces braces;
-    double y_shift;          /* pt, added to a brace's offset (see read_paragraph) */
 } reader;
 
 /* Indexes the children of root named local by their attribute key (w:). */
@@ -147,16 +139,6 @@ static GHashTable *index_by(xmlDocPtr x, const char *local, const char *key)
             g_hash_table_insert(h, (gpointer)k, c);
     }
     return h;
-}
-
-static pg_import_para *new_para(reader *r)
-{
-    pg_import_para *p = pg_import_para_add(r->doc, r->index);
-    p->in_cell = r->in_cell;
-    p->table = r->table;
-    p->row = r->row;
-    p->col = r->col;
-    return p;
 }
 
 /* Plain text of footnote id, malloc'd; NULL when absent. */
@@ -200,7 +182,7 @@ static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsign
     const char *id = attr(ref, W_NS, "id");
     char *text = id ? footnote_text(r, id) : NULL;
     if (text)
-        pg_zip_note_attach(p, text, marks, &r->notes_read, r->pending);
+        pg_zip_note_attach(p, text, marks, &r->z.notes, r->z.pending);
 }
 
 /* ---- styles ---------------------------------------------------------------------- */
@@ -363,13 +345,13 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                 } else if (is_w(t, "tab")) {
                     pg_import_run_add(*p, "\t", 1, marks);
                 } else if (is_w(t, "br") || is_w(t, "cr")) {
-                    pg_zip_drop_if_blank(r->doc);
-                    *p = new_para(r);
+                    pg_zip_drop_if_blank(r->z.doc);
+                    *p = pg_zip_para_new(&r->z);
                 } else if (is_w(t, "footnoteReference")) {
                     attach_footnote(r, *p, t, 0);
                 } else if (is_w(t, "drawing") || is_w(t, "pict") ||
                            is_ns(t, MC_NS, "AlternateContent")) {
-                    g_ptr_array_add(r->drawings, t); /* read after the paragraph */
+                    g_ptr_array_add(r->z.drawings, t); /* read after the paragraph */
                 }
             }
         } else if (is_w(c, "hyperlink") || is_w(c, "ins") || is_w(c, "smartTag") ||
@@ -418,8 +400,9 @@ static int vml_brace(xmlNodePtr pict)
 /* A drawing met in a paragraph: a brace records itself (from the DrawingML
  * anchor's vertical offset and extent, or the VML style), a text box's
  * paragraphs follow (those of mc:Choice only: mc:Fallback repeats them). */
-static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, int depth)
+static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitch, int depth)
 {
+    reader *r = reader_;
     xmlNodePtr choice = NULL, fallback = NULL;
     if (is_ns(d, MC_NS, "AlternateContent")) {
         for (xmlNodePtr c = d->children; c; c = c->next)
@@ -441,14 +424,14 @@ static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, i
         xmlChar *o = off ? xmlNodeGetContent(off) : NULL;
         const char *cy = attr(ext, NULL, "cy");
         if (rel && (strcmp(rel, "paragraph") == 0 || strcmp(rel, "line") == 0) && cy)
-            pg_zip_brace_add(&r->braces, anchor,
-                             (o ? atof((const char *)o) : 0) / EMU_PER_PT + r->y_shift,
+            pg_zip_brace_add(&r->z.braces, anchor,
+                             (o ? atof((const char *)o) : 0) / EMU_PER_PT + r->z.y_shift,
                              atof(cy) / EMU_PER_PT, pitch);
         xmlFree(o);
     } else if (brace) {
         xmlNodePtr sh = find(main, V_NS, "shape", 4);
         const char *style = attr(sh, NULL, "style");
-        pg_zip_brace_add(&r->braces, anchor, vml_pt(style, "margin-top") + r->y_shift,
+        pg_zip_brace_add(&r->z.braces, anchor, vml_pt(style, "margin-top") + r->z.y_shift,
                          vml_pt(style, "height"), pitch);
     }
     xmlNodePtr box = find(main, W_NS, "txbxContent", 16);
@@ -458,31 +441,16 @@ static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, i
 
 static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
 {
-    r->index++;
-    GPtrArray *outer = r->drawings;
-    r->drawings = g_ptr_array_new();
-    pg_import_para *p = new_para(r);
+    size_t first = 0;
+    GPtrArray *outer = pg_zip_para_begin(&r->z, &first);
+    pg_import_para *p = &r->z.doc->paras[first];
     xmlNodePtr ppr = w_child(pnode, "pPr");
     unsigned base = rpr_apply(w_child(ppr, "rPr"), style_marks(r, wval(w_child(ppr, "pStyle")), 0));
-    size_t first = r->doc->n - 1;
     read_runs(r, &p, pnode, base, depth);
-    pg_import_para *fp = &r->doc->paras[first];
+    /* Word numbers the item itself: its label as if typed */
     char *label = num_label(r, ppr);
-    if (label && *label && fp->n_runs && !pg_zip_typed_number(fp->runs[0].text))
-        pg_zip_prefix(fp, label); /* Word numbers the item itself: the label as typed */
+    pg_zip_para_end(&r->z, first, label, outer, para_pitch(r, ppr), read_drawing, r, depth);
     g_free(label);
-    pg_zip_drop_if_blank(r->doc);
-    /* drawings anchored here: after the paragraph, in order; when the
-     * paragraph was blank (dropped), its line still took room above them */
-    double pitch = para_pitch(r, ppr);
-    r->y_shift = r->doc->n == first ? -pitch : 0;
-    GPtrArray *here = r->drawings;
-    r->drawings = outer;
-    pg_zip_mark m = pg_zip_braces_begin(&r->braces, r->doc);
-    for (guint k = 0; k < here->len; k++)
-        read_drawing(r, g_ptr_array_index(here, k), first, pitch, depth + 1);
-    pg_zip_braces_end(&r->braces, m, r->doc);
-    g_ptr_array_free(here, TRUE);
 }
 
 /* The text of a table cell, stripped; g_free it. */
@@ -585,8 +553,8 @@ static void merged_braces(xmlNodePtr tbl, int rows, char *brace, char **purpose,
 
 static void read_table(reader *r, xmlNodePtr tbl, int depth)
 {
-    int saved_in = r->in_cell, saved_t = r->table, saved_r = r->row, saved_c = r->col;
-    int t = ++r->tables, row = 0, rows = 0;
+    int saved_in = r->z.in_cell, saved_t = r->z.table, saved_r = r->z.row, saved_c = r->z.col;
+    int t = ++r->z.tables, row = 0, rows = 0;
     for (xmlNodePtr tr = tbl->children; tr; tr = tr->next)
         rows += is_w(tr, "tr");
     if (rows > 100000)
@@ -602,13 +570,13 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
             if (!is_w(tc, "tc"))
                 continue;
             int skipped = row < rows && col < PG_DOCX_COLS_MAX && skip[row * PG_DOCX_COLS_MAX + col];
-            r->in_cell = 1, r->table = t, r->row = row, r->col = col;
-            size_t before = r->doc->n;
+            r->z.in_cell = 1, r->z.table = t, r->z.row = row, r->z.col = col;
+            size_t before = r->z.doc->n;
             if (!skipped)
                 read_body(r, tc, depth + 1);
             /* the brace beside the cell left of it: on its last paragraph */
-            if (row < rows && brace[row] && col == brace[row] - 1 && r->doc->n > before)
-                pg_zip_brace_mark(&r->doc->paras[r->doc->n - 1], purpose[row]);
+            if (row < rows && brace[row] && col == brace[row] - 1 && r->z.doc->n > before)
+                pg_zip_brace_mark(&r->z.doc->paras[r->z.doc->n - 1], purpose[row]);
             col++;
         }
         row++;
@@ -618,7 +586,7 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
     g_free(purpose);
     g_free(brace);
     g_free(skip);
-    r->in_cell = saved_in, r->table = saved_t, r->row = saved_r, r->col = saved_c;
+    r->z.in_cell = saved_in, r->z.table = saved_t, r->z.row = saved_r, r->z.col = saved_c;
 }
 
 static void read_body(reader *r, xmlNodePtr body, int depth)
@@ -632,8 +600,8 @@ static void read_body(reader *r, xmlNodePtr body, int depth)
             read_table(r, c, depth);
         else if (is_w(c, "sdt") || is_w(c, "sdtContent"))
             read_body(r, c, depth + 1);
-        if (!r->in_cell)
-            pg_zip_notes_flush(r->doc, r->index, r->pending);
+        if (!r->z.in_cell)
+            pg_zip_notes_flush(r->z.doc, r->z.index, r->z.pending);
     }
 }
 
@@ -669,7 +637,7 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     "document, save it again as .docx");
         goto cleanup;
     }
-    r.doc = doc;
+    pg_zip_reader_init(&r.z, doc);
     r.notes = index_by(notes, "footnote", "id");
     r.styles = index_by(styles, "style", "styleId");
     r.nums = index_by(numbering, "num", "numId");
@@ -677,25 +645,20 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
     r.counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     r.nums_seen = g_hash_table_new(g_str_hash, g_str_equal);
     r.defaults = styles ? w_child(xmlDocGetRootElement(styles), "docDefaults") : NULL;
-    r.pending = g_ptr_array_new_with_free_func(g_free);
-    r.drawings = g_ptr_array_new();
     read_body(&r, body, 0);
-    pg_zip_notes_flush(doc, r.index, r.pending);
-    pg_zip_braces_apply(&r.braces, doc);
+    pg_zip_reader_finish(&r.z);
     rc = 1;
 
 cleanup:
-    if (r.doc) {
+    if (r.z.doc) {
         g_hash_table_destroy(r.notes);
         g_hash_table_destroy(r.styles);
         g_hash_table_destroy(r.nums);
         g_hash_table_destroy(r.abstracts);
         g_hash_table_destroy(r.counters);
         g_hash_table_destroy(r.nums_seen);
-        g_ptr_array_free(r.pending, TRUE);
-        g_ptr_array_free(r.drawings, TRUE);
     }
-    pg_zip_braces_free(&r.braces);
+    pg_zip_reader_free(&r.z);
     if (!rc)
         pg_import_doc_free(doc);
     xmlFreeDoc(x);

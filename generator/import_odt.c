@@ -85,18 +85,11 @@ typedef struct {
 } odt_style;
 
 typedef struct {
-    pg_import_doc *doc;
+    pg_zip_reader z;
     GHashTable *styles;      /* "family/name" -> odt_style*, names owned by the XML */
     GHashTable *list_styles; /* name -> text:list-style element */
     xmlNodePtr outline;      /* text:outline-style or NULL */
     GHashTable *counters;    /* list style name -> int[PG_ODT_LEVELS] */
-    int index;               /* paragraphs read: the "line" of diagnostics */
-    int tables, in_cell, table, row, col;
-    int notes;
-    GPtrArray *pending;  /* footnote lines */
-    GPtrArray *drawings; /* draw:* elements met in the current paragraph */
-    pg_zip_braces braces;
-    double y_shift; /* pt, added to a brace's offset (see read_paragraph) */
 } reader;
 
 static void read_style(reader *r, xmlNodePtr st)
@@ -288,16 +281,6 @@ static char *label(reader *r, xmlNodePtr ls, const char *key, int level, int sta
 
 /* ---- text ------------------------------------------------------------------------ */
 
-static pg_import_para *new_para(reader *r)
-{
-    pg_import_para *p = pg_import_para_add(r->doc, r->index);
-    p->in_cell = r->in_cell;
-    p->table = r->table;
-    p->row = r->row;
-    p->col = r->col;
-    return p;
-}
-
 /* The plain text of the paragraphs under n, joined by spaces (a note body). */
 static void plain_text(xmlNodePtr n, GString *g, int depth)
 {
@@ -340,8 +323,8 @@ static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsign
         } else if (is(c, NS_TEXT, "tab")) {
             pg_import_run_add(*p, "\t", 1, marks);
         } else if (is(c, NS_TEXT, "line-break")) {
-            pg_zip_drop_if_blank(r->doc);
-            *p = new_para(r);
+            pg_zip_drop_if_blank(r->z.doc);
+            *p = pg_zip_para_new(&r->z);
         } else if (is(c, NS_TEXT, "note")) {
             xmlNodePtr body = NULL;
             for (xmlNodePtr b = c->children; b; b = b->next)
@@ -352,11 +335,11 @@ static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsign
                 plain_text(body, g, depth + 1);
             char *t = g_strstrip(g_string_free(g, FALSE));
             if (*t)
-                pg_zip_note_attach(*p, t, 0, &r->notes, r->pending);
+                pg_zip_note_attach(*p, t, 0, &r->z.notes, r->z.pending);
             else
                 g_free(t);
         } else if (in_ns(c, NS_DRAW)) {
-            g_ptr_array_add(r->drawings, c); /* read after the paragraph */
+            g_ptr_array_add(r->z.drawings, c); /* read after the paragraph */
         } else if (is(c, NS_TEXT, "soft-page-break") || is(c, NS_TEXT, "bookmark") ||
                    is(c, NS_TEXT, "bookmark-start") || is(c, NS_TEXT, "bookmark-end") ||
                    is(c, NS_OFFICE, "annotation") || is(c, NS_OFFICE, "annotation-end") ||
@@ -371,45 +354,30 @@ static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsign
 
 static void read_block(reader *r, xmlNodePtr parent, const char *list, int level, int depth);
 static void read_element(reader *r, xmlNodePtr c, const char *list, int level, int depth);
-static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, int depth);
+static pg_zip_draw_fn read_drawing;
 
 /* A text:p or text:h; lbl, when not NULL, goes before its text (a list label). */
 static void read_paragraph(reader *r, xmlNodePtr pnode, const char *lbl, int depth)
 {
-    r->index++;
     const char *style = attr(pnode, NS_TEXT, "style-name");
-    GPtrArray *outer = r->drawings;
-    r->drawings = g_ptr_array_new();
-    size_t first = r->doc->n;
-    pg_import_para *p = new_para(r);
+    size_t first = 0;
+    GPtrArray *outer = pg_zip_para_begin(&r->z, &first);
+    pg_import_para *p = &r->z.doc->paras[first];
     read_inline(r, &p, pnode, marks_of(r, "paragraph", style, 0), depth);
     char *heading = NULL;
     const char *ol = attr(pnode, NS_TEXT, "outline-level");
     if (!lbl && is(pnode, NS_TEXT, "h") && ol && r->outline &&
         !attr(pnode, NS_TEXT, "is-list-header"))
         lbl = heading = label(r, r->outline, "\x01outline", atoi(ol), 0);
-    if (lbl && *lbl && r->doc->paras[first].n_runs &&
-        !pg_zip_typed_number(r->doc->paras[first].runs[0].text))
-        pg_zip_prefix(&r->doc->paras[first], lbl);
+    pg_zip_para_end(&r->z, first, lbl, outer, pitch_of(r, style), read_drawing, r, depth);
     g_free(heading);
-    pg_zip_drop_if_blank(r->doc);
-    /* frames and shapes anchored here: after the paragraph, in order; when the
-     * paragraph was blank (dropped), its line still took room above them */
-    double pitch = pitch_of(r, style);
-    r->y_shift = r->doc->n == first ? -pitch : 0;
-    GPtrArray *here = r->drawings;
-    r->drawings = outer;
-    pg_zip_mark m = pg_zip_braces_begin(&r->braces, r->doc);
-    for (guint k = 0; k < here->len; k++)
-        read_drawing(r, g_ptr_array_index(here, k), first, pitch, depth + 1);
-    pg_zip_braces_end(&r->braces, m, r->doc);
-    g_ptr_array_free(here, TRUE);
 }
 
 /* A brace shape records itself; a text box's paragraphs follow, unless they
  * are the purpose "(…)" of a brace anchored in the same paragraph. */
-static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, int depth)
+static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitch, int depth)
 {
+    reader *r = reader_;
     if (depth > PG_ODT_DEPTH_MAX)
         return;
     if (is(d, NS_DRAW, "custom-shape")) {
@@ -417,7 +385,7 @@ static void read_drawing(reader *r, xmlNodePtr d, size_t anchor, double pitch, i
             const char *type = is(g, NS_DRAW, "enhanced-geometry") ? attr(g, NS_DRAW, "type")
                                                                     : NULL;
             if (type && strcmp(type, "right-brace") == 0)
-                pg_zip_brace_add(&r->braces, anchor, length_pt(attr(d, NS_SVG, "y")) + r->y_shift,
+                pg_zip_brace_add(&r->z.braces, anchor, length_pt(attr(d, NS_SVG, "y")) + r->z.y_shift,
                                  length_pt(attr(d, NS_SVG, "height")), pitch);
         }
     }
@@ -448,7 +416,7 @@ static void read_rows(reader *r, xmlNodePtr n, int t, int *row, int depth)
         int col = 0;
         for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
             if (is(tc, NS_TABLE, "table-cell")) {
-                r->in_cell = 1, r->table = t, r->row = *row, r->col = col;
+                r->z.in_cell = 1, r->z.table = t, r->z.row = *row, r->z.col = col;
                 read_block(r, tc, NULL, 0, depth + 1);
             } else if (!is(tc, NS_TABLE, "covered-table-cell")) {
                 continue;
@@ -464,10 +432,10 @@ static void read_rows(reader *r, xmlNodePtr n, int t, int *row, int depth)
 
 static void read_table(reader *r, xmlNodePtr tbl, int depth)
 {
-    int saved_in = r->in_cell, saved_t = r->table, saved_r = r->row, saved_c = r->col;
+    int saved_in = r->z.in_cell, saved_t = r->z.table, saved_r = r->z.row, saved_c = r->z.col;
     int row = 0;
-    read_rows(r, tbl, ++r->tables, &row, depth);
-    r->in_cell = saved_in, r->table = saved_t, r->row = saved_r, r->col = saved_c;
+    read_rows(r, tbl, ++r->z.tables, &row, depth);
+    r->z.in_cell = saved_in, r->z.table = saved_t, r->z.row = saved_r, r->z.col = saved_c;
 }
 
 /* A text:list: list is the list style in force (inherited by nested lists),
@@ -513,9 +481,9 @@ static void read_element(reader *r, xmlNodePtr c, const char *list, int level, i
     else if (is(c, NS_TABLE, "table"))
         read_table(r, c, depth + 1);
     else if (in_ns(c, NS_DRAW)) {
-        pg_zip_mark m = pg_zip_braces_begin(&r->braces, r->doc);
-        read_drawing(r, c, r->doc->n, 0, depth + 1);
-        pg_zip_braces_end(&r->braces, m, r->doc);
+        pg_zip_mark m = pg_zip_braces_begin(&r->z.braces, r->z.doc);
+        read_drawing(r, c, r->z.doc->n, 0, depth + 1);
+        pg_zip_braces_end(&r->z.braces, m, r->z.doc);
     } else if (is(c, NS_TEXT, "section") || is(c, NS_TEXT, "index-body") ||
                is(c, NS_TEXT, "index-title") || is(c, NS_TEXT, "table-of-content") ||
                is(c, NS_TEXT, "illustration-index") || is(c, NS_TEXT, "table-index") ||
@@ -536,8 +504,8 @@ static void read_block(reader *r, xmlNodePtr parent, const char *list, int level
     }
     for (xmlNodePtr c = parent->children; c; c = c->next) {
         read_element(r, c, list, level, depth);
-        if (!r->in_cell)
-            pg_zip_notes_flush(r->doc, r->index, r->pending);
+        if (!r->z.in_cell)
+            pg_zip_notes_flush(r->z.doc, r->z.index, r->z.pending);
     }
 }
 
@@ -587,17 +555,14 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
                     "file is not a text document, save it again as .odt");
         goto cleanup;
     }
-    r.doc = doc;
+    pg_zip_reader_init(&r.z, doc);
     r.styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     r.list_styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r.counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    r.pending = g_ptr_array_new_with_free_func(g_free);
-    r.drawings = g_ptr_array_new();
     read_style_parts(&r, styles);
     read_style_parts(&r, content);
     read_block(&r, text, NULL, 0, 0);
-    pg_zip_notes_flush(doc, r.index, r.pending);
-    pg_zip_braces_apply(&r.braces, doc);
+    pg_zip_reader_finish(&r.z);
     rc = 1;
 
 cleanup:
@@ -605,10 +570,8 @@ cleanup:
         g_hash_table_destroy(r.styles);
         g_hash_table_destroy(r.list_styles);
         g_hash_table_destroy(r.counters);
-        g_ptr_array_free(r.pending, TRUE);
-        g_ptr_array_free(r.drawings, TRUE);
     }
-    pg_zip_braces_free(&r.braces);
+    pg_zip_reader_free(&r.z);
     if (!rc)
         pg_import_doc_free(doc);
     free(mime);

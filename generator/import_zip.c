@@ -366,3 +366,66 @@ void pg_zip_braces_free(pg_zip_braces *b)
     free(b->v);
     memset(b, 0, sizeof *b);
 }
+
+void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc)
+{
+    memset(z, 0, sizeof *z);
+    z->doc = doc;
+    z->pending = g_ptr_array_new_with_free_func(g_free);
+    z->drawings = g_ptr_array_new();
+}
+
+void pg_zip_reader_finish(pg_zip_reader *z)
+{
+    pg_zip_notes_flush(z->doc, z->index, z->pending);
+    pg_zip_braces_apply(&z->braces, z->doc);
+}
+
+void pg_zip_reader_free(pg_zip_reader *z)
+{
+    if (z->pending)
+        g_ptr_array_free(z->pending, TRUE);
+    if (z->drawings)
+        g_ptr_array_free(z->drawings, TRUE);
+    pg_zip_braces_free(&z->braces);
+    memset(z, 0, sizeof *z);
+}
+
+pg_import_para *pg_zip_para_new(pg_zip_reader *z)
+{
+    pg_import_para *p = pg_import_para_add(z->doc, z->index);
+    p->in_cell = z->in_cell;
+    p->table = z->table;
+    p->row = z->row;
+    p->col = z->col;
+    return p;
+}
+
+GPtrArray *pg_zip_para_begin(pg_zip_reader *z, size_t *first)
+{
+    z->index++;
+    GPtrArray *outer = z->drawings;
+    z->drawings = g_ptr_array_new();
+    *first = z->doc->n;
+    pg_zip_para_new(z);
+    return outer;
+}
+
+void pg_zip_para_end(pg_zip_reader *z, size_t first, const char *label, GPtrArray *outer,
+                     double pitch, pg_zip_draw_fn *draw, void *reader, int depth)
+{
+    pg_import_para *fp = &z->doc->paras[first];
+    if (label && *label && fp->n_runs && !pg_zip_typed_number(fp->runs[0].text))
+        pg_zip_prefix(fp, label);
+    pg_zip_drop_if_blank(z->doc);
+    /* drawn here: after the paragraph, in order; when the paragraph was blank
+     * (dropped), its line still took room above what is drawn */
+    z->y_shift = z->doc->n == first ? -pitch : 0;
+    GPtrArray *here = z->drawings;
+    z->drawings = outer;
+    pg_zip_mark m = pg_zip_braces_begin(&z->braces, z->doc);
+    for (guint k = 0; k < here->len; k++)
+        draw(reader, g_ptr_array_index(here, k), first, pitch, depth + 1);
+    pg_zip_braces_end(&z->braces, m, z->doc);
+    g_ptr_array_free(here, TRUE);
+}

@@ -112,4 +112,43 @@ void pg_zip_braces_free(pg_zip_braces *b);
  * column follows the tab). */
 void pg_zip_brace_mark(pg_import_para *p, const char *purpose);
 
+/* What the DOCX and ODT readers share while reading: where a paragraph goes
+ * (the table cell being read), the footnotes waiting for the end of the
+ * block, the drawings met in the current paragraph, the braces drawn. */
+typedef struct {
+    pg_import_doc *doc;
+    int index;                   /* paragraphs read: the "line" of diagnostics */
+    int tables;                  /* tables met so far */
+    int in_cell, table, row, col; /* the cell being read (import.h) */
+    int notes;                   /* footnotes read so far */
+    GPtrArray *pending;          /* footnote lines ("¹ text") to write after the block */
+    GPtrArray *drawings;         /* elements drawn in the current paragraph */
+    pg_zip_braces braces;
+    double y_shift; /* pt, added to the offset of a brace drawn in a dropped blank paragraph */
+} pg_zip_reader;
+
+/* Reads an element drawn in a paragraph: a brace (added to z->braces with
+ * anchor, pitch and z->y_shift) or a text box (its paragraphs read). */
+typedef void pg_zip_draw_fn(void *reader, xmlNodePtr drawn, size_t anchor, double pitch,
+                            int depth);
+
+void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc);
+/* Writes the footnotes still pending and the braces' marks. */
+void pg_zip_reader_finish(pg_zip_reader *z);
+void pg_zip_reader_free(pg_zip_reader *z);
+
+/* Appends an empty paragraph at z->index, in the cell being read. */
+pg_import_para *pg_zip_para_new(pg_zip_reader *z);
+
+/* Starts a paragraph: a fresh list of drawings (the outer one is returned, to
+ * give back to pg_zip_para_end), a new paragraph. *first is its index. */
+GPtrArray *pg_zip_para_begin(pg_zip_reader *z, size_t *first);
+
+/* Ends the paragraph begun at first: label (a list number, may be NULL)
+ * before its text unless it starts with a typed number; dropped when blank;
+ * then each element drawn in it read through draw, braces anchored at first
+ * with the paragraph's line pitch (pt). */
+void pg_zip_para_end(pg_zip_reader *z, size_t first, const char *label, GPtrArray *outer,
+                     double pitch, pg_zip_draw_fn *draw, void *reader, int depth);
+
 #endif

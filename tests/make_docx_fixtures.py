@@ -48,13 +48,6 @@ docx('no-document.docx', [('[Content_Types].xml', '<Types/>'), ('word/other.xml'
 docx('many.docx', [('e%05d' % k, '') for k in range(10001)] + [('word/document.xml', DOC)],
      zipfile.ZIP_STORED)
 docx('malformed.docx', [('word/document.xml', '<w:document %s><w:body>' % W)])
-with open('%s/good.docx' % d, 'rb') as f:
-    g = f.read()
-with open('%s/truncated.docx' % d, 'wb') as f:
-    f.write(g[:len(g) // 2])
-open('%s/empty.docx' % d, 'wb').close()
-with open('%s/text.docx' % d, 'w') as f:
-    f.write('KẾ HOẠCH\nnot a zip\n')
 
 # ---- ODT (tests/run_import_odt.sh) ------------------------------------------------
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -133,10 +126,13 @@ odt('no-mime.odt', [('content.xml', ODT_CONTENT)], None)
 odt('malformed.odt', [('content.xml', '<office:document-content %s>\n<office:body>' % NS)])
 odt('styles-malformed.odt', [('content.xml', ODT_CONTENT), ('styles.xml', '<a><b></a>')])
 odt('many.odt', [('e%05d' % k, '') for k in range(10001)] + [('content.xml', ODT_CONTENT)])
-with open('%s/good.odt' % d, 'rb') as f:
-    g = f.read()
-with open('%s/truncated.odt' % d, 'wb') as f:
-    f.write(g[:len(g) // 2])
-open('%s/empty.odt' % d, 'wb').close()
-with open('%s/text.odt' % d, 'w') as f:
-    f.write('KẾ HOẠCH\nnot a zip\n')
+
+# for each format: the good file cut in half, an empty file, a text file
+for ext in ('docx', 'odt'):
+    with open('%s/good.%s' % (d, ext), 'rb') as f:
+        g = f.read()
+    with open('%s/truncated.%s' % (d, ext), 'wb') as f:
+        f.write(g[:len(g) // 2])
+    open('%s/empty.%s' % (d, ext), 'wb').close()
+    with open('%s/text.%s' % (d, ext), 'w') as f:
+        f.write('KẾ HOẠCH\nnot a zip\n')
