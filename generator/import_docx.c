@@ -24,6 +24,7 @@
 #define PG_DOCX_DEPTH_MAX 64 /* nested tables and elements */
 #define PG_DOCX_CHAIN_MAX 32 /* w:basedOn links followed */
 #define PG_DOCX_LEVELS 9     /* numbering levels (w:ilvl 0-8) */
+#define PG_DOCX_COUNT_MAX 100000 /* a numbering counter stops there (no overflow) */
 #define EMU_PER_PT 12700.0
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -292,7 +293,9 @@ static char *num_label(reader *r, xmlNodePtr ppr)
                 start = atoi(so), restart = 1;
         }
     }
-    ctr[lvl] = restart || ctr[lvl] <= 0 ? start : ctr[lvl] + 1;
+    if (start < 0 || start > PG_DOCX_COUNT_MAX)
+        start = 1;
+    ctr[lvl] = restart || ctr[lvl] <= 0 ? start : ctr[lvl] < PG_DOCX_COUNT_MAX ? ctr[lvl] + 1 : ctr[lvl];
     for (int k = lvl + 1; k < PG_DOCX_LEVELS; k++)
         ctr[k] = 0;
     const char *fmt = wval(w_child(lvls[lvl], "numFmt"));

@@ -22,6 +22,8 @@
 #define PG_ODT_CHAIN_MAX 32  /* parent-style links followed */
 #define PG_ODT_LEVELS 10     /* list levels (ODF allows 10) */
 #define PG_ODT_SPACES_MAX 64 /* text:s c= taken at most */
+#define PG_ODT_COUNT_MAX 100000 /* a list counter stops there (no overflow) */
+#define PG_ODT_COLS_MAX 100000  /* a table's column index stops there */
 
 static const pg_zip_kind ODT = {"ODT", "an ODT", "LibreOffice Writer", ".odt",
                                 "an OpenDocument text"};
@@ -250,8 +252,10 @@ static char *label(reader *r, xmlNodePtr ls, const char *key, int level, int sta
         ctr[level - 1] = start_override;
     else if (ctr[level - 1] <= 0)
         ctr[level - 1] = start;
-    else
+    else if (ctr[level - 1] < PG_ODT_COUNT_MAX)
         ctr[level - 1]++;
+    if (ctr[level - 1] > PG_ODT_COUNT_MAX)
+        ctr[level - 1] = PG_ODT_COUNT_MAX;
     for (int k = level; k < PG_ODT_LEVELS; k++)
         ctr[k] = 0;
     const char *fmt = attr(lv, NS_STYLE, "num-format");
@@ -425,6 +429,8 @@ static void read_rows(reader *r, xmlNodePtr n, int t, int *row, int depth)
             const char *rep = attr(tc, NS_TABLE, "number-columns-repeated");
             int k = rep ? atoi(rep) : 1;
             col += k > 0 && k < 1024 ? k : 1;
+            if (col > PG_ODT_COLS_MAX)
+                col = PG_ODT_COLS_MAX;
         }
         (*row)++;
     }
@@ -442,6 +448,8 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
  * level the nesting (1 for a top list). */
 static void read_list(reader *r, xmlNodePtr l, const char *list, int level, int depth)
 {
+    if (depth > PG_ODT_DEPTH_MAX)
+        return;
     const char *own = attr(l, NS_TEXT, "style-name");
     if (own)
         list = own;
@@ -498,10 +506,6 @@ static void read_block(reader *r, xmlNodePtr parent, const char *list, int level
 {
     if (depth > PG_ODT_DEPTH_MAX)
         return;
-    if (is(parent, NS_TEXT, "p") || is(parent, NS_TEXT, "h") || is(parent, NS_TABLE, "table")) {
-        read_element(r, parent, list, level, depth);
-        return;
-    }
     for (xmlNodePtr c = parent->children; c; c = c->next) {
         read_element(r, c, list, level, depth);
         if (!r->z.in_cell)

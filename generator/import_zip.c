@@ -8,6 +8,7 @@
 #include "arena.h"
 
 #include <libxml/parser.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,7 +257,8 @@ double pg_zip_pitch(double size, double line, double before, double after)
 
 void pg_zip_brace_add(pg_zip_braces *b, size_t anchor, double y, double h, double pitch)
 {
-    if (h <= 0 || pitch <= 0 || b->n >= 1000)
+    if (!isfinite(y) || !isfinite(h) || !isfinite(pitch) || h <= 0 || pitch <= 0 ||
+        b->n >= 1000)
         return;
     b->v = pg_xrealloc(b->v, (b->n + 1) * sizeof *b->v);
     b->v[b->n++] = (pg_zip_brace){anchor, y, h, pitch, NULL};
