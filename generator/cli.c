@@ -142,7 +142,7 @@ static const char usage_import[] =
     "usage: plangen import OLD.docx|OLD.odt|OLD.txt -o PLAN.xml [--force]\n"
     "\n"
     "Brings an old plan in: reads a Word document (.docx), an OpenDocument text\n"
-    "(.odt, LibreOffice Writer) or plain text (.txt, .md; UTF-8, or UTF-16 with a\n"
+    "(.odt or flat .fodt, LibreOffice Writer) or plain text (.txt, .md; UTF-8, or UTF-16 with a\n"
     "byte-order mark; **bold**, *italic*, __underline__ and pipe tables as Markdown)\n"
     "and writes plan XML: header, summary, basis, sections (their typed numbers are\n"
     "dropped: plangen numbers), items, recipients, signature. From DOCX and ODT it\n"

@@ -1,5 +1,5 @@
-/* import.h - bringing an old plan in: a reader turns the input (plain text now,
- * DOCX/ODT later) into a list of paragraphs, and the recogniser builds plan XML
+/* import.h - bringing an old plan in: a reader turns the input (plain text,
+ * DOCX, ODT) into a list of paragraphs, and the recogniser builds plan XML
  * from that list. Nothing is lost: what the recogniser cannot place is written
  * as a plain <p> in order, with a PG_W_IMPORT warning at its source line.
  *
@@ -87,7 +87,8 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                         pg_diag_list *diags);
 
 /* Reads an ODT (content.xml, styles.xml; the mimetype entry must be
- * application/vnd.oasis.opendocument.text) from memory into doc: one
+ * application/vnd.oasis.opendocument.text), or a flat ODT (.fodt: one XML
+ * document, office:document), from memory into doc: one
  * paragraph per text:p/text:h, a text:line-break splitting it; spans' bold,
  * italic, underline from their styles and the parent-style chain; list
  * labels as Writer shows them ("I. ", "1. ", "a) ", "- "); footnote texts
@@ -100,9 +101,12 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
 int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                        pg_diag_list *diags);
 
+/* Whether bytes are a flat ODT: XML whose root is office:document. */
+int pg_import_is_fodt(const char *bytes, size_t len);
+
 /* Reads an old plan of any kind the readers know into doc, choosing the reader
- * by content: a ZIP whose first entry is the ODT mimetype, or a .odt name, is
- * an ODT; another ZIP, or a .docx name, a DOCX (the reader then says why the
+ * by content: a ZIP whose first entry is the ODT mimetype, a flat ODT, or a
+ * .odt/.fodt name, is an ODT; another ZIP, or a .docx name, a DOCX (the reader then says why the
  * bytes are not one); anything else text. Returns what the reader returns. */
 int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                    pg_diag_list *diags);

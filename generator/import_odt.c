@@ -513,6 +513,21 @@ static void read_block(reader *r, xmlNodePtr parent, const char *list, int level
     }
 }
 
+int pg_import_is_fodt(const char *bytes, size_t len)
+{
+    /* the root element office:document, in the first 4 KiB after the XML
+     * declaration and comments */
+    static const char office[] = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+    size_t n = len < 4096 ? len : 4096;
+    if (n < 1 || bytes[0] != '<')
+        return 0;
+    char *head = g_strndup(bytes, n);
+    char *root = strstr(head, "<office:document ");
+    int yes = root && g_strstr_len(root, -1, office) != NULL;
+    g_free(head);
+    return yes;
+}
+
 int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                        pg_diag_list *diags)
 {
@@ -523,40 +538,48 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
     reader r = {0};
     memset(doc, 0, sizeof *doc);
 
-    z = pg_zip_open(bytes, len, file, &ODT, diags);
-    if (!z)
-        goto cleanup;
-    size_t mlen = 0;
-    mime = pg_zip_read(z, "mimetype", 0, file, &ODT, &mlen, diags);
-    if (!mime && diags->n)
-        goto cleanup;
-    if (mime)
-        g_strstrip(mime);
-    if (!mime || strcmp(mime, "application/vnd.oasis.opendocument.text") != 0) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                    "not an OpenDocument text: its mimetype is \"%.60s\", not "
-                    "application/vnd.oasis.opendocument.text; save it from LibreOffice "
-                    "Writer as .odt (a spreadsheet or a drawing is not a plan)",
-                    mime ? mime : "(none)");
-        goto cleanup;
+    if (pg_import_is_fodt(bytes, len)) {
+        /* a flat ODT: one XML document holding styles and body */
+        content = pg_zip_parse(bytes, len, "the flat ODT", file, &ODT, diags);
+        if (!content)
+            goto cleanup;
+    } else {
+        z = pg_zip_open(bytes, len, file, &ODT, diags);
+        if (!z)
+            goto cleanup;
+        size_t mlen = 0;
+        mime = pg_zip_read(z, "mimetype", 0, file, &ODT, &mlen, diags);
+        if (!mime && diags->n)
+            goto cleanup;
+        if (mime)
+            g_strstrip(mime);
+        if (!mime || strcmp(mime, "application/vnd.oasis.opendocument.text") != 0) {
+            pg_diag_add(diags, PG_E_IO, file, 0, 0,
+                        "not an OpenDocument text: its mimetype is \"%.60s\", not "
+                        "application/vnd.oasis.opendocument.text; save it from LibreOffice "
+                        "Writer as .odt (a spreadsheet or a drawing is not a plan)",
+                        mime ? mime : "(none)");
+            goto cleanup;
+        }
+        content = pg_zip_xml(z, "content.xml", 1, file, &ODT, &failed, diags);
+        if (failed)
+            goto cleanup;
+        styles = pg_zip_xml(z, "styles.xml", 0, file, &ODT, &failed, diags);
+        if (failed)
+            goto cleanup;
     }
-    content = pg_zip_xml(z, "content.xml", 1, file, &ODT, &failed, diags);
-    if (failed)
-        goto cleanup;
-    styles = pg_zip_xml(z, "styles.xml", 0, file, &ODT, &failed, diags);
-    if (failed)
-        goto cleanup;
     xmlNodePtr root = xmlDocGetRootElement(content), text = NULL;
-    for (xmlNodePtr c = is(root, NS_OFFICE, "document-content") ? root->children : NULL; c;
-         c = c->next)
+    int whole = is(root, NS_OFFICE, "document-content") || is(root, NS_OFFICE, "document");
+    for (xmlNodePtr c = whole ? root->children : NULL; c; c = c->next)
         if (is(c, NS_OFFICE, "body"))
             for (xmlNodePtr t = c->children; t; t = t->next)
                 if (is(t, NS_OFFICE, "text"))
                     text = t;
     if (!text) {
         pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
-                    "content.xml has no office:document-content/office:body/office:text; the "
-                    "file is not a text document, save it again as .odt");
+                    "%s has no office:body/office:text; the file is not a text document, save "
+                    "it again as .odt",
+                    z ? "content.xml" : "the flat ODT");
         goto cleanup;
     }
     pg_zip_reader_init(&r.z, doc);

@@ -124,29 +124,25 @@ static int has_dtd(const char *s, size_t n)
     return 0;
 }
 
-xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
-                     const pg_zip_kind *k, int *failed, pg_diag_list *diags)
+xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char *file,
+                       const pg_zip_kind *k, pg_diag_list *diags)
 {
-    size_t before = diags->n, n = 0;
-    xmlDocPtr x = NULL;
-    xmlParserCtxtPtr ctxt = NULL;
-    char *bytes = pg_zip_read(z, name, required, file, k, &n, diags);
-    if (!bytes)
-        goto cleanup;
     if (has_dtd(bytes, n)) {
         pg_diag_add(diags, PG_E_DOCTYPE, file, 0, 0,
                     "%s declares a DTD or entities; %s parts never do: the file was "
                     "tampered with, save it again from %s",
                     name, k->name, k->app);
-        goto cleanup;
+        return NULL;
     }
-    if (n > INT32_MAX) /* cannot happen: PG_ZIP_PART_MAX is smaller */
-        goto cleanup;
-    ctxt = xmlNewParserCtxt();
+    if (n > PG_ZIP_PART_MAX) {
+        too_large(name, file, diags);
+        return NULL;
+    }
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
         pg_oom();
-    x = xmlCtxtReadMemory(ctxt, bytes, (int)n, name, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDocPtr x = xmlCtxtReadMemory(ctxt, bytes, (int)n, name, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!x) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
         char *why = g_strstrip(g_strdup(e && e->message ? e->message : "unknown error"));
@@ -156,10 +152,18 @@ xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
                     name, e ? e->line : 0, why, k->app);
         g_free(why);
     }
+    xmlFreeParserCtxt(ctxt);
+    return x;
+}
 
-cleanup:
-    if (ctxt)
-        xmlFreeParserCtxt(ctxt);
+xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
+                     const pg_zip_kind *k, int *failed, pg_diag_list *diags)
+{
+    size_t before = diags->n, n = 0;
+    xmlDocPtr x = NULL;
+    char *bytes = pg_zip_read(z, name, required, file, k, &n, diags);
+    if (bytes)
+        x = pg_zip_parse(bytes, n, name, file, k, diags);
     free(bytes);
     *failed = diags->n != before;
     return x;

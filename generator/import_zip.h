@@ -44,6 +44,11 @@ char *pg_zip_read(zip_t *z, const char *name, int required, const char *file,
 xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
                      const pg_zip_kind *k, int *failed, pg_diag_list *diags);
 
+/* Parses n bytes as XML part name (no network, no DTD, no entities), as
+ * pg_zip_xml does. NULL with an error diagnostic. */
+xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char *file,
+                       const pg_zip_kind *k, pg_diag_list *diags);
+
 /* Footnotes as the recogniser places them in extracted text: the text is
  * attached to p; the first nine also become a superscript marker at the end
  * of p and a line "¹ text" in pending (written after the block by

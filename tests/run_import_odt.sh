@@ -23,6 +23,16 @@ refused truncated.odt "the ODT is not a readable ZIP archive"
 refused many.odt "more than 10000 entries"
 refused malformed.odt "content.xml is not well-formed XML at its line 2"
 refused styles-malformed.odt "styles.xml is not well-formed XML at its line 1"
+# a flat ODT (.fodt, one XML document) is held to the same rules
+printf '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "x">]>\n<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>\n' \
+    >"$work/entity.fodt"
+refused entity.fodt "the flat ODT declares a DTD or entities"
+printf '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">\n<office:body>\n' \
+    >"$work/malformed.fodt"
+refused malformed.fodt "the flat ODT is not well-formed XML at its line 3"
+printf '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>\n' \
+    >"$work/empty-flat.xml"
+refused empty-flat.xml "the flat ODT has no office:body/office:text"
 # a ZIP with the ODT mimetype is read as ODT whatever its name
 cp "$work/wrong-mime.odt" "$work/sheet.zip"
 refused sheet.zip "not application/vnd.oasis.opendocument.text"
