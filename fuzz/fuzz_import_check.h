@@ -18,8 +18,7 @@
 typedef int fuzz_reader(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
-static void fuzz_import_check(fuzz_reader *read, const uint8_t *data, size_t size,
-                              const char *file)
+static void fuzz_import_check(fuzz_reader *read, const uint8_t *data, size_t size, const char *file)
 {
     pg_import_doc doc;
     pg_diag_list d = {0};
@@ -44,8 +43,8 @@ static void fuzz_import_check(fuzz_reader *read, const uint8_t *data, size_t siz
 /* An archive in memory holding data as part (and, when mime is not NULL, a
  * stored "mimetype" entry first); malloc'd, its size in *len; NULL when libzip
  * fails. */
-static char *fuzz_import_pack(const uint8_t *data, size_t size, const char *part,
-                              const char *mime, size_t *len)
+static char *fuzz_import_pack(const uint8_t *data, size_t size, const char *part, const char *mime,
+                              size_t *len)
 {
     zip_error_t ze;
     zip_error_init(&ze);

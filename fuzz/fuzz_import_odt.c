@@ -8,6 +8,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_import_check_part(pg_import_odt_read, data, size, "old.odt", "content.xml", "application/vnd.oasis.opendocument.text");
+    fuzz_import_check_part(pg_import_odt_read, data, size, "old.odt", "content.xml",
+                           "application/vnd.oasis.opendocument.text");
     return 0;
 }

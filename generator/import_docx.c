@@ -21,14 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PG_DOCX_DEPTH_MAX 64 /* nested tables and elements */
-#define PG_DOCX_CHAIN_MAX 32 /* w:basedOn links followed */
-#define PG_DOCX_LEVELS 9     /* numbering levels (w:ilvl 0-8) */
+#define PG_DOCX_DEPTH_MAX 64     /* nested tables and elements */
+#define PG_DOCX_CHAIN_MAX 32     /* w:basedOn links followed */
+#define PG_DOCX_LEVELS 9         /* numbering levels (w:ilvl 0-8) */
 #define PG_DOCX_COUNT_MAX 100000 /* a numbering counter stops there (no overflow) */
 #define EMU_PER_PT 12700.0
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-static const char WP_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+static const char WP_NS[] =
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
 static const char A_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/main";
 static const char MC_NS[] = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 static const char V_NS[] = "urn:schemas-microsoft-com:vml";
@@ -120,13 +121,13 @@ static unsigned rpr_apply(xmlNodePtr rpr, unsigned m)
 
 typedef struct {
     pg_zip_reader z;
-    GHashTable *notes;       /* footnote w:id -> w:footnote */
-    GHashTable *styles;      /* w:styleId -> w:style */
-    GHashTable *nums;        /* w:numId -> w:num */
-    GHashTable *abstracts;   /* w:abstractNumId -> w:abstractNum */
-    GHashTable *counters;    /* w:abstractNumId -> int[PG_DOCX_LEVELS] */
-    GHashTable *nums_seen;   /* w:numId met (a start override applies once) */
-    xmlNodePtr defaults;     /* w:docDefaults or NULL */
+    GHashTable *notes;     /* footnote w:id -> w:footnote */
+    GHashTable *styles;    /* w:styleId -> w:style */
+    GHashTable *nums;      /* w:numId -> w:num */
+    GHashTable *abstracts; /* w:abstractNumId -> w:abstractNum */
+    GHashTable *counters;  /* w:abstractNumId -> int[PG_DOCX_LEVELS] */
+    GHashTable *nums_seen; /* w:numId met (a start override applies once) */
+    xmlNodePtr defaults;   /* w:docDefaults or NULL */
 } reader;
 
 /* Indexes the children of root named local by their attribute key (w:). */
@@ -295,7 +296,9 @@ static char *num_label(reader *r, xmlNodePtr ppr)
     }
     if (start < 0 || start > PG_DOCX_COUNT_MAX)
         start = 1;
-    ctr[lvl] = restart || ctr[lvl] <= 0 ? start : ctr[lvl] < PG_DOCX_COUNT_MAX ? ctr[lvl] + 1 : ctr[lvl];
+    ctr[lvl] = restart || ctr[lvl] <= 0       ? start
+               : ctr[lvl] < PG_DOCX_COUNT_MAX ? ctr[lvl] + 1
+                                              : ctr[lvl];
     for (int k = lvl + 1; k < PG_DOCX_LEVELS; k++)
         ctr[k] = 0;
     const char *fmt = wval(w_child(lvls[lvl], "numFmt"));
@@ -572,7 +575,8 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
         for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
             if (!is_w(tc, "tc"))
                 continue;
-            int skipped = row < rows && col < PG_DOCX_COLS_MAX && skip[row * PG_DOCX_COLS_MAX + col];
+            int skipped =
+                row < rows && col < PG_DOCX_COLS_MAX && skip[row * PG_DOCX_COLS_MAX + col];
             r->z.in_cell = 1, r->z.table = t, r->z.row = row, r->z.col = col;
             size_t before = r->z.doc->n;
             if (!skipped)

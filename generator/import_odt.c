@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PG_ODT_DEPTH_MAX 64  /* nested elements, tables, lists */
-#define PG_ODT_CHAIN_MAX 32  /* parent-style links followed */
-#define PG_ODT_LEVELS 10     /* list levels (ODF allows 10) */
-#define PG_ODT_SPACES_MAX 64 /* text:s c= taken at most */
+#define PG_ODT_DEPTH_MAX 64     /* nested elements, tables, lists */
+#define PG_ODT_CHAIN_MAX 32     /* parent-style links followed */
+#define PG_ODT_LEVELS 10        /* list levels (ODF allows 10) */
+#define PG_ODT_SPACES_MAX 64    /* text:s c= taken at most */
 #define PG_ODT_COUNT_MAX 100000 /* a list counter stops there (no overflow) */
 #define PG_ODT_COLS_MAX 100000  /* a table's column index stops there */
 
@@ -81,8 +81,8 @@ static double length_pt(const char *s)
 typedef struct {
     const char *parent, *list_style;
     int b, i, u;
-    double size;       /* pt, 0: unset */
-    double line;       /* line height as a factor of the font's, 0: unset */
+    double size;          /* pt, 0: unset */
+    double line;          /* line height as a factor of the font's, 0: unset */
     double before, after; /* pt, -1: unset */
 } odt_style;
 
@@ -225,8 +225,8 @@ static int *counters_of(reader *r, const char *list)
 static xmlNodePtr level_style(xmlNodePtr ls, int level)
 {
     for (xmlNodePtr c = ls ? ls->children : NULL; c; c = c->next)
-        if (in_ns(c, NS_TEXT) && atoi(attr(c, NS_TEXT, "level") ? attr(c, NS_TEXT, "level") : "0") ==
-                                     level)
+        if (in_ns(c, NS_TEXT) &&
+            atoi(attr(c, NS_TEXT, "level") ? attr(c, NS_TEXT, "level") : "0") == level)
             return c;
     return NULL;
 }
@@ -305,8 +305,7 @@ static void plain_text(xmlNodePtr n, GString *g, int depth)
     }
 }
 
-static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned marks,
-                        int depth)
+static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned marks, int depth)
 {
     if (depth > PG_ODT_DEPTH_MAX)
         return;
@@ -386,10 +385,11 @@ static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitc
         return;
     if (is(d, NS_DRAW, "custom-shape")) {
         for (xmlNodePtr g = d->children; g; g = g->next) {
-            const char *type = is(g, NS_DRAW, "enhanced-geometry") ? attr(g, NS_DRAW, "type")
-                                                                    : NULL;
+            const char *type =
+                is(g, NS_DRAW, "enhanced-geometry") ? attr(g, NS_DRAW, "type") : NULL;
             if (type && strcmp(type, "right-brace") == 0)
-                pg_zip_brace_add(&r->z.braces, anchor, length_pt(attr(d, NS_SVG, "y")) + r->z.y_shift,
+                pg_zip_brace_add(&r->z.braces, anchor,
+                                 length_pt(attr(d, NS_SVG, "y")) + r->z.y_shift,
                                  length_pt(attr(d, NS_SVG, "height")), pitch);
         }
     }
@@ -455,7 +455,8 @@ static void read_list(reader *r, xmlNodePtr l, const char *list, int level, int 
         list = own;
     xmlNodePtr ls = list ? g_hash_table_lookup(r->list_styles, list) : NULL;
     const char *cont = attr(l, NS_TEXT, "continue-numbering");
-    if (level == 1 && ls && !attr(l, NS_TEXT, "continue-list") && !(cont && strcmp(cont, "true") == 0))
+    if (level == 1 && ls && !attr(l, NS_TEXT, "continue-list") &&
+        !(cont && strcmp(cont, "true") == 0))
         memset(counters_of(r, list), 0, PG_ODT_LEVELS * sizeof(int));
     for (xmlNodePtr it = l->children; it; it = it->next) {
         int header = is(it, NS_TEXT, "list-header");

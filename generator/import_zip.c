@@ -56,8 +56,8 @@ static void too_large(const char *name, const char *file, pg_diag_list *diags)
                 "%s unpacks to more than 64 MiB; refused as a possible ZIP bomb", name);
 }
 
-char *pg_zip_read(zip_t *z, const char *name, int required, const char *file,
-                  const pg_zip_kind *k, size_t *len, pg_diag_list *diags)
+char *pg_zip_read(zip_t *z, const char *name, int required, const char *file, const pg_zip_kind *k,
+                  size_t *len, pg_diag_list *diags)
 {
     zip_stat_t st;
     zip_stat_init(&st);
@@ -261,8 +261,7 @@ double pg_zip_pitch(double size, double line, double before, double after)
 
 void pg_zip_brace_add(pg_zip_braces *b, size_t anchor, double y, double h, double pitch)
 {
-    if (!isfinite(y) || !isfinite(h) || !isfinite(pitch) || h <= 0 || pitch <= 0 ||
-        b->n >= 1000)
+    if (!isfinite(y) || !isfinite(h) || !isfinite(pitch) || h <= 0 || pitch <= 0 || b->n >= 1000)
         return;
     b->v = pg_xrealloc(b->v, (b->n + 1) * sizeof *b->v);
     b->v[b->n++] = (pg_zip_brace){anchor, y, h, pitch, NULL};
@@ -316,7 +315,7 @@ void pg_zip_braces_end(pg_zip_braces *b, pg_zip_mark m, pg_import_doc *doc)
 
 void pg_zip_brace_mark(pg_import_para *p, const char *purpose)
 {
-    char *s = !purpose ? g_strdup(" }")
+    char *s = !purpose            ? g_strdup(" }")
               : purpose[0] == '(' ? g_strdup_printf(" } %s", purpose)
                                   : g_strdup_printf(" } (%s)", purpose);
     for (size_t i = 0; i < p->n_runs; i++) {
@@ -360,8 +359,7 @@ void pg_zip_braces_apply(const pg_zip_braces *b, pg_import_doc *doc)
             }
         }
         for (size_t i = 0; i < count; i++)
-            pg_zip_brace_mark(&doc->paras[first + i],
-                              i == (count - 1) / 2 ? br->purpose : NULL);
+            pg_zip_brace_mark(&doc->paras[first + i], i == (count - 1) / 2 ? br->purpose : NULL);
     }
 }
 

@@ -33,8 +33,8 @@ zip_t *pg_zip_open(const char *bytes, size_t len, const char *file, const pg_zip
  * when the part is absent (an error diagnostic if required), larger than
  * PG_ZIP_PART_MAX (counted while inflating, since the header may lie) or
  * unreadable (an error diagnostic). */
-char *pg_zip_read(zip_t *z, const char *name, int required, const char *file,
-                  const pg_zip_kind *k, size_t *len, pg_diag_list *diags);
+char *pg_zip_read(zip_t *z, const char *name, int required, const char *file, const pg_zip_kind *k,
+                  size_t *len, pg_diag_list *diags);
 
 /* Reads and parses part name (no network, no DTD, no entities: a DOCTYPE or
  * entity declaration is refused). Returns the document (free with
@@ -122,20 +122,19 @@ void pg_zip_brace_mark(pg_import_para *p, const char *purpose);
  * block, the drawings met in the current paragraph, the braces drawn. */
 typedef struct {
     pg_import_doc *doc;
-    int index;                   /* paragraphs read: the "line" of diagnostics */
-    int tables;                  /* tables met so far */
+    int index;                    /* paragraphs read: the "line" of diagnostics */
+    int tables;                   /* tables met so far */
     int in_cell, table, row, col; /* the cell being read (import.h) */
-    int notes;                   /* footnotes read so far */
-    GPtrArray *pending;          /* footnote lines ("¹ text") to write after the block */
-    GPtrArray *drawings;         /* elements drawn in the current paragraph */
+    int notes;                    /* footnotes read so far */
+    GPtrArray *pending;           /* footnote lines ("¹ text") to write after the block */
+    GPtrArray *drawings;          /* elements drawn in the current paragraph */
     pg_zip_braces braces;
     double y_shift; /* pt, added to the offset of a brace drawn in a dropped blank paragraph */
 } pg_zip_reader;
 
 /* Reads an element drawn in a paragraph: a brace (added to z->braces with
  * anchor, pitch and z->y_shift) or a text box (its paragraphs read). */
-typedef void pg_zip_draw_fn(void *reader, xmlNodePtr drawn, size_t anchor, double pitch,
-                            int depth);
+typedef void pg_zip_draw_fn(void *reader, xmlNodePtr drawn, size_t anchor, double pitch, int depth);
 
 void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc);
 /* Writes the footnotes still pending and the braces' marks. */

@@ -70,12 +70,12 @@ static unsigned marks_of(const pg_import_doc *doc, size_t i, const char *s)
 }
 
 #define ODF_NS                                                                                     \
-    "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "                          \
-    "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "                            \
-    "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "                              \
-    "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "                            \
-    "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "                           \
-    "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "                   \
+    "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "                           \
+    "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "                             \
+    "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" "                               \
+    "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "                             \
+    "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "                            \
+    "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "                    \
     "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""
 
 static void read_odt(const char *styles, const char *body, pg_import_doc *doc)
@@ -121,8 +121,9 @@ Test(odt, marks_follow_the_parent_chain_and_turn_off)
 Test(odt, spaces_tabs_breaks)
 {
     pg_import_doc doc;
-    read_odt("", "<text:p>a<text:s text:c=\"3\"/>b<text:tab/>c<text:line-break/>d"
-                 "<text:soft-page-break/> e<text:s text:c=\"100000\"/></text:p>",
+    read_odt("",
+             "<text:p>a<text:s text:c=\"3\"/>b<text:tab/>c<text:line-break/>d"
+             "<text:soft-page-break/> e<text:s text:c=\"100000\"/></text:p>",
              &doc);
     cr_assert_eq(doc.n, 2);
     expect(&doc, 0, "a   b\tc");
@@ -161,8 +162,8 @@ Test(odt, list_labels_as_typed)
              "</text:list-item><text:list-item><text:p>- đã gõ</text:p></text:list-item>"
              "</text:list>",
              &doc);
-    const char *want[] = {"I. A", "I.1. B", "a) C", "b) D", "I.2. E", "II. F", "giữa",
-                          "III. G", "V. H", "- gạch", "- đã gõ"};
+    const char *want[] = {"I. A", "I.1. B", "a) C", "b) D",   "I.2. E", "II. F",
+                          "giữa", "III. G", "V. H", "- gạch", "- đã gõ"};
     cr_assert_eq(doc.n, sizeof want / sizeof *want);
     for (size_t i = 0; i < doc.n; i++)
         expect(&doc, i, want[i]);
@@ -188,8 +189,12 @@ Test(odt, brace_shape_and_its_purpose)
              "<text:p><draw:frame><draw:text-box><text:p>Chữ trong khung</text:p>"
              "</draw:text-box></draw:frame>Sau</text:p>",
              &doc);
-    const char *want[] = {"Nơi nhận:\tKT. GIÁM ĐỐC", "- Bộ A; } (để b/c)\tPHÓ GIÁM ĐỐC",
-                          "- UBND tỉnh; }", "- Lưu: VT.", "Sau", "Chữ trong khung"};
+    const char *want[] = {"Nơi nhận:\tKT. GIÁM ĐỐC",
+                          "- Bộ A; } (để b/c)\tPHÓ GIÁM ĐỐC",
+                          "- UBND tỉnh; }",
+                          "- Lưu: VT.",
+                          "Sau",
+                          "Chữ trong khung"};
     cr_assert_eq(doc.n, sizeof want / sizeof *want);
     for (size_t i = 0; i < doc.n; i++)
         expect(&doc, i, want[i]);
@@ -199,12 +204,13 @@ Test(odt, brace_shape_and_its_purpose)
 Test(odt, table_cells_and_covered_cells)
 {
     pg_import_doc doc;
-    read_odt("", "<table:table><table:table-header-rows><table:table-row>"
-                 "<table:table-cell table:number-columns-spanned=\"2\"><text:p>AB</text:p>"
-                 "</table:table-cell><table:covered-table-cell/><table:table-cell><text:p>C"
-                 "</text:p></table:table-cell></table:table-row></table:table-header-rows>"
-                 "<table:table-row><table:table-cell><text:p>1</text:p></table:table-cell>"
-                 "</table:table-row></table:table>",
+    read_odt("",
+             "<table:table><table:table-header-rows><table:table-row>"
+             "<table:table-cell table:number-columns-spanned=\"2\"><text:p>AB</text:p>"
+             "</table:table-cell><table:covered-table-cell/><table:table-cell><text:p>C"
+             "</text:p></table:table-cell></table:table-row></table:table-header-rows>"
+             "<table:table-row><table:table-cell><text:p>1</text:p></table:table-cell>"
+             "</table:table-row></table:table>",
              &doc);
     cr_assert_eq(doc.n, 3);
     cr_expect(doc.paras[1].in_cell && doc.paras[1].table == 1 && doc.paras[1].row == 0 &&
@@ -215,17 +221,18 @@ Test(odt, table_cells_and_covered_cells)
 
 #define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 #define DRAWING_NS                                                                                 \
-    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "        \
-    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                          \
-    "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "            \
-    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                   \
-    "xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\""
+    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "         \
+    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                           \
+    "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "             \
+    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                    \
+    "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                                   \
+    "xmlns:o=\"urn:schemas-microsoft-com:office:office\""
 
 static void read_docx(const char *styles, const char *numbering, const char *body,
                       pg_import_doc *doc)
 {
-    char *d = g_strdup_printf("<w:document " W_NS " " DRAWING_NS "><w:body>%s</w:body></w:document>",
-                              body);
+    char *d = g_strdup_printf(
+        "<w:document " W_NS " " DRAWING_NS "><w:body>%s</w:body></w:document>", body);
     char *s = g_strdup_printf("<w:styles " W_NS ">%s</w:styles>", styles);
     char *n = g_strdup_printf("<w:numbering " W_NS ">%s</w:numbering>", numbering);
     const char *parts[] = {"word/document.xml", d, "word/styles.xml", s, "word/numbering.xml", n};
@@ -261,7 +268,7 @@ Test(docx, based_on_chains_and_toggles)
 }
 
 #define NUM_P(ilvl, num, text)                                                                     \
-    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"" ilvl "\"/><w:numId w:val=\"" num "\"/></w:numPr>"   \
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"" ilvl "\"/><w:numId w:val=\"" num "\"/></w:numPr>"      \
     "</w:pPr><w:r><w:t>" text "</w:t></w:r></w:p>"
 
 Test(docx, automatic_numbering_as_typed)
@@ -285,13 +292,12 @@ Test(docx, automatic_numbering_as_typed)
               "<w:startOverride w:val=\"4\"/></w:lvlOverride></w:num>",
               NUM_P("0", "1", "MỤC") NUM_P("1", "1", "Điểm") NUM_P("2", "1", "ý")
                   NUM_P("2", "1", "ý hai") NUM_P("3", "1", "chi tiết") NUM_P("1", "1", "Điểm hai")
-                      NUM_P("0", "1", "MỤC HAI") NUM_P("0", "2", "gạch")
-                          NUM_P("0", "1", "2. đã gõ") NUM_P("0", "3", "MỤC BỐN")
-                              NUM_P("0", "0", "không số"),
+                      NUM_P("0", "1", "MỤC HAI") NUM_P("0", "2", "gạch") NUM_P("0", "1", "2. đã gõ")
+                          NUM_P("0", "3", "MỤC BỐN") NUM_P("0", "0", "không số"),
               &doc);
-    const char *want[] = {"I. MỤC",     "1. Điểm",   "a) ý",       "b) ý hai",
+    const char *want[] = {"I. MỤC",        "1. Điểm",     "a) ý",        "b) ý hai",
                           "1.1. chi tiết", "2. Điểm hai", "II. MỤC HAI", "- gạch",
-                          "2. đã gõ",   "IV. MỤC BỐN", "không số"};
+                          "2. đã gõ",      "IV. MỤC BỐN", "không số"};
     cr_assert_eq(doc.n, sizeof want / sizeof *want);
     for (size_t i = 0; i < doc.n; i++)
         expect(&doc, i, want[i]);
@@ -300,8 +306,8 @@ Test(docx, automatic_numbering_as_typed)
 
 /* a paragraph at 12 pt, single spacing: the pitch is 13.8 pt */
 #define RECIPIENT(text)                                                                            \
-    "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\" w:before=\"0\" w:after=\"0\"/>"    \
-    "<w:rPr><w:sz w:val=\"24\"/></w:rPr></w:pPr><w:r><w:t xml:space=\"preserve\">" text          \
+    "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\" w:before=\"0\" w:after=\"0\"/>"     \
+    "<w:rPr><w:sz w:val=\"24\"/></w:rPr></w:pPr><w:r><w:t xml:space=\"preserve\">" text            \
     "</w:t></w:r></w:p>"
 
 Test(docx, drawn_brace_and_text_boxes)
@@ -309,25 +315,27 @@ Test(docx, drawn_brace_and_text_boxes)
     pg_import_doc doc;
     /* Word's rightBrace 1 pt down and 26 pt high (EMU), beside two lines; its
      * purpose in a text box; another text box kept as a paragraph */
-    read_docx("", "",
-              "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\"/><w:rPr><w:sz "
-              "w:val=\"24\"/></w:rPr></w:pPr><w:r><w:t>- Bộ A;</w:t></w:r>"
-              "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor>"
-              "<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>12700</wp:posOffset>"
-              "</wp:positionV><wp:extent cx=\"90000\" cy=\"330200\"/><a:graphic><a:graphicData>"
-              "<wps:wsp><wps:spPr><a:prstGeom prst=\"rightBrace\"/></wps:spPr></wps:wsp>"
-              "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>"
-              "<w:pict><v:shape style=\"margin-top:1pt;height:26pt\"/></w:pict></mc:Fallback>"
-              "</mc:AlternateContent></w:r><w:r><w:drawing><wp:anchor><wp:positionV "
-              "relativeFrom=\"paragraph\"><wp:posOffset>0</wp:posOffset></wp:positionV>"
-              "<a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r>"
-              "<w:t>(để b/c)</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp>"
-              "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>" RECIPIENT(
-                  "- UBND tỉnh;") RECIPIENT("- Sở C;")
-                  "<w:p><w:r><w:t>Trước</w:t></w:r><w:r><w:pict><v:textbox><w:txbxContent><w:p>"
-                  "<w:r><w:t>Ghi chú trong khung</w:t></w:r></w:p></w:txbxContent></v:textbox>"
-                  "</w:pict></w:r></w:p>",
-              &doc);
+    read_docx(
+        "", "",
+        "<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\"/><w:rPr><w:sz "
+        "w:val=\"24\"/></w:rPr></w:pPr><w:r><w:t>- Bộ A;</w:t></w:r>"
+        "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor>"
+        "<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>12700</wp:posOffset>"
+        "</wp:positionV><wp:extent cx=\"90000\" cy=\"330200\"/><a:graphic><a:graphicData>"
+        "<wps:wsp><wps:spPr><a:prstGeom prst=\"rightBrace\"/></wps:spPr></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>"
+        "<w:pict><v:shape style=\"margin-top:1pt;height:26pt\"/></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r><w:r><w:drawing><wp:anchor><wp:positionV "
+        "relativeFrom=\"paragraph\"><wp:posOffset>0</wp:posOffset></wp:positionV>"
+        "<a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r>"
+        "<w:t>(để b/c)</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>" RECIPIENT("- UBND tỉnh;")
+            RECIPIENT("- Sở C;") "<w:p><w:r><w:t>Trước</w:t></"
+                                 "w:r><w:r><w:pict><v:textbox><w:txbxContent><w:p>"
+                                 "<w:r><w:t>Ghi chú trong "
+                                 "khung</w:t></w:r></w:p></w:txbxContent></v:textbox>"
+                                 "</w:pict></w:r></w:p>",
+        &doc);
     const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;", "Trước",
                           "Ghi chú trong khung"};
     cr_assert_eq(doc.n, sizeof want / sizeof *want);
@@ -346,8 +354,8 @@ Test(docx, brace_as_a_merged_cell)
     read_docx("", "",
               "<w:tbl><w:tr>" CELL("- Bộ A;") MERGED(" w:val=\"restart\"", "}")
                   MERGED(" w:val=\"restart\"", "(để b/c)") "</w:tr><w:tr>" CELL("- UBND tỉnh;")
-                      MERGED("", "") MERGED("", "") "</w:tr><w:tr>" CELL("- Sở C;")
-                          CELL("") CELL("") "</w:tr></w:tbl>",
+                      MERGED("", "") MERGED("", "") "</w:tr><w:tr>" CELL("- Sở C;") CELL("")
+                          CELL("") "</w:tr></w:tbl>",
               &doc);
     const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;"};
     cr_assert_eq(doc.n, sizeof want / sizeof *want);
@@ -370,8 +378,9 @@ Test(odt, headings_numbered_by_the_outline_style)
         "<text:outline-level-style text:level=\"1\" style:num-format=\"I\" style:num-suffix=\".\"/>"
         "<text:outline-level-style text:level=\"2\" style:num-format=\"1\" style:num-suffix=\".\"/>"
         "</text:outline-style></office:styles></office:document-styles>");
-    const char *parts[] = {"mimetype", "application/vnd.oasis.opendocument.text", "content.xml",
-                           content, "styles.xml", styles};
+    const char *parts[] = {"mimetype",    "application/vnd.oasis.opendocument.text",
+                           "content.xml", content,
+                           "styles.xml",  styles};
     read_parts("old.odt", parts, 3, &doc);
     const char *want[] = {"I. MỘT", "1. Hai", "2. Ba", "II. BỐN"};
     cr_assert_eq(doc.n, 4);
