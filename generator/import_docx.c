@@ -256,15 +256,27 @@ static double para_pitch(reader *r, xmlNodePtr ppr)
  * counters: lvlText with each %N replaced by level N's counter in its
  * w:numFmt, then a space; "- " for a bullet, or for numbering that cannot be
  * found; "" for w:numFmt none. NULL when the paragraph is not numbered. */
+/* The w:val of numPr's child local, from the paragraph's own w:numPr or, when
+ * it does not say, its style chain's (a heading style numbers, the paragraph
+ * may change only the level). */
+static const char *num_field(reader *r, xmlNodePtr ppr, const char *local)
+{
+    const char *v = wval(w_child(w_child(ppr, "numPr"), local));
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = v ? 0 : style_chain(r, wval(w_child(ppr, "pStyle")), chain);
+    for (size_t k = 0; !v && k < n; k++)
+        v = wval(w_child(w_child(w_child(chain[k], "pPr"), "numPr"), local));
+    return v;
+}
+
 static char *num_label(reader *r, xmlNodePtr ppr)
 {
-    xmlNodePtr numpr = para_prop(r, ppr, "pPr", "numPr");
-    if (!numpr)
+    if (!para_prop(r, ppr, "pPr", "numPr"))
         return NULL;
-    const char *id = wval(w_child(numpr, "numId"));
+    const char *id = num_field(r, ppr, "numId");
     if (id && strcmp(id, "0") == 0)
         return NULL; /* numbering removed */
-    const char *il = wval(w_child(numpr, "ilvl"));
+    const char *il = num_field(r, ppr, "ilvl");
     int lvl = il ? atoi(il) : 0;
     xmlNodePtr num = id ? g_hash_table_lookup(r->nums, id) : NULL;
     const char *aid = num ? wval(w_child(num, "abstractNumId")) : NULL;

@@ -274,30 +274,37 @@ Test(docx, based_on_chains_and_toggles)
 Test(docx, automatic_numbering_as_typed)
 {
     pg_import_doc doc;
-    read_docx("",
-              "<w:abstractNum w:abstractNumId=\"0\">"
-              "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/>"
-              "<w:lvlText w:val=\"%1.\"/></w:lvl>"
-              "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
-              "<w:lvlText w:val=\"%2.\"/></w:lvl>"
-              "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerLetter\"/>"
-              "<w:lvlText w:val=\"%3)\"/></w:lvl>"
-              "<w:lvl w:ilvl=\"3\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
-              "<w:lvlText w:val=\"%2.%4.\"/></w:lvl></w:abstractNum>"
-              "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt "
-              "w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl></w:abstractNum>"
-              "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
-              "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
-              "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/><w:lvlOverride w:ilvl=\"0\">"
-              "<w:startOverride w:val=\"4\"/></w:lvlOverride></w:num>",
-              NUM_P("0", "1", "MỤC") NUM_P("1", "1", "Điểm") NUM_P("2", "1", "ý")
-                  NUM_P("2", "1", "ý hai") NUM_P("3", "1", "chi tiết") NUM_P("1", "1", "Điểm hai")
-                      NUM_P("0", "1", "MỤC HAI") NUM_P("0", "2", "gạch") NUM_P("0", "1", "2. đã gõ")
-                          NUM_P("0", "3", "MỤC BỐN") NUM_P("0", "0", "không số"),
-              &doc);
-    const char *want[] = {"I. MỤC",        "1. Điểm",     "a) ý",        "b) ý hai",
-                          "1.1. chi tiết", "2. Điểm hai", "II. MỤC HAI", "- gạch",
-                          "2. đã gõ",      "IV. MỤC BỐN", "không số"};
+    read_docx(
+        "<w:style w:type=\"paragraph\" w:styleId=\"H2\"><w:pPr><w:numPr><w:ilvl "
+        "w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:style>",
+        "<w:abstractNum w:abstractNumId=\"0\">"
+        "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/>"
+        "<w:lvlText w:val=\"%1.\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+        "<w:lvlText w:val=\"%2.\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerLetter\"/>"
+        "<w:lvlText w:val=\"%3)\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"3\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+        "<w:lvlText w:val=\"%2.%4.\"/></w:lvl></w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt "
+        "w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl></w:abstractNum>"
+        "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
+        "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
+        "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/><w:lvlOverride w:ilvl=\"0\">"
+        "<w:startOverride w:val=\"4\"/></w:lvlOverride></w:num>",
+        NUM_P("0", "1", "MỤC") NUM_P("1", "1", "Điểm") NUM_P("2", "1", "ý") NUM_P("2", "1", "ý hai")
+            NUM_P("3", "1", "chi tiết") NUM_P("1", "1", "Điểm hai") NUM_P("0", "1", "MỤC HAI")
+                NUM_P("0", "2", "gạch") NUM_P("0", "1", "2. đã gõ") NUM_P("0", "3", "MỤC BỐN")
+                    NUM_P("0", "0",
+                          "không số") "<w:p><w:pPr><w:pStyle w:val=\"H2\"/></w:pPr><w:r><w:t>Theo "
+                                      "kiểu</w:t></w:r></w:p>"
+                                      "<w:p><w:pPr><w:pStyle w:val=\"H2\"/><w:numPr><w:ilvl "
+                                      "w:val=\"2\"/></w:numPr>"
+                                      "</w:pPr><w:r><w:t>cấp ba</w:t></w:r></w:p>",
+        &doc);
+    const char *want[] = {"I. MỤC",      "1. Điểm",      "a) ý",     "b) ý hai", "1.1. chi tiết",
+                          "2. Điểm hai", "II. MỤC HAI",  "- gạch",   "2. đã gõ", "IV. MỤC BỐN",
+                          "không số",    "1. Theo kiểu", "a) cấp ba"};
     cr_assert_eq(doc.n, sizeof want / sizeof *want);
     for (size_t i = 0; i < doc.n; i++)
         expect(&doc, i, want[i]);
