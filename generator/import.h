@@ -94,8 +94,9 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
  * labels as Writer shows them ("I. ", "1. ", "a) ", "- "); footnote texts
  * attached; table cells with in_cell/table/row/col (covered cells skipped);
  * text of frames and text boxes after the paragraph they are anchored in; a
- * drawn right brace as " }" on the lines it spans, with the purpose of its
- * text box. Returns 1, or 0 with one error diagnostic (as for DOCX, and a
+ * drawn right brace (or a merged cell "}" / empty beside a column of lines)
+ * as " }" on the lines it spans, with the purpose of its text box (or merged
+ * cell). Returns 1, or 0 with one error diagnostic (as for DOCX, and a
  * wrong mimetype); doc is then empty. Diagnostics' line is the 1-based
  * paragraph index, 0 for the file. */
 int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,

@@ -489,97 +489,30 @@ static const char *vmerge(xmlNodePtr tc)
     return v ? v : "continue";
 }
 
-/* The cells of row tr, at most max, into cells; returns how many. */
-static int row_cells(xmlNodePtr tr, xmlNodePtr *cells, int max)
-{
-    int n = 0;
-    for (xmlNodePtr tc = tr->children; tc && n < max; tc = tc->next)
-        if (is_w(tc, "tc"))
-            cells[n++] = tc;
-    return n;
-}
-
-#define PG_DOCX_COLS_MAX 64
-
-/* A brace made as a vertically merged cell: a w:vMerge="restart" cell that is
- * empty, "}" or a purpose "(…)", continued on the rows below, right of a
- * column of text. Marks the rows it spans and, for its
- * first row, the purpose (the cell's own, or that of a merged cell right of
- * it) in purpose[row]; brace[row] is the brace's column (the text is left of
- * it); skip[row * PG_DOCX_COLS_MAX + col] for the brace and
- * purpose cells, which are not read as text. */
-static void merged_braces(xmlNodePtr tbl, int rows, char *brace, char **purpose, char *skip)
-{
-    xmlNodePtr *trs = g_new(xmlNodePtr, rows > 0 ? rows : 1);
-    int n = 0;
-    for (xmlNodePtr tr = tbl->children; tr && n < rows; tr = tr->next)
-        if (is_w(tr, "tr"))
-            trs[n++] = tr;
-    for (int i = 0; i < n; i++) {
-        xmlNodePtr cells[PG_DOCX_COLS_MAX];
-        int nc = row_cells(trs[i], cells, PG_DOCX_COLS_MAX);
-        for (int c = 1; c < nc; c++) {
-            const char *v = vmerge(cells[c]);
-            if (!v || strcmp(v, "restart") != 0 || skip[i * PG_DOCX_COLS_MAX + c] ||
-                vmerge(cells[c - 1]))
-                continue;
-            char *t = cell_text(cells[c]);
-            size_t tl = strlen(t);
-            int paren = tl > 2 && t[0] == '(' && t[tl - 1] == ')';
-            if (*t && strcmp(t, "}") != 0 && !paren) {
-                g_free(t);
-                continue;
-            }
-            int span = 1;
-            for (int j = i + 1; j < n; j++) {
-                xmlNodePtr below[PG_DOCX_COLS_MAX];
-                int nb = row_cells(trs[j], below, PG_DOCX_COLS_MAX);
-                const char *bv = c < nb ? vmerge(below[c]) : NULL;
-                if (!bv || strcmp(bv, "continue") != 0)
-                    break;
-                span++;
-            }
-            char *left = cell_text(cells[c - 1]);
-            int has_left = *left != '\0';
-            g_free(left);
-            if (span < 2 || !has_left) {
-                g_free(t);
-                continue;
-            }
-            char *p = paren ? t : NULL;
-            if (!paren)
-                g_free(t);
-            skip[i * PG_DOCX_COLS_MAX + c] = 1;
-            if (c + 1 < nc && !p) {
-                char *u = cell_text(cells[c + 1]);
-                size_t ul = strlen(u);
-                if (ul > 2 && u[0] == '(' && u[ul - 1] == ')') {
-                    p = u;
-                    skip[i * PG_DOCX_COLS_MAX + c + 1] = 1;
-                } else {
-                    g_free(u);
-                }
-            }
-            for (int j = i; j < i + span; j++)
-                brace[j] = (char)c; /* the text is in column c - 1 */
-            g_free(purpose[i]);
-            purpose[i] = p;
-        }
-    }
-    g_free(trs);
-}
-
 static void read_table(reader *r, xmlNodePtr tbl, int depth)
 {
     int saved_in = r->z.in_cell, saved_t = r->z.table, saved_r = r->z.row, saved_c = r->z.col;
     int t = ++r->z.tables, row = 0, rows = 0;
     for (xmlNodePtr tr = tbl->children; tr; tr = tr->next)
         rows += is_w(tr, "tr");
-    if (rows > 100000)
-        rows = 100000;
-    char *brace = g_new0(char, rows + 1), **purpose = g_new0(char *, rows + 1);
-    char *skip = g_new0(char, (size_t)(rows + 1) * PG_DOCX_COLS_MAX);
-    merged_braces(tbl, rows, brace, purpose, skip);
+    /* braces made as merged cells: the grid of texts and vertical merges */
+    pg_zip_merges m;
+    pg_zip_merges_init(&m, rows);
+    for (xmlNodePtr tr = tbl->children; tr && row < m.rows; tr = tr->next) {
+        int col = 0;
+        for (xmlNodePtr tc = is_w(tr, "tr") ? tr->children : NULL; tc; tc = tc->next) {
+            if (!is_w(tc, "tc"))
+                continue;
+            const char *v = vmerge(tc);
+            pg_zip_merges_set(&m, row, col++, cell_text(tc),
+                              !v                          ? 1
+                              : strcmp(v, "restart") == 0 ? -1
+                                                          : 0);
+        }
+        row += is_w(tr, "tr");
+    }
+    pg_zip_merges_find(&m);
+    row = 0;
     for (xmlNodePtr tr = tbl->children; tr; tr = tr->next) {
         if (!is_w(tr, "tr"))
             continue;
@@ -587,24 +520,16 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
         for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
             if (!is_w(tc, "tc"))
                 continue;
-            int skipped =
-                row < rows && col < PG_DOCX_COLS_MAX && skip[row * PG_DOCX_COLS_MAX + col];
             r->z.in_cell = 1, r->z.table = t, r->z.row = row, r->z.col = col;
             size_t before = r->z.doc->n;
-            if (!skipped)
+            if (!pg_zip_merges_skip(&m, row, col))
                 read_body(r, tc, depth + 1);
-            /* the brace beside the cell left of it: on its last paragraph */
-            if (row < rows && brace[row] && col == brace[row] - 1 && r->z.doc->n > before)
-                pg_zip_brace_mark(&r->z.doc->paras[r->z.doc->n - 1], purpose[row]);
+            pg_zip_merges_mark(&m, r->z.doc, row, col, before);
             col++;
         }
         row++;
     }
-    for (int i = 0; i < rows; i++)
-        g_free(purpose[i]);
-    g_free(purpose);
-    g_free(brace);
-    g_free(skip);
+    pg_zip_merges_free(&m);
     r->z.in_cell = saved_in, r->z.table = saved_t, r->z.row = saved_r, r->z.col = saved_c;
 }
 

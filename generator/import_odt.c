@@ -10,8 +10,9 @@
  * text:display-levels, text:start-value); headings numbered by the outline
  * style the same way. A text:line-break splits a paragraph (the recogniser
  * works line by line); text in frames and text boxes follows the paragraph it
- * is anchored in; a right brace shape beside recipient lines becomes " }" on
- * the lines it spans and its text box's purpose (import_zip.c). */
+ * is anchored in; a right brace shape beside recipient lines, or a brace made
+ * as a cell spanning their rows, becomes " }" on the lines it spans and the
+ * purpose of its text box or merged cell (import_zip.c). */
 #include "arena.h"
 #include "import_zip.h"
 
@@ -402,45 +403,75 @@ static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitc
             read_drawing(r, c, anchor, pitch, depth + 1);
 }
 
-static void read_table(reader *r, xmlNodePtr tbl, int depth);
-
-/* The rows under n (a table, or its header-rows/rows/row-group). */
-static void read_rows(reader *r, xmlNodePtr n, int t, int *row, int depth)
+/* The rows under n (a table, or its header-rows/rows/row-group), in order. */
+static void collect_rows(xmlNodePtr n, GPtrArray *rows, int depth)
 {
     if (depth > PG_ODT_DEPTH_MAX)
         return;
     for (xmlNodePtr tr = n->children; tr; tr = tr->next) {
         if (is(tr, NS_TABLE, "table-header-rows") || is(tr, NS_TABLE, "table-rows") ||
-            is(tr, NS_TABLE, "table-row-group")) {
-            read_rows(r, tr, t, row, depth + 1);
-            continue;
-        }
-        if (!is(tr, NS_TABLE, "table-row"))
-            continue;
-        int col = 0;
-        for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
-            if (is(tc, NS_TABLE, "table-cell")) {
-                r->z.in_cell = 1, r->z.table = t, r->z.row = *row, r->z.col = col;
-                read_block(r, tc, NULL, 0, depth + 1);
-            } else if (!is(tc, NS_TABLE, "covered-table-cell")) {
-                continue;
-            }
-            /* a covered cell keeps the columns of the row in place */
-            const char *rep = attr(tc, NS_TABLE, "number-columns-repeated");
-            int k = rep ? atoi(rep) : 1;
-            col += k > 0 && k < 1024 ? k : 1;
-            if (col > PG_ODT_COLS_MAX)
-                col = PG_ODT_COLS_MAX;
-        }
-        (*row)++;
+            is(tr, NS_TABLE, "table-row-group"))
+            collect_rows(tr, rows, depth + 1);
+        else if (is(tr, NS_TABLE, "table-row"))
+            g_ptr_array_add(rows, tr);
     }
+}
+
+/* The next column after cell tc at col: a covered cell keeps the columns of
+ * the row in place, a repeated one counts as many. */
+static int next_col(xmlNodePtr tc, int col)
+{
+    const char *rep = attr(tc, NS_TABLE, "number-columns-repeated");
+    int k = rep ? atoi(rep) : 1;
+    col += k > 0 && k < 1024 ? k : 1;
+    return col > PG_ODT_COLS_MAX ? PG_ODT_COLS_MAX : col;
 }
 
 static void read_table(reader *r, xmlNodePtr tbl, int depth)
 {
     int saved_in = r->z.in_cell, saved_t = r->z.table, saved_r = r->z.row, saved_c = r->z.col;
-    int row = 0;
-    read_rows(r, tbl, ++r->z.tables, &row, depth);
+    int t = ++r->z.tables;
+    GPtrArray *rows = g_ptr_array_new();
+    collect_rows(tbl, rows, depth);
+    /* braces made as merged cells: the grid of texts and row spans */
+    pg_zip_merges m;
+    pg_zip_merges_init(&m, (int)MIN(rows->len, (guint)PG_ZIP_GRID_ROWS));
+    for (int row = 0; row < m.rows; row++) {
+        xmlNodePtr tr = g_ptr_array_index(rows, row);
+        int col = 0;
+        for (xmlNodePtr tc = tr->children; tc && col < PG_ZIP_GRID_COLS; tc = tc->next) {
+            int covered = is(tc, NS_TABLE, "covered-table-cell");
+            if (!covered && !is(tc, NS_TABLE, "table-cell"))
+                continue;
+            const char *rs = attr(tc, NS_TABLE, "number-rows-spanned");
+            GString *g = g_string_new(NULL);
+            plain_text(tc, g, depth + 1);
+            pg_zip_merges_set(&m, row, col, g_strstrip(g_string_free(g, FALSE)),
+                              covered               ? 0
+                              : rs && atoi(rs) >= 2 ? MIN(atoi(rs), PG_ZIP_GRID_ROWS)
+                                                    : 1);
+            col = next_col(tc, col);
+        }
+    }
+    pg_zip_merges_find(&m);
+    for (guint row = 0; row < rows->len; row++) {
+        xmlNodePtr tr = g_ptr_array_index(rows, row);
+        int col = 0;
+        for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
+            if (is(tc, NS_TABLE, "table-cell")) {
+                r->z.in_cell = 1, r->z.table = t, r->z.row = (int)row, r->z.col = col;
+                size_t before = r->z.doc->n;
+                if (!pg_zip_merges_skip(&m, (int)row, col))
+                    read_block(r, tc, NULL, 0, depth + 1);
+                pg_zip_merges_mark(&m, r->z.doc, (int)row, col, before);
+            } else if (!is(tc, NS_TABLE, "covered-table-cell")) {
+                continue;
+            }
+            col = next_col(tc, col);
+        }
+    }
+    pg_zip_merges_free(&m);
+    g_ptr_array_free(rows, TRUE);
     r->z.in_cell = saved_in, r->z.table = saved_t, r->z.row = saved_r, r->z.col = saved_c;
 }
 

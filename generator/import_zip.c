@@ -433,3 +433,96 @@ void pg_zip_para_end(pg_zip_reader *z, size_t first, const char *label, GPtrArra
     pg_zip_braces_end(&z->braces, m, z->doc);
     g_ptr_array_free(here, TRUE);
 }
+
+void pg_zip_merges_init(pg_zip_merges *m, int rows)
+{
+    m->rows = rows < 0 ? 0 : rows > PG_ZIP_GRID_ROWS ? PG_ZIP_GRID_ROWS : rows;
+    size_t n = (size_t)(m->rows ? m->rows : 1);
+    m->grid = g_new0(pg_zip_cell, n * PG_ZIP_GRID_COLS);
+    for (size_t i = 0; i < n * PG_ZIP_GRID_COLS; i++)
+        m->grid[i].span = 1;
+    m->brace = g_new0(unsigned char, n);
+    m->purpose = g_new0(char *, n);
+    m->skip = g_new0(unsigned char, n *PG_ZIP_GRID_COLS);
+}
+
+void pg_zip_merges_set(pg_zip_merges *m, int row, int col, char *text, int span)
+{
+    if (!m->grid || row < 0 || row >= m->rows || col < 0 || col >= PG_ZIP_GRID_COLS) {
+        g_free(text);
+        return;
+    }
+    pg_zip_cell *c = &m->grid[(size_t)row * PG_ZIP_GRID_COLS + (size_t)col];
+    g_free(c->text);
+    c->text = text;
+    c->span = span;
+}
+
+static int is_purpose(const char *t)
+{
+    size_t n = t ? strlen(t) : 0;
+    return n > 2 && t[0] == '(' && t[n - 1] == ')';
+}
+
+void pg_zip_merges_find(pg_zip_merges *m)
+{
+    pg_zip_cell *g = m->grid;
+    for (int i = 0; g && i < m->rows; i++) {
+        pg_zip_cell *row = &g[(size_t)i * PG_ZIP_GRID_COLS];
+        for (int c = 1; c < PG_ZIP_GRID_COLS; c++) {
+            const char *t = row[c].text ? row[c].text : "";
+            if ((row[c].span >= 0 && row[c].span < 2) || m->skip[i * PG_ZIP_GRID_COLS + c] ||
+                row[c - 1].span != 1 || !row[c - 1].text || !*row[c - 1].text ||
+                (*t && strcmp(t, "}") != 0 && !is_purpose(t)))
+                continue;
+            int span = row[c].span;
+            if (span < 0)
+                for (span = 1; i + span < m->rows &&
+                               g[(size_t)(i + span) * PG_ZIP_GRID_COLS + (size_t)c].span == 0;
+                     span++)
+                    ;
+            if (span < 2)
+                continue;
+            m->skip[i * PG_ZIP_GRID_COLS + c] = 1;
+            const char *p = is_purpose(t) ? t : NULL;
+            if (!p && c + 1 < PG_ZIP_GRID_COLS && is_purpose(row[c + 1].text)) {
+                p = row[c + 1].text;
+                m->skip[i * PG_ZIP_GRID_COLS + c + 1] = 1;
+            }
+            for (int j = i; j < i + span && j < m->rows; j++)
+                m->brace[j] = (unsigned char)(c);
+            g_free(m->purpose[i]);
+            m->purpose[i] = p ? g_strdup(p) : NULL;
+        }
+    }
+    for (size_t k = 0; g && k < (size_t)(m->rows ? m->rows : 1) * PG_ZIP_GRID_COLS; k++)
+        g_free(g[k].text);
+    g_free(g);
+    m->grid = NULL;
+}
+
+int pg_zip_merges_skip(const pg_zip_merges *m, int row, int col)
+{
+    return row >= 0 && row < m->rows && col >= 0 && col < PG_ZIP_GRID_COLS &&
+           m->skip[row * PG_ZIP_GRID_COLS + col];
+}
+
+void pg_zip_merges_mark(const pg_zip_merges *m, pg_import_doc *doc, int row, int col, size_t before)
+{
+    if (row >= 0 && row < m->rows && m->brace[row] && col == m->brace[row] - 1 && doc->n > before)
+        pg_zip_brace_mark(&doc->paras[doc->n - 1], m->purpose[row]);
+}
+
+void pg_zip_merges_free(pg_zip_merges *m)
+{
+    if (m->grid)
+        for (size_t k = 0; k < (size_t)(m->rows ? m->rows : 1) * PG_ZIP_GRID_COLS; k++)
+            g_free(m->grid[k].text);
+    g_free(m->grid);
+    for (int i = 0; m->purpose && i < m->rows; i++)
+        g_free(m->purpose[i]);
+    g_free(m->purpose);
+    g_free(m->brace);
+    g_free(m->skip);
+    memset(m, 0, sizeof *m);
+}

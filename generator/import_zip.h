@@ -117,6 +117,44 @@ void pg_zip_braces_free(pg_zip_braces *b);
  * column follows the tab). */
 void pg_zip_brace_mark(pg_import_para *p, const char *purpose);
 
+/* Braces made as a vertically merged table cell: a cell that starts a
+ * vertical merge, is empty, "}" or a purpose "(…)", right of a cell with
+ * text; the lines of the text column beside it become " }" lines, the first
+ * with the purpose (the brace cell's own, or that of a merged cell right of
+ * it). The reader fills a grid of the first PG_ZIP_GRID_ROWS rows and
+ * PG_ZIP_GRID_COLS columns of a table, finds the braces, and while reading
+ * the cells skips the brace and purpose cells and marks the text beside. */
+#define PG_ZIP_GRID_ROWS 4096
+#define PG_ZIP_GRID_COLS 64
+
+typedef struct {
+    char *text; /* stripped, owned */
+    int span;   /* rows: 1; 0 continues the cell above; N >= 2, or -1 (count the 0s below),
+                   starts a merge */
+} pg_zip_cell;
+
+typedef struct {
+    int rows;
+    pg_zip_cell *grid;    /* rows * PG_ZIP_GRID_COLS; NULL once the braces are found */
+    unsigned char *brace; /* per row: the brace's column + 1 (the text is left of it), 0 none */
+    char **purpose;       /* per row: the purpose of the brace starting there, owned */
+    unsigned char *skip;  /* per row and column: a brace or purpose cell, not read */
+} pg_zip_merges;
+
+/* An empty grid of rows rows (at most PG_ZIP_GRID_ROWS are kept). */
+void pg_zip_merges_init(pg_zip_merges *m, int rows);
+/* Sets the cell at row, col (ignored out of the grid); text is taken over. */
+void pg_zip_merges_set(pg_zip_merges *m, int row, int col, char *text, int span);
+/* Finds the braces; the grid's texts are released. */
+void pg_zip_merges_find(pg_zip_merges *m);
+int pg_zip_merges_skip(const pg_zip_merges *m, int row, int col);
+/* After reading the cell at row, col, whose paragraphs start at doc index
+ * before: its last paragraph gets " }" (and the purpose) when a brace is
+ * right of it. */
+void pg_zip_merges_mark(const pg_zip_merges *m, pg_import_doc *doc, int row, int col,
+                        size_t before);
+void pg_zip_merges_free(pg_zip_merges *m);
+
 /* What the DOCX and ODT readers share while reading: where a paragraph goes
  * (the table cell being read), the footnotes waiting for the end of the
  * block, the drawings met in the current paragraph, the braces drawn. */

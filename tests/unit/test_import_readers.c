@@ -397,3 +397,24 @@ Test(odt, headings_numbered_by_the_outline_style)
     g_free(content);
     g_free(styles);
 }
+
+Test(odt, brace_as_a_merged_cell)
+{
+    pg_import_doc doc;
+    read_odt("",
+             "<table:table><table:table-row><table:table-cell><text:p>- Bộ A;</text:p>"
+             "</table:table-cell><table:table-cell table:number-rows-spanned=\"2\"><text:p>}"
+             "</text:p></table:table-cell><table:table-cell table:number-rows-spanned=\"2\">"
+             "<text:p>(để b/c)</text:p></table:table-cell></table:table-row><table:table-row>"
+             "<table:table-cell><text:p>- UBND tỉnh;</text:p></table:table-cell>"
+             "<table:covered-table-cell/><table:covered-table-cell/></table:table-row>"
+             "<table:table-row><table:table-cell><text:p>- Sở C;</text:p></table:table-cell>"
+             "<table:table-cell/><table:table-cell><text:p>(ghi chú)</text:p></table:table-cell>"
+             "</table:table-row></table:table>",
+             &doc);
+    const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;", "(ghi chú)"};
+    cr_assert_eq(doc.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < doc.n; i++)
+        expect(&doc, i, want[i]);
+    pg_import_doc_free(&doc);
+}
