@@ -59,6 +59,14 @@ static void expect(const pg_import_doc *doc, size_t i, const char *want)
     g_free(t);
 }
 
+/* The paragraphs of doc are exactly want[0..n). */
+static void expect_all(const pg_import_doc *doc, const char *const *want, size_t n)
+{
+    cr_assert_eq(doc->n, n, "%zu paragraphs, not %zu", doc->n, n);
+    for (size_t i = 0; i < n; i++)
+        expect(doc, i, want[i]);
+}
+
 /* The marks of the run of paragraph i that holds s. */
 static unsigned marks_of(const pg_import_doc *doc, size_t i, const char *s)
 {
@@ -164,9 +172,7 @@ Test(odt, list_labels_as_typed)
              &doc);
     const char *want[] = {"I. A", "I.1. B", "a) C", "b) D",   "I.2. E", "II. F",
                           "giữa", "III. G", "V. H", "- gạch", "- đã gõ"};
-    cr_assert_eq(doc.n, sizeof want / sizeof *want);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
 }
 
@@ -195,9 +201,7 @@ Test(odt, brace_shape_and_its_purpose)
                           "- Lưu: VT.",
                           "Sau",
                           "Chữ trong khung"};
-    cr_assert_eq(doc.n, sizeof want / sizeof *want);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
 }
 
@@ -305,9 +309,7 @@ Test(docx, automatic_numbering_as_typed)
     const char *want[] = {"I. MỤC",      "1. Điểm",      "a) ý",     "b) ý hai", "1.1. chi tiết",
                           "2. Điểm hai", "II. MỤC HAI",  "- gạch",   "2. đã gõ", "IV. MỤC BỐN",
                           "không số",    "1. Theo kiểu", "a) cấp ba"};
-    cr_assert_eq(doc.n, sizeof want / sizeof *want);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
 }
 
@@ -345,9 +347,7 @@ Test(docx, drawn_brace_and_text_boxes)
         &doc);
     const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;", "Trước",
                           "Ghi chú trong khung"};
-    cr_assert_eq(doc.n, sizeof want / sizeof *want);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
 }
 
@@ -365,9 +365,7 @@ Test(docx, brace_as_a_merged_cell)
                           CELL("") "</w:tr></w:tbl>",
               &doc);
     const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;"};
-    cr_assert_eq(doc.n, sizeof want / sizeof *want);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     cr_expect(doc.paras[1].in_cell && doc.paras[1].row == 1 && doc.paras[1].col == 0);
     pg_import_doc_free(&doc);
 }
@@ -390,9 +388,7 @@ Test(odt, headings_numbered_by_the_outline_style)
                            "styles.xml",  styles};
     read_parts("old.odt", parts, 3, &doc);
     const char *want[] = {"I. MỘT", "1. Hai", "2. Ba", "II. BỐN"};
-    cr_assert_eq(doc.n, 4);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
     g_free(content);
     g_free(styles);
@@ -413,8 +409,6 @@ Test(odt, brace_as_a_merged_cell)
              "</table:table-row></table:table>",
              &doc);
     const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;", "(ghi chú)"};
-    cr_assert_eq(doc.n, sizeof want / sizeof *want);
-    for (size_t i = 0; i < doc.n; i++)
-        expect(&doc, i, want[i]);
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
 }
