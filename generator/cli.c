@@ -41,7 +41,7 @@ static const char usage_main[] =
     "  new --style party|state -o X.xml               start a blank plan\n"
     "  new --from TEMPLATE --set key=value... -o X.xml   fill a plan template\n"
     "  build [DIR] -o OUT [--units UNITS.xml]         render every plan of DIR (or each unit)\n"
-    "  import OLD.txt -o PLAN.xml    bring an old plan in (plain text or DOCX; ODT later)\n"
+    "  import OLD.docx -o PLAN.xml   bring an old plan in (DOCX, ODT or plain text)\n"
     "  fonts                         show which font files serve the styles' fonts\n"
     "  serve [PLANS_DIR] [--listen ADDR:PORT] [--users FILE]   the web editor\n"
     "  user add|list|remove FILE ...  the accounts of 'serve --users FILE'\n"
@@ -139,15 +139,21 @@ static const char usage_new[] =
     "line; a value no placeholder uses is a warning.\n";
 
 static const char usage_import[] =
-    "usage: plangen import OLD.txt|OLD.docx -o PLAN.xml [--force]\n"
+    "usage: plangen import OLD.docx|OLD.odt|OLD.txt -o PLAN.xml [--force]\n"
     "\n"
-    "Brings an old plan in: reads plain text (.txt, .md; UTF-8, or UTF-16 with a\n"
-    "byte-order mark; **bold**, *italic*, __underline__ and pipe tables as Markdown)\n"
-    "and writes plan XML: header, summary, basis, sections (their typed numbers are\n"
-    "dropped: plangen numbers), items, recipients, signature. Nothing is lost: a line\n"
-    "it cannot place is kept as a paragraph with a warning at its line. It prints\n"
-    "\"N words in (M numbering marks dropped), N words out\" and what is left to\n"
-    "fill in. An existing PLAN.xml is kept unless --force. DOCX and ODT come later.\n";
+    "Brings an old plan in: reads a Word document (.docx), an OpenDocument text\n"
+    "(.odt, or flat .fodt; LibreOffice Writer) or plain text (.txt, .md; UTF-8, or\n"
+    "UTF-16 with a byte-order mark; **bold**, *italic*, __underline__ and pipe\n"
+    "tables as Markdown) and writes plan XML: header, summary, basis, sections\n"
+    "(their typed numbers are dropped: plangen numbers), items, recipients,\n"
+    "signature. From DOCX and ODT it keeps bold, italic and underline (from styles\n"
+    "too), list numbers as shown, footnotes, tables, the text of text boxes, and a\n"
+    "brace drawn beside recipients with its purpose. Nothing is lost: a line it\n"
+    "cannot place is kept as a paragraph with a warning at its line (DOCX, ODT:\n"
+    "paragraph number). It prints \"N words in (M numbering marks dropped), N words\n"
+    "out\" and what is left to fill in. A damaged or hostile file (not a ZIP, a ZIP\n"
+    "bomb, a DTD) is refused with one error and nothing written. An existing\n"
+    "PLAN.xml is kept unless --force.\n";
 
 static const char usage_build[] =
     "usage: plangen build [DIR] -o OUT [-j N] [--units UNITS.xml] [--prune] [--check-only]\n"

@@ -59,6 +59,14 @@ int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_do
                    pg_diag_list *diags)
 {
     int zip = len >= 4 && memcmp(bytes, "PK\3\4", 4) == 0;
+    /* an OpenDocument's first entry is "mimetype", stored: its name at byte 30
+     * of the local header, its content right after (the ODT reader refuses
+     * another kind than text with a clear message) */
+    static const char odt[] = "mimetypeapplication/vnd.oasis.opendocument.";
+    int odt_mime = zip && len >= 30 + sizeof odt - 1 && memcmp(bytes + 30, odt, sizeof odt - 1) == 0;
+    if (odt_mime || pg_import_is_fodt(bytes, len) || g_str_has_suffix(file, ".odt") ||
+        g_str_has_suffix(file, ".ODT") || g_str_has_suffix(file, ".fodt"))
+        return pg_import_odt_read(bytes, len, file, doc, diags);
     if (zip || g_str_has_suffix(file, ".docx") || g_str_has_suffix(file, ".DOCX"))
         return pg_import_docx_read(bytes, len, file, doc, diags);
     return pg_import_text_read(bytes, len, file, doc, diags);

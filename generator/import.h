@@ -1,5 +1,5 @@
-/* import.h - bringing an old plan in: a reader turns the input (plain text now,
- * DOCX/ODT later) into a list of paragraphs, and the recogniser builds plan XML
+/* import.h - bringing an old plan in: a reader turns the input (plain text,
+ * DOCX, ODT) into a list of paragraphs, and the recogniser builds plan XML
  * from that list. Nothing is lost: what the recogniser cannot place is written
  * as a plain <p> in order, with a PG_W_IMPORT warning at its source line.
  *
@@ -71,20 +71,48 @@ typedef struct {
 int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
-/* Reads a DOCX (word/document.xml, word/footnotes.xml) from memory into doc:
- * one paragraph per w:p, a w:br splitting it in two; runs with w:b/w:i/w:u
- * marks; table cells with in_cell/table/row/col; footnote texts attached at
- * their reference; a list item (w:numPr) prefixed "- ". Returns 1, or 0 with
- * one error diagnostic (not a ZIP, truncated, a part over 64 MiB, over 10,000
- * entries, no word/document.xml, a DOCTYPE/entity, malformed XML); doc is then
- * empty. Diagnostics' line is the 1-based DOCX paragraph index, 0 for the file. */
+/* Reads a DOCX (word/document.xml, footnotes.xml, styles.xml, numbering.xml)
+ * from memory into doc: one paragraph per w:p, a w:br splitting it in two;
+ * runs with bold/italic/underline from the paragraph style, the character
+ * style (each with its w:basedOn chain) and the run's own w:b/w:i/w:u, a
+ * later one turning an earlier one on or off; table cells with
+ * in_cell/table/row/col; footnote texts attached at their reference; Word's
+ * automatic numbering as the label it shows ("I. ", "1. ", "a) ", "- " for a
+ * bullet or a list it cannot resolve); text boxes' paragraphs after the
+ * paragraph they are anchored in; a drawn right brace (DrawingML rightBrace,
+ * VML shape type 88, or a vertically merged cell "}" / empty beside a column
+ * of lines) as " }" on the lines it spans and its purpose "(…)" (from a text
+ * box or merged cell beside it) after the first. Returns 1, or 0 with one
+ * error diagnostic (not a ZIP, truncated, a part over 64 MiB, over 10,000
+ * entries, no word/document.xml, a DOCTYPE/entity, malformed XML); doc is
+ * then empty. Diagnostics' line is the 1-based DOCX paragraph index, 0 for
+ * the file. */
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
+/* Reads an ODT (content.xml, styles.xml; the mimetype entry must be
+ * application/vnd.oasis.opendocument.text), or a flat ODT (.fodt: one XML
+ * document, office:document), from memory into doc: one
+ * paragraph per text:p/text:h, a text:line-break splitting it; spans' bold,
+ * italic, underline from their styles and the parent-style chain; list
+ * labels as Writer shows them ("I. ", "1. ", "a) ", "- "); footnote texts
+ * attached; table cells with in_cell/table/row/col (covered cells skipped);
+ * text of frames and text boxes after the paragraph they are anchored in; a
+ * drawn right brace (or a merged cell "}" / empty beside a column of lines)
+ * as " }" on the lines it spans, with the purpose of its text box (or merged
+ * cell). Returns 1, or 0 with one error diagnostic (as for DOCX, and a
+ * wrong mimetype); doc is then empty. Diagnostics' line is the 1-based
+ * paragraph index, 0 for the file. */
+int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
+                       pg_diag_list *diags);
+
+/* Whether bytes are a flat ODT: XML whose root is office:document. */
+int pg_import_is_fodt(const char *bytes, size_t len);
+
 /* Reads an old plan of any kind the readers know into doc, choosing the reader
- * by content: a ZIP is a DOCX (so is a .docx name: the DOCX reader then says
- * why the bytes are not one), anything else text. Returns what the reader
- * returns. */
+ * by content: a ZIP whose first entry is the ODT mimetype, a flat ODT, or a
+ * .odt/.fodt name, is an ODT; another ZIP, or a .docx name, a DOCX (the reader then says why the
+ * bytes are not one); anything else text. Returns what the reader returns. */
 int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                    pg_diag_list *diags);
 

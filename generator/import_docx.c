@@ -1,125 +1,51 @@
 /* import_docx.c - the DOCX reader of `plangen import`: word/document.xml (and
- * word/footnotes.xml) read from memory with libzip and libxml2 into the same
- * paragraph list the plain-text reader fills. Hostile input is refused with
- * one error and an empty doc: a non-ZIP, a truncated ZIP, too many entries, an
- * entry larger than PG_DOCX_ENTRY_MAX (checked on the header and while reading,
- * since the header may lie), a DOCTYPE or entity declaration. Entries are only
- * read by name, never extracted, so names such as "../x" are harmless.
+ * footnotes.xml, styles.xml, numbering.xml) read from memory (import_zip.c:
+ * libzip, libxml2 without network, DTD or entities) into the same paragraph
+ * list the plain-text reader fills.
  *
  * A w:br inside a paragraph splits it into two paragraphs (a line break in
- * Word is a new line of the old plan; the recogniser works line by line). */
+ * Word is a new line of the old plan; the recogniser works line by line).
+ * Bold, italic, underline come from the paragraph style, the character style
+ * (each with its w:basedOn chain, at most PG_DOCX_CHAIN_MAX links) and the
+ * run's own properties, a later one turning an earlier one's on or off. Word's
+ * automatic numbering is written as the label Word shows ("I. ", "1. ",
+ * "a) ", "- " for a bullet). Text boxes follow the paragraph they are
+ * anchored in; a right brace drawn beside recipient lines (a DrawingML
+ * rightBrace, a VML shape type 88 as LibreOffice writes it, or a vertically
+ * merged table cell) becomes " }" on the lines it spans and its purpose. */
 #include "arena.h"
-#include "import.h"
+#include "import_zip.h"
 
 #include <glib.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
-#define PG_DOCX_ENTRY_MAX ((zip_uint64_t)64 << 20) /* bytes, uncompressed */
-#define PG_DOCX_ENTRIES_MAX 10000
-#define PG_DOCX_DEPTH_MAX 64 /* nested tables and elements */
+#define PG_DOCX_DEPTH_MAX 64     /* nested tables and elements */
+#define PG_DOCX_CHAIN_MAX 32     /* w:basedOn links followed */
+#define PG_DOCX_LEVELS 9         /* numbering levels (w:ilvl 0-8) */
+#define PG_DOCX_COUNT_MAX 100000 /* a numbering counter stops there (no overflow) */
+#define EMU_PER_PT 12700.0
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+static const char WP_NS[] =
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+static const char A_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/main";
+static const char MC_NS[] = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+static const char V_NS[] = "urn:schemas-microsoft-com:vml";
+static const char O_NS[] = "urn:schemas-microsoft-com:office:office";
 
-/* Reads entry name into a malloc'd NUL-terminated buffer; NULL with a
- * diagnostic when missing (if required), too large or unreadable. */
-static char *read_entry(zip_t *z, const char *name, int required, const char *file, size_t *len,
-                        pg_diag_list *diags)
-{
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat(z, name, 0, &st) != 0) {
-        if (required)
-            pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
-                        "the DOCX has no %s; save the file again as a Word document (.docx)", name);
-        return NULL;
-    }
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > PG_DOCX_ENTRY_MAX) {
-        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
-                    "%s unpacks to more than 64 MiB; refused as a possible ZIP bomb", name);
-        return NULL;
-    }
-    zip_file_t *f = zip_fopen(z, name, 0);
-    if (!f) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0, "%s cannot be unpacked: %s; the file is damaged",
-                    name, zip_strerror(z));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = pg_xrealloc(NULL, cap);
-    int ok = 1;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            cap *= 2;
-            buf = pg_xrealloc(buf, cap);
-        }
-        zip_int64_t got = zip_fread(f, buf + n, 65536);
-        if (got < 0) {
-            pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                        "%s cannot be unpacked: %s; the file is damaged or truncated", name,
-                        zip_file_strerror(f));
-            ok = 0;
-            break;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-        if (n > PG_DOCX_ENTRY_MAX) {
-            pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
-                        "%s unpacks to more than 64 MiB; refused as a possible ZIP bomb", name);
-            ok = 0;
-            break;
-        }
-    }
-    zip_fclose(f);
-    if (!ok) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
+static const pg_zip_kind DOCX = {"DOCX", "a DOCX", "Word", ".docx", "a Word document"};
 
-/* Refuses a DOCTYPE or entity declaration before libxml2 sees the bytes. */
-static int has_dtd(const char *s, size_t n)
+static int is_ns(xmlNodePtr n, const char *ns, const char *local)
 {
-    for (size_t i = 0; i + 2 < n; i++)
-        if (s[i] == '<' && s[i + 1] == '!' &&
-            (s[i + 2] == 'D' || s[i + 2] == 'E' || s[i + 2] == 'd' || s[i + 2] == 'e'))
-            return 1;
-    return 0;
-}
-
-static xmlDocPtr parse_part(const char *bytes, size_t n, const char *name, const char *file,
-                            pg_diag_list *diags)
-{
-    if (has_dtd(bytes, n)) {
-        pg_diag_add(diags, PG_E_DOCTYPE, file, 0, 0,
-                    "%s declares a DTD or entities; DOCX parts never do: the file was "
-                    "tampered with, save it again from Word",
-                    name);
-        return NULL;
-    }
-    if (n > INT32_MAX)
-        return NULL;
-    xmlDocPtr x = xmlReadMemory(bytes, (int)n, name, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!x)
-        pg_diag_add(diags, PG_E_XML, file, 0, 0,
-                    "%s is not well-formed XML; the file is damaged, save it again from Word",
-                    name);
-    return x;
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, local) == 0;
 }
 
 static int is_w(xmlNodePtr n, const char *local)
 {
-    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-           strcmp((const char *)n->ns->href, W_NS) == 0 &&
-           strcmp((const char *)n->name, local) == 0;
+    return is_ns(n, W_NS, local);
 }
 
 static xmlNodePtr w_child(xmlNodePtr n, const char *local)
@@ -130,113 +56,123 @@ static xmlNodePtr w_child(xmlNodePtr n, const char *local)
     return NULL;
 }
 
+/* The first element ns:local under n (n itself included), depth-first, at most
+ * depth levels down. */
+static xmlNodePtr find(xmlNodePtr n, const char *ns, const char *local, int depth)
+{
+    if (!n || depth < 0)
+        return NULL;
+    if (is_ns(n, ns, local))
+        return n;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        xmlNodePtr f = c->type == XML_ELEMENT_NODE ? find(c, ns, local, depth - 1) : NULL;
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* The attribute local (in ns, or without a namespace when ns is NULL), owned
+ * by the document. */
+static const char *attr(xmlNodePtr n, const char *ns, const char *local)
+{
+    xmlAttrPtr a = n ? xmlHasNsProp(n, (const xmlChar *)local, (const xmlChar *)ns) : NULL;
+    return a && a->children && a->children->type == XML_TEXT_NODE
+               ? (const char *)a->children->content
+               : NULL;
+}
+
+static const char *wval(xmlNodePtr n)
+{
+    return attr(n, W_NS, "val");
+}
+
 /* A toggle property (w:b, w:i) is on unless w:val says false/0/off; w:u is
- * on unless w:val="none". */
+ * on unless w:val="none". -1 when p is absent. */
 static int prop_on(xmlNodePtr p, int underline)
 {
     if (!p)
-        return 0;
-    xmlChar *v = xmlGetNsProp(p, (const xmlChar *)"val", (const xmlChar *)W_NS);
-    int on = 1;
-    if (v) {
-        const char *s = (const char *)v;
-        if (underline)
-            on = strcmp(s, "none") != 0;
-        else
-            on = !(strcmp(s, "0") == 0 || strcmp(s, "false") == 0 || strcmp(s, "off") == 0);
-        xmlFree(v);
-    }
-    return on;
+        return -1;
+    const char *s = wval(p);
+    if (!s)
+        return 1;
+    if (underline)
+        return strcmp(s, "none") != 0;
+    return !(strcmp(s, "0") == 0 || strcmp(s, "false") == 0 || strcmp(s, "off") == 0);
 }
 
-static unsigned rpr_marks(xmlNodePtr rpr)
+/* Marks after rpr: each of w:b, w:i, w:u that rpr states sets or clears its
+ * mark of m; the rest of m stays. */
+static unsigned rpr_apply(xmlNodePtr rpr, unsigned m)
 {
-    unsigned m = 0;
-    if (prop_on(w_child(rpr, "b"), 0))
-        m |= PG_RUN_BOLD;
-    if (prop_on(w_child(rpr, "i"), 0))
-        m |= PG_RUN_ITALIC;
-    if (prop_on(w_child(rpr, "u"), 1))
-        m |= PG_RUN_UNDERLINE;
+    static const struct {
+        const char *name;
+        unsigned mark;
+    } props[] = {{"b", PG_RUN_BOLD}, {"i", PG_RUN_ITALIC}, {"u", PG_RUN_UNDERLINE}};
+    for (size_t k = 0; rpr && k < sizeof props / sizeof *props; k++) {
+        int on = prop_on(w_child(rpr, props[k].name), props[k].mark == PG_RUN_UNDERLINE);
+        if (on == 1)
+            m |= props[k].mark;
+        else if (on == 0)
+            m &= ~props[k].mark;
+    }
     return m;
 }
 
 typedef struct {
-    pg_import_doc *doc;
-    const char *file;
-    xmlDocPtr notes_doc; /* word/footnotes.xml or NULL */
-    xmlDocPtr styles;    /* word/styles.xml or NULL */
-    int index;           /* 1-based DOCX paragraph index: the "line" of diagnostics */
-    int tables;
-    int in_cell, table, row, col;
-    int notes;          /* footnote references read so far */
-    GPtrArray *pending; /* footnote lines ("¹ text") to write after the block */
+    pg_zip_reader z;
+    GHashTable *notes;     /* footnote w:id -> w:footnote */
+    GHashTable *styles;    /* w:styleId -> w:style */
+    GHashTable *nums;      /* w:numId -> w:num */
+    GHashTable *abstracts; /* w:abstractNumId -> w:abstractNum */
+    GHashTable *counters;  /* w:abstractNumId -> int[PG_DOCX_LEVELS] */
+    GHashTable *nums_seen; /* w:numId met (a start override applies once) */
+    xmlNodePtr defaults;   /* w:docDefaults or NULL */
 } reader;
 
-static pg_import_para *new_para(reader *r)
+/* Indexes the children of root named local by their attribute key (w:). */
+static GHashTable *index_by(xmlDocPtr x, const char *local, const char *key)
 {
-    pg_import_para *p = pg_import_para_add(r->doc, r->index);
-    p->in_cell = r->in_cell;
-    p->table = r->table;
-    p->row = r->row;
-    p->col = r->col;
-    return p;
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    xmlNodePtr root = x ? xmlDocGetRootElement(x) : NULL;
+    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next) {
+        const char *k = is_w(c, local) ? attr(c, W_NS, key) : NULL;
+        if (k && !g_hash_table_contains(h, k))
+            g_hash_table_insert(h, (gpointer)k, c);
+    }
+    return h;
 }
 
-/* Drops the last paragraph of doc when it holds no word and no footnote:
- * Word's empty paragraphs are spacing, like the empty lines of a text file. */
-static void drop_if_blank(pg_import_doc *doc)
-{
-    pg_import_para *p = doc->n ? &doc->paras[doc->n - 1] : NULL;
-    if (!p || p->n_footnotes)
-        return;
-    for (size_t i = 0; i < p->n_runs; i++)
-        if (pg_import_count_words(p->runs[i].text))
-            return;
-    for (size_t i = 0; i < p->n_runs; i++)
-        g_free(p->runs[i].text);
-    free(p->runs);
-    doc->n--;
-}
-
-/* Plain text of footnote id in footnotes.xml, malloc'd; NULL when absent. */
+/* Plain text of footnote id, malloc'd; NULL when absent. */
 static char *footnote_text(reader *r, const char *id)
 {
-    xmlNodePtr root = r->notes_doc ? xmlDocGetRootElement(r->notes_doc) : NULL;
-    for (xmlNodePtr fn = root ? root->children : NULL; fn; fn = fn->next) {
-        if (!is_w(fn, "footnote"))
+    xmlNodePtr fn = g_hash_table_lookup(r->notes, id);
+    if (!fn)
+        return NULL;
+    GString *g = g_string_new(NULL);
+    for (xmlNodePtr p = fn->children; p; p = p->next) {
+        if (!is_w(p, "p"))
             continue;
-        xmlChar *fid = xmlGetNsProp(fn, (const xmlChar *)"id", (const xmlChar *)W_NS);
-        int same = fid && strcmp((const char *)fid, id) == 0;
-        xmlFree(fid);
-        if (!same)
-            continue;
-        GString *g = g_string_new(NULL);
-        for (xmlNodePtr p = fn->children; p; p = p->next) {
-            if (!is_w(p, "p"))
+        for (xmlNodePtr run = p->children; run; run = run->next) {
+            if (!is_w(run, "r"))
                 continue;
-            for (xmlNodePtr run = p->children; run; run = run->next) {
-                if (!is_w(run, "r"))
-                    continue;
-                for (xmlNodePtr t = run->children; t; t = t->next) {
-                    if (is_w(t, "t")) {
-                        xmlChar *c = xmlNodeGetContent(t);
-                        g_string_append(g, c ? (const char *)c : "");
-                        xmlFree(c);
-                    } else if (is_w(t, "tab")) {
-                        g_string_append_c(g, '\t');
-                    }
+            for (xmlNodePtr t = run->children; t; t = t->next) {
+                if (is_w(t, "t")) {
+                    xmlChar *c = xmlNodeGetContent(t);
+                    g_string_append(g, c ? (const char *)c : "");
+                    xmlFree(c);
+                } else if (is_w(t, "tab")) {
+                    g_string_append_c(g, '\t');
                 }
             }
-            if (p->next)
-                g_string_append_c(g, ' ');
         }
-        char *s = g_strstrip(g_string_free(g, FALSE));
-        char *out = strdup(s);
-        g_free(s);
-        return out;
+        if (p->next)
+            g_string_append_c(g, ' ');
     }
-    return NULL;
+    char *s = g_strstrip(g_string_free(g, FALSE));
+    char *out = strdup(s);
+    g_free(s);
+    return out;
 }
 
 /* A footnote reference: its text is attached to the paragraph, and, since the
@@ -245,36 +181,170 @@ static char *footnote_text(reader *r, const char *id)
  * (a tenth and later footnote's text follows its reference in parentheses). */
 static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsigned marks)
 {
-    static const char *const sup[] = {"¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
-    xmlChar *id = xmlGetNsProp(ref, (const xmlChar *)"id", (const xmlChar *)W_NS);
-    char *text = id ? footnote_text(r, (const char *)id) : NULL;
-    xmlFree(id);
-    if (!text)
-        return;
-    p->footnotes = pg_xrealloc(p->footnotes, (p->n_footnotes + 1) * sizeof *p->footnotes);
-    p->footnotes[p->n_footnotes++] = text;
-    if (r->notes < 9) {
-        const char *m = sup[r->notes++];
-        pg_import_run_add(p, m, strlen(m), marks);
-        g_ptr_array_add(r->pending, g_strdup_printf("%s %s", m, text));
-    } else {
-        char *inline_text = g_strdup_printf(" (%s)", text);
-        pg_import_run_add(p, inline_text, strlen(inline_text), marks);
-        g_free(inline_text);
-    }
+    const char *id = attr(ref, W_NS, "id");
+    char *text = id ? footnote_text(r, id) : NULL;
+    if (text)
+        pg_zip_note_attach(p, text, marks, &r->z.notes, r->z.pending);
 }
 
-/* Writes the pending footnote lines as paragraphs out of any table. */
-static void flush_notes(reader *r)
+/* ---- styles ---------------------------------------------------------------------- */
+
+/* The chain of style id: the style, what it is based on, and so on. */
+static size_t style_chain(reader *r, const char *id, xmlNodePtr *chain)
 {
-    for (guint i = 0; i < r->pending->len; i++) {
-        pg_import_para *p = new_para(r);
-        p->in_cell = 0, p->table = p->row = p->col = 0;
-        const char *t = g_ptr_array_index(r->pending, i);
-        pg_import_run_add(p, t, strlen(t), 0);
+    size_t n = 0;
+    xmlNodePtr st = id ? g_hash_table_lookup(r->styles, id) : NULL;
+    while (st && n < PG_DOCX_CHAIN_MAX) {
+        chain[n++] = st;
+        const char *base = wval(w_child(st, "basedOn"));
+        st = base ? g_hash_table_lookup(r->styles, base) : NULL;
     }
-    g_ptr_array_set_size(r->pending, 0);
+    return n;
 }
+
+/* Marks of style id over m: its chain applied from the root down. */
+static unsigned style_marks(reader *r, const char *id, unsigned m)
+{
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = style_chain(r, id, chain);
+    while (n--)
+        m = rpr_apply(w_child(chain[n], "rPr"), m);
+    return m;
+}
+
+/* The first ns child pr/local found on the paragraph's own properties, then
+ * its style chain, then the document defaults (dflt: "pPrDefault" or
+ * "rPrDefault"). */
+static xmlNodePtr para_prop(reader *r, xmlNodePtr ppr, const char *pr, const char *local)
+{
+    xmlNodePtr own = strcmp(pr, "pPr") == 0 ? ppr : w_child(ppr, "rPr");
+    xmlNodePtr f = w_child(own, local);
+    if (f)
+        return f;
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = style_chain(r, wval(w_child(ppr, "pStyle")), chain);
+    for (size_t k = 0; k < n; k++)
+        if ((f = w_child(w_child(chain[k], pr), local)))
+            return f;
+    xmlNodePtr d = w_child(r->defaults, strcmp(pr, "pPr") == 0 ? "pPrDefault" : "rPrDefault");
+    return w_child(w_child(d, pr), local);
+}
+
+/* The pitch of the paragraph's lines in pt, from its font size (w:sz, half
+ * points; Word's default 10 pt) and w:spacing (w:line in 240ths of a line when
+ * w:lineRule is auto, w:before/w:after in twips). */
+static double para_pitch(reader *r, xmlNodePtr ppr)
+{
+    const char *sz = wval(para_prop(r, ppr, "rPr", "sz"));
+    double size = sz ? atof(sz) / 2 : 10;
+    xmlNodePtr sp = para_prop(r, ppr, "pPr", "spacing");
+    const char *line = attr(sp, W_NS, "line"), *rule = attr(sp, W_NS, "lineRule");
+    const char *before = attr(sp, W_NS, "before"), *after = attr(sp, W_NS, "after");
+    double factor = 1;
+    if (line && (!rule || strcmp(rule, "auto") == 0))
+        factor = atof(line) / 240;
+    else if (line && atof(line) > 0) /* exact or at least, in twips */
+        return atof(line) / 20 + (before ? atof(before) / 20 : 0) + (after ? atof(after) / 20 : 0);
+    if (factor <= 0 || size <= 0 || size > 1000)
+        factor = 1, size = 10;
+    return pg_zip_pitch(size, factor, before ? atof(before) / 20 : 0, after ? atof(after) / 20 : 0);
+}
+
+/* ---- numbering ------------------------------------------------------------------- */
+
+/* The label of a paragraph numbered by numPr (or its style's), advancing the
+ * counters: lvlText with each %N replaced by level N's counter in its
+ * w:numFmt, then a space; "- " for a bullet, or for numbering that cannot be
+ * found; "" for w:numFmt none. NULL when the paragraph is not numbered. */
+/* The w:val of numPr's child local, from the paragraph's own w:numPr or, when
+ * it does not say, its style chain's (a heading style numbers, the paragraph
+ * may change only the level). */
+static const char *num_field(reader *r, xmlNodePtr ppr, const char *local)
+{
+    const char *v = wval(w_child(w_child(ppr, "numPr"), local));
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = v ? 0 : style_chain(r, wval(w_child(ppr, "pStyle")), chain);
+    for (size_t k = 0; !v && k < n; k++)
+        v = wval(w_child(w_child(w_child(chain[k], "pPr"), "numPr"), local));
+    return v;
+}
+
+static char *num_label(reader *r, xmlNodePtr ppr)
+{
+    if (!para_prop(r, ppr, "pPr", "numPr"))
+        return NULL;
+    const char *id = num_field(r, ppr, "numId");
+    if (id && strcmp(id, "0") == 0)
+        return NULL; /* numbering removed */
+    const char *il = num_field(r, ppr, "ilvl");
+    int lvl = il ? atoi(il) : 0;
+    xmlNodePtr num = id ? g_hash_table_lookup(r->nums, id) : NULL;
+    const char *aid = num ? wval(w_child(num, "abstractNumId")) : NULL;
+    xmlNodePtr an = aid ? g_hash_table_lookup(r->abstracts, aid) : NULL;
+    if (!an || lvl < 0 || lvl >= PG_DOCX_LEVELS)
+        return g_strdup("- ");
+    xmlNodePtr lvls[PG_DOCX_LEVELS] = {0};
+    for (xmlNodePtr c = an->children; c; c = c->next) {
+        const char *k = is_w(c, "lvl") ? attr(c, W_NS, "ilvl") : NULL;
+        if (k && atoi(k) >= 0 && atoi(k) < PG_DOCX_LEVELS)
+            lvls[atoi(k)] = c;
+    }
+    int *ctr = g_hash_table_lookup(r->counters, aid);
+    if (!ctr) {
+        ctr = g_new0(int, PG_DOCX_LEVELS);
+        g_hash_table_insert(r->counters, (gpointer)aid, ctr);
+    }
+    const char *start_s = wval(w_child(lvls[lvl], "start"));
+    int start = start_s ? atoi(start_s) : 1;
+    int restart = 0;
+    if (!g_hash_table_contains(r->nums_seen, id)) {
+        g_hash_table_add(r->nums_seen, (gpointer)id);
+        for (xmlNodePtr o = num->children; o; o = o->next) {
+            const char *ol = is_w(o, "lvlOverride") ? attr(o, W_NS, "ilvl") : NULL;
+            const char *so = ol ? wval(w_child(o, "startOverride")) : NULL;
+            if (so && atoi(ol) == lvl)
+                start = atoi(so), restart = 1;
+        }
+    }
+    if (start < 0 || start > PG_DOCX_COUNT_MAX)
+        start = 1;
+    ctr[lvl] = restart || ctr[lvl] <= 0       ? start
+               : ctr[lvl] < PG_DOCX_COUNT_MAX ? ctr[lvl] + 1
+                                              : ctr[lvl];
+    for (int k = lvl + 1; k < PG_DOCX_LEVELS; k++)
+        ctr[k] = 0;
+    const char *fmt = wval(w_child(lvls[lvl], "numFmt"));
+    if (fmt && strcmp(fmt, "bullet") == 0)
+        return g_strdup("- ");
+    if (fmt && strcmp(fmt, "none") == 0)
+        return g_strdup("");
+    const char *text = wval(w_child(lvls[lvl], "lvlText"));
+    if (!text)
+        return g_strdup("- ");
+    GString *g = g_string_new(NULL);
+    for (const char *s = text; *s; s++) {
+        if (s[0] == '%' && s[1] >= '1' && s[1] <= '9') {
+            int k = s[1] - '1';
+            const char *f = wval(w_child(lvls[k], "numFmt"));
+            const char *ours = !f                              ? "1"
+                               : strcmp(f, "upperRoman") == 0  ? "I"
+                               : strcmp(f, "lowerRoman") == 0  ? "i"
+                               : strcmp(f, "upperLetter") == 0 ? "A"
+                               : strcmp(f, "lowerLetter") == 0 ? "a"
+                                                               : "1";
+            char out[32];
+            pg_zip_number(ours, ctr[k] > 0 ? ctr[k] : 1, out);
+            g_string_append(g, out);
+            s++;
+        } else {
+            g_string_append_c(g, *s);
+        }
+    }
+    g_string_append_c(g, ' ');
+    return g_string_free(g, FALSE);
+}
+
+/* ---- text ------------------------------------------------------------------------ */
 
 static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned base, int depth)
 {
@@ -282,7 +352,8 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
         return;
     for (xmlNodePtr c = parent->children; c; c = c->next) {
         if (is_w(c, "r")) {
-            unsigned marks = base | rpr_marks(w_child(c, "rPr"));
+            xmlNodePtr rpr = w_child(c, "rPr");
+            unsigned marks = rpr_apply(rpr, style_marks(r, wval(w_child(rpr, "rStyle")), base));
             for (xmlNodePtr t = c->children; t; t = t->next) {
                 if (is_w(t, "t")) {
                     xmlChar *s = xmlNodeGetContent(t);
@@ -292,10 +363,13 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                 } else if (is_w(t, "tab")) {
                     pg_import_run_add(*p, "\t", 1, marks);
                 } else if (is_w(t, "br") || is_w(t, "cr")) {
-                    drop_if_blank(r->doc);
-                    *p = new_para(r);
+                    pg_zip_drop_if_blank(r->z.doc);
+                    *p = pg_zip_para_new(&r->z);
                 } else if (is_w(t, "footnoteReference")) {
                     attach_footnote(r, *p, t, 0);
+                } else if (is_w(t, "drawing") || is_w(t, "pict") ||
+                           is_ns(t, MC_NS, "AlternateContent")) {
+                    g_ptr_array_add(r->z.drawings, t); /* read after the paragraph */
                 }
             }
         } else if (is_w(c, "hyperlink") || is_w(c, "ins") || is_w(c, "smartTag") ||
@@ -305,70 +379,140 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
     }
 }
 
-/* The marks of a paragraph style's own w:rPr (its w:basedOn chain is not
- * followed: only the simple case of a style that sets bold, italic or
- * underline itself). */
-static unsigned style_marks(reader *r, xmlNodePtr pstyle)
+static void read_body(reader *r, xmlNodePtr body, int depth);
+
+/* A VML style's property name ("margin-top:1.4pt;height:25.45pt") in pt. */
+static double vml_pt(const char *style, const char *name)
 {
-    xmlChar *id =
-        pstyle ? xmlGetNsProp(pstyle, (const xmlChar *)"val", (const xmlChar *)W_NS) : NULL;
-    xmlNodePtr root = r->styles ? xmlDocGetRootElement(r->styles) : NULL;
-    unsigned m = 0;
-    for (xmlNodePtr st = id && root ? root->children : NULL; st; st = st->next) {
-        if (!is_w(st, "style"))
-            continue;
-        xmlChar *sid = xmlGetNsProp(st, (const xmlChar *)"styleId", (const xmlChar *)W_NS);
-        int same = sid && strcmp((const char *)sid, (const char *)id) == 0;
-        xmlFree(sid);
-        if (same) {
-            m = rpr_marks(w_child(st, "rPr"));
-            break;
+    size_t n = strlen(name);
+    for (const char *s = style; s && *s;) {
+        while (*s == ';' || *s == ' ')
+            s++;
+        if (strncmp(s, name, n) == 0 && s[n] == ':') {
+            char *end = NULL;
+            double v = g_ascii_strtod(s + n + 1, &end);
+            if (end && strncmp(end, "in", 2) == 0)
+                v *= 72;
+            else if (end && strncmp(end, "cm", 2) == 0)
+                v *= 72 / 2.54;
+            else if (end && strncmp(end, "mm", 2) == 0)
+                v *= 72 / 25.4;
+            else if (end && strncmp(end, "px", 2) == 0)
+                v *= 0.75;
+            return v;
         }
+        s = strchr(s, ';');
     }
-    xmlFree(id);
-    return m;
+    return 0;
 }
 
-/* Whether a list item's text already starts with its typed number or bullet
- * ("1.", "a)", "II-", "-", "+", "•"). */
-static int typed_number(const char *s)
+/* A VML shape of type 88 (Office's right brace), directly or through its
+ * shapetype. */
+static int vml_brace(xmlNodePtr pict)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (*s == '-' || *s == '+' || *s == '*' || strncmp(s, "•", strlen("•")) == 0)
-        return 1;
-    size_t i = 0;
-    while (s[i] && (g_ascii_isdigit(s[i]) || g_ascii_isalpha(s[i])) && i < 6)
-        i++;
-    return i > 0 && (s[i] == '.' || s[i] == ')' || s[i] == '-');
+    xmlNodePtr st = find(pict, V_NS, "shapetype", 4), sh = find(pict, V_NS, "shape", 4);
+    const char *spt = attr(st, O_NS, "spt"), *type = attr(sh, NULL, "type");
+    return (spt && strcmp(spt, "88") == 0) || (type && g_str_has_suffix(type, "_x0000_t88"));
+}
+
+/* A drawing met in a paragraph: a brace records itself (from the DrawingML
+ * anchor's vertical offset and extent, or the VML style), a text box's
+ * paragraphs follow (those of mc:Choice only: mc:Fallback repeats them). */
+static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitch, int depth)
+{
+    reader *r = reader_;
+    xmlNodePtr choice = NULL, fallback = NULL;
+    if (is_ns(d, MC_NS, "AlternateContent")) {
+        for (xmlNodePtr c = d->children; c; c = c->next)
+            if (is_ns(c, MC_NS, "Choice") && !choice)
+                choice = c;
+            else if (is_ns(c, MC_NS, "Fallback"))
+                fallback = c;
+    }
+    xmlNodePtr main = choice ? choice : fallback ? fallback : d;
+    xmlNodePtr wpa = find(main, WP_NS, "anchor", 4);
+    xmlNodePtr geom = find(main, A_NS, "prstGeom", 12);
+    const char *prst = attr(geom, NULL, "prst");
+    int brace = (prst && strcmp(prst, "rightBrace") == 0) || vml_brace(main) ||
+                (fallback && vml_brace(fallback));
+    if (brace && wpa) {
+        xmlNodePtr pv = find(wpa, WP_NS, "positionV", 1), ext = find(wpa, WP_NS, "extent", 1);
+        const char *rel = attr(pv, NULL, "relativeFrom");
+        xmlNodePtr off = find(pv, WP_NS, "posOffset", 1);
+        xmlChar *o = off ? xmlNodeGetContent(off) : NULL;
+        const char *cy = attr(ext, NULL, "cy");
+        if (rel && (strcmp(rel, "paragraph") == 0 || strcmp(rel, "line") == 0) && cy)
+            pg_zip_brace_add(&r->z.braces, anchor,
+                             (o ? atof((const char *)o) : 0) / EMU_PER_PT + r->z.y_shift,
+                             atof(cy) / EMU_PER_PT, pitch);
+        xmlFree(o);
+    } else if (brace) {
+        xmlNodePtr sh = find(main, V_NS, "shape", 4);
+        const char *style = attr(sh, NULL, "style");
+        pg_zip_brace_add(&r->z.braces, anchor, vml_pt(style, "margin-top") + r->z.y_shift,
+                         vml_pt(style, "height"), pitch);
+    }
+    xmlNodePtr box = find(main, W_NS, "txbxContent", 16);
+    if (box && depth < PG_DOCX_DEPTH_MAX)
+        read_body(r, box, depth + 1);
 }
 
 static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
 {
-    r->index++;
-    pg_import_para *p = new_para(r);
+    size_t first = 0;
+    GPtrArray *outer = pg_zip_para_begin(&r->z, &first);
+    pg_import_para *p = &r->z.doc->paras[first];
     xmlNodePtr ppr = w_child(pnode, "pPr");
-    unsigned base = style_marks(r, w_child(ppr, "pStyle")) | rpr_marks(w_child(ppr, "rPr"));
-    size_t first = r->doc->n - 1;
+    unsigned base = rpr_apply(w_child(ppr, "rPr"), style_marks(r, wval(w_child(ppr, "pStyle")), 0));
     read_runs(r, &p, pnode, base, depth);
-    pg_import_para *fp = &r->doc->paras[first];
-    if (w_child(ppr, "numPr") && fp->n_runs && !typed_number(fp->runs[0].text)) {
-        /* Word numbers the item itself: a bullet, as the text reader reads it */
-        fp->runs = pg_xrealloc(fp->runs, (fp->n_runs + 1) * sizeof *fp->runs);
-        memmove(fp->runs + 1, fp->runs, fp->n_runs * sizeof *fp->runs);
-        fp->runs[0].text = g_strdup("- ");
-        fp->runs[0].marks = 0;
-        fp->n_runs++;
-    }
-    drop_if_blank(r->doc);
+    /* Word numbers the item itself: its label as if typed */
+    char *label = num_label(r, ppr);
+    pg_zip_para_end(&r->z, first, label, outer, para_pitch(r, ppr), read_drawing, r, depth);
+    g_free(label);
 }
 
-static void read_body(reader *r, xmlNodePtr body, int depth);
+/* The text of a table cell, stripped; g_free it. */
+static char *cell_text(xmlNodePtr tc)
+{
+    xmlChar *c = xmlNodeGetContent(tc);
+    char *t = g_strstrip(g_strdup(c ? (const char *)c : ""));
+    xmlFree(c);
+    return t;
+}
+
+static const char *vmerge(xmlNodePtr tc)
+{
+    xmlNodePtr vm = w_child(w_child(tc, "tcPr"), "vMerge");
+    if (!vm)
+        return NULL;
+    const char *v = wval(vm);
+    return v ? v : "continue";
+}
 
 static void read_table(reader *r, xmlNodePtr tbl, int depth)
 {
-    int saved_in = r->in_cell, saved_t = r->table, saved_r = r->row, saved_c = r->col;
-    int t = ++r->tables, row = 0;
+    int saved_in = r->z.in_cell, saved_t = r->z.table, saved_r = r->z.row, saved_c = r->z.col;
+    int t = ++r->z.tables, row = 0, rows = 0;
+    for (xmlNodePtr tr = tbl->children; tr; tr = tr->next)
+        rows += is_w(tr, "tr");
+    /* braces made as merged cells: the grid of texts and vertical merges */
+    pg_zip_merges m;
+    pg_zip_merges_init(&m, rows);
+    for (xmlNodePtr tr = tbl->children; tr && row < m.rows; tr = tr->next) {
+        int col = 0;
+        for (xmlNodePtr tc = is_w(tr, "tr") ? tr->children : NULL; tc; tc = tc->next) {
+            if (!is_w(tc, "tc"))
+                continue;
+            const char *v = vmerge(tc);
+            pg_zip_merges_set(&m, row, col++, cell_text(tc),
+                              !v                          ? 1
+                              : strcmp(v, "restart") == 0 ? -1
+                                                          : 0);
+        }
+        row += is_w(tr, "tr");
+    }
+    pg_zip_merges_find(&m);
+    row = 0;
     for (xmlNodePtr tr = tbl->children; tr; tr = tr->next) {
         if (!is_w(tr, "tr"))
             continue;
@@ -376,13 +520,17 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
         for (xmlNodePtr tc = tr->children; tc; tc = tc->next) {
             if (!is_w(tc, "tc"))
                 continue;
-            r->in_cell = 1, r->table = t, r->row = row, r->col = col;
-            read_body(r, tc, depth + 1);
+            r->z.in_cell = 1, r->z.table = t, r->z.row = row, r->z.col = col;
+            size_t before = r->z.doc->n;
+            if (!pg_zip_merges_skip(&m, row, col))
+                read_body(r, tc, depth + 1);
+            pg_zip_merges_mark(&m, r->z.doc, row, col, before);
             col++;
         }
         row++;
     }
-    r->in_cell = saved_in, r->table = saved_t, r->row = saved_r, r->col = saved_c;
+    pg_zip_merges_free(&m);
+    r->z.in_cell = saved_in, r->z.table = saved_t, r->z.row = saved_r, r->z.col = saved_c;
 }
 
 static void read_body(reader *r, xmlNodePtr body, int depth)
@@ -396,72 +544,35 @@ static void read_body(reader *r, xmlNodePtr body, int depth)
             read_table(r, c, depth);
         else if (is_w(c, "sdt") || is_w(c, "sdtContent"))
             read_body(r, c, depth + 1);
-        if (!r->in_cell)
-            flush_notes(r);
+        if (!r->z.in_cell)
+            pg_zip_notes_flush(r->z.doc, r->z.index, r->z.pending);
     }
 }
 
 int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags)
 {
-    int rc = 0;
+    int rc = 0, failed = 0;
     zip_t *z = NULL;
-    char *main_xml = NULL, *notes_xml = NULL, *styles_xml = NULL;
-    xmlDocPtr x = NULL, notes = NULL, styles = NULL;
+    xmlDocPtr x = NULL, notes = NULL, styles = NULL, numbering = NULL;
+    reader r = {0};
     memset(doc, 0, sizeof *doc);
 
-    if (len < 4 || memcmp(bytes, "PK\3\4", 4) != 0) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                    "not a DOCX file (no ZIP signature); give a .docx saved by Word or "
-                    "LibreOffice, or a plain .txt");
+    z = pg_zip_open(bytes, len, file, &DOCX, diags);
+    if (!z)
         goto cleanup;
-    }
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(bytes, len, 0, &ze);
-    if (src)
-        z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
-    if (!z) {
-        pg_diag_add(diags, PG_E_IO, file, 0, 0,
-                    "the DOCX is not a readable ZIP archive (%s); the file is truncated or "
-                    "damaged, save it again",
-                    zip_error_strerror(&ze));
-        if (src)
-            zip_source_free(src);
-        zip_error_fini(&ze);
+    x = pg_zip_xml(z, "word/document.xml", 1, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    }
-    zip_error_fini(&ze);
-    if (zip_get_num_entries(z, 0) > PG_DOCX_ENTRIES_MAX) {
-        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
-                    "the archive has more than %d entries; a DOCX has a few dozen, refused",
-                    PG_DOCX_ENTRIES_MAX);
+    notes = pg_zip_xml(z, "word/footnotes.xml", 0, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    }
-    size_t n = 0, nn = 0, ns = 0;
-    main_xml = read_entry(z, "word/document.xml", 1, file, &n, diags);
-    if (!main_xml)
+    styles = pg_zip_xml(z, "word/styles.xml", 0, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    size_t before = diags->n;
-    notes_xml = read_entry(z, "word/footnotes.xml", 0, file, &nn, diags);
-    if (diags->n != before)
+    numbering = pg_zip_xml(z, "word/numbering.xml", 0, file, &DOCX, &failed, diags);
+    if (failed)
         goto cleanup;
-    x = parse_part(main_xml, n, "word/document.xml", file, diags);
-    if (!x)
-        goto cleanup;
-    if (notes_xml) {
-        notes = parse_part(notes_xml, nn, "word/footnotes.xml", file, diags);
-        if (!notes)
-            goto cleanup;
-    }
-    styles_xml = read_entry(z, "word/styles.xml", 0, file, &ns, diags);
-    if (diags->n != before)
-        goto cleanup;
-    if (styles_xml) {
-        styles = parse_part(styles_xml, ns, "word/styles.xml", file, diags);
-        if (!styles)
-            goto cleanup;
-    }
     xmlNodePtr root = xmlDocGetRootElement(x);
     xmlNodePtr body = is_w(root, "document") ? w_child(root, "body") : NULL;
     if (!body) {
@@ -470,25 +581,34 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     "document, save it again as .docx");
         goto cleanup;
     }
-    reader r = {.doc = doc,
-                .file = file,
-                .notes_doc = notes,
-                .styles = styles,
-                .pending = g_ptr_array_new_with_free_func(g_free)};
+    pg_zip_reader_init(&r.z, doc);
+    r.notes = index_by(notes, "footnote", "id");
+    r.styles = index_by(styles, "style", "styleId");
+    r.nums = index_by(numbering, "num", "numId");
+    r.abstracts = index_by(numbering, "abstractNum", "abstractNumId");
+    r.counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    r.nums_seen = g_hash_table_new(g_str_hash, g_str_equal);
+    r.defaults = styles ? w_child(xmlDocGetRootElement(styles), "docDefaults") : NULL;
     read_body(&r, body, 0);
-    flush_notes(&r);
-    g_ptr_array_free(r.pending, TRUE);
+    pg_zip_reader_finish(&r.z);
     rc = 1;
 
 cleanup:
+    if (r.z.doc) {
+        g_hash_table_destroy(r.notes);
+        g_hash_table_destroy(r.styles);
+        g_hash_table_destroy(r.nums);
+        g_hash_table_destroy(r.abstracts);
+        g_hash_table_destroy(r.counters);
+        g_hash_table_destroy(r.nums_seen);
+    }
+    pg_zip_reader_free(&r.z);
     if (!rc)
         pg_import_doc_free(doc);
     xmlFreeDoc(x);
     xmlFreeDoc(notes);
     xmlFreeDoc(styles);
-    free(styles_xml);
-    free(main_xml);
-    free(notes_xml);
+    xmlFreeDoc(numbering);
     if (z)
         zip_discard(z);
     return rc;

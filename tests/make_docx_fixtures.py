@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""tests/make_docx_fixtures.py DIR - writes the hostile DOCX inputs of
-tests/run_import_docx.sh into DIR (made at test time, never committed)."""
+"""tests/make_docx_fixtures.py DIR - writes the DOCX and ODT inputs of
+tests/run_import_docx.sh and tests/run_import_odt.sh into DIR: hostile archives
+and small documents of what the readers keep (made at test time, never
+committed)."""
 import struct
 import sys
 import zipfile
@@ -46,10 +48,91 @@ docx('no-document.docx', [('[Content_Types].xml', '<Types/>'), ('word/other.xml'
 docx('many.docx', [('e%05d' % k, '') for k in range(10001)] + [('word/document.xml', DOC)],
      zipfile.ZIP_STORED)
 docx('malformed.docx', [('word/document.xml', '<w:document %s><w:body>' % W)])
-with open('%s/good.docx' % d, 'rb') as f:
-    g = f.read()
-with open('%s/truncated.docx' % d, 'wb') as f:
-    f.write(g[:len(g) // 2])
-open('%s/empty.docx' % d, 'wb').close()
-with open('%s/text.docx' % d, 'w') as f:
-    f.write('KẾ HOẠCH\nnot a zip\n')
+
+# ---- ODT (tests/run_import_odt.sh) ------------------------------------------------
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+      'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+      'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+      'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"')
+MIME = 'application/vnd.oasis.opendocument.text'
+# named styles: Dam (bold), DamCon (its child: bold by inheritance), KhongDam
+# (a child that turns bold off); lists: roman / decimal / letter levels, bullets
+ODT_STYLES = ('<office:document-styles %s><office:styles>'
+              '<style:style style:name="Dam" style:family="paragraph">'
+              '<style:text-properties fo:font-weight="bold"/></style:style>'
+              '<style:style style:name="DamCon" style:family="paragraph" style:parent-style-name="Dam"/>'
+              '<style:style style:name="KhongDam" style:family="paragraph" style:parent-style-name="Dam">'
+              '<style:text-properties fo:font-weight="normal"/></style:style>'
+              '<style:style style:name="Nghieng" style:family="text">'
+              '<style:text-properties fo:font-style="italic"/></style:style>'
+              '<text:list-style style:name="So">'
+              '<text:list-level-style-number text:level="1" style:num-format="I" style:num-suffix="."/>'
+              '<text:list-level-style-number text:level="2" style:num-format="1" style:num-suffix="."/>'
+              '<text:list-level-style-number text:level="3" style:num-format="a" style:num-suffix=")"/>'
+              '</text:list-style>'
+              '<text:list-style style:name="Gach"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/>'
+              '</text:list-style></office:styles></office:document-styles>' % NS)
+ODT_CONTENT = (
+    '<office:document-content %s><office:automatic-styles>'
+    '<style:style style:name="T1" style:family="text" style:parent-style-name="Nghieng">'
+    '<style:text-properties style:text-underline-style="solid"/></style:style>'
+    '<style:style style:name="P1" style:family="paragraph" style:parent-style-name="DamCon"/>'
+    '</office:automatic-styles><office:body><office:text>'
+    '<text:p text:style-name="P1">Đoạn đậm kế thừa.</text:p>'
+    '<text:p text:style-name="KhongDam">Đoạn không đậm.</text:p>'
+    '<text:p>Một<text:s text:c="3"/>dòng<text:tab/>tab<text:line-break/>hai dòng<text:soft-page-break/> nối</text:p>'
+    '<text:p>Chữ <text:span text:style-name="T1">nghiêng gạch</text:span> thường.</text:p>'
+    '<text:list text:style-name="So"><text:list-item><text:p>MỤC MỘT</text:p>'
+    '<text:list><text:list-item><text:p>Điểm một</text:p>'
+    '<text:list><text:list-item><text:p>ý một</text:p></text:list-item>'
+    '<text:list-item><text:p>ý hai</text:p></text:list-item></text:list></text:list-item>'
+    '<text:list-item><text:p>Điểm hai</text:p></text:list-item></text:list></text:list-item>'
+    '<text:list-item><text:p>MỤC HAI</text:p></text:list-item></text:list>'
+    '<text:list text:style-name="Gach"><text:list-item><text:p>gạch đầu dòng.</text:p></text:list-item></text:list>'
+    '<text:p>Có chú thích<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation>'
+    '<text:note-body><text:p>Lời chú thích.</text:p></text:note-body></text:note> ở đây.</text:p>'
+    '<table:table><table:table-column table:number-columns-repeated="3"/>'
+    '<table:table-header-rows><table:table-row><table:table-cell><text:p>Cột A</text:p></table:table-cell>'
+    '<table:table-cell table:number-columns-spanned="2"><text:p>Cột BC</text:p></table:table-cell>'
+    '<table:covered-table-cell/></table:table-row></table:table-header-rows>'
+    '<table:table-row><table:table-cell><text:p>a1</text:p></table:table-cell>'
+    '<table:table-cell><text:p>b1</text:p></table:table-cell><table:table-cell><text:p>c1</text:p>'
+    '</table:table-cell></table:table-row></table:table>'
+    '<text:p>Neo khung.<draw:frame text:anchor-type="paragraph" svg:width="3cm" svg:height="1cm">'
+    '<draw:text-box><text:p>Chữ trong khung.</text:p></draw:text-box></draw:frame></text:p>'
+    '<text:p>Sau khung.</text:p>'
+    '</office:text></office:body></office:document-content>' % NS)
+
+
+def odt(name, entries, mime=MIME):
+    with zipfile.ZipFile('%s/%s' % (d, name), 'w', zipfile.ZIP_DEFLATED) as z:
+        if mime is not None:
+            z.writestr(zipfile.ZipInfo('mimetype'), mime)  # first, stored
+        for n, data in entries:
+            z.writestr(n, data)
+
+
+odt('good.odt', [('content.xml', ODT_CONTENT), ('styles.xml', ODT_STYLES)])
+odt('bomb.odt', [('content.xml', b'<' + b' ' * (65 << 20))])
+odt('entity.odt', [('content.xml', '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]>'
+                    '<office:document-content %s/>' % NS)])
+odt('no-content.odt', [('styles.xml', ODT_STYLES)])
+odt('wrong-mime.odt', [('content.xml', ODT_CONTENT)],
+    'application/vnd.oasis.opendocument.spreadsheet')
+odt('no-mime.odt', [('content.xml', ODT_CONTENT)], None)
+odt('malformed.odt', [('content.xml', '<office:document-content %s>\n<office:body>' % NS)])
+odt('styles-malformed.odt', [('content.xml', ODT_CONTENT), ('styles.xml', '<a><b></a>')])
+odt('many.odt', [('e%05d' % k, '') for k in range(10001)] + [('content.xml', ODT_CONTENT)])
+
+# for each format: the good file cut in half, an empty file, a text file
+for ext in ('docx', 'odt'):
+    with open('%s/good.%s' % (d, ext), 'rb') as f:
+        g = f.read()
+    with open('%s/truncated.%s' % (d, ext), 'wb') as f:
+        f.write(g[:len(g) // 2])
+    open('%s/empty.%s' % (d, ext), 'wb').close()
+    with open('%s/text.%s' % (d, ext), 'w') as f:
+        f.write('KẾ HOẠCH\nnot a zip\n')

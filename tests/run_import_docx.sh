@@ -8,13 +8,7 @@ plangen=$1
 
 python3 "$(dirname "$0")/make_docx_fixtures.py" "$work" || { echo "FAIL: fixtures"; exit 1; }
 
-# refused NAME TEXT: import exits 1, says TEXT, writes nothing
-refused() {
-    rm -f "$work/out.xml"
-    expect_rc 1 "$1" -- "$plangen" import "$work/$1" -o "$work/out.xml"
-    if grep -q -- "$2" "$work/err"; then ok; else bad "$1: '$2' not in: $(cat "$work/err")"; fi
-    if [ -e "$work/out.xml" ]; then bad "$1: output written"; else ok; fi
-}
+. "$(dirname "$0")/import/refused.sh"
 refused bomb.docx "unpacks to more than 64 MiB"
 refused bomb-lying.docx "unpacks to more than 64 MiB"
 refused entity.docx "DOCTYPE is not allowed"
