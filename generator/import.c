@@ -326,15 +326,19 @@ static int numbering(const char *s, size_t *len)
         *len = i + 1;
         return parts + 1;
     }
+    if (parts == 1 && s[i] == ' ' && (s[i + 1] == '.' || s[i + 1] == '-') && s[i + 2] == ' ') {
+        *len = i + 2; /* "3 . Title", typed carelessly */
+        return 2;
+    }
     if (parts >= 2 && s[i] == ' ') { /* "1.1 Title" */
         *len = i;
         return parts + 1;
     }
-    if (((s[0] >= 'a' && s[0] <= 'z') && s[1] == ')' && s[2] == ' ')) {
+    if (((s[0] >= 'a' && s[0] <= 'z') && (s[1] == ')' || s[1] == '-') && s[2] == ' ')) {
         *len = 2;
         return 5;
     }
-    if (strncmp(s, "đ) ", 4) == 0) {
+    if (strncmp(s, "đ) ", 4) == 0 || strncmp(s, "đ- ", 4) == 0) {
         *len = 3;
         return 5;
     }
@@ -344,9 +348,13 @@ static int numbering(const char *s, size_t *len)
 /* A bullet at the start of s: "dash", "plus", "star" and its length, or NULL. */
 static const char *bullet(const char *s, size_t *len)
 {
-    if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && s[1] == ' ') {
+    if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && (s[1] == ' ' || s[1] == '\t')) {
         *len = 1;
         return s[0] == '-' ? "dash" : s[0] == '+' ? "plus" : "star";
+    }
+    if (s[0] == '-' && g_unichar_isupper(g_utf8_get_char(s + 1))) {
+        *len = 1; /* "-Văn phòng …": a dash typed without its space */
+        return "dash";
     }
     if (strncmp(s, "•", 3) == 0 && s[3] == ' ') {
         *len = 3;
@@ -1214,7 +1222,8 @@ static size_t blocks_out(ctx *c, const ln *ls, size_t i, size_t to, int base, ch
                 stack[depth++] = kind;
             if (formats && depth <= 8 && !formats[depth][0])
                 mark_format(s, ml, kind, formats[depth]);
-            c->st->marks += 1;
+            /* the mark's words ("3 ." is two; a mark glued to its text none) */
+            c->st->marks += pg_import_count_words(s) - pg_import_count_words(s + ml);
             size_t words = pg_import_count_words(s + ml);
             int long_text = words > 14 && ends_sentence(l->plain);
             /* a heading set bold or italic: the whole text a title, or a
@@ -1258,7 +1267,7 @@ static size_t blocks_out(ctx *c, const ln *ls, size_t i, size_t to, int base, ch
         if (l->in_cell) {
             i = table_out(c, ls, to, i, base / 2 + depth) - 1;
         } else if ((b = bullet(s, &ml))) {
-            c->st->marks += 1;
+            c->st->marks += pg_import_count_words(s) - pg_import_count_words(s + ml);
             g_string_append_printf(c->out, "%s<item", ind);
             if (strcmp(b, "dash"))
                 g_string_append_printf(c->out, " bullet=\"%s\"", b);
@@ -1409,11 +1418,11 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             if (w > sum_end && i >= sum_end && !ls[i].in_cell && !ls[w - 1].in_cell &&
                 !is_structural(ls[i].plain->str) &&
                 /* text: lines of a block, or a sentence going on after a page
-                 * break; DOCX, ODT: the halves of a paragraph a break split */
+                 * break; DOCX, ODT: the halves of a paragraph a line break
+                 * split (what starts a heading or an item stays apart) */
                 (c->lines ? ls[i].line == ls[w - 1].line + 1 ||
                                 (!ends_sentence(ls[w - 1].plain) && starts_lower(ls[i].plain->str))
-                          : ls[i].line == ls[w - 1].line && !ends_sentence(ls[w - 1].plain) &&
-                                starts_lower(ls[i].plain->str))) {
+                          : ls[i].line == ls[w - 1].line)) {
                 ln_append(&ls[w - 1], &ls[i]);
                 ln_free(&ls[i]);
                 ls[i].plain = NULL;
