@@ -447,7 +447,7 @@ int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d
                     "the output's name is empty (-o \"\"); name a DOCX file or a folder");
         return 0;
     }
-    return r->doc && r->doc->numbered && r->style && pg_docx_write(r->doc, r->style, target, d);
+    return r->doc && r->doc->numbered && r->style && pg_docx_write(r->doc, r->style, r->pages, target, d);
 }
 
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len)

@@ -2,6 +2,10 @@
 # render --format docx (issue #16): every plan of plans/ gives a DOCX that unzips,
 # that Debian's python3-docx reads with the plan's title, issuer, signer, first
 # section label, the style's sizes and A4; the same plan gives the same bytes twice.
+# Its drawings (tests/docx/drawings.py): each brace group's brace (a preset
+# rightBrace as high as plangen's, spanning the group's lines) and purpose text
+# box, each QR code a picture zbarimg reads back as the link, each image as large
+# as plangen's, each appendix in a section turned as the plan says.
 # Run from the repository root:  tests/run_docx.sh PLANGEN
 plangen=$1
 case $plangen in /*) ;; *) plangen=$PWD/$plangen ;; esac
@@ -9,7 +13,7 @@ case $plangen in /*) ;; *) plangen=$PWD/$plangen ;; esac
 # Debian's python3, which python3-docx is installed for (not a pyenv's)
 py=/usr/bin/python3
 
-for plan in $(find plans -name '*.xml' | sort); do
+for plan in $(find plans -name '*.xml' | sort) tests/docx/figures.xml; do
     n=$(basename "$plan" .xml)
     out="$work/$n.docx"
     expect_rc 0 "$n: render --format docx" -- "$plangen" render "$plan" --format docx -o "$out"
@@ -25,6 +29,9 @@ for plan in $(find plans -name '*.xml' | sort); do
     if "$py" tests/docx/read_docx.py "$out" "templates/styles/${style:-party}.xml" \
         "KẾ HOẠCH" "$issuer" "$signer" "$label " > "$work/read" 2>&1
     then ok; else bad "$n: python3-docx: $(cat "$work/read")"; fi
+    "$plangen" dump --stage=layout "$plan" > "$work/layout" 2>/dev/null
+    if "$py" tests/docx/drawings.py "$out" "$work/dump" "$work/layout" > "$work/drawn" 2>&1
+    then ok; else bad "$n: drawings: $(cat "$work/drawn")"; fi
     # deterministic: a second render gives the same bytes
     expect_rc 0 "$n: second render" -- "$plangen" render "$plan" --format docx -o "$work/$n-2.docx"
     if cmp -s "$out" "$work/$n-2.docx"; then ok; else bad "$n: two renders differ"; fi
