@@ -206,6 +206,7 @@ static void brace_from(pg_wdoc *w, const pg_page *p, size_t k, pg_wbrace *b)
     b->pitch = pg_wdoc_pitch(&st->text[PG_ROLE_RECIPIENT]);
     b->lines = lines > 0 ? lines : 1;
     b->purpose_lines = plines > 0 ? plines : 1;
+    b->path = br->path;
     b->x = br->x - L;
     b->w = br->w;
     b->h = br->h;

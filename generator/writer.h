@@ -30,6 +30,8 @@ typedef struct {
     int purpose_lines;   /* the lines of the purpose */
     double pitch;        /* pt: the recipients' line pitch (their exact line height) */
     const char *purpose; /* the purpose as printed: "(để b/c)" */
+    const pg_path *path; /* the layout's stroke of the brace, from its top left (pt);
+                            owned by the pages */
 } pg_wbrace;
 
 /* A QR code or an image as a picture. */
