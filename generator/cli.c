@@ -24,6 +24,7 @@
 #define PG_DATADIR "."
 #endif
 
+
 static const char usage_main[] =
     "usage: plangen COMMAND [OPTIONS] ...\n"
     "\n"
@@ -328,8 +329,7 @@ static int cmd_render(session *s)
 {
     pg_output_cleanup_on_signal(); /* SIGINT/SIGTERM: no half-written file stays */
     options *o = s->o;
-    int dir_mode =
-        o->out && (o->n_inputs > 1 || is_dir(o->out) || o->out[strlen(o->out) - 1] == '/');
+    int dir_mode = o->out && (o->n_inputs > 1 || is_dir(o->out) || o->out[strlen(o->out) - 1] == '/');
     if (o->n_inputs > 1 && o->out && !dir_mode) {
         fprintf(stderr, "plangen: -o must name a folder when rendering several plans\n");
         return EXIT_USAGE;
@@ -568,8 +568,7 @@ static int cmd_derive(session *s)
     if (input) {
         /* derive P -o P --force: the parent would derive from itself */
         pg_cli_say("plangen: -o %s is %s, which the child derives from; write the child to a "
-                   "file of its own",
-                   o->out, input);
+                   "file of its own", o->out, input);
         rc = EXIT_USAGE;
     } else if (!failed) {
         /* the child names its parent relative to its own folder */
@@ -583,13 +582,9 @@ static int cmd_derive(session *s)
         for (char *c = cited; *c; c++)
             if (*c == '\n')
                 *c = ' ';
-        pg_derive_opts dopts = {.parent_path = rel->str,
-                                .issuer = o->issuer,
-                                .parent_body = o->parent_body,
-                                .symbol = o->symbol,
-                                .style = o->style,
-                                .date = date,
-                                .cited_as = cited};
+        pg_derive_opts dopts = {.parent_path = rel->str, .issuer = o->issuer,
+                                .parent_body = o->parent_body, .symbol = o->symbol,
+                                .style = o->style, .date = date, .cited_as = cited};
         char *text = pg_plan_derived(parent, &dopts);
         rc = write_new_file(s, o->out, text);
         if (rc == EXIT_OK) {
@@ -815,8 +810,8 @@ static int streams_written(int rc)
     int failed = fflush(stdout) != 0;
     int err = errno;
     if (failed || ferror(stdout)) {
-        fprintf(stderr, "plangen: error: cannot write to standard output%s%s\n", err ? ": " : "",
-                err ? strerror(err) : "");
+        fprintf(stderr, "plangen: error: cannot write to standard output%s%s\n",
+                err ? ": " : "", err ? strerror(err) : "");
         rc = EXIT_SYSTEM;
     }
     if (fflush(stderr) != 0 || ferror(stderr))
@@ -890,10 +885,7 @@ static int refuse_foreign_options(const options *o, int dpi_given)
         char list[128] = "";
         for (size_t t = 0; t < n; t++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-                     t == 0       ? ""
-                     : t + 1 == n ? " and "
-                                  : ", ",
-                     table[k].takers[t]);
+                     t == 0 ? "" : t + 1 == n ? " and " : ", ", table[k].takers[t]);
         fprintf(stderr, "plangen: %s belongs to %s, not to %s (see plangen %s --help)\n",
                 table[k].name, list, o->cmd, o->cmd);
         return 1;
@@ -1035,7 +1027,7 @@ int pg_cli_main(int argc, char **argv)
         } else if (a[0] == '-' && a[1] != '\0') {
             if (!bad)
                 pg_cli_say("plangen: unknown option %s (see plangen %s%s--help)", a,
-                           o.cmd ? o.cmd : "", o.cmd ? " " : "");
+                        o.cmd ? o.cmd : "", o.cmd ? " " : "");
             bad = 1;
         } else if (!o.cmd) {
             o.cmd = a;
@@ -1076,12 +1068,10 @@ int pg_cli_main(int argc, char **argv)
         create_date = iso_date_from_epoch(sde);
         if (!create_date)
             pg_cli_say("plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of "
-                       "seconds; using each plan's date",
-                       sde);
+                       "seconds; using each plan's date", sde);
         else if (strlen(create_date) != 20) { /* "YYYY-MM-DDTHH:MM:SSZ": past 9999 */
             pg_cli_say("plangen: error: SOURCE_DATE_EPOCH=\"%s\" lies past the year 9999; a "
-                       "PDF date has four digits of year: give at most 253402300799",
-                       sde);
+                       "PDF date has four digits of year: give at most 253402300799", sde);
             free(create_date);
             goto done;
         }
@@ -1089,8 +1079,7 @@ int pg_cli_main(int argc, char **argv)
     const char *today_env = getenv("PLANGEN_TODAY");
     if (today_env && !date_ok(today_env)) {
         pg_cli_say("plangen: error: PLANGEN_TODAY=\"%s\" is not a date; give YYYY-MM-DD "
-                   "(a day that exists), or unset it for today",
-                   today_env);
+                   "(a day that exists), or unset it for today", today_env);
         free(create_date);
         goto done;
     }
