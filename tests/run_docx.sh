@@ -46,7 +46,7 @@ if [ -s "$work/tz1.docx" ] && cmp -s "$work/tz1.docx" "$work/tz2.docx"; then ok
 else bad "the DOCX depends on the time zone or the clock"; fi
 
 # the option: an unknown format is a usage error; --format belongs to render
-expect_rc 2 "--format odt" -- "$plangen" render plans/tra-vinh-duk-60-KH-2022.xml --format odt
+expect_rc 2 "--format doc" -- "$plangen" render plans/tra-vinh-duk-60-KH-2022.xml --format doc
 expect_rc 2 "check --format" -- "$plangen" check plans/tra-vinh-duk-60-KH-2022.xml --format docx
 # the default name is NAME.docx
 mkdir -p "$work/here"
