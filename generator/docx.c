@@ -41,7 +41,6 @@ typedef struct {
     int pictures;          /* pictures so far (word/media/imageN.png, rIdImgN) */
     int orient;            /* the section being written: 1 portrait, 2 landscape */
     int sections;          /* sections ended so far */
-    int cell_para;         /* paragraphs in the open cell of a borderless table */
 } docx;
 
 static long tw(double pt)
@@ -144,19 +143,7 @@ static void run(xmlTextWriterPtr w, const pg_textstyle *t, int flags, const char
     end(w);
 }
 
-static const char *jc_name(pg_align a)
-{
-    switch (a) {
-    case PG_ALIGN_CENTER:
-        return "center";
-    case PG_ALIGN_RIGHT:
-        return "right";
-    case PG_ALIGN_JUSTIFY:
-        return "both";
-    default:
-        return "left";
-    }
-}
+static const char *const jc_names[4] = {"left", "center", "right", "both"};
 
 /* A paragraph's properties: the role's spacing, exact line height, indents and
  * alignment, with p's on top. */
@@ -186,7 +173,7 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
             attr(w, "w:firstLine", "%ld", tw(first));
         end(w);
     }
-    val(w, "w:jc", jc_name(p->align >= 0 ? (pg_align)p->align : t->align));
+    val(w, "w:jc", pg_walign_name(p->align >= 0 ? (pg_align)p->align : t->align, jc_names));
     end(w);
 }
 
@@ -255,11 +242,8 @@ static void anchor_open(docx *x, double ax, double ay, double w, double h, const
     start(o, "w:r");
     start(o, "w:drawing");
     start(o, "wp:anchor");
-    attr(o, "distT", "0");
-    attr(o, "distB", "0");
-    attr(o, "distL", "0");
-    attr(o, "distR", "0");
-    attr(o, "simplePos", "0");
+    pg_xw_attrs(o, "distT", "0", "distB", "0", "distL", "0", "distR", "0", "simplePos", "0",
+                (char *)NULL);
     attr(o, "relativeHeight", "%d", x->shapes);
     attr(o, "behindDoc", "0");
     attr(o, "locked", "0");
@@ -286,10 +270,7 @@ static void anchor_open(docx *x, double ax, double ay, double w, double h, const
     attr(o, "cy", "%ld", emu(h));
     end(o);
     start(o, "wp:effectExtent");
-    attr(o, "l", "0");
-    attr(o, "t", "0");
-    attr(o, "r", "0");
-    attr(o, "b", "0");
+    pg_xw_attrs(o, "l", "0", "t", "0", "r", "0", "b", "0", (char *)NULL);
     end(o);
     start(o, "wp:wrapNone");
     end(o);
@@ -396,12 +377,8 @@ static void purpose(docx *x, const pg_wbrace *br)
     end(o);
     end(o);
     start(o, "wps:bodyPr");
-    attr(o, "wrap", "square");
-    attr(o, "lIns", "0");
-    attr(o, "tIns", "0");
-    attr(o, "rIns", "0");
-    attr(o, "bIns", "0");
-    attr(o, "anchor", "ctr");
+    pg_xw_attrs(o, "wrap", "square", "lIns", "0", "tIns", "0", "rIns", "0", "bIns", "0", "anchor",
+                "ctr", (char *)NULL);
     start(o, "a:noAutofit");
     end(o);
     end(o);
@@ -417,10 +394,7 @@ static void inline_picture(docx *x, const pg_wpicture *pic)
     start(o, "w:r");
     start(o, "w:drawing");
     start(o, "wp:inline");
-    attr(o, "distT", "0");
-    attr(o, "distB", "0");
-    attr(o, "distL", "0");
-    attr(o, "distR", "0");
+    pg_xw_attrs(o, "distT", "0", "distB", "0", "distL", "0", "distR", "0", (char *)NULL);
     start(o, "wp:extent");
     attr(o, "cx", "%ld", emu(pic->w));
     attr(o, "cy", "%ld", emu(pic->h));
@@ -498,7 +472,6 @@ static void h_para_open(void *ud, const pg_wpara *p)
             q.page_break = 0;
         }
     }
-    x->cell_para++;
     start(x->w, "w:p");
     ppr(x->w, &x->st->text[q.role], &q);
     if (x->note_mark) {
@@ -516,7 +489,8 @@ static void h_para_open(void *ud, const pg_wpara *p)
     }
 }
 
-static void h_para_close(void *ud)
+/* Ends the paragraph, cell, row or table opened last. */
+static void h_close(void *ud)
 {
     docx *x = ud;
     end(x->w);
@@ -555,7 +529,6 @@ static void h_gap(void *ud, double h)
 {
     docx *x = ud;
     xmlTextWriterPtr w = x->w;
-    x->cell_para++;
     start(w, "w:p");
     start(w, "w:pPr");
     start(w, "w:spacing");
@@ -577,7 +550,6 @@ static void h_rule(void *ud, double len, double avail, double after)
 {
     docx *x = ud;
     xmlTextWriterPtr w = x->w;
-    x->cell_para++;
     start(w, "w:p");
     start(w, "w:pPr");
     start(w, "w:pBdr");
@@ -667,10 +639,9 @@ static void h_table_open(void *ud, const pg_node *t, const double *widths)
     table_props(x, widths, t->u.table.ncols, x->st->border_width, x->st->cell_padding, 1, 1);
 }
 
-static void h_row_open(void *ud, int header, int first_body_row)
+static void h_row_open(void *ud, int header)
 {
     docx *x = ud;
-    (void)first_body_row;
     start(x->w, "w:tr");
     /* rows may break across pages, as plangen's own tables do */
     if (header) {
@@ -692,23 +663,6 @@ static void h_cell_open(void *ud, double width)
     attr(w, "w:type", "dxa");
     end(w);
     end(w);
-    x->cell_para = 0;
-}
-
-static void h_cell_close(void *ud)
-{
-    docx *x = ud;
-    if (!x->cell_para) { /* a cell holds at least one paragraph */
-        start(x->w, "w:p");
-        end(x->w);
-    }
-    end(x->w);
-}
-
-static void h_end(void *ud)
-{
-    docx *x = ud;
-    end(x->w);
 }
 
 static void h_table_close(void *ud)
@@ -724,22 +678,6 @@ static void h_two_open(void *ud, double a, double b)
     docx *x = ud;
     double wd[2] = {a, b};
     table_props(x, wd, 2, 0, 0, 0, 0);
-    start(x->w, "w:tr");
-    h_cell_open(x, a);
-}
-
-static void h_two_next(void *ud, double b)
-{
-    h_cell_close(ud);
-    h_cell_open(ud, b);
-}
-
-static void h_two_close(void *ud)
-{
-    docx *x = ud;
-    h_cell_close(x);
-    end(x->w); /* tr */
-    end(x->w); /* tbl */
 }
 
 static void h_picture(void *ud, const pg_wpicture *pic, const pg_wpara *p)
@@ -755,25 +693,19 @@ static void h_picture(void *ud, const pg_wpicture *pic, const pg_wpara *p)
     end(x->w);
 }
 
-static const pg_wops ops = {
-    .para_open = h_para_open,
-    .para_close = h_para_close,
-    .run = h_run,
-    .note_open = h_note_open,
-    .note_close = h_note_close,
-    .gap = h_gap,
-    .rule = h_rule,
-    .table_open = h_table_open,
-    .row_open = h_row_open,
-    .cell_open = h_cell_open,
-    .cell_close = h_cell_close,
-    .row_close = h_end,
-    .table_close = h_table_close,
-    .two_open = h_two_open,
-    .two_next = h_two_next,
-    .two_close = h_two_close,
-    .picture = h_picture,
-};
+static const pg_wops ops = {.para_open = h_para_open,
+                            .close = h_close,
+                            .run = h_run,
+                            .note_open = h_note_open,
+                            .note_close = h_note_close,
+                            .gap = h_gap,
+                            .rule = h_rule,
+                            .table_open = h_table_open,
+                            .table_close = h_table_close,
+                            .two_open = h_two_open,
+                            .row_open = h_row_open,
+                            .cell_open = h_cell_open,
+                            .picture = h_picture};
 
 /* ---- parts ------------------------------------------------------------------------ */
 
@@ -837,6 +769,13 @@ static void header_part(docx *x, xmlBufferPtr buf)
     pg_xw_close(w);
 }
 
+/* The default paragraph and table styles. */
+static const char default_styles[] =
+    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+    "<w:name w:val=\"Normal\"/><w:qFormat/></w:style>"
+    "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\">"
+    "<w:name w:val=\"Normal Table\"/></w:style>";
+
 static void styles_part(docx *x, xmlBufferPtr buf)
 {
     xmlTextWriterPtr w = part_open(buf, "w:styles", 0);
@@ -866,19 +805,7 @@ static void styles_part(docx *x, xmlBufferPtr buf)
     end(w);
     end(w);
     end(w);
-    start(w, "w:style");
-    attr(w, "w:type", "paragraph");
-    attr(w, "w:default", "1");
-    attr(w, "w:styleId", "Normal");
-    val(w, "w:name", "Normal");
-    flag(w, "w:qFormat");
-    end(w);
-    start(w, "w:style");
-    attr(w, "w:type", "table");
-    attr(w, "w:default", "1");
-    attr(w, "w:styleId", "TableNormal");
-    val(w, "w:name", "Normal Table");
-    end(w);
+    xmlTextWriterWriteRaw(w, (const xmlChar *)default_styles);
     pg_xw_close(w);
 }
 
@@ -949,8 +876,6 @@ int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *page
     xmlBufferPtr parts[4] = {xmlBufferCreate(), xmlBufferCreate(), xmlBufferCreate(),
                              xmlBufferCreate()};
     GString *rels = NULL;
-    pg_zip_entry *e = NULL;
-    char **names = NULL;
     if (!pg_wdoc_init(&wd, doc, style, pages, target, d))
         goto cleanup;
     docx x = {.wd = &wd, .st = style, .orient = 1};
@@ -958,26 +883,18 @@ int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *page
     styles_part(&x, parts[1]);
     header_part(&x, parts[3]);
     rels = document_rels(wd.n_pictures);
-    size_t n = 8 + wd.n_pictures;
-    e = g_new0(pg_zip_entry, n);
-    names = g_new0(char *, wd.n_pictures + 1);
-    e[0] = (pg_zip_entry){"[Content_Types].xml", content_types, sizeof content_types - 1, 0};
-    e[1] = (pg_zip_entry){"_rels/.rels", package_rels, sizeof package_rels - 1, 0};
-    e[2] = (pg_zip_entry){"word/document.xml", parts[0]->content, parts[0]->use, 0};
-    e[3] = (pg_zip_entry){"word/_rels/document.xml.rels", rels->str, rels->len, 0};
-    e[4] = (pg_zip_entry){"word/styles.xml", parts[1]->content, parts[1]->use, 0};
-    e[5] = (pg_zip_entry){"word/settings.xml", settings, sizeof settings - 1, 0};
-    e[6] = (pg_zip_entry){"word/footnotes.xml", parts[2]->content, parts[2]->use, 0};
-    e[7] = (pg_zip_entry){"word/header1.xml", parts[3]->content, parts[3]->use, 0};
-    for (size_t i = 0; i < wd.n_pictures; i++) {
-        names[i] = g_strdup_printf("word/media/image%zu.png", i + 1);
-        /* PNG is compressed already */
-        e[8 + i] = (pg_zip_entry){names[i], wd.pictures[i].png, wd.pictures[i].len, 1};
-    }
-    rc = pg_zip_write(e, n, target, "DOCX", d);
+    const pg_zip_entry e[] = {
+        {"[Content_Types].xml", content_types, sizeof content_types - 1, 0},
+        {"_rels/.rels", package_rels, sizeof package_rels - 1, 0},
+        {"word/document.xml", parts[0]->content, parts[0]->use, 0},
+        {"word/_rels/document.xml.rels", rels->str, rels->len, 0},
+        {"word/styles.xml", parts[1]->content, parts[1]->use, 0},
+        {"word/settings.xml", settings, sizeof settings - 1, 0},
+        {"word/footnotes.xml", parts[2]->content, parts[2]->use, 0},
+        {"word/header1.xml", parts[3]->content, parts[3]->use, 0},
+    };
+    rc = pg_zip_write(e, sizeof e / sizeof *e, &wd, "word/media/", target, "DOCX", d);
 cleanup:
-    g_strfreev(names);
-    g_free(e);
     if (rels)
         g_string_free(rels, TRUE);
     pg_wdoc_free(&wd);

@@ -32,18 +32,18 @@
 #define end pg_xw_end
 #define attr pg_xw_attr
 
+/* The writer's state while the walk runs. */
 typedef struct {
+    xmlTextWriterPtr w;  /* the body (office:text's content) */
+    xmlTextWriterPtr as; /* the automatic styles */
     const pg_wdoc *wd;
     const pg_style *st;
-    xmlTextWriterPtr w;   /* the body (office:text's content) */
-    xmlTextWriterPtr as;  /* the automatic styles */
     GHashTable *names;    /* a style's properties -> its name (both owned) */
     int n_styles;         /* automatic styles so far */
     int first_done;       /* the first page's master page was given */
     int space;            /* the paragraph's text so far ends with a space */
     int shapes, pictures; /* drawings and pictures so far */
     int header_rows;      /* a table:table-header-rows is open */
-    int cell_para;        /* paragraphs in the open cell */
     const char *cell;     /* the open table's cell style (owned by names) */
 } odt;
 
@@ -101,19 +101,7 @@ static void text_props(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
     end(w);
 }
 
-static const char *align_name(pg_align a)
-{
-    switch (a) {
-    case PG_ALIGN_CENTER:
-        return "center";
-    case PG_ALIGN_RIGHT:
-        return "end";
-    case PG_ALIGN_JUSTIFY:
-        return "justify";
-    default:
-        return "start";
-    }
-}
+static const char *const align_names[4] = {"start", "center", "end", "justify"};
 
 /* The paragraph style of p in role t (its lines as high as they need when
  * fit, else the role's pitch), with the first page's master page on the first. */
@@ -154,7 +142,7 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
     len(w, "fo:margin-left", left);
     len(w, "fo:margin-right", p->right);
     len(w, "fo:text-indent", first);
-    attr(w, "fo:text-align", "%s", align_name(a));
+    attr(w, "fo:text-align", "%s", pg_walign_name(a, align_names));
     if (p->keep_next)
         attr(w, "fo:keep-with-next", "always");
     if (p->page_break && !p->orient && !master)
@@ -280,7 +268,6 @@ static void brace(odt *o, const pg_wbrace *br)
 }
 
 static void h_para_open(void *ud, const pg_wpara *p);
-static void h_para_close(void *ud);
 static void h_run(void *ud, pg_role role, int flags, const char *s);
 
 /* The purpose beside the brace: a borderless text frame of its lines, centred. */
@@ -302,7 +289,8 @@ static void purpose(odt *o, const pg_wbrace *br)
         .role = PG_ROLE_RECIPIENT, .align = PG_ALIGN_CENTER, .no_indent = 1, .no_space_after = 1};
     h_para_open(o, &p);
     h_run(o, PG_ROLE_RECIPIENT, 0, br->purpose ? br->purpose : "");
-    h_para_close(o);
+    end(w);
+    o->space = 0;
     end(w);
     end(w);
 }
@@ -312,7 +300,6 @@ static void purpose(odt *o, const pg_wbrace *br)
 static void h_para_open(void *ud, const pg_wpara *p)
 {
     odt *o = ud;
-    o->cell_para++;
     const char *name = para_style(o, &o->st->text[p->role], p, 0);
     start(o->w, "text:p");
     attr(o->w, "text:style-name", "%s", name);
@@ -324,7 +311,8 @@ static void h_para_open(void *ud, const pg_wpara *p)
     }
 }
 
-static void h_para_close(void *ud)
+/* Ends the paragraph, cell, row or table opened last. */
+static void h_close(void *ud)
 {
     odt *o = ud;
     end(o->w);
@@ -361,6 +349,14 @@ static void h_note_close(void *ud)
     o->space = 0;
 }
 
+/* An empty paragraph of the paragraph style name. */
+static void empty_para(odt *o, const char *name)
+{
+    start(o->w, "text:p");
+    attr(o->w, "text:style-name", "%s", name);
+    end(o->w);
+}
+
 /* An empty paragraph h pt high (its font as small). */
 static void h_gap(void *ud, double h)
 {
@@ -383,10 +379,7 @@ static void h_gap(void *ud, double h)
         text_props(w, &t, 0);
         end(w);
     }
-    o->cell_para++;
-    start(o->w, "text:p");
-    attr(o->w, "text:style-name", "%s", name);
-    end(o->w);
+    empty_para(o, name);
 }
 
 /* A centred rule: an empty paragraph 2 pt high with a bottom border, indented
@@ -418,10 +411,7 @@ static void h_rule(void *ud, double length, double avail, double after)
         text_props(w, &t, 0);
         end(w);
     }
-    o->cell_para++;
-    start(o->w, "text:p");
-    attr(o->w, "text:style-name", "%s", name);
-    end(o->w);
+    empty_para(o, name);
 }
 
 /* A table of ncols columns of widths (pt), with borders of border pt (0:
@@ -503,7 +493,7 @@ static void h_table_open(void *ud, const pg_node *t, const double *widths)
     table_open(o, widths, t->u.table.ncols, o->st->border_width, o->st->cell_padding, 1);
 }
 
-static void h_row_open(void *ud, int header, int first_body_row)
+static void h_row_open(void *ud, int header)
 {
     odt *o = ud;
     /* the header rows repeat on every page the table runs onto */
@@ -515,7 +505,6 @@ static void h_row_open(void *ud, int header, int first_body_row)
         end(o->w);
         o->header_rows = 0;
     }
-    (void)first_body_row;
     start(o->w, "table:table-row");
 }
 
@@ -526,23 +515,6 @@ static void h_cell_open(void *ud, double width)
     start(o->w, "table:table-cell");
     attr(o->w, "table:style-name", "%s", o->cell);
     attr(o->w, "office:value-type", "string");
-    o->cell_para = 0;
-}
-
-static void h_cell_close(void *ud)
-{
-    odt *o = ud;
-    if (!o->cell_para) { /* a cell holds at least one paragraph */
-        start(o->w, "text:p");
-        end(o->w);
-    }
-    end(o->w);
-}
-
-static void h_row_close(void *ud)
-{
-    odt *o = ud;
-    end(o->w);
 }
 
 static void h_table_close(void *ud)
@@ -556,25 +528,8 @@ static void h_table_close(void *ud)
 
 static void h_two_open(void *ud, double a, double b)
 {
-    odt *o = ud;
     double wd[2] = {a, b};
-    table_open(o, wd, 2, 0, 0, 0);
-    start(o->w, "table:table-row");
-    h_cell_open(o, a);
-}
-
-static void h_two_next(void *ud, double b)
-{
-    h_cell_close(ud);
-    h_cell_open(ud, b);
-}
-
-static void h_two_close(void *ud)
-{
-    odt *o = ud;
-    h_cell_close(o);
-    end(o->w); /* row */
-    end(o->w); /* table */
+    table_open(ud, wd, 2, 0, 0, 0);
 }
 
 /* A picture in line, in a paragraph as high as it (6 pt above and under). */
@@ -597,10 +552,8 @@ static void h_picture(void *ud, const pg_wpicture *pic, const pg_wpara *p)
     len(w, "svg:height", pic->h);
     start(w, "draw:image");
     attr(w, "xlink:href", "Pictures/image%d.png", n);
-    attr(w, "xlink:type", "simple");
-    attr(w, "xlink:show", "embed");
-    attr(w, "xlink:actuate", "onLoad");
-    attr(w, "draw:mime-type", "image/png");
+    pg_xw_attrs(w, "xlink:type", "simple", "xlink:show", "embed", "xlink:actuate", "onLoad",
+                "draw:mime-type", "image/png", (char *)NULL);
     end(w);
     start(w, "svg:title");
     xmlTextWriterWriteString(w, (const xmlChar *)pic->alt);
@@ -609,25 +562,16 @@ static void h_picture(void *ud, const pg_wpicture *pic, const pg_wpara *p)
     end(w);
 }
 
+/* the walk's handlers, by what they write (clang-format off: one group a line) */
+/* clang-format off */
 static const pg_wops ops = {
-    .para_open = h_para_open,
-    .para_close = h_para_close,
-    .run = h_run,
-    .note_open = h_note_open,
-    .note_close = h_note_close,
-    .gap = h_gap,
-    .rule = h_rule,
-    .table_open = h_table_open,
-    .row_open = h_row_open,
-    .cell_open = h_cell_open,
-    .cell_close = h_cell_close,
-    .row_close = h_row_close,
-    .table_close = h_table_close,
-    .two_open = h_two_open,
-    .two_next = h_two_next,
-    .two_close = h_two_close,
-    .picture = h_picture,
+    .para_open = h_para_open, .run = h_run, .close = h_close,
+    .note_open = h_note_open, .note_close = h_note_close,
+    .gap = h_gap, .rule = h_rule, .picture = h_picture,
+    .table_open = h_table_open, .table_close = h_table_close, .two_open = h_two_open,
+    .row_open = h_row_open, .cell_open = h_cell_open,
 };
+/* clang-format on */
 
 /* ---- parts ------------------------------------------------------------------------ */
 
@@ -755,13 +699,11 @@ static GString *styles_part(odt *o)
     text_props(w, &st->text[PG_ROLE_PAGE_NUMBER], 0);
     end(w);
     /* footnotes numbered 1, 2... through the document, as plangen's PDF */
-    start(w, "text:notes-configuration");
-    attr(w, "text:note-class", "footnote");
-    attr(w, "style:num-format", "1");
-    attr(w, "text:start-value", "0");
-    attr(w, "text:footnotes-position", "page");
-    attr(w, "text:start-numbering-at", "document");
-    end(w);
+    xmlTextWriterWriteRaw(w,
+                          (const xmlChar *)"<text:notes-configuration text:note-class=\"footnote\""
+                                           " style:num-format=\"1\" text:start-value=\"0\""
+                                           " text:footnotes-position=\"page\""
+                                           " text:start-numbering-at=\"document\"/>");
     end(w);
     start(w, "office:automatic-styles");
     page_layout(o, w, "PageFirst", 0, 0);
@@ -852,8 +794,6 @@ int pg_odt_write(const pg_doc *doc, const pg_style *style, const pg_pages *pages
     int rc = 0;
     pg_wdoc wd;
     GString *parts[4] = {NULL, NULL, NULL, NULL};
-    pg_zip_entry *e = NULL;
-    char **names = NULL;
     odt o = {.st = style, .names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
     if (!pg_wdoc_init(&wd, doc, style, pages, target, d))
         goto cleanup;
@@ -862,23 +802,16 @@ int pg_odt_write(const pg_doc *doc, const pg_style *style, const pg_pages *pages
     parts[1] = styles_part(&o);
     parts[2] = meta_part(doc);
     parts[3] = manifest_part(wd.n_pictures);
-    size_t n = 5 + wd.n_pictures;
-    e = g_new0(pg_zip_entry, n);
-    names = g_new0(char *, wd.n_pictures + 1);
     /* the mimetype first and stored, so that a reader knows the file by its bytes */
-    e[0] = (pg_zip_entry){"mimetype", mimetype, sizeof mimetype - 1, 1};
-    e[1] = (pg_zip_entry){"META-INF/manifest.xml", parts[3]->str, parts[3]->len, 0};
-    e[2] = (pg_zip_entry){"content.xml", parts[0]->str, parts[0]->len, 0};
-    e[3] = (pg_zip_entry){"styles.xml", parts[1]->str, parts[1]->len, 0};
-    e[4] = (pg_zip_entry){"meta.xml", parts[2]->str, parts[2]->len, 0};
-    for (size_t i = 0; i < wd.n_pictures; i++) {
-        names[i] = g_strdup_printf("Pictures/image%zu.png", i + 1);
-        e[5 + i] = (pg_zip_entry){names[i], wd.pictures[i].png, wd.pictures[i].len, 1};
-    }
-    rc = pg_zip_write(e, n, target, "ODT", d);
+    const pg_zip_entry e[] = {
+        {"mimetype", mimetype, sizeof mimetype - 1, 1},
+        {"META-INF/manifest.xml", parts[3]->str, parts[3]->len, 0},
+        {"content.xml", parts[0]->str, parts[0]->len, 0},
+        {"styles.xml", parts[1]->str, parts[1]->len, 0},
+        {"meta.xml", parts[2]->str, parts[2]->len, 0},
+    };
+    rc = pg_zip_write(e, sizeof e / sizeof *e, &wd, "Pictures/", target, "ODT", d);
 cleanup:
-    g_strfreev(names);
-    g_free(e);
     for (int i = 0; i < 4; i++)
         if (parts[i])
             g_string_free(parts[i], TRUE);

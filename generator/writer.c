@@ -291,6 +291,7 @@ typedef struct {
     void *ud;
     int notes;      /* footnotes so far */
     int in_note;    /* inside a footnote's text */
+    int paras;      /* paragraphs opened so far (gaps, rules and pictures count) */
     double text_w;  /* pt between the margins of the page being written */
     size_t picture; /* the next picture */
 } walk;
@@ -317,6 +318,44 @@ static double text_width(const walk *k, pg_role r, const char *s)
     return best;
 }
 
+/* The handlers through which every paragraph goes, counted (a cell must hold one). */
+static void para_open(walk *k, const pg_wpara *p)
+{
+    k->paras++;
+    k->ops->para_open(k->ud, p);
+}
+
+static void gap(walk *k, double h)
+{
+    k->paras++;
+    k->ops->gap(k->ud, h);
+}
+
+static void rule(walk *k, double len, double avail, double after)
+{
+    k->paras++;
+    k->ops->rule(k->ud, len, avail, after);
+}
+
+/* Opens a cell of width pt; returns the paragraph count to give cell_close. */
+static int cell_open(walk *k, double width)
+{
+    k->ops->cell_open(k->ud, width);
+    return k->paras;
+}
+
+/* Closes a cell opened when the count was at, after an empty paragraph if it
+ * has none. */
+static void cell_close(walk *k, int at)
+{
+    if (k->paras == at) {
+        pg_wpara p = {.role = PG_ROLE_BODY, .align = -1, .no_indent = 1};
+        para_open(k, &p);
+        k->ops->close(k->ud);
+    }
+    k->ops->close(k->ud);
+}
+
 static void inlines(walk *k, const pg_node *first, pg_role role, int flags);
 
 static void footnote(walk *k, const pg_node *n)
@@ -324,11 +363,11 @@ static void footnote(walk *k, const pg_node *n)
     k->notes++;
     k->ops->note_open(k->ud, k->notes);
     pg_wpara p = {.role = PG_ROLE_FOOTNOTE, .align = -1};
-    k->ops->para_open(k->ud, &p);
+    para_open(k, &p);
     k->in_note = 1;
     inlines(k, n->first, PG_ROLE_FOOTNOTE, 0);
     k->in_note = 0;
-    k->ops->para_close(k->ud);
+    k->ops->close(k->ud);
     k->ops->note_close(k->ud);
 }
 
@@ -372,16 +411,16 @@ static void inlines(walk *k, const pg_node *first, pg_role role, int flags)
 
 /* A paragraph of one text in p's role, with a rule of rule pt under it
  * centred in avail pt. */
-static void line(walk *k, const pg_wpara *p, const char *text, double rule, double avail)
+static void line(walk *k, const pg_wpara *p, const char *text, double rule_len, double avail)
 {
     pg_wpara q = *p;
-    q.no_space_after = rule > 0;
-    k->ops->para_open(k->ud, &q);
+    q.no_space_after = rule_len > 0;
+    para_open(k, &q);
     if (text && *text)
         k->ops->run(k->ud, q.role, 0, text);
-    k->ops->para_close(k->ud);
-    if (rule > 0)
-        k->ops->rule(k->ud, rule, avail, k->w->st->text[q.role].space_after);
+    k->ops->close(k->ud);
+    if (rule_len > 0)
+        rule(k, rule_len, avail, k->w->st->text[q.role].space_after);
 }
 
 static void text_para(walk *k, pg_role role, int no_indent, int align, const char *text)
@@ -407,7 +446,7 @@ static void section(walk *k, const pg_node *n)
     const pg_node *body = n->first;
     int run_in = (n->u.section.run_in || !title) && body && body->type == PG_NODE_PARA;
     pg_wpara p = {.role = heading_role(n->u.section.depth), .align = -1, .keep_next = !run_in};
-    k->ops->para_open(k->ud, &p);
+    para_open(k, &p);
     char *head = g_strdup_printf("%s%s%s", label, *label && title ? " " : "", title ? title : "");
     if (*head)
         k->ops->run(k->ud, p.role, 0, head);
@@ -417,7 +456,7 @@ static void section(walk *k, const pg_node *n)
         inlines(k, body->first, PG_ROLE_BODY, 0);
         body = body->next;
     }
-    k->ops->para_close(k->ud);
+    k->ops->close(k->ud);
     blocks(k, body);
 }
 
@@ -446,14 +485,14 @@ static void column_widths(const walk *k, const pg_node *n, double *out)
 /* A list item's paragraph: its label, a space, its text. */
 static void item(walk *k, const pg_node *n, const pg_wpara *p)
 {
-    k->ops->para_open(k->ud, p);
+    para_open(k, p);
     if (n->type == PG_NODE_ITEM && n->u.item.label && *n->u.item.label) {
         char *pre = g_strdup_printf("%s ", n->u.item.label);
         k->ops->run(k->ud, p->role, 0, pre);
         g_free(pre);
     }
     inlines(k, n->first, p->role, 0);
-    k->ops->para_close(k->ud);
+    k->ops->close(k->ud);
 }
 
 static void table(walk *k, const pg_node *n)
@@ -464,17 +503,16 @@ static void table(walk *k, const pg_node *n)
     double *wd = g_new0(double, (size_t)nc);
     column_widths(k, n, wd);
     k->ops->table_open(k->ud, n, wd);
-    int body_rows = 0;
     for (const pg_node *row = n->first; row; row = row->next) {
         if (row->type != PG_NODE_ROW)
             continue;
         int header = row->u.row.header;
-        k->ops->row_open(k->ud, header, !header && !body_rows++);
+        k->ops->row_open(k->ud, header);
         int col = 0;
         for (const pg_node *cell = row->first; cell; cell = cell->next, col++) {
             if (cell->type != PG_NODE_CELL)
                 continue;
-            k->ops->cell_open(k->ud, col < nc ? wd[col] : 0);
+            int at = cell_open(k, col < nc ? wd[col] : 0);
             char a = col < nc ? n->u.table.cols[col].align : 'l';
             pg_wpara p = {.role = header ? PG_ROLE_TABLE_HEADER : PG_ROLE_TABLE,
                           .no_indent = 1,
@@ -483,20 +521,12 @@ static void table(walk *k, const pg_node *n)
                                    : a == 'r' ? PG_ALIGN_RIGHT
                                    : a == 'j' ? PG_ALIGN_JUSTIFY
                                               : PG_ALIGN_LEFT};
-            int any = 0;
-            for (const pg_node *b = cell->first; b; b = b->next) {
-                if (b->type != PG_NODE_PARA && b->type != PG_NODE_ITEM)
-                    continue;
-                item(k, b, &p);
-                any = 1;
-            }
-            if (!any) { /* a cell holds at least one paragraph */
-                k->ops->para_open(k->ud, &p);
-                k->ops->para_close(k->ud);
-            }
-            k->ops->cell_close(k->ud);
+            for (const pg_node *b = cell->first; b; b = b->next)
+                if (b->type == PG_NODE_PARA || b->type == PG_NODE_ITEM)
+                    item(k, b, &p);
+            cell_close(k, at);
         }
-        k->ops->row_close(k->ud);
+        k->ops->close(k->ud);
     }
     k->ops->table_close(k->ud);
     g_free(wd);
@@ -507,8 +537,10 @@ static void table(walk *k, const pg_node *n)
 static void picture(walk *k, pg_align align)
 {
     pg_wpara p = {.role = PG_ROLE_BODY, .align = align, .no_indent = align != PG_ALIGN_LEFT};
-    if (k->picture < k->w->n_pictures)
+    if (k->picture < k->w->n_pictures) {
+        k->paras++;
         k->ops->picture(k->ud, &k->w->pictures[k->picture++], &p);
+    }
 }
 
 static void blocks(walk *k, const pg_node *first)
@@ -555,6 +587,8 @@ static void header(walk *k)
     double a = tw * (st->left_block > 0 ? st->left_block : 0.45), b = tw - a;
     pg_wpara p = {.no_indent = 1, .align = -1};
     k->ops->two_open(k->ud, a, b);
+    k->ops->row_open(k->ud, 0);
+    int at = cell_open(k, a);
     if (d->parent_body_line) {
         p.role = PG_ROLE_PARENT_BODY;
         line(k, &p, d->parent_body_line, 0, 0);
@@ -574,7 +608,8 @@ static void header(walk *k)
         p.role = PG_ROLE_NUMBER;
         line(k, &p, d->number_line, 0, 0);
     }
-    k->ops->two_next(k->ud, b);
+    cell_close(k, at);
+    at = cell_open(k, b);
     if (st->nation) {
         pg_role last = st->motto ? PG_ROLE_MOTTO : PG_ROLE_NATION;
         const char *last_text = st->motto ? st->motto : st->nation;
@@ -589,29 +624,31 @@ static void header(walk *k)
         p.role = PG_ROLE_DATE;
         line(k, &p, d->date_line, 0, 0);
     }
-    k->ops->two_close(k->ud);
+    cell_close(k, at);
+    k->ops->close(k->ud); /* the row */
+    k->ops->close(k->ud); /* the table */
 
-    k->ops->gap(k->ud, st->header_gap);
+    gap(k, st->header_gap);
     if (d->doctype) {
         p.role = PG_ROLE_DOCTYPE;
         line(k, &p, d->doctype, 0, 0);
     }
     const pg_node *sum = d->summary_shown ? d->summary_shown : d->summary;
     if (sum) {
-        double rule = 0;
+        double rule_len = 0;
         if (st->summary_rule > 0) {
             char *s = pg_inline_text(sum);
-            rule = st->summary_rule * text_width(k, PG_ROLE_SUMMARY, s);
+            rule_len = st->summary_rule * text_width(k, PG_ROLE_SUMMARY, s);
             free(s);
         }
         p.role = PG_ROLE_SUMMARY;
-        p.no_space_after = rule > 0;
-        k->ops->para_open(k->ud, &p);
+        p.no_space_after = rule_len > 0;
+        para_open(k, &p);
         inlines(k, sum->first, PG_ROLE_SUMMARY, 0);
-        k->ops->para_close(k->ud);
+        k->ops->close(k->ud);
         p.no_space_after = 0;
-        if (rule > 0)
-            k->ops->rule(k->ud, rule, tw, st->text[PG_ROLE_SUMMARY].space_after);
+        if (rule_len > 0)
+            rule(k, rule_len, tw, st->text[PG_ROLE_SUMMARY].space_after);
     }
     if (st->separator) {
         p.role = PG_ROLE_SEPARATOR;
@@ -627,8 +664,10 @@ static void closing(walk *k)
     const pg_style *st = k->w->st;
     double tw = k->w->text_w;
     double a = tw * (st->signature_column > 0 ? st->signature_column : 0.5), b = tw - a;
-    k->ops->gap(k->ud, st->closing_gap);
+    gap(k, st->closing_gap);
     k->ops->two_open(k->ud, a, b);
+    k->ops->row_open(k->ud, 0);
+    int at = cell_open(k, a);
     /* a recipient's second line starts under its text, after the "- " (Times New
      * Roman: a hyphen 0.333 em and a space 0.25 em) */
     pg_wpara r = {
@@ -652,18 +691,19 @@ static void closing(walk *k)
             line(k, &r, d->archive_line, 0, 0);
         if (d->typist_line)
             text_para(k, PG_ROLE_TYPIST, 1, -1, d->typist_line);
-    } else {
-        k->ops->gap(k->ud, 1);
     }
-    k->ops->two_next(k->ud, b);
+    cell_close(k, at);
+    at = cell_open(k, b);
     const pg_signature *sg = &d->signature;
     if (sg->authority_line)
         text_para(k, PG_ROLE_SIGN_AUTHORITY, 1, -1, sg->authority_line);
     if (sg->title_line)
         text_para(k, PG_ROLE_SIGN_TITLE, 1, -1, sg->title_line);
-    k->ops->gap(k->ud, st->signature_space);
+    gap(k, st->signature_space);
     text_para(k, PG_ROLE_SIGN_NAME, 1, -1, sg->name ? sg->name : "");
-    k->ops->two_close(k->ud);
+    cell_close(k, at);
+    k->ops->close(k->ud); /* the row */
+    k->ops->close(k->ud); /* the table */
 }
 
 static void appendices(walk *k)
@@ -702,6 +742,20 @@ void pg_wdoc_walk(const pg_wdoc *w, const pg_wops *ops, void *ud)
     appendices(&k);
 }
 
+const char *pg_walign_name(pg_align a, const char *const names[4])
+{
+    switch (a) {
+    case PG_ALIGN_CENTER:
+        return names[1];
+    case PG_ALIGN_RIGHT:
+        return names[2];
+    case PG_ALIGN_JUSTIFY:
+        return names[3];
+    default:
+        return names[0];
+    }
+}
+
 /* ---- XML ----------------------------------------------------------------------------- */
 
 xmlTextWriterPtr pg_xw_new(xmlBufferPtr buf)
@@ -733,6 +787,17 @@ void pg_xw_attr(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     xmlTextWriterWriteAttribute(w, (const xmlChar *)name, (const xmlChar *)buf);
+}
+
+void pg_xw_attrs(xmlTextWriterPtr w, ...)
+{
+    va_list ap;
+    va_start(ap, w);
+    for (const char *name; (name = va_arg(ap, const char *));) {
+        const char *value = va_arg(ap, const char *);
+        xmlTextWriterWriteAttribute(w, (const xmlChar *)name, (const xmlChar *)value);
+    }
+    va_end(ap);
 }
 
 void pg_xw_close(xmlTextWriterPtr w)
@@ -811,14 +876,22 @@ cleanup:
     return rc;
 }
 
-int pg_zip_write(const pg_zip_entry *e, size_t n, const char *target, const char *what,
-                 pg_diag_list *d)
+int pg_zip_write(const pg_zip_entry *e, size_t n, const pg_wdoc *w, const char *prefix,
+                 const char *target, const char *what, pg_diag_list *d)
 {
     int rc = 0;
     unsigned char *zip = NULL;
     size_t len = 0;
     pg_output out = {0};
-    if (!zip_memory(e, n, &zip, &len)) {
+    size_t all = n + w->n_pictures;
+    pg_zip_entry *entries = g_new0(pg_zip_entry, all);
+    char **names = g_new0(char *, w->n_pictures + 1);
+    memcpy(entries, e, n * sizeof *e);
+    for (size_t i = 0; i < w->n_pictures; i++) {
+        names[i] = g_strdup_printf("%simage%zu.png", prefix, i + 1);
+        entries[n + i] = (pg_zip_entry){names[i], w->pictures[i].png, w->pictures[i].len, 1};
+    }
+    if (!zip_memory(entries, all, &zip, &len)) {
         pg_diag_add(d, PG_E_OUTPUT, target, 0, 0, "the %s could not be assembled (libzip)", what);
         goto cleanup;
     }
@@ -832,5 +905,7 @@ int pg_zip_write(const pg_zip_entry *e, size_t n, const char *target, const char
     rc = pg_output_commit(&out, d);
 cleanup:
     free(zip);
+    g_strfreev(names);
+    g_free(entries);
     return rc;
 }

@@ -59,11 +59,13 @@ typedef struct {
 } pg_wpara;
 
 /* The handlers a writer gives the walk; ud is the writer's state. Runs come
- * between para_open and para_close; a footnote's paragraphs between note_open
- * and note_close, inside the paragraph that refers to it. */
+ * between para_open and close; a footnote's paragraphs between note_open and
+ * note_close, inside the paragraph that refers to it. close ends what was
+ * opened last of a paragraph, a cell, a row or a borderless table. Every cell
+ * the walk opens gets at least one paragraph (or gap, rule, picture). */
 typedef struct {
     void (*para_open)(void *ud, const pg_wpara *p);
-    void (*para_close)(void *ud);
+    void (*close)(void *ud);
     void (*run)(void *ud, pg_role role, int flags, const char *text); /* "\n": a line break */
     void (*note_open)(void *ud, int number);                          /* 1-based */
     void (*note_close)(void *ud);
@@ -71,17 +73,13 @@ typedef struct {
     void (*gap)(void *ud, double h);
     /* a centred rule len pt long in avail pt of width, then after pt of space */
     void (*rule)(void *ud, double len, double avail, double after);
-    /* a table with borders: ncols columns of widths (pt) */
+    /* a table with borders: ncols columns of widths (pt); table_close ends it */
     void (*table_open)(void *ud, const pg_node *t, const double *widths);
-    void (*row_open)(void *ud, int header, int first_body_row);
-    void (*cell_open)(void *ud, double width);
-    void (*cell_close)(void *ud);
-    void (*row_close)(void *ud);
     void (*table_close)(void *ud);
-    /* a borderless table of two cells of widths a and b; cell_next starts the second */
+    /* a borderless table of two columns of widths a and b (pt), closed by close */
     void (*two_open)(void *ud, double a, double b);
-    void (*two_next)(void *ud, double b);
-    void (*two_close)(void *ud);
+    void (*row_open)(void *ud, int header);
+    void (*cell_open)(void *ud, double width);
     /* a picture alone in a paragraph p */
     void (*picture)(void *ud, const pg_wpicture *pic, const pg_wpara *p);
 } pg_wops;
@@ -108,8 +106,13 @@ void pg_wdoc_free(pg_wdoc *w);
  * closing, the appendices. */
 void pg_wdoc_walk(const pg_wdoc *w, const pg_wops *ops, void *ud);
 
-/* A run's line height (pt): the role's pitch, else 1.2 times its size. */
+/* A run's line height (pt): the role's pitch, else 1.15 times its size (as
+ * the layout). */
 double pg_wdoc_pitch(const pg_textstyle *t);
+
+/* The name of an alignment in a format: names[] for left, centre, right and
+ * justified. */
+const char *pg_walign_name(pg_align a, const char *const names[4]);
 
 /* xmlTextWriter in short: a writer into buf with the XML declaration written
  * (aborts when out of memory); an element opened, closed; an attribute from a
@@ -120,6 +123,8 @@ void pg_xw_end(xmlTextWriterPtr w);
 void pg_xw_attr(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void pg_xw_close(xmlTextWriterPtr w);
+/* Attributes from pairs of strings, name then value, up to a NULL name. */
+void pg_xw_attrs(xmlTextWriterPtr w, ...);
 
 /* One zip entry: the name, the bytes (kept by the caller until pg_zip_write
  * returns) and whether it is stored rather than deflated. */
@@ -130,10 +135,11 @@ typedef struct {
     int stored;
 } pg_zip_entry;
 
-/* Writes the entries, in order and with fixed times, as a zip to target
+/* Writes the entries, in order and with fixed times, then w's pictures as
+ * PREFIXimageN.png (stored: PNG is compressed already), as a zip to target
  * atomically (pg_output). what names the format in messages ("DOCX"). Returns
  * 1, else 0 with a diagnostic in d. */
-int pg_zip_write(const pg_zip_entry *e, size_t n, const char *target, const char *what,
-                 pg_diag_list *d);
+int pg_zip_write(const pg_zip_entry *e, size_t n, const pg_wdoc *w, const char *prefix,
+                 const char *target, const char *what, pg_diag_list *d);
 
 #endif
