@@ -233,6 +233,40 @@ static void section_break(docx *x, int orient)
 
 /* ---- drawings ---------------------------------------------------------------------- */
 
+/* Opens a:graphic and its a:graphicData of the kind uri (closed by two end()). */
+static void graphic_open(xmlTextWriterPtr o, const char *uri)
+{
+    start(o, "a:graphic");
+    attr(o, "xmlns:a", NS_A);
+    start(o, "a:graphicData");
+    attr(o, "uri", "%s", uri);
+}
+
+/* A shape's frame: at its origin, w x h pt. */
+static void xfrm(xmlTextWriterPtr o, double w, double h)
+{
+    start(o, "a:xfrm");
+    start(o, "a:off");
+    pg_xw_attrs(o, "x", "0", "y", "0", (char *)NULL);
+    end(o);
+    start(o, "a:ext");
+    attr(o, "cx", "%ld", emu(w));
+    attr(o, "cy", "%ld", emu(h));
+    end(o);
+    end(o);
+}
+
+/* A floating drawing's position on one axis: offset pt from what it is relative to. */
+static void position(xmlTextWriterPtr o, const char *axis, const char *from, double offset)
+{
+    start(o, axis);
+    attr(o, "relativeFrom", "%s", from);
+    start(o, "wp:posOffset");
+    xmlTextWriterWriteFormatString(o, "%ld", emu(offset));
+    end(o);
+    end(o);
+}
+
 /* Opens a floating drawing anchored in the paragraph: x from the cell's (the
  * column's) left, y from the paragraph's top, w x h, in pt. */
 static void anchor_open(docx *x, double ax, double ay, double w, double h, const char *name)
@@ -253,18 +287,8 @@ static void anchor_open(docx *x, double ax, double ay, double w, double h, const
     attr(o, "x", "0");
     attr(o, "y", "0");
     end(o);
-    start(o, "wp:positionH");
-    attr(o, "relativeFrom", "column");
-    start(o, "wp:posOffset");
-    xmlTextWriterWriteFormatString(o, "%ld", emu(ax));
-    end(o);
-    end(o);
-    start(o, "wp:positionV");
-    attr(o, "relativeFrom", "paragraph");
-    start(o, "wp:posOffset");
-    xmlTextWriterWriteFormatString(o, "%ld", emu(ay));
-    end(o);
-    end(o);
+    position(o, "wp:positionH", "column", ax);
+    position(o, "wp:positionV", "paragraph", ay);
     start(o, "wp:extent");
     attr(o, "cx", "%ld", emu(w));
     attr(o, "cy", "%ld", emu(h));
@@ -280,24 +304,12 @@ static void anchor_open(docx *x, double ax, double ay, double w, double h, const
     end(o);
     start(o, "wp:cNvGraphicFramePr");
     end(o);
-    start(o, "a:graphic");
-    attr(o, "xmlns:a", NS_A);
-    start(o, "a:graphicData");
-    attr(o, "uri", URI_WPS);
+    graphic_open(o, URI_WPS);
     start(o, "wps:wsp");
     start(o, "wps:cNvSpPr");
     end(o);
     start(o, "wps:spPr");
-    start(o, "a:xfrm");
-    start(o, "a:off");
-    attr(o, "x", "0");
-    attr(o, "y", "0");
-    end(o);
-    start(o, "a:ext");
-    attr(o, "cx", "%ld", emu(w));
-    attr(o, "cy", "%ld", emu(h));
-    end(o);
-    end(o);
+    xfrm(o, w, h);
 }
 
 static void anchor_close(docx *x)
@@ -410,10 +422,7 @@ static void inline_picture(docx *x, const pg_wpicture *pic)
     attr(o, "noChangeAspect", "1");
     end(o);
     end(o);
-    start(o, "a:graphic");
-    attr(o, "xmlns:a", NS_A);
-    start(o, "a:graphicData");
-    attr(o, "uri", NS_PIC);
+    graphic_open(o, NS_PIC);
     start(o, "pic:pic");
     attr(o, "xmlns:pic", NS_PIC);
     start(o, "pic:nvPicPr");
@@ -435,16 +444,7 @@ static void inline_picture(docx *x, const pg_wpicture *pic)
     end(o);
     end(o);
     start(o, "pic:spPr");
-    start(o, "a:xfrm");
-    start(o, "a:off");
-    attr(o, "x", "0");
-    attr(o, "y", "0");
-    end(o);
-    start(o, "a:ext");
-    attr(o, "cx", "%ld", emu(pic->w));
-    attr(o, "cy", "%ld", emu(pic->h));
-    end(o);
-    end(o);
+    xfrm(o, pic->w, pic->h);
     start(o, "a:prstGeom");
     attr(o, "prst", "rect");
     start(o, "a:avLst");

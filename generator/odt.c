@@ -70,6 +70,14 @@ static const char *style_name(odt *o, const char *prefix, char *key, int *fresh)
     return n;
 }
 
+/* Opens the automatic style name of family (closed by end()). */
+static void style_open(odt *o, const char *name, const char *family)
+{
+    start(o->as, "style:style");
+    attr(o->as, "style:name", "%s", name);
+    attr(o->as, "style:family", "%s", family);
+}
+
 /* A role's text properties, with flags on top. */
 static void text_props(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
 {
@@ -127,9 +135,7 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
     if (!fresh)
         return name;
     xmlTextWriterPtr w = o->as;
-    start(w, "style:style");
-    attr(w, "style:name", "%s", name);
-    attr(w, "style:family", "paragraph");
+    style_open(o, name, "paragraph");
     if (master)
         attr(w, "style:master-page-name", "%s", master);
     start(w, "style:paragraph-properties");
@@ -159,9 +165,7 @@ static const char *span_style(odt *o, pg_role r, int flags)
     int fresh;
     const char *name = style_name(o, "T", g_strdup_printf("t %d %d", r, flags), &fresh);
     if (fresh) {
-        start(o->as, "style:style");
-        attr(o->as, "style:name", "%s", name);
-        attr(o->as, "style:family", "text");
+        style_open(o, name, "text");
         text_props(o->as, &o->st->text[r], flags);
         end(o->as);
     }
@@ -207,9 +211,7 @@ static const char *graphic_style(odt *o, double stroke)
     if (!fresh)
         return name;
     xmlTextWriterPtr w = o->as;
-    start(w, "style:style");
-    attr(w, "style:name", "%s", name);
-    attr(w, "style:family", "graphic");
+    style_open(o, name, "graphic");
     start(w, "style:graphic-properties");
     attr(w, "draw:fill", "none");
     if (stroke > 0) {
@@ -368,9 +370,7 @@ static void h_gap(void *ud, double h)
     const char *name = style_name(o, "P", g_strdup_printf("gap %.2f", h), &fresh);
     if (fresh) {
         xmlTextWriterPtr w = o->as;
-        start(w, "style:style");
-        attr(w, "style:name", "%s", name);
-        attr(w, "style:family", "paragraph");
+        style_open(o, name, "paragraph");
         start(w, "style:paragraph-properties");
         len(w, "fo:margin-top", 0);
         len(w, "fo:margin-bottom", 0);
@@ -394,9 +394,7 @@ static void h_rule(void *ud, double length, double avail, double after)
     if (fresh) {
         xmlTextWriterPtr w = o->as;
         pg_textstyle t = {.size = 1};
-        start(w, "style:style");
-        attr(w, "style:name", "%s", name);
-        attr(w, "style:family", "paragraph");
+        style_open(o, name, "paragraph");
         start(w, "style:paragraph-properties");
         len(w, "fo:margin-top", 0);
         len(w, "fo:margin-bottom", after);
@@ -431,9 +429,7 @@ static void table_open(odt *o, const double *widths, int nc, double border, doub
     const char *tname = style_name(
         o, "Tb", g_strdup_printf("table %.2f %d %s", total, centred, master ? master : ""), &fresh);
     if (fresh) {
-        start(o->as, "style:style");
-        attr(o->as, "style:name", "%s", tname);
-        attr(o->as, "style:family", "table");
+        style_open(o, tname, "table");
         if (master)
             attr(o->as, "style:master-page-name", "%s", master);
         start(o->as, "style:table-properties");
@@ -448,9 +444,7 @@ static void table_open(odt *o, const double *widths, int nc, double border, doub
     const char *cell = style_name(o, "C", cname, &fresh);
     o->cell = cell;
     if (fresh) {
-        start(o->as, "style:style");
-        attr(o->as, "style:name", "%s", cell);
-        attr(o->as, "style:family", "table-cell");
+        style_open(o, cell, "table-cell");
         start(o->as, "style:table-cell-properties");
         if (border > 0) {
             char b[G_ASCII_DTOSTR_BUF_SIZE];
@@ -471,9 +465,7 @@ static void table_open(odt *o, const double *widths, int nc, double border, doub
     for (int i = 0; i < nc; i++) {
         const char *col = style_name(o, "Co", g_strdup_printf("col %.2f", widths[i]), &fresh);
         if (fresh) {
-            start(o->as, "style:style");
-            attr(o->as, "style:name", "%s", col);
-            attr(o->as, "style:family", "table-column");
+            style_open(o, col, "table-column");
             start(o->as, "style:table-column-properties");
             len(o->as, "style:column-width", widths[i]);
             end(o->as);

@@ -20,7 +20,8 @@ if ! command -v soffice >/dev/null 2>&1; then
 fi
 . "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
-plans="$(find plans -name '*.xml' | sort) tests/docx/figures.xml"
+. "$(dirname "$0")/docx/writers.sh"
+plans=$writer_plans
 
 mkdir -p "$work/docx" "$work/odt" "$work/lo-docx" "$work/lo-odt" "$work/pdf"
 for plan in $plans; do

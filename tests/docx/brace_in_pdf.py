@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 
+from dumps import number_facts
+
 LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
                   re.S)
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
@@ -41,14 +43,8 @@ def grey(pdf, page):
 
 def main():
     pdf, number = sys.argv[1:3]
-    recipients, groups = [], []
-    for line in open(number, encoding="utf-8"):
-        m = re.match(r'recipient(?: \(group\))?: "(.*)"$', line)
-        if m:
-            recipients.append(m.group(1))
-        m = re.match(r'group \d+: (\d+)\+(\d+) purpose="(.*)"$', line)
-        if m:
-            groups.append((int(m.group(1)), int(m.group(2)), m.group(3)))
+    facts = number_facts(number)
+    recipients, groups = facts["recipients"], facts["groups"]
     all_pages = list(pages(pdf))
     problems = []
     for k, (first, count, purpose) in enumerate(groups):

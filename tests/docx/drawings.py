@@ -23,40 +23,13 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 
+from dumps import layout_facts, number_facts
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EMU = 12700.0
-
-
-def dump_facts(number, layout):
-    recipients, groups, qrs, appendices = [], [], [], []
-    for line in open(number, encoding="utf-8"):
-        m = re.match(r'recipient(?: \(group\))?: "(.*)"$', line)
-        if m:
-            recipients.append(m.group(1))
-        m = re.match(r'group \d+: (\d+)\+(\d+) purpose="(.*)"$', line)
-        if m:
-            groups.append((int(m.group(1)), int(m.group(2)), m.group(3)))
-        m = re.match(r'\s*appendix \S+ label="([^"]*)"', line)
-        if m:
-            appendices.append((m.group(1), line.rstrip().endswith(" landscape")))
-        m = re.match(r'\s*qr \S+ href="(.*)"', line)
-        if m:
-            qrs.append(m.group(1))
-    braces, images, rects = [], [], []
-    for line in open(layout, encoding="utf-8"):
-        m = re.match(r'\s*rect x=([\d.]+) y=([\d.]+) w=([\d.]+) h=([\d.]+)', line)
-        if m:
-            rects.append(tuple(float(v) for v in m.groups()))
-        m = re.match(r'\s*image x=[\d.]+ y=[\d.]+ w=([\d.]+) h=([\d.]+)', line)
-        if m:
-            images.append((float(m.group(1)), float(m.group(2))))
-        m = re.match(r'\s*path recipient x=([\d.]+) y=([\d.]+) w=([\d.]+) h=([\d.]+)', line)
-        if m:
-            braces.append(float(m.group(4)))
-    return recipients, groups, qrs, braces, images, appendices, rects
 
 
 def png_pixels(data):
@@ -149,7 +122,10 @@ def anchors(p):
 
 def main():
     path, number, layout = sys.argv[1:4]
-    recipients, groups, qrs, braces, images, appendices, rects = dump_facts(number, layout)
+    facts, drawn = number_facts(number), layout_facts(layout)
+    recipients, groups, qrs = facts["recipients"], facts["groups"], facts["qrs"]
+    appendices = facts["appendices"]
+    braces, images, rects = drawn["braces"], drawn["images"], drawn["rects"]
     z = zipfile.ZipFile(path)
     doc = ET.fromstring(z.read("word/document.xml"))
     rels = ET.fromstring(z.read("word/_rels/document.xml.rels"))

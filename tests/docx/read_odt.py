@@ -21,7 +21,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 
-from styles import role_size, page_box
+from dumps import layout_facts, number_facts
+from styles import page_box, role_size
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -67,49 +68,9 @@ def text_of(el, skip_frames=True):
     return "".join(out)
 
 
-def dump_facts(number):
-    facts = {"recipients": [], "groups": [], "qrs": [], "appendices": [], "footnotes": 0,
-             "header_tables": 0}
-    lines = open(number, encoding="utf-8").read().splitlines()
-    for line in lines:
-        for key in ("issuer", "number-line", "date-line"):
-            m = re.match(r'%s: "([^"\n]*)' % key, line)
-            if m and key not in facts:
-                facts[key] = m.group(1)
-        m = re.match(r'\s*section .* label="([^"]*)"', line)
-        if m and "label" not in facts:
-            facts["label"] = m.group(1)
-        m = re.match(r'recipient(?: \(group\))?: "(.*)"$', line)
-        if m:
-            facts["recipients"].append(m.group(1))
-        m = re.match(r'group \d+: (\d+)\+(\d+) purpose="(.*)"$', line)
-        if m:
-            facts["groups"].append((int(m.group(1)), int(m.group(2)), m.group(3)))
-        m = re.match(r'\s*qr \S+ href="(.*)"', line)
-        if m:
-            facts["qrs"].append(m.group(1))
-        m = re.match(r'\s*appendix \S+ label="([^"]*)"', line)
-        if m:
-            facts["appendices"].append((m.group(1), line.rstrip().endswith(" landscape")))
-        if re.match(r"\s*footnote\b", line):
-            facts["footnotes"] += 1
-    # a table with a header row: "table" then, first among its rows, a "row ... header"
-    for i, line in enumerate(lines):
-        if re.match(r"\s*table \S+ columns=", line) and i + 1 < len(lines) \
-                and re.match(r"\s*row \S+ header$", lines[i + 1]):
-            facts["header_tables"] += 1
-    return facts
-
-
-def layout_braces(layout):
-    return [float(m.group(1)) for m in
-            (re.match(r"\s*path recipient x=[\d.]+ y=[\d.]+ w=[\d.]+ h=([\d.]+)", l)
-             for l in open(layout, encoding="utf-8")) if m]
-
-
 def main():
     path, style_path, number, layout = sys.argv[1:5]
-    facts = dump_facts(number)
+    facts = number_facts(number)
     problems = []
     z = zipfile.ZipFile(path)
     infos = z.infolist()
@@ -201,7 +162,7 @@ def main():
                         % (len(header_tables), facts["header_tables"]))
 
     # brace groups
-    braces = layout_braces(layout)
+    braces = layout_facts(layout)["braces"]
     for k, (first_line, count, purpose) in enumerate(facts["groups"]):
         line = facts["recipients"][first_line]
         p = next((p for p in paras if text_of(p) == line), None)
