@@ -161,14 +161,14 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
     attr(w, "w:lineRule", "exact");
     end(w);
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
-    if (first != 0 || p->right > 0) {
+    if (first != 0 || p->right > 0 || p->inset > 0) {
         start(w, "w:ind");
-        if (first < 0) {
-            attr(w, "w:left", "%ld", tw(-first));
+        if (first < 0 || p->inset > 0)
+            attr(w, "w:left", "%ld", tw(p->inset + (first < 0 ? -first : 0)));
+        if (first < 0)
             attr(w, "w:hanging", "%ld", tw(-first));
-        }
-        if (p->right > 0)
-            attr(w, "w:right", "%ld", tw(p->right));
+        if (p->right > 0 || p->inset > 0)
+            attr(w, "w:right", "%ld", tw(p->right + p->inset));
         if (first > 0)
             attr(w, "w:firstLine", "%ld", tw(first));
         end(w);

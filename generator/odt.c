@@ -117,7 +117,7 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
 {
     double line = fit ? 0 : pg_wdoc_pitch(t);
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
-    double left = first < 0 ? -first : 0;
+    double left = (first < 0 ? -first : 0) + p->inset, right = p->right + p->inset;
     pg_align a = p->align >= 0 ? (pg_align)p->align : t->align;
     const char *master = p->orient == 2 ? "Landscape" : p->orient == 1 ? "Standard" : NULL;
     if (!o->first_done) {
@@ -125,13 +125,13 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
         o->first_done = 1;
     }
     int fresh;
-    const char *name = style_name(
-        o, "P",
-        g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %d %s", p->role, a, line, first,
-                        left, p->right, p->no_space_after ? 0 : t->space_after, p->keep_next,
-                        p->page_break && !p->orient, p->orient, (int)t->space_before,
-                        master ? master : ""),
-        &fresh);
+    const char *name =
+        style_name(o, "P",
+                   g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %d %s", p->role, a,
+                                   line, first, left, right, p->no_space_after ? 0 : t->space_after,
+                                   p->keep_next, p->page_break && !p->orient, p->orient,
+                                   (int)t->space_before, master ? master : ""),
+                   &fresh);
     if (!fresh)
         return name;
     xmlTextWriterPtr w = o->as;
@@ -146,7 +146,7 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
     else
         len(w, "fo:line-height", line);
     len(w, "fo:margin-left", left);
-    len(w, "fo:margin-right", p->right);
+    len(w, "fo:margin-right", right);
     len(w, "fo:text-indent", first);
     attr(w, "fo:text-align", "%s", pg_walign_name(a, align_names));
     if (p->keep_next)

@@ -257,6 +257,16 @@ int pg_wdoc_init(pg_wdoc *w, const pg_doc *doc, const pg_style *st, const pg_pag
                     w->n_braces, doc->n_groups);
         return 0;
     }
+    /* the summary's measure: its longest line */
+    int in_summary = 0;
+    for (size_t k = 0; pages->n && k < pages->pages[0].n; k++) {
+        const pg_item *it = &pages->pages[0].items[k];
+        if ((it->kind == PG_ITEM_BEGIN || it->kind == PG_ITEM_END) &&
+            it->structure == PG_STRUCT_SUMMARY)
+            in_summary = it->kind == PG_ITEM_BEGIN;
+        else if (in_summary && it->kind == PG_ITEM_TEXT && it->w > w->summary_w)
+            w->summary_w = it->w;
+    }
     picture_walk pw = {.w = w, .pages = pages};
     pictures_in(w, &pw, doc->body ? doc->body->first : NULL);
     pictures_in(w, &pw, doc->appendices ? doc->appendices->first : NULL);
@@ -643,7 +653,12 @@ static void header(walk *k)
         }
         p.role = PG_ROLE_SUMMARY;
         p.no_space_after = rule_len > 0;
+        /* its lines balanced as plangen balances them: in the measure of its
+         * longest line, with room for a word measured wider */
+        if (k->w->summary_w > 0 && k->w->summary_w + 12 < tw)
+            p.inset = (tw - k->w->summary_w - 12) / 2;
         para_open(k, &p);
+        p.inset = 0;
         inlines(k, sum->first, PG_ROLE_SUMMARY, 0);
         k->ops->close(k->ud);
         p.no_space_after = 0;

@@ -50,6 +50,7 @@ typedef struct {
     int no_indent;          /* ignore the role's first-line indent */
     double hang;            /* pt: lines after the first indented this much; 0: the role's */
     double right;           /* pt: indented this much from the right (a braced line) */
+    double inset;           /* pt: indented this much on both sides, on top */
     int keep_next;          /* kept with the next paragraph (headings) */
     int page_break;         /* starts a new page */
     int orient;             /* starts a new page in this orientation: 1 portrait, 2 landscape;
@@ -93,6 +94,8 @@ typedef struct {
     pg_wpicture *pictures; /* every QR code and image in reading order */
     size_t n_pictures;
     int landscape_appendix; /* some appendix is landscape */
+    double summary_w;       /* pt: the summary's longest line in plangen's layout (its
+                               lines are balanced in a narrower measure); 0: none */
 } pg_wdoc;
 
 /* Gathers what the writers need from doc, style and plangen's layout of them

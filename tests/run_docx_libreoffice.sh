@@ -3,8 +3,8 @@
 # PDF by LibreOffice (soffice --headless, a fresh profile), next to plangen's own
 # PDF (issue #16): the header's texts are there, the same fonts, the sizes of the
 # document type, number line and signer within 0.5 pt, a page count within one
-# page, and each brace group's brace drawn between its lines and its purpose
-# (tests/docx/brace_in_pdf.py). Needs Debian's libreoffice-writer; skipped
+# page, the summary on as many lines as plangen balances it on, and each brace
+# group's brace drawn between its lines and its purpose (tests/docx/brace_in_pdf.py). Needs Debian's libreoffice-writer; skipped
 # (exit 77) without soffice, outside CI only.
 # Run from the repository root:  tests/run_docx_libreoffice.sh PLANGEN
 plangen=$1
@@ -40,6 +40,11 @@ done
 
 fonts() { pdffonts "$1" | awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' | sort -u; }
 pages() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
+# the lines of page 1 from the document type to the one ending with the summary's last word
+summary_lines() {
+    pdftotext -l 1 "$1" - | awk -v last="$2" 'seen && NF { n++ } /^KẾ HOẠCH$/ { seen = 1 }
+        seen && index($0, last) { print n; exit }'
+}
 for plan in $plans; do
     n=$(basename "$plan" .xml)
     ours=$work/pdf/$n.pdf
@@ -48,6 +53,8 @@ for plan in $plans; do
     number=$(sed -n 's/^number-line: "\([^"]*\)".*/\1/p' "$work/dump")
     date_line=$(sed -n 's/^date-line: "\([^"]*\)".*/\1/p' "$work/dump")
     signer=$(sed -n 's/^signature: .*"\([^"]*\)"$/\1/p' "$work/dump")
+    last=$(sed -n 's/^summary: "\(.*\)"$/\1/p' "$work/dump" | awk '{ print $NF }')
+    want_lines=$(summary_lines "$ours" "$last")
     for f in docx odt; do
         lo=$work/lo-$f/$n.pdf
         [ -s "$lo" ] || { bad "$n.$f: LibreOffice wrote no PDF"; continue; }
@@ -65,6 +72,9 @@ for plan in $plans; do
         then ok; else bad "$n.$f: sizes: $(cat "$work/sizes")"; fi
         if "$py" tests/docx/brace_in_pdf.py "$lo" "$work/dump" > "$work/brace" 2>&1
         then ok; else bad "$n.$f: $(cat "$work/brace")"; fi
+        got=$(summary_lines "$lo" "$last")
+        if [ -n "$want_lines" ] && [ "$got" = "$want_lines" ]; then ok
+        else bad "$n.$f: the summary on ${got:-?} lines, plangen's on ${want_lines:-?}"; fi
     done
     # the check finds plangen's own braces too
     if "$py" tests/docx/brace_in_pdf.py "$ours" "$work/dump" > "$work/brace" 2>&1
