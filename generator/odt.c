@@ -629,7 +629,7 @@ static void page_layout(odt *o, xmlTextWriterPtr w, const char *name, int landsc
     end(w);
     start(w, "style:header-style");
     if (header) {
-        start(w, "style:header-properties");
+        start(w, "style:header-footer-properties");
         len(w, "fo:min-height", st->margin_top - top);
         len(w, "fo:margin-bottom", 0);
         attr(w, "style:dynamic-spacing", "false");

@@ -3,7 +3,8 @@
 # PDF by LibreOffice (soffice --headless, a fresh profile), next to plangen's own
 # PDF (issue #16): the header's texts are there, the same fonts, the sizes of the
 # document type, number line and signer within 0.5 pt, a page count within one
-# page, the summary on as many lines as plangen balances it on, and each brace
+# page, page 2's text starting at the top margin as in plangen's (under the page
+# number), the summary on as many lines as plangen balances it on, and each brace
 # group's brace drawn between its lines and its purpose (tests/docx/brace_in_pdf.py). Needs Debian's libreoffice-writer; skipped
 # (exit 77) without soffice, outside CI only.
 # Run from the repository root:  tests/run_docx_libreoffice.sh PLANGEN
@@ -40,6 +41,11 @@ done
 
 fonts() { pdffonts "$1" | awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' | sort -u; }
 pages() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
+# the top (pt) of the first word of page 2 under its page number
+text_top() {
+    pdftotext -f 2 -l 2 -bbox "$1" - | sed -n 's/.*<word xMin="[0-9.]*" yMin="\([0-9.]*\)".*/\1/p' |
+        sed -n 2p
+}
 # the lines of page 1 from the document type to the one ending with the summary's last word
 summary_lines() {
     pdftotext -l 1 "$1" - | awk -v last="$2" 'seen && NF { n++ } /^KẾ HOẠCH$/ { seen = 1 }
@@ -55,6 +61,7 @@ for plan in $plans; do
     signer=$(sed -n 's/^signature: .*"\([^"]*\)"$/\1/p' "$work/dump")
     last=$(sed -n 's/^summary: "\(.*\)"$/\1/p' "$work/dump" | awk '{ print $NF }')
     want_lines=$(summary_lines "$ours" "$last")
+    want_top=$(text_top "$ours")
     for f in docx odt; do
         lo=$work/lo-$f/$n.pdf
         [ -s "$lo" ] || { bad "$n.$f: LibreOffice wrote no PDF"; continue; }
@@ -72,6 +79,9 @@ for plan in $plans; do
         then ok; else bad "$n.$f: sizes: $(cat "$work/sizes")"; fi
         if "$py" tests/docx/brace_in_pdf.py "$lo" "$work/dump" > "$work/brace" 2>&1
         then ok; else bad "$n.$f: $(cat "$work/brace")"; fi
+        top=$(text_top "$lo")
+        if awk -v a="$top" -v b="$want_top" 'BEGIN { d = a - b; exit !(a != "" && d < 3 && d > -3) }'
+        then ok; else bad "$n.$f: page 2's text starts at ${top:-?} pt, plangen's at $want_top pt"; fi
         got=$(summary_lines "$lo" "$last")
         if [ -n "$want_lines" ] && [ "$got" = "$want_lines" ]; then ok
         else bad "$n.$f: the summary on ${got:-?} lines, plangen's on ${want_lines:-?}"; fi

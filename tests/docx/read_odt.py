@@ -102,7 +102,7 @@ def main():
         if abs(w - 595.3) > 1 or abs(h - 841.9) > 1:
             problems.append("%s: page %.1f x %.1f pt, not A4" % (name, w, h))
         top = pt(props.get(q("fo:margin-top")))
-        hp = lay.find(q("style:header-style") + "/" + q("style:header-properties"))
+        hp = lay.find(q("style:header-style") + "/" + q("style:header-footer-properties"))
         if hp is not None:
             top += pt(hp.get(q("fo:min-height"))) + pt(hp.get(q("fo:margin-bottom")) or "0pt")
         for side, got in (("top", top), ("bottom", pt(props.get(q("fo:margin-bottom")))),
