@@ -42,6 +42,7 @@ typedef struct {
     int n_styles;         /* automatic styles so far */
     int first_done;       /* the first page's master page was given */
     int space;            /* the paragraph's text so far ends with a space */
+    int note_space;       /* the next paragraph opens a footnote: a space after its mark */
     int shapes, pictures; /* drawings and pictures so far */
     int header_rows;      /* a table:table-header-rows is open */
     const char *cell;     /* the open table's cell style (owned by names) */
@@ -306,6 +307,11 @@ static void h_para_open(void *ud, const pg_wpara *p)
     start(o->w, "text:p");
     attr(o->w, "text:style-name", "%s", name);
     o->space = 1;
+    if (o->note_space) {
+        start(o->w, "text:s");
+        end(o->w);
+        o->note_space = 0;
+    }
     if (p->brace) {
         brace(o, p->brace);
         purpose(o, p->brace);
@@ -341,6 +347,7 @@ static void h_note_open(void *ud, int number)
     xmlTextWriterWriteFormatString(w, "%d", number);
     end(w);
     start(w, "text:note-body");
+    o->note_space = 1;
 }
 
 static void h_note_close(void *ud)
@@ -626,6 +633,13 @@ static void page_layout(odt *o, xmlTextWriterPtr w, const char *name, int landsc
     len(w, "fo:margin-bottom", st->margin_bottom);
     len(w, "fo:margin-left", st->margin_left);
     len(w, "fo:margin-right", st->margin_right);
+    /* the short rule over the footnotes */
+    xmlTextWriterWriteRaw(w,
+                          (const xmlChar *)"<style:footnote-sep style:width=\"0.5pt\""
+                                           " style:rel-width=\"33%\" style:color=\"#000000\""
+                                           " style:line-style=\"solid\" style:adjustment=\"left\""
+                                           " style:distance-before-sep=\"6pt\""
+                                           " style:distance-after-sep=\"3pt\"/>");
     end(w);
     start(w, "style:header-style");
     if (header) {
@@ -661,6 +675,14 @@ static void master_page(xmlTextWriterPtr w, const char *name, const char *layout
     end(w);
 }
 
+static const char footnote_styles[] =
+    "<style:style style:name=\"FootnoteMark\" style:family=\"text\">"
+    "<style:text-properties style:text-position=\"super 58%\"/></style:style>"
+    "<text:notes-configuration text:note-class=\"footnote\" style:num-format=\"1\""
+    " text:start-value=\"0\" text:footnotes-position=\"page\""
+    " text:start-numbering-at=\"document\" text:citation-style-name=\"FootnoteMark\""
+    " text:citation-body-style-name=\"FootnoteMark\"/>";
+
 static GString *styles_part(odt *o)
 {
     const pg_style *st = o->st;
@@ -690,12 +712,9 @@ static GString *styles_part(odt *o)
     end(w);
     text_props(w, &st->text[PG_ROLE_PAGE_NUMBER], 0);
     end(w);
-    /* footnotes numbered 1, 2... through the document, as plangen's PDF */
-    xmlTextWriterWriteRaw(w,
-                          (const xmlChar *)"<text:notes-configuration text:note-class=\"footnote\""
-                                           " style:num-format=\"1\" text:start-value=\"0\""
-                                           " text:footnotes-position=\"page\""
-                                           " text:start-numbering-at=\"document\"/>");
+    /* footnotes numbered 1, 2... through the document, as plangen's PDF, their
+     * marks raised in the text and before the note */
+    xmlTextWriterWriteRaw(w, (const xmlChar *)footnote_styles);
     end(w);
     start(w, "office:automatic-styles");
     page_layout(o, w, "PageFirst", 0, 0);
