@@ -33,6 +33,9 @@ top=$PWD
 if [ -f "$work/here/tra-vinh-duk-60-KH-2022.odt" ]; then ok; else bad "default name NAME.odt"; fi
 expect_rc 2 "--format rtf" -- "$plangen" render "$plan" --format rtf
 if grep -q "pdf, docx or odt" "$work/err"; then ok; else bad "--format rtf: $(cat "$work/err")"; fi
+# an output that cannot be written: a clear error, exit 3, nothing left behind
+expect_rc 3 "unwritable output" -- "$plangen" render "$plan" --format odt -o "$work/no/such/dir/x.odt"
+if grep -q "x.odt" "$work/err"; then ok; else bad "unwritable output: $(cat "$work/err")"; fi
 # nothing written when the plan has errors
 printf '<plan xmlns="urn:plangen:plan:1"><oops/></plan>\n' > "$work/bad.xml"
 expect_rc 1 "a bad plan" -- "$plangen" render "$work/bad.xml" --format odt -o "$work/bad.odt"

@@ -16,8 +16,9 @@ def number_facts(path):
             if m and key not in facts:
                 facts[key] = m.group(1)
         m = re.match(r'\s*section .* label="([^"]*)"', line)
-        if m and "label" not in facts:
-            facts["label"] = m.group(1)
+        if m:
+            facts.setdefault("label", m.group(1))
+            facts.setdefault("labels", []).append(m.group(1))
         m = re.match(r'recipient(?: \(group\))?: "(.*)"$', line)
         if m:
             facts["recipients"].append(m.group(1))

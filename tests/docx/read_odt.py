@@ -149,8 +149,14 @@ def main():
     for key in ("issuer", "number-line", "date-line"):
         if key in facts and not any(facts[key] in t for t in texts):
             problems.append("no paragraph holds the %s %r" % (key, facts[key]))
-    if "label" in facts and not any(t.startswith(facts["label"] + " ") for t in texts):
-        problems.append("no paragraph starts with the label %r" % facts["label"])
+    # every section's number, in order, at the start of a paragraph
+    at = 0
+    for label in facts.get("labels", []):
+        k = next((i for i in range(at, len(texts)) if texts[i].startswith(label + " ")), None)
+        if k is None:
+            problems.append("no paragraph after the %dth starts with the label %r" % (at, label))
+            break
+        at = k + 1
 
     notes = list(content.iter(q("text:note")))
     if len(notes) != facts["footnotes"] or any(n.get(q("text:note-class")) != "footnote" for n in notes):
