@@ -276,9 +276,6 @@ int pg_wdoc_init(pg_wdoc *w, const pg_doc *doc, const pg_style *st, const pg_pag
                     w->n_pictures + 1);
         return 0;
     }
-    for (const pg_node *n = doc->appendices ? doc->appendices->first : NULL; n; n = n->next)
-        if (n->type == PG_NODE_APPENDIX && n->u.appendix.landscape)
-            w->landscape_appendix = 1;
     return 1;
 }
 

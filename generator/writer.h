@@ -93,9 +93,8 @@ typedef struct {
     size_t n_braces;
     pg_wpicture *pictures; /* every QR code and image in reading order */
     size_t n_pictures;
-    int landscape_appendix; /* some appendix is landscape */
-    double summary_w;       /* pt: the summary's longest line in plangen's layout (its
-                               lines are balanced in a narrower measure); 0: none */
+    double summary_w; /* pt: the summary's longest line in plangen's layout (its
+                         lines are balanced in a narrower measure); 0: none */
 } pg_wdoc;
 
 /* Gathers what the writers need from doc, style and plangen's layout of them
