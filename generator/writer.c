@@ -228,8 +228,10 @@ static int braces_from(pg_wdoc *w, const pg_pages *pages)
         for (size_t k = 0; k < p->n; k++) {
             if (p->items[k].kind != PG_ITEM_PATH || p->items[k].role != PG_ROLE_RECIPIENT)
                 continue;
-            if (n == w->doc->n_groups)
+            if (n == w->doc->n_groups) {
+                w->n_braces = n + 1; /* at least: more braces than groups */
                 return 0;
+            }
             brace_from(w, p, k, &w->braces[n]);
             w->braces[n].purpose = w->doc->groups[n].purpose_line;
             n++;
