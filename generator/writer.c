@@ -259,15 +259,20 @@ int pg_wdoc_init(pg_wdoc *w, const pg_doc *doc, const pg_style *st, const pg_pag
                     w->n_braces, doc->n_groups);
         return 0;
     }
-    /* the summary's measure: its longest line */
-    int in_summary = 0;
+    /* the header's, title's and summary's lines and rules: up to the first
+     * structure after them */
     for (size_t k = 0; pages->n && k < pages->pages[0].n; k++) {
         const pg_item *it = &pages->pages[0].items[k];
-        if ((it->kind == PG_ITEM_BEGIN || it->kind == PG_ITEM_END) &&
-            it->structure == PG_STRUCT_SUMMARY)
-            in_summary = it->kind == PG_ITEM_BEGIN;
-        else if (in_summary && it->kind == PG_ITEM_TEXT && it->w > w->summary_w)
-            w->summary_w = it->w;
+        if (it->kind == PG_ITEM_BEGIN && it->structure != PG_STRUCT_DOCUMENT &&
+            it->structure != PG_STRUCT_HEADER && it->structure != PG_STRUCT_TITLE &&
+            it->structure != PG_STRUCT_SUMMARY)
+            break;
+        if (it->role < 0 || it->role >= PG_ROLE__COUNT)
+            continue;
+        if (it->kind == PG_ITEM_TEXT && it->w > w->line_w[it->role])
+            w->line_w[it->role] = it->w;
+        if (it->kind == PG_ITEM_RULE && it->w > it->h)
+            w->rule_w[it->role] = it->w;
     }
     picture_walk pw = {.w = w, .pages = pages};
     pictures_in(w, &pw, doc->body ? doc->body->first : NULL);
@@ -305,26 +310,15 @@ typedef struct {
     size_t picture; /* the next picture */
 } walk;
 
-/* The width (pt) of the longest line of s in role r, estimated from Times New
- * Roman's average advances: capitals about 0.66 em (0.68 bold), other letters
- * 0.45 em (0.48 bold), a space 0.25 em. Word and Writer measure the real text;
- * this only sizes rules. */
-static double text_width(const walk *k, pg_role r, const char *s)
+/* The indent (pt) on both sides that gives role r's lines, in avail pt, the
+ * measure of its longest line in plangen's layout and 1 pt to spare (Times New
+ * Roman and Liberation Serif share their advances; plangen's measure was
+ * narrower than its longest line and the next word): Word and Writer break the
+ * lines where plangen balanced them. */
+static double measure_inset(const walk *k, pg_role r, double avail)
 {
-    const pg_textstyle *t = &k->w->st->text[r];
-    double upper = t->bold ? 0.68 : 0.66, lower = t->bold ? 0.48 : 0.45;
-    double best = 0, cur = 0;
-    for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (c == '\n') {
-            cur = 0;
-            continue;
-        }
-        cur += t->size * (c == ' ' ? 0.25 : g_unichar_isupper(c) || t->upper ? upper : lower);
-        if (cur > best)
-            best = cur;
-    }
-    return best;
+    double w = k->w->line_w[r] + 1;
+    return k->w->line_w[r] > 0 && w < avail ? (avail - w) / 2 : 0;
 }
 
 /* The handlers through which every paragraph goes, counted (a cell must hold one). */
@@ -600,15 +594,15 @@ static void header(walk *k)
     int at = cell_open(k, a);
     if (d->parent_body_line) {
         p.role = PG_ROLE_PARENT_BODY;
+        p.inset = measure_inset(k, p.role, a);
         line(k, &p, d->parent_body_line, 0, 0);
     }
     if (d->issuer_line) {
         p.role = PG_ROLE_ISSUER;
-        double rule = st->issuer_rule > 0
-                          ? st->issuer_rule * text_width(k, PG_ROLE_ISSUER, d->issuer_line)
-                          : 0;
-        line(k, &p, d->issuer_line, rule, a);
+        p.inset = measure_inset(k, p.role, a);
+        line(k, &p, d->issuer_line, k->w->rule_w[p.role], a);
     }
+    p.inset = 0;
     if (st->issuer_mark) {
         p.role = PG_ROLE_ISSUER_MARK;
         line(k, &p, st->issuer_mark, 0, 0);
@@ -627,7 +621,7 @@ static void header(walk *k)
             line(k, &p, st->nation, 0, 0);
         }
         p.role = last;
-        line(k, &p, last_text, text_width(k, last, last_text), b);
+        line(k, &p, last_text, k->w->rule_w[last], b);
     }
     if (d->date_line) {
         p.role = PG_ROLE_DATE;
@@ -644,18 +638,10 @@ static void header(walk *k)
     }
     const pg_node *sum = d->summary_shown ? d->summary_shown : d->summary;
     if (sum) {
-        double rule_len = 0;
-        if (st->summary_rule > 0) {
-            char *s = pg_inline_text(sum);
-            rule_len = st->summary_rule * text_width(k, PG_ROLE_SUMMARY, s);
-            free(s);
-        }
+        double rule_len = k->w->rule_w[PG_ROLE_SUMMARY];
         p.role = PG_ROLE_SUMMARY;
         p.no_space_after = rule_len > 0;
-        /* its lines balanced as plangen balances them: in the measure of its
-         * longest line, with room for a word measured wider */
-        if (k->w->summary_w > 0 && k->w->summary_w + 12 < tw)
-            p.inset = (tw - k->w->summary_w - 12) / 2;
+        p.inset = measure_inset(k, p.role, tw);
         para_open(k, &p);
         p.inset = 0;
         inlines(k, sum->first, PG_ROLE_SUMMARY, 0);

@@ -93,8 +93,10 @@ typedef struct {
     size_t n_braces;
     pg_wpicture *pictures; /* every QR code and image in reading order */
     size_t n_pictures;
-    double summary_w; /* pt: the summary's longest line in plangen's layout (its
-                         lines are balanced in a narrower measure); 0: none */
+    /* from the first page's header, title and summary as plangen laid them out */
+    double line_w[PG_ROLE__COUNT]; /* pt: each role's longest line (plangen balances the
+                                      lines of the issuing body and the summary); 0: none */
+    double rule_w[PG_ROLE__COUNT]; /* pt: the rule drawn under a role; 0: none */
 } pg_wdoc;
 
 /* Gathers what the writers need from doc, style and plangen's layout of them

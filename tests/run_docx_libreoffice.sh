@@ -4,7 +4,8 @@
 # PDF (issue #16): the header's texts are there, the same fonts, the sizes of the
 # document type, number line and signer within 0.5 pt, a page count within one
 # page, page 2's text starting at the top margin as in plangen's (under the page
-# number), the summary on as many lines as plangen balances it on, and each brace
+# number), the issuing body's and the summary's lines broken where plangen breaks
+# them, and each brace
 # group's brace drawn between its lines and its purpose (tests/docx/brace_in_pdf.py). Needs Debian's libreoffice-writer; skipped
 # (exit 77) without soffice, outside CI only.
 # Run from the repository root:  tests/run_docx_libreoffice.sh PLANGEN
@@ -62,6 +63,9 @@ for plan in $plans; do
     last=$(sed -n 's/^summary: "\(.*\)"$/\1/p' "$work/dump" | awk '{ print $NF }')
     want_lines=$(summary_lines "$ours" "$last")
     want_top=$(text_top "$ours")
+    "$plangen" dump --stage=layout "$plan" 2>/dev/null |
+        sed -n 's/^ *text \(issuer\|parent-body\|summary\) .* w=[0-9.]* "\(.*\)"$/\2/p' |
+        sed 's/\xc2\xa0/ /g' > "$work/lines" # a PDF's text has no no-break space
     for f in docx odt; do
         lo=$work/lo-$f/$n.pdf
         [ -s "$lo" ] || { bad "$n.$f: LibreOffice wrote no PDF"; continue; }
@@ -82,6 +86,11 @@ for plan in $plans; do
         top=$(text_top "$lo")
         if awk -v a="$top" -v b="$want_top" 'BEGIN { d = a - b; exit !(a != "" && d < 3 && d > -3) }'
         then ok; else bad "$n.$f: page 2's text starts at ${top:-?} pt, plangen's at $want_top pt"; fi
+        "$py" tests/docx/pdf_lines.py "$lo" 1 > "$work/page1"
+        while IFS= read -r want; do
+            if grep -qxF -- "$want" "$work/page1"; then ok
+            else bad "$n.$f: no line '$want' on page 1, as in plangen's"; fi
+        done < "$work/lines"
         got=$(summary_lines "$lo" "$last")
         if [ -n "$want_lines" ] && [ "$got" = "$want_lines" ]; then ok
         else bad "$n.$f: the summary on ${got:-?} lines, plangen's on ${want_lines:-?}"; fi

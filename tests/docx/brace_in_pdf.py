@@ -7,30 +7,12 @@ usage: brace_in_pdf.py FILE.pdf NUMBER-DUMP
 The lines are found by their text (pdftotext -bbox-layout, a line starting with
 the recipient's first words), the page rendered in grey at 72 dpi (pdftoppm), so
 a pixel is a point. Prints one line per group without its brace; exit 1 when any."""
-import html
 import re
 import subprocess
 import sys
 
 from dumps import number_facts
-
-LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
-                  re.S)
-WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
-PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
-
-
-def pages(pdf):
-    out = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], capture_output=True, text=True,
-                         check=True).stdout
-    for body in PAGE.findall(out):
-        lines = []
-        for x0, y0, x1, y1, words in LINE.findall(body):
-            ws = [(float(a), float(b), html.unescape(t)) for a, b, t in WORD.findall(words)]
-            text = " ".join(t for _, _, t in ws)
-            lines.append((float(x0), float(y0), float(x1), float(y1), text, ws))
-        yield lines
-
+from pdf_lines import pages
 
 def grey(pdf, page):
     """The page's pixels at 72 dpi: (width, height, bytes), one byte a pixel."""
