@@ -155,7 +155,7 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
     if (p->page_break)
         flag(w, "w:pageBreakBefore");
     start(w, "w:spacing");
-    attr(w, "w:before", "%ld", tw(t->space_before));
+    attr(w, "w:before", "%ld", tw(t->space_before + p->extra_before));
     attr(w, "w:after", "%ld", p->no_space_after ? 0 : tw(t->space_after));
     attr(w, "w:line", "%ld", tw(pg_wdoc_pitch(t)));
     attr(w, "w:lineRule", "exact");

@@ -128,10 +128,10 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
     int fresh;
     const char *name =
         style_name(o, "P",
-                   g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %d %s", p->role, a,
+                   g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a,
                                    line, first, left, right, p->no_space_after ? 0 : t->space_after,
                                    p->keep_next, p->page_break && !p->orient, p->orient,
-                                   (int)t->space_before, master ? master : ""),
+                                   t->space_before + p->extra_before, master ? master : ""),
                    &fresh);
     if (!fresh)
         return name;
@@ -140,7 +140,7 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
     if (master)
         attr(w, "style:master-page-name", "%s", master);
     start(w, "style:paragraph-properties");
-    len(w, "fo:margin-top", t->space_before);
+    len(w, "fo:margin-top", t->space_before + p->extra_before);
     len(w, "fo:margin-bottom", p->no_space_after ? 0 : t->space_after);
     if (fit)
         attr(w, "fo:line-height", "100%%");

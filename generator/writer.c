@@ -269,8 +269,12 @@ int pg_wdoc_init(pg_wdoc *w, const pg_doc *doc, const pg_style *st, const pg_pag
             break;
         if (it->role < 0 || it->role >= PG_ROLE__COUNT)
             continue;
-        if (it->kind == PG_ITEM_TEXT && it->w > w->line_w[it->role])
-            w->line_w[it->role] = it->w;
+        if (it->kind == PG_ITEM_TEXT) {
+            if (!w->lines[it->role]++)
+                w->first_y[it->role] = it->y;
+            if (it->w > w->line_w[it->role])
+                w->line_w[it->role] = it->w;
+        }
         if (it->kind == PG_ITEM_RULE && it->w > it->h)
             w->rule_w[it->role] = it->w;
     }
@@ -580,6 +584,16 @@ static void blocks(walk *k, const pg_node *first)
     }
 }
 
+/* The height (pt) of role r's paragraph in the header (its lines as plangen
+ * laid them out) and of the rule under it, if any. */
+static double header_h(const walk *k, pg_role r)
+{
+    const pg_textstyle *t = &k->w->st->text[r];
+    int n = k->w->lines[r] > 0 ? k->w->lines[r] : 1;
+    double rule = k->w->rule_w[r] > 0 ? 2 : 0; /* the rule's own paragraph is 2 pt high */
+    return n * pg_wdoc_pitch(t) + t->space_before + t->space_after + rule;
+}
+
 /* The first page's header: the two blocks side by side, then the document
  * type, the summary and the separator. */
 static void header(walk *k)
@@ -589,6 +603,20 @@ static void header(walk *k)
     double tw = k->w->text_w;
     double a = tw * (st->left_block > 0 ? st->left_block : 0.45), b = tw - a;
     pg_wpara p = {.no_indent = 1, .align = -1};
+    /* the number and the date as low under their block's first line as plangen
+     * sets them (NĐ 30 sets them on one line, HD 36 the date under the party's
+     * name): space above them where the lines above take less */
+    const double *y = k->w->first_y;
+    double left = (d->parent_body_line ? header_h(k, PG_ROLE_PARENT_BODY) : 0) +
+                  (d->issuer_line ? header_h(k, PG_ROLE_ISSUER) : 0) +
+                  (st->issuer_mark ? header_h(k, PG_ROLE_ISSUER_MARK) : 0);
+    double right = st->nation ? header_h(k, PG_ROLE_NATION) : 0;
+    if (st->nation && st->motto)
+        right += header_h(k, PG_ROLE_MOTTO);
+    double top_l = d->parent_body_line ? y[PG_ROLE_PARENT_BODY] : y[PG_ROLE_ISSUER];
+    double top_r = st->nation ? y[PG_ROLE_NATION] : y[PG_ROLE_DATE];
+    double number_extra = top_l > 0 && y[PG_ROLE_NUMBER] > 0 ? y[PG_ROLE_NUMBER] - top_l - left : 0;
+    double date_extra = top_r > 0 && y[PG_ROLE_DATE] > 0 ? y[PG_ROLE_DATE] - top_r - right : 0;
     k->ops->two_open(k->ud, a, b);
     k->ops->row_open(k->ud, 0);
     int at = cell_open(k, a);
@@ -609,7 +637,9 @@ static void header(walk *k)
     }
     if (d->number_line) {
         p.role = PG_ROLE_NUMBER;
+        p.extra_before = number_extra > 0.5 ? number_extra : 0;
         line(k, &p, d->number_line, 0, 0);
+        p.extra_before = 0;
     }
     cell_close(k, at);
     at = cell_open(k, b);
@@ -625,7 +655,9 @@ static void header(walk *k)
     }
     if (d->date_line) {
         p.role = PG_ROLE_DATE;
+        p.extra_before = date_extra > 0.5 ? date_extra : 0;
         line(k, &p, d->date_line, 0, 0);
+        p.extra_before = 0;
     }
     cell_close(k, at);
     k->ops->close(k->ud); /* the row */

@@ -51,6 +51,7 @@ typedef struct {
     double hang;            /* pt: lines after the first indented this much; 0: the role's */
     double right;           /* pt: indented this much from the right (a braced line) */
     double inset;           /* pt: indented this much on both sides, on top */
+    double extra_before;    /* pt: space above on top of the role's */
     int keep_next;          /* kept with the next paragraph (headings) */
     int page_break;         /* starts a new page */
     int orient;             /* starts a new page in this orientation: 1 portrait, 2 landscape;
@@ -94,9 +95,11 @@ typedef struct {
     pg_wpicture *pictures; /* every QR code and image in reading order */
     size_t n_pictures;
     /* from the first page's header, title and summary as plangen laid them out */
-    double line_w[PG_ROLE__COUNT]; /* pt: each role's longest line (plangen balances the
-                                      lines of the issuing body and the summary); 0: none */
-    double rule_w[PG_ROLE__COUNT]; /* pt: the rule drawn under a role; 0: none */
+    double line_w[PG_ROLE__COUNT];  /* pt: each role's longest line (plangen balances the
+                                       lines of the issuing body and the summary); 0: none */
+    double rule_w[PG_ROLE__COUNT];  /* pt: the rule drawn under a role; 0: none */
+    int lines[PG_ROLE__COUNT];      /* the lines of each role there */
+    double first_y[PG_ROLE__COUNT]; /* pt: the baseline of each role's first line there */
 } pg_wdoc;
 
 /* Gathers what the writers need from doc, style and plangen's layout of them

@@ -5,7 +5,8 @@
 # document type, number line and signer within 0.5 pt, a page count within one
 # page, page 2's text starting at the top margin as in plangen's (under the page
 # number), the issuing body's and the summary's lines broken where plangen breaks
-# them, and each brace
+# them, the date as far under the number line (or level with it) as in plangen's,
+# and each brace
 # group's brace drawn between its lines and its purpose (tests/docx/brace_in_pdf.py). Needs Debian's libreoffice-writer; skipped
 # (exit 77) without soffice, outside CI only.
 # Run from the repository root:  tests/run_docx_libreoffice.sh PLANGEN
@@ -47,6 +48,14 @@ text_top() {
     pdftotext -f 2 -l 2 -bbox "$1" - | sed -n 's/.*<word xMin="[0-9.]*" yMin="\([0-9.]*\)".*/\1/p' |
         sed -n 2p
 }
+# how far (pt) under the number line's first word stands the date line's on page 1
+number_to_date() {
+    pdftotext -l 1 -bbox "$1" - | awk -v a="$2" -v b="$3" '
+        /<word / { w = $0; sub(/.*">/, "", w); sub(/<.*/, "", w)
+                   y = $0; sub(/.*yMax="/, "", y); sub(/".*/, "", y)
+                   if (w == a && ya == "") ya = y; if (w == b && yb == "") yb = y }
+        END { if (ya != "" && yb != "") print yb - ya }'
+}
 # the lines of page 1 from the document type to the one ending with the summary's last word
 summary_lines() {
     pdftotext -l 1 "$1" - | awk -v last="$2" 'seen && NF { n++ } /^KẾ HOẠCH$/ { seen = 1 }
@@ -63,6 +72,7 @@ for plan in $plans; do
     last=$(sed -n 's/^summary: "\(.*\)"$/\1/p' "$work/dump" | awk '{ print $NF }')
     want_lines=$(summary_lines "$ours" "$last")
     want_top=$(text_top "$ours")
+    want_gap=$(number_to_date "$ours" "${number%% *}" "${date_line%% *}")
     "$plangen" dump --stage=layout "$plan" 2>/dev/null |
         sed -n 's/^ *text \(issuer\|parent-body\|summary\) .* w=[0-9.]* "\(.*\)"$/\2/p' |
         sed 's/\xc2\xa0/ /g' > "$work/lines" # a PDF's text has no no-break space
@@ -91,6 +101,9 @@ for plan in $plans; do
             if grep -qxF -- "$want" "$work/page1"; then ok
             else bad "$n.$f: no line '$want' on page 1, as in plangen's"; fi
         done < "$work/lines"
+        gap=$(number_to_date "$lo" "${number%% *}" "${date_line%% *}")
+        if awk -v a="$gap" -v b="$want_gap" 'BEGIN { d = a - b; exit !(a != "" && d < 3 && d > -3) }'
+        then ok; else bad "$n.$f: the date ${gap:-?} pt under the number line, plangen's $want_gap pt"; fi
         got=$(summary_lines "$lo" "$last")
         if [ -n "$want_lines" ] && [ "$got" = "$want_lines" ]; then ok
         else bad "$n.$f: the summary on ${got:-?} lines, plangen's on ${want_lines:-?}"; fi
