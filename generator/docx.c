@@ -40,6 +40,7 @@ typedef struct {
     int shapes;            /* drawings so far (their wp:docPr ids) */
     int pictures;          /* pictures so far (word/media/imageN.png, rIdImgN) */
     int orient;            /* the section being written: 1 portrait, 2 landscape */
+    int restart;           /* the section being written numbers its pages from 1 */
     int sections;          /* sections ended so far */
 } docx;
 
@@ -180,7 +181,9 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
 /* ---- sections --------------------------------------------------------------------- */
 
 /* A section's properties: A4 (or the style's page) upright or turned, the
- * margins, the page number header from the second page. */
+ * margins, the page number header from the style's page on (the document's
+ * first section, and an appendix's whose numbers start again, have none on
+ * their first page). */
 static void section_props(docx *x, xmlTextWriterPtr w, int orient)
 {
     const pg_style *st = x->st;
@@ -205,16 +208,22 @@ static void section_props(docx *x, xmlTextWriterPtr w, int orient)
     attr(w, "w:footer", "%ld", tw(28));
     attr(w, "w:gutter", "0");
     end(w);
+    if (x->restart) {
+        start(w, "w:pgNumType");
+        attr(w, "w:start", "1");
+        end(w);
+    }
     /* page numbers from the second page: the first page's header is empty */
-    if (st->page_number_from > 1 && x->sections == 0)
+    if (st->page_number_from > 1 && (x->sections == 0 || x->restart))
         flag(w, "w:titlePg");
     x->sections++;
     end(w);
 }
 
 /* Ends the section being written (in an empty paragraph of its own) so that
- * the next paragraph starts a new page turned to orient. */
-static void section_break(docx *x, int orient)
+ * the next paragraph starts a new page turned to orient, its numbers from 1
+ * when restart. */
+static void section_break(docx *x, int orient, int restart)
 {
     xmlTextWriterPtr w = x->body;
     start(w, "w:p");
@@ -229,6 +238,7 @@ static void section_break(docx *x, int orient)
     end(w);
     end(w);
     x->orient = orient;
+    x->restart = restart;
 }
 
 /* ---- drawings ---------------------------------------------------------------------- */
@@ -466,9 +476,10 @@ static void h_para_open(void *ud, const pg_wpara *p)
     docx *x = ud;
     pg_wpara q = *p;
     if (q.orient && x->w == x->body) {
-        /* an appendix: a new section when it turns the page, else a page break */
-        if (q.orient != x->orient) {
-            section_break(x, q.orient);
+        /* an appendix: a new section when it turns the page or numbers its
+         * pages afresh, else a page break */
+        if (q.orient != x->orient || q.restart) {
+            section_break(x, q.orient, q.restart);
             q.page_break = 0;
         }
     }

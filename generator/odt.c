@@ -120,19 +120,23 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
     double left = (first < 0 ? -first : 0) + p->inset, right = p->right + p->inset;
     pg_align a = p->align >= 0 ? (pg_align)p->align : t->align;
-    const char *master = p->orient == 2 ? "Landscape" : p->orient == 1 ? "Standard" : NULL;
+    /* an appendix on a new page: on the master of its orientation, or on the
+     * one of the document's first page when its numbers start again */
+    static const char *const masters[2][2] = {{"Standard", "First"},
+                                              {"Landscape", "LandscapeFirst"}};
+    const char *master = p->orient ? masters[p->orient == 2][p->restart != 0] : NULL;
     if (!o->first_done) {
         master = "First";
         o->first_done = 1;
     }
     int fresh;
-    const char *name =
-        style_name(o, "P",
-                   g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a,
-                                   line, first, left, right, p->no_space_after ? 0 : t->space_after,
-                                   p->keep_next, p->page_break && !p->orient, p->orient,
-                                   t->space_before + p->extra_before, master ? master : ""),
-                   &fresh);
+    const char *name = style_name(
+        o, "P",
+        g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a, line,
+                        first, left, right, p->no_space_after ? 0 : t->space_after, p->keep_next,
+                        p->page_break && !p->orient, p->orient * 2 + (p->restart != 0),
+                        t->space_before + p->extra_before, master ? master : ""),
+        &fresh);
     if (!fresh)
         return name;
     xmlTextWriterPtr w = o->as;
@@ -154,6 +158,8 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
         attr(w, "fo:keep-with-next", "always");
     if (p->page_break && !p->orient && !master)
         attr(w, "fo:break-before", "page");
+    if (p->orient && p->restart)
+        attr(w, "style:page-number", "1");
     end(w);
     text_props(w, t, 0);
     end(w);
@@ -720,6 +726,7 @@ static GString *styles_part(odt *o)
     page_layout(o, w, "PageFirst", 0, 0);
     page_layout(o, w, "PagePortrait", 0, 1);
     page_layout(o, w, "PageLandscape", 1, 1);
+    page_layout(o, w, "PageLandscapeFirst", 1, 0);
     end(w);
     start(w, "office:master-styles");
     /* page numbers from the second page: the first page has no header */
@@ -727,6 +734,8 @@ static GString *styles_part(odt *o)
     master_page(w, "First", from_first ? "PagePortrait" : "PageFirst", "Standard", from_first);
     master_page(w, "Standard", "PagePortrait", NULL, 1);
     master_page(w, "Landscape", "PageLandscape", NULL, 1);
+    master_page(w, "LandscapeFirst", from_first ? "PageLandscape" : "PageLandscapeFirst",
+                "Landscape", from_first);
     end(w);
     xmlTextWriterFlush(w);
     xmlFreeTextWriter(w);

@@ -750,7 +750,8 @@ static void appendices(walk *k)
                       .no_indent = 1,
                       .align = -1,
                       .page_break = 1,
-                      .orient = n->u.appendix.landscape ? 2 : 1};
+                      .orient = n->u.appendix.landscape ? 2 : 1,
+                      .restart = k->w->st->appendix_restart};
         const char *label =
             n->u.appendix.label_line ? n->u.appendix.label_line : n->u.appendix.label;
         const pg_style *st = k->w->st;

@@ -56,6 +56,7 @@ typedef struct {
     int page_break;         /* starts a new page */
     int orient;             /* starts a new page in this orientation: 1 portrait, 2 landscape;
                                0: page_break decides */
+    int restart;            /* with orient: the page numbers start again at 1 here */
     int no_space_after;     /* its space after goes under the rule that follows */
     const pg_wbrace *brace; /* the group whose brace and purpose this line opens */
 } pg_wpara;

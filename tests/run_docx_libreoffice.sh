@@ -82,6 +82,10 @@ for plan in $plans; do
         a=$(pages "$ours") b=$(pages "$lo")
         if [ $((a - b)) -le 1 ] && [ $((b - a)) -le 1 ]; then ok
         else bad "$n.$f: $b pages from LibreOffice, $a from plangen"; fi
+        if [ "$a" = "$b" ]; then
+            x=$("$py" tests/docx/pdf_lines.py "$ours" numbers) y=$("$py" tests/docx/pdf_lines.py "$lo" numbers)
+            if [ "$x" = "$y" ]; then ok; else bad "$n.$f: page numbers '$y', plangen's '$x'"; fi
+        fi
         if [ "$(fonts "$ours")" = "$(fonts "$lo")" ]; then ok
         else bad "$n.$f: fonts differ: plangen $(fonts "$ours" | tr '\n' ' '), LibreOffice $(fonts "$lo" | tr '\n' ' ')"; fi
         pdftotext -l 1 "$lo" - | tr '\n' ' ' | tr -s ' ' > "$work/text"

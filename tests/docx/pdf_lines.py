@@ -2,7 +2,9 @@
 """The lines of a PDF's pages as pdftotext -bbox-layout finds them, each with
 its box and words, without pdftotext's joining of lines ending in a hyphen.
 
-usage: pdf_lines.py FILE.pdf PAGE   prints the text of each line of PAGE (1-based)"""
+usage: pdf_lines.py FILE.pdf PAGE   prints the text of each line of PAGE (1-based)
+       pdf_lines.py FILE.pdf numbers prints the number each page shows at its top
+                                     (a line of digits in its top 50 pt), or a dash"""
 import html
 import re
 import subprocess
@@ -28,7 +30,19 @@ def pages(pdf, first=None, last=None):
         yield lines
 
 
+def top_numbers(pdf):
+    """What each page shows as its number at the top: the digits, or "-"."""
+    out = []
+    for page in pages(pdf):
+        top = [l for l in page if l[1] < 50 and l[4].isdigit()]
+        out.append(top[0][4] if top else "-")
+    return out
+
+
 if __name__ == "__main__":
-    for page in pages(sys.argv[1], int(sys.argv[2])):
-        for line in page:
-            print(line[4])
+    if sys.argv[2] == "numbers":
+        print(" ".join(top_numbers(sys.argv[1])))
+    else:
+        for page in pages(sys.argv[1], int(sys.argv[2])):
+            for line in page:
+                print(line[4])
