@@ -62,17 +62,18 @@ static const char usage_main[] =
     "2 usage error, 3 output could not be written.\n";
 
 static const char usage_render[] =
-    "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx] [--png DIR] [--dpi N]\n"
+    "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx|odt] [--png DIR] [--dpi N]\n"
     "                      [--style NAME] [--strict]\n"
     "\n"
-    "Renders each plan to PDF (or DOCX). Every problem is reported as file:line:col; a plan\n"
+    "Renders each plan to PDF (or DOCX, ODT). Every problem is reported as file:line:col; a plan\n"
     "with errors writes nothing, and an existing output is left as it was.\n"
     "\n"
     "  -o OUT         output PDF for one plan; a folder (existing, or ending in '/')\n"
     "                 receives NAME.pdf for each plan. Default: NAME.pdf here.\n"
-    "  --format F     pdf (default), or docx: an editable Word file laid out per the\n"
-    "                 style, which Word or LibreOffice reflow (NAME.docx; render only,\n"
-    "                 not build)\n"
+    "  --format F     pdf (default); docx: an editable Word file laid out per the\n"
+    "                 style, which Word or LibreOffice reflow (NAME.docx); odt: the\n"
+    "                 same as an OpenDocument text for LibreOffice Writer (NAME.odt).\n"
+    "                 render only, not build\n"
     "  --png DIR      also write each page as DIR/NAME-N.png for a quick look\n"
     "  --dpi N        PNG resolution, 10 to 600 (default 60)\n"
     "  --style NAME   style to use instead of the plan's style attribute\n"
@@ -306,9 +307,10 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         rc = EXIT_SYSTEM;
     } else {
         pg_diag_list wd = {0};
-        int ok = s->o->format && strcmp(s->o->format, "docx") == 0
-                     ? pg_result_write_docx(&r, target, &wd)
-                     : pg_result_write_pdf(s->engine, &r, target, &wd);
+        const char *f = s->o->format ? s->o->format : "pdf";
+        int ok = strcmp(f, "docx") == 0  ? pg_result_write_docx(&r, target, &wd)
+                 : strcmp(f, "odt") == 0 ? pg_result_write_odt(&r, target, &wd)
+                                         : pg_result_write_pdf(s->engine, &r, target, &wd);
         if (ok && png_dir) {
             char *stem = stem_of(target);
             ok = pg_result_write_png(&r, png_dir, stem, s->o->dpi, &wd);
@@ -952,8 +954,8 @@ int pg_cli_main(int argc, char **argv)
             o.png_dir = v;
         } else if ((v = opt_value(argc, argv, &i, "--format", &bad))) {
             o.format = v;
-            if (strcmp(v, "pdf") != 0 && strcmp(v, "docx") != 0) {
-                fprintf(stderr, "plangen: --format takes pdf or docx\n");
+            if (strcmp(v, "pdf") != 0 && strcmp(v, "docx") != 0 && strcmp(v, "odt") != 0) {
+                fprintf(stderr, "plangen: --format takes pdf, docx or odt\n");
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--dpi", &bad))) {

@@ -1,37 +1,47 @@
-/* docx.c - the DOCX writer: walks the numbered document (not the display list:
- * Word reflows) and writes WordprocessingML parts with libxml2's xmlTextWriter
- * into a zip built in memory with libzip, then into place through pg_output.
+/* docx.c - the DOCX writer: the handlers of the shared walk (writer.h) emit
+ * WordprocessingML with libxml2's xmlTextWriter; the parts go into a zip with
+ * fixed times (pg_zip_write). Brace groups are DrawingML shapes (a preset
+ * rightBrace and a text box for the purpose) anchored in the group's first
+ * line; QR codes and images are pictures in word/media.
  *
  * Lengths: the style is in pt; WordprocessingML wants twentieths of a point
- * (twips, tw()), half-points for font sizes (hp()) and eighths of a point for
- * borders (ep()). */
+ * (twips, tw()), half-points for font sizes (hp()), eighths of a point for
+ * borders (ep()) and EMU for drawings (emu(): 12,700 a point). */
 #include "docx.h"
 
-#include "output.h"
+#include "writer.h"
 
 #include <glib.h>
-#include <libxml/xmlwriter.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_WP "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#define NS_A "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define NS_PIC "http://schemas.openxmlformats.org/drawingml/2006/picture"
+#define NS_WPS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+#define URI_WPS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 #define FONT "Times New Roman"
-/* Every zip entry's time, in MS-DOS form so that no time zone enters the bytes:
- * 2000-01-01 12:00:00 (date: years since 1980 << 9 | month << 5 | day; time:
- * hours << 11 | minutes << 5 | seconds / 2). */
-enum { ZIP_DOS_DATE = (2000 - 1980) << 9 | 1 << 5 | 1, ZIP_DOS_TIME = 12 << 11 };
+
+#define start pg_xw_start
+#define end pg_xw_end
+#define attr pg_xw_attr
 
 typedef struct {
-    const pg_doc *doc;
+    const pg_wdoc *wd;
     const pg_style *st;
-    xmlTextWriterPtr fw; /* footnotes.xml, written alongside the body */
-    int notes;           /* footnotes written so far */
-    double text_w;       /* pt, between the margins */
+    xmlTextWriterPtr body; /* document.xml */
+    xmlTextWriterPtr fw;   /* footnotes.xml, written alongside the body */
+    xmlTextWriterPtr w;    /* where paragraphs go now: body or fw */
+    int note_mark;         /* the next paragraph opens a footnote: its mark first */
+    int shapes;            /* drawings so far (their wp:docPr ids) */
+    int pictures;          /* pictures so far (word/media/imageN.png, rIdImgN) */
+    int orient;            /* the section being written: 1 portrait, 2 landscape */
+    int restart;           /* the section being written numbers its pages from 1 */
+    int sections;          /* sections ended so far */
 } docx;
 
 static long tw(double pt)
@@ -47,26 +57,11 @@ static long ep(double pt)
     long v = lround(pt * 8);
     return v < 2 ? 2 : v;
 }
+static long emu(double pt)
+{
+    return lround(pt * 12700);
+}
 
-static void start(xmlTextWriterPtr w, const char *name)
-{
-    xmlTextWriterStartElement(w, (const xmlChar *)name);
-}
-static void end(xmlTextWriterPtr w)
-{
-    xmlTextWriterEndElement(w);
-}
-static void attr(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void attr(xmlTextWriterPtr w, const char *name, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    xmlTextWriterWriteAttribute(w, (const xmlChar *)name, (const xmlChar *)buf);
-}
 /* <name w:val="val"/> */
 static void val(xmlTextWriterPtr w, const char *name, const char *v)
 {
@@ -79,10 +74,7 @@ static void flag(xmlTextWriterPtr w, const char *name)
     start(w, name);
     end(w);
 }
-
 /* ---- runs and paragraphs ---------------------------------------------------------- */
-
-enum { F_BOLD = 1, F_ITALIC = 2, F_UNDERLINE = 4, F_SUPER = 8 };
 
 /* Times New Roman for every script of a run. */
 static void fonts(xmlTextWriterPtr w)
@@ -100,11 +92,11 @@ static void rpr(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
 {
     start(w, "w:rPr");
     fonts(w);
-    if (t->bold || (flags & F_BOLD)) {
+    if (t->bold || (flags & PG_W_BOLD)) {
         flag(w, "w:b");
         flag(w, "w:bCs");
     }
-    if (t->italic || (flags & F_ITALIC)) {
+    if (t->italic || (flags & PG_W_ITALIC)) {
         flag(w, "w:i");
         flag(w, "w:iCs");
     }
@@ -122,9 +114,9 @@ static void rpr(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
     snprintf(sz, sizeof sz, "%ld", hp(t->size));
     val(w, "w:sz", sz);
     val(w, "w:szCs", sz);
-    if (t->underline || (flags & F_UNDERLINE))
+    if (t->underline || (flags & PG_W_UNDERLINE))
         val(w, "w:u", "single");
-    if (flags & F_SUPER)
+    if (flags & PG_W_SUPER)
         val(w, "w:vertAlign", "superscript");
     end(w);
 }
@@ -152,83 +144,423 @@ static void run(xmlTextWriterPtr w, const pg_textstyle *t, int flags, const char
     end(w);
 }
 
-typedef struct {
-    double rule;    /* pt: a bottom rule this long, centred; 0: none */
-    double avail;   /* pt: the paragraph's width (for the rule's indents) */
-    int page_break; /* starts a new page */
-    int keep_next;  /* kept with the next paragraph (headings) */
-    int no_indent;  /* ignore the role's first-line indent */
-    int align;      /* -1: the role's; else a pg_align */
-    double hang;    /* pt: lines after the first indented this much; 0: the role's indent */
-} para_opts;
+static const char *const jc_names[4] = {"left", "center", "right", "both"};
 
-static const char *jc_name(pg_align a)
-{
-    switch (a) {
-    case PG_ALIGN_CENTER:
-        return "center";
-    case PG_ALIGN_RIGHT:
-        return "right";
-    case PG_ALIGN_JUSTIFY:
-        return "both";
-    default:
-        return "left";
-    }
-}
-
-static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const para_opts *o)
+/* A paragraph's properties: the role's spacing, exact line height, indents and
+ * alignment, with p's on top. */
+static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
 {
     start(w, "w:pPr");
-    if (o && o->keep_next)
+    if (p->keep_next)
         flag(w, "w:keepNext");
-    if (o && o->page_break)
+    if (p->page_break)
         flag(w, "w:pageBreakBefore");
     start(w, "w:spacing");
-    attr(w, "w:before", "%ld", tw(t->space_before));
-    attr(w, "w:after", "%ld", tw(t->space_after));
-    double pitch = t->pitch > 0 ? t->pitch : 1.2 * t->size;
-    attr(w, "w:line", "%ld", tw(pitch));
+    attr(w, "w:before", "%ld", tw(t->space_before + p->extra_before));
+    attr(w, "w:after", "%ld", p->no_space_after ? 0 : tw(t->space_after));
+    attr(w, "w:line", "%ld", tw(pg_wdoc_pitch(t)));
     attr(w, "w:lineRule", "exact");
     end(w);
-    double first = o && o->hang > 0 ? -o->hang : o && o->no_indent ? 0 : t->indent;
-    if (first != 0) {
+    double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
+    if (first != 0 || p->right > 0 || p->inset > 0) {
         start(w, "w:ind");
-        if (first < 0) {
-            attr(w, "w:left", "%ld", tw(-first));
+        if (first < 0 || p->inset > 0)
+            attr(w, "w:left", "%ld", tw(p->inset + (first < 0 ? -first : 0)));
+        if (first < 0)
             attr(w, "w:hanging", "%ld", tw(-first));
-        }
+        if (p->right > 0 || p->inset > 0)
+            attr(w, "w:right", "%ld", tw(p->right + p->inset));
         if (first > 0)
             attr(w, "w:firstLine", "%ld", tw(first));
         end(w);
     }
-    val(w, "w:jc", jc_name(o && o->align >= 0 ? (pg_align)o->align : t->align));
+    val(w, "w:jc", pg_walign_name(p->align >= 0 ? (pg_align)p->align : t->align, jc_names));
     end(w);
 }
 
-static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail, double after);
+/* ---- sections --------------------------------------------------------------------- */
 
-/* A paragraph of one run in role r (and its rule under it, if o asks). */
-static void para(docx *x, xmlTextWriterPtr w, pg_role r, const char *text, const para_opts *o)
+/* A section's properties: A4 (or the style's page) upright or turned, the
+ * margins, the page number header from the style's page on (the document's
+ * first section, and an appendix's whose numbers start again, have none on
+ * their first page). */
+static void section_props(docx *x, xmlTextWriterPtr w, int orient)
 {
-    pg_textstyle t = x->st->text[r];
-    para_opts po = o ? *o : (para_opts){.align = -1};
-    double rule = po.rule, after = t.space_after;
-    po.rule = 0;
-    if (rule > 0) /* the space after goes under the rule */
-        t.space_after = 0;
+    const pg_style *st = x->st;
+    int turned = orient == 2;
+    start(w, "w:sectPr");
+    start(w, "w:headerReference");
+    attr(w, "w:type", "default");
+    attr(w, "r:id", "rIdHeader");
+    end(w);
+    start(w, "w:pgSz");
+    attr(w, "w:w", "%ld", tw(turned ? st->page_h : st->page_w));
+    attr(w, "w:h", "%ld", tw(turned ? st->page_w : st->page_h));
+    if (turned)
+        attr(w, "w:orient", "landscape");
+    end(w);
+    start(w, "w:pgMar");
+    attr(w, "w:top", "%ld", tw(st->margin_top));
+    attr(w, "w:right", "%ld", tw(st->margin_right));
+    attr(w, "w:bottom", "%ld", tw(st->margin_bottom));
+    attr(w, "w:left", "%ld", tw(st->margin_left));
+    attr(w, "w:header", "%ld", tw(st->page_number_top > 0 ? st->page_number_top : 28));
+    attr(w, "w:footer", "%ld", tw(28));
+    attr(w, "w:gutter", "0");
+    end(w);
+    if (x->restart) {
+        start(w, "w:pgNumType");
+        attr(w, "w:start", "1");
+        end(w);
+    }
+    /* page numbers from the second page: the first page's header is empty */
+    if (st->page_number_from > 1 && (x->sections == 0 || x->restart))
+        flag(w, "w:titlePg");
+    x->sections++;
+    end(w);
+}
+
+/* Ends the section being written (in an empty paragraph of its own) so that
+ * the next paragraph starts a new page turned to orient, its numbers from 1
+ * when restart. */
+static void section_break(docx *x, int orient, int restart)
+{
+    xmlTextWriterPtr w = x->body;
     start(w, "w:p");
-    ppr(w, &t, &po);
-    if (text && *text)
-        run(w, &t, 0, text);
+    start(w, "w:pPr");
+    start(w, "w:spacing");
+    attr(w, "w:before", "0");
+    attr(w, "w:after", "0");
+    attr(w, "w:line", "20");
+    attr(w, "w:lineRule", "exact");
     end(w);
-    if (rule > 0)
-        rule_para(x, w, rule, po.avail, after);
+    section_props(x, w, x->orient);
+    end(w);
+    end(w);
+    x->orient = orient;
+    x->restart = restart;
 }
 
-/* A centred rule len pt long in a paragraph avail pt wide: an empty paragraph
- * 2 pt high with a bottom border, indented on both sides, then after pt. */
-static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail, double after)
+/* ---- drawings ---------------------------------------------------------------------- */
+
+/* Opens a:graphic and its a:graphicData of the kind uri (closed by two end()). */
+static void graphic_open(xmlTextWriterPtr o, const char *uri)
 {
+    start(o, "a:graphic");
+    attr(o, "xmlns:a", NS_A);
+    start(o, "a:graphicData");
+    attr(o, "uri", "%s", uri);
+}
+
+/* A shape's frame: at its origin, w x h pt. */
+static void xfrm(xmlTextWriterPtr o, double w, double h)
+{
+    start(o, "a:xfrm");
+    start(o, "a:off");
+    pg_xw_attrs(o, "x", "0", "y", "0", (char *)NULL);
+    end(o);
+    start(o, "a:ext");
+    attr(o, "cx", "%ld", emu(w));
+    attr(o, "cy", "%ld", emu(h));
+    end(o);
+    end(o);
+}
+
+/* A floating drawing's position on one axis: offset pt from what it is relative to. */
+static void position(xmlTextWriterPtr o, const char *axis, const char *from, double offset)
+{
+    start(o, axis);
+    attr(o, "relativeFrom", "%s", from);
+    start(o, "wp:posOffset");
+    xmlTextWriterWriteFormatString(o, "%ld", emu(offset));
+    end(o);
+    end(o);
+}
+
+/* Opens a floating drawing anchored in the paragraph: x from the cell's (the
+ * column's) left, y from the paragraph's top, w x h, in pt. */
+static void anchor_open(docx *x, double ax, double ay, double w, double h, const char *name)
+{
+    xmlTextWriterPtr o = x->w;
+    x->shapes++;
+    start(o, "w:r");
+    start(o, "w:drawing");
+    start(o, "wp:anchor");
+    pg_xw_attrs(o, "distT", "0", "distB", "0", "distL", "0", "distR", "0", "simplePos", "0",
+                (char *)NULL);
+    attr(o, "relativeHeight", "%d", x->shapes);
+    attr(o, "behindDoc", "0");
+    attr(o, "locked", "0");
+    attr(o, "layoutInCell", "1");
+    attr(o, "allowOverlap", "1");
+    start(o, "wp:simplePos");
+    attr(o, "x", "0");
+    attr(o, "y", "0");
+    end(o);
+    position(o, "wp:positionH", "column", ax);
+    position(o, "wp:positionV", "paragraph", ay);
+    start(o, "wp:extent");
+    attr(o, "cx", "%ld", emu(w));
+    attr(o, "cy", "%ld", emu(h));
+    end(o);
+    start(o, "wp:effectExtent");
+    pg_xw_attrs(o, "l", "0", "t", "0", "r", "0", "b", "0", (char *)NULL);
+    end(o);
+    start(o, "wp:wrapNone");
+    end(o);
+    start(o, "wp:docPr");
+    attr(o, "id", "%d", x->shapes);
+    attr(o, "name", "%s %d", name, x->shapes);
+    end(o);
+    start(o, "wp:cNvGraphicFramePr");
+    end(o);
+    graphic_open(o, URI_WPS);
+    start(o, "wps:wsp");
+    start(o, "wps:cNvSpPr");
+    end(o);
+    start(o, "wps:spPr");
+    xfrm(o, w, h);
+}
+
+static void anchor_close(docx *x)
+{
+    for (int i = 0; i < 6; i++) /* wps:wsp, a:graphicData, a:graphic, wp:anchor, w:drawing, w:r */
+        end(x->w);
+}
+
+/* A group's brace: a preset right brace br->h pt high spanning the group's
+ * lines (their count is cy over the lines' pitch, rounded), stroked as the
+ * layout strokes it (0.7 pt), its curls as tall as the brace is wide. */
+static void brace(docx *x, const pg_wbrace *br)
+{
+    xmlTextWriterPtr o = x->w;
+    anchor_open(x, br->x, br->y, br->w, br->h, "Brace");
+    start(o, "a:prstGeom");
+    attr(o, "prst", "rightBrace");
+    start(o, "a:avLst");
+    /* adj1: the curls' height in thousandths of a percent of the width (the
+     * shorter side); adj2: the tip in the middle */
+    double curl = fmin(br->h / 4, br->w);
+    start(o, "a:gd");
+    attr(o, "name", "adj1");
+    attr(o, "fmla", "val %ld", br->w > 0 ? lround(100000 * curl / br->w) : 8333);
+    end(o);
+    start(o, "a:gd");
+    attr(o, "name", "adj2");
+    attr(o, "fmla", "val 50000");
+    end(o);
+    end(o);
+    end(o);
+    start(o, "a:noFill");
+    end(o);
+    start(o, "a:ln");
+    attr(o, "w", "%ld", emu(0.7));
+    start(o, "a:solidFill");
+    start(o, "a:srgbClr");
+    attr(o, "val", "000000");
+    end(o);
+    end(o);
+    end(o);
+    end(o); /* wps:spPr */
+    start(o, "wps:bodyPr");
+    end(o);
+    anchor_close(x);
+}
+
+/* The purpose beside the brace: a borderless text box of its lines, centred. */
+static void purpose(docx *x, const pg_wbrace *br)
+{
+    xmlTextWriterPtr o = x->w;
+    double h = br->purpose_lines * br->pitch;
+    anchor_open(x, br->px, br->py, br->pw, h, "Purpose");
+    start(o, "a:prstGeom");
+    attr(o, "prst", "rect");
+    start(o, "a:avLst");
+    end(o);
+    end(o);
+    start(o, "a:noFill");
+    end(o);
+    start(o, "a:ln");
+    start(o, "a:noFill");
+    end(o);
+    end(o);
+    end(o); /* wps:spPr */
+    start(o, "wps:txbx");
+    start(o, "w:txbxContent");
+    const pg_textstyle *t = &x->st->text[PG_ROLE_RECIPIENT];
+    pg_wpara p = {
+        .role = PG_ROLE_RECIPIENT, .align = PG_ALIGN_CENTER, .no_indent = 1, .no_space_after = 1};
+    pg_textstyle flat = *t;
+    flat.space_before = 0;
+    start(o, "w:p");
+    ppr(o, &flat, &p);
+    run(o, t, 0, br->purpose ? br->purpose : "");
+    end(o);
+    end(o);
+    end(o);
+    start(o, "wps:bodyPr");
+    pg_xw_attrs(o, "wrap", "square", "lIns", "0", "tIns", "0", "rIns", "0", "bIns", "0", "anchor",
+                "ctr", (char *)NULL);
+    start(o, "a:noAutofit");
+    end(o);
+    end(o);
+    anchor_close(x);
+}
+
+/* A picture in line: w x h pt, word/media/imageN.png, the link as its text. */
+static void inline_picture(docx *x, const pg_wpicture *pic)
+{
+    xmlTextWriterPtr o = x->w;
+    int n = ++x->pictures;
+    x->shapes++;
+    start(o, "w:r");
+    start(o, "w:drawing");
+    start(o, "wp:inline");
+    pg_xw_attrs(o, "distT", "0", "distB", "0", "distL", "0", "distR", "0", (char *)NULL);
+    start(o, "wp:extent");
+    attr(o, "cx", "%ld", emu(pic->w));
+    attr(o, "cy", "%ld", emu(pic->h));
+    end(o);
+    start(o, "wp:docPr");
+    attr(o, "id", "%d", x->shapes);
+    attr(o, "name", "%s %d", pic->qr ? "QR" : "Image", n);
+    xmlTextWriterWriteAttribute(o, (const xmlChar *)"descr", (const xmlChar *)pic->alt);
+    end(o);
+    start(o, "wp:cNvGraphicFramePr");
+    start(o, "a:graphicFrameLocks");
+    attr(o, "xmlns:a", NS_A);
+    attr(o, "noChangeAspect", "1");
+    end(o);
+    end(o);
+    graphic_open(o, NS_PIC);
+    start(o, "pic:pic");
+    attr(o, "xmlns:pic", NS_PIC);
+    start(o, "pic:nvPicPr");
+    start(o, "pic:cNvPr");
+    attr(o, "id", "%d", n);
+    attr(o, "name", "image%d.png", n);
+    xmlTextWriterWriteAttribute(o, (const xmlChar *)"descr", (const xmlChar *)pic->alt);
+    end(o);
+    start(o, "pic:cNvPicPr");
+    end(o);
+    end(o);
+    start(o, "pic:blipFill");
+    start(o, "a:blip");
+    attr(o, "r:embed", "rIdImg%d", n);
+    end(o);
+    start(o, "a:stretch");
+    start(o, "a:fillRect");
+    end(o);
+    end(o);
+    end(o);
+    start(o, "pic:spPr");
+    xfrm(o, pic->w, pic->h);
+    start(o, "a:prstGeom");
+    attr(o, "prst", "rect");
+    start(o, "a:avLst");
+    end(o);
+    end(o);
+    end(o);
+    end(o); /* pic:pic */
+    end(o);
+    end(o);
+    end(o); /* wp:inline */
+    end(o);
+    end(o);
+}
+
+/* ---- the walk's handlers ------------------------------------------------------------- */
+
+static void h_para_open(void *ud, const pg_wpara *p)
+{
+    docx *x = ud;
+    pg_wpara q = *p;
+    if (q.orient && x->w == x->body) {
+        /* an appendix: a new section when it turns the page or numbers its
+         * pages afresh, else a page break */
+        if (q.orient != x->orient || q.restart) {
+            section_break(x, q.orient, q.restart);
+            q.page_break = 0;
+        }
+    }
+    start(x->w, "w:p");
+    ppr(x->w, &x->st->text[q.role], &q);
+    if (x->note_mark) {
+        const pg_textstyle *t = &x->st->text[PG_ROLE_FOOTNOTE];
+        start(x->w, "w:r");
+        rpr(x->w, t, PG_W_SUPER);
+        flag(x->w, "w:footnoteRef");
+        end(x->w);
+        run(x->w, t, 0, " ");
+        x->note_mark = 0;
+    }
+    if (q.brace) {
+        brace(x, q.brace);
+        purpose(x, q.brace);
+    }
+}
+
+/* Ends the paragraph, cell, row or table opened last. */
+static void h_close(void *ud)
+{
+    docx *x = ud;
+    end(x->w);
+}
+
+static void h_run(void *ud, pg_role role, int flags, const char *text)
+{
+    docx *x = ud;
+    run(x->w, &x->st->text[role], flags, text);
+}
+
+static void h_note_open(void *ud, int number)
+{
+    docx *x = ud;
+    start(x->w, "w:r");
+    rpr(x->w, &x->st->text[PG_ROLE_BODY], PG_W_SUPER);
+    start(x->w, "w:footnoteReference");
+    attr(x->w, "w:id", "%d", number);
+    end(x->w);
+    end(x->w);
+    x->w = x->fw;
+    start(x->w, "w:footnote");
+    attr(x->w, "w:id", "%d", number);
+    x->note_mark = 1;
+}
+
+static void h_note_close(void *ud)
+{
+    docx *x = ud;
+    end(x->w);
+    x->w = x->body;
+}
+
+/* An empty paragraph h pt high. */
+static void h_gap(void *ud, double h)
+{
+    docx *x = ud;
+    xmlTextWriterPtr w = x->w;
+    start(w, "w:p");
+    start(w, "w:pPr");
+    start(w, "w:spacing");
+    attr(w, "w:before", "0");
+    attr(w, "w:after", "0");
+    attr(w, "w:line", "%ld", tw(h < 1 ? 1 : h));
+    attr(w, "w:lineRule", "exact");
+    end(w);
+    end(w);
+    start(w, "w:rPr");
+    val(w, "w:sz", "2");
+    end(w);
+    end(w);
+}
+
+/* A centred rule: an empty paragraph 2 pt high with a bottom border, indented
+ * on both sides, then after pt. */
+static void h_rule(void *ud, double len, double avail, double after)
+{
+    docx *x = ud;
+    xmlTextWriterPtr w = x->w;
     start(w, "w:p");
     start(w, "w:pPr");
     start(w, "w:pBdr");
@@ -257,202 +589,36 @@ static void rule_para(docx *x, xmlTextWriterPtr w, double len, double avail, dou
     end(w);
 }
 
-/* An empty paragraph h pt high. */
-static void gap(xmlTextWriterPtr w, double h)
+/* The table's properties and grid: borders of border (a style's width, pt) or
+ * none, cells padded pad pt (left and right only when top_bottom is 0). */
+static void table_props(docx *x, const double *widths, int nc, double border, double pad,
+                        int top_bottom, int centred)
 {
-    if (h < 1)
-        h = 1;
-    start(w, "w:p");
-    start(w, "w:pPr");
-    start(w, "w:spacing");
-    attr(w, "w:before", "0");
-    attr(w, "w:after", "0");
-    attr(w, "w:line", "%ld", tw(h));
-    attr(w, "w:lineRule", "exact");
-    end(w);
-    end(w);
-    start(w, "w:rPr");
-    val(w, "w:sz", "2");
-    end(w);
-    end(w);
-}
-
-/* The width (pt) of the longest line of s in role r, estimated from Times New
- * Roman's average advances: capitals about 0.66 em (0.68 bold), other letters
- * 0.45 em (0.48 bold), a space 0.25 em. Word measures the real text; this only
- * sizes rules. */
-static double text_width(const docx *x, pg_role r, const char *s)
-{
-    const pg_textstyle *t = &x->st->text[r];
-    double upper = t->bold ? 0.68 : 0.66, lower = t->bold ? 0.48 : 0.45;
-    double best = 0, cur = 0;
-    for (const char *p = s; p && *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (c == '\n') {
-            cur = 0;
-            continue;
-        }
-        cur += t->size * (c == ' ' ? 0.25 : g_unichar_isupper(c) || t->upper ? upper : lower);
-        if (cur > best)
-            best = cur;
-    }
-    return best;
-}
-
-/* ---- inlines ---------------------------------------------------------------------- */
-
-static void inlines(docx *x, xmlTextWriterPtr w, const pg_node *first, const pg_textstyle *t,
-                    int flags);
-
-static void footnote(docx *x, const pg_node *n)
-{
-    xmlTextWriterPtr f = x->fw;
-    const pg_textstyle *t = &x->st->text[PG_ROLE_FOOTNOTE];
-    start(f, "w:footnote");
-    attr(f, "w:id", "%d", x->notes);
-    start(f, "w:p");
-    para_opts o = {.align = -1};
-    ppr(f, t, &o);
-    start(f, "w:r");
-    rpr(f, t, F_SUPER);
-    flag(f, "w:footnoteRef");
-    end(f);
-    run(f, t, 0, " ");
-    /* a footnote inside a footnote is written as its text (pg_inline_text) */
-    inlines(x, f, n->first, t, 0);
-    end(f);
-    end(f);
-}
-
-static void inlines(docx *x, xmlTextWriterPtr w, const pg_node *first, const pg_textstyle *t,
-                    int flags)
-{
-    for (const pg_node *n = first; n; n = n->next) {
-        switch (n->type) {
-        case PG_NODE_TEXT:
-            run(w, t, flags, n->u.text.text);
-            break;
-        case PG_NODE_BOLD:
-            inlines(x, w, n->first, t, flags | F_BOLD);
-            break;
-        case PG_NODE_ITALIC:
-            inlines(x, w, n->first, t, flags | F_ITALIC);
-            break;
-        case PG_NODE_UNDERLINE:
-            inlines(x, w, n->first, t, flags | F_UNDERLINE);
-            break;
-        case PG_NODE_BREAK:
-            start(w, "w:r");
-            flag(w, "w:br");
-            end(w);
-            break;
-        case PG_NODE_FOOTNOTE:
-            if (w == x->fw) {
-                char *s = pg_inline_text(n);
-                run(w, t, flags, s);
-                free(s);
-                break;
-            }
-            x->notes++;
-            start(w, "w:r");
-            rpr(w, t, F_SUPER);
-            start(w, "w:footnoteReference");
-            attr(w, "w:id", "%d", x->notes);
-            end(w);
-            end(w);
-            footnote(x, n);
-            break;
-        case PG_NODE_DEADLINE:
-        case PG_NODE_INLINE:
-            inlines(x, w, n->first, t, flags);
-            break;
-        default:
-            break;
-        }
-    }
-}
-
-/* ---- blocks ----------------------------------------------------------------------- */
-
-static void blocks(docx *x, xmlTextWriterPtr w, const pg_node *first, int in_table);
-
-static pg_role heading_role(int depth)
-{
-    return depth <= 1   ? PG_ROLE_HEADING1
-           : depth == 2 ? PG_ROLE_HEADING2
-           : depth == 3 ? PG_ROLE_HEADING3
-                        : PG_ROLE_HEADING4;
-}
-
-static void section(docx *x, xmlTextWriterPtr w, const pg_node *n)
-{
-    const pg_textstyle *t = &x->st->text[heading_role(n->u.section.depth)];
-    const char *label = n->u.section.label ? n->u.section.label : "";
-    const char *title = n->u.section.title_line ? n->u.section.title_line : n->u.section.title;
-    const pg_node *body = n->first;
-    int run_in = (n->u.section.run_in || !title) && body && body->type == PG_NODE_PARA;
-    start(w, "w:p");
-    para_opts o = {.keep_next = !run_in, .align = -1};
-    ppr(w, t, &o);
-    char *head = g_strdup_printf("%s%s%s", label, *label && title ? " " : "", title ? title : "");
-    if (*head)
-        run(w, t, 0, head);
-    g_free(head);
-    if (run_in) {
-        const pg_textstyle *bt = &x->st->text[PG_ROLE_BODY];
-        run(w, bt, 0, " ");
-        inlines(x, w, body->first, bt, 0);
-        body = body->next;
-    }
-    end(w);
-    blocks(x, w, body, 0);
-}
-
-/* A table's column widths (pt) for its share of the text width. */
-static void column_widths(const docx *x, const pg_node *n, double *out)
-{
-    int nc = n->u.table.ncols;
-    double left = x->text_w, shares = 0;
-    for (int i = 0; i < nc; i++) {
-        const pg_column *c = &n->u.table.cols[i];
-        out[i] = c->fixed > 0 ? c->fixed : c->percent > 0 ? x->text_w * c->percent / 100 : 0;
-        left -= out[i];
-        if (out[i] == 0)
-            shares += c->share > 0 ? c->share : 1;
-    }
-    if (left < 0)
-        left = 0;
+    xmlTextWriterPtr w = x->w;
+    double total = 0;
     for (int i = 0; i < nc; i++)
-        if (out[i] == 0)
-            out[i] =
-                shares > 0
-                    ? left * (n->u.table.cols[i].share > 0 ? n->u.table.cols[i].share : 1) / shares
-                    : 0;
-}
-
-static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
-{
-    int nc = n->u.table.ncols;
-    if (nc <= 0)
-        return;
-    double *wd = g_new0(double, (size_t)nc);
-    column_widths(x, n, wd);
+        total += widths[i];
     start(w, "w:tbl");
     start(w, "w:tblPr");
     start(w, "w:tblW");
-    attr(w, "w:w", "0");
-    attr(w, "w:type", "auto");
+    attr(w, "w:w", "%ld", tw(total));
+    attr(w, "w:type", "dxa");
     end(w);
-    val(w, "w:jc", "center");
+    if (centred)
+        val(w, "w:jc", "center");
     start(w, "w:tblBorders");
     static const char *const sides[] = {"w:top",   "w:left",    "w:bottom",
                                         "w:right", "w:insideH", "w:insideV"};
     for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
         start(w, sides[i]);
-        attr(w, "w:val", "single");
-        attr(w, "w:sz", "%ld", ep(x->st->border_width));
-        attr(w, "w:space", "0");
-        attr(w, "w:color", "auto");
+        if (border > 0) {
+            attr(w, "w:val", "single");
+            attr(w, "w:sz", "%ld", ep(border));
+            attr(w, "w:space", "0");
+            attr(w, "w:color", "auto");
+        } else {
+            attr(w, "w:val", "nil");
+        }
         end(w);
     }
     end(w);
@@ -460,8 +626,10 @@ static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
     start(w, "w:tblCellMar");
     static const char *const mar[] = {"w:top", "w:left", "w:bottom", "w:right"};
     for (size_t i = 0; i < 4; i++) {
+        if (!top_bottom && (i == 0 || i == 2))
+            continue;
         start(w, mar[i]);
-        attr(w, "w:w", "%ld", tw(x->st->cell_padding));
+        attr(w, "w:w", "%ld", tw(pad));
         attr(w, "w:type", "dxa");
         end(w);
     }
@@ -470,131 +638,35 @@ static void table(docx *x, xmlTextWriterPtr w, const pg_node *n)
     start(w, "w:tblGrid");
     for (int i = 0; i < nc; i++) {
         start(w, "w:gridCol");
-        attr(w, "w:w", "%ld", tw(wd[i]));
+        attr(w, "w:w", "%ld", tw(widths[i]));
         end(w);
     }
     end(w);
-    for (const pg_node *row = n->first; row; row = row->next) {
-        if (row->type != PG_NODE_ROW)
-            continue;
-        int header = row->u.row.header;
-        start(w, "w:tr");
-        /* rows may break across pages, as plangen's own tables do */
-        if (header) {
-            start(w, "w:trPr");
-            flag(w, "w:tblHeader");
-            end(w);
-        }
-        int col = 0;
-        for (const pg_node *cell = row->first; cell; cell = cell->next, col++) {
-            if (cell->type != PG_NODE_CELL)
-                continue;
-            start(w, "w:tc");
-            start(w, "w:tcPr");
-            start(w, "w:tcW");
-            attr(w, "w:w", "%ld", tw(col < nc ? wd[col] : 0));
-            attr(w, "w:type", "dxa");
-            end(w);
-            end(w);
-            pg_role role = header ? PG_ROLE_TABLE_HEADER : PG_ROLE_TABLE;
-            const pg_textstyle *t = &x->st->text[role];
-            int any = 0;
-            for (const pg_node *b = cell->first; b; b = b->next) {
-                if (b->type != PG_NODE_PARA && b->type != PG_NODE_ITEM)
-                    continue;
-                char a = col < nc ? n->u.table.cols[col].align : 'l';
-                para_opts o = {.no_indent = 1,
-                               .align = header     ? -1
-                                        : a == 'c' ? PG_ALIGN_CENTER
-                                        : a == 'r' ? PG_ALIGN_RIGHT
-                                        : a == 'j' ? PG_ALIGN_JUSTIFY
-                                                   : PG_ALIGN_LEFT};
-                start(w, "w:p");
-                ppr(w, t, &o);
-                if (b->type == PG_NODE_ITEM && b->u.item.label && *b->u.item.label) {
-                    char *pre = g_strdup_printf("%s ", b->u.item.label);
-                    run(w, t, 0, pre);
-                    g_free(pre);
-                }
-                inlines(x, w, b->first, t, 0);
-                end(w);
-                any = 1;
-            }
-            if (!any) { /* a cell holds at least one paragraph */
-                start(w, "w:p");
-                end(w);
-            }
-            end(w);
-        }
-        end(w);
-    }
-    end(w);
-    /* Word merges two tables that touch: a paragraph after each keeps them apart */
-    gap(w, 1);
-    g_free(wd);
 }
 
-static void blocks(docx *x, xmlTextWriterPtr w, const pg_node *first, int in_table)
+static void h_table_open(void *ud, const pg_node *t, const double *widths)
 {
-    (void)in_table;
-    for (const pg_node *n = first; n; n = n->next) {
-        switch (n->type) {
-        case PG_NODE_SECTION:
-            section(x, w, n);
-            break;
-        case PG_NODE_PARA: {
-            pg_role r = n->u.para.basis ? PG_ROLE_BASIS : PG_ROLE_BODY;
-            const pg_textstyle *t = &x->st->text[r];
-            para_opts o = {.align = -1};
-            start(w, "w:p");
-            ppr(w, t, &o);
-            inlines(x, w, n->first, t, 0);
-            end(w);
-            break;
-        }
-        case PG_NODE_ITEM: {
-            const pg_textstyle *t = &x->st->text[PG_ROLE_ITEM];
-            para_opts o = {.align = -1};
-            start(w, "w:p");
-            ppr(w, t, &o);
-            if (n->u.item.label && *n->u.item.label) {
-                char *pre = g_strdup_printf("%s ", n->u.item.label);
-                run(w, t, 0, pre);
-                g_free(pre);
-            }
-            inlines(x, w, n->first, t, 0);
-            end(w);
-            break;
-        }
-        case PG_NODE_TABLE:
-            table(x, w, n);
-            break;
-        case PG_NODE_QR: {
-            /* the code is not drawn in the DOCX: its link is written instead */
-            para_opts o = {.no_indent = 1, .align = x->st->qr_align};
-            para(x, w, PG_ROLE_QR_CAPTION, n->u.qr.href, &o);
-            break;
-        }
-        case PG_NODE_IMAGE: {
-            char *s = g_strdup_printf("[%s]", n->u.image.src ? n->u.image.src : "image");
-            para_opts o = {.no_indent = 1, .align = PG_ALIGN_CENTER};
-            para(x, w, PG_ROLE_BODY, s, &o);
-            g_free(s);
-            break;
-        }
-        default:
-            break;
-        }
+    docx *x = ud;
+    table_props(x, widths, t->u.table.ncols, x->st->border_width, x->st->cell_padding, 1, 1);
+}
+
+static void h_row_open(void *ud, int header)
+{
+    docx *x = ud;
+    start(x->w, "w:tr");
+    /* rows may break across pages, as plangen's own tables do */
+    if (header) {
+        start(x->w, "w:trPr");
+        flag(x->w, "w:tblHeader");
+        end(x->w);
     }
 }
 
-/* ---- the first page's header and the closing -------------------------------------- */
-
-/* A borderless table row of two cells of widths a and b (pt): opens the row and
- * the first cell. */
-/* Opens a cell of width pt (dxa), its properties written. */
-static void cell_open(xmlTextWriterPtr w, double width)
+/* Opens a cell of width pt. */
+static void h_cell_open(void *ud, double width)
 {
+    docx *x = ud;
+    xmlTextWriterPtr w = x->w;
     start(w, "w:tc");
     start(w, "w:tcPr");
     start(w, "w:tcW");
@@ -604,201 +676,53 @@ static void cell_open(xmlTextWriterPtr w, double width)
     end(w);
 }
 
-static void two_columns_open(xmlTextWriterPtr w, double a, double b)
+static void h_table_close(void *ud)
 {
-    start(w, "w:tbl");
-    start(w, "w:tblPr");
-    start(w, "w:tblW");
-    attr(w, "w:w", "%ld", tw(a + b));
-    attr(w, "w:type", "dxa");
-    end(w);
-    start(w, "w:tblBorders");
-    static const char *const sides[] = {"w:top",   "w:left",    "w:bottom",
-                                        "w:right", "w:insideH", "w:insideV"};
-    for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
-        start(w, sides[i]);
-        attr(w, "w:val", "nil");
-        end(w);
-    }
-    end(w);
-    val(w, "w:tblLayout", "fixed");
-    start(w, "w:tblCellMar");
-    start(w, "w:left");
-    attr(w, "w:w", "0");
-    attr(w, "w:type", "dxa");
-    end(w);
-    start(w, "w:right");
-    attr(w, "w:w", "0");
-    attr(w, "w:type", "dxa");
-    end(w);
-    end(w);
-    end(w);
-    start(w, "w:tblGrid");
-    start(w, "w:gridCol");
-    attr(w, "w:w", "%ld", tw(a));
-    end(w);
-    start(w, "w:gridCol");
-    attr(w, "w:w", "%ld", tw(b));
-    end(w);
-    end(w);
-    start(w, "w:tr");
-    cell_open(w, a);
+    docx *x = ud;
+    end(x->w);
+    /* Word merges two tables that touch: a paragraph after each keeps them apart */
+    h_gap(x, 1);
 }
 
-static void two_columns_next(xmlTextWriterPtr w, double b)
+static void h_two_open(void *ud, double a, double b)
 {
-    end(w); /* tc */
-    cell_open(w, b);
+    docx *x = ud;
+    double wd[2] = {a, b};
+    table_props(x, wd, 2, 0, 0, 0, 0);
 }
 
-static void two_columns_close(xmlTextWriterPtr w)
+static void h_picture(void *ud, const pg_wpicture *pic, const pg_wpara *p)
 {
-    end(w); /* tc */
-    end(w); /* tr */
-    end(w); /* tbl */
+    docx *x = ud;
+    pg_textstyle t = x->st->text[p->role];
+    t.pitch = pic->h; /* the line as high as the picture */
+    t.space_before = 6;
+    t.space_after = 6;
+    start(x->w, "w:p");
+    ppr(x->w, &t, p);
+    inline_picture(x, pic);
+    end(x->w);
 }
 
-static void header(docx *x, xmlTextWriterPtr w)
-{
-    const pg_doc *d = x->doc;
-    const pg_style *st = x->st;
-    double a = x->text_w * (st->left_block > 0 ? st->left_block : 0.45), b = x->text_w - a;
-    para_opts o = {.no_indent = 1, .align = -1};
-    two_columns_open(w, a, b);
-    if (d->parent_body_line)
-        para(x, w, PG_ROLE_PARENT_BODY, d->parent_body_line, &o);
-    if (d->issuer_line) {
-        para_opts io = o;
-        if (st->issuer_rule > 0) {
-            io.rule = st->issuer_rule * text_width(x, PG_ROLE_ISSUER, d->issuer_line);
-            io.avail = a;
-        }
-        para(x, w, PG_ROLE_ISSUER, d->issuer_line, &io);
-    }
-    if (st->issuer_mark)
-        para(x, w, PG_ROLE_ISSUER_MARK, st->issuer_mark, &o);
-    if (d->number_line)
-        para(x, w, PG_ROLE_NUMBER, d->number_line, &o);
-    two_columns_next(w, b);
-    if (st->nation) {
-        pg_role last = st->motto ? PG_ROLE_MOTTO : PG_ROLE_NATION;
-        const char *last_text = st->motto ? st->motto : st->nation;
-        para_opts ro = o;
-        ro.rule = text_width(x, last, last_text);
-        ro.avail = b;
-        if (st->motto)
-            para(x, w, PG_ROLE_NATION, st->nation, &o);
-        para(x, w, last, last_text, &ro);
-    }
-    if (d->date_line)
-        para(x, w, PG_ROLE_DATE, d->date_line, &o);
-    two_columns_close(w);
-
-    gap(w, st->header_gap);
-    if (d->doctype)
-        para(x, w, PG_ROLE_DOCTYPE, d->doctype, &o);
-    const pg_node *sum = d->summary_shown ? d->summary_shown : d->summary;
-    if (sum) {
-        pg_textstyle ts = st->text[PG_ROLE_SUMMARY];
-        const pg_textstyle *t = &ts;
-        para_opts so = o;
-        if (st->summary_rule > 0) {
-            char *s = pg_inline_text(sum);
-            so.rule = st->summary_rule * text_width(x, PG_ROLE_SUMMARY, s);
-            so.avail = x->text_w;
-            free(s);
-        }
-        double rule = so.rule, after = ts.space_after;
-        so.rule = 0;
-        if (rule > 0)
-            ts.space_after = 0;
-        start(w, "w:p");
-        ppr(w, t, &so);
-        inlines(x, w, sum->first, t, 0);
-        end(w);
-        if (rule > 0)
-            rule_para(x, w, rule, so.avail, after);
-    }
-    if (st->separator)
-        para(x, w, PG_ROLE_SEPARATOR, st->separator, &o);
-}
-
-static void closing(docx *x, xmlTextWriterPtr w)
-{
-    const pg_doc *d = x->doc;
-    const pg_style *st = x->st;
-    double a = x->text_w * (st->signature_column > 0 ? st->signature_column : 0.5);
-    double b = x->text_w - a;
-    para_opts o = {.no_indent = 1, .align = -1};
-    gap(w, st->closing_gap);
-    two_columns_open(w, a, b);
-    /* a recipient's second line starts under its text, after the "- " (Times New
-     * Roman: a hyphen 0.333 em and a space 0.25 em) */
-    para_opts ro = {.align = -1, .hang = 0.583 * st->text[PG_ROLE_RECIPIENT].size};
-    if (d->has_recipients) {
-        if (st->recipients_heading)
-            para(x, w, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, &o);
-        /* a group's brace is written as "}" and its purpose after its last line */
-        for (size_t i = 0; i < d->n_recipients; i++) {
-            const pg_recipient *r = &d->recipients[i];
-            const char *line = r->line ? r->line : r->text;
-            char *s = NULL;
-            if (r->group > 0 && (size_t)r->group <= d->n_groups) {
-                const pg_recipient_group *g = &d->groups[r->group - 1];
-                if (i + 1 == g->first + g->count && g->purpose_line)
-                    s = g_strdup_printf("%s } %s", line, g->purpose_line);
-            }
-            para(x, w, PG_ROLE_RECIPIENT, s ? s : line, &ro);
-            g_free(s);
-        }
-        if (d->archive_line)
-            para(x, w, PG_ROLE_RECIPIENT, d->archive_line, &ro);
-        if (d->typist_line)
-            para(x, w, PG_ROLE_TYPIST, d->typist_line, &o);
-    } else {
-        gap(w, 1);
-    }
-    two_columns_next(w, b);
-    const pg_signature *sg = &d->signature;
-    if (sg->authority_line)
-        para(x, w, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, &o);
-    if (sg->title_line)
-        para(x, w, PG_ROLE_SIGN_TITLE, sg->title_line, &o);
-    gap(w, st->signature_space);
-    para(x, w, PG_ROLE_SIGN_NAME, sg->name ? sg->name : "", &o);
-    two_columns_close(w);
-}
-
-static void appendices(docx *x, xmlTextWriterPtr w)
-{
-    if (!x->doc->appendices)
-        return;
-    for (const pg_node *n = x->doc->appendices->first; n; n = n->next) {
-        if (n->type != PG_NODE_APPENDIX)
-            continue;
-        para_opts o = {.no_indent = 1, .align = -1, .page_break = 1};
-        const char *label =
-            n->u.appendix.label_line ? n->u.appendix.label_line : n->u.appendix.label;
-        para(x, w, PG_ROLE_APPENDIX_LABEL, label ? label : "", &o);
-        o.page_break = 0;
-        if (n->u.appendix.title_line)
-            para(x, w, PG_ROLE_APPENDIX_TITLE, n->u.appendix.title_line, &o);
-        if (n->u.appendix.attachment)
-            para(x, w, PG_ROLE_APPENDIX_ATTACHMENT, n->u.appendix.attachment, &o);
-        blocks(x, w, n->first, 0);
-    }
-}
+static const pg_wops ops = {.para_open = h_para_open,
+                            .close = h_close,
+                            .run = h_run,
+                            .note_open = h_note_open,
+                            .note_close = h_note_close,
+                            .gap = h_gap,
+                            .rule = h_rule,
+                            .table_open = h_table_open,
+                            .table_close = h_table_close,
+                            .two_open = h_two_open,
+                            .row_open = h_row_open,
+                            .cell_open = h_cell_open,
+                            .picture = h_picture};
 
 /* ---- parts ------------------------------------------------------------------------ */
 
 static xmlTextWriterPtr part_open(xmlBufferPtr buf, const char *root, int ns_r)
 {
-    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
-    if (!w) {
-        fprintf(stderr, "plangen: out of memory\n");
-        abort();
-    }
-    xmlTextWriterStartDocument(w, "1.0", "UTF-8", "yes");
+    xmlTextWriterPtr w = pg_xw_new(buf);
     start(w, root);
     attr(w, "xmlns:w", NS_W);
     if (ns_r)
@@ -806,42 +730,12 @@ static xmlTextWriterPtr part_open(xmlBufferPtr buf, const char *root, int ns_r)
     return w;
 }
 
-static void part_close(xmlTextWriterPtr w)
-{
-    xmlTextWriterEndDocument(w);
-    xmlFreeTextWriter(w);
-}
-
-static void section_props(docx *x, xmlTextWriterPtr w)
-{
-    const pg_style *st = x->st;
-    start(w, "w:sectPr");
-    start(w, "w:headerReference");
-    attr(w, "w:type", "default");
-    attr(w, "r:id", "rIdHeader");
-    end(w);
-    start(w, "w:pgSz");
-    attr(w, "w:w", "%ld", tw(st->page_w));
-    attr(w, "w:h", "%ld", tw(st->page_h));
-    end(w);
-    start(w, "w:pgMar");
-    attr(w, "w:top", "%ld", tw(st->margin_top));
-    attr(w, "w:right", "%ld", tw(st->margin_right));
-    attr(w, "w:bottom", "%ld", tw(st->margin_bottom));
-    attr(w, "w:left", "%ld", tw(st->margin_left));
-    attr(w, "w:header", "%ld", tw(st->page_number_top > 0 ? st->page_number_top : 28));
-    attr(w, "w:footer", "%ld", tw(28));
-    attr(w, "w:gutter", "0");
-    end(w);
-    /* page numbers from the second page: the first page's header is empty */
-    if (st->page_number_from > 1)
-        flag(w, "w:titlePg");
-    end(w);
-}
-
 static void document_part(docx *x, xmlBufferPtr buf, xmlBufferPtr notes)
 {
     xmlTextWriterPtr w = part_open(buf, "w:document", 1);
+    attr(w, "xmlns:wp", NS_WP);
+    attr(w, "xmlns:wps", NS_WPS);
+    x->body = x->w = w;
     x->fw = part_open(notes, "w:footnotes", 1);
     static const char *const special[] = {"separator", "continuationSeparator"};
     for (int i = 0; i < 2; i++) {
@@ -863,15 +757,12 @@ static void document_part(docx *x, xmlBufferPtr buf, xmlBufferPtr notes)
         end(x->fw);
     }
     start(w, "w:body");
-    header(x, w);
-    blocks(x, w, x->doc->body ? x->doc->body->first : NULL, 0);
-    closing(x, w);
-    appendices(x, w);
-    section_props(x, w);
+    pg_wdoc_walk(x->wd, &ops, x);
+    section_props(x, w, x->orient);
     end(w);
-    part_close(w);
-    part_close(x->fw);
-    x->fw = NULL;
+    pg_xw_close(w);
+    pg_xw_close(x->fw);
+    x->fw = x->w = x->body = NULL;
 }
 
 static void header_part(docx *x, xmlBufferPtr buf)
@@ -879,15 +770,22 @@ static void header_part(docx *x, xmlBufferPtr buf)
     xmlTextWriterPtr w = part_open(buf, "w:hdr", 1);
     const pg_textstyle *t = &x->st->text[PG_ROLE_PAGE_NUMBER];
     start(w, "w:p");
-    para_opts o = {.no_indent = 1, .align = PG_ALIGN_CENTER};
-    ppr(w, t, &o);
+    pg_wpara p = {.role = PG_ROLE_PAGE_NUMBER, .no_indent = 1, .align = PG_ALIGN_CENTER};
+    ppr(w, t, &p);
     start(w, "w:fldSimple");
     attr(w, "w:instr", " PAGE ");
     run(w, t, 0, "1");
     end(w);
     end(w);
-    part_close(w);
+    pg_xw_close(w);
 }
+
+/* The default paragraph and table styles. */
+static const char default_styles[] =
+    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+    "<w:name w:val=\"Normal\"/><w:qFormat/></w:style>"
+    "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\">"
+    "<w:name w:val=\"Normal Table\"/></w:style>";
 
 static void styles_part(docx *x, xmlBufferPtr buf)
 {
@@ -918,20 +816,8 @@ static void styles_part(docx *x, xmlBufferPtr buf)
     end(w);
     end(w);
     end(w);
-    start(w, "w:style");
-    attr(w, "w:type", "paragraph");
-    attr(w, "w:default", "1");
-    attr(w, "w:styleId", "Normal");
-    val(w, "w:name", "Normal");
-    flag(w, "w:qFormat");
-    end(w);
-    start(w, "w:style");
-    attr(w, "w:type", "table");
-    attr(w, "w:default", "1");
-    attr(w, "w:styleId", "TableNormal");
-    val(w, "w:name", "Normal Table");
-    end(w);
-    part_close(w);
+    xmlTextWriterWriteRaw(w, (const xmlChar *)default_styles);
+    pg_xw_close(w);
 }
 
 static const char content_types[] =
@@ -940,6 +826,7 @@ static const char content_types[] =
     "<Default Extension=\"rels\" "
     "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+    "<Default Extension=\"png\" ContentType=\"image/png\"/>"
     "<Override PartName=\"/word/document.xml\" "
     "ContentType=\"application/"
     "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
@@ -961,22 +848,26 @@ static const char package_rels[] =
     "Target=\"word/document.xml\"/>"
     "</Relationships>";
 
-static const char document_rels[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rIdStyles\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
-    "Target=\"styles.xml\"/>"
-    "<Relationship Id=\"rIdSettings\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" "
-    "Target=\"settings.xml\"/>"
-    "<Relationship Id=\"rIdFootnotes\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes\" "
-    "Target=\"footnotes.xml\"/>"
-    "<Relationship Id=\"rIdHeader\" "
-    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
-    "Target=\"header1.xml\"/>"
-    "</Relationships>";
+#define REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+/* word/_rels/document.xml.rels: the fixed parts and one image per picture. */
+static GString *document_rels(size_t pictures)
+{
+    GString *s = g_string_new(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rIdStyles\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"
+        "<Relationship Id=\"rIdSettings\" Type=\"" REL "settings\" Target=\"settings.xml\"/>"
+        "<Relationship Id=\"rIdFootnotes\" Type=\"" REL "footnotes\" Target=\"footnotes.xml\"/>"
+        "<Relationship Id=\"rIdHeader\" Type=\"" REL "header\" Target=\"header1.xml\"/>");
+    for (size_t i = 1; i <= pictures; i++)
+        g_string_append_printf(s,
+                               "<Relationship Id=\"rIdImg%zu\" Type=\"" REL
+                               "image\" Target=\"media/image%zu.png\"/>",
+                               i, i);
+    g_string_append(s, "</Relationships>");
+    return s;
+}
 
 static const char settings[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -988,109 +879,36 @@ static const char settings[] =
     "w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>"
     "</w:settings>";
 
-/* Adds one entry; data must live until zip_close(). Returns 1 on success. */
-static int add(zip_t *za, const char *name, const void *data, size_t len)
-{
-    zip_source_t *src = zip_source_buffer(za, data, len, 0);
-    if (!src)
-        return 0;
-    zip_int64_t i = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
-    if (i < 0) {
-        zip_source_free(src);
-        return 0;
-    }
-    return zip_file_set_dostime(za, (zip_uint64_t)i, ZIP_DOS_TIME, ZIP_DOS_DATE, 0) == 0 &&
-           zip_set_file_compression(za, (zip_uint64_t)i, ZIP_CM_DEFLATE, 9) == 0;
-}
-
-/* The zip of the parts in memory: *out malloc'd. Returns 1 on success. */
-static int zip_parts(xmlBufferPtr parts[4], unsigned char **out, size_t *len)
+int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *pages,
+                  const char *target, pg_diag_list *d)
 {
     int rc = 0;
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_t *za = NULL;
-    *out = NULL;
-    if (!mem)
-        goto cleanup;
-    zip_source_keep(mem);
-    za = zip_open_from_source(mem, ZIP_TRUNCATE, &ze);
-    if (!za)
-        goto cleanup;
-    if (!add(za, "[Content_Types].xml", content_types, sizeof content_types - 1) ||
-        !add(za, "_rels/.rels", package_rels, sizeof package_rels - 1) ||
-        !add(za, "word/document.xml", parts[0]->content, parts[0]->use) ||
-        !add(za, "word/_rels/document.xml.rels", document_rels, sizeof document_rels - 1) ||
-        !add(za, "word/styles.xml", parts[1]->content, parts[1]->use) ||
-        !add(za, "word/settings.xml", settings, sizeof settings - 1) ||
-        !add(za, "word/footnotes.xml", parts[2]->content, parts[2]->use) ||
-        !add(za, "word/header1.xml", parts[3]->content, parts[3]->use)) {
-        zip_discard(za);
-        za = NULL;
-        goto cleanup;
-    }
-    if (zip_close(za) != 0) {
-        zip_discard(za);
-        za = NULL;
-        goto cleanup;
-    }
-    za = NULL;
-    if (zip_source_open(mem) != 0)
-        goto cleanup;
-    zip_source_seek(mem, 0, SEEK_END);
-    zip_int64_t n = zip_source_tell(mem);
-    zip_source_seek(mem, 0, SEEK_SET);
-    if (n > 0) {
-        *out = malloc((size_t)n);
-        if (!*out) {
-            fprintf(stderr, "plangen: out of memory\n");
-            abort();
-        }
-        if (zip_source_read(mem, *out, (zip_uint64_t)n) == n) {
-            *len = (size_t)n;
-            rc = 1;
-        }
-    }
-    zip_source_close(mem);
-cleanup:
-    if (!rc) {
-        free(*out);
-        *out = NULL;
-    }
-    if (mem)
-        zip_source_free(mem);
-    zip_error_fini(&ze);
-    return rc;
-}
-
-int pg_docx_write(const pg_doc *doc, const pg_style *style, const char *target, pg_diag_list *d)
-{
-    int rc = 0;
-    docx x = {.doc = doc, .st = style};
-    x.text_w = style->page_w - style->margin_left - style->margin_right;
+    pg_wdoc wd;
     xmlBufferPtr parts[4] = {xmlBufferCreate(), xmlBufferCreate(), xmlBufferCreate(),
                              xmlBufferCreate()};
-    unsigned char *zip = NULL;
-    size_t len = 0;
-    pg_output out = {0};
+    GString *rels = NULL;
+    if (!pg_wdoc_init(&wd, doc, style, pages, target, d))
+        goto cleanup;
+    docx x = {.wd = &wd, .st = style, .orient = 1};
     document_part(&x, parts[0], parts[2]);
     styles_part(&x, parts[1]);
     header_part(&x, parts[3]);
-    if (!zip_parts(parts, &zip, &len)) {
-        pg_diag_add(d, PG_E_OUTPUT, target, 0, 0, "the DOCX could not be assembled (libzip)");
-        goto cleanup;
-    }
-    if (!pg_output_open(&out, target, d))
-        goto cleanup;
-    if (fwrite(zip, 1, len, out.f) != len) {
-        pg_diag_add(d, PG_E_OUTPUT, target, 0, 0, "cannot write the DOCX");
-        pg_output_abort(&out);
-        goto cleanup;
-    }
-    rc = pg_output_commit(&out, d);
+    rels = document_rels(wd.n_pictures);
+    const pg_zip_entry e[] = {
+        {"[Content_Types].xml", content_types, sizeof content_types - 1, 0},
+        {"_rels/.rels", package_rels, sizeof package_rels - 1, 0},
+        {"word/document.xml", parts[0]->content, parts[0]->use, 0},
+        {"word/_rels/document.xml.rels", rels->str, rels->len, 0},
+        {"word/styles.xml", parts[1]->content, parts[1]->use, 0},
+        {"word/settings.xml", settings, sizeof settings - 1, 0},
+        {"word/footnotes.xml", parts[2]->content, parts[2]->use, 0},
+        {"word/header1.xml", parts[3]->content, parts[3]->use, 0},
+    };
+    rc = pg_zip_write(e, sizeof e / sizeof *e, &wd, "word/media/", target, "DOCX", d);
 cleanup:
-    free(zip);
+    if (rels)
+        g_string_free(rels, TRUE);
+    pg_wdoc_free(&wd);
     for (int i = 0; i < 4; i++)
         xmlBufferFree(parts[i]);
     return rc;

@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "render.h"
 #include "docx.h"
+#include "odt.h"
 
 #include <fontconfig/fontconfig.h>
 #include <pango/pango.h>
@@ -447,7 +448,18 @@ int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d
                     "the output's name is empty (-o \"\"); name a DOCX file or a folder");
         return 0;
     }
-    return r->doc && r->doc->numbered && r->style && pg_docx_write(r->doc, r->style, target, d);
+    return r->doc && r->doc->numbered && r->style && pg_docx_write(r->doc, r->style, r->pages, target, d);
+}
+
+int pg_result_write_odt(const pg_result *r, const char *target, pg_diag_list *d)
+{
+    if (!*target) {
+        pg_diag_add(d, PG_E_OUTPUT, r->doc ? r->doc->file : "", 0, 0,
+                    "the output's name is empty (-o \"\"); name an ODT file or a folder");
+        return 0;
+    }
+    return r->doc && r->doc->numbered && r->style &&
+           pg_odt_write(r->doc, r->style, r->pages, target, d);
 }
 
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len)

@@ -106,9 +106,12 @@ int pg_result_failed(const pg_result *r, int strict);
  * diagnostic in d. */
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d);
 /* Writes r's numbered document as an editable DOCX to target (atomically),
- * laid out per r's style (Word reflows it: no page of it is plangen's). Needs a
- * run to PG_STAGE_NUMBER or later. Returns 1, else 0 with a diagnostic in d. */
+ * laid out per r's style (Word reflows it: no page of it is plangen's; brace
+ * groups and pictures are placed and sized as r's pages show them). Needs a
+ * run to PG_STAGE_LAYOUT. Returns 1, else 0 with a diagnostic in d. */
 int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d);
+/* The same as an editable ODT (OpenDocument text, LibreOffice Writer). */
+int pg_result_write_odt(const pg_result *r, const char *target, pg_diag_list *d);
 /* The PDF in memory: *out is heap (free()). Returns 1 on success. */
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len);
 /* Writes every page as dir/STEM-N.png at dpi. Returns 1 on success. */

@@ -1,0 +1,51 @@
+/* fuzz_writers.c - libFuzzer harness: a plan's bytes through every stage
+ * (pg_run, as fuzz_plan.c) and then the editable-document writers: DOCX and
+ * ODT (generator/writer.c, docx.c, odt.c), written into an empty folder and
+ * removed. The engine is made once; parents and images resolve in that folder. */
+#include "plangen.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static pg_engine *engine;
+static char *root, *name, *docx, *odt;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    root = g_dir_make_tmp("pg-fuzz-writers-XXXXXX", NULL);
+    if (!root)
+        abort();
+    name = g_build_filename(root, "plan.xml", NULL);
+    docx = g_build_filename(root, "out.docx", NULL);
+    odt = g_build_filename(root, "out.odt", NULL);
+    pg_options o = {.data_dir = PG_SOURCE_DIR,
+                    .style = PG_SOURCE_DIR "/templates/styles/state.xml",
+                    .root = root,
+                    .today = "2030-01-01",
+                    .max_size = 1 << 20};
+    engine = pg_engine_new(&o);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    pg_result r;
+    pg_run(engine, name, (const char *)data, size, PG_STAGE_LAYOUT, &r);
+    if (r.ok && r.pages) {
+        pg_diag_list d = {0};
+        pg_result_write_docx(&r, docx, &d);
+        pg_result_write_odt(&r, odt, &d);
+        pg_diag_list_free(&d);
+        g_unlink(docx);
+        g_unlink(odt);
+    }
+    pg_result_free(&r);
+    return 0;
+}
