@@ -31,6 +31,7 @@ static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2
 static const char WP_NS[] =
     "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
 static const char A_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/main";
+static const char PIC_NS[] = "http://schemas.openxmlformats.org/drawingml/2006/picture";
 static const char MC_NS[] = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 static const char V_NS[] = "urn:schemas-microsoft-com:vml";
 static const char O_NS[] = "urn:schemas-microsoft-com:office:office";
@@ -455,6 +456,18 @@ static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitc
     xmlNodePtr box = find(main, W_NS, "txbxContent", 16);
     if (box && depth < PG_DOCX_DEPTH_MAX)
         read_body(r, box, depth + 1);
+    /* a picture: a paragraph of its own holding its alternate text (a QR
+     * code's is its link) */
+    if (!brace && !box && find(main, PIC_NS, "pic", 8)) {
+        xmlNodePtr pr = find(main, WP_NS, "docPr", 4);
+        const char *alt = attr(pr, NULL, "descr");
+        if (!alt || !*alt)
+            alt = attr(find(main, PIC_NS, "cNvPr", 8), NULL, "descr");
+        pg_import_para *p = pg_zip_para_new(&r->z);
+        p->picture = 1;
+        if (alt && *alt)
+            pg_import_run_add(p, alt, strlen(alt), 0);
+    }
 }
 
 static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)

@@ -398,6 +398,21 @@ static void read_drawing(void *reader_, xmlNodePtr d, size_t anchor, double pitc
         read_block(r, d, NULL, 0, depth + 1);
         return;
     }
+    /* a picture: a paragraph of its own holding its alternate text (svg:title,
+     * else svg:desc, of its frame; a QR code's is its link) */
+    if (is(d, NS_DRAW, "image")) {
+        const char *alt = NULL;
+        for (int k = 0; k < 2 && !alt; k++)
+            for (xmlNodePtr c = d->parent ? d->parent->children : NULL; c && !alt; c = c->next)
+                if (is(c, NS_SVG, k ? "desc" : "title") && c->children &&
+                    c->children->type == XML_TEXT_NODE && c->children->content[0])
+                    alt = (const char *)c->children->content;
+        pg_import_para *p = pg_zip_para_new(&r->z);
+        p->picture = 1;
+        if (alt)
+            pg_import_run_add(p, alt, strlen(alt), 0);
+        return;
+    }
     for (xmlNodePtr c = d->children; c; c = c->next)
         if (in_ns(c, NS_DRAW))
             read_drawing(r, c, anchor, pitch, depth + 1);

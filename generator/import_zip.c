@@ -301,7 +301,9 @@ void pg_zip_braces_end(pg_zip_braces *b, pg_zip_mark m, pg_import_doc *doc)
         pg_import_para *p = &doc->paras[i];
         char *t = para_text(p);
         size_t tl = strlen(t);
-        if (!br->purpose && !p->in_cell && !p->n_footnotes && tl > 2 && t[0] == '(' &&
+        /* (a text box's paragraph takes the cell of its anchor: the closing
+         * block is often a table) */
+        if (!br->purpose && !p->n_footnotes && tl > 2 && t[0] == '(' &&
             t[tl - 1] == ')' && !strchr(t + 1, '(')) {
             br->purpose = t;
             para_free(p);
