@@ -84,7 +84,8 @@ static unsigned marks_of(const pg_import_doc *doc, size_t i, const char *s)
     "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "                             \
     "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "                            \
     "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "                    \
-    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\""
+    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "                    \
+    "xmlns:xlink=\"http://www.w3.org/1999/xlink\""
 
 static void read_odt(const char *styles, const char *body, pg_import_doc *doc)
 {
@@ -230,7 +231,8 @@ Test(odt, table_cells_and_covered_cells)
     "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "             \
     "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                    \
     "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                                   \
-    "xmlns:o=\"urn:schemas-microsoft-com:office:office\""
+    "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "                                        \
+    "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\""
 
 static void read_docx(const char *styles, const char *numbering, const char *body,
                       pg_import_doc *doc)
@@ -410,5 +412,58 @@ Test(odt, brace_as_a_merged_cell)
              &doc);
     const char *want[] = {"- Bộ A; } (để b/c)", "- UBND tỉnh; }", "- Sở C;", "(ghi chú)"};
     expect_all(&doc, want, sizeof want / sizeof *want);
+    pg_import_doc_free(&doc);
+}
+
+Test(docx, brace_in_a_closing_table_cell_and_pictures)
+{
+    pg_import_doc doc;
+    /* the closing block as a table, as plangen writes it: the brace and its
+     * purpose's text box anchored in the first recipient's paragraph, in a
+     * cell; then a QR code (its link as alternate text) and a picture without */
+    read_docx(
+        "", "",
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Nơi nhận:</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:spacing w:line=\"260\" w:lineRule=\"exact\"/></w:pPr>"
+        "<w:r><w:drawing><wp:anchor><wp:positionV relativeFrom=\"paragraph\">"
+        "<wp:posOffset>5197</wp:posOffset></wp:positionV><wp:extent cx=\"63500\" cy=\"319807\"/>"
+        "<a:graphic><a:graphicData><wps:wsp><wps:spPr><a:prstGeom prst=\"rightBrace\"/>"
+        "</wps:spPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+        "<w:r><w:drawing><wp:anchor><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>"
+        "82550</wp:posOffset></wp:positionV><a:graphic><a:graphicData><wps:wsp><wps:txbx>"
+        "<w:txbxContent><w:p><w:r><w:t>(để b/c)</w:t></w:r></w:p></w:txbxContent></wps:txbx>"
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+        "<w:r><w:t>- Bộ A;</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:spacing w:line=\"260\" w:lineRule=\"exact\"/></w:pPr><w:r><w:t>- UBND "
+        "tỉnh;</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>BÍ THƯ</w:t></w:r></w:p></w:tc>"
+        "</w:tr></w:tbl>"
+        "<w:p><w:r><w:drawing><wp:inline><wp:extent cx=\"1080000\" cy=\"1080000\"/>"
+        "<wp:docPr id=\"1\" name=\"QR 1\" descr=\"https://example.vn/a\"/><a:graphic>"
+        "<a:graphicData><pic:pic><pic:nvPicPr><pic:cNvPr id=\"1\" name=\"i.png\"/>"
+        "</pic:nvPicPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        "<w:p><w:r><w:drawing><wp:inline><wp:docPr id=\"2\" name=\"Ảnh 2\"/><a:graphic>"
+        "<a:graphicData><pic:pic/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        &doc);
+    const char *want[] = {"Nơi nhận:", "- Bộ A; } (để b/c)", "- UBND tỉnh; }", "BÍ THƯ",
+                          "https://example.vn/a", ""};
+    expect_all(&doc, want, sizeof want / sizeof *want);
+    cr_expect(doc.paras[1].in_cell && doc.paras[2].in_cell, "the recipients stay in their cell");
+    cr_expect(doc.paras[4].picture && doc.paras[5].picture && !doc.paras[3].picture);
+    pg_import_doc_free(&doc);
+}
+
+Test(odt, a_picture_with_its_title)
+{
+    pg_import_doc doc;
+    read_odt("",
+             "<text:p>Quét mã:</text:p><text:p><draw:frame draw:name=\"QR 1\">"
+             "<draw:image xlink:href=\"Pictures/a.png\"/><svg:title>https://example.vn/a"
+             "</svg:title></draw:frame></text:p>"
+             "<text:p><draw:frame><draw:image xlink:href=\"Pictures/b.png\"/>"
+             "<svg:desc>Sơ đồ</svg:desc></draw:frame></text:p>",
+             &doc);
+    const char *want[] = {"Quét mã:", "https://example.vn/a", "Sơ đồ"};
+    expect_all(&doc, want, sizeof want / sizeof *want);
+    cr_expect(doc.paras[1].picture && doc.paras[2].picture && !doc.paras[0].picture);
     pg_import_doc_free(&doc);
 }
