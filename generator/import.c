@@ -368,7 +368,10 @@ static int ends_sentence(const GString *s)
     if (!s->len)
         return 1;
     char e = s->str[s->len - 1];
-    return strchr(".:;!?)”\"", e) != NULL || g_str_has_suffix(s->str, "”");
+    /* (ASCII marks by their byte; a closing quote by its three bytes: the
+     * last byte of "”" ends other letters too, "ờ" among them) */
+    return strchr(".:;!?)\"", e) != NULL ||
+           (s->len >= 3 && memcmp(s->str + s->len - 3, "”", 3) == 0);
 }
 
 static int starts_lower(const char *s)
@@ -1174,12 +1177,14 @@ static size_t picture_out(ctx *c, const ln *ls, size_t to, size_t i, const char 
     if ((starts_with(s, "https://") || starts_with(s, "http://")) && !strpbrk(s, " \t")) {
         g_string_append_printf(c->out, "%s<qr", ind);
         attr_out(c, "href", s);
-        g_string_append(c->out, "/>\n");
         if (i + 1 < to && !ls[i + 1].picture && !ls[i + 1].in_cell &&
             strcmp(ls[i + 1].plain->str, s) == 0) {
             c->st->marks += pg_import_count_words(s);
             i++;
+        } else {
+            g_string_append(c->out, " caption=\"no\""); /* the old plan printed no link */
         }
+        g_string_append(c->out, "/>\n");
         return i + 1;
     }
     if (ls[i].plain->len) {
@@ -1687,14 +1692,34 @@ void pg_import_run_add(pg_import_para *p, const char *s, size_t n, unsigned mark
         return;
     if (p->n_runs && p->runs[p->n_runs - 1].marks == marks) {
         pg_import_run *r = &p->runs[p->n_runs - 1];
-        size_t old = strlen(r->text);
-        r->text = pg_xrealloc(r->text, old + n + 1);
+        /* the length and room of the run this function last grew, when it is
+         * still that run: a reader appending a character at a time stays
+         * linear */
+        size_t old, cap;
+        if (p->grown == r->text && p->grown) {
+            old = p->grown_len, cap = p->grown_cap;
+        } else {
+            old = strlen(r->text);
+            cap = old + 1;
+        }
+        if (old + n + 1 > cap) {
+            cap = (old + n + 1) * 2;
+            r->text = pg_xrealloc(r->text, cap);
+        }
         memcpy(r->text + old, s, n);
         r->text[old + n] = '\0';
+        p->grown = r->text, p->grown_len = old + n, p->grown_cap = cap;
         return;
     }
-    p->runs = pg_xrealloc(p->runs, (p->n_runs + 1) * sizeof *p->runs);
+    /* the room of runs is known while this function made the last change to
+     * them (readers that insert runs themselves reallocate to the size) */
+    size_t cap = p->runs == p->runs_mine && p->n_runs == p->n_runs_mine ? p->runs_cap : p->n_runs;
+    if (p->n_runs == cap) {
+        cap = cap ? cap * 2 : 4;
+        p->runs = pg_xrealloc(p->runs, cap * sizeof *p->runs);
+    }
     p->runs[p->n_runs].text = g_strndup(s, n);
     p->runs[p->n_runs].marks = marks;
     p->n_runs++;
+    p->runs_mine = p->runs, p->runs_cap = cap, p->n_runs_mine = p->n_runs;
 }

@@ -47,6 +47,12 @@ typedef struct {
     size_t n_footnotes;
     int picture; /* 1: a picture standing alone; its runs hold its alternate
                     text (a QR code's is its link) */
+    /* pg_import_run_add's bookkeeping: the room of runs, and the run it last
+     * grew with that text's length and room */
+    const pg_import_run *runs_mine;
+    size_t runs_cap, n_runs_mine;
+    const char *grown;
+    size_t grown_len, grown_cap;
 } pg_import_para;
 
 typedef struct {

@@ -272,7 +272,7 @@ static int dump_enter(pg_node *n, int depth, void *ud)
             fprintf(f, " header");
         break;
     case PG_NODE_QR:
-        fprintf(f, " href=\"%s\"", n->u.qr.href);
+        fprintf(f, " href=\"%s\"%s", n->u.qr.href, n->u.qr.caption ? "" : " no-caption");
         break;
     case PG_NODE_IMAGE:
         fprintf(f, " src=\"%s\" %dx%d px", n->u.image.src, n->u.image.px_w, n->u.image.px_h);
