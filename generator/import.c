@@ -301,6 +301,23 @@ static const char *roman[] = {"I",  "II", "III", "IV",  "V",    "VI",  "VII", "V
 
 /* A heading's numbering at the start of s: returns its kind (1 roman, 2 "1",
  * 3 "1.1", 4 "1.1.1", 5 "a)") and its byte length in *len (the mark only), or 0. */
+/* Whether the parts after the first of the dotted number s[0..n) have at most
+ * two digits each: "1.12" numbers a heading, "1.500" is fifteen hundred. */
+static int short_parts(const char *s, size_t n)
+{
+    size_t digits = 0;
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            first = 0, digits = 0;
+            continue;
+        }
+        if (!first && ++digits > 2)
+            return 0;
+    }
+    return 1;
+}
+
 static int numbering(const char *s, size_t *len)
 {
     size_t i = 0;
@@ -326,12 +343,14 @@ static int numbering(const char *s, size_t *len)
         *len = i + 1;
         return parts + 1;
     }
-    if (parts == 1 && s[i] == ' ' && (s[i + 1] == '.' || s[i + 1] == '-') && s[i + 2] == ' ') {
-        *len = i + 2; /* "3 . Title", typed carelessly */
+    if (parts == 1 && s[i] == ' ' && (s[i + 1] == '.' || s[i + 1] == '-') && s[i + 2] == ' ' &&
+        g_unichar_isupper(g_utf8_get_char(s + i + 3))) {
+        *len = i + 2; /* "3 . Title", typed carelessly ("5 - 7 ngày" is no heading) */
         return 2;
     }
-    if (parts >= 2 && s[i] == ' ') { /* "1.1 Title" */
-        *len = i;
+    if (parts >= 2 && s[i] == ' ' && short_parts(s, i) &&
+        g_unichar_isupper(g_utf8_get_char(s + i + 1))) {
+        *len = i; /* "1.1 Title" ("1.500 đảng viên" is a number) */
         return parts + 1;
     }
     if (((s[0] >= 'a' && s[0] <= 'z') && (s[1] == ')' || s[1] == '-') && s[2] == ' ')) {
@@ -707,6 +726,7 @@ typedef struct {
     char *number, *symbol, *place, *date;
     const char *style;
     int seen_number; /* a second "Số" line is no number line */
+    int no_place;    /* the date line was read, its place is missing */
 } header;
 
 static int is_upper_line(const char *s)
@@ -736,7 +756,7 @@ static int number_line(ctx *c, header *h, const char *s)
     while (*p >= '0' && *p <= '9')
         p++;
     size_t total = pg_import_count_words(s);
-    if (p > d) {
+    if (p > d && p - d <= 6) { /* (a longer run of digits is no document number) */
         h->number = g_strndup(d, (size_t)(p - d));
         c->st->words_in += 0; /* counted below as the words of the input */
         c->st->marks += total - 1;
@@ -751,6 +771,10 @@ static int number_line(ctx *c, header *h, const char *s)
         if (dash && dash > slash) /* state form "05/KH-SKHCN" */
             sym = dash + 1;
         h->symbol = g_strstrip(g_strdup(sym));
+        if (!*h->symbol || strpbrk(h->symbol, " \t\"<>&")) { /* "Số: 05/KH-": none */
+            g_free(h->symbol);
+            h->symbol = NULL;
+        }
     }
     return 1;
 }
@@ -759,22 +783,27 @@ static int number_line(ctx *c, header *h, const char *s)
 static int date_line(ctx *c, header *h, const char *s)
 {
     const char *ngay = strstr(s, ", ngày ");
-    if (!ngay || h->place)
+    if (!ngay || h->place || h->no_place)
         return 0;
     int dd = 0, mm = 0, yy = 0;
     const char *p = ngay + strlen(", ngày ");
     char *rest = g_strdup(p);
     int got = sscanf(rest, "%d tháng %d năm %d", &dd, &mm, &yy);
     g_free(rest);
-    h->place = g_strndup(s, (size_t)(ngay - s));
-    if (got == 3 && dd >= 1 && dd <= 31 && mm >= 1 && mm <= 12 && yy >= 1900)
+    h->place = g_strstrip(g_strndup(s, (size_t)(ngay - s)));
+    if (got == 3 && yy >= 1900 && yy <= 2200 && g_date_valid_dmy((GDateDay)dd, (GDateMonth)mm, (GDateYear)yy))
         h->date = g_strdup_printf("%04d-%02d-%02d", yy, mm, dd);
     else if (got < 3 &&
              sscanf(strstr(s, "tháng") ? strstr(s, "tháng") : "", "tháng %d năm %d", &mm, &yy) ==
                  2 &&
-             mm >= 1 && mm <= 12 && yy >= 1900)
+             mm >= 1 && mm <= 12 && yy >= 1900 && yy <= 2200)
         h->date = g_strdup_printf("%04d-%02d", yy, mm); /* a draft without its day */
     c->st->marks += pg_import_count_words(s) - pg_import_count_words(h->place);
+    if (!*h->place) { /* ", ngày …": the place is left to fill */
+        g_free(h->place);
+        h->place = NULL;
+        h->no_place = 1;
+    }
     return 1;
 }
 
@@ -820,6 +849,7 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
 {
     g_string_append(c->out, "  <recipients>\n");
     int in_group = 0, any = 0;
+    GString *archive = g_string_new(NULL); /* written last, as the schema has it */
     while (i < n) {
         const char *s = ls[i].plain->str;
         size_t bl;
@@ -849,9 +879,12 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
                 g_string_append(c->out, "    </group>\n"), in_group = 0;
             drop(c, before, pg_import_count_words(a));
             if (*a) {
-                g_string_append(c->out, "    <archive>");
+                GString *saved = c->out;
+                c->out = archive;
+                if (archive->len)
+                    g_string_append(archive, ", "); /* a second "Lưu" line */
                 text_out(c, a, strlen(a));
-                g_string_append(c->out, "</archive>\n");
+                c->out = saved;
             }
             any = 1;
             g_free(a);
@@ -866,8 +899,12 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
         if (tl && t[tl - 1] == ')') {
             char *open = strrchr(t, '(');
             if (open) {
-                purpose = g_strndup(open + 1, (size_t)(t + tl - 1 - (open + 1)));
+                purpose = g_strstrip(g_strndup(open + 1, (size_t)(t + tl - 1 - (open + 1))));
                 *open = '\0';
+                if (!*purpose) { /* "( )": no purpose */
+                    g_free(purpose);
+                    purpose = NULL;
+                }
             }
         }
         size_t kept_purpose = purpose ? pg_import_count_words(purpose) : 0;
@@ -890,13 +927,20 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
                     break;
                 const char *o = strrchr(u, '('), *e = strrchr(u, ')');
                 if (o && e > o)
-                    gp = g_strndup(o + 1, (size_t)(e - o - 1));
+                    gp = g_strstrip(g_strndup(o + 1, (size_t)(e - o - 1)));
+                if (gp && !*gp) {
+                    g_free(gp);
+                    gp = NULL;
+                }
             }
             g_string_append(c->out, "    <group");
             if (gp) {
                 attr_out(c, "purpose", gp);
                 if (gp != purpose)
                     c->st->words_out -= pg_import_count_words(gp); /* counted at its line */
+            } else {
+                g_string_append(c->out, " purpose=\"[để …]\"");
+                todo(c, ls[i].line, "the purpose of the recipients the brace joins (group purpose=)");
             }
             g_string_append(c->out, ">\n");
             if (gp != purpose)
@@ -934,6 +978,9 @@ static size_t recipients(ctx *c, ln *ls, size_t n, size_t i)
         g_string_append(c->out, "    </group>\n");
     if (!any)
         g_string_append(c->out, "    <to>[Nơi nhận]</to>\n");
+    if (archive->len)
+        g_string_append_printf(c->out, "    <archive>%s</archive>\n", archive->str);
+    g_string_free(archive, TRUE);
     g_string_append(c->out, "  </recipients>\n");
     return i;
 }
@@ -962,6 +1009,7 @@ static size_t signature(ctx *c, ln *ls, size_t n, size_t i)
         todo(c, i < n ? ls[i].line : c->last_line, "the signer's title (signature title=)");
     }
     if (i < n && !ls[i].in_cell && !is_upper_line(ls[i].plain->str) &&
+        pg_import_count_words(ls[i].plain->str) >= 1 &&
         pg_import_count_words(ls[i].plain->str) <= 6 && !is_structural(ls[i].plain->str)) {
         attr_out(c, "name", ls[i].plain->str);
         i++;
@@ -1265,8 +1313,9 @@ static size_t blocks_out(ctx *c, const ln *ls, size_t i, size_t to, int base, ch
         }
         snprintf(ind, sizeof ind, "%*s", base + 2 * depth, "");
         if (l->picture) {
+            size_t at = c->out->len;
             i = picture_out(c, ls, to, i, ind) - 1;
-            blocks++;
+            blocks += c->out->len > at; /* a picture without text writes nothing */
             continue;
         }
         if (l->in_cell) {

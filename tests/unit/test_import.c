@@ -256,3 +256,38 @@ Test(import, a_picture_whose_text_is_a_link_is_a_qr_code)
     free(xml);
     free(left);
 }
+
+Test(import, values_the_schema_would_refuse_are_left_to_fill)
+{
+    const char *t = "ĐẢNG CỘNG SẢN VIỆT NAM\nĐẢNG BỘ TỈNH\nSố 12345678-KH/TU\n"
+                    ", ngày 31 tháng 2 năm 20230\nKẾ HOẠCH\nthực hiện việc gì đó\nI- MỤC ĐÍCH\n"
+                    "Nội dung.\nNơi nhận:\n- UBND tỉnh; } ( )\n- Sở A; }\n- Lưu: VT.\n- Sở B;\n"
+                    "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n** **\n";
+    pg_import_stats st;
+    char *xml = recognise(t, &st);
+    cr_assert(!strstr(xml, "<number>"), "eight digits are no number: %s", xml);
+    cr_assert(strstr(xml, "<place>[Địa danh]</place>"), "%s", xml);
+    cr_assert(!strstr(xml, "<date>2023"), "31 February is no date: %s", xml);
+    cr_assert(strstr(xml, "<group purpose=\"[để …]\">"), "%s", xml);
+    cr_assert(strstr(xml, "<to>Sở B</to>\n    <archive>VT</archive>\n  </recipients>"),
+              "the archive last: %s", xml);
+    cr_assert(strstr(xml, "name=\"[Họ và tên]\""), "%s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+}
+
+Test(import, numbers_in_text_are_no_headings)
+{
+    const char *t = "KẾ HOẠCH\nvề việc A\n\nI. MỤC ĐÍCH\n\n1.500 đảng viên đã tham gia học tập.\n\n"
+                    "5 - 7 ngày sau hội nghị, các chi bộ gửi báo cáo.\n\n3 . Tổ chức thực hiện\n\n"
+                    "Các đơn vị báo cáo đúng giờ\n\nvà gửi về Ban Tuyên giáo.\n";
+    pg_import_stats st;
+    char *xml = recognise(t, &st);
+    cr_assert(strstr(xml, "<p>1.500 đảng viên đã tham gia học tập.</p>"), "%s", xml);
+    cr_assert(strstr(xml, "<p>5 - 7 ngày sau hội nghị, các chi bộ gửi báo cáo.</p>"), "%s", xml);
+    cr_assert(strstr(xml, "<section title=\"Tổ chức thực hiện\">"), "%s", xml);
+    cr_assert(strstr(xml, "<p>Các đơn vị báo cáo đúng giờ và gửi về Ban Tuyên giáo.</p>"),
+              "'ờ' does not end a sentence: %s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+}
