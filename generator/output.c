@@ -4,6 +4,7 @@
 #include "arena.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,20 @@ void pg_output_abort(pg_output *o)
     memset(o, 0, sizeof *o);
 }
 
+/* The process's umask, read once: umask() can only be read by setting it, which
+ * races between the web editor's threads. */
+static mode_t process_umask(void)
+{
+    static gsize once = 0;
+    static mode_t mask;
+    if (g_once_init_enter(&once)) {
+        mask = umask(0);
+        umask(mask);
+        g_once_init_leave(&once, 1);
+    }
+    return mask;
+}
+
 int pg_output_commit(pg_output *o, pg_diag_list *diags)
 {
     int rc = 0;
@@ -131,9 +146,7 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags)
     if (o->mode) {
         fchmod(fileno(o->f), (mode_t)(o->mode & 07777));
     } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        fchmod(fileno(o->f), 0666 & ~mask);
+        fchmod(fileno(o->f), 0666 & ~process_umask());
     }
     if (fclose(o->f) != 0) {
         o->f = NULL;
@@ -141,8 +154,10 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags)
         goto cleanup;
     }
     o->f = NULL;
-    /* a signal after the rename finds no temporary file to remove: harmless */
-    if (rename(o->tmp, o->target) != 0) {
+    /* a signal after the rename finds no temporary file to remove: harmless;
+     * a new file is linked into place, which fails when one appeared there */
+    if (o->no_replace ? link(o->tmp, o->target) != 0 || unlink(o->tmp) != 0
+                      : rename(o->tmp, o->target) != 0) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
         goto cleanup;
     }

@@ -13,6 +13,8 @@ typedef struct {
     FILE *f; /* write here */
     unsigned mode; /* set after pg_output_open(): the permissions the file gets
                       (a file rewritten keeps its own); 0: 0666 less the umask */
+    int no_replace; /* set after pg_output_open(): the commit fails (EEXIST) rather
+                       than replace a file that appeared meanwhile */
 } pg_output;
 
 /* Opens a temporary file for target; returns 0 (with a diagnostic) on failure,

@@ -202,6 +202,7 @@ unsigned create_plan_file(request *rq, const char *rel, const char *full, const 
         pg_output o;
         size_t len = strlen(text);
         int ok = pg_output_open(&o, full, &d);
+        o.no_replace = 1; /* another program may create it meanwhile: never replace it */
         if (ok && fwrite(text, 1, len, o.f) != len) {
             pg_output_abort(&o);
             ok = 0;

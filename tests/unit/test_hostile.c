@@ -591,3 +591,47 @@ Test(hostile, a_damaged_font_in_the_fonts_folder_is_reported_and_not_used, .time
     g_free(font);
     g_free(conf);
 }
+
+#include "output.h"
+
+#include <glib/gstdio.h>
+
+/* A file that appears while a new one is written is never replaced (the web
+ * editor's "new" and "import" create plans; another program may create the
+ * same name meanwhile). */
+Test(output, no_replace_keeps_a_file_that_appeared)
+{
+    char *dir = g_dir_make_tmp("pg-out-XXXXXX", NULL);
+    char *target = g_build_filename(dir, "plan.xml", NULL);
+    pg_diag_list d = {0};
+    pg_output o;
+    cr_assert(pg_output_open(&o, target, &d));
+    o.no_replace = 1;
+    fputs("mine", o.f);
+    cr_assert(g_file_set_contents(target, "theirs", -1, NULL));
+    cr_assert_not(pg_output_commit(&o, &d), "the commit must fail");
+    char *text = NULL;
+    cr_assert(g_file_get_contents(target, &text, NULL, NULL));
+    cr_assert_str_eq(text, "theirs");
+    GDir *g = g_dir_open(dir, 0, NULL);
+    int files = 0;
+    while (g_dir_read_name(g))
+        files++;
+    g_dir_close(g);
+    cr_assert_eq(files, 1, "no temporary file is left");
+    /* and without a file there, it is written */
+    g_unlink(target);
+    cr_assert(pg_output_open(&o, target, &d));
+    o.no_replace = 1;
+    fputs("mine", o.f);
+    cr_assert(pg_output_commit(&o, &d));
+    g_free(text);
+    cr_assert(g_file_get_contents(target, &text, NULL, NULL));
+    cr_assert_str_eq(text, "mine");
+    g_unlink(target);
+    g_rmdir(dir);
+    g_free(text);
+    g_free(target);
+    g_free(dir);
+    pg_diag_list_free(&d);
+}
