@@ -718,6 +718,19 @@ static int implements_out(GString *o, const char *s)
     return 1;
 }
 
+/* The line naming the kind of document, as the standards print it: "KẾ HOẠCH",
+ * or another kind plangen knows ("CHƯƠNG TRÌNH", "HƯỚNG DẪN" …). */
+static int doc_type(const char *s)
+{
+    static const char *const types[] = {"KẾ HOẠCH",   "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "BÁO CÁO",
+                                        "THÔNG BÁO",  "NGHỊ QUYẾT",   "QUYẾT ĐỊNH", "CHỈ THỊ",
+                                        "KẾT LUẬN",   "QUY ĐỊNH",     "PHƯƠNG ÁN",  "ĐỀ ÁN"};
+    for (size_t k = 0; k < sizeof types / sizeof *types; k++)
+        if (strcmp(s, types[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* ---- the parts of a plan ------------------------------------------------------- */
 
 typedef struct {
@@ -1374,7 +1387,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     /* where the parts start */
     size_t kh = n, nn = n;
     for (size_t i = 0; i < n; i++) {
-        if (kh == n && strcmp(ls[i].plain->str, "KẾ HOẠCH") == 0 && !ls[i].in_cell)
+        if (kh == n && doc_type(ls[i].plain->str) && !ls[i].in_cell)
             kh = i;
         if (nn == n && kh != n && i > kh && starts_with(ls[i].plain->str, "Nơi nhận") &&
             (!ls[i].in_cell || ls[i].col == 0))
@@ -1406,7 +1419,7 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             else
                 g_ptr_array_add(stray, &ls[i]);
         }
-        stats->marks += 2; /* "KẾ HOẠCH" */
+        stats->marks += pg_import_count_words(ls[kh].plain->str); /* "KẾ HOẠCH" */
         start = kh + 1;
     }
     /* the summary: the block right after "KẾ HOẠCH" */
@@ -1586,6 +1599,8 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
         }
     }
     g_string_append(c->out, "</date>\n");
+    if (have_kh && strcmp(ls[kh].plain->str, "KẾ HOẠCH") != 0) /* another kind of document */
+        g_string_append_printf(c->out, "  <type>%s</type>\n", ls[kh].plain->str);
     size_t implements_at = c->out->len;
     g_string_append(c->out, "  <summary>");
     if (sum_end > start) {

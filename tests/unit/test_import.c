@@ -291,3 +291,16 @@ Test(import, numbers_in_text_are_no_headings)
     cr_assert_eq(st.words_in, st.words_out);
     free(xml);
 }
+
+Test(import, another_kind_of_document_gives_its_type)
+{
+    const char *t = "ĐẢNG CỘNG SẢN VIỆT NAM\nHUYỆN ỦY B\nSố 12-CTr/HU\nB, ngày 05 tháng 4 năm 2023\n"
+                    "CHƯƠNG TRÌNH\nhành động thực hiện nghị quyết\nI- MỤC ĐÍCH\nNội dung.\n";
+    pg_import_stats st;
+    char *xml = recognise(t, &st);
+    cr_assert(strstr(xml, "<date>2023-04-05</date>\n  <type>CHƯƠNG TRÌNH</type>\n  <summary>hành "
+                          "động thực hiện nghị quyết</summary>"),
+              "%s", xml);
+    cr_assert_eq(st.words_in, st.words_out);
+    free(xml);
+}
