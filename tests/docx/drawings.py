@@ -2,7 +2,7 @@
 """Checks the drawings of a DOCX written by plangen against the numbered
 document (plangen dump --stage=number) and plangen's layout (--stage=layout).
 
-usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP
+usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP STYLE.xml
 - each recipient group: its first line's paragraph anchors a preset rightBrace
   (wp:anchor, relative to the column and the paragraph) as high as the brace of
   plangen's layout (within 0.1 pt), whose height over the paragraph's exact line
@@ -12,7 +12,9 @@ usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP
   modules are those plangen's PDF draws (the layout's rect items), the link as
   its description; each image: a PNG picture as large as plangen's (within 0.1 pt);
 - the appendices: each starts a section turned as the appendix (w:orient
-  landscape with the page's width and height swapped), the others portrait.
+  landscape with the page's width and height swapped), the others portrait;
+  its pages numbered from 1 (w:pgNumType) with none on its first (w:titlePg)
+  when the style numbers each appendix's pages afresh.
 Prints one line per problem; exit status 1 when any."""
 import re
 import struct
@@ -24,6 +26,7 @@ import zipfile
 import zlib
 
 from dumps import layout_facts, number_facts
+from styles import appendix_restart
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -121,7 +124,8 @@ def anchors(p):
 
 
 def main():
-    path, number, layout = sys.argv[1:4]
+    path, number, layout, style = sys.argv[1:5]
+    restart = appendix_restart(style)
     facts, drawn = number_facts(number), layout_facts(layout)
     recipients, groups, qrs = facts["recipients"], facts["groups"], facts["qrs"]
     appendices = facts["appendices"]
@@ -222,6 +226,11 @@ def main():
         if turned != landscape or (w > h) != landscape:
             problems.append("%s: page %d x %d tw, orient %s; the plan says %s"
                             % (label, w, h, size.get(W + "orient"), "landscape" if landscape else "portrait"))
+        start = section_of[p].find(W + "pgNumType")
+        first = section_of[p].find(W + "titlePg") is not None
+        if restart and (start is None or start.get(W + "start") != "1" or not first):
+            problems.append("%s: its section does not number its pages from 1 without a number "
+                            "on the first" % label)
     for p in problems:
         print(p)
     return 1 if problems else 0
