@@ -25,6 +25,9 @@
 #define NS_WPS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 #define URI_WPS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 #define FONT "Times New Roman"
+/* a mark's frame: 8 mm high, its rules 0.8 pt, as the layout draws it */
+#define BOX_H (8 * 72 / 25.4)
+#define BOX_RULE 0.8
 
 #define start pg_xw_start
 #define end pg_xw_end
@@ -155,10 +158,23 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
         flag(w, "w:keepNext");
     if (p->page_break)
         flag(w, "w:pageBreakBefore");
+    if (p->boxed) {
+        start(w, "w:pBdr");
+        static const char *const sides[] = {"w:top", "w:left", "w:bottom", "w:right"};
+        for (size_t i = 0; i < 4; i++) {
+            start(w, sides[i]);
+            attr(w, "w:val", "single");
+            attr(w, "w:sz", "%ld", ep(BOX_RULE));
+            attr(w, "w:space", "0");
+            attr(w, "w:color", "%06X", t->color & 0xFFFFFF); /* the mark's colour */
+            end(w);
+        }
+        end(w);
+    }
     start(w, "w:spacing");
     attr(w, "w:before", "%ld", tw(t->space_before + p->extra_before));
     attr(w, "w:after", "%ld", p->no_space_after ? 0 : tw(t->space_after));
-    attr(w, "w:line", "%ld", tw(pg_wdoc_pitch(t)));
+    attr(w, "w:line", "%ld", tw(p->boxed ? BOX_H : pg_wdoc_pitch(t)));
     attr(w, "w:lineRule", "exact");
     end(w);
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;

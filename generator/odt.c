@@ -116,7 +116,8 @@ static const char *const align_names[4] = {"start", "center", "end", "justify"};
  * fit, else the role's pitch), with the first page's master page on the first. */
 static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, int fit)
 {
-    double line = fit ? 0 : pg_wdoc_pitch(t);
+    /* a mark's frame: 8 mm high, its rules 0.8 pt, as the layout draws it */
+    double line = fit ? 0 : p->boxed ? 8 * 72 / 25.4 : pg_wdoc_pitch(t);
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
     double left = (first < 0 ? -first : 0) + p->inset, right = p->right + p->inset;
     pg_align a = p->align >= 0 ? (pg_align)p->align : t->align;
@@ -130,13 +131,14 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
         o->first_done = 1;
     }
     int fresh;
-    const char *name = style_name(
-        o, "P",
-        g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a, line,
-                        first, left, right, p->no_space_after ? 0 : t->space_after, p->keep_next,
-                        p->page_break && !p->orient, p->orient * 2 + (p->restart != 0),
-                        t->space_before + p->extra_before, master ? master : ""),
-        &fresh);
+    const char *name =
+        style_name(o, "P",
+                   g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a,
+                                   line, first, left, right, p->no_space_after ? 0 : t->space_after,
+                                   p->keep_next, p->page_break && !p->orient,
+                                   p->orient * 4 + (p->restart != 0) * 2 + (p->boxed != 0),
+                                   t->space_before + p->extra_before, master ? master : ""),
+                   &fresh);
     if (!fresh)
         return name;
     xmlTextWriterPtr w = o->as;
@@ -160,6 +162,10 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
         attr(w, "fo:break-before", "page");
     if (p->orient && p->restart)
         attr(w, "style:page-number", "1");
+    if (p->boxed) {
+        attr(w, "fo:border", "0.80pt solid #%06X", t->color & 0xFFFFFF); /* the mark's colour */
+        len(w, "fo:padding", 0);
+    }
     end(w);
     text_props(w, t, 0);
     end(w);

@@ -11,6 +11,7 @@ usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP STYLE.xml
 - each QR code: a picture whose PNG zbarimg reads as the link, whose dark
   modules are those plangen's PDF draws (the layout's rect items), the link as
   its description; each image: a PNG picture as large as plangen's (within 0.1 pt);
+- each urgency or circulation mark: a paragraph framed on four sides;
 - the appendices: each starts a section turned as the appendix (w:orient
   landscape with the page's width and height swapped), the others portrait;
   its pages numbered from 1 (w:pgNumType) with none on its first (w:titlePg)
@@ -126,10 +127,10 @@ def anchors(p):
 def main():
     path, number, layout, style = sys.argv[1:5]
     restart = appendix_restart(style)
-    facts, drawn = number_facts(number), layout_facts(layout)
+    facts, lay = number_facts(number), layout_facts(layout)
     recipients, groups, qrs = facts["recipients"], facts["groups"], facts["qrs"]
     appendices = facts["appendices"]
-    braces, images, rects = drawn["braces"], drawn["images"], drawn["rects"]
+    braces, images, rects = lay["braces"], lay["images"], lay["rects"]
     z = zipfile.ZipFile(path)
     doc = ET.fromstring(z.read("word/document.xml"))
     rels = ET.fromstring(z.read("word/_rels/document.xml.rels"))
@@ -203,6 +204,11 @@ def main():
     for (descr, _, cx, cy), (w, h) in zip(photos, images):
         if abs(cx - w) > 0.1 or abs(cy - h) > 0.1:
             problems.append("image %r is %.2f x %.2f pt, plangen's %.2f x %.2f" % (descr, cx, cy, w, h))
+    for mark in lay["marks"]:
+        p = next((p for p in paras if para_text(p) == mark), None)
+        sides = p.find(W + "pPr/" + W + "pBdr") if p is not None else None
+        if sides is None or len([s for s in sides if s.get(W + "val") == "single"]) != 4:
+            problems.append("the mark %r is not framed" % mark)
     # sections: the section a paragraph is in ends at the next sectPr (or the body's)
     body = doc.find(W + "body")
     section_of, pending = {}, []

@@ -210,6 +210,13 @@ def main():
         if seen != href:
             problems.append("the QR picture reads %r, not %r" % (seen, href))
 
+    # the urgency and circulation marks framed
+    for mark in layout_facts(layout)["marks"]:
+        p = next((p for p in paras if text_of(p) == mark), None)
+        props = auto[p.get(q("text:style-name"))].find(q("style:paragraph-properties")) \
+            if p is not None else None
+        if props is None or "solid" not in (props.get(q("fo:border")) or ""):
+            problems.append("the mark %r is not framed" % mark)
     # appendices: a landscape one on a landscape master page; on the first
     # page's master (no number) with its pages numbered from 1 when the style
     # numbers each appendix's pages afresh
