@@ -209,6 +209,12 @@ static void section_props(docx *x, xmlTextWriterPtr w, int orient)
     attr(w, "w:type", "default");
     attr(w, "r:id", "rIdHeader");
     end(w);
+    /* the first page's header: the draft mark on the document's, nothing on an
+     * appendix's (else Word takes the section before's) */
+    start(w, "w:headerReference");
+    attr(w, "w:type", "first");
+    attr(w, "r:id", "%s", x->sections == 0 ? "rIdHeaderFirst" : "rIdHeaderEmpty");
+    end(w);
     start(w, "w:pgSz");
     attr(w, "w:w", "%ld", tw(turned ? st->page_h : st->page_w));
     attr(w, "w:h", "%ld", tw(turned ? st->page_w : st->page_h));
@@ -781,17 +787,26 @@ static void document_part(docx *x, xmlBufferPtr buf, xmlBufferPtr notes)
     x->fw = x->w = x->body = NULL;
 }
 
-static void header_part(docx *x, xmlBufferPtr buf)
+/* A header: the page number centred (role PG_ROLE_PAGE_NUMBER), the draft mark
+ * at the right (PG_ROLE_DRAFT, the document's first page), or nothing. */
+static void header_part(docx *x, xmlBufferPtr buf, pg_role role)
 {
     xmlTextWriterPtr w = part_open(buf, "w:hdr", 1);
-    const pg_textstyle *t = &x->st->text[PG_ROLE_PAGE_NUMBER];
+    const pg_textstyle *t = &x->st->text[role];
+    const char *draft = x->wd->doc->draft_line;
     start(w, "w:p");
-    pg_wpara p = {.role = PG_ROLE_PAGE_NUMBER, .no_indent = 1, .align = PG_ALIGN_CENTER};
+    pg_wpara p = {.role = role,
+                  .no_indent = 1,
+                  .align = role == PG_ROLE_DRAFT ? PG_ALIGN_RIGHT : PG_ALIGN_CENTER};
     ppr(w, t, &p);
-    start(w, "w:fldSimple");
-    attr(w, "w:instr", " PAGE ");
-    run(w, t, 0, "1");
-    end(w);
+    if (role == PG_ROLE_PAGE_NUMBER) {
+        start(w, "w:fldSimple");
+        attr(w, "w:instr", " PAGE ");
+        run(w, t, 0, "1");
+        end(w);
+    } else if (role == PG_ROLE_DRAFT && draft) {
+        run(w, t, 0, draft);
+    }
     end(w);
     pg_xw_close(w);
 }
@@ -854,6 +869,10 @@ static const char content_types[] =
     "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml\"/>"
     "<Override PartName=\"/word/header1.xml\" "
     "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/header2.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/header3.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
     "</Types>";
 
 static const char package_rels[] =
@@ -875,7 +894,9 @@ static GString *document_rels(size_t pictures)
         "<Relationship Id=\"rIdStyles\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"
         "<Relationship Id=\"rIdSettings\" Type=\"" REL "settings\" Target=\"settings.xml\"/>"
         "<Relationship Id=\"rIdFootnotes\" Type=\"" REL "footnotes\" Target=\"footnotes.xml\"/>"
-        "<Relationship Id=\"rIdHeader\" Type=\"" REL "header\" Target=\"header1.xml\"/>");
+        "<Relationship Id=\"rIdHeader\" Type=\"" REL "header\" Target=\"header1.xml\"/>"
+        "<Relationship Id=\"rIdHeaderFirst\" Type=\"" REL "header\" Target=\"header2.xml\"/>"
+        "<Relationship Id=\"rIdHeaderEmpty\" Type=\"" REL "header\" Target=\"header3.xml\"/>");
     for (size_t i = 1; i <= pictures; i++)
         g_string_append_printf(s,
                                "<Relationship Id=\"rIdImg%zu\" Type=\"" REL
@@ -900,15 +921,18 @@ int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *page
 {
     int rc = 0;
     pg_wdoc wd;
-    xmlBufferPtr parts[4] = {xmlBufferCreate(), xmlBufferCreate(), xmlBufferCreate(),
-                             xmlBufferCreate()};
+    xmlBufferPtr parts[6];
+    for (int i = 0; i < 6; i++)
+        parts[i] = xmlBufferCreate();
     GString *rels = NULL;
     if (!pg_wdoc_init(&wd, doc, style, pages, target, d))
         goto cleanup;
     docx x = {.wd = &wd, .st = style, .orient = 1};
     document_part(&x, parts[0], parts[2]);
     styles_part(&x, parts[1]);
-    header_part(&x, parts[3]);
+    header_part(&x, parts[3], PG_ROLE_PAGE_NUMBER);
+    header_part(&x, parts[4], PG_ROLE_DRAFT);
+    header_part(&x, parts[5], PG_ROLE_BODY);
     rels = document_rels(wd.n_pictures);
     const pg_zip_entry e[] = {
         {"[Content_Types].xml", content_types, sizeof content_types - 1, 0},
@@ -919,13 +943,15 @@ int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *page
         {"word/settings.xml", settings, sizeof settings - 1, 0},
         {"word/footnotes.xml", parts[2]->content, parts[2]->use, 0},
         {"word/header1.xml", parts[3]->content, parts[3]->use, 0},
+        {"word/header2.xml", parts[4]->content, parts[4]->use, 0},
+        {"word/header3.xml", parts[5]->content, parts[5]->use, 0},
     };
     rc = pg_zip_write(e, sizeof e / sizeof *e, &wd, "word/media/", target, "DOCX", d);
 cleanup:
     if (rels)
         g_string_free(rels, TRUE);
     pg_wdoc_free(&wd);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 6; i++)
         xmlBufferFree(parts[i]);
     return rc;
 }

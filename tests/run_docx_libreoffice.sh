@@ -74,7 +74,7 @@ for plan in $plans; do
     want_top=$(text_top "$ours")
     want_gap=$(number_to_date "$ours" "${number%% *}" "${date_line%% *}")
     "$plangen" dump --stage=layout "$plan" 2>/dev/null |
-        sed -n 's/^ *text \(issuer\|parent-body\|summary\|urgency\|mark\) .* w=[0-9.]* "\(.*\)"$/\2/p' |
+        sed -n 's/^ *text \(issuer\|parent-body\|summary\|urgency\|mark\|draft\) .* w=[0-9.]* "\([^"]*\)".*$/\2/p' |
         sed 's/\xc2\xa0/ /g' > "$work/lines" # a PDF's text has no no-break space
     for f in docx odt; do
         lo=$work/lo-$f/$n.pdf

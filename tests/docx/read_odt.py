@@ -229,7 +229,7 @@ def main():
         style = auto[p.get(q("text:style-name"))]
         master = style.get(q("style:master-page-name"))
         want = ("Landscape" if landscape else "Standard") if not restart else \
-            ("LandscapeFirst" if landscape else "First")
+            ("LandscapeFirst" if landscape else "AppendixFirst")
         if master != want:
             problems.append("%s: on master page %s, not %s" % (label, master, want))
         number = style.find(q("style:paragraph-properties")).get(q("style:page-number"))
