@@ -779,6 +779,9 @@ static void document_part(docx *x, xmlBufferPtr buf, xmlBufferPtr notes)
         end(x->fw);
     }
     start(w, "w:body");
+    /* a 1 pt paragraph before the header's table: LibreOffice puts an empty line
+     * of its own above a table that opens a document with footnotes */
+    h_gap(x, 1);
     pg_wdoc_walk(x->wd, &ops, x);
     section_props(x, w, x->orient);
     end(w);
