@@ -25,6 +25,9 @@
 #define NS_WPS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 #define URI_WPS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 #define FONT "Times New Roman"
+/* a mark's frame: 8 mm high, its rules 0.8 pt, as the layout draws it */
+#define BOX_H (8 * 72 / 25.4)
+#define BOX_RULE 0.8
 
 #define start pg_xw_start
 #define end pg_xw_end
@@ -155,10 +158,23 @@ static void ppr(xmlTextWriterPtr w, const pg_textstyle *t, const pg_wpara *p)
         flag(w, "w:keepNext");
     if (p->page_break)
         flag(w, "w:pageBreakBefore");
+    if (p->boxed) {
+        start(w, "w:pBdr");
+        static const char *const sides[] = {"w:top", "w:left", "w:bottom", "w:right"};
+        for (size_t i = 0; i < 4; i++) {
+            start(w, sides[i]);
+            attr(w, "w:val", "single");
+            attr(w, "w:sz", "%ld", ep(BOX_RULE));
+            attr(w, "w:space", "0");
+            attr(w, "w:color", "%06X", t->color & 0xFFFFFF); /* the mark's colour */
+            end(w);
+        }
+        end(w);
+    }
     start(w, "w:spacing");
     attr(w, "w:before", "%ld", tw(t->space_before + p->extra_before));
     attr(w, "w:after", "%ld", p->no_space_after ? 0 : tw(t->space_after));
-    attr(w, "w:line", "%ld", tw(pg_wdoc_pitch(t)));
+    attr(w, "w:line", "%ld", tw(p->boxed ? BOX_H : pg_wdoc_pitch(t)));
     attr(w, "w:lineRule", "exact");
     end(w);
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
@@ -192,6 +208,12 @@ static void section_props(docx *x, xmlTextWriterPtr w, int orient)
     start(w, "w:headerReference");
     attr(w, "w:type", "default");
     attr(w, "r:id", "rIdHeader");
+    end(w);
+    /* the first page's header: the draft mark on the document's, nothing on an
+     * appendix's (else Word takes the section before's) */
+    start(w, "w:headerReference");
+    attr(w, "w:type", "first");
+    attr(w, "r:id", "%s", x->sections == 0 ? "rIdHeaderFirst" : "rIdHeaderEmpty");
     end(w);
     start(w, "w:pgSz");
     attr(w, "w:w", "%ld", tw(turned ? st->page_h : st->page_w));
@@ -757,6 +779,9 @@ static void document_part(docx *x, xmlBufferPtr buf, xmlBufferPtr notes)
         end(x->fw);
     }
     start(w, "w:body");
+    /* a 1 pt paragraph before the header's table: LibreOffice puts an empty line
+     * of its own above a table that opens a document with footnotes */
+    h_gap(x, 1);
     pg_wdoc_walk(x->wd, &ops, x);
     section_props(x, w, x->orient);
     end(w);
@@ -765,17 +790,26 @@ static void document_part(docx *x, xmlBufferPtr buf, xmlBufferPtr notes)
     x->fw = x->w = x->body = NULL;
 }
 
-static void header_part(docx *x, xmlBufferPtr buf)
+/* A header: the page number centred (role PG_ROLE_PAGE_NUMBER), the draft mark
+ * at the right (PG_ROLE_DRAFT, the document's first page), or nothing. */
+static void header_part(docx *x, xmlBufferPtr buf, pg_role role)
 {
     xmlTextWriterPtr w = part_open(buf, "w:hdr", 1);
-    const pg_textstyle *t = &x->st->text[PG_ROLE_PAGE_NUMBER];
+    const pg_textstyle *t = &x->st->text[role];
+    const char *draft = x->wd->doc->draft_line;
     start(w, "w:p");
-    pg_wpara p = {.role = PG_ROLE_PAGE_NUMBER, .no_indent = 1, .align = PG_ALIGN_CENTER};
+    pg_wpara p = {.role = role,
+                  .no_indent = 1,
+                  .align = role == PG_ROLE_DRAFT ? PG_ALIGN_RIGHT : PG_ALIGN_CENTER};
     ppr(w, t, &p);
-    start(w, "w:fldSimple");
-    attr(w, "w:instr", " PAGE ");
-    run(w, t, 0, "1");
-    end(w);
+    if (role == PG_ROLE_PAGE_NUMBER) {
+        start(w, "w:fldSimple");
+        attr(w, "w:instr", " PAGE ");
+        run(w, t, 0, "1");
+        end(w);
+    } else if (role == PG_ROLE_DRAFT && draft) {
+        run(w, t, 0, draft);
+    }
     end(w);
     pg_xw_close(w);
 }
@@ -838,6 +872,10 @@ static const char content_types[] =
     "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml\"/>"
     "<Override PartName=\"/word/header1.xml\" "
     "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/header2.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/header3.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
     "</Types>";
 
 static const char package_rels[] =
@@ -859,7 +897,9 @@ static GString *document_rels(size_t pictures)
         "<Relationship Id=\"rIdStyles\" Type=\"" REL "styles\" Target=\"styles.xml\"/>"
         "<Relationship Id=\"rIdSettings\" Type=\"" REL "settings\" Target=\"settings.xml\"/>"
         "<Relationship Id=\"rIdFootnotes\" Type=\"" REL "footnotes\" Target=\"footnotes.xml\"/>"
-        "<Relationship Id=\"rIdHeader\" Type=\"" REL "header\" Target=\"header1.xml\"/>");
+        "<Relationship Id=\"rIdHeader\" Type=\"" REL "header\" Target=\"header1.xml\"/>"
+        "<Relationship Id=\"rIdHeaderFirst\" Type=\"" REL "header\" Target=\"header2.xml\"/>"
+        "<Relationship Id=\"rIdHeaderEmpty\" Type=\"" REL "header\" Target=\"header3.xml\"/>");
     for (size_t i = 1; i <= pictures; i++)
         g_string_append_printf(s,
                                "<Relationship Id=\"rIdImg%zu\" Type=\"" REL
@@ -884,15 +924,18 @@ int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *page
 {
     int rc = 0;
     pg_wdoc wd;
-    xmlBufferPtr parts[4] = {xmlBufferCreate(), xmlBufferCreate(), xmlBufferCreate(),
-                             xmlBufferCreate()};
+    xmlBufferPtr parts[6];
+    for (int i = 0; i < 6; i++)
+        parts[i] = xmlBufferCreate();
     GString *rels = NULL;
     if (!pg_wdoc_init(&wd, doc, style, pages, target, d))
         goto cleanup;
     docx x = {.wd = &wd, .st = style, .orient = 1};
     document_part(&x, parts[0], parts[2]);
     styles_part(&x, parts[1]);
-    header_part(&x, parts[3]);
+    header_part(&x, parts[3], PG_ROLE_PAGE_NUMBER);
+    header_part(&x, parts[4], PG_ROLE_DRAFT);
+    header_part(&x, parts[5], PG_ROLE_BODY);
     rels = document_rels(wd.n_pictures);
     const pg_zip_entry e[] = {
         {"[Content_Types].xml", content_types, sizeof content_types - 1, 0},
@@ -903,13 +946,15 @@ int pg_docx_write(const pg_doc *doc, const pg_style *style, const pg_pages *page
         {"word/settings.xml", settings, sizeof settings - 1, 0},
         {"word/footnotes.xml", parts[2]->content, parts[2]->use, 0},
         {"word/header1.xml", parts[3]->content, parts[3]->use, 0},
+        {"word/header2.xml", parts[4]->content, parts[4]->use, 0},
+        {"word/header3.xml", parts[5]->content, parts[5]->use, 0},
     };
     rc = pg_zip_write(e, sizeof e / sizeof *e, &wd, "word/media/", target, "DOCX", d);
 cleanup:
     if (rels)
         g_string_free(rels, TRUE);
     pg_wdoc_free(&wd);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 6; i++)
         xmlBufferFree(parts[i]);
     return rc;
 }

@@ -116,13 +116,14 @@ static const char *const align_names[4] = {"start", "center", "end", "justify"};
  * fit, else the role's pitch), with the first page's master page on the first. */
 static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, int fit)
 {
-    double line = fit ? 0 : pg_wdoc_pitch(t);
+    /* a mark's frame: 8 mm high, its rules 0.8 pt, as the layout draws it */
+    double line = fit ? 0 : p->boxed ? 8 * 72 / 25.4 : pg_wdoc_pitch(t);
     double first = p->hang > 0 ? -p->hang : p->no_indent ? 0 : t->indent;
     double left = (first < 0 ? -first : 0) + p->inset, right = p->right + p->inset;
     pg_align a = p->align >= 0 ? (pg_align)p->align : t->align;
     /* an appendix on a new page: on the master of its orientation, or on the
      * one of the document's first page when its numbers start again */
-    static const char *const masters[2][2] = {{"Standard", "First"},
+    static const char *const masters[2][2] = {{"Standard", "AppendixFirst"},
                                               {"Landscape", "LandscapeFirst"}};
     const char *master = p->orient ? masters[p->orient == 2][p->restart != 0] : NULL;
     if (!o->first_done) {
@@ -130,13 +131,14 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
         o->first_done = 1;
     }
     int fresh;
-    const char *name = style_name(
-        o, "P",
-        g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a, line,
-                        first, left, right, p->no_space_after ? 0 : t->space_after, p->keep_next,
-                        p->page_break && !p->orient, p->orient * 2 + (p->restart != 0),
-                        t->space_before + p->extra_before, master ? master : ""),
-        &fresh);
+    const char *name =
+        style_name(o, "P",
+                   g_strdup_printf("p %d %d %.2f %.2f %.2f %.2f %.2f %d %d %d %.2f %s", p->role, a,
+                                   line, first, left, right, p->no_space_after ? 0 : t->space_after,
+                                   p->keep_next, p->page_break && !p->orient,
+                                   p->orient * 4 + (p->restart != 0) * 2 + (p->boxed != 0),
+                                   t->space_before + p->extra_before, master ? master : ""),
+                   &fresh);
     if (!fresh)
         return name;
     xmlTextWriterPtr w = o->as;
@@ -160,6 +162,10 @@ static const char *para_style(odt *o, const pg_textstyle *t, const pg_wpara *p, 
         attr(w, "fo:break-before", "page");
     if (p->orient && p->restart)
         attr(w, "style:page-number", "1");
+    if (p->boxed) {
+        attr(w, "fo:border", "0.80pt solid #%06X", t->color & 0xFFFFFF); /* the mark's colour */
+        len(w, "fo:padding", 0);
+    }
     end(w);
     text_props(w, t, 0);
     end(w);
@@ -659,22 +665,28 @@ static void page_layout(odt *o, xmlTextWriterPtr w, const char *name, int landsc
     end(w);
 }
 
+/* A master page on a page layout; its header: the page number (header 1), the
+ * text draft at the right (draft not NULL), or none. */
 static void master_page(xmlTextWriterPtr w, const char *name, const char *layout, const char *next,
-                        int header)
+                        int header, const char *draft)
 {
     start(w, "style:master-page");
     attr(w, "style:name", "%s", name);
     attr(w, "style:page-layout-name", "%s", layout);
     if (next)
         attr(w, "style:next-style-name", "%s", next);
-    if (header) {
+    if (header || draft) {
         start(w, "style:header");
         start(w, "text:p");
-        attr(w, "text:style-name", "PageNumber");
-        start(w, "text:page-number");
-        attr(w, "text:select-page", "current");
-        xmlTextWriterWriteString(w, (const xmlChar *)"2");
-        end(w);
+        attr(w, "text:style-name", "%s", header ? "PageNumber" : "Draft");
+        if (header) {
+            start(w, "text:page-number");
+            attr(w, "text:select-page", "current");
+            xmlTextWriterWriteString(w, (const xmlChar *)"2");
+            end(w);
+        } else {
+            xmlTextWriterWriteString(w, (const xmlChar *)draft);
+        }
         end(w);
         end(w);
     }
@@ -688,6 +700,22 @@ static const char footnote_styles[] =
     " text:start-value=\"0\" text:footnotes-position=\"page\""
     " text:start-numbering-at=\"document\" text:citation-style-name=\"FootnoteMark\""
     " text:citation-body-style-name=\"FootnoteMark\"/>";
+
+/* A header paragraph's style: aligned so, in role t, no space around. */
+static void header_style(xmlTextWriterPtr w, const char *name, const char *align,
+                         const pg_textstyle *t)
+{
+    start(w, "style:style");
+    attr(w, "style:name", "%s", name);
+    attr(w, "style:family", "paragraph");
+    start(w, "style:paragraph-properties");
+    attr(w, "fo:text-align", "%s", align);
+    len(w, "fo:margin-top", 0);
+    len(w, "fo:margin-bottom", 0);
+    end(w);
+    text_props(w, t, 0);
+    end(w);
+}
 
 static GString *styles_part(odt *o)
 {
@@ -707,17 +735,9 @@ static GString *styles_part(odt *o)
     attr(w, "fo:country", "VN");
     end(w);
     end(w);
-    /* the page number's paragraph: centred, in its role */
-    start(w, "style:style");
-    attr(w, "style:name", "PageNumber");
-    attr(w, "style:family", "paragraph");
-    start(w, "style:paragraph-properties");
-    attr(w, "fo:text-align", "center");
-    len(w, "fo:margin-top", 0);
-    len(w, "fo:margin-bottom", 0);
-    end(w);
-    text_props(w, &st->text[PG_ROLE_PAGE_NUMBER], 0);
-    end(w);
+    /* the page number's paragraph, centred, and the draft mark's, at the right */
+    header_style(w, "PageNumber", "center", &st->text[PG_ROLE_PAGE_NUMBER]);
+    header_style(w, "Draft", "end", &st->text[PG_ROLE_DRAFT]);
     /* footnotes numbered 1, 2... through the document, as plangen's PDF, their
      * marks raised in the text and before the note */
     xmlTextWriterWriteRaw(w, (const xmlChar *)footnote_styles);
@@ -729,13 +749,18 @@ static GString *styles_part(odt *o)
     page_layout(o, w, "PageLandscapeFirst", 1, 0);
     end(w);
     start(w, "office:master-styles");
-    /* page numbers from the second page: the first page has no header */
+    /* page numbers from the second page: the first page has no header but the
+     * draft mark, an appendix's first page none */
     int from_first = st->page_number_from <= 1;
-    master_page(w, "First", from_first ? "PagePortrait" : "PageFirst", "Standard", from_first);
-    master_page(w, "Standard", "PagePortrait", NULL, 1);
-    master_page(w, "Landscape", "PageLandscape", NULL, 1);
+    const char *draft = o->wd->doc->draft_line;
+    master_page(w, "First", from_first || draft ? "PagePortrait" : "PageFirst", "Standard",
+                from_first, draft);
+    master_page(w, "AppendixFirst", from_first ? "PagePortrait" : "PageFirst", "Standard",
+                from_first, NULL);
+    master_page(w, "Standard", "PagePortrait", NULL, 1, NULL);
+    master_page(w, "Landscape", "PageLandscape", NULL, 1, NULL);
     master_page(w, "LandscapeFirst", from_first ? "PageLandscape" : "PageLandscapeFirst",
-                "Landscape", from_first);
+                "Landscape", from_first, NULL);
     end(w);
     xmlTextWriterFlush(w);
     xmlFreeTextWriter(w);

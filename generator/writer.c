@@ -641,6 +641,22 @@ static void header(walk *k)
         line(k, &p, d->number_line, 0, 0);
         p.extra_before = 0;
     }
+    /* the urgency and circulation marks in their frames under the number, as
+     * wide as plangen draws them */
+    const char *marks[2] = {d->urgency, d->circulation};
+    const pg_role mark_roles[2] = {PG_ROLE_URGENCY, PG_ROLE_MARK};
+    for (int i = 0; i < 2; i++) {
+        double box = k->w->rule_w[mark_roles[i]];
+        if (!marks[i] || box <= 0)
+            continue;
+        pg_wpara m = {.role = mark_roles[i],
+                      .align = PG_ALIGN_CENTER,
+                      .no_indent = 1,
+                      .boxed = 1,
+                      .extra_before = 4,
+                      .inset = box < a ? (a - box) / 2 : 0};
+        line(k, &m, marks[i], 0, 0);
+    }
     cell_close(k, at);
     at = cell_open(k, b);
     if (st->nation) {

@@ -52,6 +52,8 @@ typedef struct {
     double right;           /* pt: indented this much from the right (a braced line) */
     double inset;           /* pt: indented this much on both sides, on top */
     double extra_before;    /* pt: space above on top of the role's */
+    int boxed;              /* framed on four sides (a mark: urgency, circulation); its
+                               lines as high as the box, inset its width */
     int keep_next;          /* kept with the next paragraph (headings) */
     int page_break;         /* starts a new page */
     int orient;             /* starts a new page in this orientation: 1 portrait, 2 landscape;

@@ -26,7 +26,8 @@ for plan in $writer_plans; do
     if "$py" tests/docx/read_docx.py "$out" "templates/styles/${style:-party}.xml" \
         "KẾ HOẠCH" "$issuer" "$signer" "$label " > "$work/read" 2>&1
     then ok; else bad "$n: python3-docx: $(cat "$work/read")"; fi
-    if "$py" tests/docx/drawings.py "$out" "$work/dump" "$work/layout" > "$work/drawn" 2>&1
+    if "$py" tests/docx/drawings.py "$out" "$work/dump" "$work/layout" \
+        "templates/styles/${style:-party}.xml" > "$work/drawn" 2>&1
     then ok; else bad "$n: drawings: $(cat "$work/drawn")"; fi
 done
 no_temp_files "$work" "docx"

@@ -3,7 +3,7 @@
 # PDF by LibreOffice (soffice --headless, a fresh profile), next to plangen's own
 # PDF (issue #16): the header's texts are there, the same fonts, the sizes of the
 # document type, number line and signer within 0.5 pt, a page count within one
-# page, page 2's text starting at the top margin as in plangen's (under the page
+# page, page 1's and page 2's text starting at the top margin as in plangen's (under the page
 # number), the issuing body's and the summary's lines broken where plangen breaks
 # them, the date as far under the number line (or level with it) as in plangen's,
 # and each brace
@@ -43,10 +43,14 @@ done
 
 fonts() { pdffonts "$1" | awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' | sort -u; }
 pages() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
-# the top (pt) of the first word of page 2 under its page number
+# the top (pt) of the first word of page 2 under its page number; of page 1's first word
 text_top() {
     pdftotext -f 2 -l 2 -bbox "$1" - | sed -n 's/.*<word xMin="[0-9.]*" yMin="\([0-9.]*\)".*/\1/p' |
         sed -n 2p
+}
+first_top() {
+    pdftotext -l 1 -bbox "$1" - | awk -v want="$2" '/<word / { w = $0; sub(/.*">/, "", w)
+        sub(/<.*/, "", w); if (w == want) { sub(/.*yMin="/, ""); sub(/".*/, ""); print; exit } }'
 }
 # how far (pt) under the number line's first word stands the date line's on page 1
 number_to_date() {
@@ -74,8 +78,10 @@ for plan in $plans; do
     want_top=$(text_top "$ours")
     want_gap=$(number_to_date "$ours" "${number%% *}" "${date_line%% *}")
     "$plangen" dump --stage=layout "$plan" 2>/dev/null |
-        sed -n 's/^ *text \(issuer\|parent-body\|summary\) .* w=[0-9.]* "\(.*\)"$/\2/p' |
+        sed -n 's/^ *text \(issuer\|parent-body\|summary\|urgency\|mark\|draft\) .* w=[0-9.]* "\([^"]*\)".*$/\2/p' |
         sed 's/\xc2\xa0/ /g' > "$work/lines" # a PDF's text has no no-break space
+    word1=$(head -1 "$work/lines" | awk '{ print $1 }') # the header's first word
+    want_first=$(first_top "$ours" "$word1")
     for f in docx odt; do
         lo=$work/lo-$f/$n.pdf
         [ -s "$lo" ] || { bad "$n.$f: LibreOffice wrote no PDF"; continue; }
@@ -97,6 +103,9 @@ for plan in $plans; do
         then ok; else bad "$n.$f: sizes: $(cat "$work/sizes")"; fi
         if "$py" tests/docx/brace_in_pdf.py "$lo" "$work/dump" > "$work/brace" 2>&1
         then ok; else bad "$n.$f: $(cat "$work/brace")"; fi
+        first=$(first_top "$lo" "$word1")
+        if awk -v a="$first" -v b="$want_first" 'BEGIN { d = a - b; exit !(a != "" && d < 3 && d > -3) }'
+        then ok; else bad "$n.$f: page 1's text starts at ${first:-?} pt, plangen's at $want_first pt"; fi
         top=$(text_top "$lo")
         if awk -v a="$top" -v b="$want_top" 'BEGIN { d = a - b; exit !(a != "" && d < 3 && d > -3) }'
         then ok; else bad "$n.$f: page 2's text starts at ${top:-?} pt, plangen's at $want_top pt"; fi

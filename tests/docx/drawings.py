@@ -2,7 +2,7 @@
 """Checks the drawings of a DOCX written by plangen against the numbered
 document (plangen dump --stage=number) and plangen's layout (--stage=layout).
 
-usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP
+usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP STYLE.xml
 - each recipient group: its first line's paragraph anchors a preset rightBrace
   (wp:anchor, relative to the column and the paragraph) as high as the brace of
   plangen's layout (within 0.1 pt), whose height over the paragraph's exact line
@@ -11,8 +11,11 @@ usage: drawings.py FILE.docx NUMBER-DUMP LAYOUT-DUMP
 - each QR code: a picture whose PNG zbarimg reads as the link, whose dark
   modules are those plangen's PDF draws (the layout's rect items), the link as
   its description; each image: a PNG picture as large as plangen's (within 0.1 pt);
+- each urgency or circulation mark: a paragraph framed on four sides;
 - the appendices: each starts a section turned as the appendix (w:orient
-  landscape with the page's width and height swapped), the others portrait.
+  landscape with the page's width and height swapped), the others portrait;
+  its pages numbered from 1 (w:pgNumType) with none on its first (w:titlePg)
+  when the style numbers each appendix's pages afresh.
 Prints one line per problem; exit status 1 when any."""
 import re
 import struct
@@ -24,6 +27,7 @@ import zipfile
 import zlib
 
 from dumps import layout_facts, number_facts
+from styles import appendix_restart
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -121,11 +125,12 @@ def anchors(p):
 
 
 def main():
-    path, number, layout = sys.argv[1:4]
-    facts, drawn = number_facts(number), layout_facts(layout)
+    path, number, layout, style = sys.argv[1:5]
+    restart = appendix_restart(style)
+    facts, lay = number_facts(number), layout_facts(layout)
     recipients, groups, qrs = facts["recipients"], facts["groups"], facts["qrs"]
     appendices = facts["appendices"]
-    braces, images, rects = drawn["braces"], drawn["images"], drawn["rects"]
+    braces, images, rects = lay["braces"], lay["images"], lay["rects"]
     z = zipfile.ZipFile(path)
     doc = ET.fromstring(z.read("word/document.xml"))
     rels = ET.fromstring(z.read("word/_rels/document.xml.rels"))
@@ -199,6 +204,11 @@ def main():
     for (descr, _, cx, cy), (w, h) in zip(photos, images):
         if abs(cx - w) > 0.1 or abs(cy - h) > 0.1:
             problems.append("image %r is %.2f x %.2f pt, plangen's %.2f x %.2f" % (descr, cx, cy, w, h))
+    for mark in lay["marks"]:
+        p = next((p for p in paras if para_text(p) == mark), None)
+        sides = p.find(W + "pPr/" + W + "pBdr") if p is not None else None
+        if sides is None or len([s for s in sides if s.get(W + "val") == "single"]) != 4:
+            problems.append("the mark %r is not framed" % mark)
     # sections: the section a paragraph is in ends at the next sectPr (or the body's)
     body = doc.find(W + "body")
     section_of, pending = {}, []
@@ -222,6 +232,11 @@ def main():
         if turned != landscape or (w > h) != landscape:
             problems.append("%s: page %d x %d tw, orient %s; the plan says %s"
                             % (label, w, h, size.get(W + "orient"), "landscape" if landscape else "portrait"))
+        start = section_of[p].find(W + "pgNumType")
+        first = section_of[p].find(W + "titlePg") is not None
+        if restart and (start is None or start.get(W + "start") != "1" or not first):
+            problems.append("%s: its section does not number its pages from 1 without a number "
+                            "on the first" % label)
     for p in problems:
         print(p)
     return 1 if problems else 0

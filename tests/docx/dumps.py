@@ -41,8 +41,9 @@ def number_facts(path):
 
 
 def layout_facts(path):
-    """The layout's brace heights (pt), images (w, h) and rect items (x, y, w, h)."""
-    braces, images, rects = [], [], []
+    """The layout's brace heights (pt), images (w, h), rect items (x, y, w, h)
+    and the texts of the framed marks (urgency, circulation)."""
+    braces, images, rects, marks = [], [], [], []
     for line in open(path, encoding="utf-8"):
         m = re.match(r"\s*path recipient x=[\d.]+ y=[\d.]+ w=[\d.]+ h=([\d.]+)", line)
         if m:
@@ -50,7 +51,10 @@ def layout_facts(path):
         m = re.match(r"\s*image x=[\d.]+ y=[\d.]+ w=([\d.]+) h=([\d.]+)", line)
         if m:
             images.append((float(m.group(1)), float(m.group(2))))
+        m = re.match(r'\s*text (?:urgency|mark) .*? "(.*)"(?: color=\S+)?(?: artifact)?$', line)
+        if m:
+            marks.append(m.group(1))
         m = re.match(r"\s*rect x=([\d.]+) y=([\d.]+) w=([\d.]+) h=([\d.]+)", line)
         if m:
             rects.append(tuple(float(v) for v in m.groups()))
-    return {"braces": braces, "images": images, "rects": rects}
+    return {"braces": braces, "images": images, "rects": rects, "marks": marks}

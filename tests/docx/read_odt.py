@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from dumps import layout_facts, number_facts
-from styles import page_box, role_size
+from styles import appendix_restart, page_box, role_size
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -210,16 +210,31 @@ def main():
         if seen != href:
             problems.append("the QR picture reads %r, not %r" % (seen, href))
 
-    # appendices: a landscape one on the landscape master page
+    # the urgency and circulation marks framed
+    for mark in layout_facts(layout)["marks"]:
+        p = next((p for p in paras if text_of(p) == mark), None)
+        props = auto[p.get(q("text:style-name"))].find(q("style:paragraph-properties")) \
+            if p is not None else None
+        if props is None or "solid" not in (props.get(q("fo:border")) or ""):
+            problems.append("the mark %r is not framed" % mark)
+    # appendices: a landscape one on a landscape master page; on the first
+    # page's master (no number) with its pages numbered from 1 when the style
+    # numbers each appendix's pages afresh
+    restart = appendix_restart(style_path)
     for label, landscape in facts["appendices"]:
         p = next((p for p in paras if text_of(p) == label), None)
         if p is None:
             problems.append("no paragraph %r" % label)
             continue
-        master = auto[p.get(q("text:style-name"))].get(q("style:master-page-name"))
-        want = "Landscape" if landscape else "Standard"
+        style = auto[p.get(q("text:style-name"))]
+        master = style.get(q("style:master-page-name"))
+        want = ("Landscape" if landscape else "Standard") if not restart else \
+            ("LandscapeFirst" if landscape else "AppendixFirst")
         if master != want:
             problems.append("%s: on master page %s, not %s" % (label, master, want))
+        number = style.find(q("style:paragraph-properties")).get(q("style:page-number"))
+        if restart and number != "1":
+            problems.append("%s: its pages numbered from %s, not 1" % (label, number))
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -35,3 +35,15 @@ def page_box(style_path):
         base = root.get("extends")
         style_path = os.path.join(os.path.dirname(style_path), base + ".xml") if base else None
     return None
+
+
+def appendix_restart(style_path):
+    """Whether the style's page numbers start again in each appendix."""
+    while style_path:
+        root = ET.parse(style_path).getroot()
+        a = root.find("{urn:plangen:style:1}appendix")
+        if a is not None and a.get("restart-pages"):
+            return a.get("restart-pages") == "yes"
+        base = root.get("extends")
+        style_path = os.path.join(os.path.dirname(style_path), base + ".xml") if base else None
+    return False
