@@ -103,7 +103,7 @@ static void rpr(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
         flag(w, "w:i");
         flag(w, "w:iCs");
     }
-    if (t->upper)
+    if (t->upper && !(flags & PG_W_ASIS))
         flag(w, "w:caps");
     if (t->color) {
         char c[8];

@@ -95,7 +95,7 @@ static void text_props(xmlTextWriterPtr w, const pg_textstyle *t, int flags)
     attr(w, "style:font-weight-complex", "%s", weight);
     attr(w, "fo:font-style", "%s", slant);
     attr(w, "style:font-style-complex", "%s", slant);
-    attr(w, "fo:text-transform", t->upper ? "uppercase" : "none");
+    attr(w, "fo:text-transform", t->upper && !(flags & PG_W_ASIS) ? "uppercase" : "none");
     if (t->color)
         attr(w, "fo:color", "#%06X", t->color & 0xFFFFFF);
     if (t->underline || (flags & PG_W_UNDERLINE)) {

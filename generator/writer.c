@@ -449,15 +449,20 @@ static pg_role heading_role(int depth)
 static void section(walk *k, const pg_node *n)
 {
     const char *label = n->u.section.label ? n->u.section.label : "";
-    const char *title = n->u.section.title_line ? n->u.section.title_line : n->u.section.title;
+    /* the title as the plan has it: the style's upper case is the editor's
+     * (w:caps, fo:text-transform), so that the text keeps its own case */
+    const char *title = n->u.section.title;
     const pg_node *body = n->first;
     int run_in = (n->u.section.run_in || !title) && body && body->type == PG_NODE_PARA;
     pg_wpara p = {.role = heading_role(n->u.section.depth), .align = -1, .keep_next = !run_in};
     para_open(k, &p);
-    char *head = g_strdup_printf("%s%s%s", label, *label && title ? " " : "", title ? title : "");
-    if (*head)
-        k->ops->run(k->ud, p.role, 0, head);
-    g_free(head);
+    if (*label) {
+        char *l = g_strdup_printf("%s%s", label, title ? " " : "");
+        k->ops->run(k->ud, p.role, PG_W_ASIS, l);
+        g_free(l);
+    }
+    if (title)
+        k->ops->run(k->ud, p.role, 0, title);
     if (run_in) {
         k->ops->run(k->ud, PG_ROLE_BODY, 0, " ");
         inlines(k, body->first, PG_ROLE_BODY, 0);
@@ -774,8 +779,8 @@ static void appendices(walk *k)
         k->text_w = n->u.appendix.landscape ? st->page_h - st->margin_left - st->margin_right
                                             : k->w->text_w;
         line(k, &p, label ? label : "", 0, 0);
-        if (n->u.appendix.title_line)
-            text_para(k, PG_ROLE_APPENDIX_TITLE, 1, -1, n->u.appendix.title_line);
+        if (n->u.appendix.title) /* in its own case: see section() */
+            text_para(k, PG_ROLE_APPENDIX_TITLE, 1, -1, n->u.appendix.title);
         if (n->u.appendix.attachment)
             text_para(k, PG_ROLE_APPENDIX_ATTACHMENT, 1, -1, n->u.appendix.attachment);
         blocks(k, n->first);

@@ -16,7 +16,8 @@
 #include <stddef.h>
 
 /* run flags on top of a role's own weights */
-enum { PG_W_BOLD = 1, PG_W_ITALIC = 2, PG_W_UNDERLINE = 4, PG_W_SUPER = 8 };
+/* PG_W_ASIS: no case transform (a heading's label before its upper-cased title) */
+enum { PG_W_BOLD = 1, PG_W_ITALIC = 2, PG_W_UNDERLINE = 4, PG_W_SUPER = 8, PG_W_ASIS = 16 };
 
 /* A recipients' brace group as plangen's layout drew it, relative to the top
  * left of the recipients column and of the group's first line. */
