@@ -3,7 +3,7 @@
  * -> lint -> layout, then the PDF. The engine (style, fonts, schema) is made
  * once. Parents and images resolve inside an empty folder, so the fuzzer
  * cannot make plangen read the machine's files. */
-#include "plangen.h"
+#include "fuzz_engine.h"
 
 #include <glib.h>
 #include <stdint.h>
@@ -19,16 +19,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    root = g_dir_make_tmp("pg-fuzz-XXXXXX", NULL);
-    if (!root)
-        abort();
-    name = g_build_filename(root, "plan.xml", NULL);
-    pg_options o = {.data_dir = PG_SOURCE_DIR,
-                    .style = PG_SOURCE_DIR "/templates/styles/party.xml",
-                    .root = root,
-                    .today = "2030-01-01",
-                    .max_size = 1 << 20};
-    engine = pg_engine_new(&o);
+    engine = fuzz_engine_start(PG_SOURCE_DIR "/templates/styles/party.xml", &root, &name);
     return 0;
 }
 

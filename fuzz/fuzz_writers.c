@@ -2,7 +2,7 @@
  * (pg_run, as fuzz_plan.c) and then the editable-document writers: DOCX and
  * ODT (generator/writer.c, docx.c, odt.c), written into an empty folder and
  * removed. The engine is made once; parents and images resolve in that folder. */
-#include "plangen.h"
+#include "fuzz_engine.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -19,18 +19,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    root = g_dir_make_tmp("pg-fuzz-writers-XXXXXX", NULL);
-    if (!root)
-        abort();
-    name = g_build_filename(root, "plan.xml", NULL);
+    engine = fuzz_engine_start(PG_SOURCE_DIR "/templates/styles/state.xml", &root, &name);
     docx = g_build_filename(root, "out.docx", NULL);
     odt = g_build_filename(root, "out.odt", NULL);
-    pg_options o = {.data_dir = PG_SOURCE_DIR,
-                    .style = PG_SOURCE_DIR "/templates/styles/state.xml",
-                    .root = root,
-                    .today = "2030-01-01",
-                    .max_size = 1 << 20};
-    engine = pg_engine_new(&o);
     return 0;
 }
 
