@@ -491,14 +491,16 @@ void pg_zip_brace_mark(pg_import_para *p, const char *purpose)
     g_free(s);
 }
 
-/* Whether p already ends a brace's line: a run pg_zip_brace_mark wrote, by
- * a drawn brace or a merged cell. */
+/* Whether p already has a brace's mark: " }" that pg_zip_brace_mark wrote
+ * (by a drawn brace or a merged cell; in a run of its own or at the end of
+ * the run before) or that was typed, followed by the end of a run, a space
+ * or a tab. */
 static int brace_marked(const pg_import_para *p)
 {
     for (size_t i = 0; i < p->n_runs; i++)
-        if (strncmp(p->runs[i].text, " }", 2) == 0 &&
-            (p->runs[i].text[2] == '\0' || p->runs[i].text[2] == ' '))
-            return 1;
+        for (const char *m = strstr(p->runs[i].text, " }"); m; m = strstr(m + 1, " }"))
+            if (m[2] == '\0' || m[2] == ' ' || m[2] == '\t')
+                return 1;
     return 0;
 }
 
