@@ -186,13 +186,13 @@ odt('entity-utf16.odt', [('content.xml', ('<?xml version="1.0" encoding="UTF-16"
                                           '<!DOCTYPE d [<!ENTITY a "x">]><office:document-content %s/>'
                                           % NS).encode('utf-16'))])
 odt('nodes.odt', [('content.xml', ODT_CONTENT.replace('</office:text>', '<a/>' * 1100000 + '</office:text>'))])
-# a paragraph style whose parent is itself, a list style of 100,000 children
+# a paragraph style whose parent is itself, a list style of 300,000 children
 ODT_SELF = ('<office:document-styles %s><office:styles>'
             '<style:style style:name="A" style:family="paragraph" style:parent-style-name="A"/>'
             '<text:list-style style:name="L">%s<text:list-level-style-number text:level="1" '
             'style:num-format="1" style:num-suffix="."/></text:list-style>'
-            '</office:styles></office:document-styles>' % (NS, '<text:x/>' * 100000))
+            '</office:styles></office:document-styles>' % (NS, '<text:x/>' * 300000))
 odt('style-cycle.odt', [('content.xml', ODT_CONTENT.replace(
     '</office:text>', '<text:list text:style-name="L">'
-    + '<text:list-item><text:p text:style-name="A">mục văn bản</text:p></text:list-item>' * 2000
+    + '<text:list-item><text:p text:style-name="A">mục văn bản</text:p></text:list-item>' * 5000
     + '</text:list></office:text>')), ('styles.xml', ODT_SELF)])
