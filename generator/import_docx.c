@@ -195,8 +195,8 @@ static char *footnote_text(reader *r, const char *id, size_t max)
             g_string_append_c(g, ' ');
     }
     if (g->len > max)
-        g_string_truncate(g, max + 1); /* (not shown: the reader refuses it) */
-    char *s = g_strstrip(g_string_free(g, FALSE));
+        g_string_truncate(g, max + 1); /* not stripped: the reader refuses it */
+    char *s = g->len > max ? g_string_free(g, FALSE) : g_strstrip(g_string_free(g, FALSE));
     char *out = strdup(s);
     if (!out)
         pg_oom();

@@ -375,10 +375,11 @@ static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsign
                 if (is(b, NS_TEXT, "note-body"))
                     body = b;
             GString *g = g_string_new(NULL);
-            /* (one byte more than may be attached: too much is refused) */
+            size_t max = PG_ZIP_NOTES_MAX - r->z.note_bytes;
             if (body && !r->z.failed)
-                plain_text(body, g, PG_ZIP_NOTES_MAX - r->z.note_bytes, depth + 1);
-            char *t = g_strstrip(g_string_free(g, FALSE));
+                plain_text(body, g, max, depth + 1);
+            /* more than may be attached: not stripped, refused */
+            char *t = g->len > max ? g_string_free(g, FALSE) : g_strstrip(g_string_free(g, FALSE));
             if (*t)
                 pg_zip_note_attach(&r->z, *p, t, 0);
             else

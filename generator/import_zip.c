@@ -217,6 +217,13 @@ xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char
                     k->name, PG_ZIP_XML_BYTES_MAX >> 20, name);
         return NULL;
     }
+    if (n == 0) {
+        pg_diag_add(diags, PG_E_XML, file, 0, 0,
+                    "%s is not well-formed XML at its line 1 (it is empty); the file is damaged, "
+                    "save it again from %s",
+                    name, k->app);
+        return NULL;
+    }
     budget->bytes += n;
     xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
     if (!ctxt)

@@ -48,6 +48,7 @@ docx('no-document.docx', [('[Content_Types].xml', '<Types/>'), ('word/other.xml'
 docx('many.docx', [('e%05d' % k, '') for k in range(10001)] + [('word/document.xml', DOC)],
      zipfile.ZIP_STORED)
 docx('malformed.docx', [('word/document.xml', '<w:document %s><w:body>' % W)])
+docx('empty-part.docx', [('word/document.xml', '')])
 
 # ---- ODT (tests/run_import_odt.sh) ------------------------------------------------
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -18,6 +18,7 @@ refused no-document.docx "has no word/document.xml"
 refused truncated.docx "not a readable ZIP archive"
 refused many.docx "more than 10000 entries"
 refused malformed.docx "not well-formed XML"
+refused empty-part.docx "word/document.xml is not well-formed XML at its line 1 (it is empty)"
 # the limits of the XML read: 16 MiB unpacked and a million nodes for all the
 # parts together, a DOCTYPE in any encoding, 1 MiB of footnote text
 refused parts-big.docx "the XML parts of the DOCX unpack to more than 16 MiB in all (at word/numbering.xml)"
