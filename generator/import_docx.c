@@ -25,7 +25,7 @@
 #define PG_DOCX_CHAIN_MAX 32     /* w:basedOn links followed */
 #define PG_DOCX_LEVELS 9         /* numbering levels (w:ilvl 0-8) */
 #define PG_DOCX_COUNT_MAX 100000 /* a numbering counter stops there (no overflow) */
-#define PG_DOCX_COLS_MAX 100000 /* a table's column index stops there */
+#define PG_DOCX_COLS_MAX 100000  /* a table's column index stops there */
 #define PG_DOCX_CELL_TEXT 1024   /* bytes of a cell's text kept to find braces */
 #define EMU_PER_PT 12700.0
 

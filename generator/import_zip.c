@@ -276,8 +276,7 @@ xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char
 }
 
 xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
-                     const pg_zip_kind *k, pg_zip_budget *budget, int *failed,
-                     pg_diag_list *diags)
+                     const pg_zip_kind *k, pg_zip_budget *budget, int *failed, pg_diag_list *diags)
 {
     size_t before = diags->n, n = 0;
     xmlDocPtr x = NULL;
@@ -459,8 +458,8 @@ void pg_zip_braces_end(pg_zip_braces *b, pg_zip_mark m, pg_import_doc *doc)
         size_t tl = strlen(t);
         /* (a text box's paragraph takes the cell of its anchor: the closing
          * block is often a table) */
-        if (!br->purpose && !p->n_footnotes && tl > 2 && t[0] == '(' &&
-            t[tl - 1] == ')' && !strchr(t + 1, '(')) {
+        if (!br->purpose && !p->n_footnotes && tl > 2 && t[0] == '(' && t[tl - 1] == ')' &&
+            !strchr(t + 1, '(')) {
             br->purpose = t;
             para_free(p);
             continue;

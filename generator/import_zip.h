@@ -60,8 +60,7 @@ typedef struct {
  * budget, which the part's bytes and nodes are charged to). *failed is set
  * when a diagnostic was added. */
 xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
-                     const pg_zip_kind *k, pg_zip_budget *budget, int *failed,
-                     pg_diag_list *diags);
+                     const pg_zip_kind *k, pg_zip_budget *budget, int *failed, pg_diag_list *diags);
 
 /* Parses n bytes as XML part name (no network, no DTD, no entities), charged
  * to budget, as pg_zip_xml does. NULL with an error diagnostic. */
@@ -118,11 +117,13 @@ double pg_zip_pitch(double size, double line, double before, double after);
  * after the middle one ("- UBND tỉnh; } (để b/c)"). A brace spans at most
  * PG_ZIP_BRACE_LINES_MAX lines and a paragraph takes one brace mark at most
  * (later braces over it skip it). */
-#define PG_ZIP_BRACES_MAX 1000     /* braces kept per document */
-#define PG_ZIP_BRACE_LINES_MAX 50  /* lines one brace marks at most */
-#define PG_ZIP_BRACE_PT_MAX 2000.0 /* pt: a brace taller, or further from its anchor, than
-                                      two A4 pages is skipped */
-#define PG_ZIP_PITCH_MIN 1.0       /* pt: a brace beside lines closer than this is skipped */
+/* Braces kept per document; lines one brace marks at most; a brace taller,
+ * or further from its anchor, than two A4 pages (pt) is skipped, and so is
+ * one beside lines closer than PG_ZIP_PITCH_MIN (pt). */
+#define PG_ZIP_BRACES_MAX 1000
+#define PG_ZIP_BRACE_LINES_MAX 50
+#define PG_ZIP_BRACE_PT_MAX 2000.0
+#define PG_ZIP_PITCH_MIN 1.0
 
 typedef struct {
     size_t anchor;
@@ -196,11 +197,11 @@ void pg_zip_merges_free(pg_zip_merges *m);
  * block, the drawings met in the current paragraph, the braces drawn. */
 struct pg_zip_reader {
     pg_import_doc *doc;
-    const char *file;      /* for the diagnostics */
+    const char *file; /* for the diagnostics */
     const pg_zip_kind *kind;
     pg_diag_list *diags;
-    int failed;            /* a limit was passed: an error diagnostic was added */
-    size_t note_bytes;     /* footnote text attached so far */
+    int failed;                   /* a limit was passed: an error diagnostic was added */
+    size_t note_bytes;            /* footnote text attached so far */
     int index;                    /* paragraphs read: the "line" of diagnostics */
     int tables;                   /* tables met so far */
     int in_cell, table, row, col; /* the cell being read (import.h) */

@@ -84,7 +84,7 @@ static unsigned marks_of(const pg_import_doc *doc, size_t i, const char *s)
     "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "                             \
     "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "                            \
     "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "                    \
-    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "                    \
+    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "                      \
     "xmlns:xlink=\"http://www.w3.org/1999/xlink\""
 
 static void read_odt(const char *styles, const char *body, pg_import_doc *doc)
@@ -231,7 +231,7 @@ Test(odt, table_cells_and_covered_cells)
     "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "             \
     "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                    \
     "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                                   \
-    "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "                                        \
+    "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "                                         \
     "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\""
 
 static void read_docx(const char *styles, const char *numbering, const char *body,
@@ -444,8 +444,8 @@ Test(docx, brace_in_a_closing_table_cell_and_pictures)
         "<w:p><w:r><w:drawing><wp:inline><wp:docPr id=\"2\" name=\"Ảnh 2\"/><a:graphic>"
         "<a:graphicData><pic:pic/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
         &doc);
-    const char *want[] = {"Nơi nhận:", "- Bộ A; } (để b/c)", "- UBND tỉnh; }", "BÍ THƯ",
-                          "https://example.vn/a", ""};
+    const char *want[] = {"Nơi nhận:", "- Bộ A; } (để b/c)",   "- UBND tỉnh; }",
+                          "BÍ THƯ",    "https://example.vn/a", ""};
     expect_all(&doc, want, sizeof want / sizeof *want);
     cr_expect(doc.paras[1].in_cell && doc.paras[2].in_cell, "the recipients stay in their cell");
     cr_expect(doc.paras[4].picture && doc.paras[5].picture && !doc.paras[3].picture);
@@ -473,12 +473,15 @@ Test(docx, grid_span_keeps_the_columns)
     pg_import_doc doc;
     /* a cell over two columns: the cell after it is in the third; a span
      * beyond any grid is bounded */
-    read_docx("", "",
-              "<w:tbl><w:tr>" CELL("A") CELL("B") CELL("C") "</w:tr><w:tr><w:tc><w:tcPr><w:gridSpan "
-              "w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>AB</w:t></w:r></w:p></w:tc>" CELL(
-                  "C2") "</w:tr><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2147483647\"/></w:tcPr>"
-                        "<w:p><w:r><w:t>rộng</w:t></w:r></w:p></w:tc>" CELL("sau") "</w:tr></w:tbl>",
-              &doc);
+    read_docx(
+        "", "",
+        "<w:tbl><w:tr>" CELL("A") CELL("B") CELL(
+            "C") "</w:tr><w:tr><w:tc><w:tcPr><w:gridSpan "
+                 "w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>AB</w:t></w:r></w:p></w:tc>" CELL(
+                     "C2") "</w:tr><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2147483647\"/></w:tcPr>"
+                           "<w:p><w:r><w:t>rộng</w:t></w:r></w:p></w:tc>" CELL(
+                               "sau") "</w:tr></w:tbl>",
+        &doc);
     const char *want[] = {"A", "B", "C", "AB", "C2", "rộng", "sau"};
     expect_all(&doc, want, sizeof want / sizeof *want);
     cr_expect_eq(doc.paras[3].col, 0);
@@ -571,11 +574,11 @@ Test(docx, braces_are_bounded)
     pg_import_doc doc;
     /* lines of 13.8 pt; a brace 100 lines high (1380 pt), a second one over
      * the first three lines, a third of 1e300 pt: 50 lines marked, each once */
-    GString *body = g_string_new("<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\" "
-                                 "w:before=\"0\" w:after=\"0\"/><w:rPr><w:sz w:val=\"24\"/>"
-                                 "</w:rPr></w:pPr><w:r><w:t>- dòng 0;</w:t></w:r>" BRACE_DRAWN(
-                                     "17526000") BRACE_DRAWN("525780") BRACE_DRAWN("1e300")
-                                     "</w:p>");
+    GString *body =
+        g_string_new("<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\" "
+                     "w:before=\"0\" w:after=\"0\"/><w:rPr><w:sz w:val=\"24\"/>"
+                     "</w:rPr></w:pPr><w:r><w:t>- dòng 0;</w:t></w:r>" BRACE_DRAWN("17526000")
+                         BRACE_DRAWN("525780") BRACE_DRAWN("1e300") "</w:p>");
     for (int i = 1; i < 120; i++) {
         char line[32];
         g_snprintf(line, sizeof line, "- dòng %d;", i);
