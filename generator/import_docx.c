@@ -25,6 +25,8 @@
 #define PG_DOCX_CHAIN_MAX 32     /* w:basedOn links followed */
 #define PG_DOCX_LEVELS 9         /* numbering levels (w:ilvl 0-8) */
 #define PG_DOCX_COUNT_MAX 100000 /* a numbering counter stops there (no overflow) */
+#define PG_DOCX_COLS_MAX 100000  /* a table's column index stops there */
+#define PG_DOCX_CELL_TEXT 1024   /* bytes of a cell's text kept to find braces */
 #define EMU_PER_PT 12700.0
 
 static const char W_NS[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -120,6 +122,24 @@ static unsigned rpr_apply(xmlNodePtr rpr, unsigned m)
     return m;
 }
 
+/* What a style says, its w:basedOn chain resolved once (or the document
+ * defaults): the marks it sets and clears over those it is applied on, and
+ * the properties a paragraph takes from it (NULL: not said). */
+typedef struct {
+    unsigned set, clear; /* PG_RUN_* */
+    xmlNodePtr sz;       /* w:rPr/w:sz */
+    xmlNodePtr spacing;  /* w:pPr/w:spacing */
+    xmlNodePtr numpr;    /* w:pPr/w:numPr */
+    const char *num_id;  /* the w:val of w:pPr/w:numPr/w:numId */
+    const char *ilvl;    /* the w:val of w:pPr/w:numPr/w:ilvl */
+} style_info;
+
+/* The levels of a w:abstractNum, each read once. */
+typedef struct {
+    const char *start[PG_DOCX_LEVELS], *fmt[PG_DOCX_LEVELS], *text[PG_DOCX_LEVELS];
+    int has[PG_DOCX_LEVELS];
+} list_levels;
+
 typedef struct {
     pg_zip_reader z;
     GHashTable *notes;     /* footnote w:id -> w:footnote */
@@ -128,7 +148,10 @@ typedef struct {
     GHashTable *abstracts; /* w:abstractNumId -> w:abstractNum */
     GHashTable *counters;  /* w:abstractNumId -> int[PG_DOCX_LEVELS] */
     GHashTable *nums_seen; /* w:numId met (a start override applies once) */
-    xmlNodePtr defaults;   /* w:docDefaults or NULL */
+    GHashTable *notes_met; /* footnote w:id already attached */
+    GHashTable *resolved;  /* w:styleId -> style_info, the chain resolved (styles.xml's) */
+    GHashTable *levels;    /* w:abstractNumId -> list_levels */
+    style_info defaults;   /* what w:docDefaults says */
 } reader;
 
 /* Indexes the children of root named local by their attribute key (w:). */
@@ -144,20 +167,21 @@ static GHashTable *index_by(xmlDocPtr x, const char *local, const char *key)
     return h;
 }
 
-/* Plain text of footnote id, malloc'd; NULL when absent. */
-static char *footnote_text(reader *r, const char *id)
+/* Plain text of footnote id, malloc'd; NULL when absent. At most max bytes
+ * are gathered (then a byte more, enough to tell it is too long). */
+static char *footnote_text(reader *r, const char *id, size_t max)
 {
     xmlNodePtr fn = g_hash_table_lookup(r->notes, id);
     if (!fn)
         return NULL;
     GString *g = g_string_new(NULL);
-    for (xmlNodePtr p = fn->children; p; p = p->next) {
+    for (xmlNodePtr p = fn->children; p && g->len <= max; p = p->next) {
         if (!is_w(p, "p"))
             continue;
         for (xmlNodePtr run = p->children; run; run = run->next) {
             if (!is_w(run, "r"))
                 continue;
-            for (xmlNodePtr t = run->children; t; t = t->next) {
+            for (xmlNodePtr t = run->children; t && g->len <= max; t = t->next) {
                 if (is_w(t, "t")) {
                     xmlChar *c = xmlNodeGetContent(t);
                     g_string_append(g, c ? (const char *)c : "");
@@ -170,8 +194,12 @@ static char *footnote_text(reader *r, const char *id)
         if (p->next)
             g_string_append_c(g, ' ');
     }
-    char *s = g_strstrip(g_string_free(g, FALSE));
+    if (g->len > max)
+        g_string_truncate(g, max + 1); /* not stripped: the reader refuses it */
+    char *s = g->len > max ? g_string_free(g, FALSE) : g_strstrip(g_string_free(g, FALSE));
     char *out = strdup(s);
+    if (!out)
+        pg_oom();
     g_free(s);
     return out;
 }
@@ -179,66 +207,123 @@ static char *footnote_text(reader *r, const char *id)
 /* A footnote reference: its text is attached to the paragraph, and, since the
  * recogniser places footnotes by marker as in extracted text, the first nine
  * also become a superscript marker here and a line "¹ text" after the block
- * (a tenth and later footnote's text follows its reference in parentheses). */
+ * (a tenth and later footnote's text follows its reference in parentheses).
+ * Word gives each reference a note of its own; a second reference to the
+ * same note is not attached again (a note's text copied at each would grow
+ * without bound). */
 static void attach_footnote(reader *r, pg_import_para *p, xmlNodePtr ref, unsigned marks)
 {
     const char *id = attr(ref, W_NS, "id");
-    char *text = id ? footnote_text(r, id) : NULL;
+    if (!id || g_hash_table_contains(r->notes_met, id) || r->z.failed)
+        return;
+    g_hash_table_add(r->notes_met, (gpointer)id);
+    char *text = footnote_text(r, id, PG_ZIP_NOTES_MAX - r->z.note_bytes);
     if (text)
-        pg_zip_note_attach(p, text, marks, &r->z.notes, r->z.pending);
+        pg_zip_note_attach(&r->z, p, text, marks);
 }
 
 /* ---- styles ---------------------------------------------------------------------- */
 
-/* The chain of style id: the style, what it is based on, and so on. */
-static size_t style_chain(reader *r, const char *id, xmlNodePtr *chain)
+/* What style st says itself (its w:basedOn not followed). */
+static style_info style_own(xmlNodePtr st)
 {
-    size_t n = 0;
+    style_info o = {0};
+    xmlNodePtr rpr = NULL, ppr = NULL;
+    for (xmlNodePtr c = st ? st->children : NULL; c; c = c->next)
+        if (is_w(c, "rPr") && !rpr)
+            rpr = c;
+        else if (is_w(c, "pPr") && !ppr)
+            ppr = c;
+    if (rpr) {
+        unsigned all = PG_RUN_BOLD | PG_RUN_ITALIC | PG_RUN_UNDERLINE;
+        o.set = rpr_apply(rpr, 0);
+        o.clear = all & ~rpr_apply(rpr, all);
+        o.sz = w_child(rpr, "sz");
+    }
+    o.spacing = w_child(ppr, "spacing");
+    o.numpr = w_child(ppr, "numPr");
+    o.num_id = wval(w_child(o.numpr, "numId"));
+    o.ilvl = wval(w_child(o.numpr, "ilvl"));
+    return o;
+}
+
+/* below over base: what below says wins. */
+static style_info style_over(style_info below, style_info base)
+{
+    style_info o = below;
+    o.set = below.set | (base.set & ~below.clear);
+    o.clear = below.clear | (base.clear & ~below.set);
+    o.sz = below.sz ? below.sz : base.sz;
+    o.spacing = below.spacing ? below.spacing : base.spacing;
+    o.numpr = below.numpr ? below.numpr : base.numpr;
+    o.num_id = below.num_id ? below.num_id : base.num_id;
+    o.ilvl = below.ilvl ? below.ilvl : base.ilvl;
+    return o;
+}
+
+/* Style id with its w:basedOn chain (at most PG_DOCX_CHAIN_MAX styles,
+ * stopping at one already in the chain), resolved once per id: each lookup
+ * after the first is one hash lookup, however long the chain or the styles.
+ * NULL for no style. */
+static const style_info *style_resolved(reader *r, const char *id)
+{
     xmlNodePtr st = id ? g_hash_table_lookup(r->styles, id) : NULL;
+    if (!st)
+        return NULL;
+    style_info *done = g_hash_table_lookup(r->resolved, id);
+    if (done)
+        return done;
+    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
+    size_t n = 0;
     while (st && n < PG_DOCX_CHAIN_MAX) {
+        for (size_t k = 0; k < n; k++)
+            if (chain[k] == st)
+                st = NULL; /* a cycle: the chain ends */
+        if (!st)
+            break;
         chain[n++] = st;
         const char *base = wval(w_child(st, "basedOn"));
         st = base ? g_hash_table_lookup(r->styles, base) : NULL;
     }
-    return n;
+    style_info acc = style_own(chain[n - 1]);
+    for (size_t k = n - 1; k-- > 0;)
+        acc = style_over(style_own(chain[k]), acc);
+    done = g_new(style_info, 1);
+    *done = acc;
+    g_hash_table_insert(r->resolved, (gpointer)id, done);
+    return done;
 }
 
 /* Marks of style id over m: its chain applied from the root down. */
 static unsigned style_marks(reader *r, const char *id, unsigned m)
 {
-    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
-    size_t n = style_chain(r, id, chain);
-    while (n--)
-        m = rpr_apply(w_child(chain[n], "rPr"), m);
-    return m;
+    const style_info *s = style_resolved(r, id);
+    return s ? (m & ~s->clear) | s->set : m;
 }
 
-/* The first ns child pr/local found on the paragraph's own properties, then
- * its style chain, then the document defaults (dflt: "pPrDefault" or
- * "rPrDefault"). */
-static xmlNodePtr para_prop(reader *r, xmlNodePtr ppr, const char *pr, const char *local)
+/* The paragraph's resolved properties: its own w:pPr (and w:pPr/w:rPr) over
+ * its style's over the document defaults. */
+static style_info para_info(reader *r, xmlNodePtr ppr)
 {
-    xmlNodePtr own = strcmp(pr, "pPr") == 0 ? ppr : w_child(ppr, "rPr");
-    xmlNodePtr f = w_child(own, local);
-    if (f)
-        return f;
-    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
-    size_t n = style_chain(r, wval(w_child(ppr, "pStyle")), chain);
-    for (size_t k = 0; k < n; k++)
-        if ((f = w_child(w_child(chain[k], pr), local)))
-            return f;
-    xmlNodePtr d = w_child(r->defaults, strcmp(pr, "pPr") == 0 ? "pPrDefault" : "rPrDefault");
-    return w_child(w_child(d, pr), local);
+    const style_info *st = style_resolved(r, wval(w_child(ppr, "pStyle")));
+    style_info below = st ? style_over(*st, r->defaults) : r->defaults;
+    style_info own = {0};
+    own.sz = w_child(w_child(ppr, "rPr"), "sz");
+    own.spacing = w_child(ppr, "spacing");
+    own.numpr = w_child(ppr, "numPr");
+    own.num_id = wval(w_child(own.numpr, "numId"));
+    own.ilvl = wval(w_child(own.numpr, "ilvl"));
+    return style_over(own, below);
 }
 
 /* The pitch of the paragraph's lines in pt, from its font size (w:sz, half
  * points; Word's default 10 pt) and w:spacing (w:line in 240ths of a line when
  * w:lineRule is auto, w:before/w:after in twips). */
-static double para_pitch(reader *r, xmlNodePtr ppr)
+static double para_pitch(const style_info *pi)
 {
-    const char *sz = wval(para_prop(r, ppr, "rPr", "sz"));
+    const char *sz = wval(pi->sz);
     double size = sz ? atof(sz) / 2 : 10;
-    xmlNodePtr sp = para_prop(r, ppr, "pPr", "spacing");
+    xmlNodePtr sp = pi->spacing;
     const char *line = attr(sp, W_NS, "line"), *rule = attr(sp, W_NS, "lineRule");
     const char *before = attr(sp, W_NS, "before"), *after = attr(sp, W_NS, "after");
     double factor = 1;
@@ -257,45 +342,60 @@ static double para_pitch(reader *r, xmlNodePtr ppr)
  * counters: lvlText with each %N replaced by level N's counter in its
  * w:numFmt, then a space; "- " for a bullet, or for numbering that cannot be
  * found; "" for w:numFmt none. NULL when the paragraph is not numbered. */
-/* The w:val of numPr's child local, from the paragraph's own w:numPr or, when
- * it does not say, its style chain's (a heading style numbers, the paragraph
- * may change only the level). */
-static const char *num_field(reader *r, xmlNodePtr ppr, const char *local)
+/* The levels of abstract numbering an (key aid), read once. */
+static const list_levels *levels_of(reader *r, const char *aid, xmlNodePtr an)
 {
-    const char *v = wval(w_child(w_child(ppr, "numPr"), local));
-    xmlNodePtr chain[PG_DOCX_CHAIN_MAX];
-    size_t n = v ? 0 : style_chain(r, wval(w_child(ppr, "pStyle")), chain);
-    for (size_t k = 0; !v && k < n; k++)
-        v = wval(w_child(w_child(w_child(chain[k], "pPr"), "numPr"), local));
-    return v;
+    list_levels *l = g_hash_table_lookup(r->levels, aid);
+    if (l)
+        return l;
+    l = g_new0(list_levels, 1);
+    for (xmlNodePtr c = an->children; c; c = c->next) {
+        const char *k = is_w(c, "lvl") ? attr(c, W_NS, "ilvl") : NULL;
+        int i = k ? atoi(k) : -1;
+        if (i < 0 || i >= PG_DOCX_LEVELS)
+            continue;
+        /* the last w:lvl of a level wins, as before */
+        l->has[i] = 1;
+        l->start[i] = l->fmt[i] = l->text[i] = NULL;
+        for (xmlNodePtr d = c->children; d; d = d->next) {
+            if (is_w(d, "start") && !l->start[i])
+                l->start[i] = wval(d);
+            else if (is_w(d, "numFmt") && !l->fmt[i])
+                l->fmt[i] = wval(d);
+            else if (is_w(d, "lvlText") && !l->text[i])
+                l->text[i] = wval(d);
+        }
+    }
+    g_hash_table_insert(r->levels, (gpointer)aid, l);
+    return l;
 }
 
-static char *num_label(reader *r, xmlNodePtr ppr)
+/* The label of a paragraph numbered by its w:numPr (or its style's),
+ * advancing the counters: lvlText with each %N replaced by level N's counter
+ * in its w:numFmt, then a space; "- " for a bullet, or for numbering that
+ * cannot be found; "" for w:numFmt none. NULL when the paragraph is not
+ * numbered. */
+static char *num_label(reader *r, const style_info *pi)
 {
-    if (!para_prop(r, ppr, "pPr", "numPr"))
+    if (!pi->numpr)
         return NULL;
-    const char *id = num_field(r, ppr, "numId");
+    const char *id = pi->num_id;
     if (id && strcmp(id, "0") == 0)
         return NULL; /* numbering removed */
-    const char *il = num_field(r, ppr, "ilvl");
+    const char *il = pi->ilvl;
     int lvl = il ? atoi(il) : 0;
     xmlNodePtr num = id ? g_hash_table_lookup(r->nums, id) : NULL;
     const char *aid = num ? wval(w_child(num, "abstractNumId")) : NULL;
     xmlNodePtr an = aid ? g_hash_table_lookup(r->abstracts, aid) : NULL;
     if (!an || lvl < 0 || lvl >= PG_DOCX_LEVELS)
         return g_strdup("- ");
-    xmlNodePtr lvls[PG_DOCX_LEVELS] = {0};
-    for (xmlNodePtr c = an->children; c; c = c->next) {
-        const char *k = is_w(c, "lvl") ? attr(c, W_NS, "ilvl") : NULL;
-        if (k && atoi(k) >= 0 && atoi(k) < PG_DOCX_LEVELS)
-            lvls[atoi(k)] = c;
-    }
+    const list_levels *lv = levels_of(r, aid, an);
     int *ctr = g_hash_table_lookup(r->counters, aid);
     if (!ctr) {
         ctr = g_new0(int, PG_DOCX_LEVELS);
         g_hash_table_insert(r->counters, (gpointer)aid, ctr);
     }
-    const char *start_s = wval(w_child(lvls[lvl], "start"));
+    const char *start_s = lv->start[lvl];
     int start = start_s ? atoi(start_s) : 1;
     int restart = 0;
     if (!g_hash_table_contains(r->nums_seen, id)) {
@@ -314,19 +414,19 @@ static char *num_label(reader *r, xmlNodePtr ppr)
                                               : ctr[lvl];
     for (int k = lvl + 1; k < PG_DOCX_LEVELS; k++)
         ctr[k] = 0;
-    const char *fmt = wval(w_child(lvls[lvl], "numFmt"));
+    const char *fmt = lv->fmt[lvl];
     if (fmt && strcmp(fmt, "bullet") == 0)
         return g_strdup("- ");
     if (fmt && strcmp(fmt, "none") == 0)
         return g_strdup("");
-    const char *text = wval(w_child(lvls[lvl], "lvlText"));
-    if (!text)
+    const char *text = lv->text[lvl];
+    if (!lv->has[lvl] || !text)
         return g_strdup("- ");
     GString *g = g_string_new(NULL);
     for (const char *s = text; *s; s++) {
         if (s[0] == '%' && s[1] >= '1' && s[1] <= '9') {
             int k = s[1] - '1';
-            const char *f = wval(w_child(lvls[k], "numFmt"));
+            const char *f = lv->fmt[k];
             const char *ours = !f                              ? "1"
                                : strcmp(f, "upperRoman") == 0  ? "I"
                                : strcmp(f, "lowerRoman") == 0  ? "i"
@@ -347,6 +447,23 @@ static char *num_label(reader *r, xmlNodePtr ppr)
 
 /* ---- text ------------------------------------------------------------------------ */
 
+/* The character of a w:sym (w:char in hex) as UTF-8 in out (8 bytes): its
+ * length, 0 when it is no character to show: a control, a surrogate, a
+ * noncharacter, or a symbol font's private-use code (U+F020-U+F0FF for
+ * Symbol and Wingdings: their glyphs mean nothing in another font). */
+static size_t sym_char(xmlNodePtr sym, char *out)
+{
+    const char *h = attr(sym, W_NS, "char");
+    char *end = NULL;
+    guint64 c = h && g_ascii_isxdigit(*h) ? g_ascii_strtoull(h, &end, 16) : 0;
+    if (!end || *end || c > 0x10FFFF || !g_unichar_validate((gunichar)c) ||
+        g_unichar_iscntrl((gunichar)c) || g_unichar_type((gunichar)c) == G_UNICODE_PRIVATE_USE ||
+        g_unichar_type((gunichar)c) == G_UNICODE_UNASSIGNED || (c & 0xFFFE) == 0xFFFE ||
+        (c >= 0xFDD0 && c <= 0xFDEF))
+        return 0;
+    return (size_t)g_unichar_to_utf8((gunichar)c, out);
+}
+
 static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned base, int depth)
 {
     if (depth > PG_DOCX_DEPTH_MAX)
@@ -363,6 +480,13 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                     xmlFree(s);
                 } else if (is_w(t, "tab")) {
                     pg_import_run_add(*p, "\t", 1, marks);
+                } else if (is_w(t, "noBreakHyphen")) {
+                    pg_import_run_add(*p, "-", 1, marks);
+                } else if (is_w(t, "sym")) {
+                    char u[8];
+                    size_t n = sym_char(t, u);
+                    if (n)
+                        pg_import_run_add(*p, u, n, marks);
                 } else if (is_w(t, "br") || is_w(t, "cr")) {
                     pg_zip_drop_if_blank(r->z.doc);
                     *p = pg_zip_para_new(&r->z);
@@ -373,8 +497,10 @@ static void read_runs(reader *r, pg_import_para **p, xmlNodePtr parent, unsigned
                     g_ptr_array_add(r->z.drawings, t); /* read after the paragraph */
                 }
             }
-        } else if (is_w(c, "hyperlink") || is_w(c, "ins") || is_w(c, "smartTag") ||
-                   is_w(c, "sdt") || is_w(c, "sdtContent") || is_w(c, "fldSimple")) {
+        } else if (is_w(c, "hyperlink") || is_w(c, "ins") || is_w(c, "moveTo") ||
+                   is_w(c, "smartTag") || is_w(c, "customXml") || is_w(c, "dir") ||
+                   is_w(c, "bdo") || is_w(c, "sdt") || is_w(c, "sdtContent") ||
+                   is_w(c, "fldSimple")) {
             read_runs(r, p, c, base, depth + 1);
         }
     }
@@ -479,18 +605,18 @@ static void read_paragraph(reader *r, xmlNodePtr pnode, int depth)
     unsigned base = rpr_apply(w_child(ppr, "rPr"), style_marks(r, wval(w_child(ppr, "pStyle")), 0));
     read_runs(r, &p, pnode, base, depth);
     /* Word numbers the item itself: its label as if typed */
-    char *label = num_label(r, ppr);
-    pg_zip_para_end(&r->z, first, label, outer, para_pitch(r, ppr), read_drawing, r, depth);
+    style_info pi = para_info(r, ppr);
+    char *label = num_label(r, &pi);
+    pg_zip_para_end(&r->z, first, label, outer, para_pitch(&pi), read_drawing, r, depth);
     g_free(label);
 }
 
-/* The text of a table cell, stripped; g_free it. */
-static char *cell_text(xmlNodePtr tc)
+/* The columns cell tc takes (w:gridSpan), 1 to PG_ZIP_GRID_COLS. */
+static int grid_span(xmlNodePtr tc)
 {
-    xmlChar *c = xmlNodeGetContent(tc);
-    char *t = g_strstrip(g_strdup(c ? (const char *)c : ""));
-    xmlFree(c);
-    return t;
+    const char *v = wval(w_child(w_child(tc, "tcPr"), "gridSpan"));
+    int n = v ? atoi(v) : 1;
+    return n < 1 ? 1 : n > PG_ZIP_GRID_COLS ? PG_ZIP_GRID_COLS : n;
 }
 
 static const char *vmerge(xmlNodePtr tc)
@@ -517,10 +643,11 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
             if (!is_w(tc, "tc"))
                 continue;
             const char *v = vmerge(tc);
-            pg_zip_merges_set(&m, row, col++, cell_text(tc),
+            pg_zip_merges_set(&m, row, col, pg_zip_short_text(tc, PG_DOCX_CELL_TEXT),
                               !v                          ? 1
                               : strcmp(v, "restart") == 0 ? -1
                                                           : 0);
+            col = MIN(col + grid_span(tc), PG_DOCX_COLS_MAX);
         }
         row += is_w(tr, "tr");
     }
@@ -538,7 +665,7 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
             if (!pg_zip_merges_skip(&m, row, col))
                 read_body(r, tc, depth + 1);
             pg_zip_merges_mark(&m, r->z.doc, row, col, before);
-            col++;
+            col = MIN(col + grid_span(tc), PG_DOCX_COLS_MAX);
         }
         row++;
     }
@@ -569,21 +696,22 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
     zip_t *z = NULL;
     xmlDocPtr x = NULL, notes = NULL, styles = NULL, numbering = NULL;
     reader r = {0};
+    pg_zip_budget budget = {0};
     memset(doc, 0, sizeof *doc);
 
     z = pg_zip_open(bytes, len, file, &DOCX, diags);
     if (!z)
         goto cleanup;
-    x = pg_zip_xml(z, "word/document.xml", 1, file, &DOCX, &failed, diags);
+    x = pg_zip_xml(z, "word/document.xml", 1, file, &DOCX, &budget, &failed, diags);
     if (failed)
         goto cleanup;
-    notes = pg_zip_xml(z, "word/footnotes.xml", 0, file, &DOCX, &failed, diags);
+    notes = pg_zip_xml(z, "word/footnotes.xml", 0, file, &DOCX, &budget, &failed, diags);
     if (failed)
         goto cleanup;
-    styles = pg_zip_xml(z, "word/styles.xml", 0, file, &DOCX, &failed, diags);
+    styles = pg_zip_xml(z, "word/styles.xml", 0, file, &DOCX, &budget, &failed, diags);
     if (failed)
         goto cleanup;
-    numbering = pg_zip_xml(z, "word/numbering.xml", 0, file, &DOCX, &failed, diags);
+    numbering = pg_zip_xml(z, "word/numbering.xml", 0, file, &DOCX, &budget, &failed, diags);
     if (failed)
         goto cleanup;
     xmlNodePtr root = xmlDocGetRootElement(x);
@@ -594,17 +722,24 @@ int pg_import_docx_read(const char *bytes, size_t len, const char *file, pg_impo
                     "document, save it again as .docx");
         goto cleanup;
     }
-    pg_zip_reader_init(&r.z, doc);
+    pg_zip_reader_init(&r.z, doc, file, &DOCX, diags);
     r.notes = index_by(notes, "footnote", "id");
     r.styles = index_by(styles, "style", "styleId");
     r.nums = index_by(numbering, "num", "numId");
     r.abstracts = index_by(numbering, "abstractNum", "abstractNumId");
     r.counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     r.nums_seen = g_hash_table_new(g_str_hash, g_str_equal);
-    r.defaults = styles ? w_child(xmlDocGetRootElement(styles), "docDefaults") : NULL;
+    r.notes_met = g_hash_table_new(g_str_hash, g_str_equal);
+    r.resolved = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    r.levels = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    xmlNodePtr dd = styles ? w_child(xmlDocGetRootElement(styles), "docDefaults") : NULL;
+    xmlNodePtr dppr = w_child(w_child(dd, "pPrDefault"), "pPr");
+    r.defaults.sz = w_child(w_child(w_child(dd, "rPrDefault"), "rPr"), "sz");
+    r.defaults.spacing = w_child(dppr, "spacing");
+    r.defaults.numpr = w_child(dppr, "numPr");
     read_body(&r, body, 0);
     pg_zip_reader_finish(&r.z);
-    rc = 1;
+    rc = !r.z.failed;
 
 cleanup:
     if (r.z.doc) {
@@ -614,6 +749,9 @@ cleanup:
         g_hash_table_destroy(r.abstracts);
         g_hash_table_destroy(r.counters);
         g_hash_table_destroy(r.nums_seen);
+        g_hash_table_destroy(r.notes_met);
+        g_hash_table_destroy(r.resolved);
+        g_hash_table_destroy(r.levels);
     }
     pg_zip_reader_free(&r.z);
     if (!rc)

@@ -25,6 +25,7 @@
 #define PG_ODT_SPACES_MAX 64    /* text:s c= taken at most */
 #define PG_ODT_COUNT_MAX 100000 /* a list counter stops there (no overflow) */
 #define PG_ODT_COLS_MAX 100000  /* a table's column index stops there */
+#define PG_ODT_CELL_TEXT 1024   /* bytes of a cell's text looked at to find braces */
 
 static const pg_zip_kind ODT = {"ODT", "an ODT", "LibreOffice Writer", ".odt",
                                 "an OpenDocument text"};
@@ -93,6 +94,7 @@ typedef struct {
     GHashTable *list_styles; /* name -> text:list-style element */
     xmlNodePtr outline;      /* text:outline-style or NULL */
     GHashTable *counters;    /* list style name -> int[PG_ODT_LEVELS] */
+    GHashTable *levels;      /* text:list-style / text:outline-style -> odt_levels */
 } reader;
 
 static void read_style(reader *r, xmlNodePtr st)
@@ -162,13 +164,23 @@ static const odt_style *style_of(reader *r, const char *family, const char *name
     return s;
 }
 
+/* Whether s is one of the n styles of a chain already followed (a cycle). */
+static int met(const odt_style *const *seen, int n, const odt_style *s)
+{
+    for (int k = 0; k < n; k++)
+        if (seen[k] == s)
+            return 1;
+    return 0;
+}
+
 /* The marks of style name of family over base: each of bold, italic,
  * underline from the nearest style of the chain that sets it, else base's. */
 static unsigned marks_of(reader *r, const char *family, const char *name, unsigned base)
 {
     int b = -1, i = -1, u = -1;
-    const odt_style *s = style_of(r, family, name);
-    for (int k = 0; s && k < PG_ODT_CHAIN_MAX; k++) {
+    const odt_style *s = style_of(r, family, name), *seen[PG_ODT_CHAIN_MAX];
+    for (int k = 0; s && k < PG_ODT_CHAIN_MAX && !met(seen, k, s); k++) {
+        seen[k] = s;
         if (b < 0)
             b = s->b;
         if (i < 0)
@@ -193,8 +205,9 @@ static unsigned marks_of(reader *r, const char *family, const char *name, unsign
 static double pitch_of(reader *r, const char *name)
 {
     double size = 0, line = 0, before = -1, after = -1;
-    const odt_style *s = style_of(r, "paragraph", name);
-    for (int k = 0; s && k < PG_ODT_CHAIN_MAX; k++) {
+    const odt_style *s = style_of(r, "paragraph", name), *seen[PG_ODT_CHAIN_MAX];
+    for (int k = 0; s && k < PG_ODT_CHAIN_MAX && !met(seen, k, s); k++) {
+        seen[k] = s;
         if (size <= 0)
             size = s->size;
         if (line <= 0)
@@ -221,15 +234,40 @@ static int *counters_of(reader *r, const char *list)
     return c;
 }
 
-/* The level style (text:list-level-style-* or text:outline-level-style) of
- * level (1-based) in a list or outline style. */
-static xmlNodePtr level_style(xmlNodePtr ls, int level)
+/* A list or outline style's levels, each read once (the first
+ * text:list-level-style-* or text:outline-level-style of a level). */
+typedef struct {
+    xmlNodePtr node;
+    const char *start, *fmt, *display, *prefix, *suffix;
+} odt_level;
+
+typedef struct {
+    odt_level level[PG_ODT_LEVELS];
+} odt_levels;
+
+/* The level (1-based) of list or outline style ls; NULL when it has none. */
+static const odt_level *level_style(reader *r, xmlNodePtr ls, int level)
 {
-    for (xmlNodePtr c = ls ? ls->children : NULL; c; c = c->next)
-        if (in_ns(c, NS_TEXT) &&
-            atoi(attr(c, NS_TEXT, "level") ? attr(c, NS_TEXT, "level") : "0") == level)
-            return c;
-    return NULL;
+    if (!ls || level < 1 || level > PG_ODT_LEVELS)
+        return NULL;
+    odt_levels *l = g_hash_table_lookup(r->levels, ls);
+    if (!l) {
+        l = g_new0(odt_levels, 1);
+        for (xmlNodePtr c = ls->children; c; c = c->next) {
+            const char *lv = in_ns(c, NS_TEXT) ? attr(c, NS_TEXT, "level") : NULL;
+            int k = lv ? atoi(lv) : 0;
+            if (k < 1 || k > PG_ODT_LEVELS || l->level[k - 1].node)
+                continue;
+            l->level[k - 1] = (odt_level){c,
+                                          attr(c, NS_TEXT, "start-value"),
+                                          attr(c, NS_STYLE, "num-format"),
+                                          attr(c, NS_TEXT, "display-levels"),
+                                          attr(c, NS_STYLE, "num-prefix"),
+                                          attr(c, NS_STYLE, "num-suffix")};
+        }
+        g_hash_table_insert(r->levels, ls, l);
+    }
+    return l->level[level - 1].node ? &l->level[level - 1] : NULL;
 }
 
 /* The label of item number n at level (1-based) of list style ls, as the
@@ -239,15 +277,16 @@ static char *label(reader *r, xmlNodePtr ls, const char *key, int level, int sta
 {
     if (level < 1 || level > PG_ODT_LEVELS)
         return g_strdup("");
-    xmlNodePtr lv = level_style(ls, level);
+    const odt_level *lv = level_style(r, ls, level);
     if (!lv)
         return g_strdup("");
-    if (is(lv, NS_TEXT, "list-level-style-bullet"))
+    if (is(lv->node, NS_TEXT, "list-level-style-bullet"))
         return g_strdup("- ");
-    if (!is(lv, NS_TEXT, "list-level-style-number") && !is(lv, NS_TEXT, "outline-level-style"))
+    if (!is(lv->node, NS_TEXT, "list-level-style-number") &&
+        !is(lv->node, NS_TEXT, "outline-level-style"))
         return g_strdup("");
     int *ctr = counters_of(r, key);
-    const char *sv = attr(lv, NS_TEXT, "start-value");
+    const char *sv = lv->start;
     int start = sv ? atoi(sv) : 1;
     if (start_override > 0)
         ctr[level - 1] = start_override;
@@ -259,26 +298,26 @@ static char *label(reader *r, xmlNodePtr ls, const char *key, int level, int sta
         ctr[level - 1] = PG_ODT_COUNT_MAX;
     for (int k = level; k < PG_ODT_LEVELS; k++)
         ctr[k] = 0;
-    const char *fmt = attr(lv, NS_STYLE, "num-format");
+    const char *fmt = lv->fmt;
     if (!fmt || !*fmt)
         return g_strdup("");
-    const char *dl = attr(lv, NS_TEXT, "display-levels");
+    const char *dl = lv->display;
     int shown = dl ? atoi(dl) : 1;
     if (shown < 1)
         shown = 1;
     if (shown > level)
         shown = level;
-    GString *g = g_string_new(attr(lv, NS_STYLE, "num-prefix"));
+    GString *g = g_string_new(lv->prefix);
     for (int k = level - shown + 1; k <= level; k++) {
-        xmlNodePtr kl = level_style(ls, k);
-        const char *kf = k == level ? fmt : attr(kl, NS_STYLE, "num-format");
+        const odt_level *kl = level_style(r, ls, k);
+        const char *kf = k == level ? fmt : kl ? kl->fmt : NULL;
         char num[32];
         pg_zip_number(kf ? kf : "1", ctr[k - 1] > 0 ? ctr[k - 1] : 1, num);
         if (k > level - shown + 1)
             g_string_append_c(g, '.');
         g_string_append(g, num);
     }
-    const char *suffix = attr(lv, NS_STYLE, "num-suffix");
+    const char *suffix = lv->suffix;
     g_string_append(g, suffix ? suffix : "");
     g_string_append_c(g, ' ');
     return g_string_free(g, FALSE);
@@ -286,12 +325,13 @@ static char *label(reader *r, xmlNodePtr ls, const char *key, int level, int sta
 
 /* ---- text ------------------------------------------------------------------------ */
 
-/* The plain text of the paragraphs under n, joined by spaces (a note body). */
-static void plain_text(xmlNodePtr n, GString *g, int depth)
+/* The plain text of the paragraphs under n, joined by spaces (a note body),
+ * appended to g until it holds more than max bytes. */
+static void plain_text(xmlNodePtr n, GString *g, size_t max, int depth)
 {
     if (depth > PG_ODT_DEPTH_MAX)
         return;
-    for (xmlNodePtr c = n->children; c; c = c->next) {
+    for (xmlNodePtr c = n->children; c && g->len <= max; c = c->next) {
         if (c->type == XML_TEXT_NODE)
             g_string_append(g, (const char *)c->content);
         else if (is(c, NS_TEXT, "s") || is(c, NS_TEXT, "line-break"))
@@ -301,7 +341,7 @@ static void plain_text(xmlNodePtr n, GString *g, int depth)
         else if (c->type == XML_ELEMENT_NODE && !is(c, NS_TEXT, "note-citation")) {
             if ((is(c, NS_TEXT, "p") || is(c, NS_TEXT, "h")) && g->len)
                 g_string_append_c(g, ' ');
-            plain_text(c, g, depth + 1);
+            plain_text(c, g, max, depth + 1);
         }
     }
 }
@@ -335,11 +375,13 @@ static void read_inline(reader *r, pg_import_para **p, xmlNodePtr parent, unsign
                 if (is(b, NS_TEXT, "note-body"))
                     body = b;
             GString *g = g_string_new(NULL);
-            if (body)
-                plain_text(body, g, depth + 1);
-            char *t = g_strstrip(g_string_free(g, FALSE));
+            size_t max = PG_ZIP_NOTES_MAX - r->z.note_bytes;
+            if (body && !r->z.failed)
+                plain_text(body, g, max, depth + 1);
+            /* more than may be attached: not stripped, refused */
+            char *t = g->len > max ? g_string_free(g, FALSE) : g_strstrip(g_string_free(g, FALSE));
             if (*t)
-                pg_zip_note_attach(*p, t, 0, &r->z.notes, r->z.pending);
+                pg_zip_note_attach(&r->z, *p, t, 0);
             else
                 g_free(t);
         } else if (in_ns(c, NS_DRAW)) {
@@ -460,7 +502,9 @@ static void read_table(reader *r, xmlNodePtr tbl, int depth)
                 continue;
             const char *rs = attr(tc, NS_TABLE, "number-rows-spanned");
             GString *g = g_string_new(NULL);
-            plain_text(tc, g, depth + 1);
+            plain_text(tc, g, PG_ODT_CELL_TEXT, depth + 1);
+            if (g->len > PG_ODT_CELL_TEXT)
+                g_string_append(g, "…"); /* (cut: no purpose) */
             pg_zip_merges_set(&m, row, col, g_strstrip(g_string_free(g, FALSE)),
                               covered               ? 0
                               : rs && atoi(rs) >= 2 ? MIN(atoi(rs), PG_ZIP_GRID_ROWS)
@@ -583,11 +627,12 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
     char *mime = NULL;
     xmlDocPtr content = NULL, styles = NULL;
     reader r = {0};
+    pg_zip_budget budget = {0};
     memset(doc, 0, sizeof *doc);
 
     if (pg_import_is_fodt(bytes, len)) {
         /* a flat ODT: one XML document holding styles and body */
-        content = pg_zip_parse(bytes, len, "the flat ODT", file, &ODT, diags);
+        content = pg_zip_parse(bytes, len, "the flat ODT", file, &ODT, &budget, diags);
         if (!content)
             goto cleanup;
     } else {
@@ -608,10 +653,10 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
                         mime ? mime : "(none)");
             goto cleanup;
         }
-        content = pg_zip_xml(z, "content.xml", 1, file, &ODT, &failed, diags);
+        content = pg_zip_xml(z, "content.xml", 1, file, &ODT, &budget, &failed, diags);
         if (failed)
             goto cleanup;
-        styles = pg_zip_xml(z, "styles.xml", 0, file, &ODT, &failed, diags);
+        styles = pg_zip_xml(z, "styles.xml", 0, file, &ODT, &budget, &failed, diags);
         if (failed)
             goto cleanup;
     }
@@ -629,21 +674,23 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
                     z ? "content.xml" : "the flat ODT");
         goto cleanup;
     }
-    pg_zip_reader_init(&r.z, doc);
+    pg_zip_reader_init(&r.z, doc, file, &ODT, diags);
     r.styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     r.list_styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r.counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    r.levels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     read_style_parts(&r, styles);
     read_style_parts(&r, content);
     read_block(&r, text, NULL, 0, 0);
     pg_zip_reader_finish(&r.z);
-    rc = 1;
+    rc = !r.z.failed;
 
 cleanup:
     if (r.styles) {
         g_hash_table_destroy(r.styles);
         g_hash_table_destroy(r.list_styles);
         g_hash_table_destroy(r.counters);
+        g_hash_table_destroy(r.levels);
     }
     pg_zip_reader_free(&r.z);
     if (!rc)

@@ -8,6 +8,7 @@
 #include "arena.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -113,8 +114,9 @@ char *pg_zip_read(zip_t *z, const char *name, int required, const char *file, co
     return buf;
 }
 
-/* A DOCTYPE or entity declaration ("<!D", "<!E"), refused before libxml2
- * sees the bytes. */
+/* A DOCTYPE or entity declaration ("<!D", "<!E") in an ASCII-compatible
+ * encoding, refused before libxml2 sees the bytes; other encodings (UTF-16)
+ * are caught by the parser's guard below. */
 static int has_dtd(const char *s, size_t n)
 {
     for (size_t i = 0; i + 2 < n; i++)
@@ -124,26 +126,141 @@ static int has_dtd(const char *s, size_t n)
     return 0;
 }
 
+static void dtd_refused(const char *name, const char *file, const pg_zip_kind *k,
+                        pg_diag_list *diags)
+{
+    pg_diag_add(diags, PG_E_DOCTYPE, file, 0, 0,
+                "%s declares a DTD or entities; %s parts never do: the file was "
+                "tampered with, save it again from %s",
+                name, k->name, k->app);
+}
+
+/* The parser's guard: libxml2's tree-building SAX handlers wrapped so that
+ * each node is counted against the budget and a DOCTYPE stops the parse
+ * before any declaration in it is read. */
+typedef struct {
+    startElementNsSAX2Func start;
+    commentSAXFunc comment;
+    processingInstructionSAXFunc pi;
+    cdataBlockSAXFunc cdata;
+    internalSubsetSAXFunc subset;
+    size_t nodes, left; /* counted, and what the budget allows */
+    int over, dtd;
+} guard;
+
+static int charge(xmlParserCtxtPtr ctxt, size_t n)
+{
+    guard *g = ctxt->_private;
+    g->nodes += n;
+    if (g->nodes > g->left && !g->over) {
+        g->over = 1;
+        xmlStopParser(ctxt);
+    }
+    return !g->over;
+}
+
+static void guard_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                        int nb_ns, const xmlChar **ns, int nb_attrs, int nb_defaulted,
+                        const xmlChar **attrs)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (charge(ctxt, 1 + (size_t)(nb_ns > 0 ? nb_ns : 0) + (size_t)(nb_attrs > 0 ? nb_attrs : 0)))
+        ((guard *)ctxt->_private)
+            ->start(ctx, local, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted, attrs);
+}
+
+static void guard_comment(void *ctx, const xmlChar *value)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (charge(ctxt, 1))
+        ((guard *)ctxt->_private)->comment(ctx, value);
+}
+
+static void guard_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (charge(ctxt, 1))
+        ((guard *)ctxt->_private)->pi(ctx, target, data);
+}
+
+static void guard_cdata(void *ctx, const xmlChar *value, int len)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (charge(ctxt, 1))
+        ((guard *)ctxt->_private)->cdata(ctx, value, len);
+}
+
+static void guard_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                         const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    (void)name, (void)external_id, (void)system_id;
+    ((guard *)ctxt->_private)->dtd = 1;
+    xmlStopParser(ctxt);
+}
+
 xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char *file,
-                       const pg_zip_kind *k, pg_diag_list *diags)
+                       const pg_zip_kind *k, pg_zip_budget *budget, pg_diag_list *diags)
 {
     if (has_dtd(bytes, n)) {
-        pg_diag_add(diags, PG_E_DOCTYPE, file, 0, 0,
-                    "%s declares a DTD or entities; %s parts never do: the file was "
-                    "tampered with, save it again from %s",
-                    name, k->name, k->app);
+        dtd_refused(name, file, k, diags);
         return NULL;
     }
     if (n > PG_ZIP_PART_MAX) {
         too_large(name, file, diags);
         return NULL;
     }
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (n > PG_ZIP_XML_BYTES_MAX - budget->bytes) {
+        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
+                    "the XML parts of the %s unpack to more than %zu MiB in all (at %s); a "
+                    "plan's take a few MiB, refused as a possible ZIP bomb",
+                    k->name, PG_ZIP_XML_BYTES_MAX >> 20, name);
+        return NULL;
+    }
+    if (n == 0) {
+        pg_diag_add(diags, PG_E_XML, file, 0, 0,
+                    "%s is not well-formed XML at its line 1 (it is empty); the file is damaged, "
+                    "save it again from %s",
+                    name, k->app);
+        return NULL;
+    }
+    budget->bytes += n;
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(bytes, (int)n);
     if (!ctxt)
         pg_oom();
-    xmlDocPtr x = xmlCtxtReadMemory(ctxt, bytes, (int)n, name, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!x) {
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    guard g = {ctxt->sax->startElementNs,
+               ctxt->sax->comment,
+               ctxt->sax->processingInstruction,
+               ctxt->sax->cdataBlock,
+               ctxt->sax->internalSubset,
+               0,
+               PG_ZIP_XML_NODES_MAX - budget->nodes,
+               0,
+               0};
+    ctxt->_private = &g;
+    ctxt->sax->startElementNs = guard_start;
+    ctxt->sax->comment = guard_comment;
+    ctxt->sax->processingInstruction = guard_pi;
+    ctxt->sax->cdataBlock = guard_cdata;
+    ctxt->sax->internalSubset = guard_subset;
+    xmlParseDocument(ctxt);
+    xmlDocPtr x = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    budget->nodes += g.nodes < g.left ? g.nodes : g.left;
+    if (g.dtd || (x && (x->intSubset || x->extSubset))) {
+        dtd_refused(name, file, k, diags);
+        xmlFreeDoc(x);
+        x = NULL;
+    } else if (g.over) {
+        pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
+                    "the XML parts of the %s hold more than %zu elements and attributes in all "
+                    "(at %s); a plan's hold a few hundred thousand, refused as a possible XML "
+                    "bomb",
+                    k->name, PG_ZIP_XML_NODES_MAX, name);
+        xmlFreeDoc(x);
+        x = NULL;
+    } else if (!ctxt->wellFormed || !x) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
         char *why = g_strstrip(g_strdup(e && e->message ? e->message : "unknown error"));
         pg_diag_add(diags, PG_E_XML, file, 0, 0,
@@ -151,34 +268,70 @@ xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char
                     "again from %s",
                     name, e ? e->line : 0, why, k->app);
         g_free(why);
+        xmlFreeDoc(x);
+        x = NULL;
     }
     xmlFreeParserCtxt(ctxt);
     return x;
 }
 
 xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
-                     const pg_zip_kind *k, int *failed, pg_diag_list *diags)
+                     const pg_zip_kind *k, pg_zip_budget *budget, int *failed, pg_diag_list *diags)
 {
     size_t before = diags->n, n = 0;
     xmlDocPtr x = NULL;
     char *bytes = pg_zip_read(z, name, required, file, k, &n, diags);
     if (bytes)
-        x = pg_zip_parse(bytes, n, name, file, k, diags);
+        x = pg_zip_parse(bytes, n, name, file, k, budget, diags);
     free(bytes);
     *failed = diags->n != before;
     return x;
 }
 
-void pg_zip_note_attach(pg_import_para *p, char *text, unsigned marks, int *count,
-                        GPtrArray *pending)
+char *pg_zip_short_text(xmlNodePtr n, size_t max)
+{
+    GString *g = g_string_new(NULL);
+    /* in document order without recursion: down, else next, else up */
+    for (xmlNodePtr c = n ? n->children : NULL; c && g->len <= max;) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            g_string_append(g, (const char *)c->content);
+        if (c->type == XML_ELEMENT_NODE && c->children) {
+            c = c->children;
+            continue;
+        }
+        while (c && c != n && !c->next)
+            c = c->parent;
+        c = c && c != n ? c->next : NULL;
+    }
+    if (g->len > max) {
+        const char *end = g_utf8_find_prev_char(g->str, g->str + max + 1);
+        g_string_truncate(g, end ? (gsize)(end - g->str) : 0);
+        g_string_append(g, "…");
+    }
+    return g_strstrip(g_string_free(g, FALSE));
+}
+
+void pg_zip_note_attach(pg_zip_reader *z, pg_import_para *p, char *text, unsigned marks)
 {
     static const char *const sup[] = {"¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    size_t n = strlen(text);
+    if (z->failed || n > PG_ZIP_NOTES_MAX - z->note_bytes) {
+        if (!z->failed)
+            pg_diag_add(z->diags, PG_E_TOO_LARGE, z->file, z->index, 0,
+                        "the footnotes of the %s hold more than %zu MiB of text in all; a "
+                        "plan's take a few KiB, refused",
+                        z->kind->name, PG_ZIP_NOTES_MAX >> 20);
+        z->failed = 1;
+        free(text);
+        return;
+    }
+    z->note_bytes += n;
     p->footnotes = pg_xrealloc(p->footnotes, (p->n_footnotes + 1) * sizeof *p->footnotes);
     p->footnotes[p->n_footnotes++] = text;
-    if (*count < 9) {
-        const char *m = sup[(*count)++];
+    if (z->notes < 9) {
+        const char *m = sup[z->notes++];
         pg_import_run_add(p, m, strlen(m), marks);
-        g_ptr_array_add(pending, g_strdup_printf("%s %s", m, text));
+        g_ptr_array_add(z->pending, g_strdup_printf("%s %s", m, text));
     } else {
         char *inline_text = g_strdup_printf(" (%s)", text);
         pg_import_run_add(p, inline_text, strlen(inline_text), marks);
@@ -261,7 +414,9 @@ double pg_zip_pitch(double size, double line, double before, double after)
 
 void pg_zip_brace_add(pg_zip_braces *b, size_t anchor, double y, double h, double pitch)
 {
-    if (!isfinite(y) || !isfinite(h) || !isfinite(pitch) || h <= 0 || pitch <= 0 || b->n >= 1000)
+    if (!isfinite(y) || !isfinite(h) || !isfinite(pitch) || h <= 0 || h > PG_ZIP_BRACE_PT_MAX ||
+        fabs(y) > PG_ZIP_BRACE_PT_MAX || pitch < PG_ZIP_PITCH_MIN || pitch > PG_ZIP_BRACE_PT_MAX ||
+        b->n >= PG_ZIP_BRACES_MAX)
         return;
     b->v = pg_xrealloc(b->v, (b->n + 1) * sizeof *b->v);
     b->v[b->n++] = (pg_zip_brace){anchor, y, h, pitch, NULL};
@@ -303,8 +458,8 @@ void pg_zip_braces_end(pg_zip_braces *b, pg_zip_mark m, pg_import_doc *doc)
         size_t tl = strlen(t);
         /* (a text box's paragraph takes the cell of its anchor: the closing
          * block is often a table) */
-        if (!br->purpose && !p->n_footnotes && tl > 2 && t[0] == '(' &&
-            t[tl - 1] == ')' && !strchr(t + 1, '(')) {
+        if (!br->purpose && !p->n_footnotes && tl > 2 && t[0] == '(' && t[tl - 1] == ')' &&
+            !strchr(t + 1, '(')) {
             br->purpose = t;
             para_free(p);
             continue;
@@ -342,13 +497,28 @@ void pg_zip_brace_mark(pg_import_para *p, const char *purpose)
     g_free(s);
 }
 
+/* Whether p already has a brace's mark: " }" that pg_zip_brace_mark wrote
+ * (by a drawn brace or a merged cell; in a run of its own or at the end of
+ * the run before) or that was typed, followed by the end of a run, a space
+ * or a tab. */
+static int brace_marked(const pg_import_para *p)
+{
+    for (size_t i = 0; i < p->n_runs; i++)
+        for (const char *m = strstr(p->runs[i].text, " }"); m; m = strstr(m + 1, " }"))
+            if (m[2] == '\0' || m[2] == ' ' || m[2] == '\t')
+                return 1;
+    return 0;
+}
+
 void pg_zip_braces_apply(const pg_zip_braces *b, pg_import_doc *doc)
 {
     for (size_t k = 0; k < b->n; k++) {
         const pg_zip_brace *br = &b->v[k];
-        /* the lines whose pitch overlaps the brace by half or more */
+        /* the lines whose pitch overlaps the brace by half or more (the
+         * brace's offset and height are bounded, the pitch is not tiny: a
+         * few thousand lines looked at, PG_ZIP_BRACE_LINES_MAX marked) */
         size_t first = 0, count = 0;
-        for (size_t i = br->anchor; i < doc->n; i++) {
+        for (size_t i = br->anchor; i < doc->n && count < PG_ZIP_BRACE_LINES_MAX; i++) {
             double top = (double)(i - br->anchor) * br->pitch, bottom = top + br->pitch;
             if (top >= br->y + br->h)
                 break;
@@ -361,7 +531,9 @@ void pg_zip_braces_apply(const pg_zip_braces *b, pg_import_doc *doc)
             }
         }
         for (size_t i = 0; i < count; i++)
-            pg_zip_brace_mark(&doc->paras[first + i], i == (count - 1) / 2 ? br->purpose : NULL);
+            if (!brace_marked(&doc->paras[first + i]))
+                pg_zip_brace_mark(&doc->paras[first + i],
+                                  i == (count - 1) / 2 ? br->purpose : NULL);
     }
 }
 
@@ -373,10 +545,14 @@ void pg_zip_braces_free(pg_zip_braces *b)
     memset(b, 0, sizeof *b);
 }
 
-void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc)
+void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc, const char *file,
+                        const pg_zip_kind *k, pg_diag_list *diags)
 {
     memset(z, 0, sizeof *z);
     z->doc = doc;
+    z->file = file;
+    z->kind = k;
+    z->diags = diags;
     z->pending = g_ptr_array_new_with_free_func(g_free);
     z->drawings = g_ptr_array_new();
 }
@@ -511,7 +687,8 @@ int pg_zip_merges_skip(const pg_zip_merges *m, int row, int col)
 
 void pg_zip_merges_mark(const pg_zip_merges *m, pg_import_doc *doc, int row, int col, size_t before)
 {
-    if (row >= 0 && row < m->rows && m->brace[row] && col == m->brace[row] - 1 && doc->n > before)
+    if (row >= 0 && row < m->rows && m->brace[row] && col == m->brace[row] - 1 && doc->n > before &&
+        !brace_marked(&doc->paras[doc->n - 1]))
         pg_zip_brace_mark(&doc->paras[doc->n - 1], m->purpose[row]);
 }
 

@@ -13,6 +13,17 @@
 
 #define PG_ZIP_PART_MAX ((zip_uint64_t)64 << 20) /* bytes, uncompressed */
 #define PG_ZIP_ENTRIES_MAX 10000
+/* What the XML parts of one document may hold together: bytes unpacked, and
+ * nodes (elements, attributes, namespace declarations, comments, processing
+ * instructions, CDATA sections) counted while libxml2 builds the trees. A
+ * tree takes some 120 bytes a node, so a part of empty elements would cost
+ * 30 times its size; a real plan's parts hold a few MiB and a few hundred
+ * thousand nodes (Word's own styles.xml: 440 KB, 23,000 nodes). */
+#define PG_ZIP_XML_BYTES_MAX ((size_t)16 << 20)
+#define PG_ZIP_XML_NODES_MAX ((size_t)1000000)
+/* The footnote text one document may hold, in bytes: a plan's notes take a
+ * few KiB. */
+#define PG_ZIP_NOTES_MAX ((size_t)1 << 20)
 
 /* The format being read, for the messages: "DOCX" / "Word" / ".docx". */
 typedef struct {
@@ -36,25 +47,41 @@ zip_t *pg_zip_open(const char *bytes, size_t len, const char *file, const pg_zip
 char *pg_zip_read(zip_t *z, const char *name, int required, const char *file, const pg_zip_kind *k,
                   size_t *len, pg_diag_list *diags);
 
-/* Reads and parses part name (no network, no DTD, no entities: a DOCTYPE or
- * entity declaration is refused). Returns the document (free with
- * xmlFreeDoc) or NULL: absent and optional (no diagnostic), or an error
- * diagnostic (also "malformed at line N"). *failed is set when a diagnostic
- * was added. */
-xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
-                     const pg_zip_kind *k, int *failed, pg_diag_list *diags);
+/* What the XML parts of one document have used of PG_ZIP_XML_BYTES_MAX and
+ * PG_ZIP_XML_NODES_MAX; starts zeroed. */
+typedef struct {
+    size_t bytes, nodes;
+} pg_zip_budget;
 
-/* Parses n bytes as XML part name (no network, no DTD, no entities), as
- * pg_zip_xml does. NULL with an error diagnostic. */
+/* Reads and parses part name (no network, no DTD, no entities: a DOCTYPE or
+ * entity declaration is refused, whatever the encoding). Returns the document
+ * (free with xmlFreeDoc) or NULL: absent and optional (no diagnostic), or an
+ * error diagnostic (also "malformed at line N", or over what is left of
+ * budget, which the part's bytes and nodes are charged to). *failed is set
+ * when a diagnostic was added. */
+xmlDocPtr pg_zip_xml(zip_t *z, const char *name, int required, const char *file,
+                     const pg_zip_kind *k, pg_zip_budget *budget, int *failed, pg_diag_list *diags);
+
+/* Parses n bytes as XML part name (no network, no DTD, no entities), charged
+ * to budget, as pg_zip_xml does. NULL with an error diagnostic. */
 xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char *file,
-                       const pg_zip_kind *k, pg_diag_list *diags);
+                       const pg_zip_kind *k, pg_zip_budget *budget, pg_diag_list *diags);
+
+/* The text under n (text and CDATA nodes in document order), at most max
+ * bytes of it (then cut at a character, with "…" after), stripped: enough to
+ * tell an empty cell, a "}" or a purpose "(…)" without copying a cell's whole
+ * content once more at each level of nested tables. g_free it. */
+char *pg_zip_short_text(xmlNodePtr n, size_t max);
+
+typedef struct pg_zip_reader pg_zip_reader;
 
 /* Footnotes as the recogniser places them in extracted text: the text is
  * attached to p; the first nine also become a superscript marker at the end
  * of p and a line "¹ text" in pending (written after the block by
- * pg_zip_notes_flush); later ones follow as " (text)". text is taken over. */
-void pg_zip_note_attach(pg_import_para *p, char *text, unsigned marks, int *count,
-                        GPtrArray *pending);
+ * pg_zip_notes_flush); later ones follow as " (text)". text is taken over.
+ * Past PG_ZIP_NOTES_MAX bytes of notes in all, nothing is attached and the
+ * reader fails (one error diagnostic, z->failed set). */
+void pg_zip_note_attach(pg_zip_reader *z, pg_import_para *p, char *text, unsigned marks);
 
 /* Writes the pending footnote lines as paragraphs out of any table, at line. */
 void pg_zip_notes_flush(pg_import_doc *doc, int line, GPtrArray *pending);
@@ -87,7 +114,17 @@ double pg_zip_pitch(double size, double line, double before, double after);
  * parentheses ("(để b/c)") is taken out of doc as the purpose of the brace
  * drawn beside it. pg_zip_braces_apply then writes the convention of text
  * extracted from PDFs: " }" after each line the brace spans, and the purpose
- * after the middle one ("- UBND tỉnh; } (để b/c)"). */
+ * after the middle one ("- UBND tỉnh; } (để b/c)"). A brace spans at most
+ * PG_ZIP_BRACE_LINES_MAX lines and a paragraph takes one brace mark at most
+ * (later braces over it skip it). */
+/* Braces kept per document; lines one brace marks at most; a brace taller,
+ * or further from its anchor, than two A4 pages (pt) is skipped, and so is
+ * one beside lines closer than PG_ZIP_PITCH_MIN (pt). */
+#define PG_ZIP_BRACES_MAX 1000
+#define PG_ZIP_BRACE_LINES_MAX 50
+#define PG_ZIP_BRACE_PT_MAX 2000.0
+#define PG_ZIP_PITCH_MIN 1.0
+
 typedef struct {
     size_t anchor;
     double y, h, pitch; /* pt */
@@ -158,8 +195,13 @@ void pg_zip_merges_free(pg_zip_merges *m);
 /* What the DOCX and ODT readers share while reading: where a paragraph goes
  * (the table cell being read), the footnotes waiting for the end of the
  * block, the drawings met in the current paragraph, the braces drawn. */
-typedef struct {
+struct pg_zip_reader {
     pg_import_doc *doc;
+    const char *file; /* for the diagnostics */
+    const pg_zip_kind *kind;
+    pg_diag_list *diags;
+    int failed;                   /* a limit was passed: an error diagnostic was added */
+    size_t note_bytes;            /* footnote text attached so far */
     int index;                    /* paragraphs read: the "line" of diagnostics */
     int tables;                   /* tables met so far */
     int in_cell, table, row, col; /* the cell being read (import.h) */
@@ -168,13 +210,14 @@ typedef struct {
     GPtrArray *drawings;          /* elements drawn in the current paragraph */
     pg_zip_braces braces;
     double y_shift; /* pt, added to the offset of a brace drawn in a dropped blank paragraph */
-} pg_zip_reader;
+};
 
 /* Reads an element drawn in a paragraph: a brace (added to z->braces with
  * anchor, pitch and z->y_shift) or a text box (its paragraphs read). */
 typedef void pg_zip_draw_fn(void *reader, xmlNodePtr drawn, size_t anchor, double pitch, int depth);
 
-void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc);
+void pg_zip_reader_init(pg_zip_reader *z, pg_import_doc *doc, const char *file,
+                        const pg_zip_kind *k, pg_diag_list *diags);
 /* Writes the footnotes still pending and the braces' marks. */
 void pg_zip_reader_finish(pg_zip_reader *z);
 void pg_zip_reader_free(pg_zip_reader *z);

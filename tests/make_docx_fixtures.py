@@ -48,6 +48,7 @@ docx('no-document.docx', [('[Content_Types].xml', '<Types/>'), ('word/other.xml'
 docx('many.docx', [('e%05d' % k, '') for k in range(10001)] + [('word/document.xml', DOC)],
      zipfile.ZIP_STORED)
 docx('malformed.docx', [('word/document.xml', '<w:document %s><w:body>' % W)])
+docx('empty-part.docx', [('word/document.xml', '')])
 
 # ---- ODT (tests/run_import_odt.sh) ------------------------------------------------
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -136,3 +137,63 @@ for ext in ('docx', 'odt'):
     open('%s/empty.%s' % (d, ext), 'wb').close()
     with open('%s/text.%s' % (d, ext), 'w') as f:
         f.write('KẾ HOẠCH\nnot a zip\n')
+
+# ---- limits of both readers (hostile documents, each small once packed) -------------
+# a footnote of more than 1 MiB of text: refused
+FN = '<w:footnotes %s><w:footnote w:id="1"><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:footnote></w:footnotes>'
+REF = '<w:r><w:footnoteReference w:id="1"/></w:r>'
+docx('notes-big.docx', [('word/document.xml', DOC.replace('<w:t>KẾ HOẠCH</w:t></w:r>',
+                                                           '<w:t>KẾ HOẠCH</w:t></w:r>' + REF)),
+                        ('word/footnotes.xml', FN % (W, 'chú ' * (300 << 10)))])
+# a footnote of 200 KiB referenced 100 times: its text is attached once
+docx('notes-repeat.docx', [('word/document.xml', DOC.replace('<w:t>KẾ HOẠCH</w:t></w:r>',
+                                                              '<w:t>KẾ HOẠCH</w:t></w:r>' + REF * 100)),
+                           ('word/footnotes.xml', FN % (W, 'ghi ' * (50 << 10)))])
+# four parts of 5 MiB each (whitespace after the root): 20 MiB of XML in all
+PAD = ' ' * (5 << 20)
+docx('parts-big.docx', [('word/document.xml', DOC + PAD),
+                        ('word/footnotes.xml', '<w:footnotes %s/>%s' % (W, PAD)),
+                        ('word/styles.xml', '<w:styles %s/>%s' % (W, PAD)),
+                        ('word/numbering.xml', '<w:numbering %s/>%s' % (W, PAD))])
+# 1.1 million empty elements (4.4 MB): a tree of 130 MB and more
+docx('nodes.docx', [('word/document.xml', DOC.replace('</w:body>', '<a/>' * 1100000 + '</w:body>'))])
+# a DOCTYPE with entities in UTF-16, where no "<!D" byte sequence shows it
+DTD = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "chữ">]>'
+       '<w:document %s><w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>' % W)
+docx('entity-utf16.docx', [('word/document.xml', DTD.encode('utf-16'))])
+# a style based on itself with 100,000 children, used by 300 paragraphs; a
+# numbering level list of 100,000 children used by them too
+SELF = ('<w:styles %s><w:style w:styleId="A">%s<w:basedOn w:val="A"/><w:pPr><w:numPr>'
+        '<w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>' % (W, '<w:x/>' * 100000))
+NUMS = ('<w:numbering %s><w:abstractNum w:abstractNumId="0">%s<w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%%1."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/>'
+        '</w:num></w:numbering>' % (W, '<w:x/>' * 100000))
+docx('style-cycle.docx', [('word/document.xml', DOC.replace(
+    '</w:body>', '<w:p><w:pPr><w:pStyle w:val="A"/></w:pPr><w:r><w:t>đoạn văn bản</w:t></w:r></w:p>' * 300
+    + '</w:body>')), ('word/styles.xml', SELF), ('word/numbering.xml', NUMS)])
+# 1000 braces of height 1e300 pt over 2000 paragraphs
+WPNS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+BRACE = ('<w:drawing><wp:anchor %s><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset>'
+         '</wp:positionV><wp:extent cx="1" cy="1e300"/><a:prstGeom prst="rightBrace"/></wp:anchor></w:drawing>'
+         % WPNS)
+docx('braces.docx', [('word/document.xml', DOC.replace(
+    '</w:body>', '<w:p><w:r><w:t>neo</w:t>' + BRACE * 1000 + '</w:r></w:p>'
+    + '<w:p><w:r><w:t>- nơi nhận</w:t></w:r></w:p>' * 2000 + '</w:body>'))])
+
+odt('notes-big.odt', [('content.xml', ODT_CONTENT.replace(
+    'Lời chú thích.', 'chú ' * (300 << 10)))])
+odt('entity-utf16.odt', [('content.xml', ('<?xml version="1.0" encoding="UTF-16"?>'
+                                          '<!DOCTYPE d [<!ENTITY a "x">]><office:document-content %s/>'
+                                          % NS).encode('utf-16'))])
+odt('nodes.odt', [('content.xml', ODT_CONTENT.replace('</office:text>', '<a/>' * 1100000 + '</office:text>'))])
+# a paragraph style whose parent is itself, a list style of 300,000 children
+ODT_SELF = ('<office:document-styles %s><office:styles>'
+            '<style:style style:name="A" style:family="paragraph" style:parent-style-name="A"/>'
+            '<text:list-style style:name="L">%s<text:list-level-style-number text:level="1" '
+            'style:num-format="1" style:num-suffix="."/></text:list-style>'
+            '</office:styles></office:document-styles>' % (NS, '<text:x/>' * 300000))
+odt('style-cycle.odt', [('content.xml', ODT_CONTENT.replace(
+    '</office:text>', '<text:list text:style-name="L">'
+    + '<text:list-item><text:p text:style-name="A">mục văn bản</text:p></text:list-item>' * 5000
+    + '</text:list></office:text>')), ('styles.xml', ODT_SELF)])

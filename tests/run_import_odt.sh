@@ -23,6 +23,14 @@ refused truncated.odt "the ODT is not a readable ZIP archive"
 refused many.odt "more than 10000 entries"
 refused malformed.odt "content.xml is not well-formed XML at its line 2"
 refused styles-malformed.odt "styles.xml is not well-formed XML at its line 1"
+refused nodes.odt "the XML parts of the ODT hold more than 1000000 elements and attributes in all (at content.xml)"
+refused entity-utf16.odt "content.xml declares a DTD or entities"
+refused notes-big.odt "the footnotes of the ODT hold more than 1 MiB of text in all"
+# a paragraph style its own parent, a list style of 300,000 children, 5000
+# items: the levels read once (each label walked them all: a minute)
+expect_rc 0 style-cycle.odt -- timeout 10 "$plangen" import "$work/style-cycle.odt" -o "$work/cyc.xml"
+if [ "$(grep -c 'mục văn bản' "$work/cyc.xml")" -eq 5000 ] && grep -q '5000\. mục văn bản' "$work/cyc.xml"; then ok
+else bad "style-cycle.odt: $(head -c 2000 "$work/cyc.xml")"; fi
 # a flat ODT (.fodt, one XML document) is held to the same rules
 printf '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "x">]>\n<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>\n' \
     >"$work/entity.fodt"

@@ -84,7 +84,7 @@ static unsigned marks_of(const pg_import_doc *doc, size_t i, const char *s)
     "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "                             \
     "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" "                            \
     "xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" "                    \
-    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "                    \
+    "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "                      \
     "xmlns:xlink=\"http://www.w3.org/1999/xlink\""
 
 static void read_odt(const char *styles, const char *body, pg_import_doc *doc)
@@ -231,7 +231,7 @@ Test(odt, table_cells_and_covered_cells)
     "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "             \
     "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "                    \
     "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                                   \
-    "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "                                        \
+    "xmlns:o=\"urn:schemas-microsoft-com:office:office\" "                                         \
     "xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\""
 
 static void read_docx(const char *styles, const char *numbering, const char *body,
@@ -444,8 +444,8 @@ Test(docx, brace_in_a_closing_table_cell_and_pictures)
         "<w:p><w:r><w:drawing><wp:inline><wp:docPr id=\"2\" name=\"Ảnh 2\"/><a:graphic>"
         "<a:graphicData><pic:pic/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
         &doc);
-    const char *want[] = {"Nơi nhận:", "- Bộ A; } (để b/c)", "- UBND tỉnh; }", "BÍ THƯ",
-                          "https://example.vn/a", ""};
+    const char *want[] = {"Nơi nhận:", "- Bộ A; } (để b/c)",   "- UBND tỉnh; }",
+                          "BÍ THƯ",    "https://example.vn/a", ""};
     expect_all(&doc, want, sizeof want / sizeof *want);
     cr_expect(doc.paras[1].in_cell && doc.paras[2].in_cell, "the recipients stay in their cell");
     cr_expect(doc.paras[4].picture && doc.paras[5].picture && !doc.paras[3].picture);
@@ -465,5 +465,152 @@ Test(odt, a_picture_with_its_title)
     const char *want[] = {"Quét mã:", "https://example.vn/a", "Sơ đồ"};
     expect_all(&doc, want, sizeof want / sizeof *want);
     cr_expect(doc.paras[1].picture && doc.paras[2].picture && !doc.paras[0].picture);
+    pg_import_doc_free(&doc);
+}
+
+Test(docx, grid_span_keeps_the_columns)
+{
+    pg_import_doc doc;
+    /* a cell over two columns: the cell after it is in the third; a span
+     * beyond any grid is bounded */
+    read_docx(
+        "", "",
+        "<w:tbl><w:tr>" CELL("A") CELL("B") CELL(
+            "C") "</w:tr><w:tr><w:tc><w:tcPr><w:gridSpan "
+                 "w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>AB</w:t></w:r></w:p></w:tc>" CELL(
+                     "C2") "</w:tr><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2147483647\"/></w:tcPr>"
+                           "<w:p><w:r><w:t>rộng</w:t></w:r></w:p></w:tc>" CELL(
+                               "sau") "</w:tr></w:tbl>",
+        &doc);
+    const char *want[] = {"A", "B", "C", "AB", "C2", "rộng", "sau"};
+    expect_all(&doc, want, sizeof want / sizeof *want);
+    cr_expect_eq(doc.paras[3].col, 0);
+    cr_expect_eq(doc.paras[4].col, 2, "the cell after a gridSpan of 2 is in column %d",
+                 doc.paras[4].col);
+    cr_expect_eq(doc.paras[6].col, 64, "after a huge gridSpan: column %d", doc.paras[6].col);
+    pg_import_doc_free(&doc);
+}
+
+Test(docx, moved_text_hyphens_and_symbols)
+{
+    pg_import_doc doc;
+    /* w:moveTo is read as w:ins (w:moveFrom, the old place, is not); a
+     * non-breaking hyphen is "-"; a w:sym is its character when it is one:
+     * not a symbol font's private-use code, a surrogate, a control or beyond
+     * Unicode */
+    read_docx("", "",
+              "<w:p><w:moveFrom><w:r><w:t>chỗ cũ</w:t></w:r></w:moveFrom><w:moveTo><w:r>"
+              "<w:t>chỗ mới</w:t></w:r></w:moveTo></w:p>"
+              "<w:p><w:r><w:t>Bà</w:t><w:noBreakHyphen/><w:t>Rịa</w:t></w:r></w:p>"
+              "<w:p><w:r><w:t>a</w:t><w:sym w:font=\"Arial\" w:char=\"2013\"/><w:t>b</w:t>"
+              "<w:sym w:font=\"Symbol\" w:char=\"F0B7\"/><w:sym w:char=\"D800\"/>"
+              "<w:sym w:char=\"0007\"/><w:sym w:char=\"110000\"/><w:sym w:char=\"zz\"/>"
+              "<w:sym w:char=\"\"/><w:sym/><w:sym w:char=\"1EA0\"/></w:r></w:p>",
+              &doc);
+    const char *want[] = {"chỗ mới", "Bà-Rịa", "a–bẠ"};
+    expect_all(&doc, want, sizeof want / sizeof *want);
+    pg_import_doc_free(&doc);
+}
+
+Test(docx, a_note_referenced_twice_is_attached_once)
+{
+    pg_import_doc doc;
+    const char *parts[] = {
+        "word/document.xml",
+        "<w:document " W_NS "><w:body><w:p><w:r><w:t>Một</w:t></w:r>"
+        "<w:r><w:footnoteReference w:id=\"1\"/></w:r><w:r><w:t xml:space=\"preserve\"> hai"
+        "</w:t></w:r><w:r><w:footnoteReference w:id=\"1\"/></w:r><w:r><w:t xml:space="
+        "\"preserve\"> ba</w:t></w:r><w:r><w:footnoteReference w:id=\"2\"/></w:r></w:p>"
+        "</w:body></w:document>",
+        "word/footnotes.xml",
+        "<w:footnotes " W_NS "><w:footnote w:id=\"1\"><w:p><w:r><w:t>Chú một.</w:t></w:r></w:p>"
+        "</w:footnote><w:footnote w:id=\"2\"><w:p><w:r><w:t>Chú hai.</w:t></w:r></w:p>"
+        "</w:footnote></w:footnotes>"};
+    read_parts("old.docx", parts, 2, &doc);
+    const char *want[] = {"Một¹ hai ba²", "¹ Chú một.", "² Chú hai."};
+    expect_all(&doc, want, sizeof want / sizeof *want);
+    cr_expect_eq(doc.paras[0].n_footnotes, 2);
+    pg_import_doc_free(&doc);
+}
+
+Test(docx, style_cycles_end)
+{
+    pg_import_doc doc;
+    /* A based on B based on A: the chain A, B (bold, italic); C based on itself */
+    read_docx("<w:style w:styleId=\"A\"><w:basedOn w:val=\"B\"/><w:rPr><w:b/></w:rPr></w:style>"
+              "<w:style w:styleId=\"B\"><w:basedOn w:val=\"A\"/><w:rPr><w:i/><w:b w:val=\"0\"/>"
+              "</w:rPr></w:style><w:style w:styleId=\"C\"><w:basedOn w:val=\"C\"/><w:rPr><w:u "
+              "w:val=\"single\"/></w:rPr></w:style>",
+              "",
+              "<w:p><w:pPr><w:pStyle w:val=\"A\"/></w:pPr><w:r><w:t>kiểu A</w:t></w:r></w:p>"
+              "<w:p><w:pPr><w:pStyle w:val=\"B\"/></w:pPr><w:r><w:t>kiểu B</w:t></w:r></w:p>"
+              "<w:p><w:r><w:rPr><w:rStyle w:val=\"C\"/></w:rPr><w:t>kiểu C</w:t></w:r></w:p>",
+              &doc);
+    cr_expect_eq(marks_of(&doc, 0, "kiểu A"), PG_RUN_BOLD | PG_RUN_ITALIC);
+    cr_expect_eq(marks_of(&doc, 1, "kiểu B"), PG_RUN_ITALIC);
+    cr_expect_eq(marks_of(&doc, 2, "kiểu C"), PG_RUN_UNDERLINE);
+    pg_import_doc_free(&doc);
+}
+
+/* The number of brace marks (" }") in paragraph i. */
+static int brace_marks(const pg_import_doc *doc, size_t i)
+{
+    int n = 0;
+    char *t = text(doc, i);
+    for (const char *m = strstr(t, " }"); m; m = strstr(m + 1, " }"))
+        n++;
+    g_free(t);
+    return n;
+}
+
+#define BRACE_DRAWN(emu)                                                                           \
+    "<w:r><w:drawing><wp:anchor><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>0"          \
+    "</wp:posOffset></wp:positionV><wp:extent cx=\"90000\" cy=\"" emu "\"/><a:graphic>"            \
+    "<a:graphicData><wps:wsp><wps:spPr><a:prstGeom prst=\"rightBrace\"/></wps:spPr></wps:wsp>"     \
+    "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+
+Test(docx, braces_are_bounded)
+{
+    pg_import_doc doc;
+    /* lines of 13.8 pt; a brace 100 lines high (1380 pt), a second one over
+     * the first three lines, a third of 1e300 pt: 50 lines marked, each once */
+    GString *body =
+        g_string_new("<w:p><w:pPr><w:spacing w:line=\"240\" w:lineRule=\"auto\" "
+                     "w:before=\"0\" w:after=\"0\"/><w:rPr><w:sz w:val=\"24\"/>"
+                     "</w:rPr></w:pPr><w:r><w:t>- dòng 0;</w:t></w:r>" BRACE_DRAWN("17526000")
+                         BRACE_DRAWN("525780") BRACE_DRAWN("1e300") "</w:p>");
+    for (int i = 1; i < 120; i++) {
+        char line[32];
+        g_snprintf(line, sizeof line, "- dòng %d;", i);
+        g_string_append_printf(body, RECIPIENT("%s"), line);
+    }
+    read_docx("", "", body->str, &doc);
+    g_string_free(body, TRUE);
+    cr_assert_eq(doc.n, 120);
+    int marked = 0;
+    for (size_t i = 0; i < doc.n; i++) {
+        cr_expect_leq(brace_marks(&doc, i), 1, "paragraph %zu has %d marks", i,
+                      brace_marks(&doc, i));
+        marked += brace_marks(&doc, i) > 0;
+    }
+    cr_expect_eq(marked, 50, "%d lines marked", marked);
+    cr_expect_eq(brace_marks(&doc, 0), 1);
+    cr_expect_eq(brace_marks(&doc, 49), 1);
+    cr_expect_eq(brace_marks(&doc, 50), 0);
+    pg_import_doc_free(&doc);
+}
+
+Test(odt, inline_elements_keep_their_text)
+{
+    pg_import_doc doc;
+    read_odt("",
+             "<text:p>Một<text:soft-page-break/> hai <text:span>ba <text:span>bốn</text:span>"
+             "</text:span> <text:a xlink:href=\"https://example.vn\">năm</text:a>"
+             "<text:bookmark text:name=\"b\"/> sáu<text:bookmark-start text:name=\"c\"/>bảy"
+             "<text:bookmark-end text:name=\"c\"/> <text:span><text:a><text:span>tám"
+             "</text:span></text:a></text:span></text:p>",
+             &doc);
+    const char *want[] = {"Một hai ba bốn năm sáubảy tám"};
+    expect_all(&doc, want, sizeof want / sizeof *want);
     pg_import_doc_free(&doc);
 }
