@@ -1,5 +1,6 @@
-/* fuzz_import_check.h - what the import fuzzers of the office readers check
- * (fuzz_import_docx.c, fuzz_import_odt.c): any bytes through a reader and the
+/* fuzz_import_check.h - what the import fuzzers check (fuzz_import.c,
+ * fuzz_import_docx.c, fuzz_import_odt.c, fuzz_recognise.c): any bytes through a
+ * reader, or paragraphs made by the harness, and the
  * recogniser (import.c); the plan written is well-formed XML and loses no
  * word: words in == words out. A failed check aborts. Bytes that are not a
  * ZIP are first packed as the main XML part of an archive (fuzz_import_pack),
@@ -18,25 +19,31 @@
 typedef int fuzz_reader(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                         pg_diag_list *diags);
 
+/* The recogniser on doc (which it frees): the plan written is well-formed XML
+ * and loses no word. */
+static void fuzz_recognise_check(pg_import_doc *doc, const char *file, pg_diag_list *d)
+{
+    pg_import_stats st;
+    char *left = NULL;
+    char *xml = pg_import_recognise(doc, file, d, &st, &left);
+    xmlDocPtr x = xmlReadMemory(xml, (int)strlen(xml), "plan.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!x)
+        abort();
+    xmlFreeDoc(x);
+    if (st.words_in != st.words_out)
+        abort();
+    free(xml);
+    free(left);
+    pg_import_doc_free(doc);
+}
+
 static void fuzz_import_check(fuzz_reader *read, const uint8_t *data, size_t size, const char *file)
 {
     pg_import_doc doc;
     pg_diag_list d = {0};
-    if (read((const char *)data, size, file, &doc, &d)) {
-        pg_import_stats st;
-        char *left = NULL;
-        char *xml = pg_import_recognise(&doc, file, &d, &st, &left);
-        xmlDocPtr x = xmlReadMemory(xml, (int)strlen(xml), "plan.xml", NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-        if (!x)
-            abort();
-        xmlFreeDoc(x);
-        if (st.words_in != st.words_out)
-            abort();
-        free(xml);
-        free(left);
-        pg_import_doc_free(&doc);
-    }
+    if (read((const char *)data, size, file, &doc, &d))
+        fuzz_recognise_check(&doc, file, &d);
     pg_diag_list_free(&d);
 }
 
