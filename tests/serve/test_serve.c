@@ -901,6 +901,15 @@ static char *zip_make(const char *const *names, size_t n, const char *text, size
 
 /* POST /api/import?folder=F&name=N (N already %-encoded) with body; csrf as
  * request_with. */
+/* The JSON object of an answer's body, parsed by p (which owns it), or NULL. */
+static JsonObject *answer_object(JsonParser *p, const answer *a)
+{
+    if (json_parser_load_from_data(p, a->body, (gssize)a->len, NULL) &&
+        JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
+        return json_node_get_object(json_parser_get_root(p));
+    return NULL;
+}
+
 static void import_as(const char *folder, const char *name, const char *body, size_t len,
                       int with_csrf, answer *a)
 {
@@ -980,10 +989,7 @@ static void test_word(void)
           "import: %d %.300s", a.status, a.body);
     /* words in = words out, and what is left to fill with its paragraph */
     JsonParser *p = json_parser_new();
-    JsonObject *o = NULL;
-    if (json_parser_load_from_data(p, a.body, (gssize)a.len, NULL) &&
-        JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
-        o = json_node_get_object(json_parser_get_root(p));
+    JsonObject *o = answer_object(p, &a);
     gint64 in = o ? json_object_get_int_member_with_default(o, "words_in", -1) : -1;
     gint64 out = o ? json_object_get_int_member_with_default(o, "words_out", -2) : -2;
     CHECK(in > 400 && in == out, "words in %lld, out %lld", (long long)in, (long long)out);
@@ -1069,10 +1075,7 @@ static void test_word(void)
     /* a plan without its header: what is left to fill, each with its paragraph */
     {
         JsonParser *tp = json_parser_new();
-        JsonObject *to = NULL;
-        if (json_parser_load_from_data(tp, a.body, (gssize)a.len, NULL) &&
-            JSON_NODE_HOLDS_OBJECT(json_parser_get_root(tp)))
-            to = json_node_get_object(json_parser_get_root(tp));
+        JsonObject *to = answer_object(tp, &a);
         JsonArray *left = to && json_object_has_member(to, "todo")
                               ? json_object_get_array_member(to, "todo")
                               : NULL;
