@@ -8,10 +8,16 @@
  * outlines as CIDFontType2 (FontFile2), CFF outlines as CIDFontType0 (FontFile3
  * /OpenType), with a ToUnicode map built from the runs' clusters so that copying
  * and searching give back the Vietnamese text. A character the font lacks
- * (layout has reported it) is drawn as the font's own .notdef glyph inside a
- * marked-content span whose ActualText is the character. Rules, braces, QR
- * modules, images, footnote links, named destinations, bookmarks and the
- * document information complete the file.
+ * (layout has reported it) is drawn as a stroked empty box, with the font's
+ * space stretched under a marked-content span whose ActualText is the
+ * character. Rules, braces, QR modules, images, footnote links, named
+ * destinations, bookmarks and the document information complete the file.
+ *
+ * Every file is PDF/A-2 level B (ISO 19005-2): XMP metadata equal to the
+ * document information, an sRGB output intent (the profile of Debian's
+ * icc-profiles-free), /Lang, fonts embedded with ToUnicode maps, no .notdef
+ * shown, no /Interpolate, printable links, the identifier derived from the
+ * content. Level A needs the structure tree, a later step.
  *
  * Written for speed and reproducibility: one pass over the pages, numbers
  * formatted by hand (no locale, no printf in the hot path), streams deflated at
@@ -156,11 +162,12 @@ static int put_date(pg_buf *b, const char *iso)
 typedef struct {
     hb_face_t *face; /* a reference */
     pg_outlines kind;
-    int res;         /* /F<res> */
+    int res; /* /F<res> */
     unsigned upem, n_glyphs;
-    hb_font_t *unit;     /* at upem scale: advances in font units */
-    double *width;       /* per glyph: advance in 1/1000 em as written in /W; < 0 unused */
-    char **text;         /* per glyph: the UTF-8 text it stands for, or NULL */
+    hb_font_t *unit; /* at upem scale: advances in font units */
+    double *width;   /* per glyph: advance in 1/1000 em as written in /W; < 0 unused */
+    char **text;     /* per glyph: the UTF-8 text it stands for, or NULL */
+    unsigned blank;  /* the space glyph, drawn for a missing character; 0: none */
 } pdf_font;
 
 typedef struct {
@@ -336,8 +343,16 @@ static void forget_subsets(void)
     subset_cache_n = 0;
 }
 
+/* The output intent's profile deflated, read once per process and never changed
+ * (the file belongs to a Debian package: it changes only with the package). */
+static unsigned char *srgb_z;
+static size_t srgb_zlen;
+
 void pg_pdf_forget(void)
 {
+    g_free(srgb_z);
+    srgb_z = NULL;
+    srgb_zlen = 0;
     forget_subsets();
     forget_streams();
     libdeflate_free_compressor(compressor);
@@ -432,6 +447,9 @@ static pdf_font *use_font(pdfw *w, const pg_face *pf)
     for (unsigned g = 0; g < f->n_glyphs; g++)
         f->width[g] = -1;
     f->text = g_new0(char *, f->n_glyphs ? f->n_glyphs : 1);
+    hb_codepoint_t space = 0;
+    if (hb_font_get_nominal_glyph(f->unit, ' ', &space) && space < f->n_glyphs)
+        f->blank = space;
     g_ptr_array_add(w->fonts, f);
     g_hash_table_insert(w->by_face, face, f);
     return f;
@@ -784,17 +802,20 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
     set_fill(p, it->color);
     textw t = {.p = p};
     int began = 0;
+    GArray *boxes = g_array_new(FALSE, FALSE, sizeof(pg_box)); /* missing characters' boxes */
     for (size_t r = 0; r < tx->n_runs; r++) {
         const pg_glyph_run *run = &tx->runs[r];
         pdf_font *font = use_font(w, run->face);
-        if (!font)
+        if (!font) {
+            g_array_free(boxes, TRUE);
             return 0;
+        }
         double size = run->size;
         for (size_t i = 0; i < run->n; i++) {
             const pg_glyph *g = &tx->glyphs[run->first + i];
             double gx = it->x + g->x, gy = it->y + g->y;
-            /* a character the font lacks (layout has reported it): the font's
-             * own .notdef, with the character as its ActualText */
+            /* a character the font lacks (layout has reported it): a box, with
+             * the character as its ActualText */
             int missing = g->notdef || g->id >= font->n_glyphs;
             unsigned gid = missing ? 0 : g->id;
             if (!began) {
@@ -843,22 +864,33 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
                 t.in_str = 1;
             }
             if (missing) {
-                /* the .notdef fills the room layout gave the character (its
-                 * unknown-glyph box), so that no reader sees a gap there */
-                double room = g->advance;
-                double own = glyph_width(font, 0) * size / 1000.0;
+                /* PDF/A forbids showing .notdef: the font's blank (its space,
+                 * stretched over the room layout gave the character) carries
+                 * the ActualText, and an empty box is stroked over that room
+                 * after the text object, so that no reader sees a gap there */
+                double room = g->advance; /* pt */
+                double own = font->blank ? glyph_width(font, font->blank) * size / 1000.0 : 0;
                 if (own > 0.001 && room > 0.001) {
                     tj_close(&t);
                     put_num(&p->c, 100.0 * room / own);
                     pg_buf_puts(&p->c, " Tz\n[(");
                     t.in_tj = t.in_str = 1;
-                    put_code(&p->c, 0);
+                    put_code(&p->c, font->blank);
+                    glyph_text(font, font->blank, " ", 1);
                     tj_close(&t);
                     pg_buf_puts(&p->c, "100 Tz\n");
                     t.pen += room;
                 }
                 tj_close(&t);
                 pg_buf_puts(&p->c, "EMC\n");
+                if (room > 0.001) {
+                    pg_box box = {gx + 0.1 * size, gy - 0.7 * size, room - 0.2 * size, 0.7 * size};
+                    if (box.w < 0.1 * size) {
+                        box.x = gx;
+                        box.w = room;
+                    }
+                    g_array_append_val(boxes, box);
+                }
                 continue;
             }
             put_code(&p->c, gid);
@@ -870,6 +902,23 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
     tj_close(&t);
     if (began)
         pg_buf_puts(&p->c, "ET\n");
+    if (boxes->len) {
+        set_stroke(p, it->color);
+        put_num(&p->c, tx->runs[0].size / 20.0);
+        pg_buf_puts(&p->c, " w\n");
+        for (guint k = 0; k < boxes->len; k++) {
+            const pg_box *b = &g_array_index(boxes, pg_box, k);
+            put_num(&p->c, b->x);
+            pg_buf_putc(&p->c, ' ');
+            put_num(&p->c, p->H - b->y - b->h);
+            pg_buf_putc(&p->c, ' ');
+            put_num(&p->c, b->w);
+            pg_buf_putc(&p->c, ' ');
+            put_num(&p->c, b->h);
+            pg_buf_puts(&p->c, " re S\n");
+        }
+    }
+    g_array_free(boxes, TRUE);
     for (size_t u = 0; u < tx->n_underlines; u++) {
         const pg_box *b = &tx->underlines[u];
         fill_rect(p, it->x + b->x, it->y + b->y, b->w, b->h);
@@ -930,7 +979,7 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         put_num(b, it->x + it->w);
         pg_buf_putc(b, ' ');
         put_num(b, p->H - it->y);
-        pg_buf_printf(b, "] /Border [0 0 0] /Dest (fn-%d) >>\n", it->target);
+        pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d) >>\n", it->target);
         p->n_links++;
         break;
     }
@@ -960,7 +1009,7 @@ static void put_image(pdfw *w, int obj, const pg_image *img)
     char extra[200];
     int n = snprintf(extra, sizeof extra,
                      "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
-                     "/BitsPerComponent 8 /Interpolate true",
+                     "/BitsPerComponent 8",
                      iw, ih);
     if (mask)
         snprintf(extra + n, sizeof extra - (size_t)n, " /SMask %d 0 R", mask);
@@ -968,10 +1017,193 @@ static void put_image(pdfw *w, int obj, const pg_image *img)
     if (mask) {
         snprintf(extra, sizeof extra,
                  "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-                 "/BitsPerComponent 8 /Interpolate true",
+                 "/BitsPerComponent 8",
                  iw, ih);
         put_stream(w, mask, img->alpha, npx, extra);
     }
+}
+
+/* ---- PDF/A: XMP metadata and the output intent ------------------------------------- */
+
+/* The sRGB profile the output intent embeds, from Debian's icc-profiles-free. */
+#define PG_SRGB_PROFILE "/usr/share/color/icc/sRGB.icc"
+
+/* Loads the profile into srgb_z unless done. Returns 1, else 0 with *error (heap). */
+static int load_srgb(char **error)
+{
+    if (srgb_z)
+        return 1;
+    gchar *data = NULL;
+    gsize len = 0;
+    GError *e = NULL;
+    if (!g_file_get_contents(PG_SRGB_PROFILE, &data, &len, &e)) {
+        *error = g_strdup_printf("cannot read the sRGB profile of the PDF/A output intent (%s; "
+                                 "Debian package icc-profiles-free)",
+                                 e->message);
+        g_error_free(e);
+        return 0;
+    }
+    /* an ICC profile: its size first, "acsp" at 36, an RGB data colour space */
+    const unsigned char *d = (const unsigned char *)data;
+    if (len < 128 || memcmp(d + 36, "acsp", 4) != 0 || memcmp(d + 16, "RGB ", 4) != 0) {
+        *error = g_strdup_printf("cannot use %s as the PDF/A output intent: it is not an RGB ICC "
+                                 "profile",
+                                 PG_SRGB_PROFILE);
+        g_free(data);
+        return 0;
+    }
+    pdfw tmp = {0};
+    srgb_zlen = deflate_into(&tmp, data, len);
+    srgb_z = tmp.zbuf;
+    g_free(data);
+    return 1;
+}
+
+/* Appends s as XML character data: the markup characters escaped, invalid
+ * UTF-8 as U+FFFD (as put_utf16_hex() writes it into the Info), and the
+ * control characters XML 1.0 cannot hold as U+FFFD too. */
+static void put_xml_text(pg_buf *b, const char *s)
+{
+    const char *end = s + strlen(s);
+    while (s < end) {
+        gunichar c = g_utf8_get_char_validated(s, end - s);
+        const char *next = (c == (gunichar)-1 || c == (gunichar)-2) ? s + 1 : g_utf8_next_char(s);
+        if (c == (gunichar)-1 || c == (gunichar)-2 || (c < 0x20 && c != '\t' && c != '\n'))
+            pg_buf_puts(b, "\xEF\xBF\xBD");
+        else if (c == '&')
+            pg_buf_puts(b, "&amp;");
+        else if (c == '<')
+            pg_buf_puts(b, "&lt;");
+        else if (c == '>')
+            pg_buf_puts(b, "&gt;");
+        else
+            pg_buf_append(b, s, (size_t)(next - s));
+        s = next;
+    }
+}
+
+/* "2023-11-14T22:13:20Z" or "...+07:00": the XMP form of the same instant put_date() writes. */
+static int put_xmp_date(pg_buf *b, const char *iso)
+{
+    GDateTime *t = g_date_time_new_from_iso8601(iso, NULL);
+    if (!t)
+        return 0;
+    char *s = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
+    int off = (int)(g_date_time_get_utc_offset(t) / G_TIME_SPAN_MINUTE);
+    pg_buf_puts(b, s);
+    if (off == 0)
+        pg_buf_putc(b, 'Z');
+    else
+        pg_buf_printf(b, "%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+    g_free(s);
+    g_date_time_unref(t);
+    return 1;
+}
+
+/* The document information, in the Info dictionary and the XMP packet alike. */
+typedef struct {
+    const char *title, *author, *subject, *keywords, *creator, *producer;
+    const char *date; /* ISO 8601, or NULL: none (also when it does not parse) */
+} doc_info;
+
+static int has(const char *s)
+{
+    return s && *s;
+}
+
+/* One XMP property holding a language alternative (dc:title, dc:description). */
+static void xmp_alt(pg_buf *b, const char *name, const char *v)
+{
+    pg_buf_printf(b, "   <%s><rdf:Alt><rdf:li xml:lang=\"x-default\">", name);
+    put_xml_text(b, v);
+    pg_buf_printf(b, "</rdf:li></rdf:Alt></%s>\n", name);
+}
+
+static void xmp_simple(pg_buf *b, const char *name, const char *v)
+{
+    pg_buf_printf(b, "   <%s>", name);
+    put_xml_text(b, v);
+    pg_buf_printf(b, "</%s>\n", name);
+}
+
+/* The XMP packet (UTF-8, no byte count, read-only) of ISO 19005-2 6.6: the
+ * Info's entries under their XMP names and the PDF/A identification. */
+static void build_xmp(pg_buf *b, const doc_info *in)
+{
+    pg_buf_puts(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                   "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                   " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                   "  <rdf:Description rdf:about=\"\"\n"
+                   "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                   "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                   "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                   "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                   "   <dc:format>application/pdf</dc:format>\n");
+    if (has(in->title))
+        xmp_alt(b, "dc:title", in->title);
+    if (has(in->author)) {
+        pg_buf_puts(b, "   <dc:creator><rdf:Seq><rdf:li>");
+        put_xml_text(b, in->author);
+        pg_buf_puts(b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (has(in->subject))
+        xmp_alt(b, "dc:description", in->subject);
+    if (has(in->keywords))
+        xmp_simple(b, "pdf:Keywords", in->keywords);
+    if (has(in->producer))
+        xmp_simple(b, "pdf:Producer", in->producer);
+    if (has(in->creator))
+        xmp_simple(b, "xmp:CreatorTool", in->creator);
+    if (in->date) {
+        pg_buf_puts(b, "   <xmp:CreateDate>");
+        put_xmp_date(b, in->date);
+        pg_buf_puts(b, "</xmp:CreateDate>\n   <xmp:ModifyDate>");
+        put_xmp_date(b, in->date);
+        pg_buf_puts(b, "</xmp:ModifyDate>\n");
+    }
+    pg_buf_puts(b, "   <pdfaid:part>2</pdfaid:part>\n"
+                   "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+                   "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
+}
+
+/* Writes the Info dictionary as object n. */
+static void put_info(pdfw *w, int n, const doc_info *in)
+{
+    const struct {
+        const char *key, *val;
+    } fields[] = {{"Title", in->title},       {"Author", in->author},   {"Subject", in->subject},
+                  {"Keywords", in->keywords}, {"Creator", in->creator}, {"Producer", in->producer}};
+    begin_obj(w, n);
+    pg_buf_puts(&w->out, "<<");
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+        if (!has(fields[i].val))
+            continue;
+        pg_buf_printf(&w->out, " /%s ", fields[i].key);
+        put_text_string(&w->out, fields[i].val);
+    }
+    if (in->date) {
+        pg_buf_puts(&w->out, " /CreationDate ");
+        put_date(&w->out, in->date);
+        pg_buf_puts(&w->out, " /ModDate ");
+        put_date(&w->out, in->date);
+    }
+    pg_buf_puts(&w->out, " >>");
+    end_obj(w);
+}
+
+/* Writes the XMP packet as object n, uncompressed as PDF/A asks. */
+static void put_metadata(pdfw *w, int n, const doc_info *in)
+{
+    pg_buf x = {0};
+    build_xmp(&x, in);
+    begin_obj(w, n);
+    pg_buf_puts(&w->out, "<< /Type /Metadata /Subtype /XML /Length ");
+    put_int(&w->out, (long long)x.len);
+    pg_buf_puts(&w->out, " >>\nstream\n");
+    pg_buf_append(&w->out, x.s, x.len);
+    pg_buf_puts(&w->out, "\nendstream");
+    end_obj(w);
+    pg_buf_free(&x);
 }
 
 /* ---- outline -------------------------------------------------------------------------- */
@@ -1054,12 +1286,12 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     w.images = g_ptr_array_new();
     w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    int ok = load_srgb(&w.error);
     int catalog = new_obj(&w), pages = new_obj(&w), info = new_obj(&w), resources = new_obj(&w);
     size_t np = pp->n;
     int *page_obj = g_new(int, np ? np : 1);
     for (size_t i = 0; i < np; i++)
         page_obj[i] = new_obj(&w);
-    int ok = 1;
     pagew p = {0};
     for (size_t i = 0; i < np && ok; i++) {
         const pg_page *pg = &pp->pages[i];
@@ -1162,40 +1394,33 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
             g_free(keys);
         }
 
+        const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
+        GDateTime *parsed = date ? g_date_time_new_from_iso8601(date, NULL) : NULL;
+        if (parsed)
+            g_date_time_unref(parsed);
+        const char *creator = opts && opts->creator ? opts->creator : "plangen";
+        doc_info in = {pp->title, pp->author, pp->subject,         pp->keywords,
+                       creator,   creator,    parsed ? date : NULL};
+        int metadata = new_obj(&w), profile = new_obj(&w);
+        put_metadata(&w, metadata, &in);
+        put_deflated(&w, profile, srgb_z, srgb_zlen, "/N 3");
+
         begin_obj(&w, catalog);
         pg_buf_printf(&w.out, "<< /Type /Catalog /Pages %d 0 R /Lang (vi)", pages);
         if (outlines)
             pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
         if (names)
             pg_buf_printf(&w.out, " /Names << /Dests %d 0 R >>", names);
+        pg_buf_printf(&w.out,
+                      " /Metadata %d 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 "
+                      "/OutputConditionIdentifier (sRGB IEC61966-2.1) /RegistryName "
+                      "(http://www.color.org) /Info (sRGB IEC61966-2.1) /DestOutputProfile "
+                      "%d 0 R >>]",
+                      metadata, profile);
         pg_buf_puts(&w.out, " >>");
         end_obj(&w);
 
-        begin_obj(&w, info);
-        const char *creator = opts && opts->creator ? opts->creator : "plangen";
-        const struct {
-            const char *key, *val;
-        } fields[] = {{"Title", pp->title},       {"Author", pp->author}, {"Subject", pp->subject},
-                      {"Keywords", pp->keywords}, {"Creator", creator},   {"Producer", creator}};
-        pg_buf_puts(&w.out, "<<");
-        for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
-            if (!fields[i].val || !*fields[i].val)
-                continue;
-            pg_buf_printf(&w.out, " /%s ", fields[i].key);
-            put_text_string(&w.out, fields[i].val);
-        }
-        const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
-        if (date) {
-            pg_buf_puts(&w.out, " /CreationDate ");
-            if (put_date(&w.out, date)) {
-                pg_buf_puts(&w.out, " /ModDate ");
-                put_date(&w.out, date);
-            } else {
-                pg_buf_puts(&w.out, "()");
-            }
-        }
-        pg_buf_puts(&w.out, " >>");
-        end_obj(&w);
+        put_info(&w, info, &in);
 
         /* cross-reference table; the identifier is a digest of the body */
         size_t xref = w.out.len;
@@ -1235,6 +1460,11 @@ int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts, 
 {
     pg_buf b = {0};
     char *error = NULL;
+    if (!load_srgb(&error)) {
+        pg_diag_add(diags, PG_E_IO, PG_SRGB_PROFILE, 0, 0, "%s", error);
+        g_free(error);
+        return 0;
+    }
     if (!pg_pdf_render(pp, opts, &b, &error)) {
         pg_diag_add(diags, PG_E_FONT, path, 0, 0, "%s", error);
         g_free(error);

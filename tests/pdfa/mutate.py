@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""tests/pdfa/mutate.py - shows that each check of check.py fails without its feature.
+
+    mutate.py GOOD.pdf WORKDIR
+
+GOOD.pdf must be a render of plangen that passes every check and has a link
+annotation. For each check, one mutation takes the feature away: most append an
+incremental update (ISO 32000-1 7.5.6) that replaces or adds objects - the
+catalog without /Metadata, an XMP packet with one value changed, a font without
+its ToUnicode map...; the header's is an in-place edit of the same length and
+the encryption's is qpdf's. A control update that rewrites the catalog unchanged
+must pass every check, so that the update itself is never what fails.
+Exit status 1 when a mutation does not make its check fail.
+"""
+import os
+import re
+import subprocess
+import sys
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check  # noqa: E402
+
+
+class Doc:
+    """A PDF as plangen writes it: one classic xref table, plain object dictionaries."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.startxref = int(re.findall(rb"startxref\s+(\d+)", raw)[-1])
+        self.trailer = re.findall(rb"trailer\s*<<(.*?)>>\s*startxref", raw, re.S)[-1]
+        m = re.match(rb"xref\n0 (\d+)\n", raw[self.startxref:])
+        self.size = int(m.group(1))
+        table = self.startxref + m.end()
+        self.offset = {n: int(raw[table + 20 * n:table + 20 * n + 10])
+                       for n in range(1, self.size)}
+
+    def obj(self, n):
+        """The bytes between 'n 0 obj\\n' and '\\nendobj'."""
+        start = self.offset[n]
+        head = f"{n} 0 obj\n".encode()
+        assert self.raw.startswith(head, start), f"object {n} is not at {start}"
+        end = self.raw.index(b"\nendobj\n", start)
+        return self.raw[start + len(head):end]
+
+    def ref(self, n, key):
+        """The object number key refers to in object n's dictionary."""
+        m = re.search(re.escape(key).encode() + rb"\s*\[?\s*(\d+) 0 R", self.obj(n))
+        assert m, f"no {key} in object {n}"
+        return int(m.group(1))
+
+    def root(self):
+        return int(re.search(rb"/Root (\d+) 0 R", self.trailer).group(1))
+
+    def first_page(self):
+        return self.ref(self.ref(self.root(), "/Pages"), "/Kids")
+
+    def stream_data(self, n):
+        body = self.obj(n)
+        data = body[body.index(b"stream\n") + 7:body.rindex(b"\nendstream")]
+        return zlib.decompress(data) if b"/FlateDecode" in body[:body.index(b"stream\n")] else data
+
+    def update(self, objects, trailer=None):
+        """The file with an incremental update holding objects {number: body}."""
+        out = bytearray(self.raw)
+        offsets = {}
+        for n in sorted(objects):
+            offsets[n] = len(out)
+            out += f"{n} 0 obj\n".encode() + objects[n] + b"\nendobj\n"
+        xref = len(out)
+        out += b"xref\n"
+        for n in sorted(offsets):
+            out += f"{n} 1\n{offsets[n]:010d} 00000 n \n".encode()
+        size = max([self.size - 1] + list(objects)) + 1
+        t = re.sub(rb"/Size \d+", f"/Size {size}".encode(), self.trailer if trailer is None else trailer)
+        out += b"trailer\n<<" + t + f" /Prev {self.startxref} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        return bytes(out)
+
+
+def stream(dict_text, data):
+    return dict_text + f" /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+def without(body, pattern):
+    new = re.sub(pattern, b"", body, count=1)
+    assert new != body, f"{pattern!r} not found"
+    return new
+
+
+def mutations(d):
+    """(name, the check it must make fail, the mutated file's bytes)."""
+    cat = d.root()
+    cat_body = d.obj(cat)
+    md = d.ref(cat, "/Metadata")
+    xmp = d.stream_data(md)
+    page = d.first_page()
+    res = d.ref(page, "/Resources")
+    font = d.ref(res, "/F1")
+    cid = d.ref(font, "/DescendantFonts")
+    desc = d.ref(cid, "/FontDescriptor")
+    tu = d.ref(font, "/ToUnicode")
+    profile = d.ref(cat, "/DestOutputProfile")
+    annots_page = next(n for n in sorted(d.offset) if re.match(rb"<< /Type /Page /.*/Annots", d.obj(n)))
+    annots = d.ref(annots_page, "/Annots")
+    new = d.size  # the first free object number
+
+    def xmp_with(old, repl):
+        assert old in xmp, old
+        return {md: stream(b"<< /Type /Metadata /Subtype /XML", xmp.replace(old, repl, 1))}
+
+    title = re.search(rb'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">(.)', xmp)
+    cmap = d.stream_data(tu)
+    mapping = re.search(rb"beginbfchar\n(<[0-9A-F]{4}> <[0-9A-F]+>\n)", cmap).group(1)
+    header = d.raw[:9] + b"%abcd" + d.raw[14:]
+    assert d.raw[9:10] == b"%" and len(header) == len(d.raw)
+    notdef = b"BT\n/F1 12 Tf\n1 0 0 1 10 10 Tm\n[(\x00\x00)] TJ\nET\n"
+    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB " \
+            b"/BitsPerComponent 8 /Interpolate true"
+    return [
+        ("control", None, d.update({cat: cat_body})),
+        ("header", "header", header),
+        ("trailer_id", "trailer_id",
+         d.update({cat: cat_body}, trailer=without(d.trailer, rb"\s*/ID \[[^\]]*\]"))),
+        ("no_encryption", "no_encryption", None),  # made by qpdf below
+        ("xmp_present", "xmp_present", d.update({cat: without(cat_body, rb" /Metadata \d+ 0 R")})),
+        ("pdfa_id", "pdfa_id", d.update(xmp_with(b"<pdfaid:part>2<", b"<pdfaid:part>1<"))),
+        ("xmp_title", "xmp_equals_info",
+         d.update(xmp_with(title.group(), title.group()[:-1] + b"X"))),
+        ("xmp_date", "xmp_equals_info",
+         d.update(xmp_with(b"<xmp:CreateDate>", b"<xmp:CreateDate>1999"))),
+        ("output_intent", "output_intent",
+         d.update({cat: without(cat_body, rb" /OutputIntents \[<<.*?>>\]")})),
+        ("lang", "lang", d.update({cat: without(cat_body, rb" /Lang \(vi\)")})),
+        ("interpolate", "no_interpolate",
+         d.update({new: stream(image, b"\xff\xff\xff"),
+                   res: d.obj(res).replace(b"<< /ProcSet",
+                                           f"<< /XObject << /ImX {new} 0 R >> /ProcSet".encode(), 1)})),
+        ("annots", "annots_printable", d.update({annots: without(d.obj(annots), rb"/F 4 ")})),
+        ("embedded", "fonts_embedded", d.update({desc: without(d.obj(desc), rb" /FontFile\d \d+ 0 R")})),
+        ("tounicode", "tounicode", d.update({font: without(d.obj(font), rb" /ToUnicode \d+ 0 R")})),
+        ("notdef", "no_notdef",
+         d.update({new: stream(b"<<", notdef),
+                   page: re.sub(rb"/Contents (\d+ 0 R)", f"/Contents [\\1 {new} 0 R]".encode(),
+                                d.obj(page), count=1)})),
+        ("unmapped", "glyphs_mapped", d.update({tu: stream(b"<<", cmap.replace(mapping, b"", 1))})),
+        ("javascript", "no_javascript",
+         d.update({cat: cat_body.replace(b"<< /Type /Catalog",
+                                         b"<< /Type /Catalog /OpenAction << /S /JavaScript "
+                                         b"/JS (app.alert\\(1\\)) >>", 1)})),
+        ("external", "no_external",
+         d.update({profile: d.obj(profile).replace(b"<< ", b"<< /F (sRGB.icc) ", 1)})),
+        ("blend_mode", "transparency",
+         d.update({res: d.obj(res).replace(b"<< /ProcSet",
+                                           b"<< /ExtGState << /GX << /BM /Sparkle >> >> /ProcSet", 1)})),
+    ]
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    good, work = sys.argv[1], sys.argv[2]
+    with open(good, "rb") as f:
+        d = Doc(f.read())
+    bad = 0
+    for name, want, data in mutations(d):
+        path = os.path.join(work, f"mutant-{name}.pdf")
+        if data is None:
+            subprocess.run(["qpdf", "--encrypt", "", "", "256", "--", good, path], check=True)
+        else:
+            with open(path, "wb") as f:
+                f.write(data)
+        result = check.run(path)
+        failing = sorted(k for k, v in result.items() if v is not None)
+        if want is None:
+            ok = not failing
+        else:
+            ok = want in failing
+        why = f" ({result[want][:160]})" if want and result[want] else ""
+        print(f"{'ok' if ok else 'FAIL'} mutation {name}: failing checks {failing or 'none'}{why}")
+        bad += not ok
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
