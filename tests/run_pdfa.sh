@@ -23,6 +23,12 @@ for plan in $(find plans -name '*.xml' | sort); do
     pdfa_ok "$work/a/$n.pdf" "$n.pdf"
 done
 
+# the identifier is derived from the content: the same for the same bytes (above),
+# another for each plan
+n_plans=$(ls "$work/a" | wc -l)
+n_ids=$(for f in "$work"/a/*.pdf; do tail -c 400 "$f" | grep -ao '/ID \[<[0-9a-f]*>'; done | sort -u | wc -l)
+if [ "$n_plans" -gt 1 ] && [ "$n_ids" -eq "$n_plans" ]; then ok; else bad "$n_ids distinct /ID for $n_plans plans"; fi
+
 # the creation date of $SOURCE_DATE_EPOCH is the XMP's too
 plan=plans/tra-vinh-duk-60-KH-2022.xml
 SOURCE_DATE_EPOCH=1700000000 expect_rc 0 "render with SOURCE_DATE_EPOCH" -- \
