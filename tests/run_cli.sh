@@ -345,7 +345,7 @@ contains "$work/out" 'Liberation Serif\|Times New Roman' "fonts"
 # and its text keeps the Vietnamese around them (and the characters)
 u=tests/bad/uncovered-characters.xml
 expect_rc 0 "uncovered characters" -- "$plangen" render "$u" -o "$work/uncovered.pdf"
-contains "$work/err" "$u:12:5: warning: character is not in the font; drawn as the font's empty box: \"✓\" (U+2713) is not in Liberation Serif" "uncovered ✓"
+contains "$work/err" "$u:12:5: warning: character is not in the font; drawn as an empty box: \"✓\" (U+2713) is not in Liberation Serif" "uncovered ✓"
 contains "$work/err" "$u:12:5: warning: .*\"中\" (U+4E2D) is not in Liberation Serif" "uncovered 中"
 contains "$work/err" "$u:13:25: warning: .*\"✓\" (U+2713)" "uncovered ✓ in a note"
 contains "$work/err" "$u:13:25: warning: .*\"中\" (U+4E2D)" "uncovered 中 in a note"

@@ -1489,9 +1489,9 @@ static unsigned char *render_env(const char *dir, size_t *len, GString *diags)
     return pdf;
 }
 
-#define UNCOVERED "warning: character is not in the font; drawn as the font's empty box: "
+#define UNCOVERED "warning: character is not in the font; drawn as an empty box: "
 
-Test(writer, a_character_the_font_lacks_is_reported_and_drawn_as_notdef, .timeout = 60)
+Test(writer, a_character_the_font_lacks_is_reported_and_drawn_as_an_empty_box, .timeout = 60)
 {
     /* ✓ and 中 are not in Liberation Serif: each is reported where its paragraph
      * or note stands, with its code point and the family; pango borrows no other
