@@ -1025,9 +1025,6 @@ static void put_image(pdfw *w, int obj, const pg_image *img)
 
 /* ---- PDF/A: XMP metadata and the output intent ------------------------------------- */
 
-/* The sRGB profile the output intent embeds, from Debian's icc-profiles-free. */
-#define PG_SRGB_PROFILE "/usr/share/color/icc/sRGB.icc"
-
 /* Loads the profile into srgb_z unless done. Returns 1, else 0 with *error (heap). */
 static int load_srgb(char **error)
 {

@@ -9,6 +9,10 @@
  * 1. Returns 0, with nothing written and *error (may be NULL; heap, caller
  * g_frees) saying why, when a font cannot be embedded (no TrueType or
  * name-keyed CFF outlines, or harfbuzz cannot subset it). */
+/* The ICC profile every PDF embeds for its PDF/A output intent (Debian's
+ * icc-profiles-free): a file each render depends on. */
+#define PG_SRGB_PROFILE "/usr/share/color/icc/sRGB.icc"
+
 int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char **error);
 
 #endif

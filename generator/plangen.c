@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "plangen.h"
 
+#include "pdf.h"
+
 #include "resolve.h"
 #include "layout.h"
 #include "number.h"
@@ -29,6 +31,7 @@ struct pg_engine {
     pg_schema *schema;       /* compiled once */
     char schema_hash[PG_HASH_HEX];
     int schema_tried;
+    char icc_hash[PG_HASH_HEX]; /* of PG_SRGB_PROFILE, hashed with the schema */
     GHashTable *styles;      /* name -> pg_style (one reference), loaded once */
     pg_fonts *fonts;
     pg_layout_cache *layout_cache; /* with the fonts: layouts and faces they gave */
@@ -224,6 +227,7 @@ static pg_schema *engine_schema(pg_engine *e)
     if (!e->schema_tried) {
         e->schema_tried = 1;
         pg_file_hash(e->schema_path, e->schema_hash); /* libxml2 reads it just after */
+        pg_file_hash(PG_SRGB_PROFILE, e->icc_hash);  /* every PDF embeds it */
         e->schema = pg_schema_load(e->schema_path);
     }
     return e->schema;
@@ -318,6 +322,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     char *root = e->o.root ? NULL : pg_plans_root(path);
     pg_schema *schema = engine_schema(e);
     pg_reads_add(&r->reads, e->schema_path, e->schema_hash);
+    pg_reads_add(&r->reads, PG_SRGB_PROFILE, e->icc_hash); /* the PDF/A output intent's */
     pg_parse_opts po = {.schema_path = e->schema_path,
                         .schema = schema,
                         .root = e->o.root ? e->o.root : root,

@@ -135,6 +135,11 @@ pg build plans -o ok5 2>"$work/log"
 [ "$(built)" -eq "$n" ] && ok || bad "a font dropped into fonts/ built $(built) of $n"
 rm data/fonts/Extra-Regular.ttf
 pg build plans -o ok5 2>/dev/null
+# every output depends on the ICC profile its PDF/A output intent embeds: an
+# upgrade of icc-profiles-free rebuilds (the cache records it with its hash)
+if grep -q "/usr/share/color/icc/sRGB.icc" ok5/.plangen-cache; then ok; else
+    bad "the sRGB profile is not among the files the build depends on"
+fi
 # a no-op build leaves the cache file as it was (same inode, same time)
 before=$(stat -c '%i %Y.%y' ok5/.plangen-cache)
 pg build plans -o ok5 2>"$work/log"
