@@ -1,0 +1,186 @@
+#!/bin/sh
+# `plangen sign` and `plangen verify` against clients no one here wrote: a
+# throw-away CA with a signer (RSA 2048) and an issuing body (EC P-256) made by
+# openssl, a plan rendered and signed twice, every signed file checked by
+# poppler's pdfsig and qpdf --check; a byte changed after signing caught by both;
+# bad inputs refused with a clear message and no output left. From the root:
+#   tests/run_sign.sh PLANGEN
+plangen=$1
+. "$(dirname "$0")/lib.sh"
+plan=plans/tra-vinh-duk-60-KH-2022.xml
+
+contains() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1")"; cat "$1"; fi; }
+lacks() { if grep -q -- "$2" "$1"; then bad "$3: '$2' in $(basename "$1")"; else ok; fi; }
+count_is() {
+    n=$(grep -c -- "$2" "$1")
+    if [ "$n" -eq "$3" ]; then ok; else bad "$4: '$2' $n times, expected $3"; cat "$1"; fi
+}
+absent() { if [ -e "$1" ]; then bad "$2: $1 was left"; else ok; fi; }
+
+# ---- the keys: a CA, the signer's and the issuing body's certificates -------
+k=$work/keys
+mkdir -p "$k"
+ssl() { openssl "$@" >/dev/null 2>>"$k/log" || { bad "openssl $1 failed"; cat "$k/log"; finish sign; exit 1; }; }
+ssl req -x509 -newkey rsa:2048 -nodes -keyout "$k/ca.key" -out "$k/ca.pem" -days 3650 \
+    -subj "/CN=Test CA plangen" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign"
+printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n' > "$k/ext"
+ssl req -newkey rsa:2048 -nodes -keyout "$k/signer.key" -out "$k/signer.csr" -utf8 \
+    -subj "/CN=Nguyễn Văn An/O=Sở Khoa học và Công nghệ"
+ssl x509 -req -in "$k/signer.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -set_serial 2 \
+    -days 365 -extfile "$k/ext" -out "$k/signer.pem"
+ssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$k/org.key" \
+    -out "$k/org.csr" -utf8 -subj "/CN=Sở Khoa học và Công nghệ tỉnh Trà Vinh"
+ssl x509 -req -in "$k/org.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -set_serial 3 \
+    -days 365 -extfile "$k/ext" -out "$k/org.pem"
+ssl pkcs12 -export -inkey "$k/signer.key" -in "$k/signer.pem" -certfile "$k/ca.pem" \
+    -out "$k/signer.p12" -passout pass:mat-khau-1
+ssl pkcs12 -export -inkey "$k/org.key" -in "$k/org.pem" -certfile "$k/ca.pem" \
+    -out "$k/org.p12" -passout pass:mat-khau-2
+printf 'mat-khau-2\n' > "$k/org.pass"
+
+# ---- render, sign as the signer, then as the issuing body --------------------
+d=$work/docs
+mkdir -p "$d"
+expect_rc 0 "render" -- "$plangen" render "$plan" -o "$d/plan.pdf"
+before=$(sha256sum < "$d/plan.pdf")
+expect_rc 0 "sign as signer" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/plan.pdf" -o "$d/s1.pdf" --p12 "$k/signer.p12" --as signer \
+    --reason "Ký ban hành" --location "Trà Vinh"
+[ "$(sha256sum < "$d/plan.pdf")" = "$before" ] && ok || bad "signing changed the unsigned PDF"
+# the update is appended: the original bytes are the start of the signed file
+cmp -s -n "$(wc -c < "$d/plan.pdf")" "$d/plan.pdf" "$d/s1.pdf" && ok || bad "s1.pdf does not start with plan.pdf"
+pdfsig "$d/s1.pdf" > "$d/s1.sig" 2>&1
+contains "$d/s1.sig" "Signature Validation: Signature is Valid." "pdfsig s1"
+contains "$d/s1.sig" "Signature Type: ETSI.CAdES.detached" "pdfsig s1"
+contains "$d/s1.sig" "Signing Hash Algorithm: SHA-256" "pdfsig s1"
+contains "$d/s1.sig" "Total document signed" "pdfsig s1"
+contains "$d/s1.sig" "Common Name: Nguyễn Văn An" "pdfsig s1"
+qpdf_ok "$d/s1.pdf" "s1.pdf"
+# the signed attributes: signing-certificate-v2 (RFC 5035) is there
+python3 - "$d/s1.pdf" "$d/s1.der" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+m = re.search(rb"/Contents <([0-9A-F]+)>", data)
+open(sys.argv[2], "wb").write(bytes.fromhex(m.group(1).decode()))
+PY
+openssl cms -cmsout -print -inform DER -in "$d/s1.der" > "$d/s1.cms" 2>&1
+contains "$d/s1.cms" "id-smime-aa-signingCertificateV2" "CMS signed attributes"
+contains "$d/s1.cms" "sha256" "CMS digest"
+
+expect_rc 0 "sign as organisation (--pass-fd)" -- \
+    sh -c '"$1" sign "$2" -o "$3" --p12 "$4" --as organisation --pass-fd 3 3<"$5"' sh \
+    "$plangen" "$d/s1.pdf" "$d/s2.pdf" "$k/org.p12" "$k/org.pass"
+pdfsig "$d/s2.pdf" > "$d/s2.sig" 2>&1
+count_is "$d/s2.sig" "Signature Validation: Signature is Valid." 2 "pdfsig s2: both valid"
+count_is "$d/s2.sig" "Total document signed" 1 "pdfsig s2: only the last covers all"
+sed -n '/^Signature #2/,$p' "$d/s2.sig" > "$d/s2.last"
+contains "$d/s2.last" "Total document signed" "pdfsig s2: the last covers the whole document"
+contains "$d/s2.last" "Signature Field Name: Organisation" "pdfsig s2"
+qpdf_ok "$d/s2.pdf" "s2.pdf"
+expect_rc 0 "verify s2 --ca" -- "$plangen" verify "$d/s2.pdf" --ca "$k/ca.pem"
+contains "$work/out" "2 of 2 signatures intact and trusted" "verify s2"
+count_is "$work/out" "intact: *yes" 2 "verify s2: both intact"
+contains "$work/out" "signer: *Nguyễn Văn An" "verify s2"
+contains "$work/out" "signer: *Sở Khoa học và Công nghệ tỉnh Trà Vinh" "verify s2"
+contains "$work/out" "issuer: *CN = Test CA plangen" "verify s2"
+count_is "$work/out" "covers: *the whole file" 1 "verify s2: the last covers the file"
+count_is "$work/out" "the document was changed after it" 1 "verify s2: the first has a later revision"
+expect_rc 0 "verify s2 without --ca" -- "$plangen" verify "$d/s2.pdf"
+contains "$work/out" "trust: *not checked" "verify without --ca"
+# a CA that did not issue them
+ssl req -x509 -newkey rsa:2048 -nodes -keyout "$k/other.key" -out "$k/other.pem" -days 30 -subj "/CN=Other CA"
+expect_rc 1 "verify with a foreign --ca" -- "$plangen" verify "$d/s2.pdf" --ca "$k/other.pem"
+contains "$work/out" "trust: *NO: self-signed certificate in certificate chain" "verify foreign --ca"
+
+# ---- a byte changed inside the first revision --------------------------------
+python3 - "$d/s2.pdf" "$d/changed.pdf" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+i = data.index(b"/Creator")
+data[i + 1] = ord("c")  # /creator: one byte of the first revision
+open(sys.argv[2], "wb").write(data)
+PY
+pdfsig "$d/changed.pdf" > "$d/changed.sig" 2>&1
+count_is "$d/changed.sig" "Signature Validation: Digest Mismatch." 2 "pdfsig: a changed byte"
+expect_rc 1 "verify a changed file" -- "$plangen" verify "$d/changed.pdf"
+count_is "$work/out" "intact: *NO: the bytes it covers were changed after signing" 2 "verify a changed file"
+contains "$work/out" "0 of 2 signatures intact" "verify a changed file"
+# a byte changed in the second revision only: the first stays intact
+python3 - "$d/s2.pdf" "$d/s1.pdf" "$d/changed2.pdf" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+first = len(open(sys.argv[2], "rb").read())
+i = data.index(b"/Organisation", first) if b"/Organisation" in data[first:] else data.index(b"(Organisation)", first)
+data[i + 1] = ord("o")
+open(sys.argv[3], "wb").write(data)
+PY
+expect_rc 1 "verify a changed second revision" -- "$plangen" verify "$d/changed2.pdf"
+contains "$work/out" "1 of 2 signatures intact" "verify a changed second revision"
+
+# ---- reproducible: at a fixed time, an RSA signature is the same bytes -------
+for n in 1 2; do
+    SOURCE_DATE_EPOCH=1681784102 PLANGEN_PASSPHRASE=mat-khau-1 \
+        "$plangen" sign "$d/plan.pdf" -o "$d/r$n.pdf" --p12 "$k/signer.p12" 2>"$work/err" || bad "sign r$n"
+done
+cmp -s "$d/r1.pdf" "$d/r2.pdf" && ok || bad "two signatures at SOURCE_DATE_EPOCH differ"
+grep -q "/M (D:20230418091502+07'00')" "$d/r1.pdf" && ok || bad "/M is not the SOURCE_DATE_EPOCH in UTC+7"
+pdfsig "$d/r1.pdf" > "$d/r1.sig" 2>&1
+contains "$d/r1.sig" "Signature is Valid." "pdfsig r1"
+
+# ---- refusals: a clear message, no output, no temporary file -----------------
+e=$work/errs
+mkdir -p "$e"
+expect_rc 1 "wrong passphrase" -- env PLANGEN_PASSPHRASE=sai \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "the passphrase does not open this PKCS#12 file" "wrong passphrase"
+absent "$e/out.pdf" "wrong passphrase"
+expect_rc 1 "no passphrase" -- env -u PLANGEN_PASSPHRASE \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "no passphrase: give it on a file descriptor" "no passphrase"
+expect_rc 2 "a passphrase on the command line" -- \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --pass=mat-khau-1
+contains "$work/err" "never taken on the command line" "--pass"
+expect_rc 1 "missing PDF" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/none.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "none.pdf: cannot read the PDF: No such file or directory" "missing PDF"
+expect_rc 1 "missing PKCS#12" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/none.p12"
+contains "$work/err" "none.p12: cannot read the PKCS#12 file" "missing PKCS#12"
+expect_rc 1 "PKCS#12 that is none" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/ca.pem"
+contains "$work/err" "is no PKCS#12 file" "PEM as PKCS#12"
+cp "$plan" "$e/plan.xml"
+expect_rc 1 "non-PDF" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/plan.xml" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "cannot sign: it is no PDF (it does not start with %PDF-)" "non-PDF"
+qpdf --encrypt u o 256 -- "$d/plan.pdf" "$e/enc.pdf"
+expect_rc 1 "encrypted PDF" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/enc.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "it is encrypted; plangen signs and verifies unencrypted PDFs only" "encrypted"
+head -c 5000 "$d/plan.pdf" > "$e/cut.pdf"
+expect_rc 1 "truncated PDF" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/cut.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "it has no valid startxref at its end" "truncated"
+sed 's/^startxref$/startxref/; s/^\(00000[0-9]*\) 00000 n $/\1 0000x n /' "$d/plan.pdf" > "$e/badxref.pdf"
+expect_rc 1 "malformed cross-reference table" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/badxref.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "of the cross-reference table at byte [0-9]* is malformed" "bad xref entry"
+qpdf --object-streams=generate "$d/plan.pdf" "$e/objstm.pdf"
+expect_rc 1 "cross-reference stream" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/objstm.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "its cross-reference is a stream" "xref stream"
+absent "$e/out.pdf" "refused inputs"
+no_temp_files "$e" "refused inputs"
+expect_rc 2 "-o the input" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/s1.pdf" -o "$d/s1.pdf" --p12 "$k/signer.p12"
+expect_rc 1 "verify an unsigned PDF" -- "$plangen" verify "$d/plan.pdf"
+contains "$work/err" "has no signatures" "verify unsigned"
+expect_rc 1 "verify a non-PDF" -- "$plangen" verify "$e/plan.xml"
+contains "$work/err" "cannot verify: it is no PDF" "verify non-PDF"
+expect_rc 0 "sign --help" -- "$plangen" sign --help
+contains "$work/out" "usage: plangen sign IN.pdf -o OUT.pdf --p12 FILE" "sign --help"
+expect_rc 0 "verify --help" -- "$plangen" verify --help
+contains "$work/out" "usage: plangen verify PDF" "verify --help"
+
+finish sign
