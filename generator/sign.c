@@ -354,38 +354,22 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-static int do_sign(const sign_opts *so)
+GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char *name,
+                       const pg_sign_request *r)
 {
-    int rc = RC_REFUSED;
-    size_t len = 0;
-    unsigned char *d = NULL, *der = NULL;
-    char *err = NULL, *pass = NULL;
-    pg_pdf *p = NULL;
-    EVP_PKEY *key = NULL;
-    X509 *cert = NULL;
-    STACK_OF(X509) *chain = NULL;
     GString *u = NULL;
+    unsigned char *der = NULL;
     const pg_pdfo **fields = NULL;
     written w[8];
     size_t nw = 0;
+    int ok = 0;
 
-    if (so->out && same_file(so->in, so->out)) {
-        say("plangen: error: %s: -o names the input; signing writes a new file and leaves the "
-            "unsigned one as it is: choose another output", so->out);
-        return RC_USAGE;
-    }
-    if (!(d = read_file(so->in, &len, "the PDF")))
-        goto cleanup;
-    if (!(p = pg_pdf_open(d, len, &err))) {
-        say("plangen: error: %s: cannot sign: %s", so->in, err);
-        goto cleanup;
-    }
     const pg_pdfo *root = pg_pdfo_get(pg_pdf_trailer(p), "Root");
     int cat_gen = 0;
     const pg_pdfo *catalog = pg_pdf_object(p, root->num, &cat_gen);
     if (!catalog || catalog->kind != PG_PDFO_DICT) {
         say("plangen: error: %s: cannot sign: its document catalog (object %lld) is missing or "
-            "unreadable; the file is damaged", so->in, root->num);
+            "unreadable; the file is damaged", name, root->num);
         goto cleanup;
     }
     long long page_num = 0;
@@ -393,14 +377,9 @@ static int do_sign(const sign_opts *so)
     const pg_pdfo *page = first_page(p, catalog, &page_num, &page_gen);
     if (!page) {
         say("plangen: error: %s: cannot sign: its first page cannot be found in the page tree; "
-            "the file is damaged", so->in);
+            "the file is damaged", name);
         goto cleanup;
     }
-    if (!(pass = passphrase(so->pass_fd)))
-        goto cleanup;
-    if (!load_p12(so->p12, pass, &key, &cert, &chain))
-        goto cleanup;
-
     /* the AcroForm: rewritten in place when it is an object of its own, else a new
      * object that a rewritten catalog names */
     const pg_pdfo *acro_ref = pg_pdfo_get(catalog, "AcroForm");
@@ -420,23 +399,23 @@ static int do_sign(const sign_opts *so)
     }
     size_t n_fields = 0;
     fields = acro ? collect_fields(p, acro, &n_fields) : NULL;
-    const char *base = so->as && strcmp(so->as, "organisation") == 0 ? "Organisation" : "Signer";
-    char name[64];
+    const char *base = r->as && strcmp(r->as, "organisation") == 0 ? "Organisation" : "Signer";
+    char fname[64];
     for (int k = 1;; k++) {
         if (k == 1)
-            snprintf(name, sizeof name, "%s", base);
+            snprintf(fname, sizeof fname, "%s", base);
         else
-            snprintf(name, sizeof name, "%s%d", base, k);
+            snprintf(fname, sizeof fname, "%s%d", base, k);
         int taken = 0;
         for (size_t i = 0; i < n_fields && !taken; i++) {
             const pg_pdfo *t = pg_pdfo_get(fields[i], "T");
-            taken = t && t->kind == PG_PDFO_STRING && strcmp(t->text, name) == 0;
+            taken = t && t->kind == PG_PDFO_STRING && strcmp(t->text, fname) == 0;
         }
         if (!taken)
             break;
     }
 
-    time_t now = signing_time();
+    time_t now = r->when;
     char mdate[40];
     pdf_date(now, mdate, sizeof mdate);
     u = g_string_new(NULL);
@@ -456,13 +435,13 @@ static int do_sign(const sign_opts *so)
     g_string_append_c(u, '>');
     size_t contents_end = u->len;
     g_string_append_printf(u, " /M (%s)", mdate);
-    if (so->reason) {
+    if (r->reason) {
         g_string_append(u, " /Reason ");
-        put_text(u, so->reason);
+        put_text(u, r->reason);
     }
-    if (so->location) {
+    if (r->location) {
         g_string_append(u, " /Location ");
-        put_text(u, so->location);
+        put_text(u, r->location);
     }
     g_string_append(u, " >>\nendobj\n");
 
@@ -470,7 +449,7 @@ static int do_sign(const sign_opts *so)
      * printable and locked (/F 132), on the first page */
     begin_obj(u, len, w, &nw, field_num, 0);
     g_string_append_printf(u,
-                           "<< /FT /Sig /T (%s) /TU ", name);
+                           "<< /FT /Sig /T (%s) /TU ", fname);
     put_text(u, strcmp(base, "Signer") == 0 ? "Signature of the signer"
                                             : "Signature of the issuing body");
     g_string_append_printf(u,
@@ -561,7 +540,7 @@ static int do_sign(const sign_opts *so)
     memcpy(sd + len, u->str, contents_at);
     memcpy(sd + len + contents_at, u->str + contents_end, u->len - contents_end);
     int der_len = 0;
-    der = make_cms(key, cert, chain, sd, signed_len, now, &der_len);
+    der = make_cms(r->key, r->cert, r->chain, sd, signed_len, now, &der_len);
     free(sd);
     if (!der)
         goto cleanup;
@@ -575,6 +554,46 @@ static int do_sign(const sign_opts *so)
         u->str[contents_at + 1 + 2 * i] = hex[der[i] >> 4];
         u->str[contents_at + 2 + 2 * i] = hex[der[i] & 15];
     }
+
+    ok = 1;
+cleanup:
+    OPENSSL_free(der);
+    g_free(fields);
+    if (!ok && u) {
+        g_string_free(u, TRUE);
+        u = NULL;
+    }
+    return u;
+}
+
+static int do_sign(const sign_opts *so)
+{
+    int rc = RC_REFUSED;
+    size_t len = 0;
+    unsigned char *d = NULL;
+    char *err = NULL, *pass = NULL;
+    pg_pdf *p = NULL;
+    GString *u = NULL;
+    pg_sign_request r = {.as = so->as, .reason = so->reason, .location = so->location};
+
+    if (so->out && same_file(so->in, so->out)) {
+        say("plangen: error: %s: -o names the input; signing writes a new file and leaves the "
+            "unsigned one as it is: choose another output", so->out);
+        return RC_USAGE;
+    }
+    if (!(d = read_file(so->in, &len, "the PDF")))
+        goto cleanup;
+    if (!(p = pg_pdf_open(d, len, &err))) {
+        say("plangen: error: %s: cannot sign: %s", so->in, err);
+        goto cleanup;
+    }
+    if (!(pass = passphrase(so->pass_fd)))
+        goto cleanup;
+    if (!load_p12(so->p12, pass, &r.key, &r.cert, &r.chain))
+        goto cleanup;
+    r.when = signing_time();
+    if (!(u = pg_sign_build(p, d, len, so->in, &r)))
+        goto cleanup;
 
     pg_output o;
     pg_diag_list dl = {0};
@@ -599,13 +618,11 @@ static int do_sign(const sign_opts *so)
     rc = RC_OK;
 cleanup:
     forget(pass);
-    OPENSSL_free(der);
-    EVP_PKEY_free(key);
-    X509_free(cert);
-    sk_X509_pop_free(chain, X509_free);
+    EVP_PKEY_free(r.key);
+    X509_free(r.cert);
+    sk_X509_pop_free(r.chain, X509_free);
     if (u)
         g_string_free(u, TRUE);
-    g_free(fields);
     pg_pdf_free(p);
     free(err);
     g_free(d);
@@ -754,22 +771,22 @@ static char *time_text(const ASN1_TIME *t)
 }
 
 /* Prints one field of the listing, escaped (it comes from the file). */
-static void line(const char *label, const char *value)
+static void line(FILE *out, const char *label, const char *value)
 {
     char *v = pg_printable(value ? value : "");
-    printf("  %-12s %s\n", label, v);
+    fprintf(out, "  %-12s %s\n", label, v);
     free(v);
 }
 
 /* Checks and prints one signature; returns 1 when it is intact (and trusted,
  * when store is given). */
-static int verify_one(const unsigned char *d, size_t len, const pg_pdfo *field,
+static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pdfo *field,
                       const pg_pdfo *sig, X509_STORE *store, int index, int count)
 {
     const pg_pdfo *t = pg_pdfo_get(field, "T");
     char *fname = t && t->kind == PG_PDFO_STRING ? g_strndup(t->text, t->len) : g_strdup("?");
     char *shown = pg_printable(fname);
-    printf("signature %d of %d (field %s)\n", index, count, shown);
+    fprintf(out, "signature %d of %d (field %s)\n", index, count, shown);
     free(shown);
     g_free(fname);
     int ok = 0;
@@ -782,12 +799,12 @@ static int verify_one(const unsigned char *d, size_t len, const pg_pdfo *field,
     const pg_pdfo *br = pg_pdfo_get(sig, "ByteRange");
     const pg_pdfo *contents = pg_pdfo_get(sig, "Contents");
     if (!sig || sig->kind != PG_PDFO_DICT || !contents || contents->kind != PG_PDFO_STRING) {
-        line("intact:", "NO: the signature dictionary or its /Contents is missing");
+        line(out, "intact:", "NO: the signature dictionary or its /Contents is missing");
         return 0;
     }
-    line("format:", sub && sub->kind == PG_PDFO_NAME ? sub->text : "(no /SubFilter)");
+    line(out, "format:", sub && sub->kind == PG_PDFO_NAME ? sub->text : "(no /SubFilter)");
     if (!pg_pdfo_is_name(sub, "ETSI.CAdES.detached") && !pg_pdfo_is_name(sub, "adbe.pkcs7.detached")) {
-        line("intact:", "NO: plangen checks ETSI.CAdES.detached and adbe.pkcs7.detached signatures only");
+        line(out, "intact:", "NO: plangen checks ETSI.CAdES.detached and adbe.pkcs7.detached signatures only");
         return 0;
     }
     long long r[4] = {-1, -1, -1, -1};
@@ -798,14 +815,14 @@ static int verify_one(const unsigned char *d, size_t len, const pg_pdfo *field,
      * /Contents string: nothing else of the signed revision is left out */
     if (r[0] != 0 || r[1] < 0 || r[2] < r[1] || r[3] < 0 || (size_t)r[1] != contents->start ||
         (size_t)r[2] != contents->end || (unsigned long long)(r[2] + r[3]) > len) {
-        line("intact:", "NO: its /ByteRange does not cover the file less the /Contents string");
+        line(out, "intact:", "NO: its /ByteRange does not cover the file less the /Contents string");
         goto cleanup;
     }
     size_t end = (size_t)(r[2] + r[3]);
     const unsigned char *q = (const unsigned char *)contents->text;
     cms = d2i_CMS_ContentInfo(NULL, &q, (long)contents->len);
     if (!cms) {
-        line("intact:", "NO: its /Contents holds no CMS signature");
+        line(out, "intact:", "NO: its /Contents holds no CMS signature");
         goto cleanup;
     }
     size_t sl = (size_t)r[1] + (size_t)r[3];
@@ -819,46 +836,46 @@ static int verify_one(const unsigned char *d, size_t len, const pg_pdfo *field,
     if (sis && sk_CMS_SignerInfo_num(sis) == 1)
         CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(sis, 0), NULL, &signer, NULL, NULL);
     if (!signer) {
-        line("intact:", "NO: the signature names no signer certificate it carries");
+        line(out, "intact:", "NO: the signature names no signer certificate it carries");
         goto cleanup;
     }
     char *cn = common_name(X509_get_subject_name(signer));
-    line("signer:", cn);
+    line(out, "signer:", cn);
     g_free(cn);
     const pg_pdfo *m = pg_pdfo_get(sig, "M");
     char *when = m && m->kind == PG_PDFO_STRING ? iso_of_pdf_date(m->text) : g_strdup("(no /M)");
-    line("signed at:", when);
+    line(out, "signed at:", when);
     g_free(when);
     char *issuer = name_line(X509_get_issuer_name(signer));
-    line("issuer:", issuer);
+    line(out, "issuer:", issuer);
     g_free(issuer);
     char *nb = time_text(X509_get0_notBefore(signer)), *na = time_text(X509_get0_notAfter(signer));
     char *valid = g_strdup_printf("from %s to %s", nb, na);
-    line("valid:", valid);
+    line(out, "valid:", valid);
     g_free(valid);
     g_free(nb);
     g_free(na);
     int intact = CMS_verify(cms, NULL, NULL, bio, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
     if (intact) {
-        line("intact:", "yes: the digest of the bytes it covers matches the signature");
+        line(out, "intact:", "yes: the digest of the bytes it covers matches the signature");
     } else if (ERR_GET_REASON(ERR_peek_last_error()) == CMS_R_CONTENT_VERIFY_ERROR) {
-        line("intact:", "NO: the bytes it covers were changed after signing (digest mismatch)");
+        line(out, "intact:", "NO: the bytes it covers were changed after signing (digest mismatch)");
     } else {
         char *why = g_strdup_printf("NO: the signature does not verify (%s)", ssl_reason());
-        line("intact:", why);
+        line(out, "intact:", why);
         g_free(why);
     }
     if (end == len) {
-        line("covers:", "the whole file: nothing was changed after this signature");
+        line(out, "covers:", "the whole file: nothing was changed after this signature");
     } else {
         char *c = g_strdup_printf("its revision, the first %zu bytes; the document was changed "
                                   "after it: %zu bytes were added (later revisions)", end, len - end);
-        line("covers:", c);
+        line(out, "covers:", c);
         g_free(c);
     }
     int trusted = 1;
     if (!store) {
-        line("trust:", "not checked: the certificate was not checked against any trust store "
+        line(out, "trust:", "not checked: the certificate was not checked against any trust store "
                        "(give --ca FILE)");
     } else {
         certs = CMS_get1_certs(cms);
@@ -866,11 +883,11 @@ static int verify_one(const unsigned char *d, size_t len, const pg_pdfo *field,
         trusted = ctx && X509_STORE_CTX_init(ctx, store, signer, certs) &&
                   X509_verify_cert(ctx) == 1;
         if (trusted) {
-            line("trust:", "yes: the certificate chains to a certificate of --ca");
+            line(out, "trust:", "yes: the certificate chains to a certificate of --ca");
         } else {
             char *why = g_strdup_printf(
                 "NO: %s", ctx ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)) : "?");
-            line("trust:", why);
+            line(out, "trust:", why);
             g_free(why);
         }
     }
@@ -883,6 +900,48 @@ cleanup:
     CMS_ContentInfo_free(cms);
     ERR_clear_error();
     return ok;
+}
+
+/* Lists and checks the signatures of d[0, len) on out (store: the trusted
+ * certificates, or NULL); returns the number of signatures, -1 when the PDF
+ * cannot be read, and how many are good in *good. */
+static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509_STORE *store,
+                      FILE *out, int *good)
+{
+    char *err = NULL;
+    const pg_pdfo **fields = NULL;
+    int count = -1;
+    *good = 0;
+    pg_pdf *p = pg_pdf_open(d, len, &err);
+    if (!p) {
+        say("plangen: error: %s: cannot verify: %s", name, err);
+        goto cleanup;
+    }
+    const pg_pdfo *root = pg_pdfo_get(pg_pdf_trailer(p), "Root");
+    const pg_pdfo *catalog = pg_pdf_object(p, root->num, NULL);
+    const pg_pdfo *acro = pg_pdf_resolve(p, pg_pdfo_get(catalog, "AcroForm"));
+    size_t n = 0;
+    fields = acro ? collect_fields(p, acro, &n) : NULL;
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") && pg_pdfo_get(fields[i], "V");
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") || !pg_pdfo_get(fields[i], "V"))
+            continue;
+        const pg_pdfo *sig = pg_pdf_resolve(p, pg_pdfo_get(fields[i], "V"));
+        *good += verify_one(out, d, len, fields[i], sig, store, ++k, count);
+    }
+cleanup:
+    g_free(fields);
+    pg_pdf_free(p);
+    free(err);
+    return count;
+}
+
+int pg_verify_data(const unsigned char *d, size_t len, const char *name, FILE *out, int *intact)
+{
+    return verify_pdf(d, len, name, NULL, out, intact);
 }
 
 int pg_verify_main(int argc, char **argv, const char *usage)
@@ -912,10 +971,7 @@ int pg_verify_main(int argc, char **argv, const char *usage)
         return bad_usage(usage, "verify needs a PDF");
     int rc = RC_REFUSED;
     size_t len = 0;
-    char *err = NULL;
-    pg_pdf *p = NULL;
     X509_STORE *store = NULL;
-    const pg_pdfo **fields = NULL;
     unsigned char *d = read_file(in, &len, "the PDF");
     if (!d)
         goto cleanup;
@@ -927,36 +983,15 @@ int pg_verify_main(int argc, char **argv, const char *usage)
             goto cleanup;
         }
     }
-    if (!(p = pg_pdf_open(d, len, &err))) {
-        say("plangen: error: %s: cannot verify: %s", in, err);
-        goto cleanup;
-    }
-    const pg_pdfo *root = pg_pdfo_get(pg_pdf_trailer(p), "Root");
-    const pg_pdfo *catalog = pg_pdf_object(p, root->num, NULL);
-    const pg_pdfo *acro = pg_pdf_resolve(p, pg_pdfo_get(catalog, "AcroForm"));
-    size_t n = 0;
-    fields = acro ? collect_fields(p, acro, &n) : NULL;
-    int count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") && pg_pdfo_get(fields[i], "V");
-    if (count == 0) {
+    int good = 0, count = verify_pdf(d, len, in, store, stdout, &good);
+    if (count == 0)
         say("plangen: %s has no signatures", in);
-        goto cleanup;
+    if (count > 0) {
+        printf("%d of %d signatures intact%s\n", good, count, store ? " and trusted" : "");
+        rc = good == count ? RC_OK : RC_REFUSED;
     }
-    int good = 0, k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") || !pg_pdfo_get(fields[i], "V"))
-            continue;
-        const pg_pdfo *sig = pg_pdf_resolve(p, pg_pdfo_get(fields[i], "V"));
-        good += verify_one(d, len, fields[i], sig, store, ++k, count);
-    }
-    printf("%d of %d signatures intact%s\n", good, count, store ? " and trusted" : "");
-    rc = good == count ? RC_OK : RC_REFUSED;
 cleanup:
-    g_free(fields);
     X509_STORE_free(store);
-    pg_pdf_free(p);
-    free(err);
     g_free(d);
     return rc;
 }

@@ -5,6 +5,38 @@
 #ifndef PG_SIGN_H
 #define PG_SIGN_H
 
+#include "pdfparse.h"
+
+#include <glib.h>
+#include <openssl/types.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <time.h>
+
+/* What one signature is made with. */
+typedef struct {
+    const char *as;       /* "signer" (or NULL) or "organisation": the field's name */
+    const char *reason;   /* UTF-8 or NULL */
+    const char *location; /* UTF-8 or NULL */
+    time_t when;          /* the signing time: /M and the CMS signing-time */
+    EVP_PKEY *key;        /* borrowed */
+    X509 *cert;           /* borrowed */
+    STACK_OF(X509) *chain; /* borrowed; may be NULL */
+} pg_sign_request;
+
+/* The incremental update that signs the PDF d[0, len) (already opened as p):
+ * the bytes to append to d. NULL with a message on standard error (naming
+ * name) when the PDF lacks what a signature needs or OpenSSL fails. The caller
+ * frees the result with g_string_free. */
+GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char *name,
+                       const pg_sign_request *r);
+
+/* Lists and checks every signature of the PDF d[0, len) on out, as `plangen
+ * verify` without --ca does; returns the number of signatures, and in *intact
+ * how many are intact; -1 when the PDF cannot be read (a message on standard
+ * error, naming name). */
+int pg_verify_data(const unsigned char *d, size_t len, const char *name, FILE *out, int *intact);
+
 /* The command line of `plangen sign` (argv[0] is "sign"); usage is printed for
  * --help and usage errors. Returns the exit status: 0 signed, 1 refused (bad
  * input, key or passphrase), 2 usage error, 3 the output could not be written. */
