@@ -2,6 +2,11 @@
  * incremental update) and `plangen verify` (each signature of a PDF: who, when,
  * which certificate, intact or not, what came after it). The PDF structure is
  * read by pdfparse.c; OpenSSL's CMS does every piece of cryptography. */
+/* The PKCS#11 engine (libengine-pkcs11-openssl) is reached through OpenSSL's
+ * ENGINE API, deprecated in OpenSSL 3 but the only way to it on Debian 12,
+ * which packages no PKCS#11 provider. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "sign.h"
 
 #include "arena.h"
@@ -12,6 +17,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <openssl/cms.h>
+#include <openssl/engine.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
@@ -235,7 +241,7 @@ static void pdf_date(time_t t, char *buf, size_t size)
 /* ---- sign ---------------------------------------------------------------- */
 
 typedef struct {
-    const char *in, *out, *p12, *pkcs11, *as, *reason, *location;
+    const char *in, *out, *p12, *pkcs11, *module, *as, *reason, *location;
     int pass_fd;
 } sign_opts;
 
@@ -297,6 +303,74 @@ static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **c
     ok = 1;
 cleanup:
     PKCS12_free(p12);
+    ERR_clear_error();
+    return ok;
+}
+
+/* Loads key and certificate from a PKCS#11 token through OpenSSL's pkcs11
+ * engine: uri (RFC 7512) names the private key; the certificate is the object
+ * of the same URI with type=cert. module: the token's PKCS#11 library (NULL:
+ * the engine's default, p11-kit's proxy). */
+static int load_pkcs11(const char *uri, const char *module, const char *pin, EVP_PKEY **key,
+                       X509 **cert)
+{
+    int ok = 0, inited = 0;
+    char *cert_uri = NULL;
+    ENGINE_load_builtin_engines();
+    ENGINE *e = ENGINE_by_id("pkcs11");
+    if (!e) {
+        say("plangen: error: OpenSSL's PKCS#11 engine is missing; install it (Debian: "
+            "libengine-pkcs11-openssl)");
+        goto cleanup;
+    }
+    if (module && !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0)) {
+        say("plangen: error: %s: the PKCS#11 engine does not take this module: %s", module,
+            ssl_reason());
+        goto cleanup;
+    }
+    if (!ENGINE_ctrl_cmd_string(e, "PIN", pin, 0) || !ENGINE_init(e)) {
+        say("plangen: error: cannot start the PKCS#11 module %s: %s",
+            module ? module : "(the default, p11-kit-proxy)", ssl_reason());
+        goto cleanup;
+    }
+    inited = 1;
+    *key = ENGINE_load_private_key(e, uri, NULL, NULL);
+    if (!*key) {
+        say("plangen: error: %s: no private key could be used at this URI: the PIN is wrong, "
+            "or the token or key is not there (pkcs11-tool -O lists a token's objects)", uri);
+        goto cleanup;
+    }
+    /* the certificate: the same URI, of type cert */
+    GString *g = g_string_new(NULL);
+    gchar **parts = g_strsplit(uri, ";", 64);
+    for (gchar **q = parts; *q; q++)
+        if (strncmp(*q, "type=", 5) != 0 && strncmp(*q, "pkcs11:type=", 12) != 0)
+            g_string_append_printf(g, "%s%s", g->len ? ";" : "", *q);
+        else if (q == parts)
+            g_string_append(g, "pkcs11:");
+    g_strfreev(parts);
+    g_string_append(g, g->len > 7 ? ";type=cert" : "type=cert");
+    cert_uri = g_string_free(g, FALSE);
+    struct {
+        const char *id;
+        X509 *cert;
+    } parms = {cert_uri, NULL};
+    if (!ENGINE_ctrl_cmd(e, "LOAD_CERT_CTRL", 0, &parms, NULL, 1) || !parms.cert) {
+        say("plangen: error: %s: the token holds no certificate for this key (write it with "
+            "pkcs11-tool --write-object CERT.der --type cert --id ID)", uri);
+        goto cleanup;
+    }
+    *cert = parms.cert;
+    if (!X509_check_private_key(*cert, *key)) {
+        say("plangen: error: %s: the private key does not belong to the certificate", uri);
+        goto cleanup;
+    }
+    ok = 1;
+cleanup:
+    g_free(cert_uri);
+    if (inited)
+        ENGINE_finish(e);
+    ENGINE_free(e);
     ERR_clear_error();
     return ok;
 }
@@ -589,7 +663,8 @@ static int do_sign(const sign_opts *so)
     }
     if (!(pass = passphrase(so->pass_fd)))
         goto cleanup;
-    if (!load_p12(so->p12, pass, &r.key, &r.cert, &r.chain))
+    if (so->pkcs11 ? !load_pkcs11(so->pkcs11, so->module, pass, &r.key, &r.cert)
+                   : !load_p12(so->p12, pass, &r.key, &r.cert, &r.chain))
         goto cleanup;
     r.when = signing_time();
     if (!(u = pg_sign_build(p, d, len, so->in, &r)))
@@ -679,6 +754,8 @@ int pg_sign_main(int argc, char **argv, const char *usage)
             so.p12 = v;
         } else if ((v = opt(argc, argv, &i, "--pkcs11", &bad))) {
             so.pkcs11 = v;
+        } else if ((v = opt(argc, argv, &i, "--pkcs11-module", &bad))) {
+            so.module = v;
         } else if ((v = opt(argc, argv, &i, "--as", &bad))) {
             so.as = v;
             if (strcmp(v, "signer") != 0 && strcmp(v, "organisation") != 0)
@@ -711,11 +788,17 @@ int pg_sign_main(int argc, char **argv, const char *usage)
         return bad_usage(usage, "%s needs a value", argv[argc - 1]);
     if (!so.in || !so.out)
         return bad_usage(usage, "sign needs a PDF and -o OUT.pdf");
-    if (so.pkcs11)
-        return bad_usage(usage, "--pkcs11 is not supported yet; export the key and certificate "
-                         "to a PKCS#12 file and give --p12 FILE");
-    if (!so.p12)
-        return bad_usage(usage, "sign needs a key: --p12 FILE");
+    if (so.pkcs11 && so.p12)
+        return bad_usage(usage, "give one key: --p12 FILE or --pkcs11 URI, not both");
+    if (!so.p12 && !so.pkcs11)
+        return bad_usage(usage, "sign needs a key: --p12 FILE or --pkcs11 URI");
+    if (so.pkcs11 && strncmp(so.pkcs11, "pkcs11:", 7) != 0)
+        return bad_usage(usage, "--pkcs11 takes a PKCS#11 URI (RFC 7512), e.g. "
+                         "pkcs11:token=NAME;object=LABEL");
+    if (so.module && !so.pkcs11)
+        return bad_usage(usage, "--pkcs11-module goes with --pkcs11 URI");
+    if (!so.module)
+        so.module = getenv("PLANGEN_PKCS11_MODULE");
     if ((so.reason && !text_ok(so.reason)) || (so.location && !text_ok(so.location)))
         return bad_usage(usage, "--reason and --location take UTF-8 text of at most 1000 bytes");
     return do_sign(&so);

@@ -183,4 +183,45 @@ contains "$work/out" "usage: plangen sign IN.pdf -o OUT.pdf --p12 FILE" "sign --
 expect_rc 0 "verify --help" -- "$plangen" verify --help
 contains "$work/out" "usage: plangen verify PDF" "verify --help"
 
+# ---- PKCS#11: the issuing body's key and certificate on a SoftHSM2 token ---------
+module=/usr/lib/softhsm/libsofthsm2.so
+if ! command -v softhsm2-util >/dev/null || ! command -v pkcs11-tool >/dev/null || [ ! -f "$module" ]; then
+    bad "PKCS#11: softhsm2-util, pkcs11-tool (opensc) or $module missing: run .ci/setup"
+else
+    h=$work/hsm
+    mkdir -p "$h/tokens"
+    printf 'directories.tokendir = %s\nobjects.backend = file\nlog.level = ERROR\n' "$h/tokens" > "$h/softhsm2.conf"
+    export SOFTHSM2_CONF="$h/softhsm2.conf"
+    softhsm2-util --init-token --free --label plangen-test --pin 4321 --so-pin 87654321 >/dev/null &&
+    softhsm2-util --import "$k/org.key" --token plangen-test --label body --id 0a --pin 4321 >/dev/null &&
+    openssl x509 -in "$k/org.pem" -outform DER -out "$h/org.der" &&
+    pkcs11-tool --module "$module" --token-label plangen-test --login --pin 4321 \
+        --write-object "$h/org.der" --type cert --id 0a --label body >/dev/null 2>&1 &&
+        ok || bad "SoftHSM2 token set-up"
+    printf '4321\n' > "$h/pin"
+    uri="pkcs11:token=plangen-test;object=body;type=private"
+    expect_rc 0 "sign with a PKCS#11 token" -- \
+        sh -c '"$1" sign "$2" -o "$3" --pkcs11 "$4" --pkcs11-module "$5" --as organisation --pass-fd 3 3<"$6"' sh \
+        "$plangen" "$d/s1.pdf" "$d/p2.pdf" "$uri" "$module" "$h/pin"
+    pdfsig "$d/p2.pdf" > "$d/p2.sig" 2>&1
+    count_is "$d/p2.sig" "Signature Validation: Signature is Valid." 2 "pdfsig p2 (token): both valid"
+    sed -n '/^Signature #2/,$p' "$d/p2.sig" > "$d/p2.last"
+    contains "$d/p2.last" "Total document signed" "pdfsig p2 (token)"
+    contains "$d/p2.last" "Common Name: Sở Khoa học và Công nghệ tỉnh Trà Vinh" "pdfsig p2 (token)"
+    qpdf_ok "$d/p2.pdf" "p2.pdf"
+    expect_rc 0 "verify p2 (token) --ca" -- "$plangen" verify "$d/p2.pdf" --ca "$k/ca.pem"
+    contains "$work/out" "2 of 2 signatures intact and trusted" "verify p2 (token)"
+    expect_rc 1 "wrong PIN" -- env PLANGEN_PASSPHRASE=1111 PLANGEN_PKCS11_MODULE="$module" \
+        "$plangen" sign "$d/s1.pdf" -o "$e/p.pdf" --pkcs11 "$uri"
+    contains "$work/err" "no private key could be used at this URI: the PIN is wrong" "wrong PIN"
+    expect_rc 1 "no such token" -- env PLANGEN_PASSPHRASE=4321 \
+        "$plangen" sign "$d/s1.pdf" -o "$e/p.pdf" --pkcs11 "pkcs11:token=none;object=body" --pkcs11-module "$module"
+    contains "$work/err" "pkcs11:token=none;object=body: no private key could be used" "no such token"
+    expect_rc 2 "--pkcs11 without a URI" -- env PLANGEN_PASSPHRASE=4321 \
+        "$plangen" sign "$d/s1.pdf" -o "$e/p.pdf" --pkcs11 body
+    contains "$work/err" "takes a PKCS#11 URI (RFC 7512)" "--pkcs11 body"
+    absent "$e/p.pdf" "refused token signatures"
+    no_temp_files "$e" "refused token signatures"
+fi
+
 finish sign
