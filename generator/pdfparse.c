@@ -252,7 +252,7 @@ static pg_pdfo *parse_number(lexer *l, size_t start)
 
 static pg_pdfo *parse_value(lexer *l, int depth)
 {
-    if (depth > PG_PDF_MAX_DEPTH)
+    if (depth > PG_PDF_MAX_DEPTH || l->p->nodes->len >= PG_PDF_MAX_NODES)
         return NULL;
     skip_ws(l);
     if (l->pos >= l->end)

@@ -8,7 +8,13 @@
 
 #include <stddef.h>
 
-enum { PG_PDF_MAX_DEPTH = 32, PG_PDF_MAX_OBJECTS = 1000000, PG_PDF_MAX_SECTIONS = 256 };
+enum {
+    PG_PDF_MAX_DEPTH = 32,         /* nesting of arrays and dictionaries */
+    PG_PDF_MAX_OBJECTS = 1000000,  /* object numbers */
+    PG_PDF_MAX_SECTIONS = 256,     /* cross-reference sections (revisions) */
+    PG_PDF_MAX_NODES = 2000000,    /* values parsed from one file, all objects together
+                                      (about 100 bytes each): a huge array is refused */
+};
 
 typedef enum {
     PG_PDFO_NULL,

@@ -42,6 +42,8 @@ enum { RC_OK = 0, RC_REFUSED = 1, RC_USAGE = 2, RC_SYSTEM = 3 };
 #define BYTERANGE_WIDTH 48
 /* The most fields walked in an AcroForm (with their kids). */
 #define MAX_FIELDS 10000
+/* The most signatures verified in one file: each hashes up to the whole file. */
+#define MAX_SIGNATURES 64
 
 static void say(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 static void say(const char *fmt, ...)
@@ -470,6 +472,11 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     } else {
         acro_num = next++;
         rewrite_catalog = 1;
+    }
+    if (page_num == root->num || page_num == acro_num || acro_num == root->num) {
+        say("plangen: error: %s: cannot sign: its catalog, AcroForm and first page are not "
+            "distinct objects; the file is damaged", name);
+        goto cleanup;
     }
     size_t n_fields = 0;
     fields = acro ? collect_fields(p, acro, &n_fields) : NULL;
@@ -1008,6 +1015,12 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
     count = 0;
     for (size_t i = 0; i < n; i++)
         count += pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") && pg_pdfo_get(fields[i], "V");
+    if (count > MAX_SIGNATURES) {
+        say("plangen: error: %s: cannot verify: it has %d signature fields; plangen checks at "
+            "most %d", name, count, MAX_SIGNATURES);
+        count = -1;
+        goto cleanup;
+    }
     int k = 0;
     for (size_t i = 0; i < n; i++) {
         if (!pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") || !pg_pdfo_get(fields[i], "V"))
