@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pg_pdf *p = pg_pdf_open(data, size, &err);
     if (!p)
         abort(); /* verify read it a moment ago */
-    pg_sign_request r = {.as = "organisation", .reason = "fuzz", .when = 1681784102, .key = key,
-                         .cert = cert};
+    pg_sign_request r = {
+        .as = "organisation", .reason = "fuzz", .when = 1681784102, .key = key, .cert = cert};
     GString *u = pg_sign_build(p, data, size, "fuzz.pdf", &r);
     pg_pdf_free(p);
     if (u) {

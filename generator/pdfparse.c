@@ -14,7 +14,7 @@
 typedef struct {
     size_t off; /* 0: free or unknown */
     int gen;
-    int set;    /* an entry was seen (the newest section wins) */
+    int set; /* an entry was seen (the newest section wins) */
     pg_pdfo *cached;
     int loading; /* a lookup of this object is under way (no loops through refs) */
 } xentry;
@@ -123,20 +123,32 @@ static pg_pdfo *parse_literal_string(lexer *l, size_t start)
                 break;
             c = d[l->pos++];
             switch (c) {
-            case 'n': g_string_append_c(s, '\n'); break;
-            case 'r': g_string_append_c(s, '\r'); break;
-            case 't': g_string_append_c(s, '\t'); break;
-            case 'b': g_string_append_c(s, '\b'); break;
-            case 'f': g_string_append_c(s, '\f'); break;
+            case 'n':
+                g_string_append_c(s, '\n');
+                break;
+            case 'r':
+                g_string_append_c(s, '\r');
+                break;
+            case 't':
+                g_string_append_c(s, '\t');
+                break;
+            case 'b':
+                g_string_append_c(s, '\b');
+                break;
+            case 'f':
+                g_string_append_c(s, '\f');
+                break;
             case '\r':
                 if (l->pos < l->end && d[l->pos] == '\n')
                     l->pos++;
                 break;
-            case '\n': break;
+            case '\n':
+                break;
             default:
                 if (c >= '0' && c <= '7') {
                     int v = c - '0';
-                    for (int k = 0; k < 2 && l->pos < l->end && d[l->pos] >= '0' && d[l->pos] <= '7'; k++)
+                    for (int k = 0;
+                         k < 2 && l->pos < l->end && d[l->pos] >= '0' && d[l->pos] <= '7'; k++)
                         v = v * 8 + (d[l->pos++] - '0');
                     g_string_append_c(s, (char)(v & 0xff));
                 } else {
@@ -368,7 +380,8 @@ static pg_pdfo *read_xref_table(pg_pdf *p, size_t off, char **err)
             }
         }
         *err = fail("startxref points at byte %zu, where no cross-reference table starts; the "
-                    "file is damaged (qpdf IN OUT may repair it)", off);
+                    "file is damaged (qpdf IN OUT may repair it)",
+                    off);
         return NULL;
     }
     l.pos += 4;
@@ -379,7 +392,8 @@ static pg_pdfo *read_xref_table(pg_pdf *p, size_t off, char **err)
             pg_pdfo *t = parse_value(&l, 0);
             if (!t || t->kind != PG_PDFO_DICT) {
                 *err = fail("the trailer after the cross-reference table at byte %zu is no "
-                            "dictionary; the file is damaged", off);
+                            "dictionary; the file is damaged",
+                            off);
                 return NULL;
             }
             return t;
@@ -390,7 +404,8 @@ static pg_pdfo *read_xref_table(pg_pdf *p, size_t off, char **err)
         if (first < 0 || count < 0 || first + count > PG_PDF_MAX_OBJECTS ||
             (size_t)count > (p->len - l.pos) / 20) {
             *err = fail("the cross-reference table at byte %zu is broken (a subsection header "
-                        "is missing or names more objects than the file holds)", off);
+                        "is missing or names more objects than the file holds)",
+                        off);
             return NULL;
         }
         if (first + count > p->nx) {
@@ -472,7 +487,8 @@ pg_pdf *pg_pdf_open(const unsigned char *data, size_t len, char **err)
         }
         for (int j = 0; j < k; j++)
             if (seen[j] == off) {
-                *err = fail("its cross-reference sections form a loop (/Prev); the file is damaged");
+                *err =
+                    fail("its cross-reference sections form a loop (/Prev); the file is damaged");
                 goto bad;
             }
         seen[k] = off;
@@ -535,9 +551,8 @@ size_t pg_pdf_startxref(const pg_pdf *p)
 long long pg_pdf_size(const pg_pdf *p)
 {
     const pg_pdfo *s = pg_pdfo_get(p->trailer, "Size");
-    long long n = s && s->kind == PG_PDFO_NUM && s->num > 0 && s->num <= PG_PDF_MAX_OBJECTS
-                      ? s->num
-                      : 0;
+    long long n =
+        s && s->kind == PG_PDFO_NUM && s->num > 0 && s->num <= PG_PDF_MAX_OBJECTS ? s->num : 0;
     return n > p->nx ? n : p->nx;
 }
 

@@ -9,11 +9,11 @@
 #include <stddef.h>
 
 enum {
-    PG_PDF_MAX_DEPTH = 32,         /* nesting of arrays and dictionaries */
-    PG_PDF_MAX_OBJECTS = 1000000,  /* object numbers */
-    PG_PDF_MAX_SECTIONS = 256,     /* cross-reference sections (revisions) */
-    PG_PDF_MAX_NODES = 2000000,    /* values parsed from one file, all objects together
-                                      (about 100 bytes each): a huge array is refused */
+    PG_PDF_MAX_DEPTH = 32,        /* nesting of arrays and dictionaries */
+    PG_PDF_MAX_OBJECTS = 1000000, /* object numbers */
+    PG_PDF_MAX_SECTIONS = 256,    /* cross-reference sections (revisions) */
+    PG_PDF_MAX_NODES = 2000000,   /* values parsed from one file, all objects together
+                                     (about 100 bytes each): a huge array is refused */
 };
 
 typedef enum {
@@ -30,13 +30,13 @@ typedef enum {
 typedef struct pg_pdfo pg_pdfo;
 struct pg_pdfo {
     pg_pdfo_kind kind;
-    size_t start, end;   /* the object's bytes in the file: [start, end) */
-    long long num;       /* NUM: its integer part; REF: the object number; BOOL: 0 or 1 */
-    int is_int;          /* NUM: written without a fraction */
-    int gen;             /* REF: generation */
-    char *text;          /* NAME, STRING: NUL-terminated (a STRING may hold NULs: see len) */
-    size_t len;          /* NAME, STRING: bytes of text */
-    pg_pdfo **items;     /* ARRAY, DICT */
+    size_t start, end; /* the object's bytes in the file: [start, end) */
+    long long num;     /* NUM: its integer part; REF: the object number; BOOL: 0 or 1 */
+    int is_int;        /* NUM: written without a fraction */
+    int gen;           /* REF: generation */
+    char *text;        /* NAME, STRING: NUL-terminated (a STRING may hold NULs: see len) */
+    size_t len;        /* NAME, STRING: bytes of text */
+    pg_pdfo **items;   /* ARRAY, DICT */
     size_t n;
 };
 

@@ -268,7 +268,7 @@ static const pg_pdfo *first_page(pg_pdf *p, const pg_pdfo *catalog, long long *n
 
 /* Loads key and certificate (and the chain) from a PKCS#12 file. */
 static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **cert,
-                    STACK_OF(X509) **chain)
+                    STACK_OF(X509) * *chain)
 {
     size_t len = 0;
     unsigned char *data = read_file(path, &len, "the PKCS#12 file");
@@ -285,7 +285,8 @@ static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **c
     }
     if (!PKCS12_verify_mac(p12, pass, -1)) {
         say("plangen: error: %s: the passphrase does not open this PKCS#12 file; give the "
-            "right one (--pass-fd N or PLANGEN_PASSPHRASE)", path);
+            "right one (--pass-fd N or PLANGEN_PASSPHRASE)",
+            path);
         goto cleanup;
     }
     if (!PKCS12_parse(p12, pass, key, cert, chain)) {
@@ -295,7 +296,8 @@ static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **c
     }
     if (!*key || !*cert) {
         say("plangen: error: %s holds no %s; a signing PKCS#12 needs a private key and its "
-            "certificate", path, *key ? "certificate" : "private key");
+            "certificate",
+            path, *key ? "certificate" : "private key");
         goto cleanup;
     }
     if (!X509_check_private_key(*cert, *key)) {
@@ -339,7 +341,8 @@ static int load_pkcs11(const char *uri, const char *module, const char *pin, EVP
     *key = ENGINE_load_private_key(e, uri, NULL, NULL);
     if (!*key) {
         say("plangen: error: %s: no private key could be used at this URI: the PIN is wrong, "
-            "or the token or key is not there (pkcs11-tool -O lists a token's objects)", uri);
+            "or the token or key is not there (pkcs11-tool -O lists a token's objects)",
+            uri);
         goto cleanup;
     }
     /* the certificate: the same URI, of type cert */
@@ -359,7 +362,8 @@ static int load_pkcs11(const char *uri, const char *module, const char *pin, EVP
     } parms = {cert_uri, NULL};
     if (!ENGINE_ctrl_cmd(e, "LOAD_CERT_CTRL", 0, &parms, NULL, 1) || !parms.cert) {
         say("plangen: error: %s: the token holds no certificate for this key (write it with "
-            "pkcs11-tool --write-object CERT.der --type cert --id ID)", uri);
+            "pkcs11-tool --write-object CERT.der --type cert --id ID)",
+            uri);
         goto cleanup;
     }
     *cert = parms.cert;
@@ -379,7 +383,7 @@ cleanup:
 
 /* The CMS SignedData (DER, OPENSSL_free) over data: detached, SHA-256, with the
  * ESS signing-certificate-v2 attribute (CMS_CADES) and the signing time t. */
-static unsigned char *make_cms(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
+static unsigned char *make_cms(EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
                                const unsigned char *data, size_t len, time_t t, int *der_len)
 {
     unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP | CMS_CADES;
@@ -391,8 +395,7 @@ static unsigned char *make_cms(EVP_PKEY *key, X509 *cert, STACK_OF(X509) *chain,
     /* OpenSSL 3.0 writes a signing-time attribute in every signer info (it has no
      * flag to leave it out); we give it the time of /M so that both agree and a
      * rerun at a fixed time gives the same bytes. */
-    if (!si || !at ||
-        !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, at->type, at, -1) ||
+    if (!si || !at || !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, at->type, at, -1) ||
         !CMS_final(cms, bio, NULL, CMS_DETACHED | CMS_BINARY)) {
         say("plangen: error: OpenSSL could not make the signature: %s", ssl_reason());
         goto cleanup;
@@ -418,7 +421,8 @@ static time_t signing_time(void)
         if (!*end && v >= 0 && v < 253402300799LL)
             return (time_t)v;
         say("plangen: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds; signing "
-            "at the current time", sde);
+            "at the current time",
+            sde);
     }
     return time(NULL);
 }
@@ -445,7 +449,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     const pg_pdfo *catalog = pg_pdf_object(p, root->num, &cat_gen);
     if (!catalog || catalog->kind != PG_PDFO_DICT) {
         say("plangen: error: %s: cannot sign: its document catalog (object %lld) is missing or "
-            "unreadable; the file is damaged", name, root->num);
+            "unreadable; the file is damaged",
+            name, root->num);
         goto cleanup;
     }
     long long page_num = 0;
@@ -453,7 +458,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     const pg_pdfo *page = first_page(p, catalog, &page_num, &page_gen);
     if (!page) {
         say("plangen: error: %s: cannot sign: its first page cannot be found in the page tree; "
-            "the file is damaged", name);
+            "the file is damaged",
+            name);
         goto cleanup;
     }
     /* the AcroForm: rewritten in place when it is an object of its own, else a new
@@ -475,7 +481,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     }
     if (page_num == root->num || page_num == acro_num || acro_num == root->num) {
         say("plangen: error: %s: cannot sign: its catalog, AcroForm and first page are not "
-            "distinct objects; the file is damaged", name);
+            "distinct objects; the file is damaged",
+            name);
         goto cleanup;
     }
     size_t n_fields = 0;
@@ -529,8 +536,7 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     /* the field and its widget in one dictionary: invisible (an empty rectangle),
      * printable and locked (/F 132), on the first page */
     begin_obj(u, len, w, &nw, field_num, 0);
-    g_string_append_printf(u,
-                           "<< /FT /Sig /T (%s) /TU ", fname);
+    g_string_append_printf(u, "<< /FT /Sig /T (%s) /TU ", fname);
     put_text(u, strcmp(base, "Signer") == 0 ? "Signature of the signer"
                                             : "Signature of the issuing body");
     g_string_append_printf(u,
@@ -627,7 +633,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         goto cleanup;
     if (der_len > CONTENTS_BYTES) {
         say("plangen: error: the signature takes %d bytes, over the %d reserved for it; the "
-            "PKCS#12 file holds too long a certificate chain", der_len, CONTENTS_BYTES);
+            "PKCS#12 file holds too long a certificate chain",
+            der_len, CONTENTS_BYTES);
         goto cleanup;
     }
     static const char hex[] = "0123456789ABCDEF";
@@ -659,7 +666,8 @@ static int do_sign(const sign_opts *so)
 
     if (so->out && same_file(so->in, so->out)) {
         say("plangen: error: %s: -o names the input; signing writes a new file and leaves the "
-            "unsigned one as it is: choose another output", so->out);
+            "unsigned one as it is: choose another output",
+            so->out);
         return RC_USAGE;
     }
     if (!(d = read_file(so->in, &len, "the PDF")))
@@ -780,9 +788,11 @@ int pg_sign_main(int argc, char **argv, const char *usage)
         } else if (bad) {
             return bad_usage(usage, "%s needs a value", a);
         } else if (strncmp(a, "--pass", 6) == 0 || strncmp(a, "--pin", 5) == 0) {
-            return bad_usage(usage, "%s: a passphrase is never taken on the command line (other "
+            return bad_usage(usage,
+                             "%s: a passphrase is never taken on the command line (other "
                              "users see it in the process list); use --pass-fd N or "
-                             "PLANGEN_PASSPHRASE", a);
+                             "PLANGEN_PASSPHRASE",
+                             a);
         } else if (a[0] == '-' && a[1]) {
             return bad_usage(usage, "unknown option %s", a);
         } else if (!so.in) {
@@ -801,7 +811,7 @@ int pg_sign_main(int argc, char **argv, const char *usage)
         return bad_usage(usage, "sign needs a key: --p12 FILE or --pkcs11 URI");
     if (so.pkcs11 && strncmp(so.pkcs11, "pkcs11:", 7) != 0)
         return bad_usage(usage, "--pkcs11 takes a PKCS#11 URI (RFC 7512), e.g. "
-                         "pkcs11:token=NAME;object=LABEL");
+                                "pkcs11:token=NAME;object=LABEL");
     if (so.module && !so.pkcs11)
         return bad_usage(usage, "--pkcs11-module goes with --pkcs11 URI");
     if (!so.module)
@@ -818,11 +828,11 @@ static char *iso_of_pdf_date(const char *s)
 {
     int y, mo, da, h, mi, se, th = 0, tm = 0;
     char z = 0;
-    if (strlen(s) >= 16 && sscanf(s, "D:%4d%2d%2d%2d%2d%2d%c%2d'%2d", &y, &mo, &da, &h, &mi, &se,
-                                  &z, &th, &tm) >= 6) {
+    if (strlen(s) >= 16 &&
+        sscanf(s, "D:%4d%2d%2d%2d%2d%2d%c%2d'%2d", &y, &mo, &da, &h, &mi, &se, &z, &th, &tm) >= 6) {
         if (z == '+' || z == '-')
-            return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, da, h, mi,
-                                   se, z, th, tm);
+            return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, da, h, mi, se,
+                                   z, th, tm);
         return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, da, h, mi, se);
     }
     return g_strdup(s);
@@ -843,7 +853,8 @@ static char *common_name(const X509_NAME *n)
 {
     int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
     unsigned char *utf8 = NULL;
-    if (i < 0 || ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i))) < 0)
+    if (i < 0 ||
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i))) < 0)
         return name_line(n);
     char *s = g_strdup((char *)utf8);
     OPENSSL_free(utf8);
@@ -893,8 +904,10 @@ static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pd
         return 0;
     }
     line(out, "format:", sub && sub->kind == PG_PDFO_NAME ? sub->text : "(no /SubFilter)");
-    if (!pg_pdfo_is_name(sub, "ETSI.CAdES.detached") && !pg_pdfo_is_name(sub, "adbe.pkcs7.detached")) {
-        line(out, "intact:", "NO: plangen checks ETSI.CAdES.detached and adbe.pkcs7.detached signatures only");
+    if (!pg_pdfo_is_name(sub, "ETSI.CAdES.detached") &&
+        !pg_pdfo_is_name(sub, "adbe.pkcs7.detached")) {
+        line(out, "intact:",
+             "NO: plangen checks ETSI.CAdES.detached and adbe.pkcs7.detached signatures only");
         return 0;
     }
     long long r[4] = {-1, -1, -1, -1};
@@ -905,7 +918,8 @@ static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pd
      * /Contents string: nothing else of the signed revision is left out */
     if (r[0] != 0 || r[1] < 0 || r[2] < r[1] || r[3] < 0 || (size_t)r[1] != contents->start ||
         (size_t)r[2] != contents->end || (unsigned long long)(r[2] + r[3]) > len) {
-        line(out, "intact:", "NO: its /ByteRange does not cover the file less the /Contents string");
+        line(out,
+             "intact:", "NO: its /ByteRange does not cover the file less the /Contents string");
         goto cleanup;
     }
     size_t end = (size_t)(r[2] + r[3]);
@@ -945,11 +959,13 @@ static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pd
     g_free(valid);
     g_free(nb);
     g_free(na);
-    int intact = CMS_verify(cms, NULL, NULL, bio, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+    int intact =
+        CMS_verify(cms, NULL, NULL, bio, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
     if (intact) {
         line(out, "intact:", "yes: the digest of the bytes it covers matches the signature");
     } else if (ERR_GET_REASON(ERR_peek_last_error()) == CMS_R_CONTENT_VERIFY_ERROR) {
-        line(out, "intact:", "NO: the bytes it covers were changed after signing (digest mismatch)");
+        line(out,
+             "intact:", "NO: the bytes it covers were changed after signing (digest mismatch)");
     } else {
         char *why = g_strdup_printf("NO: the signature does not verify (%s)", ssl_reason());
         line(out, "intact:", why);
@@ -959,19 +975,21 @@ static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pd
         line(out, "covers:", "the whole file: nothing was changed after this signature");
     } else {
         char *c = g_strdup_printf("its revision, the first %zu bytes; the document was changed "
-                                  "after it: %zu bytes were added (later revisions)", end, len - end);
+                                  "after it: %zu bytes were added (later revisions)",
+                                  end, len - end);
         line(out, "covers:", c);
         g_free(c);
     }
     int trusted = 1;
     if (!store) {
-        line(out, "trust:", "not checked: the certificate was not checked against any trust store "
-                       "(give --ca FILE)");
+        line(out, "trust:",
+             "not checked: the certificate was not checked against any trust store "
+             "(give --ca FILE)");
     } else {
         certs = CMS_get1_certs(cms);
         ctx = X509_STORE_CTX_new();
-        trusted = ctx && X509_STORE_CTX_init(ctx, store, signer, certs) &&
-                  X509_verify_cert(ctx) == 1;
+        trusted =
+            ctx && X509_STORE_CTX_init(ctx, store, signer, certs) && X509_verify_cert(ctx) == 1;
         if (trusted) {
             line(out, "trust:", "yes: the certificate chains to a certificate of --ca");
         } else {
@@ -1014,10 +1032,12 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
     fields = acro ? collect_fields(p, acro, &n) : NULL;
     count = 0;
     for (size_t i = 0; i < n; i++)
-        count += pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") && pg_pdfo_get(fields[i], "V");
+        count +=
+            pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") && pg_pdfo_get(fields[i], "V");
     if (count > MAX_SIGNATURES) {
         say("plangen: error: %s: cannot verify: it has %d signature fields; plangen checks at "
-            "most %d", name, count, MAX_SIGNATURES);
+            "most %d",
+            name, count, MAX_SIGNATURES);
         count = -1;
         goto cleanup;
     }

@@ -15,13 +15,13 @@
 
 /* What one signature is made with. */
 typedef struct {
-    const char *as;       /* "signer" (or NULL) or "organisation": the field's name */
-    const char *reason;   /* UTF-8 or NULL */
-    const char *location; /* UTF-8 or NULL */
-    time_t when;          /* the signing time: /M and the CMS signing-time */
-    EVP_PKEY *key;        /* borrowed */
-    X509 *cert;           /* borrowed */
-    STACK_OF(X509) *chain; /* borrowed; may be NULL */
+    const char *as;         /* "signer" (or NULL) or "organisation": the field's name */
+    const char *reason;     /* UTF-8 or NULL */
+    const char *location;   /* UTF-8 or NULL */
+    time_t when;            /* the signing time: /M and the CMS signing-time */
+    EVP_PKEY *key;          /* borrowed */
+    X509 *cert;             /* borrowed */
+    STACK_OF(X509) * chain; /* borrowed; may be NULL */
 } pg_sign_request;
 
 /* The incremental update that signs the PDF d[0, len) (already opened as p):
