@@ -904,7 +904,8 @@ static int refuse_foreign_options(const options *o, int dpi_given)
 
 static const char usage_sign[] =
     "usage: plangen sign IN.pdf -o OUT.pdf --p12 FILE|--pkcs11 URI [--pass-fd N]\n"
-    "                    [--as signer|organisation] [--reason TEXT] [--location TEXT]\n"
+    "                    [--as signer|organisation] [--page N --rect X1,Y1,X2,Y2]\n"
+    "                    [--reason TEXT] [--location TEXT]\n"
     "\n"
     "Adds a digital signature to a PDF: PAdES baseline B-B (ETSI EN 319 142-1), a CMS\n"
     "SignedData (ETSI.CAdES.detached, SHA-256, signing-certificate-v2) made by OpenSSL\n"
@@ -924,6 +925,9 @@ static const char usage_sign[] =
     "                   descriptor N; without it, the environment variable\n"
     "                   PLANGEN_PASSPHRASE holds it. Never on the command line.\n"
     "  --as ROLE        signer (default) or organisation: names the signature field\n"
+    "  --rect X1,Y1,X2,Y2   a visible signature widget over this rectangle (pt from the\n"
+    "                   page's lower left corner), on page N of --page (default 1);\n"
+    "                   without it the widget is invisible\n"
     "  --reason TEXT, --location TEXT   shown by PDF readers with the signature\n"
     "  SOURCE_DATE_EPOCH   sign at this time (seconds since 1970) instead of now; with an\n"
     "                   RSA key the output is then the same bytes on every run\n"

@@ -240,6 +240,7 @@ static pg_pdfo *parse_number(lexer *l, size_t start)
     l->pos += n;
     pg_pdfo *o = node(l->p, PG_PDFO_NUM, start);
     o->num = (long long)v;
+    o->real = v;
     o->is_int = strspn(buf, "+-0123456789") == n;
     o->end = l->pos;
     if (o->is_int && o->num >= 0 && buf[0] != '+' && buf[0] != '-') {

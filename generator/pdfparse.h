@@ -33,6 +33,7 @@ struct pg_pdfo {
     size_t start, end; /* the object's bytes in the file: [start, end) */
     long long num;     /* NUM: its integer part; REF: the object number; BOOL: 0 or 1 */
     int is_int;        /* NUM: written without a fraction */
+    double real;       /* NUM: its value */
     int gen;           /* REF: generation */
     char *text;        /* NAME, STRING: NUL-terminated (a STRING may hold NULs: see len) */
     size_t len;        /* NAME, STRING: bytes of text */

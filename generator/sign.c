@@ -245,12 +245,18 @@ static void pdf_date(time_t t, char *buf, size_t size)
 typedef struct {
     const char *in, *out, *p12, *pkcs11, *module, *as, *reason, *location;
     int pass_fd;
+    int page;       /* --page: 1-based; 0: the first */
+    int visible;    /* --rect given */
+    double rect[4]; /* --rect: x1 y1 x2 y2, pt in the page's default user space */
 } sign_opts;
 
 /* The first page (its object number and generation, and its dictionary), the
  * page tree walked down its first kids, at most PG_PDF_MAX_DEPTH levels. */
-static const pg_pdfo *first_page(pg_pdf *p, const pg_pdfo *catalog, long long *num, int *gen)
+static const pg_pdfo *find_page(pg_pdf *p, const pg_pdfo *catalog, long long index, long long *num,
+                                int *gen)
 {
+    /* down the page tree: in each node, skip the kids whose /Count the index
+     * passes; at most PG_PDF_MAX_DEPTH levels */
     const pg_pdfo *ref = pg_pdfo_get(catalog, "Pages");
     for (int depth = 0; depth < PG_PDF_MAX_DEPTH && ref && ref->kind == PG_PDFO_REF; depth++) {
         const pg_pdfo *node = pg_pdf_object(p, ref->num, gen);
@@ -258,10 +264,22 @@ static const pg_pdfo *first_page(pg_pdf *p, const pg_pdfo *catalog, long long *n
             return NULL;
         if (pg_pdfo_is_name(pg_pdfo_get(node, "Type"), "Page")) {
             *num = ref->num;
-            return node;
+            return index == 0 ? node : NULL;
         }
         const pg_pdfo *kids = pg_pdf_resolve(p, pg_pdfo_get(node, "Kids"));
-        ref = kids && kids->kind == PG_PDFO_ARRAY && kids->n ? kids->items[0] : NULL;
+        ref = NULL;
+        for (size_t i = 0; kids && kids->kind == PG_PDFO_ARRAY && i < kids->n; i++) {
+            const pg_pdfo *kid = pg_pdf_resolve(p, kids->items[i]);
+            const pg_pdfo *count = pg_pdfo_get(kid, "Count");
+            long long n = pg_pdfo_is_name(pg_pdfo_get(kid, "Type"), "Page")       ? 1
+                          : count && count->kind == PG_PDFO_NUM && count->num > 0 ? count->num
+                                                                                  : 0;
+            if (index < n) {
+                ref = kids->items[i];
+                break;
+            }
+            index -= n;
+        }
     }
     return NULL;
 }
@@ -441,6 +459,7 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     unsigned char *der = NULL;
     const pg_pdfo **fields = NULL;
     written w[8];
+    long long ap_num = 0;
     size_t nw = 0;
     int ok = 0;
 
@@ -455,7 +474,12 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     }
     long long page_num = 0;
     int page_gen = 0;
-    const pg_pdfo *page = first_page(p, catalog, &page_num, &page_gen);
+    const pg_pdfo *page =
+        find_page(p, catalog, r->page > 0 ? r->page - 1 : 0, &page_num, &page_gen);
+    if (!page && r->page > 1) {
+        say("plangen: error: %s: cannot sign: it has no page %d (--page)", name, r->page);
+        goto cleanup;
+    }
     if (!page) {
         say("plangen: error: %s: cannot sign: its first page cannot be found in the page tree; "
             "the file is damaged",
@@ -470,6 +494,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         acro = NULL;
     long long next = pg_pdf_size(p);
     long long sig_num = next++, field_num = next++, acro_num;
+    if (r->visible)
+        ap_num = next++;
     int acro_gen = 0, rewrite_catalog;
     if (acro && acro_ref->kind == PG_PDFO_REF) {
         acro_num = acro_ref->num;
@@ -533,16 +559,33 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     }
     g_string_append(u, " >>\nendobj\n");
 
-    /* the field and its widget in one dictionary: invisible (an empty rectangle),
-     * printable and locked (/F 132), on the first page */
+    /* the field and its widget in one dictionary, printable and locked (/F 132):
+     * invisible (an empty rectangle) on the first page, or over --rect on
+     * --page with an empty appearance: what shows there is the page's own
+     * drawing (the signature image, the seal) */
+    char rect[4][G_ASCII_DTOSTR_BUF_SIZE];
+    for (int i = 0; i < 4; i++)
+        g_ascii_formatd(rect[i], sizeof rect[i], "%.2f", r->visible ? r->rect[i] : 0.0);
     begin_obj(u, len, w, &nw, field_num, 0);
     g_string_append_printf(u, "<< /FT /Sig /T (%s) /TU ", fname);
     put_text(u, strcmp(base, "Signer") == 0 ? "Signature of the signer"
                                             : "Signature of the issuing body");
     g_string_append_printf(u,
-                           " /V %lld 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 "
-                           "/P %lld %d R >>\nendobj\n",
-                           sig_num, page_num, page_gen);
+                           " /V %lld 0 R /Type /Annot /Subtype /Widget /Rect [%s %s %s %s] /F 132",
+                           sig_num, rect[0], rect[1], rect[2], rect[3]);
+    if (r->visible)
+        g_string_append_printf(u, " /AP << /N %lld 0 R >>", ap_num);
+    g_string_append_printf(u, " /P %lld %d R >>\nendobj\n", page_num, page_gen);
+    if (r->visible) {
+        char bw[G_ASCII_DTOSTR_BUF_SIZE], bh[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd(bw, sizeof bw, "%.2f", r->rect[2] - r->rect[0]);
+        g_ascii_formatd(bh, sizeof bh, "%.2f", r->rect[3] - r->rect[1]);
+        begin_obj(u, len, w, &nw, ap_num, 0);
+        g_string_append_printf(u,
+                               "<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources << "
+                               ">> /Length 0 >>\nstream\n\nendstream\nendobj\n",
+                               bw, bh);
+    }
 
     /* the AcroForm: its fields and the new one; signatures exist, append only */
     begin_obj(u, len, w, &nw, acro_num, acro_gen);
@@ -662,7 +705,12 @@ static int do_sign(const sign_opts *so)
     char *err = NULL, *pass = NULL;
     pg_pdf *p = NULL;
     GString *u = NULL;
-    pg_sign_request r = {.as = so->as, .reason = so->reason, .location = so->location};
+    pg_sign_request r = {.as = so->as,
+                         .reason = so->reason,
+                         .location = so->location,
+                         .page = so->page,
+                         .visible = so->visible};
+    memcpy(r.rect, so->rect, sizeof r.rect);
 
     if (so->out && same_file(so->in, so->out)) {
         say("plangen: error: %s: -o names the input; signing writes a new file and leaves the "
@@ -769,6 +817,29 @@ int pg_sign_main(int argc, char **argv, const char *usage)
             so.p12 = v;
         } else if ((v = opt(argc, argv, &i, "--pkcs11", &bad))) {
             so.pkcs11 = v;
+        } else if ((v = opt(argc, argv, &i, "--page", &bad))) {
+            char *end = NULL;
+            long n = strtol(v, &end, 10);
+            if (*end || end == v || n < 1 || n > 100000)
+                return bad_usage(usage, "--page takes a page number from 1");
+            so.page = (int)n;
+        } else if ((v = opt(argc, argv, &i, "--rect", &bad))) {
+            /* x1,y1,x2,y2 in pt; a page of 200 inches at most (PDF's limit) */
+            char *end = (char *)v;
+            int k = 0;
+            for (; k < 4; k++) {
+                char *from = end;
+                so.rect[k] = g_ascii_strtod(from, &end);
+                if (end == from || !(so.rect[k] >= 0 && so.rect[k] <= 14400) ||
+                    *end != (k < 3 ? ',' : '\0'))
+                    break;
+                if (k < 3)
+                    end++;
+            }
+            if (k < 4 || so.rect[2] <= so.rect[0] || so.rect[3] <= so.rect[1])
+                return bad_usage(usage, "--rect takes x1,y1,x2,y2 in pt from the page's lower "
+                                        "left corner, x1 < x2 and y1 < y2, e.g. 300,100,500,180");
+            so.visible = 1;
         } else if ((v = opt(argc, argv, &i, "--pkcs11-module", &bad))) {
             so.module = v;
         } else if ((v = opt(argc, argv, &i, "--as", &bad))) {
@@ -879,10 +950,41 @@ static void line(FILE *out, const char *label, const char *value)
     free(v);
 }
 
+/* The 1-based number of the page that is object num, 0 when it is none: the
+ * page tree walked in order with an explicit stack, at most 100,000 nodes. */
+static long long page_number(pg_pdf *p, long long num)
+{
+    int gen = 0;
+    const pg_pdfo *root = pg_pdfo_get(pg_pdf_trailer(p), "Root");
+    const pg_pdfo *pages = pg_pdfo_get(pg_pdf_object(p, root->num, &gen), "Pages");
+    GPtrArray *stack = g_ptr_array_new();
+    long long seen = 0, found = 0;
+    if (pages)
+        g_ptr_array_add(stack, (gpointer)pages);
+    for (int visited = 0; stack->len && visited < 100000 && !found; visited++) {
+        const pg_pdfo *ref = g_ptr_array_remove_index(stack, stack->len - 1);
+        const pg_pdfo *node = pg_pdf_resolve(p, ref);
+        if (!node || node->kind != PG_PDFO_DICT)
+            continue;
+        if (pg_pdfo_is_name(pg_pdfo_get(node, "Type"), "Page")) {
+            seen++;
+            if (ref->kind == PG_PDFO_REF && ref->num == num)
+                found = seen;
+            continue;
+        }
+        const pg_pdfo *kids = pg_pdf_resolve(p, pg_pdfo_get(node, "Kids"));
+        for (size_t i = kids && kids->kind == PG_PDFO_ARRAY ? kids->n : 0; i-- > 0;)
+            g_ptr_array_add(stack, (gpointer)kids->items[i]);
+    }
+    g_ptr_array_free(stack, TRUE);
+    return found;
+}
+
 /* Checks and prints one signature; returns 1 when it is intact (and trusted,
  * when store is given). */
-static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pdfo *field,
-                      const pg_pdfo *sig, X509_STORE *store, int index, int count)
+static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
+                      const pg_pdfo *field, const pg_pdfo *sig, X509_STORE *store, int index,
+                      int count)
 {
     const pg_pdfo *t = pg_pdfo_get(field, "T");
     char *fname = t && t->kind == PG_PDFO_STRING ? g_strndup(t->text, t->len) : g_strdup("?");
@@ -980,6 +1082,21 @@ static int verify_one(FILE *out, const unsigned char *d, size_t len, const pg_pd
         line(out, "covers:", c);
         g_free(c);
     }
+    const pg_pdfo *rect = pg_pdfo_get(field, "Rect");
+    const pg_pdfo *pg = pg_pdfo_get(field, "P");
+    double rv[4] = {0, 0, 0, 0};
+    for (size_t i = 0; rect && rect->kind == PG_PDFO_ARRAY && rect->n == 4 && i < 4; i++)
+        if (rect->items[i]->kind == PG_PDFO_NUM)
+            rv[i] = rect->items[i]->real;
+    if (rv[2] - rv[0] == 0 || rv[3] - rv[1] == 0) {
+        line(out, "shown:", "invisible (the widget has an empty rectangle)");
+    } else {
+        long long page = pg && pg->kind == PG_PDFO_REF ? page_number(p, pg->num) : 0;
+        char *c = g_strdup_printf("on page %lld at [%.2f %.2f %.2f %.2f] pt", page, rv[0], rv[1],
+                                  rv[2], rv[3]);
+        line(out, "shown:", c);
+        g_free(c);
+    }
     int trusted = 1;
     if (!store) {
         line(out, "trust:",
@@ -1046,7 +1163,7 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
         if (!pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") || !pg_pdfo_get(fields[i], "V"))
             continue;
         const pg_pdfo *sig = pg_pdf_resolve(p, pg_pdfo_get(fields[i], "V"));
-        *good += verify_one(out, d, len, fields[i], sig, store, ++k, count);
+        *good += verify_one(out, p, d, len, fields[i], sig, store, ++k, count);
     }
 cleanup:
     g_free(fields);

@@ -18,6 +18,9 @@ typedef struct {
     const char *as;         /* "signer" (or NULL) or "organisation": the field's name */
     const char *reason;     /* UTF-8 or NULL */
     const char *location;   /* UTF-8 or NULL */
+    int page;               /* the widget's page, 1-based; 0: the first */
+    int visible;            /* 1: the widget covers rect; 0: invisible */
+    double rect[4];         /* x1 y1 x2 y2, pt in the page's default user space */
     time_t when;            /* the signing time: /M and the CMS signing-time */
     EVP_PKEY *key;          /* borrowed */
     X509 *cert;             /* borrowed */

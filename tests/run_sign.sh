@@ -41,7 +41,8 @@ printf 'mat-khau-2\n' > "$k/org.pass"
 
 # ---- render, sign as the signer, then as the issuing body --------------------
 d=$work/docs
-mkdir -p "$d"
+e=$work/errs
+mkdir -p "$d" "$e"
 expect_rc 0 "render" -- "$plangen" render "$plan" -o "$d/plan.pdf"
 before=$(sha256sum < "$d/plan.pdf")
 expect_rc 0 "sign as signer" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
@@ -118,6 +119,38 @@ PY
 expect_rc 1 "verify a changed second revision" -- "$plangen" verify "$d/changed2.pdf"
 contains "$work/out" "1 of 2 signatures intact" "verify a changed second revision"
 
+# ---- visible widgets: over a rectangle of the last page, where the signature space is
+pages=$(pdfinfo "$d/plan.pdf" | sed -n 's/^Pages: *//p')
+expect_rc 0 "sign --page --rect" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/plan.pdf" -o "$d/v1.pdf" --p12 "$k/signer.p12" --page "$pages" --rect 300,100,500,180
+expect_rc 0 "sign --rect as organisation" -- env PLANGEN_PASSPHRASE=mat-khau-2 \
+    "$plangen" sign "$d/v1.pdf" -o "$d/v2.pdf" --p12 "$k/org.p12" --as organisation --page "$pages" --rect 280,90,360,170
+pdfsig "$d/v2.pdf" > "$d/v2.sig" 2>&1
+count_is "$d/v2.sig" "Signature Validation: Signature is Valid." 2 "pdfsig v2 (visible widgets)"
+qpdf_ok "$d/v2.pdf" "v2.pdf"
+expect_rc 0 "verify v2" -- "$plangen" verify "$d/v2.pdf"
+contains "$work/out" "shown: *on page $pages at \[300.00 100.00 500.00 180.00\] pt" "verify v2: the signer's widget"
+contains "$work/out" "shown: *on page $pages at \[280.00 90.00 360.00 170.00\] pt" "verify v2: the body's widget"
+# read back by qpdf: both widgets are annotations of that page, each with an appearance
+qpdf --json=1 --json-key=pages --json-key=objects "$d/v2.pdf" > "$d/v2.json" 2>/dev/null
+python3 - "$d/v2.json" "$pages" > "$d/v2.widgets" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+objs = j["objects"]
+page = j["pages"][int(sys.argv[2]) - 1]["object"]
+for a in objs[page].get("/Annots", []):
+    w = objs[a]
+    if w.get("/FT") == "/Sig":
+        print("widget", w["/Rect"], "ap" if "/AP" in w else "no-ap", "P" if w.get("/P") == page else "no-P")
+PY
+count_is "$d/v2.widgets" "ap P" 2 "qpdf: two signature widgets on page $pages with /AP and /P"
+expect_rc 2 "--rect with x2 < x1" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --rect 500,100,300,180
+contains "$work/err" "--rect takes x1,y1,x2,y2 in pt" "bad --rect"
+expect_rc 1 "--page past the end" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --page 999 --rect 1,1,2,2
+contains "$work/err" "cannot sign: it has no page 999 (--page)" "--page 999"
+
 # ---- reproducible: at a fixed time, an RSA signature is the same bytes -------
 for n in 1 2; do
     SOURCE_DATE_EPOCH=1681784102 PLANGEN_PASSPHRASE=mat-khau-1 \
@@ -129,8 +162,6 @@ pdfsig "$d/r1.pdf" > "$d/r1.sig" 2>&1
 contains "$d/r1.sig" "Signature is Valid." "pdfsig r1"
 
 # ---- refusals: a clear message, no output, no temporary file -----------------
-e=$work/errs
-mkdir -p "$e"
 expect_rc 1 "wrong passphrase" -- env PLANGEN_PASSPHRASE=sai \
     "$plangen" sign "$d/plan.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
 contains "$work/err" "the passphrase does not open this PKCS#12 file" "wrong passphrase"
