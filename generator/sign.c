@@ -401,6 +401,55 @@ cleanup:
 
 /* The CMS SignedData (DER, OPENSSL_free) over data: detached, SHA-256, with the
  * ESS signing-certificate-v2 attribute (CMS_CADES) and the signing time t. */
+/* PAdES baseline signatures carry no CMS signing-time attribute (ETSI EN 319
+ * 142-1: the claimed time is /M of the signature dictionary), but OpenSSL 3.0
+ * adds one to every signer info it signs. So, after CMS_final, the attribute
+ * is deleted and the signer info signed again by the key, through OpenSSL:
+ * the signed attributes encoded as a DER SET OF by i2d_ASN1_SET_ANY (which
+ * sorts them as DER wants, as the CMS encoder does), signed by EVP_DigestSign
+ * with SHA-256 and the key's default scheme (PKCS#1 v1.5 for RSA, ECDSA). */
+static int drop_signing_time(CMS_SignerInfo *si, EVP_PKEY *key)
+{
+    int ok = 0, idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+    if (idx < 0)
+        return 1;
+    X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, idx));
+    ASN1_SEQUENCE_ANY *set = sk_ASN1_TYPE_new_null();
+    unsigned char *abuf = NULL, *sig = NULL;
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    for (int i = 0; set && i < CMS_signed_get_attr_count(si); i++) {
+        unsigned char *der = NULL;
+        int n = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &der);
+        ASN1_STRING *str = n > 0 ? ASN1_STRING_type_new(V_ASN1_SEQUENCE) : NULL;
+        ASN1_TYPE *t = str ? ASN1_TYPE_new() : NULL;
+        if (!t) {
+            OPENSSL_free(der);
+            ASN1_STRING_free(str);
+            goto cleanup;
+        }
+        ASN1_STRING_set0(str, der, n);
+        ASN1_TYPE_set(t, V_ASN1_SEQUENCE, str);
+        sk_ASN1_TYPE_push(set, t);
+    }
+    int alen = set ? i2d_ASN1_SET_ANY(set, &abuf) : 0;
+    size_t sl = 0;
+    if (alen <= 0 || !m || EVP_DigestSignInit(m, NULL, EVP_sha256(), NULL, key) <= 0 ||
+        EVP_DigestSign(m, NULL, &sl, abuf, (size_t)alen) <= 0)
+        goto cleanup;
+    sig = OPENSSL_malloc(sl);
+    if (!sig || EVP_DigestSign(m, sig, &sl, abuf, (size_t)alen) <= 0)
+        goto cleanup;
+    ASN1_STRING_set0(CMS_SignerInfo_get0_signature(si), sig, (int)sl);
+    sig = NULL;
+    ok = 1;
+cleanup:
+    OPENSSL_free(sig);
+    OPENSSL_free(abuf);
+    EVP_MD_CTX_free(m);
+    sk_ASN1_TYPE_pop_free(set, ASN1_TYPE_free);
+    return ok;
+}
+
 static unsigned char *make_cms(EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
                                const unsigned char *data, size_t len, time_t t, int *der_len)
 {
@@ -410,11 +459,10 @@ static unsigned char *make_cms(EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain
     ASN1_TIME *at = ASN1_TIME_set(NULL, t);
     CMS_ContentInfo *cms = CMS_sign(NULL, NULL, chain, NULL, flags);
     CMS_SignerInfo *si = cms ? CMS_add1_signer(cms, cert, key, EVP_sha256(), flags) : NULL;
-    /* OpenSSL 3.0 writes a signing-time attribute in every signer info (it has no
-     * flag to leave it out); we give it the time of /M so that both agree and a
-     * rerun at a fixed time gives the same bytes. */
+    /* the signing time OpenSSL would add is given the time of /M (the signature
+     * is then a function of the inputs), and dropped after */
     if (!si || !at || !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, at->type, at, -1) ||
-        !CMS_final(cms, bio, NULL, CMS_DETACHED | CMS_BINARY)) {
+        !CMS_final(cms, bio, NULL, CMS_DETACHED | CMS_BINARY) || !drop_signing_time(si, key)) {
         say("plangen: error: OpenSSL could not make the signature: %s", ssl_reason());
         goto cleanup;
     }

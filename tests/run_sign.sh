@@ -68,6 +68,8 @@ PY
 openssl cms -cmsout -print -inform DER -in "$d/s1.der" > "$d/s1.cms" 2>&1
 contains "$d/s1.cms" "id-smime-aa-signingCertificateV2" "CMS signed attributes"
 contains "$d/s1.cms" "sha256" "CMS digest"
+# PAdES baseline: the claimed time is /M, and no CMS signing-time attribute
+lacks "$d/s1.cms" "signingTime" "CMS signed attributes (PAdES: no signing-time)"
 
 expect_rc 0 "sign as organisation (--pass-fd)" -- \
     sh -c '"$1" sign "$2" -o "$3" --p12 "$4" --as organisation --pass-fd 3 3<"$5"' sh \
