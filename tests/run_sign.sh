@@ -227,6 +227,56 @@ contains "$work/err" "its cross-reference sections form a loop (/Prev)" "/Prev l
 expect_rc 1 "a catalog nested 1000 deep" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
     "$plangen" sign "$e/deep.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
 contains "$work/err" "its document catalog (object [0-9]*) is missing or unreadable" "deep catalog"
+# the reader's limits, each refused with its message: a file over 512 MiB (sparse),
+# 257 revisions, a catalog of 3,000,000 values, 65 signature fields for verify
+truncate -s 513M "$e/huge.pdf"
+expect_rc 1 "a PDF over 512 MiB" -- "$plangen" verify "$e/huge.pdf"
+contains "$work/err" "the PDF is over 512 MiB, the most plangen reads" "huge PDF"
+rm -f "$e/huge.pdf"
+python3 - "$d/plan.pdf" "$e" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+root = int(re.search(rb"/Root (\d+) 0 R", data).group(1))
+size = int(re.search(rb"/Size (\d+)", data).group(1))
+prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+out = bytearray(data)
+for _ in range(257):
+    x = len(out)
+    out += b"xref\n0 0\ntrailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, prev, x)
+    prev = x
+open(sys.argv[2] + "/revisions.pdf", "wb").write(out)
+o = len(data)
+obj = b"%d 0 obj\n<< /Type /Catalog /A [" % root + b"1 " * 3000000 + b"] >>\nendobj\n"
+x = o + len(obj)
+prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+wide = data + obj + b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+    root, o, size, root, prev, x)
+open(sys.argv[2] + "/wide.pdf", "wb").write(wide)
+PY
+expect_rc 1 "257 revisions" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/revisions.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "it has more than 256 revisions; plangen reads at most that many" "257 revisions"
+expect_rc 1 "a catalog of 3,000,000 values" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/wide.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "its document catalog (object [0-9]*) is missing or unreadable" "wide catalog"
+python3 - "$d/s1.pdf" "$e/many.pdf" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+# a revision whose AcroForm names its one field 65 times
+acro = int(re.findall(rb"/AcroForm (\d+) 0 R", data)[-1])
+field = re.findall(rb"/Fields \[([^\]]*)\]", data)[-1].strip()
+root = int(re.findall(rb"/Root (\d+) 0 R", data)[-1])
+size = int(re.findall(rb"/Size (\d+)", data)[-1])
+prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+o = len(data)
+obj = b"%d 0 obj\n<< /Fields [" % acro + b" ".join([field] * 65) + b"] /SigFlags 3 >>\nendobj\n"
+x = o + len(obj)
+many = data + obj + b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+    acro, o, size, root, prev, x)
+open(sys.argv[2], "wb").write(many)
+PY
+expect_rc 1 "65 signatures" -- "$plangen" verify "$e/many.pdf"
+contains "$work/err" "cannot verify: it has 65 signature fields; plangen checks at most 64" "65 signatures"
 absent "$e/out.pdf" "refused inputs"
 no_temp_files "$e" "refused inputs"
 expect_rc 2 "-o the input" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
