@@ -1030,9 +1030,24 @@ static long long page_number(pg_pdf *p, long long num)
 
 /* Checks and prints one signature; returns 1 when it is intact (and trusted,
  * when store is given). */
+/* Where the byte range of signature dictionary sig ends (the end of its
+ * revision), 0 when it is no valid range of a file of len bytes. */
+static size_t range_end(const pg_pdfo *sig, size_t len)
+{
+    const pg_pdfo *br = pg_pdfo_get(sig, "ByteRange");
+    if (!br || br->kind != PG_PDFO_ARRAY || br->n != 4)
+        return 0;
+    for (int i = 0; i < 4; i++)
+        if (br->items[i]->kind != PG_PDFO_NUM || !br->items[i]->is_int || br->items[i]->num < 0)
+            return 0;
+    unsigned long long end =
+        (unsigned long long)br->items[2]->num + (unsigned long long)br->items[3]->num;
+    return end <= len ? (size_t)end : 0;
+}
+
 static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
                       const pg_pdfo *field, const pg_pdfo *sig, X509_STORE *store, int index,
-                      int count)
+                      int count, size_t last_end)
 {
     const pg_pdfo *t = pg_pdfo_get(field, "T");
     char *fname = t && t->kind == PG_PDFO_STRING ? g_strndup(t->text, t->len) : g_strdup("?");
@@ -1124,9 +1139,12 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     if (end == len) {
         line(out, "covers:", "the whole file: nothing was changed after this signature");
     } else {
-        char *c = g_strdup_printf("its revision, the first %zu bytes; the document was changed "
-                                  "after it: %zu bytes were added (later revisions)",
-                                  end, len - end);
+        char *c = g_strdup_printf(
+            "its revision, the first %zu bytes; the document was changed after it: %zu bytes "
+            "were added, %s",
+            end, len - end,
+            last_end == len ? "all in the range of a later signature"
+                            : "some of them in the range of no signature (see below)");
         line(out, "covers:", c);
         g_free(c);
     }
@@ -1206,13 +1224,24 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
         count = -1;
         goto cleanup;
     }
+    size_t last_end = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig")) {
+            size_t e = range_end(pg_pdf_resolve(p, pg_pdfo_get(fields[i], "V")), len);
+            last_end = e > last_end ? e : last_end;
+        }
     int k = 0;
     for (size_t i = 0; i < n; i++) {
         if (!pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") || !pg_pdfo_get(fields[i], "V"))
             continue;
         const pg_pdfo *sig = pg_pdf_resolve(p, pg_pdfo_get(fields[i], "V"));
-        *good += verify_one(out, p, d, len, fields[i], sig, store, ++k, count);
+        *good += verify_one(out, p, d, len, fields[i], sig, store, ++k, count, last_end);
     }
+    if (count > 0 && last_end < len)
+        fprintf(out,
+                "the file was changed after its last signature: its last %zu bytes are in the "
+                "range of no signature\n",
+                len - last_end);
 cleanup:
     g_free(fields);
     pg_pdf_free(p);

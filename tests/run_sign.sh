@@ -89,12 +89,22 @@ contains "$work/out" "signer: *Sở Khoa học và Công nghệ tỉnh Trà Vinh
 contains "$work/out" "issuer: *CN = Test CA plangen" "verify s2"
 count_is "$work/out" "covers: *the whole file" 1 "verify s2: the last covers the file"
 count_is "$work/out" "the document was changed after it" 1 "verify s2: the first has a later revision"
+contains "$work/out" "bytes were added, all in the range of a later signature" "verify s2: the later revision is signed"
+lacks "$work/out" "changed after its last signature" "verify s2"
 expect_rc 0 "verify s2 without --ca" -- "$plangen" verify "$d/s2.pdf"
 contains "$work/out" "trust: *not checked" "verify without --ca"
 # a CA that did not issue them
 ssl req -x509 -newkey rsa:2048 -nodes -keyout "$k/other.key" -out "$k/other.pem" -days 30 -subj "/CN=Other CA"
 expect_rc 1 "verify with a foreign --ca" -- "$plangen" verify "$d/s2.pdf" --ca "$k/other.pem"
 contains "$work/out" "trust: *NO: self-signed certificate in certificate chain" "verify foreign --ca"
+
+# ---- an edit appended after the last signature: both stay intact, the edit is reported
+{ cat "$d/s2.pdf"; printf '%% edit\n'; } > "$d/edited.pdf"
+expect_rc 0 "verify an edit after the last signature" -- "$plangen" verify "$d/edited.pdf"
+contains "$work/out" "the file was changed after its last signature: its last 7 bytes are in the range of no signature" "edit after signing"
+count_is "$work/out" "some of them in the range of no signature" 2 "edit after signing"
+pdfsig "$d/edited.pdf" > "$d/edited.sig" 2>&1
+count_is "$d/edited.sig" "Total document signed" 0 "pdfsig: an edit after the last signature"
 
 # ---- a byte changed inside the first revision --------------------------------
 python3 - "$d/s2.pdf" "$d/changed.pdf" <<'PY'
