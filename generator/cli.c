@@ -942,8 +942,8 @@ static const char usage_verify[] =
     "certificate's issuer and validity, whether the bytes it covers are intact (the\n"
     "digest in the signature matches them), and whether the file was changed after it\n"
     "(bytes after its revision: later signatures, or edits that no signature covers,\n"
-    "reported at the end). The certificate is checked\n"
-    "against no trust store unless --ca FILE (PEM certificates to trust) is given.\n"
+    "reported at the end). The certificate is checked against no trust store unless\n"
+    "--ca FILE (PEM certificates to trust) is given.\n"
     "\n"
     "exit status: 0 every signature intact (and trusted, with --ca), 1 otherwise or no\n"
     "signature, 2 usage error.\n";
