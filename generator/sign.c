@@ -520,6 +520,23 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
             name, root->num);
         goto cleanup;
     }
+    /* a certification signature that allows no change (DocMDP, /P 1) would be
+     * broken by any update, ours included */
+    const pg_pdfo *docmdp =
+        pg_pdf_resolve(p, pg_pdfo_get(pg_pdf_resolve(p, pg_pdfo_get(catalog, "Perms")), "DocMDP"));
+    const pg_pdfo *refs = pg_pdf_resolve(p, pg_pdfo_get(docmdp, "Reference"));
+    for (size_t i = 0; refs && refs->kind == PG_PDFO_ARRAY && i < refs->n; i++) {
+        const pg_pdfo *ref = pg_pdf_resolve(p, refs->items[i]);
+        const pg_pdfo *tp = pg_pdf_resolve(p, pg_pdfo_get(ref, "TransformParams"));
+        const pg_pdfo *perm = pg_pdf_resolve(p, pg_pdfo_get(tp, "P"));
+        if (pg_pdfo_is_name(pg_pdfo_get(ref, "TransformMethod"), "DocMDP") && perm &&
+            perm->kind == PG_PDFO_NUM && perm->num == 1) {
+            say("plangen: error: %s: cannot sign: it carries a certification signature that "
+                "allows no change (DocMDP /P 1); a new signature would break it",
+                name);
+            goto cleanup;
+        }
+    }
     long long page_num = 0;
     int page_gen = 0;
     const pg_pdfo *page =

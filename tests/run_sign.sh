@@ -263,6 +263,26 @@ wide = data + obj + b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 
     root, o, size, root, prev, x)
 open(sys.argv[2] + "/wide.pdf", "wb").write(wide)
 PY
+python3 - "$d/plan.pdf" "$e/certified.pdf" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+# a revision whose catalog names a certification signature allowing no change
+root = int(re.search(rb"/Root (\d+) 0 R", data).group(1))
+size = int(re.search(rb"/Size (\d+)", data).group(1))
+prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+cat = re.search(rb"\n%d 0 obj\s*(<<.*?>>)\s*endobj" % root, data, re.S).group(1)
+o1 = len(data)
+o1obj = b"%d 0 obj\n" % root + cat[:-2] + b" /Perms << /DocMDP %d 0 R >> >>\nendobj\n" % size
+o2 = o1 + len(o1obj)
+o2obj = b"%d 0 obj\n<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >>] >>\nendobj\n" % size
+x = o2 + len(o2obj)
+out = data + o1obj + o2obj + b"xref\n%d 1\n%010d 00000 n \n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+    root, o1, size, o2, size + 1, root, prev, x)
+open(sys.argv[2], "wb").write(out)
+PY
+expect_rc 1 "a certification signature allowing no change" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/certified.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
+contains "$work/err" "cannot sign: it carries a certification signature that allows no change (DocMDP /P 1)" "DocMDP P=1"
 expect_rc 1 "257 revisions" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
     "$plangen" sign "$e/revisions.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
 contains "$work/err" "it has more than 256 revisions; plangen reads at most that many" "257 revisions"
