@@ -7,6 +7,7 @@
 #include "import.h"
 #include "serve.h"
 #include "serve_auth.h"
+#include "sign.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -42,6 +43,8 @@ static const char usage_main[] =
     "  new --from TEMPLATE --set key=value... -o X.xml   fill a plan template\n"
     "  build [DIR] -o OUT [--units UNITS.xml]         render every plan of DIR (or each unit)\n"
     "  import OLD.docx -o PLAN.xml   bring an old plan in (DOCX, ODT or plain text)\n"
+    "  sign IN.pdf -o OUT.pdf --p12 FILE   add a digital signature (PAdES), keeping earlier ones\n"
+    "  verify PDF                    list a PDF's signatures and check that each is intact\n"
     "  fonts                         show which font files serve the styles' fonts\n"
     "  serve [PLANS_DIR] [--listen ADDR:PORT] [--users FILE]   the web editor\n"
     "  user add|list|remove FILE ...  the accounts of 'serve --users FILE'\n"
@@ -899,6 +902,52 @@ static int refuse_foreign_options(const options *o, int dpi_given)
     return 0;
 }
 
+static const char usage_sign[] =
+    "usage: plangen sign IN.pdf -o OUT.pdf --p12 FILE|--pkcs11 URI [--pass-fd N]\n"
+    "                    [--as signer|organisation] [--page N --rect X1,Y1,X2,Y2]\n"
+    "                    [--reason TEXT] [--location TEXT]\n"
+    "\n"
+    "Adds a digital signature to a PDF: PAdES baseline B-B (ETSI EN 319 142-1), a CMS\n"
+    "SignedData (ETSI.CAdES.detached, SHA-256, signing-certificate-v2) made by OpenSSL\n"
+    "with the key and certificate of a PKCS#12 file or a PKCS#11 token (the USB tokens\n"
+    "of certificate authorities). The signature is appended to the bytes of IN.pdf as\n"
+    "an incremental update, so that signatures already there stay valid: sign as the\n"
+    "signer first, then as the issuing body (NĐ 30/2020/NĐ-CP).\n"
+    "IN.pdf itself is never changed; OUT.pdf is written atomically.\n"
+    "\n"
+    "  --p12 FILE       the signing key and certificate (.p12 or .pfx, with its chain)\n"
+    "  --pkcs11 URI     the key on a token, an RFC 7512 URI (pkcs11:token=NAME;object=LABEL);\n"
+    "                   the certificate is the token's object of the same URI, type=cert.\n"
+    "                   Through OpenSSL's pkcs11 engine (Debian: libengine-pkcs11-openssl)\n"
+    "  --pkcs11-module LIB   the token's PKCS#11 library (default: $PLANGEN_PKCS11_MODULE,\n"
+    "                   else p11-kit's proxy, which reaches the tokens p11-kit knows)\n"
+    "  --pass-fd N      read the passphrase (a token's PIN) as one line from file\n"
+    "                   descriptor N; without it, the environment variable\n"
+    "                   PLANGEN_PASSPHRASE holds it. Never on the command line.\n"
+    "  --as ROLE        signer (default) or organisation: names the signature field\n"
+    "  --rect X1,Y1,X2,Y2   a visible signature widget over this rectangle (pt from the\n"
+    "                   page's lower left corner), on page N of --page (default 1);\n"
+    "                   without it the widget is invisible\n"
+    "  --reason TEXT, --location TEXT   shown by PDF readers with the signature\n"
+    "  SOURCE_DATE_EPOCH   sign at this time (seconds since 1970) instead of now; with an\n"
+    "                   RSA key the output is then the same bytes on every run\n"
+    "\n"
+    "exit status: 0 signed, 1 refused (a bad PDF, key or passphrase), 2 usage error,\n"
+    "3 the output could not be written.\n";
+
+static const char usage_verify[] =
+    "usage: plangen verify PDF [--ca FILE]\n"
+    "\n"
+    "Lists each signature of PDF: the signer (subject CN), the signing time (/M), the\n"
+    "certificate's issuer and validity, whether the bytes it covers are intact (the\n"
+    "digest in the signature matches them), and whether the file was changed after it\n"
+    "(bytes after its revision: later signatures, or edits that no signature covers,\n"
+    "reported at the end). The certificate is checked against no trust store unless\n"
+    "--ca FILE (PEM certificates to trust) is given.\n"
+    "\n"
+    "exit status: 0 every signature intact (and trusted, with --ca), 1 otherwise or no\n"
+    "signature, 2 usage error.\n";
+
 static const char usage_user[] =
     "usage: plangen user add FILE NAME FOLDER... [--password-stdin]\n"
     "       plangen user list FILE\n"
@@ -918,6 +967,16 @@ static const char usage_user[] =
     "exit status: 0 done, 1 refused (a bad name or folder, passwords that differ),\n"
     "2 usage error.\n";
 
+static int cmd_sign(int argc, char **argv)
+{
+    return pg_sign_main(argc, argv, usage_sign);
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    return pg_verify_main(argc, argv, usage_verify);
+}
+
 int pg_cli_main(int argc, char **argv)
 {
     /* serve and user take options of their own */
@@ -931,6 +990,11 @@ int pg_cli_main(int argc, char **argv)
             }
         return pg_user_main(argc - 1, argv + 1);
     }
+    /* sign and verify take options of their own (sign.c) */
+    if (argc >= 2 && strcmp(argv[1], "sign") == 0)
+        return cmd_sign(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
     options o = {.dpi = 60};
     int bad = 0, dpi_given = 0;
     o.inputs = pg_xcalloc((size_t)argc + 1, sizeof *o.inputs);
