@@ -17,7 +17,9 @@
  * document information, an sRGB output intent (the profile of Debian's
  * icc-profiles-free), /Lang, fonts embedded with ToUnicode maps, no .notdef
  * shown, no /Interpolate, printable links, the identifier derived from the
- * content. Level A needs the structure tree, a later step.
+ * content. Level A, and PDF/UA-1 (ISO 14289-1) with it: the display list's
+ * structure events become a structure tree in reading order, every painted
+ * item is marked content of an element or an artifact (pdf_tags.c).
  *
  * Written for speed and reproducibility: one pass over the pages, numbers
  * formatted by hand (no locale, no printf in the hot path), streams deflated at
@@ -26,6 +28,8 @@
  * pg_pdf_render() fail with a sentence naming it: there is no other path. */
 #include "pdf.h"
 #include "pdf_font.h"
+#include "pdf_internal.h"
+#include "pdf_tags.h"
 
 #include <errno.h>
 
@@ -72,7 +76,7 @@ static void put_num(pg_buf *b, double v)
     pg_buf_append(b, p, (size_t)n);
 }
 
-static void put_int(pg_buf *b, long long v)
+void pdf_put_int(pg_buf *b, long long v)
 {
     char tmp[24];
     char *p = tmp + sizeof tmp;
@@ -118,7 +122,7 @@ static void put_utf16_hex(pg_buf *b, const char *s, gssize len)
 }
 
 /* A PDF text string: literal when printable ASCII, else UTF-16BE with a BOM. */
-static void put_text_string(pg_buf *b, const char *s)
+void pdf_put_text_string(pg_buf *b, const char *s)
 {
     int ascii = 1;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -175,20 +179,7 @@ typedef struct {
     double x, y; /* PDF coordinates */
 } dest_at;
 
-typedef struct {
-    pg_buf out;
-    size_t *offset; /* by object number */
-    int n_obj, cap_obj;
-    GPtrArray *fonts;    /* pdf_font* in order of first use */
-    GHashTable *by_face; /* hb_face_t* -> pdf_font* */
-    GPtrArray *images;   /* pg_image* in order of first use */
-    GHashTable *dests;   /* "fn-N" (owned) -> dest_at* (owned) */
-    unsigned char *zbuf; /* the last stream deflated */
-    size_t zcap;
-    char *error; /* why the document cannot be written (heap); NULL */
-} pdfw;
-
-static int new_obj(pdfw *w)
+int pdf_new_obj(pdfw *w)
 {
     if (w->n_obj + 1 >= w->cap_obj) {
         w->cap_obj = w->cap_obj ? w->cap_obj * 2 : 64;
@@ -199,14 +190,14 @@ static int new_obj(pdfw *w)
     return w->n_obj;
 }
 
-static void begin_obj(pdfw *w, int n)
+void pdf_begin_obj(pdfw *w, int n)
 {
     w->offset[n] = w->out.len;
-    put_int(&w->out, n);
+    pdf_put_int(&w->out, n);
     pg_buf_puts(&w->out, " 0 obj\n");
 }
 
-static void end_obj(pdfw *w)
+void pdf_end_obj(pdfw *w)
 {
     pg_buf_puts(&w->out, "\nendobj\n");
 }
@@ -237,9 +228,9 @@ static size_t deflate_into(pdfw *w, const void *data, size_t len)
  * dictionary. */
 static void put_deflated(pdfw *w, int n, const void *z, size_t zlen, const char *extra)
 {
-    begin_obj(w, n);
+    pdf_begin_obj(w, n);
     pg_buf_puts(&w->out, "<< /Length ");
-    put_int(&w->out, (long long)zlen);
+    pdf_put_int(&w->out, (long long)zlen);
     pg_buf_puts(&w->out, " /Filter /FlateDecode");
     if (extra) {
         pg_buf_putc(&w->out, ' ');
@@ -248,7 +239,7 @@ static void put_deflated(pdfw *w, int n, const void *z, size_t zlen, const char 
     pg_buf_puts(&w->out, " >>\nstream\n");
     pg_buf_append(&w->out, z, zlen);
     pg_buf_puts(&w->out, "\nendstream");
-    end_obj(w);
+    pdf_end_obj(w);
 }
 
 static void put_stream(pdfw *w, int n, const void *data, size_t len, const char *extra)
@@ -318,8 +309,8 @@ static void put_stream_cached(pdfw *w, int n, const void *data, size_t len)
  * once stored. The face reference only saves hashing the file again while layout
  * keeps the same face (its bytes cannot change while it is referenced). */
 typedef struct {
-    hb_face_t *face; /* a reference, for the digest's shortcut only */
-    guint64 digest;  /* of the font file's bytes */
+    hb_face_t *face;     /* a reference, for the digest's shortcut only */
+    guint64 digest;      /* of the font file's bytes */
     unsigned char *used; /* glyph bitmap */
     size_t used_len;
     unsigned char *z; /* the deflated program */
@@ -555,17 +546,18 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         cap = asc;
 
     int truetype = f->kind == PG_OUTLINES_TRUETYPE;
-    int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_tu = new_obj(w);
+    int o_cid = pdf_new_obj(w), o_desc = pdf_new_obj(w), o_file = pdf_new_obj(w),
+        o_tu = pdf_new_obj(w);
     pg_buf *b = &w->out;
 
-    begin_obj(w, type0);
+    pdf_begin_obj(w, type0);
     pg_buf_printf(b,
                   "<< /Type /Font /Subtype /Type0 /BaseFont /%s%s /Encoding /Identity-H "
                   "/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
                   tag, name, o_cid, o_tu);
-    end_obj(w);
+    pdf_end_obj(w);
 
-    begin_obj(w, o_cid);
+    pdf_begin_obj(w, o_cid);
     pg_buf_printf(b,
                   "<< /Type /Font /Subtype /CIDFontType%d /BaseFont /%s%s /CIDSystemInfo "
                   "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
@@ -576,7 +568,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
             g++;
             continue;
         }
-        put_int(b, g);
+        pdf_put_int(b, g);
         pg_buf_puts(b, " [");
         unsigned e = g;
         for (; e < f->n_glyphs && f->width[e] >= 0; e++) {
@@ -588,9 +580,9 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         g = e;
     }
     pg_buf_puts(b, "] >>");
-    end_obj(w);
+    pdf_end_obj(w);
 
-    begin_obj(w, o_desc);
+    pdf_begin_obj(w, o_desc);
     pg_buf_printf(b, "<< /Type /FontDescriptor /FontName /%s%s /Flags %d /FontBBox [", tag, name,
                   32 | (italic != 0 ? 64 : 0));
     for (int i = 0; i < 4; i++) {
@@ -607,7 +599,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
     pg_buf_puts(b, " /CapHeight ");
     put_num(b, cap * k);
     pg_buf_printf(b, " /StemV 80 /FontFile%d %d 0 R >>", truetype ? 2 : 3, o_file);
-    end_obj(w);
+    pdf_end_obj(w);
 
     char extra[40];
     if (truetype)
@@ -630,7 +622,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
                 batch[n++] = g;
         if (!n)
             break;
-        put_int(&cm, n);
+        pdf_put_int(&cm, n);
         pg_buf_puts(&cm, " beginbfchar\n");
         for (unsigned i = 0; i < n; i++) {
             pg_buf_putc(&cm, '<');
@@ -655,8 +647,15 @@ typedef struct {
     double H;        /* page height */
     unsigned fill;   /* current fill colour */
     unsigned stroke; /* current stroke colour */
-    pg_buf links;    /* the page's link annotations */
+    pg_buf links;    /* the page's link annotations: references */
     int n_links;
+    int n_pages;
+    const pg_page *pg;
+    pdf_tags *st; /* the structure tree being built */
+    int page;     /* 0-based */
+    int mc;       /* the open marked-content sequence's element, MC_ARTIFACT or MC_NONE */
+    int split_to; /* >= 0: the element the current line goes on in from byte split_at */
+    unsigned split_at;
 } pagew;
 
 /* Sets the colour *cur to rgb with op ("rg" fill, "RG" stroke) unless it is so. */
@@ -727,8 +726,7 @@ static void put_path(pagew *p, double x, double y, const pg_path *path)
             put_xy(p, x + s->x[0], y + s->y[0], "l\n");
             break;
         case PG_SEG_CURVE:
-            curve(p, x + s->x[0], y + s->y[0], x + s->x[1], y + s->y[1], x + s->x[2],
-                  y + s->y[2]);
+            curve(p, x + s->x[0], y + s->y[0], x + s->x[1], y + s->y[1], x + s->x[2], y + s->y[2]);
             break;
         }
     }
@@ -757,12 +755,12 @@ static void put_code(pg_buf *b, unsigned gid)
 
 typedef struct {
     pagew *p;
-    pdf_font *cur; /* font selected in this BT */
+    pdf_font *cur;   /* font selected in this BT */
     double cur_size; /* pt */
-    int in_tj;     /* inside "[ ... ] TJ" */
-    int in_str;    /* inside "(...)" of a TJ */
-    double pen;    /* where the PDF reader will draw the next glyph (pt, x) */
-    double line_y; /* baseline of the current Tm (top-left coordinates) */
+    int in_tj;       /* inside "[ ... ] TJ" */
+    int in_str;      /* inside "(...)" of a TJ */
+    double pen;      /* where the PDF reader will draw the next glyph (pt, x) */
+    double line_y;   /* baseline of the current Tm (top-left coordinates) */
 } textw;
 
 static void tj_close(textw *t)
@@ -814,6 +812,16 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
         for (size_t i = 0; i < run->n; i++) {
             const pg_glyph *g = &tx->glyphs[run->first + i];
             double gx = it->x + g->x, gy = it->y + g->y;
+            if (p->split_to >= 0 && g->text >= p->split_at) {
+                /* a list item's label ends here: its Lbl's sequence closes
+                 * outside the text object, and the LBody's opens */
+                tj_close(&t);
+                if (began)
+                    pg_buf_puts(&p->c, "ET\n");
+                began = 0;
+                pdf_tags_mark(p->st, &p->c, p->page, &p->mc, p->split_to);
+                p->split_to = -1;
+            }
             /* a character the font lacks (layout has reported it): a box, with
              * the character as its ActualText */
             int missing = g->notdef || g->id >= font->n_glyphs;
@@ -832,7 +840,7 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
             if (t.cur != font || t.cur_size != size) {
                 tj_close(&t);
                 pg_buf_puts(&p->c, "/F");
-                put_int(&p->c, font->res);
+                pdf_put_int(&p->c, font->res);
                 pg_buf_putc(&p->c, ' ');
                 put_num(&p->c, size);
                 pg_buf_puts(&p->c, " Tf\n");
@@ -937,9 +945,22 @@ static int image_index(pdfw *w, pg_image *img)
 
 static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
 {
+    if (it->kind <= PG_ITEM_IMAGE) {
+        int lbl;
+        unsigned split;
+        int target = pdf_tags_target(p->st, p->pg, page_no, it, &lbl, &split);
+        pdf_tags_mark(p->st, &p->c, page_no, &p->mc, lbl >= 0 ? lbl : target);
+        if (lbl >= 0) {
+            p->split_to = target;
+            p->split_at = split;
+        }
+    }
     switch (it->kind) {
-    case PG_ITEM_TEXT:
-        return show_line(w, p, it);
+    case PG_ITEM_TEXT: {
+        int ok = show_line(w, p, it);
+        p->split_to = -1;
+        return ok;
+    }
     case PG_ITEM_RULE:
     case PG_ITEM_RECT:
         set_fill(p, it->color);
@@ -952,8 +973,11 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         }
         break;
     case PG_ITEM_BEGIN:
+        pdf_tags_begin(p->st, it);
+        break;
     case PG_ITEM_END:
-        break; /* tagged PDF is a later issue */
+        pdf_tags_end(p->st, it);
+        break;
     case PG_ITEM_IMAGE: {
         pg_image *img = it->image;
         if (!img || img->w <= 0 || img->h <= 0)
@@ -965,12 +989,17 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         put_num(&p->c, it->h);
         pg_buf_putc(&p->c, ' ');
         put_xy(p, it->x, it->y + it->h, "cm /Im");
-        put_int(&p->c, n);
+        pdf_put_int(&p->c, n);
         pg_buf_puts(&p->c, " Do Q\n");
         break;
     }
     case PG_ITEM_LINK: {
-        pg_buf *b = &p->links;
+        /* a Link element in the element the link is in, holding the annotation */
+        int obj = pdf_new_obj(w);
+        int key = pdf_tags_link(p->st, page_no, obj, p->n_pages);
+        pg_buf_printf(&p->links, "%s%d 0 R", p->n_links ? " " : "", obj);
+        pg_buf *b = &w->out;
+        pdf_begin_obj(w, obj);
         pg_buf_puts(b, "<< /Type /Annot /Subtype /Link /Rect [");
         put_num(b, it->x);
         pg_buf_putc(b, ' ');
@@ -979,7 +1008,13 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         put_num(b, it->x + it->w);
         pg_buf_putc(b, ' ');
         put_num(b, p->H - it->y);
-        pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d) >>\n", it->target);
+        pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d) /StructParent %d /Contents ",
+                      it->target, key);
+        char *what = g_strdup_printf("Chú thích %d", it->target);
+        pdf_put_text_string(b, what);
+        g_free(what);
+        pg_buf_puts(b, " >>");
+        pdf_end_obj(w);
         p->n_links++;
         break;
     }
@@ -1005,7 +1040,7 @@ static void put_image(pdfw *w, int obj, const pg_image *img)
 {
     int iw = img->w, ih = img->h;
     size_t npx = (size_t)iw * (size_t)ih;
-    int mask = img->alpha ? new_obj(w) : 0;
+    int mask = img->alpha ? pdf_new_obj(w) : 0;
     char extra[200];
     int n = snprintf(extra, sizeof extra,
                      "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
@@ -1134,7 +1169,11 @@ static void build_xmp(pg_buf *b, const doc_info *in)
                    "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
                    "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
                    "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-                   "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                   "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+                   "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n"
+                   "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+                   "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+                   "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
                    "   <dc:format>application/pdf</dc:format>\n");
     if (has(in->title))
         xmp_alt(b, "dc:title", in->title);
@@ -1158,8 +1197,24 @@ static void build_xmp(pg_buf *b, const doc_info *in)
         put_xmp_date(b, in->date);
         pg_buf_puts(b, "</xmp:ModifyDate>\n");
     }
+    /* level A (tagged), PDF/UA-1; pdfuaid is not among the schemas PDF/A
+     * predefines, so the packet describes it (ISO 19005-2 6.6.2.3.2) */
     pg_buf_puts(b, "   <pdfaid:part>2</pdfaid:part>\n"
-                   "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+                   "   <pdfaid:conformance>A</pdfaid:conformance>\n"
+                   "   <pdfuaid:part>1</pdfuaid:part>\n"
+                   "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+                   "    <pdfaSchema:schema>PDF/UA identification</pdfaSchema:schema>\n"
+                   "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
+                   "</pdfaSchema:namespaceURI>\n"
+                   "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+                   "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+                   "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+                   "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+                   "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+                   "     <pdfaProperty:description>the part of ISO 14289 the file conforms to"
+                   "</pdfaProperty:description>\n"
+                   "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+                   "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
                    "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
 }
 
@@ -1170,13 +1225,13 @@ static void put_info(pdfw *w, int n, const doc_info *in)
         const char *key, *val;
     } fields[] = {{"Title", in->title},       {"Author", in->author},   {"Subject", in->subject},
                   {"Keywords", in->keywords}, {"Creator", in->creator}, {"Producer", in->producer}};
-    begin_obj(w, n);
+    pdf_begin_obj(w, n);
     pg_buf_puts(&w->out, "<<");
     for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
         if (!has(fields[i].val))
             continue;
         pg_buf_printf(&w->out, " /%s ", fields[i].key);
-        put_text_string(&w->out, fields[i].val);
+        pdf_put_text_string(&w->out, fields[i].val);
     }
     if (in->date) {
         pg_buf_puts(&w->out, " /CreationDate ");
@@ -1185,7 +1240,7 @@ static void put_info(pdfw *w, int n, const doc_info *in)
         put_date(&w->out, in->date);
     }
     pg_buf_puts(&w->out, " >>");
-    end_obj(w);
+    pdf_end_obj(w);
 }
 
 /* Writes the XMP packet as object n, uncompressed as PDF/A asks. */
@@ -1193,13 +1248,13 @@ static void put_metadata(pdfw *w, int n, const doc_info *in)
 {
     pg_buf x = {0};
     build_xmp(&x, in);
-    begin_obj(w, n);
+    pdf_begin_obj(w, n);
     pg_buf_puts(&w->out, "<< /Type /Metadata /Subtype /XML /Length ");
-    put_int(&w->out, (long long)x.len);
+    pdf_put_int(&w->out, (long long)x.len);
     pg_buf_puts(&w->out, " >>\nstream\n");
     pg_buf_append(&w->out, x.s, x.len);
     pg_buf_puts(&w->out, "\nendstream");
-    end_obj(w);
+    pdf_end_obj(w);
     pg_buf_free(&x);
 }
 
@@ -1215,7 +1270,7 @@ static void put_outline(pdfw *w, const pg_pages *pp, int root, const int *page_o
     onode *o = g_new0(onode, n + 1); /* o[0] is the root */
     o[0].obj = root;
     for (size_t i = 1; i <= n; i++)
-        o[i].obj = new_obj(w);
+        o[i].obj = pdf_new_obj(w);
     int stack[16] = {0}; /* stack[level-1]: node index of the parent at that level */
     for (size_t i = 1; i <= n; i++) {
         int level = pp->outline[i - 1].level;
@@ -1239,18 +1294,18 @@ static void put_outline(pdfw *w, const pg_pages *pp, int root, const int *page_o
             o[0].count++;
     }
     pg_buf *b = &w->out;
-    begin_obj(w, root);
+    pdf_begin_obj(w, root);
     pg_buf_puts(b, "<< /Type /Outlines");
     if (o[0].first)
         pg_buf_printf(b, " /First %d 0 R /Last %d 0 R /Count %d", o[o[0].first].obj,
                       o[o[0].last].obj, o[0].count);
     pg_buf_puts(b, " >>");
-    end_obj(w);
+    pdf_end_obj(w);
     for (size_t i = 1; i <= n; i++) {
         const pg_outline *e = &pp->outline[i - 1];
-        begin_obj(w, o[i].obj);
+        pdf_begin_obj(w, o[i].obj);
         pg_buf_puts(b, "<< /Title ");
-        put_text_string(b, e->title ? e->title : "");
+        pdf_put_text_string(b, e->title ? e->title : "");
         pg_buf_printf(b, " /Parent %d 0 R", o[o[i].parent].obj);
         if (o[i].prev)
             pg_buf_printf(b, " /Prev %d 0 R", o[o[i].prev].obj);
@@ -1263,7 +1318,7 @@ static void put_outline(pdfw *w, const pg_pages *pp, int root, const int *page_o
         pg_buf_printf(b, " /Dest [%d 0 R /XYZ 0 ", page_obj[page]);
         put_num(b, pp->pages[page].h - e->y);
         pg_buf_puts(b, " 0] >>");
-        end_obj(w);
+        pdf_end_obj(w);
     }
     g_free(o);
 }
@@ -1284,12 +1339,14 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
     int ok = load_srgb(&w.error);
-    int catalog = new_obj(&w), pages = new_obj(&w), info = new_obj(&w), resources = new_obj(&w);
+    int catalog = pdf_new_obj(&w), pages = pdf_new_obj(&w), info = pdf_new_obj(&w),
+        resources = pdf_new_obj(&w);
     size_t np = pp->n;
     int *page_obj = g_new(int, np ? np : 1);
     for (size_t i = 0; i < np; i++)
-        page_obj[i] = new_obj(&w);
-    pagew p = {0};
+        page_obj[i] = pdf_new_obj(&w);
+    pdf_tags *st = pdf_tags_new(pp);
+    pagew p = {.st = st, .n_pages = (int)np, .split_to = -1};
     for (size_t i = 0; i < np && ok; i++) {
         const pg_page *pg = &pp->pages[i];
         p.c.len = 0;
@@ -1297,48 +1354,57 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         p.n_links = 0;
         p.H = pg->h;
         p.fill = p.stroke = 0; /* black is the initial colour */
+        p.page = (int)i;
+        p.pg = pg;
+        p.mc = MC_NONE;
+        pdf_tags_page(st);
         for (size_t k = 0; k < pg->n && ok; k++)
             ok = put_item(&w, &p, (int)i, &pg->items[k]);
         if (!ok)
             break;
-        int contents = new_obj(&w);
+        pdf_tags_mark(st, &p.c, (int)i, &p.mc, MC_NONE);
+        int contents = pdf_new_obj(&w);
         put_stream_cached(&w, contents, p.c.s ? p.c.s : "", p.c.len);
-        int annots = p.n_links ? new_obj(&w) : 0;
+        int annots = p.n_links ? pdf_new_obj(&w) : 0;
         if (annots) {
-            begin_obj(&w, annots);
-            pg_buf_puts(&w.out, "[\n");
+            pdf_begin_obj(&w, annots);
+            pg_buf_puts(&w.out, "[");
             pg_buf_append(&w.out, p.links.s, p.links.len);
             pg_buf_puts(&w.out, "]");
-            end_obj(&w);
+            pdf_end_obj(&w);
         }
-        begin_obj(&w, page_obj[i]);
+        pdf_begin_obj(&w, page_obj[i]);
         pg_buf_printf(&w.out, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", pages);
         put_num(&w.out, pg->w);
         pg_buf_putc(&w.out, ' ');
         put_num(&w.out, pg->h);
         pg_buf_printf(&w.out, "] /Resources %d 0 R /Contents %d 0 R", resources, contents);
         if (annots)
-            pg_buf_printf(&w.out, " /Annots %d 0 R", annots);
-        pg_buf_puts(&w.out, " >>");
-        end_obj(&w);
+            pg_buf_printf(&w.out, " /Annots %d 0 R /Tabs /S", annots);
+        pg_buf_printf(&w.out, " /StructParents %zu >>", i);
+        pdf_end_obj(&w);
     }
     pg_buf_free(&p.c);
     pg_buf_free(&p.links);
+    int struct_root = ok ? pdf_new_obj(&w) : 0;
+    if (ok)
+        pdf_tags_write(&w, st, struct_root, page_obj, np);
+    pdf_tags_free(st);
 
     if (ok) {
         /* fonts and images, then the resources that name them */
         int *font_obj = g_new(int, w.fonts->len + 1);
         for (guint i = 0; i < w.fonts->len && ok; i++) {
-            font_obj[i] = new_obj(&w);
+            font_obj[i] = pdf_new_obj(&w);
             ok = put_font(&w, w.fonts->pdata[i], font_obj[i]);
         }
         int *img_obj = g_new(int, w.images->len + 1);
         for (guint i = 0; i < w.images->len && ok; i++) {
-            img_obj[i] = new_obj(&w);
+            img_obj[i] = pdf_new_obj(&w);
             put_image(&w, img_obj[i], w.images->pdata[i]);
         }
         if (ok) {
-            begin_obj(&w, resources);
+            pdf_begin_obj(&w, resources);
             pg_buf_puts(&w.out, "<< /ProcSet [/PDF /Text /ImageB /ImageC]");
             if (w.fonts->len) {
                 pg_buf_puts(&w.out, " /Font <<");
@@ -1353,30 +1419,30 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
                 pg_buf_puts(&w.out, " >>");
             }
             pg_buf_puts(&w.out, " >>");
-            end_obj(&w);
+            pdf_end_obj(&w);
         }
         g_free(font_obj);
         g_free(img_obj);
     }
 
     if (ok) {
-        begin_obj(&w, pages);
+        pdf_begin_obj(&w, pages);
         pg_buf_puts(&w.out, "<< /Type /Pages /Kids [");
         for (size_t i = 0; i < np; i++)
             pg_buf_printf(&w.out, "%s%d 0 R", i ? " " : "", page_obj[i]);
         pg_buf_printf(&w.out, "] /Count %zu >>", np);
-        end_obj(&w);
+        pdf_end_obj(&w);
 
-        int outlines = pp->n_outline && np ? new_obj(&w) : 0;
+        int outlines = pp->n_outline && np ? pdf_new_obj(&w) : 0;
         if (outlines)
             put_outline(&w, pp, outlines, page_obj);
 
-        int names = g_hash_table_size(w.dests) && np ? new_obj(&w) : 0;
+        int names = g_hash_table_size(w.dests) && np ? pdf_new_obj(&w) : 0;
         if (names) {
             guint n = 0;
             char **keys = (char **)g_hash_table_get_keys_as_array(w.dests, &n);
             qsort(keys, n, sizeof *keys, (int (*)(const void *, const void *))cmp_names);
-            begin_obj(&w, names);
+            pdf_begin_obj(&w, names);
             pg_buf_puts(&w.out, "<< /Names [");
             for (guint i = 0; i < n; i++) {
                 const dest_at *d = g_hash_table_lookup(w.dests, keys[i]);
@@ -1387,7 +1453,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
                 pg_buf_puts(&w.out, " 0]");
             }
             pg_buf_puts(&w.out, "] >>");
-            end_obj(&w);
+            pdf_end_obj(&w);
             g_free(keys);
         }
 
@@ -1398,12 +1464,15 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         const char *creator = opts && opts->creator ? opts->creator : "plangen";
         doc_info in = {pp->title, pp->author, pp->subject,         pp->keywords,
                        creator,   creator,    parsed ? date : NULL};
-        int metadata = new_obj(&w), profile = new_obj(&w);
+        int metadata = pdf_new_obj(&w), profile = pdf_new_obj(&w);
         put_metadata(&w, metadata, &in);
         put_deflated(&w, profile, srgb_z, srgb_zlen, "/N 3");
 
-        begin_obj(&w, catalog);
-        pg_buf_printf(&w.out, "<< /Type /Catalog /Pages %d 0 R /Lang (vi)", pages);
+        pdf_begin_obj(&w, catalog);
+        pg_buf_printf(&w.out,
+                      "<< /Type /Catalog /Pages %d 0 R /Lang (vi) /MarkInfo << /Marked true >> "
+                      "/StructTreeRoot %d 0 R /ViewerPreferences << /DisplayDocTitle true >>",
+                      pages, struct_root);
         if (outlines)
             pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
         if (names)
@@ -1415,7 +1484,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
                       "%d 0 R >>]",
                       metadata, profile);
         pg_buf_puts(&w.out, " >>");
-        end_obj(&w);
+        pdf_end_obj(&w);
 
         put_info(&w, info, &in);
 

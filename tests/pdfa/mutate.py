@@ -7,7 +7,9 @@ GOOD.pdf must be a render of plangen that passes every check and has a link
 annotation. For each check, one mutation takes the feature away: most append an
 incremental update (ISO 32000-1 7.5.6) that replaces or adds objects - the
 catalog without /Metadata, an XMP packet with one value changed, a font without
-its ToUnicode map...; the header's is an in-place edit of the same length and
+its ToUnicode map, /MarkInfo false, no /StructTreeRoot, a parent tree missing
+one MCID's element, the first H1 turned into a P, a page whose first marked
+content's paint operators moved out of its BDC/EMC...; the header's is an in-place edit of the same length and
 the encryption's is qpdf's. A control update that rewrites the catalog unchanged
 must pass every check, so that the update itself is never what fails.
 Exit status 1 when a mutation does not make its check fail.
@@ -102,6 +104,11 @@ def mutations(d):
     profile = d.ref(cat, "/DestOutputProfile")
     annots_page = next(n for n in sorted(d.offset) if re.match(rb"<< /Type /Page /.*/Annots", d.obj(n)))
     annots = d.ref(annots_page, "/Annots")
+    annot = d.ref(annots, "[")
+    struct_root = d.ref(cat, "/StructTreeRoot")
+    parent_tree = d.ref(struct_root, "/ParentTree")
+    h1 = next(n for n in sorted(d.offset) if d.obj(n).startswith(b"<< /Type /StructElem /S /H1 "))
+    contents = d.ref(page, "/Contents")
     new = d.size  # the first free object number
 
     def xmp_with(old, repl):
@@ -116,6 +123,13 @@ def mutations(d):
     notdef = b"BT\n/F1 12 Tf\n1 0 0 1 10 10 Tm\n[(\x00\x00)] TJ\nET\n"
     image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceRGB " \
             b"/BitsPerComponent 8 /Interpolate true"
+    # the paint operators of the first page's first MCID moved before its BDC
+    content = d.stream_data(contents)
+    bdc = content.index(b" <</MCID 0>> BDC\n")
+    line = content.rfind(b"\n", 0, bdc) + 1
+    body = bdc + len(b" <</MCID 0>> BDC\n")
+    emc = content.index(b"EMC\n", body)
+    unmarked = content[:line] + content[body:emc] + content[line:body] + content[emc:]
     return [
         ("control", None, d.update({cat: cat_body})),
         ("header", "header", header),
@@ -135,7 +149,7 @@ def mutations(d):
          d.update({new: stream(image, b"\xff\xff\xff"),
                    res: d.obj(res).replace(b"<< /ProcSet",
                                            f"<< /XObject << /ImX {new} 0 R >> /ProcSet".encode(), 1)})),
-        ("annots", "annots_printable", d.update({annots: without(d.obj(annots), rb"/F 4 ")})),
+        ("annots", "annots_printable", d.update({annot: without(d.obj(annot), rb"/F 4 ")})),
         ("embedded", "fonts_embedded", d.update({desc: without(d.obj(desc), rb" /FontFile\d \d+ 0 R")})),
         ("tounicode", "tounicode", d.update({font: without(d.obj(font), rb" /ToUnicode \d+ 0 R")})),
         ("notdef", "no_notdef",
@@ -152,6 +166,20 @@ def mutations(d):
         ("blend_mode", "transparency",
          d.update({res: d.obj(res).replace(b"<< /ProcSet",
                                            b"<< /ExtGState << /GX << /BM /Sparkle >> >> /ProcSet", 1)})),
+        ("conformance", "pdfa_id",
+         d.update(xmp_with(b"<pdfaid:conformance>A<", b"<pdfaid:conformance>B<"))),
+        ("marked", "tagged",
+         d.update({cat: cat_body.replace(b"/Marked true", b"/Marked false", 1)})),
+        ("struct_root", "struct_tree",
+         d.update({cat: without(cat_body, rb" /StructTreeRoot \d+ 0 R")})),
+        ("parent_tree", "parent_tree",
+         d.update({parent_tree: re.sub(rb"(\n0 \[)\d+ 0 R", rb"\1null", d.obj(parent_tree),
+                                       count=1)})),
+        ("heading", "headings_outline",
+         d.update({h1: d.obj(h1).replace(b"/S /H1 ", b"/S /P ", 1)})),
+        ("unmarked", "paint_marked", d.update({contents: stream(b"<<", unmarked)})),
+        ("pdfua", "pdfua_id",
+         d.update({cat: cat_body.replace(b"/DisplayDocTitle true", b"/DisplayDocTitle false", 1)})),
     ]
 
 
