@@ -800,6 +800,7 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
     set_fill(p, it->color);
     textw t = {.p = p};
     int began = 0;
+    unsigned drawn = 0; /* bytes of the line's text the glyphs shown cover */
     GArray *boxes = g_array_new(FALSE, FALSE, sizeof(pg_box)); /* missing characters' boxes */
     for (size_t r = 0; r < tx->n_runs; r++) {
         const pg_glyph_run *run = &tx->runs[r];
@@ -905,7 +906,17 @@ static int show_line(pdfw *w, pagew *p, const pg_item *it)
             t.pen += glyph_width(font, gid) * size / 1000.0;
             if (g->text_len)
                 glyph_text(font, gid, text + g->text, (int)g->text_len);
+            if (g->text + g->text_len > drawn)
+                drawn = g->text + g->text_len;
         }
+    }
+    if (began && t.in_str && t.cur && t.cur->blank && drawn < tx->text_len &&
+        (text[drawn] == ' ' || text[drawn] == '\t')) {
+        /* the space that ends a wrapped line is shown too (a blank glyph past
+         * the last one, where nothing follows): text extraction and the tags'
+         * text then keep the words of two lines apart */
+        put_code(&p->c, t.cur->blank);
+        glyph_text(t.cur, t.cur->blank, " ", 1);
     }
     tj_close(&t);
     if (began)
