@@ -251,6 +251,47 @@ static double recipient_text(lay *l, felem *e, const char *text, double x, doubl
     return y;
 }
 
+/* An image fitted in a box w x h pt centred on (cx, cy), keeping its aspect
+ * ratio, as a figure of the signature with its alternate text. Returns its
+ * box (w 0 when there is no image). */
+static pg_box place_fitted(lay *l, felem *e, const pg_node *node, double cx, double cy, double w,
+                           double h, const char *alt)
+{
+    pg_box b = {cx, cy, 0, 0};
+    pg_image *pixels = layout_load_image(l, node);
+    if (!pixels)
+        return b;
+    double k = fmin(w / pixels->w, h / pixels->h); /* pt a pixel */
+    b.w = pixels->w * k;
+    b.h = pixels->h * k;
+    b.x = cx - b.w / 2;
+    b.y = cy - b.h / 2;
+    int fid = elem_begin(l, e, PG_STRUCT_FIGURE, 0, alt);
+    pg_item it = {.kind = PG_ITEM_IMAGE, .x = b.x, .y = b.y, .w = b.w, .h = b.h,
+                  .image = pixels};
+    elem_add(e, &it);
+    elem_end(e, PG_STRUCT_FIGURE, fid);
+    return b;
+}
+
+/* NĐ 30's appearance of the digital signatures in the signature space [top,
+ * top + space] of the column [x, x + w] (pt): the signer's signature image
+ * centred in it, as large as it fits; the seal at its real diameter, centred
+ * on the space's middle line, its right edge a third into the signature image
+ * so that it covers the image's left third, drawn over it. Without a
+ * signature image the seal is centred in the space. */
+static void signature_images(lay *l, felem *e, const pg_signature *sg, double x, double w,
+                             double top, double space)
+{
+    double cx = x + w / 2, cy = top + space / 2;
+    pg_box sig = place_fitted(l, e, sg->image, cx, cy, w, space, "chữ ký");
+    if (sg->seal) {
+        double d = sg->seal->u.image.width; /* pt */
+        double scx = sig.w > 0 ? sig.x + sig.w / 3 - d / 2 : cx;
+        place_fitted(l, e, sg->seal, scx, cy, d, d, "con dấu");
+    }
+}
+
 void layout_closing(lay *l)
 {
     const pg_doc *doc = l->doc;
@@ -272,6 +313,8 @@ void layout_closing(lay *l)
         ys = column_text(l, e, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, NULL, xs, SW, ys, NULL);
     if (sg->title_line)
         ys = column_text(l, e, PG_ROLE_SIGN_TITLE, sg->title_line, NULL, xs, SW, ys, NULL);
+    if (sg->image || sg->seal)
+        signature_images(l, e, sg, xs, SW, ys, st->signature_space);
     ys += st->signature_space;
     if (sg->name)
         ys = column_text(l, e, PG_ROLE_SIGN_NAME, sg->name, NULL, xs, SW, ys, NULL);
