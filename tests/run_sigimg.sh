@@ -64,6 +64,12 @@ for style in state party; do
         bad "$style: --signature-image/--seal place other figures than the attributes"; cat "$work/err"; fi
 done
 
+# the parse dump names them
+"$plangen" dump --stage=parse "$plans/state.xml" >"$work/parse.dump"
+if grep -qx 'signature image: "img/sig.png" 300x100 px' "$work/parse.dump" &&
+    grep -qx 'seal: "img/seal.png" 200x200 px, diameter 113.39 pt' "$work/parse.dump"; then ok; else
+    bad "dump --stage=parse: $(grep -A2 '^signature' "$work/parse.dump")"; fi
+
 # the options win over the plan's attributes; --seal-diameter over seal-diameter=
 plan_with "$state" win 'image="img/sig.png" seal="img/seal.png" seal-diameter="35mm"'
 (cd "$plans" && "$plangen" dump --stage=layout win.xml --seal img/seal2.png) >"$work/win.trace"

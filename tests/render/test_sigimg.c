@@ -2,7 +2,8 @@
  * style with the signer's signature image and the body's seal is rendered
  * in-process, and the images' placements are read back from the PDF with
  * poppler: the signature image centred under the title lines (1 pt), the seal
- * at its real diameter (0.5 pt), over the left third of the signature image.
+ * at its real diameter (0.5 pt), over the left third of the signature image,
+ * clear of the recipients' lines.
  * Each check is also shown to fail: on a render with another seal diameter,
  * and on placements moved by what the check must catch. The PNGs are drawn
  * here with cairo. */
@@ -31,7 +32,9 @@ typedef struct {
 /* What a render shows of the signature: the two images and the title line. */
 typedef struct {
     box sig, seal;
-    double title_mid; /* pt: the middle of the signer's title line */
+    double title_mid;  /* pt: the middle of the signer's title line */
+    double text_right; /* pt: the right end of the lines (recipients) that start left of
+                          the seal and share rows with it */
     int found;
 } placed;
 
@@ -159,6 +162,11 @@ static placed render(const char *plan, double seal_mm, const char *title)
             const pr_span *t = pr_find(&d->pages[i], title);
             cr_assert_not_null(t, "no line \"%s\" on the page of the images", title);
             p.title_mid = (t->x0 + t->x1) / 2;
+            for (size_t k = 0; k < d->pages[i].n; k++) {
+                const pr_span *sp = &d->pages[i].spans[k];
+                if (sp->x0 < p.seal.x0 && sp->y1 > p.seal.y0 && sp->y0 < p.seal.y1)
+                    p.text_right = fmax(p.text_right, sp->x1);
+            }
             p.found = 1;
         }
         poppler_page_free_image_mapping(maps);
@@ -211,6 +219,15 @@ static const char *left_third(const placed *p)
     return why;
 }
 
+static const char *clear_of_text(const placed *p)
+{
+    if (p->text_right > 0 && p->text_right <= p->seal.x0)
+        return NULL;
+    snprintf(why, sizeof why, "the recipients reach x=%.2f, under the seal from x=%.2f",
+             p->text_right, p->seal.x0);
+    return why;
+}
+
 static void check_plan(const char *src, const char *title)
 {
     char *dir = g_dir_make_tmp("pg-sigimg-XXXXXX", NULL);
@@ -222,6 +239,7 @@ static void check_plan(const char *src, const char *title)
     cr_expect_null(w = centred(&p), "%s: %s", src, w);
     cr_expect_null(w = diameter(&p, 40), "%s: %s", src, w);
     cr_expect_null(w = left_third(&p), "%s: %s", src, w);
+    cr_expect_null(w = clear_of_text(&p), "%s: %s", src, w);
     /* the seal is drawn at the size the plan gives */
     g_free(plan);
     plan = plan_with(src, dir, "image=\"sig.png\" seal=\"seal.png\" seal-diameter=\"3.6cm\"");
@@ -281,6 +299,12 @@ Test(sigimg, checks_fail_when_broken)
     below.seal.y0 += 300;
     below.seal.y1 += 300;
     cr_expect_not_null(left_third(&below), "a seal below the image passes");
+
+    /* the seal 40 pt further left, over the recipients' line ends */
+    placed over = good;
+    over.seal.x0 -= 40;
+    over.seal.x1 -= 40;
+    cr_expect_not_null(clear_of_text(&over), "a seal over the recipients passes");
 
     char *argv[] = {"rm", "-rf", dir, NULL};
     g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
