@@ -107,4 +107,14 @@ cp "$state" "$plans/o.xml"
 expect_rc 1 "--seal missing" -- sh -c "cd '$plans' && '$plangen' render o.xml --seal img/nope.png -o '$work/o.pdf'"
 if grep -qF 'o.xml: error: cannot read file: --seal "img/nope.png": No such file or directory' "$work/err"; then ok; else bad "--seal missing: $(cat "$work/err")"; fi
 
+# the build's cache keys on the images' bytes: a new seal renders the plan again
+mkdir -p "$work/b/plans"
+plan_with "$state" b 'image="img/sig.png" seal="img/seal.png"'
+sed 's|"img/|"|g' "$plans/b.xml" >"$work/b/plans/b.xml"
+cp "$plans/img/sig.png" "$plans/img/seal.png" "$work/b/plans/"
+(cd "$work/b" && "$plangen" build plans -o out >/dev/null 2>&1)
+(cd "$work/b" && "$plangen" build plans -o out 2>&1) | grep -q '0 built, 1 up to date' && ok || bad "build: not up to date"
+cp "$plans/img/seal2.png" "$work/b/plans/seal.png"
+(cd "$work/b" && "$plangen" build plans -o out 2>&1) | grep -q '1 built, 0 up to date' && ok || bad "build: a new seal.png is not rendered again"
+
 finish sigimg
