@@ -66,7 +66,8 @@ static const char usage_main[] =
 
 static const char usage_render[] =
     "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx|odt] [--png DIR] [--dpi N]\n"
-    "                      [--style NAME] [--strict]\n"
+    "                      [--style NAME] [--strict] [--signature-image FILE] [--seal FILE]\n"
+    "                      [--seal-diameter MM]\n"
     "\n"
     "Renders each plan to PDF (or DOCX, ODT). Every problem is reported as file:line:col; a plan\n"
     "with errors writes nothing, and an existing output is left as it was.\n"
@@ -82,6 +83,14 @@ static const char usage_render[] =
     "  --style NAME   style to use instead of the plan's style attribute\n"
     "                 (templates/styles/NAME.xml, or a path containing '/')\n"
     "  --strict       treat warnings as errors\n"
+    "  --signature-image FILE   the signer's handwritten signature (PNG, transparent),\n"
+    "                 shown centred in the signature space (NĐ 30); over the plan's\n"
+    "                 <signature image=\"...\">\n"
+    "  --seal FILE    the body's seal (PNG, transparent) at its real size over the left\n"
+    "                 third of the signature image; over <signature seal=\"...\">\n"
+    "  --seal-diameter MM   the seal's real diameter, 20 to 60 (default: the plan's\n"
+    "                 seal-diameter, else 40). FILEs are relative to the current folder\n"
+    "                 and stay inside the plans root\n"
     "\n"
     "The PDF's creation date is $SOURCE_DATE_EPOCH when set, else the plan's own\n"
     "date, so that rendering twice gives identical bytes.\n";
@@ -1034,6 +1043,18 @@ int pg_cli_main(int argc, char **argv)
             }
         } else if ((v = opt_value(argc, argv, &i, "--style", &bad))) {
             o.style = v;
+        } else if ((v = opt_value(argc, argv, &i, "--signature-image", &bad))) {
+            o.signature_image = v;
+        } else if ((v = opt_value(argc, argv, &i, "--seal", &bad))) {
+            o.seal = v;
+        } else if ((v = opt_value(argc, argv, &i, "--seal-diameter", &bad))) {
+            char *end = NULL;
+            o.seal_diameter = strtod(v, &end);
+            if (*end || end == v || !(o.seal_diameter >= 20 && o.seal_diameter <= 60)) {
+                fprintf(stderr, "plangen: --seal-diameter takes the seal's real diameter in mm, "
+                                "20 to 60 (default: the plan's seal-diameter, else 40)\n");
+                bad = 1;
+            }
         } else if ((v = opt_value(argc, argv, &i, "--stage", &bad))) {
             o.stage = v;
         } else if ((v = opt_value(argc, argv, &i, "--data-dir", &bad))) {
@@ -1165,6 +1186,9 @@ int pg_cli_main(int argc, char **argv)
                      .max_text = o.max_text,
                      .max_image_pixels = o.max_image_pixels,
                      .max_image_bytes = o.max_image_bytes,
+                     .signature_image = o.signature_image,
+                     .seal = o.seal,
+                     .seal_diameter = o.seal_diameter,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);

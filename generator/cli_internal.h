@@ -33,6 +33,8 @@ typedef struct {
     int check_only, prune;
     long long max_size, max_depth, max_nodes, max_text; /* parser limits; 0: defaults */
     long long max_image_pixels, max_image_bytes;        /* one image; 0: defaults */
+    const char *signature_image, *seal; /* render: NĐ 30's signature appearance; NULL */
+    double seal_diameter;               /* --seal-diameter MM; 0: the plan's, else 40 */
 } options;
 
 typedef struct {

@@ -908,10 +908,10 @@ static pg_image *image_pixels(cairo_surface_t *img)
     return im;
 }
 
-static void layout_image(lay *l, const pg_node *im)
+pg_image *layout_load_image(lay *l, const pg_node *im)
 {
-    if (!im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
-        return;
+    if (!im || !im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
+        return NULL;
     int changed;
     cairo_surface_t *img = load_png(l, im, &changed);
     if (changed) {
@@ -919,7 +919,7 @@ static void layout_image(lay *l, const pg_node *im)
                     im->pos.col, "image \"%s\" changed while the plan was rendered; render again",
                     im->u.image.src);
         l->failed = 1;
-        return;
+        return NULL;
     }
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         /* cairo reports damaged PNG data as out of memory or a read error */
@@ -927,8 +927,18 @@ static void layout_image(lay *l, const pg_node *im)
                     "image \"%s\" cannot be decoded: the PNG data is damaged", im->u.image.src);
         cairo_surface_destroy(img);
         l->failed = 1;
-        return;
+        return NULL;
     }
+    pg_image *pixels = image_pixels(img);
+    cairo_surface_destroy(img);
+    return pixels;
+}
+
+static void layout_image(lay *l, const pg_node *im)
+{
+    pg_image *pixels = layout_load_image(l, im);
+    if (!pixels)
+        return;
     double w = im->u.image.width ? im->u.image.width : im->u.image.px_w * 72.0 / 96.0;
     if (w > l->W)
         w = l->W;
@@ -943,8 +953,7 @@ static void layout_image(lay *l, const pg_node *im)
     felem *e = new_elem(l, gap);
     e->box.height = h;
     pg_item it = {.kind = PG_ITEM_IMAGE, .x = l->L + (l->W - w) / 2, .y = 0, .w = w, .h = h,
-                  .image = image_pixels(img)};
-    cairo_surface_destroy(img);
+                  .image = pixels};
     elem_add(e, &it);
     flow_end(l, PG_STRUCT_FIGURE, fid);
     l->pending = 6;

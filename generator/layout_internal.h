@@ -127,6 +127,10 @@ void layout_table(lay *l, const pg_node *t);
 /* the header, title and closing block (layout_title.c) */
 void layout_title_block(lay *l);
 void layout_closing(lay *l);
+/* The pixels of the IMAGE node im, decoded from the bytes read now (recorded in
+ * the reads); NULL when im has no checked file, or after a diagnostic (the file
+ * changed, or its data is damaged; l->failed set). One reference, the caller's. */
+pg_image *layout_load_image(lay *l, const pg_node *im);
 /* pages (paginate.c) */
 void set_page(lay *l, int landscape, const pg_node *at);
 void place_flow(lay *l, pg_pages *pp, int *shown);

@@ -251,6 +251,51 @@ static double recipient_text(lay *l, felem *e, const char *text, double x, doubl
     return y;
 }
 
+/* An image fitted in a box w x h pt centred on (cx, cy), keeping its aspect
+ * ratio, as a figure of the signature with its alternate text. Returns its
+ * box (w 0 when there is no image). */
+static pg_box place_fitted(lay *l, felem *e, const pg_node *node, double cx, double cy, double w,
+                           double h, const char *alt)
+{
+    pg_box b = {cx, cy, 0, 0};
+    pg_image *pixels = layout_load_image(l, node);
+    if (!pixels)
+        return b;
+    double k = fmin(w / pixels->w, h / pixels->h); /* pt a pixel */
+    b.w = pixels->w * k;
+    b.h = pixels->h * k;
+    b.x = cx - b.w / 2;
+    b.y = cy - b.h / 2;
+    int fid = elem_begin(l, e, PG_STRUCT_FIGURE, 0, alt);
+    pg_item it = {.kind = PG_ITEM_IMAGE, .x = b.x, .y = b.y, .w = b.w, .h = b.h,
+                  .image = pixels};
+    elem_add(e, &it);
+    elem_end(e, PG_STRUCT_FIGURE, fid);
+    return b;
+}
+
+/* NĐ 30's appearance of the digital signatures in the signature space [top,
+ * top + space] of the column [x, x + w] (pt): the signer's signature image
+ * centred in it, as large as it fits; the seal at its real diameter, centred
+ * on the space's middle line, its right edge a third into the signature image
+ * so that it covers the image's left third, drawn over it. Without a
+ * signature image the seal is centred in the space. Returns the left edge of
+ * what it drew, x at most (pt). */
+static double signature_images(lay *l, felem *e, const pg_signature *sg, double x, double w,
+                               double top, double space)
+{
+    double cx = x + w / 2, cy = top + space / 2, left = x;
+    pg_box sig = place_fitted(l, e, sg->image, cx, cy, w, space, "chữ ký");
+    if (sg->seal) {
+        double d = sg->seal->u.image.width; /* pt */
+        double scx = sig.w > 0 ? sig.x + sig.w / 3 - d / 2 : cx;
+        pg_box seal = place_fitted(l, e, sg->seal, scx, cy, d, d, "con dấu");
+        if (seal.w > 0 && seal.x < left)
+            left = seal.x;
+    }
+    return left;
+}
+
 void layout_closing(lay *l)
 {
     const pg_doc *doc = l->doc;
@@ -272,18 +317,26 @@ void layout_closing(lay *l)
         ys = column_text(l, e, PG_ROLE_SIGN_AUTHORITY, sg->authority_line, NULL, xs, SW, ys, NULL);
     if (sg->title_line)
         ys = column_text(l, e, PG_ROLE_SIGN_TITLE, sg->title_line, NULL, xs, SW, ys, NULL);
+    double sig_left = xs; /* pt: the seal may reach left of the column */
+    if (sg->image || sg->seal)
+        sig_left = signature_images(l, e, sg, xs, SW, ys, st->signature_space);
     ys += st->signature_space;
     if (sg->name)
         ys = column_text(l, e, PG_ROLE_SIGN_NAME, sg->name, NULL, xs, SW, ys, NULL);
     elem_end(e, PG_STRUCT_SIGNATURE, sid);
 
-    /* recipients: "Nơi nhận:" level with the first signature line */
+    /* recipients: "Nơi nhận:" level with the first signature line. A seal of 40 mm
+     * over the left third of a signature image centred in its column reaches
+     * into this one: the recipients then end 6 pt short of it, never under it */
+    double rw = RW;
+    if (sig_left < l->L + RW)
+        rw = fmax(RW * 0.6, sig_left - 6 - l->L);
     double yr = 0, purpose_top = 0, purpose_bottom = 0; /* a group's purpose may reach past */
     int rid = doc->has_recipients ? elem_begin(l, e, PG_STRUCT_RECIPIENTS, 0, NULL) : 0;
     if (doc->has_recipients) {
         double first_baseline = baseline_offset(l, PG_ROLE_SIGN_AUTHORITY);
         yr = first_baseline - baseline_offset(l, PG_ROLE_RECIPIENTS_HEADING);
-        yr = column_text(l, e, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, NULL, l->L, RW,
+        yr = column_text(l, e, PG_ROLE_RECIPIENTS_HEADING, st->recipients_heading, NULL, l->L, rw,
                          yr, NULL);
         double asc = font_ascent(l, PG_ROLE_RECIPIENT), desc = font_descent(l, PG_ROLE_RECIPIENT);
         double off = baseline_offset(l, PG_ROLE_RECIPIENT);
@@ -291,7 +344,7 @@ void layout_closing(lay *l)
             const pg_recipient *r = &doc->recipients[i];
             l->at = r->pos;
             if (!r->group) {
-                yr = recipient_text(l, e, r->line, l->L, RW, yr, NULL);
+                yr = recipient_text(l, e, r->line, l->L, rw, yr, NULL);
                 i++;
                 continue;
             }
@@ -302,21 +355,21 @@ void layout_closing(lay *l)
             const pg_recipient_group *g = &doc->groups[r->group - 1];
             const char *purpose = g->purpose_line;
             double brace_w = 5, pad = 3;
-            double pn = natural_width(l, PG_ROLE_RECIPIENT, purpose, RW);
-            double pw_min = longest_word(l, PG_ROLE_RECIPIENT, purpose, RW);
-            double share = fmax(RW * 0.2, pn / 3);
+            double pn = natural_width(l, PG_ROLE_RECIPIENT, purpose, rw);
+            double pw_min = longest_word(l, PG_ROLE_RECIPIENT, purpose, rw);
+            double share = fmax(rw * 0.2, pn / 3);
             if (pw_min < fmin(pn, share))
                 pw_min = fmin(pn, share);
             double need = 0;
             size_t k = i;
             for (; k < doc->n_recipients && doc->recipients[k].group == r->group; k++)
-                need = fmax(need, natural_width(l, PG_ROLE_RECIPIENT, doc->recipients[k].line, RW));
-            double item_w = fmin(need + 0.5, RW - pw_min - brace_w - 2 * pad);
+                need = fmax(need, natural_width(l, PG_ROLE_RECIPIENT, doc->recipients[k].line, rw));
+            double item_w = fmin(need + 0.5, rw - pw_min - brace_w - 2 * pad);
             double top = yr, right = l->L;
             size_t first_item = e->n;
             for (k = i; k < doc->n_recipients && doc->recipients[k].group == r->group; k++)
                 yr = recipient_text(l, e, doc->recipients[k].line, l->L, item_w, yr, &right);
-            double pw = l->L + RW - (right + 2 * pad + brace_w);
+            double pw = l->L + rw - (right + 2 * pad + brace_w);
             if (pw > pn)
                 pw = pn;
             if (pw < 1)
@@ -352,11 +405,11 @@ void layout_closing(lay *l)
             i = k;
         }
         if (doc->archive_line)
-            yr = recipient_text(l, e, doc->archive_line, l->L, RW, yr, NULL);
+            yr = recipient_text(l, e, doc->archive_line, l->L, rw, yr, NULL);
         elem_end(e, PG_STRUCT_RECIPIENTS, rid);
     }
     if (doc->typist_line) /* typist's initials and the number of copies, under the recipients */
-        yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, RW, yr + 4, NULL);
+        yr = column_text(l, e, PG_ROLE_TYPIST, doc->typist_line, NULL, l->L, rw, yr + 4, NULL);
     elem_end(e, PG_STRUCT_CLOSING, cid);
     e->box.height = ys > yr ? ys : yr;
     double room = l->page_h - st->margin_top - st->margin_bottom;

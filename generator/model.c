@@ -391,4 +391,10 @@ void pg_doc_dump(const pg_doc *doc, FILE *f)
         fprintf(f, "signature: authority=%d collective=\"%s\" title=\"%s\" name=\"%s\"\n",
                 (int)s->authority, s->collective ? s->collective : "", s->title ? s->title : "",
                 s->name ? s->name : "");
+    if (s->image)
+        fprintf(f, "signature image: \"%s\" %dx%d px\n", s->image->u.image.src,
+                s->image->u.image.px_w, s->image->u.image.px_h);
+    if (s->seal)
+        fprintf(f, "seal: \"%s\" %dx%d px, diameter %.2f pt\n", s->seal->u.image.src,
+                s->seal->u.image.px_w, s->seal->u.image.px_h, s->seal->u.image.width);
 }

@@ -169,6 +169,11 @@ typedef struct {
     const char *title;      /* "PHÓ BÍ THƯ" */
     const char *name;       /* "Nguyễn Xuân Khoát" */
     pg_pos pos;
+    /* NĐ 30's appearance of the digital signatures: IMAGE nodes (NULL when none)
+     * whose pos is the attribute's (0:0 from a render option); the seal's
+     * u.image.width is its real diameter (pt) */
+    pg_node *image; /* the signer's handwritten signature (image="...") */
+    pg_node *seal;  /* the issuing body's seal (seal="...", seal-diameter="...") */
     /* number stage */
     const char *authority_line; /* "T/M BAN THƯỜNG VỤ"; NULL when none */
     const char *title_line;     /* "PHÓ BÍ THƯ"; NULL when merged above */

@@ -975,6 +975,7 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         goto cleanup;
     }
     build_plan(&p, root);
+    apply_signature_options(&p, opts);
     if (opts && (opts->schema || opts->schema_path))
         validate_schema(&p, xdoc, opts->schema_path, opts->schema);
 

@@ -24,6 +24,12 @@ typedef struct {
     unsigned long long max_image_bytes;  /* one image decoded, 4 bytes a pixel; 0: 256 MiB */
     const char *root;        /* plans root: images and other files stay inside;
                                 NULL: the plan's own folder */
+    /* render options: instead of <signature image="..." seal="..." seal-diameter="...">,
+     * paths relative to the current folder (still inside the plans root); NULL, 0: the
+     * plan's */
+    const char *signature_image;
+    const char *seal;
+    double seal_diameter; /* mm */
 } pg_parse_opts;
 
 /* Parses the plan in path. Always returns a document (possibly incomplete) that

@@ -547,21 +547,22 @@ static int png_size(FILE *f, unsigned long *w, unsigned long *h)
     return 1;
 }
 
-/* Resolves a path written in the plan, relative to the plan's folder and
- * confined to the plans root. Returns an arena string, or NULL after a
- * diagnostic at pos. */
-static const char *resolve_path(parser *p, const char *rel, pg_pos pos, const char *what)
+/* Resolves a path written in the plan, relative to the plan's folder (or,
+ * given on the command line, relative to base, absolute allowed) and confined
+ * to the plans root. Returns an arena string, or NULL after a diagnostic at pos. */
+static const char *resolve_path(parser *p, const char *rel, const char *base, pg_pos pos,
+                                const char *what)
 {
     if (!*rel) {
         diag(p, PG_E_BAD_VALUE, pos, "the %s path is empty", what);
         return NULL;
     }
-    if (rel[0] == '/') {
+    if (rel[0] == '/' && !base) {
         diag(p, PG_E_BAD_VALUE, pos,
              "\"%s\" is an absolute path; write the %s's path relative to the plan", rel, what);
         return NULL;
     }
-    char *joined = g_build_filename(p->base_dir, rel, NULL);
+    char *joined = rel[0] == '/' ? g_strdup(rel) : g_build_filename(base ? base : p->base_dir, rel, NULL);
     char *real = realpath(joined, NULL);
     const char *out = NULL;
     if (!real) {
@@ -608,9 +609,16 @@ static pg_node *build_image(parser *p, const xmlNode *x)
         else
             im->u.image.width = v * k;
     }
-    const char *path = resolve_path(p, im->u.image.src, attr_pos(p, x, "src"), "image");
+    read_png_header(p, im, NULL, attr_pos(p, x, "src"), node_pos(p, x), "image");
+    return im;
+}
+
+void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, pg_pos pos,
+                     const char *what)
+{
+    const char *path = resolve_path(p, im->u.image.src, base, src_pos, what);
     if (!path)
-        return im;
+        return;
     char why[PG_WHY_MAX];
     int fd = pg_input_open(path, why); /* a FIFO or a device: refused, never waited on */
     FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
@@ -618,23 +626,22 @@ static pg_node *build_image(parser *p, const xmlNode *x)
         close(fd);
     unsigned long pw = 0, ph = 0;
     if (!f || !png_size(f, &pw, &ph)) {
-        diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "src"), "image \"%s\" is not a PNG file",
-             im->u.image.src);
+        diag(p, PG_E_BAD_VALUE, src_pos, "%s \"%s\" is not a PNG file", what, im->u.image.src);
     } else {
         /* the limits hold before anything is decoded: a PNG of a few kilobytes
          * may declare 20000 x 20000 pixels, gigabytes once decoded (4 bytes a
          * pixel in cairo's image surface) */
         unsigned long long pixels = (unsigned long long)pw * ph; /* < 2^62 */
         if (pixels > p->max_image_pixels)
-            diag(p, PG_E_TOO_LARGE, node_pos(p, x),
-                 "image \"%s\" has %lu x %lu pixels; the limit is %llu pixels "
+            diag(p, PG_E_TOO_LARGE, pos,
+                 "%s \"%s\" has %lu x %lu pixels; the limit is %llu pixels "
                  "(--max-image-pixels): scale it down (an A4 page at 300 dpi is 2480 x 3508)",
-                 im->u.image.src, pw, ph, p->max_image_pixels);
+                 what, im->u.image.src, pw, ph, p->max_image_pixels);
         else if (pixels * 4 > p->max_image_bytes)
-            diag(p, PG_E_TOO_LARGE, node_pos(p, x),
-                 "image \"%s\" decodes to %llu bytes (%lu x %lu pixels of 4 bytes); the limit "
+            diag(p, PG_E_TOO_LARGE, pos,
+                 "%s \"%s\" decodes to %llu bytes (%lu x %lu pixels of 4 bytes); the limit "
                  "is %llu bytes (--max-image-bytes): scale it down",
-                 im->u.image.src, pixels * 4, pw, ph, p->max_image_bytes);
+                 what, im->u.image.src, pixels * 4, pw, ph, p->max_image_bytes);
         else {
             im->u.image.px_w = (int)pw;
             im->u.image.px_h = (int)ph;
@@ -643,6 +650,5 @@ static pg_node *build_image(parser *p, const xmlNode *x)
     }
     if (f)
         fclose(f);
-    return im;
 }
 

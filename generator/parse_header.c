@@ -343,9 +343,66 @@ static const char *const authority_names[PG_AUTH__COUNT] = {
     [PG_AUTH_BY_AUTHORISATION] = "by-authorisation", [PG_AUTH_ACTING] = "acting",
 };
 
+/* The seal's real diameter when none is given (mm): the common round seal of a
+ * body. Accepted: SEAL_MIN_MM to SEAL_MAX_MM. */
+#define SEAL_DEFAULT_MM 40.0
+#define SEAL_MIN_MM 20.0
+#define SEAL_MAX_MM 60.0
+
+/* A seal diameter "40mm", "4cm" or "113.4pt" in mm; 0 when it is none of them. */
+static double seal_mm(const char *v)
+{
+    char *end = NULL;
+    double x = strtod(v, &end);
+    if (end == v || !(x > 0))
+        return 0;
+    return strcmp(end, "mm") == 0   ? x
+           : strcmp(end, "cm") == 0 ? x * 10
+           : strcmp(end, "pt") == 0 ? x * 25.4 / 72
+                                    : 0;
+}
+
+/* A new IMAGE node for the signature's image or seal, named src, checked as
+ * <image src> is (base: NULL for the plan's folder, else a render option's). */
+static pg_node *signature_png(parser *p, const char *src, const char *base, pg_pos pos,
+                              const char *what)
+{
+    pg_node *im = pg_node_new(p->doc, PG_NODE_IMAGE, pos);
+    im->u.image.src = src;
+    read_png_header(p, im, base, pos, pos, what);
+    return im;
+}
+
+void apply_signature_options(parser *p, const pg_parse_opts *opts)
+{
+    if (!opts)
+        return;
+    pg_signature *s = &p->doc->signature;
+    char *cwd = g_get_current_dir();
+    pg_pos none = {0, 0};
+    if (opts->signature_image)
+        s->image = signature_png(p, pg_arena_strdup(p->doc->arena, opts->signature_image), cwd,
+                                 none, "--signature-image");
+    if (opts->seal) {
+        double mm = s->seal ? s->seal->u.image.width * 25.4 / 72 : SEAL_DEFAULT_MM;
+        s->seal = signature_png(p, pg_arena_strdup(p->doc->arena, opts->seal), cwd, none, "--seal");
+        s->seal->u.image.width = mm * 72 / 25.4;
+    }
+    if (opts->seal_diameter != 0) {
+        if (!(opts->seal_diameter >= SEAL_MIN_MM && opts->seal_diameter <= SEAL_MAX_MM))
+            diag(p, PG_E_BAD_VALUE, none,
+                 "--seal-diameter %g: a seal's diameter is %g to %g mm (40 mm when not given)",
+                 opts->seal_diameter, SEAL_MIN_MM, SEAL_MAX_MM);
+        else if (s->seal)
+            s->seal->u.image.width = opts->seal_diameter * 72 / 25.4;
+    }
+    g_free(cwd);
+}
+
 static void build_signature(parser *p, const xmlNode *x)
 {
-    static const char *const allowed[] = {"authority", "collective", "title", "name", NULL};
+    static const char *const allowed[] = {"authority", "collective", "title", "name",
+                                          "image",     "seal",       "seal-diameter", NULL};
     check_attrs(p, x, allowed);
     pg_signature *s = &p->doc->signature;
     s->pos = node_pos(p, x);
@@ -372,6 +429,25 @@ static void build_signature(parser *p, const xmlNode *x)
         diag(p, PG_E_MISSING_ATTRIBUTE, s->pos, "<signature> needs title=\"...\" (e.g. \"BÍ THƯ\")");
     if (!s->name)
         diag(p, PG_E_MISSING_ATTRIBUTE, s->pos, "<signature> needs name=\"...\" (the signer)");
+    const char *image = attr(p, x, "image"), *seal = attr(p, x, "seal");
+    const char *diameter = attr(p, x, "seal-diameter");
+    if (image)
+        s->image = signature_png(p, image, NULL, attr_pos(p, x, "image"), "signature image");
+    double mm = SEAL_DEFAULT_MM;
+    if (diameter) {
+        mm = seal_mm(diameter);
+        if (!(mm >= SEAL_MIN_MM && mm <= SEAL_MAX_MM)) {
+            diag(p, PG_E_BAD_VALUE, attr_pos(p, x, "seal-diameter"),
+                 "seal-diameter=\"%s\"; write the seal's real diameter, %g to %g mm (e.g. "
+                 "\"40mm\", the default)",
+                 diameter, SEAL_MIN_MM, SEAL_MAX_MM);
+            mm = SEAL_DEFAULT_MM;
+        }
+    }
+    if (seal) {
+        s->seal = signature_png(p, seal, NULL, attr_pos(p, x, "seal"), "seal");
+        s->seal->u.image.width = mm * 72 / 25.4;
+    }
     if (s->authority != PG_AUTH_NONE && s->authority != PG_AUTH_ACTING && !s->collective)
         diag(p, PG_E_MISSING_ATTRIBUTE, s->pos,
              "authority=\"%s\" needs collective=\"...\" (e.g. \"BAN THƯỜNG VỤ\")",
@@ -380,7 +456,8 @@ static void build_signature(parser *p, const xmlNode *x)
         for (const xmlNode *c = x->children; c; c = c->next)
             if ((is_text(c) && !blank((const char *)c->content)) || c->type == XML_ELEMENT_NODE) {
                 diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, x),
-                     "<signature> takes attributes only: authority, collective, title, name");
+                     "<signature> takes attributes only: authority, collective, title, name, "
+                     "image, seal, seal-diameter");
                 break;
             }
 }

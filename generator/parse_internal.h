@@ -93,7 +93,17 @@ void build_blocks(parser *p, const xmlNode *x, pg_node *parent, int depth);
 void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allow_format);
 pg_node *build_para(parser *p, const xmlNode *x, pg_node_type type);
 int trim_block(pg_node *block);
+/* Checks the PNG named by the IMAGE node im's src: resolved relative to the
+ * plan's folder (base NULL) or to base (a render option), inside the plans root;
+ * a PNG header within the image limits. Sets its path and pixel size, or leaves
+ * path NULL after a diagnostic: at src_pos for the path and the format, at pos
+ * for the limits. what names it in messages ("image", "seal"). */
+void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, pg_pos pos,
+                     const char *what);
 /* the plan (parse_header.c) */
 void build_plan(parser *p, const xmlNode *root);
+/* The render options' signature image, seal and seal diameter, over the plan's
+ * (parse_header.c). */
+void apply_signature_options(parser *p, const pg_parse_opts *opts);
 
 #endif

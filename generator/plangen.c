@@ -24,7 +24,7 @@
 
 struct pg_engine {
     pg_options o;            /* strings owned (below) */
-    char *strings[7];        /* the copies of o's strings */
+    char *strings[9];        /* the copies of o's strings */
     char *schema_path;
     char *styles_dir;
     char *fonts_dir;
@@ -58,6 +58,8 @@ pg_engine *pg_engine_new(const pg_options *o)
     e->o.today = copy(e, 4, o->today);
     e->o.creator = copy(e, 5, o->creator ? o->creator : "plangen");
     e->o.fonts_dir = copy(e, 6, o->fonts_dir);
+    e->o.signature_image = copy(e, 7, o->signature_image);
+    e->o.seal = copy(e, 8, o->seal);
     e->schema_path = g_strdup_printf("%s/templates/schema/plan.rng", e->o.data_dir);
     e->styles_dir = g_strdup_printf("%s/templates/styles", e->o.data_dir);
     e->fonts_dir = o->fonts_dir ? g_canonicalize_filename(o->fonts_dir, NULL)
@@ -109,6 +111,11 @@ void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
     g_string_append_printf(g, "limits=%lld %lld %lld %lld %lld %lld\nfix=%d\n", o->max_size,
                            o->max_depth, o->max_nodes, o->max_text, o->max_image_pixels,
                            o->max_image_bytes, o->fix);
+    /* only when given: the fingerprints of renders without them stay what they were */
+    if (o->signature_image || o->seal || o->seal_diameter != 0)
+        g_string_append_printf(g, "signature_image=%s\nseal=%s\nseal_diameter=%.17g\n",
+                               o->signature_image ? o->signature_image : "(null)",
+                               o->seal ? o->seal : "(null)", o->seal_diameter);
     pg_sha256_hex(g->str, g->len, out);
     g_string_free(g, TRUE);
 }
@@ -311,6 +318,10 @@ static int images_within_limit(const pg_engine *e, const pg_doc *doc, pg_diag_li
         pg_node_walk(doc->body, count_image, NULL, &t);
     if (doc->appendices)
         pg_node_walk(doc->appendices, count_image, NULL, &t);
+    if (doc->signature.image)
+        count_image(doc->signature.image, 0, &t);
+    if (doc->signature.seal)
+        count_image(doc->signature.seal, 0, &t);
     return !t.over;
 }
 
@@ -331,9 +342,15 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
                         .max_nodes = (size_t)e->o.max_nodes,
                         .max_text = (size_t)e->o.max_text,
                         .max_image_pixels = (unsigned long long)e->o.max_image_pixels,
-                        .max_image_bytes = (unsigned long long)e->o.max_image_bytes};
+                        .max_image_bytes = (unsigned long long)e->o.max_image_bytes,
+                        .signature_image = e->o.signature_image,
+                        .seal = e->o.seal,
+                        .seal_diameter = e->o.seal_diameter};
     pg_doc *doc = text ? pg_doc_parse_memory(text, len, path, &po, d)
                        : pg_doc_parse_file(path, &po, d);
+    /* the signature options are the rendered plan's, not its parents' */
+    po.signature_image = po.seal = NULL;
+    po.seal_diameter = 0;
     r->doc = doc;
     if (!text && doc->source_hash[0])
         pg_reads_add(&r->reads, path, doc->source_hash);

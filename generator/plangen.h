@@ -47,6 +47,12 @@ typedef struct {
     long long max_image_pixels; /* one image, from its header; 0: 40,000,000 */
     long long max_image_bytes;  /* one image decoded, 4 bytes a pixel; 0: 256 MiB */
     int fix;                 /* lint computes the corrections of --fix into the result */
+    /* the appearance of the digital signatures (NĐ 30), over the plan's <signature
+     * image= seal= seal-diameter=>: PNG files relative to the current folder, inside
+     * the plans root; NULL, 0: the plan's */
+    const char *signature_image;
+    const char *seal;
+    double seal_diameter;    /* mm */
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now
