@@ -157,6 +157,8 @@ void pdf_tags_begin(pdf_tags *st, const pg_item *it)
         selem *e = elem_at(st, i);
         e->id = it->id;
         e->level = it->level;
+        if (it->structure == PG_STRUCT_FIGURE && it->label[0]) /* "chữ ký", "con dấu" */
+            g_strlcpy(e->alt, it->label, sizeof e->alt);
         if (it->structure == PG_STRUCT_LIST_ITEM) {
             memcpy(e->label, it->label, sizeof it->label);
             int lbody = elem_new(st, "LBody", PG_STRUCT_LIST_ITEM, i);

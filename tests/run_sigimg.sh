@@ -56,6 +56,14 @@ for style in state party; do
     "$plangen" dump --stage=layout "$plans/$style.xml" >"$work/$style.trace"
     alts=$(sed -n '/begin signature/,/end signature/p' "$work/$style.trace" | grep -o 'begin figure #[0-9]* "[^"]*"' | sed 's/#[0-9]* //' | tr '\n' ';')
     if [ "$alts" = 'begin figure "chữ ký";begin figure "con dấu";' ]; then ok; else bad "$style: figures in the signature: $alts"; fi
+    # and in the tagged PDF: Figure elements with those alternate texts
+    alts=$(qpdf --json "$work/$style.pdf" | /usr/bin/python3 -c '
+import json, sys
+objs = json.load(sys.stdin)["qpdf"][1]
+vals = [o.get("value") for o in objs.values() if isinstance(o, dict)]
+print(";".join(sorted(v["/Alt"][2:] for v in vals
+                      if isinstance(v, dict) and v.get("/S") == "/Figure" and "/Alt" in v)))')
+    if [ "$alts" = "chữ ký;con dấu" ]; then ok; else bad "$style: the PDF's figures say: $alts"; fi
     # the same images from the options place the same figures
     cp "$src" "$plans/$style-bare.xml"
     (cd "$plans" && "$plangen" dump --stage=layout "$style-bare.xml" --signature-image img/sig.png \
