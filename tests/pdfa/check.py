@@ -93,7 +93,8 @@ class Pdf:
     def catalog(self):
         return self.dict_of(self.trailer.get("/Root"))
 
-    def pages(self):
+    def page_refs(self):
+        """The references of the pages, in order."""
         out = []
         def walk(node, depth):
             d = self.dict_of(node)
@@ -101,9 +102,12 @@ class Pdf:
                 for k in d.get("/Kids", []):
                     walk(k, depth + 1)
             else:
-                out.append(d)
+                out.append(node)
         walk(self.catalog().get("/Pages"), 0)
         return out
+
+    def pages(self):
+        return [self.dict_of(ref) for ref in self.page_refs()]
 
 
 def text_of(v):
@@ -717,16 +721,7 @@ class Tree:
 
     @staticmethod
     def _page_refs(pdf):
-        out = []
-        def walk(node, depth):
-            d = pdf.dict_of(node)
-            if d.get("/Type") == "/Pages" and depth < 32:
-                for k in d.get("/Kids", []):
-                    walk(k, depth + 1)
-            else:
-                out.append(node)
-        walk(pdf.catalog().get("/Pages"), 0)
-        return out
+        return pdf.page_refs()
 
 
 def tree(pdf):
