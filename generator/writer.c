@@ -125,17 +125,23 @@ typedef struct {
     const pg_wdoc *w;
     const pg_pages *pages;
     size_t page, item; /* the next IMAGE item to look at */
+    int in_signature;  /* inside the signature's element: its images are no figures of
+                          the plan's nodes (the signer's image, the seal) */
     int failed;
 } picture_walk;
 
-/* The next IMAGE item of the pages, in order; NULL when none is left. */
+/* The next IMAGE item of the pages that shows an <image> or a <qr> of the
+ * plan, in order; NULL when none is left. */
 static const pg_item *next_image(picture_walk *pw)
 {
     for (; pw->page < pw->pages->n; pw->page++, pw->item = 0) {
         const pg_page *p = &pw->pages->pages[pw->page];
         while (pw->item < p->n) {
             const pg_item *it = &p->items[pw->item++];
-            if (it->kind == PG_ITEM_IMAGE && it->image)
+            if ((it->kind == PG_ITEM_BEGIN || it->kind == PG_ITEM_END) &&
+                it->structure == PG_STRUCT_SIGNATURE)
+                pw->in_signature = it->kind == PG_ITEM_BEGIN;
+            else if (it->kind == PG_ITEM_IMAGE && it->image && !pw->in_signature)
                 return it;
         }
     }

@@ -125,4 +125,20 @@ cp "$plans/img/sig.png" "$plans/img/seal.png" "$work/b/plans/"
 cp "$plans/img/seal2.png" "$work/b/plans/seal.png"
 (cd "$work/b" && "$plangen" build plans -o out 2>&1) | grep -q '1 built, 0 up to date' && ok || bad "build: a new seal.png is not rendered again"
 
+# the DOCX and ODT show the plan's own pictures where they stand: the signer's
+# image and the seal (not in them yet) take no picture's place
+# (figures.xml with a picture in its last appendix too: after the signature)
+cp tests/docx/flag.png "$plans/"
+sed 's|<p>Các đơn vị thực hiện.</p>|&<image src="flag.png" width="20mm"/>|' tests/docx/figures.xml >"$plans/figures.xml"
+for fmt in docx odt; do
+    expect_rc 0 "figures.$fmt" -- "$plangen" render --format $fmt "$plans/figures.xml" -o "$work/plain.$fmt"
+    (cd "$plans" && "$plangen" render --format $fmt figures.xml -o "$work/signed.$fmt" \
+        --signature-image img/sig.png --seal img/seal.png) 2>"$work/err" || bad "figures.$fmt with images: $(cat "$work/err")"
+    same=$(/usr/bin/python3 -c '
+import sys, zipfile
+a, b = (zipfile.ZipFile(f) for f in sys.argv[1:3])
+pics = lambda z: [(n, z.read(n)) for n in sorted(z.namelist()) if n.endswith(".png")]
+print("same" if pics(a) == pics(b) and pics(a) else "differ")' "$work/plain.$fmt" "$work/signed.$fmt")
+    if [ "$same" = same ]; then ok; else bad "$fmt: the signature images took a picture's place"; fi
+done
 finish sigimg
