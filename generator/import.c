@@ -41,20 +41,6 @@ struct footnote {
     int used;
 };
 
-static int is_ws(const char *s, size_t *len)
-{
-    unsigned char c = (unsigned char)*s;
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
-        *len = 1;
-        return 1;
-    }
-    if (c == 0xC2 && (unsigned char)s[1] == 0xA0) {
-        *len = 2;
-        return 1;
-    }
-    return 0;
-}
-
 int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_doc *doc,
                    pg_diag_list *diags)
 {
@@ -72,22 +58,31 @@ int pg_import_read(const char *bytes, size_t len, const char *file, pg_import_do
     return pg_import_text_read(bytes, len, file, doc, diags);
 }
 
-size_t pg_import_count_words(const char *s)
+/* Words of s[0..n) as import.h defines them. */
+static size_t count_words_n(const char *s, size_t n)
 {
-    size_t n = 0, l;
+    size_t words = 0;
     int in = 0;
-    while (*s) {
-        if (is_ws(s, &l)) {
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t l = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' ? 1
+                   : c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0       ? 2
+                                                                                      : 0;
+        if (l) {
             in = 0;
-            s += l;
+            i += l;
         } else {
-            if (!in)
-                n++;
+            words += !in;
             in = 1;
-            s++;
+            i++;
         }
     }
-    return n;
+    return words;
+}
+
+size_t pg_import_count_words(const char *s)
+{
+    return count_words_n(s, strlen(s));
 }
 
 /* ---- XML output ---------------------------------------------------------------- */
@@ -122,19 +117,8 @@ static void esc(GString *o, const char *s, size_t n)
 /* Text written into the plan: escaped and counted as words out. */
 static void text_out(ctx *c, const char *s, size_t n)
 {
-    char *t = g_strndup(s, n);
-    c->st->words_out += pg_import_count_words(t);
-    g_free(t);
+    c->st->words_out += count_words_n(s, n);
     esc(c->out, s, n);
-}
-
-/* Words of s[0..n). */
-static size_t count_n(const char *s, size_t n)
-{
-    char *t = g_strndup(s, n);
-    size_t w = pg_import_count_words(t);
-    g_free(t);
-    return w;
 }
 
 static void attr_out(ctx *c, const char *name, const char *s)
@@ -282,7 +266,7 @@ static void runs_out(ctx *c, const ln *l, size_t skip, size_t end)
             g_string_append(c->out, "</b>");
     }
     if (end > skip)
-        c->st->words_out += count_n(l->plain->str + skip, end - skip);
+        c->st->words_out += count_words_n(l->plain->str + skip, end - skip);
 }
 
 static void unplaced(ctx *c, const ln *l, const char *indent, const char *why)
@@ -635,7 +619,7 @@ static int implements_out(GString *o, const char *s)
     if (!p || !g_unichar_isupper(g_utf8_get_char(p)))
         return 0;
     const char *so = strstr(p, " số ");
-    if (!so || so == p || count_n(p, (size_t)(so - p)) > 4)
+    if (!so || so == p || count_words_n(p, (size_t)(so - p)) > 4)
         return 0;
     const char *ref = so + strlen(" số "), *re = ref;
     while (*re && *re != ' ' && *re != ',')
@@ -771,9 +755,7 @@ static int number_line(ctx *c, header *h, const char *s)
     size_t total = pg_import_count_words(s);
     if (p > d && p - d <= 6) { /* (a longer run of digits is no document number) */
         h->number = g_strndup(d, (size_t)(p - d));
-        c->st->words_in += 0; /* counted below as the words of the input */
         c->st->marks += total - 1;
-        text_out(c, "", 0);
     } else {
         c->st->marks += total;
     }
@@ -1393,8 +1375,6 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             (!ls[i].in_cell || ls[i].col == 0))
             nn = i;
     }
-    GString *body = g_string_new(NULL);
-    GString *head = c->out;
     /* the header: the lines before "KẾ HOẠCH" */
     GPtrArray *stray = g_ptr_array_new(); /* header lines of no known form: ln* */
     size_t start = 0;
@@ -1514,7 +1494,6 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
             sum_end = w;
     }
     g_hash_table_destroy(seen);
-    (void)head;
     /* issuer, number, place, date, summary */
     g_string_append_printf(c->out,
                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -1729,7 +1708,6 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     for (size_t k = 0; k < cx.n_notes; k++)
         ln_free(&cx.notes[k].text);
     g_free(cx.notes);
-    g_string_free(body, TRUE);
     g_free(h.number);
     g_free(h.symbol);
     g_free(h.place);

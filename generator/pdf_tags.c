@@ -59,7 +59,6 @@ pdf_tags *pdf_tags_new(const pg_pages *pp)
     st->pages = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     st->annot_keys = g_array_new(FALSE, FALSE, sizeof(int));
     return st;
-    return st;
 }
 
 void pdf_tags_free(pdf_tags *st)

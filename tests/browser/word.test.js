@@ -171,3 +171,33 @@ test('"Tải Word" in a row of the home page downloads that plan as a DOCX', asy
     assert.ok(paras.includes(SUMMARY), 'python-docx reads its title: ' + paras.slice(0, 6).join(' | '));
   });
 });
+
+test('"Nhập từ Word" by keyboard alone: Tab reaches it, Enter opens the dialog with the focus inside, Escape closes it', async () => {
+  const page = await h.newPage(browser);
+  await h.onPage(page, srv, async () => {
+    await page.goto(srv.url, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#plans:not([aria-busy]) li.plan');
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement && document.activeElement.id === 'import-word');
+    }
+    assert.ok(reached, 'Tab reaches "Nhập từ Word"');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#import-dialog[open]');
+    assert.ok(await page.evaluate(() => document.getElementById('import-dialog').contains(document.activeElement)),
+      'the focus is inside the dialog');
+    /* every control of the dialog is reached by Tab, the file picker among them */
+    const seen = new Set();
+    for (let i = 0; i < 12; i++) {
+      seen.add(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
+      await page.keyboard.press('Tab');
+    }
+    assert.ok(seen.has('import-file') && seen.has('import-folder') && seen.has('import-submit'),
+      'Tab reaches the file, the folder and the button: ' + [...seen].join(' '));
+    if (process.env.PLANGEN_BROWSER_SHOTS)
+      await page.screenshot({ path: path.join(process.env.PLANGEN_BROWSER_SHOTS, 'import-dialog-keyboard.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.getElementById('import-dialog').open);
+  });
+});
