@@ -9,6 +9,8 @@
 
 #include "sign.h"
 
+#include "input.h"
+
 #include "arena.h"
 #include "diag.h"
 #include "output.h"
@@ -70,34 +72,23 @@ static const char *ssl_reason(void)
     return buf;
 }
 
-/* Reads a whole file (a regular file of at most MAX_PDF_BYTES); g_free the result. */
+/* Reads a whole file (a regular file of at most MAX_PDF_BYTES, through the
+ * project's one reader: no gap between its checks and the read); free() the
+ * result. */
 static unsigned char *read_file(const char *path, size_t *len, const char *what)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        say("plangen: error: %s: cannot read %s: %s", path, what, strerror(errno));
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        say("plangen: error: %s: %s is no regular file", path, what);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > MAX_PDF_BYTES) {
+    char *data = NULL, why[PG_WHY_MAX];
+    switch (pg_read_regular_file(path, MAX_PDF_BYTES, &data, len, why)) {
+    case PG_INPUT_OK:
+        return (unsigned char *)data;
+    case PG_INPUT_TOO_LARGE:
         say("plangen: error: %s: %s is over %zu MiB, the most plangen reads", path, what,
             MAX_PDF_BYTES >> 20);
         return NULL;
-    }
-    gchar *text = NULL;
-    gsize n = 0;
-    GError *ge = NULL;
-    if (!g_file_get_contents(path, &text, &n, &ge) || n > MAX_PDF_BYTES) {
-        say("plangen: error: %s: cannot read %s: %s", path, what, ge ? ge->message : "too large");
-        g_clear_error(&ge);
-        g_free(text);
+    default:
+        say("plangen: error: %s: cannot read %s: %s", path, what, why);
         return NULL;
     }
-    *len = n;
-    return (unsigned char *)text;
 }
 
 /* The passphrase (or PIN): one line from file descriptor fd (>= 0), else the
@@ -294,7 +285,7 @@ static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **c
         return 0;
     const unsigned char *q = data;
     PKCS12 *p12 = d2i_PKCS12(NULL, &q, (long)len);
-    g_free(data);
+    free(data);
     int ok = 0;
     if (!p12) {
         say("plangen: error: %s is no PKCS#12 file (.p12/.pfx with a key and its certificate)",
@@ -828,7 +819,7 @@ cleanup:
         g_string_free(u, TRUE);
     pg_pdf_free(p);
     free(err);
-    g_free(d);
+    free(d);
     return rc;
 }
 
@@ -1319,6 +1310,6 @@ int pg_verify_main(int argc, char **argv, const char *usage)
     }
 cleanup:
     X509_STORE_free(store);
-    g_free(d);
+    free(d);
     return rc;
 }
