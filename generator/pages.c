@@ -101,16 +101,26 @@ void pg_item_release(pg_item *it)
 const char *pg_struct_name(pg_struct s)
 {
     static const char *const names[] = {
-        [PG_STRUCT_DOCUMENT] = "document",       [PG_STRUCT_HEADER] = "header",
-        [PG_STRUCT_TITLE] = "title",             [PG_STRUCT_SUMMARY] = "summary",
-        [PG_STRUCT_SECTION] = "section",         [PG_STRUCT_HEADING] = "heading",
-        [PG_STRUCT_PARAGRAPH] = "paragraph",     [PG_STRUCT_LIST] = "list",
-        [PG_STRUCT_LIST_ITEM] = "item",          [PG_STRUCT_TABLE] = "table",
-        [PG_STRUCT_ROW] = "row",                 [PG_STRUCT_HEADER_CELL] = "header-cell",
-        [PG_STRUCT_CELL] = "cell",               [PG_STRUCT_FOOTNOTE] = "footnote",
-        [PG_STRUCT_NOTE_REF] = "note-ref",       [PG_STRUCT_FIGURE] = "figure",
-        [PG_STRUCT_CLOSING] = "closing",         [PG_STRUCT_RECIPIENTS] = "recipients",
-        [PG_STRUCT_SIGNATURE] = "signature",     [PG_STRUCT_APPENDIX] = "appendix",
+        [PG_STRUCT_DOCUMENT] = "document",
+        [PG_STRUCT_HEADER] = "header",
+        [PG_STRUCT_TITLE] = "title",
+        [PG_STRUCT_SUMMARY] = "summary",
+        [PG_STRUCT_SECTION] = "section",
+        [PG_STRUCT_HEADING] = "heading",
+        [PG_STRUCT_PARAGRAPH] = "paragraph",
+        [PG_STRUCT_LIST] = "list",
+        [PG_STRUCT_LIST_ITEM] = "item",
+        [PG_STRUCT_TABLE] = "table",
+        [PG_STRUCT_ROW] = "row",
+        [PG_STRUCT_HEADER_CELL] = "header-cell",
+        [PG_STRUCT_CELL] = "cell",
+        [PG_STRUCT_FOOTNOTE] = "footnote",
+        [PG_STRUCT_NOTE_REF] = "note-ref",
+        [PG_STRUCT_FIGURE] = "figure",
+        [PG_STRUCT_CLOSING] = "closing",
+        [PG_STRUCT_RECIPIENTS] = "recipients",
+        [PG_STRUCT_SIGNATURE] = "signature",
+        [PG_STRUCT_APPENDIX] = "appendix",
     };
     _Static_assert(sizeof names / sizeof *names == PG_STRUCT__COUNT, "a name per structure");
     return (unsigned)s < PG_STRUCT__COUNT ? names[s] : "?";
@@ -319,6 +329,9 @@ static void trace_item(void *ud, const pg_item *it)
         break;
     case PG_ITEM_DEST:
         fprintf(f, "dest fn-%d x=%.2f y=%.2f\n", it->target, it->x, it->y);
+        break;
+    case PG_ITEM_FIELD:
+        fprintf(f, "field %s x=%.2f y=%.2f w=%.2f h=%.2f\n", it->label, it->x, it->y, it->w, it->h);
         break;
     case PG_ITEM_BEGIN:
         fprintf(f, "begin %s #%d", pg_struct_name(it->structure), it->id);

@@ -36,23 +36,23 @@ struct hb_face_t *pg_face_hb(const pg_face *f);
 
 /* One glyph of a run. */
 typedef struct {
-    unsigned id;          /* glyph id in the run's face; 0 for a .notdef */
-    unsigned notdef;      /* 1: the face's .notdef, drawn for a character it lacks
-                             (layout has reported it); advance is the room given */
-    double x, y;          /* pt from the line's origin (y down) */
-    double advance;       /* pt: the room layout gave the glyph */
-    unsigned text;        /* byte offset in the line's text of the cluster it starts */
-    unsigned text_len;    /* bytes of that cluster; 0: not the first glyph of its cluster */
+    unsigned id;       /* glyph id in the run's face; 0 for a .notdef */
+    unsigned notdef;   /* 1: the face's .notdef, drawn for a character it lacks
+                          (layout has reported it); advance is the room given */
+    double x, y;       /* pt from the line's origin (y down) */
+    double advance;    /* pt: the room layout gave the glyph */
+    unsigned text;     /* byte offset in the line's text of the cluster it starts */
+    unsigned text_len; /* bytes of that cluster; 0: not the first glyph of its cluster */
 } pg_glyph;
 
 /* Glyphs of one face at one size. */
 typedef struct {
-    pg_face *face;        /* a reference */
-    double size;          /* pt */
-    double x, y;          /* pt: the run's origin from the line's origin */
-    double width;         /* pt: its advance */
+    pg_face *face;           /* a reference */
+    double size;             /* pt */
+    double x, y;             /* pt: the run's origin from the line's origin */
+    double width;            /* pt: its advance */
     unsigned text, text_len; /* its text: bytes in the line's text */
-    size_t first, n;      /* its glyphs: glyphs[first .. first + n) of the line */
+    size_t first, n;         /* its glyphs: glyphs[first .. first + n) of the line */
 } pg_glyph_run;
 
 /* A box in pt from an origin (left, top). */
@@ -65,14 +65,14 @@ typedef struct {
  * process, through the layout cache). */
 typedef struct pg_text {
     int refs;
-    char *text;           /* UTF-8 of the line (trailing spaces included), owned */
+    char *text; /* UTF-8 of the line (trailing spaces included), owned */
     size_t text_len;
-    pg_glyph_run *runs;   /* owned */
+    pg_glyph_run *runs; /* owned */
     size_t n_runs;
-    pg_glyph *glyphs;     /* owned */
+    pg_glyph *glyphs; /* owned */
     size_t n_glyphs;
-    pg_box *underlines;   /* owned: rules under underlined runs, from the origin,
-                             filled in the item's colour */
+    pg_box *underlines; /* owned: rules under underlined runs, from the origin,
+                           filled in the item's colour */
     size_t n_underlines;
 } pg_text;
 
@@ -123,22 +123,22 @@ void pg_image_unref(pg_image *im);
 
 typedef enum {
     PG_STRUCT_DOCUMENT,
-    PG_STRUCT_HEADER,      /* the header blocks: issuer, motto, number, place and date */
-    PG_STRUCT_TITLE,       /* the document type */
-    PG_STRUCT_SUMMARY,     /* the subject under it */
-    PG_STRUCT_SECTION,     /* a numbered section, its heading and content */
-    PG_STRUCT_HEADING,     /* level: the section's depth */
+    PG_STRUCT_HEADER,  /* the header blocks: issuer, motto, number, place and date */
+    PG_STRUCT_TITLE,   /* the document type */
+    PG_STRUCT_SUMMARY, /* the subject under it */
+    PG_STRUCT_SECTION, /* a numbered section, its heading and content */
+    PG_STRUCT_HEADING, /* level: the section's depth */
     PG_STRUCT_PARAGRAPH,
-    PG_STRUCT_LIST,        /* consecutive items */
-    PG_STRUCT_LIST_ITEM,   /* label: its bullet or number */
+    PG_STRUCT_LIST,      /* consecutive items */
+    PG_STRUCT_LIST_ITEM, /* label: its bullet or number */
     PG_STRUCT_TABLE,
     PG_STRUCT_ROW,
     PG_STRUCT_HEADER_CELL,
     PG_STRUCT_CELL,
-    PG_STRUCT_FOOTNOTE,    /* level: the note's number */
-    PG_STRUCT_NOTE_REF,    /* level: the note's number */
-    PG_STRUCT_FIGURE,      /* a QR code or an image */
-    PG_STRUCT_CLOSING,     /* recipients and signature, side by side */
+    PG_STRUCT_FOOTNOTE, /* level: the note's number */
+    PG_STRUCT_NOTE_REF, /* level: the note's number */
+    PG_STRUCT_FIGURE,   /* a QR code or an image */
+    PG_STRUCT_CLOSING,  /* recipients and signature, side by side */
     PG_STRUCT_RECIPIENTS,
     PG_STRUCT_SIGNATURE,
     PG_STRUCT_APPENDIX,
@@ -158,6 +158,12 @@ typedef enum {
     PG_ITEM_IMAGE, /* a raster image */
     PG_ITEM_LINK,  /* an internal link area pointing at a destination */
     PG_ITEM_DEST,  /* a named destination */
+    PG_ITEM_FIELD, /* a place for a digital signature: an empty signature field that
+                      `plangen sign --as` fills. label: the field's name ("signer",
+                      "organisation": a widget over the image drawn there, or
+                      "organisation-line": the text line of an attachment sent as a
+                      separate file, number, symbol and signing time, written at
+                      signing) */
     PG_ITEM_BEGIN, /* the start of a structure element */
     PG_ITEM_END,   /* its end */
 } pg_item_kind;
@@ -165,19 +171,19 @@ typedef enum {
 typedef struct {
     pg_item_kind kind;
     pg_role role;
-    double x, y; /* pt from the page's top-left. TEXT: line origin on the baseline;
-                    RULE: left end, centre of the stroke (vertical when h > w);
-                    PATH: the origin of its segments; RECT, IMAGE, LINK: left, top;
-                    DEST: the point */
-    double w, h; /* pt. TEXT: advance width; RULE: length, thickness (or thickness,
-                    length); PATH, RECT, IMAGE, LINK: width, height */
-    pg_text *text;   /* TEXT: a reference */
-    pg_path *path;   /* PATH: a reference */
-    pg_image *image; /* IMAGE: a reference */
-    int target;      /* LINK, DEST: footnote number ("fn-N") */
-    unsigned color;  /* TEXT, RULE, PATH, RECT: 0xRRGGBB; 0 = black */
-    int artifact;    /* 1: page furniture (page numbers, rules, braces, marks,
-                        repeated table headers), not content */
+    double x, y;         /* pt from the page's top-left. TEXT: line origin on the baseline;
+                            RULE: left end, centre of the stroke (vertical when h > w);
+                            PATH: the origin of its segments; RECT, IMAGE, LINK, FIELD: left,
+                            top; DEST: the point */
+    double w, h;         /* pt. TEXT: advance width; RULE: length, thickness (or thickness,
+                            length); PATH, RECT, IMAGE, LINK, FIELD: width, height */
+    pg_text *text;       /* TEXT: a reference */
+    pg_path *path;       /* PATH: a reference */
+    pg_image *image;     /* IMAGE: a reference */
+    int target;          /* LINK, DEST: footnote number ("fn-N") */
+    unsigned color;      /* TEXT, RULE, PATH, RECT: 0xRRGGBB; 0 = black */
+    int artifact;        /* 1: page furniture (page numbers, rules, braces, marks,
+                            repeated table headers), not content */
     pg_struct structure; /* BEGIN, END: what begins or ends */
     int level;           /* BEGIN: a heading's level, a footnote's number */
     int id;              /* BEGIN, END: the element's number in the document (1-based) */
@@ -185,7 +191,7 @@ typedef struct {
                             or in a band of a table row before) and goes on here */
     char label[16];      /* BEGIN of a LIST_ITEM: its label (UTF-8, may be cut); of a
                             FIGURE of the signature: its alternate text ("chữ ký", the
-                            signer's signature; "con dấu", the seal) */
+                            signer's signature; "con dấu", the seal); FIELD: its name */
 } pg_item;
 
 /* Takes the references an item holds once more (a copy of it is kept). */

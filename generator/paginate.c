@@ -9,8 +9,8 @@
 
 /* ---- pages ------------------------------------------------------------------ */
 
-size_t pg_paginate(const pg_flow_box *b, size_t n, const pg_page_geom *g, size_t *starts,
-                   int *foot, int *overflow)
+size_t pg_paginate(const pg_flow_box *b, size_t n, const pg_page_geom *g, size_t *starts, int *foot,
+                   int *overflow)
 {
     const double eps = 0.01;
     size_t pages = 0, i = 0;
@@ -102,8 +102,9 @@ static void copy_items(lay *l, pg_page *page, felem *e, double y, int keep, int 
     for (size_t k = 0; k < e->n; k++) {
         pg_item it = e->items[k];
         it.y += y;
-        if (repeat && (it.kind == PG_ITEM_LINK || it.kind == PG_ITEM_DEST ||
-                       it.kind == PG_ITEM_BEGIN || it.kind == PG_ITEM_END))
+        if (repeat &&
+            (it.kind == PG_ITEM_LINK || it.kind == PG_ITEM_DEST || it.kind == PG_ITEM_FIELD ||
+             it.kind == PG_ITEM_BEGIN || it.kind == PG_ITEM_END))
             continue;
         if (repeat)
             it.artifact = 1;
@@ -147,8 +148,12 @@ static void place_notes(lay *l, pg_page *page, int count)
     const pg_style *st = l->st;
     double fp = pitch(l, PG_ROLE_FOOTNOTE), off = baseline_offset(l, PG_ROLE_FOOTNOTE);
     double top = l->page_h - st->margin_bottom - count * fp;
-    pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_FOOTNOTE, .x = l->L,
-                    .y = top - st->footnote_gap / 2 - 0.25, .w = st->footnote_rule, .h = 0.5,
+    pg_item rule = {.kind = PG_ITEM_RULE,
+                    .role = PG_ROLE_FOOTNOTE,
+                    .x = l->L,
+                    .y = top - st->footnote_gap / 2 - 0.25,
+                    .w = st->footnote_rule,
+                    .h = 0.5,
                     .artifact = 1};
     pg_page_add_item(page, &rule);
     for (int i = 0; i < count && l->q_len > 0; i++) {
@@ -159,8 +164,10 @@ static void place_notes(lay *l, pg_page *page, int count)
         if (i == 0 || nl.line == 0) {
             if (!nt->id)
                 nt->id = ++l->struct_ids;
-            pg_item b = {.kind = PG_ITEM_BEGIN, .structure = PG_STRUCT_FOOTNOTE,
-                         .level = nt->node->u.footnote.number, .id = nt->id,
+            pg_item b = {.kind = PG_ITEM_BEGIN,
+                         .structure = PG_STRUCT_FOOTNOTE,
+                         .level = nt->node->u.footnote.number,
+                         .id = nt->id,
                          .continued = nl.line > 0};
             pg_page_add_item(page, &b);
         }
@@ -182,7 +189,9 @@ static void place_notes(lay *l, pg_page *page, int count)
                       .w = log.width / (double)PANGO_SCALE,
                       .text = pg_layout_cache_line(l->cache, nt->layout, nl.line)};
         if (nl.line == 0) {
-            pg_item dest = {.kind = PG_ITEM_DEST, .x = l->L, .y = base - fp,
+            pg_item dest = {.kind = PG_ITEM_DEST,
+                            .x = l->L,
+                            .y = base - fp,
                             .target = nt->node->u.footnote.number};
             pg_page_add_item(page, &dest);
         }
@@ -250,8 +259,12 @@ void place_flow(lay *l, pg_pages *pp, int *shown)
         if (end > first && l->el[end - 1].band && !l->el[end - 1].row_end) {
             /* a row that goes on: close the table at the page's foot */
             felem *e = &l->el[end - 1];
-            pg_item rule = {.kind = PG_ITEM_RULE, .role = PG_ROLE_TABLE, .x = e->close_x,
-                            .y = y - st->border_width / 2, .w = e->close_w, .h = st->border_width,
+            pg_item rule = {.kind = PG_ITEM_RULE,
+                            .role = PG_ROLE_TABLE,
+                            .x = e->close_x,
+                            .y = y - st->border_width / 2,
+                            .w = e->close_w,
+                            .h = st->border_width,
                             .artifact = 1};
             pg_page_add_item(page, &rule);
         }
@@ -354,8 +367,7 @@ int geometry_finite(const pg_pages *pp)
             return 0;
         for (size_t k = 0; k < p->n; k++) {
             const pg_item *it = &p->items[k];
-            if (!(fabs(it->x) < big && fabs(it->y) < big && fabs(it->w) < big &&
-                  fabs(it->h) < big))
+            if (!(fabs(it->x) < big && fabs(it->y) < big && fabs(it->w) < big && fabs(it->h) < big))
                 return 0;
         }
     }
@@ -364,4 +376,3 @@ int geometry_finite(const pg_pages *pp)
             return 0;
     return 1;
 }
-

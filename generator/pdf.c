@@ -1042,6 +1042,8 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         g_hash_table_insert(w->dests, name, d);
         break;
     }
+    case PG_ITEM_FIELD:
+        break; /* TODO(#17): an empty signature field */
     }
     return 1;
 }

@@ -17,8 +17,7 @@
 
 static void set_colour(cairo_t *cr, unsigned c)
 {
-    cairo_set_source_rgb(cr, (c >> 16 & 0xFF) / 255.0, (c >> 8 & 0xFF) / 255.0,
-                         (c & 0xFF) / 255.0);
+    cairo_set_source_rgb(cr, (c >> 16 & 0xFF) / 255.0, (c >> 8 & 0xFF) / 255.0, (c & 0xFF) / 255.0);
 }
 
 static void draw_text(cairo_t *cr, const pg_item *it)
@@ -61,8 +60,8 @@ static void draw_path(cairo_t *cr, const pg_item *it)
             cairo_line_to(cr, it->x + s->x[0], it->y + s->y[0]);
             break;
         case PG_SEG_CURVE:
-            cairo_curve_to(cr, it->x + s->x[0], it->y + s->y[0], it->x + s->x[1],
-                           it->y + s->y[1], it->x + s->x[2], it->y + s->y[2]);
+            cairo_curve_to(cr, it->x + s->x[0], it->y + s->y[0], it->x + s->x[1], it->y + s->y[1],
+                           it->x + s->x[2], it->y + s->y[2]);
             break;
         }
     }
@@ -130,6 +129,7 @@ static void draw_item(cairo_t *cr, const pg_item *it)
     }
     case PG_ITEM_LINK:
     case PG_ITEM_DEST:
+    case PG_ITEM_FIELD:
     case PG_ITEM_BEGIN:
     case PG_ITEM_END:
         break; /* nothing to see */
@@ -183,8 +183,8 @@ static void put_be32(unsigned char *p, uint32_t v)
 }
 
 /* Appends a chunk (length, type, data, CRC of type and data) at out + *at. */
-static void put_chunk(unsigned char *out, size_t *at, const char type[4],
-                      const unsigned char *data, size_t len)
+static void put_chunk(unsigned char *out, size_t *at, const char type[4], const unsigned char *data,
+                      size_t len)
 {
     unsigned char *c = out + *at;
     put_be32(c, (uint32_t)len);
