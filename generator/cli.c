@@ -67,7 +67,7 @@ static const char usage_main[] =
 static const char usage_render[] =
     "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx|odt] [--png DIR] [--dpi N]\n"
     "                      [--style NAME] [--strict] [--signature-image FILE] [--seal FILE]\n"
-    "                      [--seal-diameter MM]\n"
+    "                      [--seal-diameter MM] [--no-pdfa]\n"
     "\n"
     "Renders each plan to PDF (or DOCX, ODT). Every problem is reported as file:line:col; a plan\n"
     "with errors writes nothing, and an existing output is left as it was.\n"
@@ -91,6 +91,10 @@ static const char usage_render[] =
     "  --seal-diameter MM   the seal's real diameter, 20 to 60 (default: the plan's\n"
     "                 seal-diameter, else 40). FILEs are relative to the current folder\n"
     "                 and stay inside the plans root\n"
+    "  --no-pdfa      a plain PDF: no PDF/A-2 (XMP metadata, sRGB output intent) and no\n"
+    "                 tags (structure tree). Every PDF is PDF/A-2a with tags by\n"
+    "                 default, as archives and screen readers need; a plain one is for\n"
+    "                 a proof that is thrown away, or a machine without the sRGB profile\n"
     "\n"
     "The PDF's creation date is $SOURCE_DATE_EPOCH when set, else the plan's own\n"
     "date, so that rendering twice gives identical bytes.\n";
@@ -170,7 +174,7 @@ static const char usage_import[] =
 
 static const char usage_build[] =
     "usage: plangen build [DIR] -o OUT [-j N] [--units UNITS.xml] [--prune] [--check-only]\n"
-    "                     [--junit FILE] [--report json] [--shard K/N] [--strict]\n"
+    "                     [--junit FILE] [--report json] [--shard K/N] [--strict] [--no-pdfa]\n"
     "\n"
     "Renders every plan under DIR (default plans/) to OUT, mirroring the folders;\n"
     "folders named templates and files whose name starts with '_' are left out. With\n"
@@ -183,12 +187,14 @@ static const char usage_build[] =
     "  --report json  a JSON report on standard output\n"
     "  --shard K/N    only the K-th of N shards (by a hash of each output's path, so a\n"
     "                 plan keeps its shard when others come and go)\n"
+    "  --no-pdfa      plain PDFs, without PDF/A and tags (see 'plangen render --help')\n"
     "\n"
     "An output is rebuilt only when something it was made from changed: any file the\n"
     "render read (the plan, its parents and used plans, the style and what it extends,\n"
     "the images, the schema, fonts.conf, the fonts folder and the font files chosen),\n"
-    "an option that changes the output (--style, --root, the limits, SOURCE_DATE_EPOCH)\n"
-    "or plangen itself; OUT/.plangen-cache records them with the hashes of the bytes read.\n"
+    "an option that changes the output (--style, --root, the limits, --no-pdfa,\n"
+    "SOURCE_DATE_EPOCH) or plangen itself; OUT/.plangen-cache records them with the\n"
+    "hashes of the bytes read.\n"
     "A plan that is up to date reports its diagnostics again. The same inputs give the\n"
     "same bytes with any -j. Every failure is listed. Exit status: 0 all built, 1 a plan\n"
     "failed (or a worker died), 2 usage error; SIGINT or SIGTERM stops the workers and\n"
@@ -1061,6 +1067,8 @@ int pg_cli_main(int argc, char **argv)
             o.data_dir = v;
         } else if (strcmp(a, "--strict") == 0) {
             o.strict = 1;
+        } else if (strcmp(a, "--no-pdfa") == 0) {
+            o.no_pdfa = 1;
         } else if (strcmp(a, "--fix") == 0) {
             o.fix = 1;
         } else if (strcmp(a, "--force") == 0) {
@@ -1188,6 +1196,7 @@ int pg_cli_main(int argc, char **argv)
                      .max_image_bytes = o.max_image_bytes,
                      .signature_image = o.signature_image,
                      .seal = o.seal,
+                     .no_pdfa = o.no_pdfa,
                      .seal_diameter = o.seal_diameter,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);

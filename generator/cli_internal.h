@@ -35,6 +35,7 @@ typedef struct {
     long long max_image_pixels, max_image_bytes;        /* one image; 0: defaults */
     const char *signature_image, *seal; /* render: NĐ 30's signature appearance; NULL */
     double seal_diameter;               /* --seal-diameter MM; 0: the plan's, else 40 */
+    int no_pdfa;                        /* render, build: --no-pdfa, plain PDFs */
 } options;
 
 typedef struct {

@@ -438,10 +438,22 @@ int flow_begin(lay *l, pg_struct s, int level, const char *label)
     return it.id;
 }
 
+int flow_begin_figure(lay *l, const char *alt)
+{
+    int id = flow_begin(l, PG_STRUCT_FIGURE, 0, NULL);
+    if (l->n_held && l->held[l->n_held - 1].id == id) {
+        pg_text *t = pg_text_new();
+        t->text = pg_xstrdup(alt);
+        t->text_len = strlen(alt);
+        l->held[l->n_held - 1].text = t;
+    }
+    return id;
+}
+
 void flow_end(lay *l, pg_struct s, int id)
 {
     if (l->n_held && l->held[l->n_held - 1].id == id) {
-        l->n_held--; /* nothing was placed in it */
+        pg_item_release(&l->held[--l->n_held]); /* nothing was placed in it */
         return;
     }
     if (l->n)
@@ -774,7 +786,10 @@ static void layout_qr(lay *l, const pg_node *q)
     double mod = size / (n + 8); /* a quiet zone of four modules on each side */
     double x0 = block_x(l, l->st->qr_align, size);
     double gap = l->pending > 6 ? l->pending : 6;
-    int fid = flow_begin(l, PG_STRUCT_FIGURE, 0, NULL);
+    /* the alternate text: what the code holds */
+    char *alt = g_strdup_printf("Mã QR: %s", q->u.qr.href);
+    int fid = flow_begin_figure(l, alt);
+    g_free(alt);
     felem *e = new_elem(l, gap);
     e->box.height = size;
     for (int y = 0; y < n; y++) {
@@ -949,7 +964,7 @@ static void layout_image(lay *l, const pg_node *im)
         h = avail;
     }
     double gap = l->pending > 6 ? l->pending : 6;
-    int fid = flow_begin(l, PG_STRUCT_FIGURE, 0, NULL);
+    int fid = flow_begin_figure(l, im->u.image.alt ? im->u.image.alt : "Hình ảnh");
     felem *e = new_elem(l, gap);
     e->box.height = h;
     pg_item it = {.kind = PG_ITEM_IMAGE, .x = l->L + (l->W - w) / 2, .y = 0, .w = w, .h = h,
@@ -1211,6 +1226,8 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     }
     set_metadata(&l, pp);
 
+    for (size_t i = 0; i < l.n_held; i++)
+        pg_item_release(&l.held[i]);
     free(l.el);
     free(l.marks);
     free(l.queue);

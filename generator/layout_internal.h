@@ -114,6 +114,8 @@ void add_line(lay *l, felem *e, pg_role role, PangoLayout *ly, int i, double x0,
 int elem_begin(lay *l, felem *e, pg_struct s, int level, const char *label);
 void elem_end(felem *e, pg_struct s, int id);
 int flow_begin(lay *l, pg_struct s, int level, const char *label);
+/* flow_begin() of a FIGURE whose begin carries its alternate text alt (copied). */
+int flow_begin_figure(lay *l, const char *alt);
 void flow_end(lay *l, pg_struct s, int id);
 double place_lines(lay *l, felem *e, pg_role role, PangoLayout *ly, double x0, double y_top,
                           double *right);

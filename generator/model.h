@@ -105,6 +105,7 @@ struct pg_node {
             const char *path; /* resolved inside the plans root */
             double width;     /* pt; 0: the image's own size at 96 dpi */
             int px_w, px_h;   /* pixels, from the PNG header */
+            const char *alt;  /* what it shows, for who cannot see it (alt="..."); NULL */
         } image;
         struct {
             const char *name;  /* heading instead of the style's "PHỤ LỤC n"; NULL */

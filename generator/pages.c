@@ -341,6 +341,10 @@ static void trace_item(void *ud, const pg_item *it)
             fputc(' ', f);
             put_quoted(f, it->label, strlen(it->label));
         }
+        if (it->text && it->text->text) {
+            fputs(" alt=", f);
+            put_quoted(f, it->text->text, it->text->text_len);
+        }
         if (it->continued)
             fputs(" continued", f);
         if (it->artifact)

@@ -177,7 +177,8 @@ typedef struct {
                             top; DEST: the point */
     double w, h;         /* pt. TEXT: advance width; RULE: length, thickness (or thickness,
                             length); PATH, RECT, IMAGE, LINK, FIELD: width, height */
-    pg_text *text;       /* TEXT: a reference */
+    pg_text *text;       /* TEXT: a reference; BEGIN of a FIGURE: its alternate text in
+                            text->text (no glyphs), or NULL */
     pg_path *path;       /* PATH: a reference */
     pg_image *image;     /* IMAGE: a reference */
     int target;          /* LINK, DEST: footnote number ("fn-N") */

@@ -585,10 +585,11 @@ static const char *resolve_path(parser *p, const char *rel, const char *base, pg
 
 static pg_node *build_image(parser *p, const xmlNode *x)
 {
-    static const char *const allowed[] = {"src", "width", NULL};
+    static const char *const allowed[] = {"src", "width", "alt", NULL};
     check_attrs(p, x, allowed);
     pg_node *im = pg_node_new(p->doc, PG_NODE_IMAGE, node_pos(p, x));
     im->u.image.src = attr(p, x, "src");
+    im->u.image.alt = attr(p, x, "alt");
     if (!im->u.image.src) {
         diag(p, PG_E_MISSING_ATTRIBUTE, node_pos(p, x),
              "<image> needs src=\"...\": a PNG file beside the plan");

@@ -338,12 +338,15 @@ static void forget_subsets(void)
  * (the file belongs to a Debian package: it changes only with the package). */
 static unsigned char *srgb_z;
 static size_t srgb_zlen;
+static char *srgb_path; /* the file srgb_z was read from */
 
 void pg_pdf_forget(void)
 {
     g_free(srgb_z);
     srgb_z = NULL;
     srgb_zlen = 0;
+    g_free(srgb_path);
+    srgb_path = NULL;
     forget_subsets();
     forget_streams();
     libdeflate_free_compressor(compressor);
@@ -956,7 +959,7 @@ static int image_index(pdfw *w, pg_image *img)
 
 static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
 {
-    if (it->kind <= PG_ITEM_IMAGE) {
+    if (it->kind <= PG_ITEM_IMAGE && p->st) {
         int lbl;
         unsigned split;
         int target = pdf_tags_target(p->st, p->pg, page_no, it, &lbl, &split);
@@ -984,10 +987,12 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         }
         break;
     case PG_ITEM_BEGIN:
-        pdf_tags_begin(p->st, it);
+        if (p->st)
+            pdf_tags_begin(p->st, it);
         break;
     case PG_ITEM_END:
-        pdf_tags_end(p->st, it);
+        if (p->st)
+            pdf_tags_end(p->st, it);
         break;
     case PG_ITEM_IMAGE: {
         pg_image *img = it->image;
@@ -1007,7 +1012,7 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
     case PG_ITEM_LINK: {
         /* a Link element in the element the link is in, holding the annotation */
         int obj = pdf_new_obj(w);
-        int key = pdf_tags_link(p->st, page_no, obj, p->n_pages);
+        int key = p->st ? pdf_tags_link(p->st, page_no, obj, p->n_pages) : -1;
         pg_buf_printf(&p->links, "%s%d 0 R", p->n_links ? " " : "", obj);
         pg_buf *b = &w->out;
         pdf_begin_obj(w, obj);
@@ -1019,8 +1024,10 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         put_num(b, it->x + it->w);
         pg_buf_putc(b, ' ');
         put_num(b, p->H - it->y);
-        pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d) /StructParent %d /Contents ",
-                      it->target, key);
+        pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d)", it->target);
+        if (key >= 0)
+            pg_buf_printf(b, " /StructParent %d", key);
+        pg_buf_puts(b, " /Contents ");
         char *what = g_strdup_printf("Chú thích %d", it->target);
         pdf_put_text_string(b, what);
         g_free(what);
@@ -1073,17 +1080,25 @@ static void put_image(pdfw *w, int obj, const pg_image *img)
 
 /* ---- PDF/A: XMP metadata and the output intent ------------------------------------- */
 
-/* Loads the profile into srgb_z unless done. Returns 1, else 0 with *error (heap). */
-static int load_srgb(char **error)
+/* The output intent's profile of opts: the data folder's or Debian's. */
+static const char *srgb_file(const pg_pdf_opts *opts)
 {
-    if (srgb_z)
+    return opts && opts->icc_profile ? opts->icc_profile : PG_SRGB_PROFILE;
+}
+
+/* Loads the profile at path into srgb_z unless it is there. Returns 1, else 0
+ * with *error (heap). */
+static int load_srgb(const char *path, char **error)
+{
+    if (srgb_z && strcmp(srgb_path, path) == 0)
         return 1;
     gchar *data = NULL;
     gsize len = 0;
     GError *e = NULL;
-    if (!g_file_get_contents(PG_SRGB_PROFILE, &data, &len, &e)) {
+    if (!g_file_get_contents(path, &data, &len, &e)) {
         *error = g_strdup_printf("cannot read the sRGB profile of the PDF/A output intent (%s; "
-                                 "Debian package icc-profiles-free)",
+                                 "Debian package icc-profiles-free, or templates/color/sRGB.icc "
+                                 "in the data folder; --no-pdfa writes PDFs without it)",
                                  e->message);
         g_error_free(e);
         return 0;
@@ -1093,14 +1108,18 @@ static int load_srgb(char **error)
     if (len < 128 || memcmp(d + 36, "acsp", 4) != 0 || memcmp(d + 16, "RGB ", 4) != 0) {
         *error = g_strdup_printf("cannot use %s as the PDF/A output intent: it is not an RGB ICC "
                                  "profile",
-                                 PG_SRGB_PROFILE);
+                                 path);
         g_free(data);
         return 0;
     }
     pdfw tmp = {0};
-    srgb_zlen = deflate_into(&tmp, data, len);
-    srgb_z = tmp.zbuf;
+    size_t zlen = deflate_into(&tmp, data, len);
     g_free(data);
+    g_free(srgb_z);
+    g_free(srgb_path);
+    srgb_z = tmp.zbuf;
+    srgb_zlen = zlen;
+    srgb_path = g_strdup(path);
     return 1;
 }
 
@@ -1351,14 +1370,15 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     w.images = g_ptr_array_new();
     w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
-    int ok = load_srgb(&w.error);
+    int pdfa = !(opts && opts->no_pdfa);
+    int ok = !pdfa || load_srgb(srgb_file(opts), &w.error);
     int catalog = pdf_new_obj(&w), pages = pdf_new_obj(&w), info = pdf_new_obj(&w),
         resources = pdf_new_obj(&w);
     size_t np = pp->n;
     int *page_obj = g_new(int, np ? np : 1);
     for (size_t i = 0; i < np; i++)
         page_obj[i] = pdf_new_obj(&w);
-    pdf_tags *st = pdf_tags_new(pp);
+    pdf_tags *st = pdfa ? pdf_tags_new(pp) : NULL; /* NULL: no tags, no marked content */
     pagew p = {.st = st, .n_pages = (int)np, .split_to = -1};
     for (size_t i = 0; i < np && ok; i++) {
         const pg_page *pg = &pp->pages[i];
@@ -1370,12 +1390,14 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         p.page = (int)i;
         p.pg = pg;
         p.mc = MC_NONE;
-        pdf_tags_page(st);
+        if (st)
+            pdf_tags_page(st);
         for (size_t k = 0; k < pg->n && ok; k++)
             ok = put_item(&w, &p, (int)i, &pg->items[k]);
         if (!ok)
             break;
-        pdf_tags_mark(st, &p.c, (int)i, &p.mc, MC_NONE);
+        if (st)
+            pdf_tags_mark(st, &p.c, (int)i, &p.mc, MC_NONE);
         int contents = pdf_new_obj(&w);
         put_stream_cached(&w, contents, p.c.s ? p.c.s : "", p.c.len);
         int annots = p.n_links ? pdf_new_obj(&w) : 0;
@@ -1394,13 +1416,15 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         pg_buf_printf(&w.out, "] /Resources %d 0 R /Contents %d 0 R", resources, contents);
         if (annots)
             pg_buf_printf(&w.out, " /Annots %d 0 R /Tabs /S", annots);
-        pg_buf_printf(&w.out, " /StructParents %zu >>", i);
+        if (st)
+            pg_buf_printf(&w.out, " /StructParents %zu", i);
+        pg_buf_puts(&w.out, " >>");
         pdf_end_obj(&w);
     }
     pg_buf_free(&p.c);
     pg_buf_free(&p.links);
-    int struct_root = ok ? pdf_new_obj(&w) : 0;
-    if (ok)
+    int struct_root = ok && st ? pdf_new_obj(&w) : 0;
+    if (struct_root)
         pdf_tags_write(&w, st, struct_root, page_obj, np);
     pdf_tags_free(st);
 
@@ -1477,25 +1501,29 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         const char *creator = opts && opts->creator ? opts->creator : "plangen";
         doc_info in = {pp->title, pp->author, pp->subject,         pp->keywords,
                        creator,   creator,    parsed ? date : NULL};
-        int metadata = pdf_new_obj(&w), profile = pdf_new_obj(&w);
-        put_metadata(&w, metadata, &in);
-        put_deflated(&w, profile, srgb_z, srgb_zlen, "/N 3");
+        int metadata = pdfa ? pdf_new_obj(&w) : 0, profile = pdfa ? pdf_new_obj(&w) : 0;
+        if (pdfa) {
+            put_metadata(&w, metadata, &in);
+            put_deflated(&w, profile, srgb_z, srgb_zlen, "/N 3");
+        }
 
         pdf_begin_obj(&w, catalog);
-        pg_buf_printf(&w.out,
-                      "<< /Type /Catalog /Pages %d 0 R /Lang (vi) /MarkInfo << /Marked true >> "
-                      "/StructTreeRoot %d 0 R /ViewerPreferences << /DisplayDocTitle true >>",
-                      pages, struct_root);
+        pg_buf_printf(&w.out, "<< /Type /Catalog /Pages %d 0 R /Lang (vi)", pages);
+        if (pdfa)
+            pg_buf_printf(&w.out, " /MarkInfo << /Marked true >> /StructTreeRoot %d 0 R",
+                          struct_root);
+        pg_buf_puts(&w.out, " /ViewerPreferences << /DisplayDocTitle true >>");
         if (outlines)
             pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
         if (names)
             pg_buf_printf(&w.out, " /Names << /Dests %d 0 R >>", names);
-        pg_buf_printf(&w.out,
-                      " /Metadata %d 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 "
-                      "/OutputConditionIdentifier (sRGB IEC61966-2.1) /RegistryName "
-                      "(http://www.color.org) /Info (sRGB IEC61966-2.1) /DestOutputProfile "
-                      "%d 0 R >>]",
-                      metadata, profile);
+        if (pdfa)
+            pg_buf_printf(&w.out,
+                          " /Metadata %d 0 R /OutputIntents [<< /Type /OutputIntent /S "
+                          "/GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "
+                          "/RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) "
+                          "/DestOutputProfile %d 0 R >>]",
+                          metadata, profile);
         pg_buf_puts(&w.out, " >>");
         pdf_end_obj(&w);
 
@@ -1539,8 +1567,8 @@ int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts, 
 {
     pg_buf b = {0};
     char *error = NULL;
-    if (!load_srgb(&error)) {
-        pg_diag_add(diags, PG_E_IO, PG_SRGB_PROFILE, 0, 0, "%s", error);
+    if (!(opts && opts->no_pdfa) && !load_srgb(srgb_file(opts), &error)) {
+        pg_diag_add(diags, PG_E_IO, srgb_file(opts), 0, 0, "%s", error);
         g_free(error);
         return 0;
     }

@@ -31,7 +31,7 @@ typedef struct {
     int lbody;      /* LI: its LBody; -1 */
     int side[2];    /* HEADER: its left and right blocks (Div); -1 until used */
     char label[17]; /* LI: its label, until its first line has been drawn */
-    char alt[24];   /* FIGURE: alternate text */
+    char *alt;      /* FIGURE: alternate text (heap); NULL */
     GArray *kids;   /* skid */
     int obj;        /* its object number; 0: not written (no content) */
 } selem;
@@ -65,8 +65,10 @@ void pdf_tags_free(pdf_tags *st)
 {
     if (!st)
         return;
-    for (guint i = 0; i < st->elems->len; i++)
+    for (guint i = 0; i < st->elems->len; i++) {
         g_array_free(g_array_index(st->elems, selem, i).kids, TRUE);
+        g_free(g_array_index(st->elems, selem, i).alt);
+    }
     g_array_free(st->elems, TRUE);
     g_hash_table_destroy(st->by_id);
     g_array_free(st->stack, TRUE);
@@ -156,8 +158,10 @@ void pdf_tags_begin(pdf_tags *st, const pg_item *it)
         selem *e = elem_at(st, i);
         e->id = it->id;
         e->level = it->level;
-        if (it->structure == PG_STRUCT_FIGURE && it->label[0]) /* "chữ ký", "con dấu" */
-            g_strlcpy(e->alt, it->label, sizeof e->alt);
+        if (it->structure == PG_STRUCT_FIGURE && it->text && it->text->text)
+            e->alt = g_strdup(it->text->text); /* a QR code's link, an image's alt= */
+        else if (it->structure == PG_STRUCT_FIGURE && it->label[0]) /* "chữ ký", "con dấu" */
+            e->alt = g_strdup(it->label);
         if (it->structure == PG_STRUCT_LIST_ITEM) {
             memcpy(e->label, it->label, sizeof it->label);
             int lbody = elem_new(st, "LBody", PG_STRUCT_LIST_ITEM, i);
@@ -277,8 +281,8 @@ int pdf_tags_target(pdf_tags *st, const pg_page *pg, int page, const pg_item *it
             return top;
         }
     }
-    if (e->kind == PG_STRUCT_FIGURE && !e->alt[0])
-        g_strlcpy(e->alt, it->kind == PG_ITEM_IMAGE ? "Hình ảnh" : "Mã QR", sizeof e->alt);
+    if (e->kind == PG_STRUCT_FIGURE && !e->alt)
+        e->alt = g_strdup(it->kind == PG_ITEM_IMAGE ? "Hình ảnh" : "Mã QR");
     const char *type = e->type;
     int grouping = !strcmp(type, "Div") || !strcmp(type, "Sect") || !strcmp(type, "Document");
     if (!grouping)
@@ -369,7 +373,7 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
             pg_buf_puts(b, " /A << /O /Table /Scope /Column >>");
         if (e->kind == PG_STRUCT_FOOTNOTE && !strcmp(e->type, "Note"))
             pg_buf_printf(b, " /ID (note-%d)", i);
-        if (e->alt[0]) {
+        if (e->alt) {
             pg_buf_puts(b, " /Alt ");
             pdf_put_text_string(b, e->alt);
         }

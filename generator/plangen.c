@@ -5,18 +5,18 @@
 
 #include "pdf.h"
 
-#include "resolve.h"
+#include "docx.h"
 #include "layout.h"
 #include "number.h"
+#include "odt.h"
 #include "pango_sync.h"
 #include "parse.h"
 #include "render.h"
-#include "docx.h"
-#include "odt.h"
+#include "resolve.h"
 
 #include <fontconfig/fontconfig.h>
-#include <pango/pango.h>
 #include <glib.h>
+#include <pango/pango.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,8 +31,10 @@ struct pg_engine {
     pg_schema *schema;       /* compiled once */
     char schema_hash[PG_HASH_HEX];
     int schema_tried;
-    char icc_hash[PG_HASH_HEX]; /* of PG_SRGB_PROFILE, hashed with the schema */
-    GHashTable *styles;      /* name -> pg_style (one reference), loaded once */
+    char *icc_path;             /* the sRGB profile: DATA/templates/color/sRGB.icc, else
+                                   PG_SRGB_PROFILE */
+    char icc_hash[PG_HASH_HEX]; /* of it, hashed with the schema */
+    GHashTable *styles;         /* name -> pg_style (one reference), loaded once */
     pg_fonts *fonts;
     pg_layout_cache *layout_cache; /* with the fonts: layouts and faces they gave */
     int fonts_failed;
@@ -62,6 +64,13 @@ pg_engine *pg_engine_new(const pg_options *o)
     e->o.seal = copy(e, 8, o->seal);
     e->schema_path = g_strdup_printf("%s/templates/schema/plan.rng", e->o.data_dir);
     e->styles_dir = g_strdup_printf("%s/templates/styles", e->o.data_dir);
+    /* the PDF/A output intent's profile: the data folder's own (an installation's
+     * or a user's), else Debian's icc-profiles-free */
+    e->icc_path = g_strdup_printf("%s/templates/color/sRGB.icc", e->o.data_dir);
+    if (!g_file_test(e->icc_path, G_FILE_TEST_EXISTS)) {
+        g_free(e->icc_path);
+        e->icc_path = g_strdup(PG_SRGB_PROFILE);
+    }
     e->fonts_dir = o->fonts_dir ? g_canonicalize_filename(o->fonts_dir, NULL)
                                 : g_strdup_printf("%s/fonts", e->o.data_dir);
     e->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -81,6 +90,7 @@ void pg_engine_free(pg_engine *e)
         g_free(e->strings[i]);
     g_free(e->schema_path);
     g_free(e->styles_dir);
+    g_free(e->icc_path);
     g_free(e->fonts_dir);
     g_free(e);
 }
@@ -111,6 +121,8 @@ void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
     g_string_append_printf(g, "limits=%lld %lld %lld %lld %lld %lld\nfix=%d\n", o->max_size,
                            o->max_depth, o->max_nodes, o->max_text, o->max_image_pixels,
                            o->max_image_bytes, o->fix);
+    if (o->no_pdfa) /* only when given, as below */
+        g_string_append(g, "no_pdfa=1\n");
     /* only when given: the fingerprints of renders without them stay what they were */
     if (o->signature_image || o->seal || o->seal_diameter != 0)
         g_string_append_printf(g, "signature_image=%s\nseal=%s\nseal_diameter=%.17g\n",
@@ -234,7 +246,7 @@ static pg_schema *engine_schema(pg_engine *e)
     if (!e->schema_tried) {
         e->schema_tried = 1;
         pg_file_hash(e->schema_path, e->schema_hash); /* libxml2 reads it just after */
-        pg_file_hash(PG_SRGB_PROFILE, e->icc_hash);  /* every PDF embeds it */
+        pg_file_hash(e->icc_path, e->icc_hash);       /* every PDF/A embeds it */
         e->schema = pg_schema_load(e->schema_path);
     }
     return e->schema;
@@ -333,7 +345,8 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     char *root = e->o.root ? NULL : pg_plans_root(path);
     pg_schema *schema = engine_schema(e);
     pg_reads_add(&r->reads, e->schema_path, e->schema_hash);
-    pg_reads_add(&r->reads, PG_SRGB_PROFILE, e->icc_hash); /* the PDF/A output intent's */
+    if (!e->o.no_pdfa)
+        pg_reads_add(&r->reads, e->icc_path, e->icc_hash); /* the PDF/A output intent's */
     pg_parse_opts po = {.schema_path = e->schema_path,
                         .schema = schema,
                         .root = e->o.root ? e->o.root : root,
@@ -447,7 +460,10 @@ int pg_result_failed(const pg_result *r, int strict)
 
 static pg_pdf_opts pdf_opts(const pg_engine *e)
 {
-    pg_pdf_opts po = {.creator = e->o.creator, .create_date = e->o.create_date};
+    pg_pdf_opts po = {.creator = e->o.creator,
+                      .create_date = e->o.create_date,
+                      .icc_profile = e->icc_path,
+                      .no_pdfa = e->o.no_pdfa};
     return po;
 }
 

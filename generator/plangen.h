@@ -52,7 +52,8 @@ typedef struct {
      * the plans root; NULL, 0: the plan's */
     const char *signature_image;
     const char *seal;
-    double seal_diameter;    /* mm */
+    double seal_diameter; /* mm */
+    int no_pdfa;          /* 1: plain PDFs, without PDF/A and tags (--no-pdfa) */
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now

@@ -11,6 +11,10 @@
 typedef struct {
     const char *creator;     /* "plangen 0.1.0" */
     const char *create_date; /* ISO 8601; NULL: the plan's own date */
+    const char *icc_profile; /* the sRGB profile of the PDF/A output intent; NULL:
+                                PG_SRGB_PROFILE */
+    int no_pdfa;             /* 1: a plain PDF, no PDF/A: no structure tree, no marked
+                                content, no XMP metadata, no output intent */
 } pg_pdf_opts;
 
 /* Writes pages as a PDF to path. Returns 1 on success, else 0 with a diagnostic

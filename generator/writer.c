@@ -168,7 +168,7 @@ static void pictures_in(pg_wdoc *w, picture_walk *pw, const pg_node *first)
                 pw->failed = 1;
         } else {
             const pg_item *it = next_image(pw);
-            pic->alt = n->u.image.src ? n->u.image.src : "";
+            pic->alt = n->u.image.alt ? n->u.image.alt : n->u.image.src ? n->u.image.src : "";
             if (!it || !image_png(it->image, pic)) {
                 pw->failed = 1;
             } else {
