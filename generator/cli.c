@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "cli_internal.h"
+#include "datadir.h"
 #include "import.h"
 #include "serve.h"
 #include "serve_auth.h"
@@ -20,9 +21,6 @@
 
 #ifndef PG_VERSION
 #define PG_VERSION "0.0.0"
-#endif
-#ifndef PG_DATADIR
-#define PG_DATADIR "."
 #endif
 
 
@@ -51,7 +49,8 @@ static const char usage_main[] =
     "\n"
     "options for every command:\n"
     "  --data-dir DIR   folder holding templates/ and fonts/ (default: $PLANGEN_DATADIR,\n"
-    "                   else " PG_DATADIR ")\n"
+    "                   else the installation's share/plangen beside its bin/, else\n"
+    "                   the source tree of the build; 'plangen --version' shows it)\n"
     "  --root DIR       the plans root: parents and images stay inside it (default: the\n"
     "                   nearest folder named plans above the plan, else its folder)\n"
     "  --max-size N     refuse a plan over N bytes (10 MiB); --max-depth N nesting (64);\n"
@@ -996,7 +995,7 @@ int pg_cli_main(int argc, char **argv)
 {
     /* serve and user take options of their own */
     if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-        return pg_serve_main(argc - 1, argv + 1, PG_DATADIR);
+        return pg_serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL));
     if (argc >= 2 && strcmp(argv[1], "user") == 0) {
         for (int i = 2; i < argc; i++)
             if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -1024,7 +1023,9 @@ int pg_cli_main(int argc, char **argv)
             rc = EXIT_OK;
             goto done;
         } else if (strcmp(a, "--version") == 0) {
-            printf("plangen %s\n", PG_VERSION);
+            const char *how = NULL;
+            const char *dir = o.data_dir ? o.data_dir : pg_data_dir_default(&how);
+            printf("plangen %s\ndata folder: %s (%s)\n", PG_VERSION, dir, how ? how : "--data-dir");
             rc = EXIT_OK;
             goto done;
         } else if ((v = opt_value(argc, argv, &i, "-o", &bad))) {
@@ -1156,9 +1157,10 @@ int pg_cli_main(int argc, char **argv)
         goto done;
     }
 
-    const char *data = o.data_dir ? o.data_dir : getenv("PLANGEN_DATADIR");
-    if (!data || !*data)
-        data = PG_DATADIR;
+    const char *how = NULL;
+    const char *data = o.data_dir ? o.data_dir : pg_data_dir_default(&how);
+    if (!pg_data_dir_check(data, how))
+        goto done;
     session s = {.o = &o};
     snprintf(s.creator, sizeof s.creator, "plangen %s", PG_VERSION);
     char *create_date = NULL;

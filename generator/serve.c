@@ -4,6 +4,8 @@
 #define _DEFAULT_SOURCE /* realpath, strdup, inet_ntop */
 #include "serve_internal.h"
 
+#include "datadir.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib.h>
@@ -1114,10 +1116,14 @@ int pg_serve_main(int argc, char **argv, const char *default_data_dir)
         *slot = argv[++i];
     }
     o.root = root ? root : "plans";
+    const char *how = NULL; /* NULL: --data-dir */
     if (!o.data_dir) {
         const char *env = getenv("PLANGEN_DATADIR");
+        how = env && *env ? "PLANGEN_DATADIR" : "installed";
         o.data_dir = env && *env ? env : default_data_dir;
     }
+    if (!pg_data_dir_check(o.data_dir, how))
+        return 2;
     /* the signals are waited for here; the daemon's threads never take them */
     sigset_t set;
     sigemptyset(&set);

@@ -1,0 +1,21 @@
+/* datadir.h - where plangen finds its data folder (templates/, fonts/, web/):
+ * --data-dir, else $PLANGEN_DATADIR, else the installation's share/plangen
+ * beside the program's bin/ (wherever the tree was installed: the Debian
+ * package's /usr/share/plangen); the program in its build folder reads the
+ * source tree it was built from. */
+#ifndef PG_DATADIR_H
+#define PG_DATADIR_H
+
+/* The data folder when --data-dir is not given (a static string or one kept
+ * for the process): $PLANGEN_DATADIR when set and not empty, else for the
+ * program in its build folder the source tree, for any other PREFIX/share/plangen
+ * beside its PREFIX/bin. *how (may be NULL) says which: "PLANGEN_DATADIR",
+ * "installed" or "source tree". */
+const char *pg_data_dir_default(const char **how);
+
+/* 1 when dir holds plangen's data (templates/schema/plan.rng), else 0 with a
+ * message on stderr naming the folder and how to set another (one message, at
+ * once, instead of every plan's "cannot load the schema"). */
+int pg_data_dir_check(const char *dir, const char *how);
+
+#endif
