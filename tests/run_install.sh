@@ -5,7 +5,7 @@
 # and PLANGEN_DATADIR still win; a wrong data folder is one message naming it
 # and how to set another, exit status 2.
 # Run from the repository root:  tests/run_install.sh BUILD_DIR
-build=$1
+build=$(cd "$1" && pwd)
 . "$(dirname "$0")/lib.sh"
 has() { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1")"; cat "$1"; fi; }
 
@@ -31,7 +31,7 @@ pdfinfo plan.pdf >"$work/info" 2>&1
 has "$work/info" "^Tagged: *yes" "the installed program's PDF"
 has "$work/info" "^Pages: *7" "the installed program's PDF"
 # the same bytes as the build's program (same data, same profile)
-expect_rc 0 "build tree render" -- "$OLDPWD/$build/generator/plangen" render plans/tra-vinh-duk-60-KH-2022.xml -o plan2.pdf
+expect_rc 0 "build tree render" -- "$build/generator/plangen" render plans/tra-vinh-duk-60-KH-2022.xml -o plan2.pdf
 cmp -s plan.pdf plan2.pdf && ok || bad "the installed program's PDF differs from the build's"
 expect_rc 0 "installed check" -- "$pg" check plans/tra-vinh-duk-60-KH-2022.xml
 expect_rc 0 "installed new" -- "$pg" new --style state -o blank.xml
