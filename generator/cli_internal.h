@@ -60,5 +60,8 @@ int pg_cli_print_diags(pg_diag_list *d, int strict);
 void pg_cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int pg_cmd_build(session *s);
+/* `plangen watch`: renders each input to its target (targets[i]), then again
+ * whenever a file its render read changes, until SIGINT or SIGTERM (watch.c). */
+int pg_cmd_watch(session *s, char *const *targets);
 
 #endif
