@@ -37,9 +37,10 @@ top_of_page() { # FILE PAGE: the text in the top 50 pt of a page (its number)
 }
 
 # The FIELD of each appendix file's page 1 against the dump: one, named, its
-# right edge on the right margin (15 mm in both styles), inside the page, and
-# clear of every text item of that page (a text's box taken from its baseline
-# up by its size, down by a quarter of it). Prints one line per problem.
+# right edge on the right margin (15 mm in both styles), inside the page, in
+# the top margin above the first line, and clear of every text item of that
+# page (a text's box taken from its baseline up by its size, down by a quarter
+# of it). Prints one line per problem.
 field_problems() { # DUMP
     python3 - "$1" <<'EOF'
 import re, sys
@@ -78,6 +79,12 @@ for f in files:
                 problems.append("%s: field's right edge %.2f, not the right margin %.2f" % (f["kind"], x + w, p["w"] - 42.52))
             if not (y >= 0 and w >= 140 and h >= 26 and x >= 0):
                 problems.append("%s: field box %.2f %.2f %.2f %.2f" % (f["kind"], x, y, w, h))
+            # in the top margin (20 mm in both styles), above the first line
+            if y + h > 56.69 + 0.01:
+                problems.append("%s: field's foot %.2f below the top margin 56.69" % (f["kind"], y + h))
+            tops = [ty - (size or 14) for tx, ty, tw, size in p["texts"]]
+            if tops and y + h > min(tops):
+                problems.append("%s: field's foot %.2f below the first line's top %.2f" % (f["kind"], y + h, min(tops)))
             for tx, ty, tw, size in p["texts"]:
                 size = size or 14
                 top, bottom = ty - size, ty + size / 4
