@@ -96,8 +96,8 @@ EOF
 }
 
 # a plan of two appendices: the state plan's, and a landscape one of two pages
-# with a footnote
-sed 's|^</plan>|  <appendix title="Danh sách đơn vị phối hợp" orientation="landscape">\
+# with a footnote (the plan's second: the first stands in the basis)
+sed -e 's|năm 2024, Sở Khoa học|năm 2024<footnote>Chú thích của kế hoạch.</footnote>, Sở Khoa học|' -e 's|^</plan>|  <appendix title="Danh sách đơn vị phối hợp" orientation="landscape">\
     <p>Các đơn vị phối hợp thực hiện Kế hoạch<footnote>Chú thích của phụ lục thứ hai.</footnote> gồm:</p>\
     ITEMS\
   </appendix>\
@@ -134,6 +134,12 @@ for plan in $plans; do
         qpdf_ok "$f" "$b"
         pdfa_ok "$f" "$b"
         cmp -s "$f" "$work/b/$b" && ok || bad "$b: two renders differ"
+        # every footnote link leads to a destination of its own file
+        qpdf --qdf --object-streams=disable "$f" "$work/qdf.pdf" 2>/dev/null
+        grep -ao '/Dest (fn-[0-9]*)' "$work/qdf.pdf" | sed 's/.*(\(.*\))/\1/' | sort -u >"$work/links"
+        grep -a '^ *(fn-[0-9]*)$' "$work/qdf.pdf" | sed 's/ *(\(.*\))/\1/' | sort -u >"$work/dests"
+        [ -z "$(comm -23 "$work/links" "$work/dests")" ] && [ -z "$(comm -13 "$work/links" "$work/dests")" ] && ok ||
+            bad "$b: links to destinations it lacks, or notes nothing links to: $(comm -3 "$work/links" "$work/dests" | tr '\n' ' ')"
         stem=${b%.pdf}
         [ -s "$work/png/$stem-1.png" ] && ok || bad "$b: no PNG $stem-1.png"
         [ "$(ls "$work/png" | grep -c "^$stem-[0-9]*\.png$")" -eq "$(info "$f" Pages)" ] && ok ||
@@ -211,7 +217,8 @@ f2="$work/a/two.phu-luc-2.pdf"
 pdfinfo -f 1 -l 1 "$f2" | grep -q "size: *841.89 x 595.2" && ok ||
     bad "two.phu-luc-2.pdf: not landscape: $(pdfinfo -f 1 -l 1 "$f2" | grep size)"
 case "$(info "$f2" Title)" in "Phụ lục II: Danh sách đơn vị phối hợp") ok ;; *) bad "two.phu-luc-2.pdf: title $(info "$f2" Title)" ;; esac
-words "$f2" | tr '\n' ' ' | grep -q "Chú thích của phụ lục thứ hai." && ok || bad "the footnote is not in its appendix's file"
+words "$f2" | tr '\n' ' ' | grep -q "2 Chú thích của phụ lục thứ hai." && ok || bad "the footnote (2) is not in its appendix's file"
+words "$work/a/two.pdf" | tr '\n' ' ' | grep -q "1 Chú thích của kế hoạch." && ok || bad "the plan's footnote is not in its file"
 for f in "$work/a/two.pdf" "$work/a/two.phu-luc-1.pdf"; do
     pdftotext "$f" - | grep -q "Chú thích của phụ lục" && bad "$(basename "$f") holds the second appendix's footnote" || ok
 done
