@@ -1274,7 +1274,8 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     init_fonts(&l);
 
     pg_pages *pp = pg_pages_new();
-    pg_pages **files = NULL; /* the appendices as files: one page list each */
+    /* the appendices as files: one page list each (an array even for none) */
+    pg_pages **files = appendices ? pg_xmalloc(sizeof *files) : NULL;
     size_t n_files = 0;
     int shown = 0;
     layout_title_block(&l);
@@ -1287,7 +1288,8 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
         if (appendices) {
             /* a document of its own: pages numbered from 1, by the style's rule for
              * a document's first page, whatever it says of appendices */
-            files = pg_xrealloc(files, (n_files + 1) * sizeof *files);
+            if (n_files)
+                files = pg_xrealloc(files, (n_files + 1) * sizeof *files);
             into = files[n_files++] = pg_pages_new();
             shown = 0;
         } else if (st->appendix_restart) {

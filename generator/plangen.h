@@ -101,7 +101,8 @@ typedef struct {
                            appendices */
     pg_pages **appendix_pages; /* with pg_options.appendix_files, after layout: each
                                   appendix's pages, in order (n_appendix_pages of
-                                  them, maybe none); else NULL. Owned */
+                                  them, maybe none; the array is there even for
+                                  none); else NULL. Owned */
     size_t n_appendix_pages;
     pg_reads reads;     /* every file read, with the hash of its bytes */
     pg_edits edits;     /* the --fix corrections (pg_options.fix) */

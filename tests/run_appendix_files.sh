@@ -231,6 +231,9 @@ grep -q "has no appendix: wrote $work/none/h.pdf alone" "$work/err" && ok || bad
 [ "$(ls "$work/none")" = h.pdf ] && ok || bad "a plan without appendices wrote $(ls "$work/none")"
 "$plangen" render "$plan" -o "$work/none/inline.pdf" 2>/dev/null
 cmp -s "$work/none/h.pdf" "$work/none/inline.pdf" && ok || bad "without appendices, files differ from inline"
+"$plangen" dump --stage=layout --appendices files "$plan" >"$work/none.dump" 2>&1
+[ "$(head -1 "$work/none.dump")" = "file 1 main" ] && [ "$(grep -c '^file ' "$work/none.dump")" -eq 1 ] && ok ||
+    bad "dump --appendices files of a plan without appendices: $(grep '^file' "$work/none.dump" | head -3)"
 
 # refusals: DOCX and ODT keep appendices inline; a bad value; a command without it
 plan=plans/tra-vinh-duk-60-KH-2022.xml
