@@ -18,6 +18,7 @@
 #include <fontconfig/fontconfig.h>
 #include <glib.h>
 #include <pango/pango.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -495,6 +496,10 @@ static int write_pdf_files(const pg_result *r, const char *target, const pg_pdf_
             pg_output_set_abort(&set);
             goto cleanup;
         }
+    /* fault injection for the tests: a signal once every file is written, none
+     * yet in place (the handler of pg_output_cleanup_on_signal() removes them) */
+    if (getenv("PLANGEN_TEST_TERM_BEFORE_COMMIT"))
+        raise(SIGTERM);
     ok = pg_output_set_commit(&set, d);
 cleanup:
     for (size_t i = 0; i < n; i++)

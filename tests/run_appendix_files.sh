@@ -258,6 +258,36 @@ expect_rc 3 "an appendix's file that cannot be written" -- "$plangen" render "$p
     -o "$work/fail/t.pdf" --appendices files
 [ "$(cat "$work/fail/t.pdf")" = old ] && ok || bad "a failed appendix file replaced the main PDF"
 no_temp_files "$work/fail" "a failed appendix file"
+# SIGTERM at any moment of a render of 24 appendices: no temporary file stays,
+# and each file is the old one or a whole PDF
+mkdir -p "$work/term"
+app=$(sed -n '/<appendix/,/<\/appendix>/p' plans/so-khcn-tra-vinh-05-KH-2024.xml | tr '\n' ' ')
+{ sed '/<appendix/,$d' plans/so-khcn-tra-vinh-05-KH-2024.xml
+  i=0; while [ $i -lt 24 ]; do echo "$app"; i=$((i + 1)); done; echo '</plan>'; } >"$work/many.xml"
+expect_rc 0 "render 24 appendices" -- "$plangen" render "$work/many.xml" -o "$work/term/m.pdf" --appendices files
+[ "$(ls "$work/term" | wc -l)" -eq 25 ] && ok || bad "24 appendices: $(ls "$work/term" | wc -l) files"
+for f in "$work"/term/*.pdf; do echo old >"$f"; done
+for delay in 0.05 0.1 0.15 0.2 0.3 0.4 0.6; do
+    "$plangen" render "$work/many.xml" -o "$work/term/m.pdf" --appendices files 2>/dev/null &
+    pid=$!
+    sleep $delay
+    kill -TERM $pid 2>/dev/null
+    wait $pid
+    no_temp_files "$work/term" "SIGTERM after $delay s"
+    for f in "$work"/term/*.pdf; do
+        [ "$(cat "$f")" = old ] || pdfinfo "$f" >/dev/null 2>&1 || bad "SIGTERM after $delay s damaged $(basename "$f")"
+    done
+done
+
+# and a signal once every file is written, before any is renamed: all removed
+PLANGEN_TEST_TERM_BEFORE_COMMIT=1 expect_rc 143 "SIGTERM before the files are renamed" -- \
+    "$plangen" render "$work/many.xml" -o "$work/term/m.pdf" --appendices files
+no_temp_files "$work/term" "SIGTERM before the files are renamed"
+for f in "$work"/term/*.pdf; do echo old >"$f"; done
+PLANGEN_TEST_TERM_BEFORE_COMMIT=1 "$plangen" render "$work/many.xml" -o "$work/term/m.pdf" \
+    --appendices files 2>/dev/null
+[ "$(cat "$work"/term/*.pdf | sort -u)" = old ] && ok || bad "SIGTERM before the renames replaced a file"
+
 # an appendix's file left from a plan that had more appendices is named
 mkdir -p "$work/stale"
 touch "$work/stale/t.phu-luc-2.pdf"
