@@ -65,8 +65,9 @@ static const char usage_main[] =
 
 static const char usage_render[] =
     "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx|odt] [--png DIR] [--dpi N]\n"
-    "                      [--style NAME] [--strict] [--signature-image FILE] [--seal FILE]\n"
-    "                      [--seal-diameter MM] [--no-pdfa]\n"
+    "                      [--appendices inline|files] [--style NAME] [--strict]\n"
+    "                      [--signature-image FILE] [--seal FILE] [--seal-diameter MM]\n"
+    "                      [--no-pdfa]\n"
     "\n"
     "Renders each plan to PDF (or DOCX, ODT). Every problem is reported as file:line:col; a plan\n"
     "with errors writes nothing, and an existing output is left as it was.\n"
@@ -79,6 +80,21 @@ static const char usage_render[] =
     "                 render only, not build\n"
     "  --png DIR      also write each page as DIR/NAME-N.png for a quick look\n"
     "  --dpi N        PNG resolution, 10 to 600 (default 60)\n"
+    "  --appendices inline|files   inline (default): the appendices follow the plan\n"
+    "                 in its PDF. files: each appendix is a PDF of its own beside the\n"
+    "                 plan's, as NĐ 30 allows an attachment to be sent (the body's\n"
+    "                 signature line then goes at the top right of its first page,\n"
+    "                 written by 'plangen sign --as organisation'): OUT.pdf holds the\n"
+    "                 plan without them, OUT.phu-luc-N.pdf the N-th appendix (N = 1,\n"
+    "                 2, ... in the plan's order, whatever its label: Phụ lục II is\n"
+    "                 phu-luc-2; OUT is -o less .pdf). Each is a complete document:\n"
+    "                 pages numbered from 1 (page 1 shows no number, as a document's\n"
+    "                 first page), its own title (\"Phụ lục I: TITLE\"), author and\n"
+    "                 keywords (the plan's number and symbol), bookmarks, footnotes\n"
+    "                 and tags. All are written, or none. PNG pages of an appendix:\n"
+    "                 DIR/NAME.phu-luc-N-K.png. A plan without appendices writes its\n"
+    "                 PDF alone (and says so). PDF only: --format docx and odt keep\n"
+    "                 the appendices inline and refuse files\n"
     "  --style NAME   style to use instead of the plan's style attribute\n"
     "                 (templates/styles/NAME.xml, or a path containing '/')\n"
     "  --strict       treat warnings as errors\n"
@@ -115,12 +131,15 @@ static const char usage_check[] =
 
 static const char usage_dump[] =
     "usage: plangen dump --stage=parse|resolve|number|layout PLAN.xml [--style NAME]\n"
+    "                    [--appendices inline|files]\n"
     "\n"
     "Prints the document after a pipeline stage: the parsed tree with source\n"
     "positions (parse), the plan merged with its parents (resolve: inherited nodes\n"
     "say which file they come from), the tree with section numbers and computed\n"
     "header, basis, recipient and signature lines (number), or every placed line,\n"
-    "rule and brace with its position in pt (layout).\n";
+    "rule and brace with its position in pt (layout). With --stage=layout\n"
+    "--appendices files, the layout of each file render --appendices files writes,\n"
+    "each after a line \"file N main\" or \"file N appendix-K\" and its metadata.\n";
 
 static const char usage_diff[] =
     "usage: plangen diff CHILD.xml\n"
@@ -296,6 +315,24 @@ static const char *read_as(const char *target, const pg_reads *reads)
 
 /* ---- the pipeline ---------------------------------------------------------------- */
 
+/* What --appendices files did that the files alone would not say: a plan
+ * without appendices gave one file; a file of an appendix the plan no longer
+ * has is left from an earlier render (plangen removes no file it did not
+ * write now). */
+static void say_appendix_files(const pg_result *r, const char *path, const char *target)
+{
+    if (!r->n_appendix_pages)
+        pg_cli_say("plangen: %s has no appendix: wrote %s alone (--appendices files)", path,
+                   target);
+    char *next = pg_appendix_file_name(target, r->n_appendix_pages + 1);
+    struct stat st;
+    if (lstat(next, &st) == 0)
+        pg_cli_say("plangen: %s is left from an earlier render: %s has %zu appendix%s; remove "
+                   "it",
+                   next, path, r->n_appendix_pages, r->n_appendix_pages == 1 ? "" : "es");
+    g_free(next);
+}
+
 int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
                       const char *target, const char *png_dir, pg_diag_list *collect,
                       pg_reads *reads)
@@ -309,12 +346,20 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         pg_diag_print(&r.diags, stderr);
     int rc = EXIT_OK;
     const char *input = target && !failed ? read_as(target, &r.reads) : NULL;
+    char *read_target = NULL; /* an appendix's file that the render reads */
+    for (size_t i = 0; target && !failed && !input && i < r.n_appendix_pages; i++) {
+        char *name = pg_appendix_file_name(target, i + 1);
+        if ((input = read_as(name, &r.reads)))
+            read_target = name;
+        else
+            g_free(name);
+    }
     if (failed || !target) {
         rc = failed ? EXIT_PLAN : EXIT_OK;
     } else if (input) {
         /* render p.xml -o p.xml would replace the plan by its PDF */
         pg_diag_list wd = {0};
-        pg_diag_add(&wd, PG_E_OUTPUT, target, 0, 0,
+        pg_diag_add(&wd, PG_E_OUTPUT, read_target ? read_target : target, 0, 0,
                     "it is %s, which this render reads; choose another output", input);
         if (collect)
             pg_diag_take(collect, &wd);
@@ -340,7 +385,10 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         pg_diag_list_free(&wd);
         if (!ok)
             rc = EXIT_SYSTEM;
+        else if (s->o->appendix_files == 1)
+            say_appendix_files(&r, path, target);
     }
+    g_free(read_target);
     s->last_pages = r.pages ? (int)r.pages->n : 0;
     if (reads)
         pg_reads_merge(reads, &r.reads);
@@ -386,6 +434,21 @@ static int cmd_render(session *s)
                 rc = EXIT_USAGE;
                 break;
             }
+    /* nor may a plan's PDF be the file of another plan's appendix */
+    for (int i = 0; i < o->n_inputs && rc == EXIT_OK && o->appendix_files == 1; i++)
+        for (int k = 0; k < o->n_inputs; k++) {
+            char *first = pg_appendix_file_name(targets[k], 1);
+            size_t prefix = strlen(first) - strlen("1.pdf"); /* "out/plan.phu-luc-" */
+            int clash = k != i && strncmp(targets[i], first, prefix) == 0;
+            g_free(first);
+            if (clash) {
+                pg_cli_say("plangen: %s would be written to %s, the name of an appendix of %s "
+                           "(--appendices files); render them into separate folders (-o)",
+                           o->inputs[i], targets[i], o->inputs[k]);
+                rc = EXIT_USAGE;
+                break;
+            }
+        }
     for (int i = 0; i < o->n_inputs && rc != EXIT_USAGE; i++) {
         int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, targets[i], o->png_dir, NULL, NULL);
         if (r > rc)
@@ -443,6 +506,10 @@ static int cmd_dump(session *s)
     }
     if (s->o->n_inputs != 1) {
         fprintf(stderr, "plangen: dump takes one plan\n");
+        return EXIT_USAGE;
+    }
+    if (s->o->appendix_files == 1 && stage != PG_STAGE_LAYOUT) {
+        fprintf(stderr, "plangen: --appendices files splits the layout: give --stage=layout\n");
         return EXIT_USAGE;
     }
     pg_result r;
@@ -877,6 +944,7 @@ static int refuse_foreign_options(const options *o, int dpi_given)
         {"--png", o->png_dir != NULL, {"render"}},
         {"--format", o->format != NULL, {"render"}},
         {"--dpi", dpi_given, {"render"}},
+        {"--appendices", o->appendix_files >= 0, {"render", "dump"}},
         {"--stage", o->stage != NULL, {"dump"}},
         {"--fix", o->fix, {"check"}},
         {"--force", o->force, {"check", "derive", "new", "import"}},
@@ -1009,7 +1077,7 @@ int pg_cli_main(int argc, char **argv)
         return cmd_sign(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
-    options o = {.dpi = 60};
+    options o = {.dpi = 60, .appendix_files = -1}; /* -1: --appendices not given */
     int bad = 0, dpi_given = 0;
     o.inputs = pg_xcalloc((size_t)argc + 1, sizeof *o.inputs);
     o.sets = pg_xcalloc((size_t)argc + 1, sizeof *o.sets);
@@ -1036,6 +1104,13 @@ int pg_cli_main(int argc, char **argv)
             o.format = v;
             if (strcmp(v, "pdf") != 0 && strcmp(v, "docx") != 0 && strcmp(v, "odt") != 0) {
                 fprintf(stderr, "plangen: --format takes pdf, docx or odt\n");
+                bad = 1;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--appendices", &bad))) {
+            o.appendix_files = strcmp(v, "files") == 0 ? 1 : strcmp(v, "inline") == 0 ? 0 : -2;
+            if (o.appendix_files < 0) {
+                fprintf(stderr, "plangen: --appendices takes inline (the default: after the "
+                                "plan, in its PDF) or files (a PDF for each appendix)\n");
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--dpi", &bad))) {
@@ -1152,6 +1227,13 @@ int pg_cli_main(int argc, char **argv)
     }
     if (refuse_foreign_options(&o, dpi_given))
         goto done;
+    if (o.appendix_files == 1 && o.format && strcmp(o.format, "pdf") != 0) {
+        fprintf(stderr,
+                "plangen: --appendices files writes PDF files; a %s file keeps its "
+                "appendices inline (leave out --appendices, or use --format pdf)\n",
+                strcmp(o.format, "docx") == 0 ? "DOCX" : "ODT");
+        goto done;
+    }
     if (o.fix && !o.force) {
         fprintf(stderr, "plangen: --fix rewrites the plan files in place; give --force as well\n");
         goto done;
@@ -1200,6 +1282,7 @@ int pg_cli_main(int argc, char **argv)
                      .seal = o.seal,
                      .no_pdfa = o.no_pdfa,
                      .seal_diameter = o.seal_diameter,
+                     .appendix_files = o.appendix_files == 1,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);

@@ -15,6 +15,7 @@ typedef struct {
     const char *out;
     const char *png_dir;
     const char *format; /* render --format: "pdf" or "docx"; NULL: pdf */
+    int appendix_files; /* render, dump: --appendices: 1 files, 0 inline, -1 not given */
     double dpi;
     const char *style;
     const char *stage;

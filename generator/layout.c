@@ -1184,8 +1184,93 @@ static void layout_appendix(lay *l, const pg_node *a)
     flow_end(l, PG_STRUCT_APPENDIX, aid);
 }
 
+/* Wraps a page list in the document element: from the first item of its first
+ * page to the end of its last. */
+static void wrap_document(pg_pages *pp)
+{
+    if (!pp->n)
+        return;
+    pg_item begin = {.kind = PG_ITEM_BEGIN, .structure = PG_STRUCT_DOCUMENT, .id = 0};
+    pg_page *first = &pp->pages[0];
+    pg_page_add_item(first, &begin); /* grows the list; moved to the front below */
+    memmove(first->items + 1, first->items, (first->n - 1) * sizeof *first->items);
+    first->items[0] = begin;
+    pg_item end = {.kind = PG_ITEM_END, .structure = PG_STRUCT_DOCUMENT, .id = 0};
+    pg_page_add_item(&pp->pages[pp->n - 1], &end);
+}
+
+/* The place of the issuing body's digital signature on an attachment sent as a
+ * separate file (NĐ 30, Phụ lục I, electronic documents; spec §2.13): a text of
+ * two lines, the number and symbol and the signing time, Times New Roman 10 pt,
+ * at the top right of the attachment's first page, written there by `plangen
+ * sign --as organisation`. The box is 26 pt high: two lines at a 13 pt pitch
+ * (1.3 times the size; Times' ascent and descent take 1.1 of it). It is 150 pt
+ * wide: the longer line, "2023-04-18T09:15:02+07:00", is 25 characters of at
+ * most 5.5 pt at 10 pt (digits are 5 pt), 138 pt; "Số: 05/KH-SKHCN" is shorter.
+ * Its right edge is on the right margin. It stands in the top margin, where
+ * later pages show their number (a first page shows none): its top on the page
+ * number's line (10 mm from the edge in both styles, 28.35 pt), so that its foot
+ * (54.35 pt) stays 2.3 pt above the text area (top margin 20 mm, 56.69 pt) and
+ * clear of the appendix's first line. A style with a narrower top margin moves
+ * it up, to no higher than the page's edge. Inserted just inside the document
+ * element of page 1. */
+static void add_organisation_line(lay *l, pg_pages *pp)
+{
+    enum { FIELD_W = 150, FIELD_H = 26 };
+    const double clearance = 2; /* pt between the box and the text area */
+    if (!pp->n)
+        return;
+    pg_page *first = &pp->pages[0];
+    double y = l->st->page_number_top;
+    if (y + FIELD_H > l->st->margin_top - clearance)
+        y = l->st->margin_top - clearance - FIELD_H;
+    if (y < 0)
+        y = 0;
+    pg_item field = {.kind = PG_ITEM_FIELD,
+                     .x = first->w - l->st->margin_right - FIELD_W,
+                     .y = y,
+                     .w = FIELD_W,
+                     .h = FIELD_H};
+    g_strlcpy(field.label, "organisation-line", sizeof field.label);
+    pg_page_add_item(first, &field); /* moved after the document's begin below */
+    size_t at = first->n && first->items[0].kind == PG_ITEM_BEGIN ? 1 : 0;
+    memmove(first->items + at + 1, first->items + at, (first->n - 1 - at) * sizeof *first->items);
+    first->items[at] = field;
+}
+
+/* The metadata of an appendix sent as a file of its own: the plan's (author, the
+ * number and symbol as keywords, date) with its own title ("Phụ lục I: title",
+ * the label as the style or the plan names it) and, as subject, its attachment
+ * line without the brackets ("Kèm theo Kế hoạch số ..."). */
+static void set_appendix_metadata(lay *l, pg_pages *pp, const pg_node *a)
+{
+    set_metadata(l, pp);
+    g_free(pp->title);
+    g_free(pp->subject);
+    const char *label = a->u.appendix.label, *title = a->u.appendix.title;
+    pp->title = title ? g_strdup_printf("%s: %s", label, title) : g_strdup(label);
+    const char *att = a->u.appendix.attachment ? a->u.appendix.attachment : "";
+    size_t n = strlen(att);
+    if (n >= 2 && att[0] == '(' && att[n - 1] == ')')
+        pp->subject = g_strndup(att + 1, n - 2);
+    else
+        pp->subject = g_strdup(att);
+    /* the style's attachment line starts in lower case ("kèm theo"): a subject
+     * starts a sentence */
+    gunichar c = g_utf8_get_char_validated(pp->subject, -1);
+    if (c != (gunichar)-1 && c != (gunichar)-2 && c && g_unichar_islower(c)) {
+        char up[8];
+        int len = g_unichar_to_utf8(g_unichar_toupper(c), up);
+        char *rest = g_utf8_next_char(pp->subject);
+        char *cap = g_strdup_printf("%.*s%s", len, up, rest);
+        g_free(pp->subject);
+        pp->subject = cap;
+    }
+}
+
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
-                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags)
+                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
+                        pg_pages ***appendices, size_t *n_appendices)
 {
     lay l = {0};
     l.doc = doc;
@@ -1201,6 +1286,9 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     init_fonts(&l);
 
     pg_pages *pp = pg_pages_new();
+    /* the appendices as files: one page list each (an array even for none) */
+    pg_pages **files = appendices ? pg_xmalloc(sizeof *files) : NULL;
+    size_t n_files = 0;
     int shown = 0;
     layout_title_block(&l);
     layout_blocks(&l, doc->body);
@@ -1208,22 +1296,28 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     place_flow(&l, pp, &shown);
     for (const pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
         set_page(&l, a->u.appendix.landscape, a->u.appendix.landscape ? a : NULL);
-        if (st->appendix_restart)
+        pg_pages *into = pp;
+        if (appendices) {
+            /* a document of its own: pages numbered from 1, by the style's rule for
+             * a document's first page, whatever it says of appendices */
+            if (n_files)
+                files = pg_xrealloc(files, (n_files + 1) * sizeof *files);
+            into = files[n_files++] = pg_pages_new();
             shown = 0;
+        } else if (st->appendix_restart) {
+            shown = 0;
+        }
         layout_appendix(&l, a);
-        place_flow(&l, pp, &shown);
+        place_flow(&l, into, &shown);
+        if (into != pp) {
+            number_pages(&l, into);
+            wrap_document(into);
+            add_organisation_line(&l, into);
+            set_appendix_metadata(&l, into, a);
+        }
     }
     number_pages(&l, pp);
-    if (pp->n) {
-        /* the document: from the first item of its first page to the end of its last */
-        pg_item begin = {.kind = PG_ITEM_BEGIN, .structure = PG_STRUCT_DOCUMENT, .id = 0};
-        pg_page *first = &pp->pages[0];
-        pg_page_add_item(first, &begin); /* grows the list; moved to the front below */
-        memmove(first->items + 1, first->items, (first->n - 1) * sizeof *first->items);
-        first->items[0] = begin;
-        pg_item end = {.kind = PG_ITEM_END, .structure = PG_STRUCT_DOCUMENT, .id = 0};
-        pg_page_add_item(&pp->pages[pp->n - 1], &end);
-    }
+    wrap_document(pp);
     set_metadata(&l, pp);
 
     for (size_t i = 0; i < l.n_held; i++)
@@ -1250,9 +1344,23 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
                     "was written: please report this plan and its style as a bug");
         l.failed = 1;
     }
+    for (size_t i = 0; i < n_files && !l.failed; i++)
+        if (!geometry_finite(files[i])) {
+            pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, 0, 0,
+                        "the layout gave a position that is not a finite number of points; "
+                        "nothing was written: please report this plan and its style as a bug");
+            l.failed = 1;
+        }
     if (l.failed) {
         pg_pages_free(pp);
+        for (size_t i = 0; i < n_files; i++)
+            pg_pages_free(files[i]);
+        free(files);
         return NULL;
+    }
+    if (appendices) {
+        *appendices = files;
+        *n_appendices = n_files;
     }
     return pp;
 }

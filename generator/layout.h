@@ -21,9 +21,18 @@ void pg_layout_cache_free(pg_layout_cache *c);
 /* Lays doc out. Returns the pages (free with pg_pages_free()), or NULL when the
  * document cannot be laid out (diagnostics say why). doc must be numbered.
  * cache holds what earlier plans laid out with the same fonts. The images read
- * are recorded in reads (may be NULL). */
+ * are recorded in reads (may be NULL). appendices NULL: the appendices follow
+ * the document on its pages. Else they are laid out as documents of their own
+ * (NĐ 30: an attachment sent as a separate file), left out of the pages
+ * returned: *appendices gets a malloc'd array (not NULL, even for none) of
+ * *n_appendices page lists, one an appendix in order (each freed with
+ * pg_pages_free(), the array with free()), each numbered from its page 1,
+ * with its own metadata and outline and the place of the issuing body's
+ * signature line (a FIELD item "organisation-line") at the top right of its
+ * first page. */
 pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *style, pg_fonts *fonts,
-                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags);
+                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
+                        pg_pages ***appendices, size_t *n_appendices);
 
 /* One element of the vertical flow, for the page breaker. */
 typedef struct {

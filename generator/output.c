@@ -14,12 +14,20 @@
 /* The temporary file being written, for the signal handler: a process-wide
  * slot, used only by pg_output_cleanup_on_signal(). */
 static char *volatile current_tmp;
+/* The temporary files of the set being written (pg_output_set), for the same
+ * handler: an array of set_n slots, NULL where none is left. */
+static char *volatile *volatile set_tmps;
+static volatile size_t set_n;
 
 static void cleanup_and_exit(int sig)
 {
     char *t = current_tmp;
     if (t)
         unlink(t);
+    char *volatile *set = set_tmps;
+    for (size_t i = 0; set && i < set_n; i++)
+        if ((t = set[i]))
+            unlink(t);
     _exit(128 + sig);
 }
 
@@ -135,12 +143,13 @@ static mode_t process_umask(void)
     return mask;
 }
 
-int pg_output_commit(pg_output *o, pg_diag_list *diags)
+/* Flushes, syncs, sets the mode of and closes o's temporary file; returns 0
+ * (with a diagnostic) on failure, o then still to be aborted. */
+static int complete(pg_output *o, pg_diag_list *diags)
 {
-    int rc = 0;
     if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
-        goto cleanup;
+        return 0;
     }
     /* mkstemp creates 0600; outputs are ordinary files */
     if (o->mode) {
@@ -151,23 +160,101 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags)
     if (fclose(o->f) != 0) {
         o->f = NULL;
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
-        goto cleanup;
+        return 0;
     }
     o->f = NULL;
+    return 1;
+}
+
+/* Renames o's completed temporary file into place; returns 0 (with a
+ * diagnostic) on failure, o then still to be aborted. slot: where the signal
+ * handler finds the file's name besides current_tmp (NULL: nowhere), cleared
+ * once the name is gone. */
+static int put_in_place(pg_output *o, char *volatile *slot, pg_diag_list *diags)
+{
     /* a signal after the rename finds no temporary file to remove: harmless;
      * a new file is linked into place, which fails when one appeared there */
     if (o->no_replace ? link(o->tmp, o->target) != 0 || unlink(o->tmp) != 0
                       : rename(o->tmp, o->target) != 0) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
-        goto cleanup;
+        return 0;
     }
     if (current_tmp == o->tmp)
         current_tmp = NULL;
+    if (slot)
+        *slot = NULL;
     free(o->tmp);
     o->tmp = NULL;
-    rc = 1;
-cleanup:
+    return 1;
+}
+
+int pg_output_commit(pg_output *o, pg_diag_list *diags)
+{
+    int rc = complete(o, diags) && put_in_place(o, NULL, diags);
     pg_output_abort(o);
     return rc;
 }
 
+/* ---- sets ------------------------------------------------------------------- */
+
+/* Forgets the set's slots in the signal handler's list. */
+static void unregister_set(void)
+{
+    char *volatile *set = set_tmps;
+    set_tmps = NULL;
+    set_n = 0;
+    free((void *)set);
+}
+
+int pg_output_set_open(pg_output_set *s, const char *const *targets, size_t n, pg_diag_list *diags)
+{
+    memset(s, 0, sizeof *s);
+    s->o = pg_xcalloc(n ? n : 1, sizeof *s->o);
+    /* one set at a time is known to the signal handler: the process's own */
+    unregister_set();
+    char *volatile *slots = pg_xcalloc(n ? n : 1, sizeof *slots);
+    set_tmps = slots;
+    set_n = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!pg_output_open(&s->o[i], targets[i], diags)) {
+            pg_output_set_abort(s);
+            return 0;
+        }
+        slots[i] = s->o[i].tmp;
+        s->n = i + 1;
+        if (current_tmp == s->o[i].tmp)
+            current_tmp = NULL; /* the set's slot holds it */
+    }
+    return 1;
+}
+
+void pg_output_set_abort(pg_output_set *s)
+{
+    /* each file is removed before the handler forgets its name, and the name
+     * freed after */
+    char *volatile *slots = set_tmps;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->o[i].tmp)
+            unlink(s->o[i].tmp);
+        if (slots && i < set_n)
+            slots[i] = NULL;
+        pg_output_abort(&s->o[i]);
+    }
+    unregister_set();
+    free(s->o);
+    memset(s, 0, sizeof *s);
+}
+
+int pg_output_set_commit(pg_output_set *s, pg_diag_list *diags)
+{
+    int ok = 1;
+    for (size_t i = 0; i < s->n && ok; i++)
+        ok = complete(&s->o[i], diags);
+    /* every file is complete: now each takes its place (a rename within its
+     * folder; should one fail, the files not yet renamed are removed) */
+    char *volatile *slots = set_tmps;
+    for (size_t i = 0; i < s->n && ok; i++)
+        ok = put_in_place(&s->o[i], slots && i < set_n ? &slots[i] : NULL, diags);
+    pg_output_set_abort(s);
+    return ok;
+}

@@ -26,6 +26,27 @@ int pg_output_commit(pg_output *o, pg_diag_list *diags);
 /* Removes the temporary file and releases o. Accepts a released o. */
 void pg_output_abort(pg_output *o);
 
+/* Several outputs that stand or fall together (a document and its appendices
+ * written as files of their own): each is written to a temporary file beside
+ * its target, and none is renamed into place before all are complete, so a
+ * failure while writing leaves every old file as it was and no stray file. */
+typedef struct {
+    pg_output *o; /* write to o[i].f, for targets[i] */
+    size_t n;
+} pg_output_set;
+
+/* Opens a temporary file for each of the n targets; returns 0 (with a
+ * diagnostic, no file left) on failure, as pg_output_open() refuses. One set
+ * at a time is removed on a signal (pg_output_cleanup_on_signal()). */
+int pg_output_set_open(pg_output_set *s, const char *const *targets, size_t n, pg_diag_list *diags);
+/* Completes every file (flushed, synced, closed), then renames each into place;
+ * returns 0 (with a diagnostic) on failure: then no file was renamed, unless a
+ * rename itself failed (a folder made read-only meanwhile), which leaves the
+ * files renamed before it and removes the rest. Always releases s. */
+int pg_output_set_commit(pg_output_set *s, pg_diag_list *diags);
+/* Removes every temporary file and releases s. Accepts a released s. */
+void pg_output_set_abort(pg_output_set *s);
+
 /* The temporary files of target are this prefix + 6 letters or digits (the
  * prefix is target + ".tmp.", cut to fit a file name of 255 bytes). malloc'd. */
 char *pg_output_tmp_prefix(const char *target);

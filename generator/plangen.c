@@ -14,9 +14,11 @@
 #include "render.h"
 #include "resolve.h"
 
+#include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <glib.h>
 #include <pango/pango.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,6 +130,8 @@ void pg_options_fingerprint(const pg_options *o, char out[PG_HASH_HEX])
         g_string_append_printf(g, "signature_image=%s\nseal=%s\nseal_diameter=%.17g\n",
                                o->signature_image ? o->signature_image : "(null)",
                                o->seal ? o->seal : "(null)", o->seal_diameter);
+    if (o->appendix_files)
+        g_string_append(g, "appendix_files=1\n");
     pg_sha256_hex(g->str, g->len, out);
     g_string_free(g, TRUE);
 }
@@ -426,7 +430,8 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached; /* a plan to be corrected is not laid out */
     if (!images_within_limit(e, doc, d))
         goto done;
-    r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d);
+    r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
+                             e->o.appendix_files ? &r->appendix_pages : NULL, &r->n_appendix_pages);
     if (!r->pages)
         goto done;
 reached:
@@ -443,6 +448,9 @@ void pg_result_free(pg_result *r)
         return;
     pg_diag_list_free(&r->diags);
     pg_pages_free(r->pages);
+    for (size_t i = 0; i < r->n_appendix_pages; i++)
+        pg_pages_free(r->appendix_pages[i]);
+    free(r->appendix_pages);
     pg_style_unref(r->style);
     pg_doc_free(r->doc);
     pg_reads_free(&r->reads);
@@ -467,6 +475,56 @@ static pg_pdf_opts pdf_opts(const pg_engine *e)
     return po;
 }
 
+char *pg_appendix_file_name(const char *target, size_t n)
+{
+    size_t len = strlen(target);
+    if (len > 4 && g_ascii_strcasecmp(target + len - 4, ".pdf") == 0)
+        len -= 4;
+    return g_strdup_printf("%.*s.phu-luc-%zu.pdf", (int)len, target, n);
+}
+
+/* The plan and each of its appendices as PDF files: all made in memory first
+ * (a font that cannot be embedded fails the run before any file is touched),
+ * then written as one set of outputs. */
+static int write_pdf_files(const pg_result *r, const char *target, const pg_pdf_opts *po,
+                           pg_diag_list *d)
+{
+    size_t n = 1 + r->n_appendix_pages;
+    char **names = g_new0(char *, n + 1);
+    pg_buf *bytes = g_new0(pg_buf, n);
+    pg_output_set set = {0};
+    int ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pg_pages *pp = i ? r->appendix_pages[i - 1] : r->pages;
+        names[i] = i ? pg_appendix_file_name(target, i) : g_strdup(target);
+        char *error = NULL;
+        if (!pg_pdf_render(pp, po, &bytes[i], &error)) {
+            pg_diag_add(d, PG_E_FONT, names[i], 0, 0, "%s", error ? error : "cannot write PDF");
+            g_free(error);
+            goto cleanup;
+        }
+    }
+    if (!pg_output_set_open(&set, (const char *const *)names, n, d))
+        goto cleanup;
+    for (size_t i = 0; i < n; i++)
+        if (fwrite(bytes[i].s, 1, bytes[i].len, set.o[i].f) != bytes[i].len) {
+            pg_diag_add(d, PG_E_OUTPUT, names[i], 0, 0, "cannot write: %s", strerror(errno));
+            pg_output_set_abort(&set);
+            goto cleanup;
+        }
+    /* fault injection for the tests: a signal once every file is written, none
+     * yet in place (the handler of pg_output_cleanup_on_signal() removes them) */
+    if (getenv("PLANGEN_TEST_TERM_BEFORE_COMMIT"))
+        raise(SIGTERM);
+    ok = pg_output_set_commit(&set, d);
+cleanup:
+    for (size_t i = 0; i < n; i++)
+        pg_buf_free(&bytes[i]);
+    g_free(bytes);
+    g_strfreev(names);
+    return ok;
+}
+
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d)
 {
     if (!*target) {
@@ -476,7 +534,11 @@ int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg
         return 0;
     }
     pg_pdf_opts po = pdf_opts(e);
-    return r->pages && pg_pdf_write(r->pages, target, &po, d);
+    if (!r->pages)
+        return 0;
+    if (!e->o.appendix_files)
+        return pg_pdf_write(r->pages, target, &po, d);
+    return write_pdf_files(r, target, &po, d);
 }
 
 int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d)
@@ -514,7 +576,16 @@ int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, d
                     "the folder for the PNG pages is named \"\" (--png \"\"); name a folder");
         return 0;
     }
-    return r->pages && pg_png_write(r->pages, dir, stem, dpi, d);
+    if (!r->pages || !pg_png_write(r->pages, dir, stem, dpi, d))
+        return 0;
+    for (size_t i = 0; i < r->n_appendix_pages; i++) {
+        char *sub = g_strdup_printf("%s.phu-luc-%zu", stem, i + 1);
+        int ok = pg_png_write(r->appendix_pages[i], dir, sub, dpi, d);
+        g_free(sub);
+        if (!ok)
+            return 0;
+    }
+    return 1;
 }
 
 int pg_page_png(const pg_page *p, double dpi, unsigned char **out, size_t *len)
@@ -564,7 +635,29 @@ void pg_page_hash(const pg_page *p, char out[PG_HASH_HEX])
 
 void pg_result_dump(const pg_result *r, pg_stage stage, FILE *f)
 {
-    if (stage == PG_STAGE_LAYOUT) {
+    if (stage == PG_STAGE_LAYOUT && r->pages && r->appendix_pages) {
+        for (size_t i = 0; i <= r->n_appendix_pages; i++) {
+            const pg_pages *pp = i ? r->appendix_pages[i - 1] : r->pages;
+            if (i)
+                fprintf(f, "file %zu appendix-%zu\n", i + 1, i);
+            else
+                fprintf(f, "file 1 main\n");
+            const char *meta[][2] = {{"title", pp->title},
+                                     {"author", pp->author},
+                                     {"subject", pp->subject},
+                                     {"keywords", pp->keywords}};
+            for (size_t k = 0; k < G_N_ELEMENTS(meta); k++) {
+                fprintf(f, "  %s \"", meta[k][0]);
+                for (const char *c = meta[k][1] ? meta[k][1] : ""; *c; c++) {
+                    if (*c == '"' || *c == '\\')
+                        fputc('\\', f);
+                    fputc(*c, f);
+                }
+                fputs("\"\n", f);
+            }
+            pg_pages_trace(pp, f);
+        }
+    } else if (stage == PG_STAGE_LAYOUT) {
         if (r->pages)
             pg_pages_trace(r->pages, f);
     } else if (r->doc) {

@@ -54,6 +54,10 @@ typedef struct {
     const char *seal;
     double seal_diameter; /* mm */
     int no_pdfa;          /* 1: plain PDFs, without PDF/A and tags (--no-pdfa) */
+    /* 1: each appendix is laid out as a document of its own, to be written as a
+     * file beside the plan's (pg_appendix_file_name(); NĐ 30: an attachment sent
+     * as a separate file); 0: the appendices follow the plan on its pages */
+    int appendix_files;
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now
@@ -93,7 +97,14 @@ typedef struct {
     pg_doc *doc;        /* the document as far as the run got; NULL only on failure
                            to read it; owned */
     pg_style *style;    /* the style, when the run got that far; one reference */
-    pg_pages *pages;    /* when layout ran and succeeded; owned */
+    pg_pages *pages;    /* when layout ran and succeeded; owned. With
+                           pg_options.appendix_files, the plan without its
+                           appendices */
+    pg_pages **appendix_pages; /* with pg_options.appendix_files, after layout: each
+                                  appendix's pages, in order (n_appendix_pages of
+                                  them, maybe none; the array is there even for
+                                  none); else NULL. Owned */
+    size_t n_appendix_pages;
     pg_reads reads;     /* every file read, with the hash of its bytes */
     pg_edits edits;     /* the --fix corrections (pg_options.fix) */
     int ok;             /* 1: the stage asked for was reached without an error */
@@ -109,9 +120,17 @@ void pg_result_free(pg_result *r);
 /* 1 when the plan must not be written: an error, or a warning with strict. */
 int pg_result_failed(const pg_result *r, int strict);
 
-/* Writes r's pages as a PDF to target (atomically). Returns 1, else 0 with a
+/* Writes r's pages as a PDF to target (atomically). With appendices laid out
+ * as files (pg_options.appendix_files), also writes each appendix's PDF to
+ * pg_appendix_file_name(target, N): every file to a temporary file, none
+ * renamed into place before all are complete. Returns 1, else 0 with a
  * diagnostic in d. */
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d);
+/* The file of the n-th appendix (1-based, in the plan's order) written beside
+ * the PDF target: target less a final ".pdf", then ".phu-luc-N.pdf" (ASCII,
+ * whatever the appendix is called: "Phụ lục II" is phu-luc-2):
+ * out/plan.pdf -> out/plan.phu-luc-1.pdf. g_free(). */
+char *pg_appendix_file_name(const char *target, size_t n);
 /* Writes r's numbered document as an editable DOCX to target (atomically),
  * laid out per r's style (Word reflows it: no page of it is plangen's; brace
  * groups and pictures are placed and sized as r's pages show them). Needs a
@@ -121,7 +140,8 @@ int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d
 int pg_result_write_odt(const pg_result *r, const char *target, pg_diag_list *d);
 /* The PDF in memory: *out is heap (free()). Returns 1 on success. */
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len);
-/* Writes every page as dir/STEM-N.png at dpi. Returns 1 on success. */
+/* Writes every page as dir/STEM-N.png at dpi; the pages of appendices laid
+ * out as files as dir/STEM.phu-luc-K-N.png. Returns 1 on success. */
 int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,
                         pg_diag_list *d);
 /* Page `page` (0-based) of r as PNG bytes at dpi: *out is malloc'd (free()).
@@ -137,7 +157,9 @@ int pg_page_png(const pg_page *p, double dpi, unsigned char **out, size_t *len);
  * the same picture. */
 void pg_page_hash(const pg_page *p, char out[PG_HASH_HEX]);
 
-/* Prints r's document (after parse, resolve or number) or its layout trace. */
+/* Prints r's document (after parse, resolve or number) or its layout trace;
+ * with appendices laid out as files, each file's trace after a line "file N
+ * KIND" and its metadata (N from 1, KIND main or appendix-K). */
 void pg_result_dump(const pg_result *r, pg_stage stage, FILE *f);
 /* What a parsed (not resolved) derived plan does with its parent (`plangen diff`). */
 void pg_result_diff(const pg_result *r, FILE *f);
