@@ -8,20 +8,22 @@
 # tests/run_completion.sh checks it against every command's --help.
 
 # Options of the commands that share plangen's main option parser (cli.c).
-_plangen_common='--data-dir --root --style --strict --max-size --max-depth --max-nodes
-    --max-text --max-image-pixels --max-image-bytes -h --help --version'
+# (--style and --strict too, but they are offered where they mean something.)
+_plangen_common='--data-dir --root --max-size --max-depth --max-nodes --max-text
+    --max-image-pixels --max-image-bytes -h --help --version'
 
 # _plangen_options COMMAND: the options COMMAND takes, one word each.
 _plangen_options() {
     case $1 in
-    render) echo "-o --format --png --dpi --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
-    check) echo "--fix --force $_plangen_common" ;;
-    dump) echo "--stage $_plangen_common" ;;
-    diff | fonts) echo "$_plangen_common" ;;
-    derive) echo "--issuer --parent-body --symbol --date -o --force $_plangen_common" ;;
-    new) echo "--from --set -o --force $_plangen_common" ;;
-    build) echo "-o -j --units --prune --check-only --junit --report --shard --no-pdfa $_plangen_common" ;;
+    render) echo "--style --strict -o --format --png --dpi --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
+    check) echo "--style --strict --fix --force $_plangen_common" ;;
+    dump) echo "--style --stage $_plangen_common" ;;
+    diff) echo "$_plangen_common" ;;
     import) echo "-o --force $_plangen_common" ;;
+    fonts) echo "--style $_plangen_common" ;;
+    derive) echo "--style --issuer --parent-body --symbol --date -o --force $_plangen_common" ;;
+    new) echo "--style --from --set -o --force $_plangen_common" ;;
+    build) echo "--style --strict -o -j --units --prune --check-only --junit --report --shard --no-pdfa $_plangen_common" ;;
     sign) echo "-o --p12 --pkcs11 --pkcs11-module --pass-fd --as --page --rect --reason --location -h --help" ;;
     verify) echo "--ca -h --help" ;;
     serve) echo "--listen --users --log --proxy --data-dir --timeout -h --help" ;;
