@@ -120,6 +120,8 @@ bash_complete "$b" "$plangen" render --style ""
 has "bash: plangen render --style" "party state party-dot" "$b"
 bash_complete "$b" "$plangen" ""
 same "bash: plangen <TAB>" "$commands" "$b"
+bash_complete "$b" "$plangen" new --style ""
+same "bash: plangen new --style" "party state" "$b"
 bash_complete "$b" "$plangen" dump --stage = ""
 same "bash: plangen dump --stage=" "parse resolve number layout" "$b"
 bash_complete "$b" "$plangen" render --format ""
@@ -207,6 +209,7 @@ zline "plangen import "
 zline "plangen sign plan.pdf --p12 "
 zline "plangen render --seal "
 zline "plangen verify --ca "
+zline "plangen new --style "
 for c in $commands; do zline "plangen $c -"; done
 (
     cd "$work/files" || exit 1
@@ -235,7 +238,8 @@ same "zsh: plangen import <TAB>" "old.docx old.odt old.fodt old.txt old.md sub" 
 same "zsh: --p12" "key.p12 key.pfx sub" "$(z 10)"
 same "zsh: --seal" "seal.png sub" "$(z 11)"
 same "zsh: --ca" "ca.pem sub" "$(z 12)"
-n=12
+same "zsh: plangen new --style" "party state" "$(z 13)"
+n=13
 for c in $commands; do
     n=$((n + 1))
     options_of zsh "$c" "$(z $n)"

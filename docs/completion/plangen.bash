@@ -100,6 +100,10 @@ _plangen_value() {
     shift 3
     case $opt in
     --style)
+        if [[ $cmd == new ]]; then # the blank plans: party or state
+            COMPREPLY=($(compgen -W "party state" -- "$cur"))
+            return 0
+        fi
         _plangen_styles "$cur" "$@"
         [[ $cur == */* ]] && _plangen_files "$cur" xml
         ;;
