@@ -21,6 +21,8 @@
 #       and every one the installed styles (templates/styles/*.xml) use, has its
 #       entry in plangen-style.5 (attributes inside their element's entry, roles
 #       under ROLES).
+#   (e) every environment variable the code reads (getenv in generator/) has
+#       an ".It Ev NAME" entry under ENVIRONMENT in plangen.1.
 # Then each check is shown to fail on a copy of a page with one entry taken
 # away (or, for the lint, one fault put in).
 # Run from the repository root:  tests/run_man.sh PLANGEN
@@ -160,6 +162,21 @@ elif what == "style":
     report("templates/styles", style5, style_files(sorted(glob.glob("templates/styles/*.xml"))))
     for r in sorted(roles - roles_in(style5)):
         print(f"{style5}: role {r} has no '.It Cm {r}' entry under ROLES")
+elif what == "environment":
+    import glob
+    names = set()
+    for f in glob.glob("generator/*.c"):
+        names.update(re.findall(r'getenv\("(\w+)"\)', open(f, encoding="utf-8").read()))
+    have, on = set(), False
+    for line in open(plangen1, encoding="utf-8"):
+        if line.startswith(".Sh"):
+            on = line.split()[1:2] == ["ENVIRONMENT"]
+        elif on and line.startswith(".It Ev "):
+            have.add(line.split()[2])
+    if len(names) < 5:
+        print(f"generator/: only {sorted(names)} read with getenv: the check reads the code wrong")
+    for n in sorted(names - have):
+        print(f"{plangen1}: the environment variable {n} (getenv in generator/) has no '.It Ev {n}' under ENVIRONMENT")
 elif what == "options":
     lines = open(plangen1, encoding="utf-8").read().split("\n")
     sections, current = {}, None
@@ -200,7 +217,7 @@ if grep -q '^render .*--style' "$work/options" && grep -q '^sign .*--p12' "$work
 else
     bad "the options of plangen's help texts were not read: $(cat "$work/options")"
 fi
-for what in plan style options; do
+for what in plan style options environment; do
     check $what "$man/plangen-plan.5" "$man/plangen-style.5" "$man/plangen.1" "$work/options" > "$work/check"
     if [ -s "$work/check" ]; then bad "$what: $(cat "$work/check")"; else ok; fi
 done
@@ -235,6 +252,9 @@ expect_missing options "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-ti
 drop "$man/plangen.1" 'Fl -max-image-bytes' "$work/no-max.1"
 expect_missing options "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-max.1" \
     "option --max-image-bytes of 'plangen --help'"
+drop "$man/plangen.1" '^\.It Ev PLANGEN_PKCS11_MODULE$' "$work/no-env.1"
+expect_missing environment "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-env.1" \
+    "environment variable PLANGEN_PKCS11_MODULE"
 if command -v mandoc >/dev/null 2>&1; then
     # a fault of each kind: a text line too long, a reference to a page that
     # does not exist, a sentence that does not start its own line
