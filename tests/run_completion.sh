@@ -38,7 +38,8 @@ named() { "$plangen" "$1" --help | options; }
 sed -n '/^options for every command:/,/^$/p' "$work/main-help" | options > "$work/common"
 sed -n '/^commands:/,/^$/p' "$work/main-help" | sed -n 's/^  \([a-z]\{1,\}\).*/\1/p' | sort -u \
     > "$work/commands"
-if [ "$(tr '\n' ' ' < "$work/commands")" = "$(echo $commands | tr ' ' '\n' | sort | tr '\n' ' ')" ]; then
+# shellcheck disable=SC2086 # the words of $commands
+if [ "$(tr '\n' ' ' < "$work/commands")" = "$(printf '%s\n' $commands | sort | tr '\n' ' ')" ]; then
     ok
 else
     bad "the commands of plangen --help are not those this test knows: $(cat "$work/commands")"
@@ -68,7 +69,8 @@ done
 
 # same WHAT EXPECTED GOT: GOT (one word a line) holds exactly the words of EXPECTED
 same() {
-    want=$(echo $2 | tr ' ' '\n' | sort -u | tr '\n' ' ')
+    # shellcheck disable=SC2086 # the words of $2
+    want=$(printf '%s\n' $2 | sort -u | tr '\n' ' ')
     got=$(sort -u < "$3" | tr '\n' ' ')
     if [ "$want" = "$got" ]; then ok; else bad "$1: offered '$got', expected '$want'"; fi
 }
@@ -215,16 +217,16 @@ for c in $commands; do zline "plangen $c -"; done
     cd "$work/files" || exit 1
     PATH=$(dirname "$plangen"):$PATH
     export PATH
-    # shellcheck disable=SC2046
     IFS='
 '
-    # each line one argument
+    # each line of zlines one argument
+    # shellcheck disable=SC2046
     zsh -f "$work/drive.zsh" "$root/docs/completion" "$work/z" $(cat "$work/zlines")
 ) || bad "zsh: the driver failed"
 z() { grep -vx -- --end-- "$work/z.$1" > "$work/zgot" 2>/dev/null; echo "$work/zgot"; }
 zdone() { if grep -qx -- --end-- "$work/z.$1" 2>/dev/null; then ok; else bad "zsh: line $1 was not completed"; fi; }
 n=0
-while IFS= read -r line; do n=$((n + 1)); zdone $n; done < "$work/zlines"
+while IFS= read -r _; do n=$((n + 1)); zdone $n; done < "$work/zlines"
 same "zsh: plangen ren" "render" "$(z 1)"
 same "zsh: plangen render --st" "--style --strict" "$(z 2)"
 has "zsh: plangen render --style" "party state party-dot" "$(z 3)"

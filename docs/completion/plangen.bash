@@ -63,6 +63,12 @@ _plangen_styles() {
     done
 }
 
+# _plangen_words WORDS CUR: the words of WORDS that start with CUR.
+_plangen_words() {
+    local w
+    while IFS= read -r w; do COMPREPLY+=("$w"); done < <(compgen -W "$1" -- "$2")
+}
+
 # _plangen_files CUR EXT...: folders, and files ending in one of EXT (all files
 # without EXT), starting with CUR.
 _plangen_files() {
@@ -101,16 +107,16 @@ _plangen_value() {
     case $opt in
     --style)
         if [[ $cmd == new ]]; then # the blank plans: party or state
-            COMPREPLY=($(compgen -W "party state" -- "$cur"))
+            _plangen_words "party state" "$cur"
             return 0
         fi
         _plangen_styles "$cur" "$@"
         [[ $cur == */* ]] && _plangen_files "$cur" xml
         ;;
-    --format) COMPREPLY=($(compgen -W "pdf docx odt" -- "$cur")) ;;
-    --stage) COMPREPLY=($(compgen -W "parse resolve number layout" -- "$cur")) ;;
-    --report) COMPREPLY=($(compgen -W "json" -- "$cur")) ;;
-    --as) COMPREPLY=($(compgen -W "signer organisation" -- "$cur")) ;;
+    --format) _plangen_words "pdf docx odt" "$cur" ;;
+    --stage) _plangen_words "parse resolve number layout" "$cur" ;;
+    --report) _plangen_words "json" "$cur" ;;
+    --as) _plangen_words "signer organisation" "$cur" ;;
     --data-dir | --root | --png) _plangen_dirs "$cur" ;;
     --from | --units) _plangen_files "$cur" xml ;;
     --junit) _plangen_files "$cur" xml ;;
@@ -165,10 +171,10 @@ _plangen() {
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "$_plangen_common" -- "$cur"))
+            _plangen_words "$_plangen_common" "$cur"
         else
-            COMPREPLY=($(compgen -W "render check dump diff derive new build import sign verify
-                fonts serve user" -- "$cur"))
+            _plangen_words "render check dump diff derive new build import sign verify
+                fonts serve user" "$cur"
         fi
         return 0
     fi
@@ -186,7 +192,7 @@ _plangen() {
         return 0
     fi
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$(_plangen_options "$cmd")" -- "$cur"))
+        _plangen_words "$(_plangen_options "$cmd")" "$cur"
         return 0
     fi
     # the arguments
@@ -202,7 +208,7 @@ _plangen() {
             [[ ${COMP_WORDS[i]} == -* ]] || n=$((n + 1))
         done
         case $n in
-        0) COMPREPLY=($(compgen -W "add list remove" -- "$cur")) ;;
+        0) _plangen_words "add list remove" "$cur" ;;
         1) _plangen_files "$cur" ;;
         2) ;;
         *) _plangen_dirs "$cur" ;;
