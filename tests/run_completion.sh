@@ -80,12 +80,17 @@ has() {
         if grep -qx -- "$w" "$3"; then ok; else bad "$1: '$w' not offered: $(tr '\n' ' ' < "$3")"; fi
     done
 }
+# option_gaps COMMAND GOT: the options COMMAND's help lists that GOT lacks, in
+# $work/missing, and those GOT offers that its help does not name, in $work/extra
+option_gaps() {
+    grep -x -- '-.*' "$2" | sort -u > "$work/offered"
+    comm -23 "$work/listed.$1" "$work/offered" > "$work/missing"
+    comm -13 "$work/allowed.$1" "$work/offered" > "$work/extra"
+}
 # options_of SHELL COMMAND GOT: GOT holds every option COMMAND's help lists and
 # none that its help does not name
 options_of() {
-    grep -x -- '-.*' "$3" | sort -u > "$work/offered"
-    comm -23 "$work/listed.$2" "$work/offered" > "$work/missing"
-    comm -13 "$work/allowed.$2" "$work/offered" > "$work/extra"
+    option_gaps "$2" "$3"
     if [ -s "$work/missing" ]; then
         bad "$1: plangen $2 -<TAB> lacks $(tr '\n' ' ' < "$work/missing")"
     else
@@ -160,6 +165,20 @@ for c in $commands; do
     bash_complete "$b" "$plangen" "$c" -
     options_of bash "$c" "$b"
 done
+# the check fails when the completion falls behind: a copy of it without
+# render's --seal-diameter, and one offering verify an option plangen lacks
+mkdir -p "$work/mut/docs/completion"
+sed '/^    render) echo/s/ --seal-diameter / /; /^    verify) echo/s/--ca /--ca --bogus /' \
+    docs/completion/plangen.bash > "$work/mut/docs/completion/plangen.bash"
+root_kept=$root
+root=$work/mut
+bash_complete "$b" "$plangen" render -
+option_gaps render "$b"
+if [ "$(cat "$work/missing")" = --seal-diameter ]; then ok; else bad "a completion without --seal-diameter passed: $(cat "$work/missing")"; fi
+bash_complete "$b" "$plangen" verify -
+option_gaps verify "$b"
+if [ "$(cat "$work/extra")" = --bogus ]; then ok; else bad "a completion offering --bogus passed: $(cat "$work/extra")"; fi
+root=$root_kept
 
 # --- zsh ------------------------------------------------------------------------------
 if ! command -v zsh >/dev/null 2>&1; then
