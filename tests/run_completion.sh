@@ -10,7 +10,9 @@
 # command, every option its --help lists (and those of every command, for the
 # commands of the main parser) and none that plangen does not print; style
 # names from the data folder (--data-dir, $PLANGEN_DATADIR, the default); and
-# files filtered by what an argument takes.
+# files filtered by what an argument takes. The option check is shown failing
+# on a copy of the bash completion that lacks an option, and on one that offers
+# an option plangen does not have.
 # Run from the repository root:  tests/run_completion.sh PLANGEN
 plangen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(dirname "$0")/lib.sh"
