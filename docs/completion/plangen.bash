@@ -144,8 +144,9 @@ _plangen_value() {
 
 _plangen() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" i w
+    # the program as typed (build/generator/plangen...), for _plangen_datadir
+    local _plangen_cmd=${COMP_WORDS[0]}
     COMPREPLY=()
-    _plangen_cmd=${COMP_WORDS[0]}
     # the command: the first word that is not an option or an option's value
     # (bash splits --opt=value into "--opt" "=" "value")
     for ((i = 1; i < COMP_CWORD; i++)); do
