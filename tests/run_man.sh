@@ -14,9 +14,10 @@
 #   (b) every element of templates/schema/plan.rng has an ".It Aq Ic NAME" entry
 #       in plangen-plan.5, and each of its attributes an ".It ... Ic NAME" entry
 #       inside that element's entry;
-#   (c) every option that 'plangen --help' prints is in plangen.1, and every
-#       option that 'plangen COMMAND --help' prints is an "Fl" in that command's
-#       subsection (.Ss COMMAND);
+#   (c) every command has its line in the SYNOPSIS and its subsection
+#       (.Ss COMMAND) in plangen.1; every option that 'plangen --help' prints is
+#       in plangen.1, and every option that 'plangen COMMAND --help' prints is
+#       an "Fl" in that command's subsection;
 #   (d) every element, attribute and text role that generator/style.c accepts,
 #       and every one the installed styles (templates/styles/*.xml) use, has its
 #       entry in plangen-style.5 (attributes inside their element's entry, roles
@@ -45,10 +46,15 @@ lint() {
 # main help; an option is a word starting with - or -- after a blank, a quote,
 # a bracket, a bar or a parenthesis (so that "NĐ-CP" is none)
 help_options() {
-    for c in - render check dump diff derive new build import sign verify fonts serve user; do
+    # the commands as the main help lists them, so that a new one needs its page
+    commands=$("$plangen" --help | sed -n '/^commands:/,/^$/p' |
+        sed -n 's/^  \([a-z]\{1,\}\).*/\1/p' | sort -u)
+    # shellcheck disable=SC2086 # the words of $commands
+    for c in - $commands; do
+        printf '%s ' "$c"
         if [ "$c" = - ]; then "$plangen" --help; else "$plangen" "$c" --help; fi |
             grep -oE "(^|[][ (|'\"])--?[a-zA-Z][a-zA-Z0-9-]*" | sed -E "s/^[][ (|'\"]//" |
-            sort -u | tr '\n' ' ' | sed "s/^/$c /"
+            sort -u | tr '\n' ' '
         echo
     done
 }
@@ -188,11 +194,16 @@ elif what == "options":
             sections[current] = []
         elif current:
             sections[current].append(line)
+    synopsis = "\n".join(lines[lines.index(".Sh SYNOPSIS"):lines.index(".Sh DESCRIPTION")])
     for spec in open(options, encoding="utf-8"):
         words = spec.split()
         if not words:
             continue
         cmd, opts = words[0], words[1:]
+        if cmd != "-" and cmd not in sections:
+            print(f"{plangen1}: the command {cmd} has no subsection '.Ss {cmd}'")
+        if cmd != "-" and not re.search(rf"^\.Cm {cmd}$", synopsis, re.M):
+            print(f"{plangen1}: the command {cmd} has no '.Cm {cmd}' line in the SYNOPSIS")
         have = fl_in(lines) if cmd == "-" else fl_in(sections.get(cmd, []))
         for o in opts:
             if o[1:] not in have:
@@ -212,7 +223,8 @@ else
     bad "mandoc is not installed (Debian package mandoc; sh .ci/setup installs it)"
 fi
 help_options > "$work/options"
-if grep -q '^render .*--style' "$work/options" && grep -q '^sign .*--p12' "$work/options"; then
+if grep -q '^render .*--style' "$work/options" && grep -q '^sign .*--p12' "$work/options" &&
+   [ "$(wc -l < "$work/options")" -ge 14 ]; then
     ok
 else
     bad "the options of plangen's help texts were not read: $(cat "$work/options")"
@@ -249,6 +261,9 @@ expect_missing options "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-se
 drop "$man/plangen.1" '^\.It Fl -timeout ' "$work/no-timeout.1"
 expect_missing options "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-timeout.1" \
     "option --timeout of 'plangen serve --help'"
+sed 's/^\.Ss diff$/.Ss difference/' "$man/plangen.1" > "$work/no-diff.1"
+expect_missing options "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-diff.1" \
+    "the command diff has no subsection"
 drop "$man/plangen.1" 'Fl -max-image-bytes' "$work/no-max.1"
 expect_missing options "$man/plangen-plan.5" "$man/plangen-style.5" "$work/no-max.1" \
     "option --max-image-bytes of 'plangen --help'"
