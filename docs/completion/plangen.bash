@@ -15,9 +15,9 @@ _plangen_common='--data-dir --root --max-size --max-depth --max-nodes --max-text
 # _plangen_options COMMAND: the options COMMAND takes, one word each.
 _plangen_options() {
     case $1 in
-    render) echo "--style --strict -o --format --png --dpi --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
+    render) echo "--style --strict -o --format --png --dpi --appendices --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
     check) echo "--style --strict --fix --force $_plangen_common" ;;
-    dump) echo "--style --stage $_plangen_common" ;;
+    dump) echo "--style --stage --appendices $_plangen_common" ;;
     diff) echo "$_plangen_common" ;;
     import) echo "-o --force $_plangen_common" ;;
     fonts) echo "--style $_plangen_common" ;;
@@ -32,7 +32,7 @@ _plangen_options() {
 }
 
 # _plangen_datadir WORDS...: the data folder plangen would use: --data-dir on
-# the line, else $PLANGEN_DATADIR, else the default that 'plangen --help' names.
+# the line, else $PLANGEN_DATADIR, else the one 'plangen --version' names.
 _plangen_datadir() {
     local prev="" w
     for w in "$@"; do
@@ -44,9 +44,9 @@ _plangen_datadir() {
         prev=$w
     done
     if [[ -n ${PLANGEN_DATADIR-} ]]; then echo "$PLANGEN_DATADIR"; return; fi
-    # "... (default: $PLANGEN_DATADIR,\n   else DIR)"
-    "${_plangen_cmd:-plangen}" --help 2>/dev/null |
-        sed -n 's/^ *else \(.*\))$/\1/p' | head -n 1
+    # "data folder: DIR (how)", as plangen --version says
+    "${_plangen_cmd:-plangen}" --version 2>/dev/null |
+        sed -n 's/^data folder: \(.*\) ([^()]*)$/\1/p' | head -n 1
 }
 
 # _plangen_styles CUR WORDS...: the installed style names starting with CUR.
@@ -114,6 +114,7 @@ _plangen_value() {
         [[ $cur == */* ]] && _plangen_files "$cur" xml
         ;;
     --format) _plangen_words "pdf docx odt" "$cur" ;;
+    --appendices) _plangen_words "inline files" "$cur" ;;
     --stage) _plangen_words "parse resolve number layout" "$cur" ;;
     --report) _plangen_words "json" "$cur" ;;
     --as) _plangen_words "signer organisation" "$cur" ;;
