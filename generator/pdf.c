@@ -414,17 +414,17 @@ static void free_font(pdf_font *f)
     g_free(f);
 }
 
-/* The font record of a face, NULL when it cannot be embedded here. */
-static pdf_font *use_font(pdfw *w, const pg_face *pf)
+/* The font record of a harfbuzz face (named name in a message), NULL when it
+ * cannot be embedded here. */
+static pdf_font *use_hb_face(pdfw *w, hb_face_t *face, const char *name)
 {
-    hb_face_t *face = pg_face_hb(pf);
     pdf_font *f = g_hash_table_lookup(w->by_face, face);
     if (f)
         return f;
     const char *why = NULL;
     pg_outlines kind = pg_font_outlines(face, &why);
     if (kind == PG_OUTLINES_NONE) {
-        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", pg_face_name(pf), why);
+        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", name, why);
         return NULL;
     }
     f = g_new0(pdf_font, 1);
@@ -444,6 +444,13 @@ static pdf_font *use_font(pdfw *w, const pg_face *pf)
     g_ptr_array_add(w->fonts, f);
     g_hash_table_insert(w->by_face, face, f);
     return f;
+}
+
+/* The font record of a face of the display list, NULL when it cannot be
+ * embedded here. */
+static pdf_font *use_font(pdfw *w, const pg_face *pf)
+{
+    return use_hb_face(w, pg_face_hb(pf), pg_face_name(pf));
 }
 
 /* The advance of glyph g in 1/1000 em, as written in /W (rounded to 0.001). */
@@ -656,6 +663,9 @@ typedef struct {
     int mc;       /* the open marked-content sequence's element, MC_ARTIFACT or MC_NONE */
     int split_to; /* >= 0: the element the current line goes on in from byte split_at */
     unsigned split_at;
+    int page_obj;            /* the page's object number */
+    pg_buf fields;           /* the signature fields of the pages so far: references */
+    GHashTable *field_names; /* the names given (borrowed from the display list) */
 } pagew;
 
 /* Sets the colour *cur to rgb with op ("rg" fill, "RG" stroke) unless it is so. */
@@ -954,6 +964,60 @@ static int image_index(pdfw *w, pg_image *img)
     return (int)w->images->len;
 }
 
+/* ---- signature fields -------------------------------------------------------------- */
+
+/* What a signature field is for, as a reader reads it out (/TU). */
+static const char *field_description(const char *name)
+{
+    if (!strcmp(name, "signer"))
+        return "Chữ ký số của người ký";
+    if (!strcmp(name, "organisation"))
+        return "Chữ ký số của cơ quan, tổ chức";
+    if (!strcmp(name, "organisation-line"))
+        return "Chữ ký số của cơ quan, tổ chức trên phụ lục (số, ký hiệu, thời gian ký)";
+    return "Chữ ký số";
+}
+
+/* A FIELD item: an unsigned signature field, its widget merged into it, over
+ * the item's box; its appearance an empty form (what shows there is the page's
+ * own drawing until `plangen sign` fills it), a Form element of the structure
+ * holding it. A name given twice in a document keeps its first place. */
+static void put_field(pdfw *w, pagew *p, int page_no, const pg_item *it)
+{
+    if (!it->label[0] || !(it->w > 0) || !(it->h > 0) ||
+        g_hash_table_contains(p->field_names, it->label))
+        return;
+    g_hash_table_add(p->field_names, (gpointer)it->label);
+    int obj = pdf_new_obj(w), ap = pdf_new_obj(w);
+    int key = pdf_tags_field(p->st, page_no, obj, p->n_pages);
+    pg_buf_printf(&p->links, "%s%d 0 R", p->n_links ? " " : "", obj);
+    p->n_links++;
+    pg_buf_printf(&p->fields, "%s%d 0 R", p->fields.len ? " " : "", obj);
+    pg_buf *b = &w->out;
+    pdf_begin_obj(w, obj);
+    pg_buf_puts(b, "<< /FT /Sig /T ");
+    pdf_put_text_string(b, it->label);
+    pg_buf_puts(b, " /TU ");
+    pdf_put_text_string(b, field_description(it->label));
+    pg_buf_puts(b, " /Type /Annot /Subtype /Widget /F 4 /Rect [");
+    put_num(b, it->x);
+    pg_buf_putc(b, ' ');
+    put_num(b, p->H - it->y - it->h);
+    pg_buf_putc(b, ' ');
+    put_num(b, it->x + it->w);
+    pg_buf_putc(b, ' ');
+    put_num(b, p->H - it->y);
+    pg_buf_printf(b, "] /P %d 0 R /AP << /N %d 0 R >> /StructParent %d >>", p->page_obj, ap, key);
+    pdf_end_obj(w);
+    pdf_begin_obj(w, ap);
+    pg_buf_puts(b, "<< /Type /XObject /Subtype /Form /BBox [0 0 ");
+    put_num(b, it->w);
+    pg_buf_putc(b, ' ');
+    put_num(b, it->h);
+    pg_buf_puts(b, "] /Resources << >> /Length 0 >>\nstream\n\nendstream");
+    pdf_end_obj(w);
+}
+
 static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
 {
     if (it->kind <= PG_ITEM_IMAGE) {
@@ -1043,7 +1107,8 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         break;
     }
     case PG_ITEM_FIELD:
-        break; /* TODO(#17): an empty signature field */
+        put_field(w, p, page_no, it);
+        break;
     }
     return 1;
 }
@@ -1359,7 +1424,10 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     for (size_t i = 0; i < np; i++)
         page_obj[i] = pdf_new_obj(&w);
     pdf_tags *st = pdf_tags_new(pp);
-    pagew p = {.st = st, .n_pages = (int)np, .split_to = -1};
+    pagew p = {.st = st,
+               .n_pages = (int)np,
+               .split_to = -1,
+               .field_names = g_hash_table_new(g_str_hash, g_str_equal)};
     for (size_t i = 0; i < np && ok; i++) {
         const pg_page *pg = &pp->pages[i];
         p.c.len = 0;
@@ -1369,6 +1437,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         p.fill = p.stroke = 0; /* black is the initial colour */
         p.page = (int)i;
         p.pg = pg;
+        p.page_obj = page_obj[i];
         p.mc = MC_NONE;
         pdf_tags_page(st);
         for (size_t k = 0; k < pg->n && ok; k++)
@@ -1399,6 +1468,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     }
     pg_buf_free(&p.c);
     pg_buf_free(&p.links);
+    g_hash_table_destroy(p.field_names);
     int struct_root = ok ? pdf_new_obj(&w) : 0;
     if (ok)
         pdf_tags_write(&w, st, struct_root, page_obj, np);
@@ -1470,6 +1540,17 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
             g_free(keys);
         }
 
+        /* the signature fields, unsigned: no /SigFlags until one is signed, no
+         * /NeedAppearances (PDF/A: every widget has its appearance) */
+        int acroform = p.fields.len ? pdf_new_obj(&w) : 0;
+        if (acroform) {
+            pdf_begin_obj(&w, acroform);
+            pg_buf_puts(&w.out, "<< /Fields [");
+            pg_buf_append(&w.out, p.fields.s, p.fields.len);
+            pg_buf_puts(&w.out, "] >>");
+            pdf_end_obj(&w);
+        }
+
         const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
         GDateTime *parsed = date ? g_date_time_new_from_iso8601(date, NULL) : NULL;
         if (parsed)
@@ -1490,6 +1571,8 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
             pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
         if (names)
             pg_buf_printf(&w.out, " /Names << /Dests %d 0 R >>", names);
+        if (acroform)
+            pg_buf_printf(&w.out, " /AcroForm %d 0 R", acroform);
         pg_buf_printf(&w.out,
                       " /Metadata %d 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 "
                       "/OutputConditionIdentifier (sRGB IEC61966-2.1) /RegistryName "
@@ -1515,6 +1598,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     }
 
     g_free(page_obj);
+    pg_buf_free(&p.fields);
     g_free(w.offset);
     g_free(w.zbuf);
     g_hash_table_destroy(w.by_face);
