@@ -189,7 +189,7 @@ typedef struct {
     int id;              /* BEGIN, END: the element's number in the document (1-based) */
     int continued;       /* BEGIN: 1 when the element began earlier (on a page before,
                             or in a band of a table row before) and goes on here */
-    char label[16];      /* BEGIN of a LIST_ITEM: its label (UTF-8, may be cut); of a
+    char label[24];      /* BEGIN of a LIST_ITEM: its label (UTF-8, may be cut); of a
                             FIGURE of the signature: its alternate text ("chữ ký", the
                             signer's signature; "con dấu", the seal); FIELD: its name */
 } pg_item;

@@ -31,6 +31,8 @@
 #include "pdf_internal.h"
 #include "pdf_tags.h"
 
+#include "fonts.h"
+
 #include <errno.h>
 
 #include <glib.h>
@@ -1615,6 +1617,153 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     }
     *out = w.out;
     return 1;
+}
+
+/* ---- a text appearance for an existing PDF ------------------------------------------- */
+
+/* Shapes one line of text in font (harfbuzz at the face's units) and appends
+ * it to content as a TJ from (x, y) in the form's space, the glyphs recorded
+ * in font for its widths and ToUnicode map. Returns its width in pt. */
+static double shape_line(pdf_font *f, hb_font_t *hb, const char *text, double size, pg_buf *content,
+                         double right, double y)
+{
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, text, -1, 0, -1);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, HB_SCRIPT_LATIN);
+    hb_buffer_set_language(buf, hb_language_from_string("vi", -1));
+    hb_shape(hb, buf, NULL, 0);
+    unsigned n = 0;
+    const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    double k = size / f->upem, width = 0; /* pt per font unit */
+    for (unsigned i = 0; i < n; i++)
+        width += pos[i].x_advance * k;
+    size_t len = strlen(text);
+    /* where harfbuzz puts each glyph against where the PDF's widths put it:
+     * the difference goes into the TJ array, as show_line() does */
+    double x = right - width, pen = x, at = x;
+    pg_buf_puts(content, "1 0 0 1 ");
+    put_num(content, x);
+    pg_buf_putc(content, ' ');
+    put_num(content, y);
+    pg_buf_puts(content, " Tm\n[(");
+    for (unsigned i = 0; i < n; i++) {
+        unsigned gid = info[i].codepoint < f->n_glyphs ? info[i].codepoint : 0;
+        double gx = at + pos[i].x_offset * k, diff = gx - pen;
+        if (diff > 0.005 || diff < -0.005) {
+            double adj = -diff * 1000.0 / size;
+            adj = (double)(long long)(adj * 1000.0 + (adj < 0 ? -0.5 : 0.5)) / 1000.0;
+            pg_buf_puts(content, ") ");
+            put_num(content, adj);
+            pg_buf_puts(content, " (");
+            pen -= adj * size / 1000.0;
+        }
+        put_code(content, gid);
+        pen += glyph_width(f, gid) * size / 1000.0;
+        at += pos[i].x_advance * k;
+        /* the cluster's text goes to its first glyph */
+        if (i == 0 || info[i].cluster != info[i - 1].cluster) {
+            size_t end = len;
+            for (unsigned j = i + 1; j < n; j++)
+                if (info[j].cluster != info[i].cluster) {
+                    end = info[j].cluster;
+                    break;
+                }
+            if (end > info[i].cluster)
+                glyph_text(f, gid, text + info[i].cluster, (int)(end - info[i].cluster));
+        }
+    }
+    pg_buf_puts(content, ")] TJ\n");
+    hb_buffer_destroy(buf);
+    return width;
+}
+
+int pg_pdf_text_form(const char *fonts_dir, const char *family, double size,
+                     const char *const *lines, size_t n, double width, double height, int first,
+                     pg_pdf_objects *out, char **error)
+{
+    int ok = 0;
+    pg_diag_list dl = {0};
+    pg_fonts *fonts = pg_fonts_new(fonts_dir, &dl);
+    char *file = fonts ? pg_fonts_face_file(fonts, family, 0, 0) : NULL;
+    hb_blob_t *blob = file ? hb_blob_create_from_file_or_fail(file) : NULL;
+    hb_face_t *face = blob ? hb_face_create(blob, 0) : NULL;
+    hb_font_t *hb = NULL;
+    pg_buf content = {0};
+    pdfw w = {0};
+    w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
+    w.by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w.images = g_ptr_array_new();
+    w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    w.cap_obj = first + PG_PDF_FORM_OBJECTS + 2;
+    w.offset = g_new0(size_t, (gsize)w.cap_obj);
+    w.n_obj = first - 1;
+    *out = (pg_pdf_objects){0};
+    if (!fonts) {
+        w.error = g_strdup_printf("cannot load the font configuration %s/fonts.conf", fonts_dir);
+        goto cleanup;
+    }
+    if (!face || hb_face_get_glyph_count(face) == 0) {
+        w.error = g_strdup_printf("no font for \"%s\" (fontconfig chose %s)", family,
+                                  file ? file : "nothing");
+        goto cleanup;
+    }
+    pdf_font *f = use_hb_face(&w, face, family);
+    if (!f)
+        goto cleanup;
+    hb = hb_font_create(face); /* at the face's units: advances in font units */
+    hb_font_extents_t ext;
+    hb_font_get_h_extents(hb, &ext);
+    double asc = ext.ascender * size / f->upem, desc = -ext.descender * size / f->upem;
+    double pitch = asc + desc + ext.line_gap * size / f->upem; /* pt */
+    pg_buf_puts(&content, "q 0 g BT\n/F1 ");
+    put_num(&content, size);
+    pg_buf_puts(&content, " Tf\n");
+    for (size_t i = 0; i < n; i++)
+        shape_line(f, hb, lines[i], size, &content, width - 1,
+                   height - 1 - asc - (double)i * pitch);
+    pg_buf_puts(&content, "ET Q\n");
+    int form = pdf_new_obj(&w), font = pdf_new_obj(&w);
+    char extra[200];
+    pg_buf bbox = {0};
+    put_num(&bbox, width);
+    pg_buf_putc(&bbox, ' ');
+    put_num(&bbox, height);
+    snprintf(extra, sizeof extra,
+             "/Type /XObject /Subtype /Form /BBox [0 0 %s] /Resources << /Font << /F1 %d 0 R "
+             ">> >>",
+             pg_buf_str(&bbox), font);
+    pg_buf_free(&bbox);
+    put_stream(&w, form, content.s, content.len, extra);
+    if (!put_font(&w, f, font))
+        goto cleanup;
+    out->n = w.n_obj - first + 1;
+    for (int i = 0; i < out->n; i++)
+        out->offset[i] = w.offset[first + i];
+    out->bytes = w.out;
+    w.out = (pg_buf){0};
+    ok = 1;
+cleanup:
+    if (!ok && error)
+        *error = w.error ? w.error : g_strdup("cannot write the appearance");
+    else
+        g_free(w.error);
+    pg_buf_free(&w.out);
+    pg_buf_free(&content);
+    g_free(w.offset);
+    g_free(w.zbuf);
+    g_hash_table_destroy(w.by_face);
+    g_ptr_array_free(w.fonts, TRUE);
+    g_ptr_array_free(w.images, TRUE);
+    g_hash_table_destroy(w.dests);
+    hb_font_destroy(hb);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(file);
+    pg_fonts_free(fonts);
+    pg_diag_list_free(&dl);
+    return ok;
 }
 
 /* ---- entry points: atomic files ----------------------------------------------------- */

@@ -30,7 +30,8 @@ typedef struct {
     int level;      /* FOOTNOTE, NOTE_REF: the note's number */
     int lbody;      /* LI: its LBody; -1 */
     int side[2];    /* HEADER: its left and right blocks (Div); -1 until used */
-    char label[17]; /* LI: its label, until its first line has been drawn */
+    char label[sizeof(((pg_item *)0)->label) +
+               1];  /* LI: its label, until its first line has been drawn */
     char alt[24];   /* FIGURE: alternate text */
     GArray *kids;   /* skid */
     int obj;        /* its object number; 0: not written (no content) */
