@@ -532,13 +532,59 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Where a new widget goes in a tagged PDF's structure tree (PDF/UA): a Form
+ * element appended to the top-level element (the Document), named by the
+ * parent tree's next key. */
+typedef struct {
+    const pg_pdfo *root, *tree, *top; /* the tree's root, parent tree, top element */
+    long long root_num, tree_num, top_num;
+    int root_gen, tree_gen, top_gen;
+    long long key; /* the widget's /StructParent */
+} struct_place;
+
+/* Finds it; 0 when the PDF has no structure tree plangen can extend (none, a
+ * parent tree of more than one node, objects not of their own). */
+static int find_struct_place(pg_pdf *p, const pg_pdfo *catalog, struct_place *s)
+{
+    const pg_pdfo *ref = pg_pdfo_get(catalog, "StructTreeRoot");
+    if (!ref || ref->kind != PG_PDFO_REF)
+        return 0;
+    s->root_num = ref->num;
+    s->root = pg_pdf_object(p, ref->num, &s->root_gen);
+    ref = pg_pdfo_get(s->root, "ParentTree");
+    if (!s->root || s->root->kind != PG_PDFO_DICT || !ref || ref->kind != PG_PDFO_REF)
+        return 0;
+    s->tree_num = ref->num;
+    s->tree = pg_pdf_object(p, ref->num, &s->tree_gen);
+    const pg_pdfo *nums = pg_pdfo_get(s->tree, "Nums");
+    if (!s->tree || s->tree->kind != PG_PDFO_DICT || pg_pdfo_get(s->tree, "Kids") || !nums ||
+        nums->kind != PG_PDFO_ARRAY)
+        return 0;
+    const pg_pdfo *k = pg_pdfo_get(s->root, "K");
+    if (k && k->kind == PG_PDFO_ARRAY && k->n > 0)
+        k = k->items[0];
+    if (!k || k->kind != PG_PDFO_REF)
+        return 0;
+    s->top_num = k->num;
+    s->top = pg_pdf_object(p, k->num, &s->top_gen);
+    if (!s->top || s->top->kind != PG_PDFO_DICT || !pg_pdfo_get(s->top, "S"))
+        return 0;
+    /* the next key: the root's, and past every key in use */
+    const pg_pdfo *next = pg_pdfo_get(s->root, "ParentTreeNextKey");
+    s->key = next && next->kind == PG_PDFO_NUM && next->is_int && next->num >= 0 ? next->num : 0;
+    for (size_t i = 0; i + 1 < nums->n; i += 2)
+        if (nums->items[i]->kind == PG_PDFO_NUM && nums->items[i]->num >= s->key)
+            s->key = nums->items[i]->num + 1;
+    return s->key < 1000000000;
+}
+
 GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char *name,
                        const pg_sign_request *r)
 {
     GString *u = NULL;
     unsigned char *der = NULL;
     const pg_pdfo **fields = NULL;
-    written w[8 + PG_PDF_FORM_OBJECTS];
+    written w[12 + PG_PDF_FORM_OBJECTS];
     const pg_pdfo **field_refs = NULL;
     const char *fill_name = NULL;
     long long ap_num = 0;
@@ -707,6 +753,18 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
             name);
         goto cleanup;
     }
+    /* a new widget goes into the structure tree of a tagged PDF */
+    struct_place sp = {0};
+    long long form_num = 0;
+    if (!fill && find_struct_place(p, catalog, &sp)) {
+        long long nums[6] = {sp.root_num, sp.tree_num, sp.top_num, root->num, acro_num, page_num};
+        int distinct = 1;
+        for (int i = 0; i < 6; i++)
+            for (int j = i + 1; j < 6; j++)
+                distinct &= nums[i] != nums[j];
+        if (distinct)
+            form_num = next++;
+    }
     const char *base = org ? "Organisation" : "Signer";
     char fname[64];
     for (int k = 1;; k++) {
@@ -777,6 +835,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
             u, " /V %lld 0 R /Type /Annot /Subtype /Widget /Rect [%s %s %s %s] /F 132", sig_num,
             rect[0], rect[1], rect[2], rect[3]);
         g_string_append_printf(u, " /AP << /N %lld 0 R >>", ap_num);
+        if (form_num)
+            g_string_append_printf(u, " /StructParent %lld", sp.key);
         g_string_append_printf(u, " /P %lld %d R >>\nendobj\n", page_num, page_gen);
         g_ascii_formatd(bw, sizeof bw, "%.2f", r->visible ? r->rect[2] - r->rect[0] : 0.0);
         g_ascii_formatd(bh, sizeof bh, "%.2f", r->visible ? r->rect[3] - r->rect[1] : 0.0);
@@ -799,6 +859,44 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
                                "<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources << "
                                ">> /Length 0 >>\nstream\n\nendstream\nendobj\n",
                                bw, bh);
+    }
+
+    if (form_num) {
+        /* a Form element holding the widget, last in the top-level element, and
+         * the parent tree's entry naming it */
+        begin_obj(u, len, w, &nw, form_num, 0);
+        g_string_append_printf(u,
+                               "<< /Type /StructElem /S /Form /P %lld %d R /Pg %lld %d R /K << "
+                               "/Type /OBJR /Obj %lld 0 R /Pg %lld %d R >> >>\nendobj\n",
+                               sp.top_num, sp.top_gen, page_num, page_gen, field_num, page_num,
+                               page_gen);
+        static const char *const skip_k[] = {"K", NULL};
+        begin_obj(u, len, w, &nw, sp.top_num, sp.top_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, sp.top, skip_k);
+        g_string_append(u, " /K [");
+        const pg_pdfo *k = pg_pdfo_get(sp.top, "K");
+        for (size_t i = 0; k && i < (k->kind == PG_PDFO_ARRAY ? k->n : 1); i++) {
+            put_raw(u, d, k->kind == PG_PDFO_ARRAY ? k->items[i] : k);
+            g_string_append_c(u, ' ');
+        }
+        g_string_append_printf(u, "%lld 0 R] >>\nendobj\n", form_num);
+        static const char *const skip_nums[] = {"Nums", NULL};
+        begin_obj(u, len, w, &nw, sp.tree_num, sp.tree_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, sp.tree, skip_nums);
+        g_string_append(u, " /Nums [");
+        const pg_pdfo *nums = pg_pdfo_get(sp.tree, "Nums");
+        for (size_t i = 0; i < nums->n; i++) {
+            put_raw(u, d, nums->items[i]);
+            g_string_append_c(u, ' ');
+        }
+        g_string_append_printf(u, "%lld %lld 0 R] >>\nendobj\n", sp.key, form_num);
+        static const char *const skip_next[] = {"ParentTreeNextKey", NULL};
+        begin_obj(u, len, w, &nw, sp.root_num, sp.root_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, sp.root, skip_next);
+        g_string_append_printf(u, " /ParentTreeNextKey %lld >>\nendobj\n", sp.key + 1);
     }
 
     /* the AcroForm: its fields (and the new one); signatures exist, append only */
