@@ -36,6 +36,10 @@
 
 enum { RC_OK = 0, RC_REFUSED = 1, RC_USAGE = 2, RC_SYSTEM = 3 };
 
+#ifndef PG_DATADIR
+#define PG_DATADIR "." /* where templates/ and fonts/ are, as the render finds them */
+#endif
+
 /* The largest PDF signed or verified: read whole into memory. */
 #define MAX_PDF_BYTES ((size_t)512 << 20)
 /* The space reserved for the DER CMS in /Contents (bytes; written as twice as many
@@ -1023,7 +1027,7 @@ static int do_sign(const sign_opts *so)
     GString *u = NULL;
     /* absolute: fontconfig reads a relative configuration path from its own folder */
     const char *data = so->data_dir ? so->data_dir : getenv("PLANGEN_DATADIR");
-    char *data_abs = g_canonicalize_filename(data ? data : ".", NULL);
+    char *data_abs = g_canonicalize_filename(data && *data ? data : PG_DATADIR, NULL);
     char *fonts_dir = g_build_filename(data_abs, "fonts", NULL);
     g_free(data_abs);
     pg_sign_request r = {.as = so->as,
@@ -1142,7 +1146,7 @@ static const char sign_fields_help[] =
     "places a new widget instead.\n"
     "  --number TEXT    the number and symbol the organisation-line shows, e.g.\n"
     "                   123/KH-UBND (default: the PDF's Info /Keywords, as rendered)\n"
-    "  --data-dir DIR   where fonts/fonts.conf is (default $PLANGEN_DATADIR, or .)\n";
+    "  --data-dir DIR   where fonts/fonts.conf is (default $PLANGEN_DATADIR, as render)\n";
 
 int pg_sign_main(int argc, char **argv, const char *usage)
 {
