@@ -703,7 +703,9 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
             if (number)
                 g_strstrip(number);
         }
-        if (!number || !g_ascii_isdigit(number[0]) || !strchr(number, '/')) {
+        /* the Info's: a number assigned ("60-KH/ĐUK"), not the blank of a draft ("/KH") */
+        if (!number || strlen(number) > 100 ||
+            (!r->number && (!g_ascii_isdigit(number[0]) || !strchr(number, '/')))) {
             say("plangen: error: %s: cannot sign as organisation: its field \"organisation-line\" "
                 "shows the document's number and symbol, and the PDF does not say them (its "
                 "Info /Keywords is \"%s\"); give them: --number \"123/KH-UBND\"",

@@ -331,6 +331,8 @@ expect_rc 1 "verify a non-PDF" -- "$plangen" verify "$e/plan.xml"
 contains "$work/err" "cannot verify: it is no PDF" "verify non-PDF"
 expect_rc 0 "sign --help" -- "$plangen" sign --help
 contains "$work/out" "usage: plangen sign IN.pdf -o OUT.pdf --p12 FILE" "sign --help"
+contains "$work/out" "--number TEXT" "sign --help: the organisation-line's number"
+contains "$work/out" "\"organisation-line\"" "sign --help: the fields"
 expect_rc 0 "verify --help" -- "$plangen" verify --help
 contains "$work/out" "usage: plangen verify PDF" "verify --help"
 
