@@ -1009,7 +1009,10 @@ static void put_field(pdfw *w, pagew *p, int page_no, const pg_item *it)
     put_num(b, it->x + it->w);
     pg_buf_putc(b, ' ');
     put_num(b, p->H - it->y);
-    pg_buf_printf(b, "] /P %d 0 R /AP << /N %d 0 R >> /StructParent %d >>", p->page_obj, ap, key);
+    pg_buf_printf(b, "] /P %d 0 R /AP << /N %d 0 R >>", p->page_obj, ap);
+    if (key >= 0)
+        pg_buf_printf(b, " /StructParent %d", key);
+    pg_buf_puts(b, " >>");
     pdf_end_obj(w);
     pdf_begin_obj(w, ap);
     pg_buf_puts(b, "<< /Type /XObject /Subtype /Form /BBox [0 0 ");

@@ -447,6 +447,8 @@ int pdf_tags_link(pdf_tags *st, int page, int annot, int n_pages)
 
 int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages)
 {
+    if (!st)
+        return -1;
     int key = (int)st->annot_keys->len, none = -1;
     g_array_append_val(st->annot_keys, none);
     int parent = stack_top(st);

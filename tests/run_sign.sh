@@ -360,6 +360,21 @@ expect_rc 0 "render with --signature-image and --seal" -- sh -c \
     'cd "$1" && PLANGEN_DATADIR="$2" "$3" render fields.xml --signature-image img/sig.png --seal img/seal.png -o fields.pdf' \
     sh "$plans" "$(pwd)" "$abs_plangen"
 mv "$plans/fields.pdf" "$d/fields.pdf"
+# the layout's places (dump --stage=layout): one over each image, the signer's over the
+# signature space (72 pt high) when there is only a seal, none without images
+dump_fields() {
+    expect_rc 0 "dump --stage=layout $*" -- sh -c 'cd "$1" && PLANGEN_DATADIR="$2" "$3" dump --stage=layout fields.xml "$4" "$5" "$6" "$7"' \
+        sh "$plans" "$(pwd)" "$abs_plangen" "$@"
+    grep '^ *field ' "$work/out" > "$d/fields.trace"
+}
+dump_fields --signature-image img/sig.png --seal img/seal.png
+contains "$d/fields.trace" "field signer x=[0-9.]* y=[0-9.]* w=[0-9.]* h=[0-9.]*$" "layout: the field signer"
+contains "$d/fields.trace" "field organisation x=[0-9.]* y=[0-9.]* w=113.39 h=113.39$" "layout: the field organisation (the seal, 40 mm)"
+dump_fields --seal img/seal.png --seal-diameter 40
+contains "$d/fields.trace" "field signer x=[0-9.]* y=[0-9.]* w=[0-9.]* h=72.00$" "layout: a seal alone, the signer's field over the signature space"
+contains "$d/fields.trace" "field organisation" "layout: a seal alone"
+dump_fields --seal-diameter 40 --seal-diameter 40
+count_is "$d/fields.trace" "field" 0 "layout: no image, no field"
 expect_rc 0 "fill the field signer" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
     "$plangen" sign "$d/fields.pdf" -o "$d/f1.pdf" --p12 "$k/signer.p12" --as signer
 lacks "$work/err" "keeps no place" "fill the field signer"
@@ -424,6 +439,14 @@ if [ ! -x "$line_pdf" ]; then
 else
     # the field: x 358..538, y 20..50 pt from the top left of an A4 page (841.89 pt)
     expect_rc 0 "a PDF with the field organisation-line" -- "$line_pdf" "$plan" "$d/line.pdf" 358 20 180 30
+    # its Form element opens the document's structure: the start of the page's content
+    qpdf --json "$d/line.pdf" | python3 -c '
+import json, sys
+objs = {k[4:]: v.get("value") for k, v in json.load(sys.stdin)["qpdf"][1].items() if k.startswith("obj:")}
+doc = next(o for o in objs.values() if isinstance(o, dict) and o.get("/S") == "/Document")
+first = objs[doc["/K"][0]]
+print("first", first.get("/S"), objs[first["/K"][0]["/Obj"]].get("/T"))' > "$d/line.struct" 2>&1
+    contains "$d/line.struct" "^first /Form u:organisation-line$" "organisation-line: the first element of the document"
     expect_rc 0 "fill the field organisation-line" -- env SOURCE_DATE_EPOCH=1681784102 TZ=America/New_York \
         PLANGEN_PASSPHRASE=mat-khau-2 "$plangen" sign "$d/line.pdf" -o "$d/l1.pdf" --p12 "$k/org.p12" --as organisation
     pdfsig "$d/l1.pdf" > "$d/l1.sig" 2>&1
