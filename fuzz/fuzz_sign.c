@@ -47,9 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pg_pdf *p = pg_pdf_open(data, size, &err);
     if (!p)
         abort(); /* verify read it a moment ago */
-    /* the first byte chooses the role: a PDF with an unsigned field of that name
-     * ("signer", "organisation", "organisation-line") takes the path that fills it */
-    pg_sign_request r = {.as = data[0] & 1 ? "signer" : "organisation",
+    /* the input's length chooses the role (its bytes start with "%PDF-"): a PDF
+     * with an unsigned field of that name ("signer", "organisation",
+     * "organisation-line") takes the path that fills it */
+    pg_sign_request r = {.as = size & 1 ? "signer" : "organisation",
                          .number = "1/KH-FUZZ",
                          .reason = "fuzz",
                          .when = 1681784102,

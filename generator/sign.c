@@ -728,8 +728,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
         const char *lines[2] = {number, when};
         char *why = NULL;
-        int made = pg_pdf_text_form(r->fonts_dir ? r->fonts_dir : "fonts", "Times New Roman", 10,
-                                    lines, 2, fill_rect[2] - fill_rect[0],
+        int made = pg_pdf_text_form(r->fonts_dir ? r->fonts_dir : PG_DATADIR "/fonts",
+                                    "Times New Roman", 10, lines, 2, fill_rect[2] - fill_rect[0],
                                     fill_rect[3] - fill_rect[1], (int)ap_num, &line, &why);
         g_free(number);
         if (!made) {

@@ -21,8 +21,8 @@ typedef struct {
     const char *number;     /* the document's number and symbol ("123/KH-UBND") that an
                                "organisation-line" field shows; NULL: the PDF's
                                Info /Keywords */
-    const char *fonts_dir;  /* the font configuration of that line's font; NULL:
-                               "fonts" */
+    const char *fonts_dir;  /* the folder of the font configuration of that line's
+                               font (absolute); NULL: the build's data folder's fonts/ */
     const char *reason;     /* UTF-8 or NULL */
     const char *location;   /* UTF-8 or NULL */
     int page;               /* the widget's page, 1-based; 0: the first */

@@ -78,6 +78,9 @@ pdfsig "$work/fields.pdf" >"$work/fields.sig" 2>&1
 if [ "$(grep -c 'The signature form field is not signed' "$work/fields.sig")" -eq 2 ] &&
     grep -q "Field Name: signer" "$work/fields.sig" && grep -q "Field Name: organisation" "$work/fields.sig"; then
     ok; else bad "pdfsig does not see the fields signer and organisation, unsigned: $(cat "$work/fields.sig")"; fi
+# unsigned: the AcroForm lists them, without /SigFlags (no signature yet) or /NeedAppearances
+if grep -aq "/AcroForm" "$work/fields.pdf" && ! grep -aq "/SigFlags\|/NeedAppearances" "$work/fields.pdf"; then ok; else
+    bad "fields.pdf: no /AcroForm, or /SigFlags or /NeedAppearances while unsigned"; fi
 
 # each check fails without its feature (one mutation per check)
 mkdir -p "$work/mut"
