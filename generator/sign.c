@@ -676,6 +676,12 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
             good = rc->items[i]->kind == PG_PDFO_NUM && fabs(rc->items[i]->real) <= 14400;
             fill_rect[i] = good ? rc->items[i]->real : 0;
         }
+        for (int i = 0; i < 2; i++) /* lower left, upper right */
+            if (fill_rect[i] > fill_rect[i + 2]) {
+                double t = fill_rect[i];
+                fill_rect[i] = fill_rect[i + 2];
+                fill_rect[i + 2] = t;
+            }
         if (!good) {
             say("plangen: error: %s: cannot sign: its signature field \"%s\" is not an object of "
                 "its own with a /Rect of four numbers; the file is damaged",

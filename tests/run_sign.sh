@@ -385,6 +385,18 @@ expect_rc 1 "fill the field signer twice" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
     "$plangen" sign "$d/f1.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --as signer
 contains "$work/err" "cannot sign as signer: its signature field \"signer\" is signed already" "signer twice"
 absent "$e/out.pdf" "signer twice"
+# a field without its /Rect (a damaged file) is refused, not guessed
+python3 - "$d/fields.pdf" "$e/norect.pdf" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+i = data.index(b"/T (signer)")
+j = data.index(b"/Rect [", i)
+open(sys.argv[2], "wb").write(data[:j] + b"/Rekt [" + data[j + 7:])
+PY
+expect_rc 1 "a field without /Rect" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/norect.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --as signer
+contains "$work/err" "its signature field \"signer\" is not an object of its own with a /Rect of four numbers" "no /Rect"
+absent "$e/out.pdf" "no /Rect"
 # the field rewritten, the same object: its place, page, flags, description and
 # structure kept, its value the signature; the widget over the signature image
 # and the seal's field over the seal, as the page draws them (0.5 pt)
