@@ -509,6 +509,12 @@ PY
     contains "$d/l1.ap" "font /[A-Z]\{6\}+LiberationSerif object" "organisation-line: Times New Roman (Liberation Serif), regular"
     pdffonts "$d/l1.pdf" > "$d/l1.fonts"
     count_is "$d/l1.fonts" "^[A-Z]\{6\}+LiberationSerif  .* yes yes yes" 2 "pdffonts: the page's and the line's regular face, embedded"
+    # reproducible: at SOURCE_DATE_EPOCH with an RSA key, the same bytes, font subset and all
+    for n in 1 2; do
+        SOURCE_DATE_EPOCH=1681784102 PLANGEN_PASSPHRASE=mat-khau-1 "$plangen" sign "$d/line.pdf" \
+            -o "$d/lr$n.pdf" --p12 "$k/signer.p12" --as organisation 2>"$work/err" || bad "sign lr$n"
+    done
+    cmp -s "$d/lr1.pdf" "$d/lr2.pdf" && ok || bad "organisation-line: two signatures at SOURCE_DATE_EPOCH differ"
     # --number wins over the Info; without either, a clear refusal
     expect_rc 0 "organisation-line --number" -- env PLANGEN_PASSPHRASE=mat-khau-2 \
         "$plangen" sign "$d/line.pdf" -o "$d/l2.pdf" --p12 "$k/org.p12" --as organisation --number "123/KH-UBND"
