@@ -858,7 +858,7 @@ def check_parent_tree(pdf):
     referenced once from the structure tree, and the page's /StructParents entry of
     the parent tree names, for each MCID, the element that holds it; every link
     annotation is an OBJR of an element its /StructParent names (signature
-    widgets are not checked: plangen sign does not tag them yet)."""
+    widgets: check_widgets_tagged)."""
     t = tree(pdf)
     if t.error:
         return t.error
@@ -905,8 +905,7 @@ def check_parent_tree(pdf):
     for n, page in enumerate(pdf.pages()):
         for a in pdf.get(page.get("/Annots")) or []:
             d = pdf.dict_of(a)
-            # the render's annotations; the signature widgets plangen sign adds
-            # are not in the structure tree yet (sign.c's part of issue 17)
+            # the links here; the signature widgets in check_widgets_tagged
             if d.get("/Subtype") != "/Link":
                 continue
             if a not in objr:
