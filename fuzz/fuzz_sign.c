@@ -1,7 +1,8 @@
 /* fuzz_sign.c - libFuzzer harness: any bytes as a PDF through `plangen verify`
  * (generator/pdfparse.c and the signature checks of sign.c), then, when the
- * reader accepts it, through `plangen sign` with a key made at start-up: the
- * signed result must read back and hold an intact signature. */
+ * reader accepts it, through `plangen sign` with a key made at start-up (as
+ * the signer or the organisation, filling the field of that name when the PDF
+ * has one): the signed result must read back and hold an intact signature. */
 #include "sign.h"
 
 #include <openssl/evp.h>
@@ -46,8 +47,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pg_pdf *p = pg_pdf_open(data, size, &err);
     if (!p)
         abort(); /* verify read it a moment ago */
-    pg_sign_request r = {
-        .as = "organisation", .reason = "fuzz", .when = 1681784102, .key = key, .cert = cert};
+    /* the input's length chooses the role (its bytes start with "%PDF-"): a PDF
+     * with an unsigned field of that name ("signer", "organisation",
+     * "organisation-line") takes the path that fills it */
+    pg_sign_request r = {.as = size & 1 ? "signer" : "organisation",
+                         .number = "1/KH-FUZZ",
+                         .reason = "fuzz",
+                         .when = 1681784102,
+                         .key = key,
+                         .cert = cert};
     GString *u = pg_sign_build(p, data, size, "fuzz.pdf", &r);
     pg_pdf_free(p);
     if (u) {

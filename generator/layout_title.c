@@ -274,25 +274,44 @@ static pg_box place_fitted(lay *l, felem *e, const pg_node *node, double cx, dou
     return b;
 }
 
+/* A FIELD item: the place of the signature named name ("signer",
+ * "organisation") over box b (pt). */
+static void add_field(felem *e, const char *name, pg_box b)
+{
+    pg_item it = {.kind = PG_ITEM_FIELD, .x = b.x, .y = b.y, .w = b.w, .h = b.h};
+    g_strlcpy(it.label, name, sizeof it.label);
+    elem_add(e, &it);
+}
+
 /* NĐ 30's appearance of the digital signatures in the signature space [top,
  * top + space] of the column [x, x + w] (pt): the signer's signature image
  * centred in it, as large as it fits; the seal at its real diameter, centred
  * on the space's middle line, its right edge a third into the signature image
  * so that it covers the image's left third, drawn over it. Without a
- * signature image the seal is centred in the space. Returns the left edge of
- * what it drew, x at most (pt). */
+ * signature image the seal is centred in the space. Each is the place of a
+ * digital signature: an empty field "signer" over the signature image (over
+ * the whole space when there is none) and "organisation" over the seal, which
+ * `plangen sign --as` fills. Returns the left edge of what it drew, x at most
+ * (pt). */
 static double signature_images(lay *l, felem *e, const pg_signature *sg, double x, double w,
                                double top, double space)
 {
     double cx = x + w / 2, cy = top + space / 2, left = x;
     pg_box sig = place_fitted(l, e, sg->image, cx, cy, w, space, "chữ ký");
+    pg_box seal = {0, 0, 0, 0};
     if (sg->seal) {
         double d = sg->seal->u.image.width; /* pt */
         double scx = sig.w > 0 ? sig.x + sig.w / 3 - d / 2 : cx;
-        pg_box seal = place_fitted(l, e, sg->seal, scx, cy, d, d, "con dấu");
+        seal = place_fitted(l, e, sg->seal, scx, cy, d, d, "con dấu");
         if (seal.w > 0 && seal.x < left)
             left = seal.x;
     }
+    if (sig.w > 0)
+        add_field(e, "signer", sig);
+    else if (seal.w > 0)
+        add_field(e, "signer", (pg_box){x, top, w, space});
+    if (seal.w > 0)
+        add_field(e, "organisation", seal);
     return left;
 }
 

@@ -31,6 +31,8 @@
 #include "pdf_internal.h"
 #include "pdf_tags.h"
 
+#include "fonts.h"
+
 #include <errno.h>
 
 #include <glib.h>
@@ -417,17 +419,17 @@ static void free_font(pdf_font *f)
     g_free(f);
 }
 
-/* The font record of a face, NULL when it cannot be embedded here. */
-static pdf_font *use_font(pdfw *w, const pg_face *pf)
+/* The font record of a harfbuzz face (named name in a message), NULL when it
+ * cannot be embedded here. */
+static pdf_font *use_hb_face(pdfw *w, hb_face_t *face, const char *name)
 {
-    hb_face_t *face = pg_face_hb(pf);
     pdf_font *f = g_hash_table_lookup(w->by_face, face);
     if (f)
         return f;
     const char *why = NULL;
     pg_outlines kind = pg_font_outlines(face, &why);
     if (kind == PG_OUTLINES_NONE) {
-        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", pg_face_name(pf), why);
+        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", name, why);
         return NULL;
     }
     f = g_new0(pdf_font, 1);
@@ -447,6 +449,13 @@ static pdf_font *use_font(pdfw *w, const pg_face *pf)
     g_ptr_array_add(w->fonts, f);
     g_hash_table_insert(w->by_face, face, f);
     return f;
+}
+
+/* The font record of a face of the display list, NULL when it cannot be
+ * embedded here. */
+static pdf_font *use_font(pdfw *w, const pg_face *pf)
+{
+    return use_hb_face(w, pg_face_hb(pf), pg_face_name(pf));
 }
 
 /* The advance of glyph g in 1/1000 em, as written in /W (rounded to 0.001). */
@@ -659,6 +668,9 @@ typedef struct {
     int mc;       /* the open marked-content sequence's element, MC_ARTIFACT or MC_NONE */
     int split_to; /* >= 0: the element the current line goes on in from byte split_at */
     unsigned split_at;
+    int page_obj;            /* the page's object number */
+    pg_buf fields;           /* the signature fields of the pages so far: references */
+    GHashTable *field_names; /* the names given (borrowed from the display list) */
 } pagew;
 
 /* Sets the colour *cur to rgb with op ("rg" fill, "RG" stroke) unless it is so. */
@@ -957,6 +969,63 @@ static int image_index(pdfw *w, pg_image *img)
     return (int)w->images->len;
 }
 
+/* ---- signature fields -------------------------------------------------------------- */
+
+/* What a signature field is for, as a reader reads it out (/TU). */
+static const char *field_description(const char *name)
+{
+    if (!strcmp(name, "signer"))
+        return "Chữ ký số của người ký";
+    if (!strcmp(name, "organisation"))
+        return "Chữ ký số của cơ quan, tổ chức";
+    if (!strcmp(name, "organisation-line"))
+        return "Chữ ký số của cơ quan, tổ chức trên phụ lục (số, ký hiệu, thời gian ký)";
+    return "Chữ ký số";
+}
+
+/* A FIELD item: an unsigned signature field, its widget merged into it, over
+ * the item's box; its appearance an empty form (what shows there is the page's
+ * own drawing until `plangen sign` fills it), a Form element of the structure
+ * holding it. A name given twice in a document keeps its first place. */
+static void put_field(pdfw *w, pagew *p, int page_no, const pg_item *it)
+{
+    if (!it->label[0] || !(it->w > 0) || !(it->h > 0) ||
+        g_hash_table_contains(p->field_names, it->label))
+        return;
+    g_hash_table_add(p->field_names, (gpointer)it->label);
+    int obj = pdf_new_obj(w), ap = pdf_new_obj(w);
+    int key = pdf_tags_field(p->st, page_no, obj, p->n_pages);
+    pg_buf_printf(&p->links, "%s%d 0 R", p->n_links ? " " : "", obj);
+    p->n_links++;
+    pg_buf_printf(&p->fields, "%s%d 0 R", p->fields.len ? " " : "", obj);
+    pg_buf *b = &w->out;
+    pdf_begin_obj(w, obj);
+    pg_buf_puts(b, "<< /FT /Sig /T ");
+    pdf_put_text_string(b, it->label);
+    pg_buf_puts(b, " /TU ");
+    pdf_put_text_string(b, field_description(it->label));
+    pg_buf_puts(b, " /Type /Annot /Subtype /Widget /F 4 /Rect [");
+    put_num(b, it->x);
+    pg_buf_putc(b, ' ');
+    put_num(b, p->H - it->y - it->h);
+    pg_buf_putc(b, ' ');
+    put_num(b, it->x + it->w);
+    pg_buf_putc(b, ' ');
+    put_num(b, p->H - it->y);
+    pg_buf_printf(b, "] /P %d 0 R /AP << /N %d 0 R >>", p->page_obj, ap);
+    if (key >= 0)
+        pg_buf_printf(b, " /StructParent %d", key);
+    pg_buf_puts(b, " >>");
+    pdf_end_obj(w);
+    pdf_begin_obj(w, ap);
+    pg_buf_puts(b, "<< /Type /XObject /Subtype /Form /BBox [0 0 ");
+    put_num(b, it->w);
+    pg_buf_putc(b, ' ');
+    put_num(b, it->h);
+    pg_buf_puts(b, "] /Resources << >> /Length 0 >>\nstream\n\nendstream");
+    pdf_end_obj(w);
+}
+
 static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
 {
     if (it->kind <= PG_ITEM_IMAGE && p->st) {
@@ -1050,7 +1119,8 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         break;
     }
     case PG_ITEM_FIELD:
-        break; /* TODO(#17): an empty signature field */
+        put_field(w, p, page_no, it);
+        break;
     }
     return 1;
 }
@@ -1379,7 +1449,10 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     for (size_t i = 0; i < np; i++)
         page_obj[i] = pdf_new_obj(&w);
     pdf_tags *st = pdfa ? pdf_tags_new(pp) : NULL; /* NULL: no tags, no marked content */
-    pagew p = {.st = st, .n_pages = (int)np, .split_to = -1};
+    pagew p = {.st = st,
+               .n_pages = (int)np,
+               .split_to = -1,
+               .field_names = g_hash_table_new(g_str_hash, g_str_equal)};
     for (size_t i = 0; i < np && ok; i++) {
         const pg_page *pg = &pp->pages[i];
         p.c.len = 0;
@@ -1389,6 +1462,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
         p.fill = p.stroke = 0; /* black is the initial colour */
         p.page = (int)i;
         p.pg = pg;
+        p.page_obj = page_obj[i];
         p.mc = MC_NONE;
         if (st)
             pdf_tags_page(st);
@@ -1423,6 +1497,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     }
     pg_buf_free(&p.c);
     pg_buf_free(&p.links);
+    g_hash_table_destroy(p.field_names);
     int struct_root = ok && st ? pdf_new_obj(&w) : 0;
     if (struct_root)
         pdf_tags_write(&w, st, struct_root, page_obj, np);
@@ -1494,6 +1569,17 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
             g_free(keys);
         }
 
+        /* the signature fields, unsigned: no /SigFlags until one is signed, no
+         * /NeedAppearances (PDF/A: every widget has its appearance) */
+        int acroform = p.fields.len ? pdf_new_obj(&w) : 0;
+        if (acroform) {
+            pdf_begin_obj(&w, acroform);
+            pg_buf_puts(&w.out, "<< /Fields [");
+            pg_buf_append(&w.out, p.fields.s, p.fields.len);
+            pg_buf_puts(&w.out, "] >>");
+            pdf_end_obj(&w);
+        }
+
         const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
         GDateTime *parsed = date ? g_date_time_new_from_iso8601(date, NULL) : NULL;
         if (parsed)
@@ -1517,6 +1603,8 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
             pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
         if (names)
             pg_buf_printf(&w.out, " /Names << /Dests %d 0 R >>", names);
+        if (acroform)
+            pg_buf_printf(&w.out, " /AcroForm %d 0 R", acroform);
         if (pdfa)
             pg_buf_printf(&w.out,
                           " /Metadata %d 0 R /OutputIntents [<< /Type /OutputIntent /S "
@@ -1543,6 +1631,7 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     }
 
     g_free(page_obj);
+    pg_buf_free(&p.fields);
     g_free(w.offset);
     g_free(w.zbuf);
     g_hash_table_destroy(w.by_face);
@@ -1559,6 +1648,153 @@ int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char
     }
     *out = w.out;
     return 1;
+}
+
+/* ---- a text appearance for an existing PDF ------------------------------------------- */
+
+/* Shapes one line of text in font (harfbuzz at the face's units) and appends
+ * it to content as a TJ from (x, y) in the form's space, the glyphs recorded
+ * in font for its widths and ToUnicode map. Returns its width in pt. */
+static double shape_line(pdf_font *f, hb_font_t *hb, const char *text, double size, pg_buf *content,
+                         double right, double y)
+{
+    hb_buffer_t *buf = hb_buffer_create();
+    hb_buffer_add_utf8(buf, text, -1, 0, -1);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, HB_SCRIPT_LATIN);
+    hb_buffer_set_language(buf, hb_language_from_string("vi", -1));
+    hb_shape(hb, buf, NULL, 0);
+    unsigned n = 0;
+    const hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    const hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    double k = size / f->upem, width = 0; /* pt per font unit */
+    for (unsigned i = 0; i < n; i++)
+        width += pos[i].x_advance * k;
+    size_t len = strlen(text);
+    /* where harfbuzz puts each glyph against where the PDF's widths put it:
+     * the difference goes into the TJ array, as show_line() does */
+    double x = right - width, pen = x, at = x;
+    pg_buf_puts(content, "1 0 0 1 ");
+    put_num(content, x);
+    pg_buf_putc(content, ' ');
+    put_num(content, y);
+    pg_buf_puts(content, " Tm\n[(");
+    for (unsigned i = 0; i < n; i++) {
+        unsigned gid = info[i].codepoint < f->n_glyphs ? info[i].codepoint : 0;
+        double gx = at + pos[i].x_offset * k, diff = gx - pen;
+        if (diff > 0.005 || diff < -0.005) {
+            double adj = -diff * 1000.0 / size;
+            adj = (double)(long long)(adj * 1000.0 + (adj < 0 ? -0.5 : 0.5)) / 1000.0;
+            pg_buf_puts(content, ") ");
+            put_num(content, adj);
+            pg_buf_puts(content, " (");
+            pen -= adj * size / 1000.0;
+        }
+        put_code(content, gid);
+        pen += glyph_width(f, gid) * size / 1000.0;
+        at += pos[i].x_advance * k;
+        /* the cluster's text goes to its first glyph */
+        if (i == 0 || info[i].cluster != info[i - 1].cluster) {
+            size_t end = len;
+            for (unsigned j = i + 1; j < n; j++)
+                if (info[j].cluster != info[i].cluster) {
+                    end = info[j].cluster;
+                    break;
+                }
+            if (end > info[i].cluster)
+                glyph_text(f, gid, text + info[i].cluster, (int)(end - info[i].cluster));
+        }
+    }
+    pg_buf_puts(content, ")] TJ\n");
+    hb_buffer_destroy(buf);
+    return width;
+}
+
+int pg_pdf_text_form(const char *fonts_dir, const char *family, double size,
+                     const char *const *lines, size_t n, double width, double height, int first,
+                     pg_pdf_objects *out, char **error)
+{
+    int ok = 0;
+    pg_diag_list dl = {0};
+    pg_fonts *fonts = pg_fonts_new(fonts_dir, &dl);
+    char *file = fonts ? pg_fonts_face_file(fonts, family, 0, 0) : NULL;
+    hb_blob_t *blob = file ? hb_blob_create_from_file_or_fail(file) : NULL;
+    hb_face_t *face = blob ? hb_face_create(blob, 0) : NULL;
+    hb_font_t *hb = NULL;
+    pg_buf content = {0};
+    pdfw w = {0};
+    w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
+    w.by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w.images = g_ptr_array_new();
+    w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    w.cap_obj = first + PG_PDF_FORM_OBJECTS + 2;
+    w.offset = g_new0(size_t, (gsize)w.cap_obj);
+    w.n_obj = first - 1;
+    *out = (pg_pdf_objects){0};
+    if (!fonts) {
+        w.error = g_strdup_printf("cannot load the font configuration %s/fonts.conf", fonts_dir);
+        goto cleanup;
+    }
+    if (!face || hb_face_get_glyph_count(face) == 0) {
+        w.error = g_strdup_printf("no font for \"%s\" (fontconfig chose %s)", family,
+                                  file ? file : "nothing");
+        goto cleanup;
+    }
+    pdf_font *f = use_hb_face(&w, face, family);
+    if (!f)
+        goto cleanup;
+    hb = hb_font_create(face); /* at the face's units: advances in font units */
+    hb_font_extents_t ext;
+    hb_font_get_h_extents(hb, &ext);
+    double asc = ext.ascender * size / f->upem, desc = -ext.descender * size / f->upem;
+    double pitch = asc + desc + ext.line_gap * size / f->upem; /* pt */
+    pg_buf_puts(&content, "q 0 g BT\n/F1 ");
+    put_num(&content, size);
+    pg_buf_puts(&content, " Tf\n");
+    for (size_t i = 0; i < n; i++)
+        shape_line(f, hb, lines[i], size, &content, width - 1,
+                   height - 1 - asc - (double)i * pitch);
+    pg_buf_puts(&content, "ET Q\n");
+    int form = pdf_new_obj(&w), font = pdf_new_obj(&w);
+    char extra[200];
+    pg_buf bbox = {0};
+    put_num(&bbox, width);
+    pg_buf_putc(&bbox, ' ');
+    put_num(&bbox, height);
+    snprintf(extra, sizeof extra,
+             "/Type /XObject /Subtype /Form /BBox [0 0 %s] /Resources << /Font << /F1 %d 0 R "
+             ">> >>",
+             pg_buf_str(&bbox), font);
+    pg_buf_free(&bbox);
+    put_stream(&w, form, content.s, content.len, extra);
+    if (!put_font(&w, f, font))
+        goto cleanup;
+    out->n = w.n_obj - first + 1;
+    for (int i = 0; i < out->n; i++)
+        out->offset[i] = w.offset[first + i];
+    out->bytes = w.out;
+    w.out = (pg_buf){0};
+    ok = 1;
+cleanup:
+    if (!ok && error)
+        *error = w.error ? w.error : g_strdup("cannot write the appearance");
+    else
+        g_free(w.error);
+    pg_buf_free(&w.out);
+    pg_buf_free(&content);
+    g_free(w.offset);
+    g_free(w.zbuf);
+    g_hash_table_destroy(w.by_face);
+    g_ptr_array_free(w.fonts, TRUE);
+    g_ptr_array_free(w.images, TRUE);
+    g_hash_table_destroy(w.dests);
+    hb_font_destroy(hb);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(file);
+    pg_fonts_free(fonts);
+    pg_diag_list_free(&dl);
+    return ok;
 }
 
 /* ---- entry points: atomic files ----------------------------------------------------- */

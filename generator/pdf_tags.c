@@ -43,6 +43,9 @@ struct pdf_tags {
     GArray *stack;             /* open elements: indices */
     GPtrArray *pages;          /* per page: GArray of int, the element of each MCID */
     GArray *annot_keys;        /* the element of each annotation key (int) */
+    int pending_annot;         /* a field widget waiting for the page's first element
+                                  (0: none): its object number, page and key */
+    int pending_page, pending_key;
     const pg_outline *outline; /* the bookmarks: run-in headings are found by them */
     size_t n_outline;
     unsigned char *outline_used; /* per bookmark: 1 once a run-in heading took it */
@@ -144,6 +147,25 @@ static int stack_top(const pdf_tags *st)
     return st->stack->len ? g_array_index(st->stack, int, st->stack->len - 1) : -1;
 }
 
+/* A Form element under parent (-1: the tree's root) holding the widget annot of
+ * page, named by annotation key key. */
+static void form_element(pdf_tags *st, int parent, int page, int annot, int key)
+{
+    int form = elem_new(st, "Form", PG_STRUCT_SIGNATURE, parent);
+    add_kid(st, form, (skid){.elem = -2, .page = page, .mcid = annot});
+    g_array_index(st->annot_keys, int, key) = form;
+}
+
+/* The field widget waiting for an element to go in, if any, becomes the first
+ * kid of element parent (-1: a top-level element of its own). */
+static void place_pending_field(pdf_tags *st, int parent)
+{
+    if (!st->pending_annot)
+        return;
+    form_element(st, parent, st->pending_page, st->pending_annot, st->pending_key);
+    st->pending_annot = 0;
+}
+
 /* A BEGIN event: the element opens (again, when continued from a page before). */
 void pdf_tags_begin(pdf_tags *st, const pg_item *it)
 {
@@ -169,6 +191,8 @@ void pdf_tags_begin(pdf_tags *st, const pg_item *it)
             elem_at(st, i)->lbody = lbody;
         }
         g_hash_table_insert(st->by_id, GINT_TO_POINTER(it->id), GINT_TO_POINTER(i + 1));
+        if (parent < 0)
+            place_pending_field(st, i);
     }
     g_array_append_val(st->stack, i);
 }
@@ -325,6 +349,7 @@ static void put_kid(pdfw *w, const pdf_tags *st, const skid *k, int pg, const in
  * out. */
 void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t np)
 {
+    place_pending_field(st, -1);
     int n = (int)st->elems->len;
     /* children come after their parent: one backward pass marks what has content */
     for (int i = n - 1; i >= 0; i--) {
@@ -408,6 +433,7 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
 
 void pdf_tags_page(pdf_tags *st)
 {
+    place_pending_field(st, -1);
     g_ptr_array_add(st->pages, g_array_new(FALSE, FALSE, sizeof(int)));
 }
 
@@ -421,4 +447,26 @@ int pdf_tags_link(pdf_tags *st, int page, int annot, int n_pages)
     int key = n_pages + (int)st->annot_keys->len;
     g_array_append_val(st->annot_keys, link);
     return key;
+}
+
+int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages)
+{
+    if (!st)
+        return -1;
+    int key = (int)st->annot_keys->len, none = -1;
+    g_array_append_val(st->annot_keys, none);
+    int parent = stack_top(st);
+    if (parent >= 0 && elem_at(st, parent)->lbody >= 0)
+        parent = elem_at(st, parent)->lbody;
+    if (parent >= 0) {
+        form_element(st, parent, page, annot, key);
+    } else {
+        /* before the page's first element (the line of an attachment, at the top
+         * of its first page): the Form opens the element that comes next */
+        place_pending_field(st, -1);
+        st->pending_annot = annot;
+        st->pending_page = page;
+        st->pending_key = key;
+    }
+    return n_pages + key;
 }

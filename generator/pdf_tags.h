@@ -39,6 +39,13 @@ void pdf_tags_mark(pdf_tags *st, pg_buf *c, int page, int *open, int e);
  * element holding it. Returns its /StructParent key (after the n_pages pages'). */
 int pdf_tags_link(pdf_tags *st, int page, int annot, int n_pages);
 
+/* A signature field's widget (object annot on page): a Form element holding it,
+ * in the element open (the signature's group), or, when none is open, as the
+ * first kid of the next top-level element (the start of the page's content).
+ * Returns its /StructParent key (after the n_pages pages'); -1 when st is NULL
+ * (an untagged file). */
+int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages);
+
 /* Writes the structure tree root as object root, the elements that have
  * content and the parent tree; page_obj: the np pages' object numbers. */
 void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t np);

@@ -9,15 +9,19 @@
 
 #include "sign.h"
 
+#include "datadir.h"
+
 #include "input.h"
 
 #include "arena.h"
 #include "diag.h"
 #include "output.h"
+#include "pdf.h"
 #include "pdfparse.h"
 
 #include <errno.h>
 #include <glib.h>
+#include <math.h>
 #include <openssl/cms.h>
 #include <openssl/engine.h>
 #include <openssl/err.h>
@@ -33,6 +37,7 @@
 #include <unistd.h>
 
 enum { RC_OK = 0, RC_REFUSED = 1, RC_USAGE = 2, RC_SYSTEM = 3 };
+
 
 /* The largest PDF signed or verified: read whole into memory. */
 #define MAX_PDF_BYTES ((size_t)512 << 20)
@@ -138,10 +143,14 @@ typedef struct {
 } field_ref;
 
 /* Every terminal field of the AcroForm, Kids walked with an explicit stack
- * (no recursion on the file's depth), at most MAX_FIELDS; g_free the result. */
-static const pg_pdfo **collect_fields(pg_pdf *p, const pg_pdfo *acro, size_t *n)
+ * (no recursion on the file's depth), at most MAX_FIELDS; g_free the result.
+ * refs (may be NULL) receives, per field, how the file names it: a REF for a
+ * field that is an object of its own (g_free it too). */
+static const pg_pdfo **collect_fields(pg_pdf *p, const pg_pdfo *acro, size_t *n,
+                                      const pg_pdfo ***refs)
 {
     GPtrArray *out = g_ptr_array_new();
+    GPtrArray *named = g_ptr_array_new();
     GPtrArray *stack = g_ptr_array_new();
     const pg_pdfo *fields = pg_pdf_resolve(p, pg_pdfo_get(acro, "Fields"));
     size_t visited = 0;
@@ -149,19 +158,52 @@ static const pg_pdfo **collect_fields(pg_pdf *p, const pg_pdfo *acro, size_t *n)
         for (size_t i = fields->n; i-- > 0;)
             g_ptr_array_add(stack, (gpointer)fields->items[i]);
     while (stack->len && visited++ < MAX_FIELDS) {
-        const pg_pdfo *f = pg_pdf_resolve(p, g_ptr_array_remove_index(stack, stack->len - 1));
+        const pg_pdfo *ref = g_ptr_array_remove_index(stack, stack->len - 1);
+        const pg_pdfo *f = pg_pdf_resolve(p, ref);
         if (!f || f->kind != PG_PDFO_DICT)
             continue;
         const pg_pdfo *kids = pg_pdf_resolve(p, pg_pdfo_get(f, "Kids"));
-        if (kids && kids->kind == PG_PDFO_ARRAY && !pg_pdfo_get(f, "FT"))
+        if (kids && kids->kind == PG_PDFO_ARRAY && !pg_pdfo_get(f, "FT")) {
             for (size_t i = kids->n; i-- > 0;)
                 g_ptr_array_add(stack, (gpointer)kids->items[i]);
-        else
+        } else {
             g_ptr_array_add(out, (gpointer)f);
+            g_ptr_array_add(named, (gpointer)ref);
+        }
     }
     g_ptr_array_free(stack, TRUE);
     *n = out->len;
+    if (refs)
+        *refs = (const pg_pdfo **)g_ptr_array_free(named, FALSE);
+    else
+        g_ptr_array_free(named, TRUE);
     return (const pg_pdfo **)g_ptr_array_free(out, FALSE);
+}
+
+/* 1 when field's /T is the name given (a name plangen writes: ASCII). */
+static int field_named(const pg_pdfo *field, const char *name)
+{
+    const pg_pdfo *t = pg_pdfo_get(field, "T");
+    return t && t->kind == PG_PDFO_STRING && t->len == strlen(name) && !strcmp(t->text, name);
+}
+
+/* A PDF text string as UTF-8 (heap, g_free): UTF-16BE after its byte order
+ * mark, else PDFDocEncoding read as Latin-1 (the same for what plangen writes). */
+static char *text_utf8(const pg_pdfo *o)
+{
+    if (!o || o->kind != PG_PDFO_STRING)
+        return NULL;
+    const unsigned char *t = (const unsigned char *)o->text;
+    if (o->len >= 2 && t[0] == 0xFE && t[1] == 0xFF) {
+        size_t n = (o->len - 2) / 2;
+        gunichar2 *u = g_new(gunichar2, n + 1);
+        for (size_t i = 0; i < n; i++)
+            u[i] = (gunichar2)(t[2 + 2 * i] << 8 | t[3 + 2 * i]);
+        char *s = g_utf16_to_utf8(u, (glong)n, NULL, NULL, NULL);
+        g_free(u);
+        return s;
+    }
+    return g_convert(o->text, (gssize)o->len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
 }
 
 /* ---- writing PDF pieces ---------------------------------------------------- */
@@ -235,6 +277,8 @@ static void pdf_date(time_t t, char *buf, size_t size)
 
 typedef struct {
     const char *in, *out, *p12, *pkcs11, *module, *as, *reason, *location;
+    const char *number;   /* --number: the document's number and symbol */
+    const char *data_dir; /* --data-dir: where fonts/ is; NULL: $PLANGEN_DATADIR or "." */
     int pass_fd;
     int page;       /* --page: 1-based; 0: the first */
     int visible;    /* --rect given */
@@ -491,13 +535,61 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Where a new widget goes in a tagged PDF's structure tree (PDF/UA): a Form
+ * element appended to the top-level element (the Document), named by the
+ * parent tree's next key. */
+typedef struct {
+    const pg_pdfo *root, *tree, *top; /* the tree's root, parent tree, top element */
+    long long root_num, tree_num, top_num;
+    int root_gen, tree_gen, top_gen;
+    long long key; /* the widget's /StructParent */
+} struct_place;
+
+/* Finds it; 0 when the PDF has no structure tree plangen can extend (none, a
+ * parent tree of more than one node, objects not of their own). */
+static int find_struct_place(pg_pdf *p, const pg_pdfo *catalog, struct_place *s)
+{
+    const pg_pdfo *ref = pg_pdfo_get(catalog, "StructTreeRoot");
+    if (!ref || ref->kind != PG_PDFO_REF)
+        return 0;
+    s->root_num = ref->num;
+    s->root = pg_pdf_object(p, ref->num, &s->root_gen);
+    ref = pg_pdfo_get(s->root, "ParentTree");
+    if (!s->root || s->root->kind != PG_PDFO_DICT || !ref || ref->kind != PG_PDFO_REF)
+        return 0;
+    s->tree_num = ref->num;
+    s->tree = pg_pdf_object(p, ref->num, &s->tree_gen);
+    const pg_pdfo *nums = pg_pdfo_get(s->tree, "Nums");
+    if (!s->tree || s->tree->kind != PG_PDFO_DICT || pg_pdfo_get(s->tree, "Kids") || !nums ||
+        nums->kind != PG_PDFO_ARRAY)
+        return 0;
+    const pg_pdfo *k = pg_pdfo_get(s->root, "K");
+    if (k && k->kind == PG_PDFO_ARRAY && k->n > 0)
+        k = k->items[0];
+    if (!k || k->kind != PG_PDFO_REF)
+        return 0;
+    s->top_num = k->num;
+    s->top = pg_pdf_object(p, k->num, &s->top_gen);
+    if (!s->top || s->top->kind != PG_PDFO_DICT || !pg_pdfo_get(s->top, "S"))
+        return 0;
+    /* the next key: the root's, and past every key in use */
+    const pg_pdfo *next = pg_pdfo_get(s->root, "ParentTreeNextKey");
+    s->key = next && next->kind == PG_PDFO_NUM && next->is_int && next->num >= 0 ? next->num : 0;
+    for (size_t i = 0; i + 1 < nums->n; i += 2)
+        if (nums->items[i]->kind == PG_PDFO_NUM && nums->items[i]->num >= s->key)
+            s->key = nums->items[i]->num + 1;
+    return s->key < 1000000000;
+}
+
 GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char *name,
                        const pg_sign_request *r)
 {
     GString *u = NULL;
     unsigned char *der = NULL;
     const pg_pdfo **fields = NULL;
-    written w[8];
+    written w[12 + PG_PDF_FORM_OBJECTS];
+    const pg_pdfo **field_refs = NULL;
+    const char *fill_name = NULL;
     long long ap_num = 0;
     size_t nw = 0;
     int ok = 0;
@@ -548,10 +640,115 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     const pg_pdfo *acro = pg_pdf_resolve(p, acro_ref);
     if (acro && acro->kind != PG_PDFO_DICT)
         acro = NULL;
+    size_t n_fields = 0;
+    fields = acro ? collect_fields(p, acro, &n_fields, &field_refs) : NULL;
+
+    /* the place the PDF keeps for this signature: its unsigned field of that
+     * name (the render's NĐ 30 appearance), unless --rect gives another */
+    int org = r->as && strcmp(r->as, "organisation") == 0;
+    const char *want[2] = {org ? "organisation" : "signer", org ? "organisation-line" : NULL};
+    const pg_pdfo *fill = NULL;
+    long long fill_num = 0;
+    int fill_gen = 0;
+    for (int k = 0; k < 2 && want[k] && !fill && !r->visible; k++)
+        for (size_t i = 0; i < n_fields && !fill; i++)
+            if (pg_pdfo_is_name(pg_pdfo_get(fields[i], "FT"), "Sig") &&
+                field_named(fields[i], want[k])) {
+                fill = fields[i];
+                fill_name = want[k];
+                if (field_refs[i]->kind == PG_PDFO_REF) {
+                    fill_num = field_refs[i]->num;
+                    pg_pdf_object(p, fill_num, &fill_gen);
+                }
+            }
+    double fill_rect[4] = {0, 0, 0, 0};
+    if (fill) {
+        if (pg_pdfo_get(fill, "V")) {
+            say("plangen: error: %s: cannot sign as %s: its signature field \"%s\" is signed "
+                "already (plangen verify lists its signatures)",
+                name, org ? "organisation" : "signer", fill_name);
+            goto cleanup;
+        }
+        const pg_pdfo *rc = pg_pdf_resolve(p, pg_pdfo_get(fill, "Rect"));
+        int good = fill_num > 0 && rc && rc->kind == PG_PDFO_ARRAY && rc->n == 4;
+        for (size_t i = 0; good && i < 4; i++) {
+            good = rc->items[i]->kind == PG_PDFO_NUM && fabs(rc->items[i]->real) <= 14400;
+            fill_rect[i] = good ? rc->items[i]->real : 0;
+        }
+        for (int i = 0; i < 2; i++) /* lower left, upper right */
+            if (fill_rect[i] > fill_rect[i + 2]) {
+                double t = fill_rect[i];
+                fill_rect[i] = fill_rect[i + 2];
+                fill_rect[i + 2] = t;
+            }
+        if (!good) {
+            say("plangen: error: %s: cannot sign: its signature field \"%s\" is not an object of "
+                "its own with a /Rect of four numbers; the file is damaged",
+                name, fill_name);
+            goto cleanup;
+        }
+    } else if (!r->visible) {
+        say("plangen: note: %s: the PDF keeps no place for the %s's signature (no signature "
+            "field \"%s\"%s): signed invisibly. To show it where NĐ 30 puts it, render the plan "
+            "with %s",
+            name, org ? "organisation" : "signer", want[0], org ? " nor \"organisation-line\"" : "",
+            org ? "--seal FILE (the seal's image)" : "--signature-image FILE (or --seal FILE)");
+    }
+
+    /* the line of an attachment sent as a file of its own: the number and symbol,
+     * and the signing time in Vietnam's time zone */
+    char *number = NULL;
+    int line_field = fill && strcmp(fill_name, "organisation-line") == 0;
+    if (line_field) {
+        if (r->number) {
+            number = g_strdup(r->number);
+        } else {
+            const pg_pdfo *info = pg_pdf_resolve(p, pg_pdfo_get(pg_pdf_trailer(p), "Info"));
+            number = text_utf8(pg_pdf_resolve(p, pg_pdfo_get(info, "Keywords")));
+            if (number)
+                g_strstrip(number);
+        }
+        /* the Info's: a number assigned ("60-KH/ĐUK"), not the blank of a draft ("/KH") */
+        if (!number || strlen(number) > 100 ||
+            (!r->number && (!g_ascii_isdigit(number[0]) || !strchr(number, '/')))) {
+            say("plangen: error: %s: cannot sign as organisation: its field \"organisation-line\" "
+                "shows the document's number and symbol, and the PDF does not say them (its "
+                "Info /Keywords is \"%s\"); give them: --number \"123/KH-UBND\"",
+                name, number ? number : "");
+            g_free(number);
+            goto cleanup;
+        }
+    }
+
     long long next = pg_pdf_size(p);
-    long long sig_num = next++, field_num = next++, acro_num;
-    if (r->visible)
-        ap_num = next++;
+    long long sig_num = next++, field_num = fill ? fill_num : next++, acro_num;
+    int field_gen = fill ? fill_gen : 0;
+    ap_num = next++;
+    pg_pdf_objects line = {0};
+    if (line_field) {
+        char when[40];
+        time_t local = r->when + 7 * 3600;
+        struct tm tm;
+        gmtime_r(&local, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+        const char *lines[2] = {number, when};
+        char *why = NULL;
+        char *fonts = r->fonts_dir ? NULL : g_build_filename(pg_data_dir_default(NULL), "fonts", NULL);
+        int made = pg_pdf_text_form(r->fonts_dir ? r->fonts_dir : fonts,
+                                    "Times New Roman", 10, lines, 2, fill_rect[2] - fill_rect[0],
+                                    fill_rect[3] - fill_rect[1], (int)ap_num, &line, &why);
+        g_free(fonts);
+        g_free(number);
+        if (!made) {
+            say("plangen: error: %s: cannot write the line of the field \"organisation-line\": %s",
+                name, why);
+            g_free(why);
+            goto cleanup;
+        }
+        next = ap_num + line.n;
+    } else {
+        g_free(number);
+    }
     int acro_gen = 0, rewrite_catalog;
     if (acro && acro_ref->kind == PG_PDFO_REF) {
         acro_num = acro_ref->num;
@@ -561,15 +758,27 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         acro_num = next++;
         rewrite_catalog = 1;
     }
-    if (page_num == root->num || page_num == acro_num || acro_num == root->num) {
+    if (page_num == root->num || page_num == acro_num || acro_num == root->num ||
+        field_num == root->num || field_num == acro_num || field_num == page_num) {
+        pg_buf_free(&line.bytes);
         say("plangen: error: %s: cannot sign: its catalog, AcroForm and first page are not "
             "distinct objects; the file is damaged",
             name);
         goto cleanup;
     }
-    size_t n_fields = 0;
-    fields = acro ? collect_fields(p, acro, &n_fields) : NULL;
-    const char *base = r->as && strcmp(r->as, "organisation") == 0 ? "Organisation" : "Signer";
+    /* a new widget goes into the structure tree of a tagged PDF */
+    struct_place sp = {0};
+    long long form_num = 0;
+    if (!fill && find_struct_place(p, catalog, &sp)) {
+        long long nums[6] = {sp.root_num, sp.tree_num, sp.top_num, root->num, acro_num, page_num};
+        int distinct = 1;
+        for (int i = 0; i < 6; i++)
+            for (int j = i + 1; j < 6; j++)
+                distinct &= nums[i] != nums[j];
+        if (distinct)
+            form_num = next++;
+    }
+    const char *base = org ? "Organisation" : "Signer";
     char fname[64];
     for (int k = 1;; k++) {
         if (k == 1)
@@ -577,10 +786,8 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         else
             snprintf(fname, sizeof fname, "%s%d", base, k);
         int taken = 0;
-        for (size_t i = 0; i < n_fields && !taken; i++) {
-            const pg_pdfo *t = pg_pdfo_get(fields[i], "T");
-            taken = t && t->kind == PG_PDFO_STRING && strcmp(t->text, fname) == 0;
-        }
+        for (size_t i = 0; i < n_fields && !taken; i++)
+            taken = field_named(fields[i], fname);
         if (!taken)
             break;
     }
@@ -615,27 +822,51 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     }
     g_string_append(u, " >>\nendobj\n");
 
-    /* the field and its widget in one dictionary, printable and locked (/F 132):
-     * invisible (an empty rectangle) on the first page, or over --rect on
-     * --page with an empty appearance: what shows there is the page's own
-     * drawing (the signature image, the seal) */
-    char rect[4][G_ASCII_DTOSTR_BUF_SIZE];
-    for (int i = 0; i < 4; i++)
-        g_ascii_formatd(rect[i], sizeof rect[i], "%.2f", r->visible ? r->rect[i] : 0.0);
-    begin_obj(u, len, w, &nw, field_num, 0);
-    g_string_append_printf(u, "<< /FT /Sig /T (%s) /TU ", fname);
-    put_text(u, strcmp(base, "Signer") == 0 ? "Signature of the signer"
-                                            : "Signature of the issuing body");
-    g_string_append_printf(u,
-                           " /V %lld 0 R /Type /Annot /Subtype /Widget /Rect [%s %s %s %s] /F 132",
-                           sig_num, rect[0], rect[1], rect[2], rect[3]);
-    if (r->visible)
+    char bw[G_ASCII_DTOSTR_BUF_SIZE], bh[G_ASCII_DTOSTR_BUF_SIZE];
+    if (fill) {
+        /* the render's field, the same object: its place, page, description and
+         * structure kept, its value the signature, its appearance new */
+        static const char *const skip[] = {"V", "AP", NULL};
+        begin_obj(u, len, w, &nw, field_num, field_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, fill, skip);
+        g_string_append_printf(u, " /V %lld 0 R /AP << /N %lld 0 R >> >>\nendobj\n", sig_num,
+                               ap_num);
+        g_ascii_formatd(bw, sizeof bw, "%.3f", fill_rect[2] - fill_rect[0]);
+        g_ascii_formatd(bh, sizeof bh, "%.3f", fill_rect[3] - fill_rect[1]);
+    } else {
+        /* a new field and its widget in one dictionary, printable and locked
+         * (/F 132): invisible (an empty rectangle) on the first page, or over
+         * --rect on --page */
+        char rect[4][G_ASCII_DTOSTR_BUF_SIZE];
+        for (int i = 0; i < 4; i++)
+            g_ascii_formatd(rect[i], sizeof rect[i], "%.2f", r->visible ? r->rect[i] : 0.0);
+        begin_obj(u, len, w, &nw, field_num, 0);
+        g_string_append_printf(u, "<< /FT /Sig /T (%s) /TU ", fname);
+        put_text(u, org ? "Chữ ký số của cơ quan, tổ chức" : "Chữ ký số của người ký");
+        g_string_append_printf(
+            u, " /V %lld 0 R /Type /Annot /Subtype /Widget /Rect [%s %s %s %s] /F 132", sig_num,
+            rect[0], rect[1], rect[2], rect[3]);
         g_string_append_printf(u, " /AP << /N %lld 0 R >>", ap_num);
-    g_string_append_printf(u, " /P %lld %d R >>\nendobj\n", page_num, page_gen);
-    if (r->visible) {
-        char bw[G_ASCII_DTOSTR_BUF_SIZE], bh[G_ASCII_DTOSTR_BUF_SIZE];
-        g_ascii_formatd(bw, sizeof bw, "%.2f", r->rect[2] - r->rect[0]);
-        g_ascii_formatd(bh, sizeof bh, "%.2f", r->rect[3] - r->rect[1]);
+        if (form_num)
+            g_string_append_printf(u, " /StructParent %lld", sp.key);
+        g_string_append_printf(u, " /P %lld %d R >>\nendobj\n", page_num, page_gen);
+        g_ascii_formatd(bw, sizeof bw, "%.2f", r->visible ? r->rect[2] - r->rect[0] : 0.0);
+        g_ascii_formatd(bh, sizeof bh, "%.2f", r->visible ? r->rect[3] - r->rect[1] : 0.0);
+    }
+    if (line_field) {
+        /* the form showing the line and its font, from pdf.c */
+        for (int i = 0; i < line.n; i++) {
+            w[nw].num = ap_num + i;
+            w[nw].gen = 0;
+            w[nw].off = len + u->len + line.offset[i];
+            nw++;
+        }
+        g_string_append_len(u, line.bytes.s, (gssize)line.bytes.len);
+        pg_buf_free(&line.bytes);
+    } else {
+        /* empty: what shows there is the page's own drawing (the signature
+         * image, the seal), or nothing */
         begin_obj(u, len, w, &nw, ap_num, 0);
         g_string_append_printf(u,
                                "<< /Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources << "
@@ -643,7 +874,45 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
                                bw, bh);
     }
 
-    /* the AcroForm: its fields and the new one; signatures exist, append only */
+    if (form_num) {
+        /* a Form element holding the widget, last in the top-level element, and
+         * the parent tree's entry naming it */
+        begin_obj(u, len, w, &nw, form_num, 0);
+        g_string_append_printf(u,
+                               "<< /Type /StructElem /S /Form /P %lld %d R /Pg %lld %d R /K << "
+                               "/Type /OBJR /Obj %lld 0 R /Pg %lld %d R >> >>\nendobj\n",
+                               sp.top_num, sp.top_gen, page_num, page_gen, field_num, page_num,
+                               page_gen);
+        static const char *const skip_k[] = {"K", NULL};
+        begin_obj(u, len, w, &nw, sp.top_num, sp.top_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, sp.top, skip_k);
+        g_string_append(u, " /K [");
+        const pg_pdfo *k = pg_pdfo_get(sp.top, "K");
+        for (size_t i = 0; k && i < (k->kind == PG_PDFO_ARRAY ? k->n : 1); i++) {
+            put_raw(u, d, k->kind == PG_PDFO_ARRAY ? k->items[i] : k);
+            g_string_append_c(u, ' ');
+        }
+        g_string_append_printf(u, "%lld 0 R] >>\nendobj\n", form_num);
+        static const char *const skip_nums[] = {"Nums", NULL};
+        begin_obj(u, len, w, &nw, sp.tree_num, sp.tree_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, sp.tree, skip_nums);
+        g_string_append(u, " /Nums [");
+        const pg_pdfo *nums = pg_pdfo_get(sp.tree, "Nums");
+        for (size_t i = 0; i < nums->n; i++) {
+            put_raw(u, d, nums->items[i]);
+            g_string_append_c(u, ' ');
+        }
+        g_string_append_printf(u, "%lld %lld 0 R] >>\nendobj\n", sp.key, form_num);
+        static const char *const skip_next[] = {"ParentTreeNextKey", NULL};
+        begin_obj(u, len, w, &nw, sp.root_num, sp.root_gen);
+        g_string_append(u, "<<");
+        put_entries_except(u, d, sp.root, skip_next);
+        g_string_append_printf(u, " /ParentTreeNextKey %lld >>\nendobj\n", sp.key + 1);
+    }
+
+    /* the AcroForm: its fields (and the new one); signatures exist, append only */
     begin_obj(u, len, w, &nw, acro_num, acro_gen);
     g_string_append(u, "<<");
     if (acro) {
@@ -656,7 +925,9 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         put_raw(u, d, old_fields->items[i]);
         g_string_append_c(u, ' ');
     }
-    g_string_append_printf(u, "%lld 0 R] /SigFlags 3 >>\nendobj\n", field_num);
+    if (!fill)
+        g_string_append_printf(u, "%lld 0 R", field_num);
+    g_string_append(u, "] /SigFlags 3 >>\nendobj\n");
 
     if (rewrite_catalog) {
         begin_obj(u, len, w, &nw, root->num, cat_gen);
@@ -666,10 +937,11 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         g_string_append_printf(u, " /AcroForm %lld 0 R >>\nendobj\n", acro_num);
     }
 
-    /* the first page with the widget among its annotations */
-    begin_obj(u, len, w, &nw, page_num, page_gen);
-    {
+    /* the page with the new widget among its annotations (a field filled is
+     * there already) */
+    if (!fill) {
         static const char *const skip[] = {"Annots", NULL};
+        begin_obj(u, len, w, &nw, page_num, page_gen);
         g_string_append(u, "<<");
         put_entries_except(u, d, page, skip);
         g_string_append(u, " /Annots [");
@@ -746,6 +1018,7 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
 cleanup:
     OPENSSL_free(der);
     g_free(fields);
+    g_free(field_refs);
     if (!ok && u) {
         g_string_free(u, TRUE);
         u = NULL;
@@ -761,7 +1034,14 @@ static int do_sign(const sign_opts *so)
     char *err = NULL, *pass = NULL;
     pg_pdf *p = NULL;
     GString *u = NULL;
+    /* absolute: fontconfig reads a relative configuration path from its own folder */
+    const char *data = so->data_dir ? so->data_dir : pg_data_dir_default(NULL);
+    char *data_abs = g_canonicalize_filename(data, NULL);
+    char *fonts_dir = g_build_filename(data_abs, "fonts", NULL);
+    g_free(data_abs);
     pg_sign_request r = {.as = so->as,
+                         .number = so->number,
+                         .fonts_dir = fonts_dir,
                          .reason = so->reason,
                          .location = so->location,
                          .page = so->page,
@@ -772,6 +1052,7 @@ static int do_sign(const sign_opts *so)
         say("plangen: error: %s: -o names the input; signing writes a new file and leaves the "
             "unsigned one as it is: choose another output",
             so->out);
+        g_free(fonts_dir);
         return RC_USAGE;
     }
     if (!(d = read_file(so->in, &len, "the PDF")))
@@ -812,6 +1093,7 @@ static int do_sign(const sign_opts *so)
     rc = RC_OK;
 cleanup:
     forget(pass);
+    g_free(fonts_dir);
     EVP_PKEY_free(r.key);
     X509_free(r.cert);
     sk_X509_pop_free(r.chain, X509_free);
@@ -902,6 +1184,13 @@ int pg_sign_main(int argc, char **argv, const char *usage)
             so.as = v;
             if (strcmp(v, "signer") != 0 && strcmp(v, "organisation") != 0)
                 return bad_usage(usage, "--as takes signer or organisation");
+        } else if ((v = opt(argc, argv, &i, "--number", &bad))) {
+            so.number = v;
+            if (!text_ok(v) || !*v || strlen(v) > 100)
+                return bad_usage(usage, "--number takes the document's number and symbol, "
+                                        "e.g. 123/KH-UBND");
+        } else if ((v = opt(argc, argv, &i, "--data-dir", &bad))) {
+            so.data_dir = v;
         } else if ((v = opt(argc, argv, &i, "--reason", &bad))) {
             so.reason = v;
         } else if ((v = opt(argc, argv, &i, "--location", &bad))) {
@@ -1062,6 +1351,12 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     char *shown = pg_printable(fname);
     fprintf(out, "signature %d of %d (field %s)\n", index, count, shown);
     free(shown);
+    /* the field it fills, with what the field is for */
+    char *tu = text_utf8(pg_pdf_resolve(p, pg_pdfo_get(field, "TU")));
+    char *fills = tu ? g_strdup_printf("%s: %s", fname, tu) : g_strdup(fname);
+    line(out, "field:", fills);
+    g_free(fills);
+    g_free(tu);
     g_free(fname);
     int ok = 0;
     CMS_ContentInfo *cms = NULL;
@@ -1220,7 +1515,7 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
     const pg_pdfo *catalog = pg_pdf_object(p, root->num, NULL);
     const pg_pdfo *acro = pg_pdf_resolve(p, pg_pdfo_get(catalog, "AcroForm"));
     size_t n = 0;
-    fields = acro ? collect_fields(p, acro, &n) : NULL;
+    fields = acro ? collect_fields(p, acro, &n, NULL) : NULL;
     count = 0;
     for (size_t i = 0; i < n; i++)
         count +=

@@ -15,11 +15,19 @@
 
 /* What one signature is made with. */
 typedef struct {
-    const char *as;         /* "signer" (or NULL) or "organisation": the field's name */
+    const char *as;         /* "signer" (or NULL) or "organisation": the field filled,
+                               "signer", or "organisation" (else "organisation-line")
+                               when the PDF has it and no rect is given */
+    const char *number;     /* the document's number and symbol ("123/KH-UBND") that an
+                               "organisation-line" field shows; NULL: the PDF's
+                               Info /Keywords */
+    const char *fonts_dir;  /* the folder of the font configuration of that line's
+                               font (absolute); NULL: the build's data folder's fonts/ */
     const char *reason;     /* UTF-8 or NULL */
     const char *location;   /* UTF-8 or NULL */
     int page;               /* the widget's page, 1-based; 0: the first */
-    int visible;            /* 1: the widget covers rect; 0: invisible */
+    int visible;            /* 1: a new widget over rect; 0: the field named by as, or
+                               invisible when the PDF has no such field */
     double rect[4];         /* x1 y1 x2 y2, pt in the page's default user space */
     time_t when;            /* the signing time: /M and the CMS signing-time */
     EVP_PKEY *key;          /* borrowed */

@@ -50,9 +50,41 @@ if pdftotext "$work/lacks.pdf" - | grep -q "Dấu ✓ và chữ 中"; then ok; e
 if pdfinfo -meta "$work/lacks.pdf" | grep -q "A &amp; B &lt;x&gt; "; then ok; else
     bad "the XMP title is not escaped: $(pdfinfo -meta "$work/lacks.pdf" | grep dc:title)"; fi
 
+# NĐ 30's signature places: a plan with the signer's image and the seal keeps an
+# unsigned signature field over each (printable, with an empty appearance, in a
+# Form element of the signature), still PDF/A and PDF/UA, the same bytes twice
+mkdir -p "$work/plans/img"
+python3 - "$work/plans/img" <<'PY'
+import math, struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+def png(path, w, h, px):
+    raw = b''.join(b'\0' + b''.join(bytes(px(x, y)) for x in range(w)) for y in range(h))
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0))
+                + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
+png(sys.argv[1] + '/sig.png', 300, 100,
+    lambda x, y: (20, 40, 200, 255) if abs(y - 50 - 30 * math.sin(x / 18.0)) < 3 else (0, 0, 0, 0))
+png(sys.argv[1] + '/seal.png', 200, 200,
+    lambda x, y: (220, 20, 30, 255) if 90 <= math.hypot(x - 99.5, y - 99.5) <= 99.5 else (0, 0, 0, 0))
+PY
+sed 's|<signature |<signature image="img/sig.png" seal="img/seal.png" |' "$plan" >"$work/plans/fields.xml"
+expect_rc 0 "render with signature fields" -- "$plangen" render "$work/plans/fields.xml" -o "$work/fields.pdf"
+expect_rc 0 "render with signature fields again" -- "$plangen" render "$work/plans/fields.xml" -o "$work/fields2.pdf"
+if cmp -s "$work/fields.pdf" "$work/fields2.pdf"; then ok; else bad "fields.pdf: two renders differ"; fi
+qpdf_ok "$work/fields.pdf" "fields.pdf"
+pdfa_ok "$work/fields.pdf" "fields.pdf"
+pdfsig "$work/fields.pdf" >"$work/fields.sig" 2>&1
+if [ "$(grep -c 'The signature form field is not signed' "$work/fields.sig")" -eq 2 ] &&
+    grep -q "Field Name: signer" "$work/fields.sig" && grep -q "Field Name: organisation" "$work/fields.sig"; then
+    ok; else bad "pdfsig does not see the fields signer and organisation, unsigned: $(cat "$work/fields.sig")"; fi
+# unsigned: the AcroForm lists them, without /SigFlags (no signature yet) or /NeedAppearances
+if grep -aq "/AcroForm" "$work/fields.pdf" && ! grep -aq "/SigFlags\|/NeedAppearances" "$work/fields.pdf"; then ok; else
+    bad "fields.pdf: no /AcroForm, or /SigFlags or /NeedAppearances while unsigned"; fi
+
 # each check fails without its feature (one mutation per check)
 mkdir -p "$work/mut"
 if python3 tests/pdfa/mutate.py "$work/a/hung-yen-duk-sinh-hoat-chinh-tri-2023.pdf" "$work/mut" \
-    >"$work/mutate" 2>&1; then ok; else bad "mutations: $(grep -v '^ok' "$work/mutate")"; fi
+    "$work/fields.pdf" >"$work/mutate" 2>&1; then ok; else bad "mutations: $(grep -v '^ok' "$work/mutate")"; fi
 
 finish run_pdfa

@@ -49,6 +49,9 @@ expect_rc 0 "sign as signer" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
     "$plangen" sign "$d/plan.pdf" -o "$d/s1.pdf" --p12 "$k/signer.p12" --as signer \
     --reason "Ký ban hành" --location "Trà Vinh"
 [ "$(sha256sum < "$d/plan.pdf")" = "$before" ] && ok || bad "signing changed the unsigned PDF"
+# a plan rendered without images keeps no place for it: invisible, and a note says why
+contains "$work/err" "keeps no place for the signer's signature (no signature field \"signer\"): signed invisibly" "sign without a field"
+contains "$work/err" "render the plan with --signature-image FILE" "sign without a field"
 # the update is appended: the original bytes are the start of the signed file
 cmp -s -n "$(wc -c < "$d/plan.pdf")" "$d/plan.pdf" "$d/s1.pdf" && ok || bad "s1.pdf does not start with plan.pdf"
 pdfsig "$d/s1.pdf" > "$d/s1.sig" 2>&1
@@ -328,8 +331,206 @@ expect_rc 1 "verify a non-PDF" -- "$plangen" verify "$e/plan.xml"
 contains "$work/err" "cannot verify: it is no PDF" "verify non-PDF"
 expect_rc 0 "sign --help" -- "$plangen" sign --help
 contains "$work/out" "usage: plangen sign IN.pdf -o OUT.pdf --p12 FILE" "sign --help"
+contains "$work/out" "--number TEXT" "sign --help: the organisation-line's number"
+contains "$work/out" "\"organisation-line\"" "sign --help: the fields"
 expect_rc 0 "verify --help" -- "$plangen" verify --help
 contains "$work/out" "usage: plangen verify PDF" "verify --help"
+
+# ---- NĐ 30's places: a render with the signer's image and the seal keeps a field
+# over each, that sign --as fills (the organisation's is filled by the token below)
+plans=$work/plans
+mkdir -p "$plans/img"
+python3 - "$plans/img" <<'PY'
+import math, struct, sys, zlib
+def chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+def png(path, w, h, px):
+    raw = b''.join(b'\0' + b''.join(bytes(px(x, y)) for x in range(w)) for y in range(h))
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0))
+                + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
+png(sys.argv[1] + '/sig.png', 300, 100,
+    lambda x, y: (20, 40, 200, 255) if abs(y - 50 - 30 * math.sin(x / 18.0)) < 3 else (0, 0, 0, 0))
+png(sys.argv[1] + '/seal.png', 200, 200,
+    lambda x, y: (220, 20, 30, 255) if 90 <= math.hypot(x - 99.5, y - 99.5) <= 99.5 else (0, 0, 0, 0))
+PY
+cp "$plan" "$plans/fields.xml"
+abs_plangen=$(cd "$(dirname "$plangen")" && pwd)/$(basename "$plangen")
+expect_rc 0 "render with --signature-image and --seal" -- sh -c \
+    'cd "$1" && PLANGEN_DATADIR="$2" "$3" render fields.xml --signature-image img/sig.png --seal img/seal.png -o fields.pdf' \
+    sh "$plans" "$(pwd)" "$abs_plangen"
+mv "$plans/fields.pdf" "$d/fields.pdf"
+# the layout's places (dump --stage=layout): one over each image, the signer's over the
+# signature space (72 pt high) when there is only a seal, none without images
+dump_fields() {
+    expect_rc 0 "dump --stage=layout $*" -- sh -c 'cd "$1" && PLANGEN_DATADIR="$2" "$3" dump --stage=layout fields.xml "$4" "$5" "$6" "$7"' \
+        sh "$plans" "$(pwd)" "$abs_plangen" "$@"
+    grep '^ *field ' "$work/out" > "$d/fields.trace"
+}
+dump_fields --signature-image img/sig.png --seal img/seal.png
+contains "$d/fields.trace" "field signer x=[0-9.]* y=[0-9.]* w=[0-9.]* h=[0-9.]*$" "layout: the field signer"
+contains "$d/fields.trace" "field organisation x=[0-9.]* y=[0-9.]* w=113.39 h=113.39$" "layout: the field organisation (the seal, 40 mm)"
+dump_fields --seal img/seal.png --seal-diameter 40
+contains "$d/fields.trace" "field signer x=[0-9.]* y=[0-9.]* w=[0-9.]* h=72.00$" "layout: a seal alone, the signer's field over the signature space"
+contains "$d/fields.trace" "field organisation" "layout: a seal alone"
+dump_fields --seal-diameter 40 --seal-diameter 40
+count_is "$d/fields.trace" "field" 0 "layout: no image, no field"
+expect_rc 0 "fill the field signer" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/fields.pdf" -o "$d/f1.pdf" --p12 "$k/signer.p12" --as signer
+lacks "$work/err" "keeps no place" "fill the field signer"
+expect_rc 0 "verify f1" -- "$plangen" verify "$d/f1.pdf"
+contains "$work/out" "signature 1 of 1 (field signer)" "verify f1"
+contains "$work/out" "field: *signer: Chữ ký số của người ký" "verify f1"
+expect_rc 1 "fill the field signer twice" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/f1.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --as signer
+contains "$work/err" "cannot sign as signer: its signature field \"signer\" is signed already" "signer twice"
+absent "$e/out.pdf" "signer twice"
+# a field without its /Rect (a damaged file) is refused, not guessed
+python3 - "$d/fields.pdf" "$e/norect.pdf" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+i = data.index(b"/T (signer)")
+j = data.index(b"/Rect [", i)
+open(sys.argv[2], "wb").write(data[:j] + b"/Rekt [" + data[j + 7:])
+PY
+expect_rc 1 "a field without /Rect" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$e/norect.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12" --as signer
+contains "$work/err" "its signature field \"signer\" is not an object of its own with a /Rect of four numbers" "no /Rect"
+absent "$e/out.pdf" "no /Rect"
+# the field rewritten, the same object: its place, page, flags, description and
+# structure kept, its value the signature; the widget over the signature image
+# and the seal's field over the seal, as the page draws them (0.5 pt)
+# FILE: prints, per field, "NAME same|moved signed|unsigned on-image|off-image"
+fields_report() {
+    python3 - "$d/fields.pdf" "$1" <<'PY'
+import json, re, subprocess, sys
+def load(path):
+    j = json.loads(subprocess.run(["qpdf", "--json", "--json-stream-data=inline",
+                                   "--decode-level=generalized", path],
+                                  capture_output=True, check=True).stdout)["qpdf"][1]
+    return {k[4:]: v.get("value", v.get("stream")) for k, v in j.items() if k.startswith("obj:")}
+before, after = load(sys.argv[1]), load(sys.argv[2])
+def widgets(objs):
+    return {o["/T"][2:]: (ref, o) for ref, o in objs.items()
+            if isinstance(o, dict) and o.get("/FT") == "/Sig"}
+import base64
+def boxes(objs, page_ref):
+    """The images a page draws: (width px, box x0 y0 x1 y1 in pt)."""
+    page = objs[page_ref]
+    res = objs[page["/Resources"]] if isinstance(page["/Resources"], str) else page["/Resources"]
+    xobj = res["/XObject"]
+    c = page["/Contents"]
+    data = b"".join(base64.b64decode(objs[r]["data"]) for r in (c if isinstance(c, list) else [c]))
+    out = {}
+    for w, h, x, y, name in re.findall(rb"([\d.]+) 0 0 ([\d.]+) ([\d.-]+) ([\d.-]+) cm /(Im\d+) Do", data):
+        px = objs[xobj["/" + name.decode()]]["dict"]["/Width"]
+        x, y, w, h = float(x), float(y), float(w), float(h)
+        out[px] = (x, y, x + w, y + h)
+    return out
+old, new = widgets(before), widgets(after)
+for name, (ref, o) in sorted(old.items()):
+    ref2, o2 = new[name]
+    kept = ref == ref2 and all(o.get(k) == o2.get(k) for k in ("/Rect", "/P", "/StructParent", "/F", "/TU", "/T"))
+    img = boxes(after, o2["/P"]).get(300 if name == "signer" else 200)
+    on = img is not None and all(abs(a - b) <= 0.5 for a, b in zip(img, o2["/Rect"]))
+    print(name, "same" if kept else "moved", "signed" if "/V" in o2 else "unsigned",
+          "on-image" if on else "off-image")
+PY
+}
+fields_report "$d/f1.pdf" > "$d/f1.fields" 2>&1
+contains "$d/f1.fields" "^signer same signed on-image$" "f1: the field signer filled in place, over the signature image"
+contains "$d/f1.fields" "^organisation same unsigned on-image$" "f1: the field organisation over the seal, unsigned"
+qpdf_ok "$d/f1.pdf" "f1.pdf"
+
+# ---- organisation-line: an attachment's first page keeps the line at its top
+# right; the signature writes the number, symbol and signing time there, in
+# Times New Roman 10 pt embedded, right-aligned, in Vietnam's time whatever TZ
+line_pdf=$(dirname "$abs_plangen")/../tests/field_line_pdf
+if [ ! -x "$line_pdf" ]; then
+    bad "organisation-line: $line_pdf (tests/render/field_line_pdf.c) is not built"
+else
+    # the field: x 358..538, y 20..50 pt from the top left of an A4 page (841.89 pt)
+    expect_rc 0 "a PDF with the field organisation-line" -- "$line_pdf" "$plan" "$d/line.pdf" 358 20 180 30
+    # its Form element opens the document's structure: the start of the page's content
+    qpdf --json "$d/line.pdf" | python3 -c '
+import json, sys
+objs = {k[4:]: v.get("value") for k, v in json.load(sys.stdin)["qpdf"][1].items() if k.startswith("obj:")}
+doc = next(o for o in objs.values() if isinstance(o, dict) and o.get("/S") == "/Document")
+first = objs[doc["/K"][0]]
+print("first", first.get("/S"), objs[first["/K"][0]["/Obj"]].get("/T"))' > "$d/line.struct" 2>&1
+    contains "$d/line.struct" "^first /Form u:organisation-line$" "organisation-line: the first element of the document"
+    expect_rc 0 "fill the field organisation-line" -- env SOURCE_DATE_EPOCH=1681784102 TZ=America/New_York \
+        PLANGEN_PASSPHRASE=mat-khau-2 "$plangen" sign "$d/line.pdf" -o "$d/l1.pdf" --p12 "$k/org.p12" --as organisation
+    pdfsig "$d/l1.pdf" > "$d/l1.sig" 2>&1
+    contains "$d/l1.sig" "Signature Field Name: organisation-line" "pdfsig l1"
+    contains "$d/l1.sig" "Signature Validation: Signature is Valid." "pdfsig l1"
+    contains "$d/l1.sig" "Total document signed" "pdfsig l1"
+    qpdf_ok "$d/l1.pdf" "l1.pdf"
+    if python3 tests/pdfa/check.py "$d/l1.pdf" > "$d/l1.pdfa" 2>&1; then ok; else
+        bad "l1.pdf is no longer PDF/A: $(grep -v '^ok' "$d/l1.pdfa")"; fi
+    # read back: two lines inside the field's box, right-aligned, 10 pt
+    pdftotext -bbox -f 1 -l 1 "$d/l1.pdf" "$d/l1.html"
+    python3 - "$d/l1.html" 358 20 538 50 > "$d/l1.line" <<'PY'
+import re, sys
+x0, y0, x1, y1 = map(float, sys.argv[2:])
+words = [(float(a), float(b), float(c), float(e), t) for a, b, c, e, t in re.findall(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', open(sys.argv[1]).read())]
+inside = [w for w in words if w[0] >= x0 - 0.5 and w[2] <= x1 + 0.5 and w[1] >= y0 - 0.5 and w[3] <= y1 + 0.5]
+for w in inside:
+    print("word", w[4])
+if len(inside) == 2:
+    (a, b) = sorted(inside, key=lambda w: w[1])
+    print("first", a[4])
+    print("second", b[4])
+    print("right-aligned" if abs(a[2] - b[2]) <= 0.5 and x1 - a[2] <= 3 else "not right-aligned")
+    print("top" if a[1] - y0 <= 3 else "not at the top")
+    # a 10 pt line of Liberation Serif is 11.07 pt from its ascent to its descent
+    print("size-10" if all(10.5 <= w[3] - w[1] <= 11.6 for w in inside) else "size %.2f" % (a[3] - a[1]))
+PY
+    contains "$d/l1.line" "^first 60-KH/ĐUK$" "organisation-line: the number and symbol (Info /Keywords)"
+    contains "$d/l1.line" "^second 2023-04-18T09:15:02+07:00$" "organisation-line: the signing time in UTC+7"
+    contains "$d/l1.line" "^right-aligned$" "organisation-line"
+    contains "$d/l1.line" "^top$" "organisation-line"
+    contains "$d/l1.line" "^size-10$" "organisation-line: 10 pt"
+    # the appearance: Times New Roman (Liberation Serif here) at 10 pt, embedded, regular
+    qpdf --json --json-stream-data=inline --decode-level=generalized "$d/l1.pdf" > "$d/l1.json"
+    python3 - "$d/l1.json" > "$d/l1.ap" <<'PY'
+import base64, json, sys
+objs = {k[4:]: v.get("value", v.get("stream")) for k, v in json.load(open(sys.argv[1]))["qpdf"][1].items() if k.startswith("obj:")}
+for o in objs.values():
+    if isinstance(o, dict) and o.get("/T") == "u:organisation-line":
+        ap = objs[o["/AP"]["/N"]]
+        print(base64.b64decode(ap["data"]).decode("latin-1").replace("\n", " "))
+        font = objs[ap["dict"]["/Resources"]["/Font"]["/F1"]]
+        print("font", font["/BaseFont"], "object", o["/AP"]["/N"])
+PY
+    contains "$d/l1.ap" "/F1 10 Tf" "organisation-line: 10 pt"
+    contains "$d/l1.ap" "0 g" "organisation-line: black"
+    contains "$d/l1.ap" "font /[A-Z]\{6\}+LiberationSerif object" "organisation-line: Times New Roman (Liberation Serif), regular"
+    pdffonts "$d/l1.pdf" > "$d/l1.fonts"
+    count_is "$d/l1.fonts" "^[A-Z]\{6\}+LiberationSerif  .* yes yes yes" 2 "pdffonts: the page's and the line's regular face, embedded"
+    # reproducible: at SOURCE_DATE_EPOCH with an RSA key, the same bytes, font subset and all
+    for n in 1 2; do
+        SOURCE_DATE_EPOCH=1681784102 PLANGEN_PASSPHRASE=mat-khau-1 "$plangen" sign "$d/line.pdf" \
+            -o "$d/lr$n.pdf" --p12 "$k/signer.p12" --as organisation 2>"$work/err" || bad "sign lr$n"
+    done
+    cmp -s "$d/lr1.pdf" "$d/lr2.pdf" && ok || bad "organisation-line: two signatures at SOURCE_DATE_EPOCH differ"
+    # --number wins over the Info; without either, a clear refusal
+    expect_rc 0 "organisation-line --number" -- env PLANGEN_PASSPHRASE=mat-khau-2 \
+        "$plangen" sign "$d/line.pdf" -o "$d/l2.pdf" --p12 "$k/org.p12" --as organisation --number "123/KH-UBND"
+    pdftotext -f 1 -l 1 -x 358 -y 20 -W 180 -H 30 "$d/l2.pdf" "$d/l2.txt"
+    contains "$d/l2.txt" "^123/KH-UBND$" "--number"
+    contains "$d/l2.txt" "^20[0-9-]*T[0-9:]*+07:00$" "the signing time now, in UTC+7"
+    sed 's|/Keywords |/Keyworde |' "$d/line.pdf" > "$e/nonumber.pdf"
+    expect_rc 1 "organisation-line without a number" -- env PLANGEN_PASSPHRASE=mat-khau-2 \
+        "$plangen" sign "$e/nonumber.pdf" -o "$e/out.pdf" --p12 "$k/org.p12" --as organisation
+    contains "$work/err" "shows the document's number and symbol, and the PDF does not say them" "no number"
+    contains "$work/err" "give them: --number \"123/KH-UBND\"" "no number"
+    absent "$e/out.pdf" "no number"
+    expect_rc 2 "--number empty" -- env PLANGEN_PASSPHRASE=mat-khau-2 \
+        "$plangen" sign "$d/line.pdf" -o "$e/out.pdf" --p12 "$k/org.p12" --as organisation --number ""
+    contains "$work/err" "--number takes the document's number and symbol" "--number empty"
+fi
 
 # ---- PKCS#11: the issuing body's key and certificate on a SoftHSM2 token ---------
 module=/usr/lib/softhsm/libsofthsm2.so
@@ -359,6 +560,30 @@ else
     qpdf_ok "$d/p2.pdf" "p2.pdf"
     expect_rc 0 "verify p2 (token) --ca" -- "$plangen" verify "$d/p2.pdf" --ca "$k/ca.pem"
     contains "$work/out" "2 of 2 signatures intact and trusted" "verify p2 (token)"
+    # the seal's field filled by the token, after the signer's
+    expect_rc 0 "fill the field organisation with a PKCS#11 token" -- \
+        sh -c '"$1" sign "$2" -o "$3" --pkcs11 "$4" --pkcs11-module "$5" --as organisation --pass-fd 3 3<"$6"' sh \
+        "$plangen" "$d/f1.pdf" "$d/f2.pdf" "$uri" "$module" "$h/pin"
+    pdfsig "$d/f2.pdf" > "$d/f2.sig" 2>&1
+    count_is "$d/f2.sig" "Signature Validation: Signature is Valid." 2 "pdfsig f2: both valid"
+    sed -n '/^Signature #1/,/^Signature #2/p' "$d/f2.sig" > "$d/f2.first"
+    sed -n '/^Signature #2/,$p' "$d/f2.sig" > "$d/f2.last"
+    contains "$d/f2.first" "Signature Field Name: signer" "pdfsig f2"
+    lacks "$d/f2.first" "Total document signed" "pdfsig f2: the signer's covers its revision"
+    contains "$d/f2.last" "Signature Field Name: organisation" "pdfsig f2"
+    contains "$d/f2.last" "Total document signed" "pdfsig f2: the last covers the whole document"
+    qpdf_ok "$d/f2.pdf" "f2.pdf"
+    if python3 tests/pdfa/check.py "$d/f2.pdf" > "$d/f2.pdfa" 2>&1; then ok; else
+        bad "f2.pdf is no longer PDF/A: $(grep -v '^ok' "$d/f2.pdfa")"; fi
+    fields_report "$d/f2.pdf" > "$d/f2.fields" 2>&1
+    contains "$d/f2.fields" "^signer same signed on-image$" "f2: the signer's field"
+    contains "$d/f2.fields" "^organisation same signed on-image$" "f2: the organisation's field filled in place, over the seal"
+    expect_rc 0 "verify f2 --ca" -- "$plangen" verify "$d/f2.pdf" --ca "$k/ca.pem"
+    contains "$work/out" "2 of 2 signatures intact and trusted" "verify f2"
+    contains "$work/out" "field: *organisation: Chữ ký số của cơ quan, tổ chức" "verify f2"
+    grep -q "/SigFlags 3" "$d/f2.pdf" && ok || bad "f2.pdf: no /SigFlags 3 once signed"
+    # what it looks like, for a person: the signed page at 60 dpi
+    pdftoppm -png -r 60 -f "$pages" -l "$pages" "$d/f2.pdf" "$d/f2-page" && ok || bad "pdftoppm f2.pdf"
     # Under LeakSanitizer: after a failed key load, OpenSSL unloads the pkcs11
     # engine (libp11) at exit without its RSA, EC and PKEY methods freed (frames
     # in the unloaded module, seen only in libcrypto's allocators): suppressed

@@ -336,6 +336,84 @@ def check_annots_printable(pdf):
     return None
 
 
+def annotations(pdf):
+    """(page number, reference, dictionary) of every annotation of the pages."""
+    for n, page in enumerate(pdf.pages(), 1):
+        for a in pdf.get(page.get("/Annots")) or []:
+            yield n, a, pdf.dict_of(a)
+
+
+def check_annots_appearance(pdf):
+    """ISO 19005-2 6.3.3: every annotation but a Popup or a Link (every signature
+    widget, signed or not) has an appearance dictionary holding only /N, a form
+    XObject with a /BBox: what is shown and printed is in the file."""
+    for n, a, d in annotations(pdf):
+        sub = d.get("/Subtype")
+        if sub in ("/Popup", "/Link"):
+            continue
+        ap = pdf.dict_of(d.get("/AP"))
+        if not ap:
+            return f"page {n}: a {sub} annotation ({a}) has no /AP"
+        if set(ap) != {"/N"}:
+            return f"page {n}: a {sub} annotation's /AP holds {sorted(ap)}, not /N alone"
+        form = pdf.dict_of(ap["/N"])
+        if form.get("/Subtype") != "/Form" or not isinstance(form.get("/BBox"), list) \
+                or pdf.data(ap["/N"]) is None:
+            return f"page {n}: a {sub} annotation's /AP /N is no form XObject with a /BBox"
+    return None
+
+
+def parent_tree_nums(pdf):
+    """The parent tree as {key: value}."""
+    nums = {}
+
+    def walk(node, depth):
+        d = pdf.dict_of(node)
+        arr = d.get("/Nums", [])
+        for k in range(0, len(arr) - 1, 2):
+            nums[arr[k]] = arr[k + 1]
+        if depth < 16:
+            for kid in d.get("/Kids", []):
+                walk(kid, depth + 1)
+    root = pdf.dict_of(pdf.catalog().get("/StructTreeRoot"))
+    walk(root.get("/ParentTree"), 0)
+    return nums
+
+
+def check_widgets_tagged(pdf):
+    """ISO 14289-1 7.18.1, 7.18.4: every widget annotation (a signature field) is
+    the OBJR of a Form structure element, and its /StructParent names that
+    element in the parent tree."""
+    t = tree(pdf)
+    if t.error:
+        return t.error
+    types = {ref: s for ref, s, depth, d in t.elements}
+    owner_of = dict(t.objr)
+    nums = parent_tree_nums(pdf)
+    for n, a, d in annotations(pdf):
+        if d.get("/Subtype") != "/Widget":
+            continue
+        name = text_of(d.get("/T"))
+        owner = owner_of.get(a)
+        if owner is None:
+            return f"page {n}: the widget of field {name!r} is in no structure element"
+        if types.get(owner) != "/Form":
+            return f"page {n}: the widget of field {name!r} is in a {types.get(owner)}, not a Form"
+        key = d.get("/StructParent")
+        if key is None or nums.get(key) != owner:
+            return f"page {n}: the widget of field {name!r}: /StructParent {key} does not name its Form"
+    return None
+
+
+def check_no_need_appearances(pdf):
+    """ISO 19005-2 6.4.1: the AcroForm does not ask readers to make the fields'
+    appearances (/NeedAppearances true): each widget carries its own."""
+    acro = pdf.dict_of(pdf.catalog().get("/AcroForm"))
+    if acro.get("/NeedAppearances") not in (None, False):
+        return f"the AcroForm has /NeedAppearances {acro.get('/NeedAppearances')}"
+    return None
+
+
 def fonts(pdf):
     """Every font dictionary of the pages' resources: (name, dict)."""
     seen = {}
@@ -780,7 +858,7 @@ def check_parent_tree(pdf):
     referenced once from the structure tree, and the page's /StructParents entry of
     the parent tree names, for each MCID, the element that holds it; every link
     annotation is an OBJR of an element its /StructParent names (signature
-    widgets are not checked: plangen sign does not tag them yet)."""
+    widgets: check_widgets_tagged)."""
     t = tree(pdf)
     if t.error:
         return t.error
@@ -827,8 +905,7 @@ def check_parent_tree(pdf):
     for n, page in enumerate(pdf.pages()):
         for a in pdf.get(page.get("/Annots")) or []:
             d = pdf.dict_of(a)
-            # the render's annotations; the signature widgets plangen sign adds
-            # are not in the structure tree yet (sign.c's part of issue 17)
+            # the links here; the signature widgets in check_widgets_tagged
             if d.get("/Subtype") != "/Link":
                 continue
             if a not in objr:
@@ -925,6 +1002,9 @@ CHECKS = [
     ("lang", check_lang),
     ("no_interpolate", check_no_interpolate),
     ("annots_printable", check_annots_printable),
+    ("annots_appearance", check_annots_appearance),
+    ("widgets_tagged", check_widgets_tagged),
+    ("no_need_appearances", check_no_need_appearances),
     ("fonts_embedded", check_fonts_embedded),
     ("tounicode", check_tounicode),
     ("no_notdef", lambda p: check_glyphs(p, "no_notdef")),

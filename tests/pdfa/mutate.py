@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """tests/pdfa/mutate.py - shows that each check of check.py fails without its feature.
 
-    mutate.py GOOD.pdf WORKDIR
+    mutate.py GOOD.pdf WORKDIR [FIELDS.pdf]
 
 GOOD.pdf must be a render of plangen that passes every check and has a link
-annotation. For each check, one mutation takes the feature away: most append an
+annotation; FIELDS.pdf, a render with unsigned signature fields (a plan with a
+signature image and a seal), for the mutations of the fields' checks: a widget
+without its appearance, a widget that does not print, a widget whose structure
+element is no Form, a widget whose /StructParent names another element, an
+AcroForm with /NeedAppearances true. For each check, one mutation takes the feature away: most append an
 incremental update (ISO 32000-1 7.5.6) that replaces or adds objects - the
 catalog without /Metadata, an XMP packet with one value changed, a font without
 its ToUnicode map, /MarkInfo false, no /StructTreeRoot, a parent tree missing
@@ -183,14 +187,39 @@ def mutations(d):
     ]
 
 
+def field_mutations(d):
+    """The mutations of a render with signature fields."""
+    cat = d.root()
+    objs = {n: d.obj(n) for n in sorted(d.offset)}
+    widget = next(n for n, b in objs.items() if b.startswith(b"<< /FT /Sig "))
+    form = next(n for n, b in objs.items() if b.startswith(b"<< /Type /StructElem /S /Form "))
+    acro = d.ref(cat, "/AcroForm")
+    w = objs[widget]
+    return [
+        ("fields_control", None, d.update({cat: objs[cat], widget: w})),
+        ("widget_no_ap", "annots_appearance", d.update({widget: without(w, rb" /AP << /N \d+ 0 R >>")})),
+        ("widget_hidden", "annots_printable", d.update({widget: w.replace(b" /F 4 ", b" /F 6 ", 1)})),
+        ("widget_not_form", "widgets_tagged",
+         d.update({form: objs[form].replace(b"/S /Form ", b"/S /Div ", 1)})),
+        ("widget_struct_parent", "widgets_tagged",
+         d.update({widget: re.sub(rb"/StructParent \d+", b"/StructParent 0", w, count=1)})),
+        ("need_appearances", "no_need_appearances",
+         d.update({acro: objs[acro].replace(b"<< /Fields", b"<< /NeedAppearances true /Fields", 1)})),
+    ]
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     good, work = sys.argv[1], sys.argv[2]
     with open(good, "rb") as f:
         d = Doc(f.read())
+    todo = mutations(d)
+    if len(sys.argv) == 4:
+        with open(sys.argv[3], "rb") as f:
+            todo += field_mutations(Doc(f.read()))
     bad = 0
-    for name, want, data in mutations(d):
+    for name, want, data in todo:
         path = os.path.join(work, f"mutant-{name}.pdf")
         if data is None:
             subprocess.run(["qpdf", "--encrypt", "", "", "256", "--", good, path], check=True)
