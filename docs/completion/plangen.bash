@@ -24,7 +24,7 @@ _plangen_options() {
     derive) echo "--style --issuer --parent-body --symbol --date -o --force $_plangen_common" ;;
     new) echo "--style --from --set -o --force $_plangen_common" ;;
     build) echo "--style --strict -o -j --units --prune --check-only --junit --report --shard --no-pdfa $_plangen_common" ;;
-    sign) echo "-o --p12 --pkcs11 --pkcs11-module --pass-fd --as --page --rect --reason --location -h --help" ;;
+    sign) echo "-o --p12 --pkcs11 --pkcs11-module --pass-fd --as --page --rect --reason --location --number --data-dir -h --help" ;;
     verify) echo "--ca -h --help" ;;
     serve) echo "--listen --users --log --proxy --data-dir --timeout -h --help" ;;
     user) echo "--password-stdin -h --help" ;;
@@ -136,7 +136,7 @@ _plangen_value() {
         ;;
     # values typed by hand: numbers, names, dates, URIs, text
     --dpi | -j | --seal-diameter | --max-* | --issuer | --parent-body | --symbol | --date | \
-        --set | --shard | --pkcs11 | --pass-fd | --page | --rect | --reason | --location | \
+        --set | --shard | --pkcs11 | --pass-fd | --page | --rect | --reason | --location | --number | \
         --listen | --timeout) ;;
     *) return 1 ;;
     esac
@@ -223,10 +223,10 @@ _plangen() {
 # _plangen_takes_value OPTION: 0 when OPTION is followed by a value.
 _plangen_takes_value() {
     case $1 in
-    -o | -j | --format | --png | --dpi | --style | --signature-image | --seal | --seal-diameter | \
+    -o | -j | --format | --png | --dpi | --appendices | --style | --signature-image | --seal | --seal-diameter | \
         --stage | --data-dir | --root | --max-* | --set | --from | --units | --issuer | \
         --parent-body | --symbol | --date | --junit | --report | --shard | --p12 | --pkcs11 | \
-        --pkcs11-module | --pass-fd | --as | --page | --rect | --reason | --location | --ca | \
+        --pkcs11-module | --pass-fd | --as | --page | --rect | --reason | --location | --number | --ca | \
         --listen | --users | --log | --timeout)
         return 0
         ;;
