@@ -499,6 +499,7 @@ typedef struct {
     long long idx3;          /* object 3's entry: this index (default 1; -1: 0) */
     size_t bomb;             /* bytes of spaces after the objects in the object stream */
     int prev_self;           /* /Prev: the cross-reference stream itself */
+    size_t xpad;             /* zero bytes after the entries (deflated) */
 } knobs;
 
 static void put_entry(GByteArray *g, int type, unsigned long long f2, unsigned f3)
@@ -585,6 +586,10 @@ static GString *small_pdf(const knobs *k)
             g_byte_array_append(q, (const guint8 *)"", 1);
         g_byte_array_free(e, TRUE);
         e = q;
+    }
+    if (k->xpad) {
+        g_byte_array_set_size(e, e->len + (guint)k->xpad);
+        memset(e->data + e->len - k->xpad, 0, k->xpad);
     }
     if (k->deflate || k->predictor) {
         GByteArray *z = zip(e->data, e->len);
@@ -710,4 +715,83 @@ Test(pdfparse, hostile_object_streams, .timeout = 60)
     refused(&(knobs){.ofilter = "/FlateDecode", .bomb = 40u << 20},
             "object stream 4 decodes to more than 32 MiB; plangen decodes at most that much of "
             "one stream");
+}
+
+/* A classic table appended to a file whose structure is a stream: the newest
+ * catalog comes from the table, the page tree from the stream's object stream
+ * under it (a /Prev chain mixing both kinds). */
+Test(pdfparse, a_table_over_a_cross_reference_stream)
+{
+    GString *s = small_pdf(&(knobs){.predictor = 12});
+    char *err = NULL;
+    pg_pdf *p = pg_pdf_open_with((const unsigned char *)s->str, s->len, PG_PDF_OPEN_STREAMS, &err);
+    cr_assert(p, "%s", err);
+    size_t prev = pg_pdf_startxref(p);
+    pg_pdf_free(p);
+    size_t cat = s->len;
+    g_string_append(s, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Lang (vi) >>\nendobj\n");
+    size_t tab = s->len;
+    g_string_append_printf(s,
+                           "xref\n1 1\n%010zu 00000 n \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %zu "
+                           ">>\nstartxref\n%zu\n%%%%EOF\n",
+                           cat, prev, tab);
+    p = pg_pdf_open_with((const unsigned char *)s->str, s->len, PG_PDF_OPEN_STREAMS, &err);
+    cr_assert(p, "%s", err);
+    cr_assert_not(pg_pdf_xref_is_stream(p));
+    const pg_pdfo *lang = pg_pdfo_get(catalog(p), "Lang");
+    cr_assert(lang && strcmp(lang->text, "vi") == 0, "the newest catalog");
+    const pg_pdfo *pages = pg_pdf_resolve(p, pg_pdfo_get(catalog(p), "Pages"));
+    cr_assert(pages && pg_pdfo_get(pages, "Count")->num == 1, "the page tree of the stream");
+    pg_pdf_free(p);
+    /* the same table naming the stream as its /XRefStm too: a loop across kinds */
+    g_string_truncate(s, tab);
+    g_string_append_printf(s,
+                           "xref\n1 1\n%010zu 00000 n \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %zu "
+                           "/XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+                           cat, prev, prev, tab);
+    p = pg_pdf_open_with((const unsigned char *)s->str, s->len, PG_PDF_OPEN_STREAMS, &err);
+    cr_assert_null(p);
+    cr_assert(strstr(err, "its cross-reference sections form a loop (/Prev)"), "%s", err);
+    free(err);
+    g_string_free(s, TRUE);
+}
+
+/* Two streams of 31 MiB and one of 3: each within the limit of one stream,
+ * over the 64 MiB of one file together. */
+Test(pdfparse, streams_over_the_file_budget, .timeout = 60)
+{
+    GString *s = small_pdf(
+        &(knobs){.ofilter = "/FlateDecode", .bomb = 31u << 20, .deflate = 1, .xpad = 3u << 20});
+    char *err = NULL;
+    pg_pdf *p = pg_pdf_open_with((const unsigned char *)s->str, s->len, PG_PDF_OPEN_STREAMS, &err);
+    cr_assert(p, "one stream of 31 MiB reads: %s", err);
+    size_t prev = pg_pdf_startxref(p);
+    pg_pdf_free(p);
+    /* a table whose /XRefStm is a cross-reference stream padded to 31 MiB */
+    size_t n = 31u << 20;
+    unsigned char *z = calloc(1, n);
+    z[0] = 1; /* object 1: type 1 at offset 16 (the catalog is at 16) */
+    z[4] = 16;
+    GByteArray *zz = zip(z, n);
+    free(z);
+    size_t xs = s->len;
+    g_string_append_printf(s,
+                           "6 0 obj\n<< /Type /XRef /Size 7 /Index [1 1] /W [1 4 2] /Filter "
+                           "/FlateDecode /Length %u >>\nstream\n",
+                           zz->len);
+    g_string_append_len(s, (const char *)zz->data, zz->len);
+    g_string_append(s, "\nendstream\nendobj\n");
+    size_t tab = s->len;
+    g_string_append_printf(s,
+                           "xref\n6 1\n%010zu 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /Prev %zu "
+                           "/XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+                           xs, prev, xs, tab);
+    g_byte_array_free(zz, TRUE);
+    p = pg_pdf_open_with((const unsigned char *)s->str, s->len, PG_PDF_OPEN_STREAMS, &err);
+    cr_assert_null(p);
+    cr_assert(strstr(err, "its streams decode to more than 64 MiB in all (object stream 4 is the "
+                          "one over)"),
+              "%s", err);
+    free(err);
+    g_string_free(s, TRUE);
 }
