@@ -758,7 +758,7 @@ static pg_pdfo *read_xref_stream(pg_pdf *p, size_t off, int section, int hybrid,
         goto cleanup;
     }
     size_t pairs = index ? index->n / 2 : 1;
-    long long entries = 0;
+    long long entries = 0, top = 0; /* top: one more than the highest object listed */
     for (size_t i = 0; i < pairs; i++) {
         long long first = index ? int_in(index->items[2 * i], PG_PDF_MAX_OBJECTS) : 0;
         long long count = index ? int_in(index->items[2 * i + 1], PG_PDF_MAX_OBJECTS) : size;
@@ -769,6 +769,7 @@ static pg_pdfo *read_xref_stream(pg_pdf *p, size_t off, int section, int hybrid,
             goto cleanup;
         }
         entries += count;
+        top = first + count > top ? first + count : top;
     }
     if (!decode_stream(p, t, from, n, what, &data, &dlen, err))
         goto cleanup;
@@ -778,7 +779,7 @@ static pg_pdfo *read_xref_stream(pg_pdf *p, size_t off, int section, int hybrid,
                     what, dlen, entries, ew);
         goto cleanup;
     }
-    grow_x(p, size);
+    grow_x(p, top);
     const unsigned char *e = data;
     for (size_t i = 0; i < pairs; i++) {
         long long first = index ? index->items[2 * i]->num : 0;
