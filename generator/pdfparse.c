@@ -1,7 +1,13 @@
 /* pdfparse.c - reads the structure of an existing PDF (trailer, cross-reference
- * tables, single objects) for signing and verifying; see pdfparse.h. Input is
- * untrusted: every index is checked against the buffer, nesting is bounded by
- * PG_PDF_MAX_DEPTH, and the /Prev chain by PG_PDF_MAX_SECTIONS and a visited set. */
+ * tables and streams, single objects, those of object streams included) for
+ * signing and verifying; see pdfparse.h. Input is untrusted: every index is
+ * checked against the buffer, nesting is bounded by PG_PDF_MAX_DEPTH, the /Prev
+ * chain by PG_PDF_MAX_SECTIONS and a visited set, and decoding (zlib, then the
+ * PNG predictors) by PG_PDF_MAX_STREAM_BYTES a stream and
+ * PG_PDF_MAX_DECODED_BYTES a file, checked as the bytes come out. Values of an
+ * object stream are lexed from its decoded bytes, with positions past the
+ * file's end (each stream its own range), so that no position of one is
+ * mistaken for bytes of the file. */
 #include "pdfparse.h"
 
 #include "arena.h"
@@ -39,7 +45,6 @@ typedef struct {
 struct pg_pdf {
     const unsigned char *d;
     size_t len;
-    unsigned flags;   /* PG_PDF_OPEN_* */
     GPtrArray *nodes; /* every pg_pdfo allocated, freed together */
     pg_pdfo *trailer;
     size_t startxref;
@@ -956,7 +961,6 @@ pg_pdf *pg_pdf_open_with(const unsigned char *data, size_t len, unsigned flags, 
     pg_pdf *p = pg_xcalloc(1, sizeof *p);
     p->d = data;
     p->len = len;
-    p->flags = flags;
     p->nodes = g_ptr_array_new();
     p->stms = g_ptr_array_new();
     p->vnext = len + 1;

@@ -18,7 +18,7 @@ enum {
     PG_PDF_MAX_NODES = 2000000,          /* values parsed from one file, all objects together
                                             (about 100 bytes each): a huge array is refused */
     PG_PDF_MAX_STREAM_BYTES = 32 << 20,  /* bytes one cross-reference or object stream
-                                            decodes to (1,000,000 entries of 17 bytes fit) */
+                                            decodes to (1,000,000 entries of 24 bytes fit) */
     PG_PDF_MAX_DECODED_BYTES = 64 << 20, /* bytes all the streams of one file decode to */
 };
 
