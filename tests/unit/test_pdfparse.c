@@ -795,3 +795,41 @@ Test(pdfparse, streams_over_the_file_budget, .timeout = 60)
     free(err);
     g_string_free(s, TRUE);
 }
+
+/* A cross-reference stream appended to a file of tables (pdfxref.c's update
+ * over the render): the new object from the stream, the rest from the tables. */
+Test(pdfparse, a_cross_reference_stream_over_a_table, .timeout = 120)
+{
+    GBytes *src = render();
+    size_t n = g_bytes_get_size(src);
+    char *err = NULL;
+    pg_pdf *a = pg_pdf_open(g_bytes_get_data(src, NULL), n, &err);
+    cr_assert(a);
+    long long size = pg_pdf_size(a), root = pg_pdfo_get(pg_pdf_trailer(a), "Root")->num;
+    size_t prev = pg_pdf_startxref(a);
+    GString *u = g_string_new_len(g_bytes_get_data(src, NULL), (gssize)n);
+    pg_xref_entry w = {.num = size, .gen = 0, .off = u->len};
+    g_string_append_printf(u, "%lld 0 obj\n(a note)\nendobj\n", size);
+    char *t = g_strdup_printf("/Root %lld 0 R", root);
+    GString *tail = g_string_new(NULL);
+    pg_xref_stream_append(tail, u->len, &w, 1, size + 1, prev, t);
+    g_string_append_len(u, tail->str, (gssize)tail->len);
+    pg_pdf *p = pg_pdf_open_with((const unsigned char *)u->str, u->len, PG_PDF_OPEN_STREAMS, &err);
+    cr_assert(p, "%s", err);
+    cr_assert(pg_pdf_xref_is_stream(p));
+    cr_assert_eq(pg_pdf_size(p), size + 2);
+    const pg_pdfo *note = pg_pdf_object(p, size, NULL);
+    cr_assert(note && note->kind == PG_PDFO_STRING && strcmp(note->text, "a note") == 0);
+    compare c = {.a = a, .b = p, .map = g_hash_table_new(NULL, NULL)};
+    cr_assert(
+        same(&c, pg_pdfo_get(pg_pdf_trailer(a), "Root"), pg_pdfo_get(pg_pdf_trailer(p), "Root"), 0),
+        "differs: %s", c.where);
+    cr_assert_gt(c.objects, 50);
+    g_hash_table_destroy(c.map);
+    pg_pdf_free(p);
+    pg_pdf_free(a);
+    cr_assert_eq(qpdf_check((const unsigned char *)u->str, u->len), 0);
+    g_free(t);
+    g_string_free(tail, TRUE);
+    g_string_free(u, TRUE);
+}
