@@ -30,16 +30,23 @@ typedef struct {
     size_t *offs;    /* n offsets, relative to first, each below len - first */
 } objstm;
 
+/* One object's entry: 40 bytes, up to PG_PDF_MAX_OBJECTS of them. */
 typedef struct {
-    int type;      /* 0: free or unknown, 1: at off in the file, 2: in an object stream */
-    size_t off;    /* type 1 */
-    long long stm; /* type 2: the object stream's number */
-    long long idx; /* type 2: the object's index in that stream */
-    int gen;       /* type 1 */
-    int set;       /* the section (1: the newest) that gave this entry; 0: none did */
+    union {
+        struct {
+            size_t off; /* type 1: where its "num gen obj" starts in the file */
+            int gen;    /* type 1 */
+        };
+        struct {
+            long long stm; /* type 2: the object stream's number */
+            int idx;       /* type 2: the object's index in that stream */
+        };
+    };
+    int set;               /* the section (1: the newest) that gave this entry; 0: none did */
+    unsigned char type;    /* 0: free or unknown, 1: in the file, 2: in an object stream */
+    unsigned char loading; /* a lookup of this object is under way (no loops through refs) */
     pg_pdfo *cached;
-    int loading; /* a lookup of this object is under way (no loops through refs) */
-    objstm *os;  /* type 1: the object stream this object is, once decoded */
+    objstm *os; /* type 1: the object stream this object is, once decoded */
 } xentry;
 
 struct pg_pdf {
@@ -474,7 +481,7 @@ static pg_pdfo *read_xref_table(pg_pdf *p, size_t off, int section, char **err)
                 if (e[17] == 'n') {
                     x->off = (size_t)g_ascii_strtoull((const char *)e, NULL, 10);
                     x->gen = atoi((const char *)e + 11);
-                    x->type = x->off > 0 && x->off < p->len;
+                    x->type = x->off > 0 && x->off < p->len ? 1 : 0;
                 }
             }
             l.pos += 18;
@@ -814,11 +821,14 @@ static pg_pdfo *read_xref_stream(pg_pdf *p, size_t off, int section, int hybrid,
                 continue;
             x->set = section;
             /* types other than 1 and 2 stand for the null object, as a free entry */
-            x->type = f[0] == 1 || f[0] == 2 ? (int)f[0] : 0;
-            x->off = f[0] == 1 ? (size_t)f[1] : 0;
-            x->gen = f[0] == 1 ? (int)f[2] : 0;
-            x->stm = f[0] == 2 ? (long long)f[1] : 0;
-            x->idx = f[0] == 2 ? (long long)f[2] : 0;
+            x->type = f[0] == 1 || f[0] == 2 ? (unsigned char)f[0] : 0;
+            if (x->type == 1) {
+                x->off = (size_t)f[1];
+                x->gen = (int)f[2];
+            } else if (x->type == 2) {
+                x->stm = (long long)f[1];
+                x->idx = (int)f[2];
+            }
         }
     }
     result = t;
@@ -930,7 +940,7 @@ static int load_objstms(pg_pdf *p, char **err)
         if (x->idx >= os->n || os->nums[x->idx] != i) {
             *err = fail("object %lld is said to be number %lld of object stream %lld, which "
                         "does not list it there; the file is damaged",
-                        i, x->idx, x->stm);
+                        i, (long long)x->idx, x->stm);
             return 0;
         }
     }
@@ -1117,10 +1127,10 @@ const pg_pdfo *pg_pdf_object(pg_pdf *p, long long num, int *gen)
         return NULL;
     xentry *x = &p->x[num];
     if (gen)
-        *gen = x->gen;
+        *gen = x->type == 1 ? x->gen : 0;
     if (x->cached)
         return x->cached;
-    lexer l = {p, p->d, 0, x->off, p->len};
+    lexer l = {p, p->d, 0, x->type == 1 ? x->off : 0, p->len};
     if (x->type == 2) {
         const objstm *os = x->stm < p->nx ? p->x[x->stm].os : NULL;
         if (!os || x->idx >= os->n)
