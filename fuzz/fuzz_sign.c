@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pg_verify_data(data, size, "fuzz.pdf", sink, &intact) < 0)
         return 0;
     char *err = NULL;
-    pg_pdf *p = pg_pdf_open(data, size, &err);
+    pg_pdf *p = pg_pdf_open_with(data, size, PG_PDF_OPEN_STREAMS, &err);
     if (!p)
         abort(); /* verify read it a moment ago */
     /* the input's length chooses the role (its bytes start with "%PDF-"): a PDF

@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pdf.h"
 #include "pdfparse.h"
+#include "pdfxref.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -209,13 +210,15 @@ static char *text_utf8(const pg_pdfo *o)
 /* ---- writing PDF pieces ---------------------------------------------------- */
 
 /* The bytes of o as they are in the file. */
-static void put_raw(GString *g, const unsigned char *d, const pg_pdfo *o)
+static void put_raw(GString *g, const pg_pdf *p, const pg_pdfo *o)
 {
-    g_string_append_len(g, (const char *)d + o->start, (gssize)(o->end - o->start));
+    size_t n = 0;
+    const unsigned char *b = pg_pdf_raw(p, o, &n);
+    g_string_append_len(g, (const char *)b, (gssize)n);
 }
 
 /* dict's entries as in the file, but those named in skip (NULL-ended). */
-static void put_entries_except(GString *g, const unsigned char *d, const pg_pdfo *dict,
+static void put_entries_except(GString *g, const pg_pdf *p, const pg_pdfo *dict,
                                const char *const *skip)
 {
     for (size_t i = 0; i + 1 < dict->n; i += 2) {
@@ -225,9 +228,9 @@ static void put_entries_except(GString *g, const unsigned char *d, const pg_pdfo
         if (skipped)
             continue;
         g_string_append_c(g, ' ');
-        put_raw(g, d, dict->items[i]);
+        put_raw(g, p, dict->items[i]);
         g_string_append_c(g, ' ');
-        put_raw(g, d, dict->items[i + 1]);
+        put_raw(g, p, dict->items[i + 1]);
     }
 }
 
@@ -243,11 +246,7 @@ static void put_text(GString *g, const char *utf8)
     g_free(u);
 }
 
-typedef struct {
-    long long num;
-    int gen;
-    size_t off;
-} written;
+typedef pg_xref_entry written;
 
 static void begin_obj(GString *u, size_t base, written *w, size_t *nw, long long num, int gen)
 {
@@ -829,7 +828,7 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         static const char *const skip[] = {"V", "AP", NULL};
         begin_obj(u, len, w, &nw, field_num, field_gen);
         g_string_append(u, "<<");
-        put_entries_except(u, d, fill, skip);
+        put_entries_except(u, p, fill, skip);
         g_string_append_printf(u, " /V %lld 0 R /AP << /N %lld 0 R >> >>\nendobj\n", sig_num,
                                ap_num);
         g_ascii_formatd(bw, sizeof bw, "%.3f", fill_rect[2] - fill_rect[0]);
@@ -886,29 +885,29 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         static const char *const skip_k[] = {"K", NULL};
         begin_obj(u, len, w, &nw, sp.top_num, sp.top_gen);
         g_string_append(u, "<<");
-        put_entries_except(u, d, sp.top, skip_k);
+        put_entries_except(u, p, sp.top, skip_k);
         g_string_append(u, " /K [");
         const pg_pdfo *k = pg_pdfo_get(sp.top, "K");
         for (size_t i = 0; k && i < (k->kind == PG_PDFO_ARRAY ? k->n : 1); i++) {
-            put_raw(u, d, k->kind == PG_PDFO_ARRAY ? k->items[i] : k);
+            put_raw(u, p, k->kind == PG_PDFO_ARRAY ? k->items[i] : k);
             g_string_append_c(u, ' ');
         }
         g_string_append_printf(u, "%lld 0 R] >>\nendobj\n", form_num);
         static const char *const skip_nums[] = {"Nums", NULL};
         begin_obj(u, len, w, &nw, sp.tree_num, sp.tree_gen);
         g_string_append(u, "<<");
-        put_entries_except(u, d, sp.tree, skip_nums);
+        put_entries_except(u, p, sp.tree, skip_nums);
         g_string_append(u, " /Nums [");
         const pg_pdfo *nums = pg_pdfo_get(sp.tree, "Nums");
         for (size_t i = 0; i < nums->n; i++) {
-            put_raw(u, d, nums->items[i]);
+            put_raw(u, p, nums->items[i]);
             g_string_append_c(u, ' ');
         }
         g_string_append_printf(u, "%lld %lld 0 R] >>\nendobj\n", sp.key, form_num);
         static const char *const skip_next[] = {"ParentTreeNextKey", NULL};
         begin_obj(u, len, w, &nw, sp.root_num, sp.root_gen);
         g_string_append(u, "<<");
-        put_entries_except(u, d, sp.root, skip_next);
+        put_entries_except(u, p, sp.root, skip_next);
         g_string_append_printf(u, " /ParentTreeNextKey %lld >>\nendobj\n", sp.key + 1);
     }
 
@@ -917,12 +916,12 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
     g_string_append(u, "<<");
     if (acro) {
         static const char *const skip[] = {"Fields", "SigFlags", NULL};
-        put_entries_except(u, d, acro, skip);
+        put_entries_except(u, p, acro, skip);
     }
     g_string_append(u, " /Fields [");
     const pg_pdfo *old_fields = acro ? pg_pdf_resolve(p, pg_pdfo_get(acro, "Fields")) : NULL;
     for (size_t i = 0; old_fields && old_fields->kind == PG_PDFO_ARRAY && i < old_fields->n; i++) {
-        put_raw(u, d, old_fields->items[i]);
+        put_raw(u, p, old_fields->items[i]);
         g_string_append_c(u, ' ');
     }
     if (!fill)
@@ -933,7 +932,7 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         begin_obj(u, len, w, &nw, root->num, cat_gen);
         static const char *const skip[] = {"AcroForm", NULL};
         g_string_append(u, "<<");
-        put_entries_except(u, d, catalog, skip);
+        put_entries_except(u, p, catalog, skip);
         g_string_append_printf(u, " /AcroForm %lld 0 R >>\nendobj\n", acro_num);
     }
 
@@ -943,46 +942,54 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         static const char *const skip[] = {"Annots", NULL};
         begin_obj(u, len, w, &nw, page_num, page_gen);
         g_string_append(u, "<<");
-        put_entries_except(u, d, page, skip);
+        put_entries_except(u, p, page, skip);
         g_string_append(u, " /Annots [");
         const pg_pdfo *annots = pg_pdf_resolve(p, pg_pdfo_get(page, "Annots"));
         for (size_t i = 0; annots && annots->kind == PG_PDFO_ARRAY && i < annots->n; i++) {
-            put_raw(u, d, annots->items[i]);
+            put_raw(u, p, annots->items[i]);
             g_string_append_c(u, ' ');
         }
         g_string_append_printf(u, "%lld 0 R] >>\nendobj\n", field_num);
     }
 
-    /* the cross-reference section of this update, one subsection per run of numbers */
-    size_t xref_at = len + u->len;
-    qsort(w, nw, sizeof *w, cmp_written);
-    g_string_append(u, "xref\n");
-    for (size_t i = 0; i < nw;) {
-        size_t j = i + 1;
-        while (j < nw && w[j].num == w[j - 1].num + 1)
-            j++;
-        g_string_append_printf(u, "%lld %zu\n", w[i].num, j - i);
-        for (size_t k = i; k < j; k++)
-            g_string_append_printf(u, "%010zu %05d n \n", w[k].off, w[k].gen);
-        i = j;
-    }
     /* the file identifier: the first kept, the second a digest of this update */
     char *digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)u->str, u->len);
     digest[32] = '\0';
     const pg_pdfo *trailer = pg_pdf_trailer(p);
     const pg_pdfo *id = pg_pdfo_get(trailer, "ID");
-    g_string_append_printf(u, "trailer\n<< /Size %lld /Root %lld %d R", next, root->num, root->gen);
+    GString *t = g_string_new(NULL); /* the trailer's entries but /Size and /Prev */
+    g_string_append_printf(t, "/Root %lld %d R", root->num, root->gen);
     const pg_pdfo *info = pg_pdfo_get(trailer, "Info");
     if (info && info->kind == PG_PDFO_REF)
-        g_string_append_printf(u, " /Info %lld %d R", info->num, info->gen);
-    g_string_append(u, " /ID [");
+        g_string_append_printf(t, " /Info %lld %d R", info->num, info->gen);
+    g_string_append(t, " /ID [");
     if (id && id->kind == PG_PDFO_ARRAY && id->n == 2 && id->items[0]->kind == PG_PDFO_STRING)
-        put_raw(u, d, id->items[0]);
+        put_raw(t, p, id->items[0]);
     else
-        g_string_append_printf(u, "<%s>", digest);
-    g_string_append_printf(u, " <%s>] /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", digest,
-                           pg_pdf_startxref(p), xref_at);
+        g_string_append_printf(t, "<%s>", digest);
+    g_string_append_printf(t, " <%s>]", digest);
     g_free(digest);
+    qsort(w, nw, sizeof *w, cmp_written);
+    if (pg_pdf_xref_is_stream(p)) {
+        /* after a cross-reference stream, a cross-reference stream (object next) */
+        pg_xref_stream_append(u, len, w, nw, next, pg_pdf_startxref(p), t->str);
+    } else {
+        /* the cross-reference section of this update, one subsection per run of numbers */
+        size_t xref_at = len + u->len;
+        g_string_append(u, "xref\n");
+        for (size_t i = 0; i < nw;) {
+            size_t j = i + 1;
+            while (j < nw && w[j].num == w[j - 1].num + 1)
+                j++;
+            g_string_append_printf(u, "%lld %zu\n", w[i].num, j - i);
+            for (size_t k = i; k < j; k++)
+                g_string_append_printf(u, "%010zu %05d n \n", w[k].off, w[k].gen);
+            i = j;
+        }
+        g_string_append_printf(u, "trailer\n<< /Size %lld %s /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n",
+                               next, t->str, pg_pdf_startxref(p), xref_at);
+    }
+    g_string_free(t, TRUE);
 
     /* the byte range: everything but the /Contents string */
     size_t total = len + u->len;
@@ -1057,7 +1064,7 @@ static int do_sign(const sign_opts *so)
     }
     if (!(d = read_file(so->in, &len, "the PDF")))
         goto cleanup;
-    if (!(p = pg_pdf_open(d, len, &err))) {
+    if (!(p = pg_pdf_open_with(d, len, PG_PDF_OPEN_STREAMS, &err))) {
         say("plangen: error: %s: cannot sign: %s", so->in, err);
         goto cleanup;
     }
@@ -1506,7 +1513,7 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
     const pg_pdfo **fields = NULL;
     int count = -1;
     *good = 0;
-    pg_pdf *p = pg_pdf_open(d, len, &err);
+    pg_pdf *p = pg_pdf_open_with(d, len, PG_PDF_OPEN_STREAMS, &err);
     if (!p) {
         say("plangen: error: %s: cannot verify: %s", name, err);
         goto cleanup;

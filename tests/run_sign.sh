@@ -223,10 +223,21 @@ sed 's/^startxref$/startxref/; s/^\(00000[0-9]*\) 00000 n $/\1 0000x n /' "$d/pl
 expect_rc 1 "malformed cross-reference table" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
     "$plangen" sign "$e/badxref.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
 contains "$work/err" "of the cross-reference table at byte [0-9]* is malformed" "bad xref entry"
-qpdf --object-streams=generate "$d/plan.pdf" "$e/objstm.pdf"
-expect_rc 1 "cross-reference stream" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
-    "$plangen" sign "$e/objstm.pdf" -o "$e/out.pdf" --p12 "$k/signer.p12"
-contains "$work/err" "its cross-reference is a stream" "xref stream"
+# a cross-reference stream and object streams (qpdf): signed twice, each update
+# ending with a cross-reference stream; pdfsig, qpdf and verify read both
+qpdf --object-streams=generate "$d/plan.pdf" "$d/objstm.pdf"
+expect_rc 0 "sign a PDF with object streams" -- env PLANGEN_PASSPHRASE=mat-khau-1 \
+    "$plangen" sign "$d/objstm.pdf" -o "$d/os1.pdf" --p12 "$k/signer.p12"
+expect_rc 0 "sign it again" -- env PLANGEN_PASSPHRASE=mat-khau-2 \
+    "$plangen" sign "$d/os1.pdf" -o "$d/os2.pdf" --p12 "$k/org.p12" --as organisation
+tail -c 1500 "$d/os2.pdf" | tr -c '[:print:]\n' . > "$d/os2.tail"
+contains "$d/os2.tail" "/Type /XRef" "the update ends with a cross-reference stream"
+lacks "$d/os2.tail" "^trailer" "no classic trailer after a stream"
+pdfsig "$d/os2.pdf" > "$d/os2.sig" 2>&1
+count_is "$d/os2.sig" "Signature Validation: Signature is Valid." 2 "pdfsig os2: both valid"
+qpdf_ok "$d/os2.pdf" "os2.pdf"
+expect_rc 0 "verify os2.pdf" -- "$plangen" verify "$d/os2.pdf"
+contains "$work/out" "intact" "verify os2.pdf"
 # hostile structure appended as a revision: a /Prev loop, a catalog nested 1000 deep
 python3 - "$d/plan.pdf" "$e" <<'PY'
 import re, sys
