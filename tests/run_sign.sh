@@ -453,6 +453,29 @@ contains "$d/f1.fields" "^signer same signed on-image$" "f1: the field signer fi
 contains "$d/f1.fields" "^organisation same unsigned on-image$" "f1: the field organisation over the seal, unsigned"
 qpdf_ok "$d/f1.pdf" "f1.pdf"
 
+# read_line HTML X0 Y0 X1 Y1: the words of pdftotext -bbox's HTML inside the box
+# (pt from the top left), and whether they are two lines, right-aligned at its
+# top, 10 pt high
+read_line() {
+    python3 - "$@" <<'PY'
+import re, sys
+x0, y0, x1, y1 = map(float, sys.argv[2:])
+words = [(float(a), float(b), float(c), float(e), t) for a, b, c, e, t in re.findall(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', open(sys.argv[1]).read())]
+inside = [w for w in words if w[0] >= x0 - 0.5 and w[2] <= x1 + 0.5 and w[1] >= y0 - 0.5 and w[3] <= y1 + 0.5]
+for w in inside:
+    print("word", w[4])
+if len(inside) == 2:
+    (a, b) = sorted(inside, key=lambda w: w[1])
+    print("first", a[4])
+    print("second", b[4])
+    print("right-aligned" if abs(a[2] - b[2]) <= 0.5 and x1 - a[2] <= 3 else "not right-aligned")
+    print("top" if a[1] - y0 <= 3 else "not at the top")
+    # a 10 pt line of Liberation Serif is 11.07 pt from its ascent to its descent
+    print("size-10" if all(10.5 <= w[3] - w[1] <= 11.6 for w in inside) else "size %.2f" % (a[3] - a[1]))
+PY
+}
+
 # ---- organisation-line: an attachment's first page keeps the line at its top
 # right; the signature writes the number, symbol and signing time there, in
 # Times New Roman 10 pt embedded, right-aligned, in Vietnam's time whatever TZ
@@ -481,23 +504,7 @@ print("first", first.get("/S"), objs[first["/K"][0]["/Obj"]].get("/T"))' > "$d/l
         bad "l1.pdf is no longer PDF/A: $(grep -v '^ok' "$d/l1.pdfa")"; fi
     # read back: two lines inside the field's box, right-aligned, 10 pt
     pdftotext -bbox -f 1 -l 1 "$d/l1.pdf" "$d/l1.html"
-    python3 - "$d/l1.html" 358 20 538 50 > "$d/l1.line" <<'PY'
-import re, sys
-x0, y0, x1, y1 = map(float, sys.argv[2:])
-words = [(float(a), float(b), float(c), float(e), t) for a, b, c, e, t in re.findall(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', open(sys.argv[1]).read())]
-inside = [w for w in words if w[0] >= x0 - 0.5 and w[2] <= x1 + 0.5 and w[1] >= y0 - 0.5 and w[3] <= y1 + 0.5]
-for w in inside:
-    print("word", w[4])
-if len(inside) == 2:
-    (a, b) = sorted(inside, key=lambda w: w[1])
-    print("first", a[4])
-    print("second", b[4])
-    print("right-aligned" if abs(a[2] - b[2]) <= 0.5 and x1 - a[2] <= 3 else "not right-aligned")
-    print("top" if a[1] - y0 <= 3 else "not at the top")
-    # a 10 pt line of Liberation Serif is 11.07 pt from its ascent to its descent
-    print("size-10" if all(10.5 <= w[3] - w[1] <= 11.6 for w in inside) else "size %.2f" % (a[3] - a[1]))
-PY
+    read_line "$d/l1.html" 358 20 538 50 > "$d/l1.line"
     contains "$d/l1.line" "^first 60-KH/ĐUK$" "organisation-line: the number and symbol (Info /Keywords)"
     contains "$d/l1.line" "^second 2023-04-18T09:15:02+07:00$" "organisation-line: the signing time in UTC+7"
     contains "$d/l1.line" "^right-aligned$" "organisation-line"
@@ -542,6 +549,48 @@ PY
         "$plangen" sign "$d/line.pdf" -o "$e/out.pdf" --p12 "$k/org.p12" --as organisation --number ""
     contains "$work/err" "--number takes the document's number and symbol" "--number empty"
 fi
+
+# ---- the same, end to end: an appendix rendered as a file of its own
+# (render --appendices files) signed by the organisation, its line written in
+# the field the layout placed at the top right of its first page
+mkdir -p "$d/att"
+expect_rc 0 "render --appendices files" -- "$plangen" render "$plan" --appendices files -o "$d/att/plan.pdf"
+box=$("$plangen" dump --stage=layout --appendices files "$plan" |
+    sed -n 's/^ *field organisation-line x=\([0-9.]*\) y=\([0-9.]*\) w=\([0-9.]*\) h=\([0-9.]*\)$/\1 \2 \3 \4/p' | head -1)
+[ -n "$box" ] && ok || bad "dump --appendices files shows no field organisation-line"
+read -r bx0 by0 bx1 by1 <<BOX
+$(echo "$box" | awk '{ printf "%s %s %.2f %.2f", $1, $2, $1 + $3, $2 + $4 }')
+BOX
+expect_rc 0 "sign the appendix file as the organisation" -- env SOURCE_DATE_EPOCH=1681784102 \
+    PLANGEN_PASSPHRASE=mat-khau-2 "$plangen" sign "$d/att/plan.phu-luc-1.pdf" -o "$d/att/signed.pdf" \
+    --p12 "$k/org.p12" --as organisation
+pdfsig "$d/att/signed.pdf" > "$d/att/sig" 2>&1
+contains "$d/att/sig" "Signature Field Name: organisation-line" "pdfsig: the appendix file's field"
+contains "$d/att/sig" "Signature Validation: Signature is Valid." "pdfsig: the appendix file"
+qpdf_ok "$d/att/signed.pdf" "the signed appendix file"
+if python3 tests/pdfa/check.py "$d/att/signed.pdf" > "$d/att/pdfa" 2>&1; then ok; else
+    bad "the signed appendix file is no longer PDF/A: $(grep -v '^ok' "$d/att/pdfa")"; fi
+pdftotext -bbox -f 1 -l 1 "$d/att/signed.pdf" "$d/att/p1.html"
+read_line "$d/att/p1.html" "$bx0" "$by0" "$bx1" "$by1" > "$d/att/line"
+contains "$d/att/line" "^first 60-KH/ĐUK$" "the appendix file's line: the plan's number and symbol"
+contains "$d/att/line" "^second 2023-04-18T09:15:02+07:00$" "the appendix file's line: the signing time"
+contains "$d/att/line" "^right-aligned$" "the appendix file's line"
+contains "$d/att/line" "^size-10$" "the appendix file's line: 10 pt"
+# the line is at the top right of the page: its right end on the right margin
+# (2 cm from the edge of A4's 595.28 pt), above the page's first line of text
+python3 - "$d/att/p1.html" <<'PY' > "$d/att/place"
+import re, sys
+words = [(float(a), float(b), float(c), float(e), t) for a, b, c, e, t in re.findall(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', open(sys.argv[1]).read())]
+line = [w for w in words if w[4] in ("60-KH/ĐUK", "2023-04-18T09:15:02+07:00")]
+rest = [w for w in words if w not in line]
+print("right %.1f" % max(w[2] for w in line))
+print("above" if max(w[3] for w in line) < min(w[1] for w in rest) else "not above the text")
+PY
+contains "$d/att/place" "^above$" "the appendix file's line above the page's text"
+r=$(sed -n 's/^right //p' "$d/att/place")
+python3 -c "import sys; sys.exit(0 if abs($r - (595.28 - 56.69)) < 1.5 or abs($r - (595.28 - 42.52)) < 1.5 else 1)" && ok ||
+    bad "the appendix file's line ends at x=$r, not on the right margin"
 
 # ---- PKCS#11: the issuing body's key and certificate on a SoftHSM2 token ---------
 module=/usr/lib/softhsm/libsofthsm2.so
