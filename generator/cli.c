@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef PG_VERSION
 #define PG_VERSION "0.0.0"
@@ -32,7 +33,10 @@ static const char usage_main[] =
     "style party) or the state standard (Nghị định 30/2020/NĐ-CP, style state).\n"
     "\n"
     "commands:\n"
-    "  render PLAN.xml... [-o OUT]   render plans to PDF (and PNG pages with --png)\n"
+    "  render PLAN.xml... [-o OUT]   render plans to PDF (and PNG pages with --png);\n"
+    "                                - reads a plan from standard input, -o - writes the PDF\n"
+    "                                to standard output\n"
+    "  watch PLAN.xml... [-o OUT]    render, and again whenever a file it read changes\n"
     "  check PLAN.xml...             validate plans without rendering\n"
     "  dump --stage=STAGE PLAN.xml   print a pipeline stage: parse, resolve, number, layout\n"
     "  diff CHILD.xml                what a derived plan inherits, replaces, removes, adds\n"
@@ -70,10 +74,14 @@ static const char usage_render[] =
     "                      [--no-pdfa]\n"
     "\n"
     "Renders each plan to PDF (or DOCX, ODT). Every problem is reported as file:line:col; a plan\n"
-    "with errors writes nothing, and an existing output is left as it was.\n"
+    "with errors writes nothing, and an existing output is left as it was. PLAN.xml may be -:\n"
+    "the plan is read from standard input (named <stdin> in findings; its parents and images\n"
+    "are found from the current folder), and needs -o.\n"
     "\n"
     "  -o OUT         output PDF for one plan; a folder (existing, or ending in '/')\n"
     "                 receives NAME.pdf for each plan. Default: NAME.pdf here.\n"
+    "                 -o -: the PDF of one plan to standard output (not a terminal);\n"
+    "                 nothing is written there when the plan has errors\n"
     "  --format F     pdf (default); docx: an editable Word file laid out per the\n"
     "                 style, which Word or LibreOffice reflow (NAME.docx); odt: the\n"
     "                 same as an OpenDocument text for LibreOffice Writer (NAME.odt).\n"
@@ -113,6 +121,21 @@ static const char usage_render[] =
     "\n"
     "The PDF's creation date is $SOURCE_DATE_EPOCH when set, else the plan's own\n"
     "date, so that rendering twice gives identical bytes.\n";
+
+static const char usage_watch[] =
+    "usage: plangen watch PLAN.xml... [-o OUT] [--format pdf|docx|odt] [--png DIR] [--dpi N]\n"
+    "                     [--appendices inline|files] [--style NAME] [--strict]\n"
+    "                     [--signature-image FILE] [--seal FILE] [--seal-diameter MM]\n"
+    "                     [--no-pdfa]\n"
+    "\n"
+    "Renders each plan as render does (the same options and outputs), then watches\n"
+    "every file the render read: the plan, its parents and the plans it uses, the\n"
+    "style and what it extends, images, the schema, fonts.conf. When one changes\n"
+    "(an editor's save, a rename over it), the plans it feeds are rendered again,\n"
+    "a fresh read of everything; a save of the same bytes renders nothing. Each\n"
+    "render prints its findings, then one line: rendered OUT (N pages), or not\n"
+    "rendered: OUT keeps its last good version (outputs are replaced only when whole).\n"
+    "Ctrl+C (SIGINT) or SIGTERM stops it, exit status 0.\n";
 
 static const char usage_check[] =
     "usage: plangen check PLAN.xml... [--style NAME] [--strict] [--fix --force]\n"
@@ -333,6 +356,25 @@ static void say_appendix_files(const pg_result *r, const char *path, const char 
     g_free(next);
 }
 
+/* -o -: the PDF whole to standard output (made in memory first, so that a
+ * failure writes nothing there). Returns 1, else 0 with a diagnostic in d. */
+static int write_stdout(session *s, const pg_result *r, pg_diag_list *d)
+{
+    unsigned char *pdf = NULL;
+    size_t n = 0;
+    const char *file = r->doc ? r->doc->file : "<stdin>";
+    if (!pg_result_pdf_memory(s->engine, r, &pdf, &n)) {
+        pg_diag_add(d, PG_E_OUTPUT, file, 0, 0, "cannot make the PDF for standard output");
+        return 0;
+    }
+    int ok = fwrite(pdf, 1, n, stdout) == n && fflush(stdout) == 0;
+    free(pdf);
+    if (!ok)
+        pg_diag_add(d, PG_E_OUTPUT, file, 0, 0, "cannot write the PDF to standard output: %s",
+                    strerror(errno));
+    return ok;
+}
+
 int pg_cli_render_one(session *s, const char *path, const char *text, size_t len,
                       const char *target, const char *png_dir, pg_diag_list *collect,
                       pg_reads *reads)
@@ -370,9 +412,10 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
     } else {
         pg_diag_list wd = {0};
         const char *f = s->o->format ? s->o->format : "pdf";
-        int ok = strcmp(f, "docx") == 0  ? pg_result_write_docx(&r, target, &wd)
-                 : strcmp(f, "odt") == 0 ? pg_result_write_odt(&r, target, &wd)
-                                         : pg_result_write_pdf(s->engine, &r, target, &wd);
+        int ok = strcmp(target, "-") == 0 ? write_stdout(s, &r, &wd)
+                 : strcmp(f, "docx") == 0  ? pg_result_write_docx(&r, target, &wd)
+                 : strcmp(f, "odt") == 0   ? pg_result_write_odt(&r, target, &wd)
+                                           : pg_result_write_pdf(s->engine, &r, target, &wd);
         if (ok && png_dir) {
             char *stem = stem_of(target);
             ok = pg_result_write_png(&r, png_dir, stem, s->o->dpi, &wd);
@@ -396,24 +439,56 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
     return rc;
 }
 
-static int cmd_render(session *s)
+/* The output of each input of render and watch (-o a file, a folder, or none:
+ * NAME.EXT here; "-" for standard output), checked: no two plans to one file,
+ * no plan to another's appendix file, standard output for one PDF only. Returns
+ * them (g_strfreev()), or NULL with *rc set and the reason printed. */
+static char **render_targets(session *s, int *rc)
 {
-    pg_output_cleanup_on_signal(); /* SIGINT/SIGTERM: no half-written file stays */
     options *o = s->o;
-    int dir_mode = o->out && (o->n_inputs > 1 || is_dir(o->out) || o->out[strlen(o->out) - 1] == '/');
+    int to_stdout = o->out && strcmp(o->out, "-") == 0;
+    if (to_stdout) {
+        const char *why = o->n_inputs > 1           ? "one plan"
+                          : o->format && strcmp(o->format, "pdf") != 0 ? "a PDF"
+                          : o->appendix_files == 1  ? "one PDF (not --appendices files)"
+                          : strcmp(o->cmd, "watch") == 0 ? "render, not watch"
+                                                    : NULL;
+        if (why) {
+            pg_cli_say("plangen: -o - (standard output) takes %s", why);
+            *rc = EXIT_USAGE;
+            return NULL;
+        }
+        if (isatty(STDOUT_FILENO)) {
+            pg_cli_say("plangen: -o - would write the PDF to the terminal; redirect it: "
+                       "plangen render ... -o - > plan.pdf");
+            *rc = EXIT_USAGE;
+            return NULL;
+        }
+    }
+    for (int i = 0; i < o->n_inputs; i++)
+        if (strcmp(o->inputs[i], "-") == 0 && !o->out) {
+            pg_cli_say("plangen: a plan from standard input (-) has no name to write it as; "
+                       "give -o FILE, or -o - for standard output");
+            *rc = EXIT_USAGE;
+            return NULL;
+        }
+    int dir_mode = o->out && !to_stdout &&
+                   (o->n_inputs > 1 || is_dir(o->out) || o->out[strlen(o->out) - 1] == '/');
     if (o->n_inputs > 1 && o->out && !dir_mode) {
         fprintf(stderr, "plangen: -o must name a folder when rendering several plans\n");
-        return EXIT_USAGE;
+        *rc = EXIT_USAGE;
+        return NULL;
     }
     if (dir_mode && !ensure_dir(o->out)) {
         pg_cli_say("plangen: cannot create folder %s: %s", o->out, strerror(errno));
-        return EXIT_SYSTEM;
+        *rc = EXIT_SYSTEM;
+        return NULL;
     }
     if (o->png_dir && !ensure_dir(o->png_dir)) {
         pg_cli_say("plangen: cannot create folder %s: %s", o->png_dir, strerror(errno));
-        return EXIT_SYSTEM;
+        *rc = EXIT_SYSTEM;
+        return NULL;
     }
-    int rc = EXIT_OK;
     char **targets = g_new0(char *, (size_t)o->n_inputs + 1);
     const char *ext = o->format ? o->format : "pdf";
     for (int i = 0; i < o->n_inputs; i++) {
@@ -425,17 +500,18 @@ static int cmd_render(session *s)
     }
     /* two plans of one file name would write one PDF (and PNG pages): the
      * second would silently replace the first */
-    for (int i = 0; i < o->n_inputs && rc == EXIT_OK; i++)
+    for (int i = 0; i < o->n_inputs; i++)
         for (int k = 0; k < i; k++)
             if (strcmp(targets[i], targets[k]) == 0) {
                 pg_cli_say("plangen: %s and %s would both be written to %s; render them into "
                            "separate folders (-o)",
                            o->inputs[k], o->inputs[i], targets[i]);
-                rc = EXIT_USAGE;
-                break;
+                *rc = EXIT_USAGE;
+                g_strfreev(targets);
+                return NULL;
             }
     /* nor may a plan's PDF be the file of another plan's appendix */
-    for (int i = 0; i < o->n_inputs && rc == EXIT_OK && o->appendix_files == 1; i++)
+    for (int i = 0; i < o->n_inputs && o->appendix_files == 1; i++)
         for (int k = 0; k < o->n_inputs; k++) {
             char *first = pg_appendix_file_name(targets[k], 1);
             size_t prefix = strlen(first) - strlen("1.pdf"); /* "out/plan.phu-luc-" */
@@ -445,15 +521,78 @@ static int cmd_render(session *s)
                 pg_cli_say("plangen: %s would be written to %s, the name of an appendix of %s "
                            "(--appendices files); render them into separate folders (-o)",
                            o->inputs[i], targets[i], o->inputs[k]);
-                rc = EXIT_USAGE;
-                break;
+                *rc = EXIT_USAGE;
+                g_strfreev(targets);
+                return NULL;
             }
         }
-    for (int i = 0; i < o->n_inputs && rc != EXIT_USAGE; i++) {
-        int r = pg_cli_render_one(s, o->inputs[i], NULL, 0, targets[i], o->png_dir, NULL, NULL);
+    return targets;
+}
+
+/* The plan of standard input, whole, under the --max-size limit (10 MiB):
+ * *text heap. Returns 1, else 0 with the reason printed. */
+static int read_stdin(session *s, char **text, size_t *len)
+{
+    long long max = s->o->max_size ? s->o->max_size : 10LL << 20;
+    GString *g = g_string_new(NULL);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+        g_string_append_len(g, buf, (gssize)n);
+        if ((long long)g->len > max) {
+            pg_cli_say("<stdin>: error: file is too large: over %lld bytes (--max-size)", max);
+            g_string_free(g, TRUE);
+            return 0;
+        }
+    }
+    if (ferror(stdin)) {
+        pg_cli_say("<stdin>: error: cannot read file: %s", strerror(errno));
+        g_string_free(g, TRUE);
+        return 0;
+    }
+    *len = g->len;
+    *text = g_string_free(g, FALSE);
+    return 1;
+}
+
+static int cmd_render(session *s)
+{
+    pg_output_cleanup_on_signal(); /* SIGINT/SIGTERM: no half-written file stays */
+    options *o = s->o;
+    int rc = EXIT_OK;
+    char **targets = render_targets(s, &rc);
+    for (int i = 0; targets && i < o->n_inputs; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        int from_stdin = strcmp(o->inputs[i], "-") == 0;
+        if (from_stdin && !read_stdin(s, &text, &len)) {
+            rc = EXIT_PLAN;
+            continue;
+        }
+        /* a plan from standard input is named <stdin> in its findings; its
+         * parents and images are found from the current folder */
+        int r = pg_cli_render_one(s, from_stdin ? "<stdin>" : o->inputs[i], text, len, targets[i],
+                                  o->png_dir, NULL, NULL);
+        g_free(text);
         if (r > rc)
             rc = r;
     }
+    g_strfreev(targets);
+    return rc;
+}
+
+static int cmd_watch(session *s)
+{
+    for (int i = 0; i < s->o->n_inputs; i++)
+        if (strcmp(s->o->inputs[i], "-") == 0) {
+            pg_cli_say("plangen: watch reads plan files; standard input (-) cannot change");
+            return EXIT_USAGE;
+        }
+    int rc = EXIT_OK;
+    char **targets = render_targets(s, &rc);
+    if (!targets)
+        return rc;
+    rc = pg_cmd_watch(s, targets);
     g_strfreev(targets);
     return rc;
 }
@@ -847,6 +986,8 @@ static const char *command_usage(const char *cmd)
         return usage_main;
     if (strcmp(cmd, "render") == 0)
         return usage_render;
+    if (strcmp(cmd, "watch") == 0)
+        return usage_watch;
     if (strcmp(cmd, "check") == 0)
         return usage_check;
     if (strcmp(cmd, "dump") == 0)
@@ -938,13 +1079,13 @@ static int refuse_foreign_options(const options *o, int dpi_given)
     const struct {
         const char *name;
         int given;
-        const char *takers[5]; /* the commands that take it */
+        const char *takers[6]; /* the commands that take it */
     } table[] = {
-        {"-o", o->out != NULL, {"render", "build", "derive", "new", "import"}},
-        {"--png", o->png_dir != NULL, {"render"}},
-        {"--format", o->format != NULL, {"render"}},
-        {"--dpi", dpi_given, {"render"}},
-        {"--appendices", o->appendix_files >= 0, {"render", "dump"}},
+        {"-o", o->out != NULL, {"render", "build", "derive", "new", "import", "watch"}},
+        {"--png", o->png_dir != NULL, {"render", "watch"}},
+        {"--format", o->format != NULL, {"render", "watch"}},
+        {"--dpi", dpi_given, {"render", "watch"}},
+        {"--appendices", o->appendix_files >= 0, {"render", "dump", "watch"}},
         {"--stage", o->stage != NULL, {"dump"}},
         {"--fix", o->fix, {"check"}},
         {"--force", o->force, {"check", "derive", "new", "import"}},
@@ -967,7 +1108,7 @@ static int refuse_foreign_options(const options *o, int dpi_given)
             continue;
         size_t n = 0;
         int taken = 0;
-        while (n < 5 && table[k].takers[n]) {
+        while (n < 6 && table[k].takers[n]) {
             taken |= strcmp(table[k].takers[n], o->cmd) == 0;
             n++;
         }
@@ -1303,6 +1444,8 @@ int pg_cli_main(int argc, char **argv)
     free(create_date);
     if (strcmp(o.cmd, "render") == 0)
         rc = cmd_render(&s);
+    else if (strcmp(o.cmd, "watch") == 0)
+        rc = cmd_watch(&s);
     else if (strcmp(o.cmd, "check") == 0)
         rc = cmd_check(&s);
     else if (strcmp(o.cmd, "dump") == 0)

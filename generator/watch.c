@@ -122,8 +122,11 @@ static void round_of_renders(watcher *w)
     int any = 0;
     for (int i = 0; i < w->n; i++)
         any |= stale(&w->plans[i]);
-    if (!any)
+    if (!any) {
+        pg_cli_say("plangen: the files were touched, but their bytes are the same: nothing to "
+                   "render");
         return;
+    }
     renew_engine(w->s);
     int rc = EXIT_OK, files = 0;
     for (int i = 0; i < w->n; i++) {
@@ -133,7 +136,7 @@ static void round_of_renders(watcher *w)
             continue;
         }
         pg_reads reads = {0};
-        int r = pg_cli_render_one(w->s, p->path, NULL, 0, p->target, NULL, NULL, &reads);
+        int r = pg_cli_render_one(w->s, p->path, NULL, 0, p->target, w->s->o->png_dir, NULL, &reads);
         if (reads.n) { /* a plan that could not even be read keeps its old list */
             pg_reads_free(&p->reads);
             p->reads = reads;

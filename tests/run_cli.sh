@@ -46,7 +46,7 @@ expect_rc 2 "render --junit" -- "$plangen" render --junit "$work/j.xml" "$plan" 
 contains "$work/err" "plangen: --junit belongs to build, not to render" "render --junit"
 [ ! -e "$work/j.pdf" ] && [ ! -e "$work/j.xml" ] && ok || bad "render --junit wrote something"
 expect_rc 2 "check --dpi" -- "$plangen" check --dpi 100 "$plan"
-contains "$work/err" "plangen: --dpi belongs to render, not to check" "check --dpi"
+contains "$work/err" "plangen: --dpi belongs to render and watch, not to check" "check --dpi"
 expect_rc 2 "render --force" -- "$plangen" render --force "$plan" -o "$work/j.pdf"
 contains "$work/err" "plangen: --force belongs to check, derive, new and import, not to render" "render --force"
 

@@ -17,9 +17,9 @@
 plangen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(dirname "$0")/lib.sh"
 root=$(pwd)
-commands="render check dump diff derive new build import sign verify fonts serve user"
+commands="render watch check dump diff derive new build import sign verify fonts serve user"
 # the commands that share plangen's main option parser (and its common options)
-main_parser=" render check dump diff derive new build import fonts "
+main_parser=" render watch check dump diff derive new build import fonts "
 
 # --- what plangen's help texts say --------------------------------------------------
 # options WORDS: the options named in a text on standard input (a word starting
@@ -170,7 +170,7 @@ done
 # the check fails when the completion falls behind: a copy of it without
 # render's --seal-diameter, and one offering verify an option plangen lacks
 mkdir -p "$work/mut/docs/completion"
-sed '/^    render) echo/s/ --seal-diameter / /; /^    verify) echo/s/--ca /--ca --bogus /' \
+sed '/^    render | watch) echo/s/ --seal-diameter / /; /^    verify) echo/s/--ca /--ca --bogus /' \
     docs/completion/plangen.bash > "$work/mut/docs/completion/plangen.bash"
 root_kept=$root
 root=$work/mut

@@ -44,6 +44,8 @@ words | grep -q "đợt một" && ok || bad "the edit of the plan is not in the 
 
 # the same bytes written again: nothing to do, no render
 cp "$plan" "$work/same.xml"; cp "$work/same.xml" "$plan"
+wait_for 1 "their bytes are the same: nothing to render" "a save of the same bytes"
+[ "$(grep -c "rendered " "$log")" -eq 2 ] && ok || bad "a save of the same bytes rendered: $(cat "$log")"
 # an edit of the parent, renamed over it as an editor saves (a new inode)
 sed 's|(1). Tác phẩm là cẩm nang|(1). Tác phẩm là cuốn cẩm nang|' "$parent" >"$parent.new"
 grep -q "cuốn cẩm nang" "$parent.new" && ok || bad "the test's edit of the parent did nothing"

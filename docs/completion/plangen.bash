@@ -15,7 +15,7 @@ _plangen_common='--data-dir --root --max-size --max-depth --max-nodes --max-text
 # _plangen_options COMMAND: the options COMMAND takes, one word each.
 _plangen_options() {
     case $1 in
-    render) echo "--style --strict -o --format --png --dpi --appendices --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
+    render | watch) echo "--style --strict -o --format --png --dpi --appendices --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
     check) echo "--style --strict --fix --force $_plangen_common" ;;
     dump) echo "--style --stage --appendices $_plangen_common" ;;
     diff) echo "$_plangen_common" ;;
@@ -128,7 +128,7 @@ _plangen_value() {
     --users | --log) _plangen_files "$cur" ;;
     -o)
         case $cmd in
-        render) _plangen_files "$cur" pdf docx odt ;;
+        render | watch) _plangen_files "$cur" pdf docx odt ;;
         build) _plangen_dirs "$cur" ;;
         sign) _plangen_files "$cur" pdf ;;
         *) _plangen_files "$cur" xml ;;
@@ -175,7 +175,7 @@ _plangen() {
         if [[ $cur == -* ]]; then
             _plangen_words "$_plangen_common" "$cur"
         else
-            _plangen_words "render check dump diff derive new build import sign verify
+            _plangen_words "render watch check dump diff derive new build import sign verify
                 fonts serve user" "$cur"
         fi
         return 0
