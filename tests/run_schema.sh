@@ -65,21 +65,40 @@ contains $schema/schemas.xml 'ns="urn:plangen:plan:1"' "schemas.xml: by namespac
 contains $schema/schemas.xml 'localName="plan"' "schemas.xml: by document element"
 
 # the <?xml-model?> line: the program in its build folder reads the source tree
-here=$(pwd -P)
-line="<?xml-model href=\"file://$here/$schema/plan.rng\" type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?>"
 decl='<?xml version="1.0" encoding="UTF-8"?>'
-# model_line FILE WHAT: line 1 is the declaration, line 2 the <?xml-model?> line
-# (a filled template: right after the declaration, on its line, so that the
-# template's line numbers still hold), its file validates FILE when VALIDATE
+rng_real=$(realpath $schema/plan.rng)
+# model_path FILE: the file named by FILE's first <?xml-model?> when the
+# instruction is exactly the one plangen writes, the URI decoded; else nothing
+model_path() {
+    /usr/bin/python3 - "$1" <<'PY'
+import re, sys, urllib.parse
+text = open(sys.argv[1], encoding='utf-8').read()
+m = re.search(r'<\?xml-model href="file://([^"]*)" type="application/xml" '
+              r'schematypens="http://relaxng.org/ns/structure/1.0"\?>', text)
+if m:
+    print(urllib.parse.unquote(m.group(1)))
+PY
+}
+# model_line FILE WHAT [template]: line 1 is the declaration, line 2 the
+# <?xml-model?> line (a filled template: right after the declaration, on its
+# line, so that the template's line numbers still hold), naming the source
+# tree's plan.rng (compared as real paths: the clone may be reached through a link)
 model_line() {
     first=$(sed -n 1p "$1")
-    if [ "$first" = "$decl" ] && [ "$(sed -n 2p "$1")" = "$line" ]; then ok
-    elif [ "$first" = "$decl$line" ] && [ "$3" = template ]; then ok
-    else bad "$2: the <?xml-model?> line is not after the declaration: $(head -c 300 "$1")"; fi
+    if [ "$3" = template ]; then pi=${first#"$decl"} first=${first%"$pi"}; else pi=$(sed -n 2p "$1"); fi
+    case $pi in
+    "<?xml-model href=\"file://"*"\" type=\"application/xml\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?>") ;;
+    *) bad "$2: no <?xml-model?> line after the declaration: $(head -c 300 "$1")"; return ;;
+    esac
+    if [ "$first" = "$decl" ]; then ok; else bad "$2: the first line is not the XML declaration: $first"; fi
+    path=$(model_path "$1")
+    if [ -n "$path" ] && [ "$(realpath "$path" 2>/dev/null)" = "$rng_real" ]; then ok; else
+        bad "$2: the <?xml-model?> line names $path, not the data folder's $rng_real"
+    fi
 }
 # valid FILE WHAT: the file the href names validates FILE
 valid() {
-    href=$(sed -n 's/.*<?xml-model href="file:\/\/\([^"]*\)".*/\1/p' "$1" | head -1)
+    href=$(model_path "$1")
     if [ -f "$href" ] && xmllint --noout --relaxng "$href" "$1" 2>"$work/x"; then ok; else
         bad "$2: the schema of its <?xml-model?> ($href) does not validate it: $(cat "$work/x")"
     fi
