@@ -670,19 +670,23 @@ static int cmd_fonts(session *s)
 }
 
 /* Writes text to path atomically; refuses an existing file without --force. */
+/* Writes a plan that new, derive or import made, its <?xml-model?> line naming
+ * the schema of the data folder in use (--data-dir, PLANGEN_DATADIR...). */
 static int write_new_file(session *s, const char *path, const char *text)
 {
     if (!s->o->force && g_file_test(path, G_FILE_TEST_EXISTS)) {
         pg_cli_say("plangen: %s exists; give --force to replace it", path);
         return EXIT_USAGE;
     }
+    char *plan = pg_plan_set_model(g_strdup(text), pg_engine_options(s->engine)->data_dir);
     pg_diag_list d = {0};
     pg_output o;
     int ok = pg_output_open(&o, path, &d);
     if (ok) {
-        fputs(text, o.f);
+        fputs(plan, o.f);
         ok = pg_output_commit(&o, &d);
     }
+    g_free(plan);
     pg_diag_print(&d, stderr);
     pg_diag_list_free(&d);
     return ok ? EXIT_OK : EXIT_SYSTEM;

@@ -92,3 +92,25 @@ int pg_data_dir_check(const char *dir, const char *how)
             dir, whence, SCHEMA);
     return 0;
 }
+
+char *pg_plan_model_pi(const char *data_dir)
+{
+    char *dir = g_canonicalize_filename(data_dir ? data_dir : pg_data_dir_default(NULL), NULL);
+    char *rng = g_build_filename(dir, "templates", "schema", "plan.rng", NULL);
+    char *uri = g_filename_to_uri(rng, NULL, NULL);
+    GString *pi = g_string_new("<?xml-model href=\"");
+    /* characters that would end the pseudo-attribute or the instruction are
+     * percent-escaped: the same file for a URI reader */
+    for (const char *c = uri ? uri : rng; *c; c++) {
+        if (strchr("\"'<>&?", *c))
+            g_string_append_printf(pi, "%%%02X", (unsigned)(unsigned char)*c);
+        else
+            g_string_append_c(pi, *c);
+    }
+    g_string_append(pi, "\" type=\"application/xml\" "
+                        "schematypens=\"http://relaxng.org/ns/structure/1.0\"?>");
+    g_free(uri);
+    g_free(rng);
+    g_free(dir);
+    return g_string_free(pi, FALSE);
+}

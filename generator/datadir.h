@@ -18,4 +18,14 @@ const char *pg_data_dir_default(const char **how);
  * once, instead of every plan's "cannot load the schema"). */
 int pg_data_dir_check(const char *dir, const char *how);
 
+/* The <?xml-model?> processing instruction (W3C, "Associating Schemas with XML
+ * documents") that every plan plangen writes carries after its XML declaration:
+ * it points an editor (VS Code's XML extension, Emacs nXML through
+ * templates/schema/schemas.xml, any editor that reads RELAX NG) at
+ * DATA_DIR/templates/schema/plan.rng as an absolute file:// URI, so that the
+ * plan gets completion, hover help and validation as it is typed. data_dir NULL:
+ * pg_data_dir_default(), the folder of the running program. No newline. Heap
+ * string (g_free). */
+char *pg_plan_model_pi(const char *data_dir);
+
 #endif

@@ -4,6 +4,7 @@
 #include "import.h"
 
 #include "arena.h"
+#include "scaffold.h" /* pg_plan_model_pi() */
 
 #include <glib.h>
 #include <stdlib.h>
@@ -1495,12 +1496,15 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     }
     g_hash_table_destroy(seen);
     /* issuer, number, place, date, summary */
+    /* the editor's schema: that of the running program's data folder */
+    char *model = pg_plan_model_pi(NULL);
     g_string_append_printf(c->out,
-                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
                            "<!-- Imported by plangen import from %s; move what the warnings name "
                            "where it belongs. -->\n"
                            "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n",
-                           "the old plan", h.style ? h.style : "party");
+                           model, "the old plan", h.style ? h.style : "party");
+    g_free(model);
     c->style = h.style ? h.style : "party";
     if (!h.style)
         todo(c, 1, "the style: party (ĐẢNG CỘNG SẢN VIỆT NAM) or state (plan style=)");

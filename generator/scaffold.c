@@ -13,13 +13,66 @@ static void put_escaped(GString *out, const char *s)
     pg_buf_free(&b);
 }
 
+/* The end of the prolog: the offset of the root element's '<' (or the text's
+ * length), comments and instructions skipped. */
+static size_t prolog_end(const char *text)
+{
+    const char *c = text;
+    while (*c) {
+        if (strncmp(c, "<!--", 4) == 0) {
+            const char *e = strstr(c + 4, "-->");
+            c = e ? e + 3 : c + strlen(c);
+        } else if (strncmp(c, "<?", 2) == 0 || strncmp(c, "<!", 2) == 0) {
+            const char *e = strchr(c + 2, '>');
+            c = e ? e + 1 : c + strlen(c);
+        } else if (*c == '<') {
+            break;
+        } else {
+            c++;
+        }
+    }
+    return (size_t)(c - text);
+}
+
+char *pg_plan_set_model(char *text, const char *data_dir)
+{
+    char *pi = pg_plan_model_pi(data_dir);
+    size_t end = prolog_end(text);
+    GString *out = g_string_sized_new(strlen(text) + strlen(pi) + 1);
+    const char *old = text, *old_end = NULL;
+    while ((old = strstr(old, "<?xml-model")) && (size_t)(old - text) < end) {
+        if (g_ascii_isspace(old[11]) && (old_end = strstr(old, "?>")))
+            break;
+        old += 11;
+    }
+    if (old_end) {
+        g_string_append_len(out, text, old - text);
+        g_string_append(out, pi);
+        g_string_append(out, old_end + 2);
+    } else if (strncmp(text, "<?xml", 5) == 0 && (text[5] == ' ' || text[5] == '\t') &&
+               strstr(text, "?>")) {
+        const char *decl_end = strstr(text, "?>") + 2;
+        g_string_append_len(out, text, decl_end - text);
+        g_string_append(out, pi);
+        g_string_append(out, decl_end);
+    } else {
+        g_string_append(out, pi);
+        g_string_append_c(out, '\n');
+        g_string_append(out, text);
+    }
+    g_free(pi);
+    g_free(text);
+    return g_string_free(out, FALSE);
+}
+
 char *pg_plan_blank(const char *style)
 {
     int state = style && strncmp(style, "state", 5) == 0;
+    char *pi = pg_plan_model_pi(NULL);
     GString *o = g_string_new(NULL);
     g_string_append_printf(
         o,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
         "<!-- A new plan (%s style). Replace every text in square brackets; delete the\n"
         "     comments when done. Sizes, spacing and section numbers come from the style:\n"
         "     never type them. `plangen check` says what is still missing. -->\n"
@@ -62,7 +115,7 @@ char *pg_plan_blank(const char *style)
         "  <!-- authority: on-behalf (%s), deputy (%s), by-order (%s), acting (Q.) or none -->\n"
         "  <signature authority=\"%s\" collective=\"%s\" title=\"%s\" name=\"[Họ và tên]\"/>\n"
         "</plan>\n",
-        state ? "state" : "Party", state ? "state" : "party", state ? "01/KH-ABC" : "01-KH/ABC",
+        pi, state ? "state" : "Party", state ? "state" : "party", state ? "01/KH-ABC" : "01-KH/ABC",
         state ? "[UBND TỈNH]" : "[ĐẢNG BỘ TỈNH]", "ABC",
         state ? "Cơ quan" : "Ban Thường vụ", state ? "[CƠ QUAN BAN HÀNH]" : "[ĐẢNG ỦY]",
         state ? "a capital first letter" : "a lower-case first letter",
@@ -71,6 +124,7 @@ char *pg_plan_blank(const char *style)
         state ? "[đơn vị soạn thảo]" : "Văn phòng", state ? "TM." : "T/M",
         state ? "KT." : "K/T", state ? "TL." : "T/L", state ? "deputy" : "on-behalf",
         state ? "GIÁM ĐỐC" : "BAN THƯỜNG VỤ", state ? "PHÓ GIÁM ĐỐC" : "BÍ THƯ");
+    g_free(pi);
     return g_string_free(o, FALSE);
 }
 
@@ -83,7 +137,10 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
     for (char *c = parent_issuer; *c; c++)
         if (*c == '\n')
             *c = ' ';
-    g_string_append(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Derived from ");
+    char *pi = pg_plan_model_pi(o->data_dir);
+    g_string_append_printf(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<!-- Derived from ",
+                           pi);
+    g_free(pi);
     put_escaped(s, o->parent_path);
     g_string_append(s,
                     " by `plangen derive`. The basis sentence, the inherited sections and the\n"
@@ -293,5 +350,7 @@ char *pg_template_fill(const char *text, const char *name, const char *const *ke
         g_string_free(out, TRUE);
         return NULL;
     }
-    return g_string_free(out, FALSE);
+    char *filled = g_string_free(out, FALSE);
+    /* a plan template: the written plan names the schema for its editor */
+    return strncmp(text, "<?xml", 5) == 0 ? pg_plan_set_model(filled, NULL) : filled;
 }

@@ -5,6 +5,7 @@
 #include "serve_internal.h"
 
 #include "import.h"
+#include "scaffold.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -211,6 +212,10 @@ enum MHD_Result api_import(request *rq)
     char *todo = NULL;
     char *xml = pg_import_recognise(&doc, shown, &d, &st, &todo);
     pg_import_doc_free(&doc);
+    /* its <?xml-model?> names this server's schema, as the web editor's new plans do */
+    char *plan = pg_plan_set_model(g_strdup(xml), rq->srv->data_dir);
+    free(xml);
+    xml = plan;
     char *stem = file_stem(shown);
     char *rel = write_new_plan(rq, folder, stem, xml, &r);
     if (rel) {
@@ -234,7 +239,7 @@ enum MHD_Result api_import(request *rq)
         g_free(rel);
     }
     g_free(stem);
-    free(xml);
+    g_free(xml);
     free(todo);
     pg_diag_list_free(&d);
     g_free(shown);

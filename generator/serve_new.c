@@ -385,6 +385,8 @@ enum MHD_Result api_new(request *rq)
         if (!text)
             goto cleanup;
     }
+    /* the editor's schema: this server's data folder's */
+    text = pg_plan_set_model(text, srv->data_dir);
     r = created(rq, create_plan_file(rq, rel, full, text), rel);
 cleanup:
     g_free(text);
@@ -457,7 +459,8 @@ enum MHD_Result api_derive(request *rq)
                                 .parent_body = pbody && *pbody ? pbody : NULL,
                                 .symbol = sym && *sym ? sym : NULL,
                                 .date = date && *date ? date : today,
-                                .cited_as = cited};
+                                .cited_as = cited,
+                                .data_dir = srv->data_dir};
         text = pg_plan_derived(res.doc, &dopts);
         g_free(cited);
         g_free(prel);

@@ -779,6 +779,16 @@ static void test_other_routes(void)
     CHECK(a.status == 201 && strstr(a.body, "\"path\":\"chi-bo-hung-yen/trang.xml\""), "new %d %s",
           a.status, a.body);
     answer_free(&a);
+    /* a new plan names this server's data folder's schema for an editor, on the
+     * line after the XML declaration */
+    char *model = pg_plan_model_pi(data);
+    char *made = read_file("chi-bo-hung-yen/trang.xml", NULL);
+    static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    CHECK(made && g_str_has_prefix(made, decl) && g_str_has_prefix(made + strlen(decl), model) &&
+              made[strlen(decl) + strlen(model)] == '\n' &&
+              strstr(model, "/data/templates/schema/plan.rng\""),
+          "new plan's <?xml-model?>: %.300s", made ? made : "(none)");
+    g_free(made);
     request_with("POST", "/api/new", NULL, blank, strlen(blank), 1, &a);
     CHECK(a.status == 409 && strstr(a.body, "\"code\":\"exists\""), "new twice %d", a.status);
     answer_free(&a);
@@ -818,7 +828,10 @@ static void test_other_routes(void)
     answer_free(&a);
     char *child = read_file("chi-bo-hung-yen/con.xml", NULL);
     CHECK(child && strstr(child, "derives-from=\"../hung-yen-duk-sinh-hoat-chinh-tri-2023.xml\""),
-          "child: %.300s", child);
+          "child: %.300s", child ? child : "(none)");
+    CHECK(child && g_str_has_prefix(child, decl) && g_str_has_prefix(child + strlen(decl), model),
+          "derived plan's <?xml-model?>: %.300s", child ? child : "(none)");
+    g_free(model);
     g_free(child);
     request_with("POST", "/api/derive", NULL, derive, strlen(derive), 1, &a);
     CHECK(a.status == 409, "derive twice %d", a.status);
