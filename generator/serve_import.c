@@ -213,9 +213,11 @@ enum MHD_Result api_import(request *rq)
     char *xml = pg_import_recognise(&doc, shown, &d, &st, &todo);
     pg_import_doc_free(&doc);
     /* its <?xml-model?> names this server's schema, as the web editor's new plans do */
-    char *plan = pg_plan_set_model(g_strdup(xml), rq->srv->data_dir);
-    free(xml);
-    xml = plan;
+    if (xml) {
+        char *plan = pg_plan_set_model(g_strdup(xml), rq->srv->data_dir);
+        free(xml);
+        xml = plan;
+    }
     char *stem = file_stem(shown);
     char *rel = write_new_plan(rq, folder, stem, xml, &r);
     if (rel) {
