@@ -248,7 +248,7 @@ expect_rc 0 "--format docx --appendices inline" -- "$plangen" render "$plan" --f
     --appendices inline -o "$work/x.docx"
 expect_rc 2 "--appendices separate" -- "$plangen" render "$plan" --appendices separate -o "$work/x.pdf"
 expect_rc 2 "check --appendices files" -- "$plangen" check --appendices files "$plan"
-grep -q "belongs to render and dump" "$work/err" && ok || bad "check --appendices: $(cat "$work/err")"
+grep -q "belongs to render, dump and watch" "$work/err" && ok || bad "check --appendices: $(cat "$work/err")"
 expect_rc 2 "dump --stage=number --appendices files" -- "$plangen" dump --stage=number --appendices files "$plan"
 
 # all or nothing: an appendix's file that cannot be written (a folder of its
