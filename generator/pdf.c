@@ -983,6 +983,19 @@ static const char *field_description(const char *name)
     return "Chữ ký số";
 }
 
+/* An annotation's /Rect: the item's box in the page's user space (origin at
+ * the bottom left), as "x1 y1 x2 y2". */
+static void put_item_rect(pg_buf *b, const pagew *p, const pg_item *it)
+{
+    put_num(b, it->x);
+    pg_buf_putc(b, ' ');
+    put_num(b, p->H - it->y - it->h);
+    pg_buf_putc(b, ' ');
+    put_num(b, it->x + it->w);
+    pg_buf_putc(b, ' ');
+    put_num(b, p->H - it->y);
+}
+
 /* A FIELD item: an unsigned signature field, its widget merged into it, over
  * the item's box; its appearance an empty form (what shows there is the page's
  * own drawing until `plangen sign` fills it), a Form element of the structure
@@ -1005,13 +1018,7 @@ static void put_field(pdfw *w, pagew *p, int page_no, const pg_item *it)
     pg_buf_puts(b, " /TU ");
     pdf_put_text_string(b, field_description(it->label));
     pg_buf_puts(b, " /Type /Annot /Subtype /Widget /F 4 /Rect [");
-    put_num(b, it->x);
-    pg_buf_putc(b, ' ');
-    put_num(b, p->H - it->y - it->h);
-    pg_buf_putc(b, ' ');
-    put_num(b, it->x + it->w);
-    pg_buf_putc(b, ' ');
-    put_num(b, p->H - it->y);
+    put_item_rect(b, p, it);
     pg_buf_printf(b, "] /P %d 0 R /AP << /N %d 0 R >>", p->page_obj, ap);
     if (key >= 0)
         pg_buf_printf(b, " /StructParent %d", key);
@@ -1086,13 +1093,7 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
         pg_buf *b = &w->out;
         pdf_begin_obj(w, obj);
         pg_buf_puts(b, "<< /Type /Annot /Subtype /Link /Rect [");
-        put_num(b, it->x);
-        pg_buf_putc(b, ' ');
-        put_num(b, p->H - it->y - it->h);
-        pg_buf_putc(b, ' ');
-        put_num(b, it->x + it->w);
-        pg_buf_putc(b, ' ');
-        put_num(b, p->H - it->y);
+        put_item_rect(b, p, it);
         pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d)", it->target);
         if (key >= 0)
             pg_buf_printf(b, " /StructParent %d", key);

@@ -54,20 +54,7 @@ if pdfinfo -meta "$work/lacks.pdf" | grep -q "A &amp; B &lt;x&gt; "; then ok; el
 # unsigned signature field over each (printable, with an empty appearance, in a
 # Form element of the signature), still PDF/A and PDF/UA, the same bytes twice
 mkdir -p "$work/plans/img"
-python3 - "$work/plans/img" <<'PY'
-import math, struct, sys, zlib
-def chunk(t, d):
-    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-def png(path, w, h, px):
-    raw = b''.join(b'\0' + b''.join(bytes(px(x, y)) for x in range(w)) for y in range(h))
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0))
-                + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
-png(sys.argv[1] + '/sig.png', 300, 100,
-    lambda x, y: (20, 40, 200, 255) if abs(y - 50 - 30 * math.sin(x / 18.0)) < 3 else (0, 0, 0, 0))
-png(sys.argv[1] + '/seal.png', 200, 200,
-    lambda x, y: (220, 20, 30, 255) if 90 <= math.hypot(x - 99.5, y - 99.5) <= 99.5 else (0, 0, 0, 0))
-PY
+python3 tests/sig_pngs.py "$work/plans/img"
 sed 's|<signature |<signature image="img/sig.png" seal="img/seal.png" |' "$plan" >"$work/plans/fields.xml"
 expect_rc 0 "render with signature fields" -- "$plangen" render "$work/plans/fields.xml" -o "$work/fields.pdf"
 expect_rc 0 "render with signature fields again" -- "$plangen" render "$work/plans/fields.xml" -o "$work/fields2.pdf"

@@ -351,20 +351,7 @@ contains "$work/out" "usage: plangen verify PDF" "verify --help"
 # over each, that sign --as fills (the organisation's is filled by the token below)
 plans=$work/plans
 mkdir -p "$plans/img"
-python3 - "$plans/img" <<'PY'
-import math, struct, sys, zlib
-def chunk(t, d):
-    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-def png(path, w, h, px):
-    raw = b''.join(b'\0' + b''.join(bytes(px(x, y)) for x in range(w)) for y in range(h))
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0))
-                + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
-png(sys.argv[1] + '/sig.png', 300, 100,
-    lambda x, y: (20, 40, 200, 255) if abs(y - 50 - 30 * math.sin(x / 18.0)) < 3 else (0, 0, 0, 0))
-png(sys.argv[1] + '/seal.png', 200, 200,
-    lambda x, y: (220, 20, 30, 255) if 90 <= math.hypot(x - 99.5, y - 99.5) <= 99.5 else (0, 0, 0, 0))
-PY
+python3 tests/sig_pngs.py "$plans/img"
 cp "$plan" "$plans/fields.xml"
 abs_plangen=$(cd "$(dirname "$plangen")" && pwd)/$(basename "$plangen")
 expect_rc 0 "render with --signature-image and --seal" -- sh -c \
