@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a .pot of diag.c's message table: each `[PG_X_NAME] = "text",` of the
-`messages` array (what pg_diag_message returns), with the code as a comment."""
+`messages` array (what pg_diag_message returns), with the code as a comment;
+and the two level words ("error", "warning") of pg_diag_format."""
 import re
 import sys
 
@@ -26,6 +27,16 @@ def main(path):
             print('#, no-c-format')
             print('msgid "%s"' % m.group(2))
             print('msgstr ""\n')
+    # the level word pg_diag_format writes before the message
+    for n, line in enumerate(lines, 1):
+        if '? "error" : "warning"' in line:
+            for word in ('error', 'warning'):
+                print('#. the level of a diagnostic, "FILE:LINE:COL: %s: MESSAGE"; '
+                      'the JSON of serve keeps its own English level' % word)
+                print('#: %s:%d' % (path, n))
+                print('#, no-c-format')
+                print('msgid "%s"' % word)
+                print('msgstr ""\n')
 
 
 if __name__ == '__main__':
