@@ -3,9 +3,11 @@
 # Run from anywhere; writes next to itself.
 #
 # Keywords: the gettext markers, the diagnostic functions, the printf-like
-# reporters (pg_cli_say, fprintf to stderr - stdout formats come along and are
-# listed in untranslated.txt), and the per-file wrappers, some of which share a
-# name with a different argument position (err: resolve.c 5, style.c 3), so
+# reporters (pg_cli_say, fprintf to stderr, printf - stdout formats come along
+# and are listed in untranslated.txt), the prompts of serve_auth.c
+# (ask_password) and the field labels of plangen verify (sign.c: line), and
+# the per-file wrappers, some of which share a name with a different argument
+# position (err: resolve.c 5, style.c 3), so
 # those files get their own xgettext run.  Two kinds of strings have no call
 # for a keyword to catch, and are read by small scripts: the usage texts
 # (static const char usage_*[] arrays; usage_pot.py) and the fixed messages of
@@ -21,8 +23,9 @@ common="--from-code=UTF-8 --add-comments=TRANSLATORS: --sort-by-file --language=
  --package-name=plangen
  --no-wrap
  -k_ -kN_ -kpg_diag_add:6 -kpg_diag_vadd:6 -kpg_cli_say:1 -kfprintf:2 -kfputs:1
+ -kprintf:1
  --flag=pg_diag_add:6:c-format --flag=pg_diag_vadd:6:c-format
- --flag=pg_cli_say:1:c-format --flag=fprintf:2:c-format"
+ --flag=pg_cli_say:1:c-format --flag=fprintf:2:c-format --flag=printf:1:c-format"
 
 # every file but those whose wrappers clash
 others=$(ls generator/*.c | grep -v -e '/resolve\.c$' -e '/style\.c$' -e '/diag\.c$')
@@ -35,6 +38,7 @@ xgettext $common \
     -ksay:1 --flag=say:1:c-format \
     -kbad_usage:2 --flag=bad_usage:2:c-format \
     -ktodo:3 -kunplaced:4 \
+    -kask_password:1 -kline:2 \
     -o "$tmp/others.pot" $others
 # shellcheck disable=SC2086
 xgettext $common -kerr:5 --flag=err:5:c-format -o "$tmp/resolve.pot" generator/resolve.c
