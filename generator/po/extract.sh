@@ -11,7 +11,9 @@
 # those files get their own xgettext run.  Two kinds of strings have no call
 # for a keyword to catch, and are read by small scripts: the usage texts
 # (static const char usage_*[] arrays; usage_pot.py) and the fixed messages of
-# diag.c's table, what pg_diag_message returns (table_pot.py).
+# diag.c's table, what pg_diag_message returns (table_pot.py).  The parts of
+# messages passed through variables are listed in fragments.txt and taken
+# from an --extract-all run (pick_pot.py).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -53,8 +55,14 @@ xgettext $common -o "$tmp/diag.pot" generator/diag.c || true
 
 python3 "$here/usage_pot.py" generator/*.c > "$tmp/usage.pot"
 
+# the fragments no keyword catches (fragments.txt), from every literal
+xgettext --from-code=UTF-8 --language=C --sort-by-file --no-wrap --extract-all \
+    -o "$tmp/all-literals.pot" generator/*.c 2>"$tmp/all-literals.log" ||
+    { cat "$tmp/all-literals.log" >&2; exit 1; }
+python3 "$here/pick_pot.py" "$tmp/all-literals.pot" "$here/fragments.txt" > "$tmp/fragments.pot"
+
 set --
-for f in others resolve style diag table usage; do
+for f in others resolve style diag table usage fragments; do
     [ -s "$tmp/$f.pot" ] && set -- "$@" "$tmp/$f.pot"
 done
 msgcat --use-first --sort-by-file --no-wrap -o "$tmp/all.pot" "$@"
