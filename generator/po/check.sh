@@ -3,19 +3,33 @@
 #   1. msgfmt --check passes (formats, header), with its statistics;
 #   2. no entry of vi.po is fuzzy;
 #   3. every untranslated entry is one of untranslated.txt (machine formats);
-#   4. every msgid of plangen.pot is in vi.po (a message added to the code,
-#      extracted by extract.sh, but not translated, fails here).
+#   4. every msgid of plangen.pot is in vi.po, and so is every msgid of a
+#      fresh extraction from generator/*.c (extract.sh into a temporary file):
+#      a message added to the code without its translation fails here, even
+#      before plangen.pot is regenerated.
 # Run from anywhere; exits 1 on the first kind of failure found.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 po="$here/vi.po"
 pot="$here/plangen.pot"
 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== extract.sh (afresh, into a temporary file)"
+if "$here/extract.sh" "$tmp/fresh.pot" >"$tmp/extract.log" 2>&1; then
+    tail -1 "$tmp/extract.log"
+else
+    cat "$tmp/extract.log"
+    echo "extract.sh failed"
+    fail=1
+    : >"$tmp/fresh.pot"
+fi
 
 echo "== msgfmt --check --statistics"
 msgfmt --check --statistics -o /dev/null "$po" || fail=1
 
-python3 - "$po" "$pot" "$here/untranslated.txt" <<'PYEOF' || fail=1
+python3 - "$po" "$pot" "$here/untranslated.txt" "$tmp/fresh.pot" <<'PYEOF' || fail=1
 import re, sys
 
 def entries(path):
@@ -54,7 +68,7 @@ def entries(path):
         out.append((key, strs, fuzzy))
     return out
 
-po, pot, allowed_path = sys.argv[1:4]
+po, pot, allowed_path, fresh = sys.argv[1:5]
 allowed = set()
 for l in open(allowed_path, encoding='utf-8').read().split('\n'):
     if l and not l.startswith('#'):
@@ -74,6 +88,14 @@ for (ctx, mid), strs, fuzzy in po_entries:
 for (ctx, mid), _, _ in entries(pot):
     if (ctx, mid) not in have:
         print('in plangen.pot, missing from vi.po: "%s"' % mid[:100]); bad += 1
+pot_ids = {k for k, _, _ in entries(pot)}
+for (ctx, mid), _, _ in entries(fresh):
+    if (ctx, mid) not in have:
+        print('in the code (a fresh extraction), missing from vi.po: "%s"' % mid[:100]); bad += 1
+        if (ctx, mid) not in pot_ids:
+            print('  (and from plangen.pot: run generator/po/extract.sh, then msgmerge '
+                  '--no-fuzzy-matching -U generator/po/vi.po generator/po/plangen.pot, '
+                  'and translate it)')
 stale = allowed - {m for (_, m) in have}
 for mid in sorted(stale):
     print('untranslated.txt names a msgid vi.po does not have: "%s"' % mid[:100]); bad += 1

@@ -1,6 +1,7 @@
 #!/bin/sh
 # extract.sh - regenerates generator/po/plangen.pot from generator/*.c.
-# Run from anywhere; writes next to itself.
+# Run from anywhere; writes next to itself, or to the path given as $1
+# (check.sh extracts afresh into a temporary file).
 #
 # Keywords: the gettext markers, the diagnostic functions, the printf-like
 # reporters (pg_cli_say, fprintf to stderr, printf - stdout formats come along
@@ -16,6 +17,8 @@
 # from an --extract-all run (pick_pot.py).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/plangen.pot}
+case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 top=$(cd "$here/../.." && pwd)
 cd "$top"
 tmp=$(mktemp -d)
@@ -68,5 +71,5 @@ done
 msgcat --use-first --sort-by-file --no-wrap -o "$tmp/all.pot" "$@"
 # the header of a template
 sed -e '1,/^$/{s/^"Content-Type: text\/plain; charset=.*/"Content-Type: text\/plain; charset=UTF-8\\n"/}' \
-    "$tmp/all.pot" > "$here/plangen.pot"
-echo "plangen.pot: $(grep -c '^msgid ' "$here/plangen.pot") msgids (the header included)"
+    "$tmp/all.pot" > "$out"
+echo "$(basename "$out"): $(grep -c '^msgid ' "$out") msgids (the header included)"
