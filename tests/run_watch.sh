@@ -15,13 +15,14 @@ plan=$work/plans/hung-yen-duk-sinh-hoat-chinh-tri-2023.xml
 parent=$work/plans/tinh-uy-hung-yen/179-KH-TU-2023.xml
 [ -f "$plan" ] && [ -f "$parent" ] && ok || bad "the test's plans are not where it expects them"
 log=$work/watch.log
+: >"$log" # there before the watcher writes to it: the waits below read it at once
 "$plangen" watch "$plan" -o "$work/w.pdf" >"$log" 2>&1 &
 pid=$!
 
 # waits until the log has N lines matching PATTERN; fails the check after 30 s
 wait_for() { # N PATTERN WHAT
     i=0
-    while [ "$(grep -c -- "$2" "$log")" -lt "$1" ]; do
+    while [ "$(grep -c -- "$2" "$log" || true)" -lt "$1" ]; do
         if ! kill -0 "$pid" 2>/dev/null; then bad "$3: the watcher exited"; cat "$log"; return 1; fi
         i=$((i + 1))
         if [ $i -gt 300 ]; then bad "$3: no '$2' (x$1) within 30 s"; cat "$log"; return 1; fi
