@@ -454,7 +454,7 @@ static void parse_records(const char *text, result *res, guint n)
             g_strlcpy(cur->out_hash, *l + 4, sizeof cur->out_hash);
         } else if (g_str_has_prefix(*l, "diag\t")) {
             char **f = g_strsplit(*l + 5, "\t", -1);
-            if (g_strv_length(f) == 6)
+            if (g_strv_length(f) == 7)
                 pg_cache_get_diag(&cur->diags, f);
             g_strfreev(f);
         } else if (g_str_has_prefix(*l, "dep\t")) {
