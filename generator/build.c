@@ -50,8 +50,8 @@ static void on_signal(int sig)
  * per output: its hash and pages, every file the run read with the hash of
  * the bytes read, and the diagnostics, replayed while the output is fresh.
  * It is untrusted (cache.h): read from a regular file only, parsed strictly;
- * a damaged cache is reported and ignored. */
-static GHashTable *cache_load(const char *out, const char *key)
+ * a damaged cache is reported (in diags) and ignored. */
+static GHashTable *cache_load(const char *out, const char *key, pg_diag_list *diags)
 {
     char *path = g_build_filename(out, PG_CACHE_NAME, NULL);
     char *text = NULL, why[PG_WHY_MAX];
@@ -63,8 +63,7 @@ static GHashTable *cache_load(const char *out, const char *key)
     else if (st == PG_INPUT_FAILED && access(path, F_OK) == 0)
         pg_diag_add(&d, PG_W_CACHE, path, 0, 0, "%s", why);
     GHashTable *c = pg_cache_parse(text ? text : "", len, path, out, key, &d);
-    pg_diag_print(&d, stderr);
-    pg_diag_list_free(&d);
+    pg_diag_take(diags, &d);
     free(text);
     g_free(path);
     return c;
@@ -454,7 +453,7 @@ static void parse_records(const char *text, result *res, guint n)
             g_strlcpy(cur->out_hash, *l + 4, sizeof cur->out_hash);
         } else if (g_str_has_prefix(*l, "diag\t")) {
             char **f = g_strsplit(*l + 5, "\t", -1);
-            if (g_strv_length(f) == 6)
+            if (g_strv_length(f) == 7)
                 pg_cache_get_diag(&cur->diags, f);
             g_strfreev(f);
         } else if (g_str_has_prefix(*l, "dep\t")) {
@@ -500,6 +499,16 @@ static void json_string(GString *g, const char *str)
     }
     g_string_append_c(g, '"');
     free(shown);
+}
+
+/* Appends sep and the JSON object of d. */
+static void json_diag(GString *g, const char *sep, const pg_diag *d)
+{
+    pg_buf b = {0};
+    pg_diag_json_object(&b, d);
+    g_string_append(g, sep);
+    g_string_append(g, pg_buf_str(&b));
+    pg_buf_free(&b);
 }
 
 static const char *state_of(const job *j, const result *r)
@@ -560,10 +569,12 @@ static int write_junit(session *s, GPtrArray *jobs, result *res, double seconds,
     return pg_output_commit(&o, diags);
 }
 
-static void write_json(GPtrArray *jobs, result *res, double seconds, int built, int fresh,
-                       int failed)
+/* The report: version 2 gives each diagnostic as an object (diag_format.h),
+ * version 1 gave its human line. diags: the build's own, of no plan. */
+static void write_json(GPtrArray *jobs, result *res, const pg_diag_list *diags, double seconds,
+                       int built, int fresh, int failed)
 {
-    GString *g = g_string_new("{\"plans\": [");
+    GString *g = g_string_new("{\"version\": 2, \"plans\": [");
     for (guint i = 0; i < jobs->len; i++) {
         const job *j = jobs->pdata[i];
         const result *r = &res[i];
@@ -576,21 +587,19 @@ static void write_json(GPtrArray *jobs, result *res, double seconds, int built, 
         json_string(g, state_of(j, r));
         g_string_append_printf(g, ", \"ms\": %.3f, \"pages\": %d, \"diagnostics\": [", r->ms,
                                r->pages);
-        for (size_t k = 0; k < r->diags.n; k++) {
-            char *line = pg_diag_format(&r->diags.items[k]);
-            if (k)
-                g_string_append(g, ", ");
-            json_string(g, line);
-            free(line);
-        }
+        for (size_t k = 0; k < r->diags.n; k++)
+            json_diag(g, k ? ", " : "", &r->diags.items[k]);
         g_string_append(g, "]}");
     }
+    g_string_append(g, "\n], \"diagnostics\": [");
+    for (size_t k = 0; k < diags->n; k++)
+        json_diag(g, k ? ",\n  " : "\n  ", &diags->items[k]);
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
     g_string_append_printf(g,
-                           "\n], \"built\": %d, \"fresh\": %d, \"failed\": %d, \"seconds\": %.3f, "
+                           "%s], \"built\": %d, \"fresh\": %d, \"failed\": %d, \"seconds\": %.3f, "
                            "\"max_worker_rss_kib\": %ld}\n",
-                           built, fresh, failed, seconds, ru.ru_maxrss);
+                           diags->n ? "\n" : "", built, fresh, failed, seconds, ru.ru_maxrss);
     fputs(g->str, stdout);
     g_string_free(g, TRUE);
 }
@@ -853,10 +862,10 @@ int pg_cmd_build(session *s)
         pg_engine_free(old);
     }
     GPtrArray *all = g_ptr_array_new_with_free_func(job_free);
+    /* what the build itself reports, apart from the plans: a report lists it apart */
     pg_diag_list setup = {0};
     int listed = o->units ? unit_jobs(s, all, &setup) : folder_jobs(s, dir, all, &setup);
-    pg_cli_print_diags(&setup, 0);
-    pg_diag_list_free(&setup);
+    pg_cli_report_diags(s, &setup, 0);
     GPtrArray *jobs = g_ptr_array_new();
     for (guint i = 0; i < all->len; i++) {
         job *j = all->pdata[i];
@@ -868,7 +877,10 @@ int pg_cmd_build(session *s)
     char fingerprint[PG_HASH_HEX];
     pg_options_fingerprint(pg_engine_options(s->engine), fingerprint);
     char *key = g_strdup_printf("key %s %s", pg_build_id(), fingerprint);
-    GHashTable *cache = o->check_only ? NULL : cache_load(o->out, key);
+    pg_diag_list cache_diags = {0};
+    GHashTable *cache = o->check_only ? NULL : cache_load(o->out, key, &cache_diags);
+    pg_cli_emit_diags(s, &cache_diags);
+    pg_diag_take(&setup, &cache_diags);
     if (!o->check_only) {
         GPtrArray *owned = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < jobs->len; i++)
@@ -968,7 +980,7 @@ int pg_cmd_build(session *s)
     for (guint i = 0; i < jobs->len; i++) {
         job *j = jobs->pdata[i];
         result *r = &res[i];
-        pg_diag_print(&r->diags, stderr);
+        pg_cli_emit_diags(s, &r->diags);
         if (!r->done) {
             skipped++; /* interrupted before its turn */
             continue;
@@ -1006,12 +1018,13 @@ int pg_cmd_build(session *s)
         cache_save(o->out, key, cache, &wd);
     if (o->junit)
         write_junit(s, jobs, res, seconds, &wd);
-    pg_diag_print(&wd, stderr);
+    pg_cli_emit_diags(s, &wd);
     if (wd.n)
         rc = EXIT_SYSTEM;
-    pg_diag_list_free(&wd);
+    pg_diag_take(&setup, &wd);
     if (o->report)
-        write_json(jobs, res, seconds, built, fresh, failed);
+        write_json(jobs, res, &setup, seconds, built, fresh, failed);
+    pg_diag_list_free(&setup);
     fprintf(stderr, "build: %d %s, %d up to date, %d failed", built,
             o->check_only ? "checked" : "built", fresh, failed);
     if (skipped)

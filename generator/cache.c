@@ -99,8 +99,9 @@ static int hash_ok(const char *s, int missing_ok)
 void pg_cache_put_diag(GString *g, const pg_diag *d)
 {
     char *file = pg_cache_escape(d->file), *detail = pg_cache_escape(d->detail);
-    g_string_append_printf(g, "diag\t%d\t%d\t%d\t%s\t%s\t%s%s\n", (int)d->code, d->line, d->col,
-                           d->rule ? d->rule : "-", file, d->detail ? "=" : "", detail);
+    g_string_append_printf(g, "diag\t%d\t%d\t%d\t%s\t%s\t%s\t%s%s\n", (int)d->code, d->line, d->col,
+                           d->rule ? d->rule : "-", d->fixable ? "fix" : "-", file,
+                           d->detail ? "=" : "", detail);
     g_free(file);
     g_free(detail);
 }
@@ -116,16 +117,20 @@ int pg_cache_get_diag(pg_diag_list *l, char **f)
     if (rl == 0 || rl > 64 ||
         strspn(f[3], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != rl)
         return 0;
-    if (f[5][0] && f[5][0] != '=')
+    if (strcmp(f[4], "fix") != 0 && strcmp(f[4], "-") != 0)
         return 0;
-    char *file = pg_cache_unescape(f[4]);
-    char *detail = f[5][0] == '=' ? pg_cache_unescape(f[5] + 1) : NULL;
-    int ok = file && *file && (f[5][0] != '=' || detail);
+    if (f[6][0] && f[6][0] != '=')
+        return 0;
+    char *file = pg_cache_unescape(f[5]);
+    char *detail = f[6][0] == '=' ? pg_cache_unescape(f[6] + 1) : NULL;
+    int ok = file && *file && (f[6][0] != '=' || detail);
     if (ok) {
         pg_diag_add(l, (pg_diag_code)code, file, line, col, detail ? "%s" : NULL, detail);
         /* rule ids are static strings: an interned copy lives as long as the process */
         if (strcmp(f[3], "-") != 0)
             pg_diag_rule(l, g_intern_string(f[3]));
+        if (f[4][0] == 'f')
+            pg_diag_fixable(l);
     }
     g_free(file);
     g_free(detail);
@@ -216,7 +221,7 @@ GHashTable *pg_cache_parse(const char *text, size_t len, const char *cache_path,
         } else if (nf == 3 && strcmp(f[0], "dep") == 0 && cur) {
             if (!pg_cache_get_dep(&cur->deps, f + 1))
                 why = "a file read or its hash out of form";
-        } else if (nf == 7 && strcmp(f[0], "diag") == 0 && cur) {
+        } else if (nf == 8 && strcmp(f[0], "diag") == 0 && cur) {
             if (!pg_cache_get_diag(&cur->diags, f + 1))
                 why = "a diagnostic out of form";
         } else {

@@ -11,7 +11,7 @@
 #include <glib.h>
 
 #define PG_CACHE_NAME ".plangen-cache"
-#define PG_CACHE_MAGIC "plangen-cache 3"
+#define PG_CACHE_MAGIC "plangen-cache 4"
 
 /* What a worker found for one job, or what the cache kept of an earlier one. */
 typedef struct {
@@ -33,10 +33,11 @@ char *pg_cache_escape(const char *s);
  * control character or an escape other than those above. g_free. */
 char *pg_cache_unescape(const char *s);
 
-/* Appends "diag\tCODE\tLINE\tCOL\tRULE\tFILE\t[=DETAIL]\n" / "dep\tPATH\tHASH\n". */
+/* Appends "diag\tCODE\tLINE\tCOL\tRULE\tFIX\tFILE\t[=DETAIL]\n" (FIX: "fix" when check
+ * --fix has an edit for it, else "-") / "dep\tPATH\tHASH\n". */
 void pg_cache_put_diag(GString *g, const pg_diag *d);
 void pg_cache_put_dep(GString *g, const pg_read *r);
-/* Read the fields after "diag" (6) or "dep" (2) back; return 0 for a field
+/* Read the fields after "diag" (7) or "dep" (2) back; return 0 for a field
  * out of its form (nothing is added then). */
 int pg_cache_get_diag(pg_diag_list *l, char **f);
 int pg_cache_get_dep(pg_reads *deps, char **f);

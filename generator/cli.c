@@ -71,7 +71,7 @@ static const char usage_render[] =
     "usage: plangen render PLAN.xml... [-o OUT] [--format pdf|docx|odt] [--png DIR] [--dpi N]\n"
     "                      [--appendices inline|files] [--style NAME] [--strict]\n"
     "                      [--signature-image FILE] [--seal FILE] [--seal-diameter MM]\n"
-    "                      [--no-pdfa]\n"
+    "                      [--no-pdfa] [--diagnostics-format human|json|sarif]\n"
     "\n"
     "Renders each plan to PDF (or DOCX, ODT). Every problem is reported as file:line:col; a plan\n"
     "with errors writes nothing, and an existing output is left as it was. PLAN.xml may be -:\n"
@@ -118,6 +118,10 @@ static const char usage_render[] =
     "                 tags (structure tree). Every PDF is PDF/A-2a with tags by\n"
     "                 default, as archives and screen readers need; a plain one is for\n"
     "                 a proof that is thrown away, or a machine without the sRGB profile\n"
+    "  --diagnostics-format F   human (default): file:line:col lines on standard\n"
+    "                 error; json: one JSON document of every diagnostic on standard\n"
+    "                 output; sarif: a SARIF 2.1.0 log there (README, Diagnostics).\n"
+    "                 Not with -o -, which writes the PDF there\n"
     "\n"
     "The PDF's creation date is $SOURCE_DATE_EPOCH when set, else the plan's own\n"
     "date, so that rendering twice gives identical bytes.\n";
@@ -139,6 +143,7 @@ static const char usage_watch[] =
 
 static const char usage_check[] =
     "usage: plangen check PLAN.xml... [--style NAME] [--strict] [--fix --force]\n"
+    "                     [--diagnostics-format human|json|sarif]\n"
     "\n"
     "Parses, validates (structure and RELAX NG schema), numbers, lints against the\n"
     "plan's standard and lays out each plan without writing anything, and lists\n"
@@ -149,6 +154,10 @@ static const char usage_check[] =
     "             typed numbers, the case of the summary and symbol) by rewriting the\n"
     "             plan file in place, atomically, keeping comments and layout; then\n"
     "             report what is left (--force: the plan file is replaced)\n"
+    "  --diagnostics-format F   human (default): file:line:col lines on standard\n"
+    "             error; json: one JSON document of every diagnostic on standard\n"
+    "             output (\"fixable\": true when --fix has a correction for it);\n"
+    "             sarif: a SARIF 2.1.0 log there (README, Diagnostics)\n"
     "\n"
     "$PLANGEN_TODAY (YYYY-MM-DD) replaces today's date for the future-date rule.\n";
 
@@ -216,6 +225,7 @@ static const char usage_import[] =
 static const char usage_build[] =
     "usage: plangen build [DIR] -o OUT [-j N] [--units UNITS.xml] [--prune] [--check-only]\n"
     "                     [--junit FILE] [--report json] [--shard K/N] [--strict] [--no-pdfa]\n"
+    "                     [--diagnostics-format human|json|sarif]\n"
     "\n"
     "Renders every plan under DIR (default plans/) to OUT, mirroring the folders;\n"
     "folders named templates and files whose name starts with '_' are left out. With\n"
@@ -225,10 +235,15 @@ static const char usage_build[] =
     "  --prune        remove outputs whose plan is gone\n"
     "  --check-only   validate and lint, write nothing\n"
     "  --junit FILE   a JUnit report: one testcase per plan, failures with diagnostics\n"
-    "  --report json  a JSON report on standard output\n"
+    "  --report json  a JSON report on standard output; each diagnostic is an\n"
+    "                 object, as --diagnostics-format json writes it\n"
     "  --shard K/N    only the K-th of N shards (by a hash of each output's path, so a\n"
     "                 plan keeps its shard when others come and go)\n"
     "  --no-pdfa      plain PDFs, without PDF/A and tags (see 'plangen render --help')\n"
+    "  --diagnostics-format F   human (default): file:line:col lines on standard\n"
+    "                 error; json: one JSON document of every diagnostic on standard\n"
+    "                 output (with --report json: in the report, nothing apart);\n"
+    "                 sarif: a SARIF 2.1.0 log there (not with --report json)\n"
     "\n"
     "An output is rebuilt only when something it was made from changed: any file the\n"
     "render read (the plan, its parents and used plans, the style and what it extends,\n"
@@ -290,6 +305,24 @@ int pg_cli_print_diags(pg_diag_list *d, int strict)
 {
     pg_diag_sort(d);
     pg_diag_print(d, stderr);
+    pg_level worst = pg_diag_worst(d);
+    return worst == PG_LEVEL_ERROR || (strict && worst == PG_LEVEL_WARNING);
+}
+
+void pg_cli_emit_diags(session *s, const pg_diag_list *d)
+{
+    if (s->o->diag_out == PG_DIAG_OUT_HUMAN) {
+        pg_diag_print(d, stderr);
+        return;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        pg_diag_copy(&s->emitted, &d->items[i]);
+}
+
+int pg_cli_report_diags(session *s, pg_diag_list *d, int strict)
+{
+    pg_diag_sort(d);
+    pg_cli_emit_diags(s, d);
     pg_level worst = pg_diag_worst(d);
     return worst == PG_LEVEL_ERROR || (strict && worst == PG_LEVEL_WARNING);
 }
@@ -385,7 +418,7 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
     if (collect)
         pg_diag_take(collect, &r.diags);
     else
-        pg_diag_print(&r.diags, stderr);
+        pg_cli_emit_diags(s, &r.diags);
     int rc = EXIT_OK;
     const char *input = target && !failed ? read_as(target, &r.reads) : NULL;
     char *read_target = NULL; /* an appendix's file that the render reads */
@@ -406,7 +439,7 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         if (collect)
             pg_diag_take(collect, &wd);
         else
-            pg_diag_print(&wd, stderr);
+            pg_cli_emit_diags(s, &wd);
         pg_diag_list_free(&wd);
         rc = EXIT_SYSTEM;
     } else {
@@ -424,7 +457,7 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
         if (collect)
             pg_diag_take(collect, &wd);
         else
-            pg_diag_print(&wd, stderr);
+            pg_cli_emit_diags(s, &wd);
         pg_diag_list_free(&wd);
         if (!ok)
             rc = EXIT_SYSTEM;
@@ -540,13 +573,19 @@ static int read_stdin(session *s, char **text, size_t *len)
     while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
         g_string_append_len(g, buf, (gssize)n);
         if ((long long)g->len > max) {
-            pg_cli_say("<stdin>: error: file is too large: over %lld bytes (--max-size)", max);
+            pg_diag_list d = {0};
+            pg_diag_add(&d, PG_E_TOO_LARGE, "<stdin>", 0, 0, "over %lld bytes (--max-size)", max);
+            pg_cli_emit_diags(s, &d);
+            pg_diag_list_free(&d);
             g_string_free(g, TRUE);
             return 0;
         }
     }
     if (ferror(stdin)) {
-        pg_cli_say("<stdin>: error: cannot read file: %s", strerror(errno));
+        pg_diag_list d = {0};
+        pg_diag_add(&d, PG_E_IO, "<stdin>", 0, 0, "%s", strerror(errno));
+        pg_cli_emit_diags(s, &d);
+        pg_diag_list_free(&d);
         g_string_free(g, TRUE);
         return 0;
     }
@@ -626,7 +665,7 @@ static int cmd_check(session *s)
             pg_run(again, path, NULL, 0, PG_STAGE_LAYOUT, &r);
             pg_diag_take(&r.diags, &kept);
         }
-        if (pg_cli_print_diags(&r.diags, s->o->strict) || !r.pages)
+        if (pg_cli_report_diags(s, &r.diags, s->o->strict) || !r.pages)
             rc = rc == EXIT_SYSTEM ? rc : EXIT_PLAN;
         if (unfixed)
             rc = EXIT_SYSTEM;
@@ -1106,6 +1145,7 @@ static int refuse_foreign_options(const options *o, int dpi_given)
         {"--shard", o->shard != NULL, {"build"}},
         {"--check-only", o->check_only, {"build"}},
         {"--prune", o->prune, {"build"}},
+        {"--diagnostics-format", o->diag_out_given, {"check", "render", "build"}},
     };
     for (size_t k = 0; k < sizeof table / sizeof *table; k++) {
         if (!table[k].given)
@@ -1342,6 +1382,14 @@ int pg_cli_main(int argc, char **argv)
                 fprintf(stderr, "plangen: --report takes json\n");
                 bad = 1;
             }
+        } else if ((v = opt_value(argc, argv, &i, "--diagnostics-format", &bad))) {
+            o.diag_out_given = 1;
+            if (!pg_diag_out_from_name(v, &o.diag_out)) {
+                pg_cli_say("plangen: --diagnostics-format takes human (the default), json or "
+                           "sarif, not \"%s\"",
+                           v);
+                bad = 1;
+            }
         } else if ((v = opt_value(argc, argv, &i, "--shard", &bad))) {
             o.shard = v;
         } else if ((limit = limit_option(&o, argc, argv, &i, &v, &bad))) {
@@ -1392,6 +1440,21 @@ int pg_cli_main(int argc, char **argv)
                 "plangen: --appendices files writes PDF files; a %s file keeps its "
                 "appendices inline (leave out --appendices, or use --format pdf)\n",
                 strcmp(o.format, "docx") == 0 ? "DOCX" : "ODT");
+        goto done;
+    }
+    /* json and sarif are written to standard output, which holds nothing else */
+    if (o.diag_out != PG_DIAG_OUT_HUMAN && o.out && strcmp(o.out, "-") == 0 &&
+        strcmp(o.cmd, "render") == 0) {
+        fprintf(stderr,
+                "plangen: --diagnostics-format %s writes to standard output, where -o - "
+                "writes the PDF; give -o FILE\n",
+                o.diag_out == PG_DIAG_OUT_JSON ? "json" : "sarif");
+        goto done;
+    }
+    if (o.diag_out == PG_DIAG_OUT_SARIF && o.report) {
+        fprintf(stderr, "plangen: --report json and --diagnostics-format sarif both write to "
+                        "standard output; give one of them (--diagnostics-format json puts "
+                        "the diagnostics in the report)\n");
         goto done;
     }
     if (o.fix && !o.force) {
@@ -1466,6 +1529,11 @@ int pg_cli_main(int argc, char **argv)
         rc = pg_cmd_build(&s);
     else
         rc = cmd_fonts(&s);
+    /* the one document of --diagnostics-format (a build's --report json holds them) */
+    if (o.diag_out == PG_DIAG_OUT_JSON && rc != EXIT_USAGE && !o.report)
+        pg_diag_json_write(&s.emitted, stdout);
+    else if (o.diag_out == PG_DIAG_OUT_SARIF && rc != EXIT_USAGE)
+        pg_diag_sarif_write(&s.emitted, PG_VERSION, stdout);
     rc = streams_written(rc);
 #ifndef PG_FULL_TEARDOWN
     /* Everything is written and closed: the kernel takes back the memory, the
@@ -1478,6 +1546,7 @@ int pg_cli_main(int argc, char **argv)
 #endif
     pg_forget_process_caches();
     pg_engine_free(s.engine);
+    pg_diag_list_free(&s.emitted);
 done:
     rc = streams_written(rc);
     free(o.inputs);

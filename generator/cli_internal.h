@@ -4,6 +4,7 @@
 #ifndef PG_CLI_INTERNAL_H
 #define PG_CLI_INTERNAL_H
 
+#include "diag_format.h"
 #include "plangen.h"
 
 enum { EXIT_OK = 0, EXIT_PLAN = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -37,6 +38,8 @@ typedef struct {
     const char *signature_image, *seal; /* render: NĐ 30's signature appearance; NULL */
     double seal_diameter;               /* --seal-diameter MM; 0: the plan's, else 40 */
     int no_pdfa;                        /* render, build: --no-pdfa, plain PDFs */
+    pg_diag_out diag_out;               /* check, render, build: --diagnostics-format */
+    int diag_out_given;
 } options;
 
 typedef struct {
@@ -44,6 +47,8 @@ typedef struct {
     pg_engine *engine;      /* every plan of the process runs through it */
     char creator[64];       /* "plangen VERSION" */
     int last_pages;         /* pages of the last render */
+    pg_diag_list emitted;   /* --diagnostics-format json, sarif: every diagnostic of the
+                               run, written as one document at its end */
 } session;
 
 /* Renders one plan to target (and PNG pages when png_dir; NULL target: checks
@@ -54,6 +59,12 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
                       pg_reads *reads);
 /* Prints diagnostics sorted; returns 1 when they make the plan fail. */
 int pg_cli_print_diags(pg_diag_list *d, int strict);
+/* Reports the diagnostics of d in the session's --diagnostics-format: printed
+ * to standard error (human), else copied to s->emitted for the document that
+ * the run writes at its end. d is left as it is. */
+void pg_cli_emit_diags(session *s, const pg_diag_list *d);
+/* pg_cli_print_diags in the session's --diagnostics-format. */
+int pg_cli_report_diags(session *s, pg_diag_list *d, int strict);
 
 /* Prints one line to standard error (a newline is added), with every control
  * character of what it names escaped (pg_printable): file names and arguments

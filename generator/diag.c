@@ -53,6 +53,54 @@ static const char *const messages[PG_DIAG__COUNT] = {
 _Static_assert(sizeof messages / sizeof messages[0] == PG_DIAG__COUNT,
                "one message per diagnostic code");
 
+/* Stable names of the codes for --diagnostics-format json and sarif: a
+ * consumer matches on them, so a released name never changes. */
+static const char *const code_names[PG_DIAG__COUNT] = {
+    [PG_W_NOT_NFC] = "not-nfc",
+    [PG_W_EMPTY_SECTION] = "empty-section",
+    [PG_W_LAYOUT_OVERFLOW] = "layout-overflow",
+    [PG_W_EDITION] = "edition",
+    [PG_W_STANDARD] = "standard",
+    [PG_W_UNUSED_PARAM] = "unused-parameter",
+    [PG_W_FONT_VIETNAMESE] = "font-lacks-vietnamese",
+    [PG_W_UNCOVERED] = "character-not-in-font",
+    [PG_W_CACHE] = "build-cache-damaged",
+    [PG_W_EDIT_CONFLICT] = "edit-conflict",
+    [PG_W_FONT_DAMAGED] = "font-damaged",
+    [PG_W_PLACEHOLDER] = "placeholder",
+    [PG_W_IMPORT] = "import-not-recognised",
+    [PG_W_IMPORT_PICTURE] = "import-picture",
+    [PG_E_IO] = "io",
+    [PG_E_TOO_LARGE] = "too-large",
+    [PG_E_UTF8] = "invalid-utf8",
+    [PG_E_CHAR] = "character-not-allowed",
+    [PG_E_XML] = "xml",
+    [PG_E_DOCTYPE] = "doctype",
+    [PG_E_ENTITY] = "entity",
+    [PG_E_ROOT] = "not-a-plan",
+    [PG_E_UNKNOWN_ELEMENT] = "unknown-element",
+    [PG_E_UNKNOWN_ATTRIBUTE] = "unknown-attribute",
+    [PG_E_MISSING_ELEMENT] = "missing-element",
+    [PG_E_MISSING_ATTRIBUTE] = "missing-attribute",
+    [PG_E_DUPLICATE_ELEMENT] = "duplicate-element",
+    [PG_E_MISPLACED_ELEMENT] = "misplaced-element",
+    [PG_E_TEXT_NOT_ALLOWED] = "text-not-allowed",
+    [PG_E_EMPTY] = "empty",
+    [PG_E_BAD_VALUE] = "invalid-value",
+    [PG_E_DATE] = "date",
+    [PG_E_AUTHORITY] = "authority",
+    [PG_E_TOO_DEEP] = "too-deep",
+    [PG_E_SCHEMA] = "schema",
+    [PG_E_STYLE] = "style",
+    [PG_E_FONT] = "font",
+    [PG_E_OUTPUT] = "output",
+    [PG_E_STANDARD] = "contradicts-plan",
+    [PG_E_PARAM] = "missing-parameter",
+    [PG_E_WORKER] = "worker",
+};
+_Static_assert(sizeof code_names / sizeof code_names[0] == PG_DIAG__COUNT,
+               "one name per diagnostic code");
+
 pg_level pg_diag_level(pg_diag_code code)
 {
     return code <= PG_W__LAST ? PG_LEVEL_WARNING : PG_LEVEL_ERROR;
@@ -61,6 +109,11 @@ pg_level pg_diag_level(pg_diag_code code)
 const char *pg_diag_message(pg_diag_code code)
 {
     return (unsigned)code < PG_DIAG__COUNT && messages[code] ? messages[code] : "?";
+}
+
+const char *pg_diag_code_name(pg_diag_code code)
+{
+    return (unsigned)code < PG_DIAG__COUNT && code_names[code] ? code_names[code] : "unknown";
 }
 
 void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
@@ -86,6 +139,7 @@ void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line
     d->col = col;
     d->detail = NULL;
     d->rule = NULL;
+    d->fixable = 0;
     if (fmt) {
         pg_buf b = {0};
         pg_buf_vprintf(&b, fmt, ap);
@@ -98,12 +152,19 @@ void pg_diag_copy(pg_diag_list *l, const pg_diag *d)
 {
     pg_diag_add(l, d->code, d->file, d->line, d->col, d->detail ? "%s" : NULL, d->detail);
     pg_diag_rule(l, d->rule);
+    l->items[l->n - 1].fixable = d->fixable;
 }
 
 void pg_diag_rule(pg_diag_list *l, const char *rule)
 {
     if (l->n)
         l->items[l->n - 1].rule = rule;
+}
+
+void pg_diag_fixable(pg_diag_list *l)
+{
+    if (l->n)
+        l->items[l->n - 1].fixable = 1;
 }
 
 void pg_diag_take(pg_diag_list *dst, pg_diag_list *src)

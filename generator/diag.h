@@ -68,6 +68,7 @@ typedef struct {
     int line, col;    /* 1-based; 0 when unknown */
     char *detail;     /* owned by the list; may be NULL */
     const char *rule; /* rule id of a lint finding ("nd30.pl1.ii.3"), static; NULL */
+    int fixable;      /* 1 when check --fix has an edit for this finding */
 } pg_diag;
 
 typedef struct {
@@ -79,6 +80,9 @@ typedef struct {
 pg_level pg_diag_level(pg_diag_code code);
 /* The fixed message of a code, e.g. "unknown element". */
 const char *pg_diag_message(pg_diag_code code);
+/* The stable name of a code for machine-readable output, e.g. "unknown-element"
+ * (static; never changes once released). */
+const char *pg_diag_code_name(pg_diag_code code);
 
 /* Adds one diagnostic; detail is a printf format (may be NULL). Copies file and detail. */
 void pg_diag_add(pg_diag_list *l, pg_diag_code code, const char *file, int line, int col,
@@ -90,6 +94,8 @@ void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line
 void pg_diag_copy(pg_diag_list *l, const pg_diag *d);
 /* Tags the last diagnostic added to l with a rule id (a static string). */
 void pg_diag_rule(pg_diag_list *l, const char *rule);
+/* Marks the last diagnostic added to l as fixable by check --fix. */
+void pg_diag_fixable(pg_diag_list *l);
 /* Moves every diagnostic of src to the end of dst; src is left empty. */
 void pg_diag_take(pg_diag_list *dst, pg_diag_list *src);
 /* Worst level in the list (PG_LEVEL_OK when empty). */

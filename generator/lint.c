@@ -38,19 +38,43 @@ typedef enum {
 
 static const struct {
     const char *hd36, *nd30;
+    const char *name;    /* as in docs/rules.md, whose heading of it is the anchor */
+    const char *summary; /* what it checks, one sentence */
 } rule_ids[RULE__COUNT] = {
-    [RULE_RECIPIENTS] = {"hd36.pl1.9.recipients", "nd30.pl1.ii.9.recipients"},
-    [RULE_ARCHIVE] = {"hd36.pl1.9.archive", "nd30.pl1.ii.9.archive"},
-    [RULE_NUMBER_FORM] = {"hd36.pl1.3", "nd30.pl1.ii.3"},
-    [RULE_DATE_FUTURE] = {"hd36.pl1.4.future", "nd30.pl1.ii.4.future"},
-    [RULE_DATE_CITED] = {"hd36.pl1.4.cited", "nd30.pl1.ii.4.cited"},
-    [RULE_SUMMARY_CASE] = {"hd36.pl1.5a", "nd30.pl1.ii.5b"},
-    [RULE_RECIPIENT_PUNCT] = {"hd36.pl1.9.punctuation", "nd30.pl1.ii.9.punctuation"},
-    [RULE_TYPED_NUMBER] = {"hd36.pl1.6.numbers", "nd30.pl1.ii.6.numbers"},
-    [RULE_NUMBERING_GAP] = {"hd36.pl1.6.gap", "nd30.pl1.ii.6.gap"},
-    [RULE_BASIS_CITATION] = {"hd36.pl1.6.citation", "nd30.pl1.ii.6b"},
+    [RULE_RECIPIENTS] = {"hd36.pl1.9.recipients", "nd30.pl1.ii.9.recipients", "recipients",
+                         "The plan has a recipients block (\"Nơi nhận\")."},
+    [RULE_ARCHIVE] = {"hd36.pl1.9.archive", "nd30.pl1.ii.9.archive", "archive line",
+                      "The recipients end with an archive line that names each unit once."},
+    [RULE_NUMBER_FORM] = {"hd36.pl1.3", "nd30.pl1.ii.3", "number and symbol",
+                          "The symbol is upper-case letters and digits, groups joined by '-'."},
+    [RULE_DATE_FUTURE] = {"hd36.pl1.4.future", "nd30.pl1.ii.4.future", "future date",
+                          "The plan's date is not after today."},
+    [RULE_DATE_CITED] = {"hd36.pl1.4.cited", "nd30.pl1.ii.4.cited", "cited date",
+                         "No document cited in the basis is dated after the plan itself."},
+    [RULE_SUMMARY_CASE] = {"hd36.pl1.5a", "nd30.pl1.ii.5b", "summary case",
+                           "The summary starts with the letter case of the standard."},
+    [RULE_RECIPIENT_PUNCT] = {"hd36.pl1.9.punctuation", "nd30.pl1.ii.9.punctuation",
+                              "recipient punctuation",
+                              "The punctuation of the recipients comes from the style, not typed."},
+    [RULE_TYPED_NUMBER] = {"hd36.pl1.6.numbers", "nd30.pl1.ii.6.numbers", "typed numbers",
+                           "A section title does not start with a typed number."},
+    [RULE_NUMBERING_GAP] = {"hd36.pl1.6.gap", "nd30.pl1.ii.6.gap", "numbering gaps",
+                            "Hand-numbered paragraphs run on without a gap."},
+    [RULE_BASIS_CITATION] = {"hd36.pl1.6.citation", "nd30.pl1.ii.6b", "basis citation",
+                             "A basis citation gives type, number and symbol, date and issuer."},
 };
 _Static_assert(sizeof rule_ids / sizeof rule_ids[0] == RULE__COUNT, "one id pair per rule");
+
+int pg_lint_rule_info(const char *id, const char **name, const char **summary)
+{
+    for (int r = 0; id && r < RULE__COUNT; r++)
+        if (strcmp(id, rule_ids[r].hd36) == 0 || strcmp(id, rule_ids[r].nd30) == 0) {
+            *name = rule_ids[r].name;
+            *summary = rule_ids[r].summary;
+            return 1;
+        }
+    return 0;
+}
 
 typedef struct {
     const pg_doc *doc;
@@ -400,6 +424,8 @@ static void check_recipients(linter *l)
             finding(l, RULE_RECIPIENT_PUNCT, PG_W_STANDARD, r->pos,
                     "\"%s\" ends with '%c'; the style adds the punctuation of the standard%s",
                     r->text, r->text[n - 1], fixable ? " (fixable with --fix)" : "");
+            if (fixable)
+                pg_diag_fixable(l->diags);
         }
     }
     if (doc->archive && strncmp(doc->archive, "Lưu", strlen("Lưu")) == 0) {
@@ -501,6 +527,8 @@ static void check_number(linter *l)
                 "symbol=\"%s\": a symbol is upper-case letters and digits, groups joined by '-' "
                 "without spaces%s",
                 doc->symbol, fixable ? " (fixable with --fix)" : "");
+        if (fixable)
+            pg_diag_fixable(l->diags);
         g_free(up);
     }
 }
@@ -599,6 +627,8 @@ static void check_summary(linter *l)
                 "corrects the print%s)",
                 want_lower ? "a capital" : "a lower-case", l->st->standard,
                 want_lower ? "a lower-case" : "a capital", fixable ? "; fixable with --fix" : "");
+        if (fixable)
+            pg_diag_fixable(l->diags);
     }
     free(text);
 }
@@ -661,6 +691,8 @@ static int walk_numbers(pg_node *n, int depth, void *ud)
                          "title=\"%s\" starts with a typed number; numbers come from the "
                          "nesting%s",
                          n->u.section.title, n->file || fixable ? fix_hint(n) : "");
+            if (fixable)
+                pg_diag_fixable(l->diags);
         }
     }
     /* hand-numbered paragraphs among siblings: "1. ...", "2. ...", "4. ..." */

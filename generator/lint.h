@@ -47,4 +47,9 @@ int pg_lint(const pg_doc *doc, const pg_style *style, const pg_lint_opts *opts,
 int pg_edits_apply(const char *path, pg_edits *edits, pg_diag_list *diags);
 void pg_edits_free(pg_edits *e);
 
+/* The rule a rule id names ("nd30.pl1.ii.3", either standard's): its name as
+ * docs/rules.md heads it ("number and symbol") and what it checks, in one
+ * sentence (static strings). Returns 0, setting nothing, for any other id. */
+int pg_lint_rule_info(const char *id, const char **name, const char **summary);
+
 #endif

@@ -15,15 +15,18 @@ _plangen_common='--data-dir --root --max-size --max-depth --max-nodes --max-text
 # _plangen_options COMMAND: the options COMMAND takes, one word each.
 _plangen_options() {
     case $1 in
-    render | watch) echo "--style --strict -o --format --png --dpi --appendices --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
-    check) echo "--style --strict --fix --force $_plangen_common" ;;
+    # watch takes render's options but --diagnostics-format (it prints as it goes):
+    # matched first, so that the line below serves render alone
+    watch) echo "--style --strict -o --format --png --dpi --appendices --signature-image --seal --seal-diameter --no-pdfa $_plangen_common" ;;
+    render | watch) echo "--style --strict -o --format --png --dpi --appendices --signature-image --seal --seal-diameter --no-pdfa --diagnostics-format $_plangen_common" ;;
+    check) echo "--style --strict --fix --force --diagnostics-format $_plangen_common" ;;
     dump) echo "--style --stage --appendices $_plangen_common" ;;
     diff) echo "$_plangen_common" ;;
     import) echo "-o --force $_plangen_common" ;;
     fonts) echo "--style $_plangen_common" ;;
     derive) echo "--style --issuer --parent-body --symbol --date -o --force $_plangen_common" ;;
     new) echo "--style --from --set -o --force $_plangen_common" ;;
-    build) echo "--style --strict -o -j --units --prune --check-only --junit --report --shard --no-pdfa $_plangen_common" ;;
+    build) echo "--style --strict -o -j --units --prune --check-only --junit --report --shard --no-pdfa --diagnostics-format $_plangen_common" ;;
     sign) echo "-o --p12 --pkcs11 --pkcs11-module --pass-fd --as --page --rect --reason --location --number --data-dir -h --help" ;;
     verify) echo "--ca -h --help" ;;
     serve) echo "--listen --users --log --proxy --data-dir --timeout -h --help" ;;
@@ -117,6 +120,7 @@ _plangen_value() {
     --appendices) _plangen_words "inline files" "$cur" ;;
     --stage) _plangen_words "parse resolve number layout" "$cur" ;;
     --report) _plangen_words "json" "$cur" ;;
+    --diagnostics-format) _plangen_words "human json sarif" "$cur" ;;
     --as) _plangen_words "signer organisation" "$cur" ;;
     --data-dir | --root | --png) _plangen_dirs "$cur" ;;
     --from | --units) _plangen_files "$cur" xml ;;
@@ -225,7 +229,8 @@ _plangen_takes_value() {
     case $1 in
     -o | -j | --format | --png | --dpi | --appendices | --style | --signature-image | --seal | --seal-diameter | \
         --stage | --data-dir | --root | --max-* | --set | --from | --units | --issuer | \
-        --parent-body | --symbol | --date | --junit | --report | --shard | --p12 | --pkcs11 | \
+        --parent-body | --symbol | --date | --junit | --report | --diagnostics-format | --shard | \
+        --p12 | --pkcs11 | \
         --pkcs11-module | --pass-fd | --as | --page | --rect | --reason | --location | --number | --ca | \
         --listen | --users | --log | --timeout)
         return 0
