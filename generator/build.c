@@ -8,6 +8,7 @@
 #include "cli_internal.h"
 
 #include "cache.h" /* the build's own parts: its cache file and units file */
+#include "i18n.h"
 #include "units.h"
 
 #include <errno.h>
@@ -832,7 +833,7 @@ int pg_cmd_build(session *s)
 {
     options *o = s->o;
     if (!o->out && !o->check_only) {
-        fprintf(stderr, "plangen: build needs -o OUT\n");
+        fprintf(stderr, _("plangen: build needs -o OUT\n"));
         return EXIT_USAGE;
     }
     int shard_k = 0, shard_n = 1;
@@ -873,10 +874,14 @@ int pg_cmd_build(session *s)
             g_ptr_array_add(jobs, j);
     }
 
-    /* the cache is keyed on plangen's build and the options; each entry on what it read */
+    /* the cache is keyed on plangen's build, the options and (when not English)
+     * the language: its entries keep formatted diagnostics, which a run in
+     * another language must not replay; each entry on what it read */
     char fingerprint[PG_HASH_HEX];
     pg_options_fingerprint(pg_engine_options(s->engine), fingerprint);
-    char *key = g_strdup_printf("key %s %s", pg_build_id(), fingerprint);
+    int en = strcmp(pg_i18n_lang(), "en") == 0;
+    char *key = g_strdup_printf("key %s %s%s%s", pg_build_id(), fingerprint,
+                                en ? "" : " lang=", en ? "" : pg_i18n_lang());
     pg_diag_list cache_diags = {0};
     GHashTable *cache = o->check_only ? NULL : cache_load(o->out, key, &cache_diags);
     pg_cli_emit_diags(s, &cache_diags);
@@ -936,14 +941,14 @@ int pg_cmd_build(session *s)
     guint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                        -1, 0);
     if (next == MAP_FAILED) {
-        fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
+        fprintf(stderr, _("plangen: cannot start workers: %s\n"), strerror(errno));
         return EXIT_SYSTEM;
     }
     *next = 0;
     char *died = NULL;
     if (workers) {
         if (!start_workers(s, jobs, stale, workers, pids, fds, next)) {
-            fprintf(stderr, "plangen: cannot start workers: %s\n", strerror(errno));
+            fprintf(stderr, _("plangen: cannot start workers: %s\n"), strerror(errno));
             for (int w = 0; w < workers; w++)
                 if (pids[w] > 0)
                     kill(pids[w], SIGTERM);
@@ -1025,13 +1030,13 @@ int pg_cmd_build(session *s)
     if (o->report)
         write_json(jobs, res, &setup, seconds, built, fresh, failed);
     pg_diag_list_free(&setup);
-    fprintf(stderr, "build: %d %s, %d up to date, %d failed", built,
+    fprintf(stderr, _("build: %d %s, %d up to date, %d failed"), built,
             o->check_only ? "checked" : "built", fresh, failed);
     if (skipped)
-        fprintf(stderr, ", %d not built", skipped);
+        fprintf(stderr, _(", %d not built"), skipped);
     fprintf(stderr, " (%.2f s)\n", seconds);
     if (interrupted) {
-        fprintf(stderr, "build: interrupted; outputs are either old or new\n");
+        fprintf(stderr, _("build: interrupted; outputs are either old or new\n"));
         rc = 128 + interrupted;
     }
 

@@ -5,6 +5,7 @@
 
 #include "cli_internal.h"
 #include "datadir.h"
+#include "i18n.h"
 #include "import.h"
 #include "serve.h"
 #include "serve_auth.h"
@@ -293,7 +294,7 @@ void pg_cli_say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *line = g_strdup_vprintf(fmt, ap);
+    char *line = g_strdup_vprintf(_(fmt), ap);
     va_end(ap);
     char *shown = pg_printable(line);
     fprintf(stderr, "%s\n", shown);
@@ -508,7 +509,7 @@ static char **render_targets(session *s, int *rc)
     int dir_mode = o->out && !to_stdout &&
                    (o->n_inputs > 1 || is_dir(o->out) || o->out[strlen(o->out) - 1] == '/');
     if (o->n_inputs > 1 && o->out && !dir_mode) {
-        fprintf(stderr, "plangen: -o must name a folder when rendering several plans\n");
+        fprintf(stderr, _("plangen: -o must name a folder when rendering several plans\n"));
         *rc = EXIT_USAGE;
         return NULL;
     }
@@ -679,15 +680,15 @@ static int cmd_dump(session *s)
 {
     pg_stage stage;
     if (!pg_stage_from_name(s->o->stage, &stage) || stage == PG_STAGE_LINT) {
-        fprintf(stderr, "plangen: dump needs --stage=parse, resolve, number or layout\n");
+        fprintf(stderr, _("plangen: dump needs --stage=parse, resolve, number or layout\n"));
         return EXIT_USAGE;
     }
     if (s->o->n_inputs != 1) {
-        fprintf(stderr, "plangen: dump takes one plan\n");
+        fprintf(stderr, _("plangen: dump takes one plan\n"));
         return EXIT_USAGE;
     }
     if (s->o->appendix_files == 1 && stage != PG_STAGE_LAYOUT) {
-        fprintf(stderr, "plangen: --appendices files splits the layout: give --stage=layout\n");
+        fprintf(stderr, _("plangen: --appendices files splits the layout: give --stage=layout\n"));
         return EXIT_USAGE;
     }
     pg_result r;
@@ -734,7 +735,7 @@ static int write_new_file(session *s, const char *path, const char *text)
 static int cmd_diff(session *s)
 {
     if (s->o->n_inputs != 1) {
-        fprintf(stderr, "plangen: diff takes one plan\n");
+        fprintf(stderr, _("plangen: diff takes one plan\n"));
         return EXIT_USAGE;
     }
     pg_result r;
@@ -824,7 +825,7 @@ static int cmd_derive(session *s)
 {
     options *o = s->o;
     if (o->n_inputs != 1 || !o->out || !o->issuer) {
-        fprintf(stderr, "plangen: derive needs PARENT.xml, --issuer NAME and -o CHILD.xml\n");
+        fprintf(stderr, _("plangen: derive needs PARENT.xml, --issuer NAME and -o CHILD.xml\n"));
         return EXIT_USAGE;
     }
     if (o->date && !date_ok(o->date)) {
@@ -925,13 +926,13 @@ static int cmd_new(session *s)
 {
     options *o = s->o;
     if (!o->out || o->n_inputs) {
-        fprintf(stderr, "plangen: new needs -o X.xml and no plan\n\n%s", usage_new);
+        fprintf(stderr, _("plangen: new needs -o X.xml and no plan\n\n%s"), _(usage_new));
         return EXIT_USAGE;
     }
     if (!o->from) {
         const char *style = o->style ? o->style : "party";
         if (strcmp(style, "party") && strcmp(style, "state")) {
-            fprintf(stderr, "plangen: new --style takes party or state\n");
+            fprintf(stderr, _("plangen: new --style takes party or state\n"));
             return EXIT_USAGE;
         }
         char *text = pg_plan_blank(style);
@@ -979,7 +980,8 @@ static int cmd_import(session *s)
 {
     options *o = s->o;
     if (!o->out || o->n_inputs != 1) {
-        fprintf(stderr, "plangen: import needs one old plan and -o PLAN.xml\n\n%s", usage_import);
+        fprintf(stderr, _("plangen: import needs one old plan and -o PLAN.xml\n\n%s"),
+                _(usage_import));
         return EXIT_USAGE;
     }
     if (!o->force && g_file_test(o->out, G_FILE_TEST_EXISTS)) {
@@ -1002,14 +1004,14 @@ static int cmd_import(session *s)
         char *xml = pg_import_recognise(&doc, o->inputs[0], &d, &st, &left);
         pg_cli_print_diags(&d, 0);
         pg_diag_list_free(&d);
-        fprintf(stderr, "plangen: %zu words in (%zu numbering marks dropped), %zu words out\n",
+        fprintf(stderr, _("plangen: %zu words in (%zu numbering marks dropped), %zu words out\n"),
                 st.words_in, st.marks, st.words_out);
         if (st.words_in != st.words_out)
-            fprintf(stderr, "plangen: warning: the word counts differ: compare %s with %s\n",
+            fprintf(stderr, _("plangen: warning: the word counts differ: compare %s with %s\n"),
                     o->inputs[0], o->out);
         rc = write_new_file(s, o->out, xml);
         if (rc == EXIT_OK && *left)
-            fprintf(stderr, "plangen: left to fill in %s:\n%s", o->out, left);
+            fprintf(stderr, _("plangen: left to fill in %s:\n%s"), o->out, left);
         free(xml);
         free(left);
         pg_import_doc_free(&doc);
@@ -1061,7 +1063,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
         return a + 2; /* -j2, as make writes it */
     if (strcmp(a, name) == 0) {
         if (*i + 1 >= argc) {
-            fprintf(stderr, "plangen: %s needs a value\n", name);
+            fprintf(stderr, _("plangen: %s needs a value\n"), name);
             *bad = 1;
             return NULL;
         }
@@ -1084,8 +1086,8 @@ static int streams_written(int rc)
     int failed = fflush(stdout) != 0;
     int err = errno;
     if (failed || ferror(stdout)) {
-        fprintf(stderr, "plangen: error: cannot write to standard output%s%s\n",
-                err ? ": " : "", err ? strerror(err) : "");
+        fprintf(stderr, _("plangen: error: cannot write to standard output%s%s\n"), err ? ": " : "",
+                err ? strerror(err) : "");
         rc = EXIT_SYSTEM;
     }
     if (fflush(stderr) != 0 || ferror(stderr))
@@ -1162,7 +1164,7 @@ static int refuse_foreign_options(const options *o, int dpi_given)
         for (size_t t = 0; t < n; t++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                      t == 0 ? "" : t + 1 == n ? " and " : ", ", table[k].takers[t]);
-        fprintf(stderr, "plangen: %s belongs to %s, not to %s (see plangen %s --help)\n",
+        fprintf(stderr, _("plangen: %s belongs to %s, not to %s (see plangen %s --help)\n"),
                 table[k].name, list, o->cmd, o->cmd);
         return 1;
     }
@@ -1259,15 +1261,50 @@ static int cmd_verify(int argc, char **argv)
     return pg_verify_main(argc, argv, usage_verify);
 }
 
+/* --lang vi|en, given anywhere (every command takes it, sign, verify, serve and
+ * user included): taken out of argv so that no command's own option loop sees
+ * it. Returns 0 (after a message) for a bad or missing value. */
+static int take_lang(int *argc, char **argv)
+{
+    const char *lang = NULL;
+    int n = 1, ok = 1;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[n++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--lang") == 0 || strncmp(argv[i], "--lang=", 7) == 0) {
+            const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < *argc ? argv[++i] : NULL;
+            if (!v || (strcmp(v, "vi") != 0 && strcmp(v, "en") != 0)) {
+                ok = 0;
+                lang = lang ? lang : v ? v : "";
+            } else if (ok) {
+                lang = v;
+            }
+            continue;
+        }
+        argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    *argc = n;
+    pg_i18n_init(ok ? lang : NULL);
+    if (!ok)
+        pg_cli_say("plangen: --lang takes vi (Vietnamese) or en (English), not \"%s\"", lang);
+    return ok;
+}
+
 int pg_cli_main(int argc, char **argv)
 {
+    if (!take_lang(&argc, argv))
+        return EXIT_USAGE;
     /* serve and user take options of their own */
     if (argc >= 2 && strcmp(argv[1], "serve") == 0)
         return pg_serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL));
     if (argc >= 2 && strcmp(argv[1], "user") == 0) {
         for (int i = 2; i < argc; i++)
             if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-                fputs(usage_user, stdout);
+                fputs(_(usage_user), stdout);
                 return EXIT_OK;
             }
         return pg_user_main(argc - 1, argv + 1);
@@ -1287,7 +1324,7 @@ int pg_cli_main(int argc, char **argv)
         const char *v;
         long long *limit;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(command_usage(o.cmd), stdout);
+            fputs(_(command_usage(o.cmd)), stdout);
             rc = EXIT_OK;
             goto done;
         } else if (strcmp(a, "--version") == 0) {
@@ -1303,14 +1340,14 @@ int pg_cli_main(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--format", &bad))) {
             o.format = v;
             if (strcmp(v, "pdf") != 0 && strcmp(v, "docx") != 0 && strcmp(v, "odt") != 0) {
-                fprintf(stderr, "plangen: --format takes pdf, docx or odt\n");
+                fprintf(stderr, _("plangen: --format takes pdf, docx or odt\n"));
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--appendices", &bad))) {
             o.appendix_files = strcmp(v, "files") == 0 ? 1 : strcmp(v, "inline") == 0 ? 0 : -2;
             if (o.appendix_files < 0) {
-                fprintf(stderr, "plangen: --appendices takes inline (the default: after the "
-                                "plan, in its PDF) or files (a PDF for each appendix)\n");
+                fprintf(stderr, _("plangen: --appendices takes inline (the default: after the "
+                                  "plan, in its PDF) or files (a PDF for each appendix)\n"));
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--dpi", &bad))) {
@@ -1319,8 +1356,8 @@ int pg_cli_main(int argc, char **argv)
             o.dpi = strtod(v, &end);
             /* 600 dpi is a print proof; 1200 took 37 s for 7 pages, for nothing seen */
             if (*end || end == v || !(o.dpi >= 10 && o.dpi <= 600)) {
-                fprintf(stderr, "plangen: --dpi takes a number from 10 to 600 (PNG pages are "
-                                "for a look; the PDF is the document at any resolution)\n");
+                fprintf(stderr, _("plangen: --dpi takes a number from 10 to 600 (PNG pages are "
+                                  "for a look; the PDF is the document at any resolution)\n"));
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--style", &bad))) {
@@ -1333,8 +1370,8 @@ int pg_cli_main(int argc, char **argv)
             char *end = NULL;
             o.seal_diameter = strtod(v, &end);
             if (*end || end == v || !(o.seal_diameter >= 20 && o.seal_diameter <= 60)) {
-                fprintf(stderr, "plangen: --seal-diameter takes the seal's real diameter in mm, "
-                                "20 to 60 (default: the plan's seal-diameter, else 40)\n");
+                fprintf(stderr, _("plangen: --seal-diameter takes the seal's real diameter in mm, "
+                                  "20 to 60 (default: the plan's seal-diameter, else 40)\n"));
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--stage", &bad))) {
@@ -1371,7 +1408,7 @@ int pg_cli_main(int argc, char **argv)
             long n = strtol(v, &end, 10);
             o.jobs = errno || *end || end == v || n < 1 || n > 256 ? 0 : (int)n;
             if (!o.jobs) {
-                fprintf(stderr, "plangen: -j takes a number of workers from 1 to 256\n");
+                fprintf(stderr, _("plangen: -j takes a number of workers from 1 to 256\n"));
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--junit", &bad))) {
@@ -1379,7 +1416,7 @@ int pg_cli_main(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--report", &bad))) {
             o.report = v;
             if (strcmp(v, "json") != 0) {
-                fprintf(stderr, "plangen: --report takes json\n");
+                fprintf(stderr, _("plangen: --report takes json\n"));
                 bad = 1;
             }
         } else if ((v = opt_value(argc, argv, &i, "--diagnostics-format", &bad))) {
@@ -1398,7 +1435,7 @@ int pg_cli_main(int argc, char **argv)
             errno = 0;
             long long n = strtoll(v, &end, 10);
             if (errno || *end || end == v || n < 1 || n > (1LL << 40)) {
-                fprintf(stderr, "plangen: %s takes a positive number\n", a);
+                fprintf(stderr, _("plangen: %s takes a positive number\n"), a);
                 bad = 1;
             } else {
                 *limit = limit == &o.max_depth && n > 10000 ? 10000 : n;
@@ -1424,21 +1461,25 @@ int pg_cli_main(int argc, char **argv)
     }
     if (bad)
         goto done;
+    /* json and sarif are read by programs: their diagnostics stay English (the
+     * details are formatted as they are found, so the whole run is English) */
+    if (o.diag_out != PG_DIAG_OUT_HUMAN)
+        pg_i18n_init("en");
     if (!o.cmd) {
-        fputs(usage_main, stderr);
+        fputs(_(usage_main), stderr);
         goto done;
     }
     if (strcmp(o.cmd, "fonts") != 0 && strcmp(o.cmd, "new") != 0 && strcmp(o.cmd, "build") != 0 &&
         o.n_inputs == 0) {
-        fprintf(stderr, "plangen: %s needs a plan file\n\n%s", o.cmd, command_usage(o.cmd));
+        fprintf(stderr, _("plangen: %s needs a plan file\n\n%s"), o.cmd, _(command_usage(o.cmd)));
         goto done;
     }
     if (refuse_foreign_options(&o, dpi_given))
         goto done;
     if (o.appendix_files == 1 && o.format && strcmp(o.format, "pdf") != 0) {
         fprintf(stderr,
-                "plangen: --appendices files writes PDF files; a %s file keeps its "
-                "appendices inline (leave out --appendices, or use --format pdf)\n",
+                _("plangen: --appendices files writes PDF files; a %s file keeps its "
+                  "appendices inline (leave out --appendices, or use --format pdf)\n"),
                 strcmp(o.format, "docx") == 0 ? "DOCX" : "ODT");
         goto done;
     }
@@ -1446,19 +1487,20 @@ int pg_cli_main(int argc, char **argv)
     if (o.diag_out != PG_DIAG_OUT_HUMAN && o.out && strcmp(o.out, "-") == 0 &&
         strcmp(o.cmd, "render") == 0) {
         fprintf(stderr,
-                "plangen: --diagnostics-format %s writes to standard output, where -o - "
-                "writes the PDF; give -o FILE\n",
+                _("plangen: --diagnostics-format %s writes to standard output, where -o - "
+                  "writes the PDF; give -o FILE\n"),
                 o.diag_out == PG_DIAG_OUT_JSON ? "json" : "sarif");
         goto done;
     }
     if (o.diag_out == PG_DIAG_OUT_SARIF && o.report) {
-        fprintf(stderr, "plangen: --report json and --diagnostics-format sarif both write to "
-                        "standard output; give one of them (--diagnostics-format json puts "
-                        "the diagnostics in the report)\n");
+        fprintf(stderr, _("plangen: --report json and --diagnostics-format sarif both write to "
+                          "standard output; give one of them (--diagnostics-format json puts "
+                          "the diagnostics in the report)\n"));
         goto done;
     }
     if (o.fix && !o.force) {
-        fprintf(stderr, "plangen: --fix rewrites the plan files in place; give --force as well\n");
+        fprintf(stderr,
+                _("plangen: --fix rewrites the plan files in place; give --force as well\n"));
         goto done;
     }
 

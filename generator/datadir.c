@@ -2,6 +2,8 @@
  * the program, or (for the program in its build folder) the source tree. */
 #include "datadir.h"
 
+#include "i18n.h"
+
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,12 @@
 #endif
 #ifndef PG_BINARY_DIR
 #define PG_BINARY_DIR "/nonexistent"
+#endif
+#ifndef PG_BUILD_LOCALEDIR
+#define PG_BUILD_LOCALEDIR PG_BINARY_DIR "/locale"
+#endif
+#ifndef PG_INSTALL_LOCALEDIR
+#define PG_INSTALL_LOCALEDIR "share/locale"
 #endif
 
 #define SCHEMA "templates/schema/plan.rng"
@@ -77,18 +85,38 @@ const char *pg_data_dir_default(const char **how)
     return dir;
 }
 
+const char *pg_locale_dir(void)
+{
+    int in_build = 0;
+    const char *inst = installed_dir(&in_build);
+    if (in_build || !inst)
+        return PG_BUILD_LOCALEDIR;
+    /* PREFIX/share/plangen -> PREFIX/<localedir> */
+    static char *dir;
+    if (!dir) {
+        char *share = g_path_get_dirname(inst);
+        char *prefix = g_path_get_dirname(share);
+        dir = g_path_is_absolute(PG_INSTALL_LOCALEDIR)
+                  ? g_strdup(PG_INSTALL_LOCALEDIR)
+                  : g_build_filename(prefix, PG_INSTALL_LOCALEDIR, NULL);
+        g_free(prefix);
+        g_free(share);
+    }
+    return dir;
+}
+
 int pg_data_dir_check(const char *dir, const char *how)
 {
     if (holds_schema(dir))
         return 1;
-    const char *whence = !how                              ? "--data-dir"
+    const char *whence = !how                                  ? "--data-dir"
                          : strcmp(how, "PLANGEN_DATADIR") == 0 ? "$PLANGEN_DATADIR"
-                                                               : "the installation";
+                                                               : _("the installation");
     fprintf(stderr,
-            "plangen: error: the data folder %s (from %s) has no %s: plangen's styles, schema "
-            "and fonts.conf are not there. Give the folder holding templates/ and fonts/ with "
-            "--data-dir DIR or PLANGEN_DATADIR=DIR (installed: PREFIX/share/plangen; in a "
-            "clone: the repository's root)\n",
+            _("plangen: error: the data folder %s (from %s) has no %s: plangen's styles, schema "
+              "and fonts.conf are not there. Give the folder holding templates/ and fonts/ with "
+              "--data-dir DIR or PLANGEN_DATADIR=DIR (installed: PREFIX/share/plangen; in a "
+              "clone: the repository's root)\n"),
             dir, whence, SCHEMA);
     return 0;
 }

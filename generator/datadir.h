@@ -13,6 +13,12 @@
  * "installed" or "source tree". */
 const char *pg_data_dir_default(const char **how);
 
+/* The folder of the message catalogues (LANG/LC_MESSAGES/plangen.mo): for the
+ * program in its build folder BUILD/locale, for any other PREFIX/share/locale
+ * (CMAKE_INSTALL_LOCALEDIR) beside its PREFIX/bin. A static string or one kept
+ * for the process. */
+const char *pg_locale_dir(void);
+
 /* 1 when dir holds plangen's data (templates/schema/plan.rng), else 0 with a
  * message on stderr naming the folder and how to set another (one message, at
  * once, instead of every plan's "cannot load the schema"). */

@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -142,7 +143,7 @@ void pg_diag_vadd(pg_diag_list *l, pg_diag_code code, const char *file, int line
     d->fixable = 0;
     if (fmt) {
         pg_buf b = {0};
-        pg_buf_vprintf(&b, fmt, ap);
+        pg_buf_vprintf(&b, _(fmt), ap);
         d->detail = pg_xstrdup(pg_buf_str(&b));
         pg_buf_free(&b);
     }
@@ -255,8 +256,8 @@ char *pg_diag_format(const pg_diag *d)
             pg_buf_printf(&b, ":%d", d->col);
     }
     pg_buf_printf(&b, ": %s: %s",
-                  pg_diag_level(d->code) == PG_LEVEL_ERROR ? "error" : "warning",
-                  pg_diag_message(d->code));
+                  pg_diag_level(d->code) == PG_LEVEL_ERROR ? _("error") : _("warning"),
+                  _(pg_diag_message(d->code)));
     if (d->detail && *d->detail)
         pg_buf_printf(&b, ": %s", d->detail);
     if (d->rule)

@@ -4,6 +4,7 @@
 #include "import.h"
 
 #include "arena.h"
+#include "i18n.h"
 #include "scaffold.h" /* pg_plan_model_pi() */
 
 #include <glib.h>
@@ -132,7 +133,7 @@ static void attr_out(ctx *c, const char *name, const char *s)
 /* A placeholder for the writer to replace: not input, so not counted. */
 static void todo(ctx *c, int line, const char *what)
 {
-    g_string_append_printf(c->todo, "%s:%d: fill in %s\n", c->file, line, what);
+    g_string_append_printf(c->todo, _("%s:%d: fill in %s\n"), c->file, line, _(what));
 }
 
 /* The runs of l from plain byte offset skip to plain byte offset end, with
@@ -276,7 +277,7 @@ static void unplaced(ctx *c, const ln *l, const char *indent, const char *why)
     runs_out(c, l, 0, l->plain->len);
     g_string_append(c->out, "</p>\n");
     c->st->unplaced++;
-    pg_diag_add(c->diags, PG_W_IMPORT, c->file, l->line, 1, "%s", why);
+    pg_diag_add(c->diags, PG_W_IMPORT, c->file, l->line, 1, "%s", _(why));
 }
 
 /* ---- recognising lines --------------------------------------------------------- */

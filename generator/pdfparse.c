@@ -11,6 +11,7 @@
 #include "pdfparse.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <glib.h>
 #include <limits.h>
@@ -391,7 +392,7 @@ static char *fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *g = g_strdup_vprintf(fmt, ap);
+    char *g = g_strdup_vprintf(_(fmt), ap);
     va_end(ap);
     char *s = pg_xstrdup(g);
     g_free(g);

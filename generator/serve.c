@@ -5,6 +5,7 @@
 #include "serve_internal.h"
 
 #include "datadir.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -890,24 +891,25 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     int v6 = 0, loopback = 0;
     if (!parse_listen(listen, &ss, &sslen, &v6, &loopback)) {
         fprintf(stderr,
-                "plangen serve: --listen takes ADDR:PORT (127.0.0.1:8080, "
-                "[::1]:8080, 0.0.0.0:0 for any free port), not \"%s\"\n",
+                _("plangen serve: --listen takes ADDR:PORT (127.0.0.1:8080, "
+                  "[::1]:8080, 0.0.0.0:0 for any free port), not \"%s\"\n"),
                 listen);
         return NULL;
     }
     if (o->proxy && !o->users) {
-        fprintf(stderr, "plangen serve: --proxy puts the server behind a reverse proxy that other "
-                        "machines reach: give --users FILE so that clerks log in (plangen user add "
-                        "FILE NAME FOLDER...)\n");
+        fprintf(stderr,
+                _("plangen serve: --proxy puts the server behind a reverse proxy that other "
+                  "machines reach: give --users FILE so that clerks log in (plangen user add "
+                  "FILE NAME FOLDER...)\n"));
         return NULL;
     }
     if (!loopback && !o->users) {
         fprintf(stderr,
-                "plangen serve: %s is reachable from other machines: give --users FILE so "
-                "that clerks log in. Create accounts with\n"
-                "  plangen user add FILE NAME FOLDER...\n"
-                "(FOLDER: what the account may write, relative to the plans root; '.' for "
-                "all), or listen on 127.0.0.1 only.\n",
+                _("plangen serve: %s is reachable from other machines: give --users FILE so "
+                  "that clerks log in. Create accounts with\n"
+                  "  plangen user add FILE NAME FOLDER...\n"
+                  "(FOLDER: what the account may write, relative to the plans root; '.' for "
+                  "all), or listen on 127.0.0.1 only.\n"),
                 listen);
         return NULL;
     }
@@ -921,7 +923,7 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     s->root = realpath(o->root, NULL);
     struct stat st;
     if (!s->root || stat(s->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "plangen serve: the plans folder %s is not a folder that can be read\n",
+        fprintf(stderr, _("plangen serve: the plans folder %s is not a folder that can be read\n"),
                 o->root);
         server_free(s);
         return NULL;
@@ -935,7 +937,7 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
         if (!pg_users_load(o->users, &s->users, &d)) {
             pg_diag_print(&d, stderr);
             pg_diag_list_free(&d);
-            fprintf(stderr, "plangen serve: cannot use the users file %s\n", o->users);
+            fprintf(stderr, _("plangen serve: cannot use the users file %s\n"), o->users);
             server_free(s);
             return NULL;
         }
@@ -943,7 +945,7 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
     }
     s->log = stderr;
     if (o->log && !(s->log = fopen(o->log, "ae"))) {
-        fprintf(stderr, "plangen serve: cannot open the log %s: %s\n", o->log, strerror(errno));
+        fprintf(stderr, _("plangen serve: cannot open the log %s: %s\n"), o->log, strerror(errno));
         s->log = NULL;
         server_free(s);
         return NULL;
@@ -976,8 +978,8 @@ pg_server *pg_server_start(const pg_serve_opts *o, int *exit_code)
         (const struct sockaddr *)&ss, MHD_OPTION_END);
     if (!s->daemon) {
         fprintf(stderr,
-                "plangen serve: cannot listen on %s (in use, or not this machine's "
-                "address?)\n",
+                _("plangen serve: cannot listen on %s (in use, or not this machine's "
+                  "address?)\n"),
                 listen);
         server_free(s);
         return NULL;
@@ -1078,7 +1080,7 @@ int pg_serve_main(int argc, char **argv, const char *default_data_dir)
         const char *a = argv[i];
         const char **slot = NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage_serve, stdout);
+            fputs(_(usage_serve), stdout);
             return 0;
         } else if (strcmp(a, "--listen") == 0) {
             slot = &o.listen;
@@ -1094,23 +1096,23 @@ int pg_serve_main(int argc, char **argv, const char *default_data_dir)
         } else if (strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc || (o.timeout = (unsigned)strtoul(argv[i + 1], NULL, 10)) == 0 ||
                 o.timeout > 3600) {
-                fprintf(stderr, "plangen serve: --timeout takes seconds from 1 to 3600\n");
+                fprintf(stderr, _("plangen serve: --timeout takes seconds from 1 to 3600\n"));
                 return 2;
             }
             i++;
             continue;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "plangen serve: unknown option %s\n\n%s", a, usage_serve);
+            fprintf(stderr, _("plangen serve: unknown option %s\n\n%s"), a, _(usage_serve));
             return 2;
         } else if (!root) {
             root = a;
             continue;
         } else {
-            fprintf(stderr, "plangen serve: one plans folder only (%s, then %s)\n", root, a);
+            fprintf(stderr, _("plangen serve: one plans folder only (%s, then %s)\n"), root, a);
             return 2;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "plangen serve: %s needs a value\n\n%s", a, usage_serve);
+            fprintf(stderr, _("plangen serve: %s needs a value\n\n%s"), a, _(usage_serve));
             return 2;
         }
         *slot = argv[++i];

@@ -6,6 +6,7 @@
 #include "serve_auth.h"
 
 #include "arena.h"
+#include "i18n.h"
 #include "input.h"
 #include "output.h"
 
@@ -558,7 +559,7 @@ static void random_hex(char out[65])
             continue;
         if (n <= 0) {
             /* no fallback to weak randomness: session ids must not be guessed */
-            fprintf(stderr, "plangen: getrandom failed: %s\n", strerror(errno));
+            fprintf(stderr, _("plangen: getrandom failed: %s\n"), strerror(errno));
             abort();
         }
         got += (size_t)n;
@@ -1136,11 +1137,11 @@ static const char usage_text[] =
 static int usage_error(const char *why)
 {
     fprintf(stderr,
-            "plangen user: %s\n"
-            "usage: plangen user add FILE NAME FOLDER... [--password-stdin]\n"
-            "       plangen user list FILE\n"
-            "       plangen user remove FILE NAME\n"
-            "`plangen user --help` says more.\n",
+            _("plangen user: %s\n"
+              "usage: plangen user add FILE NAME FOLDER... [--password-stdin]\n"
+              "       plangen user list FILE\n"
+              "       plangen user remove FILE NAME\n"
+              "`plangen user --help` says more.\n"),
             why);
     return 2;
 }
@@ -1184,7 +1185,7 @@ static int ask_password(const char *prompt, char *buf, size_t size, int *too_lon
     quiet = saved_termios;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     quiet.c_lflag |= ECHONL;
-    fputs(prompt, stderr);
+    fputs(_(prompt), stderr);
     fflush(stderr);
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     struct sigaction sa, old[4];
@@ -1206,15 +1207,15 @@ static int get_password(int from_stdin, char *pw, size_t size)
     int too_long = 0;
     if (from_stdin) {
         if (!read_line(stdin, pw, size, &too_long)) {
-            fprintf(stderr, "plangen user: %s\n",
+            fprintf(stderr, _("plangen user: %s\n"),
                     too_long ? "the password is longer than 4096 bytes"
                              : "no password on standard input: give it as one line");
             return 0;
         }
     } else {
         if (!isatty(STDIN_FILENO)) {
-            fprintf(stderr, "plangen user: standard input is not a terminal, so the password "
-                            "cannot be asked: pipe it in one line with --password-stdin\n");
+            fprintf(stderr, _("plangen user: standard input is not a terminal, so the password "
+                              "cannot be asked: pipe it in one line with --password-stdin\n"));
             return 0;
         }
         char *again = pg_xmalloc(size);
@@ -1224,25 +1225,25 @@ static int get_password(int from_stdin, char *pw, size_t size)
         explicit_bzero(again, size);
         free(again);
         if (!ok) {
-            fprintf(stderr, "plangen user: %s\n",
+            fprintf(stderr, _("plangen user: %s\n"),
                     too_long ? "the password is longer than 4096 bytes"
                              : "no password read: nothing changed");
             return 0;
         }
         if (!same) {
-            fprintf(stderr, "plangen user: the two passwords differ: nothing changed; run "
-                            "the command again\n");
+            fprintf(stderr, _("plangen user: the two passwords differ: nothing changed; run "
+                              "the command again\n"));
             return 0;
         }
     }
     if (!g_utf8_validate(pw, -1, NULL)) {
-        fprintf(stderr, "plangen user: the password is not valid UTF-8: type it again\n");
+        fprintf(stderr, _("plangen user: the password is not valid UTF-8: type it again\n"));
         return 0;
     }
     if (g_utf8_strlen(pw, -1) < PASSWORD_MIN) {
         fprintf(stderr,
-                "plangen user: the password has fewer than %d characters: choose a "
-                "longer one\n",
+                _("plangen user: the password has fewer than %d characters: choose a "
+                  "longer one\n"),
                 PASSWORD_MIN);
         return 0;
     }
@@ -1284,8 +1285,8 @@ static int user_add(int argc, char **argv)
     if (!name_ok(name, strlen(name))) {
         char *p = shown(name, strlen(name));
         fprintf(stderr,
-                "plangen user: account name \"%s\" is not 1 to %d of a-z 0-9 . _ -: "
-                "choose another\n",
+                _("plangen user: account name \"%s\" is not 1 to %d of a-z 0-9 . _ -: "
+                  "choose another\n"),
                 p, NAME_MAX_LEN);
         free(p);
         goto cleanup;
@@ -1296,7 +1297,7 @@ static int user_add(int argc, char **argv)
         free(norm);
         if (why) {
             char *p = shown(pos[i], strlen(pos[i]));
-            fprintf(stderr, "plangen user: folder \"%s\" %s\n", p, why);
+            fprintf(stderr, _("plangen user: folder \"%s\" %s\n"), p, why);
             free(p);
             goto cleanup;
         }
@@ -1307,7 +1308,7 @@ static int user_add(int argc, char **argv)
         pg_users u;
         if (!pg_users_load(file, &u, &d)) {
             print_diags(&d);
-            fprintf(stderr, "plangen user: %s is left as it was: fix it first\n", file);
+            fprintf(stderr, _("plangen user: %s is left as it was: fix it first\n"), file);
             goto cleanup;
         }
         pg_users_free(&u);
@@ -1355,7 +1356,7 @@ static int user_remove(int argc, char **argv)
     int found = 0;
     struct stat st;
     if (lstat(file, &st) != 0 && errno == ENOENT) {
-        fprintf(stderr, "plangen user: %s: no such file\n", file);
+        fprintf(stderr, _("plangen user: %s: no such file\n"), file);
         return 1;
     }
     if (!name_ok(name, strlen(name)) || !users_rewrite(file, name, NULL, &found, &d)) {
@@ -1365,8 +1366,8 @@ static int user_remove(int argc, char **argv)
     if (!found) {
         char *p = shown(name, strlen(name));
         fprintf(stderr,
-                "plangen user: %s has no account \"%s\"; `plangen user list %s` shows "
-                "the accounts\n",
+                _("plangen user: %s has no account \"%s\"; `plangen user list %s` shows "
+                  "the accounts\n"),
                 file, p, file);
         free(p);
         return 1;
@@ -1381,12 +1382,12 @@ int pg_user_main(int argc, char **argv)
         return usage_error("say what to do: add, list or remove");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+        fputs(_(usage_text), stdout);
         return 0;
     }
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0) {
-            fputs(usage_text, stdout);
+            fputs(_(usage_text), stdout);
             return 0;
         }
     if (strcmp(cmd, "add") == 0)

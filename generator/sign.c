@@ -10,6 +10,7 @@
 #include "sign.h"
 
 #include "datadir.h"
+#include "i18n.h"
 
 #include "input.h"
 
@@ -58,7 +59,7 @@ static void say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *g = g_strdup_vprintf(fmt, ap);
+    char *g = g_strdup_vprintf(_(fmt), ap);
     va_end(ap);
     char *p = pg_printable(g);
     fprintf(stderr, "%s\n", p);
@@ -1117,11 +1118,11 @@ static int bad_usage(const char *usage, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *g = g_strdup_vprintf(fmt, ap);
+    char *g = g_strdup_vprintf(_(fmt), ap);
     va_end(ap);
     say("plangen: %s", g);
     g_free(g);
-    fprintf(stderr, "\n%s", usage);
+    fprintf(stderr, "\n%s", _(usage));
     return RC_USAGE;
 }
 
@@ -1154,7 +1155,7 @@ int pg_sign_main(int argc, char **argv, const char *usage)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return RC_OK;
         } else if ((v = opt(argc, argv, &i, "-o", &bad))) {
             so.out = v;
@@ -1298,7 +1299,7 @@ static char *time_text(const ASN1_TIME *t)
 static void line(FILE *out, const char *label, const char *value)
 {
     char *v = pg_printable(value ? value : "");
-    fprintf(out, "  %-12s %s\n", label, v);
+    fprintf(out, "  %-12s %s\n", _(label), v);
     free(v);
 }
 
@@ -1571,7 +1572,7 @@ int pg_verify_main(int argc, char **argv, const char *usage)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return RC_OK;
         } else if ((v = opt(argc, argv, &i, "--ca", &bad))) {
             ca = v;
