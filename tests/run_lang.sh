@@ -103,15 +103,15 @@ cmp -s "$work/en.pdf" "$work/vi2.pdf" && ok || bad "the PDF differs under LC_ALL
 mkdir -p "$work/b/plans"
 cp tests/bad/lint-no-archive.xml "$work/b/plans/"
 ( cd "$work/b" && in_lang C "$plangen" build plans -o out ) 2>"$work/build.en" >/dev/null
-contains "$work/build.en" "warning: breaks the standard" "build in English"
+contains "$work/build.en" "warning: breaks the standard: no archive line" "build in English"
 ( cd "$work/b" && in_lang vi_VN.UTF-8 "$plangen" build plans -o out ) 2>"$work/build.vi" >/dev/null
-contains "$work/build.vi" "cảnh báo: không đúng quy định thể thức" "build in Vietnamese after English"
-lacks "$work/build.vi" "breaks the standard" "build in Vietnamese after English"
+contains "$work/build.vi" "cảnh báo: không đúng quy định thể thức: không có dòng lưu" "build in Vietnamese after English"
+lacks "$work/build.vi" "no archive line" "build in Vietnamese after English"
 ( cd "$work/b" && in_lang vi_VN.UTF-8 "$plangen" build plans -o out ) 2>"$work/build.vi2" >/dev/null
-contains "$work/build.vi2" "cảnh báo: không đúng quy định thể thức" "build in Vietnamese, from its cache"
+contains "$work/build.vi2" "cảnh báo: không đúng quy định thể thức: không có dòng lưu" "build in Vietnamese, from its cache"
 ( cd "$work/b" && "$plangen" --lang en build plans -o out ) 2>"$work/build.en2" >/dev/null
-contains "$work/build.en2" "warning: breaks the standard" "build in English after Vietnamese"
-lacks "$work/build.en2" "cảnh báo" "build in English after Vietnamese"
+contains "$work/build.en2" "warning: breaks the standard: no archive line" "build in English after Vietnamese"
+lacks "$work/build.en2" "không có dòng lưu" "build in English after Vietnamese"
 
 # (e) the installed program and its catalogue, PREFIX/share/locale
 prefix=$work/prefix
