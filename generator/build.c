@@ -169,8 +169,10 @@ static void find_plans(walk *w, const char *dir, GPtrArray *out)
     GDir *d = g_dir_open(dir, 0, &ge);
     if (!d) {
         /* a folder not read would look like plans gone (and --prune their outputs) */
-        pg_diag_add(w->diags, PG_E_IO, dir, 0, 0, "cannot read the folder: %s; nothing is "
-                    "pruned until it can be read", ge ? ge->message : "unknown error");
+        pg_diag_add(w->diags, PG_E_IO, dir, 0, 0,
+                    "cannot read the folder: %s; nothing is "
+                    "pruned until it can be read",
+                    ge ? ge->message : _("unknown error"));
         g_clear_error(&ge);
         return;
     }
@@ -799,10 +801,10 @@ static char *collect(int workers, pid_t *pids, int *fds, guint n_stale, result *
         int st = 0;
         if (pids[w] > 0 && waitpid(pids[w], &st, 0) == pids[w] && !died) {
             if (WIFSIGNALED(st))
-                died = g_strdup_printf("a worker was killed by signal %d (%s)", WTERMSIG(st),
+                died = g_strdup_printf(_("a worker was killed by signal %d (%s)"), WTERMSIG(st),
                                        strsignal(WTERMSIG(st)));
             else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-                died = g_strdup_printf("a worker exited with status %d", WEXITSTATUS(st));
+                died = g_strdup_printf(_("a worker exited with status %d"), WEXITSTATUS(st));
         }
         parse_records(bufs[w]->str, res, n_jobs);
         g_string_free(bufs[w], TRUE);
@@ -974,7 +976,7 @@ int pg_cmd_build(session *s)
         pg_diag_add(&r->diags, PG_E_WORKER, j->text ? j->target : j->plan, 0, 0,
                     "%s while it was on this plan or before its turn; run the build again, or "
                     "render the plan alone to see what stops it",
-                    died ? died : "a worker stopped without a word");
+                    died ? died : _("a worker stopped without a word"));
         r->done = 1;
         r->status = EXIT_PLAN;
     }
@@ -1002,7 +1004,7 @@ int pg_cmd_build(session *s)
         }
         built++;
         if (!tty)
-            pg_cli_say("%s %s -> %s (%.0f ms)", o->check_only ? "checked" : "built",
+            pg_cli_say("%s %s -> %s (%.0f ms)", o->check_only ? _("checked") : _("built"),
                        j->text ? "unit" : j->plan, j->target, r->ms);
         if (cache && r->out_hash[0]) {
             result *e = g_new0(result, 1);
@@ -1031,7 +1033,7 @@ int pg_cmd_build(session *s)
         write_json(jobs, res, &setup, seconds, built, fresh, failed);
     pg_diag_list_free(&setup);
     fprintf(stderr, _("build: %d %s, %d up to date, %d failed"), built,
-            o->check_only ? "checked" : "built", fresh, failed);
+            o->check_only ? _("checked") : _("built"), fresh, failed);
     if (skipped)
         fprintf(stderr, _(", %d not built"), skipped);
     fprintf(stderr, " (%.2f s)\n", seconds);

@@ -384,9 +384,12 @@ static void say_appendix_files(const pg_result *r, const char *path, const char 
     char *next = pg_appendix_file_name(target, r->n_appendix_pages + 1);
     struct stat st;
     if (lstat(next, &st) == 0)
-        pg_cli_say("plangen: %s is left from an earlier render: %s has %zu appendix%s; remove "
-                   "it",
-                   next, path, r->n_appendix_pages, r->n_appendix_pages == 1 ? "" : "es");
+        pg_cli_say(ngettext("plangen: %s is left from an earlier render: %s has %zu appendix; "
+                            "remove it",
+                            "plangen: %s is left from an earlier render: %s has %zu appendices; "
+                            "remove it",
+                            r->n_appendix_pages),
+                   next, path, r->n_appendix_pages);
     g_free(next);
 }
 
@@ -488,7 +491,7 @@ static char **render_targets(session *s, int *rc)
                           : strcmp(o->cmd, "watch") == 0 ? "render, not watch"
                                                     : NULL;
         if (why) {
-            pg_cli_say("plangen: -o - (standard output) takes %s", why);
+            pg_cli_say("plangen: -o - (standard output) takes %s", _(why));
             *rc = EXIT_USAGE;
             return NULL;
         }
@@ -649,8 +652,9 @@ static int cmd_check(session *s)
         if (r.edits.n) {
             /* --fix: correct the plan, then report what is left, from the new file */
             if (pg_fix_apply(path, &r.edits, &r.diags))
-                pg_cli_say("%s: fixed %zu finding%s; checking again", path, r.edits.n,
-                           r.edits.n == 1 ? "" : "s");
+                pg_cli_say(ngettext("%s: fixed %zu finding; checking again",
+                                    "%s: fixed %zu findings; checking again", r.edits.n),
+                           path, r.edits.n);
             else
                 unfixed = 1;
             pg_diag_list kept = {0};

@@ -1,6 +1,8 @@
 /* coverage.c - characters the style's font does not have (see coverage.h). */
 #include "coverage.h"
 
+#include "i18n.h"
+
 #include <string.h>
 
 PangoAttribute *pg_coverage_attr(void)
@@ -50,7 +52,7 @@ void pg_coverage_check(PangoLayout *ly, const char *style_family, GHashTable *se
                     pg_diag_add(diags, PG_W_UNCOVERED, file, line, col,
                                 "\"%s\" (U+%04X) is not in %s: write it another way or use a "
                                 "font that has it",
-                                utf8, c, family ? family : "the font");
+                                utf8, c, family ? family : _("the font"));
                 pango_font_description_free(d);
             }
         }

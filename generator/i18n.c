@@ -59,6 +59,7 @@ int pg_i18n_init(const char *lang)
             setenv("LANGUAGE", "vi", 0);
     }
     bindtextdomain(PG_TEXT_DOMAIN, pg_locale_dir());
+    textdomain(PG_TEXT_DOMAIN); /* the domain of ngettext */
     bind_textdomain_codeset(PG_TEXT_DOMAIN, "UTF-8");
     /* what gettext chose: a message of the catalogue, translated or not */
     chosen = strcmp(dgettext(PG_TEXT_DOMAIN, "error"), "error") != 0 ? "vi" : "en";

@@ -3,6 +3,7 @@
  * documents). */
 #include "lint.h"
 
+#include "i18n.h"
 #include "input.h"
 
 /* bytes: a plan read again to correct it (plans are kilobytes; a parse refuses
@@ -130,9 +131,9 @@ static void node_finding(linter *l, rule r, pg_diag_code code, const pg_node *n,
  * plan built on it, and is checked (and fixed) on its own. */
 static const char *fix_hint(const pg_node *n)
 {
-    return n->file ? "; it is inherited: fix it in its own plan (plangen check --fix there), "
-                     "which every plan built on it then shares"
-                   : " (fixable with --fix)";
+    return n->file ? _("; it is inherited: fix it in its own plan (plangen check --fix there), "
+                       "which every plan built on it then shares")
+                   : _(" (fixable with --fix)");
 }
 
 /* ---- corrections --------------------------------------------------------------- */
@@ -423,7 +424,7 @@ static void check_recipients(linter *l)
             free(c);
             finding(l, RULE_RECIPIENT_PUNCT, PG_W_STANDARD, r->pos,
                     "\"%s\" ends with '%c'; the style adds the punctuation of the standard%s",
-                    r->text, r->text[n - 1], fixable ? " (fixable with --fix)" : "");
+                    r->text, r->text[n - 1], fixable ? _(" (fixable with --fix)") : "");
             if (fixable)
                 pg_diag_fixable(l->diags);
         }
@@ -474,10 +475,9 @@ static void check_archive_units(linter *l)
             continue;
         int by_style = strstr(style_part, units[i]) != NULL;
         finding(l, RULE_ARCHIVE, PG_W_STANDARD, doc->recipients_pos,
-                "the archive line \"%s\" names \"%s\" twice; %s", doc->archive_line,
-                units[i],
-                by_style ? "the style writes it already: leave it out of <archive>"
-                         : "write each unit once in <archive>");
+                "the archive line \"%s\" names \"%s\" twice; %s", doc->archive_line, units[i],
+                by_style ? _("the style writes it already: leave it out of <archive>")
+                         : _("write each unit once in <archive>"));
         break;
     }
     g_strfreev(units);
@@ -526,7 +526,7 @@ static void check_number(linter *l)
         finding(l, RULE_NUMBER_FORM, PG_W_STANDARD, doc->issuer->pos,
                 "symbol=\"%s\": a symbol is upper-case letters and digits, groups joined by '-' "
                 "without spaces%s",
-                doc->symbol, fixable ? " (fixable with --fix)" : "");
+                doc->symbol, fixable ? _(" (fixable with --fix)") : "");
         if (fixable)
             pg_diag_fixable(l->diags);
         g_free(up);
@@ -625,8 +625,9 @@ static void check_summary(linter *l)
         finding(l, RULE_SUMMARY_CASE, PG_W_STANDARD, doc->summary->pos,
                 "the summary starts with %s letter; %s writes it with %s letter (the style "
                 "corrects the print%s)",
-                want_lower ? "a capital" : "a lower-case", l->st->standard,
-                want_lower ? "a lower-case" : "a capital", fixable ? "; fixable with --fix" : "");
+                want_lower ? _("a capital") : _("a lower-case"), l->st->standard,
+                want_lower ? _("a lower-case") : _("a capital"),
+                fixable ? _("; fixable with --fix") : "");
         if (fixable)
             pg_diag_fixable(l->diags);
     }

@@ -4,6 +4,7 @@
  * schema, and builds the pg_doc tree. */
 #include "parse_internal.h"
 
+#include "i18n.h"
 #include "input.h"
 #include "reads.h"
 
@@ -724,8 +725,8 @@ void unknown_element(parser *p, const xmlNode *n, const char *where, const char 
 {
     if (n->ns && strcmp((const char *)n->ns->href, PG_NS) != 0) {
         diag(p, PG_E_UNKNOWN_ELEMENT, node_pos(p, n),
-             "<%s> in namespace \"%s\" inside <%s>; plan elements belong to " PG_NS, n->name,
-             n->ns->href, where);
+             "<%s> in namespace \"%s\" inside <%s>; plan elements belong to %s", n->name,
+             n->ns->href, where, PG_NS);
         return;
     }
     const char *near = nearest_name(p, (const char *)n->name, allowed);
@@ -754,9 +755,8 @@ void check_attrs(parser *p, const xmlNode *n, const char *const *allowed)
         pg_buf b = {0};
         for (const char *const *k = allowed; *k; k++)
             pg_buf_printf(&b, "%s%s", k == allowed ? "" : ", ", *k);
-        diag(p, PG_E_UNKNOWN_ATTRIBUTE, attr_pos(p, n, (const char *)a->name),
-             "'%s' on <%s>; %s%s", a->name, n->name, *allowed ? "allowed: " : "it takes none",
-             pg_buf_str(&b));
+        diag(p, PG_E_UNKNOWN_ATTRIBUTE, attr_pos(p, n, (const char *)a->name), "'%s' on <%s>; %s%s",
+             a->name, n->name, *allowed ? _("allowed: ") : _("it takes none"), pg_buf_str(&b));
         pg_buf_free(&b);
     }
 }
@@ -792,12 +792,12 @@ int visible_value(parser *p, const xmlNode *n, const char *name, const char *v,
     if (!v)
         return 1;
     if (!*v) {
-        diag(p, PG_E_EMPTY, attr_pos(p, n, name), "%s=\"\" on <%s>; %s", name, n->name, hint);
+        diag(p, PG_E_EMPTY, attr_pos(p, n, name), "%s=\"\" on <%s>; %s", name, n->name, _(hint));
         return 0;
     }
     if (invisible_only(v, &c)) {
         diag(p, PG_E_EMPTY, attr_pos(p, n, name),
-             "%s= on <%s> holds only invisible characters (U+%04X); %s", name, n->name, c, hint);
+             "%s= on <%s> holds only invisible characters (U+%04X); %s", name, n->name, c, _(hint));
         return 0;
     }
     return 1;
@@ -809,7 +809,7 @@ void visible_text(parser *p, const xmlNode *x, const pg_node *n, const char *hin
     gunichar c;
     if (*t && invisible_only(t, &c))
         diag(p, PG_E_EMPTY, node_pos(p, x), "<%s> holds only invisible characters (U+%04X); %s",
-             x->name, c, hint);
+             x->name, c, _(hint));
     free(t);
 }
 
@@ -969,9 +969,9 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         goto cleanup;
     if (!is_el(root, "plan")) {
         diag(&p, PG_E_ROOT, node_pos(&p, root),
-             "the root element is <%s>%s%s%s; a plan starts with <plan xmlns=\"" PG_NS "\">",
-             root->name, root->ns ? " in namespace \"" : "",
-             root->ns ? (const char *)root->ns->href : "", root->ns ? "\"" : "");
+             "the root element is <%s>%s%s%s; a plan starts with <plan xmlns=\"%s\">", root->name,
+             root->ns ? _(" in namespace \"") : "", root->ns ? (const char *)root->ns->href : "",
+             root->ns ? "\"" : "", PG_NS);
         goto cleanup;
     }
     build_plan(&p, root);

@@ -1319,7 +1319,7 @@ static int user_add(int argc, char **argv)
         print_diags(&d);
         goto cleanup;
     }
-    printf("plangen user: account %s saved in %s\n", name, file);
+    printf(_("plangen user: account %s saved in %s\n"), name, file);
     rc = 0;
 cleanup:
     explicit_bzero(pw, PASSWORD_MAX + 2);
@@ -1372,7 +1372,7 @@ static int user_remove(int argc, char **argv)
         free(p);
         return 1;
     }
-    printf("plangen user: account %s removed from %s\n", name, file);
+    printf(_("plangen user: account %s removed from %s\n"), name, file);
     return 0;
 }
 

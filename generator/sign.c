@@ -1608,7 +1608,7 @@ int pg_verify_main(int argc, char **argv, const char *usage)
     if (count == 0)
         say("plangen: %s has no signatures", in);
     if (count > 0) {
-        printf("%d of %d signatures intact%s\n", good, count, store ? " and trusted" : "");
+        printf(_("%d of %d signatures intact%s\n"), good, count, store ? _(" and trusted") : "");
         rc = good == count ? RC_OK : RC_REFUSED;
     }
 cleanup:

@@ -541,7 +541,7 @@ static int load_into(pg_style *s, const char *path, const char *installed, int d
         err(&l, root, "style files may not declare a DOCTYPE");
     } else if (!root || !is_el(root, "style") || !root->ns ||
                strcmp((const char *)root->ns->href, STYLE_NS) != 0) {
-        err(&l, root, "not a plangen style (root must be <style xmlns=\"" STYLE_NS "\">)");
+        err(&l, root, "not a plangen style (root must be <style xmlns=\"%s\">)", STYLE_NS);
     } else {
         static const char *const a[] = {"name", "standard", "extends", "in-force-from",
                                         "in-force-until", "rules", NULL};

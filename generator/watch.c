@@ -13,6 +13,8 @@
  * Every round starts a fresh engine, so that a changed style is read again. */
 #include "cli_internal.h"
 
+#include "i18n.h"
+
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <string.h>
@@ -146,8 +148,9 @@ static void round_of_renders(watcher *w)
         }
         p->rendered = 1;
         if (r == EXIT_OK)
-            pg_cli_say("plangen: %s: rendered %s (%d page%s)", p->path, p->target,
-                       w->s->last_pages, w->s->last_pages == 1 ? "" : "s");
+            pg_cli_say(ngettext("plangen: %s: rendered %s (%d page)",
+                                "plangen: %s: rendered %s (%d pages)", w->s->last_pages),
+                       p->path, p->target, w->s->last_pages);
         else
             pg_cli_say("plangen: %s: not rendered; %s keeps its last good version", p->path,
                        p->target);
@@ -156,7 +159,9 @@ static void round_of_renders(watcher *w)
         files += watch_reads(w, p);
     }
     w->rc = rc;
-    pg_cli_say("plangen: watching %d file%s; Ctrl+C stops", files, files == 1 ? "" : "s");
+    pg_cli_say(ngettext("plangen: watching %d file; Ctrl+C stops",
+                        "plangen: watching %d files; Ctrl+C stops", files),
+               files);
 }
 
 static gboolean on_quiet(gpointer ud)

@@ -3,7 +3,7 @@
 # catalogue (generator/po/vi.po -> plangen.mo) or English, chosen by --lang vi|en
 # or else the environment (LC_ALL, LC_MESSAGES, LANG, LANGUAGE), with no vi_VN
 # locale installed:
-#   (a) golden diagnostics of bad plans and of a plan with lint warnings
+#   (a) golden diagnostics of bad plans and of plans with lint warnings
 #       (tests/lang/NAME.vi.txt, NAME.en.txt) under LANG=vi_VN.UTF-8, --lang vi,
 #       LANG=C, --lang en (which wins over LANG), LANGUAGE=vi under a C locale
 #       (English, as gettext does);
@@ -28,7 +28,7 @@ lacks() { if grep -q -- "$2" "$1"; then bad "$3: '$2' in $(head -3 "$1")"; else 
 
 # (a) golden diagnostics: NAME.xml of tests/bad, its exit status
 plans="misplaced-element:1 impossible-date:1 duplicate-element:1 unknown-element:1
-missing-issuer-symbol:1 invalid-utf8:1 lint-no-archive:0"
+missing-issuer-symbol:1 invalid-utf8:1 wrong-root:1 invisible-values:1 lint-no-archive:0 lint-summary-case:0"
 for p in $plans; do
     name=${p%:*} rc=${p#*:} xml=tests/bad/${p%:*}.xml
     vi=tests/lang/$name.vi.txt en=tests/lang/$name.en.txt
@@ -51,6 +51,14 @@ for p in $plans; do
     expect_rc "$rc" "$name LANGUAGE=vi" -- in_lang en_US.UTF-8 env LANGUAGE=vi:en "$plangen" check "$xml"
     same "$work/err" "$vi" "$name LANGUAGE=vi:en under LANG=en_US.UTF-8"
 done
+
+# a plural (ngettext): check --fix's count
+cp tests/bad/lint-typed-numbers.xml "$work/fix.xml"
+expect_rc 0 "--fix in Vietnamese" -- in_lang vi_VN.UTF-8 "$plangen" check --fix --force "$work/fix.xml"
+contains "$work/err" "^$work/fix.xml: đã sửa 2 lỗi phát hiện; đang kiểm tra lại$" "--fix in Vietnamese"
+cp tests/bad/lint-typed-numbers.xml "$work/fix.xml"
+expect_rc 0 "--fix in English" -- in_lang C "$plangen" check --fix --force "$work/fix.xml"
+contains "$work/err" "^$work/fix.xml: fixed 2 findings; checking again$" "--fix in English"
 
 # (b) help texts and --lang's value
 expect_rc 0 "--lang vi --help" -- in_lang C "$plangen" --lang vi --help
