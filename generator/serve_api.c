@@ -6,6 +6,7 @@
 #include "serve_internal.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -109,7 +110,7 @@ static const char *relative_to_root(const pg_server *srv, const char *path)
 void add_message_hint(JsonBuilder *b, const pg_diag *g)
 {
     json_builder_set_member_name(b, "message");
-    json_builder_add_string_value(b, pg_diag_message(g->code));
+    json_builder_add_string_value(b, _(pg_diag_message(g->code)));
     json_builder_set_member_name(b, "hint");
     if (g->detail)
         json_builder_add_string_value(b, g->detail);

@@ -4,6 +4,7 @@
  * file in a folder the session may write, never over another file. */
 #include "serve_internal.h"
 
+#include "i18n.h"
 #include "import.h"
 #include "scaffold.h"
 
@@ -200,7 +201,7 @@ enum MHD_Result api_import(request *rq)
         char *msg = g_strdup_printf(
             "Không đọc được tệp “%s”: đây không phải tệp Word (.docx), OpenDocument (.odt) hay "
             "văn bản (.txt, .md, UTF-8) hợp lệ. Chi tiết: %s%s%s",
-            shown, g ? pg_diag_message(g->code) : "unreadable", g && g->detail ? ": " : "",
+            shown, g ? _(pg_diag_message(g->code)) : "unreadable", g && g->detail ? ": " : "",
             g && g->detail ? g->detail : "");
         r = reply_findings(rq, 422, "import", msg, &d);
         g_free(msg);
