@@ -53,10 +53,9 @@ int pg_i18n_init(const char *lang)
          * vi sets it when it is not set. */
         setlocale(LC_CTYPE, "C.UTF-8");
         setlocale(LC_MESSAGES, "C.UTF-8");
-        if (lang)
-            setenv("LANGUAGE", "vi", 1);
-        else if (is_vi(env_first(locale_vars)))
-            setenv("LANGUAGE", "vi", 0);
+        static const char *const language[] = {"LANGUAGE", NULL};
+        if (lang || (is_vi(env_first(locale_vars)) && !env_first(language)))
+            setenv("LANGUAGE", "vi", 1); /* an empty LANGUAGE counts as unset */
     }
     bindtextdomain(PG_TEXT_DOMAIN, pg_locale_dir());
     textdomain(PG_TEXT_DOMAIN); /* the domain of ngettext */

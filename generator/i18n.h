@@ -15,7 +15,8 @@
  * environment as gettext reads it (LC_ALL, LC_MESSAGES, LANG, then LANGUAGE
  * when the locale is not C/POSIX). Binds the text domain to the catalogue
  * folder (pg_locale_dir). Vietnamese needs no vi_VN locale: LC_MESSAGES and
- * LC_CTYPE become C.UTF-8 and LANGUAGE "vi"; LC_NUMERIC is never touched, so
+ * LC_CTYPE become C.UTF-8 and LANGUAGE "vi" (for --lang vi, or a Vietnamese
+ * locale when LANGUAGE is unset or empty); LC_NUMERIC is never touched, so
  * numbers in outputs never change. Returns 0 when lang is neither "vi" nor "en". */
 int pg_i18n_init(const char *lang);
 

@@ -40,6 +40,8 @@ for p in $plans; do
     same "$work/err" "$vi" "$name --lang=vi after the command"
     expect_rc "$rc" "$name LC_MESSAGES" -- env -u LANG -u LANGUAGE LC_ALL= LC_MESSAGES=vi_VN.UTF-8 "$plangen" check "$xml"
     same "$work/err" "$vi" "$name LC_MESSAGES=vi_VN.UTF-8"
+    expect_rc "$rc" "$name LANGUAGE empty" -- in_lang vi_VN.UTF-8 env LANGUAGE= "$plangen" check "$xml"
+    same "$work/err" "$vi" "$name LANG=vi_VN.UTF-8 LANGUAGE="
     expect_rc "$rc" "$name LANG=C" -- in_lang C "$plangen" check "$xml"
     same "$work/err" "$en" "$name LANG=C"
     env -u LC_ALL -u LC_MESSAGES -u LANG -u LANGUAGE "$plangen" check "$xml" 2>"$work/err"
