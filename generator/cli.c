@@ -62,6 +62,8 @@ static const char usage_main[] =
     "  --max-nodes N    elements (100,000); --max-text N bytes in one text (1 MiB)\n"
     "  --max-image-pixels N   pixels in one image (40,000,000), read from its header\n"
     "  --max-image-bytes N    an image decoded, 4 bytes a pixel (256 MiB)\n"
+    "  --lang vi|en     the language of messages and help (default: from LANG,\n"
+    "                   LC_MESSAGES, LC_ALL, LANGUAGE; Vietnamese for vi_VN)\n"
     "  -h, --help       help; 'plangen COMMAND --help' for a command\n"
     "  --version        print the version\n"
     "\n"

@@ -10,7 +10,7 @@
 # Options of the commands that share plangen's main option parser (cli.c).
 # (--style and --strict too, but they are offered where they mean something.)
 _plangen_common='--data-dir --root --max-size --max-depth --max-nodes --max-text
-    --max-image-pixels --max-image-bytes -h --help --version'
+    --max-image-pixels --max-image-bytes --lang -h --help --version'
 
 # _plangen_options COMMAND: the options COMMAND takes, one word each.
 _plangen_options() {
@@ -117,6 +117,7 @@ _plangen_value() {
         [[ $cur == */* ]] && _plangen_files "$cur" xml
         ;;
     --format) _plangen_words "pdf docx odt" "$cur" ;;
+    --lang) _plangen_words "vi en" "$cur" ;;
     --appendices) _plangen_words "inline files" "$cur" ;;
     --stage) _plangen_words "parse resolve number layout" "$cur" ;;
     --report) _plangen_words "json" "$cur" ;;
@@ -227,7 +228,7 @@ _plangen() {
 # _plangen_takes_value OPTION: 0 when OPTION is followed by a value.
 _plangen_takes_value() {
     case $1 in
-    -o | -j | --format | --png | --dpi | --appendices | --style | --signature-image | --seal | --seal-diameter | \
+    -o | -j | --format | --lang | --png | --dpi | --appendices | --style | --signature-image | --seal | --seal-diameter | \
         --stage | --data-dir | --root | --max-* | --set | --from | --units | --issuer | \
         --parent-body | --symbol | --date | --junit | --report | --diagnostics-format | --shard | \
         --p12 | --pkcs11 | \
