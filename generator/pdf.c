@@ -145,22 +145,31 @@ void pdf_put_text_string(pg_buf *b, const char *s)
     }
 }
 
-/* "2023-11-14T22:13:20Z" or "...+07:00" -> "(D:20231114221320Z)"; NULL when not a date. */
-static int put_date(pg_buf *b, const char *iso)
+/* An ISO 8601 instant ("2023-11-14T22:13:20Z", "...+07:00") in one of the two
+ * forms a PDF holds it in: the Info's date string "(D:20231114221320Z)", or
+ * the XMP's "2023-11-14T22:13:20Z". Returns 0, writing nothing, when iso is not
+ * a date. */
+static int put_date_form(pg_buf *b, const char *iso, int xmp)
 {
     GDateTime *t = g_date_time_new_from_iso8601(iso, NULL);
     if (!t)
         return 0;
-    char *s = g_date_time_format(t, "D:%Y%m%d%H%M%S");
+    char *s = g_date_time_format(t, xmp ? "%Y-%m-%dT%H:%M:%S" : "(D:%Y%m%d%H%M%S");
     int off = (int)(g_date_time_get_utc_offset(t) / G_TIME_SPAN_MINUTE);
-    pg_buf_printf(b, "(%s", s);
+    pg_buf_puts(b, s);
     if (off == 0)
-        pg_buf_puts(b, "Z)");
+        pg_buf_puts(b, xmp ? "Z" : "Z)");
     else
-        pg_buf_printf(b, "%c%02d'%02d')", off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+        pg_buf_printf(b, xmp ? "%c%02d:%02d" : "%c%02d'%02d')", off < 0 ? '-' : '+',
+                      abs(off) / 60, abs(off) % 60);
     g_free(s);
     g_date_time_unref(t);
     return 1;
+}
+
+static int put_date(pg_buf *b, const char *iso)
+{
+    return put_date_form(b, iso, 0);
 }
 
 /* ---- the file --------------------------------------------------------------------- */
@@ -1217,22 +1226,9 @@ static void put_xml_text(pg_buf *b, const char *s)
     }
 }
 
-/* "2023-11-14T22:13:20Z" or "...+07:00": the XMP form of the same instant put_date() writes. */
 static int put_xmp_date(pg_buf *b, const char *iso)
 {
-    GDateTime *t = g_date_time_new_from_iso8601(iso, NULL);
-    if (!t)
-        return 0;
-    char *s = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
-    int off = (int)(g_date_time_get_utc_offset(t) / G_TIME_SPAN_MINUTE);
-    pg_buf_puts(b, s);
-    if (off == 0)
-        pg_buf_putc(b, 'Z');
-    else
-        pg_buf_printf(b, "%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
-    g_free(s);
-    g_date_time_unref(t);
-    return 1;
+    return put_date_form(b, iso, 1);
 }
 
 /* The document information, in the Info dictionary and the XMP packet alike. */

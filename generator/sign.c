@@ -1154,15 +1154,25 @@ int pg_sign_main(int argc, char **argv, const char *usage)
     int bad = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
+        /* the options whose value is taken as it is */
+        const struct {
+            const char *name;
+            const char **field;
+        } plain[] = {{"-o", &so.out},
+                     {"--p12", &so.p12},
+                     {"--pkcs11", &so.pkcs11},
+                     {"--pkcs11-module", &so.module},
+                     {"--data-dir", &so.data_dir},
+                     {"--reason", &so.reason},
+                     {"--location", &so.location}};
+        size_t p = 0;
+        while (p < G_N_ELEMENTS(plain) && !(v = opt(argc, argv, &i, plain[p].name, &bad)))
+            p++;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(_(usage), stdout);
             return RC_OK;
-        } else if ((v = opt(argc, argv, &i, "-o", &bad))) {
-            so.out = v;
-        } else if ((v = opt(argc, argv, &i, "--p12", &bad))) {
-            so.p12 = v;
-        } else if ((v = opt(argc, argv, &i, "--pkcs11", &bad))) {
-            so.pkcs11 = v;
+        } else if (p < G_N_ELEMENTS(plain)) {
+            *plain[p].field = v;
         } else if ((v = opt(argc, argv, &i, "--page", &bad))) {
             char *end = NULL;
             long n = strtol(v, &end, 10);
@@ -1186,8 +1196,6 @@ int pg_sign_main(int argc, char **argv, const char *usage)
                 return bad_usage(usage, "--rect takes x1,y1,x2,y2 in pt from the page's lower "
                                         "left corner, x1 < x2 and y1 < y2, e.g. 300,100,500,180");
             so.visible = 1;
-        } else if ((v = opt(argc, argv, &i, "--pkcs11-module", &bad))) {
-            so.module = v;
         } else if ((v = opt(argc, argv, &i, "--as", &bad))) {
             so.as = v;
             if (strcmp(v, "signer") != 0 && strcmp(v, "organisation") != 0)
@@ -1197,12 +1205,6 @@ int pg_sign_main(int argc, char **argv, const char *usage)
             if (!text_ok(v) || !*v || strlen(v) > 100)
                 return bad_usage(usage, "--number takes the document's number and symbol, "
                                         "e.g. 123/KH-UBND");
-        } else if ((v = opt(argc, argv, &i, "--data-dir", &bad))) {
-            so.data_dir = v;
-        } else if ((v = opt(argc, argv, &i, "--reason", &bad))) {
-            so.reason = v;
-        } else if ((v = opt(argc, argv, &i, "--location", &bad))) {
-            so.location = v;
         } else if ((v = opt(argc, argv, &i, "--pass-fd", &bad))) {
             char *end = NULL;
             long fd = strtol(v, &end, 10);

@@ -877,18 +877,7 @@ def check_parent_tree(pdf):
         a = sorted(set(m.seen) - set(in_tree))
         b = sorted(set(in_tree) - set(m.seen))
         return f"MCIDs in the content, not in the tree (page-1, mcid): {a[:5]}; in the tree only: {b[:5]}"
-    root = pdf.dict_of(pdf.catalog().get("/StructTreeRoot"))
-    nums = {}
-
-    def walk(node, depth):
-        d = pdf.dict_of(node)
-        arr = d.get("/Nums", [])
-        for k in range(0, len(arr) - 1, 2):
-            nums[arr[k]] = arr[k + 1]
-        if depth < 16:
-            for kid in d.get("/Kids", []):
-                walk(kid, depth + 1)
-    walk(root.get("/ParentTree"), 0)
+    nums = parent_tree_nums(pdf)
     for n, page in enumerate(pdf.pages()):
         mcids = sorted(mc for pg, mc in m.seen if pg == n)
         if not mcids:
