@@ -6,6 +6,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *chosen = "en";
@@ -62,6 +63,18 @@ int pg_i18n_init(const char *lang)
     bind_textdomain_codeset(PG_TEXT_DOMAIN, "UTF-8");
     /* what gettext chose: a message of the catalogue, translated or not */
     chosen = strcmp(dgettext(PG_TEXT_DOMAIN, "error"), "error") != 0 ? "vi" : "en";
+    /* Vietnamese asked for and not found (a damaged installation): say so once,
+     * rather than answer in English as if nothing were wrong */
+    static const char *const language_var[] = {"LANGUAGE", NULL};
+    const char *loc = env_first(locale_vars), *language = env_first(language_var);
+    int asked_vi = lang ? strcmp(lang, "vi") == 0
+                        : env_localised() && ((language && is_vi(language)) ||
+                                              (!language && loc && is_vi(loc)));
+    if (asked_vi && strcmp(chosen, "en") == 0)
+        fprintf(stderr,
+                "plangen: warning: the Vietnamese messages (%s/vi/LC_MESSAGES/%s.mo) cannot be "
+                "read; messages are in English\n",
+                pg_locale_dir(), PG_TEXT_DOMAIN);
     return 1;
 }
 

@@ -136,5 +136,6 @@ contains "$work/err" "^misplaced-element.xml:7:3: lỗi: thẻ sai thứ tự: <
 mv "$prefix/share/locale/vi/LC_MESSAGES/plangen.mo" "$work/moved.mo"
 expect_rc 1 "installed, no catalogue" -- in_lang vi_VN.UTF-8 "$prefix/bin/plangen" check misplaced-element.xml
 contains "$work/err" "error: element out of order" "the installed program without its catalogue"
+contains "$work/err" "^plangen: warning: the Vietnamese messages ($prefix/share/locale/vi/LC_MESSAGES/plangen.mo) cannot be read; messages are in English$" "a missing catalogue is said, not hidden"
 cd "$OLDPWD"
 finish lang
