@@ -10,7 +10,9 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 #include <stdlib.h>
@@ -889,6 +891,103 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     pg_diag_list_free(&xe.found);
 }
 
+/* ---- libxml2's input ------------------------------------------------------ */
+
+/* libxml2 reads the plan through read_source in chunks, as it parses, instead of
+ * copying it whole (xmlCtxtReadMemory keeps a copy of the bytes and another of
+ * them "converted" from UTF-8 to UTF-8: three times the plan's size). What it
+ * parses and reports stays the same (see start_document and first_chunk). */
+typedef struct {
+    const parser *p;
+    size_t off; /* the next byte libxml2 reads */
+} source_reader;
+
+static int read_source(void *ctx, char *out, int n)
+{
+    source_reader *r = ctx;
+    size_t left = r->p->len - r->off, k = n > 0 ? (size_t)n : 0;
+    if (k > left)
+        k = left;
+    memcpy(out, r->p->buf + r->off, k);
+    r->off += k;
+    return (int)k;
+}
+
+/* The plan is UTF-8 whatever its XML declaration says (the pre-scan refused
+ * anything else). xmlCtxtReadMemory converts the whole file as UTF-8 before it
+ * reads the declaration, so a declared encoding="ISO-8859-1" changed nothing;
+ * read in chunks, the chunks after the declaration would be converted from
+ * ISO-8859-1. The encoder the declaration installs is replaced by UTF-8's again
+ * at the start of the document: nothing was converted with it by then, since the
+ * first chunk holds the declaration, the blanks after it and 8 KiB more. */
+static void start_document(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    xmlSAX2StartDocument(ctx);
+    xmlParserInputBufferPtr in = ctxt->input ? ctxt->input->buf : NULL;
+    if (in && in->encoder && strcmp(in->encoder->name, "UTF-8") != 0) {
+        xmlCharEncCloseFunc(in->encoder);
+        in->encoder = xmlFindCharEncodingHandler("UTF-8");
+    }
+}
+
+/* Bytes of the first chunk libxml2 is given: the XML declaration (after a byte
+ * order mark), the blanks after it, and 8 KiB more. A plan of more than
+ * XML_MAX_LOOKUP_LIMIT bytes (10,000,000) is given whole, as xmlCtxtReadMemory
+ * does: libxml2 refuses one token (a text, a value, a comment) that long with
+ * messages and positions that depend on how much of the input it holds. */
+static size_t first_chunk(const parser *p)
+{
+    if (p->len > XML_MAX_LOOKUP_LIMIT)
+        return p->len;
+    size_t i = starts(p, 0, "\xEF\xBB\xBF") ? 3 : 0;
+    if (starts(p, i, "<?xml")) {
+        i = skip_past(p, i + 5, "?>");
+        while (i < p->len && (p->buf[i] == ' ' || p->buf[i] == '\t' || p->buf[i] == '\n' ||
+                              p->buf[i] == '\r'))
+            i++;
+    }
+    return i + 8192 < p->len ? i + 8192 : p->len;
+}
+
+/* Parses the plan as xmlCtxtReadMemory(ctxt, buf, len, name, "UTF-8",
+ * XML_PARSE_NONET | XML_PARSE_NOCDATA) would (libxml2 2.9's xmlDoRead), reading
+ * it in chunks. Returns the tree (the caller frees it) or NULL when the plan is
+ * not well-formed. */
+static xmlDoc *read_xml(parser *p, xmlParserCtxtPtr ctxt, const char *name)
+{
+    source_reader r = {p, 0};
+    xmlParserInputBufferPtr in =
+        xmlParserInputBufferCreateIO(read_source, NULL, &r, XML_CHAR_ENCODING_NONE);
+    if (!in)
+        pg_oom();
+    r.off = first_chunk(p);
+    if (r.off && xmlParserInputBufferPush(in, (int)r.off, p->buf) < 0)
+        pg_oom();
+    xmlParserInputPtr stream = xmlNewIOInputStream(ctxt, in, XML_CHAR_ENCODING_NONE);
+    if (!stream) {
+        xmlFreeParserInputBuffer(in);
+        pg_oom();
+    }
+    inputPush(ctxt, stream);
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    ctxt->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+    xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
+    if (utf8)
+        xmlSwitchToEncoding(ctxt, utf8);
+    if (!ctxt->input->filename)
+        ctxt->input->filename = (char *)xmlStrdup((const xmlChar *)name);
+    ctxt->sax->startDocument = start_document;
+    xmlParseDocument(ctxt);
+    xmlDoc *doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    if (!ctxt->wellFormed) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
 /* ---- entry points -------------------------------------------------------------- */
 
 pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
@@ -942,7 +1041,7 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         pg_oom();
-    xdoc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    xdoc = read_xml(&p, ctxt, name);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!xdoc || !ctxt->wellFormed) {
         /* after the first well-formedness error the parser's further findings are
