@@ -891,6 +891,245 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     pg_diag_list_free(&xe.found);
 }
 
+/* ---- the plan a child at a time ------------------------------------------ */
+
+/* While libxml2 reads the plan, each child of <plan> is converted into the model
+ * as soon as its end tag is read, checked against the schema and freed: the
+ * libxml2 tree holds the <plan> element, its few small children (the header,
+ * recipients, signature), a stand-in of a few bytes for each child freed, and
+ * the child being read; never the whole plan (2.6 times the file's size for the
+ * plan of 2,000 pages).
+ *
+ * What is reported is what converting the whole tree after the parse reported:
+ * the conversion's diagnostics are held until the end, and dropped when the
+ * plan turns out not to be well-formed, or too deep (the parse's own findings
+ * come alone, as before).
+ *
+ * The schema: each child is validated inside a minimal valid plan (the frame),
+ * where the schema's patterns see it as they see it in its own plan (a block, an
+ * appendix); a child that passes is replaced by a small valid element of the same
+ * name (its stand-in), and at the end the plan, stand-ins and kept children in
+ * their own order, is validated once more: the plan is valid when every one of
+ * these is. IDs stay registered in the one document when their elements are
+ * freed, so that a duplicate is still seen. Only when something fails and plangen's
+ * own checks found nothing is the schema's message needed: the plan is then read
+ * again whole and validated as before (validate_schema). */
+typedef struct {
+    parser *p;
+    int max_depth;
+    size_t elements; /* start tags read: the next element's index in p->tags */
+    int depth;       /* of the element being read; the root's is 1 */
+    xmlNode *root;
+    xmlNode *done;   /* the root's last child converted (NULL: none yet) */
+    int convert;     /* the root is <plan> and nothing is too deep: convert */
+    int whole;       /* keep the whole tree: the schema validates it at the end */
+    int too_deep;    /* an element nested deeper than max_depth was read */
+    pg_pos deep_pos; /* its position */
+    /* the schema, while reading (NULL: no check, or the whole tree's at the end) */
+    xmlRelaxNGPtr rng;
+    xmlNode *frame;     /* a minimal valid plan, not in the document's tree */
+    xmlNode *frame_sig; /* its <signature>: blocks are checked before it */
+    int invalid;        /* a child, or the plan, failed the schema */
+} reading;
+
+/* Elements of the plan checked in the frame and replaced by a stand-in: the
+ * plan's bulk. Others (header, recipients, signature, edits) stay whole. */
+static const char *const streamed[] = {"section", "p", "item", "table", "appendix"};
+
+static int streamed_name(const xmlNode *n)
+{
+    for (size_t i = 0; i < sizeof streamed / sizeof streamed[0]; i++)
+        if (is_el(n, streamed[i]))
+            return 1;
+    return 0;
+}
+
+/* A small element named like n (a streamed element) that the schema accepts
+ * where n stands. Owned by the caller (not linked). */
+static xmlNode *stand_in(xmlDoc *doc, xmlNs *ns, const char *name)
+{
+    xmlNode *n = xmlNewDocNode(doc, ns, (const xmlChar *)name, NULL);
+    if (!n)
+        pg_oom();
+    if (strcmp(name, "p") == 0 || strcmp(name, "item") == 0) {
+        xmlNodeAddContent(n, (const xmlChar *)"x");
+    } else if (strcmp(name, "table") == 0) {
+        xmlNode *row = xmlNewChild(n, ns, (const xmlChar *)"row", NULL);
+        xmlNewChild(row, ns, (const xmlChar *)"cell", (const xmlChar *)"x");
+    } else if (strcmp(name, "appendix") == 0) {
+        xmlNewChild(n, ns, (const xmlChar *)"p", (const xmlChar *)"x");
+    }
+    return n;
+}
+
+static void count_error(void *ud, xmlErrorPtr e)
+{
+    (void)e;
+    (*(int *)ud)++;
+}
+
+/* Whether the document's tree with root in place of its root element passes the
+ * schema; nothing is reported (the parse's error collector is set aside). */
+static int valid_as_root(reading *rd, xmlNode *root)
+{
+    xmlDoc *doc = rd->root->doc;
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    int errors = 0;
+    xmlSetStructuredErrorFunc(&errors, count_error);
+    xmlNode *real = root != rd->root ? xmlDocSetRootElement(doc, root) : NULL;
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rd->rng);
+    if (!vc)
+        pg_oom();
+    xmlRelaxNGSetValidStructuredErrors(vc, count_error, &errors);
+    int ok = xmlRelaxNGValidateDoc(vc, doc) == 0 && errors == 0;
+    xmlRelaxNGFreeValidCtxt(vc);
+    if (real)
+        xmlDocSetRootElement(doc, real);
+    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    return ok;
+}
+
+/* Whether the plan's child c (a streamed element) passes the schema in the
+ * frame: a block before the frame's signature, an appendix after it. */
+static int valid_in_frame(reading *rd, xmlNode *c)
+{
+    xmlUnlinkNode(c);
+    if (is_el(c, "appendix"))
+        xmlAddChild(rd->frame, c);
+    else
+        xmlAddPrevSibling(rd->frame_sig, c);
+    int ok = valid_as_root(rd, rd->frame);
+    xmlUnlinkNode(c);
+    return ok;
+}
+
+/* Sets up the check of each child in the frame, for the plan element root; falls
+ * back to the whole tree when the frame or a stand-in fails the schema (a schema
+ * changed beyond what the frame knows). */
+static void start_schema(reading *rd, xmlNode *root)
+{
+    xmlDoc *doc = root->doc;
+    xmlNs *ns = root->ns;
+    xmlNode *f = xmlNewDocNode(doc, ns, (const xmlChar *)"plan", NULL);
+    if (!f)
+        pg_oom();
+    xmlNode *issuer = xmlNewChild(f, ns, (const xmlChar *)"issuer", (const xmlChar *)"x");
+    xmlNewProp(issuer, (const xmlChar *)"symbol", (const xmlChar *)"x");
+    xmlNewChild(f, ns, (const xmlChar *)"place", (const xmlChar *)"x");
+    xmlNewChild(f, ns, (const xmlChar *)"date", (const xmlChar *)"2000-01-01");
+    xmlNewChild(f, ns, (const xmlChar *)"summary", (const xmlChar *)"x");
+    xmlAddChild(f, stand_in(doc, ns, "p"));
+    rd->frame_sig = xmlNewChild(f, ns, (const xmlChar *)"signature", NULL);
+    xmlNewProp(rd->frame_sig, (const xmlChar *)"title", (const xmlChar *)"x");
+    xmlNewProp(rd->frame_sig, (const xmlChar *)"name", (const xmlChar *)"x");
+    rd->frame = f;
+    int ok = valid_as_root(rd, f);
+    for (size_t i = 0; ok && i < sizeof streamed / sizeof streamed[0]; i++) {
+        xmlNode *s = stand_in(doc, ns, streamed[i]);
+        ok = valid_in_frame(rd, s);
+        xmlFreeNode(s);
+    }
+    if (!ok) {
+        rd->whole = 1;
+        rd->rng = NULL;
+    }
+}
+
+/* Clears the ID type libxml2 gave the attributes of n's subtree when it
+ * validated them, so that freeing them leaves their IDs in the document's table
+ * (libxml2 never reads the attribute an ID entry points to; it compares it).
+ * Recursive: as deep as the nesting limit. */
+static void keep_ids(xmlNode *n)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    for (xmlAttr *a = n->properties; a; a = a->next)
+        if (a->atype == XML_ATTRIBUTE_ID)
+            a->atype = XML_ATTRIBUTE_CDATA;
+    for (xmlNode *c = n->children; c; c = c->next)
+        keep_ids(c);
+}
+
+/* Converts the root's children read since the last call, then frees those no
+ * longer needed. */
+static void take_children(reading *rd)
+{
+    xmlNode *root = rd->root;
+    xmlNode *from = rd->done ? rd->done->next : root->children;
+    if (rd->convert)
+        build_plan_children(rd->p, root, from);
+    if (rd->whole && rd->convert) {
+        rd->done = root->last;
+        return;
+    }
+    for (xmlNode *c = from, *next; c; c = next) {
+        next = c->next;
+        xmlNode *keep = NULL;
+        if (rd->rng && rd->convert && !rd->invalid && c->type == XML_ELEMENT_NODE) {
+            if (!streamed_name(c))
+                keep = c;
+            else if (!valid_in_frame(rd, c))
+                rd->invalid = 1;
+            else
+                keep = stand_in(root->doc, root->ns, (const char *)c->name);
+        }
+        if (keep == c)
+            continue;
+        xmlUnlinkNode(c);
+        if (rd->rng)
+            keep_ids(c);
+        xmlFreeNode(c);
+        if (keep)
+            xmlAddChild(root, keep);
+    }
+    rd->done = root->last;
+}
+
+static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                          const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                          int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    reading *rd = ctxt->_private;
+    xmlNode *parent = ctxt->node;
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+    xmlNode *n = ctxt->node;
+    if (!n || n == parent)
+        return; /* none made: libxml2 stopped with an error (nesting over its limit) */
+    parser *p = rd->p;
+    /* each element is attached to its start tag (both are in document order) */
+    size_t k = rd->elements++;
+    n->_private = k < p->n_tags ? &p->tags[k] : NULL;
+    if (++rd->depth > rd->max_depth && !rd->too_deep) {
+        rd->too_deep = 1;
+        rd->deep_pos = node_pos(p, n);
+        rd->convert = 0;
+    }
+    if (rd->depth == 1) {
+        rd->root = n;
+        rd->convert = !rd->too_deep && is_el(n, "plan");
+        if (rd->convert) {
+            if (rd->rng)
+                start_schema(rd, n);
+            build_plan_begin(p, n);
+        }
+    }
+}
+
+static void end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    reading *rd = ctxt->_private;
+    xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+    if (--rd->depth <= 1)
+        take_children(rd);
+    if (rd->depth == 0 && rd->convert)
+        build_plan_end(rd->p, rd->root);
+}
+
 /* ---- libxml2's input ------------------------------------------------------ */
 
 /* libxml2 reads the plan through read_source in chunks, as it parses, instead of
@@ -952,9 +1191,10 @@ static size_t first_chunk(const parser *p)
 
 /* Parses the plan as xmlCtxtReadMemory(ctxt, buf, len, name, "UTF-8",
  * XML_PARSE_NONET | XML_PARSE_NOCDATA) would (libxml2 2.9's xmlDoRead), reading
- * it in chunks. Returns the tree (the caller frees it) or NULL when the plan is
- * not well-formed. */
-static xmlDoc *read_xml(parser *p, xmlParserCtxtPtr ctxt, const char *name)
+ * it in chunks; with rd, converting and freeing the plan's children as they are
+ * read (see reading). Returns the tree (the caller frees it) or NULL when the
+ * plan is not well-formed. */
+static xmlDoc *read_xml(parser *p, xmlParserCtxtPtr ctxt, const char *name, reading *rd)
 {
     source_reader r = {p, 0};
     xmlParserInputBufferPtr in =
@@ -978,13 +1218,41 @@ static xmlDoc *read_xml(parser *p, xmlParserCtxtPtr ctxt, const char *name)
     if (!ctxt->input->filename)
         ctxt->input->filename = (char *)xmlStrdup((const xmlChar *)name);
     ctxt->sax->startDocument = start_document;
+    if (rd) {
+        ctxt->_private = rd;
+        ctxt->sax->startElementNs = start_element;
+        ctxt->sax->endElementNs = end_element;
+    }
     xmlParseDocument(ctxt);
     xmlDoc *doc = ctxt->myDoc;
     ctxt->myDoc = NULL;
     if (!ctxt->wellFormed) {
+        if (rd && rd->frame) {
+            xmlFreeNode(rd->frame); /* before its document */
+            rd->frame = NULL;
+        }
         xmlFreeDoc(doc);
         doc = NULL;
     }
+    return doc;
+}
+
+/* The plan's whole tree, read again (after a first reading found it
+ * well-formed), its elements attached to their start tags. */
+static xmlDoc *read_whole(parser *p, const char *name, int max_depth)
+{
+    xml_errors xe = {p, PG_E_XML, {0}};
+    xmlSetStructuredErrorFunc(&xe, collect_error);
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        pg_oom();
+    xmlDoc *doc = read_xml(p, ctxt, name, NULL);
+    xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    pg_diag_list_free(&xe.found);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root)
+        attach_positions(p, root, max_depth);
     return doc;
 }
 
@@ -1010,6 +1278,10 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
     int max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     xmlParserCtxtPtr ctxt = NULL;
     xmlDoc *xdoc = NULL;
+    /* the conversion's diagnostics wait in later until the plan is known to be
+     * well-formed and not too deep */
+    pg_diag_list later = {0};
+    reading rd = {.p = &p, .max_depth = max_depth};
 
     if (len > max_bytes) {
         diag(&p, PG_E_TOO_LARGE, (pg_pos){0, 0}, "%zu bytes; the limit is %zu", len, max_bytes);
@@ -1035,13 +1307,20 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
     p.max_image_bytes =
         opts && opts->max_image_bytes ? opts->max_image_bytes : DEFAULT_MAX_IMAGE_BYTES;
 
+    int check_schema = opts && (opts->schema || opts->schema_path);
+    if (check_schema && opts->schema)
+        rd.rng = opts->schema->rng;
+    else if (check_schema)
+        rd.whole = 1; /* the schema compiled at the end, from its path */
     xml_errors xe = {&p, PG_E_XML, {0}};
     xmlSetGenericErrorFunc(NULL, silent_error);
     xmlSetStructuredErrorFunc(&xe, collect_error);
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         pg_oom();
-    xdoc = read_xml(&p, ctxt, name);
+    p.diags = &later;
+    xdoc = read_xml(&p, ctxt, name, &rd);
+    p.diags = diags;
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!xdoc || !ctxt->wellFormed) {
         /* after the first well-formedness error the parser's further findings are
@@ -1055,17 +1334,20 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         }
         p.errors++;
         pg_diag_take(diags, &xe.found);
-        goto cleanup;
+        goto unread;
     }
     pg_diag_list_free(&xe.found);
 
     xmlNode *root = xmlDocGetRootElement(xdoc);
     if (!root) {
         diag(&p, PG_E_ROOT, (pg_pos){1, 1}, "the file has no root element");
-        goto cleanup;
+        goto unread;
     }
-    if (!attach_positions(&p, root, max_depth))
-        goto cleanup;
+    if (rd.too_deep) {
+        diag(&p, PG_E_TOO_DEEP, rd.deep_pos, "elements nested more than %d deep; flatten the plan",
+             max_depth);
+        goto unread;
+    }
     if (!is_el(root, "plan")) {
         diag(&p, PG_E_ROOT, node_pos(&p, root),
              "the root element is <%s>%s%s%s; a plan starts with <plan xmlns=\"%s\">", root->name,
@@ -1073,12 +1355,41 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
              root->ns ? "\"" : "", PG_NS);
         goto cleanup;
     }
-    build_plan(&p, root);
+    pg_diag_take(diags, &later);
     apply_signature_options(&p, opts);
-    if (opts && (opts->schema || opts->schema_path))
-        validate_schema(&p, xdoc, opts->schema_path, opts->schema);
+    if (rd.whole) {
+        if (check_schema)
+            validate_schema(&p, xdoc, opts->schema_path, opts->schema);
+    } else if (rd.rng && !rd.invalid && !valid_as_root(&rd, root)) {
+        rd.invalid = 1;
+    }
+    if (rd.invalid && p.errors == 0) {
+        /* the schema's own messages, from the whole tree as before */
+        xmlNode *frame = rd.frame;
+        rd.frame = NULL;
+        xmlFreeNode(frame);
+        xmlFreeDoc(xdoc);
+        xdoc = read_whole(&p, name, max_depth);
+        if (xdoc)
+            validate_schema(&p, xdoc, opts->schema_path, opts->schema);
+    }
+    goto cleanup;
+
+unread:
+    /* what the conversion made of a plan not well-formed or too deep is dropped:
+     * the document stays as empty as when nothing was converted */
+    pg_diag_list_free(&later);
+    {
+        pg_doc *empty = pg_doc_new(name);
+        memcpy(empty->source_hash, p.doc->source_hash, sizeof empty->source_hash);
+        pg_doc_free(p.doc);
+        p.doc = empty;
+    }
 
 cleanup:
+    pg_diag_list_free(&later);
+    if (rd.frame)
+        xmlFreeNode(rd.frame); /* before its document */
     xmlFreeDoc(xdoc);
     xmlFreeParserCtxt(ctxt);
     free(p.line_starts);

@@ -498,7 +498,9 @@ static void build_appendix(parser *p, const xmlNode *x)
     pg_node_append(p->doc->appendices, a);
 }
 
-void build_plan(parser *p, const xmlNode *root)
+_Static_assert(R__COUNT <= sizeof ((parser *)0)->plan_seen / sizeof(int), "a seen flag per rank");
+
+void build_plan_begin(parser *p, const xmlNode *root)
 {
     pg_doc *doc = p->doc;
     static const char *const allowed[] = {"style", "derives-from", NULL};
@@ -511,9 +513,15 @@ void build_plan(parser *p, const xmlNode *root)
     doc->report_back = 1;
     doc->body = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
     doc->appendices = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
-    int seen[R__COUNT] = {0};
-    int last_rank = 0;
-    for (const xmlNode *c = root->children; c; c = c->next) {
+    memset(p->plan_seen, 0, sizeof p->plan_seen);
+    p->plan_last_rank = 0;
+}
+
+void build_plan_children(parser *p, const xmlNode *root, const xmlNode *from)
+{
+    pg_doc *doc = p->doc;
+    int *seen = p->plan_seen;
+    for (const xmlNode *c = from; c; c = c->next) {
         if (is_text(c)) {
             if (!blank((const char *)c->content))
                 diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, root),
@@ -543,11 +551,11 @@ void build_plan(parser *p, const xmlNode *root)
             diag(p, PG_E_DUPLICATE_ELEMENT, node_pos(p, c), "a second <%s>; keep one", c->name);
             continue;
         }
-        if (rank < last_rank)
+        if (rank < p->plan_last_rank)
             diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c), "<%s> must come before <%s>", c->name,
-                 rank_names[last_rank]);
+                 rank_names[p->plan_last_rank]);
         else
-            last_rank = rank;
+            p->plan_last_rank = rank;
         seen[rank] = 1;
         static const char *const none[] = {NULL};
         switch (rank) {
@@ -642,6 +650,12 @@ void build_plan(parser *p, const xmlNode *root)
             break;
         }
     }
+}
+
+void build_plan_end(parser *p, const xmlNode *root)
+{
+    pg_doc *doc = p->doc;
+    const int *seen = p->plan_seen;
     static const struct {
         int rank;
         const char *name; /* the element, when one element meets the need */
@@ -665,3 +679,10 @@ void build_plan(parser *p, const xmlNode *root)
     }
 }
 
+
+void build_plan(parser *p, const xmlNode *root)
+{
+    build_plan_begin(p, root);
+    build_plan_children(p, root, root->children);
+    build_plan_end(p, root);
+}

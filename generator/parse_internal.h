@@ -50,6 +50,10 @@ typedef struct {
      * them is not reported again (arena copies) */
     const char *suggested[8];
     int n_suggested;
+    /* build_plan_children: the ranks of the plan's children seen so far, and the
+     * last in order */
+    int plan_seen[16];
+    int plan_last_rank;
 } parser;
 
 /* ---- shared by the parse files --------------------------------------------- */
@@ -100,8 +104,15 @@ int trim_block(pg_node *block);
  * for the limits. what names it in messages ("image", "seal"). */
 void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, pg_pos pos,
                      const char *what);
-/* the plan (parse_header.c) */
+/* the plan (parse_header.c): build_plan(root) is build_plan_begin(root) (the
+ * plan's attributes), build_plan_children(root, root->children) (each child in
+ * order: text, comments, elements) and build_plan_end(root) (what the plan
+ * lacks). Called in turn with the children from some child on, the three
+ * convert each child as soon as the XML parser has read it. */
 void build_plan(parser *p, const xmlNode *root);
+void build_plan_begin(parser *p, const xmlNode *root);
+void build_plan_children(parser *p, const xmlNode *root, const xmlNode *from);
+void build_plan_end(parser *p, const xmlNode *root);
 /* The render options' signature image, seal and seal diameter, over the plan's
  * (parse_header.c). */
 void apply_signature_options(parser *p, const pg_parse_opts *opts);
