@@ -56,6 +56,15 @@ pg_input_status pg_read_regular_file(const char *path, size_t max, char **data, 
     int fd = pg_input_open(path, why);
     if (fd < 0)
         return PG_INPUT_FAILED;
+    pg_input_status rc = pg_read_fd(fd, max, data, len, why);
+    close(fd);
+    return rc;
+}
+
+pg_input_status pg_read_fd(int fd, size_t max, char **data, size_t *len, char why[PG_WHY_MAX])
+{
+    *data = NULL;
+    *len = 0;
     size_t cap = 65536, n = 0;
     char *buf = pg_xmalloc(cap + 1);
     pg_input_status rc = PG_INPUT_FAILED;
@@ -98,6 +107,5 @@ pg_input_status pg_read_regular_file(const char *path, size_t max, char **data, 
     buf = NULL;
 cleanup:
     free(buf);
-    close(fd);
     return rc;
 }

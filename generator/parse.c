@@ -18,6 +18,115 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the plan's bytes ------------------------------------------------------ */
+
+/* A plan read from a file is not kept whole once the pre-scan is done with it:
+ * what comes after (libxml2's input, the positions of attributes and texts, the
+ * schema's second reading) reads the file again, the positions through a few
+ * cached blocks. The parse then holds the model, not the plan's bytes beside it;
+ * pg_doc_parse_file checks that the file did not change meanwhile. */
+enum { SOURCE_BLOCK = 64 * 1024, SOURCE_BLOCKS = 4 };
+
+struct source {
+    int fd;
+    size_t len;                        /* the plan's bytes, as the pre-scan read them */
+    char *data[SOURCE_BLOCKS];         /* cached blocks (NULL: not yet used) */
+    size_t block[SOURCE_BLOCKS];       /* which block each holds (offset / SOURCE_BLOCK) */
+    size_t held[SOURCE_BLOCKS];        /* its bytes (fewer in the last block) */
+    unsigned long used[SOURCE_BLOCKS]; /* when it was last read: the oldest goes */
+    unsigned long clock;
+    const unsigned char *cur;          /* the block read last, for a quick src_at */
+    size_t cur_off, cur_len;
+    int short_read; /* the file gave fewer bytes than the pre-scan read */
+};
+
+/* Reads the n bytes at off (off + n <= len) into out; bytes the file no longer
+ * holds read as 0 and set short_read. */
+static void source_read(source *s, char *out, size_t n, size_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(s->fd, out + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            memset(out + got, 0, n - got);
+            s->short_read = 1;
+            return;
+        }
+        got += (size_t)k;
+    }
+}
+
+static unsigned char source_miss(source *s, size_t i)
+{
+    if (i >= s->len)
+        return 0;
+    size_t b = i / SOURCE_BLOCK;
+    int k = 0;
+    while (k < SOURCE_BLOCKS && !(s->data[k] && s->block[k] == b))
+        k++;
+    if (k == SOURCE_BLOCKS) {
+        k = 0;
+        for (int j = 0; j < SOURCE_BLOCKS; j++) {
+            if (!s->data[j]) {
+                k = j;
+                s->data[k] = pg_xmalloc(SOURCE_BLOCK);
+                break;
+            }
+            if (s->used[j] < s->used[k])
+                k = j;
+        }
+        size_t off = b * SOURCE_BLOCK;
+        s->block[k] = b;
+        s->held[k] = s->len - off < SOURCE_BLOCK ? s->len - off : SOURCE_BLOCK;
+        source_read(s, s->data[k], s->held[k], off);
+    }
+    s->used[k] = ++s->clock;
+    s->cur = (const unsigned char *)s->data[k];
+    s->cur_off = b * SOURCE_BLOCK;
+    s->cur_len = s->held[k];
+    return s->cur[i - s->cur_off];
+}
+
+/* The plan's byte at i (< p->len). */
+static inline unsigned char src_at(const parser *p, size_t i)
+{
+    if (p->buf)
+        return (unsigned char)p->buf[i];
+    source *s = p->src;
+    if (i - s->cur_off < s->cur_len)
+        return s->cur[i - s->cur_off];
+    return source_miss(s, i);
+}
+
+/* Whether the n bytes at i (i + n <= p->len) are those of lit. */
+static int src_is(const parser *p, size_t i, const char *lit, size_t n)
+{
+    if (p->buf)
+        return memcmp(p->buf + i, lit, n) == 0;
+    for (size_t k = 0; k < n; k++)
+        if (src_at(p, i + k) != (unsigned char)lit[k])
+            return 0;
+    return 1;
+}
+
+/* Copies the n bytes at off (off + n <= p->len) into out. */
+static void src_copy(const parser *p, char *out, size_t n, size_t off)
+{
+    if (p->buf)
+        memcpy(out, p->buf + off, n);
+    else
+        source_read(p->src, out, n, off);
+}
+
+static void source_free(source *s)
+{
+    for (int k = 0; k < SOURCE_BLOCKS; k++)
+        free(s->data[k]);
+}
 
 /* ---- positions ---------------------------------------------------------- */
 
@@ -49,7 +158,7 @@ static pg_pos pos_at(const parser *cp, size_t off)
     if (off < p->walk_off || p->walk_pos.line == 0)
         return pos_at_slow(p, off);
     for (size_t i = p->walk_off; i < off && i < p->len; i++) {
-        unsigned char c = (unsigned char)p->buf[i];
+        unsigned char c = src_at(p, i);
         if (c == '\n') {
             p->walk_pos.line++;
             p->walk_pos.col = 1;
@@ -73,7 +182,7 @@ static pg_pos pos_at_slow(const parser *p, size_t off)
     }
     int col = 1;
     for (size_t i = p->line_starts[lo]; i < off && i < p->len; i++)
-        if (((unsigned char)p->buf[i] & 0xC0) != 0x80)
+        if ((src_at(p, i) & 0xC0) != 0x80)
             col++;
     return (pg_pos){(int)lo + 1, col};
 }
@@ -408,9 +517,8 @@ static pg_pos open_tag_pos(const parser *p, const char *name, int line)
     size_t n = strlen(name);
     for (size_t k = 0; k < p->n_tags; k++) {
         const tag *t = &p->tags[k];
-        if (t->pos.line == line && t->start + 1 + n < p->len &&
-            memcmp(p->buf + t->start + 1, name, n) == 0 &&
-            !name_char((unsigned char)p->buf[t->start + 1 + n]))
+        if (t->pos.line == line && t->start + 1 + n < p->len && src_is(p, t->start + 1, name, n) &&
+            !name_char(src_at(p, t->start + 1 + n)))
             return t->pos;
     }
     return (pg_pos){0, 0};
@@ -515,8 +623,8 @@ pg_pos attr_pos(const parser *p, const xmlNode *n, const char *name)
         return node_pos(p, n);
     size_t nl = strlen(name);
     for (size_t i = t->start + 1; i + nl < t->end; i++) {
-        if (memcmp(p->buf + i, name, nl) == 0 && !name_char((unsigned char)p->buf[i - 1]) &&
-            !name_char((unsigned char)p->buf[i + nl]))
+        if (src_is(p, i, name, nl) && !name_char(src_at(p, i - 1)) &&
+            !name_char(src_at(p, i + nl)))
             return pos_at(p, i);
     }
     return t->pos;
@@ -614,7 +722,7 @@ pg_pos text_pos(const parser *p, const xmlNode *text)
         return pos;
     size_t probe = strlen(s) < 12 ? strlen(s) : 12;
     for (size_t i = t->end; i + probe <= p->len; i++)
-        if (memcmp(p->buf + i, s, probe) == 0) {
+        if (src_is(p, i, s, probe)) {
             /* the first character that NFC changes */
             const char *c = s;
             while (*c) {
@@ -1147,7 +1255,7 @@ static int read_source(void *ctx, char *out, int n)
     size_t left = r->p->len - r->off, k = n > 0 ? (size_t)n : 0;
     if (k > left)
         k = left;
-    memcpy(out, r->p->buf + r->off, k);
+    src_copy(r->p, out, k, r->off);
     r->off += k;
     return (int)k;
 }
@@ -1201,9 +1309,13 @@ static xmlDoc *read_xml(parser *p, xmlParserCtxtPtr ctxt, const char *name, read
         xmlParserInputBufferCreateIO(read_source, NULL, &r, XML_CHAR_ENCODING_NONE);
     if (!in)
         pg_oom();
-    r.off = first_chunk(p);
-    if (r.off && xmlParserInputBufferPush(in, (int)r.off, p->buf) < 0)
-        pg_oom();
+    while (r.off < p->first_chunk) {
+        char chunk[8192];
+        size_t n = p->first_chunk - r.off < sizeof chunk ? p->first_chunk - r.off : sizeof chunk;
+        read_source(&r, chunk, (int)n);
+        if (xmlParserInputBufferPush(in, (int)n, chunk) < 0)
+            pg_oom();
+    }
     xmlParserInputPtr stream = xmlNewIOInputStream(ctxt, in, XML_CHAR_ENCODING_NONE);
     if (!stream) {
         xmlFreeParserInputBuffer(in);
@@ -1258,8 +1370,11 @@ static xmlDoc *read_whole(parser *p, const char *name, int max_depth)
 
 /* ---- entry points -------------------------------------------------------------- */
 
-pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
-                            const pg_parse_opts *opts, pg_diag_list *diags)
+/* Parses the len bytes at buf. With fd, the file buf was read from, buf (heap)
+ * is freed once the pre-scan is done and the file read again as needed;
+ * *reread then says so, for pg_doc_parse_file to check that it did not change. */
+static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
+                          const pg_parse_opts *opts, pg_diag_list *diags, int *reread)
 {
     parser p = {0};
     p.doc = pg_doc_new(name);
@@ -1282,6 +1397,7 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
      * well-formed and not too deep */
     pg_diag_list later = {0};
     reading rd = {.p = &p, .max_depth = max_depth};
+    source src = {.fd = fd, .len = len};
 
     if (len > max_bytes) {
         diag(&p, PG_E_TOO_LARGE, (pg_pos){0, 0}, "%zu bytes; the limit is %zu", len, max_bytes);
@@ -1306,6 +1422,14 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         opts && opts->max_image_pixels ? opts->max_image_pixels : DEFAULT_MAX_IMAGE_PIXELS;
     p.max_image_bytes =
         opts && opts->max_image_bytes ? opts->max_image_bytes : DEFAULT_MAX_IMAGE_BYTES;
+    p.first_chunk = first_chunk(&p);
+    if (fd >= 0) {
+        /* the pre-scan is done with the copy in memory */
+        free((char *)buf);
+        p.buf = buf = NULL;
+        p.src = &src;
+        *reread = 1;
+    }
 
     int check_schema = opts && (opts->schema || opts->schema_path);
     if (check_schema && opts->schema)
@@ -1387,6 +1511,11 @@ unread:
     }
 
 cleanup:
+    if (fd >= 0) {
+        free((char *)p.buf);
+        *reread |= src.short_read;
+    }
+    source_free(&src);
     pg_diag_list_free(&later);
     if (rd.frame)
         xmlFreeNode(rd.frame); /* before its document */
@@ -1399,13 +1528,63 @@ cleanup:
     return p.doc;
 }
 
+pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
+                            const pg_parse_opts *opts, pg_diag_list *diags)
+{
+    return parse_plan(buf, len, -1, name, opts, diags, NULL);
+}
+
+/* Whether the file open at fd still holds the len bytes whose SHA-256 is hash,
+ * unmodified since before (its status then). */
+static int unchanged(int fd, const struct stat *before, size_t len, const char *hash)
+{
+    struct stat now;
+    char h[PG_HASH_HEX];
+    return fstat(fd, &now) == 0 && now.st_size == before->st_size &&
+           now.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == before->st_mtim.tv_nsec &&
+           now.st_ctim.tv_sec == before->st_ctim.tv_sec &&
+           now.st_ctim.tv_nsec == before->st_ctim.tv_nsec && pg_sha256_fd_hex(fd, len, h) &&
+           strcmp(h, hash) == 0;
+}
+
 pg_doc *pg_doc_parse_file(const char *path, const pg_parse_opts *opts, pg_diag_list *diags)
 {
     size_t max_bytes = opts && opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES;
     char *bytes = NULL, why[PG_WHY_MAX];
     size_t len = 0;
-    pg_input_status st = pg_read_regular_file(path, max_bytes, &bytes, &len, why);
-    pg_doc *doc;
+    struct stat before;
+    int fd = pg_input_open(path, why);
+    pg_input_status st = PG_INPUT_FAILED;
+    if (fd >= 0 && fstat(fd, &before) != 0)
+        snprintf(why, PG_WHY_MAX, "%s", strerror(errno));
+    else if (fd >= 0)
+        st = pg_read_fd(fd, max_bytes, &bytes, &len, why);
+    pg_doc *doc = NULL;
+    if (st == PG_INPUT_OK) {
+        /* the plan is read a second time, after its pre-scan, instead of being
+         * kept: the result stands when the file did not change meanwhile */
+        pg_diag_list found = {0};
+        int reread = 0;
+        doc = parse_plan(bytes, len, fd, path, opts, &found, &reread);
+        bytes = NULL;
+        if (!reread || unchanged(fd, &before, len, doc->source_hash)) {
+            pg_diag_take(diags, &found);
+            close(fd);
+            return doc;
+        }
+        /* it changed: read it once more and parse that copy, kept whole */
+        pg_diag_list_free(&found);
+        pg_doc_free(doc);
+        doc = NULL;
+        st = PG_INPUT_FAILED;
+        if (lseek(fd, 0, SEEK_SET) != 0)
+            snprintf(why, PG_WHY_MAX, "%s", strerror(errno));
+        else
+            st = pg_read_fd(fd, max_bytes, &bytes, &len, why);
+    }
+    if (fd >= 0)
+        close(fd);
     if (st == PG_INPUT_FAILED) {
         doc = pg_doc_new(path);
         if (g_file_test(path, G_FILE_TEST_IS_DIR))

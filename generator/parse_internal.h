@@ -29,11 +29,16 @@ typedef struct {
     pg_pos pos;
 } tag;
 
+typedef struct source source; /* parse.c: a plan file read again in blocks */
+
 typedef struct {
     pg_doc *doc;
     pg_diag_list *diags;
-    const char *buf;
+    const char *buf; /* the plan's bytes; NULL once the pre-scan is done with a
+                        file, which src then reads again */
     size_t len;
+    source *src;
+    size_t first_chunk; /* bytes libxml2 is given at once (parse.c: first_chunk) */
     size_t *line_starts; /* offsets of each line's first byte */
     size_t n_lines;
     tag *tags;

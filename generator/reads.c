@@ -31,6 +31,35 @@ void pg_sha256_hex(const void *data, size_t n, char out[PG_HASH_HEX])
     hex_of(md, out);
 }
 
+int pg_sha256_fd_hex(int fd, size_t n, char out[PG_HASH_HEX])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        pg_oom();
+    enum { BLOCK = 65536 };
+    char *buf = pg_xmalloc(BLOCK);
+    size_t off = 0;
+    while (off < n) {
+        size_t want = n - off < BLOCK ? n - off : BLOCK;
+        ssize_t got = pread(fd, buf, want, (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        EVP_DigestUpdate(ctx, buf, (size_t)got);
+        off += (size_t)got;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    free(buf);
+    if (off < n)
+        return 0;
+    hex_of(md, out);
+    return 1;
+}
+
 void pg_reads_add(pg_reads *r, const char *path, const char *hash)
 {
     for (size_t i = 0; i < r->n; i++)

@@ -20,6 +20,10 @@ typedef struct {
 
 /* Writes the SHA-256 of n bytes at data as 64 hex digits and a NUL into out. */
 void pg_sha256_hex(const void *data, size_t n, char out[PG_HASH_HEX]);
+/* The same for the first n bytes of the file open at fd (read with pread: its
+ * offset stays); returns 0, out unset, when the file holds fewer or cannot be
+ * read. */
+int pg_sha256_fd_hex(int fd, size_t n, char out[PG_HASH_HEX]);
 
 /* Records that path was read with the given hash (copied). A path recorded
  * already is kept once, with its first hash. */
