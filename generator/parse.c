@@ -133,16 +133,16 @@ static void source_free(source *s)
 static void index_lines(parser *p)
 {
     size_t cap = 64;
-    p->line_starts = pg_xmalloc(cap * sizeof(size_t));
+    p->line_starts = pg_xmalloc(cap * sizeof *p->line_starts);
     p->line_starts[0] = 0;
     p->n_lines = 1;
     for (size_t i = 0; i < p->len; i++) {
         if (p->buf[i] == '\n') {
             if (p->n_lines == cap) {
                 cap *= 2;
-                p->line_starts = pg_xrealloc(p->line_starts, cap * sizeof(size_t));
+                p->line_starts = pg_xrealloc(p->line_starts, cap * sizeof *p->line_starts);
             }
-            p->line_starts[p->n_lines++] = i + 1;
+            p->line_starts[p->n_lines++] = (uint32_t)(i + 1);
         }
     }
 }
@@ -421,7 +421,7 @@ static void add_tag(parser *p, size_t start, size_t end)
         p->cap_tags = p->cap_tags ? p->cap_tags * 2 : 256;
         p->tags = pg_xrealloc(p->tags, p->cap_tags * sizeof(tag));
     }
-    p->tags[p->n_tags++] = (tag){start, end, pos_at(p, start)};
+    p->tags[p->n_tags++] = (tag){(uint32_t)start, (uint32_t)end, pos_at(p, start)};
 }
 
 /* A value opened with a typographic quote (“ ” ‘ ’, Word's smart quotes) after
@@ -1411,6 +1411,10 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
         goto cleanup;
     if (!prescan(&p) || p.errors)
         goto cleanup;
+    /* kept for the positions while the model is built: no room to spare */
+    p.line_starts = pg_xrealloc(p.line_starts, p.n_lines * sizeof *p.line_starts);
+    if (p.n_tags)
+        p.tags = pg_xrealloc(p.tags, p.n_tags * sizeof *p.tags);
     size_t max_nodes = opts && opts->max_nodes ? opts->max_nodes : DEFAULT_MAX_NODES;
     if (p.n_tags > max_nodes) {
         diag(&p, PG_E_TOO_LARGE, p.tags[max_nodes].pos,

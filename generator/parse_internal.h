@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <libxml/parser.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define PG_NS "urn:plangen:plan:1"
@@ -23,9 +24,10 @@ enum {
     MAX_UTF8_REPORTS = 10
 };
 
-/* A start tag found by the pre-scan, in document order. */
+/* A start tag found by the pre-scan, in document order (a plan has fewer than
+ * 2^31 bytes). */
 typedef struct {
-    size_t start, end; /* byte offsets of '<' and one past '>' */
+    uint32_t start, end; /* byte offsets of '<' and one past '>' */
     pg_pos pos;
 } tag;
 
@@ -39,7 +41,7 @@ typedef struct {
     size_t len;
     source *src;
     size_t first_chunk; /* bytes libxml2 is given at once (parse.c: first_chunk) */
-    size_t *line_starts; /* offsets of each line's first byte */
+    uint32_t *line_starts; /* offsets of each line's first byte */
     size_t n_lines;
     tag *tags;
     size_t n_tags, cap_tags;
