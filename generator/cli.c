@@ -419,7 +419,11 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
                       pg_reads *reads)
 {
     pg_result r;
-    pg_run(s->engine, path, text, len, PG_STAGE_LAYOUT, &r);
+    /* a PDF alone is written page by page as layout makes them (memory stays
+     * that of a few pages); the other outputs need the pages whole */
+    const char *format = s->o->format ? s->o->format : "pdf";
+    int streamed = target && !png_dir && strcmp(format, "pdf") == 0;
+    pg_run(s->engine, path, text, len, streamed ? PG_STAGE_PDF : PG_STAGE_LAYOUT, &r);
     int failed = pg_result_failed(&r, s->o->strict);
     if (collect)
         pg_diag_take(collect, &r.diags);
@@ -471,7 +475,7 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
             say_appendix_files(&r, path, target);
     }
     g_free(read_target);
-    s->last_pages = r.pages ? (int)r.pages->n : 0;
+    s->last_pages = (int)r.n_pages;
     if (reads)
         pg_reads_merge(reads, &r.reads);
     pg_result_free(&r);
@@ -649,7 +653,7 @@ static int cmd_check(session *s)
     for (int i = 0; i < s->o->n_inputs; i++) {
         const char *path = s->o->inputs[i];
         pg_result r;
-        pg_run(s->engine, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+        pg_run(s->engine, path, NULL, 0, PG_STAGE_CHECK, &r);
         int unfixed = 0; /* the plan could not be rewritten: exit 3 */
         if (r.edits.n) {
             /* --fix: correct the plan, then report what is left, from the new file */
@@ -669,10 +673,10 @@ static int cmd_check(session *s)
                 o.fix = 0;
                 again = pg_engine_new(&o);
             }
-            pg_run(again, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+            pg_run(again, path, NULL, 0, PG_STAGE_CHECK, &r);
             pg_diag_take(&r.diags, &kept);
         }
-        if (pg_cli_report_diags(s, &r.diags, s->o->strict) || !r.pages)
+        if (pg_cli_report_diags(s, &r.diags, s->o->strict) || !r.laid_out)
             rc = rc == EXIT_SYSTEM ? rc : EXIT_PLAN;
         if (unfixed)
             rc = EXIT_SYSTEM;

@@ -46,17 +46,15 @@ struct pdf_tags {
     int pending_annot;         /* a field widget waiting for the page's first element
                                   (0: none): its object number, page and key */
     int pending_page, pending_key;
-    const pg_outline *outline; /* the bookmarks: run-in headings are found by them */
-    size_t n_outline;
+    const pg_pages *pp;          /* its bookmarks (so far): run-in headings are found by them */
     unsigned char *outline_used; /* per bookmark: 1 once a run-in heading took it */
+    size_t n_used;               /* bookmarks outline_used has room for */
 };
 
 pdf_tags *pdf_tags_new(const pg_pages *pp)
 {
     pdf_tags *st = g_new0(pdf_tags, 1);
-    st->outline = pp->outline;
-    st->n_outline = pp->n_outline;
-    st->outline_used = g_malloc0(pp->n_outline ? pp->n_outline : 1);
+    st->pp = pp;
     st->elems = g_array_new(FALSE, FALSE, sizeof(selem));
     st->by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
     st->stack = g_array_new(FALSE, FALSE, sizeof(int));
@@ -247,8 +245,13 @@ static int run_in_heading(pdf_tags *st, int para, const pg_item *it, int page, u
         if (kid->elem >= 0 && elem_at(st, kid->elem)->kind == PG_STRUCT_HEADING)
             return -1;
     }
-    for (size_t i = 0; i < st->n_outline; i++) {
-        const pg_outline *o = &st->outline[i];
+    if (st->n_used < st->pp->n_outline) { /* bookmarks come with the pages */
+        st->outline_used = g_realloc(st->outline_used, st->pp->n_outline);
+        memset(st->outline_used + st->n_used, 0, st->pp->n_outline - st->n_used);
+        st->n_used = st->pp->n_outline;
+    }
+    for (size_t i = 0; i < st->pp->n_outline; i++) {
+        const pg_outline *o = &st->pp->outline[i];
         size_t n = o->title ? strlen(o->title) : 0;
         if (o->page != page || st->outline_used[i] || !n || it->text->text_len <= n ||
             memcmp(it->text->text, o->title, n) != 0)
@@ -340,7 +343,8 @@ static void put_kid(pdfw *w, const pdf_tags *st, const skid *k, int pg, const in
     } else if (k->elem == -1) {
         pg_buf_printf(b, " << /Type /MCR /Pg %d 0 R /MCID %d >>", page_obj[k->page], k->mcid);
     } else {
-        pg_buf_printf(b, " << /Type /OBJR /Pg %d 0 R /Obj %d 0 R >>", page_obj[k->page], k->mcid);
+        pg_buf_printf(b, " << /Type /OBJR /Pg %d 0 R /Obj %d 0 R >>", page_obj[k->page],
+                      pdf_obj(w, k->mcid));
     }
 }
 
@@ -437,19 +441,19 @@ void pdf_tags_page(pdf_tags *st)
     g_ptr_array_add(st->pages, g_array_new(FALSE, FALSE, sizeof(int)));
 }
 
-int pdf_tags_link(pdf_tags *st, int page, int annot, int n_pages)
+int pdf_tags_link(pdf_tags *st, int page, int annot)
 {
     int parent = stack_top(st);
     if (parent >= 0 && elem_at(st, parent)->lbody >= 0)
         parent = elem_at(st, parent)->lbody;
     int link = elem_new(st, "Link", PG_STRUCT_NOTE_REF, parent);
     add_kid(st, link, (skid){.elem = -2, .page = page, .mcid = annot});
-    int key = n_pages + (int)st->annot_keys->len;
+    int key = (int)st->annot_keys->len;
     g_array_append_val(st->annot_keys, link);
     return key;
 }
 
-int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages)
+int pdf_tags_field(pdf_tags *st, int page, int annot)
 {
     if (!st)
         return -1;
@@ -468,5 +472,5 @@ int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages)
         st->pending_page = page;
         st->pending_key = key;
     }
-    return n_pages + key;
+    return key;
 }

@@ -79,6 +79,10 @@ typedef enum {
     PG_STAGE_NUMBER,
     PG_STAGE_LINT,
     PG_STAGE_LAYOUT,
+    PG_STAGE_PDF,   /* layout, each page written as PDF as soon as it is final and
+                       then dropped (r->pdf; r->pages NULL): memory stays flat
+                       whatever the length */
+    PG_STAGE_CHECK, /* layout for its findings alone: pages dropped as they are made */
 } pg_stage;
 
 /* Reads "parse", "resolve", "number", "lint" or "layout"; returns 0 for another name. */
@@ -105,6 +109,12 @@ typedef struct {
                                   them, maybe none; the array is there even for
                                   none); else NULL. Owned */
     size_t n_appendix_pages;
+    size_t n_pages;     /* the plan's pages (without appendices sent as files), when
+                           layout ran and succeeded */
+    struct pg_pdf_doc **pdf; /* PG_STAGE_PDF: the plan's PDF, then each appendix's
+                                sent as a file (1 + n_appendix_pages), written out by
+                                pg_result_write_pdf(); owned */
+    int laid_out;       /* 1: layout ran and succeeded */
     pg_reads reads;     /* every file read, with the hash of its bytes */
     pg_edits edits;     /* the --fix corrections (pg_options.fix) */
     int ok;             /* 1: the stage asked for was reached without an error */

@@ -17,6 +17,29 @@ typedef struct {
                                 content, no XMP metadata, no output intent */
 } pg_pdf_opts;
 
+/* A PDF written page by page as layout makes the pages final (a pg_page_sink's
+ * work: pg_pdf_page, then pg_pdf_end): its bytes wait in memory and, past a
+ * megabyte, in a temporary file, with the few numbers that depend on the page
+ * count left open until the end, and are written out by pg_pdf_emit() (as many
+ * times as asked), the same bytes pg_pdf_write() gives for the whole list. */
+typedef struct pg_pdf_doc pg_pdf_doc;
+pg_pdf_doc *pg_pdf_begin(const pg_pdf_opts *opts);
+/* Writes page index of pp (pages in order; pp's bookmarks so far are read). */
+void pg_pdf_page(pg_pdf_doc *d, const pg_pages *pp, size_t index);
+/* Writes what follows the pages: pp's outline and metadata are complete. */
+void pg_pdf_end(pg_pdf_doc *d, const pg_pages *pp);
+/* 1 when the document cannot be written (a font that cannot be embedded, the
+ * sRGB profile, the temporary file, or no pg_pdf_end() yet), *error saying why
+ * (owned by d) and *profile 1 when it is the profile's fault; else 0. */
+int pg_pdf_failed(const pg_pdf_doc *d, const char **error, int *profile);
+/* Writes the whole file through emit (which returns 1 when it wrote the n
+ * bytes). Returns 1, else 0 (emit failed, or the temporary file is unreadable). */
+typedef int (*pg_pdf_emit_fn)(void *ud, const void *bytes, size_t n);
+int pg_pdf_emit(const pg_pdf_doc *d, pg_pdf_emit_fn emit, void *ud);
+int pg_pdf_emit_buf(const pg_pdf_doc *d, pg_buf *out);
+int pg_pdf_emit_file(const pg_pdf_doc *d, FILE *f);
+void pg_pdf_doc_free(pg_pdf_doc *d);
+
 /* Writes pages as a PDF to path. Returns 1 on success, else 0 with a diagnostic
  * (PG_E_FONT for a font that cannot be embedded, PG_E_OUTPUT for the file). */
 int pg_pdf_write(const pg_pages *pp, const char *path, const pg_pdf_opts *opts,

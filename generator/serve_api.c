@@ -585,7 +585,7 @@ static enum MHD_Result download(request *rq, int docx)
     pg_result res;
     /* as `plangen render` does for either format: laid out, so that what
      * stops the PDF stops the DOCX too */
-    pg_run(srv->engine, full, NULL, 0, PG_STAGE_LAYOUT, &res);
+    pg_run(srv->engine, full, NULL, 0, docx ? PG_STAGE_LAYOUT : PG_STAGE_PDF, &res);
     int failed = pg_result_failed(&res, 0) || !res.ok;
     int refused = !chain_readable(rq, full, NULL, 0);
     pg_diag_list wd = {0};
