@@ -263,8 +263,10 @@ void pdf_begin_obj(pdfw *w, int n)
     pg_buf_puts(&w->out, " 0 obj\n");
 }
 
-/* Bytes kept in memory before they go to the spool file. */
-#define SPOOL_FROM (1 << 20)
+/* Bytes kept in memory before they go to the spool file: a quarter of a
+ * megabyte, the pages of a plan of about twenty; a longer one is written
+ * through the file. */
+#define SPOOL_FROM (256 << 10)
 
 /* Moves out's bytes to the spool, made when first needed (in TMPDIR, unlinked
  * at once). Returns 1, else 0 with w->error. */

@@ -19,7 +19,7 @@ typedef struct {
 
 /* A PDF written page by page as layout makes the pages final (a pg_page_sink's
  * work: pg_pdf_page, then pg_pdf_end): its bytes wait in memory and, past a
- * megabyte, in a temporary file, with the few numbers that depend on the page
+ * quarter of a megabyte, in a temporary file, with the few numbers that depend on the page
  * count left open until the end, and are written out by pg_pdf_emit() (as many
  * times as asked), the same bytes pg_pdf_write() gives for the whole list. */
 typedef struct pg_pdf_doc pg_pdf_doc;
