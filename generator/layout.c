@@ -478,7 +478,7 @@ static void keep_symbols_whole(PangoAttrList *al, const char *text);
 static int note_of(lay *l, const pg_node *fn)
 {
     for (size_t i = 0; i < l->n_notes; i++)
-        if (l->notes[i].node == fn)
+        if (l->notes[i].node == fn && l->notes[i].layout) /* (placed whole: laid out anew) */
             return (int)i;
     if (l->n_notes == l->cap_notes) {
         l->cap_notes = l->cap_notes ? l->cap_notes * 2 : 8;
@@ -502,6 +502,7 @@ static int note_of(lay *l, const pg_node *fn)
     nt->id = ++l->struct_ids; /* numbered where its mark is: the same however the pages are placed */
     nt->iter = NULL;
     nt->iter_line = 0;
+    nt->queued = 0;
     {
         PangoLayout *ly = pango_layout_new(l->ctx);
         pango_layout_set_font_description(ly, l->font[PG_ROLE_FOOTNOTE]);
@@ -1284,7 +1285,8 @@ static pg_pages *layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fon
     for (size_t i = 0; i < l.n_notes; i++) {
         if (l.notes[i].iter)
             pango_layout_iter_free(l.notes[i].iter);
-        g_object_unref(l.notes[i].layout);
+        if (l.notes[i].layout)
+            g_object_unref(l.notes[i].layout);
     }
     free(l.notes);
     for (int r = 0; r < PG_ROLE__COUNT; r++) {

@@ -45,6 +45,8 @@ typedef struct {
     PangoLayoutIter *iter; /* at line iter_line: lines are placed in order, and pango
                               finds a line by index only from the first (NULL: none yet) */
     int iter_line;
+    int queued;            /* lines waiting for a page: once none is and the last has
+                              been placed, the layout goes (layout NULL) */
 } note;
 
 /* A footnote line waiting for a page. */

@@ -112,6 +112,7 @@ static void queue_push(lay *l, int idx, int line)
         }
     }
     l->queue[l->q_head + l->q_len++] = (note_line){idx, line};
+    l->notes[idx].queued++;
 }
 
 /* Copies e's items onto page, moved down by y. keep: e is placed again later
@@ -220,6 +221,13 @@ static void place_notes(lay *l, pg_page *page, int count)
         if (nl.line == nt->lines - 1 || i == count - 1 || l->q_len == 0) {
             pg_item e = {.kind = PG_ITEM_END, .structure = PG_STRUCT_FOOTNOTE, .id = nt->id};
             pg_page_add_item(page, &e);
+        }
+        if (--nt->queued == 0 && nl.line == nt->lines - 1) {
+            /* placed whole: a long plan keeps no note it has shown */
+            pango_layout_iter_free(nt->iter);
+            nt->iter = NULL;
+            g_object_unref(nt->layout);
+            nt->layout = NULL;
         }
     }
 }
