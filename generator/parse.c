@@ -435,13 +435,15 @@ static void collect_error(void *ud, xmlErrorPtr e)
         if (open.line) {
             char why[512];
             if (e->code == XML_ERR_TAG_NAME_MISMATCH && e->str2)
-                snprintf(why, sizeof why, "<%s> is not closed before </%s> (line %d); add </%s> "
-                                      "where the element should end",
-                                      e->str1, e->str2, e->line, e->str1);
+                snprintf(why, sizeof why,
+                         _("<%s> is not closed before </%s> (line %d); add </%s> where the "
+                           "element should end"),
+                         e->str1, e->str2, e->line, e->str1);
             else
-                snprintf(why, sizeof why, "<%s> is never closed (the file ends first); add </%s> "
-                                      "where the element should end",
-                                      e->str1, e->str1);
+                snprintf(why, sizeof why,
+                         _("<%s> is never closed (the file ends first); add </%s> where the "
+                           "element should end"),
+                         e->str1, e->str1);
             free(msg);
             msg = pg_xstrdup(why);
             pos = open;

@@ -483,9 +483,19 @@ static pg_node *build_table(parser *p, const xmlNode *x)
             for (int i = 0; i < cells && i < MAX_COLUMNS; i++)
                 cols[ncols++] = (pg_column){.share = 1, .align = 'l'};
         }
-        if (cells != ncols)
-            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "the row has %d cell%s; the table has %d column%s",
-                 cells, cells == 1 ? "" : "s", ncols, ncols == 1 ? "" : "s");
+        if (cells != ncols) {
+            /* two counts, each with its plural form (ngettext takes one count) */
+            char *has = g_strdup_printf(
+                ngettext("the row has %d cell", "the row has %d cells", (unsigned long)cells),
+                cells);
+            char *needs =
+                g_strdup_printf(ngettext("the table has %d column", "the table has %d columns",
+                                         (unsigned long)ncols),
+                                ncols);
+            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "%s; %s", has, needs);
+            g_free(has);
+            g_free(needs);
+        }
         pg_node_append(t, row);
         rows++;
     }
