@@ -487,11 +487,11 @@ static char **render_targets(session *s, int *rc)
     options *o = s->o;
     int to_stdout = o->out && strcmp(o->out, "-") == 0;
     if (to_stdout) {
-        const char *why = o->n_inputs > 1           ? "one plan"
-                          : o->format && strcmp(o->format, "pdf") != 0 ? "a PDF"
-                          : o->appendix_files == 1  ? "one PDF (not --appendices files)"
-                          : strcmp(o->cmd, "watch") == 0 ? "render, not watch"
-                                                    : NULL;
+        const char *why = o->n_inputs > 1                              ? N_("one plan")
+                          : o->format && strcmp(o->format, "pdf") != 0 ? N_("a PDF")
+                          : o->appendix_files == 1       ? N_("one PDF (not --appendices files)")
+                          : strcmp(o->cmd, "watch") == 0 ? N_("render, not watch")
+                                                         : NULL;
         if (why) {
             pg_cli_say("plangen: -o - (standard output) takes %s", _(why));
             *rc = EXIT_USAGE;
@@ -1336,7 +1336,9 @@ int pg_cli_main(int argc, char **argv)
         } else if (strcmp(a, "--version") == 0) {
             const char *how = NULL;
             const char *dir = o.data_dir ? o.data_dir : pg_data_dir_default(&how);
-            printf("plangen %s\ndata folder: %s (%s)\n", PG_VERSION, dir, how ? how : "--data-dir");
+            /* how: a variable's name, or words of datadir.c marked N_ */
+            printf(_("plangen %s\ndata folder: %s (%s)\n"), PG_VERSION, dir,
+                   how ? _(how) : "--data-dir");
             rc = EXIT_OK;
             goto done;
         } else if ((v = opt_value(argc, argv, &i, "-o", &bad))) {

@@ -1239,8 +1239,8 @@ static size_t picture_out(ctx *c, const ln *ls, size_t to, size_t i, const char 
         g_string_append(c->out, "</p>\n");
     }
     pg_diag_add(c->diags, PG_W_IMPORT_PICTURE, c->file, ls[i].line, 1, "%s%s",
-                ls[i].plain->len ? "its alternate text is kept as a paragraph; " : "",
-                "save the image beside the plan and write <image src=\"…\"/> there");
+                ls[i].plain->len ? _("its alternate text is kept as a paragraph; ") : "",
+                _("save the image beside the plan and write <image src=\"…\"/> there"));
     return i + 1;
 }
 

@@ -1137,7 +1137,7 @@ int pg_serve_main(int argc, char **argv, const char *default_data_dir)
     pg_server *s = pg_server_start(&o, &rc);
     if (!s)
         return rc;
-    printf("plangen serve: %s\n", pg_server_url(s));
+    printf(_("plangen serve: %s\n"), pg_server_url(s));
     fflush(stdout);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)
