@@ -277,7 +277,10 @@ static int folder_jobs(session *s, const char *dir, GPtrArray *jobs, pg_diag_lis
 static void name_the_unit(pg_diag_list *got, pg_diag_list *diags, const char *units,
                           const pg_unit *e)
 {
-    static const char set[] = "give it with --set ";
+    /* TRANSLATORS: the words before "--set" in scaffold.c's "the template needs
+       ${%s}: give it with --set %s=...", exactly as translated there: a build
+       finds them in that message to replace them by <param> advice. */
+    const char *set = _("give it with --set ");
     for (size_t k = 0; k < got->n; k++) {
         const pg_diag *d = &got->items[k];
         const char *detail = d->detail ? d->detail : "";
@@ -290,7 +293,7 @@ static void name_the_unit(pg_diag_list *got, pg_diag_list *diags, const char *un
         const char *s = strstr(detail, set);
         const char *eq = s ? strstr(s, "=...") : NULL;
         if (s && eq) {
-            const char *key = s + sizeof set - 1;
+            const char *key = s + strlen(set);
             pg_diag_add(diags, d->code, units, line, 0,
                         "unit \"%s\" (%s line %d): %.*sadd <param name=\"%.*s\">...</param> "
                         "to the unit%s",
