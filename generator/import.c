@@ -1499,12 +1499,15 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     /* issuer, number, place, date, summary */
     /* the editor's schema: that of the running program's data folder */
     char *model = pg_plan_model_pi(NULL);
+    /* TRANSLATORS: an XML comment written into an imported plan: never two
+       hyphens in a row. */
     g_string_append_printf(c->out,
-                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
-                           "<!-- Imported by plangen import from %s; move what the warnings name "
-                           "where it belongs. -->\n"
+                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<!-- %s -->\n"
                            "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n",
-                           model, "the old plan", h.style ? h.style : "party");
+                           model,
+                           _("Imported by plangen import from the old plan; move what the "
+                             "warnings name where it belongs."),
+                           h.style ? h.style : "party");
     g_free(model);
     c->style = h.style ? h.style : "party";
     if (!h.style)
