@@ -47,8 +47,9 @@ _plangen_datadir() {
         prev=$w
     done
     if [[ -n ${PLANGEN_DATADIR-} ]]; then echo "$PLANGEN_DATADIR"; return; fi
-    # "data folder: DIR (how)", as plangen --version says
-    "${_plangen_cmd:-plangen}" --version 2>/dev/null |
+    # "data folder: DIR (how)", as plangen --version says in English (its
+    # words follow the language of messages)
+    "${_plangen_cmd:-plangen}" --lang en --version 2>/dev/null |
         sed -n 's/^data folder: \(.*\) ([^()]*)$/\1/p' | head -n 1
 }
 
