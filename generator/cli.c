@@ -1269,7 +1269,10 @@ static int cmd_verify(int argc, char **argv)
 
 /* --lang vi|en, given anywhere (every command takes it, sign, verify, serve and
  * user included): taken out of argv so that no command's own option loop sees
- * it. Returns 0 (after a message) for a bad or missing value. */
+ * it. Without it the environment chooses (LANG...), but for serve: the web
+ * editor is the clerks' tool, so a server speaks Vietnamese (the findings'
+ * details in the editor, its help and its messages) unless --lang en is given.
+ * Returns 0 (after a message) for a bad or missing value. */
 static int take_lang(int *argc, char **argv)
 {
     const char *lang = NULL;
@@ -1294,6 +1297,8 @@ static int take_lang(int *argc, char **argv)
     }
     argv[n] = NULL;
     *argc = n;
+    if (ok && !lang && n >= 2 && strcmp(argv[1], "serve") == 0)
+        lang = "vi";
     pg_i18n_init(ok ? lang : NULL);
     if (!ok)
         pg_cli_say("plangen: --lang takes vi (Vietnamese) or en (English), not \"%s\"", lang);

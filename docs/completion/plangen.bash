@@ -29,7 +29,7 @@ _plangen_options() {
     build) echo "--style --strict -o -j --units --prune --check-only --junit --report --shard --no-pdfa --diagnostics-format $_plangen_common" ;;
     sign) echo "-o --p12 --pkcs11 --pkcs11-module --pass-fd --as --page --rect --reason --location --number --data-dir -h --help" ;;
     verify) echo "--ca -h --help" ;;
-    serve) echo "--listen --users --log --proxy --data-dir --timeout -h --help" ;;
+    serve) echo "--listen --users --log --proxy --data-dir --timeout --lang -h --help" ;;
     user) echo "--password-stdin -h --help" ;;
     esac
 }
