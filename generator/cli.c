@@ -491,11 +491,11 @@ static char **render_targets(session *s, int *rc)
     options *o = s->o;
     int to_stdout = o->out && strcmp(o->out, "-") == 0;
     if (to_stdout) {
-        const char *why = o->n_inputs > 1           ? "one plan"
-                          : o->format && strcmp(o->format, "pdf") != 0 ? "a PDF"
-                          : o->appendix_files == 1  ? "one PDF (not --appendices files)"
-                          : strcmp(o->cmd, "watch") == 0 ? "render, not watch"
-                                                    : NULL;
+        const char *why = o->n_inputs > 1                              ? N_("one plan")
+                          : o->format && strcmp(o->format, "pdf") != 0 ? N_("a PDF")
+                          : o->appendix_files == 1       ? N_("one PDF (not --appendices files)")
+                          : strcmp(o->cmd, "watch") == 0 ? N_("render, not watch")
+                                                         : NULL;
         if (why) {
             pg_cli_say("plangen: -o - (standard output) takes %s", _(why));
             *rc = EXIT_USAGE;
@@ -1273,7 +1273,10 @@ static int cmd_verify(int argc, char **argv)
 
 /* --lang vi|en, given anywhere (every command takes it, sign, verify, serve and
  * user included): taken out of argv so that no command's own option loop sees
- * it. Returns 0 (after a message) for a bad or missing value. */
+ * it. Without it the environment chooses (LANG...), but for serve: the web
+ * editor is the clerks' tool, so a server speaks Vietnamese (the findings'
+ * details in the editor, its help and its messages) unless --lang en is given.
+ * Returns 0 (after a message) for a bad or missing value. */
 static int take_lang(int *argc, char **argv)
 {
     const char *lang = NULL;
@@ -1298,6 +1301,8 @@ static int take_lang(int *argc, char **argv)
     }
     argv[n] = NULL;
     *argc = n;
+    if (ok && !lang && n >= 2 && strcmp(argv[1], "serve") == 0)
+        lang = "vi";
     pg_i18n_init(ok ? lang : NULL);
     if (!ok)
         pg_cli_say("plangen: --lang takes vi (Vietnamese) or en (English), not \"%s\"", lang);
@@ -1340,7 +1345,9 @@ int pg_cli_main(int argc, char **argv)
         } else if (strcmp(a, "--version") == 0) {
             const char *how = NULL;
             const char *dir = o.data_dir ? o.data_dir : pg_data_dir_default(&how);
-            printf("plangen %s\ndata folder: %s (%s)\n", PG_VERSION, dir, how ? how : "--data-dir");
+            /* how: a variable's name, or words of datadir.c marked N_ */
+            printf(_("plangen %s\ndata folder: %s (%s)\n"), PG_VERSION, dir,
+                   how ? _(how) : "--data-dir");
             rc = EXIT_OK;
             goto done;
         } else if ((v = opt_value(argc, argv, &i, "-o", &bad))) {

@@ -539,7 +539,7 @@ static pdf_font *use_hb_face(pdfw *w, hb_face_t *face, const char *name)
     const char *why = NULL;
     pg_outlines kind = pg_font_outlines(face, &why);
     if (kind == PG_OUTLINES_NONE) {
-        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", name, why);
+        w->error = g_strdup_printf(_("cannot embed the font \"%s\": %s"), name, _(why));
         return NULL;
     }
     f = g_new0(pdf_font, 1);
@@ -624,7 +624,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         if (!sub) {
             char *ps = ps_name(f->face);
             w->error =
-                g_strdup_printf("cannot embed the font \"%s\": harfbuzz cannot subset it", ps);
+                g_strdup_printf(_("cannot embed the font \"%s\": harfbuzz cannot subset it"), ps);
             g_free(ps);
             g_free(used);
             return 0;
@@ -1280,9 +1280,9 @@ static int load_srgb(const char *path, char **error)
     gsize len = 0;
     GError *e = NULL;
     if (!g_file_get_contents(path, &data, &len, &e)) {
-        *error = g_strdup_printf("cannot read the sRGB profile of the PDF/A output intent (%s; "
-                                 "Debian package icc-profiles-free, or templates/color/sRGB.icc "
-                                 "in the data folder; --no-pdfa writes PDFs without it)",
+        *error = g_strdup_printf(_("cannot read the sRGB profile of the PDF/A output intent (%s; "
+                                   "Debian package icc-profiles-free, or templates/color/sRGB.icc "
+                                   "in the data folder; --no-pdfa writes PDFs without it)"),
                                  e->message);
         g_error_free(e);
         return 0;
@@ -1290,8 +1290,8 @@ static int load_srgb(const char *path, char **error)
     /* an ICC profile: its size first, "acsp" at 36, an RGB data colour space */
     const unsigned char *d = (const unsigned char *)data;
     if (len < 128 || memcmp(d + 36, "acsp", 4) != 0 || memcmp(d + 16, "RGB ", 4) != 0) {
-        *error = g_strdup_printf("cannot use %s as the PDF/A output intent: it is not an RGB ICC "
-                                 "profile",
+        *error = g_strdup_printf(_("cannot use %s as the PDF/A output intent: it is not an RGB ICC "
+                                   "profile"),
                                  path);
         g_free(data);
         return 0;
@@ -2047,12 +2047,12 @@ int pg_pdf_text_form(const char *fonts_dir, const char *family, double size,
     w.n_obj = first - 1;
     *out = (pg_pdf_objects){0};
     if (!fonts) {
-        w.error = g_strdup_printf("cannot load the font configuration %s/fonts.conf", fonts_dir);
+        w.error = g_strdup_printf(_("cannot load the font configuration %s/fonts.conf"), fonts_dir);
         goto cleanup;
     }
     if (!face || hb_face_get_glyph_count(face) == 0) {
-        w.error = g_strdup_printf("no font for \"%s\" (fontconfig chose %s)", family,
-                                  file ? file : "nothing");
+        w.error = g_strdup_printf(_("no font for \"%s\" (fontconfig chose %s)"), family,
+                                  file ? file : _("nothing"));
         goto cleanup;
     }
     pdf_font *f = use_hb_face(&w, face, family);
@@ -2092,7 +2092,7 @@ int pg_pdf_text_form(const char *fonts_dir, const char *family, double size,
     ok = 1;
 cleanup:
     if (!ok && error)
-        *error = w.error ? w.error : g_strdup("cannot write the appearance");
+        *error = w.error ? w.error : g_strdup(_("cannot write the appearance"));
     else
         g_free(w.error);
     pg_buf_free(&w.out);

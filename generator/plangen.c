@@ -6,6 +6,7 @@
 #include "pdf.h"
 
 #include "docx.h"
+#include "i18n.h"
 #include "layout.h"
 #include "number.h"
 #include "odt.h"
@@ -227,10 +228,13 @@ static char *installed_styles(const pg_engine *e)
     g_ptr_array_sort(names, cmp_str);
     GString *out = g_string_new(NULL);
     for (guint i = 0; i < names->len; i++)
-        g_string_append_printf(out, "%s%s", i == 0 ? "" : i + 1 == names->len ? " or " : ", ",
+        g_string_append_printf(out, "%s%s",
+                               i == 0                ? ""
+                               : i + 1 == names->len ? _(" or ")
+                                                     : ", ",
                                (const char *)names->pdata[i]);
     if (!names->len)
-        g_string_append(out, "(none installed)");
+        g_string_append(out, _("(none installed)"));
     g_ptr_array_free(names, TRUE);
     return g_string_free(out, FALSE);
 }
@@ -582,7 +586,7 @@ static int write_pdf_files(const pg_result *r, const char *target, const pg_pdf_
         names[i] = i ? pg_appendix_file_name(target, i) : g_strdup(target);
         char *error = NULL;
         if (!pg_pdf_render(pp, po, &bytes[i], &error)) {
-            pg_diag_add(d, PG_E_FONT, names[i], 0, 0, "%s", error ? error : "cannot write PDF");
+            pg_diag_add(d, PG_E_FONT, names[i], 0, 0, "%s", error ? error : _("cannot write PDF"));
             g_free(error);
             goto cleanup;
         }
@@ -841,16 +845,17 @@ int pg_engine_fonts_report(pg_engine *e, const char *style, FILE *out, pg_diag_l
     if (f) {
         char *resolved = NULL;
         ok = pg_fonts_check(f, st->font_family, st->file, d, &resolved);
-        fprintf(out, "style %s (%s): font \"%s\" -> \"%s\"%s\n", st->name, st->standard,
-                st->font_family, resolved ? resolved : "nothing", ok ? "" : "  (NOT USABLE)");
-        fprintf(out, "pango %s: font matching %s\n", pango_version_string(),
-                pg_pango_inline_tasks() ? "in the calling thread (generator/pango_sync.c)"
-                                        : "in pango's own threads");
+        fprintf(out, _("style %s (%s): font \"%s\" -> \"%s\"%s\n"), st->name, st->standard,
+                st->font_family, resolved ? resolved : _("nothing"), ok ? "" : _("  (NOT USABLE)"));
+        fprintf(out, _("pango %s: font matching %s\n"), pango_version_string(),
+                pg_pango_inline_tasks() ? _("in the calling thread (generator/pango_sync.c)")
+                                        : _("in pango's own threads"));
         free(resolved);
-        static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
+        static const char *const names[] = {N_("regular"), N_("bold"), N_("italic"),
+                                            N_("bold italic")};
         for (int face = 0; face < 4; face++) {
             char *file = pg_fonts_face_file(f, st->font_family, face & 1, face >> 1);
-            fprintf(out, "  %-12s %s\n", names[face], file ? file : "(none)");
+            fprintf(out, "  %-12s %s\n", _(names[face]), file ? file : _("(none)"));
             free(file);
         }
     }
