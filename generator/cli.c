@@ -403,7 +403,12 @@ static int write_stdout(session *s, const pg_result *r, pg_diag_list *d)
     size_t n = 0;
     const char *file = r->doc ? r->doc->file : "<stdin>";
     if (!pg_result_pdf_memory(s->engine, r, &pdf, &n)) {
-        pg_diag_add(d, PG_E_OUTPUT, file, 0, 0, "cannot make the PDF for standard output");
+        const char *why = pg_result_pdf_error(r);
+        if (why)
+            pg_diag_add(d, PG_E_OUTPUT, file, 0, 0,
+                        "cannot make the PDF for standard output: %s", why);
+        else
+            pg_diag_add(d, PG_E_OUTPUT, file, 0, 0, "cannot make the PDF for standard output");
         return 0;
     }
     int ok = fwrite(pdf, 1, n, stdout) == n && fflush(stdout) == 0;
@@ -422,8 +427,10 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
     /* a PDF alone is written page by page as layout makes them (memory stays
      * that of a few pages); the other outputs need the pages whole */
     const char *format = s->o->format ? s->o->format : "pdf";
-    int streamed = target && !png_dir && strcmp(format, "pdf") == 0;
-    pg_run(s->engine, path, text, len, streamed ? PG_STAGE_PDF : PG_STAGE_LAYOUT, &r);
+    pg_stage stage = png_dir || strcmp(format, "pdf") != 0 ? PG_STAGE_LAYOUT
+                     : target                              ? PG_STAGE_PDF
+                                                           : PG_STAGE_CHECK;
+    pg_run(s->engine, path, text, len, stage, &r);
     int failed = pg_result_failed(&r, s->o->strict);
     if (collect)
         pg_diag_take(collect, &r.diags);

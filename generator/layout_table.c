@@ -199,7 +199,9 @@ void layout_table(lay *l, const pg_node *t)
     int *ids = pg_xcalloc((size_t)nc, sizeof *ids);
     char *seen = pg_xcalloc((size_t)nc, 1);
     /* pages are placed between body rows, unless a header row comes after one
-     * (the header repeated on every page would still grow) */
+     * (the header repeated on every page would still grow). The schema rejects
+     * such a table; the guard keeps a page already placed from depending on a
+     * header that changes, whatever reaches layout */
     int flush_off = l->flush_off, body_seen = 0;
     for (const pg_node *row = t->first; row; row = row->next) {
         body_seen |= !row->u.row.header;

@@ -193,6 +193,7 @@ static void place_notes(lay *l, pg_page *page, int count)
                          .continued = nl.line > 0};
             pg_page_add_item(page, &b);
         }
+        g_assert(nt->layout); /* a note's layout goes only once none of its lines waits */
         if (!nt->iter || nt->iter_line > nl.line) {
             if (nt->iter)
                 pango_layout_iter_free(nt->iter);
@@ -546,16 +547,9 @@ void set_page(lay *l, int landscape, const pg_node *at)
 int geometry_finite(const pg_pages *pp)
 {
     const double big = 1e6;
-    for (size_t i = 0; i < pp->n; i++) {
-        const pg_page *p = &pp->pages[i];
-        if (!(p->w > 0 && p->w < big && p->h > 0 && p->h < big))
+    for (size_t i = 0; i < pp->n; i++)
+        if (!page_finite(&pp->pages[i]))
             return 0;
-        for (size_t k = 0; k < p->n; k++) {
-            const pg_item *it = &p->items[k];
-            if (!(fabs(it->x) < big && fabs(it->y) < big && fabs(it->w) < big && fabs(it->h) < big))
-                return 0;
-        }
-    }
     for (size_t i = 0; i < pp->n_outline; i++)
         if (!(fabs(pp->outline[i].y) < big))
             return 0;

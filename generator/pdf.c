@@ -223,13 +223,13 @@ int pdf_obj(const pdfw *w, int n)
     return n > 0 ? n : w->after_pages + (-1 - n);
 }
 
-static void add_hole(pdfw *w, int key, int v)
+static void add_hole(pdfw *w, pdf_hole_kind kind, int v)
 {
     if (w->n_holes == w->cap_holes) {
         w->cap_holes = w->cap_holes ? w->cap_holes * 2 : 256;
         w->holes = g_renew(pdf_hole, w->holes, w->cap_holes);
     }
-    w->holes[w->n_holes++] = (pdf_hole){pdf_pos(w), key, v};
+    w->holes[w->n_holes++] = (pdf_hole){pdf_pos(w), kind, v};
 }
 
 void pdf_put_obj(pdfw *w, int n)
@@ -237,7 +237,7 @@ void pdf_put_obj(pdfw *w, int n)
     if (n > 0 || w->after_pages > 0)
         pdf_put_int(&w->out, pdf_obj(w, n));
     else
-        add_hole(w, 0, -1 - n);
+        add_hole(w, PDF_HOLE_OBJECT, -1 - n);
 }
 
 void pdf_put_key(pdfw *w, int k)
@@ -245,7 +245,7 @@ void pdf_put_key(pdfw *w, int k)
     if (w->after_pages > 0)
         pdf_put_int(&w->out, w->n_pages + k);
     else
-        add_hole(w, 1, k);
+        add_hole(w, PDF_HOLE_KEY, k);
 }
 
 void pdf_begin_obj(pdfw *w, int n)
@@ -274,29 +274,35 @@ static int spool_out(pdfw *w)
 {
     if (w->error)
         return 0;
-    if (!w->spool) {
+    if (!w->spooling) {
         char *name = NULL;
         GError *e = NULL;
         int fd = g_file_open_tmp("plangen-pdf-XXXXXX", &name, &e);
         if (fd < 0) {
-            w->error = g_strdup_printf(_("cannot make a temporary file for the PDF: %s"),
+            w->error = g_strdup_printf(_("cannot make a temporary file for the PDF: %s; set "
+                                         "TMPDIR to a folder where files can be made"),
                                        e->message);
+            w->spool_failed = 1;
             g_error_free(e);
             return 0;
         }
         unlink(name);
         g_free(name);
-        w->spool = fd + 1;
+        w->spool_fd = fd;
+        w->spooling = 1;
     }
     const char *s = w->out.s;
     size_t left = w->out.len;
     while (left > 0) {
-        ssize_t k = write(w->spool - 1, s, left);
+        ssize_t k = write(w->spool_fd, s, left);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0) {
-            w->error = g_strdup_printf(_("cannot write the temporary file of the PDF: %s"),
+            w->error = g_strdup_printf(_("cannot write the temporary file of the PDF in TMPDIR "
+                                         "(%s): %s; set TMPDIR to a folder with room"),
+                                       g_get_tmp_dir(),
                                        k < 0 ? g_strerror(errno) : _("nothing was written"));
+            w->spool_failed = 1;
             return 0;
         }
         s += k;
@@ -310,7 +316,7 @@ static int spool_out(pdfw *w)
 void pdf_end_obj(pdfw *w)
 {
     pg_buf_puts(&w->out, "\nendobj\n");
-    if (w->streaming && w->out.len >= SPOOL_FROM)
+    if (w->may_spool && w->out.len >= SPOOL_FROM)
         spool_out(w);
 }
 
@@ -1546,11 +1552,11 @@ struct pg_pdf_doc {
     int catalog, pages, info, resources;
 };
 
-pg_pdf_doc *pg_pdf_begin(const pg_pdf_opts *opts)
+pg_pdf_doc *pg_pdf_begin(const pg_pdf_opts *opts, int spool)
 {
     pg_pdf_doc *d = g_new0(pg_pdf_doc, 1);
     pdfw *w = &d->w;
-    w->streaming = 1;
+    w->may_spool = spool;
     w->fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
     w->by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
     w->images = g_ptr_array_new_with_free_func((GDestroyNotify)pg_image_unref);
@@ -1676,6 +1682,8 @@ void pg_pdf_end(pg_pdf_doc *d, const pg_pages *pp)
     int struct_root = st ? pdf_new_obj(w) : 0;
     if (struct_root)
         pdf_tags_write(w, st, struct_root, page_obj, np);
+    pdf_tags_free(st); /* written: it reads pp no more */
+    d->st = st = NULL;
 
     /* fonts and images, then the resources that name them */
     int *font_obj = g_new(int, w->fonts->len + 1);
@@ -1794,75 +1802,83 @@ void pg_pdf_end(pg_pdf_doc *d, const pg_pages *pp)
     d->ok = ok && !w->error;
 }
 
-int pg_pdf_failed(const pg_pdf_doc *d, const char **error, int *profile)
+pg_pdf_fault pg_pdf_failed(const pg_pdf_doc *d, const char **error)
 {
     int failed = !d->ok || d->w.error || !d->ended;
     if (error)
         *error = !failed ? NULL : d->w.error ? d->w.error : _("cannot write the PDF");
-    if (profile)
-        *profile = d->srgb_failed;
-    return failed;
+    return !failed               ? PG_PDF_OK
+           : d->srgb_failed      ? PG_PDF_PROFILE
+           : d->w.spool_failed   ? PG_PDF_TEMPORARY
+                                 : PG_PDF_FONT;
 }
 
 /* Bytes [from, to) of what was written (spool, then out) to emit. */
-static int emit_range(const pdfw *w, size_t from, size_t to, pg_pdf_emit_fn emit, void *ud,
-                      GChecksum *md5)
+enum { CHUNK = 1 << 16 };
+
+/* Bytes [from, to) of what was written (spool, then out) to emit, the spool's
+ * read through chunk (CHUNK bytes). Returns PG_PDF_EMITTED, else which side
+ * failed. */
+static pg_pdf_emit_status emit_range(const pdfw *w, size_t from, size_t to, pg_pdf_emit_fn emit,
+                                     void *ud, GChecksum *md5, char *chunk)
 {
-    static char chunk[1 << 16];
     while (from < to && from < w->spooled) {
         size_t want = MIN(to, w->spooled) - from;
-        if (want > sizeof chunk)
-            want = sizeof chunk;
-        ssize_t k = pread(w->spool - 1, chunk, want, (off_t)from);
+        if (want > CHUNK)
+            want = CHUNK;
+        ssize_t k = pread(w->spool_fd, chunk, want, (off_t)from);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return 0;
+            return PG_PDF_READ_FAILED;
         g_checksum_update(md5, (const guchar *)chunk, (gssize)k);
         if (!emit(ud, chunk, (size_t)k))
-            return 0;
+            return PG_PDF_WRITE_FAILED;
         from += (size_t)k;
     }
     if (from < to) {
         const char *s = w->out.s + (from - w->spooled);
         g_checksum_update(md5, (const guchar *)s, (gssize)(to - from));
         if (!emit(ud, s, to - from))
-            return 0;
+            return PG_PDF_WRITE_FAILED;
     }
-    return 1;
+    return PG_PDF_EMITTED;
 }
 
 /* The number a hole stands for. */
 static int hole_value(const pdfw *w, const pdf_hole *h)
 {
-    return h->key ? w->n_pages + h->v : pdf_obj(w, -1 - h->v);
+    return h->kind == PDF_HOLE_KEY ? w->n_pages + h->v : pdf_obj(w, -1 - h->v);
 }
 
-int pg_pdf_emit(const pg_pdf_doc *d, pg_pdf_emit_fn emit, void *ud)
+pg_pdf_emit_status pg_pdf_emit(const pg_pdf_doc *d, pg_pdf_emit_fn emit, void *ud)
 {
     const pdfw *w = &d->w;
-    if (pg_pdf_failed(d, NULL, NULL))
-        return 0;
+    if (pg_pdf_failed(d, NULL) != PG_PDF_OK)
+        return PG_PDF_NOT_MADE;
     GChecksum *md5 = g_checksum_new(G_CHECKSUM_MD5);
+    char *chunk = g_malloc(CHUNK);
     /* the holes' numbers, and where each lands: objects' offsets move by the
      * lengths of the numbers written before them */
     size_t *shift = g_new(size_t, w->n_holes + 1);
     shift[0] = 0;
     size_t pos = 0, total = w->spooled + w->out.len;
-    int ok = 1;
-    for (size_t h = 0; h < w->n_holes && ok; h++) {
+    pg_pdf_emit_status st = PG_PDF_EMITTED;
+    for (size_t h = 0; h < w->n_holes && st == PG_PDF_EMITTED; h++) {
         char num[24];
         int len = snprintf(num, sizeof num, "%d", hole_value(w, &w->holes[h]));
         shift[h + 1] = shift[h] + (size_t)len;
-        ok = emit_range(w, pos, w->holes[h].at, emit, ud, md5);
-        if (ok) {
+        st = emit_range(w, pos, w->holes[h].at, emit, ud, md5, chunk);
+        if (st == PG_PDF_EMITTED) {
             g_checksum_update(md5, (const guchar *)num, len);
-            ok = emit(ud, num, (size_t)len);
+            if (!emit(ud, num, (size_t)len))
+                st = PG_PDF_WRITE_FAILED;
         }
         pos = w->holes[h].at;
     }
-    ok = ok && emit_range(w, pos, total, emit, ud, md5);
-    if (ok) {
+    if (st == PG_PDF_EMITTED)
+        st = emit_range(w, pos, total, emit, ud, md5, chunk);
+    if (st == PG_PDF_EMITTED) {
         /* cross-reference table; the identifier is a digest of the body and it */
         pg_buf t = {0};
         size_t xref = total + shift[w->n_holes];
@@ -1885,12 +1901,14 @@ int pg_pdf_emit(const pg_pdf_doc *d, pg_pdf_emit_fn emit, void *ud)
                       "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\n"
                       "startxref\n%zu\n%%%%EOF\n",
                       w->n_obj + 1, d->catalog, d->info, id, id, xref);
-        ok = emit(ud, t.s, t.len);
+        if (!emit(ud, t.s, t.len))
+            st = PG_PDF_WRITE_FAILED;
         pg_buf_free(&t);
     }
     g_free(shift);
+    g_free(chunk);
     g_checksum_free(md5);
-    return ok;
+    return st;
 }
 
 void pg_pdf_doc_free(pg_pdf_doc *d)
@@ -1903,8 +1921,8 @@ void pg_pdf_doc_free(pg_pdf_doc *d)
     g_array_free(d->p.links, TRUE);
     g_array_free(d->p.fields, TRUE);
     g_hash_table_destroy(d->p.field_names);
-    if (w->spool)
-        close(w->spool - 1);
+    if (w->spooling)
+        close(w->spool_fd);
     pg_buf_free(&w->out);
     g_free(w->offset);
     g_free(w->page_offset);
@@ -1926,7 +1944,7 @@ static int emit_to_buf(void *ud, const void *p, size_t n)
     return 1;
 }
 
-int pg_pdf_emit_buf(const pg_pdf_doc *d, pg_buf *out)
+pg_pdf_emit_status pg_pdf_emit_buf(const pg_pdf_doc *d, pg_buf *out)
 {
     return pg_pdf_emit(d, emit_to_buf, out);
 }
@@ -1936,24 +1954,22 @@ static int emit_to_file(void *ud, const void *p, size_t n)
     return fwrite(p, 1, n, ud) == n;
 }
 
-int pg_pdf_emit_file(const pg_pdf_doc *d, FILE *f)
+pg_pdf_emit_status pg_pdf_emit_file(const pg_pdf_doc *d, FILE *f)
 {
     return pg_pdf_emit(d, emit_to_file, f);
 }
 
 int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char **error)
 {
-    pg_pdf_doc *d = pg_pdf_begin(opts);
+    pg_pdf_doc *d = pg_pdf_begin(opts, 0); /* in memory: made whole anyway */
     for (size_t i = 0; i < pp->n; i++)
         pg_pdf_page(d, pp, i);
     pg_pdf_end(d, pp);
     const char *why = NULL;
-    int ok = !pg_pdf_failed(d, &why, NULL);
+    int ok = pg_pdf_failed(d, &why) == PG_PDF_OK;
     pg_buf b = {0};
-    if (ok && !pg_pdf_emit_buf(d, &b)) {
-        ok = 0;
-        why = _("cannot read the temporary file of the PDF");
-    }
+    if (ok)
+        ok = pg_pdf_emit_buf(d, &b) == PG_PDF_EMITTED; /* memory: it cannot fail */
     if (!ok) {
         pg_buf_free(&b);
         if (error)

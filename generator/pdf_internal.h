@@ -11,18 +11,23 @@
  * has been written: the number of an object made while writing the pages
  * (numbered after the page objects), or an annotation's key in the parent tree
  * (after the pages' keys). */
+typedef enum {
+    PDF_HOLE_OBJECT, /* the number of the v-th object made among the pages */
+    PDF_HOLE_KEY,    /* the parent tree key of the v-th annotation */
+} pdf_hole_kind;
+
 typedef struct {
     size_t at; /* where, in the bytes written (the spool's then out's) */
-    int key;   /* 0: object number of the v-th object made among the pages; 1: key v */
+    pdf_hole_kind kind;
     int v;
 } pdf_hole;
 
 typedef struct {
     pg_buf out;          /* the bytes not yet moved to the spool */
-    int streaming;       /* 1: a document written page by page, whose bytes may go
-                            to a spool */
-    int spool;           /* the descriptor + 1 of a temporary file holding the bytes
-                            before out's; 0: none */
+    int may_spool;       /* 1: bytes past SPOOL_FROM go to a temporary file */
+    int spooling;        /* 1: spool_fd holds the bytes before out's */
+    int spool_fd;
+    int spool_failed;    /* error is the temporary file's */
     size_t spooled;      /* bytes in the spool */
     size_t *offset;      /* by object number: where the object starts in the bytes
                             written (holes not counted) */

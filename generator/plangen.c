@@ -362,7 +362,7 @@ static pg_pdf_doc *sink_doc(pdf_sink *ps, const pg_pages *pp)
         if (ps->lists->pdata[i] == pp)
             return ps->docs->pdata[i];
     g_ptr_array_add(ps->lists, (gpointer)pp);
-    g_ptr_array_add(ps->docs, pg_pdf_begin(ps->po));
+    g_ptr_array_add(ps->docs, pg_pdf_begin(ps->po, 1));
     return ps->docs->pdata[ps->docs->len - 1];
 }
 
@@ -612,9 +612,37 @@ cleanup:
     return ok;
 }
 
+/* Reports why a streamed document cannot be written: the diagnostics
+ * pg_pdf_write() and write_pdf_files() give for a font or the profile, and a
+ * temporary file that cannot be made or written as an output's failure. */
+static void report_fault(const pg_engine *e, const pg_pdf_doc *doc, const char *name,
+                         pg_diag_list *d)
+{
+    const char *why = NULL;
+    pg_pdf_fault f = pg_pdf_failed(doc, &why);
+    if (f == PG_PDF_TEMPORARY)
+        pg_diag_add(d, PG_E_OUTPUT, name, 0, 0, "%s", why);
+    else if (f == PG_PDF_PROFILE && !e->o.appendix_files)
+        pg_diag_add(d, PG_E_IO, e->icc_path, 0, 0, "%s", why);
+    else
+        pg_diag_add(d, PG_E_FONT, name, 0, 0, "%s", why);
+}
+
+/* Writes doc into f, the output file name; 0 with a diagnostic when it fails. */
+static int emit_into(const pg_pdf_doc *doc, FILE *f, const char *name, pg_diag_list *d)
+{
+    pg_pdf_emit_status st = pg_pdf_emit_file(doc, f);
+    if (st == PG_PDF_READ_FAILED)
+        pg_diag_add(d, PG_E_OUTPUT, name, 0, 0,
+                    "cannot read back the temporary file of the PDF in TMPDIR (%s): %s",
+                    g_get_tmp_dir(), strerror(errno));
+    else if (st != PG_PDF_EMITTED)
+        pg_diag_add(d, PG_E_OUTPUT, name, 0, 0, "cannot write: %s", strerror(errno));
+    return st == PG_PDF_EMITTED;
+}
+
 /* Writes the documents a streamed layout wrote (PG_STAGE_PDF): the plan's to
- * target, each appendix's beside it, as one set of outputs; the diagnostics
- * are those pg_pdf_write() and write_pdf_files() give. */
+ * target, each appendix's beside it, as one set of outputs. */
 static int write_streamed(const pg_engine *e, const pg_result *r, const char *target,
                           pg_diag_list *d)
 {
@@ -623,27 +651,19 @@ static int write_streamed(const pg_engine *e, const pg_result *r, const char *ta
     for (size_t i = 0; i < n; i++)
         names[i] = i ? pg_appendix_file_name(target, i) : g_strdup(target);
     int ok = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *why = NULL;
-        int profile = 0;
-        if (pg_pdf_failed(r->pdf[i], &why, &profile)) {
-            if (!e->o.appendix_files && profile)
-                pg_diag_add(d, PG_E_IO, e->icc_path, 0, 0, "%s", why);
-            else
-                pg_diag_add(d, PG_E_FONT, names[i], 0, 0, "%s", why);
+    for (size_t i = 0; i < n; i++)
+        if (pg_pdf_failed(r->pdf[i], NULL) != PG_PDF_OK) {
+            report_fault(e, r->pdf[i], names[i], d);
             g_strfreev(names);
             return 0;
         }
-    }
     if (!e->o.appendix_files) {
         pg_output o;
         if (pg_output_open(&o, target, d)) {
-            if (pg_pdf_emit_file(r->pdf[0], o.f)) {
+            if (emit_into(r->pdf[0], o.f, target, d))
                 ok = pg_output_commit(&o, d);
-            } else {
-                pg_diag_add(d, PG_E_OUTPUT, target, 0, 0, "cannot write: %s", strerror(errno));
+            else
                 pg_output_abort(&o);
-            }
         }
         g_strfreev(names);
         return ok;
@@ -652,8 +672,7 @@ static int write_streamed(const pg_engine *e, const pg_result *r, const char *ta
     if (pg_output_set_open(&set, (const char *const *)names, n, d)) {
         ok = 1;
         for (size_t i = 0; i < n && ok; i++)
-            if (!pg_pdf_emit_file(r->pdf[i], set.o[i].f)) {
-                pg_diag_add(d, PG_E_OUTPUT, names[i], 0, 0, "cannot write: %s", strerror(errno));
+            if (!emit_into(r->pdf[i], set.o[i].f, names[i], d)) {
                 pg_output_set_abort(&set);
                 ok = 0;
             }
@@ -664,6 +683,14 @@ static int write_streamed(const pg_engine *e, const pg_result *r, const char *ta
     }
     g_strfreev(names);
     return ok;
+}
+
+const char *pg_result_pdf_error(const pg_result *r)
+{
+    const char *why = NULL;
+    if (r->pdf && pg_pdf_failed(r->pdf[0], &why) != PG_PDF_OK)
+        return why;
+    return NULL;
 }
 
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d)
@@ -711,7 +738,7 @@ int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, 
         pg_buf b = {0};
         *out = NULL;
         *len = 0;
-        if (pg_pdf_failed(r->pdf[0], NULL, NULL) || !pg_pdf_emit_buf(r->pdf[0], &b)) {
+        if (pg_pdf_emit_buf(r->pdf[0], &b) != PG_PDF_EMITTED) {
             pg_buf_free(&b);
             return 0;
         }

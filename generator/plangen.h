@@ -150,6 +150,9 @@ int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d
 int pg_result_write_odt(const pg_result *r, const char *target, pg_diag_list *d);
 /* The PDF in memory: *out is heap (free()). Returns 1 on success. */
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len);
+/* Why r's PDF (PG_STAGE_PDF) cannot be made, in a sentence (owned by r); NULL
+ * when it can, or when it was not streamed. */
+const char *pg_result_pdf_error(const pg_result *r);
 /* Writes every page as dir/STEM-N.png at dpi; the pages of appendices laid
  * out as files as dir/STEM.phu-luc-K-N.png. Returns 1 on success. */
 int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,

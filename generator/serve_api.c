@@ -590,9 +590,13 @@ static enum MHD_Result download(request *rq, int docx)
     int refused = !chain_readable(rq, full, NULL, 0);
     pg_diag_list wd = {0};
     int written = 0;
-    if (!failed && !refused)
+    if (!failed && !refused) {
         written = docx ? docx_memory(&res, &bytes, &len, &wd)
                        : pg_result_pdf_memory(srv->engine, &res, &bytes, &len);
+        const char *why = docx || written ? NULL : pg_result_pdf_error(&res);
+        if (why) /* the clerk is told why, and the administrator can mend it */
+            pg_diag_add(&wd, PG_E_OUTPUT, full, 0, 0, "%s", why);
+    }
     if (refused) {
         r = forbidden_reads(rq);
     } else if (failed) {

@@ -9,8 +9,9 @@
 #      temporary file), appendices as files, --no-pdfa, -o -;
 #   2. memory stays flat: the peak of a plan four or ten times longer grows by
 #      less than a bound (skipped in a sanitizer's build, whose memory is its own);
-#   3. the temporary file: none is left behind, and one that cannot be made is
-#      a clear error with no output written.
+#   3. the temporary file: none is left behind; one that cannot be made or
+#      written is an error at the output naming TMPDIR, with no output written;
+#      a PDF under a quarter of a megabyte needs none.
 # Run from the repository root: tests/run_stream.sh PLANGEN [sanitized]
 set -u
 plangen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -43,6 +44,9 @@ same() { # name plan [options...]: streamed against whole
     for s in "$tmp"/s*.pdf; do
         w=$tmp/w${s#"$tmp"/s}
         if cmp -s "$s" "$w"; then ok; else bad "$name: $(basename "$s") differs from the whole list's PDF"; fi
+        # both go through the same writer: qpdf reads every object at the offset
+        # the cross-reference table gives, and what the holes were filled with
+        if qpdf --check "$s" >"$tmp/qpdf.log" 2>&1; then ok; else bad "$name: qpdf --check $(basename "$s"): $(tail -2 "$tmp/qpdf.log")"; fi
     done
 }
 for plan in $(find plans -type d -name templates -prune -o -type f -name '*.xml' ! -name '_*' -print | LC_ALL=C sort); do
@@ -103,21 +107,31 @@ mkdir "$tmp/spool"
 TMPDIR=$tmp/spool "$plangen" render "$tmp/mixed.xml" -o "$tmp/spooled.pdf" >/dev/null 2>&1
 if [ -z "$(ls -A "$tmp/spool")" ] && cmp -s "$tmp/spooled.pdf" "$tmp/mixed.pdf"; then ok
 else bad "a temporary file was left in TMPDIR, or the output differs: $(ls -A "$tmp/spool")"; fi
-chmod a-w "$tmp/spool"
-if [ "$(id -u)" = 0 ]; then
-    echo "temporary file refused: not tested as root (a folder without write permission is writable)"
-else
-    TMPDIR=$tmp/spool "$plangen" render "$tmp/mixed.xml" -o "$tmp/refused.pdf" >"$tmp/refused.log" 2>&1
-    rc=$?
-    if [ "$rc" -ne 0 ] && grep -q "cannot make a temporary file for the PDF" "$tmp/refused.log" &&
-        [ ! -e "$tmp/refused.pdf" ]; then ok
-    else bad "no temporary file: exit $rc, $(cat "$tmp/refused.log")"; fi
-fi
+# a folder where no file can be made: an error at the output, naming TMPDIR, and
+# no output (nor its temporary file) left; the same for -o -
 TMPDIR=/nonexistent/folder "$plangen" render "$tmp/mixed.xml" -o "$tmp/refused.pdf" >"$tmp/refused.log" 2>&1
 rc=$?
-if [ "$rc" -ne 0 ] && grep -q "mixed.xml\|refused.pdf" "$tmp/refused.log" &&
-    grep -q "cannot make a temporary file for the PDF" "$tmp/refused.log" && [ ! -e "$tmp/refused.pdf" ]; then ok
+want="$tmp/refused.pdf: error: cannot write output: cannot make a temporary file for the PDF: Failed to create file “/nonexistent/folder/plangen-pdf-"
+if [ "$rc" -eq 3 ] && grep -qF "$want" "$tmp/refused.log" &&
+    grep -qF "; set TMPDIR to a folder where files can be made" "$tmp/refused.log" &&
+    [ -z "$(ls "$tmp" | grep refused.pdf)" ]; then ok
 else bad "TMPDIR missing: exit $rc, $(cat "$tmp/refused.log")"; fi
+TMPDIR=/nonexistent/folder "$plangen" render "$tmp/mixed.xml" -o - >"$tmp/stdout-refused.pdf" 2>"$tmp/refused.log"
+rc=$?
+if [ "$rc" -eq 3 ] && [ ! -s "$tmp/stdout-refused.pdf" ] &&
+    grep -qF "error: cannot write output: cannot make the PDF for standard output: cannot make a temporary file for the PDF" "$tmp/refused.log"; then ok
+else bad "TMPDIR missing, -o -: exit $rc, $(cat "$tmp/refused.log")"; fi
+# a plan whose PDF stays under a quarter of a megabyte needs no temporary file
+if TMPDIR=/nonexistent/folder "$plangen" render plans/tra-vinh-duk-60-KH-2022.xml -o "$tmp/small.pdf" >/dev/null 2>&1 &&
+    "$plangen" render plans/tra-vinh-duk-60-KH-2022.xml -o "$tmp/small2.pdf" >/dev/null 2>&1 &&
+    cmp -s "$tmp/small.pdf" "$tmp/small2.pdf"; then ok
+else bad "a small PDF needs TMPDIR"; fi
+# a temporary file that cannot grow (a file size limit): the error names TMPDIR
+(trap "" XFSZ; ulimit -f 600 && TMPDIR=$tmp/spool "$plangen" render "$tmp/mixed.xml" -o "$tmp/limited.pdf" >"$tmp/limited.log" 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && grep -qF "cannot write the temporary file of the PDF in TMPDIR ($tmp/spool)" "$tmp/limited.log" &&
+    grep -qF "; set TMPDIR to a folder with room" "$tmp/limited.log" && [ ! -e "$tmp/limited.pdf" ]; then ok
+else bad "file size limit: exit $rc, $(cat "$tmp/limited.log")"; fi
 
 echo "stream: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
