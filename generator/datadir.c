@@ -76,9 +76,9 @@ const char *pg_data_dir_default(const char **how)
         int in_build = 0;
         const char *inst = installed_dir(&in_build);
         if (in_build || !inst)
-            why = "source tree", dir = PG_SOURCE_DATADIR;
+            why = N_("source tree"), dir = PG_SOURCE_DATADIR;
         else
-            why = "installed", dir = inst;
+            why = N_("installed"), dir = inst;
     }
     if (how)
         *how = why;

@@ -3,6 +3,7 @@
 
 #include "arena.h"
 
+#include "i18n.h"
 #include "input.h"
 
 #include <cairo.h>
@@ -94,7 +95,7 @@ static void reject_unreadable_fonts(FcConfig *config, const char *dir, pg_diag_l
                 ok = face_readable(blob, i);
             hb_blob_destroy(blob);
             free(bytes);
-            g_strlcpy(why, "harfbuzz cannot read all its tables and glyphs", sizeof why);
+            g_strlcpy(why, _("harfbuzz cannot read all its tables and glyphs"), sizeof why);
         }
         char *real = ok ? NULL : realpath(path, NULL);
         if (!ok) {
@@ -304,13 +305,13 @@ int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_d
         pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
                     "\"%s\" resolves to \"%s\"; install fonts-liberation2 (apt-get install "
                     "fonts-liberation2) for %s, or copy the licensed font files into fonts/",
-                    family, got ? (const char *)got : "nothing", standin);
+                    family, got ? (const char *)got : _("nothing"), standin);
     else if (!ok)
         pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
                     "\"%s\" resolves to \"%s\"; copy the font files of \"%s\" into fonts/ "
                     "(see fonts/README.md), or name an installed family in the style's <font "
                     "family=...> (plangen fonts shows which file serves it)",
-                    family, got ? (const char *)got : "nothing", family);
+                    family, got ? (const char *)got : _("nothing"), family);
     else
         check_vietnamese(match, family, (const char *)got, style_file, diags);
     if (match)

@@ -277,9 +277,10 @@ static const char *declared_encoding(parser *p)
             k++;
         if (k - j - 1 == 5 && g_ascii_strncasecmp(p->buf + j + 1, "UTF-8", 5) == 0)
             return "";
-        char *out = pg_arena_alloc(p->doc->arena, k - j + 32);
-        snprintf(out, k - j + 32, " (it declares encoding=\"%.*s\")", (int)(k - j - 1),
-                 p->buf + j + 1);
+        char *says = g_strdup_printf(_(" (it declares encoding=\"%.*s\")"), (int)(k - j - 1),
+                                     p->buf + j + 1);
+        const char *out = pg_arena_strdup(p->doc->arena, says);
+        g_free(says);
         return out;
     }
     return "";
@@ -298,9 +299,9 @@ static int check_utf16(parser *p)
     if (!bom && !bare)
         return 1;
     diag(p, PG_E_UTF8, (pg_pos){1, 1},
-         "the file is saved as UTF-16%s (Notepad's \"Unicode\"); save the file as UTF-8 "
-         "(Notepad: File > Save As, Encoding: UTF-8)",
-         bom ? "" : " without a byte order mark");
+         N_("the file is saved as UTF-16%s (Notepad's \"Unicode\"); save the file as UTF-8 "
+            "(Notepad: File > Save As, Encoding: UTF-8)"),
+         bom ? "" : _(" without a byte order mark"));
     return 0;
 }
 
@@ -529,7 +530,7 @@ static void collect_error(void *ud, xmlErrorPtr e)
     xml_errors *xe = ud;
     if (!e || e->level == XML_ERR_WARNING)
         return;
-    char *msg = pg_xstrdup(e->message ? e->message : "error");
+    char *msg = pg_xstrdup(e->message ? e->message : _("error"));
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
@@ -544,13 +545,15 @@ static void collect_error(void *ud, xmlErrorPtr e)
         if (open.line) {
             char why[512];
             if (e->code == XML_ERR_TAG_NAME_MISMATCH && e->str2)
-                snprintf(why, sizeof why, "<%s> is not closed before </%s> (line %d); add </%s> "
-                                      "where the element should end",
-                                      e->str1, e->str2, e->line, e->str1);
+                snprintf(why, sizeof why,
+                         _("<%s> is not closed before </%s> (line %d); add </%s> where the "
+                           "element should end"),
+                         e->str1, e->str2, e->line, e->str1);
             else
-                snprintf(why, sizeof why, "<%s> is never closed (the file ends first); add </%s> "
-                                      "where the element should end",
-                                      e->str1, e->str1);
+                snprintf(why, sizeof why,
+                         _("<%s> is never closed (the file ends first); add </%s> where the "
+                           "element should end"),
+                         e->str1, e->str1);
             free(msg);
             msg = pg_xstrdup(why);
             pos = open;
@@ -931,7 +934,7 @@ const char *simple_text(parser *p, const xmlNode *n)
         if (is_text(c))
             pg_buf_puts(&b, (const char *)c->content);
         else if (c->type == XML_ELEMENT_NODE)
-            unknown_element(p, c, (const char *)n->name, "text only");
+            unknown_element(p, c, (const char *)n->name, _("text only"));
     }
     const char *s = clean_text(p, pg_buf_str(&b), node_pos(p, n), 1);
     pg_buf_free(&b);
@@ -983,7 +986,7 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
     if (!vc) {
         pg_diag_list_free(&xe.found);
-        diag(p, PG_E_SCHEMA, (pg_pos){0, 0}, "cannot load the schema %s", schema_path);
+        diag(p, PG_E_SCHEMA, (pg_pos){0, 0}, N_("cannot load the schema %s"), schema_path);
     } else {
         xmlRelaxNGValidateDoc(vc, xdoc);
     }
@@ -1400,7 +1403,7 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
     source src = {.fd = fd, .len = len};
 
     if (len > max_bytes) {
-        diag(&p, PG_E_TOO_LARGE, (pg_pos){0, 0}, "%zu bytes; the limit is %zu", len, max_bytes);
+        diag(&p, PG_E_TOO_LARGE, (pg_pos){0, 0}, N_("%zu bytes; the limit is %zu"), len, max_bytes);
         goto cleanup;
     }
     if (len > INT32_MAX)
@@ -1468,7 +1471,7 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
 
     xmlNode *root = xmlDocGetRootElement(xdoc);
     if (!root) {
-        diag(&p, PG_E_ROOT, (pg_pos){1, 1}, "the file has no root element");
+        diag(&p, PG_E_ROOT, (pg_pos){1, 1}, N_("the file has no root element"));
         goto unread;
     }
     if (rd.too_deep) {

@@ -3,6 +3,8 @@
  * the plan element that holds them all (see parse_internal.h). */
 #include "parse_internal.h"
 
+#include "i18n.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,12 +196,12 @@ static void build_issuer(parser *p, const xmlNode *x)
     if (!trim_block(doc->issuer))
         diag(p, PG_E_EMPTY, node_pos(p, x), "<issuer> is empty; write the issuing body's name");
     else
-        visible_text(p, x, doc->issuer, "write the issuing body's name");
+        visible_text(p, x, doc->issuer, N_("write the issuing body's name"));
     visible_value(p, x, "symbol", doc->symbol && *doc->symbol ? doc->symbol : NULL,
-                  "write the issuer's symbol");
-    visible_value(p, x, "parent", doc->parent_body, "write the parent body, or leave it out");
+                  N_("write the issuer's symbol"));
+    visible_value(p, x, "parent", doc->parent_body, N_("write the parent body, or leave it out"));
     visible_value(p, x, "cited-as", doc->cited_as,
-                  "write how citations name the issuer, or leave it out");
+                  N_("write how citations name the issuer, or leave it out"));
 }
 
 static void build_numbering(parser *p, const xmlNode *x)
@@ -422,9 +424,9 @@ static void build_signature(parser *p, const xmlNode *x)
     s->title = attr(p, x, "title");
     s->name = attr(p, x, "name");
     visible_value(p, x, "collective", s->collective,
-                  "write the collective (e.g. \"BAN THƯỜNG VỤ\"), or leave it out");
-    visible_value(p, x, "title", s->title, "write the signer's title (e.g. \"BÍ THƯ\")");
-    visible_value(p, x, "name", s->name, "write the signer's name");
+                  N_("write the collective (e.g. \"BAN THƯỜNG VỤ\"), or leave it out"));
+    visible_value(p, x, "title", s->title, N_("write the signer's title (e.g. \"BÍ THƯ\")"));
+    visible_value(p, x, "name", s->name, N_("write the signer's name"));
     if (!s->title)
         diag(p, PG_E_MISSING_ATTRIBUTE, s->pos, "<signature> needs title=\"...\" (e.g. \"BÍ THƯ\")");
     if (!s->name)
@@ -432,7 +434,7 @@ static void build_signature(parser *p, const xmlNode *x)
     const char *image = attr(p, x, "image"), *seal = attr(p, x, "seal");
     const char *diameter = attr(p, x, "seal-diameter");
     if (image)
-        s->image = signature_png(p, image, NULL, attr_pos(p, x, "image"), "signature image");
+        s->image = signature_png(p, image, NULL, attr_pos(p, x, "image"), N_("signature image"));
     double mm = SEAL_DEFAULT_MM;
     if (diameter) {
         mm = seal_mm(diameter);
@@ -445,7 +447,7 @@ static void build_signature(parser *p, const xmlNode *x)
         }
     }
     if (seal) {
-        s->seal = signature_png(p, seal, NULL, attr_pos(p, x, "seal"), "seal");
+        s->seal = signature_png(p, seal, NULL, attr_pos(p, x, "seal"), N_("seal"));
         s->seal->u.image.width = mm * 72 / 25.4;
     }
     if (s->authority != PG_AUTH_NONE && s->authority != PG_AUTH_ACTING && !s->collective)
@@ -603,7 +605,7 @@ void build_plan_children(parser *p, const xmlNode *root, const xmlNode *from)
             if (!trim_block(doc->summary))
                 diag(p, PG_E_EMPTY, node_pos(p, c), "<summary> is empty; write the plan's subject");
             else
-                visible_text(p, c, doc->summary, "write the plan's subject");
+                visible_text(p, c, doc->summary, N_("write the plan's subject"));
             break;
         case R_NUMBERING:
             build_numbering(p, c);
@@ -659,20 +661,21 @@ void build_plan_end(parser *p, const xmlNode *root)
     static const struct {
         int rank;
         const char *name; /* the element, when one element meets the need */
-        const char *hint;
+        const char *hint; /* those with words marked N_, all given through _() */
     } required[] = {
-        {R_ISSUER, "issuer", "<issuer parent=\"...\" symbol=\"...\">ISSUING BODY</issuer>"},
+        {R_ISSUER, "issuer", N_("<issuer parent=\"...\" symbol=\"...\">ISSUING BODY</issuer>")},
         {R_PLACE, "place", "<place>Trà Vinh</place>"},
         {R_DATE, "date", "<date>2022-04-18</date>"},
-        {R_SUMMARY, "summary", "<summary>subject of the plan</summary>"},
-        {R_BLOCK, NULL, "at least one <section>, <p> or <item>"},
+        {R_SUMMARY, "summary", N_("<summary>subject of the plan</summary>")},
+        {R_BLOCK, NULL, N_("at least one <section>, <p> or <item>")},
         {R_SIGNATURE, "signature",
          "<signature authority=\"on-behalf\" collective=\"...\" title=\"...\" name=\"...\"/>"},
     };
     /* a misspelled element was reported with its right name: not missing again */
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!seen[required[i].rank] && !(required[i].name && was_suggested(p, required[i].name)))
-            diag(p, PG_E_MISSING_ELEMENT, node_pos(p, root), "<plan> needs %s", required[i].hint);
+            diag(p, PG_E_MISSING_ELEMENT, node_pos(p, root), "<plan> needs %s",
+                 _(required[i].hint));
     if (!doc->doctype) {
         doc->doctype = "KẾ HOẠCH";
         doc->doctype_abbr = "KH";

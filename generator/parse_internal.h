@@ -108,7 +108,8 @@ int trim_block(pg_node *block);
  * plan's folder (base NULL) or to base (a render option), inside the plans root;
  * a PNG header within the image limits. Sets its path and pixel size, or leaves
  * path NULL after a diagnostic: at src_pos for the path and the format, at pos
- * for the limits. what names it in messages ("image", "seal"). */
+ * for the limits. what names it in messages ("image", "seal": English words
+ * marked N_, or an option's name), given through _(). */
 void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, pg_pos pos,
                      const char *what);
 /* the plan (parse_header.c): build_plan(root) is build_plan_begin(root) (the

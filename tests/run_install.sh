@@ -45,7 +45,9 @@ has "$work/err" "(from \$PLANGEN_DATADIR)" "a wrong PLANGEN_DATADIR"
 PLANGEN_DATADIR=$prefix/share/plangen expect_rc 0 "PLANGEN_DATADIR" -- "$pg" --version
 has "$work/out" "(PLANGEN_DATADIR)" "PLANGEN_DATADIR named by --version"
 expect_rc 2 "serve with a wrong --data-dir" -- "$pg" serve --data-dir "$work/office" plans
-has "$work/err" "has no templates/schema/plan.rng" "serve with a wrong --data-dir"
+has "$work/err" "không có templates/schema/plan.rng" "serve with a wrong --data-dir (in Vietnamese, serve's default)"
+expect_rc 2 "serve --lang en with a wrong --data-dir" -- "$pg" serve --lang en --data-dir "$work/office" plans
+has "$work/err" "has no templates/schema/plan.rng" "serve --lang en with a wrong --data-dir"
 # an installation that lost its data: the message names where it should be
 rm -rf "$prefix/share/plangen/templates/schema"
 expect_rc 2 "an installation without its schema" -- "$pg" check plans/tra-vinh-duk-60-KH-2022.xml
