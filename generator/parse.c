@@ -37,7 +37,7 @@ struct source {
     size_t held[SOURCE_BLOCKS];        /* its bytes (fewer in the last block) */
     unsigned long used[SOURCE_BLOCKS]; /* when it was last read: the oldest goes */
     unsigned long clock;
-    const unsigned char *cur;          /* the block read last, for a quick src_at */
+    const unsigned char *cur; /* the block read last, for a quick src_at */
     size_t cur_off, cur_len;
     int short_read; /* the file gave fewer bytes than the pre-scan read */
 };
@@ -626,8 +626,7 @@ pg_pos attr_pos(const parser *p, const xmlNode *n, const char *name)
         return node_pos(p, n);
     size_t nl = strlen(name);
     for (size_t i = t->start + 1; i + nl < t->end; i++) {
-        if (src_is(p, i, name, nl) && !name_char(src_at(p, i - 1)) &&
-            !name_char(src_at(p, i + nl)))
+        if (src_is(p, i, name, nl) && !name_char(src_at(p, i - 1)) && !name_char(src_at(p, i + nl)))
             return pos_at(p, i);
     }
     return t->pos;
@@ -1293,8 +1292,8 @@ static size_t first_chunk(const parser *p)
     size_t i = starts(p, 0, "\xEF\xBB\xBF") ? 3 : 0;
     if (starts(p, i, "<?xml")) {
         i = skip_past(p, i + 5, "?>");
-        while (i < p->len && (p->buf[i] == ' ' || p->buf[i] == '\t' || p->buf[i] == '\n' ||
-                              p->buf[i] == '\r'))
+        while (i < p->len &&
+               (p->buf[i] == ' ' || p->buf[i] == '\t' || p->buf[i] == '\n' || p->buf[i] == '\r'))
             i++;
     }
     return i + 8192 < p->len ? i + 8192 : p->len;
@@ -1399,6 +1398,7 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
     /* the conversion's diagnostics wait in later until the plan is known to be
      * well-formed and not too deep */
     pg_diag_list later = {0};
+    int unread = 0; /* what was converted is dropped (see cleanup) */
     reading rd = {.p = &p, .max_depth = max_depth};
     source src = {.fd = fd, .len = len};
 
@@ -1465,19 +1465,22 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
         }
         p.errors++;
         pg_diag_take(diags, &xe.found);
-        goto unread;
+        unread = 1;
+        goto cleanup;
     }
     pg_diag_list_free(&xe.found);
 
     xmlNode *root = xmlDocGetRootElement(xdoc);
     if (!root) {
         diag(&p, PG_E_ROOT, (pg_pos){1, 1}, N_("the file has no root element"));
-        goto unread;
+        unread = 1;
+        goto cleanup;
     }
     if (rd.too_deep) {
         diag(&p, PG_E_TOO_DEEP, rd.deep_pos, "elements nested more than %d deep; flatten the plan",
              max_depth);
-        goto unread;
+        unread = 1;
+        goto cleanup;
     }
     if (!is_el(root, "plan")) {
         diag(&p, PG_E_ROOT, node_pos(&p, root),
@@ -1494,7 +1497,7 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
     } else if (rd.rng && !rd.invalid && !valid_as_root(&rd, root)) {
         rd.invalid = 1;
     }
-    if (rd.invalid && p.errors == 0) {
+    if (opts && rd.invalid && p.errors == 0) {
         /* the schema's own messages, from the whole tree as before */
         xmlNode *frame = rd.frame;
         rd.frame = NULL;
@@ -1504,20 +1507,16 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
         if (xdoc)
             validate_schema(&p, xdoc, opts->schema_path, opts->schema);
     }
-    goto cleanup;
 
-unread:
-    /* what the conversion made of a plan not well-formed or too deep is dropped:
-     * the document stays as empty as when nothing was converted */
-    pg_diag_list_free(&later);
-    {
+cleanup:
+    if (unread) {
+        /* what the conversion made of a plan not well-formed or too deep is
+         * dropped: the document stays as empty as when nothing was converted */
         pg_doc *empty = pg_doc_new(name);
         memcpy(empty->source_hash, p.doc->source_hash, sizeof empty->source_hash);
         pg_doc_free(p.doc);
         p.doc = empty;
     }
-
-cleanup:
     if (fd >= 0) {
         free((char *)p.buf);
         *reread |= src.short_read;

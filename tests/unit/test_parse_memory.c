@@ -45,12 +45,13 @@ static char *long_plan(int copies, size_t *len)
     for (int i = 0; i < copies; i++) {
         pg_buf_printf(&b, "<section id=\"s%d\" title=\"Phần thứ %d của kế hoạch\">\n", i, i);
         for (int k = 0; k < 6; k++)
-            pg_buf_printf(&b,
-                          "<p>Đoạn %d.%d: các cấp ủy, tổ chức đảng và đảng viên %d tiếp tục quán "
-                          "triệt, triển khai thực hiện <b>nghiêm túc</b> các nghị quyết, chỉ thị "
-                          "của Đảng về xây dựng, chỉnh đốn Đảng và hệ thống chính trị, gắn với "
-                          "việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.</p>\n",
-                          i, k, i * 7 + k);
+            pg_buf_printf(
+                &b,
+                "<p>Đoạn %d.%d: các cấp ủy, tổ chức đảng và đảng viên %d tiếp tục quán "
+                "triệt, triển khai thực hiện <b>nghiêm túc</b> các nghị quyết, chỉ thị "
+                "của Đảng về xây dựng, chỉnh đốn Đảng và hệ thống chính trị, gắn với "
+                "việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.</p>\n",
+                i, k, i * 7 + k);
         pg_buf_printf(&b,
                       "<section title=\"Nhiệm vụ %d\"><item>Nhiệm vụ cụ thể số %d, giao cho đơn "
                       "vị %d thực hiện.</item><item>Báo cáo kết quả trước ngày %d.</item>"
