@@ -228,3 +228,100 @@ Test(parse_memory, a_file_rewritten_while_read_gives_one_version, .timeout = 120
     g_free(path);
     g_free(dir);
 }
+
+/* The diagnostics of the plan xml parsed with the schema compiled (each child
+ * checked as it is read) or given by its path only (the whole tree checked at
+ * the end, as the parse always did), one a line; heap, free(). */
+static char *diags_with(const char *xml, const char *schema_path, pg_schema *compiled)
+{
+    pg_parse_opts po = {.schema_path = schema_path, .schema = compiled};
+    pg_diag_list d = {0};
+    pg_doc *doc = pg_doc_parse_memory(xml, strlen(xml), "t.xml", &po, &d);
+    pg_buf out = {0};
+    for (size_t i = 0; i < d.n; i++) {
+        char *s = pg_diag_format(&d.items[i]);
+        pg_buf_printf(&out, "%s\n", s);
+        free(s);
+    }
+    pg_diag_list_free(&d);
+    pg_doc_free(doc);
+    char *r = pg_xstrdup(pg_buf_str(&out));
+    pg_buf_free(&out);
+    return r;
+}
+
+#define PLAN(body, closing)                                                                        \
+    "<plan xmlns=\"urn:plangen:plan:1\">\n"                                                        \
+    "<issuer symbol=\"ĐUK\">ĐẢNG ỦY KHỐI</issuer>\n<place>Trà Vinh</place>\n"             \
+    "<date>2022-04-18</date>\n<summary>về việc thử</summary>\n" body                               \
+    "<signature title=\"BÍ THƯ\" name=\"A\"/>\n" closing "</plan>\n"
+
+/* plans only the schema refuses: a duplicate ID across children, in a kept
+ * child, an appendix; an ID that is not a name; the plan's own attribute */
+static const char *const schema_only[] = {
+    PLAN("<section id=\"a\" title=\"X\"><p>x</p></section>\n"
+         "<section title=\"Y\"><section id=\"a\"><p>y</p></section></section>\n",
+         ""),
+    PLAN("<section id=\"a\" title=\"X\"><p>x</p></section>\n"
+         "<append to=\"b\"><p id=\"a\">y</p></append>\n",
+         ""),
+    PLAN("<section id=\"a\" title=\"X\"><p>x</p></section>\n",
+         "<appendix id=\"a\"><p>y</p></appendix>\n"),
+    PLAN("<section id=\"1a\" title=\"X\"><p>x</p></section>\n", ""),
+    PLAN("<section title=\"X\"><p>x</p><table><row><cell>1</cell></row></table></section>\n"
+         "<p id=\"z\">y</p>\n<item id=\"z\">z</item>\n",
+         ""),
+    PLAN("<section title=\"X\"><p>x</p></section>\n", ""), /* valid */
+};
+
+Test(parse_memory, the_child_at_a_time_schema_check_reports_as_the_whole_tree)
+{
+    pg_schema *schema = pg_schema_load(SCHEMA);
+    cr_assert(schema);
+    for (size_t i = 0; i < sizeof schema_only / sizeof schema_only[0]; i++) {
+        char *streamed = diags_with(schema_only[i], SCHEMA, schema);
+        char *whole = diags_with(schema_only[i], SCHEMA, NULL);
+        cr_assert_str_eq(streamed, whole, "plan %zu", i);
+        if (i + 1 < sizeof schema_only / sizeof schema_only[0])
+            cr_assert(strstr(streamed, "schema validation failed"), "plan %zu: %s", i, streamed);
+        else
+            cr_assert_str_eq(streamed, "");
+        free(streamed);
+        free(whole);
+    }
+    pg_schema_free(schema);
+}
+
+Test(parse_memory, a_schema_the_stand_ins_fail_is_checked_on_the_whole_tree)
+{
+    /* sections that need a block: the stand-in <section/> fails, so the parse
+     * keeps the whole tree for the schema, as it always did */
+    gchar *rng = NULL;
+    cr_assert(g_file_get_contents(SCHEMA, &rng, NULL, NULL));
+    const char *from = strstr(rng, "<define name=\"section\">");
+    cr_assert(from);
+    char *zero = strstr(from, "<zeroOrMore><ref name=\"block\"/></zeroOrMore>");
+    cr_assert(zero);
+    GString *changed = g_string_new_len(rng, zero - rng);
+    g_string_append(changed, "<oneOrMore><ref name=\"block\"/></oneOrMore>");
+    g_string_append(changed, zero + strlen("<zeroOrMore><ref name=\"block\"/></zeroOrMore>"));
+    char *dir = g_dir_make_tmp("pg-parse-schema-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "plan.rng", NULL);
+    cr_assert(g_file_set_contents(path, changed->str, (gssize)changed->len, NULL));
+    pg_schema *schema = pg_schema_load(path);
+    cr_assert(schema);
+    const char *xml = PLAN("<section title=\"X\"><p>x</p></section>\n<section title=\"Y\"/>\n", "");
+    char *streamed = diags_with(xml, path, schema);
+    char *whole = diags_with(xml, path, NULL);
+    cr_assert_str_eq(streamed, whole);
+    cr_assert(strstr(streamed, "schema validation failed"), "%s", streamed);
+    free(streamed);
+    free(whole);
+    pg_schema_free(schema);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(path);
+    g_free(dir);
+    g_string_free(changed, TRUE);
+    g_free(rng);
+}
