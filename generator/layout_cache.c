@@ -1,5 +1,6 @@
-/* layout_cache.c - the layouts and faces a process keeps for the plans it lays
- * out, and pango's lines converted into glyph runs (see layout_cache.h). */
+/* layout_cache.c - the layouts, shaped runs and faces a process keeps for the
+ * plans it lays out, and pango's lines converted into glyph runs (see
+ * layout_cache.h). */
 #define _GNU_SOURCE /* malloc_usable_size */
 #include "layout_cache.h"
 
@@ -47,6 +48,7 @@ struct pg_layout_cache {
     unsigned long hits, misses, evictions;
     GHashTable *fonts; /* PangoFont (a reference) -> font_use (owned) */
     GHashTable *faces; /* "hb face|name" (owned) -> pg_face (a reference) */
+    pg_shape_cache *shapes;
 };
 
 /* The converted lines of a layout, attached to it. */
@@ -102,7 +104,7 @@ static size_t usable(const void *p)
     return p ? malloc_usable_size((void *)p) : 0;
 }
 
-pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes)
+pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_bytes)
 {
     pg_layout_cache *c = g_new0(pg_layout_cache, 1);
     c->budget = layout_bytes;
@@ -113,12 +115,13 @@ pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes)
                                      (GDestroyNotify)free_use);
     c->faces =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pg_face_unref);
+    c->shapes = pg_shape_cache_new(shape_bytes);
     return c;
 }
 
 pg_layout_cache *pg_layout_cache_new(void)
 {
-    return pg_layout_cache_new_budget(PG_LAYOUT_CACHE_BYTES);
+    return pg_layout_cache_new_budget(PG_LAYOUT_CACHE_BYTES, PG_SHAPE_CACHE_BYTES);
 }
 
 static void entry_free(entry *e)
@@ -139,7 +142,13 @@ void pg_layout_cache_free(pg_layout_cache *c)
     g_free(c->buckets);
     g_hash_table_destroy(c->fonts);
     g_hash_table_destroy(c->faces);
+    pg_shape_cache_free(c->shapes);
     g_free(c);
+}
+
+pg_shape_cache *pg_layout_cache_shapes(pg_layout_cache *c)
+{
+    return c->shapes;
 }
 
 void pg_layout_cache_get_stats(const pg_layout_cache *c, pg_layout_cache_stats *s)

@@ -385,7 +385,7 @@ Test(layout_cache, returns_what_was_stored, .init = setup, .fini = teardown)
 Test(layout_cache, counts_what_a_layout_holds, .init = setup, .fini = teardown)
 {
     PangoContext *ctx = pg_fonts_context(fonts);
-    pg_layout_cache *cache = pg_layout_cache_new_budget(1 << 20);
+    pg_layout_cache *cache = pg_layout_cache_new_budget(1 << 20, 1 << 20);
     PangoLayout *small = paragraph(ctx, 1, 10), *large = paragraph(ctx, 1, 200);
     size_t s0 = pg_layout_cache_layout_bytes(small), l0 = pg_layout_cache_layout_bytes(large);
     /* 1,000 bytes of text in about 13 lines: per character a log attribute (4 bytes)
@@ -411,7 +411,7 @@ Test(layout_cache, stays_within_its_budget_evicting_the_least_recently_used, .in
 {
     PangoContext *ctx = pg_fonts_context(fonts);
     const size_t budget = 256 << 10;
-    pg_layout_cache *cache = pg_layout_cache_new_budget(budget);
+    pg_layout_cache *cache = pg_layout_cache_new_budget(budget, 64 << 10);
     pg_layout_cache_stats st;
     store_paragraph(cache, ctx, 0, 40);
     store_paragraph(cache, ctx, 1, 40);
@@ -434,7 +434,7 @@ Test(layout_cache, stays_within_its_budget_evicting_the_least_recently_used, .in
 Test(layout_cache, a_layout_in_use_survives_its_eviction, .init = setup, .fini = teardown)
 {
     PangoContext *ctx = pg_fonts_context(fonts);
-    pg_layout_cache *cache = pg_layout_cache_new_budget(128 << 10);
+    pg_layout_cache *cache = pg_layout_cache_new_budget(128 << 10, 64 << 10);
     store_paragraph(cache, ctx, 0, 40);
     PangoLayout *held = pg_layout_cache_lookup(cache, "key-0");
     cr_assert_not_null(held);
