@@ -70,8 +70,10 @@
 #include <string.h>
 
 /* Longest run served, in characters (layout.c gives pango texts over 2,048
- * bytes in pieces). */
+ * bytes in pieces), and longest piece: a run with a longer word is harfbuzz's
+ * (shaped once, not tried in pieces first). */
 #define RUN_MAX 4096
+#define PIECE_MAX 256
 
 /* A glyph as kept: what pango reads of hb_glyph_info_t and hb_glyph_position_t. */
 typedef struct {
@@ -656,6 +658,10 @@ static int serve(pg_shape_cache *c, context *x, hb_font_t *font, hb_buffer_t *bu
             if (pc[j])
                 continue;
             unsigned s = cut[j], e = cut[j + 1];
+            if (e - s > PIECE_MAX) {
+                ok = 0;
+                break;
+            }
             uint64_t h = piece_hash(x, in, s, e);
             piece *p = find_piece(c, h, x, in, s, e);
             if (p) {
