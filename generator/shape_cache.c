@@ -60,6 +60,8 @@
 #define _GNU_SOURCE
 #include "shape_cache.h"
 
+#include "arena.h"
+
 #include <dlfcn.h>
 #include <glib.h>
 #include <hb.h>
@@ -318,8 +320,8 @@ static int find_pango(struct dl_phdr_info *info, size_t size, void *data)
 
 int pg_shape_cache_active(void)
 {
-    static int active = -1;
-    if (active < 0) {
+    static gsize state; /* 0: not known yet; 1: inactive; 2: active */
+    if (g_once_init_enter(&state)) {
         unsigned major, minor, micro;
         hb_version(&major, &minor, &micro);
         int v = pango_version();
@@ -327,9 +329,10 @@ int pg_shape_cache_active(void)
                  v < PANGO_VERSION_ENCODE(1, 51, 0);
         /* the code that calls hb_shape: pango_shape_item's library */
         void *in_pango = dlsym(RTLD_DEFAULT, "pango_shape_item");
-        active = ok && in_pango && dl_iterate_phdr(find_pango, in_pango) == 1;
+        ok = ok && in_pango && dl_iterate_phdr(find_pango, in_pango) == 1;
+        g_once_init_leave(&state, ok ? 2 : 1);
     }
-    return active;
+    return state == 2;
 }
 
 static _Thread_local pg_shape_cache *bound;
@@ -347,9 +350,11 @@ typedef void (*hb_shape_fn)(hb_font_t *, hb_buffer_t *, const hb_feature_t *, un
 static hb_shape_fn harfbuzz_shape(void)
 {
     static hb_shape_fn real;
-    if (!real) {
+    static gsize found;
+    if (g_once_init_enter(&found)) {
         void *sym = dlsym(RTLD_NEXT, "hb_shape");
         memcpy(&real, &sym, sizeof real); /* ISO C has no object-to-function cast */
+        g_once_init_leave(&found, 1);
     }
     return real;
 }
@@ -544,6 +549,8 @@ static hb_buffer_t *shape_alone(hb_font_t *font, hb_buffer_t *buf, const hb_feat
         hb_buffer_add(b, in[i].codepoint, in[i].cluster - base);
     if (space_after)
         hb_buffer_add(b, 0x20, in[e - 1].cluster - base + 1);
+    if (!hb_buffer_allocation_successful(b))
+        pg_oom();
     harfbuzz_shape()(font, b, features, n_features);
     return b;
 }
@@ -710,7 +717,8 @@ static int serve(pg_shape_cache *c, context *x, hb_font_t *font, hb_buffer_t *bu
         /* cluster bases come from the run's characters, read before it is replaced */
         for (unsigned j = 0; j < k; j++)
             cut[j] = in[cut[j]].cluster;
-        hb_buffer_set_length(buf, total);
+        if (!hb_buffer_set_length(buf, total))
+            pg_oom();
         hb_buffer_set_content_type(buf, HB_BUFFER_CONTENT_TYPE_GLYPHS);
         info = hb_buffer_get_glyph_infos(buf, NULL);
         pos = hb_buffer_get_glyph_positions(buf, NULL);
