@@ -15,7 +15,7 @@
  * shaped words (shape_cache.h). A batch of plans needs little more than its
  * working set: the paragraphs plans inherit from their parents, the words of
  * their language; see bench/RESULTS.md, "Shaping cache". */
-enum { PG_LAYOUT_CACHE_BYTES = 6 << 20, PG_SHAPE_CACHE_BYTES = 2 << 20 };
+enum { PG_LAYOUT_CACHE_BYTES = 7 << 20, PG_SHAPE_CACHE_BYTES = 1 << 20 };
 
 /* pg_layout_cache_new() with other budgets (bytes; the tests use small ones). */
 pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_bytes);
