@@ -119,8 +119,13 @@ static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
     g_free(attr_key);
     PangoLayout *ly = pg_layout_cache_lookup(l->cache, key);
     if (!ly) {
+        /* pango shapes while it breaks the lines (in new_layout for a justified
+         * text, else when the cache converts them): its runs come from and go
+         * to the process's shaped runs */
+        pg_shape_cache *was = pg_shape_cache_bind(pg_layout_cache_shapes(l->cache));
         ly = new_layout(l, role, text, attrs, w, align, ind, wrap);
         pg_layout_cache_store(l->cache, key, ly);
+        pg_shape_cache_bind(was);
     }
     g_free(key);
     check_coverage(l, ly);

@@ -1,5 +1,7 @@
-/* layout_cache.c - the layouts and faces a process keeps for the plans it lays
- * out, and pango's lines converted into glyph runs (see layout_cache.h). */
+/* layout_cache.c - the layouts, shaped runs and faces a process keeps for the
+ * plans it lays out, and pango's lines converted into glyph runs (see
+ * layout_cache.h). */
+#define _GNU_SOURCE /* malloc_usable_size */
 #include "layout_cache.h"
 
 #include "arena.h"
@@ -7,6 +9,7 @@
 
 #include <hb-ot.h>
 #include <hb.h>
+#include <malloc.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 
@@ -16,7 +19,7 @@ struct pg_face {
     hb_face_t *hb;            /* a reference */
     cairo_font_face_t *cairo; /* a reference; NULL: not a cairo font */
     unsigned n_glyphs;
-    double ul_pos, ul_h;      /* underline offset (negative: below) and thickness, 1/1000 em */
+    double ul_pos, ul_h; /* underline offset (negative: below) and thickness, 1/1000 em */
 };
 
 /* A pango font as the display list names it: a face and a size. */
@@ -25,11 +28,36 @@ typedef struct {
     double size;   /* pt */
 } font_use;
 
-struct pg_layout_cache {
-    GHashTable *layouts; /* key (owned) -> PangoLayout (a reference), lines converted */
-    GHashTable *fonts;   /* PangoFont (a reference) -> font_use (owned) */
-    GHashTable *faces;   /* "hb face|name" (owned) -> pg_face (a reference) */
+/* A layout kept: in a bucket of the table by its key's hash, and in the list of
+ * entries from the one used last to the one used longest ago. */
+typedef struct entry entry;
+struct entry {
+    entry *chain;         /* next in its bucket */
+    entry *newer, *older; /* the recency list */
+    guint hash;
+    char *key;       /* owned */
+    PangoLayout *ly; /* a reference; its lines converted */
+    size_t bytes;    /* the entry, its key and what the layout holds */
 };
+
+struct pg_layout_cache {
+    entry **buckets;
+    size_t n_buckets;              /* a power of two */
+    size_t entries, bytes, budget; /* bytes: the entries and the table */
+    entry *newest, *oldest;
+    unsigned long hits, misses, evictions;
+    GHashTable *fonts; /* PangoFont (a reference) -> font_use (owned) */
+    GHashTable *faces; /* "hb face|name" (owned) -> pg_face (a reference) */
+    pg_shape_cache *shapes;
+};
+
+/* The converted lines of a layout, attached to it. */
+typedef struct {
+    int n;
+    pg_text **line;
+} line_set;
+
+static const char lines_key[] = "pg-lines";
 
 /* ---- faces ------------------------------------------------------------------------ */
 
@@ -71,25 +99,69 @@ static void free_use(font_use *u)
     g_free(u);
 }
 
-pg_layout_cache *pg_layout_cache_new(void)
+static size_t usable(const void *p)
+{
+    return p ? malloc_usable_size((void *)p) : 0;
+}
+
+pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_bytes)
 {
     pg_layout_cache *c = g_new0(pg_layout_cache, 1);
-    c->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    c->budget = layout_bytes;
+    c->n_buckets = 64;
+    c->buckets = g_new0(entry *, c->n_buckets);
+    c->bytes = usable(c->buckets);
     c->fonts = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref,
                                      (GDestroyNotify)free_use);
-    c->faces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                     (GDestroyNotify)pg_face_unref);
+    c->faces =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pg_face_unref);
+    c->shapes = pg_shape_cache_new(shape_bytes);
     return c;
+}
+
+pg_layout_cache *pg_layout_cache_new(void)
+{
+    return pg_layout_cache_new_budget(PG_LAYOUT_CACHE_BYTES, PG_SHAPE_CACHE_BYTES);
+}
+
+static void entry_free(entry *e)
+{
+    g_object_unref(e->ly);
+    g_free(e->key);
+    g_free(e);
 }
 
 void pg_layout_cache_free(pg_layout_cache *c)
 {
     if (!c)
         return;
-    g_hash_table_destroy(c->layouts);
+    for (entry *e = c->newest, *older; e; e = older) {
+        older = e->older;
+        entry_free(e);
+    }
+    g_free(c->buckets);
     g_hash_table_destroy(c->fonts);
     g_hash_table_destroy(c->faces);
+    pg_shape_cache_free(c->shapes);
     g_free(c);
+}
+
+pg_shape_cache *pg_layout_cache_shapes(pg_layout_cache *c)
+{
+    return c->shapes;
+}
+
+void pg_layout_cache_get_stats(const pg_layout_cache *c, pg_layout_cache_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!c)
+        return;
+    s->bytes = c->bytes;
+    s->budget = c->budget;
+    s->entries = c->entries;
+    s->hits = c->hits;
+    s->misses = c->misses;
+    s->evictions = c->evictions;
 }
 
 /* The face and size of a pango font, made once per process. */
@@ -226,12 +298,6 @@ static pg_text *convert_line(pg_layout_cache *c, const char *text, PangoLayoutLi
     return t;
 }
 
-/* The converted lines of a layout, attached to it. */
-typedef struct {
-    int n;
-    pg_text **line;
-} line_set;
-
 static void free_lines(line_set *s)
 {
     for (int i = 0; i < s->n; i++)
@@ -239,8 +305,6 @@ static void free_lines(line_set *s)
     g_free(s->line);
     g_free(s);
 }
-
-static const char lines_key[] = "pg-lines";
 
 static line_set *convert_layout(pg_layout_cache *c, PangoLayout *ly)
 {
@@ -255,19 +319,218 @@ static line_set *convert_layout(pg_layout_cache *c, PangoLayout *ly)
     return s;
 }
 
+/* ---- what a layout holds ------------------------------------------------------------- */
+
+/* What the allocator adds to a block of pango's, whose address the cache does
+ * not see: glibc's header and rounding to 16 bytes, on average. */
+#define ALLOC_OVERHEAD 16
+/* Pango 1.50's private parts of a line (reference count, cache status, the
+ * extents it caches, its height) and of an item (its character offset). */
+#define LINE_PRIVATE 48
+#define ITEM_PRIVATE 8
+
+static size_t block(size_t n)
+{
+    return n + ALLOC_OVERHEAD;
+}
+
+static size_t attr_bytes(const PangoAttribute *a)
+{
+    switch ((int)a->klass->type) {
+    case PANGO_ATTR_FAMILY:
+    case PANGO_ATTR_FONT_FEATURES:
+        return block(sizeof(PangoAttrString)) + block(strlen(((PangoAttrString *)a)->value) + 1);
+    case PANGO_ATTR_FONT_DESC:
+        return block(sizeof(PangoAttrFontDesc)) + block(64);
+    case PANGO_ATTR_SHAPE:
+        return block(sizeof(PangoAttrShape));
+    case PANGO_ATTR_SCALE:
+    case PANGO_ATTR_LINE_HEIGHT:
+        return block(sizeof(PangoAttrFloat));
+    case PANGO_ATTR_FOREGROUND:
+    case PANGO_ATTR_BACKGROUND:
+    case PANGO_ATTR_UNDERLINE_COLOR:
+    case PANGO_ATTR_STRIKETHROUGH_COLOR:
+    case PANGO_ATTR_OVERLINE_COLOR:
+        return block(sizeof(PangoAttrColor));
+    case PANGO_ATTR_SIZE:
+    case PANGO_ATTR_ABSOLUTE_SIZE:
+        return block(sizeof(PangoAttrSize));
+    case PANGO_ATTR_LANGUAGE:
+        return block(sizeof(PangoAttrLanguage));
+    default:
+        return block(sizeof(PangoAttrInt));
+    }
+}
+
+static size_t attr_list_bytes(GSList *attrs)
+{
+    size_t n = 0;
+    for (GSList *a = attrs; a; a = a->next)
+        n += block(sizeof(GSList)) + attr_bytes(a->data);
+    return n;
+}
+
+static size_t type_size(GType t)
+{
+    GTypeQuery q;
+    g_type_query(t, &q);
+    return q.instance_size;
+}
+
+static size_t text_bytes(const pg_text *t)
+{
+    return usable(t) + usable(t->text) + usable(t->glyphs) + usable(t->runs) +
+           usable(t->underlines);
+}
+
+size_t pg_layout_cache_layout_bytes(PangoLayout *ly)
+{
+    static size_t layout_size, context_size;
+    if (!layout_size) {
+        layout_size = type_size(PANGO_TYPE_LAYOUT);
+        context_size = type_size(PANGO_TYPE_CONTEXT);
+    }
+    /* the layout, its text and font, and its context (shared by the layouts of
+     * a plan: counted in each, which overstates by a few hundred bytes) */
+    size_t n = block(layout_size) + block(strlen(pango_layout_get_text(ly)) + 1) + block(64) +
+               block(context_size);
+    PangoAttrList *al = pango_layout_get_attributes(ly);
+    if (al) {
+        GSList *attrs = pango_attr_list_get_attributes(al);
+        n += block(2 * sizeof(void *)) + block(4 * sizeof(void *)) +
+             block(g_slist_length(attrs) * sizeof(void *)) + attr_list_bytes(attrs);
+        g_slist_free_full(attrs, (GDestroyNotify)pango_attribute_destroy);
+    }
+    int n_attrs = 0;
+    pango_layout_get_log_attrs_readonly(ly, &n_attrs);
+    n += block((size_t)n_attrs * sizeof(PangoLogAttr));
+    for (GSList *l = pango_layout_get_lines_readonly(ly); l; l = l->next) {
+        PangoLayoutLine *line = l->data;
+        n += block(sizeof(GSList)) + block(sizeof(PangoLayoutLine) + LINE_PRIVATE);
+        for (GSList *r = line->runs; r; r = r->next) {
+            const PangoGlyphItem *gi = r->data;
+            n += block(sizeof(GSList)) + block(sizeof(PangoGlyphItem)) +
+                 block(sizeof(PangoItem) + ITEM_PRIVATE) +
+                 attr_list_bytes(gi->item->analysis.extra_attrs) + block(sizeof(PangoGlyphString)) +
+                 block((size_t)gi->glyphs->space * sizeof(PangoGlyphInfo)) +
+                 block((size_t)gi->glyphs->space * sizeof(gint));
+        }
+    }
+    const line_set *s = g_object_get_data(G_OBJECT(ly), lines_key);
+    if (s) {
+        n += usable(s) + usable(s->line);
+        for (int i = 0; i < s->n; i++)
+            n += s->line[i] ? text_bytes(s->line[i]) : 0;
+    }
+    return n;
+}
+
+/* ---- the layouts kept ------------------------------------------------------------------ */
+
+static void unlink_recency(pg_layout_cache *c, entry *e)
+{
+    if (e->newer)
+        e->newer->older = e->older;
+    else
+        c->newest = e->older;
+    if (e->older)
+        e->older->newer = e->newer;
+    else
+        c->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void make_newest(pg_layout_cache *c, entry *e)
+{
+    e->older = c->newest;
+    e->newer = NULL;
+    if (c->newest)
+        c->newest->newer = e;
+    c->newest = e;
+    if (!c->oldest)
+        c->oldest = e;
+}
+
+static entry *find(const pg_layout_cache *c, guint hash, const char *key)
+{
+    for (entry *e = c->buckets[hash & (c->n_buckets - 1)]; e; e = e->chain)
+        if (e->hash == hash && strcmp(e->key, key) == 0)
+            return e;
+    return NULL;
+}
+
+static void drop(pg_layout_cache *c, entry *e)
+{
+    entry **p = &c->buckets[e->hash & (c->n_buckets - 1)];
+    while (*p != e)
+        p = &(*p)->chain;
+    *p = e->chain;
+    unlink_recency(c, e);
+    c->entries--;
+    c->bytes -= e->bytes;
+    entry_free(e);
+}
+
+/* Doubles the table once it holds more entries than buckets. */
+static void grow(pg_layout_cache *c)
+{
+    size_t n = c->n_buckets * 2;
+    entry **b = g_new0(entry *, n);
+    for (size_t i = 0; i < c->n_buckets; i++)
+        for (entry *e = c->buckets[i], *next; e; e = next) {
+            next = e->chain;
+            e->chain = b[e->hash & (n - 1)];
+            b[e->hash & (n - 1)] = e;
+        }
+    c->bytes -= usable(c->buckets);
+    g_free(c->buckets);
+    c->buckets = b;
+    c->n_buckets = n;
+    c->bytes += usable(b);
+}
+
 PangoLayout *pg_layout_cache_lookup(pg_layout_cache *c, const char *key)
 {
-    PangoLayout *ly = g_hash_table_lookup(c->layouts, key);
-    return ly ? g_object_ref(ly) : NULL;
+    entry *e = find(c, g_str_hash(key), key);
+    if (!e) {
+        c->misses++;
+        return NULL;
+    }
+    c->hits++;
+    unlink_recency(c, e);
+    make_newest(c, e);
+    return g_object_ref(e->ly);
 }
 
 void pg_layout_cache_store(pg_layout_cache *c, const char *key, PangoLayout *ly)
 {
     if (!g_object_get_data(G_OBJECT(ly), lines_key))
         convert_layout(c, ly);
-    if (g_hash_table_size(c->layouts) >= PG_LAYOUT_CACHE)
-        g_hash_table_remove_all(c->layouts);
-    g_hash_table_replace(c->layouts, g_strdup(key), g_object_ref(ly));
+    guint hash = g_str_hash(key);
+    entry *old = find(c, hash, key);
+    if (old)
+        drop(c, old);
+    entry *e = g_new0(entry, 1);
+    e->hash = hash;
+    e->key = g_strdup(key);
+    e->ly = g_object_ref(ly);
+    e->bytes = usable(e) + usable(e->key) + pg_layout_cache_layout_bytes(ly);
+    if (e->bytes > c->budget / 4) {
+        entry_free(e); /* no paragraph takes a large share of the cache */
+        return;
+    }
+    e->chain = c->buckets[hash & (c->n_buckets - 1)];
+    c->buckets[hash & (c->n_buckets - 1)] = e;
+    make_newest(c, e);
+    c->entries++;
+    c->bytes += e->bytes;
+    if (c->entries > c->n_buckets)
+        grow(c);
+    while (c->bytes > c->budget && c->oldest != e) {
+        c->evictions++;
+        drop(c, c->oldest);
+    }
 }
 
 pg_text *pg_layout_cache_line(pg_layout_cache *c, PangoLayout *ly, int i)

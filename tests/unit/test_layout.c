@@ -369,7 +369,40 @@ Test(pagination, page_numbers_from_page_two, .init = setup, .fini = teardown)
 
 /* ---- the layout cache shared by the plans of a process ---------------------------- */
 
-Test(layout_cache, returns_what_was_stored_and_stays_bounded, .init = setup, .fini = teardown)
+/* A laid-out paragraph of the words "từ i" repeated: about `words` words. */
+static PangoLayout *paragraph(PangoContext *ctx, int i, int words)
+{
+    pg_buf t = {0};
+    for (int k = 0; k < words; k++)
+        pg_buf_printf(&t, "từ %d ", i);
+    PangoLayout *ly = pango_layout_new(ctx);
+    pango_layout_set_text(ly, pg_buf_str(&t), -1);
+    pango_layout_set_width(ly, 300 * PANGO_SCALE);
+    pango_layout_get_line_count(ly);
+    pg_buf_free(&t);
+    return ly;
+}
+
+static void store_paragraph(pg_layout_cache *cache, PangoContext *ctx, int i, int words)
+{
+    char key[32];
+    snprintf(key, sizeof key, "key-%d", i);
+    PangoLayout *ly = paragraph(ctx, i, words);
+    pg_layout_cache_store(cache, key, ly);
+    g_object_unref(ly);
+}
+
+static int kept(pg_layout_cache *cache, int i)
+{
+    char key[32];
+    snprintf(key, sizeof key, "key-%d", i);
+    PangoLayout *ly = pg_layout_cache_lookup(cache, key);
+    if (ly)
+        g_object_unref(ly);
+    return ly != NULL;
+}
+
+Test(layout_cache, returns_what_was_stored, .init = setup, .fini = teardown)
 {
     PangoContext *ctx = pg_fonts_context(fonts);
     pg_layout_cache *cache = pg_layout_cache_new();
@@ -390,22 +423,84 @@ Test(layout_cache, returns_what_was_stored_and_stays_bounded, .init = setup, .fi
     pg_text_unref(b);
     g_object_unref(got);
     cr_assert_null(pg_layout_cache_lookup(cache, "key-1"), "nothing stored under another key");
-    /* filling the cache empties it: memory stays bounded over any number of plans */
-    for (int i = 1; i <= PG_LAYOUT_CACHE; i++) {
-        char key[32];
-        snprintf(key, sizeof key, "key-%d", i);
-        PangoLayout *ly = pango_layout_new(ctx);
-        pg_layout_cache_store(cache, key, ly);
-        g_object_unref(ly);
-    }
-    cr_assert_null(pg_layout_cache_lookup(cache, "key-0"), "the first layout was dropped");
-    char last[32];
-    snprintf(last, sizeof last, "key-%d", PG_LAYOUT_CACHE);
-    got = pg_layout_cache_lookup(cache, last);
-    cr_assert_not_null(got, "the last one is kept");
-    g_object_unref(got);
-    cr_assert_eq(G_OBJECT(first)->ref_count, 1, "the cache let go of its reference");
     g_object_unref(first);
+    pg_layout_cache_free(cache);
+    g_object_unref(ctx);
+}
+
+Test(layout_cache, counts_what_a_layout_holds, .init = setup, .fini = teardown)
+{
+    PangoContext *ctx = pg_fonts_context(fonts);
+    pg_layout_cache *cache = pg_layout_cache_new_budget(1 << 20, 1 << 20);
+    PangoLayout *small = paragraph(ctx, 1, 10), *large = paragraph(ctx, 1, 200);
+    size_t s0 = pg_layout_cache_layout_bytes(small), l0 = pg_layout_cache_layout_bytes(large);
+    /* 1,000 bytes of text in about 13 lines: per character a log attribute (4 bytes)
+     * and a glyph (20 + 4 bytes in pango's string), and the lines */
+    cr_assert_gt(l0, s0 + 190 * 5 * 28, "%zu bytes against %zu", l0, s0);
+    pg_layout_cache_store(cache, "large", large);
+    /* the lines converted when stored count too (a glyph of the display list: 40 bytes) */
+    size_t l1 = pg_layout_cache_layout_bytes(large);
+    cr_assert_gt(l1, l0 + 1000 * sizeof(pg_glyph), "%zu bytes against %zu", l1, l0);
+    pg_layout_cache_stats st;
+    pg_layout_cache_get_stats(cache, &st);
+    cr_assert_eq(st.entries, 1);
+    cr_assert_geq(st.bytes, l1, "the cache counts at least what its layout holds");
+    cr_assert_lt(st.bytes, l1 + 4096, "and its table and entry besides");
+    g_object_unref(small);
+    g_object_unref(large);
+    pg_layout_cache_free(cache);
+    g_object_unref(ctx);
+}
+
+Test(layout_cache, stays_within_its_budget_evicting_the_least_recently_used, .init = setup,
+     .fini = teardown)
+{
+    PangoContext *ctx = pg_fonts_context(fonts);
+    const size_t budget = 256 << 10;
+    pg_layout_cache *cache = pg_layout_cache_new_budget(budget, 64 << 10);
+    pg_layout_cache_stats st;
+    store_paragraph(cache, ctx, 0, 40);
+    store_paragraph(cache, ctx, 1, 40);
+    for (int i = 2; i < 400; i++) {
+        cr_assert(kept(cache, 0), "the paragraph used again and again stays (at %d)", i);
+        store_paragraph(cache, ctx, i, 40);
+        pg_layout_cache_get_stats(cache, &st);
+        cr_assert_leq(st.bytes, budget, "%zu bytes held after %d layouts", st.bytes, i + 1);
+    }
+    pg_layout_cache_get_stats(cache, &st);
+    cr_assert_gt(st.evictions, 300, "layouts were evicted (%lu)", st.evictions);
+    cr_assert_gt(st.bytes, budget / 2, "the cache is not emptied: it holds %zu bytes", st.bytes);
+    cr_assert_not(kept(cache, 1), "the paragraph used once long ago is gone");
+    cr_assert(kept(cache, 399), "the last one stored is kept");
+    cr_assert(kept(cache, 398));
+    pg_layout_cache_free(cache);
+    g_object_unref(ctx);
+}
+
+Test(layout_cache, a_layout_in_use_survives_its_eviction, .init = setup, .fini = teardown)
+{
+    PangoContext *ctx = pg_fonts_context(fonts);
+    pg_layout_cache *cache = pg_layout_cache_new_budget(128 << 10, 64 << 10);
+    store_paragraph(cache, ctx, 0, 40);
+    PangoLayout *held = pg_layout_cache_lookup(cache, "key-0");
+    cr_assert_not_null(held);
+    pg_text *line = pg_layout_cache_line(cache, held, 1);
+    char *before = g_strdup(line->text);
+    for (int i = 1; i < 100; i++)
+        store_paragraph(cache, ctx, i, 40);
+    cr_assert_not(kept(cache, 0), "evicted");
+    /* the caller's reference keeps the layout and its lines whole */
+    cr_assert_eq(G_OBJECT(held)->ref_count, 1, "the cache let go of its reference, not ours");
+    cr_assert_geq(pango_layout_get_line_count(held), 2);
+    pg_text *again = pg_layout_cache_line(cache, held, 1);
+    cr_assert_eq(again, line, "its converted lines went with it");
+    cr_assert_str_eq(again->text, before);
+    pg_text_unref(again);
+    g_object_unref(held);
+    cr_assert_eq(line->refs, 1, "the line outlives the layout while an item holds it");
+    cr_assert_str_eq(line->text, before);
+    pg_text_unref(line);
+    g_free(before);
     pg_layout_cache_free(cache);
     g_object_unref(ctx);
 }
