@@ -1572,6 +1572,11 @@ int pg_cli_main(int argc, char **argv)
                      .no_pdfa = o.no_pdfa,
                      .seal_diameter = o.seal_diameter,
                      .appendix_files = o.appendix_files == 1,
+                     /* one plan laid out once: no layout is laid out again */
+                     .layout_cache_bytes = (strcmp(o.cmd, "render") == 0 ||
+                                            strcmp(o.cmd, "check") == 0) && o.n_inputs == 1
+                                               ? (size_t)1 << 20
+                                               : 0,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);

@@ -16,6 +16,9 @@
  * pages it gave keep their own references. */
 typedef struct pg_layout_cache pg_layout_cache;
 pg_layout_cache *pg_layout_cache_new(void);
+/* A cache keeping at most layout_bytes of layouts (0: the default budget, for
+ * a process that lays out many plans), the words shaped in their default. */
+pg_layout_cache *pg_layout_cache_new_sized(size_t layout_bytes);
 void pg_layout_cache_free(pg_layout_cache *c);
 
 /* Lays doc out. Returns the pages (free with pg_pages_free()), or NULL when the

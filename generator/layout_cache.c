@@ -119,6 +119,12 @@ pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_by
     return c;
 }
 
+pg_layout_cache *pg_layout_cache_new_sized(size_t layout_bytes)
+{
+    return pg_layout_cache_new_budget(layout_bytes ? layout_bytes : PG_LAYOUT_CACHE_BYTES,
+                                      PG_SHAPE_CACHE_BYTES);
+}
+
 pg_layout_cache *pg_layout_cache_new(void)
 {
     return pg_layout_cache_new_budget(PG_LAYOUT_CACHE_BYTES, PG_SHAPE_CACHE_BYTES);

@@ -244,7 +244,7 @@ static pg_fonts *engine_fonts(pg_engine *e, pg_diag_list *d)
     if (!e->fonts && !e->fonts_failed) {
         e->fonts = pg_fonts_new(e->fonts_dir, d);
         e->fonts_failed = e->fonts == NULL;
-        e->layout_cache = e->fonts ? pg_layout_cache_new() : NULL;
+        e->layout_cache = e->fonts ? pg_layout_cache_new_sized(e->o.layout_cache_bytes) : NULL;
     }
     return e->fonts;
 }

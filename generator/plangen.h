@@ -58,6 +58,11 @@ typedef struct {
      * file beside the plan's (pg_appendix_file_name(); NĐ 30: an attachment sent
      * as a separate file); 0: the appendices follow the plan on its pages */
     int appendix_files;
+    /* bytes of layouts the process keeps for later plans (0: the default, for a
+     * process that lays out many plans: build, watch, serve, a render of many);
+     * a render or check of one plan lays each paragraph out once and keeps
+     * little. Outputs never depend on it. */
+    size_t layout_cache_bytes;
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now

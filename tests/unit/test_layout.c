@@ -122,6 +122,13 @@ Test(paginate, header_height_reserved_on_continuation_pages)
     cr_assert_eq(s[1], 4);
 }
 
+/* A number in [0, m) from *seed (a linear congruential generator). */
+static unsigned next_random(unsigned *seed, unsigned m)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) % m;
+}
+
 /* Pages decided while the flow is still being made (more = 1, after each box
  * added) are the pages of the whole flow: random flows of boxes with gaps,
  * keeps, footnote lines (some longer than a page) and a table header, broken
@@ -131,7 +138,7 @@ Test(paginate, step_by_step_gives_the_pages_of_the_whole_flow)
     enum { N = 60, CAP = 4 * N + 8 };
     const pg_page_geom g = {.avail = 100, .foot_pitch = 10, .foot_sep = 5};
     unsigned seed = 12345;
-#define RND(m) ((seed = seed * 1103515245u + 12345u) >> 16) % (m)
+#define RND(m) next_random(&seed, (m))
     for (int round = 0; round < 400; round++) {
         pg_flow_box b[N];
         size_t n = 10 + RND(N - 10);
