@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "input.h"
 #include "reads.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -869,6 +870,7 @@ void pg_schema_free(pg_schema *s)
 
 static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg_schema *compiled)
 {
+    pg_timing_mark("parse (the plan, and its parents during resolve)");
     xml_errors xe = {p, PG_E_SCHEMA, {0}};
     xmlSetStructuredErrorFunc(&xe, collect_error);
     xmlRelaxNGParserCtxtPtr pc = compiled ? NULL : xmlRelaxNGNewParserCtxt(schema_path);
@@ -890,6 +892,7 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     if (p->errors == 0)
         pg_diag_take(p->diags, &xe.found);
     pg_diag_list_free(&xe.found);
+    pg_timing_mark("schema: validate");
 }
 
 /* ---- entry points -------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "render.h"
 #include "resolve.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -245,6 +246,7 @@ static pg_fonts *engine_fonts(pg_engine *e, pg_diag_list *d)
         e->fonts = pg_fonts_new(e->fonts_dir, d);
         e->fonts_failed = e->fonts == NULL;
         e->layout_cache = e->fonts ? pg_layout_cache_new() : NULL;
+        pg_timing_mark("fonts: fontconfig configuration, font map");
     }
     return e->fonts;
 }
@@ -256,6 +258,7 @@ static pg_schema *engine_schema(pg_engine *e)
         pg_file_hash(e->schema_path, e->schema_hash); /* libxml2 reads it just after */
         pg_file_hash(e->icc_path, e->icc_hash);       /* every PDF/A embeds it */
         e->schema = pg_schema_load(e->schema_path);
+        pg_timing_mark("schema: compile");
     }
     return e->schema;
 }
@@ -285,6 +288,7 @@ static pg_style *engine_style(pg_engine *e, const pg_doc *doc, int override, pg_
     st = pg_style_load_named(e->styles_dir, name, d);
     if (st)
         g_hash_table_insert(e->styles, g_strdup(name), pg_style_ref(st));
+    pg_timing_mark("style: load");
     return st;
 }
 
@@ -457,6 +461,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached;
     pg_resolve_opts ro = {.parse = &po};
     int resolved = pg_doc_resolve(doc, &ro, d);
+    pg_timing_mark("resolve");
     for (size_t i = 0; i < doc->n_parents; i++)
         record_docs(&r->reads, doc->parents[i]);
     for (size_t i = 0; i < doc->n_sources; i++)
@@ -488,7 +493,10 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     if (!fonts || !pg_fonts_check(fonts, r->style->font_family, r->style->file, d, NULL))
         goto done;
     pg_fonts_record(fonts, r->style->font_family, &r->reads);
-    if (!pg_doc_number(doc, r->style, d))
+    pg_timing_mark("fonts: check the style's family");
+    int numbered = pg_doc_number(doc, r->style, d);
+    pg_timing_mark("number");
+    if (!numbered)
         goto done;
     if (upto == PG_STAGE_NUMBER)
         goto reached;
@@ -498,6 +506,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     int today_used = 0;
     pg_lint_opts lo = {.today = today, .today_used = &today_used, .src = text, .len = len};
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
+    pg_timing_mark("lint");
     if (today_used) { /* a finding true today only: the build keeps it no longer */
         char h[PG_HASH_HEX];
         pg_sha256_hex(today, strlen(today), h);
@@ -517,6 +526,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     } else if (!run_streamed(e, r, upto, fonts, d)) {
         goto done;
     }
+    pg_timing_mark("layout, the PDF's pages made as they come");
     r->laid_out = 1;
 reached:
     r->ok = pg_diag_worst(d) != PG_LEVEL_ERROR;
