@@ -422,6 +422,22 @@ static int run_streamed(pg_engine *e, pg_result *r, pg_stage upto, pg_fonts *fon
     return ok;
 }
 
+/* Drops what a layout gave r: its pages, or its PDF documents. */
+static void drop_layout(pg_result *r)
+{
+    pg_pages_free(r->pages);
+    for (size_t i = 0; r->appendix_pages && i < r->n_appendix_pages; i++)
+        pg_pages_free(r->appendix_pages[i]);
+    free(r->appendix_pages);
+    for (size_t i = 0; r->pdf && i <= r->n_appendix_pages; i++)
+        pg_pdf_doc_free(r->pdf[i]);
+    g_free(r->pdf);
+    r->pages = NULL;
+    r->appendix_pages = NULL;
+    r->pdf = NULL;
+    r->n_pages = r->n_appendix_pages = 0;
+}
+
 int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stage upto,
            pg_result *r)
 {
@@ -516,15 +532,32 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached; /* a plan to be corrected is not laid out */
     if (!images_within_limit(e, doc, d))
         goto done;
-    if (upto == PG_STAGE_LAYOUT) {
-        r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
-                                 e->o.appendix_files ? &r->appendix_pages : NULL,
-                                 &r->n_appendix_pages);
-        if (!r->pages)
+    size_t diags_before_layout = d->n;
+    for (;;) {
+        int laid_out;
+        if (upto == PG_STAGE_LAYOUT) {
+            r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
+                                     e->o.appendix_files ? &r->appendix_pages : NULL,
+                                     &r->n_appendix_pages);
+            laid_out = r->pages != NULL;
+            if (laid_out)
+                r->n_pages = r->pages->n;
+        } else {
+            laid_out = run_streamed(e, r, upto, fonts, d);
+        }
+        if (!pg_fonts_relayout(fonts)) {
+            if (!laid_out)
+                goto done;
+            break;
+        }
+        /* a character the font lacks: laid out again, as ever, with pango-cairo's
+         * font map (fonts.h), in a layout cache of its own */
+        drop_layout(r);
+        pg_diag_truncate(d, diags_before_layout);
+        if (!pg_fonts_use_cairo(fonts, r->style->file, d))
             goto done;
-        r->n_pages = r->pages->n;
-    } else if (!run_streamed(e, r, upto, fonts, d)) {
-        goto done;
+        pg_layout_cache_free(e->layout_cache);
+        e->layout_cache = pg_layout_cache_new();
     }
     pg_timing_mark("layout, the PDF's pages made as they come");
     r->laid_out = 1;
@@ -541,13 +574,7 @@ void pg_result_free(pg_result *r)
     if (!r)
         return;
     pg_diag_list_free(&r->diags);
-    pg_pages_free(r->pages);
-    for (size_t i = 0; r->appendix_pages && i < r->n_appendix_pages; i++)
-        pg_pages_free(r->appendix_pages[i]);
-    free(r->appendix_pages);
-    for (size_t i = 0; r->pdf && i <= r->n_appendix_pages; i++)
-        pg_pdf_doc_free(r->pdf[i]);
-    g_free(r->pdf);
+    drop_layout(r);
     pg_style_unref(r->style);
     pg_doc_free(r->doc);
     pg_reads_free(&r->reads);
