@@ -7,8 +7,7 @@
 #include "datadir.h"
 #include "i18n.h"
 #include "import.h"
-#include "serve.h"
-#include "serve_auth.h"
+#include "serve_module.h"
 #include "sign.h"
 #include "timing.h"
 
@@ -1325,15 +1324,19 @@ int pg_cli_main(int argc, char **argv)
         return EXIT_USAGE;
     pg_timing_mark("language of messages");
     /* serve and user take options of their own */
-    if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-        return pg_serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL));
+    if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
+        const pg_serve_api *serve = pg_serve_module();
+        return serve ? serve->serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL))
+                     : EXIT_SYSTEM;
+    }
     if (argc >= 2 && strcmp(argv[1], "user") == 0) {
         for (int i = 2; i < argc; i++)
             if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
                 fputs(_(usage_user), stdout);
                 return EXIT_OK;
             }
-        return pg_user_main(argc - 1, argv + 1);
+        const pg_serve_api *serve = pg_serve_module();
+        return serve ? serve->user_main(argc - 1, argv + 1) : EXIT_SYSTEM;
     }
     /* sign and verify take options of their own (sign.c) */
     if (argc >= 2 && strcmp(argv[1], "sign") == 0)

@@ -37,6 +37,7 @@ cmp -s plan.pdf plan2.pdf && ok || bad "the installed program's PDF differs from
 # not the build's, the same bytes as the build's program
 module=$(find "$prefix" -path '*/plangen/raster.so')
 [ -n "$module" ] && ok || bad "the raster module is not installed"
+[ -e "$(dirname "$module")/serve.so" ] && ok || bad "the serve module is not installed"
 expect_rc 0 "installed render --png" -- env LD_DEBUG=files LD_DEBUG_OUTPUT="$work/ld" \
     "$pg" render plans/tra-vinh-duk-60-KH-2022.xml -o plan.pdf --png png --dpi 30
 grep -q "file=$module " "$work"/ld.* && ok || bad "the installed program did not load $module"

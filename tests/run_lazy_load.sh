@@ -1,7 +1,8 @@
 #!/bin/sh
 # What a command loads (issue #19, start faster): a PDF render never loads the
-# raster stack (cairo, pixman, the X libraries, plangen's raster module); the
-# PNG pages of --png load them; a plan with a character its font lacks loads
+# raster stack (cairo, pixman, the X libraries, plangen's raster module) nor
+# the serve module's (libmicrohttpd, GnuTLS, json-glib, libxcrypt); the PNG
+# pages of --png load the raster stack, serve its module; a plan with a character its font lacks loads
 # the raster module for pango-cairo's font map and is laid out as ever (its
 # trace against tests/lazy/uncovered-everywhere.trace, made by a plangen that
 # used pango-cairo for every plan); a module that cannot be loaded gives one
@@ -20,6 +21,7 @@ ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 raster='lib(cairo|pixman-1|X11|Xext|Xrender|xcb[a-z-]*)\.so|/raster\.so'
+serve='lib(microhttpd|gnutls|json-glib-1\.0|crypt|p11-kit|nettle|hogweed|gmp)\.so|/serve\.so'
 # loads NAME PROG ARGS...: runs it with the loader's log in $work/NAME.ld.*,
 # its stderr in $work/NAME.err; prints the libraries it loaded
 loads() {
@@ -46,12 +48,23 @@ if echo "$got" | grep -Eq "$raster"; then
 else
     ok
 fi
-# nor check, nor a DOCX
-for cmd in "check $plan" "render $plan --format docx -o $work/a.docx"; do
+if echo "$got" | grep -Eq "$serve"; then
+    bad "a PDF render loads what serves the web editor:" $(echo "$got" | grep -E "$serve")
+else
+    ok
+fi
+# nor check, nor a DOCX, nor user --help
+for cmd in "check $plan" "render $plan --format docx -o $work/a.docx" "user --help"; do
     # shellcheck disable=SC2086
     got=$(loads other "$plangen" $cmd)
     echo "$got" | grep -Eq "$raster" && bad "plangen $cmd loads the raster stack" || ok
+    echo "$got" | grep -Eq "$serve" && bad "plangen $cmd loads the serve module's libraries" || ok
 done
+
+# serve: its module and libmicrohttpd
+got=$(loads serve "$plangen" serve --help)
+[ "$(cat "$work/serve.rc")" = 0 ] && echo "$got" | grep -q '/serve\.so' && echo "$got" | grep -q 'libmicrohttpd\.so' && ok ||
+    bad "serve --help did not run from the serve module: $(cat "$work/serve.err")"
 
 # the PNG pages: cairo and the raster module, and the pages
 got=$(loads png "$plangen" render "$plan" -o "$work/b.pdf" --png "$work/png" --dpi 20)
@@ -97,6 +110,15 @@ env PLANGEN_MODULEDIR="$work/none" "$plangen" render "$xml" -o "$work/e.pdf" 2>"
 rc=$?
 [ "$rc" = 1 ] && grep -q "raster module $work/none/raster.so cannot be loaded" "$work/nomod2.err" && ok ||
     bad "a plan with characters its font lacks, without the module: exit status $rc: $(cat "$work/nomod2.err")"
+# serve and user without their module: one message, exit status 3
+for cmd in "serve plans --listen 127.0.0.1:0" "user list $work/users"; do
+    # shellcheck disable=SC2086
+    env PLANGEN_MODULEDIR="$work/none" "$plangen" $cmd >/dev/null 2>"$work/nomod3.err"
+    rc=$?
+    [ "$rc" = 3 ] && grep -q "serve module $work/none/serve.so cannot be loaded" "$work/nomod3.err" &&
+        [ "$(wc -l <"$work/nomod3.err")" -eq 1 ] && ok ||
+        bad "plangen $cmd without its module: exit status $rc: $(cat "$work/nomod3.err")"
+done
 # a file that is no module
 mkdir -p "$work/junk"
 echo "not a library" >"$work/junk/raster.so"
