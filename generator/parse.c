@@ -843,16 +843,24 @@ const char *simple_text(parser *p, const xmlNode *n)
 /* ---- schema --------------------------------------------------------------- */
 
 struct pg_schema {
-    xmlRelaxNGPtr rng;
+    xmlRelaxNGPtr rng; /* NULL: it could not be compiled */
+    GThread *thread;   /* compiling it (pg_schema_start), until joined */
+    char *path;
 };
 
-pg_schema *pg_schema_load(const char *path)
+static xmlRelaxNGPtr compile_schema(const char *path)
 {
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetGenericErrorFunc(NULL, silent_error);
     xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
     xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
     xmlRelaxNGFreeParserCtxt(pc);
+    return rng;
+}
+
+pg_schema *pg_schema_load(const char *path)
+{
+    xmlRelaxNGPtr rng = compile_schema(path);
     if (!rng)
         return NULL;
     pg_schema *s = pg_xcalloc(1, sizeof *s);
@@ -860,17 +868,47 @@ pg_schema *pg_schema_load(const char *path)
     return s;
 }
 
+static gpointer compile_thread(gpointer data)
+{
+    pg_schema *s = data;
+    s->rng = compile_schema(s->path);
+    return NULL;
+}
+
+pg_schema *pg_schema_start(const char *path)
+{
+    xmlInitParser(); /* libxml2's global state, before a second thread uses it */
+    pg_schema *s = pg_xcalloc(1, sizeof *s);
+    s->path = pg_xstrdup(path);
+    s->thread = g_thread_new("plangen schema", compile_thread, s);
+    return s;
+}
+
+void pg_schema_wait(pg_schema *s)
+{
+    if (s && s->thread) {
+        g_thread_join(s->thread);
+        s->thread = NULL;
+    }
+}
+
 void pg_schema_free(pg_schema *s)
 {
     if (!s)
         return;
+    pg_schema_wait(s);
     xmlRelaxNGFree(s->rng);
+    free(s->path);
     free(s);
 }
 
 static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg_schema *compiled)
 {
     pg_timing_mark("parse (the plan, and its parents during resolve)");
+    pg_schema_wait(compiled);
+    pg_timing_mark("schema: waiting for its compilation");
+    if (compiled && !compiled->rng)
+        compiled = NULL; /* it could not be compiled: tried again below, and said */
     xml_errors xe = {p, PG_E_SCHEMA, {0}};
     xmlSetStructuredErrorFunc(&xe, collect_error);
     xmlRelaxNGParserCtxtPtr pc = compiled ? NULL : xmlRelaxNGNewParserCtxt(schema_path);

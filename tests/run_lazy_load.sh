@@ -22,15 +22,17 @@ bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 raster='lib(cairo|pixman-1|X11|Xext|Xrender|xcb[a-z-]*)\.so|/raster\.so'
 serve='lib(microhttpd|gnutls|json-glib-1\.0|crypt|p11-kit|nettle|hogweed|gmp)\.so|/serve\.so'
-# loads NAME PROG ARGS...: runs it with the loader's log in $work/NAME.ld.*,
-# its stderr in $work/NAME.err; prints the libraries it loaded
+# loads NAME PROG ARGS...: runs it with the loader's log in $work/NAME.ld.PID,
+# its stderr in $work/NAME.err; prints the libraries that process loaded (not
+# its children's: a sanitised build runs llvm-symbolizer)
 loads() {
     name=$1
     shift
     rm -f "$work/$name".ld.*
-    LD_DEBUG=files LD_DEBUG_OUTPUT="$work/$name.ld" "$@" 2>"$work/$name.err" >/dev/null
+    LD_DEBUG=files LD_DEBUG_OUTPUT="$work/$name.ld" \
+        sh -c 'echo $$ >"$0"; exec "$@"' "$work/$name.pid" "$@" 2>"$work/$name.err" >/dev/null
     echo $? >"$work/$name.rc"
-    cat "$work/$name".ld.* 2>/dev/null | sed -n 's/.*file=\([^ ]*\) .*/\1/p' | sort -u
+    sed -n 's/.*file=\([^ ]*\) .*/\1/p' "$work/$name.ld.$(cat "$work/$name.pid")" 2>/dev/null | sort -u
 }
 
 plan=plans/tra-vinh-duk-60-KH-2022.xml
