@@ -1579,6 +1579,9 @@ int pg_cli_main(int argc, char **argv)
                      .no_pdfa = o.no_pdfa,
                      .seal_diameter = o.seal_diameter,
                      .appendix_files = o.appendix_files == 1,
+                     /* only build (its cache) and watch (what changed) use the
+                        hashes of what a run read */
+                     .unhashed_reads = strcmp(o.cmd, "build") != 0 && strcmp(o.cmd, "watch") != 0,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);

@@ -406,12 +406,15 @@ char *pg_fonts_face_file(pg_fonts *f, const char *family, int bold, int italic)
 
 void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads)
 {
-    pg_reads *faces = g_hash_table_lookup(f->families, family);
+    /* kept apart for lists of paths alone (reads.h), whose faces are not hashed */
+    char *key = g_strdup_printf("%d:%s", reads->paths_only, family);
+    pg_reads *faces = g_hash_table_lookup(f->families, key);
     if (!faces) {
         /* as fontconfig saw them when the configuration was built: its files and
          * the folder's listing then (a font dropped in later is not used by this
          * process, and must not be recorded as if it were) */
         faces = g_new0(pg_reads, 1);
+        faces->paths_only = reads->paths_only;
         pg_reads_add(faces, f->conf, f->conf_hash);
         pg_reads_add(faces, f->dir, f->dir_hash);
         for (int face = 0; face < 4; face++) {
@@ -420,7 +423,8 @@ void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads)
                 pg_reads_add_file(faces, file, NULL);
             free(file);
         }
-        g_hash_table_insert(f->families, g_strdup(family), faces);
+        g_hash_table_insert(f->families, g_strdup(key), faces);
     }
+    g_free(key);
     pg_reads_merge(reads, faces);
 }

@@ -445,6 +445,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
            pg_result *r)
 {
     memset(r, 0, sizeof *r);
+    r->reads.paths_only = e->o.unhashed_reads;
     pg_diag_list *d = &r->diags;
     char *root = e->o.root ? NULL : pg_plans_root(path);
     pg_schema *schema = engine_schema(e);

@@ -58,6 +58,9 @@ typedef struct {
      * file beside the plan's (pg_appendix_file_name(); NĐ 30: an attachment sent
      * as a separate file); 0: the appendices follow the plan on its pages */
     int appendix_files;
+    /* 1: the files a run reads are recorded by path alone, not hashed (reads.h):
+     * for one-shot commands (render, check), whose reads no cache keeps */
+    int unhashed_reads;
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now

@@ -47,6 +47,10 @@ void pg_reads_add(pg_reads *r, const char *path, const char *hash)
 
 void pg_reads_add_bytes(pg_reads *r, const char *path, const void *data, size_t len)
 {
+    if (r->paths_only) {
+        pg_reads_add(r, path, "unhashed");
+        return;
+    }
     char h[PG_HASH_HEX];
     pg_sha256_hex(data, len, h);
     pg_reads_add(r, path, h);
@@ -124,8 +128,8 @@ int pg_file_hash(const char *path, char hash[PG_HASH_HEX])
 
 int pg_reads_add_file(pg_reads *r, const char *path, char hash[PG_HASH_HEX])
 {
-    char h[PG_HASH_HEX];
-    int ok = pg_file_hash(path, h);
+    char h[PG_HASH_HEX] = "unhashed";
+    int ok = r->paths_only ? 1 : pg_file_hash(path, h);
     pg_reads_add(r, path, h);
     if (hash)
         memcpy(hash, h, PG_HASH_HEX);
