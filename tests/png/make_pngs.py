@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """make_pngs.py DIR [SEED] - PNG files of every kind cairo's reader met in
-plangen (tests/png/run_png.sh): each colour type at each bit depth, palettes
+plangen (tests/run_png.sh): each colour type at each bit depth, palettes
 with and without transparency, transparent colours, Adam7 interlacing, odd
-sizes, ancillary chunks; and damaged ones (flipped bytes, bad checksums, cut
-short, trailing junk). Deterministic for a seed."""
+sizes, sides at cairo's limit, ancillary chunks; and damaged ones (flipped
+bytes, bad checksums, cut short, trailing junk). Deterministic for a seed."""
 import os
 import random
 import struct
@@ -164,6 +164,12 @@ def main():
             data = damage(rng, data)
         with open(os.path.join(out, "%03d.png" % i), "wb") as f:
             f.write(data)
+    # sides about cairo's limit of 32767 pixels (over it cairo decodes, then
+    # refuses the surface): grey, one bit a pixel, cheap to decode
+    for w, h in ((32767, 2), (32768, 1), (3, 32767), (1, 40000)):
+        px = [[(x + y) % 2 for x in range(w)] for y in range(h)]
+        with open(os.path.join(out, "side-%dx%d.png" % (w, h)), "wb") as f:
+            f.write(encode(rng, w, h, 0, 1, 0, px, b""))
 
 
 main()
