@@ -7,9 +7,9 @@
 #include "datadir.h"
 #include "i18n.h"
 #include "import.h"
-#include "serve.h"
-#include "serve_auth.h"
+#include "serve_module.h"
 #include "sign.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -466,10 +466,12 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
                  : strcmp(f, "docx") == 0  ? pg_result_write_docx(&r, target, &wd)
                  : strcmp(f, "odt") == 0   ? pg_result_write_odt(&r, target, &wd)
                                            : pg_result_write_pdf(s->engine, &r, target, &wd);
+        pg_timing_mark("write the PDF (DOCX, ODT)");
         if (ok && png_dir) {
             char *stem = stem_of(target);
             ok = pg_result_write_png(&r, png_dir, stem, s->o->dpi, &wd);
             free(stem);
+            pg_timing_mark("write the PNG pages");
         }
         if (collect)
             pg_diag_take(collect, &wd);
@@ -1320,16 +1322,21 @@ int pg_cli_main(int argc, char **argv)
 {
     if (!take_lang(&argc, argv))
         return EXIT_USAGE;
+    pg_timing_mark("language of messages");
     /* serve and user take options of their own */
-    if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-        return pg_serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL));
+    if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
+        const pg_serve_api *serve = pg_serve_module();
+        return serve ? serve->serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL))
+                     : EXIT_SYSTEM;
+    }
     if (argc >= 2 && strcmp(argv[1], "user") == 0) {
         for (int i = 2; i < argc; i++)
             if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
                 fputs(_(usage_user), stdout);
                 return EXIT_OK;
             }
-        return pg_user_main(argc - 1, argv + 1);
+        const pg_serve_api *serve = pg_serve_module();
+        return serve ? serve->user_main(argc - 1, argv + 1) : EXIT_SYSTEM;
     }
     /* sign and verify take options of their own (sign.c) */
     if (argc >= 2 && strcmp(argv[1], "sign") == 0)
@@ -1577,9 +1584,13 @@ int pg_cli_main(int argc, char **argv)
                                             strcmp(o.cmd, "check") == 0) && o.n_inputs == 1
                                                ? (size_t)1 << 20
                                                : 0,
+                     /* only build (its cache) and watch (what changed) use the
+                        hashes of what a run read */
+                     .unhashed_reads = strcmp(o.cmd, "build") != 0 && strcmp(o.cmd, "watch") != 0,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);
+    pg_timing_mark("command line, engine");
     if (strcmp(o.cmd, "render") == 0)
         rc = cmd_render(&s);
     else if (strcmp(o.cmd, "watch") == 0)
@@ -1606,6 +1617,8 @@ int pg_cli_main(int argc, char **argv)
     else if (o.diag_out == PG_DIAG_OUT_SARIF && rc != EXIT_USAGE)
         pg_diag_sarif_write(&s.emitted, PG_VERSION, stdout);
     rc = streams_written(rc);
+    pg_timing_mark("diagnostics, streams closed");
+    pg_timing_report();
 #ifndef PG_FULL_TEARDOWN
     /* Everything is written and closed: the kernel takes back the memory, the
      * font map and the caches faster than freeing them piece by piece (5 % of a

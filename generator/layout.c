@@ -4,8 +4,8 @@
 
 #include "coverage.h"
 #include "input.h"
+#include "png_io.h"
 
-#include <cairo.h>
 #include <glib.h>
 #include <math.h>
 #include <qrencode.h>
@@ -834,29 +834,12 @@ static void layout_qr(lay *l, const pg_node *q)
     flow_end(l, PG_STRUCT_FIGURE, fid);
 }
 
-/* Feeds cairo's PNG reader from memory. */
-typedef struct {
-    const unsigned char *p;
-    size_t left;
-} png_source;
-
-static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int length)
-{
-    png_source *src = closure;
-    if (length > src->left)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, src->p, length);
-    src->p += length;
-    src->left -= length;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* Decodes the PNG of im from the bytes read here once, which are recorded with
  * their hash (the build keys on what was decoded, not on the file later). The
  * bytes must hold the size the parser read from the header and checked against
  * the image limits: a file replaced since is refused before its pixels are
- * decoded (*changed). */
-static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
+ * decoded (*changed). Returns 1 with *img filled, else 0. */
+static int load_png(lay *l, const pg_node *im, pg_png_pixels *img, int *changed)
 {
     char *bytes = NULL, why[PG_WHY_MAX];
     size_t len = 0;
@@ -867,7 +850,7 @@ static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
         if (l->reads)
             pg_reads_add(l->reads, im->u.image.path, "missing");
         *changed = 1;
-        return NULL;
+        return 0;
     }
     if (l->reads)
         pg_reads_add_bytes(l->reads, im->u.image.path, bytes, len);
@@ -882,34 +865,29 @@ static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
     if (w != (unsigned long)im->u.image.px_w || h != (unsigned long)im->u.image.px_h) {
         *changed = 1;
         free(bytes);
-        return NULL;
+        return 0;
     }
-    png_source src = {b, len};
-    cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &src);
+    int ok = pg_png_decode(b, len, img);
     free(bytes);
-    return img;
+    return ok;
 }
 
 /* The pixels of a decoded image as the display list holds them: RGB not
  * premultiplied, and the opacity when some pixel is not opaque. */
-static pg_image *image_pixels(cairo_surface_t *img)
+static pg_image *image_pixels(const pg_png_pixels *img)
 {
-    cairo_surface_flush(img);
-    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-    int stride = cairo_image_surface_get_stride(img);
-    int alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32;
-    const unsigned char *data = cairo_image_surface_get_data(img);
+    int iw = img->w, ih = img->h;
     size_t npx = (size_t)iw * (size_t)ih;
     pg_image *im = pg_image_new(iw, ih);
     unsigned char *a = pg_xmalloc(npx ? npx : 1);
     int translucent = 0;
     for (int y = 0; y < ih; y++) {
-        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        const uint32_t *row = img->px + (size_t)y * (size_t)iw;
         for (int x = 0; x < iw; x++) {
             uint32_t px = row[x];
-            unsigned al = alpha ? px >> 24 : 255;
+            unsigned al = img->alpha ? px >> 24 : 255;
             unsigned r = px >> 16 & 0xFF, g = px >> 8 & 0xFF, bl = px & 0xFF;
-            if (al && al < 255) { /* cairo keeps colours premultiplied */
+            if (al && al < 255) { /* decoded premultiplied, as cairo kept them */
                 r = (r * 255 + al / 2) / al;
                 g = (g * 255 + al / 2) / al;
                 bl = (bl * 255 + al / 2) / al;
@@ -935,7 +913,8 @@ pg_image *layout_load_image(lay *l, const pg_node *im)
     if (!im || !im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
         return NULL;
     int changed;
-    cairo_surface_t *img = load_png(l, im, &changed);
+    pg_png_pixels img;
+    int ok = load_png(l, im, &img, &changed);
     if (changed) {
         pg_diag_add(l->diags, PG_E_IO, im->file ? im->file : l->doc->file, im->pos.line,
                     im->pos.col, "image \"%s\" changed while the plan was rendered; render again",
@@ -943,16 +922,14 @@ pg_image *layout_load_image(lay *l, const pg_node *im)
         l->failed = 1;
         return NULL;
     }
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        /* cairo reports damaged PNG data as out of memory or a read error */
+    if (!ok) {
         pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,
                     "image \"%s\" cannot be decoded: the PNG data is damaged", im->u.image.src);
-        cairo_surface_destroy(img);
         l->failed = 1;
         return NULL;
     }
-    pg_image *pixels = image_pixels(img);
-    cairo_surface_destroy(img);
+    pg_image *pixels = image_pixels(&img);
+    free(img.px);
     return pixels;
 }
 

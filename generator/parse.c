@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "input.h"
 #include "reads.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -951,16 +952,24 @@ const char *simple_text(parser *p, const xmlNode *n)
 /* ---- schema --------------------------------------------------------------- */
 
 struct pg_schema {
-    xmlRelaxNGPtr rng;
+    xmlRelaxNGPtr rng; /* NULL: it could not be compiled */
+    GThread *thread;   /* compiling it (pg_schema_start), until joined */
+    char *path;
 };
 
-pg_schema *pg_schema_load(const char *path)
+static xmlRelaxNGPtr compile_schema(const char *path)
 {
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetGenericErrorFunc(NULL, silent_error);
     xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
     xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
     xmlRelaxNGFreeParserCtxt(pc);
+    return rng;
+}
+
+pg_schema *pg_schema_load(const char *path)
+{
+    xmlRelaxNGPtr rng = compile_schema(path);
     if (!rng)
         return NULL;
     pg_schema *s = pg_xcalloc(1, sizeof *s);
@@ -968,16 +977,47 @@ pg_schema *pg_schema_load(const char *path)
     return s;
 }
 
+static gpointer compile_thread(gpointer data)
+{
+    pg_schema *s = data;
+    s->rng = compile_schema(s->path);
+    return NULL;
+}
+
+pg_schema *pg_schema_start(const char *path)
+{
+    xmlInitParser(); /* libxml2's global state, before a second thread uses it */
+    pg_schema *s = pg_xcalloc(1, sizeof *s);
+    s->path = pg_xstrdup(path);
+    s->thread = g_thread_new("plangen schema", compile_thread, s);
+    return s;
+}
+
+void pg_schema_wait(pg_schema *s)
+{
+    if (s && s->thread) {
+        g_thread_join(s->thread);
+        s->thread = NULL;
+    }
+}
+
 void pg_schema_free(pg_schema *s)
 {
     if (!s)
         return;
+    pg_schema_wait(s);
     xmlRelaxNGFree(s->rng);
+    free(s->path);
     free(s);
 }
 
 static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg_schema *compiled)
 {
+    pg_timing_mark("parse (the plan, and its parents during resolve)");
+    pg_schema_wait(compiled);
+    pg_timing_mark("schema: waiting for its compilation");
+    if (compiled && !compiled->rng)
+        compiled = NULL; /* it could not be compiled: tried again below, and said */
     xml_errors xe = {p, PG_E_SCHEMA, {0}};
     xmlSetStructuredErrorFunc(&xe, collect_error);
     xmlRelaxNGParserCtxtPtr pc = compiled ? NULL : xmlRelaxNGNewParserCtxt(schema_path);
@@ -999,6 +1039,7 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     if (p->errors == 0)
         pg_diag_take(p->diags, &xe.found);
     pg_diag_list_free(&xe.found);
+    pg_timing_mark("schema: validate");
 }
 
 /* ---- the plan a child at a time ------------------------------------------ */
@@ -1439,8 +1480,14 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
     }
 
     int check_schema = opts && (opts->schema || opts->schema_path);
-    if (check_schema && opts->schema)
+    if (check_schema && opts->schema) {
+        /* each child is checked as it is read: the schema compiled beside the
+         * pre-scan is needed now */
+        pg_schema_wait(opts->schema);
         rd.rng = opts->schema->rng;
+        if (!rd.rng)
+            rd.whole = 1; /* it could not be compiled: tried again at the end, and said */
+    }
     else if (check_schema)
         rd.whole = 1; /* the schema compiled at the end, from its path */
     xml_errors xe = {&p, PG_E_XML, {0}};

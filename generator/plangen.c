@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "render.h"
 #include "resolve.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -245,6 +246,7 @@ static pg_fonts *engine_fonts(pg_engine *e, pg_diag_list *d)
         e->fonts = pg_fonts_new(e->fonts_dir, d);
         e->fonts_failed = e->fonts == NULL;
         e->layout_cache = e->fonts ? pg_layout_cache_new_sized(e->o.layout_cache_bytes) : NULL;
+        pg_timing_mark("fonts: fontconfig configuration, font map");
     }
     return e->fonts;
 }
@@ -255,7 +257,11 @@ static pg_schema *engine_schema(pg_engine *e)
         e->schema_tried = 1;
         pg_file_hash(e->schema_path, e->schema_hash); /* libxml2 reads it just after */
         pg_file_hash(e->icc_path, e->icc_hash);       /* every PDF/A embeds it */
-        e->schema = pg_schema_load(e->schema_path);
+        /* compiled while the plan is read and parsed (2.5 ms of a 9-page
+         * plan's 40); the run waits for it at its first validation, and no
+         * later than its end (pg_run) */
+        e->schema = pg_schema_start(e->schema_path);
+        pg_timing_mark("schema: hash, start compiling");
     }
     return e->schema;
 }
@@ -285,6 +291,7 @@ static pg_style *engine_style(pg_engine *e, const pg_doc *doc, int override, pg_
     st = pg_style_load_named(e->styles_dir, name, d);
     if (st)
         g_hash_table_insert(e->styles, g_strdup(name), pg_style_ref(st));
+    pg_timing_mark("style: load");
     return st;
 }
 
@@ -418,10 +425,27 @@ static int run_streamed(pg_engine *e, pg_result *r, pg_stage upto, pg_fonts *fon
     return ok;
 }
 
+/* Drops what a layout gave r: its pages, or its PDF documents. */
+static void drop_layout(pg_result *r)
+{
+    pg_pages_free(r->pages);
+    for (size_t i = 0; r->appendix_pages && i < r->n_appendix_pages; i++)
+        pg_pages_free(r->appendix_pages[i]);
+    free(r->appendix_pages);
+    for (size_t i = 0; r->pdf && i <= r->n_appendix_pages; i++)
+        pg_pdf_doc_free(r->pdf[i]);
+    g_free(r->pdf);
+    r->pages = NULL;
+    r->appendix_pages = NULL;
+    r->pdf = NULL;
+    r->n_pages = r->n_appendix_pages = 0;
+}
+
 int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stage upto,
            pg_result *r)
 {
     memset(r, 0, sizeof *r);
+    r->reads.paths_only = e->o.unhashed_reads;
     pg_diag_list *d = &r->diags;
     char *root = e->o.root ? NULL : pg_plans_root(path);
     pg_schema *schema = engine_schema(e);
@@ -457,6 +481,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached;
     pg_resolve_opts ro = {.parse = &po};
     int resolved = pg_doc_resolve(doc, &ro, d);
+    pg_timing_mark("resolve");
     for (size_t i = 0; i < doc->n_parents; i++)
         record_docs(&r->reads, doc->parents[i]);
     for (size_t i = 0; i < doc->n_sources; i++)
@@ -488,7 +513,10 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     if (!fonts || !pg_fonts_check(fonts, r->style->font_family, r->style->file, d, NULL))
         goto done;
     pg_fonts_record(fonts, r->style->font_family, &r->reads);
-    if (!pg_doc_number(doc, r->style, d))
+    pg_timing_mark("fonts: check the style's family");
+    int numbered = pg_doc_number(doc, r->style, d);
+    pg_timing_mark("number");
+    if (!numbered)
         goto done;
     if (upto == PG_STAGE_NUMBER)
         goto reached;
@@ -498,6 +526,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     int today_used = 0;
     pg_lint_opts lo = {.today = today, .today_used = &today_used, .src = text, .len = len};
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
+    pg_timing_mark("lint");
     if (today_used) { /* a finding true today only: the build keeps it no longer */
         char h[PG_HASH_HEX];
         pg_sha256_hex(today, strlen(today), h);
@@ -507,20 +536,39 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached; /* a plan to be corrected is not laid out */
     if (!images_within_limit(e, doc, d))
         goto done;
-    if (upto == PG_STAGE_LAYOUT) {
-        r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
-                                 e->o.appendix_files ? &r->appendix_pages : NULL,
-                                 &r->n_appendix_pages);
-        if (!r->pages)
+    size_t diags_before_layout = d->n;
+    for (;;) {
+        int laid_out;
+        if (upto == PG_STAGE_LAYOUT) {
+            r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
+                                     e->o.appendix_files ? &r->appendix_pages : NULL,
+                                     &r->n_appendix_pages);
+            laid_out = r->pages != NULL;
+            if (laid_out)
+                r->n_pages = r->pages->n;
+        } else {
+            laid_out = run_streamed(e, r, upto, fonts, d);
+        }
+        if (!pg_fonts_relayout(fonts)) {
+            if (!laid_out)
+                goto done;
+            break;
+        }
+        /* a character the font lacks: laid out again, as ever, with pango-cairo's
+         * font map (fonts.h), in a layout cache of its own */
+        drop_layout(r);
+        pg_diag_truncate(d, diags_before_layout);
+        if (!pg_fonts_use_cairo(fonts, r->style->file, d))
             goto done;
-        r->n_pages = r->pages->n;
-    } else if (!run_streamed(e, r, upto, fonts, d)) {
-        goto done;
+        pg_layout_cache_free(e->layout_cache);
+        e->layout_cache = pg_layout_cache_new();
     }
+    pg_timing_mark("layout, the PDF's pages made as they come");
     r->laid_out = 1;
 reached:
     r->ok = pg_diag_worst(d) != PG_LEVEL_ERROR;
 done:
+    pg_schema_wait(schema); /* no thread outlives the run (a build forks after it) */
     pg_diag_sort(d);
     g_free(root);
     return r->ok;
@@ -531,13 +579,7 @@ void pg_result_free(pg_result *r)
     if (!r)
         return;
     pg_diag_list_free(&r->diags);
-    pg_pages_free(r->pages);
-    for (size_t i = 0; r->appendix_pages && i < r->n_appendix_pages; i++)
-        pg_pages_free(r->appendix_pages[i]);
-    free(r->appendix_pages);
-    for (size_t i = 0; r->pdf && i <= r->n_appendix_pages; i++)
-        pg_pdf_doc_free(r->pdf[i]);
-    g_free(r->pdf);
+    drop_layout(r);
     pg_style_unref(r->style);
     pg_doc_free(r->doc);
     pg_reads_free(&r->reads);

@@ -63,6 +63,9 @@ typedef struct {
      * a render or check of one plan lays each paragraph out once and keeps
      * little. Outputs never depend on it. */
     size_t layout_cache_bytes;
+    /* 1: the files a run reads are recorded by path alone, not hashed (reads.h):
+     * for one-shot commands (render, check), whose reads no cache keeps */
+    int unhashed_reads;
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now
