@@ -115,7 +115,8 @@ rc=$?
 # serve and user without their module: one message, exit status 3
 for cmd in "serve plans --listen 127.0.0.1:0" "user list $work/users"; do
     # shellcheck disable=SC2086
-    env PLANGEN_MODULEDIR="$work/none" "$plangen" $cmd >/dev/null 2>"$work/nomod3.err"
+    # (timeout: a plangen whose serve is no module would serve here for good)
+    timeout 20 env PLANGEN_MODULEDIR="$work/none" "$plangen" $cmd >/dev/null 2>"$work/nomod3.err"
     rc=$?
     [ "$rc" = 3 ] && grep -q "serve module $work/none/serve.so cannot be loaded" "$work/nomod3.err" &&
         [ "$(wc -l <"$work/nomod3.err")" -eq 1 ] && ok ||
