@@ -490,6 +490,15 @@ static void grow(pg_layout_cache *c)
     c->bytes += usable(b);
 }
 
+char *pg_layout_cache_key(const char *font, int width, int align, int indent, int wrap,
+                          int underline, const char *attrs, const char *text)
+{
+    /* the strings before the text carry their length: no two keys run together */
+    return g_strdup_printf("%zu:%s|%d|%d|%d|%d|%d|%zu:%s|%s", strlen(font), font, width, align,
+                           indent, wrap, underline, attrs ? strlen(attrs) : 0, attrs ? attrs : "",
+                           text);
+}
+
 PangoLayout *pg_layout_cache_lookup(pg_layout_cache *c, const char *key)
 {
     entry *e = find(c, g_str_hash(key), key);
