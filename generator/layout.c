@@ -195,7 +195,14 @@ static void keep_symbols_whole(PangoAttrList *al, const char *text)
                                 G_REGEX_OPTIMIZE, 0, NULL);
         g_once_init_leave(&re, r);
     }
-    if (!strchr(text, '/') && !strchr(text, '-'))
+    /* both forms need a digit right before a '-' or '/': no regex for a text
+     * where an ASCII character other than a digit comes before each (a
+     * character past ASCII might be a digit to the regex) */
+    const char *p = text;
+    while ((p = strpbrk(p, "-/")) && (p == text || ((unsigned char)p[-1] < 0x80 &&
+                                                    !(p[-1] >= '0' && p[-1] <= '9'))))
+        p++;
+    if (!p)
         return;
     GMatchInfo *mi = NULL;
     g_regex_match(re, text, 0, &mi);
