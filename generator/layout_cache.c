@@ -499,6 +499,20 @@ char *pg_layout_cache_key(const char *font, int width, int align, int indent, in
                            text);
 }
 
+int pg_layout_cache_check(const pg_layout_cache *c)
+{
+    size_t bytes = usable(c->buckets), n = 0;
+    for (const entry *e = c->newest; e; e = e->older) {
+        if (find(c, e->hash, e->key) != e || e->hash != g_str_hash(e->key))
+            return 0;
+        if (e->bytes != usable(e) + usable(e->key) + pg_layout_cache_layout_bytes(e->ly))
+            return 0;
+        bytes += e->bytes;
+        n++;
+    }
+    return n == c->entries && bytes == c->bytes;
+}
+
 PangoLayout *pg_layout_cache_lookup(pg_layout_cache *c, const char *key)
 {
     entry *e = find(c, g_str_hash(key), key);

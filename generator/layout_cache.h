@@ -62,4 +62,9 @@ void pg_layout_cache_get_stats(const pg_layout_cache *c, pg_layout_cache_stats *
  * the converted lines as allocated. */
 size_t pg_layout_cache_layout_bytes(PangoLayout *ly);
 
+/* For the tests: 1 when c is whole: every layout it holds is found under its
+ * key, and the bytes it counts are those of its table and entries, counted
+ * again now (so a layout changed after it was stored shows too). */
+int pg_layout_cache_check(const pg_layout_cache *c);
+
 #endif

@@ -221,6 +221,30 @@ void pg_shape_cache_get_stats(const pg_shape_cache *c, pg_shape_cache_stats *s)
     s->bypassed = c->bypassed;
 }
 
+int pg_shape_cache_check(const pg_shape_cache *c)
+{
+    size_t mask = c->n_slots - 1, n = 0, pieces = 0, contexts = 0;
+    size_t bytes = usable(c) + usable(c->slots) + usable(c->ctx_buckets) + usable(c->words) +
+                   usable(c->cuts) + usable(c->pieces);
+    for (size_t i = 0; i < c->n_slots; i++)
+        n += c->slots[i].p != NULL;
+    for (const piece *p = c->newest; p; p = p->older) {
+        size_t k = p->hash & mask;
+        while (c->slots[k].p && c->slots[k].p != p)
+            k = (k + 1) & mask;
+        if (c->slots[k].p != p || c->slots[k].hash != p->hash || p->bytes != usable(p))
+            return 0;
+        bytes += p->bytes;
+        pieces++;
+    }
+    for (size_t i = 0; i < c->n_ctx_buckets; i++)
+        for (const context *x = c->ctx_buckets[i]; x; x = x->chain) {
+            bytes += usable(x);
+            contexts++;
+        }
+    return n == pieces && pieces == c->entries && contexts == c->contexts && bytes == c->bytes;
+}
+
 static void unlink_recency(pg_shape_cache *c, piece *p)
 {
     if (p->newer)

@@ -467,6 +467,8 @@ Test(layout_cache, stays_within_its_budget_evicting_the_least_recently_used, .in
         store_paragraph(cache, ctx, i, 40);
         pg_layout_cache_get_stats(cache, &st);
         cr_assert_leq(st.bytes, budget, "%zu bytes held after %d layouts", st.bytes, i + 1);
+        /* every layout found under its key, every byte counted */
+        cr_assert(pg_layout_cache_check(cache), "after %d layouts", i + 1);
     }
     pg_layout_cache_get_stats(cache, &st);
     cr_assert_gt(st.evictions, 300, "layouts were evicted (%lu)", st.evictions);

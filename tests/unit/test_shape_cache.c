@@ -263,6 +263,8 @@ Test(shape_cache, stays_within_its_budget, .init = setup, .fini = teardown)
             cr_assert_geq(hits, 3, "at %d: %lu pieces found", i, hits);
         pg_shape_cache_get_stats(c, &st);
         cr_assert_leq(st.bytes, budget, "%zu bytes held after %d runs", st.bytes, i + 1);
+        /* every piece found where it is, every byte counted */
+        cr_assert(pg_shape_cache_check(c), "after %d runs", i + 1);
     }
     pg_shape_cache_get_stats(c, &st);
     cr_assert_gt(st.evictions, 2000, "pieces were evicted (%lu)", st.evictions);
@@ -290,6 +292,7 @@ Test(shape_cache, a_run_larger_than_the_cache_is_shaped_whole, .init = setup, .f
     pg_shape_cache_stats st;
     pg_shape_cache_get_stats(c, &st);
     cr_assert_leq(st.bytes, 8 << 10);
+    cr_assert(pg_shape_cache_check(c));
     pg_shape_cache_free(c);
 }
 
