@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the same plan for the peer tools the benchmark compares plangen with:
-HTML + CSS (WeasyPrint), XSL-FO (Apache FOP) and Typst markup. The plan's text,
+HTML + CSS (WeasyPrint), XSL-FO (Apache FOP) and Typst markup (plan.typ; and
+plan-0.10.typ for the Typst 0.10 CLI). The plan's text,
 numbering, header, recipients and signature are carried over with the same
 page size, margins, font and sizes as plangen's Party style, so that each tool
 sets the same document. Usage: peers.py PLAN.xml OUTDIR"""
@@ -192,6 +193,14 @@ def write_typst(h, bl, path):
 """ % (typ(h["parent"]), typ(h["issuer"]), typ(h["number"]), typ(h["date"]), typ(h["summary"]), body,
        rec, typ(s.get("collective", "")), typ(s.get("title", "")), typ(s.get("name", "")))
     open(path, "w", encoding="utf-8").write(doc)
+    # Typst 0.10 (the CLI on npm) has no `context` and no paragraph spacing: the
+    # same page header through locate(), the same spacing through the block
+    old = doc.replace(
+        "header: context { if counter(page).get().first() > 1 { align(center)[#counter(page).display()] } })",
+        "header: locate(loc => if counter(page).at(loc).first() > 1 { align(center)[#counter(page).display()] }))")
+    old = old.replace("leading: 4.5pt, spacing: 10.5pt)",
+                      "leading: 4.5pt)\n#show par: set block(spacing: 10.5pt)")
+    open(path.replace(".typ", "-0.10.typ"), "w", encoding="utf-8").write(old)
 
 
 def main():

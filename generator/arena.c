@@ -73,6 +73,14 @@ void pg_arena_free(pg_arena *a)
     free(a);
 }
 
+size_t pg_arena_bytes(const pg_arena *a)
+{
+    size_t n = 0;
+    for (const chunk *c = a ? a->head : NULL; c; c = c->next)
+        n += sizeof(chunk) + c->size;
+    return n;
+}
+
 void *pg_arena_alloc(pg_arena *a, size_t n)
 {
     n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);

@@ -14,6 +14,8 @@ pg_arena *pg_arena_new(void);
 /* Frees the arena and every block allocated from it. Accepts NULL. */
 void pg_arena_free(pg_arena *a);
 
+/* Bytes the arena holds from the heap (its blocks, used or not). */
+size_t pg_arena_bytes(const pg_arena *a);
 /* Returns n zeroed bytes owned by the arena, aligned for any type. */
 void *pg_arena_alloc(pg_arena *a, size_t n);
 /* Returns a copy of s (or of its first n bytes), NUL-terminated, owned by the arena. */

@@ -199,7 +199,7 @@ static void find_plans(walk *w, const char *dir, GPtrArray *out)
                 pg_diag_add(w->diags, PG_E_IO, path, 0, 0,
                             "a symbolic link to outside the folder built; plangen builds only "
                             "what lies inside it: put the %s itself there",
-                            S_ISDIR(st.st_mode) ? "folder" : "plan");
+                            S_ISDIR(st.st_mode) ? _("folder") : _("plan"));
                 g_free(path);
                 continue;
             }
@@ -277,7 +277,10 @@ static int folder_jobs(session *s, const char *dir, GPtrArray *jobs, pg_diag_lis
 static void name_the_unit(pg_diag_list *got, pg_diag_list *diags, const char *units,
                           const pg_unit *e)
 {
-    static const char set[] = "give it with --set ";
+    /* TRANSLATORS: the words before "--set" in scaffold.c's "the template needs
+       ${%s}: give it with --set %s=...", exactly as translated there: a build
+       finds them in that message to replace them by <param> advice. */
+    const char *set = _("give it with --set ");
     for (size_t k = 0; k < got->n; k++) {
         const pg_diag *d = &got->items[k];
         const char *detail = d->detail ? d->detail : "";
@@ -290,7 +293,7 @@ static void name_the_unit(pg_diag_list *got, pg_diag_list *diags, const char *un
         const char *s = strstr(detail, set);
         const char *eq = s ? strstr(s, "=...") : NULL;
         if (s && eq) {
-            const char *key = s + sizeof set - 1;
+            const char *key = s + strlen(set);
             pg_diag_add(diags, d->code, units, line, 0,
                         "unit \"%s\" (%s line %d): %.*sadd <param name=\"%.*s\">...</param> "
                         "to the unit%s",
@@ -338,7 +341,7 @@ static int unit_jobs(session *s, GPtrArray *jobs, pg_diag_list *diags)
         pg_diag_add(diags, PG_E_IO, o->units, u.line, 0,
                     real ? "the template \"%s\" lies outside the plans root (--root, else the "
                            "current folder); keep templates inside it"
-                         : "cannot read the template \"%s\": no such file",
+                         : N_("cannot read the template \"%s\": no such file"),
                     u.template_path);
         ok = 0;
     } else if ((st = pg_read_regular_file(tpath, max, &tpl, &tlen, why)) != PG_INPUT_OK) {
@@ -793,7 +796,7 @@ static char *collect(int workers, pid_t *pids, int *fds, guint n_stale, result *
         if (done_records != done) {
             done = done_records;
             if (tty)
-                fprintf(stderr, "\r[%d/%u] building...", done, n_stale);
+                fprintf(stderr, _("\r[%d/%u] building..."), done, n_stale);
         }
     }
     char *died = NULL;
@@ -1005,7 +1008,7 @@ int pg_cmd_build(session *s)
         built++;
         if (!tty)
             pg_cli_say("%s %s -> %s (%.0f ms)", o->check_only ? _("checked") : _("built"),
-                       j->text ? "unit" : j->plan, j->target, r->ms);
+                       j->text ? _("unit") : j->plan, j->target, r->ms);
         if (cache && r->out_hash[0]) {
             result *e = g_new0(result, 1);
             *e = *r; /* takes the diagnostics and the files read */

@@ -2,6 +2,8 @@
  * strictly (see cache.h). */
 #include "cache.h"
 
+#include "i18n.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,7 +196,7 @@ GHashTable *pg_cache_parse(const char *text, size_t len, const char *cache_path,
         goto done; /* another build, other options, or no cache: nothing to trust, no error */
     if (lines[n - 1][0] != '\0') {
         i = n - 1;
-        why = "the last line is cut short";
+        why = N_("the last line is cut short");
         goto done;
     }
     for (; i + 1 < n && !why; i++) {
@@ -204,11 +206,11 @@ GHashTable *pg_cache_parse(const char *text, size_t len, const char *cache_path,
             char *path = pg_cache_unescape(f[1]);
             int pages;
             if (!path || !pg_cache_output_path_ok(out, path))
-                why = "the output is not a PDF inside the output folder";
+                why = N_("the output is not a PDF inside the output folder");
             else if (!hash_ok(f[2], 0) || !number(f[3], 1 << 30, &pages))
-                why = "a hash or a page count out of form";
+                why = N_("a hash or a page count out of form");
             else if (g_hash_table_contains(c, path))
-                why = "the output is listed twice";
+                why = N_("the output is listed twice");
             if (why) {
                 g_free(path);
             } else {
@@ -220,12 +222,12 @@ GHashTable *pg_cache_parse(const char *text, size_t len, const char *cache_path,
             }
         } else if (nf == 3 && strcmp(f[0], "dep") == 0 && cur) {
             if (!pg_cache_get_dep(&cur->deps, f + 1))
-                why = "a file read or its hash out of form";
+                why = N_("a file read or its hash out of form");
         } else if (nf == 8 && strcmp(f[0], "diag") == 0 && cur) {
             if (!pg_cache_get_diag(&cur->diags, f + 1))
-                why = "a diagnostic out of form";
+                why = N_("a diagnostic out of form");
         } else {
-            why = "not an output, dep or diag line in its place";
+            why = N_("not an output, dep or diag line in its place");
         }
         g_strfreev(f);
     }
@@ -233,7 +235,7 @@ GHashTable *pg_cache_parse(const char *text, size_t len, const char *cache_path,
         i--;
 done:
     if (why) {
-        pg_diag_add(diags, PG_W_CACHE, cache_path, (int)i + 1, 0, "%s", why);
+        pg_diag_add(diags, PG_W_CACHE, cache_path, (int)i + 1, 0, "%s", _(why));
         g_hash_table_remove_all(c);
     }
     g_strfreev(lines);

@@ -7,9 +7,9 @@
 #include "datadir.h"
 #include "i18n.h"
 #include "import.h"
-#include "serve.h"
-#include "serve_auth.h"
+#include "serve_module.h"
 #include "sign.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -403,7 +403,12 @@ static int write_stdout(session *s, const pg_result *r, pg_diag_list *d)
     size_t n = 0;
     const char *file = r->doc ? r->doc->file : "<stdin>";
     if (!pg_result_pdf_memory(s->engine, r, &pdf, &n)) {
-        pg_diag_add(d, PG_E_OUTPUT, file, 0, 0, "cannot make the PDF for standard output");
+        const char *why = pg_result_pdf_error(r);
+        if (why)
+            pg_diag_add(d, PG_E_OUTPUT, file, 0, 0,
+                        "cannot make the PDF for standard output: %s", why);
+        else
+            pg_diag_add(d, PG_E_OUTPUT, file, 0, 0, "cannot make the PDF for standard output");
         return 0;
     }
     int ok = fwrite(pdf, 1, n, stdout) == n && fflush(stdout) == 0;
@@ -419,7 +424,13 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
                       pg_reads *reads)
 {
     pg_result r;
-    pg_run(s->engine, path, text, len, PG_STAGE_LAYOUT, &r);
+    /* a PDF alone is written page by page as layout makes them (memory stays
+     * that of a few pages); the other outputs need the pages whole */
+    const char *format = s->o->format ? s->o->format : "pdf";
+    pg_stage stage = png_dir || strcmp(format, "pdf") != 0 ? PG_STAGE_LAYOUT
+                     : target                              ? PG_STAGE_PDF
+                                                           : PG_STAGE_CHECK;
+    pg_run(s->engine, path, text, len, stage, &r);
     int failed = pg_result_failed(&r, s->o->strict);
     if (collect)
         pg_diag_take(collect, &r.diags);
@@ -455,10 +466,12 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
                  : strcmp(f, "docx") == 0  ? pg_result_write_docx(&r, target, &wd)
                  : strcmp(f, "odt") == 0   ? pg_result_write_odt(&r, target, &wd)
                                            : pg_result_write_pdf(s->engine, &r, target, &wd);
+        pg_timing_mark("write the PDF (DOCX, ODT)");
         if (ok && png_dir) {
             char *stem = stem_of(target);
             ok = pg_result_write_png(&r, png_dir, stem, s->o->dpi, &wd);
             free(stem);
+            pg_timing_mark("write the PNG pages");
         }
         if (collect)
             pg_diag_take(collect, &wd);
@@ -471,7 +484,7 @@ int pg_cli_render_one(session *s, const char *path, const char *text, size_t len
             say_appendix_files(&r, path, target);
     }
     g_free(read_target);
-    s->last_pages = r.pages ? (int)r.pages->n : 0;
+    s->last_pages = (int)r.n_pages;
     if (reads)
         pg_reads_merge(reads, &r.reads);
     pg_result_free(&r);
@@ -487,11 +500,11 @@ static char **render_targets(session *s, int *rc)
     options *o = s->o;
     int to_stdout = o->out && strcmp(o->out, "-") == 0;
     if (to_stdout) {
-        const char *why = o->n_inputs > 1           ? "one plan"
-                          : o->format && strcmp(o->format, "pdf") != 0 ? "a PDF"
-                          : o->appendix_files == 1  ? "one PDF (not --appendices files)"
-                          : strcmp(o->cmd, "watch") == 0 ? "render, not watch"
-                                                    : NULL;
+        const char *why = o->n_inputs > 1                              ? N_("one plan")
+                          : o->format && strcmp(o->format, "pdf") != 0 ? N_("a PDF")
+                          : o->appendix_files == 1       ? N_("one PDF (not --appendices files)")
+                          : strcmp(o->cmd, "watch") == 0 ? N_("render, not watch")
+                                                         : NULL;
         if (why) {
             pg_cli_say("plangen: -o - (standard output) takes %s", _(why));
             *rc = EXIT_USAGE;
@@ -649,7 +662,7 @@ static int cmd_check(session *s)
     for (int i = 0; i < s->o->n_inputs; i++) {
         const char *path = s->o->inputs[i];
         pg_result r;
-        pg_run(s->engine, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+        pg_run(s->engine, path, NULL, 0, PG_STAGE_CHECK, &r);
         int unfixed = 0; /* the plan could not be rewritten: exit 3 */
         if (r.edits.n) {
             /* --fix: correct the plan, then report what is left, from the new file */
@@ -669,10 +682,10 @@ static int cmd_check(session *s)
                 o.fix = 0;
                 again = pg_engine_new(&o);
             }
-            pg_run(again, path, NULL, 0, PG_STAGE_LAYOUT, &r);
+            pg_run(again, path, NULL, 0, PG_STAGE_CHECK, &r);
             pg_diag_take(&r.diags, &kept);
         }
-        if (pg_cli_report_diags(s, &r.diags, s->o->strict) || !r.pages)
+        if (pg_cli_report_diags(s, &r.diags, s->o->strict) || !r.laid_out)
             rc = rc == EXIT_SYSTEM ? rc : EXIT_PLAN;
         if (unfixed)
             rc = EXIT_SYSTEM;
@@ -1269,7 +1282,10 @@ static int cmd_verify(int argc, char **argv)
 
 /* --lang vi|en, given anywhere (every command takes it, sign, verify, serve and
  * user included): taken out of argv so that no command's own option loop sees
- * it. Returns 0 (after a message) for a bad or missing value. */
+ * it. Without it the environment chooses (LANG...), but for serve: the web
+ * editor is the clerks' tool, so a server speaks Vietnamese (the findings'
+ * details in the editor, its help and its messages) unless --lang en is given.
+ * Returns 0 (after a message) for a bad or missing value. */
 static int take_lang(int *argc, char **argv)
 {
     const char *lang = NULL;
@@ -1294,6 +1310,8 @@ static int take_lang(int *argc, char **argv)
     }
     argv[n] = NULL;
     *argc = n;
+    if (ok && !lang && n >= 2 && strcmp(argv[1], "serve") == 0)
+        lang = "vi";
     pg_i18n_init(ok ? lang : NULL);
     if (!ok)
         pg_cli_say("plangen: --lang takes vi (Vietnamese) or en (English), not \"%s\"", lang);
@@ -1304,16 +1322,21 @@ int pg_cli_main(int argc, char **argv)
 {
     if (!take_lang(&argc, argv))
         return EXIT_USAGE;
+    pg_timing_mark("language of messages");
     /* serve and user take options of their own */
-    if (argc >= 2 && strcmp(argv[1], "serve") == 0)
-        return pg_serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL));
+    if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
+        const pg_serve_api *serve = pg_serve_module();
+        return serve ? serve->serve_main(argc - 1, argv + 1, pg_data_dir_default(NULL))
+                     : EXIT_SYSTEM;
+    }
     if (argc >= 2 && strcmp(argv[1], "user") == 0) {
         for (int i = 2; i < argc; i++)
             if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
                 fputs(_(usage_user), stdout);
                 return EXIT_OK;
             }
-        return pg_user_main(argc - 1, argv + 1);
+        const pg_serve_api *serve = pg_serve_module();
+        return serve ? serve->user_main(argc - 1, argv + 1) : EXIT_SYSTEM;
     }
     /* sign and verify take options of their own (sign.c) */
     if (argc >= 2 && strcmp(argv[1], "sign") == 0)
@@ -1336,7 +1359,9 @@ int pg_cli_main(int argc, char **argv)
         } else if (strcmp(a, "--version") == 0) {
             const char *how = NULL;
             const char *dir = o.data_dir ? o.data_dir : pg_data_dir_default(&how);
-            printf("plangen %s\ndata folder: %s (%s)\n", PG_VERSION, dir, how ? how : "--data-dir");
+            /* how: a variable's name, or words of datadir.c marked N_ */
+            printf(_("plangen %s\ndata folder: %s (%s)\n"), PG_VERSION, dir,
+                   how ? _(how) : "--data-dir");
             rc = EXIT_OK;
             goto done;
         } else if ((v = opt_value(argc, argv, &i, "-o", &bad))) {
@@ -1554,9 +1579,18 @@ int pg_cli_main(int argc, char **argv)
                      .no_pdfa = o.no_pdfa,
                      .seal_diameter = o.seal_diameter,
                      .appendix_files = o.appendix_files == 1,
+                     /* one plan laid out once: no layout is laid out again */
+                     .layout_cache_bytes = (strcmp(o.cmd, "render") == 0 ||
+                                            strcmp(o.cmd, "check") == 0) && o.n_inputs == 1
+                                               ? (size_t)1 << 20
+                                               : 0,
+                     /* only build (its cache) and watch (what changed) use the
+                        hashes of what a run read */
+                     .unhashed_reads = strcmp(o.cmd, "build") != 0 && strcmp(o.cmd, "watch") != 0,
                      .fix = o.fix};
     s.engine = pg_engine_new(&eo);
     free(create_date);
+    pg_timing_mark("command line, engine");
     if (strcmp(o.cmd, "render") == 0)
         rc = cmd_render(&s);
     else if (strcmp(o.cmd, "watch") == 0)
@@ -1583,6 +1617,8 @@ int pg_cli_main(int argc, char **argv)
     else if (o.diag_out == PG_DIAG_OUT_SARIF && rc != EXIT_USAGE)
         pg_diag_sarif_write(&s.emitted, PG_VERSION, stdout);
     rc = streams_written(rc);
+    pg_timing_mark("diagnostics, streams closed");
+    pg_timing_report();
 #ifndef PG_FULL_TEARDOWN
     /* Everything is written and closed: the kernel takes back the memory, the
      * font map and the caches faster than freeing them piece by piece (5 % of a

@@ -1,6 +1,7 @@
 /* coverage.c - characters the style's font does not have (see coverage.h). */
 #include "coverage.h"
 
+#include "fonts.h"
 #include "i18n.h"
 
 #include <string.h>
@@ -18,6 +19,7 @@ void pg_coverage_check(PangoLayout *ly, const char *style_family, GHashTable *se
 {
     if (pango_layout_get_unknown_glyphs_count(ly) == 0)
         return;
+    pg_fonts_note_unknown(ly);
     const char *text = pango_layout_get_text(ly);
     for (GSList *l = pango_layout_get_lines_readonly(ly); l; l = l->next) {
         const PangoLayoutLine *pl = l->data;

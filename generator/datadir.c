@@ -21,6 +21,12 @@
 #ifndef PG_INSTALL_LOCALEDIR
 #define PG_INSTALL_LOCALEDIR "share/locale"
 #endif
+#ifndef PG_BUILD_MODULEDIR
+#define PG_BUILD_MODULEDIR PG_BINARY_DIR "/generator"
+#endif
+#ifndef PG_INSTALL_MODULEDIR
+#define PG_INSTALL_MODULEDIR "lib/plangen"
+#endif
 
 #define SCHEMA "templates/schema/plan.rng"
 
@@ -76,9 +82,9 @@ const char *pg_data_dir_default(const char **how)
         int in_build = 0;
         const char *inst = installed_dir(&in_build);
         if (in_build || !inst)
-            why = "source tree", dir = PG_SOURCE_DATADIR;
+            why = N_("source tree"), dir = PG_SOURCE_DATADIR;
         else
-            why = "installed", dir = inst;
+            why = N_("installed"), dir = inst;
     }
     if (how)
         *how = why;
@@ -99,6 +105,29 @@ const char *pg_locale_dir(void)
         dir = g_path_is_absolute(PG_INSTALL_LOCALEDIR)
                   ? g_strdup(PG_INSTALL_LOCALEDIR)
                   : g_build_filename(prefix, PG_INSTALL_LOCALEDIR, NULL);
+        g_free(prefix);
+        g_free(share);
+    }
+    return dir;
+}
+
+const char *pg_module_dir(void)
+{
+    const char *env = getenv("PLANGEN_MODULEDIR");
+    if (env && *env)
+        return env;
+    int in_build = 0;
+    const char *inst = installed_dir(&in_build);
+    if (in_build || !inst)
+        return PG_BUILD_MODULEDIR;
+    /* PREFIX/share/plangen -> PREFIX/<libdir>/plangen */
+    static char *dir;
+    if (!dir) {
+        char *share = g_path_get_dirname(inst);
+        char *prefix = g_path_get_dirname(share);
+        dir = g_path_is_absolute(PG_INSTALL_MODULEDIR)
+                  ? g_strdup(PG_INSTALL_MODULEDIR)
+                  : g_build_filename(prefix, PG_INSTALL_MODULEDIR, NULL);
         g_free(prefix);
         g_free(share);
     }

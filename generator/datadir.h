@@ -19,6 +19,12 @@ const char *pg_data_dir_default(const char **how);
  * for the process. */
 const char *pg_locale_dir(void);
 
+/* The folder of plangen's modules (module.h): $PLANGEN_MODULEDIR when set and
+ * not empty; for the program in its build folder BUILD/generator, for any
+ * other PREFIX/<libdir>/plangen (CMAKE_INSTALL_LIBDIR) beside its PREFIX/bin.
+ * A static string or one kept for the process. */
+const char *pg_module_dir(void);
+
 /* 1 when dir holds plangen's data (templates/schema/plan.rng), else 0 with a
  * message on stderr naming the folder and how to set another (one message, at
  * once, instead of every plan's "cannot load the schema"). */

@@ -277,6 +277,16 @@ void pg_diag_print(const pg_diag_list *l, FILE *f)
     }
 }
 
+void pg_diag_truncate(pg_diag_list *l, size_t n)
+{
+    for (size_t i = n; i < l->n; i++) {
+        free((char *)l->items[i].file);
+        free(l->items[i].detail);
+    }
+    if (n < l->n)
+        l->n = n;
+}
+
 void pg_diag_list_free(pg_diag_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {

@@ -106,6 +106,8 @@ void pg_diag_sort(pg_diag_list *l);
 void pg_diag_print(const pg_diag_list *l, FILE *f);
 /* Formats one diagnostic into a heap string; the caller frees it. */
 char *pg_diag_format(const pg_diag *d);
+/* Drops the diagnostics of l past the first n. */
+void pg_diag_truncate(pg_diag_list *l, size_t n);
 void pg_diag_list_free(pg_diag_list *l);
 
 /* A copy of s fit for a terminal, a log or an XML report: every control

@@ -3,21 +3,24 @@
 
 #include "arena.h"
 
+#include "i18n.h"
 #include "input.h"
+#include "raster_module.h"
 
-#include <cairo.h>
 #include <dirent.h>
 #include <fontconfig/fontconfig.h>
 #include <hb-subset.h>
 #include <hb.h>
-#include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
+#include <pango/pangoft2.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct pg_fonts {
     FcConfig *config;
     PangoFontMap *map;
+    const pg_raster_api *cairo; /* map is pango-cairo's, from the raster module; NULL:
+                                   pango-ft2's */
     GHashTable *metrics; /* font description (owned) -> double[2]: ascent, descent */
     char *dir;           /* the fonts folder a user drops fonts into */
     char *conf;          /* its fonts.conf */
@@ -94,7 +97,7 @@ static void reject_unreadable_fonts(FcConfig *config, const char *dir, pg_diag_l
                 ok = face_readable(blob, i);
             hb_blob_destroy(blob);
             free(bytes);
-            g_strlcpy(why, "harfbuzz cannot read all its tables and glyphs", sizeof why);
+            g_strlcpy(why, _("harfbuzz cannot read all its tables and glyphs"), sizeof why);
         }
         char *real = ok ? NULL : realpath(path, NULL);
         if (!ok) {
@@ -114,6 +117,28 @@ static void reject_unreadable_fonts(FcConfig *config, const char *dir, pg_diag_l
         g_free(path);
     }
     g_ptr_array_free(names, TRUE);
+}
+
+/* What pango-cairo's font map adds to the pattern of every font it looks for,
+ * given the font options of layout's contexts (grey antialiasing, no hinting:
+ * cairo_ft_font_options_substitute() of cairo 1.16), after the configuration's
+ * substitutions and before fontconfig's defaults: pango-ft2's map then finds
+ * the fonts pango-cairo's found, of the same patterns. */
+static void cairo_substitute(FcPattern *p, gpointer data)
+{
+    (void)data;
+    FcValue v;
+    if (FcPatternGet(p, FC_ANTIALIAS, 0, &v) == FcResultNoMatch) {
+        FcPatternAddBool(p, FC_ANTIALIAS, FcTrue);
+        FcPatternDel(p, FC_RGBA);
+        FcPatternAddInteger(p, FC_RGBA, FC_RGBA_NONE);
+    }
+    if (FcPatternGet(p, FC_RGBA, 0, &v) == FcResultNoMatch)
+        FcPatternAddInteger(p, FC_RGBA, FC_RGBA_NONE);
+    if (FcPatternGet(p, FC_HINTING, 0, &v) == FcResultNoMatch)
+        FcPatternAddBool(p, FC_HINTING, FcFalse);
+    if (FcPatternGet(p, FC_HINT_STYLE, 0, &v) == FcResultNoMatch)
+        FcPatternAddInteger(p, FC_HINT_STYLE, FC_HINT_NONE);
 }
 
 static void free_reads(gpointer p)
@@ -154,9 +179,15 @@ pg_fonts *pg_fonts_new(const char *fonts_dir, pg_diag_list *diags)
         pg_oom();
     pg_fonts *f = pg_xcalloc(1, sizeof *f);
     f->config = config;
-    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    /* pango-ft2's font map, not pango-cairo's: cairo (and pixman, the X
+     * libraries) is loaded only for what needs it (raster_module.h). At 72 dpi,
+     * as layout's contexts were with pango-cairo. */
+    f->map = pango_ft2_font_map_new();
     if (!f->map)
         pg_oom();
+    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(f->map), 72.0, 72.0);
+    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(f->map), cairo_substitute, NULL,
+                                             NULL);
     pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
     f->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     f->families = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_reads);
@@ -177,7 +208,7 @@ void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription
          * unhinted fonts; pango_context_get_metrics() would also shape a sample
          * text per font for an average character width plangen never uses
          * (tests/unit/test_layout.c checks that both agree) */
-        PangoFont *font = pango_font_map_load_font(f->map, ctx, desc);
+        PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, desc);
         hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
         m = g_new(double, 2);
         if (hb) {
@@ -215,15 +246,49 @@ void pg_fonts_free(pg_fonts *f)
 PangoContext *pg_fonts_context(pg_fonts *f)
 {
     PangoContext *ctx = pango_font_map_create_context(f->map);
-    pango_cairo_context_set_resolution(ctx, 72.0);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    pango_cairo_context_set_font_options(ctx, fo);
-    cairo_font_options_destroy(fo);
+    if (f->cairo)
+        f->cairo->context_setup(ctx);
     pango_context_set_round_glyph_positions(ctx, FALSE);
     return ctx;
+}
+
+/* Set on a font map whose layouts met a character its font lacks. */
+static const char unknown_key[] = "pg-unknown-glyphs";
+
+void pg_fonts_note_unknown(PangoLayout *ly)
+{
+    PangoFontMap *map = pango_context_get_font_map(pango_layout_get_context(ly));
+    g_object_set_data(G_OBJECT(map), unknown_key, GINT_TO_POINTER(1));
+}
+
+int pg_fonts_relayout(pg_fonts *f)
+{
+    return !f->cairo && g_object_get_data(G_OBJECT(f->map), unknown_key) != NULL;
+}
+
+int pg_fonts_use_cairo(pg_fonts *f, const char *style_file, pg_diag_list *diags)
+{
+    if (f->cairo)
+        return 1;
+    char *why = NULL;
+    const pg_raster_api *api = pg_raster(&why);
+    if (!api) {
+        pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
+                    "a character the font lacks is laid out by pango-cairo's font map, in "
+                    "the raster module: %s",
+                    why);
+        g_free(why);
+        return 0;
+    }
+    PangoFontMap *map = api->font_map_new();
+    if (!map)
+        pg_oom();
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), f->config);
+    g_object_unref(f->map);
+    f->map = map;
+    f->cairo = api;
+    g_hash_table_remove_all(f->metrics);
+    return 1;
 }
 
 /* Families that stand in for another with the same metrics. */
@@ -304,13 +369,13 @@ int pg_fonts_check(pg_fonts *f, const char *family, const char *style_file, pg_d
         pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
                     "\"%s\" resolves to \"%s\"; install fonts-liberation2 (apt-get install "
                     "fonts-liberation2) for %s, or copy the licensed font files into fonts/",
-                    family, got ? (const char *)got : "nothing", standin);
+                    family, got ? (const char *)got : _("nothing"), standin);
     else if (!ok)
         pg_diag_add(diags, PG_E_FONT, style_file, 0, 0,
                     "\"%s\" resolves to \"%s\"; copy the font files of \"%s\" into fonts/ "
                     "(see fonts/README.md), or name an installed family in the style's <font "
                     "family=...> (plangen fonts shows which file serves it)",
-                    family, got ? (const char *)got : "nothing", family);
+                    family, got ? (const char *)got : _("nothing"), family);
     else
         check_vietnamese(match, family, (const char *)got, style_file, diags);
     if (match)
@@ -341,12 +406,15 @@ char *pg_fonts_face_file(pg_fonts *f, const char *family, int bold, int italic)
 
 void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads)
 {
-    pg_reads *faces = g_hash_table_lookup(f->families, family);
+    /* kept apart for lists of paths alone (reads.h), whose faces are not hashed */
+    char *key = g_strdup_printf("%d:%s", reads->paths_only, family);
+    pg_reads *faces = g_hash_table_lookup(f->families, key);
     if (!faces) {
         /* as fontconfig saw them when the configuration was built: its files and
          * the folder's listing then (a font dropped in later is not used by this
          * process, and must not be recorded as if it were) */
         faces = g_new0(pg_reads, 1);
+        faces->paths_only = reads->paths_only;
         pg_reads_add(faces, f->conf, f->conf_hash);
         pg_reads_add(faces, f->dir, f->dir_hash);
         for (int face = 0; face < 4; face++) {
@@ -355,7 +423,8 @@ void pg_fonts_record(pg_fonts *f, const char *family, pg_reads *reads)
                 pg_reads_add_file(faces, file, NULL);
             free(file);
         }
-        g_hash_table_insert(f->families, g_strdup(family), faces);
+        g_hash_table_insert(f->families, g_strdup(key), faces);
     }
+    g_free(key);
     pg_reads_merge(reads, faces);
 }

@@ -20,6 +20,19 @@ void pg_fonts_free(pg_fonts *f);
 /* Returns a new pango context at 72 dpi with unhinted metrics; caller unrefs it. */
 PangoContext *pg_fonts_context(pg_fonts *f);
 
+/* The font map is pango-ft2's, which gives every glyph the metrics pango-cairo's
+ * gave, and so every layout the same lines, but for a character the font lacks:
+ * pango-cairo draws it as a box of its own width, plangen's lines have always
+ * had. The coverage check notes each layout that has one (pg_fonts_note_unknown);
+ * a plan laid out with such a layout is laid out again (pg_fonts_relayout)
+ * after pg_fonts_use_cairo(), with new contexts and a new layout cache. */
+void pg_fonts_note_unknown(PangoLayout *ly);
+/* 1 when a layout of f's pango-ft2 map met a character its font lacks. */
+int pg_fonts_relayout(pg_fonts *f);
+/* Turns f to pango-cairo's font map from the raster module (for good). Returns
+ * 1, else 0 with PG_E_FONT at style_file when the module cannot be loaded. */
+int pg_fonts_use_cairo(pg_fonts *f, const char *style_file, pg_diag_list *diags);
+
 /* The ascent and descent (pt) of the font desc names in ctx, computed once per
  * process for each key (the description as a string) and kept. */
 void pg_fonts_metrics(pg_fonts *f, PangoContext *ctx, const PangoFontDescription *desc,

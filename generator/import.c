@@ -1239,8 +1239,8 @@ static size_t picture_out(ctx *c, const ln *ls, size_t to, size_t i, const char 
         g_string_append(c->out, "</p>\n");
     }
     pg_diag_add(c->diags, PG_W_IMPORT_PICTURE, c->file, ls[i].line, 1, "%s%s",
-                ls[i].plain->len ? "its alternate text is kept as a paragraph; " : "",
-                "save the image beside the plan and write <image src=\"…\"/> there");
+                ls[i].plain->len ? _("its alternate text is kept as a paragraph; ") : "",
+                _("save the image beside the plan and write <image src=\"…\"/> there"));
     return i + 1;
 }
 
@@ -1499,12 +1499,15 @@ char *pg_import_recognise(const pg_import_doc *doc, const char *file, pg_diag_li
     /* issuer, number, place, date, summary */
     /* the editor's schema: that of the running program's data folder */
     char *model = pg_plan_model_pi(NULL);
+    /* TRANSLATORS: an XML comment written into an imported plan: never two
+       hyphens in a row. */
     g_string_append_printf(c->out,
-                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
-                           "<!-- Imported by plangen import from %s; move what the warnings name "
-                           "where it belongs. -->\n"
+                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<!-- %s -->\n"
                            "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n",
-                           model, "the old plan", h.style ? h.style : "party");
+                           model,
+                           _("Imported by plangen import from the old plan; move what the "
+                             "warnings name where it belongs."),
+                           h.style ? h.style : "party");
     g_free(model);
     c->style = h.style ? h.style : "party";
     if (!h.style)

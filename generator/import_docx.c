@@ -14,6 +14,7 @@
  * rightBrace, a VML shape type 88 as LibreOffice writes it, or a vertically
  * merged table cell) becomes " }" on the lines it spans and its purpose. */
 #include "arena.h"
+#include "i18n.h"
 #include "import_zip.h"
 
 #include <glib.h>
@@ -38,7 +39,7 @@ static const char MC_NS[] = "http://schemas.openxmlformats.org/markup-compatibil
 static const char V_NS[] = "urn:schemas-microsoft-com:vml";
 static const char O_NS[] = "urn:schemas-microsoft-com:office:office";
 
-static const pg_zip_kind DOCX = {"DOCX", "a DOCX", "Word", ".docx", "a Word document"};
+static const pg_zip_kind DOCX = {"DOCX", N_("a DOCX"), "Word", ".docx", N_("a Word document")};
 
 static int is_ns(xmlNodePtr n, const char *ns, const char *local)
 {

@@ -14,6 +14,7 @@
  * as a cell spanning their rows, becomes " }" on the lines it spans and the
  * purpose of its text box or merged cell (import_zip.c). */
 #include "arena.h"
+#include "i18n.h"
 #include "import_zip.h"
 
 #include <stdlib.h>
@@ -27,8 +28,8 @@
 #define PG_ODT_COLS_MAX 100000  /* a table's column index stops there */
 #define PG_ODT_CELL_TEXT 1024   /* bytes of a cell's text looked at to find braces */
 
-static const pg_zip_kind ODT = {"ODT", "an ODT", "LibreOffice Writer", ".odt",
-                                "an OpenDocument text"};
+static const pg_zip_kind ODT = {"ODT", N_("an ODT"), "LibreOffice Writer", ".odt",
+                                N_("an OpenDocument text")};
 
 static const char NS_OFFICE[] = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
 static const char NS_STYLE[] = "urn:oasis:names:tc:opendocument:xmlns:style:1.0";
@@ -632,7 +633,7 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
 
     if (pg_import_is_fodt(bytes, len)) {
         /* a flat ODT: one XML document holding styles and body */
-        content = pg_zip_parse(bytes, len, "the flat ODT", file, &ODT, &budget, diags);
+        content = pg_zip_parse(bytes, len, _("the flat ODT"), file, &ODT, &budget, diags);
         if (!content)
             goto cleanup;
     } else {
@@ -650,7 +651,7 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
                         "not an OpenDocument text: its mimetype is \"%.60s\", not "
                         "application/vnd.oasis.opendocument.text; save it from LibreOffice "
                         "Writer as .odt (a spreadsheet or a drawing is not a plan)",
-                        mime ? mime : "(none)");
+                        mime ? mime : _("(none)"));
             goto cleanup;
         }
         content = pg_zip_xml(z, "content.xml", 1, file, &ODT, &budget, &failed, diags);
@@ -671,7 +672,7 @@ int pg_import_odt_read(const char *bytes, size_t len, const char *file, pg_impor
         pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
                     "%s has no office:body/office:text; the file is not a text document, save "
                     "it again as .odt",
-                    z ? "content.xml" : "the flat ODT");
+                    z ? "content.xml" : _("the flat ODT"));
         goto cleanup;
     }
     pg_zip_reader_init(&r.z, doc, file, &ODT, diags);

@@ -1,6 +1,7 @@
 /* import_text.c - the plain-text reader of `plangen import`: lines become
  * paragraphs, Markdown emphasis marks become runs, pipe tables become cells. */
 #include "arena.h"
+#include "i18n.h"
 #include "import.h"
 
 #include <glib.h>
@@ -184,7 +185,7 @@ int pg_import_text_read(const char *bytes, size_t len, const char *file, pg_impo
             pg_diag_add(diags, PG_E_UTF8, file, line, col,
                         "%s; import reads plain text (UTF-8, or UTF-16 with a byte-order mark): "
                         "save the document as text first",
-                        nul ? "a NUL byte: this is no text file" : "invalid UTF-8");
+                        nul ? _("a NUL byte: this is no text file") : _("invalid UTF-8"));
             goto cleanup;
         }
     }

@@ -6,6 +6,7 @@
 #include "import_zip.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -21,7 +22,7 @@ zip_t *pg_zip_open(const char *bytes, size_t len, const char *file, const pg_zip
         pg_diag_add(diags, PG_E_IO, file, 0, 0,
                     "not %s file (no ZIP signature); give a %s saved by Word or "
                     "LibreOffice, or a plain .txt",
-                    k->a_name, k->ext);
+                    _(k->a_name), k->ext);
         return NULL;
     }
     zip_error_t ze;
@@ -44,7 +45,7 @@ zip_t *pg_zip_open(const char *bytes, size_t len, const char *file, const pg_zip
     if (zip_get_num_entries(z, 0) > PG_ZIP_ENTRIES_MAX) {
         pg_diag_add(diags, PG_E_TOO_LARGE, file, 0, 0,
                     "the archive has more than %d entries; %s has a few dozen, refused",
-                    PG_ZIP_ENTRIES_MAX, k->a_name);
+                    PG_ZIP_ENTRIES_MAX, _(k->a_name));
         zip_discard(z);
         return NULL;
     }
@@ -66,7 +67,7 @@ char *pg_zip_read(zip_t *z, const char *name, int required, const char *file, co
         if (required)
             pg_diag_add(diags, PG_E_MISSING_ELEMENT, file, 0, 0,
                         "the %s has no %s; save the file again as %s (%s)", k->name, name,
-                        k->doc_kind, k->ext);
+                        _(k->doc_kind), k->ext);
         return NULL;
     }
     if ((st.valid & ZIP_STAT_SIZE) && st.size > PG_ZIP_PART_MAX) {
@@ -262,7 +263,7 @@ xmlDocPtr pg_zip_parse(const char *bytes, size_t n, const char *name, const char
         x = NULL;
     } else if (!ctxt->wellFormed || !x) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
-        char *why = g_strstrip(g_strdup(e && e->message ? e->message : "unknown error"));
+        char *why = g_strstrip(g_strdup(e && e->message ? e->message : _("unknown error")));
         pg_diag_add(diags, PG_E_XML, file, 0, 0,
                     "%s is not well-formed XML at its line %d (%s); the file is damaged, save it "
                     "again from %s",

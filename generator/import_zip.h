@@ -25,7 +25,8 @@
  * few KiB. */
 #define PG_ZIP_NOTES_MAX ((size_t)1 << 20)
 
-/* The format being read, for the messages: "DOCX" / "Word" / ".docx". */
+/* The format being read, for the messages: "DOCX" / "Word" / ".docx"; a_name
+ * and doc_kind are English words marked N_, given through _() where used. */
 typedef struct {
     const char *name;     /* "DOCX" */
     const char *a_name;   /* "a DOCX" */

@@ -2,6 +2,7 @@
 #include "input.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,14 +12,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* what a path is that is not a regular file (marked N_: translated where used) */
 static const char *kind_of(mode_t m)
 {
-    return S_ISDIR(m)    ? "a folder"
-           : S_ISFIFO(m) ? "a FIFO"
-           : S_ISCHR(m)  ? "a character device"
-           : S_ISBLK(m)  ? "a block device"
-           : S_ISSOCK(m) ? "a socket"
-                         : "a special file";
+    return S_ISDIR(m)    ? N_("a folder")
+           : S_ISFIFO(m) ? N_("a FIFO")
+           : S_ISCHR(m)  ? N_("a character device")
+           : S_ISBLK(m)  ? N_("a block device")
+           : S_ISSOCK(m) ? N_("a socket")
+                         : N_("a special file");
 }
 
 int pg_input_open(const char *path, char why[PG_WHY_MAX])
@@ -38,7 +40,7 @@ int pg_input_open(const char *path, char why[PG_WHY_MAX])
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(why, PG_WHY_MAX, "not a regular file but %s", kind_of(st.st_mode));
+        snprintf(why, PG_WHY_MAX, _("not a regular file but %s"), _(kind_of(st.st_mode)));
         close(fd);
         return -1;
     }
@@ -56,6 +58,15 @@ pg_input_status pg_read_regular_file(const char *path, size_t max, char **data, 
     int fd = pg_input_open(path, why);
     if (fd < 0)
         return PG_INPUT_FAILED;
+    pg_input_status rc = pg_read_fd(fd, max, data, len, why);
+    close(fd);
+    return rc;
+}
+
+pg_input_status pg_read_fd(int fd, size_t max, char **data, size_t *len, char why[PG_WHY_MAX])
+{
+    *data = NULL;
+    *len = 0;
     size_t cap = 65536, n = 0;
     char *buf = pg_xmalloc(cap + 1);
     pg_input_status rc = PG_INPUT_FAILED;
@@ -87,7 +98,7 @@ pg_input_status pg_read_regular_file(const char *path, size_t max, char **data, 
     }
     if (rc != PG_INPUT_OK) {
         if (max && n > max) {
-            snprintf(why, PG_WHY_MAX, "over %zu bytes", max);
+            snprintf(why, PG_WHY_MAX, _("over %zu bytes"), max);
             rc = PG_INPUT_TOO_LARGE;
         }
         goto cleanup;
@@ -98,6 +109,5 @@ pg_input_status pg_read_regular_file(const char *path, size_t max, char **data, 
     buf = NULL;
 cleanup:
     free(buf);
-    close(fd);
     return rc;
 }

@@ -22,6 +22,10 @@ typedef enum {
  * FIFO", ...). */
 int pg_input_open(const char *path, char why[PG_WHY_MAX]);
 
+/* Reads what is left of the file open at fd (read from its offset on), at most
+ * max bytes (0: no limit), as pg_read_regular_file does; fd stays open. */
+pg_input_status pg_read_fd(int fd, size_t max, char **data, size_t *len, char why[PG_WHY_MAX]);
+
 /* Reads the regular file at path whole, at most max bytes (0: no limit).
  * On PG_INPUT_OK, *data is a malloc'd copy with a NUL after the *len bytes
  * (the caller frees it); otherwise *data is NULL and why says what is wrong. */

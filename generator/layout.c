@@ -4,8 +4,8 @@
 
 #include "coverage.h"
 #include "input.h"
+#include "png_io.h"
 
-#include <cairo.h>
 #include <glib.h>
 #include <math.h>
 #include <qrencode.h>
@@ -400,6 +400,7 @@ felem *new_elem(lay *l, double gap)
     }
     felem *e = &l->el[l->n++];
     memset(e, 0, sizeof *e);
+    e->gid = l->made++;
     e->box.gap = gap;
     e->box.no_break_before = l->keep_next;
     l->keep_next = 0;
@@ -487,7 +488,7 @@ static void keep_symbols_whole(PangoAttrList *al, const char *text);
 static int note_of(lay *l, const pg_node *fn)
 {
     for (size_t i = 0; i < l->n_notes; i++)
-        if (l->notes[i].node == fn)
+        if (l->notes[i].node == fn && l->notes[i].layout) /* (placed whole: laid out anew) */
             return (int)i;
     if (l->n_notes == l->cap_notes) {
         l->cap_notes = l->cap_notes ? l->cap_notes * 2 : 8;
@@ -508,9 +509,10 @@ static int note_of(lay *l, const pg_node *fn)
     nt->node = fn;
     nt->layout = NULL;
     nt->lines = 0;
-    nt->id = 0;
+    nt->id = ++l->struct_ids; /* numbered where its mark is: the same however the pages are placed */
     nt->iter = NULL;
     nt->iter_line = 0;
+    nt->queued = 0;
     {
         PangoLayout *ly = pango_layout_new(l->ctx);
         pango_layout_set_font_description(ly, l->font[PG_ROLE_FOOTNOTE]);
@@ -837,29 +839,12 @@ static void layout_qr(lay *l, const pg_node *q)
     flow_end(l, PG_STRUCT_FIGURE, fid);
 }
 
-/* Feeds cairo's PNG reader from memory. */
-typedef struct {
-    const unsigned char *p;
-    size_t left;
-} png_source;
-
-static cairo_status_t png_read(void *closure, unsigned char *data, unsigned int length)
-{
-    png_source *src = closure;
-    if (length > src->left)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(data, src->p, length);
-    src->p += length;
-    src->left -= length;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* Decodes the PNG of im from the bytes read here once, which are recorded with
  * their hash (the build keys on what was decoded, not on the file later). The
  * bytes must hold the size the parser read from the header and checked against
  * the image limits: a file replaced since is refused before its pixels are
- * decoded (*changed). */
-static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
+ * decoded (*changed). Returns 1 with *img filled, else 0. */
+static int load_png(lay *l, const pg_node *im, pg_png_pixels *img, int *changed)
 {
     char *bytes = NULL, why[PG_WHY_MAX];
     size_t len = 0;
@@ -870,7 +855,7 @@ static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
         if (l->reads)
             pg_reads_add(l->reads, im->u.image.path, "missing");
         *changed = 1;
-        return NULL;
+        return 0;
     }
     if (l->reads)
         pg_reads_add_bytes(l->reads, im->u.image.path, bytes, len);
@@ -885,34 +870,29 @@ static cairo_surface_t *load_png(lay *l, const pg_node *im, int *changed)
     if (w != (unsigned long)im->u.image.px_w || h != (unsigned long)im->u.image.px_h) {
         *changed = 1;
         free(bytes);
-        return NULL;
+        return 0;
     }
-    png_source src = {b, len};
-    cairo_surface_t *img = cairo_image_surface_create_from_png_stream(png_read, &src);
+    int ok = pg_png_decode(b, len, img);
     free(bytes);
-    return img;
+    return ok;
 }
 
 /* The pixels of a decoded image as the display list holds them: RGB not
  * premultiplied, and the opacity when some pixel is not opaque. */
-static pg_image *image_pixels(cairo_surface_t *img)
+static pg_image *image_pixels(const pg_png_pixels *img)
 {
-    cairo_surface_flush(img);
-    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-    int stride = cairo_image_surface_get_stride(img);
-    int alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32;
-    const unsigned char *data = cairo_image_surface_get_data(img);
+    int iw = img->w, ih = img->h;
     size_t npx = (size_t)iw * (size_t)ih;
     pg_image *im = pg_image_new(iw, ih);
     unsigned char *a = pg_xmalloc(npx ? npx : 1);
     int translucent = 0;
     for (int y = 0; y < ih; y++) {
-        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        const uint32_t *row = img->px + (size_t)y * (size_t)iw;
         for (int x = 0; x < iw; x++) {
             uint32_t px = row[x];
-            unsigned al = alpha ? px >> 24 : 255;
+            unsigned al = img->alpha ? px >> 24 : 255;
             unsigned r = px >> 16 & 0xFF, g = px >> 8 & 0xFF, bl = px & 0xFF;
-            if (al && al < 255) { /* cairo keeps colours premultiplied */
+            if (al && al < 255) { /* decoded premultiplied, as cairo kept them */
                 r = (r * 255 + al / 2) / al;
                 g = (g * 255 + al / 2) / al;
                 bl = (bl * 255 + al / 2) / al;
@@ -938,7 +918,8 @@ pg_image *layout_load_image(lay *l, const pg_node *im)
     if (!im || !im->u.image.path || im->u.image.px_w <= 0 || im->u.image.px_h <= 0)
         return NULL;
     int changed;
-    cairo_surface_t *img = load_png(l, im, &changed);
+    pg_png_pixels img;
+    int ok = load_png(l, im, &img, &changed);
     if (changed) {
         pg_diag_add(l->diags, PG_E_IO, im->file ? im->file : l->doc->file, im->pos.line,
                     im->pos.col, "image \"%s\" changed while the plan was rendered; render again",
@@ -946,16 +927,14 @@ pg_image *layout_load_image(lay *l, const pg_node *im)
         l->failed = 1;
         return NULL;
     }
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        /* cairo reports damaged PNG data as out of memory or a read error */
+    if (!ok) {
         pg_diag_add(l->diags, PG_E_BAD_VALUE, l->doc->file, im->pos.line, im->pos.col,
                     "image \"%s\" cannot be decoded: the PNG data is damaged", im->u.image.src);
-        cairo_surface_destroy(img);
         l->failed = 1;
         return NULL;
     }
-    pg_image *pixels = image_pixels(img);
-    cairo_surface_destroy(img);
+    pg_image *pixels = image_pixels(&img);
+    free(img.px);
     return pixels;
 }
 
@@ -1023,6 +1002,7 @@ static void layout_block_run(lay *l, const pg_node *first)
             flow_end(l, PG_STRUCT_LIST, list);
             list = 0;
         }
+        flow_ready(l);
     }
 }
 
@@ -1194,60 +1174,6 @@ static void layout_appendix(lay *l, const pg_node *a)
     flow_end(l, PG_STRUCT_APPENDIX, aid);
 }
 
-/* Wraps a page list in the document element: from the first item of its first
- * page to the end of its last. */
-static void wrap_document(pg_pages *pp)
-{
-    if (!pp->n)
-        return;
-    pg_item begin = {.kind = PG_ITEM_BEGIN, .structure = PG_STRUCT_DOCUMENT, .id = 0};
-    pg_page *first = &pp->pages[0];
-    pg_page_add_item(first, &begin); /* grows the list; moved to the front below */
-    memmove(first->items + 1, first->items, (first->n - 1) * sizeof *first->items);
-    first->items[0] = begin;
-    pg_item end = {.kind = PG_ITEM_END, .structure = PG_STRUCT_DOCUMENT, .id = 0};
-    pg_page_add_item(&pp->pages[pp->n - 1], &end);
-}
-
-/* The place of the issuing body's digital signature on an attachment sent as a
- * separate file (NĐ 30, Phụ lục I, electronic documents; spec §2.13): a text of
- * two lines, the number and symbol and the signing time, Times New Roman 10 pt,
- * at the top right of the attachment's first page, written there by `plangen
- * sign --as organisation`. The box is 26 pt high: two lines at a 13 pt pitch
- * (1.3 times the size; Times' ascent and descent take 1.1 of it). It is 150 pt
- * wide: the longer line, "2023-04-18T09:15:02+07:00", is 25 characters of at
- * most 5.5 pt at 10 pt (digits are 5 pt), 138 pt; "Số: 05/KH-SKHCN" is shorter.
- * Its right edge is on the right margin. It stands in the top margin, where
- * later pages show their number (a first page shows none): its top on the page
- * number's line (10 mm from the edge in both styles, 28.35 pt), so that its foot
- * (54.35 pt) stays 2.3 pt above the text area (top margin 20 mm, 56.69 pt) and
- * clear of the appendix's first line. A style with a narrower top margin moves
- * it up, to no higher than the page's edge. Inserted just inside the document
- * element of page 1. */
-static void add_organisation_line(lay *l, pg_pages *pp)
-{
-    enum { FIELD_W = 150, FIELD_H = 26 };
-    const double clearance = 2; /* pt between the box and the text area */
-    if (!pp->n)
-        return;
-    pg_page *first = &pp->pages[0];
-    double y = l->st->page_number_top;
-    if (y + FIELD_H > l->st->margin_top - clearance)
-        y = l->st->margin_top - clearance - FIELD_H;
-    if (y < 0)
-        y = 0;
-    pg_item field = {.kind = PG_ITEM_FIELD,
-                     .x = first->w - l->st->margin_right - FIELD_W,
-                     .y = y,
-                     .w = FIELD_W,
-                     .h = FIELD_H};
-    g_strlcpy(field.label, "organisation-line", sizeof field.label);
-    pg_page_add_item(first, &field); /* moved after the document's begin below */
-    size_t at = first->n && first->items[0].kind == PG_ITEM_BEGIN ? 1 : 0;
-    memmove(first->items + at + 1, first->items + at, (first->n - 1 - at) * sizeof *first->items);
-    first->items[at] = field;
-}
-
 /* The metadata of an appendix sent as a file of its own: the plan's (author, the
  * number and symbol as keywords, date) with its own title ("Phụ lục I: title",
  * the label as the style or the plan names it) and, as subject, its attachment
@@ -1278,9 +1204,10 @@ static void set_appendix_metadata(lay *l, pg_pages *pp, const pg_node *a)
     }
 }
 
-pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
-                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
-                        pg_pages ***appendices, size_t *n_appendices)
+static pg_pages *layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
+                            pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
+                            pg_pages ***appendices, size_t *n_appendices,
+                            const pg_page_sink *sink)
 {
     lay l = {0};
     l.doc = doc;
@@ -1290,6 +1217,7 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     l.ctx = pg_fonts_context(fonts);
     l.fonts = fonts;
     l.cache = cache;
+    l.sink = sink;
     l.at_file = doc->file;
     l.uncovered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     set_page(&l, 0, NULL);
@@ -1299,36 +1227,41 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     /* the appendices as files: one page list each (an array even for none) */
     pg_pages **files = appendices ? pg_xmalloc(sizeof *files) : NULL;
     size_t n_files = 0;
-    int shown = 0;
+    l.into = pp;
     layout_title_block(&l);
     layout_blocks(&l, doc->body);
     layout_closing(&l);
-    place_flow(&l, pp, &shown);
+    place_flow(&l);
     for (const pg_node *a = doc->appendices ? doc->appendices->first : NULL; a; a = a->next) {
         set_page(&l, a->u.appendix.landscape, a->u.appendix.landscape ? a : NULL);
-        pg_pages *into = pp;
         if (appendices) {
             /* a document of its own: pages numbered from 1, by the style's rule for
              * a document's first page, whatever it says of appendices */
             if (n_files)
                 files = pg_xrealloc(files, (n_files + 1) * sizeof *files);
-            into = files[n_files++] = pg_pages_new();
-            shown = 0;
+            l.into = files[n_files++] = pg_pages_new();
+            l.file_doc = 1;
+            l.shown = 0;
         } else if (st->appendix_restart) {
-            shown = 0;
+            l.shown = 0;
         }
         layout_appendix(&l, a);
-        place_flow(&l, into, &shown);
-        if (into != pp) {
-            number_pages(&l, into);
-            wrap_document(into);
-            add_organisation_line(&l, into);
-            set_appendix_metadata(&l, into, a);
+        place_flow(&l);
+        if (l.into != pp) {
+            end_document(&l, l.into);
+            set_appendix_metadata(&l, l.into, a);
+            if (!l.failed && !geometry_finite(l.into))
+                geometry_failed(&l);
+            if (sink && !l.failed)
+                sink->end(sink->ud, l.into);
         }
     }
-    number_pages(&l, pp);
-    wrap_document(pp);
+    end_document(&l, pp);
     set_metadata(&l, pp);
+    if (!l.failed && !geometry_finite(pp))
+        geometry_failed(&l);
+    if (sink && !l.failed)
+        sink->end(sink->ud, pp);
 
     for (size_t i = 0; i < l.n_held; i++)
         pg_item_release(&l.held[i]);
@@ -1339,7 +1272,8 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     for (size_t i = 0; i < l.n_notes; i++) {
         if (l.notes[i].iter)
             pango_layout_iter_free(l.notes[i].iter);
-        g_object_unref(l.notes[i].layout);
+        if (l.notes[i].layout)
+            g_object_unref(l.notes[i].layout);
     }
     free(l.notes);
     for (int r = 0; r < PG_ROLE__COUNT; r++) {
@@ -1348,19 +1282,6 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
     }
     g_object_unref(l.ctx);
     g_hash_table_destroy(l.uncovered);
-    if (!l.failed && !geometry_finite(pp)) {
-        pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, 0, 0,
-                    "the layout gave a position that is not a finite number of points; nothing "
-                    "was written: please report this plan and its style as a bug");
-        l.failed = 1;
-    }
-    for (size_t i = 0; i < n_files && !l.failed; i++)
-        if (!geometry_finite(files[i])) {
-            pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, 0, 0,
-                        "the layout gave a position that is not a finite number of points; "
-                        "nothing was written: please report this plan and its style as a bug");
-            l.failed = 1;
-        }
     if (l.failed) {
         pg_pages_free(pp);
         for (size_t i = 0; i < n_files; i++)
@@ -1373,4 +1294,19 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
         *n_appendices = n_files;
     }
     return pp;
+}
+
+pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
+                        pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
+                        pg_pages ***appendices, size_t *n_appendices)
+{
+    return layout_run(doc, st, fonts, cache, reads, diags, appendices, n_appendices, NULL);
+}
+
+pg_pages *pg_layout_stream(const pg_doc *doc, const pg_style *st, pg_fonts *fonts,
+                           pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
+                           pg_pages ***appendices, size_t *n_appendices,
+                           const pg_page_sink *sink)
+{
+    return layout_run(doc, st, fonts, cache, reads, diags, appendices, n_appendices, sink);
 }

@@ -16,6 +16,9 @@
  * pages it gave keep their own references. */
 typedef struct pg_layout_cache pg_layout_cache;
 pg_layout_cache *pg_layout_cache_new(void);
+/* A cache keeping at most layout_bytes of layouts (0: the default budget, for
+ * a process that lays out many plans), the words shaped in their default. */
+pg_layout_cache *pg_layout_cache_new_sized(size_t layout_bytes);
 void pg_layout_cache_free(pg_layout_cache *c);
 
 /* Lays doc out. Returns the pages (free with pg_pages_free()), or NULL when the
@@ -34,6 +37,17 @@ pg_pages *pg_layout_run(const pg_doc *doc, const pg_style *style, pg_fonts *font
                         pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
                         pg_pages ***appendices, size_t *n_appendices);
 
+/* pg_layout_run() handing each page to sink as soon as it is final (its
+ * footnotes, repeated table headers and number placed), then freeing its items:
+ * the pages returned keep their sizes and numbers but no items, with the
+ * outline and metadata. Memory stays that of a few pages whatever the length.
+ * Pages reach the sink only while nothing has failed: when NULL is returned the
+ * sink's documents are incomplete (their end never comes) and must be dropped. */
+pg_pages *pg_layout_stream(const pg_doc *doc, const pg_style *style, pg_fonts *fonts,
+                           pg_layout_cache *cache, pg_reads *reads, pg_diag_list *diags,
+                           pg_pages ***appendices, size_t *n_appendices,
+                           const pg_page_sink *sink);
+
 /* One element of the vertical flow, for the page breaker. */
 typedef struct {
     double height;       /* pt */
@@ -50,6 +64,23 @@ typedef struct {
     double foot_pitch; /* pt per footnote line */
     double foot_sep;   /* pt taken by the rule above the notes */
 } pg_page_geom;
+
+/* Where page breaking stands: the next box to place, and the footnote lines
+ * carried over from the page before. Zeroed: at the start of a flow. */
+typedef struct {
+    size_t next;
+    int carry;
+} pg_paginate_state;
+
+/* Decides the next page of boxes[0..n) from *s, as pg_paginate() does: returns
+ * 1 with *first (the page's first box; the page holds boxes[*first .. s->next)
+ * after the call) and *foot (the footnote lines it shows), *s advanced; 0 when
+ * no page is left, or when more is 1 (boxes may follow boxes[n - 1], the last
+ * of them possibly still growing) and the page depends on what follows. A page
+ * decided with more set is the page the whole flow gives: pages can be placed,
+ * and their boxes dropped, while the flow is still being made. */
+int pg_paginate_next(const pg_flow_box *boxes, size_t n, int more, const pg_page_geom *g,
+                     pg_paginate_state *s, size_t *first, int *foot, int *overflow);
 
 /* Breaks boxes[0..n) into pages. Writes the index of the first box of each page
  * into starts and the number of footnote lines each page shows into foot (room

@@ -5,19 +5,19 @@
 #include "layout_cache.h"
 
 #include "arena.h"
-#include "face_cairo.h"
+#include "face_pattern.h"
 
 #include <hb-ot.h>
 #include <hb.h>
 #include <malloc.h>
-#include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 #include <string.h>
 
 struct pg_face {
     int refs;
     char *name;               /* family and face, without size */
     hb_face_t *hb;            /* a reference */
-    cairo_font_face_t *cairo; /* a reference; NULL: not a cairo font */
+    FcPattern *pattern;       /* a reference; NULL: not a fontconfig font */
     unsigned n_glyphs;
     double ul_pos, ul_h; /* underline offset (negative: below) and thickness, 1/1000 em */
 };
@@ -72,8 +72,8 @@ void pg_face_unref(pg_face *f)
     if (!f || --f->refs > 0)
         return;
     hb_face_destroy(f->hb);
-    if (f->cairo)
-        cairo_font_face_destroy(f->cairo);
+    if (f->pattern)
+        FcPatternDestroy(f->pattern);
     g_free(f->name);
     g_free(f);
 }
@@ -88,9 +88,9 @@ struct hb_face_t *pg_face_hb(const pg_face *f)
     return f->hb;
 }
 
-cairo_font_face_t *pg_face_cairo(const pg_face *f)
+FcPattern *pg_face_pattern(const pg_face *f)
 {
-    return f->cairo;
+    return f->pattern;
 }
 
 static void free_use(font_use *u)
@@ -117,6 +117,12 @@ pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_by
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pg_face_unref);
     c->shapes = pg_shape_cache_new(shape_bytes);
     return c;
+}
+
+pg_layout_cache *pg_layout_cache_new_sized(size_t layout_bytes)
+{
+    return pg_layout_cache_new_budget(layout_bytes ? layout_bytes : PG_LAYOUT_CACHE_BYTES,
+                                      PG_SHAPE_CACHE_BYTES);
 }
 
 pg_layout_cache *pg_layout_cache_new(void)
@@ -185,10 +191,9 @@ static const font_use *use_font(pg_layout_cache *c, PangoFont *pf)
         face->name = g_strdup(name);
         face->hb = hb_face_reference(hb);
         face->n_glyphs = hb_face_get_glyph_count(hb);
-        if (PANGO_IS_CAIRO_FONT(pf)) {
-            cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(pf));
-            if (sf && cairo_scaled_font_status(sf) == CAIRO_STATUS_SUCCESS)
-                face->cairo = cairo_font_face_reference(cairo_scaled_font_get_font_face(sf));
+        if (PANGO_IS_FC_FONT(pf)) {
+            face->pattern = pango_fc_font_get_pattern(PANGO_FC_FONT(pf));
+            FcPatternReference(face->pattern);
         }
         /* the underline as the PDF has always drawn it: the font's own, else
          * 1/10 em below the baseline, 1/20 em thick */

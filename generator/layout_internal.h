@@ -25,6 +25,8 @@ typedef struct {
     double close_x, close_w; /* the table's extent, for a closing rule at a page end */
     char *outline;       /* bookmark title (heap); NULL when none */
     int outline_level;
+    size_t gid;          /* its number in the flows of the layout: a box's header
+                            is 1 + the gid of its element (elem_by_gid) */
 } felem;
 
 /* A footnote mark in the text being laid out: byte range of the mark. */
@@ -43,6 +45,8 @@ typedef struct {
     PangoLayoutIter *iter; /* at line iter_line: lines are placed in order, and pango
                               finds a line by index only from the first (NULL: none yet) */
     int iter_line;
+    int queued;            /* lines waiting for a page: once none is and the last has
+                              been placed, the layout goes (layout NULL) */
 } note;
 
 /* A footnote line waiting for a page. */
@@ -57,8 +61,18 @@ typedef struct {
     PangoContext *ctx;
     pg_diag_list *diags;
     pg_reads *reads; /* the images read are recorded here; NULL: not recorded */
-    felem *el;
+    felem *el;       /* the flow: elements placed on pages already and kept
+                        as a table's header still to repeat, then the elements
+                        not placed yet from el[ps.next] on */
     size_t n, cap;
+    size_t made;     /* elements made: the next gid */
+    pg_paginate_state ps; /* page breaking of the flow so far */
+    int overflow;    /* a box taller than a page was placed in this flow */
+    int flush_off;   /* pages may not be placed yet (a table's header may still grow) */
+    pg_pages *into;  /* the page list the flow goes to */
+    int shown;       /* the number printed on its last page */
+    int file_doc;    /* into is an appendix sent as a file of its own */
+    const pg_page_sink *sink; /* pages handed on as they become final; NULL: kept */
     double pending;  /* space after the previous block */
     int keep_next;   /* the next element stays with the one before */
     double L, W;     /* left margin and text width of the current flow */
@@ -101,6 +115,8 @@ PangoLayout *make_layout(lay *l, pg_role role, const char *text, PangoAttrList *
                                 double width, pg_align align, double indent);
 void add_inlines(lay *l, const pg_node *n, pg_buf *t, PangoAttrList *al);
 felem *new_elem(lay *l, double gap);
+/* The element numbered gid, which must still be in the flow. */
+felem *elem_by_gid(lay *l, size_t gid);
 void elem_add(felem *e, const pg_item *it);
 void attach_marks(lay *l, felem *e, PangoLayout *ly, int i, double x0, double y);
 void bind_marks(lay *l, PangoLayout *ly);
@@ -135,9 +151,19 @@ void layout_closing(lay *l);
 pg_image *layout_load_image(lay *l, const pg_node *im);
 /* pages (paginate.c) */
 void set_page(lay *l, int landscape, const pg_node *at);
-void place_flow(lay *l, pg_pages *pp, int *shown);
-void number_pages(lay *l, pg_pages *pp);
+/* Places the pages of the flow that are final now (the elements made so far
+ * are complete): called between blocks, so that a long plan never holds more
+ * than a few pages of elements. */
+void flow_ready(lay *l);
+/* Places the rest of the flow on pages of l->into, numbering them on from
+ * l->shown (0: no numbers before page_number_from), then empties the flow. */
+void place_flow(lay *l);
+/* Ends the document of page list pp: its last page closes the document element
+ * and is handed on. */
+void end_document(lay *l, pg_pages *pp);
 void set_metadata(lay *l, pg_pages *pp);
 int geometry_finite(const pg_pages *pp);
+/* Reports (once) a position that is not finite; the layout has failed. */
+void geometry_failed(lay *l);
 
 #endif

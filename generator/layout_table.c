@@ -198,6 +198,16 @@ void layout_table(lay *l, const pg_node *t)
     int table_id = flow_begin(l, PG_STRUCT_TABLE, 0, NULL);
     int *ids = pg_xcalloc((size_t)nc, sizeof *ids);
     char *seen = pg_xcalloc((size_t)nc, 1);
+    /* pages are placed between body rows, unless a header row comes after one
+     * (the header repeated on every page would still grow). The schema rejects
+     * such a table; the guard keeps a page already placed from depending on a
+     * header that changes, whatever reaches layout */
+    int flush_off = l->flush_off, body_seen = 0;
+    for (const pg_node *row = t->first; row; row = row->next) {
+        body_seen |= !row->u.row.header;
+        if (row->u.row.header && body_seen)
+            l->flush_off = 1;
+    }
     for (const pg_node *row = t->first; row; row = row->next) {
         pg_role role = row->u.row.header ? PG_ROLE_TABLE_HEADER : PG_ROLE_TABLE;
         cell_lines cl = {0};
@@ -220,10 +230,10 @@ void layout_table(lay *l, const pg_node *t)
         if (row->u.row.header) {
             if (!hdr) {
                 hdr = new_elem(l, gap);
-                hdr_index = l->n; /* 1 + its index */
+                hdr_index = hdr->gid + 1;
                 gap = 0;
             }
-            hdr = &l->el[hdr_index - 1];
+            hdr = elem_by_gid(l, hdr_index - 1);
             double y0 = hdr->box.height;
             int row_id = elem_begin(l, hdr, PG_STRUCT_ROW, 0, NULL);
             band_lines(l, hdr, &cl, -y0, 1e300, cell_kind, ids, seen);
@@ -286,7 +296,9 @@ void layout_table(lay *l, const pg_node *t)
         free(edges);
         cell_lines_free(&cl);
         clear_marks(l);
+        flow_ready(l);
     }
+    l->flush_off = flush_off;
     flow_end(l, PG_STRUCT_TABLE, table_id);
     free(ids);
     free(seen);

@@ -3,6 +3,8 @@
  * layout_internal.h). */
 #include "layout_internal.h"
 
+#include "i18n.h"
+
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -185,7 +187,7 @@ void layout_title_block(lay *l)
                     at ? at->pos.line : 0, at ? at->pos.col : 0,
                     "the header, title and summary take %.0f pt, more than the %.0f pt of a "
                     "page; shorten the %s",
-                    y, room, summary_h > header_h ? "summary" : "issuing body's names");
+                    y, room, summary_h > header_h ? _("summary") : _("issuing body's names"));
         l->failed = 1;
     }
     l->pending = ts(l, PG_ROLE_SEPARATOR)->space_after;
@@ -439,8 +441,8 @@ void layout_closing(lay *l)
         pg_pos at = sig ? sg->pos : doc->recipients_pos;
         pg_diag_add(l->diags, PG_E_TOO_LARGE, doc->file, at.line, at.col,
                     "the %s take %.0f pt, more than the %.0f pt of a page; shorten %s",
-                    sig ? "signature's lines" : "recipients", sig ? ys : rh, room,
-                    sig ? "them" : "the list or a group's purpose");
+                    sig ? _("signature's lines") : _("recipients"), sig ? ys : rh, room,
+                    sig ? _("them") : _("the list or a group's purpose"));
         l->failed = 1;
     }
 }

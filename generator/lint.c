@@ -742,19 +742,19 @@ static void check_basis(linter *l)
         for (const char *const *t = doc_types; *t && !type; t++)
             type = strstr(text, *t) != NULL;
         if (!type)
-            missing[n++] = "the type (Kế hoạch, Nghị quyết ...)";
+            missing[n++] = _("the type (Kế hoạch, Nghị quyết ...)");
         if (!g_regex_match_simple("số [0-9]+[-/][^ ]+", text, 0, 0))
-            missing[n++] = "the number and symbol (số 179-KH/TU)";
+            missing[n++] = _("the number and symbol (số 179-KH/TU)");
         long ymd;
         const char *s = text;
         if (!next_cited_date(&s, &ymd))
-            missing[n++] = "the date (ngày 28/3/2023)";
+            missing[n++] = _("the date (ngày 28/3/2023)");
         if (!strstr(text, " của "))
-            missing[n++] = "the issuer (của Ban Thường vụ Tỉnh ủy)";
+            missing[n++] = _("the issuer (của Ban Thường vụ Tỉnh ủy)");
         if (n) {
             pg_buf b2 = {0};
             for (int i = 0; i < n; i++)
-                pg_buf_printf(&b2, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", missing[i]);
+                pg_buf_printf(&b2, "%s%s", i ? (i + 1 == n ? _(" and ") : ", ") : "", missing[i]);
             node_finding(l, RULE_BASIS_CITATION, PG_W_STANDARD, b,
                     "the citation lacks %s; a first citation gives type, number and symbol, "
                     "date, issuer and subject",
@@ -929,7 +929,7 @@ static int replace_file(const char *path, const char *target, const struct stat 
     }
     if ((now.st_uid != st->st_uid || now.st_gid != st->st_gid) &&
         fchown(fd, st->st_uid, st->st_gid) != 0) {
-        why = "its owner could not be kept";
+        why = _("its owner could not be kept");
         goto failed;
     }
     if (fchmod(fd, st->st_mode & 07777) != 0 || fsync(fd) != 0) {

@@ -2,6 +2,7 @@
  * use, then the command line is handled (cli.c). */
 #define _DEFAULT_SOURCE /* sbrk, madvise and MADV_HUGEPAGE */
 #include "cli.h"
+#include "timing.h"
 
 #include <stdlib.h> /* defines __GLIBC__ on glibc */
 
@@ -44,6 +45,7 @@ static void tune_heap(void)
 
 int main(int argc, char **argv)
 {
+    pg_timing_mark("exec to main: loading, relocation, constructors");
     tune_heap();
     return pg_cli_main(argc, argv);
 }

@@ -1,6 +1,8 @@
 /* number.c - number stage (see number.h). */
 #include "number.h"
 
+#include "i18n.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,14 +80,14 @@ static char format_kind(const char *f, int *arabic_k, const char **suffix)
 const char *pg_format_check(const char *format)
 {
     if (!format || !*format)
-        return "the format is empty";
+        return N_("the format is empty");
     int k;
     const char *suffix;
     char kind = format_kind(format, &k, &suffix);
     for (const char *c = suffix; *c; c++)
         if ((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
-            return "write the number as I, i, a, 1 or 1.1 (one 1 per level) followed by "
-                   "punctuation, e.g. \"I-\", \"1.\", \"1.1.\", \"a)\"";
+            return N_("write the number as I, i, a, 1 or 1.1 (one 1 per level) followed by "
+                      "punctuation, e.g. \"I-\", \"1.\", \"1.1.\", \"a)\"");
     (void)kind;
     return NULL;
 }
@@ -370,10 +372,10 @@ static void number_signature(numberer *nb)
                 [PG_AUTH_BY_ORDER] = "by-order",          [PG_AUTH_ACTING] = "acting",
                 [PG_AUTH_BY_AUTHORISATION] = "by-authorisation"};
             pg_diag_add(nb->diags, PG_E_AUTHORITY, doc->file, sg->pos.line, sg->pos.col,
-                        "authority=\"%s\" has no form in %s%s", names[sg->authority],
-                        s->standard,
+                        "authority=\"%s\" has no form in %s%s", names[sg->authority], s->standard,
                         sg->authority == PG_AUTH_BY_AUTHORISATION
-                            ? "; Party documents sign by order instead: authority=\"by-order\" (T/L)"
+                            ? _("; Party documents sign by order instead: authority=\"by-order\" "
+                                "(T/L)")
                             : "");
             nb->errors++;
             return;
@@ -589,15 +591,15 @@ int pg_doc_number(pg_doc *doc, const pg_style *style, pg_diag_list *diags)
         const char *why = f ? pg_format_check(f) : NULL;
         if (why) {
             pg_diag_add(diags, PG_E_BAD_VALUE, doc->file, doc->level_format_pos[d].line,
-                        doc->level_format_pos[d].col, "numbering format \"%s\" for depth %d: %s",
-                        f, d, why);
+                        doc->level_format_pos[d].col, "numbering format \"%s\" for depth %d: %s", f,
+                        d, _(why));
             nb.errors++;
         }
         f = style->level_format[d];
         why = f ? pg_format_check(f) : NULL;
         if (why) {
             pg_diag_add(diags, PG_E_STYLE, style->file, 0, 0,
-                        "numbering format \"%s\" for depth %d: %s", f, d, why);
+                        "numbering format \"%s\" for depth %d: %s", f, d, _(why));
             nb.errors++;
         }
     }

@@ -17,7 +17,8 @@ int pg_roman(int n, int upper, char *out, size_t size);          /* 1..3999 */
 int pg_viet_letter(int n, char *out, size_t size);                /* 1 -> "a", 6 -> "đ" */
 /* Formats the label of counters[1..depth] with a format like "I-", "1.1.", "a)". */
 int pg_format_label(const char *format, const int *counters, int depth, char *out, size_t size);
-/* Checks a label format; returns NULL when valid, else a reason. */
+/* Checks a label format; returns NULL when valid, else a reason (a static
+ * English sentence marked N_: a message gives it through _()). */
 const char *pg_format_check(const char *format);
 /* "{place}, ngày {day} tháng {month} năm {year}": day zero-padded, months 1-2 too. */
 char *pg_date_text(const char *format, const char *place, int y, int m, int d); /* heap */

@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -41,13 +42,14 @@ void pg_output_cleanup_on_signal(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* what a path is that is not a regular file (marked N_: translated where used) */
 static const char *kind_of(mode_t m)
 {
-    return S_ISLNK(m)                 ? "a symbolic link"
-           : S_ISDIR(m)               ? "a folder"
-           : S_ISFIFO(m)              ? "a FIFO"
-           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
-                                      : "a special file";
+    return S_ISLNK(m)                 ? N_("a symbolic link")
+           : S_ISDIR(m)               ? N_("a folder")
+           : S_ISFIFO(m)              ? N_("a FIFO")
+           : S_ISCHR(m) || S_ISBLK(m) ? N_("a device")
+                                      : N_("a special file");
 }
 
 char *pg_output_tmp_prefix(const char *target)
@@ -81,7 +83,7 @@ int pg_output_open(pg_output *o, const char *target, pg_diag_list *diags)
         pg_diag_add(diags, PG_E_OUTPUT, target, 0, 0,
                     "it is %s, not a regular file; plangen writes only regular files or new "
                     "paths: choose another output",
-                    kind_of(st.st_mode));
+                    _(kind_of(st.st_mode)));
         return 0;
     }
     char *prefix = pg_output_tmp_prefix(target);

@@ -239,6 +239,17 @@ void pg_pages_add_outline(pg_pages *pp, const char *title, int level, int page, 
 /* Text of a TEXT item's line, without trailing white space; heap string. */
 char *pg_item_text(const pg_item *it);
 
+/* Takes the pages of one or more page lists (a plan, its appendices sent as
+ * files) as layout makes them final, in order within each list. */
+typedef struct {
+    /* Page index of pp is final; its items are freed when this returns. pp's
+     * outline holds the bookmarks of its pages so far. */
+    void (*page)(void *ud, const pg_pages *pp, size_t index);
+    /* Every page of pp has been given; its outline and metadata are complete. */
+    void (*end)(void *ud, const pg_pages *pp);
+    void *ud;
+} pg_page_sink;
+
 typedef struct {
     void (*begin_page)(void *ud, const pg_page *p);
     void (*item)(void *ud, const pg_item *it);

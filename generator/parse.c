@@ -7,31 +7,143 @@
 #include "i18n.h"
 #include "input.h"
 #include "reads.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <glib.h>
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the plan's bytes ------------------------------------------------------ */
+
+/* A plan read from a file is not kept whole once the pre-scan is done with it:
+ * what comes after (libxml2's input, the positions of attributes and texts, the
+ * schema's second reading) reads the file again, the positions through a few
+ * cached blocks. The parse then holds the model, not the plan's bytes beside it;
+ * pg_doc_parse_file checks that the file did not change meanwhile. */
+enum { SOURCE_BLOCK = 64 * 1024, SOURCE_BLOCKS = 4 };
+
+struct source {
+    int fd;
+    size_t len;                        /* the plan's bytes, as the pre-scan read them */
+    char *data[SOURCE_BLOCKS];         /* cached blocks (NULL: not yet used) */
+    size_t block[SOURCE_BLOCKS];       /* which block each holds (offset / SOURCE_BLOCK) */
+    size_t held[SOURCE_BLOCKS];        /* its bytes (fewer in the last block) */
+    unsigned long used[SOURCE_BLOCKS]; /* when it was last read: the oldest goes */
+    unsigned long clock;
+    const unsigned char *cur; /* the block read last, for a quick src_at */
+    size_t cur_off, cur_len;
+    int short_read; /* the file gave fewer bytes than the pre-scan read */
+};
+
+/* Reads the n bytes at off (off + n <= len) into out; bytes the file no longer
+ * holds read as 0 and set short_read. */
+static void source_read(source *s, char *out, size_t n, size_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(s->fd, out + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            memset(out + got, 0, n - got);
+            s->short_read = 1;
+            return;
+        }
+        got += (size_t)k;
+    }
+}
+
+static unsigned char source_miss(source *s, size_t i)
+{
+    if (i >= s->len)
+        return 0;
+    size_t b = i / SOURCE_BLOCK;
+    int k = 0;
+    while (k < SOURCE_BLOCKS && !(s->data[k] && s->block[k] == b))
+        k++;
+    if (k == SOURCE_BLOCKS) {
+        k = 0;
+        for (int j = 0; j < SOURCE_BLOCKS; j++) {
+            if (!s->data[j]) {
+                k = j;
+                s->data[k] = pg_xmalloc(SOURCE_BLOCK);
+                break;
+            }
+            if (s->used[j] < s->used[k])
+                k = j;
+        }
+        size_t off = b * SOURCE_BLOCK;
+        s->block[k] = b;
+        s->held[k] = s->len - off < SOURCE_BLOCK ? s->len - off : SOURCE_BLOCK;
+        source_read(s, s->data[k], s->held[k], off);
+    }
+    s->used[k] = ++s->clock;
+    s->cur = (const unsigned char *)s->data[k];
+    s->cur_off = b * SOURCE_BLOCK;
+    s->cur_len = s->held[k];
+    return s->cur[i - s->cur_off];
+}
+
+/* The plan's byte at i (< p->len). */
+static inline unsigned char src_at(const parser *p, size_t i)
+{
+    if (p->buf)
+        return (unsigned char)p->buf[i];
+    source *s = p->src;
+    if (i - s->cur_off < s->cur_len)
+        return s->cur[i - s->cur_off];
+    return source_miss(s, i);
+}
+
+/* Whether the n bytes at i (i + n <= p->len) are those of lit. */
+static int src_is(const parser *p, size_t i, const char *lit, size_t n)
+{
+    if (p->buf)
+        return memcmp(p->buf + i, lit, n) == 0;
+    for (size_t k = 0; k < n; k++)
+        if (src_at(p, i + k) != (unsigned char)lit[k])
+            return 0;
+    return 1;
+}
+
+/* Copies the n bytes at off (off + n <= p->len) into out. */
+static void src_copy(const parser *p, char *out, size_t n, size_t off)
+{
+    if (p->buf)
+        memcpy(out, p->buf + off, n);
+    else
+        source_read(p->src, out, n, off);
+}
+
+static void source_free(source *s)
+{
+    for (int k = 0; k < SOURCE_BLOCKS; k++)
+        free(s->data[k]);
+}
 
 /* ---- positions ---------------------------------------------------------- */
 
 static void index_lines(parser *p)
 {
     size_t cap = 64;
-    p->line_starts = pg_xmalloc(cap * sizeof(size_t));
+    p->line_starts = pg_xmalloc(cap * sizeof *p->line_starts);
     p->line_starts[0] = 0;
     p->n_lines = 1;
     for (size_t i = 0; i < p->len; i++) {
         if (p->buf[i] == '\n') {
             if (p->n_lines == cap) {
                 cap *= 2;
-                p->line_starts = pg_xrealloc(p->line_starts, cap * sizeof(size_t));
+                p->line_starts = pg_xrealloc(p->line_starts, cap * sizeof *p->line_starts);
             }
-            p->line_starts[p->n_lines++] = i + 1;
+            p->line_starts[p->n_lines++] = (uint32_t)(i + 1);
         }
     }
 }
@@ -47,7 +159,7 @@ static pg_pos pos_at(const parser *cp, size_t off)
     if (off < p->walk_off || p->walk_pos.line == 0)
         return pos_at_slow(p, off);
     for (size_t i = p->walk_off; i < off && i < p->len; i++) {
-        unsigned char c = (unsigned char)p->buf[i];
+        unsigned char c = src_at(p, i);
         if (c == '\n') {
             p->walk_pos.line++;
             p->walk_pos.col = 1;
@@ -71,7 +183,7 @@ static pg_pos pos_at_slow(const parser *p, size_t off)
     }
     int col = 1;
     for (size_t i = p->line_starts[lo]; i < off && i < p->len; i++)
-        if (((unsigned char)p->buf[i] & 0xC0) != 0x80)
+        if ((src_at(p, i) & 0xC0) != 0x80)
             col++;
     return (pg_pos){(int)lo + 1, col};
 }
@@ -166,9 +278,10 @@ static const char *declared_encoding(parser *p)
             k++;
         if (k - j - 1 == 5 && g_ascii_strncasecmp(p->buf + j + 1, "UTF-8", 5) == 0)
             return "";
-        char *out = pg_arena_alloc(p->doc->arena, k - j + 32);
-        snprintf(out, k - j + 32, " (it declares encoding=\"%.*s\")", (int)(k - j - 1),
-                 p->buf + j + 1);
+        char *says = g_strdup_printf(_(" (it declares encoding=\"%.*s\")"), (int)(k - j - 1),
+                                     p->buf + j + 1);
+        const char *out = pg_arena_strdup(p->doc->arena, says);
+        g_free(says);
         return out;
     }
     return "";
@@ -187,9 +300,9 @@ static int check_utf16(parser *p)
     if (!bom && !bare)
         return 1;
     diag(p, PG_E_UTF8, (pg_pos){1, 1},
-         "the file is saved as UTF-16%s (Notepad's \"Unicode\"); save the file as UTF-8 "
-         "(Notepad: File > Save As, Encoding: UTF-8)",
-         bom ? "" : " without a byte order mark");
+         N_("the file is saved as UTF-16%s (Notepad's \"Unicode\"); save the file as UTF-8 "
+            "(Notepad: File > Save As, Encoding: UTF-8)"),
+         bom ? "" : _(" without a byte order mark"));
     return 0;
 }
 
@@ -310,7 +423,7 @@ static void add_tag(parser *p, size_t start, size_t end)
         p->cap_tags = p->cap_tags ? p->cap_tags * 2 : 256;
         p->tags = pg_xrealloc(p->tags, p->cap_tags * sizeof(tag));
     }
-    p->tags[p->n_tags++] = (tag){start, end, pos_at(p, start)};
+    p->tags[p->n_tags++] = (tag){(uint32_t)start, (uint32_t)end, pos_at(p, start)};
 }
 
 /* A value opened with a typographic quote (“ ” ‘ ’, Word's smart quotes) after
@@ -406,9 +519,8 @@ static pg_pos open_tag_pos(const parser *p, const char *name, int line)
     size_t n = strlen(name);
     for (size_t k = 0; k < p->n_tags; k++) {
         const tag *t = &p->tags[k];
-        if (t->pos.line == line && t->start + 1 + n < p->len &&
-            memcmp(p->buf + t->start + 1, name, n) == 0 &&
-            !name_char((unsigned char)p->buf[t->start + 1 + n]))
+        if (t->pos.line == line && t->start + 1 + n < p->len && src_is(p, t->start + 1, name, n) &&
+            !name_char(src_at(p, t->start + 1 + n)))
             return t->pos;
     }
     return (pg_pos){0, 0};
@@ -419,7 +531,7 @@ static void collect_error(void *ud, xmlErrorPtr e)
     xml_errors *xe = ud;
     if (!e || e->level == XML_ERR_WARNING)
         return;
-    char *msg = pg_xstrdup(e->message ? e->message : "error");
+    char *msg = pg_xstrdup(e->message ? e->message : _("error"));
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
@@ -434,13 +546,15 @@ static void collect_error(void *ud, xmlErrorPtr e)
         if (open.line) {
             char why[512];
             if (e->code == XML_ERR_TAG_NAME_MISMATCH && e->str2)
-                snprintf(why, sizeof why, "<%s> is not closed before </%s> (line %d); add </%s> "
-                                      "where the element should end",
-                                      e->str1, e->str2, e->line, e->str1);
+                snprintf(why, sizeof why,
+                         _("<%s> is not closed before </%s> (line %d); add </%s> where the "
+                           "element should end"),
+                         e->str1, e->str2, e->line, e->str1);
             else
-                snprintf(why, sizeof why, "<%s> is never closed (the file ends first); add </%s> "
-                                      "where the element should end",
-                                      e->str1, e->str1);
+                snprintf(why, sizeof why,
+                         _("<%s> is never closed (the file ends first); add </%s> where the "
+                           "element should end"),
+                         e->str1, e->str1);
             free(msg);
             msg = pg_xstrdup(why);
             pos = open;
@@ -513,8 +627,7 @@ pg_pos attr_pos(const parser *p, const xmlNode *n, const char *name)
         return node_pos(p, n);
     size_t nl = strlen(name);
     for (size_t i = t->start + 1; i + nl < t->end; i++) {
-        if (memcmp(p->buf + i, name, nl) == 0 && !name_char((unsigned char)p->buf[i - 1]) &&
-            !name_char((unsigned char)p->buf[i + nl]))
+        if (src_is(p, i, name, nl) && !name_char(src_at(p, i - 1)) && !name_char(src_at(p, i + nl)))
             return pos_at(p, i);
     }
     return t->pos;
@@ -612,7 +725,7 @@ pg_pos text_pos(const parser *p, const xmlNode *text)
         return pos;
     size_t probe = strlen(s) < 12 ? strlen(s) : 12;
     for (size_t i = t->end; i + probe <= p->len; i++)
-        if (memcmp(p->buf + i, s, probe) == 0) {
+        if (src_is(p, i, s, probe)) {
             /* the first character that NFC changes */
             const char *c = s;
             while (*c) {
@@ -821,7 +934,7 @@ const char *simple_text(parser *p, const xmlNode *n)
         if (is_text(c))
             pg_buf_puts(&b, (const char *)c->content);
         else if (c->type == XML_ELEMENT_NODE)
-            unknown_element(p, c, (const char *)n->name, "text only");
+            unknown_element(p, c, (const char *)n->name, _("text only"));
     }
     const char *s = clean_text(p, pg_buf_str(&b), node_pos(p, n), 1);
     pg_buf_free(&b);
@@ -839,16 +952,24 @@ const char *simple_text(parser *p, const xmlNode *n)
 /* ---- schema --------------------------------------------------------------- */
 
 struct pg_schema {
-    xmlRelaxNGPtr rng;
+    xmlRelaxNGPtr rng; /* NULL: it could not be compiled */
+    GThread *thread;   /* compiling it (pg_schema_start), until joined */
+    char *path;
 };
 
-pg_schema *pg_schema_load(const char *path)
+static xmlRelaxNGPtr compile_schema(const char *path)
 {
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlSetGenericErrorFunc(NULL, silent_error);
     xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
     xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
     xmlRelaxNGFreeParserCtxt(pc);
+    return rng;
+}
+
+pg_schema *pg_schema_load(const char *path)
+{
+    xmlRelaxNGPtr rng = compile_schema(path);
     if (!rng)
         return NULL;
     pg_schema *s = pg_xcalloc(1, sizeof *s);
@@ -856,16 +977,47 @@ pg_schema *pg_schema_load(const char *path)
     return s;
 }
 
+static gpointer compile_thread(gpointer data)
+{
+    pg_schema *s = data;
+    s->rng = compile_schema(s->path);
+    return NULL;
+}
+
+pg_schema *pg_schema_start(const char *path)
+{
+    xmlInitParser(); /* libxml2's global state, before a second thread uses it */
+    pg_schema *s = pg_xcalloc(1, sizeof *s);
+    s->path = pg_xstrdup(path);
+    s->thread = g_thread_new("plangen schema", compile_thread, s);
+    return s;
+}
+
+void pg_schema_wait(pg_schema *s)
+{
+    if (s && s->thread) {
+        g_thread_join(s->thread);
+        s->thread = NULL;
+    }
+}
+
 void pg_schema_free(pg_schema *s)
 {
     if (!s)
         return;
+    pg_schema_wait(s);
     xmlRelaxNGFree(s->rng);
+    free(s->path);
     free(s);
 }
 
 static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg_schema *compiled)
 {
+    pg_timing_mark("parse (the plan, and its parents during resolve)");
+    pg_schema_wait(compiled);
+    pg_timing_mark("schema: waiting for its compilation");
+    if (compiled && !compiled->rng)
+        compiled = NULL; /* it could not be compiled: tried again below, and said */
     xml_errors xe = {p, PG_E_SCHEMA, {0}};
     xmlSetStructuredErrorFunc(&xe, collect_error);
     xmlRelaxNGParserCtxtPtr pc = compiled ? NULL : xmlRelaxNGNewParserCtxt(schema_path);
@@ -873,7 +1025,7 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
     if (!vc) {
         pg_diag_list_free(&xe.found);
-        diag(p, PG_E_SCHEMA, (pg_pos){0, 0}, "cannot load the schema %s", schema_path);
+        diag(p, PG_E_SCHEMA, (pg_pos){0, 0}, N_("cannot load the schema %s"), schema_path);
     } else {
         xmlRelaxNGValidateDoc(vc, xdoc);
     }
@@ -887,12 +1039,385 @@ static void validate_schema(parser *p, xmlDoc *xdoc, const char *schema_path, pg
     if (p->errors == 0)
         pg_diag_take(p->diags, &xe.found);
     pg_diag_list_free(&xe.found);
+    pg_timing_mark("schema: validate");
+}
+
+/* ---- the plan a child at a time ------------------------------------------ */
+
+/* While libxml2 reads the plan, each child of <plan> is converted into the model
+ * as soon as its end tag is read, checked against the schema and freed: the
+ * libxml2 tree holds the <plan> element, its few small children (the header,
+ * recipients, signature), a stand-in of a few bytes for each child freed, and
+ * the child being read; never the whole plan (2.6 times the file's size for the
+ * plan of 2,000 pages).
+ *
+ * What is reported is what converting the whole tree after the parse reported:
+ * the conversion's diagnostics are held until the end, and dropped when the
+ * plan turns out not to be well-formed, or too deep (the parse's own findings
+ * come alone, as before).
+ *
+ * The schema: each child is validated inside a minimal valid plan (the frame),
+ * where the schema's patterns see it as they see it in its own plan (a block, an
+ * appendix); a child that passes is replaced by a small valid element of the same
+ * name (its stand-in), and at the end the plan, stand-ins and kept children in
+ * their own order, is validated once more: the plan is valid when every one of
+ * these is. IDs stay registered in the one document when their elements are
+ * freed, so that a duplicate is still seen. Only when something fails and plangen's
+ * own checks found nothing is the schema's message needed: the plan is then read
+ * again whole and validated as before (validate_schema). */
+typedef struct {
+    parser *p;
+    int max_depth;
+    size_t elements; /* start tags read: the next element's index in p->tags */
+    int depth;       /* of the element being read; the root's is 1 */
+    xmlNode *root;
+    xmlNode *done;   /* the root's last child converted (NULL: none yet) */
+    int convert;     /* the root is <plan> and nothing is too deep: convert */
+    int whole;       /* keep the whole tree: the schema validates it at the end */
+    int too_deep;    /* an element nested deeper than max_depth was read */
+    pg_pos deep_pos; /* its position */
+    /* the schema, while reading (NULL: no check, or the whole tree's at the end) */
+    xmlRelaxNGPtr rng;
+    xmlNode *frame;     /* a minimal valid plan, not in the document's tree */
+    xmlNode *frame_sig; /* its <signature>: blocks are checked before it */
+    int invalid;        /* a child, or the plan, failed the schema */
+} reading;
+
+/* Elements of the plan checked in the frame and replaced by a stand-in: the
+ * plan's bulk. Others (header, recipients, signature, edits) stay whole. */
+static const char *const streamed[] = {"section", "p", "item", "table", "appendix"};
+
+static int streamed_name(const xmlNode *n)
+{
+    for (size_t i = 0; i < sizeof streamed / sizeof streamed[0]; i++)
+        if (is_el(n, streamed[i]))
+            return 1;
+    return 0;
+}
+
+/* The smallest element named like a streamed element that the schema accepts
+ * where it stands (RELAX NG's text matches no text at all: <p/> passes):
+ * one node but for a table's and an appendix's. Owned by the caller (not
+ * linked). */
+static xmlNode *stand_in(xmlDoc *doc, xmlNs *ns, const char *name)
+{
+    xmlNode *n = xmlNewDocNode(doc, ns, (const xmlChar *)name, NULL);
+    if (!n)
+        pg_oom();
+    if (strcmp(name, "table") == 0) {
+        xmlNode *row = xmlNewChild(n, ns, (const xmlChar *)"row", NULL);
+        xmlNewChild(row, ns, (const xmlChar *)"cell", NULL);
+    } else if (strcmp(name, "appendix") == 0) {
+        xmlNewChild(n, ns, (const xmlChar *)"p", NULL);
+    }
+    return n;
+}
+
+static void count_error(void *ud, xmlErrorPtr e)
+{
+    (void)e;
+    (*(int *)ud)++;
+}
+
+/* Whether the document's tree with root in place of its root element passes the
+ * schema; nothing is reported (the parse's error collector is set aside). */
+static int valid_as_root(reading *rd, xmlNode *root)
+{
+    xmlDoc *doc = rd->root->doc;
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    int errors = 0;
+    xmlSetStructuredErrorFunc(&errors, count_error);
+    xmlNode *real = root != rd->root ? xmlDocSetRootElement(doc, root) : NULL;
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rd->rng);
+    if (!vc)
+        pg_oom();
+    xmlRelaxNGSetValidStructuredErrors(vc, count_error, &errors);
+    int ok = xmlRelaxNGValidateDoc(vc, doc) == 0 && errors == 0;
+    xmlRelaxNGFreeValidCtxt(vc);
+    if (real)
+        xmlDocSetRootElement(doc, real);
+    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    return ok;
+}
+
+/* Whether the plan's child c (a streamed element) passes the schema in the
+ * frame: a block before the frame's signature, an appendix after it. */
+static int valid_in_frame(reading *rd, xmlNode *c)
+{
+    xmlUnlinkNode(c);
+    if (is_el(c, "appendix"))
+        xmlAddChild(rd->frame, c);
+    else
+        xmlAddPrevSibling(rd->frame_sig, c);
+    int ok = valid_as_root(rd, rd->frame);
+    xmlUnlinkNode(c);
+    return ok;
+}
+
+/* Sets up the check of each child in the frame, for the plan element root; falls
+ * back to the whole tree when the frame or a stand-in fails the schema (a schema
+ * changed beyond what the frame knows). */
+static void start_schema(reading *rd, xmlNode *root)
+{
+    xmlDoc *doc = root->doc;
+    xmlNs *ns = root->ns;
+    xmlNode *f = xmlNewDocNode(doc, ns, (const xmlChar *)"plan", NULL);
+    if (!f)
+        pg_oom();
+    xmlNode *issuer = xmlNewChild(f, ns, (const xmlChar *)"issuer", (const xmlChar *)"x");
+    xmlNewProp(issuer, (const xmlChar *)"symbol", (const xmlChar *)"x");
+    xmlNewChild(f, ns, (const xmlChar *)"place", (const xmlChar *)"x");
+    xmlNewChild(f, ns, (const xmlChar *)"date", (const xmlChar *)"2000-01-01");
+    xmlNewChild(f, ns, (const xmlChar *)"summary", (const xmlChar *)"x");
+    xmlAddChild(f, stand_in(doc, ns, "p"));
+    rd->frame_sig = xmlNewChild(f, ns, (const xmlChar *)"signature", NULL);
+    xmlNewProp(rd->frame_sig, (const xmlChar *)"title", (const xmlChar *)"x");
+    xmlNewProp(rd->frame_sig, (const xmlChar *)"name", (const xmlChar *)"x");
+    rd->frame = f;
+    int ok = valid_as_root(rd, f);
+    for (size_t i = 0; ok && i < sizeof streamed / sizeof streamed[0]; i++) {
+        xmlNode *s = stand_in(doc, ns, streamed[i]);
+        ok = valid_in_frame(rd, s);
+        xmlFreeNode(s);
+    }
+    if (!ok) {
+        rd->whole = 1;
+        rd->rng = NULL;
+    }
+}
+
+/* Clears the ID type libxml2 gave the attributes of n's subtree when it
+ * validated them, so that freeing them leaves their IDs in the document's table
+ * (libxml2 never reads the attribute an ID entry points to; it compares it).
+ * Recursive: as deep as the nesting limit. */
+static void keep_ids(xmlNode *n)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    for (xmlAttr *a = n->properties; a; a = a->next)
+        if (a->atype == XML_ATTRIBUTE_ID)
+            a->atype = XML_ATTRIBUTE_CDATA;
+    for (xmlNode *c = n->children; c; c = c->next)
+        keep_ids(c);
+}
+
+/* Converts the root's children read since the last call, then frees those no
+ * longer needed. */
+static void take_children(reading *rd)
+{
+    xmlNode *root = rd->root;
+    xmlNode *from = rd->done ? rd->done->next : root->children;
+    if (rd->convert)
+        build_plan_children(rd->p, root, from);
+    if (rd->whole && rd->convert) {
+        rd->done = root->last;
+        return;
+    }
+    for (xmlNode *c = from, *next; c; c = next) {
+        next = c->next;
+        xmlNode *keep = NULL;
+        if (rd->rng && rd->convert && !rd->invalid && c->type == XML_ELEMENT_NODE) {
+            if (!streamed_name(c))
+                keep = c;
+            else if (!valid_in_frame(rd, c))
+                rd->invalid = 1;
+            else
+                keep = stand_in(root->doc, root->ns, (const char *)c->name);
+        }
+        if (keep == c)
+            continue;
+        xmlUnlinkNode(c);
+        if (rd->rng)
+            keep_ids(c);
+        xmlFreeNode(c);
+        if (keep)
+            xmlAddChild(root, keep);
+    }
+    rd->done = root->last;
+}
+
+static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                          const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                          int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    reading *rd = ctxt->_private;
+    xmlNode *parent = ctxt->node;
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                          nb_defaulted, attributes);
+    xmlNode *n = ctxt->node;
+    if (!n || n == parent)
+        return; /* none made: libxml2 stopped with an error (nesting over its limit) */
+    parser *p = rd->p;
+    /* each element is attached to its start tag (both are in document order) */
+    size_t k = rd->elements++;
+    n->_private = k < p->n_tags ? &p->tags[k] : NULL;
+    if (++rd->depth > rd->max_depth && !rd->too_deep) {
+        rd->too_deep = 1;
+        rd->deep_pos = node_pos(p, n);
+        rd->convert = 0;
+    }
+    if (rd->depth == 1) {
+        rd->root = n;
+        rd->convert = !rd->too_deep && is_el(n, "plan");
+        if (rd->convert) {
+            if (rd->rng)
+                start_schema(rd, n);
+            build_plan_begin(p, n);
+        }
+    }
+}
+
+static void end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    reading *rd = ctxt->_private;
+    xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+    if (--rd->depth <= 1)
+        take_children(rd);
+    if (rd->depth == 0 && rd->convert)
+        build_plan_end(rd->p, rd->root);
+}
+
+/* ---- libxml2's input ------------------------------------------------------ */
+
+/* libxml2 reads the plan through read_source in chunks, as it parses, instead of
+ * copying it whole (xmlCtxtReadMemory keeps a copy of the bytes and another of
+ * them "converted" from UTF-8 to UTF-8: three times the plan's size). What it
+ * parses and reports stays the same (see start_document and first_chunk). */
+typedef struct {
+    const parser *p;
+    size_t off; /* the next byte libxml2 reads */
+} source_reader;
+
+static int read_source(void *ctx, char *out, int n)
+{
+    source_reader *r = ctx;
+    size_t left = r->p->len - r->off, k = n > 0 ? (size_t)n : 0;
+    if (k > left)
+        k = left;
+    src_copy(r->p, out, k, r->off);
+    r->off += k;
+    return (int)k;
+}
+
+/* The plan is UTF-8 whatever its XML declaration says (the pre-scan refused
+ * anything else). xmlCtxtReadMemory converts the whole file as UTF-8 before it
+ * reads the declaration, so a declared encoding="ISO-8859-1" changed nothing;
+ * read in chunks, the chunks after the declaration would be converted from
+ * ISO-8859-1. The encoder the declaration installs is replaced by UTF-8's again
+ * at the start of the document: nothing was converted with it by then, since the
+ * first chunk holds the declaration, the blanks after it and 8 KiB more. */
+static void start_document(void *ctx)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    xmlSAX2StartDocument(ctx);
+    xmlParserInputBufferPtr in = ctxt->input ? ctxt->input->buf : NULL;
+    if (in && in->encoder && strcmp(in->encoder->name, "UTF-8") != 0) {
+        xmlCharEncCloseFunc(in->encoder);
+        in->encoder = xmlFindCharEncodingHandler("UTF-8");
+    }
+}
+
+/* Bytes of the first chunk libxml2 is given: the XML declaration (after a byte
+ * order mark), the blanks after it, and 8 KiB more. A plan of more than
+ * XML_MAX_LOOKUP_LIMIT bytes (10,000,000) is given whole, as xmlCtxtReadMemory
+ * does: libxml2 refuses one token (a text, a value, a comment) that long with
+ * messages and positions that depend on how much of the input it holds. */
+static size_t first_chunk(const parser *p)
+{
+    if (p->len > XML_MAX_LOOKUP_LIMIT)
+        return p->len;
+    size_t i = starts(p, 0, "\xEF\xBB\xBF") ? 3 : 0;
+    if (starts(p, i, "<?xml")) {
+        i = skip_past(p, i + 5, "?>");
+        while (i < p->len &&
+               (p->buf[i] == ' ' || p->buf[i] == '\t' || p->buf[i] == '\n' || p->buf[i] == '\r'))
+            i++;
+    }
+    return i + 8192 < p->len ? i + 8192 : p->len;
+}
+
+/* Parses the plan as xmlCtxtReadMemory(ctxt, buf, len, name, "UTF-8",
+ * XML_PARSE_NONET | XML_PARSE_NOCDATA) would (libxml2 2.9's xmlDoRead), reading
+ * it in chunks; with rd, converting and freeing the plan's children as they are
+ * read (see reading). Returns the tree (the caller frees it) or NULL when the
+ * plan is not well-formed. */
+static xmlDoc *read_xml(parser *p, xmlParserCtxtPtr ctxt, const char *name, reading *rd)
+{
+    source_reader r = {p, 0};
+    xmlParserInputBufferPtr in =
+        xmlParserInputBufferCreateIO(read_source, NULL, &r, XML_CHAR_ENCODING_NONE);
+    if (!in)
+        pg_oom();
+    while (r.off < p->first_chunk) {
+        char chunk[8192];
+        size_t n = p->first_chunk - r.off < sizeof chunk ? p->first_chunk - r.off : sizeof chunk;
+        read_source(&r, chunk, (int)n);
+        if (xmlParserInputBufferPush(in, (int)n, chunk) < 0)
+            pg_oom();
+    }
+    xmlParserInputPtr stream = xmlNewIOInputStream(ctxt, in, XML_CHAR_ENCODING_NONE);
+    if (!stream) {
+        xmlFreeParserInputBuffer(in);
+        pg_oom();
+    }
+    inputPush(ctxt, stream);
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    ctxt->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+    xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
+    if (utf8)
+        xmlSwitchToEncoding(ctxt, utf8);
+    if (!ctxt->input->filename)
+        ctxt->input->filename = (char *)xmlStrdup((const xmlChar *)name);
+    ctxt->sax->startDocument = start_document;
+    if (rd) {
+        ctxt->_private = rd;
+        ctxt->sax->startElementNs = start_element;
+        ctxt->sax->endElementNs = end_element;
+    }
+    xmlParseDocument(ctxt);
+    xmlDoc *doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    if (!ctxt->wellFormed) {
+        if (rd && rd->frame) {
+            xmlFreeNode(rd->frame); /* before its document */
+            rd->frame = NULL;
+        }
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+/* The plan's whole tree, read again (after a first reading found it
+ * well-formed), its elements attached to their start tags. */
+static xmlDoc *read_whole(parser *p, const char *name, int max_depth)
+{
+    xml_errors xe = {p, PG_E_XML, {0}};
+    xmlSetStructuredErrorFunc(&xe, collect_error);
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        pg_oom();
+    xmlDoc *doc = read_xml(p, ctxt, name, NULL);
+    xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    pg_diag_list_free(&xe.found);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root)
+        attach_positions(p, root, max_depth);
+    return doc;
 }
 
 /* ---- entry points -------------------------------------------------------------- */
 
-pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
-                            const pg_parse_opts *opts, pg_diag_list *diags)
+/* Parses the len bytes at buf. With fd, the file buf was read from, buf (heap)
+ * is freed once the pre-scan is done and the file read again as needed;
+ * *reread then says so, for pg_doc_parse_file to check that it did not change. */
+static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
+                          const pg_parse_opts *opts, pg_diag_list *diags, int *reread)
 {
     parser p = {0};
     p.doc = pg_doc_new(name);
@@ -911,9 +1436,15 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
     int max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     xmlParserCtxtPtr ctxt = NULL;
     xmlDoc *xdoc = NULL;
+    /* the conversion's diagnostics wait in later until the plan is known to be
+     * well-formed and not too deep */
+    pg_diag_list later = {0};
+    int unread = 0; /* what was converted is dropped (see cleanup) */
+    reading rd = {.p = &p, .max_depth = max_depth};
+    source src = {.fd = fd, .len = len};
 
     if (len > max_bytes) {
-        diag(&p, PG_E_TOO_LARGE, (pg_pos){0, 0}, "%zu bytes; the limit is %zu", len, max_bytes);
+        diag(&p, PG_E_TOO_LARGE, (pg_pos){0, 0}, N_("%zu bytes; the limit is %zu"), len, max_bytes);
         goto cleanup;
     }
     if (len > INT32_MAX)
@@ -924,6 +1455,10 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         goto cleanup;
     if (!prescan(&p) || p.errors)
         goto cleanup;
+    /* kept for the positions while the model is built: no room to spare */
+    p.line_starts = pg_xrealloc(p.line_starts, p.n_lines * sizeof *p.line_starts);
+    if (p.n_tags)
+        p.tags = pg_xrealloc(p.tags, p.n_tags * sizeof *p.tags);
     size_t max_nodes = opts && opts->max_nodes ? opts->max_nodes : DEFAULT_MAX_NODES;
     if (p.n_tags > max_nodes) {
         diag(&p, PG_E_TOO_LARGE, p.tags[max_nodes].pos,
@@ -935,14 +1470,35 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         opts && opts->max_image_pixels ? opts->max_image_pixels : DEFAULT_MAX_IMAGE_PIXELS;
     p.max_image_bytes =
         opts && opts->max_image_bytes ? opts->max_image_bytes : DEFAULT_MAX_IMAGE_BYTES;
+    p.first_chunk = first_chunk(&p);
+    if (fd >= 0) {
+        /* the pre-scan is done with the copy in memory */
+        free((char *)buf);
+        p.buf = buf = NULL;
+        p.src = &src;
+        *reread = 1;
+    }
 
+    int check_schema = opts && (opts->schema || opts->schema_path);
+    if (check_schema && opts->schema) {
+        /* each child is checked as it is read: the schema compiled beside the
+         * pre-scan is needed now */
+        pg_schema_wait(opts->schema);
+        rd.rng = opts->schema->rng;
+        if (!rd.rng)
+            rd.whole = 1; /* it could not be compiled: tried again at the end, and said */
+    }
+    else if (check_schema)
+        rd.whole = 1; /* the schema compiled at the end, from its path */
     xml_errors xe = {&p, PG_E_XML, {0}};
     xmlSetGenericErrorFunc(NULL, silent_error);
     xmlSetStructuredErrorFunc(&xe, collect_error);
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         pg_oom();
-    xdoc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    p.diags = &later;
+    xdoc = read_xml(&p, ctxt, name, &rd);
+    p.diags = diags;
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!xdoc || !ctxt->wellFormed) {
         /* after the first well-formedness error the parser's further findings are
@@ -956,17 +1512,23 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
         }
         p.errors++;
         pg_diag_take(diags, &xe.found);
+        unread = 1;
         goto cleanup;
     }
     pg_diag_list_free(&xe.found);
 
     xmlNode *root = xmlDocGetRootElement(xdoc);
     if (!root) {
-        diag(&p, PG_E_ROOT, (pg_pos){1, 1}, "the file has no root element");
+        diag(&p, PG_E_ROOT, (pg_pos){1, 1}, N_("the file has no root element"));
+        unread = 1;
         goto cleanup;
     }
-    if (!attach_positions(&p, root, max_depth))
+    if (rd.too_deep) {
+        diag(&p, PG_E_TOO_DEEP, rd.deep_pos, "elements nested more than %d deep; flatten the plan",
+             max_depth);
+        unread = 1;
         goto cleanup;
+    }
     if (!is_el(root, "plan")) {
         diag(&p, PG_E_ROOT, node_pos(&p, root),
              "the root element is <%s>%s%s%s; a plan starts with <plan xmlns=\"%s\">", root->name,
@@ -974,12 +1536,42 @@ pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
              root->ns ? "\"" : "", PG_NS);
         goto cleanup;
     }
-    build_plan(&p, root);
+    pg_diag_take(diags, &later);
     apply_signature_options(&p, opts);
-    if (opts && (opts->schema || opts->schema_path))
-        validate_schema(&p, xdoc, opts->schema_path, opts->schema);
+    if (rd.whole) {
+        if (check_schema)
+            validate_schema(&p, xdoc, opts->schema_path, opts->schema);
+    } else if (rd.rng && !rd.invalid && !valid_as_root(&rd, root)) {
+        rd.invalid = 1;
+    }
+    if (opts && rd.invalid && p.errors == 0) {
+        /* the schema's own messages, from the whole tree as before */
+        xmlNode *frame = rd.frame;
+        rd.frame = NULL;
+        xmlFreeNode(frame);
+        xmlFreeDoc(xdoc);
+        xdoc = read_whole(&p, name, max_depth);
+        if (xdoc)
+            validate_schema(&p, xdoc, opts->schema_path, opts->schema);
+    }
 
 cleanup:
+    if (unread) {
+        /* what the conversion made of a plan not well-formed or too deep is
+         * dropped: the document stays as empty as when nothing was converted */
+        pg_doc *empty = pg_doc_new(name);
+        memcpy(empty->source_hash, p.doc->source_hash, sizeof empty->source_hash);
+        pg_doc_free(p.doc);
+        p.doc = empty;
+    }
+    if (fd >= 0) {
+        free((char *)p.buf);
+        *reread |= src.short_read;
+    }
+    source_free(&src);
+    pg_diag_list_free(&later);
+    if (rd.frame)
+        xmlFreeNode(rd.frame); /* before its document */
     xmlFreeDoc(xdoc);
     xmlFreeParserCtxt(ctxt);
     free(p.line_starts);
@@ -989,13 +1581,63 @@ cleanup:
     return p.doc;
 }
 
+pg_doc *pg_doc_parse_memory(const char *buf, size_t len, const char *name,
+                            const pg_parse_opts *opts, pg_diag_list *diags)
+{
+    return parse_plan(buf, len, -1, name, opts, diags, NULL);
+}
+
+/* Whether the file open at fd still holds the len bytes whose SHA-256 is hash,
+ * unmodified since before (its status then). */
+static int unchanged(int fd, const struct stat *before, size_t len, const char *hash)
+{
+    struct stat now;
+    char h[PG_HASH_HEX];
+    return fstat(fd, &now) == 0 && now.st_size == before->st_size &&
+           now.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+           now.st_mtim.tv_nsec == before->st_mtim.tv_nsec &&
+           now.st_ctim.tv_sec == before->st_ctim.tv_sec &&
+           now.st_ctim.tv_nsec == before->st_ctim.tv_nsec && pg_sha256_fd_hex(fd, len, h) &&
+           strcmp(h, hash) == 0;
+}
+
 pg_doc *pg_doc_parse_file(const char *path, const pg_parse_opts *opts, pg_diag_list *diags)
 {
     size_t max_bytes = opts && opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES;
     char *bytes = NULL, why[PG_WHY_MAX];
     size_t len = 0;
-    pg_input_status st = pg_read_regular_file(path, max_bytes, &bytes, &len, why);
-    pg_doc *doc;
+    struct stat before;
+    int fd = pg_input_open(path, why);
+    pg_input_status st = PG_INPUT_FAILED;
+    if (fd >= 0 && fstat(fd, &before) != 0)
+        snprintf(why, PG_WHY_MAX, "%s", strerror(errno));
+    else if (fd >= 0)
+        st = pg_read_fd(fd, max_bytes, &bytes, &len, why);
+    pg_doc *doc = NULL;
+    if (st == PG_INPUT_OK) {
+        /* the plan is read a second time, after its pre-scan, instead of being
+         * kept: the result stands when the file did not change meanwhile */
+        pg_diag_list found = {0};
+        int reread = 0;
+        doc = parse_plan(bytes, len, fd, path, opts, &found, &reread);
+        bytes = NULL;
+        if (!reread || unchanged(fd, &before, len, doc->source_hash)) {
+            pg_diag_take(diags, &found);
+            close(fd);
+            return doc;
+        }
+        /* it changed: read it once more and parse that copy, kept whole */
+        pg_diag_list_free(&found);
+        pg_doc_free(doc);
+        doc = NULL;
+        st = PG_INPUT_FAILED;
+        if (lseek(fd, 0, SEEK_SET) != 0)
+            snprintf(why, PG_WHY_MAX, "%s", strerror(errno));
+        else
+            st = pg_read_fd(fd, max_bytes, &bytes, &len, why);
+    }
+    if (fd >= 0)
+        close(fd);
     if (st == PG_INPUT_FAILED) {
         doc = pg_doc_new(path);
         if (g_file_test(path, G_FILE_TEST_IS_DIR))

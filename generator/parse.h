@@ -11,6 +11,15 @@ typedef struct pg_schema pg_schema;
 /* Compiles the RELAX NG schema at path once, for many plans; NULL when it cannot
  * be loaded. Free with pg_schema_free(). */
 pg_schema *pg_schema_load(const char *path);
+/* Starts compiling the schema at path in a thread of its own, while the caller
+ * goes on (reading and parsing the first plan): the first validation waits for
+ * it, as does pg_schema_wait(). Never NULL; a schema that cannot be compiled
+ * counts as none given (each validation tries the path again and says why). */
+pg_schema *pg_schema_start(const char *path);
+/* Waits until the compilation pg_schema_start() began is done: after it no
+ * thread of s runs (before a fork, say). s may be NULL. */
+void pg_schema_wait(pg_schema *s);
+/* Waits for s and frees it; NULL ok. */
 void pg_schema_free(pg_schema *s);
 
 typedef struct {

@@ -3,6 +3,7 @@
  * (see parse_internal.h). */
 #include "parse_internal.h"
 
+#include "i18n.h"
 #include "input.h"
 
 #include <glib.h>
@@ -45,8 +46,9 @@ void build_inlines(parser *p, const xmlNode *x, pg_node *parent, int allow_forma
                      "<footnote> inside a <footnote>; a note cannot carry a note");
             else
                 unknown_element(p, c, (const char *)x->name,
-                                allow_format ? "text, <b>, <i>, <u>, <br/>, <footnote>, <deadline>"
-                                             : "text, <br/>");
+                                allow_format
+                                    ? _("text, <b>, <i>, <u>, <br/>, <footnote>, <deadline>")
+                                    : _("text, <br/>"));
             continue;
         }
         static const char *const none[] = {NULL};
@@ -422,7 +424,7 @@ static pg_node *build_cell(parser *p, const xmlNode *x)
         if (is_el(c, "p") || is_el(c, "item"))
             pg_node_append(cell, build_block(p, c, 1));
         else
-            unknown_element(p, c, "cell", "text, or <p> and <item>");
+            unknown_element(p, c, "cell", _("text, or <p> and <item>"));
     }
     return cell;
 }
@@ -481,9 +483,19 @@ static pg_node *build_table(parser *p, const xmlNode *x)
             for (int i = 0; i < cells && i < MAX_COLUMNS; i++)
                 cols[ncols++] = (pg_column){.share = 1, .align = 'l'};
         }
-        if (cells != ncols)
-            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "the row has %d cell%s; the table has %d column%s",
-                 cells, cells == 1 ? "" : "s", ncols, ncols == 1 ? "" : "s");
+        if (cells != ncols) {
+            /* two counts, each with its plural form (ngettext takes one count) */
+            char *has = g_strdup_printf(
+                ngettext("the row has %d cell", "the row has %d cells", (unsigned long)cells),
+                cells);
+            char *needs =
+                g_strdup_printf(ngettext("the table has %d column", "the table has %d columns",
+                                         (unsigned long)ncols),
+                                ncols);
+            diag(p, PG_E_BAD_VALUE, node_pos(p, c), "%s; %s", has, needs);
+            g_free(has);
+            g_free(needs);
+        }
         pg_node_append(t, row);
         rows++;
     }
@@ -554,19 +566,19 @@ static const char *resolve_path(parser *p, const char *rel, const char *base, pg
                                 const char *what)
 {
     if (!*rel) {
-        diag(p, PG_E_BAD_VALUE, pos, "the %s path is empty", what);
+        diag(p, PG_E_BAD_VALUE, pos, "the %s path is empty", _(what));
         return NULL;
     }
     if (rel[0] == '/' && !base) {
         diag(p, PG_E_BAD_VALUE, pos,
-             "\"%s\" is an absolute path; write the %s's path relative to the plan", rel, what);
+             "\"%s\" is an absolute path; write the %s's path relative to the plan", rel, _(what));
         return NULL;
     }
     char *joined = rel[0] == '/' ? g_strdup(rel) : g_build_filename(base ? base : p->base_dir, rel, NULL);
     char *real = realpath(joined, NULL);
     const char *out = NULL;
     if (!real) {
-        diag(p, PG_E_IO, pos, "%s \"%s\": %s", what, rel, strerror(errno));
+        diag(p, PG_E_IO, pos, "%s \"%s\": %s", _(what), rel, strerror(errno));
     } else {
         size_t n = strlen(p->root);
         if (!(strncmp(real, p->root, n) == 0 && (real[n] == '/' || real[n] == '\0')) ||
@@ -574,7 +586,7 @@ static const char *resolve_path(parser *p, const char *rel, const char *base, pg
             diag(p, PG_E_BAD_VALUE, pos,
                  "%s \"%s\" lies outside the plans folder; keep it inside, or give --root "
                  "DIR with a folder that holds both (symbolic links count where they lead)",
-                 what, rel);
+                 _(what), rel);
         else
             out = pg_arena_strdup(p->doc->arena, real);
     }
@@ -610,7 +622,7 @@ static pg_node *build_image(parser *p, const xmlNode *x)
         else
             im->u.image.width = v * k;
     }
-    read_png_header(p, im, NULL, attr_pos(p, x, "src"), node_pos(p, x), "image");
+    read_png_header(p, im, NULL, attr_pos(p, x, "src"), node_pos(p, x), N_("image"));
     return im;
 }
 
@@ -627,7 +639,7 @@ void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, p
         close(fd);
     unsigned long pw = 0, ph = 0;
     if (!f || !png_size(f, &pw, &ph)) {
-        diag(p, PG_E_BAD_VALUE, src_pos, "%s \"%s\" is not a PNG file", what, im->u.image.src);
+        diag(p, PG_E_BAD_VALUE, src_pos, "%s \"%s\" is not a PNG file", _(what), im->u.image.src);
     } else {
         /* the limits hold before anything is decoded: a PNG of a few kilobytes
          * may declare 20000 x 20000 pixels, gigabytes once decoded (4 bytes a
@@ -637,12 +649,12 @@ void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, p
             diag(p, PG_E_TOO_LARGE, pos,
                  "%s \"%s\" has %lu x %lu pixels; the limit is %llu pixels "
                  "(--max-image-pixels): scale it down (an A4 page at 300 dpi is 2480 x 3508)",
-                 what, im->u.image.src, pw, ph, p->max_image_pixels);
+                 _(what), im->u.image.src, pw, ph, p->max_image_pixels);
         else if (pixels * 4 > p->max_image_bytes)
             diag(p, PG_E_TOO_LARGE, pos,
                  "%s \"%s\" decodes to %llu bytes (%lu x %lu pixels of 4 bytes); the limit "
                  "is %llu bytes (--max-image-bytes): scale it down",
-                 what, im->u.image.src, pixels * 4, pw, ph, p->max_image_bytes);
+                 _(what), im->u.image.src, pixels * 4, pw, ph, p->max_image_bytes);
         else {
             im->u.image.px_w = (int)pw;
             im->u.image.px_h = (int)ph;

@@ -3,6 +3,8 @@
  * the plan element that holds them all (see parse_internal.h). */
 #include "parse_internal.h"
 
+#include "i18n.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,12 +196,12 @@ static void build_issuer(parser *p, const xmlNode *x)
     if (!trim_block(doc->issuer))
         diag(p, PG_E_EMPTY, node_pos(p, x), "<issuer> is empty; write the issuing body's name");
     else
-        visible_text(p, x, doc->issuer, "write the issuing body's name");
+        visible_text(p, x, doc->issuer, N_("write the issuing body's name"));
     visible_value(p, x, "symbol", doc->symbol && *doc->symbol ? doc->symbol : NULL,
-                  "write the issuer's symbol");
-    visible_value(p, x, "parent", doc->parent_body, "write the parent body, or leave it out");
+                  N_("write the issuer's symbol"));
+    visible_value(p, x, "parent", doc->parent_body, N_("write the parent body, or leave it out"));
     visible_value(p, x, "cited-as", doc->cited_as,
-                  "write how citations name the issuer, or leave it out");
+                  N_("write how citations name the issuer, or leave it out"));
 }
 
 static void build_numbering(parser *p, const xmlNode *x)
@@ -422,9 +424,9 @@ static void build_signature(parser *p, const xmlNode *x)
     s->title = attr(p, x, "title");
     s->name = attr(p, x, "name");
     visible_value(p, x, "collective", s->collective,
-                  "write the collective (e.g. \"BAN THƯỜNG VỤ\"), or leave it out");
-    visible_value(p, x, "title", s->title, "write the signer's title (e.g. \"BÍ THƯ\")");
-    visible_value(p, x, "name", s->name, "write the signer's name");
+                  N_("write the collective (e.g. \"BAN THƯỜNG VỤ\"), or leave it out"));
+    visible_value(p, x, "title", s->title, N_("write the signer's title (e.g. \"BÍ THƯ\")"));
+    visible_value(p, x, "name", s->name, N_("write the signer's name"));
     if (!s->title)
         diag(p, PG_E_MISSING_ATTRIBUTE, s->pos, "<signature> needs title=\"...\" (e.g. \"BÍ THƯ\")");
     if (!s->name)
@@ -432,7 +434,7 @@ static void build_signature(parser *p, const xmlNode *x)
     const char *image = attr(p, x, "image"), *seal = attr(p, x, "seal");
     const char *diameter = attr(p, x, "seal-diameter");
     if (image)
-        s->image = signature_png(p, image, NULL, attr_pos(p, x, "image"), "signature image");
+        s->image = signature_png(p, image, NULL, attr_pos(p, x, "image"), N_("signature image"));
     double mm = SEAL_DEFAULT_MM;
     if (diameter) {
         mm = seal_mm(diameter);
@@ -445,7 +447,7 @@ static void build_signature(parser *p, const xmlNode *x)
         }
     }
     if (seal) {
-        s->seal = signature_png(p, seal, NULL, attr_pos(p, x, "seal"), "seal");
+        s->seal = signature_png(p, seal, NULL, attr_pos(p, x, "seal"), N_("seal"));
         s->seal->u.image.width = mm * 72 / 25.4;
     }
     if (s->authority != PG_AUTH_NONE && s->authority != PG_AUTH_ACTING && !s->collective)
@@ -498,7 +500,9 @@ static void build_appendix(parser *p, const xmlNode *x)
     pg_node_append(p->doc->appendices, a);
 }
 
-void build_plan(parser *p, const xmlNode *root)
+_Static_assert(R__COUNT <= sizeof ((parser *)0)->plan_seen / sizeof(int), "a seen flag per rank");
+
+void build_plan_begin(parser *p, const xmlNode *root)
 {
     pg_doc *doc = p->doc;
     static const char *const allowed[] = {"style", "derives-from", NULL};
@@ -511,9 +515,15 @@ void build_plan(parser *p, const xmlNode *root)
     doc->report_back = 1;
     doc->body = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
     doc->appendices = pg_node_new(doc, PG_NODE_BODY, node_pos(p, root));
-    int seen[R__COUNT] = {0};
-    int last_rank = 0;
-    for (const xmlNode *c = root->children; c; c = c->next) {
+    memset(p->plan_seen, 0, sizeof p->plan_seen);
+    p->plan_last_rank = 0;
+}
+
+void build_plan_children(parser *p, const xmlNode *root, const xmlNode *from)
+{
+    pg_doc *doc = p->doc;
+    int *seen = p->plan_seen;
+    for (const xmlNode *c = from; c; c = c->next) {
         if (is_text(c)) {
             if (!blank((const char *)c->content))
                 diag(p, PG_E_TEXT_NOT_ALLOWED, node_pos(p, root),
@@ -543,11 +553,11 @@ void build_plan(parser *p, const xmlNode *root)
             diag(p, PG_E_DUPLICATE_ELEMENT, node_pos(p, c), "a second <%s>; keep one", c->name);
             continue;
         }
-        if (rank < last_rank)
+        if (rank < p->plan_last_rank)
             diag(p, PG_E_MISPLACED_ELEMENT, node_pos(p, c), "<%s> must come before <%s>", c->name,
-                 rank_names[last_rank]);
+                 rank_names[p->plan_last_rank]);
         else
-            last_rank = rank;
+            p->plan_last_rank = rank;
         seen[rank] = 1;
         static const char *const none[] = {NULL};
         switch (rank) {
@@ -595,7 +605,7 @@ void build_plan(parser *p, const xmlNode *root)
             if (!trim_block(doc->summary))
                 diag(p, PG_E_EMPTY, node_pos(p, c), "<summary> is empty; write the plan's subject");
             else
-                visible_text(p, c, doc->summary, "write the plan's subject");
+                visible_text(p, c, doc->summary, N_("write the plan's subject"));
             break;
         case R_NUMBERING:
             build_numbering(p, c);
@@ -642,26 +652,40 @@ void build_plan(parser *p, const xmlNode *root)
             break;
         }
     }
+}
+
+void build_plan_end(parser *p, const xmlNode *root)
+{
+    pg_doc *doc = p->doc;
+    const int *seen = p->plan_seen;
     static const struct {
         int rank;
         const char *name; /* the element, when one element meets the need */
-        const char *hint;
+        const char *hint; /* those with words marked N_, all given through _() */
     } required[] = {
-        {R_ISSUER, "issuer", "<issuer parent=\"...\" symbol=\"...\">ISSUING BODY</issuer>"},
+        {R_ISSUER, "issuer", N_("<issuer parent=\"...\" symbol=\"...\">ISSUING BODY</issuer>")},
         {R_PLACE, "place", "<place>Trà Vinh</place>"},
         {R_DATE, "date", "<date>2022-04-18</date>"},
-        {R_SUMMARY, "summary", "<summary>subject of the plan</summary>"},
-        {R_BLOCK, NULL, "at least one <section>, <p> or <item>"},
+        {R_SUMMARY, "summary", N_("<summary>subject of the plan</summary>")},
+        {R_BLOCK, NULL, N_("at least one <section>, <p> or <item>")},
         {R_SIGNATURE, "signature",
          "<signature authority=\"on-behalf\" collective=\"...\" title=\"...\" name=\"...\"/>"},
     };
     /* a misspelled element was reported with its right name: not missing again */
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!seen[required[i].rank] && !(required[i].name && was_suggested(p, required[i].name)))
-            diag(p, PG_E_MISSING_ELEMENT, node_pos(p, root), "<plan> needs %s", required[i].hint);
+            diag(p, PG_E_MISSING_ELEMENT, node_pos(p, root), "<plan> needs %s",
+                 _(required[i].hint));
     if (!doc->doctype) {
         doc->doctype = "KẾ HOẠCH";
         doc->doctype_abbr = "KH";
     }
 }
 
+
+void build_plan(parser *p, const xmlNode *root)
+{
+    build_plan_begin(p, root);
+    build_plan_children(p, root, root->children);
+    build_plan_end(p, root);
+}

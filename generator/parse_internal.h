@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <libxml/parser.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define PG_NS "urn:plangen:plan:1"
@@ -23,18 +24,24 @@ enum {
     MAX_UTF8_REPORTS = 10
 };
 
-/* A start tag found by the pre-scan, in document order. */
+/* A start tag found by the pre-scan, in document order (a plan has fewer than
+ * 2^31 bytes). */
 typedef struct {
-    size_t start, end; /* byte offsets of '<' and one past '>' */
+    uint32_t start, end; /* byte offsets of '<' and one past '>' */
     pg_pos pos;
 } tag;
+
+typedef struct source source; /* parse.c: a plan file read again in blocks */
 
 typedef struct {
     pg_doc *doc;
     pg_diag_list *diags;
-    const char *buf;
+    const char *buf; /* the plan's bytes; NULL once the pre-scan is done with a
+                        file, which src then reads again */
     size_t len;
-    size_t *line_starts; /* offsets of each line's first byte */
+    source *src;
+    size_t first_chunk; /* bytes libxml2 is given at once (parse.c: first_chunk) */
+    uint32_t *line_starts; /* offsets of each line's first byte */
     size_t n_lines;
     tag *tags;
     size_t n_tags, cap_tags;
@@ -50,6 +57,10 @@ typedef struct {
      * them is not reported again (arena copies) */
     const char *suggested[8];
     int n_suggested;
+    /* build_plan_children: the ranks of the plan's children seen so far, and the
+     * last in order */
+    int plan_seen[16];
+    int plan_last_rank;
 } parser;
 
 /* ---- shared by the parse files --------------------------------------------- */
@@ -97,11 +108,19 @@ int trim_block(pg_node *block);
  * plan's folder (base NULL) or to base (a render option), inside the plans root;
  * a PNG header within the image limits. Sets its path and pixel size, or leaves
  * path NULL after a diagnostic: at src_pos for the path and the format, at pos
- * for the limits. what names it in messages ("image", "seal"). */
+ * for the limits. what names it in messages ("image", "seal": English words
+ * marked N_, or an option's name), given through _(). */
 void read_png_header(parser *p, pg_node *im, const char *base, pg_pos src_pos, pg_pos pos,
                      const char *what);
-/* the plan (parse_header.c) */
+/* the plan (parse_header.c): build_plan(root) is build_plan_begin(root) (the
+ * plan's attributes), build_plan_children(root, root->children) (each child in
+ * order: text, comments, elements) and build_plan_end(root) (what the plan
+ * lacks). Called in turn with the children from some child on, the three
+ * convert each child as soon as the XML parser has read it. */
 void build_plan(parser *p, const xmlNode *root);
+void build_plan_begin(parser *p, const xmlNode *root);
+void build_plan_children(parser *p, const xmlNode *root, const xmlNode *from);
+void build_plan_end(parser *p, const xmlNode *root);
 /* The render options' signature image, seal and seal diameter, over the plan's
  * (parse_header.c). */
 void apply_signature_options(parser *p, const pg_parse_opts *opts);

@@ -32,8 +32,10 @@
 #include "pdf_tags.h"
 
 #include "fonts.h"
+#include "i18n.h"
 
 #include <errno.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <hb-ot.h>
@@ -190,8 +192,22 @@ typedef struct {
     double x, y; /* PDF coordinates */
 } dest_at;
 
+/* Where the next byte goes, in the bytes written (spool, then out). */
+static size_t pdf_pos(const pdfw *w)
+{
+    return w->spooled + w->out.len;
+}
+
 int pdf_new_obj(pdfw *w)
 {
+    if (w->among_pages) {
+        if (w->n_among == w->cap_among) {
+            w->cap_among = w->cap_among ? w->cap_among * 2 : 64;
+            w->page_offset = g_renew(size_t, w->page_offset, (gsize)w->cap_among);
+        }
+        w->page_offset[w->n_among] = 0;
+        return -1 - w->n_among++;
+    }
     if (w->n_obj + 1 >= w->cap_obj) {
         w->cap_obj = w->cap_obj ? w->cap_obj * 2 : 64;
         w->offset = g_renew(size_t, w->offset, (gsize)w->cap_obj);
@@ -201,16 +217,107 @@ int pdf_new_obj(pdfw *w)
     return w->n_obj;
 }
 
+int pdf_obj(const pdfw *w, int n)
+{
+    g_assert(n > 0 || w->after_pages > 0);
+    return n > 0 ? n : w->after_pages + (-1 - n);
+}
+
+static void add_hole(pdfw *w, pdf_hole_kind kind, int v)
+{
+    if (w->n_holes == w->cap_holes) {
+        w->cap_holes = w->cap_holes ? w->cap_holes * 2 : 256;
+        w->holes = g_renew(pdf_hole, w->holes, w->cap_holes);
+    }
+    w->holes[w->n_holes++] = (pdf_hole){pdf_pos(w), kind, v};
+}
+
+void pdf_put_obj(pdfw *w, int n)
+{
+    if (n > 0 || w->after_pages > 0)
+        pdf_put_int(&w->out, pdf_obj(w, n));
+    else
+        add_hole(w, PDF_HOLE_OBJECT, -1 - n);
+}
+
+void pdf_put_key(pdfw *w, int k)
+{
+    if (w->after_pages > 0)
+        pdf_put_int(&w->out, w->n_pages + k);
+    else
+        add_hole(w, PDF_HOLE_KEY, k);
+}
+
 void pdf_begin_obj(pdfw *w, int n)
 {
-    w->offset[n] = w->out.len;
-    pdf_put_int(&w->out, n);
+    if (n < 0) {
+        w->page_offset[-1 - n] = pdf_pos(w);
+    } else {
+        if (n >= w->cap_obj) { /* a page object, numbered before it is made */
+            w->cap_obj = n + 64;
+            w->offset = g_renew(size_t, w->offset, (gsize)w->cap_obj);
+        }
+        w->offset[n] = pdf_pos(w);
+    }
+    pdf_put_obj(w, n);
     pg_buf_puts(&w->out, " 0 obj\n");
+}
+
+/* Bytes kept in memory before they go to the spool file: a quarter of a
+ * megabyte, the pages of a plan of about twenty; a longer one is written
+ * through the file. */
+#define SPOOL_FROM (256 << 10)
+
+/* Moves out's bytes to the spool, made when first needed (in TMPDIR, unlinked
+ * at once). Returns 1, else 0 with w->error. */
+static int spool_out(pdfw *w)
+{
+    if (w->error)
+        return 0;
+    if (!w->spooling) {
+        char *name = NULL;
+        GError *e = NULL;
+        int fd = g_file_open_tmp("plangen-pdf-XXXXXX", &name, &e);
+        if (fd < 0) {
+            w->error = g_strdup_printf(_("cannot make a temporary file for the PDF: %s; set "
+                                         "TMPDIR to a folder where files can be made"),
+                                       e->message);
+            w->spool_failed = 1;
+            g_error_free(e);
+            return 0;
+        }
+        unlink(name);
+        g_free(name);
+        w->spool_fd = fd;
+        w->spooling = 1;
+    }
+    const char *s = w->out.s;
+    size_t left = w->out.len;
+    while (left > 0) {
+        ssize_t k = write(w->spool_fd, s, left);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            w->error = g_strdup_printf(_("cannot write the temporary file of the PDF in TMPDIR "
+                                         "(%s): %s; set TMPDIR to a folder with room"),
+                                       g_get_tmp_dir(),
+                                       k < 0 ? g_strerror(errno) : _("nothing was written"));
+            w->spool_failed = 1;
+            return 0;
+        }
+        s += k;
+        left -= (size_t)k;
+    }
+    w->spooled += w->out.len;
+    w->out.len = 0;
+    return 1;
 }
 
 void pdf_end_obj(pdfw *w)
 {
     pg_buf_puts(&w->out, "\nendobj\n");
+    if (w->may_spool && w->out.len >= SPOOL_FROM)
+        spool_out(w);
 }
 
 /* The compressor, made once per process: libdeflate at level 1 deflates a
@@ -438,7 +545,7 @@ static pdf_font *use_hb_face(pdfw *w, hb_face_t *face, const char *name)
     const char *why = NULL;
     pg_outlines kind = pg_font_outlines(face, &why);
     if (kind == PG_OUTLINES_NONE) {
-        w->error = g_strdup_printf("cannot embed the font \"%s\": %s", name, why);
+        w->error = g_strdup_printf(_("cannot embed the font \"%s\": %s"), name, _(why));
         return NULL;
     }
     f = g_new0(pdf_font, 1);
@@ -523,7 +630,7 @@ static int put_font(pdfw *w, pdf_font *f, int type0)
         if (!sub) {
             char *ps = ps_name(f->face);
             w->error =
-                g_strdup_printf("cannot embed the font \"%s\": harfbuzz cannot subset it", ps);
+                g_strdup_printf(_("cannot embed the font \"%s\": harfbuzz cannot subset it"), ps);
             g_free(ps);
             g_free(used);
             return 0;
@@ -668,9 +775,7 @@ typedef struct {
     double H;        /* page height */
     unsigned fill;   /* current fill colour */
     unsigned stroke; /* current stroke colour */
-    pg_buf links;    /* the page's link annotations: references */
-    int n_links;
-    int n_pages;
+    GArray *links;   /* the page's annotations: their object numbers (int) */
     const pg_page *pg;
     pdf_tags *st; /* the structure tree being built */
     int page;     /* 0-based */
@@ -678,8 +783,8 @@ typedef struct {
     int split_to; /* >= 0: the element the current line goes on in from byte split_at */
     unsigned split_at;
     int page_obj;            /* the page's object number */
-    pg_buf fields;           /* the signature fields of the pages so far: references */
-    GHashTable *field_names; /* the names given (borrowed from the display list) */
+    GArray *fields;          /* the signature fields of the pages so far: object numbers */
+    GHashTable *field_names; /* the names given (owned) */
 } pagew;
 
 /* Sets the colour *cur to rgb with op ("rg" fill, "RG" stroke) unless it is so. */
@@ -974,6 +1079,7 @@ static int image_index(pdfw *w, pg_image *img)
     for (guint i = 0; i < w->images->len; i++)
         if (w->images->pdata[i] == img)
             return (int)i + 1;
+    img->refs++; /* the page that shows it may go before the image is written */
     g_ptr_array_add(w->images, img);
     return (int)w->images->len;
 }
@@ -1014,12 +1120,11 @@ static void put_field(pdfw *w, pagew *p, int page_no, const pg_item *it)
     if (!it->label[0] || !(it->w > 0) || !(it->h > 0) ||
         g_hash_table_contains(p->field_names, it->label))
         return;
-    g_hash_table_add(p->field_names, (gpointer)it->label);
+    g_hash_table_add(p->field_names, g_strdup(it->label));
     int obj = pdf_new_obj(w), ap = pdf_new_obj(w);
-    int key = pdf_tags_field(p->st, page_no, obj, p->n_pages);
-    pg_buf_printf(&p->links, "%s%d 0 R", p->n_links ? " " : "", obj);
-    p->n_links++;
-    pg_buf_printf(&p->fields, "%s%d 0 R", p->fields.len ? " " : "", obj);
+    int key = pdf_tags_field(p->st, page_no, obj);
+    g_array_append_val(p->links, obj);
+    g_array_append_val(p->fields, obj);
     pg_buf *b = &w->out;
     pdf_begin_obj(w, obj);
     pg_buf_puts(b, "<< /FT /Sig /T ");
@@ -1028,9 +1133,13 @@ static void put_field(pdfw *w, pagew *p, int page_no, const pg_item *it)
     pdf_put_text_string(b, field_description(it->label));
     pg_buf_puts(b, " /Type /Annot /Subtype /Widget /F 4 /Rect [");
     put_item_rect(b, p, it);
-    pg_buf_printf(b, "] /P %d 0 R /AP << /N %d 0 R >>", p->page_obj, ap);
-    if (key >= 0)
-        pg_buf_printf(b, " /StructParent %d", key);
+    pg_buf_printf(b, "] /P %d 0 R /AP << /N ", p->page_obj);
+    pdf_put_obj(w, ap);
+    pg_buf_puts(b, " 0 R >>");
+    if (key >= 0) {
+        pg_buf_puts(b, " /StructParent ");
+        pdf_put_key(w, key);
+    }
     pg_buf_puts(b, " >>");
     pdf_end_obj(w);
     pdf_begin_obj(w, ap);
@@ -1097,22 +1206,23 @@ static int put_item(pdfw *w, pagew *p, int page_no, const pg_item *it)
     case PG_ITEM_LINK: {
         /* a Link element in the element the link is in, holding the annotation */
         int obj = pdf_new_obj(w);
-        int key = p->st ? pdf_tags_link(p->st, page_no, obj, p->n_pages) : -1;
-        pg_buf_printf(&p->links, "%s%d 0 R", p->n_links ? " " : "", obj);
+        int key = p->st ? pdf_tags_link(p->st, page_no, obj) : -1;
+        g_array_append_val(p->links, obj);
         pg_buf *b = &w->out;
         pdf_begin_obj(w, obj);
         pg_buf_puts(b, "<< /Type /Annot /Subtype /Link /Rect [");
         put_item_rect(b, p, it);
         pg_buf_printf(b, "] /F 4 /Border [0 0 0] /Dest (fn-%d)", it->target);
-        if (key >= 0)
-            pg_buf_printf(b, " /StructParent %d", key);
+        if (key >= 0) {
+            pg_buf_puts(b, " /StructParent ");
+            pdf_put_key(w, key);
+        }
         pg_buf_puts(b, " /Contents ");
         char *what = g_strdup_printf("Chú thích %d", it->target);
         pdf_put_text_string(b, what);
         g_free(what);
         pg_buf_puts(b, " >>");
         pdf_end_obj(w);
-        p->n_links++;
         break;
     }
     case PG_ITEM_DEST: {
@@ -1176,9 +1286,9 @@ static int load_srgb(const char *path, char **error)
     gsize len = 0;
     GError *e = NULL;
     if (!g_file_get_contents(path, &data, &len, &e)) {
-        *error = g_strdup_printf("cannot read the sRGB profile of the PDF/A output intent (%s; "
-                                 "Debian package icc-profiles-free, or templates/color/sRGB.icc "
-                                 "in the data folder; --no-pdfa writes PDFs without it)",
+        *error = g_strdup_printf(_("cannot read the sRGB profile of the PDF/A output intent (%s; "
+                                   "Debian package icc-profiles-free, or templates/color/sRGB.icc "
+                                   "in the data folder; --no-pdfa writes PDFs without it)"),
                                  e->message);
         g_error_free(e);
         return 0;
@@ -1186,8 +1296,8 @@ static int load_srgb(const char *path, char **error)
     /* an ICC profile: its size first, "acsp" at 36, an RGB data colour space */
     const unsigned char *d = (const unsigned char *)data;
     if (len < 128 || memcmp(d + 36, "acsp", 4) != 0 || memcmp(d + 16, "RGB ", 4) != 0) {
-        *error = g_strdup_printf("cannot use %s as the PDF/A output intent: it is not an RGB ICC "
-                                 "profile",
+        *error = g_strdup_printf(_("cannot use %s as the PDF/A output intent: it is not an RGB ICC "
+                                   "profile"),
                                  path);
         g_free(data);
         return 0;
@@ -1429,222 +1539,446 @@ static gint cmp_names(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char **error)
+struct pg_pdf_doc {
+    pdfw w;
+    pagew p;
+    pdf_tags *st; /* NULL: no tags, no marked content */
+    int pdfa;
+    int ok;          /* nothing has failed */
+    int srgb_failed; /* what failed is reading the sRGB profile */
+    int ended;       /* pg_pdf_end() has written the objects after the pages */
+    size_t np;       /* pages written */
+    char *creator, *create_date;
+    int catalog, pages, info, resources;
+};
+
+pg_pdf_doc *pg_pdf_begin(const pg_pdf_opts *opts, int spool)
 {
-    pdfw w = {0};
-    w.fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
-    w.by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
-    w.images = g_ptr_array_new();
-    w.dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    pg_buf_puts(&w.out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
-    int pdfa = !(opts && opts->no_pdfa);
-    int ok = !pdfa || load_srgb(srgb_file(opts), &w.error);
-    int catalog = pdf_new_obj(&w), pages = pdf_new_obj(&w), info = pdf_new_obj(&w),
-        resources = pdf_new_obj(&w);
-    size_t np = pp->n;
+    pg_pdf_doc *d = g_new0(pg_pdf_doc, 1);
+    pdfw *w = &d->w;
+    w->may_spool = spool;
+    w->fonts = g_ptr_array_new_with_free_func((GDestroyNotify)free_font);
+    w->by_face = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w->images = g_ptr_array_new_with_free_func((GDestroyNotify)pg_image_unref);
+    w->dests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    pg_buf_puts(&w->out, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    d->pdfa = !(opts && opts->no_pdfa);
+    d->ok = !d->pdfa || load_srgb(srgb_file(opts), &w->error);
+    d->srgb_failed = !d->ok;
+    d->catalog = pdf_new_obj(w);
+    d->pages = pdf_new_obj(w);
+    d->info = pdf_new_obj(w);
+    d->resources = pdf_new_obj(w);
+    d->creator = g_strdup(opts && opts->creator ? opts->creator : "plangen");
+    d->create_date = g_strdup(opts ? opts->create_date : NULL);
+    d->p.split_to = -1;
+    d->p.links = g_array_new(FALSE, FALSE, sizeof(int));
+    d->p.fields = g_array_new(FALSE, FALSE, sizeof(int));
+    d->p.field_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    w->among_pages = 1; /* numbered after the pages, whose count is known at the end */
+    return d;
+}
+
+/* The object number of page i: the pages come after the catalog, the page
+ * tree, the information and the resources. */
+static int page_object(const pg_pdf_doc *d, size_t i)
+{
+    return d->resources + 1 + (int)i;
+}
+
+void pg_pdf_page(pg_pdf_doc *d, const pg_pages *pp, size_t index)
+{
+    pdfw *w = &d->w;
+    pagew *p = &d->p;
+    if (d->ended || !d->ok || w->error)
+        return;
+    if (d->pdfa && !d->st)
+        d->st = pdf_tags_new(pp);
+    pdf_tags *st = d->st;
+    const pg_page *pg = &pp->pages[index];
+    size_t i = d->np++;
+    p->st = st;
+    p->c.len = 0;
+    g_array_set_size(p->links, 0);
+    p->H = pg->h;
+    p->fill = p->stroke = 0; /* black is the initial colour */
+    p->page = (int)i;
+    p->pg = pg;
+    p->page_obj = page_object(d, i);
+    p->mc = MC_NONE;
+    if (st)
+        pdf_tags_page(st);
+    for (size_t k = 0; k < pg->n && d->ok; k++)
+        d->ok = put_item(w, p, (int)i, &pg->items[k]);
+    if (!d->ok)
+        return;
+    if (st)
+        pdf_tags_mark(st, &p->c, (int)i, &p->mc, MC_NONE);
+    int contents = pdf_new_obj(w);
+    put_stream_cached(w, contents, p->c.s ? p->c.s : "", p->c.len);
+    int annots = p->links->len ? pdf_new_obj(w) : 0;
+    if (annots) {
+        pdf_begin_obj(w, annots);
+        pg_buf_puts(&w->out, "[");
+        for (guint k = 0; k < p->links->len; k++) {
+            if (k)
+                pg_buf_putc(&w->out, ' ');
+            pdf_put_obj(w, g_array_index(p->links, int, k));
+            pg_buf_puts(&w->out, " 0 R");
+        }
+        pg_buf_puts(&w->out, "]");
+        pdf_end_obj(w);
+    }
+    pdf_begin_obj(w, p->page_obj);
+    pg_buf_printf(&w->out, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", d->pages);
+    put_num(&w->out, pg->w);
+    pg_buf_putc(&w->out, ' ');
+    put_num(&w->out, pg->h);
+    pg_buf_printf(&w->out, "] /Resources %d 0 R /Contents ", d->resources);
+    pdf_put_obj(w, contents);
+    pg_buf_puts(&w->out, " 0 R");
+    if (annots) {
+        pg_buf_puts(&w->out, " /Annots ");
+        pdf_put_obj(w, annots);
+        pg_buf_puts(&w->out, " 0 R /Tabs /S");
+    }
+    if (st)
+        pg_buf_printf(&w->out, " /StructParents %zu", i);
+    pg_buf_puts(&w->out, " >>");
+    pdf_end_obj(w);
+}
+
+void pg_pdf_end(pg_pdf_doc *d, const pg_pages *pp)
+{
+    pdfw *w = &d->w;
+    if (d->ended)
+        return;
+    d->ended = 1;
+    if (!d->ok || w->error)
+        return;
+    /* the pages are counted: the objects made among them get their numbers */
+    size_t np = d->np;
+    w->among_pages = 0;
+    w->n_pages = (int)np;
+    w->after_pages = page_object(d, np);
+    /* the page objects, written already (their offsets recorded) */
+    if (w->after_pages >= w->cap_obj) {
+        w->cap_obj = w->after_pages + 64;
+        w->offset = g_renew(size_t, w->offset, (gsize)w->cap_obj);
+    }
+    w->n_obj = w->after_pages - 1;
+    for (int k = 0; k < w->n_among; k++) {
+        int n = pdf_new_obj(w); /* may move w->offset */
+        w->offset[n] = w->page_offset[k];
+    }
     int *page_obj = g_new(int, np ? np : 1);
     for (size_t i = 0; i < np; i++)
-        page_obj[i] = pdf_new_obj(&w);
-    pdf_tags *st = pdfa ? pdf_tags_new(pp) : NULL; /* NULL: no tags, no marked content */
-    pagew p = {.st = st,
-               .n_pages = (int)np,
-               .split_to = -1,
-               .field_names = g_hash_table_new(g_str_hash, g_str_equal)};
-    for (size_t i = 0; i < np && ok; i++) {
-        const pg_page *pg = &pp->pages[i];
-        p.c.len = 0;
-        p.links.len = 0;
-        p.n_links = 0;
-        p.H = pg->h;
-        p.fill = p.stroke = 0; /* black is the initial colour */
-        p.page = (int)i;
-        p.pg = pg;
-        p.page_obj = page_obj[i];
-        p.mc = MC_NONE;
-        if (st)
-            pdf_tags_page(st);
-        for (size_t k = 0; k < pg->n && ok; k++)
-            ok = put_item(&w, &p, (int)i, &pg->items[k]);
-        if (!ok)
-            break;
-        if (st)
-            pdf_tags_mark(st, &p.c, (int)i, &p.mc, MC_NONE);
-        int contents = pdf_new_obj(&w);
-        put_stream_cached(&w, contents, p.c.s ? p.c.s : "", p.c.len);
-        int annots = p.n_links ? pdf_new_obj(&w) : 0;
-        if (annots) {
-            pdf_begin_obj(&w, annots);
-            pg_buf_puts(&w.out, "[");
-            pg_buf_append(&w.out, p.links.s, p.links.len);
-            pg_buf_puts(&w.out, "]");
-            pdf_end_obj(&w);
-        }
-        pdf_begin_obj(&w, page_obj[i]);
-        pg_buf_printf(&w.out, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", pages);
-        put_num(&w.out, pg->w);
-        pg_buf_putc(&w.out, ' ');
-        put_num(&w.out, pg->h);
-        pg_buf_printf(&w.out, "] /Resources %d 0 R /Contents %d 0 R", resources, contents);
-        if (annots)
-            pg_buf_printf(&w.out, " /Annots %d 0 R /Tabs /S", annots);
-        if (st)
-            pg_buf_printf(&w.out, " /StructParents %zu", i);
-        pg_buf_puts(&w.out, " >>");
-        pdf_end_obj(&w);
-    }
-    pg_buf_free(&p.c);
-    pg_buf_free(&p.links);
-    g_hash_table_destroy(p.field_names);
-    int struct_root = ok && st ? pdf_new_obj(&w) : 0;
+        page_obj[i] = page_object(d, i);
+    int ok = 1;
+    if (d->pdfa && !d->st)
+        d->st = pdf_tags_new(pp); /* no page: an empty tree */
+    pdf_tags *st = d->st;
+    pagew *p = &d->p;
+    int struct_root = st ? pdf_new_obj(w) : 0;
     if (struct_root)
-        pdf_tags_write(&w, st, struct_root, page_obj, np);
-    pdf_tags_free(st);
+        pdf_tags_write(w, st, struct_root, page_obj, np);
+    pdf_tags_free(st); /* written: it reads pp no more */
+    d->st = st = NULL;
 
-    if (ok) {
-        /* fonts and images, then the resources that name them */
-        int *font_obj = g_new(int, w.fonts->len + 1);
-        for (guint i = 0; i < w.fonts->len && ok; i++) {
-            font_obj[i] = pdf_new_obj(&w);
-            ok = put_font(&w, w.fonts->pdata[i], font_obj[i]);
-        }
-        int *img_obj = g_new(int, w.images->len + 1);
-        for (guint i = 0; i < w.images->len && ok; i++) {
-            img_obj[i] = pdf_new_obj(&w);
-            put_image(&w, img_obj[i], w.images->pdata[i]);
-        }
-        if (ok) {
-            pdf_begin_obj(&w, resources);
-            pg_buf_puts(&w.out, "<< /ProcSet [/PDF /Text /ImageB /ImageC]");
-            if (w.fonts->len) {
-                pg_buf_puts(&w.out, " /Font <<");
-                for (guint i = 0; i < w.fonts->len; i++)
-                    pg_buf_printf(&w.out, " /F%u %d 0 R", i + 1, font_obj[i]);
-                pg_buf_puts(&w.out, " >>");
-            }
-            if (w.images->len) {
-                pg_buf_puts(&w.out, " /XObject <<");
-                for (guint i = 0; i < w.images->len; i++)
-                    pg_buf_printf(&w.out, " /Im%u %d 0 R", i + 1, img_obj[i]);
-                pg_buf_puts(&w.out, " >>");
-            }
-            pg_buf_puts(&w.out, " >>");
-            pdf_end_obj(&w);
-        }
-        g_free(font_obj);
-        g_free(img_obj);
+    /* fonts and images, then the resources that name them */
+    int *font_obj = g_new(int, w->fonts->len + 1);
+    for (guint i = 0; i < w->fonts->len && ok; i++) {
+        font_obj[i] = pdf_new_obj(w);
+        ok = put_font(w, w->fonts->pdata[i], font_obj[i]);
     }
+    int *img_obj = g_new(int, w->images->len + 1);
+    for (guint i = 0; i < w->images->len && ok; i++) {
+        img_obj[i] = pdf_new_obj(w);
+        put_image(w, img_obj[i], w->images->pdata[i]);
+    }
+    if (ok) {
+        pdf_begin_obj(w, d->resources);
+        pg_buf_puts(&w->out, "<< /ProcSet [/PDF /Text /ImageB /ImageC]");
+        if (w->fonts->len) {
+            pg_buf_puts(&w->out, " /Font <<");
+            for (guint i = 0; i < w->fonts->len; i++)
+                pg_buf_printf(&w->out, " /F%u %d 0 R", i + 1, font_obj[i]);
+            pg_buf_puts(&w->out, " >>");
+        }
+        if (w->images->len) {
+            pg_buf_puts(&w->out, " /XObject <<");
+            for (guint i = 0; i < w->images->len; i++)
+                pg_buf_printf(&w->out, " /Im%u %d 0 R", i + 1, img_obj[i]);
+            pg_buf_puts(&w->out, " >>");
+        }
+        pg_buf_puts(&w->out, " >>");
+        pdf_end_obj(w);
+    }
+    g_free(font_obj);
+    g_free(img_obj);
 
     if (ok) {
-        pdf_begin_obj(&w, pages);
-        pg_buf_puts(&w.out, "<< /Type /Pages /Kids [");
+        pdf_begin_obj(w, d->pages);
+        pg_buf_puts(&w->out, "<< /Type /Pages /Kids [");
         for (size_t i = 0; i < np; i++)
-            pg_buf_printf(&w.out, "%s%d 0 R", i ? " " : "", page_obj[i]);
-        pg_buf_printf(&w.out, "] /Count %zu >>", np);
-        pdf_end_obj(&w);
+            pg_buf_printf(&w->out, "%s%d 0 R", i ? " " : "", page_obj[i]);
+        pg_buf_printf(&w->out, "] /Count %zu >>", np);
+        pdf_end_obj(w);
 
-        int outlines = pp->n_outline && np ? pdf_new_obj(&w) : 0;
+        int outlines = pp->n_outline && np ? pdf_new_obj(w) : 0;
         if (outlines)
-            put_outline(&w, pp, outlines, page_obj);
+            put_outline(w, pp, outlines, page_obj);
 
-        int names = g_hash_table_size(w.dests) && np ? pdf_new_obj(&w) : 0;
+        int names = g_hash_table_size(w->dests) && np ? pdf_new_obj(w) : 0;
         if (names) {
             guint n = 0;
-            char **keys = (char **)g_hash_table_get_keys_as_array(w.dests, &n);
+            char **keys = (char **)g_hash_table_get_keys_as_array(w->dests, &n);
             qsort(keys, n, sizeof *keys, (int (*)(const void *, const void *))cmp_names);
-            pdf_begin_obj(&w, names);
-            pg_buf_puts(&w.out, "<< /Names [");
+            pdf_begin_obj(w, names);
+            pg_buf_puts(&w->out, "<< /Names [");
             for (guint i = 0; i < n; i++) {
-                const dest_at *d = g_hash_table_lookup(w.dests, keys[i]);
-                pg_buf_printf(&w.out, "\n(%s) [%d 0 R /XYZ ", keys[i], page_obj[d->page]);
-                put_num(&w.out, d->x);
-                pg_buf_putc(&w.out, ' ');
-                put_num(&w.out, d->y);
-                pg_buf_puts(&w.out, " 0]");
+                const dest_at *dt = g_hash_table_lookup(w->dests, keys[i]);
+                pg_buf_printf(&w->out, "\n(%s) [%d 0 R /XYZ ", keys[i], page_obj[dt->page]);
+                put_num(&w->out, dt->x);
+                pg_buf_putc(&w->out, ' ');
+                put_num(&w->out, dt->y);
+                pg_buf_puts(&w->out, " 0]");
             }
-            pg_buf_puts(&w.out, "] >>");
-            pdf_end_obj(&w);
+            pg_buf_puts(&w->out, "] >>");
+            pdf_end_obj(w);
             g_free(keys);
         }
 
         /* the signature fields, unsigned: no /SigFlags until one is signed, no
          * /NeedAppearances (PDF/A: every widget has its appearance) */
-        int acroform = p.fields.len ? pdf_new_obj(&w) : 0;
+        int acroform = p->fields->len ? pdf_new_obj(w) : 0;
         if (acroform) {
-            pdf_begin_obj(&w, acroform);
-            pg_buf_puts(&w.out, "<< /Fields [");
-            pg_buf_append(&w.out, p.fields.s, p.fields.len);
-            pg_buf_puts(&w.out, "] >>");
-            pdf_end_obj(&w);
+            pdf_begin_obj(w, acroform);
+            pg_buf_puts(&w->out, "<< /Fields [");
+            for (guint k = 0; k < p->fields->len; k++)
+                pg_buf_printf(&w->out, "%s%d 0 R", k ? " " : "",
+                              pdf_obj(w, g_array_index(p->fields, int, k)));
+            pg_buf_puts(&w->out, "] >>");
+            pdf_end_obj(w);
         }
 
-        const char *date = opts && opts->create_date ? opts->create_date : pp->date_iso;
+        const char *date = d->create_date ? d->create_date : pp->date_iso;
         GDateTime *parsed = date ? g_date_time_new_from_iso8601(date, NULL) : NULL;
         if (parsed)
             g_date_time_unref(parsed);
-        const char *creator = opts && opts->creator ? opts->creator : "plangen";
-        doc_info in = {pp->title, pp->author, pp->subject,         pp->keywords,
-                       creator,   creator,    parsed ? date : NULL};
-        int metadata = pdfa ? pdf_new_obj(&w) : 0, profile = pdfa ? pdf_new_obj(&w) : 0;
-        if (pdfa) {
-            put_metadata(&w, metadata, &in);
-            put_deflated(&w, profile, srgb_z, srgb_zlen, "/N 3");
+        doc_info in = {pp->title, pp->author, pp->subject,          pp->keywords,
+                       d->creator, d->creator, parsed ? date : NULL};
+        int metadata = d->pdfa ? pdf_new_obj(w) : 0, profile = d->pdfa ? pdf_new_obj(w) : 0;
+        if (d->pdfa) {
+            put_metadata(w, metadata, &in);
+            put_deflated(w, profile, srgb_z, srgb_zlen, "/N 3");
         }
 
-        pdf_begin_obj(&w, catalog);
-        pg_buf_printf(&w.out, "<< /Type /Catalog /Pages %d 0 R /Lang (vi)", pages);
-        if (pdfa)
-            pg_buf_printf(&w.out, " /MarkInfo << /Marked true >> /StructTreeRoot %d 0 R",
+        pdf_begin_obj(w, d->catalog);
+        pg_buf_printf(&w->out, "<< /Type /Catalog /Pages %d 0 R /Lang (vi)", d->pages);
+        if (d->pdfa)
+            pg_buf_printf(&w->out, " /MarkInfo << /Marked true >> /StructTreeRoot %d 0 R",
                           struct_root);
-        pg_buf_puts(&w.out, " /ViewerPreferences << /DisplayDocTitle true >>");
+        pg_buf_puts(&w->out, " /ViewerPreferences << /DisplayDocTitle true >>");
         if (outlines)
-            pg_buf_printf(&w.out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
+            pg_buf_printf(&w->out, " /Outlines %d 0 R /PageMode /UseOutlines", outlines);
         if (names)
-            pg_buf_printf(&w.out, " /Names << /Dests %d 0 R >>", names);
+            pg_buf_printf(&w->out, " /Names << /Dests %d 0 R >>", names);
         if (acroform)
-            pg_buf_printf(&w.out, " /AcroForm %d 0 R", acroform);
-        if (pdfa)
-            pg_buf_printf(&w.out,
+            pg_buf_printf(&w->out, " /AcroForm %d 0 R", acroform);
+        if (d->pdfa)
+            pg_buf_printf(&w->out,
                           " /Metadata %d 0 R /OutputIntents [<< /Type /OutputIntent /S "
                           "/GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "
                           "/RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) "
                           "/DestOutputProfile %d 0 R >>]",
                           metadata, profile);
-        pg_buf_puts(&w.out, " >>");
-        pdf_end_obj(&w);
+        pg_buf_puts(&w->out, " >>");
+        pdf_end_obj(w);
 
-        put_info(&w, info, &in);
+        put_info(w, d->info, &in);
+    }
+    g_free(page_obj);
+    d->ok = ok && !w->error;
+}
 
-        /* cross-reference table; the identifier is a digest of the body */
-        size_t xref = w.out.len;
-        pg_buf_printf(&w.out, "xref\n0 %d\n0000000000 65535 f \n", w.n_obj + 1);
-        for (int i = 1; i <= w.n_obj; i++)
-            pg_buf_printf(&w.out, "%010zu 00000 n \n", w.offset[i]);
-        char *id = g_compute_checksum_for_data(G_CHECKSUM_MD5, (const guchar *)w.out.s, w.out.len);
-        pg_buf_printf(&w.out,
+pg_pdf_fault pg_pdf_failed(const pg_pdf_doc *d, const char **error)
+{
+    int failed = !d->ok || d->w.error || !d->ended;
+    if (error)
+        *error = !failed ? NULL : d->w.error ? d->w.error : _("cannot write the PDF");
+    return !failed               ? PG_PDF_OK
+           : d->srgb_failed      ? PG_PDF_PROFILE
+           : d->w.spool_failed   ? PG_PDF_TEMPORARY
+                                 : PG_PDF_FONT;
+}
+
+/* Bytes [from, to) of what was written (spool, then out) to emit. */
+enum { CHUNK = 1 << 16 };
+
+/* Bytes [from, to) of what was written (spool, then out) to emit, the spool's
+ * read through chunk (CHUNK bytes). Returns PG_PDF_EMITTED, else which side
+ * failed. */
+static pg_pdf_emit_status emit_range(const pdfw *w, size_t from, size_t to, pg_pdf_emit_fn emit,
+                                     void *ud, GChecksum *md5, char *chunk)
+{
+    while (from < to && from < w->spooled) {
+        size_t want = MIN(to, w->spooled) - from;
+        if (want > CHUNK)
+            want = CHUNK;
+        ssize_t k = pread(w->spool_fd, chunk, want, (off_t)from);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return PG_PDF_READ_FAILED;
+        g_checksum_update(md5, (const guchar *)chunk, (gssize)k);
+        if (!emit(ud, chunk, (size_t)k))
+            return PG_PDF_WRITE_FAILED;
+        from += (size_t)k;
+    }
+    if (from < to) {
+        const char *s = w->out.s + (from - w->spooled);
+        g_checksum_update(md5, (const guchar *)s, (gssize)(to - from));
+        if (!emit(ud, s, to - from))
+            return PG_PDF_WRITE_FAILED;
+    }
+    return PG_PDF_EMITTED;
+}
+
+/* The number a hole stands for. */
+static int hole_value(const pdfw *w, const pdf_hole *h)
+{
+    return h->kind == PDF_HOLE_KEY ? w->n_pages + h->v : pdf_obj(w, -1 - h->v);
+}
+
+pg_pdf_emit_status pg_pdf_emit(const pg_pdf_doc *d, pg_pdf_emit_fn emit, void *ud)
+{
+    const pdfw *w = &d->w;
+    if (pg_pdf_failed(d, NULL) != PG_PDF_OK)
+        return PG_PDF_NOT_MADE;
+    GChecksum *md5 = g_checksum_new(G_CHECKSUM_MD5);
+    char *chunk = g_malloc(CHUNK);
+    /* the holes' numbers, and where each lands: objects' offsets move by the
+     * lengths of the numbers written before them */
+    size_t *shift = g_new(size_t, w->n_holes + 1);
+    shift[0] = 0;
+    size_t pos = 0, total = w->spooled + w->out.len;
+    pg_pdf_emit_status st = PG_PDF_EMITTED;
+    for (size_t h = 0; h < w->n_holes && st == PG_PDF_EMITTED; h++) {
+        char num[24];
+        int len = snprintf(num, sizeof num, "%d", hole_value(w, &w->holes[h]));
+        shift[h + 1] = shift[h] + (size_t)len;
+        st = emit_range(w, pos, w->holes[h].at, emit, ud, md5, chunk);
+        if (st == PG_PDF_EMITTED) {
+            g_checksum_update(md5, (const guchar *)num, len);
+            if (!emit(ud, num, (size_t)len))
+                st = PG_PDF_WRITE_FAILED;
+        }
+        pos = w->holes[h].at;
+    }
+    if (st == PG_PDF_EMITTED)
+        st = emit_range(w, pos, total, emit, ud, md5, chunk);
+    if (st == PG_PDF_EMITTED) {
+        /* cross-reference table; the identifier is a digest of the body and it */
+        pg_buf t = {0};
+        size_t xref = total + shift[w->n_holes];
+        pg_buf_printf(&t, "xref\n0 %d\n0000000000 65535 f \n", w->n_obj + 1);
+        for (int i = 1; i <= w->n_obj; i++) {
+            /* the holes before the object's start (its own number is after it) */
+            size_t at = w->offset[i], lo = 0, hi = w->n_holes;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (w->holes[mid].at < at)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            pg_buf_printf(&t, "%010zu 00000 n \n", at + shift[lo]);
+        }
+        g_checksum_update(md5, (const guchar *)t.s, (gssize)t.len);
+        const char *id = g_checksum_get_string(md5);
+        pg_buf_printf(&t,
                       "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\n"
                       "startxref\n%zu\n%%%%EOF\n",
-                      w.n_obj + 1, catalog, info, id, id, xref);
-        g_free(id);
+                      w->n_obj + 1, d->catalog, d->info, id, id, xref);
+        if (!emit(ud, t.s, t.len))
+            st = PG_PDF_WRITE_FAILED;
+        pg_buf_free(&t);
     }
+    g_free(shift);
+    g_free(chunk);
+    g_checksum_free(md5);
+    return st;
+}
 
-    g_free(page_obj);
-    pg_buf_free(&p.fields);
-    g_free(w.offset);
-    g_free(w.zbuf);
-    g_hash_table_destroy(w.by_face);
-    g_ptr_array_free(w.fonts, TRUE);
-    g_ptr_array_free(w.images, TRUE);
-    g_hash_table_destroy(w.dests);
-    if (!ok) {
-        pg_buf_free(&w.out);
-        if (error)
-            *error = w.error ? w.error : g_strdup("cannot write the PDF");
-        else
-            g_free(w.error);
-        return 0;
-    }
-    *out = w.out;
+void pg_pdf_doc_free(pg_pdf_doc *d)
+{
+    if (!d)
+        return;
+    pdfw *w = &d->w;
+    pdf_tags_free(d->st);
+    pg_buf_free(&d->p.c);
+    g_array_free(d->p.links, TRUE);
+    g_array_free(d->p.fields, TRUE);
+    g_hash_table_destroy(d->p.field_names);
+    if (w->spooling)
+        close(w->spool_fd);
+    pg_buf_free(&w->out);
+    g_free(w->offset);
+    g_free(w->page_offset);
+    g_free(w->holes);
+    g_free(w->zbuf);
+    g_hash_table_destroy(w->by_face);
+    g_ptr_array_free(w->fonts, TRUE);
+    g_ptr_array_free(w->images, TRUE);
+    g_hash_table_destroy(w->dests);
+    g_free(w->error);
+    g_free(d->creator);
+    g_free(d->create_date);
+    g_free(d);
+}
+
+static int emit_to_buf(void *ud, const void *p, size_t n)
+{
+    pg_buf_append(ud, p, n);
     return 1;
+}
+
+pg_pdf_emit_status pg_pdf_emit_buf(const pg_pdf_doc *d, pg_buf *out)
+{
+    return pg_pdf_emit(d, emit_to_buf, out);
+}
+
+static int emit_to_file(void *ud, const void *p, size_t n)
+{
+    return fwrite(p, 1, n, ud) == n;
+}
+
+pg_pdf_emit_status pg_pdf_emit_file(const pg_pdf_doc *d, FILE *f)
+{
+    return pg_pdf_emit(d, emit_to_file, f);
+}
+
+int pg_pdf_render(const pg_pages *pp, const pg_pdf_opts *opts, pg_buf *out, char **error)
+{
+    pg_pdf_doc *d = pg_pdf_begin(opts, 0); /* in memory: made whole anyway */
+    for (size_t i = 0; i < pp->n; i++)
+        pg_pdf_page(d, pp, i);
+    pg_pdf_end(d, pp);
+    const char *why = NULL;
+    int ok = pg_pdf_failed(d, &why) == PG_PDF_OK;
+    pg_buf b = {0};
+    if (ok)
+        ok = pg_pdf_emit_buf(d, &b) == PG_PDF_EMITTED; /* memory: it cannot fail */
+    if (!ok) {
+        pg_buf_free(&b);
+        if (error)
+            *error = g_strdup(why);
+    } else {
+        *out = b;
+    }
+    pg_pdf_doc_free(d);
+    return ok;
 }
 
 /* ---- a text appearance for an existing PDF ------------------------------------------- */
@@ -1729,12 +2063,12 @@ int pg_pdf_text_form(const char *fonts_dir, const char *family, double size,
     w.n_obj = first - 1;
     *out = (pg_pdf_objects){0};
     if (!fonts) {
-        w.error = g_strdup_printf("cannot load the font configuration %s/fonts.conf", fonts_dir);
+        w.error = g_strdup_printf(_("cannot load the font configuration %s/fonts.conf"), fonts_dir);
         goto cleanup;
     }
     if (!face || hb_face_get_glyph_count(face) == 0) {
-        w.error = g_strdup_printf("no font for \"%s\" (fontconfig chose %s)", family,
-                                  file ? file : "nothing");
+        w.error = g_strdup_printf(_("no font for \"%s\" (fontconfig chose %s)"), family,
+                                  file ? file : _("nothing"));
         goto cleanup;
     }
     pdf_font *f = use_hb_face(&w, face, family);
@@ -1774,7 +2108,7 @@ int pg_pdf_text_form(const char *fonts_dir, const char *family, double size,
     ok = 1;
 cleanup:
     if (!ok && error)
-        *error = w.error ? w.error : g_strdup("cannot write the appearance");
+        *error = w.error ? w.error : g_strdup(_("cannot write the appearance"));
     else
         g_free(w.error);
     pg_buf_free(&w.out);

@@ -9,6 +9,8 @@
  * checked against the table's length. */
 #include "pdf_font.h"
 
+#include "i18n.h"
+
 #include <hb-subset.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,11 +100,11 @@ pg_outlines pg_font_outlines(hb_face_t *face, const char **why)
         why = &dummy;
     *why = NULL;
     if (hb_face_get_glyph_count(face) == 0 || hb_face_get_upem(face) == 0) {
-        *why = "it holds no glyphs";
+        *why = N_("it holds no glyphs");
         return PG_OUTLINES_NONE;
     }
     if (hb_face_get_glyph_count(face) > 65535) {
-        *why = "it holds more glyphs than a PDF font may";
+        *why = N_("it holds more glyphs than a PDF font may");
         return PG_OUTLINES_NONE;
     }
     if (table_length(face, HB_TAG('g', 'l', 'y', 'f')) &&
@@ -116,13 +118,13 @@ pg_outlines pg_font_outlines(hb_face_t *face, const char **why)
     if (len && cid == 0)
         return PG_OUTLINES_CFF;
     if (len && cid == 1)
-        *why = "its CFF outlines are CID-keyed, which plangen does not embed";
+        *why = N_("its CFF outlines are CID-keyed, which plangen does not embed");
     else if (len)
-        *why = "its CFF table is damaged";
+        *why = N_("its CFF table is damaged");
     else if (table_length(face, HB_TAG('C', 'F', 'F', '2')))
-        *why = "it is a variable CFF2 font, which plangen does not embed";
+        *why = N_("it is a variable CFF2 font, which plangen does not embed");
     else
-        *why = "it has neither TrueType nor CFF outlines";
+        *why = N_("it has neither TrueType nor CFF outlines");
     return PG_OUTLINES_NONE;
 }
 

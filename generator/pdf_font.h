@@ -12,7 +12,8 @@ typedef enum {
 } pg_outlines;
 
 /* The kind of outlines face holds. For PG_OUTLINES_NONE, *why (may be NULL)
- * receives a static sentence saying what the face holds instead. */
+ * receives a static English sentence saying what the face holds instead,
+ * marked N_ (a message gives it through _()). */
 pg_outlines pg_font_outlines(hb_face_t *face, const char **why);
 
 /* The font program to embed for face: an OpenType font with only the glyphs in

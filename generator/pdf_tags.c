@@ -15,11 +15,12 @@
 #include <string.h>
 
 /* A kid of an element: another element, or a marked-content sequence of a page,
- * or an annotation (a link). */
+ * or an annotation (a link). Kids are kept in a pool, each element's as a list. */
 typedef struct {
     int elem; /* >= 0: a child element's index; -1: MCID on page; -2: annotation */
     int page; /* 0-based */
     int mcid; /* MCID, or the annotation's object number */
+    int next; /* the element's next kid (index in the pool); -1: none */
 } skid;
 
 typedef struct {
@@ -30,51 +31,97 @@ typedef struct {
     int level;      /* FOOTNOTE, NOTE_REF: the note's number */
     int lbody;      /* LI: its LBody; -1 */
     int side[2];    /* HEADER: its left and right blocks (Div); -1 until used */
-    char label[sizeof(((pg_item *)0)->label) + 1]; /* LI: its label, until its first line
-                                                     has been drawn */
+    char *label;    /* LI: its label (heap), until its first line has been drawn; NULL */
     char *alt;      /* FIGURE: alternate text (heap); NULL */
-    GArray *kids;   /* skid */
+    int first, last; /* its kids in the pool; -1: none */
     int obj;        /* its object number; 0: not written (no content) */
 } selem;
 
+/* Elements and kids are stored in blocks that never move: a plan of 2,000 pages
+ * makes some 30,000 elements and 100,000 kids, kept to the end of the file. */
+#define BLOCK_BITS 10
+#define BLOCK (1 << BLOCK_BITS)
+
+typedef struct {
+    void **blocks;
+    size_t n_blocks;
+    int n;       /* items */
+    size_t size; /* bytes an item */
+} store;
+
+static void *store_at(const store *s, int i)
+{
+    return (char *)s->blocks[(size_t)i >> BLOCK_BITS] + (size_t)(i & (BLOCK - 1)) * s->size;
+}
+
+/* A new zeroed item; returns its index. */
+static int store_add(store *s)
+{
+    if ((size_t)s->n >> BLOCK_BITS == s->n_blocks) {
+        s->blocks = g_renew(void *, s->blocks, s->n_blocks + 1);
+        s->blocks[s->n_blocks++] = g_malloc(BLOCK * s->size);
+    }
+    int i = s->n++;
+    memset(store_at(s, i), 0, s->size);
+    return i;
+}
+
+static void store_free(store *s)
+{
+    for (size_t i = 0; i < s->n_blocks; i++)
+        g_free(s->blocks[i]);
+    g_free(s->blocks);
+}
+
 struct pdf_tags {
-    GArray *elems;             /* selem */
-    GHashTable *by_id;         /* display-list id -> index + 1 */
+    store elems;               /* selem */
+    store kids;                /* skid */
+    GArray *by_id;             /* display-list id -> index + 1 (int; 0: none) */
     GArray *stack;             /* open elements: indices */
     GPtrArray *pages;          /* per page: GArray of int, the element of each MCID */
     GArray *annot_keys;        /* the element of each annotation key (int) */
     int pending_annot;         /* a field widget waiting for the page's first element
                                   (0: none): its object number, page and key */
     int pending_page, pending_key;
-    const pg_outline *outline; /* the bookmarks: run-in headings are found by them */
-    size_t n_outline;
+    const pg_pages *pp;          /* its bookmarks (so far): run-in headings are found by them */
     unsigned char *outline_used; /* per bookmark: 1 once a run-in heading took it */
+    size_t n_used;               /* bookmarks outline_used has room for */
 };
 
 pdf_tags *pdf_tags_new(const pg_pages *pp)
 {
     pdf_tags *st = g_new0(pdf_tags, 1);
-    st->outline = pp->outline;
-    st->n_outline = pp->n_outline;
-    st->outline_used = g_malloc0(pp->n_outline ? pp->n_outline : 1);
-    st->elems = g_array_new(FALSE, FALSE, sizeof(selem));
-    st->by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
+    st->pp = pp;
+    st->elems.size = sizeof(selem);
+    st->kids.size = sizeof(skid);
+    st->by_id = g_array_new(FALSE, TRUE, sizeof(int));
     st->stack = g_array_new(FALSE, FALSE, sizeof(int));
     st->pages = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     st->annot_keys = g_array_new(FALSE, FALSE, sizeof(int));
     return st;
 }
 
+static selem *elem_at(pdf_tags *st, int i)
+{
+    return store_at(&st->elems, i);
+}
+
+static skid *kid_at(const pdf_tags *st, int k)
+{
+    return store_at(&st->kids, k);
+}
+
 void pdf_tags_free(pdf_tags *st)
 {
     if (!st)
         return;
-    for (guint i = 0; i < st->elems->len; i++) {
-        g_array_free(g_array_index(st->elems, selem, i).kids, TRUE);
-        g_free(g_array_index(st->elems, selem, i).alt);
+    for (int i = 0; i < st->elems.n; i++) {
+        g_free(elem_at(st, i)->alt);
+        g_free(elem_at(st, i)->label);
     }
-    g_array_free(st->elems, TRUE);
-    g_hash_table_destroy(st->by_id);
+    store_free(&st->elems);
+    store_free(&st->kids);
+    g_array_free(st->by_id, TRUE);
     g_array_free(st->stack, TRUE);
     g_ptr_array_free(st->pages, TRUE);
     g_array_free(st->annot_keys, TRUE);
@@ -82,31 +129,85 @@ void pdf_tags_free(pdf_tags *st)
     g_free(st);
 }
 
-static selem *elem_at(pdf_tags *st, int i)
+/* A kid k in the pool, not yet in any list. */
+static int new_kid(pdf_tags *st, skid k)
 {
-    return &g_array_index(st->elems, selem, i);
+    int i = store_add(&st->kids);
+    k.next = -1;
+    *kid_at(st, i) = k;
+    return i;
 }
 
 static void add_kid(pdf_tags *st, int parent, skid k)
 {
-    if (parent >= 0)
-        g_array_append_val(elem_at(st, parent)->kids, k);
+    if (parent < 0)
+        return;
+    int i = new_kid(st, k);
+    selem *e = elem_at(st, parent);
+    if (e->last >= 0)
+        kid_at(st, e->last)->next = i;
+    else
+        e->first = i;
+    e->last = i;
+}
+
+/* Puts kid k first among parent's kids. */
+static void prepend_kid(pdf_tags *st, int parent, skid k)
+{
+    int i = new_kid(st, k);
+    selem *e = elem_at(st, parent);
+    kid_at(st, i)->next = e->first;
+    e->first = i;
+    if (e->last < 0)
+        e->last = i;
+}
+
+/* Puts kid k just before parent's last kid (which must exist). */
+static void insert_before_last(pdf_tags *st, int parent, skid k)
+{
+    selem *e = elem_at(st, parent);
+    if (e->first == e->last) {
+        prepend_kid(st, parent, k);
+        return;
+    }
+    int before = e->first;
+    while (kid_at(st, before)->next != e->last)
+        before = kid_at(st, before)->next;
+    int i = new_kid(st, k);
+    kid_at(st, i)->next = e->last;
+    kid_at(st, before)->next = i;
 }
 
 /* A new element of type under parent (appended to its kids); returns its index. */
 static int elem_new(pdf_tags *st, const char *type, pg_struct kind, int parent)
 {
-    selem e = {.type = type,
-               .kind = kind,
-               .id = -1,
-               .parent = parent,
-               .lbody = -1,
-               .side = {-1, -1},
-               .kids = g_array_new(FALSE, FALSE, sizeof(skid))};
-    g_array_append_val(st->elems, e);
-    int i = (int)st->elems->len - 1;
+    int i = store_add(&st->elems);
+    selem *e = elem_at(st, i);
+    *e = (selem){.type = type,
+                 .kind = kind,
+                 .id = -1,
+                 .parent = parent,
+                 .lbody = -1,
+                 .side = {-1, -1},
+                 .first = -1,
+                 .last = -1};
     add_kid(st, parent, (skid){.elem = i});
     return i;
+}
+
+/* The element of display-list id, or -1. */
+static int elem_of_id(const pdf_tags *st, int id)
+{
+    return id >= 0 && (guint)id < st->by_id->len ? g_array_index(st->by_id, int, id) - 1 : -1;
+}
+
+static void set_elem_of_id(pdf_tags *st, int id, int i)
+{
+    if (id < 0)
+        return;
+    if ((guint)id >= st->by_id->len)
+        g_array_set_size(st->by_id, (guint)id + 1); /* zeroed */
+    g_array_index(st->by_id, int, id) = i + 1;
 }
 
 /* The standard structure type (ISO 32000-1 14.8.4) of a display-list element;
@@ -169,11 +270,8 @@ static void place_pending_field(pdf_tags *st, int parent)
 /* A BEGIN event: the element opens (again, when continued from a page before). */
 void pdf_tags_begin(pdf_tags *st, const pg_item *it)
 {
-    gpointer found = it->continued ? g_hash_table_lookup(st->by_id, GINT_TO_POINTER(it->id)) : NULL;
-    int i;
-    if (found) {
-        i = GPOINTER_TO_INT(found) - 1;
-    } else {
+    int i = it->continued ? elem_of_id(st, it->id) : -1;
+    if (i < 0) {
         int parent = stack_top(st);
         if (parent >= 0 && elem_at(st, parent)->lbody >= 0)
             parent = elem_at(st, parent)->lbody; /* a list item's content is its LBody's */
@@ -186,11 +284,11 @@ void pdf_tags_begin(pdf_tags *st, const pg_item *it)
         else if (it->structure == PG_STRUCT_FIGURE && it->label[0]) /* "chữ ký", "con dấu" */
             e->alt = g_strdup(it->label);
         if (it->structure == PG_STRUCT_LIST_ITEM) {
-            memcpy(e->label, it->label, sizeof it->label);
+            e->label = g_strndup(it->label, sizeof it->label);
             int lbody = elem_new(st, "LBody", PG_STRUCT_LIST_ITEM, i);
             elem_at(st, i)->lbody = lbody;
         }
-        g_hash_table_insert(st->by_id, GINT_TO_POINTER(it->id), GINT_TO_POINTER(i + 1));
+        set_elem_of_id(st, it->id, i);
         if (parent < 0)
             place_pending_field(st, i);
     }
@@ -242,23 +340,26 @@ static int run_in_heading(pdf_tags *st, int para, const pg_item *it, int page, u
     const selem *s = elem_at(st, sect);
     if (s->kind != PG_STRUCT_SECTION)
         return -1;
-    for (guint k = 0; k < s->kids->len; k++) {
-        const skid *kid = &g_array_index(s->kids, skid, k);
+    for (int k = s->first; k >= 0; k = kid_at(st, k)->next) {
+        const skid *kid = kid_at(st, k);
         if (kid->elem >= 0 && elem_at(st, kid->elem)->kind == PG_STRUCT_HEADING)
             return -1;
     }
-    for (size_t i = 0; i < st->n_outline; i++) {
-        const pg_outline *o = &st->outline[i];
+    if (st->n_used < st->pp->n_outline) { /* bookmarks come with the pages */
+        st->outline_used = g_realloc(st->outline_used, st->pp->n_outline);
+        memset(st->outline_used + st->n_used, 0, st->pp->n_outline - st->n_used);
+        st->n_used = st->pp->n_outline;
+    }
+    for (size_t i = 0; i < st->pp->n_outline; i++) {
+        const pg_outline *o = &st->pp->outline[i];
         size_t n = o->title ? strlen(o->title) : 0;
         if (o->page != page || st->outline_used[i] || !n || it->text->text_len <= n ||
             memcmp(it->text->text, o->title, n) != 0)
             continue;
         st->outline_used[i] = 1;
         int h = elem_new(st, struct_type(PG_STRUCT_HEADING, o->level), PG_STRUCT_HEADING, -1);
-        selem *sect_e = elem_at(st, sect);
         elem_at(st, h)->parent = sect;
-        skid kid = {.elem = h};
-        g_array_insert_val(sect_e->kids, sect_e->kids->len - 1, kid); /* before the paragraph */
+        insert_before_last(st, sect, (skid){.elem = h}); /* before the paragraph */
         *split = (unsigned)n;
         return h;
     }
@@ -280,22 +381,22 @@ int pdf_tags_target(pdf_tags *st, const pg_page *pg, int page, const pg_item *it
     selem *e = elem_at(st, top);
     if (e->lbody >= 0) {
         int body = e->lbody;
-        size_t n = strlen(e->label);
+        size_t n = e->label ? strlen(e->label) : 0;
         if (n && it->kind == PG_ITEM_TEXT && it->text && it->text->text && it->text->text_len > n &&
             memcmp(it->text->text, e->label, n) == 0) {
             int l = elem_new(st, "Lbl", PG_STRUCT_LIST_ITEM, -1);
-            e = elem_at(st, top); /* the array may have moved */
             elem_at(st, l)->parent = top;
-            skid k = {.elem = l};
-            g_array_prepend_val(e->kids, k); /* the label comes before the body */
+            prepend_kid(st, top, (skid){.elem = l}); /* the label comes before the body */
             *lbl = l;
             *split = (unsigned)n;
         }
-        if (it->kind == PG_ITEM_TEXT)
-            e->label[0] = 0; /* only a list item's first line starts with its label */
+        if (it->kind == PG_ITEM_TEXT) { /* only a list item's first line starts with its label */
+            g_free(e->label);
+            e->label = NULL;
+        }
         return body;
     }
-    if (e->kind == PG_STRUCT_PARAGRAPH && !e->kids->len && e->parent >= 0 &&
+    if (e->kind == PG_STRUCT_PARAGRAPH && e->first < 0 && e->parent >= 0 &&
         it->kind == PG_ITEM_TEXT && it->text && it->text->text) {
         /* a run-in heading: the display list has no heading event for it, but
          * the section's bookmark names it, and the section's first line starts
@@ -333,14 +434,15 @@ static void put_kid(pdfw *w, const pdf_tags *st, const skid *k, int pg, const in
 {
     pg_buf *b = &w->out;
     if (k->elem >= 0) {
-        pg_buf_printf(b, " %d 0 R", g_array_index(st->elems, selem, k->elem).obj);
+        pg_buf_printf(b, " %d 0 R", ((const selem *)store_at(&st->elems, k->elem))->obj);
     } else if (k->elem == -1 && k->page == pg) {
         pg_buf_putc(b, ' ');
         pdf_put_int(b, k->mcid);
     } else if (k->elem == -1) {
         pg_buf_printf(b, " << /Type /MCR /Pg %d 0 R /MCID %d >>", page_obj[k->page], k->mcid);
     } else {
-        pg_buf_printf(b, " << /Type /OBJR /Pg %d 0 R /Obj %d 0 R >>", page_obj[k->page], k->mcid);
+        pg_buf_printf(b, " << /Type /OBJR /Pg %d 0 R /Obj %d 0 R >>", page_obj[k->page],
+                      pdf_obj(w, k->mcid));
     }
 }
 
@@ -350,12 +452,12 @@ static void put_kid(pdfw *w, const pdf_tags *st, const skid *k, int pg, const in
 void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t np)
 {
     place_pending_field(st, -1);
-    int n = (int)st->elems->len;
+    int n = st->elems.n;
     /* children come after their parent: one backward pass marks what has content */
     for (int i = n - 1; i >= 0; i--) {
         selem *e = elem_at(st, i);
-        for (guint k = 0; k < e->kids->len && !e->obj; k++)
-            if (g_array_index(e->kids, skid, k).elem < 0)
+        for (int k = e->first; k >= 0 && !e->obj; k = kid_at(st, k)->next)
+            if (kid_at(st, k)->elem < 0)
                 e->obj = 1;
         if (e->obj && e->parent >= 0)
             elem_at(st, e->parent)->obj = 1;
@@ -385,8 +487,8 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
         if (!e->obj)
             continue;
         int pg = -1;
-        for (guint k = 0; k < e->kids->len && pg < 0; k++) {
-            const skid *kid = &g_array_index(e->kids, skid, k);
+        for (int k = e->first; k >= 0 && pg < 0; k = kid_at(st, k)->next) {
+            const skid *kid = kid_at(st, k);
             if (kid->elem < 0)
                 pg = kid->page;
         }
@@ -404,8 +506,8 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
             pdf_put_text_string(b, e->alt);
         }
         pg_buf_puts(b, " /K [");
-        for (guint k = 0; k < e->kids->len; k++) {
-            const skid *kid = &g_array_index(e->kids, skid, k);
+        for (int k = e->first; k >= 0; k = kid_at(st, k)->next) {
+            const skid *kid = kid_at(st, k);
             if (kid->elem < 0 || elem_at(st, kid->elem)->obj)
                 put_kid(w, st, kid, pg, page_obj);
         }
@@ -437,19 +539,19 @@ void pdf_tags_page(pdf_tags *st)
     g_ptr_array_add(st->pages, g_array_new(FALSE, FALSE, sizeof(int)));
 }
 
-int pdf_tags_link(pdf_tags *st, int page, int annot, int n_pages)
+int pdf_tags_link(pdf_tags *st, int page, int annot)
 {
     int parent = stack_top(st);
     if (parent >= 0 && elem_at(st, parent)->lbody >= 0)
         parent = elem_at(st, parent)->lbody;
     int link = elem_new(st, "Link", PG_STRUCT_NOTE_REF, parent);
     add_kid(st, link, (skid){.elem = -2, .page = page, .mcid = annot});
-    int key = n_pages + (int)st->annot_keys->len;
+    int key = (int)st->annot_keys->len;
     g_array_append_val(st->annot_keys, link);
     return key;
 }
 
-int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages)
+int pdf_tags_field(pdf_tags *st, int page, int annot)
 {
     if (!st)
         return -1;
@@ -468,5 +570,5 @@ int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages)
         st->pending_page = page;
         st->pending_key = key;
     }
-    return n_pages + key;
+    return key;
 }

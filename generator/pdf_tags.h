@@ -13,7 +13,8 @@
 
 typedef struct pdf_tags pdf_tags;
 
-/* A new tree for the pages of pp (whose bookmarks it reads until freed). */
+/* A new tree for the pages of pp (whose bookmarks it reads, as they come with
+ * the pages, until freed). */
 pdf_tags *pdf_tags_new(const pg_pages *pp);
 /* Frees it; st may be NULL. */
 void pdf_tags_free(pdf_tags *st);
@@ -36,15 +37,16 @@ int pdf_tags_target(pdf_tags *st, const pg_page *pg, int page, const pg_item *it
  * open already. */
 void pdf_tags_mark(pdf_tags *st, pg_buf *c, int page, int *open, int e);
 /* A link annotation (object annot on page) inside the open element: a Link
- * element holding it. Returns its /StructParent key (after the n_pages pages'). */
-int pdf_tags_link(pdf_tags *st, int page, int annot, int n_pages);
+ * element holding it. Returns the index of its /StructParent key among the
+ * annotations' (written with pdf_put_key(): after the pages' keys). */
+int pdf_tags_link(pdf_tags *st, int page, int annot);
 
 /* A signature field's widget (object annot on page): a Form element holding it,
  * in the element open (the signature's group), or, when none is open, as the
  * first kid of the next top-level element (the start of the page's content).
- * Returns its /StructParent key (after the n_pages pages'); -1 when st is NULL
- * (an untagged file). */
-int pdf_tags_field(pdf_tags *st, int page, int annot, int n_pages);
+ * Returns the index of its /StructParent key among the annotations' (as
+ * pdf_tags_link()); -1 when st is NULL (an untagged file). */
+int pdf_tags_field(pdf_tags *st, int page, int annot);
 
 /* Writes the structure tree root as object root, the elements that have
  * content and the parent tree; page_obj: the np pages' object numbers. */

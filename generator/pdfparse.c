@@ -725,7 +725,7 @@ static int decode_stream(pg_pdf *p, const pg_pdfo *dict, size_t from, size_t n, 
  * (the trailer), or NULL with *err. */
 static pg_pdfo *read_xref_stream(pg_pdf *p, size_t off, int section, int hybrid, char **err)
 {
-    char *what = g_strdup_printf("the cross-reference stream at byte %zu", off);
+    char *what = g_strdup_printf(_("the cross-reference stream at byte %zu"), off);
     pg_pdfo *t = NULL, *result = NULL;
     unsigned char *data = NULL;
     size_t from = 0, n = 0, dlen = 0;
@@ -846,7 +846,7 @@ static objstm *load_objstm(pg_pdf *p, long long num, char **err)
     xentry *x = &p->x[num];
     if (x->os)
         return x->os;
-    char *what = g_strdup_printf("object stream %lld", num);
+    char *what = g_strdup_printf(_("object stream %lld"), num);
     objstm *os = NULL;
     unsigned char *data = NULL;
     size_t from = 0, n = 0, dlen = 0;

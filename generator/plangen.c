@@ -6,6 +6,7 @@
 #include "pdf.h"
 
 #include "docx.h"
+#include "i18n.h"
 #include "layout.h"
 #include "number.h"
 #include "odt.h"
@@ -13,6 +14,7 @@
 #include "parse.h"
 #include "render.h"
 #include "resolve.h"
+#include "timing.h"
 
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -227,10 +229,13 @@ static char *installed_styles(const pg_engine *e)
     g_ptr_array_sort(names, cmp_str);
     GString *out = g_string_new(NULL);
     for (guint i = 0; i < names->len; i++)
-        g_string_append_printf(out, "%s%s", i == 0 ? "" : i + 1 == names->len ? " or " : ", ",
+        g_string_append_printf(out, "%s%s",
+                               i == 0                ? ""
+                               : i + 1 == names->len ? _(" or ")
+                                                     : ", ",
                                (const char *)names->pdata[i]);
     if (!names->len)
-        g_string_append(out, "(none installed)");
+        g_string_append(out, _("(none installed)"));
     g_ptr_array_free(names, TRUE);
     return g_string_free(out, FALSE);
 }
@@ -240,7 +245,8 @@ static pg_fonts *engine_fonts(pg_engine *e, pg_diag_list *d)
     if (!e->fonts && !e->fonts_failed) {
         e->fonts = pg_fonts_new(e->fonts_dir, d);
         e->fonts_failed = e->fonts == NULL;
-        e->layout_cache = e->fonts ? pg_layout_cache_new() : NULL;
+        e->layout_cache = e->fonts ? pg_layout_cache_new_sized(e->o.layout_cache_bytes) : NULL;
+        pg_timing_mark("fonts: fontconfig configuration, font map");
     }
     return e->fonts;
 }
@@ -251,7 +257,11 @@ static pg_schema *engine_schema(pg_engine *e)
         e->schema_tried = 1;
         pg_file_hash(e->schema_path, e->schema_hash); /* libxml2 reads it just after */
         pg_file_hash(e->icc_path, e->icc_hash);       /* every PDF/A embeds it */
-        e->schema = pg_schema_load(e->schema_path);
+        /* compiled while the plan is read and parsed (2.5 ms of a 9-page
+         * plan's 40); the run waits for it at its first validation, and no
+         * later than its end (pg_run) */
+        e->schema = pg_schema_start(e->schema_path);
+        pg_timing_mark("schema: hash, start compiling");
     }
     return e->schema;
 }
@@ -281,6 +291,7 @@ static pg_style *engine_style(pg_engine *e, const pg_doc *doc, int override, pg_
     st = pg_style_load_named(e->styles_dir, name, d);
     if (st)
         g_hash_table_insert(e->styles, g_strdup(name), pg_style_ref(st));
+    pg_timing_mark("style: load");
     return st;
 }
 
@@ -341,10 +352,100 @@ static int images_within_limit(const pg_engine *e, const pg_doc *doc, pg_diag_li
     return !t.over;
 }
 
+static pg_pdf_opts pdf_opts(const pg_engine *e);
+
+/* The PDF documents of a streamed layout: one per page list, made when the
+ * list's first page (or its end) comes. */
+typedef struct {
+    const pg_pdf_opts *po;
+    GPtrArray *lists; /* const pg_pages*, in the order they came */
+    GPtrArray *docs;  /* pg_pdf_doc*, the same order */
+    int keep;         /* 1: PG_STAGE_PDF; 0: pages dropped unwritten */
+} pdf_sink;
+
+static pg_pdf_doc *sink_doc(pdf_sink *ps, const pg_pages *pp)
+{
+    for (guint i = 0; i < ps->lists->len; i++)
+        if (ps->lists->pdata[i] == pp)
+            return ps->docs->pdata[i];
+    g_ptr_array_add(ps->lists, (gpointer)pp);
+    g_ptr_array_add(ps->docs, pg_pdf_begin(ps->po, 1));
+    return ps->docs->pdata[ps->docs->len - 1];
+}
+
+static void sink_page(void *ud, const pg_pages *pp, size_t index)
+{
+    pdf_sink *ps = ud;
+    if (ps->keep)
+        pg_pdf_page(sink_doc(ps, pp), pp, index);
+}
+
+static void sink_end(void *ud, const pg_pages *pp)
+{
+    pdf_sink *ps = ud;
+    if (ps->keep)
+        pg_pdf_end(sink_doc(ps, pp), pp);
+}
+
+/* Layout with its pages handed on as they are made: written into PDF documents
+ * (PG_STAGE_PDF) or dropped (PG_STAGE_CHECK). */
+static int run_streamed(pg_engine *e, pg_result *r, pg_stage upto, pg_fonts *fonts,
+                        pg_diag_list *d)
+{
+    pg_pdf_opts po = pdf_opts(e);
+    pdf_sink ps = {.po = &po,
+                   .lists = g_ptr_array_new(),
+                   .docs = g_ptr_array_new(),
+                   .keep = upto == PG_STAGE_PDF};
+    pg_page_sink sink = {sink_page, sink_end, &ps};
+    pg_pages **files = NULL;
+    size_t n_files = 0;
+    pg_pages *pp = pg_layout_stream(r->doc, r->style, fonts, e->layout_cache, &r->reads, d,
+                                    e->o.appendix_files ? &files : NULL, &n_files, &sink);
+    int ok = pp != NULL;
+    if (ok) {
+        r->n_pages = pp->n;
+        r->n_appendix_pages = n_files;
+    }
+    if (ok && ps.keep) {
+        /* the plan's document first, then the appendices', in their order */
+        r->pdf = g_new0(pg_pdf_doc *, 1 + n_files);
+        for (size_t i = 0; i <= n_files; i++)
+            r->pdf[i] = sink_doc(&ps, i ? files[i - 1] : pp);
+    } else {
+        for (guint i = 0; i < ps.docs->len; i++)
+            pg_pdf_doc_free(ps.docs->pdata[i]);
+    }
+    pg_pages_free(pp);
+    for (size_t i = 0; i < n_files; i++)
+        pg_pages_free(files[i]);
+    free(files);
+    g_ptr_array_free(ps.lists, TRUE);
+    g_ptr_array_free(ps.docs, TRUE);
+    return ok;
+}
+
+/* Drops what a layout gave r: its pages, or its PDF documents. */
+static void drop_layout(pg_result *r)
+{
+    pg_pages_free(r->pages);
+    for (size_t i = 0; r->appendix_pages && i < r->n_appendix_pages; i++)
+        pg_pages_free(r->appendix_pages[i]);
+    free(r->appendix_pages);
+    for (size_t i = 0; r->pdf && i <= r->n_appendix_pages; i++)
+        pg_pdf_doc_free(r->pdf[i]);
+    g_free(r->pdf);
+    r->pages = NULL;
+    r->appendix_pages = NULL;
+    r->pdf = NULL;
+    r->n_pages = r->n_appendix_pages = 0;
+}
+
 int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stage upto,
            pg_result *r)
 {
     memset(r, 0, sizeof *r);
+    r->reads.paths_only = e->o.unhashed_reads;
     pg_diag_list *d = &r->diags;
     char *root = e->o.root ? NULL : pg_plans_root(path);
     pg_schema *schema = engine_schema(e);
@@ -380,6 +481,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached;
     pg_resolve_opts ro = {.parse = &po};
     int resolved = pg_doc_resolve(doc, &ro, d);
+    pg_timing_mark("resolve");
     for (size_t i = 0; i < doc->n_parents; i++)
         record_docs(&r->reads, doc->parents[i]);
     for (size_t i = 0; i < doc->n_sources; i++)
@@ -411,7 +513,10 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     if (!fonts || !pg_fonts_check(fonts, r->style->font_family, r->style->file, d, NULL))
         goto done;
     pg_fonts_record(fonts, r->style->font_family, &r->reads);
-    if (!pg_doc_number(doc, r->style, d))
+    pg_timing_mark("fonts: check the style's family");
+    int numbered = pg_doc_number(doc, r->style, d);
+    pg_timing_mark("number");
+    if (!numbered)
         goto done;
     if (upto == PG_STAGE_NUMBER)
         goto reached;
@@ -421,6 +526,7 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
     int today_used = 0;
     pg_lint_opts lo = {.today = today, .today_used = &today_used, .src = text, .len = len};
     pg_lint(doc, r->style, &lo, d, e->o.fix ? &r->edits : NULL);
+    pg_timing_mark("lint");
     if (today_used) { /* a finding true today only: the build keeps it no longer */
         char h[PG_HASH_HEX];
         pg_sha256_hex(today, strlen(today), h);
@@ -430,13 +536,39 @@ int pg_run(pg_engine *e, const char *path, const char *text, size_t len, pg_stag
         goto reached; /* a plan to be corrected is not laid out */
     if (!images_within_limit(e, doc, d))
         goto done;
-    r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
-                             e->o.appendix_files ? &r->appendix_pages : NULL, &r->n_appendix_pages);
-    if (!r->pages)
-        goto done;
+    size_t diags_before_layout = d->n;
+    for (;;) {
+        int laid_out;
+        if (upto == PG_STAGE_LAYOUT) {
+            r->pages = pg_layout_run(doc, r->style, fonts, e->layout_cache, &r->reads, d,
+                                     e->o.appendix_files ? &r->appendix_pages : NULL,
+                                     &r->n_appendix_pages);
+            laid_out = r->pages != NULL;
+            if (laid_out)
+                r->n_pages = r->pages->n;
+        } else {
+            laid_out = run_streamed(e, r, upto, fonts, d);
+        }
+        if (!pg_fonts_relayout(fonts)) {
+            if (!laid_out)
+                goto done;
+            break;
+        }
+        /* a character the font lacks: laid out again, as ever, with pango-cairo's
+         * font map (fonts.h), in a layout cache of its own */
+        drop_layout(r);
+        pg_diag_truncate(d, diags_before_layout);
+        if (!pg_fonts_use_cairo(fonts, r->style->file, d))
+            goto done;
+        pg_layout_cache_free(e->layout_cache);
+        e->layout_cache = pg_layout_cache_new();
+    }
+    pg_timing_mark("layout, the PDF's pages made as they come");
+    r->laid_out = 1;
 reached:
     r->ok = pg_diag_worst(d) != PG_LEVEL_ERROR;
 done:
+    pg_schema_wait(schema); /* no thread outlives the run (a build forks after it) */
     pg_diag_sort(d);
     g_free(root);
     return r->ok;
@@ -447,10 +579,7 @@ void pg_result_free(pg_result *r)
     if (!r)
         return;
     pg_diag_list_free(&r->diags);
-    pg_pages_free(r->pages);
-    for (size_t i = 0; i < r->n_appendix_pages; i++)
-        pg_pages_free(r->appendix_pages[i]);
-    free(r->appendix_pages);
+    drop_layout(r);
     pg_style_unref(r->style);
     pg_doc_free(r->doc);
     pg_reads_free(&r->reads);
@@ -499,7 +628,7 @@ static int write_pdf_files(const pg_result *r, const char *target, const pg_pdf_
         names[i] = i ? pg_appendix_file_name(target, i) : g_strdup(target);
         char *error = NULL;
         if (!pg_pdf_render(pp, po, &bytes[i], &error)) {
-            pg_diag_add(d, PG_E_FONT, names[i], 0, 0, "%s", error ? error : "cannot write PDF");
+            pg_diag_add(d, PG_E_FONT, names[i], 0, 0, "%s", error ? error : _("cannot write PDF"));
             g_free(error);
             goto cleanup;
         }
@@ -525,6 +654,87 @@ cleanup:
     return ok;
 }
 
+/* Reports why a streamed document cannot be written: the diagnostics
+ * pg_pdf_write() and write_pdf_files() give for a font or the profile, and a
+ * temporary file that cannot be made or written as an output's failure. */
+static void report_fault(const pg_engine *e, const pg_pdf_doc *doc, const char *name,
+                         pg_diag_list *d)
+{
+    const char *why = NULL;
+    pg_pdf_fault f = pg_pdf_failed(doc, &why);
+    if (f == PG_PDF_TEMPORARY)
+        pg_diag_add(d, PG_E_OUTPUT, name, 0, 0, "%s", why);
+    else if (f == PG_PDF_PROFILE && !e->o.appendix_files)
+        pg_diag_add(d, PG_E_IO, e->icc_path, 0, 0, "%s", why);
+    else
+        pg_diag_add(d, PG_E_FONT, name, 0, 0, "%s", why);
+}
+
+/* Writes doc into f, the output file name; 0 with a diagnostic when it fails. */
+static int emit_into(const pg_pdf_doc *doc, FILE *f, const char *name, pg_diag_list *d)
+{
+    pg_pdf_emit_status st = pg_pdf_emit_file(doc, f);
+    if (st == PG_PDF_READ_FAILED)
+        pg_diag_add(d, PG_E_OUTPUT, name, 0, 0,
+                    "cannot read back the temporary file of the PDF in TMPDIR (%s): %s",
+                    g_get_tmp_dir(), strerror(errno));
+    else if (st != PG_PDF_EMITTED)
+        pg_diag_add(d, PG_E_OUTPUT, name, 0, 0, "cannot write: %s", strerror(errno));
+    return st == PG_PDF_EMITTED;
+}
+
+/* Writes the documents a streamed layout wrote (PG_STAGE_PDF): the plan's to
+ * target, each appendix's beside it, as one set of outputs. */
+static int write_streamed(const pg_engine *e, const pg_result *r, const char *target,
+                          pg_diag_list *d)
+{
+    size_t n = e->o.appendix_files ? 1 + r->n_appendix_pages : 1;
+    char **names = g_new0(char *, n + 1);
+    for (size_t i = 0; i < n; i++)
+        names[i] = i ? pg_appendix_file_name(target, i) : g_strdup(target);
+    int ok = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pg_pdf_failed(r->pdf[i], NULL) != PG_PDF_OK) {
+            report_fault(e, r->pdf[i], names[i], d);
+            g_strfreev(names);
+            return 0;
+        }
+    if (!e->o.appendix_files) {
+        pg_output o;
+        if (pg_output_open(&o, target, d)) {
+            if (emit_into(r->pdf[0], o.f, target, d))
+                ok = pg_output_commit(&o, d);
+            else
+                pg_output_abort(&o);
+        }
+        g_strfreev(names);
+        return ok;
+    }
+    pg_output_set set = {0};
+    if (pg_output_set_open(&set, (const char *const *)names, n, d)) {
+        ok = 1;
+        for (size_t i = 0; i < n && ok; i++)
+            if (!emit_into(r->pdf[i], set.o[i].f, names[i], d)) {
+                pg_output_set_abort(&set);
+                ok = 0;
+            }
+        /* fault injection for the tests, as in write_pdf_files() */
+        if (ok && getenv("PLANGEN_TEST_TERM_BEFORE_COMMIT"))
+            raise(SIGTERM);
+        ok = ok && pg_output_set_commit(&set, d);
+    }
+    g_strfreev(names);
+    return ok;
+}
+
+const char *pg_result_pdf_error(const pg_result *r)
+{
+    const char *why = NULL;
+    if (r->pdf && pg_pdf_failed(r->pdf[0], &why) != PG_PDF_OK)
+        return why;
+    return NULL;
+}
+
 int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg_diag_list *d)
 {
     if (!*target) {
@@ -533,6 +743,8 @@ int pg_result_write_pdf(pg_engine *e, const pg_result *r, const char *target, pg
                     "the output's name is empty (-o \"\"); name a PDF file or a folder");
         return 0;
     }
+    if (r->pdf)
+        return write_streamed(e, r, target, d);
     pg_pdf_opts po = pdf_opts(e);
     if (!r->pages)
         return 0;
@@ -564,6 +776,18 @@ int pg_result_write_odt(const pg_result *r, const char *target, pg_diag_list *d)
 
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len)
 {
+    if (r->pdf) {
+        pg_buf b = {0};
+        *out = NULL;
+        *len = 0;
+        if (pg_pdf_emit_buf(r->pdf[0], &b) != PG_PDF_EMITTED) {
+            pg_buf_free(&b);
+            return 0;
+        }
+        *out = (unsigned char *)b.s;
+        *len = b.len;
+        return 1;
+    }
     pg_pdf_opts po = pdf_opts(e);
     return r->pages && pg_pdf_write_memory(r->pages, &po, out, len);
 }
@@ -690,16 +914,17 @@ int pg_engine_fonts_report(pg_engine *e, const char *style, FILE *out, pg_diag_l
     if (f) {
         char *resolved = NULL;
         ok = pg_fonts_check(f, st->font_family, st->file, d, &resolved);
-        fprintf(out, "style %s (%s): font \"%s\" -> \"%s\"%s\n", st->name, st->standard,
-                st->font_family, resolved ? resolved : "nothing", ok ? "" : "  (NOT USABLE)");
-        fprintf(out, "pango %s: font matching %s\n", pango_version_string(),
-                pg_pango_inline_tasks() ? "in the calling thread (generator/pango_sync.c)"
-                                        : "in pango's own threads");
+        fprintf(out, _("style %s (%s): font \"%s\" -> \"%s\"%s\n"), st->name, st->standard,
+                st->font_family, resolved ? resolved : _("nothing"), ok ? "" : _("  (NOT USABLE)"));
+        fprintf(out, _("pango %s: font matching %s\n"), pango_version_string(),
+                pg_pango_inline_tasks() ? _("in the calling thread (generator/pango_sync.c)")
+                                        : _("in pango's own threads"));
         free(resolved);
-        static const char *const names[] = {"regular", "bold", "italic", "bold italic"};
+        static const char *const names[] = {N_("regular"), N_("bold"), N_("italic"),
+                                            N_("bold italic")};
         for (int face = 0; face < 4; face++) {
             char *file = pg_fonts_face_file(f, st->font_family, face & 1, face >> 1);
-            fprintf(out, "  %-12s %s\n", names[face], file ? file : "(none)");
+            fprintf(out, "  %-12s %s\n", _(names[face]), file ? file : _("(none)"));
             free(file);
         }
     }

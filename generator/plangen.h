@@ -58,6 +58,14 @@ typedef struct {
      * file beside the plan's (pg_appendix_file_name(); NĐ 30: an attachment sent
      * as a separate file); 0: the appendices follow the plan on its pages */
     int appendix_files;
+    /* bytes of layouts the process keeps for later plans (0: the default, for a
+     * process that lays out many plans: build, watch, serve, a render of many);
+     * a render or check of one plan lays each paragraph out once and keeps
+     * little. Outputs never depend on it. */
+    size_t layout_cache_bytes;
+    /* 1: the files a run reads are recorded by path alone, not hashed (reads.h):
+     * for one-shot commands (render, check), whose reads no cache keeps */
+    int unhashed_reads;
 } pg_options;
 
 /* The date the date rules take as today: o->today, else the UTC date now
@@ -79,6 +87,10 @@ typedef enum {
     PG_STAGE_NUMBER,
     PG_STAGE_LINT,
     PG_STAGE_LAYOUT,
+    PG_STAGE_PDF,   /* layout, each page written as PDF as soon as it is final and
+                       then dropped (r->pdf; r->pages NULL): memory stays flat
+                       whatever the length */
+    PG_STAGE_CHECK, /* layout for its findings alone: pages dropped as they are made */
 } pg_stage;
 
 /* Reads "parse", "resolve", "number", "lint" or "layout"; returns 0 for another name. */
@@ -105,6 +117,12 @@ typedef struct {
                                   them, maybe none; the array is there even for
                                   none); else NULL. Owned */
     size_t n_appendix_pages;
+    size_t n_pages;     /* the plan's pages (without appendices sent as files), when
+                           layout ran and succeeded */
+    struct pg_pdf_doc **pdf; /* PG_STAGE_PDF: the plan's PDF, then each appendix's
+                                sent as a file (1 + n_appendix_pages), written out by
+                                pg_result_write_pdf(); owned */
+    int laid_out;       /* 1: layout ran and succeeded */
     pg_reads reads;     /* every file read, with the hash of its bytes */
     pg_edits edits;     /* the --fix corrections (pg_options.fix) */
     int ok;             /* 1: the stage asked for was reached without an error */
@@ -140,6 +158,9 @@ int pg_result_write_docx(const pg_result *r, const char *target, pg_diag_list *d
 int pg_result_write_odt(const pg_result *r, const char *target, pg_diag_list *d);
 /* The PDF in memory: *out is heap (free()). Returns 1 on success. */
 int pg_result_pdf_memory(pg_engine *e, const pg_result *r, unsigned char **out, size_t *len);
+/* Why r's PDF (PG_STAGE_PDF) cannot be made, in a sentence (owned by r); NULL
+ * when it can, or when it was not streamed. */
+const char *pg_result_pdf_error(const pg_result *r);
 /* Writes every page as dir/STEM-N.png at dpi; the pages of appendices laid
  * out as files as dir/STEM.phu-luc-K-N.png. Returns 1 on success. */
 int pg_result_write_png(const pg_result *r, const char *dir, const char *stem, double dpi,

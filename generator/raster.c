@@ -1,14 +1,19 @@
-/* raster.c - the cairo raster device: the display list drawn into image
- * surfaces, written as PNG pages for a quick look at a chosen resolution.
- * Glyph runs are drawn with cairo_show_glyphs in the faces layout chose
- * (cairo-ft); a character the font lacks as the font's .notdef, as in the PDF. */
-#include "render.h"
+/* raster.c - the raster module (raster_module.h): the cairo raster device,
+ * the display list drawn into image surfaces, written as PNG pages for a quick
+ * look at a chosen resolution; and pango-cairo's font map. Glyph runs are drawn
+ * with cairo_show_glyphs in cairo-ft faces made of the fontconfig patterns of
+ * the fonts layout chose, as pango-cairo made them; a character the font lacks
+ * as the font's .notdef, as in the PDF. Built as a module of its own, apart from
+ * the program: everything it uses of plangen it calls in the program. */
+#include "raster_module.h"
 
-#include "face_cairo.h"
+#include "face_pattern.h"
 
+#include <cairo-ft.h>
 #include <cairo.h>
 #include <libdeflate.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +25,45 @@ static void set_colour(cairo_t *cr, unsigned c)
     cairo_set_source_rgb(cr, (c >> 16 & 0xFF) / 255.0, (c >> 8 & 0xFF) / 255.0, (c & 0xFF) / 255.0);
 }
 
-static void draw_text(cairo_t *cr, const pg_item *it)
+/* The cairo font faces of one page's drawing, one per fontconfig pattern (the
+ * page's faces keep their patterns alive while it is drawn). */
+typedef struct {
+    FcPattern *pattern[16];
+    cairo_font_face_t *face[16];
+    int n;
+} faces;
+
+/* The cairo-ft face of f's pattern, as pango-cairo made it of its fonts'
+ * patterns (cairo_ft_font_face_create_for_pattern); NULL: no pattern. */
+static cairo_font_face_t *face_of(faces *fs, const pg_face *f)
+{
+    FcPattern *p = pg_face_pattern(f);
+    if (!p)
+        return NULL;
+    for (int i = 0; i < fs->n; i++)
+        if (fs->pattern[i] == p)
+            return fs->face[i];
+    cairo_font_face_t *ff = cairo_ft_font_face_create_for_pattern(p);
+    if (fs->n == (int)(sizeof fs->face / sizeof fs->face[0])) {
+        /* more faces than a page has: the oldest goes */
+        cairo_font_face_destroy(fs->face[0]);
+        memmove(fs->pattern, fs->pattern + 1, (size_t)(fs->n - 1) * sizeof fs->pattern[0]);
+        memmove(fs->face, fs->face + 1, (size_t)(fs->n - 1) * sizeof fs->face[0]);
+        fs->n--;
+    }
+    fs->pattern[fs->n] = p;
+    fs->face[fs->n++] = ff;
+    return ff;
+}
+
+static void faces_free(faces *fs)
+{
+    for (int i = 0; i < fs->n; i++)
+        cairo_font_face_destroy(fs->face[i]);
+    fs->n = 0;
+}
+
+static void draw_text(cairo_t *cr, faces *fs, const pg_item *it)
 {
     const pg_text *tx = it->text;
     if (!tx)
@@ -28,7 +71,7 @@ static void draw_text(cairo_t *cr, const pg_item *it)
     cairo_glyph_t *gl = cairo_glyph_allocate(tx->n_glyphs ? (int)tx->n_glyphs : 1);
     for (size_t r = 0; r < tx->n_runs; r++) {
         const pg_glyph_run *run = &tx->runs[r];
-        cairo_font_face_t *ff = pg_face_cairo(run->face);
+        cairo_font_face_t *ff = face_of(fs, run->face);
         if (!ff || !run->n)
             continue;
         cairo_set_font_face(cr, ff);
@@ -98,12 +141,12 @@ static cairo_surface_t *image_surface(const pg_image *im)
     return s;
 }
 
-static void draw_item(cairo_t *cr, const pg_item *it)
+static void draw_item(cairo_t *cr, faces *fs, const pg_item *it)
 {
     set_colour(cr, it->color);
     switch (it->kind) {
     case PG_ITEM_TEXT:
-        draw_text(cr, it);
+        draw_text(cr, fs, it);
         break;
     case PG_ITEM_RULE:
     case PG_ITEM_RECT:
@@ -160,9 +203,11 @@ static cairo_surface_t *draw_page(const pg_page *p, double dpi)
     cairo_paint(cr);
     cairo_scale(cr, scale, scale);
     cairo_set_font_options(cr, fo);
+    faces fs = {.n = 0};
     for (size_t k = 0; k < p->n; k++)
-        draw_item(cr, &p->items[k]);
+        draw_item(cr, &fs, &p->items[k]);
     cairo_destroy(cr);
+    faces_free(&fs);
     cairo_font_options_destroy(fo);
     return s;
 }
@@ -248,7 +293,7 @@ static unsigned char *encode_png(cairo_surface_t *s, size_t *out_len)
     return out;
 }
 
-int pg_png_page_memory(const pg_page *p, double dpi, unsigned char **out, size_t *len)
+static int png_page_memory(const pg_page *p, double dpi, unsigned char **out, size_t *len)
 {
     cairo_surface_t *s = draw_page(p, dpi);
     *out = NULL;
@@ -261,8 +306,8 @@ int pg_png_page_memory(const pg_page *p, double dpi, unsigned char **out, size_t
     return *out != NULL;
 }
 
-int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
-                 pg_diag_list *diags)
+static int png_write(const pg_pages *pp, const char *dir, const char *stem, double dpi,
+                     pg_diag_list *diags)
 {
     int ok = 1;
     for (size_t i = 0; i < pp->n && ok; i++) {
@@ -287,3 +332,30 @@ int pg_png_write(const pg_pages *pp, const char *dir, const char *stem, double d
     }
     return ok;
 }
+
+/* ---- pango-cairo's font map ------------------------------------------------------- */
+
+static PangoFontMap *font_map_new(void)
+{
+    return pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+}
+
+static void context_setup(PangoContext *ctx)
+{
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+}
+
+__attribute__((visibility("default"))) const pg_raster_api pg_raster_module_api = {
+    .abi = PG_RASTER_ABI,
+    .sizes = PG_RASTER_SIZES,
+    .png_write = png_write,
+    .png_page_memory = png_page_memory,
+    .font_map_new = font_map_new,
+    .context_setup = context_setup,
+};

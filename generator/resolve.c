@@ -1,6 +1,7 @@
 /* resolve.c - resolve stage (see resolve.h). */
 #include "resolve.h"
 
+#include "i18n.h"
 #include "reads.h"
 
 #include <errno.h>
@@ -52,7 +53,9 @@ static const char *node_id(const pg_node *n)
 
 static const char *kind_name(const pg_node *n)
 {
-    return n->type == PG_NODE_SECTION ? "section" : n->type == PG_NODE_PARA ? "paragraph" : "item";
+    return n->type == PG_NODE_SECTION ? _("section")
+           : n->type == PG_NODE_PARA  ? _("paragraph")
+                                      : _("item");
 }
 
 typedef struct {
@@ -348,7 +351,7 @@ static pg_node *find_inherited(resolver *r, pg_doc *doc, const pg_node *n, pg_do
             pg_buf where = {0};
             for (size_t i = 0; i < o.n; i++)
                 if (!from || strcmp(from, o.written[i]) == 0)
-                    pg_buf_printf(&where, "%s%s", where.len ? " or " : "", o.doc[i]->file);
+                    pg_buf_printf(&where, "%s%s", where.len ? _(" or ") : "", o.doc[i]->file);
             err(r, PG_E_MISSING_ELEMENT, doc->file, n->pos,
                 "no section, paragraph or item id=\"%s\" in %s", ref, pg_buf_str(&where));
             pg_buf_free(&where);
@@ -597,16 +600,18 @@ static void merge(resolver *r, pg_doc *doc)
         if (n->type == PG_NODE_INHERIT || !n->u.edit.ref)
             continue;
         pg_node *target = find_in_doc(doc, n->u.edit.ref, 1);
-        const char *verb = n->type == PG_NODE_REPLACE  ? "replace"
-                           : n->type == PG_NODE_REMOVE ? "remove"
-                                                       : "append to";
+        const char *verb = n->type == PG_NODE_REPLACE  ? _("to replace")
+                           : n->type == PG_NODE_REMOVE ? _("to remove")
+                                                       : _("to append to");
         if (!target) {
             pg_buf where = {0};
             for (size_t k = 0; k < o.n; k++)
-                pg_buf_printf(&where, "%s%s", k ? " or " : "", o.doc[k]->file);
+                pg_buf_printf(&where, "%s%s", k ? _(" or ") : "", o.doc[k]->file);
             err(r, PG_E_MISSING_ELEMENT, doc->file, n->pos,
-                "no section, paragraph or item id=\"%s\" in the plan%s%s to %s", n->u.edit.ref,
-                !o.n ? "" : doc->n_parents && o.n == 1 ? " or its parent " : " or what it takes from ",
+                "no section, paragraph or item id=\"%s\" in the plan%s%s %s", n->u.edit.ref,
+                !o.n                         ? ""
+                : doc->n_parents && o.n == 1 ? _(" or its parent ")
+                                             : _(" or what it takes from "),
                 pg_buf_str(&where), verb);
             pg_buf_free(&where);
             splice(n, NULL);
@@ -728,7 +733,8 @@ static char *normalise(const char *dir, const char *rel)
     return g_string_free(out, FALSE);
 }
 
-/* How the messages about a plan to load name it. */
+/* How the messages about a plan to load name it: attr as written in the plan,
+ * the words in English marked N_, given through _() where used. */
 typedef struct {
     const char *attr;   /* "derives-from", "<uses> href" */
     const char *noun;   /* "parent plan", "used plan" */
@@ -736,8 +742,9 @@ typedef struct {
     const char *plural; /* "parents", "the plans it uses" */
 } load_kind;
 
-static const load_kind PARENT = {"derives-from", "parent plan", "parent's", "parents"};
-static const load_kind SOURCE = {"<uses> href", "used plan", "used plan's", "the plans it uses"};
+static const load_kind PARENT = {"derives-from", N_("parent plan"), N_("parent's"), N_("parents")};
+static const load_kind SOURCE = {"<uses> href", N_("used plan"), N_("used plan's"),
+                                 N_("the plans it uses")};
 
 static int resolve_doc(resolver *r, pg_doc *doc);
 
@@ -948,7 +955,7 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
 {
     if (!*rel || rel[0] == '/') {
         err(r, PG_E_BAD_VALUE, doc->file, at, "%s=\"%s\": write the %s path relative to this plan",
-            kind.attr, rel, kind.whose);
+            kind.attr, rel, _(kind.whose));
         return NULL;
     }
     char *dir = g_path_get_dirname(doc->file);
@@ -958,7 +965,7 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
     g_free(joined);
     pg_doc *parent = NULL;
     if (!real) {
-        err(r, PG_E_IO, doc->file, at, "%s \"%s\": %s", kind.noun, rel, strerror(errno));
+        err(r, PG_E_IO, doc->file, at, "%s \"%s\": %s", _(kind.noun), rel, strerror(errno));
         return NULL;
     }
     size_t n = strlen(r->root);
@@ -966,14 +973,15 @@ static pg_doc *load_plan(resolver *r, pg_doc *doc, const char *rel, pg_pos at, l
         err(r, PG_E_BAD_VALUE, doc->file, at,
             "%s \"%s\" lies outside the plans folder; keep %s inside it, or give --root DIR "
             "with a folder that holds both (symbolic links count where they lead)",
-            kind.noun, rel, kind.plural);
+            _(kind.noun), rel, _(kind.plural));
         free(real);
         return NULL;
     }
     struct stat st;
     if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
-        err(r, PG_E_IO, doc->file, at, "%s \"%s\" is %s, not a plan file; name the plan's .xml file",
-            kind.noun, rel, S_ISDIR(st.st_mode) ? "a folder" : "a device, pipe or socket");
+        err(r, PG_E_IO, doc->file, at,
+            "%s \"%s\" is %s, not a plan file; name the plan's .xml file", _(kind.noun), rel,
+            S_ISDIR(st.st_mode) ? _("a folder") : _("a device, pipe or socket"));
         free(real);
         return NULL;
     }
@@ -1087,14 +1095,14 @@ static int resolve_doc(resolver *r, pg_doc *doc)
         if (used && doc->derives_from && doc->n_parents) {
             char *p = real_of(doc, doc->derives_from);
             if (p && strcmp(p, used) == 0)
-                twice = "derives-from names it already: everything of the parent can be "
-                        "inherited; remove this <uses>";
+                twice = _("derives-from names it already: everything of the parent can be "
+                          "inherited; remove this <uses>");
             free(p);
         }
         for (size_t k = 0; used && !twice && k < i; k++) {
             char *u = real_of(doc, doc->uses[k]);
             if (u && strcmp(u, used) == 0)
-                twice = "an earlier <uses> names it already; remove this one";
+                twice = _("an earlier <uses> names it already; remove this one");
             free(u);
         }
         free(used);
@@ -1168,35 +1176,36 @@ static int diff_enter(pg_node *n, int depth, void *ud)
     FILE *f = ud;
     switch (n->type) {
     case PG_NODE_INHERIT:
-        fprintf(f, "inherits %s", n->u.edit.ref);
+        fprintf(f, _("inherits %s"), n->u.edit.ref);
         if (n->u.edit.from)
-            fprintf(f, " from %s", n->u.edit.from);
+            fprintf(f, _(" from %s"), n->u.edit.from);
         if (n->u.edit.as)
-            fprintf(f, " as %s", n->u.edit.as == PG_NODE_PARA ? "a paragraph" : "an item");
+            fprintf(f, _(" as %s"), n->u.edit.as == PG_NODE_PARA ? _("a paragraph") : _("an item"));
         if (n->u.edit.title)
-            fprintf(f, " titled \"%s\"", n->u.edit.title);
+            fprintf(f, _(" titled \"%s\""), n->u.edit.title);
         if (!n->u.edit.footnotes)
-            fprintf(f, " without its footnotes");
+            fputs(_(" without its footnotes"), f);
         fputc('\n', f);
         for (const pg_node *ch = n->first; ch; ch = ch->next) {
             pg_buf to = {0};
             markup(&to, ch);
-            fprintf(f, "  changes \"%s\" to \"%s\"\n", ch->u.change.from, pg_buf_str(&to));
+            fprintf(f, _("  changes \"%s\" to \"%s\"\n"), ch->u.change.from, pg_buf_str(&to));
             pg_buf_free(&to);
         }
         return 1;
     case PG_NODE_REPLACE:
-        fprintf(f, "replaces %s\n", n->u.edit.ref);
+        fprintf(f, _("replaces %s\n"), n->u.edit.ref);
         return 1;
     case PG_NODE_REMOVE:
-        fprintf(f, "removes %s\n", n->u.edit.ref);
+        fprintf(f, _("removes %s\n"), n->u.edit.ref);
         return 1;
     case PG_NODE_APPEND:
-        fprintf(f, "appends to %s\n", n->u.edit.ref);
+        fprintf(f, _("appends to %s\n"), n->u.edit.ref);
         return 1;
     case PG_NODE_SECTION:
         if (n->parent && n->parent->type == PG_NODE_BODY)
-            fprintf(f, "adds %s\n", n->u.section.title ? n->u.section.title : "(untitled section)");
+            fprintf(f, _("adds %s\n"),
+                    n->u.section.title ? n->u.section.title : _("(untitled section)"));
         return 0;
     default:
         return PG_NODE_IS_INLINE(n->type) || n->type == PG_NODE_PARA || n->type == PG_NODE_ITEM;
@@ -1205,12 +1214,12 @@ static int diff_enter(pg_node *n, int depth, void *ud)
 
 void pg_doc_diff(const pg_doc *doc, FILE *f)
 {
-    fprintf(f, "%s derives from %s\n", doc->file,
-            doc->derives_from ? doc->derives_from : "(no plangen parent)");
+    fprintf(f, _("%s derives from %s\n"), doc->file,
+            doc->derives_from ? doc->derives_from : _("(no plangen parent)"));
     for (size_t i = 0; i < doc->n_uses; i++)
-        fprintf(f, "uses %s (content only, not cited)\n", doc->uses[i]);
+        fprintf(f, _("uses %s (content only, not cited)\n"), doc->uses[i]);
     for (size_t i = 0; i < doc->n_cites; i++)
-        fprintf(f, "implements %s số %s of %04d-%02d%s (%s)\n", doc->cites[i].type,
+        fprintf(f, _("implements %s số %s of %04d-%02d%s (%s)\n"), doc->cites[i].type,
                 doc->cites[i].ref ? doc->cites[i].ref : "?", doc->cites[i].year,
                 doc->cites[i].month,
                 doc->cites[i].day ? pg_arena_printf(doc->arena, "-%02d", doc->cites[i].day) : "",

@@ -1,6 +1,8 @@
 /* scaffold.c - blank plans, derived plans and plan templates (see scaffold.h). */
 #include "scaffold.h"
 
+#include "i18n.h"
+
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,30 +71,54 @@ char *pg_plan_blank(const char *style)
 {
     int state = style && strncmp(style, "state", 5) == 0;
     char *pi = pg_plan_model_pi(NULL);
+    /* the comments, in the language of messages (the plan's own words are
+     * Vietnamese either way) */
+    /* TRANSLATORS: this and the next comments of scaffold.c are XML comments
+       written into a new plan: keep their line breaks and indentation, and
+       never put two hyphens in a row (XML ends a comment there). */
+    const char *intro = state ? _("A new plan (state style). Replace every text in square "
+                                  "brackets; delete the\n     comments when done. Sizes, spacing "
+                                  "and section numbers come from the style:\n     never type "
+                                  "them. `plangen check` says what is still missing.")
+                              : _("A new plan (Party style). Replace every text in square "
+                                  "brackets; delete the\n     comments when done. Sizes, spacing "
+                                  "and section numbers come from the style:\n     never type "
+                                  "them. `plangen check` says what is still missing.");
+    char *issuer = g_strdup_printf(_("issuing body; parent = the body directly above it; symbol "
+                                     "as in \"Số %s\";\n       cited-as = how other documents "
+                                     "name it"),
+                                   state ? "01/KH-ABC" : "01-KH/ABC");
+    char *subject = g_strdup_printf(_("the subject: %s"), state ? _("a capital first letter")
+                                                                : _("a lower-case first letter"));
+    char *recipients = g_strdup_printf(
+        _("recipients: a purpose per line, or a group sharing one purpose (a brace);\n       the "
+          "style adds the punctuation and the \"%s\" of the archive line:\n       <archive> "
+          "names only the other units that keep a copy"),
+        state ? "- Lưu: VT," : "- Lưu");
+    char *authority = g_strdup_printf(
+        _("authority: on-behalf (%s), deputy (%s), by-order (%s), acting (Q.) or none"),
+        state ? "TM." : "T/M", state ? "KT." : "K/T", state ? "TL." : "T/L");
     GString *o = g_string_new(NULL);
     g_string_append_printf(
         o,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n"
-        "<!-- A new plan (%s style). Replace every text in square brackets; delete the\n"
-        "     comments when done. Sizes, spacing and section numbers come from the style:\n"
-        "     never type them. `plangen check` says what is still missing. -->\n"
+        "<!-- %s -->\n"
         "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\">\n"
-        "  <!-- issuing body; parent = the body directly above it; symbol as in \"Số %s\";\n"
-        "       cited-as = how other documents name it -->\n"
+        "  <!-- %s -->\n"
         "  <issuer parent=\"%s\" symbol=\"%s\" cited-as=\"[%s]\">%s</issuer>\n"
-        "  <!-- the register number: leave it out until the plan is registered -->\n"
+        "  <!-- %s -->\n"
         "  <!-- <number>..</number> -->\n"
         "  <place>[Địa danh]</place>\n"
-        "  <!-- YYYY-MM-DD; YYYY-MM for a draft whose day is not yet fixed -->\n"
+        "  <!-- %s -->\n"
         "  <date>[YYYY-MM-DD]</date>\n"
-        "  <!-- the subject: %s -->\n"
+        "  <!-- %s -->\n"
         "  <summary>%s</summary>\n"
-        "  <!-- what the plan implements: a citation with type, number, date and issuer -->\n"
+        "  <!-- %s -->\n"
         "  <basis>\n"
         "    <p>Thực hiện Kế hoạch số [số và ký hiệu] ngày [ngày/tháng/năm] của [cơ quan] về "
         "[trích yếu], [cơ quan ban hành] xây dựng Kế hoạch triển khai như sau:</p>\n"
         "  </basis>\n"
-        "  <!-- the body: nested sections are numbered by the style -->\n"
+        "  <!-- %s -->\n"
         "  <section id=\"muc-dich-yeu-cau\" title=\"MỤC ĐÍCH, YÊU CẦU\">\n"
         "    <section title=\"Mục đích\"><p>[Mục đích của kế hoạch.]</p></section>\n"
         "    <section title=\"Yêu cầu\"><p>[Yêu cầu của kế hoạch.]</p></section>\n"
@@ -104,26 +130,29 @@ char *pg_plan_blank(const char *style)
         "  <section id=\"to-chuc-thuc-hien\" title=\"TỔ CHỨC THỰC HIỆN\">\n"
         "    <p>[Phân công thực hiện.]</p>\n"
         "  </section>\n"
-        "  <!-- recipients: a purpose per line, or a group sharing one purpose (a brace);\n"
-        "       the style adds the punctuation and the \"%s\" of the archive line:\n"
-        "       <archive> names only the other units that keep a copy -->\n"
+        "  <!-- %s -->\n"
         "  <recipients>\n"
         "    <to purpose=\"%s\">[Cơ quan cấp trên]</to>\n"
         "    <to>[Các đơn vị thực hiện]</to>\n"
         "    <archive>%s</archive>\n"
         "  </recipients>\n"
-        "  <!-- authority: on-behalf (%s), deputy (%s), by-order (%s), acting (Q.) or none -->\n"
+        "  <!-- %s -->\n"
         "  <signature authority=\"%s\" collective=\"%s\" title=\"%s\" name=\"[Họ và tên]\"/>\n"
         "</plan>\n",
-        pi, state ? "state" : "Party", state ? "state" : "party", state ? "01/KH-ABC" : "01-KH/ABC",
-        state ? "[UBND TỈNH]" : "[ĐẢNG BỘ TỈNH]", "ABC",
-        state ? "Cơ quan" : "Ban Thường vụ", state ? "[CƠ QUAN BAN HÀNH]" : "[ĐẢNG ỦY]",
-        state ? "a capital first letter" : "a lower-case first letter",
+        pi, intro, state ? "state" : "party", issuer, state ? "[UBND TỈNH]" : "[ĐẢNG BỘ TỈNH]",
+        "ABC", state ? "Cơ quan" : "Ban Thường vụ", state ? "[CƠ QUAN BAN HÀNH]" : "[ĐẢNG ỦY]",
+        _("the register number: leave it out until the plan is registered"),
+        _("YYYY-MM-DD; YYYY-MM for a draft whose day is not yet fixed"), subject,
         state ? "Triển khai [nội dung]" : "triển khai [nội dung]",
-        state ? "- Lưu: VT," : "- Lưu", state ? "để b/c" : "để báo cáo",
-        state ? "[đơn vị soạn thảo]" : "Văn phòng", state ? "TM." : "T/M",
-        state ? "KT." : "K/T", state ? "TL." : "T/L", state ? "deputy" : "on-behalf",
-        state ? "GIÁM ĐỐC" : "BAN THƯỜNG VỤ", state ? "PHÓ GIÁM ĐỐC" : "BÍ THƯ");
+        _("what the plan implements: a citation with type, number, date and issuer"),
+        _("the body: nested sections are numbered by the style"), recipients,
+        state ? "để b/c" : "để báo cáo", state ? "[đơn vị soạn thảo]" : "Văn phòng", authority,
+        state ? "deputy" : "on-behalf", state ? "GIÁM ĐỐC" : "BAN THƯỜNG VỤ",
+        state ? "PHÓ GIÁM ĐỐC" : "BÍ THƯ");
+    g_free(issuer);
+    g_free(subject);
+    g_free(recipients);
+    g_free(authority);
     g_free(pi);
     return g_string_free(o, FALSE);
 }
@@ -138,15 +167,20 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
         if (*c == '\n')
             *c = ' ';
     char *pi = pg_plan_model_pi(o->data_dir);
-    g_string_append_printf(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<!-- Derived from ",
-                           pi);
+    pg_buf path = {0};
+    pg_buf_put_xml(&path, o->parent_path);
+    /* TRANSLATORS: an XML comment written into a derived plan: keep its line
+       breaks and indentation, and never two hyphens in a row. */
+    g_string_append_printf(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<!-- ", pi);
+    g_string_append_printf(s,
+                           _("Derived from %s by `plangen derive`. The basis sentence, the "
+                             "inherited sections and the\n     report-back recipient come from "
+                             "the parent on every render, so a correction\n     there reaches "
+                             "this plan. Complete the parts in square brackets."),
+                           pg_buf_str(&path));
+    g_string_append(s, " -->\n");
+    pg_buf_free(&path);
     g_free(pi);
-    put_escaped(s, o->parent_path);
-    g_string_append(s,
-                    " by `plangen derive`. The basis sentence, the inherited sections and the\n"
-                    "     report-back recipient come from the parent on every render, so a "
-                    "correction\n     there reaches this plan. Complete the parts in square "
-                    "brackets. -->\n");
     g_string_append_printf(s, "<plan xmlns=\"urn:plangen:plan:1\" style=\"%s\" derives-from=\"",
                            style);
     put_escaped(s, o->parent_path);
@@ -164,7 +198,8 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
     }
     g_string_append(s, "\">");
     put_escaped(s, o->issuer);
-    g_string_append(s, "</issuer>\n  <!-- <number>..</number> once registered -->\n  <place>");
+    g_string_append_printf(s, "</issuer>\n  <!-- %s -->\n  <place>",
+                           _("<number>..</number> once registered"));
     g_string_append(s, "[Địa danh]");
     g_string_append_printf(s, "</place>\n  <date>%s</date>\n  <summary>", o->date);
     put_escaped(s, summary);
@@ -181,8 +216,9 @@ char *pg_plan_derived(const pg_doc *parent, const pg_derive_opts *o)
         if (n->u.section.id)
             g_string_append_printf(s, "  <inherit ref=\"%s\"/>\n", n->u.section.id);
         else
-            g_string_append(s, "  <!-- a section of the parent without an id cannot be "
-                               "inherited: give it one there -->\n");
+            g_string_append_printf(s, "  <!-- %s -->\n",
+                                   _("a section of the parent without an id cannot be "
+                                     "inherited: give it one there"));
     }
     g_string_append(s, "  <section id=\"to-chuc-thuc-hien\" title=\"");
     put_escaped(s, last && last->u.section.title ? last->u.section.title : "TỔ CHỨC THỰC HIỆN");

@@ -1038,7 +1038,7 @@ int pg_server_add_connection(pg_server *s, int fd)
 
 static const char usage_serve[] =
     "usage: plangen serve [PLANS_DIR] [--listen ADDR:PORT] [--users FILE] [--log FILE]\n"
-    "                     [--data-dir DIR]\n"
+    "                     [--data-dir DIR] [--lang vi|en]\n"
     "\n"
     "Serves the plans under PLANS_DIR (default: plans) to web browsers: the list of\n"
     "plans, forms to start a plan or derive one, and an editor with a live preview\n"
@@ -1063,6 +1063,10 @@ static const char usage_serve[] =
     "  --data-dir DIR      folder holding templates/, fonts/ and web/ (default:\n"
     "                      $PLANGEN_DATADIR, else where plangen was installed)\n"
     "  --timeout S         seconds a connection may stay idle (20)\n"
+    "  --lang vi|en        the server's language: of the findings the editor shows,\n"
+    "                      of the plans it starts, of its messages (default vi,\n"
+    "                      Vietnamese, the clerks' language, whatever LANG says;\n"
+    "                      --lang en for English)\n"
     "\n"
     "Limits: 64 connections, 8 per address (without --proxy), 10 MiB a plan, 50 requests "
     "a\n"
@@ -1137,7 +1141,7 @@ int pg_serve_main(int argc, char **argv, const char *default_data_dir)
     pg_server *s = pg_server_start(&o, &rc);
     if (!s)
         return rc;
-    printf("plangen serve: %s\n", pg_server_url(s));
+    printf(_("plangen serve: %s\n"), pg_server_url(s));
     fflush(stdout);
     int sig = 0;
     while (sigwait(&set, &sig) != 0)

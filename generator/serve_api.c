@@ -585,14 +585,18 @@ static enum MHD_Result download(request *rq, int docx)
     pg_result res;
     /* as `plangen render` does for either format: laid out, so that what
      * stops the PDF stops the DOCX too */
-    pg_run(srv->engine, full, NULL, 0, PG_STAGE_LAYOUT, &res);
+    pg_run(srv->engine, full, NULL, 0, docx ? PG_STAGE_LAYOUT : PG_STAGE_PDF, &res);
     int failed = pg_result_failed(&res, 0) || !res.ok;
     int refused = !chain_readable(rq, full, NULL, 0);
     pg_diag_list wd = {0};
     int written = 0;
-    if (!failed && !refused)
+    if (!failed && !refused) {
         written = docx ? docx_memory(&res, &bytes, &len, &wd)
                        : pg_result_pdf_memory(srv->engine, &res, &bytes, &len);
+        const char *why = docx || written ? NULL : pg_result_pdf_error(&res);
+        if (why) /* the clerk is told why, and the administrator can mend it */
+            pg_diag_add(&wd, PG_E_OUTPUT, full, 0, 0, "%s", why);
+    }
     if (refused) {
         r = forbidden_reads(rq);
     } else if (failed) {

@@ -88,27 +88,28 @@ static char *shown(const char *s, size_t n)
     return p;
 }
 
-/* Why the folder (n bytes at s) cannot be a write folder, or NULL; on NULL,
+/* Why the folder (n bytes at s) cannot be a write folder (English, marked N_:
+ * the caller gives it through _()), or NULL; on NULL,
  * *norm is its normal form (malloc'd): components joined by one '/', empty
  * and "." components dropped, "." for the root. */
 static const char *folder_check(const char *s, size_t n, char **norm)
 {
     *norm = NULL;
     if (n == 0)
-        return "is empty: give a folder relative to the plans folder (\".\" for all of it)";
+        return N_("is empty: give a folder relative to the plans folder (\".\" for all of it)");
     if (s[0] == '/')
-        return "is absolute: give it relative to the plans folder (\".\" for all of it)";
+        return N_("is absolute: give it relative to the plans folder (\".\" for all of it)");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f)
-            return "contains a control character: rename the folder";
+            return N_("contains a control character: rename the folder");
         if (c == '\\')
-            return "contains '\\': separate folders with '/'";
+            return N_("contains '\\': separate folders with '/'");
         if (c == ',')
-            return "contains ',', which separates folders in the users file: rename the folder";
+            return N_("contains ',', which separates folders in the users file: rename the folder");
     }
     if (!g_utf8_validate(s, (gssize)n, NULL))
-        return "is not valid UTF-8: save the file as UTF-8";
+        return N_("is not valid UTF-8: save the file as UTF-8");
     pg_buf b = {0};
     size_t i = 0;
     while (i < n) {
@@ -118,7 +119,7 @@ static const char *folder_check(const char *s, size_t n, char **norm)
         size_t len = j - i;
         if (len == 2 && s[i] == '.' && s[i + 1] == '.') {
             pg_buf_free(&b);
-            return "contains \"..\": give the folder inside the plans folder without \"..\"";
+            return N_("contains \"..\": give the folder inside the plans folder without \"..\"");
         }
         if (len > 0 && !(len == 1 && s[i] == '.')) {
             if (b.len)
@@ -175,7 +176,7 @@ static int parse_line(const char *s, size_t n, const char *file, int lineno, pg_
         pg_diag_add(d, PG_E_BAD_VALUE, file, lineno, c1 ? (int)(c1 - s) + 2 : (int)n + 1,
                     "an account line is NAME:HASH:FOLDER[,FOLDER...], with two ':'; this "
                     "line has %s: write it again with `plangen user add`",
-                    c1 ? "one" : "none");
+                    c1 ? _("one") : _("none"));
         return 0;
     }
     int ok = 1;
@@ -215,7 +216,7 @@ static int parse_line(const char *s, size_t n, const char *file, int lineno, pg_
         if (why) {
             char *p = shown(f, (size_t)(fe - f));
             pg_diag_add(d, PG_E_BAD_VALUE, file, lineno, (int)(f - s) + 1, "folder \"%s\" %s", p,
-                        why);
+                        _(why));
             free(p);
             ok = 0;
         } else {
@@ -517,7 +518,7 @@ int pg_users_set(const char *path, const char *name, const char *password,
         const char *why = folder_check(folders[i], strlen(folders[i]), &norm);
         if (why) {
             char *p = shown(folders[i], strlen(folders[i]));
-            pg_diag_add(d, PG_E_BAD_VALUE, path, 0, 0, "folder \"%s\" %s", p, why);
+            pg_diag_add(d, PG_E_BAD_VALUE, path, 0, 0, "folder \"%s\" %s", p, _(why));
             free(p);
             ok = 0;
             continue;
@@ -533,7 +534,7 @@ int pg_users_set(const char *path, const char *name, const char *password,
     }
     if (!hash_password(password, hash)) {
         pg_diag_add(d, PG_E_OUTPUT, path, 0, 0, "libcrypt cannot make a yescrypt hash: %s",
-                    errno ? strerror(errno) : "unknown reason");
+                    errno ? strerror(errno) : _("unknown reason"));
         pg_buf_free(&fl);
         goto cleanup;
     }
@@ -1208,8 +1209,8 @@ static int get_password(int from_stdin, char *pw, size_t size)
     if (from_stdin) {
         if (!read_line(stdin, pw, size, &too_long)) {
             fprintf(stderr, _("plangen user: %s\n"),
-                    too_long ? "the password is longer than 4096 bytes"
-                             : "no password on standard input: give it as one line");
+                    too_long ? _("the password is longer than 4096 bytes")
+                             : _("no password on standard input: give it as one line"));
             return 0;
         }
     } else {
@@ -1226,8 +1227,8 @@ static int get_password(int from_stdin, char *pw, size_t size)
         free(again);
         if (!ok) {
             fprintf(stderr, _("plangen user: %s\n"),
-                    too_long ? "the password is longer than 4096 bytes"
-                             : "no password read: nothing changed");
+                    too_long ? _("the password is longer than 4096 bytes")
+                             : _("no password read: nothing changed"));
             return 0;
         }
         if (!same) {
@@ -1270,13 +1271,13 @@ static int user_add(int argc, char **argv)
                 pos[n++] = argv[i];
         else if (argv[i][0] == '-' && argv[i][1]) {
             free(pos);
-            return usage_error("unknown option for add");
+            return usage_error(_("unknown option for add"));
         } else
             pos[n++] = argv[i];
     }
     if (n < 3) {
         free(pos);
-        return usage_error("add needs FILE, NAME and at least one FOLDER");
+        return usage_error(_("add needs FILE, NAME and at least one FOLDER"));
     }
     const char *file = pos[0], *name = pos[1];
     int rc = 1;
@@ -1297,7 +1298,7 @@ static int user_add(int argc, char **argv)
         free(norm);
         if (why) {
             char *p = shown(pos[i], strlen(pos[i]));
-            fprintf(stderr, _("plangen user: folder \"%s\" %s\n"), p, why);
+            fprintf(stderr, _("plangen user: folder \"%s\" %s\n"), p, _(why));
             free(p);
             goto cleanup;
         }
@@ -1332,7 +1333,7 @@ cleanup:
 static int user_list(int argc, char **argv)
 {
     if (argc != 3)
-        return usage_error("list needs FILE and nothing else");
+        return usage_error(_("list needs FILE and nothing else"));
     pg_users u;
     pg_diag_list d = {0};
     if (!pg_users_load(argv[2], &u, &d))
@@ -1350,7 +1351,7 @@ static int user_list(int argc, char **argv)
 static int user_remove(int argc, char **argv)
 {
     if (argc != 4)
-        return usage_error("remove needs FILE and NAME and nothing else");
+        return usage_error(_("remove needs FILE and NAME and nothing else"));
     const char *file = argv[2], *name = argv[3];
     pg_diag_list d = {0};
     int found = 0;
@@ -1379,7 +1380,7 @@ static int user_remove(int argc, char **argv)
 int pg_user_main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("say what to do: add, list or remove");
+        return usage_error(_("say what to do: add, list or remove"));
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(_(usage_text), stdout);
@@ -1396,5 +1397,5 @@ int pg_user_main(int argc, char **argv)
         return user_list(argc, argv);
     if (strcmp(cmd, "remove") == 0)
         return user_remove(argc, argv);
-    return usage_error("unknown action: use add, list or remove");
+    return usage_error(_("unknown action: use add, list or remove"));
 }

@@ -201,7 +201,7 @@ enum MHD_Result api_import(request *rq)
         char *msg = g_strdup_printf(
             "Không đọc được tệp “%s”: đây không phải tệp Word (.docx), OpenDocument (.odt) hay "
             "văn bản (.txt, .md, UTF-8) hợp lệ. Chi tiết: %s%s%s",
-            shown, g ? _(pg_diag_message(g->code)) : "unreadable", g && g->detail ? ": " : "",
+            shown, g ? _(pg_diag_message(g->code)) : _("unreadable"), g && g->detail ? ": " : "",
             g && g->detail ? g->detail : "");
         r = reply_findings(rq, 422, "import", msg, &d);
         g_free(msg);

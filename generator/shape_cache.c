@@ -71,6 +71,7 @@
 #include <malloc.h>
 #include <pango/pango.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Longest run served, in characters (layout.c gives pango texts over 2,048
@@ -388,6 +389,12 @@ int pg_shape_cache_active(void)
         /* the code that calls hb_shape: pango_shape_item's library */
         void *in_pango = dlsym(RTLD_DEFAULT, "pango_shape_item");
         ok = ok && in_pango && dl_iterate_phdr(find_pango, in_pango) == 1;
+        /* Off for now: with the fontconfig font map (no cairo in a PDF render)
+         * pango aborted on a run served from the cache (tests/render's CFF house
+         * font with letters it lacks: "pango_glyph_item_iter_next_cluster:
+         * assertion failed"). Until that is understood the cache serves nothing
+         * and harfbuzz shapes every run, as before it. */
+        ok = ok && getenv("PLANGEN_SHAPE_CACHE_EXPERIMENT") != NULL;
         g_once_init_leave(&state, ok ? 2 : 1);
     }
     return state == 2;

@@ -73,7 +73,7 @@ static const char *ssl_reason(void)
     static char buf[256];
     unsigned long e = ERR_peek_last_error();
     if (!e)
-        return "no detail from OpenSSL";
+        return _("no detail from OpenSSL");
     ERR_error_string_n(e, buf, sizeof buf);
     ERR_clear_error();
     return buf;
@@ -81,7 +81,7 @@ static const char *ssl_reason(void)
 
 /* Reads a whole file (a regular file of at most MAX_PDF_BYTES, through the
  * project's one reader: no gap between its checks and the read); free() the
- * result. */
+ * result. what names it in messages: English words marked N_. */
 static unsigned char *read_file(const char *path, size_t *len, const char *what)
 {
     char *data = NULL, why[PG_WHY_MAX];
@@ -89,11 +89,11 @@ static unsigned char *read_file(const char *path, size_t *len, const char *what)
     case PG_INPUT_OK:
         return (unsigned char *)data;
     case PG_INPUT_TOO_LARGE:
-        say("plangen: error: %s: %s is over %zu MiB, the most plangen reads", path, what,
+        say("plangen: error: %s: %s is over %zu MiB, the most plangen reads", path, _(what),
             MAX_PDF_BYTES >> 20);
         return NULL;
     default:
-        say("plangen: error: %s: cannot read %s: %s", path, what, why);
+        say("plangen: error: %s: cannot read %s: %s", path, _(what), why);
         return NULL;
     }
 }
@@ -324,7 +324,7 @@ static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **c
                     STACK_OF(X509) * *chain)
 {
     size_t len = 0;
-    unsigned char *data = read_file(path, &len, "the PKCS#12 file");
+    unsigned char *data = read_file(path, &len, N_("the PKCS#12 file"));
     if (!data)
         return 0;
     const unsigned char *q = data;
@@ -350,7 +350,7 @@ static int load_p12(const char *path, const char *pass, EVP_PKEY **key, X509 **c
     if (!*key || !*cert) {
         say("plangen: error: %s holds no %s; a signing PKCS#12 needs a private key and its "
             "certificate",
-            path, *key ? "certificate" : "private key");
+            path, *key ? _("certificate") : _("private key"));
         goto cleanup;
     }
     if (!X509_check_private_key(*cert, *key)) {
@@ -387,7 +387,7 @@ static int load_pkcs11(const char *uri, const char *module, const char *pin, EVP
     }
     if (!ENGINE_ctrl_cmd_string(e, "PIN", pin, 0) || !ENGINE_init(e)) {
         say("plangen: error: cannot start the PKCS#11 module %s: %s",
-            module ? module : "(the default, p11-kit-proxy)", ssl_reason());
+            module ? module : _("(the default, p11-kit-proxy)"), ssl_reason());
         goto cleanup;
     }
     inited = 1;
@@ -666,7 +666,7 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         if (pg_pdfo_get(fill, "V")) {
             say("plangen: error: %s: cannot sign as %s: its signature field \"%s\" is signed "
                 "already (plangen verify lists its signatures)",
-                name, org ? "organisation" : "signer", fill_name);
+                name, org ? _("organisation") : _("signer"), fill_name);
             goto cleanup;
         }
         const pg_pdfo *rc = pg_pdf_resolve(p, pg_pdfo_get(fill, "Rect"));
@@ -691,8 +691,10 @@ GString *pg_sign_build(pg_pdf *p, const unsigned char *d, size_t len, const char
         say("plangen: note: %s: the PDF keeps no place for the %s's signature (no signature "
             "field \"%s\"%s): signed invisibly. To show it where NĐ 30 puts it, render the plan "
             "with %s",
-            name, org ? "organisation" : "signer", want[0], org ? " nor \"organisation-line\"" : "",
-            org ? "--seal FILE (the seal's image)" : "--signature-image FILE (or --seal FILE)");
+            name, org ? _("organisation") : _("signer"), want[0],
+            org ? _(" nor \"organisation-line\"") : "",
+            org ? _("--seal FILE (the seal's image)")
+                : _("--signature-image FILE (or --seal FILE)"));
     }
 
     /* the line of an attachment sent as a file of its own: the number and symbol,
@@ -1063,7 +1065,7 @@ static int do_sign(const sign_opts *so)
         g_free(fonts_dir);
         return RC_USAGE;
     }
-    if (!(d = read_file(so->in, &len, "the PDF")))
+    if (!(d = read_file(so->in, &len, N_("the PDF"))))
         goto cleanup;
     if (!(p = pg_pdf_open_with(d, len, PG_PDF_OPEN_STREAMS, &err))) {
         say("plangen: error: %s: cannot sign: %s", so->in, err);
@@ -1359,7 +1361,7 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     const pg_pdfo *t = pg_pdfo_get(field, "T");
     char *fname = t && t->kind == PG_PDFO_STRING ? g_strndup(t->text, t->len) : g_strdup("?");
     char *shown = pg_printable(fname);
-    fprintf(out, "signature %d of %d (field %s)\n", index, count, shown);
+    fprintf(out, _("signature %d of %d (field %s)\n"), index, count, shown);
     free(shown);
     /* the field it fills, with what the field is for */
     char *tu = text_utf8(pg_pdf_resolve(p, pg_pdfo_get(field, "TU")));
@@ -1378,14 +1380,14 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     const pg_pdfo *br = pg_pdfo_get(sig, "ByteRange");
     const pg_pdfo *contents = pg_pdfo_get(sig, "Contents");
     if (!sig || sig->kind != PG_PDFO_DICT || !contents || contents->kind != PG_PDFO_STRING) {
-        line(out, "intact:", "NO: the signature dictionary or its /Contents is missing");
+        line(out, "intact:", _("NO: the signature dictionary or its /Contents is missing"));
         return 0;
     }
-    line(out, "format:", sub && sub->kind == PG_PDFO_NAME ? sub->text : "(no /SubFilter)");
+    line(out, "format:", sub && sub->kind == PG_PDFO_NAME ? sub->text : _("(no /SubFilter)"));
     if (!pg_pdfo_is_name(sub, "ETSI.CAdES.detached") &&
         !pg_pdfo_is_name(sub, "adbe.pkcs7.detached")) {
         line(out, "intact:",
-             "NO: plangen checks ETSI.CAdES.detached and adbe.pkcs7.detached signatures only");
+             _("NO: plangen checks ETSI.CAdES.detached and adbe.pkcs7.detached signatures only"));
         return 0;
     }
     long long r[4] = {-1, -1, -1, -1};
@@ -1397,14 +1399,14 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     if (r[0] != 0 || r[1] < 0 || r[2] < r[1] || r[3] < 0 || (size_t)r[1] != contents->start ||
         (size_t)r[2] != contents->end || (unsigned long long)(r[2] + r[3]) > len) {
         line(out,
-             "intact:", "NO: its /ByteRange does not cover the file less the /Contents string");
+             "intact:", _("NO: its /ByteRange does not cover the file less the /Contents string"));
         goto cleanup;
     }
     size_t end = (size_t)(r[2] + r[3]);
     const unsigned char *q = (const unsigned char *)contents->text;
     cms = d2i_CMS_ContentInfo(NULL, &q, (long)contents->len);
     if (!cms) {
-        line(out, "intact:", "NO: its /Contents holds no CMS signature");
+        line(out, "intact:", _("NO: its /Contents holds no CMS signature"));
         goto cleanup;
     }
     size_t sl = (size_t)r[1] + (size_t)r[3];
@@ -1418,21 +1420,21 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     if (sis && sk_CMS_SignerInfo_num(sis) == 1)
         CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(sis, 0), NULL, &signer, NULL, NULL);
     if (!signer) {
-        line(out, "intact:", "NO: the signature names no signer certificate it carries");
+        line(out, "intact:", _("NO: the signature names no signer certificate it carries"));
         goto cleanup;
     }
     char *cn = common_name(X509_get_subject_name(signer));
     line(out, "signer:", cn);
     g_free(cn);
     const pg_pdfo *m = pg_pdfo_get(sig, "M");
-    char *when = m && m->kind == PG_PDFO_STRING ? iso_of_pdf_date(m->text) : g_strdup("(no /M)");
+    char *when = m && m->kind == PG_PDFO_STRING ? iso_of_pdf_date(m->text) : g_strdup(_("(no /M)"));
     line(out, "signed at:", when);
     g_free(when);
     char *issuer = name_line(X509_get_issuer_name(signer));
     line(out, "issuer:", issuer);
     g_free(issuer);
     char *nb = time_text(X509_get0_notBefore(signer)), *na = time_text(X509_get0_notAfter(signer));
-    char *valid = g_strdup_printf("from %s to %s", nb, na);
+    char *valid = g_strdup_printf(_("from %s to %s"), nb, na);
     line(out, "valid:", valid);
     g_free(valid);
     g_free(nb);
@@ -1440,24 +1442,24 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     int intact =
         CMS_verify(cms, NULL, NULL, bio, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
     if (intact) {
-        line(out, "intact:", "yes: the digest of the bytes it covers matches the signature");
+        line(out, "intact:", _("yes: the digest of the bytes it covers matches the signature"));
     } else if (ERR_GET_REASON(ERR_peek_last_error()) == CMS_R_CONTENT_VERIFY_ERROR) {
         line(out,
-             "intact:", "NO: the bytes it covers were changed after signing (digest mismatch)");
+             "intact:", _("NO: the bytes it covers were changed after signing (digest mismatch)"));
     } else {
-        char *why = g_strdup_printf("NO: the signature does not verify (%s)", ssl_reason());
+        char *why = g_strdup_printf(_("NO: the signature does not verify (%s)"), ssl_reason());
         line(out, "intact:", why);
         g_free(why);
     }
     if (end == len) {
-        line(out, "covers:", "the whole file: nothing was changed after this signature");
+        line(out, "covers:", _("the whole file: nothing was changed after this signature"));
     } else {
         char *c = g_strdup_printf(
-            "its revision, the first %zu bytes; the document was changed after it: %zu bytes "
-            "were added, %s",
+            _("its revision, the first %zu bytes; the document was changed after it: %zu bytes "
+              "were added, %s"),
             end, len - end,
-            last_end == len ? "all in the range of a later signature"
-                            : "some of them in the range of no signature (see below)");
+            last_end == len ? _("all in the range of a later signature")
+                            : _("some of them in the range of no signature (see below)"));
         line(out, "covers:", c);
         g_free(c);
     }
@@ -1468,10 +1470,10 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
         if (rect->items[i]->kind == PG_PDFO_NUM)
             rv[i] = rect->items[i]->real;
     if (rv[2] - rv[0] == 0 || rv[3] - rv[1] == 0) {
-        line(out, "shown:", "invisible (the widget has an empty rectangle)");
+        line(out, "shown:", _("invisible (the widget has an empty rectangle)"));
     } else {
         long long page = pg && pg->kind == PG_PDFO_REF ? page_number(p, pg->num) : 0;
-        char *c = g_strdup_printf("on page %lld at [%.2f %.2f %.2f %.2f] pt", page, rv[0], rv[1],
+        char *c = g_strdup_printf(_("on page %lld at [%.2f %.2f %.2f %.2f] pt"), page, rv[0], rv[1],
                                   rv[2], rv[3]);
         line(out, "shown:", c);
         g_free(c);
@@ -1479,18 +1481,19 @@ static int verify_one(FILE *out, pg_pdf *p, const unsigned char *d, size_t len,
     int trusted = 1;
     if (!store) {
         line(out, "trust:",
-             "not checked: the certificate was not checked against any trust store "
-             "(give --ca FILE)");
+             _("not checked: the certificate was not checked against any trust store "
+               "(give --ca FILE)"));
     } else {
         certs = CMS_get1_certs(cms);
         ctx = X509_STORE_CTX_new();
         trusted =
             ctx && X509_STORE_CTX_init(ctx, store, signer, certs) && X509_verify_cert(ctx) == 1;
         if (trusted) {
-            line(out, "trust:", "yes: the certificate chains to a certificate of --ca");
+            line(out, "trust:", _("yes: the certificate chains to a certificate of --ca"));
         } else {
             char *why = g_strdup_printf(
-                "NO: %s", ctx ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)) : "?");
+                _("NO: %s"),
+                ctx ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)) : "?");
             line(out, "trust:", why);
             g_free(why);
         }
@@ -1552,8 +1555,8 @@ static int verify_pdf(const unsigned char *d, size_t len, const char *name, X509
     }
     if (count > 0 && last_end < len)
         fprintf(out,
-                "the file was changed after its last signature: its last %zu bytes are in the "
-                "range of no signature\n",
+                _("the file was changed after its last signature: its last %zu bytes are in the "
+                  "range of no signature\n"),
                 len - last_end);
 cleanup:
     g_free(fields);
@@ -1595,7 +1598,7 @@ int pg_verify_main(int argc, char **argv, const char *usage)
     int rc = RC_REFUSED;
     size_t len = 0;
     X509_STORE *store = NULL;
-    unsigned char *d = read_file(in, &len, "the PDF");
+    unsigned char *d = read_file(in, &len, N_("the PDF"));
     if (!d)
         goto cleanup;
     if (ca) {

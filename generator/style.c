@@ -2,6 +2,7 @@
  * pg_style. Every value is checked; problems are diagnostics at file:line. */
 #include "style.h"
 
+#include "i18n.h"
 #include "input.h"
 #include "reads.h"
 
@@ -188,7 +189,7 @@ static void apply_text(loader *l, const xmlNode *n)
             r = k;
     if (r < 0) {
         err(l, n, "<text> needs role=\"...\" naming one of the roles (body, heading1, ...)%s%s",
-            role ? "; unknown role " : "", role ? role : "");
+            role ? _("; unknown role ") : "", role ? role : "");
         return;
     }
     pg_textstyle *t = &l->style->text[r];
@@ -528,7 +529,7 @@ static int load_into(pg_style *s, const char *path, const char *installed, int d
     free(bytes);
     if (!x) {
         const xmlError *e = xmlGetLastError();
-        char *msg = pg_xstrdup(e && e->message ? e->message : "cannot read the style file");
+        char *msg = pg_xstrdup(e && e->message ? e->message : _("cannot read the style file"));
         size_t n = strlen(msg);
         while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
             msg[--n] = '\0';

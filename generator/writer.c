@@ -4,8 +4,8 @@
 #include "writer.h"
 
 #include "output.h"
+#include "png_io.h"
 
-#include <cairo.h>
 #include <glib.h>
 #include <math.h>
 #include <qrencode.h>
@@ -32,90 +32,61 @@ double pg_wdoc_pitch(const pg_textstyle *t)
 
 /* ---- pictures ----------------------------------------------------------------------- */
 
-typedef struct {
-    unsigned char *p;
-    size_t len, cap;
-} bytes;
-
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int length)
+/* The PNG of pixels held as cairo held them (see png_io.h). Returns 1 on success. */
+static int pixels_png(const pg_png_pixels *px, pg_wpicture *pic)
 {
-    bytes *b = closure;
-    if (b->len + length > b->cap) {
-        b->cap = (b->len + length) * 2;
-        b->p = pg_xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, data, length);
-    b->len += length;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* The PNG of a cairo surface (cairo writes no time into it). Returns 1 on success. */
-static int surface_png(cairo_surface_t *s, pg_wpicture *pic)
-{
-    bytes b = {0};
-    int ok = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS &&
-             cairo_surface_write_to_png_stream(s, png_write, &b) == CAIRO_STATUS_SUCCESS;
-    if (!ok) {
-        free(b.p);
+    unsigned char *png = NULL;
+    size_t len = 0;
+    if (!pg_png_encode(px, &png, &len))
         return 0;
-    }
-    pic->png = b.p;
-    pic->len = b.len;
+    pic->png = png;
+    pic->len = len;
     return 1;
 }
 
 /* The image's decoded pixels (as the PDF shows them) as a PNG. */
 static int image_png(const pg_image *im, pg_wpicture *pic)
 {
-    cairo_surface_t *s = cairo_image_surface_create(
-        im->alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, im->w, im->h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
+    if (im->w <= 0 || im->h <= 0)
         return 0;
-    }
-    cairo_surface_flush(s);
-    unsigned char *data = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
+    pg_png_pixels px = {.w = im->w, .h = im->h, .alpha = im->alpha != NULL};
+    px.px = pg_xmalloc((size_t)im->w * (size_t)im->h * sizeof *px.px);
     for (int y = 0; y < im->h; y++) {
-        uint32_t *row = (uint32_t *)(void *)(data + (size_t)y * (size_t)stride);
+        uint32_t *row = px.px + (size_t)y * (size_t)im->w;
         for (int x = 0; x < im->w; x++) {
             size_t k = (size_t)y * (size_t)im->w + (size_t)x;
             unsigned a = im->alpha ? im->alpha[k] : 255;
-            /* cairo keeps colours premultiplied */
+            /* premultiplied, as cairo kept them */
             unsigned r = (im->rgb[3 * k] * a + 127) / 255, g = (im->rgb[3 * k + 1] * a + 127) / 255,
                      bl = (im->rgb[3 * k + 2] * a + 127) / 255;
             row[x] = (uint32_t)a << 24 | r << 16 | g << 8 | bl;
         }
     }
-    cairo_surface_mark_dirty(s);
-    int ok = surface_png(s, pic);
-    cairo_surface_destroy(s);
+    int ok = pixels_png(&px, pic);
+    free(px.px);
     return ok;
 }
 
 /* The QR code of href as a PNG: the modules plangen's layout draws (the same
  * libqrencode call: level M, 8-bit mode, case-sensitive) with a quiet zone of
- * four modules, each module px pixels. */
+ * four modules, each module px pixels, black on white. */
 static int qr_png(const char *href, pg_wpicture *pic)
 {
     QRcode *code = QRcode_encodeString(href, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!code)
         return 0;
     int n = code->width, px = 8, side = (n + 8) * px;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    for (int y = 0; y < n; y++)
-        for (int x = 0; x < n; x++)
-            if (code->data[y * n + x] & 1)
-                cairo_rectangle(cr, (4 + x) * px, (4 + y) * px, px, px);
-    cairo_fill(cr);
-    cairo_destroy(cr);
+    pg_png_pixels img = {.w = side, .h = side};
+    img.px = pg_xmalloc((size_t)side * (size_t)side * sizeof *img.px);
+    for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++) {
+            int mx = x / px - 4, my = y / px - 4;
+            int dark = mx >= 0 && my >= 0 && mx < n && my < n && code->data[my * n + mx] & 1;
+            img.px[(size_t)y * (size_t)side + (size_t)x] = dark ? 0xff000000u : 0xffffffffu;
+        }
     QRcode_free(code);
-    int ok = surface_png(s, pic);
-    cairo_surface_destroy(s);
+    int ok = pixels_png(&img, pic);
+    free(img.px);
     return ok;
 }
 

@@ -127,6 +127,9 @@ bash_complete "$b" "$plangen" render --st
 same "bash: plangen render --st" "--style --strict" "$b"
 bash_complete "$b" "$plangen" render --style ""
 has "bash: plangen render --style" "party state party-dot" "$b"
+# the data folder as --version names it, under a Vietnamese locale too
+LANG=vi_VN.UTF-8 bash_complete "$b" "$plangen" render --style ""
+has "bash: plangen render --style, LANG=vi_VN.UTF-8" "party state party-dot" "$b"
 bash_complete "$b" "$plangen" ""
 same "bash: plangen <TAB>" "$commands" "$b"
 bash_complete "$b" "$plangen" new --style ""

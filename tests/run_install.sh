@@ -33,6 +33,17 @@ has "$work/info" "^Pages: *7" "the installed program's PDF"
 # the same bytes as the build's program (same data, same profile)
 expect_rc 0 "build tree render" -- "$build/generator/plangen" render plans/tra-vinh-duk-60-KH-2022.xml -o plan2.pdf
 cmp -s plan.pdf plan2.pdf && ok || bad "the installed program's PDF differs from the build's"
+# the PNG pages: drawn by the installed raster module (PREFIX/<libdir>/plangen),
+# not the build's, the same bytes as the build's program
+module=$(find "$prefix" -path '*/plangen/raster.so')
+[ -n "$module" ] && ok || bad "the raster module is not installed"
+[ -e "$(dirname "$module")/serve.so" ] && ok || bad "the serve module is not installed"
+expect_rc 0 "installed render --png" -- env LD_DEBUG=files LD_DEBUG_OUTPUT="$work/ld" \
+    "$pg" render plans/tra-vinh-duk-60-KH-2022.xml -o plan.pdf --png png --dpi 30
+grep -q "file=$module " "$work"/ld.* && ok || bad "the installed program did not load $module"
+mkdir -p b
+expect_rc 0 "build tree render --png" -- "$build/generator/plangen" render plans/tra-vinh-duk-60-KH-2022.xml -o b/plan.pdf --png png2 --dpi 30
+diff -r -q png png2 >/dev/null && ok || bad "the installed program's PNG pages differ from the build's"
 expect_rc 0 "installed check" -- "$pg" check plans/tra-vinh-duk-60-KH-2022.xml
 expect_rc 0 "installed new" -- "$pg" new --style state -o blank.xml
 # overrides: --data-dir and PLANGEN_DATADIR are taken as given, and checked
@@ -45,7 +56,16 @@ has "$work/err" "(from \$PLANGEN_DATADIR)" "a wrong PLANGEN_DATADIR"
 PLANGEN_DATADIR=$prefix/share/plangen expect_rc 0 "PLANGEN_DATADIR" -- "$pg" --version
 has "$work/out" "(PLANGEN_DATADIR)" "PLANGEN_DATADIR named by --version"
 expect_rc 2 "serve with a wrong --data-dir" -- "$pg" serve --data-dir "$work/office" plans
-has "$work/err" "has no templates/schema/plan.rng" "serve with a wrong --data-dir"
+has "$work/err" "không có templates/schema/plan.rng" "serve with a wrong --data-dir (in Vietnamese, serve's default)"
+expect_rc 2 "serve --lang en with a wrong --data-dir" -- "$pg" serve --lang en --data-dir "$work/office" plans
+has "$work/err" "has no templates/schema/plan.rng" "serve --lang en with a wrong --data-dir"
+# an installation that lost its raster module: PDF still, PNG pages one message naming it
+mv "$module" "$module.gone"
+expect_rc 0 "installed render without the raster module" -- "$pg" render plans/tra-vinh-duk-60-KH-2022.xml -o plan3.pdf
+expect_rc 3 "installed render --png without the raster module" -- "$pg" render plans/tra-vinh-duk-60-KH-2022.xml -o plan3.pdf --png png3
+has "$work/err" "raster module $module cannot be loaded" "an installation without its raster module"
+[ "$(wc -l <"$work/err")" -eq 1 ] && ok || bad "a missing module gives more than one line: $(cat "$work/err")"
+mv "$module.gone" "$module"
 # an installation that lost its data: the message names where it should be
 rm -rf "$prefix/share/plangen/templates/schema"
 expect_rc 2 "an installation without its schema" -- "$pg" check plans/tra-vinh-duk-60-KH-2022.xml

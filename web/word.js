@@ -6,8 +6,9 @@
 'use strict';
 
 const WORD = {
-  /* What the recogniser asks to fill (import.c writes it in English), keyed by
-   * the plan attribute or element it names at its end. */
+  /* What the recogniser asks to fill (import.c writes it in the server's
+   * language: Vietnamese unless serve runs with --lang en), keyed by the plan
+   * attribute or element it names, which both languages keep. */
   TODO_VI: [
     [/\(signature title=\)/, 'Chức vụ người ký (phần chữ ký)'],
     [/\(signature name=\)/, 'Họ tên người ký (phần chữ ký)'],
@@ -16,10 +17,10 @@ const WORD = {
     [/\(issuer\)/, 'Tên cơ quan ban hành'],
     [/\(number\)/, 'Số văn bản (để trống khi kế hoạch còn là dự thảo)'],
     [/\(place\)/, 'Địa danh'],
-    [/\(date\): the sample/, 'Ngày ban hành (đã điền tạm tháng của văn bản căn cứ mới nhất)'],
+    [/\(date\): /, 'Ngày ban hành (đã điền tạm tháng của văn bản căn cứ mới nhất)'],
     [/\(date\)/, 'Ngày ban hành'],
     [/\(summary\)/, 'Trích yếu (dưới chữ “KẾ HOẠCH”)'],
-    [/^the body/, 'Nội dung kế hoạch (không thấy đoạn nào trước “Nơi nhận”)'],
+    [/"Nơi nhận"$/, 'Nội dung kế hoạch (không thấy đoạn nào trước “Nơi nhận”)'],
   ],
 
   todoText(t) {
@@ -28,6 +29,10 @@ const WORD = {
   },
 
   number(n) { return Number(n || 0).toLocaleString('vi-VN'); },
+
+  /* A message of a server started with --lang en: plain ASCII (every
+   * Vietnamese message has a letter with a mark). */
+  english(s) { return /^[\x20-\x7e]*$/.test(s || ''); },
 
   /* ---- "Tải về Word" -------------------------------------------------------- */
 
@@ -86,12 +91,12 @@ const WORD = {
       E('h3', {}, todo.length ? 'Còn phải điền (' + todo.length + ')' : 'Không còn gì phải điền'),
       todo.length ? E('ul', { id: 'import-todo' }, ...todo.map((t) => {
         const vi = WORD.todoText(t.text || '');
-        // untranslated: the recogniser's own (English) words
-        return E('li', {}, where(t.para), vi === t.text ? E('span', { lang: 'en' }, vi) : vi);
+        // not known here: the recogniser's own words, English under serve --lang en
+        return E('li', {}, where(t.para), vi === t.text && /^fill in /.test(vi) ? E('span', { lang: 'en' }, vi) : vi);
       })) : null,
       warnings.length ? E('h3', {}, 'Đoạn giữ nguyên vì chưa nhận ra (' + warnings.length + ')') : null,
       warnings.length ? E('ul', { id: 'import-warnings' }, ...warnings.map((w) => E('li', {}, where(w.para),
-        E('span', { lang: 'en' }, (w.message || '') + (w.hint ? ': ' + w.hint : ''))))) : null,
+        E('span', WORD.english(w.message) ? { lang: 'en' } : {}, (w.message || '') + (w.hint ? ': ' + w.hint : ''))))) : null,
       E('p', { class: 'help' }, 'Các chỗ cần điền có dấu [ ] trong kế hoạch; phần “Kiểm tra” bên phải chỉ tới từng chỗ.'),
     ].filter(Boolean));
     panel.hidden = false;

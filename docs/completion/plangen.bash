@@ -29,7 +29,7 @@ _plangen_options() {
     build) echo "--style --strict -o -j --units --prune --check-only --junit --report --shard --no-pdfa --diagnostics-format $_plangen_common" ;;
     sign) echo "-o --p12 --pkcs11 --pkcs11-module --pass-fd --as --page --rect --reason --location --number --data-dir -h --help" ;;
     verify) echo "--ca -h --help" ;;
-    serve) echo "--listen --users --log --proxy --data-dir --timeout -h --help" ;;
+    serve) echo "--listen --users --log --proxy --data-dir --timeout --lang -h --help" ;;
     user) echo "--password-stdin -h --help" ;;
     esac
 }
@@ -47,8 +47,9 @@ _plangen_datadir() {
         prev=$w
     done
     if [[ -n ${PLANGEN_DATADIR-} ]]; then echo "$PLANGEN_DATADIR"; return; fi
-    # "data folder: DIR (how)", as plangen --version says
-    "${_plangen_cmd:-plangen}" --version 2>/dev/null |
+    # "data folder: DIR (how)", as plangen --version says in English (its
+    # words follow the language of messages)
+    "${_plangen_cmd:-plangen}" --lang en --version 2>/dev/null |
         sed -n 's/^data folder: \(.*\) ([^()]*)$/\1/p' | head -n 1
 }
 

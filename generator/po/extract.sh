@@ -13,8 +13,9 @@
 # for a keyword to catch, and are read by small scripts: the usage texts
 # (static const char usage_*[] arrays; usage_pot.py) and the fixed messages of
 # diag.c's table, what pg_diag_message returns (table_pot.py).  The parts of
-# messages passed through variables are listed in fragments.txt and taken
-# from an --extract-all run (pick_pot.py).
+# messages passed through variables are marked N_() where written and _()
+# where used; one that cannot be would be listed in fragments.txt (empty now)
+# and taken from an --extract-all run (pick_pot.py).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/plangen.pot}

@@ -117,6 +117,44 @@ Test(reads, every_file_a_render_reads_is_recorded_with_the_hash_of_the_bytes_rea
     g_free(png);
 }
 
+Test(reads, unhashed_reads_name_the_same_files_unread, .init = setup, .fini = teardown,
+     .timeout = 60)
+{
+    char *parent = put("parent.xml", PARENT, strlen(PARENT));
+    char *child = put("child.xml", CHILD, strlen(CHILD));
+    char *png = g_build_filename(dir, "logo.png", NULL);
+    write_png(png);
+    pg_options o = {.data_dir = PG_SOURCE_DIR, .today = "2030-01-01"};
+    pg_engine *e = pg_engine_new(&o);
+    pg_result full;
+    pg_run(e, child, NULL, 0, PG_STAGE_LAYOUT, &full);
+    cr_assert_not_null(full.pages);
+    o.unhashed_reads = 1;
+    pg_engine *one_shot = pg_engine_new(&o);
+    pg_result r;
+    pg_run(one_shot, child, NULL, 0, PG_STAGE_LAYOUT, &r);
+    cr_assert_not_null(r.pages);
+    /* the same files, in the same order; the fonts and the image unhashed */
+    cr_assert_eq(r.reads.n, full.reads.n);
+    int unhashed = 0;
+    for (size_t i = 0; i < r.reads.n; i++) {
+        cr_assert_str_eq(r.reads.items[i].path, full.reads.items[i].path);
+        if (strcmp(r.reads.items[i].hash, "unhashed") == 0)
+            unhashed++;
+        else
+            cr_assert_str_eq(r.reads.items[i].hash, full.reads.items[i].hash);
+    }
+    cr_assert_str_eq(hash_of(&r, png), "unhashed");
+    cr_assert_geq(unhashed, 3, "the image and the font files are not hashed (%d)", unhashed);
+    pg_result_free(&r);
+    pg_result_free(&full);
+    pg_engine_free(one_shot);
+    pg_engine_free(e);
+    g_free(parent);
+    g_free(child);
+    g_free(png);
+}
+
 Test(reads, a_parent_kept_by_the_process_is_recorded_as_it_was_parsed, .init = setup,
      .fini = teardown, .timeout = 60)
 {

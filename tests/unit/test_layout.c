@@ -122,6 +122,59 @@ Test(paginate, header_height_reserved_on_continuation_pages)
     cr_assert_eq(s[1], 4);
 }
 
+/* A number in [0, m) from *seed (a linear congruential generator). */
+static unsigned next_random(unsigned *seed, unsigned m)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 16) % m;
+}
+
+/* Pages decided while the flow is still being made (more = 1, after each box
+ * added) are the pages of the whole flow: random flows of boxes with gaps,
+ * keeps, footnote lines (some longer than a page) and a table header, broken
+ * at once and step by step, give the same first boxes and footnote counts. */
+Test(paginate, step_by_step_gives_the_pages_of_the_whole_flow)
+{
+    enum { N = 60, CAP = 4 * N + 8 };
+    const pg_page_geom g = {.avail = 100, .foot_pitch = 10, .foot_sep = 5};
+    unsigned seed = 12345;
+#define RND(m) next_random(&seed, (m))
+    for (int round = 0; round < 400; round++) {
+        pg_flow_box b[N];
+        size_t n = 10 + RND(N - 10);
+        for (size_t i = 0; i < n; i++) {
+            b[i] = BOX(5 + RND(45), RND(3) ? 0 : RND(15), i > 0 && RND(3) == 0);
+            b[i].foot_lines = RND(6) == 0 ? (int)RND(18) : 0;
+            if (round % 3 == 0 && i > 0 && i < n / 2) /* a table: box 0 its header */
+                b[i].header = 1;
+            if (RND(40) == 0)
+                b[i].height = 130; /* taller than a page */
+        }
+        size_t whole[CAP];
+        int whole_foot[CAP], of_whole = 0;
+        size_t np = pg_paginate(b, n, &g, whole, whole_foot, &of_whole);
+        cr_assert_lt(np, (size_t)CAP);
+        pg_paginate_state st = {0};
+        size_t first, got = 0;
+        int foot, of_steps = 0;
+        for (size_t have = 1; have <= n; have++) {
+            int more = have < n;
+            while (pg_paginate_next(b, have, more, &g, &st, &first, &foot, &of_steps)) {
+                cr_assert_lt(got, np, "round %d: more pages step by step", round);
+                cr_assert_eq(first, whole[got], "round %d page %zu: first box", round, got);
+                cr_assert_eq(foot, whole_foot[got], "round %d page %zu: notes", round, got);
+                if (more)
+                    cr_assert_lt(st.next, have, "round %d: the last box given was placed",
+                                 round);
+                got++;
+            }
+        }
+        cr_assert_eq(got, np, "round %d: %zu pages step by step, %zu at once", round, got, np);
+        cr_assert_eq(of_steps, of_whole);
+    }
+#undef RND
+}
+
 /* ---- pagination rules on real layouts ---------------------------------------------- */
 
 static pg_fonts *fonts;
