@@ -71,7 +71,6 @@
 #include <malloc.h>
 #include <pango/pango.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Longest run served, in characters (layout.c gives pango texts over 2,048
@@ -131,6 +130,7 @@ struct pg_shape_cache {
     unsigned *cuts; /* where the pieces start, and the run's length */
     piece **pieces;
     size_t cuts_cap;
+    int busy; /* serving a run: a shaping inside it is harfbuzz's (see hb_shape) */
     unsigned long hits, misses, evictions, bypassed;
 };
 
@@ -233,7 +233,8 @@ int pg_shape_cache_check(const pg_shape_cache *c)
         size_t k = p->hash & mask;
         while (c->slots[k].p && c->slots[k].p != p)
             k = (k + 1) & mask;
-        if (c->slots[k].p != p || c->slots[k].hash != p->hash || p->bytes != usable(p))
+        if (c->slots[k].p != p || c->slots[k].hash != p->hash || p->bytes != usable(p) ||
+            p->pins)
             return 0;
         bytes += p->bytes;
         pieces++;
@@ -389,12 +390,6 @@ int pg_shape_cache_active(void)
         /* the code that calls hb_shape: pango_shape_item's library */
         void *in_pango = dlsym(RTLD_DEFAULT, "pango_shape_item");
         ok = ok && in_pango && dl_iterate_phdr(find_pango, in_pango) == 1;
-        /* Off for now: with the fontconfig font map (no cairo in a PDF render)
-         * pango aborted on a run served from the cache (tests/render's CFF house
-         * font with letters it lacks: "pango_glyph_item_iter_next_cluster:
-         * assertion failed"). Until that is understood the cache serves nothing
-         * and harfbuzz shapes every run, as before it. */
-        ok = ok && getenv("PLANGEN_SHAPE_CACHE_EXPERIMENT") != NULL;
         g_once_init_leave(&state, ok ? 2 : 1);
     }
     return state == 2;
@@ -825,19 +820,27 @@ void hb_shape(hb_font_t *font, hb_buffer_t *buffer, const hb_feature_t *features
 {
     pg_shape_cache *c = bound;
     uintptr_t from = (uintptr_t)__builtin_return_address(0);
-    if (!c || !pg_shape_cache_active() || from < pango_text_lo || from >= pango_text_hi) {
+    /* A shaping can start inside another: pango's font functions measure a
+     * glyph the font lacks from the font's metrics, which pango makes by
+     * shaping a sample text (with the fontconfig font map), while a piece is
+     * being shaped. That one is harfbuzz's: the run being served owns the
+     * scratch arrays and the pins. */
+    if (!c || c->busy || !pg_shape_cache_active() || from < pango_text_lo ||
+        from >= pango_text_hi) {
         harfbuzz_shape()(font, buffer, features, num_features);
         return;
     }
+    c->busy = 1;
     context *x = get_context(c, font, buffer, features, num_features);
     if (!x) {
         c->bypassed++;
         harfbuzz_shape()(font, buffer, features, num_features);
-        return;
+    } else {
+        if (!serve(c, x, font, buffer, features, num_features)) {
+            c->bypassed++;
+            harfbuzz_shape()(font, buffer, features, num_features);
+        }
+        context_unref(c, x);
     }
-    if (!serve(c, x, font, buffer, features, num_features)) {
-        c->bypassed++;
-        harfbuzz_shape()(font, buffer, features, num_features);
-    }
-    context_unref(c, x);
+    c->busy = 0;
 }
