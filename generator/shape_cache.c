@@ -233,8 +233,7 @@ int pg_shape_cache_check(const pg_shape_cache *c)
         size_t k = p->hash & mask;
         while (c->slots[k].p && c->slots[k].p != p)
             k = (k + 1) & mask;
-        if (c->slots[k].p != p || c->slots[k].hash != p->hash || p->bytes != usable(p) ||
-            p->pins)
+        if (c->slots[k].p != p || c->slots[k].hash != p->hash || p->bytes != usable(p) || p->pins)
             return 0;
         bytes += p->bytes;
         pieces++;
