@@ -112,10 +112,8 @@ static PangoLayout *make_layout_wrap(lay *l, pg_role role, const char *text,
     if (w <= 0)
         w = -1;
     char *attr_key = attrs ? pango_attr_list_to_string(attrs) : NULL;
-    /* the strings before the text carry their length: no two keys run together */
-    char *key = g_strdup_printf("%zu:%s|%d|%d|%d|%d|%d|%zu:%s|%s", strlen(l->font_key[role]),
-                                l->font_key[role], w, (int)align, ind, (int)wrap, t->underline,
-                                attr_key ? strlen(attr_key) : 0, attr_key ? attr_key : "", text);
+    char *key = pg_layout_cache_key(l->font_key[role], w, (int)align, ind, (int)wrap,
+                                    t->underline, attr_key, text);
     g_free(attr_key);
     PangoLayout *ly = pg_layout_cache_lookup(l->cache, key);
     if (!ly) {
@@ -197,7 +195,14 @@ static void keep_symbols_whole(PangoAttrList *al, const char *text)
                                 G_REGEX_OPTIMIZE, 0, NULL);
         g_once_init_leave(&re, r);
     }
-    if (!strchr(text, '/') && !strchr(text, '-'))
+    /* both forms need a digit right before a '-' or '/': no regex for a text
+     * where an ASCII character other than a digit comes before each (a
+     * character past ASCII might be a digit to the regex) */
+    const char *p = text;
+    while ((p = strpbrk(p, "-/")) && (p == text || ((unsigned char)p[-1] < 0x80 &&
+                                                    !(p[-1] >= '0' && p[-1] <= '9'))))
+        p++;
+    if (!p)
         return;
     GMatchInfo *mi = NULL;
     g_regex_match(re, text, 0, &mi);

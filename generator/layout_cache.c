@@ -495,6 +495,29 @@ static void grow(pg_layout_cache *c)
     c->bytes += usable(b);
 }
 
+char *pg_layout_cache_key(const char *font, int width, int align, int indent, int wrap,
+                          int underline, const char *attrs, const char *text)
+{
+    /* the strings before the text carry their length: no two keys run together */
+    return g_strdup_printf("%zu:%s|%d|%d|%d|%d|%d|%zu:%s|%s", strlen(font), font, width, align,
+                           indent, wrap, underline, attrs ? strlen(attrs) : 0, attrs ? attrs : "",
+                           text);
+}
+
+int pg_layout_cache_check(const pg_layout_cache *c)
+{
+    size_t bytes = usable(c->buckets), n = 0;
+    for (const entry *e = c->newest; e; e = e->older) {
+        if (find(c, e->hash, e->key) != e || e->hash != g_str_hash(e->key))
+            return 0;
+        if (e->bytes != usable(e) + usable(e->key) + pg_layout_cache_layout_bytes(e->ly))
+            return 0;
+        bytes += e->bytes;
+        n++;
+    }
+    return n == c->entries && bytes == c->bytes;
+}
+
 PangoLayout *pg_layout_cache_lookup(pg_layout_cache *c, const char *key)
 {
     entry *e = find(c, g_str_hash(key), key);

@@ -20,6 +20,14 @@ enum { PG_LAYOUT_CACHE_BYTES = 7 << 20, PG_SHAPE_CACHE_BYTES = 1 << 20 };
 /* pg_layout_cache_new() with other budgets (bytes; the tests use small ones). */
 pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_bytes);
 
+/* The key of a layout (make_layout_wrap in layout.c): every input it is made
+ * from, as pango is given it: the font (a description as a string), width and
+ * indent (Pango units; -1: no wrap), alignment, wrap mode, underline, the
+ * attributes (pango_attr_list_to_string; NULL: none) and the text. Two keys are
+ * equal only when every input is. A new string (g_free). */
+char *pg_layout_cache_key(const char *font, int width, int align, int indent, int wrap,
+                          int underline, const char *attrs, const char *text);
+
 /* Layouts shared by the plans a process lays out: the same paragraph in the
  * same font, width and alignment is shaped, broken into lines and converted
  * into glyph runs once. key says everything the layout depends on (make_layout
@@ -53,5 +61,10 @@ void pg_layout_cache_get_stats(const pg_layout_cache *c, pg_layout_cache_stats *
 /* The bytes ly holds as the cache counts them: pango's objects by their sizes,
  * the converted lines as allocated. */
 size_t pg_layout_cache_layout_bytes(PangoLayout *ly);
+
+/* For the tests: 1 when c is whole: every layout it holds is found under its
+ * key, and the bytes it counts are those of its table and entries, counted
+ * again now (so a layout changed after it was stored shows too). */
+int pg_layout_cache_check(const pg_layout_cache *c);
 
 #endif

@@ -56,7 +56,9 @@
  *
  * A stored piece is never changed. The cache holds at most its budget in
  * bytes, all counted as the allocator reports them (malloc_usable_size), and
- * evicts the pieces used least recently to stay within it. */
+ * evicts the pieces used least recently to stay within it (a piece found while
+ * among the most recent quarter stays where it is: the order is exact to a
+ * quarter of the cache). */
 #define _GNU_SOURCE
 #include "shape_cache.h"
 
@@ -69,7 +71,6 @@
 #include <malloc.h>
 #include <pango/pango.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Longest run served, in characters (layout.c gives pango texts over 2,048
@@ -97,8 +98,8 @@ struct context {
 
 typedef struct piece piece;
 struct piece {
-    piece *chain;         /* next in its bucket */
     piece *newer, *older; /* the recency list */
+    uint64_t placed;      /* when last put at the recent end (pg_shape_cache.placements) */
     uint64_t hash;
     context *ctx; /* a reference */
     size_t bytes; /* the block's usable size */
@@ -108,19 +109,28 @@ struct piece {
     uint32_t data[]; /* n_chars code points, n_chars clusters, then n_glyphs kept_glyph */
 };
 
+/* A place of the table of pieces: open addressing, linear probing, the hash
+ * beside the piece so that a lookup reads a piece only when its hash matches. */
+typedef struct {
+    uint64_t hash;
+    piece *p; /* NULL: free */
+} slot;
+
 struct pg_shape_cache {
-    piece **buckets;
-    size_t n_buckets; /* a power of two */
+    slot *slots;
+    size_t n_slots; /* a power of two, at least twice the pieces */
     context **ctx_buckets;
     size_t n_ctx_buckets;
     size_t entries, contexts, bytes, budget;
     piece *newest, *oldest;
+    uint64_t placements; /* pieces put at the recent end so far */
     /* scratch for the run being served */
     uint32_t *words;
     size_t words_cap;
     unsigned *cuts; /* where the pieces start, and the run's length */
     piece **pieces;
     size_t cuts_cap;
+    int busy; /* serving a run: a shaping inside it is harfbuzz's (see hb_shape) */
     unsigned long hits, misses, evictions, bypassed;
 };
 
@@ -159,11 +169,11 @@ pg_shape_cache *pg_shape_cache_new(size_t budget)
 {
     pg_shape_cache *c = g_new0(pg_shape_cache, 1);
     c->budget = budget;
-    c->n_buckets = 64;
-    c->buckets = g_new0(piece *, c->n_buckets);
+    c->n_slots = 32;
+    c->slots = g_new0(slot, c->n_slots);
     c->n_ctx_buckets = 16;
     c->ctx_buckets = g_new0(context *, c->n_ctx_buckets);
-    c->bytes = usable(c) + usable(c->buckets) + usable(c->ctx_buckets);
+    c->bytes = usable(c) + usable(c->slots) + usable(c->ctx_buckets);
     return c;
 }
 
@@ -190,7 +200,7 @@ void pg_shape_cache_free(pg_shape_cache *c)
         context_unref(c, p->ctx);
         g_free(p);
     }
-    g_free(c->buckets);
+    g_free(c->slots);
     g_free(c->ctx_buckets);
     g_free(c->words);
     g_free(c->cuts);
@@ -212,6 +222,30 @@ void pg_shape_cache_get_stats(const pg_shape_cache *c, pg_shape_cache_stats *s)
     s->bypassed = c->bypassed;
 }
 
+int pg_shape_cache_check(const pg_shape_cache *c)
+{
+    size_t mask = c->n_slots - 1, n = 0, pieces = 0, contexts = 0;
+    size_t bytes = usable(c) + usable(c->slots) + usable(c->ctx_buckets) + usable(c->words) +
+                   usable(c->cuts) + usable(c->pieces);
+    for (size_t i = 0; i < c->n_slots; i++)
+        n += c->slots[i].p != NULL;
+    for (const piece *p = c->newest; p; p = p->older) {
+        size_t k = p->hash & mask;
+        while (c->slots[k].p && c->slots[k].p != p)
+            k = (k + 1) & mask;
+        if (c->slots[k].p != p || c->slots[k].hash != p->hash || p->bytes != usable(p) || p->pins)
+            return 0;
+        bytes += p->bytes;
+        pieces++;
+    }
+    for (size_t i = 0; i < c->n_ctx_buckets; i++)
+        for (const context *x = c->ctx_buckets[i]; x; x = x->chain) {
+            bytes += usable(x);
+            contexts++;
+        }
+    return n == pieces && pieces == c->entries && contexts == c->contexts && bytes == c->bytes;
+}
+
 static void unlink_recency(pg_shape_cache *c, piece *p)
 {
     if (p->newer)
@@ -227,6 +261,7 @@ static void unlink_recency(pg_shape_cache *c, piece *p)
 
 static void make_newest(pg_shape_cache *c, piece *p)
 {
+    p->placed = ++c->placements;
     p->older = c->newest;
     p->newer = NULL;
     if (c->newest)
@@ -236,12 +271,30 @@ static void make_newest(pg_shape_cache *c, piece *p)
         c->oldest = p;
 }
 
+/* Takes p out of the table, moving back the pieces after it that were placed
+ * past their own place (linear probing's deletion, which leaves no marks). */
+static void unlink_slot(pg_shape_cache *c, const piece *p)
+{
+    size_t mask = c->n_slots - 1, i = p->hash & mask;
+    while (c->slots[i].p != p)
+        i = (i + 1) & mask;
+    for (size_t j = i;;) {
+        j = (j + 1) & mask;
+        if (!c->slots[j].p)
+            break;
+        size_t home = c->slots[j].hash & mask;
+        /* slot j may move to i when its home is not in (i, j] (cyclically) */
+        if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+            c->slots[i] = c->slots[j];
+            i = j;
+        }
+    }
+    c->slots[i].p = NULL;
+}
+
 static void evict(pg_shape_cache *c, piece *p)
 {
-    piece **at = &c->buckets[p->hash & (c->n_buckets - 1)];
-    while (*at != p)
-        at = &(*at)->chain;
-    *at = p->chain;
+    unlink_slot(c, p);
     unlink_recency(c, p);
     c->entries--;
     c->bytes -= p->bytes;
@@ -261,21 +314,26 @@ static void trim(pg_shape_cache *c)
     }
 }
 
-/* Doubles the table of pieces once it holds more pieces than buckets. */
+static void put_slot(slot *slots, size_t n_slots, uint64_t hash, piece *p)
+{
+    size_t mask = n_slots - 1, i = hash & mask;
+    while (slots[i].p)
+        i = (i + 1) & mask;
+    slots[i] = (slot){hash, p};
+}
+
+/* Doubles the table of pieces once they fill half of it. */
 static void grow_pieces(pg_shape_cache *c)
 {
-    size_t n = c->n_buckets * 2;
-    piece **b = g_new0(piece *, n);
-    for (size_t i = 0; i < c->n_buckets; i++)
-        for (piece *p = c->buckets[i], *next; p; p = next) {
-            next = p->chain;
-            p->chain = b[p->hash & (n - 1)];
-            b[p->hash & (n - 1)] = p;
-        }
-    c->bytes -= usable(c->buckets);
-    g_free(c->buckets);
-    c->buckets = b;
-    c->n_buckets = n;
+    size_t n = c->n_slots * 2;
+    slot *b = g_new0(slot, n);
+    for (size_t i = 0; i < c->n_slots; i++)
+        if (c->slots[i].p)
+            put_slot(b, n, c->slots[i].hash, c->slots[i].p);
+    c->bytes -= usable(c->slots);
+    g_free(c->slots);
+    c->slots = b;
+    c->n_slots = n;
     c->bytes += usable(b);
 }
 
@@ -331,12 +389,6 @@ int pg_shape_cache_active(void)
         /* the code that calls hb_shape: pango_shape_item's library */
         void *in_pango = dlsym(RTLD_DEFAULT, "pango_shape_item");
         ok = ok && in_pango && dl_iterate_phdr(find_pango, in_pango) == 1;
-        /* Off for now: with the fontconfig font map (no cairo in a PDF render)
-         * pango aborted on a run served from the cache (tests/render's CFF house
-         * font with letters it lacks: "pango_glyph_item_iter_next_cluster:
-         * assertion failed"). Until that is understood the cache serves nothing
-         * and harfbuzz shapes every run, as before it. */
-        ok = ok && getenv("PLANGEN_SHAPE_CACHE_EXPERIMENT") != NULL;
         g_once_init_leave(&state, ok ? 2 : 1);
     }
     return state == 2;
@@ -498,8 +550,7 @@ static uint64_t piece_hash(const context *x, const hb_glyph_info_t *in, unsigned
     uint64_t h = x->hash ^ (e - s);
     uint32_t base = in[s].cluster;
     for (unsigned i = s; i < e; i++) {
-        h = (h ^ in[i].codepoint) * 0xFF51AFD7ED558CCDu;
-        h = (h ^ (in[i].cluster - base)) * 0xC4CEB9FE1A85EC53u;
+        h = (h ^ ((uint64_t)in[i].codepoint << 32 | (in[i].cluster - base))) * 0xFF51AFD7ED558CCDu;
         h ^= h >> 29;
     }
     return h;
@@ -509,8 +560,12 @@ static piece *find_piece(const pg_shape_cache *c, uint64_t h, const context *x,
                          const hb_glyph_info_t *in, unsigned s, unsigned e)
 {
     uint32_t base = in[s].cluster;
-    for (piece *p = c->buckets[h & (c->n_buckets - 1)]; p; p = p->chain) {
-        if (p->hash != h || p->ctx != x || p->n_chars != e - s)
+    size_t mask = c->n_slots - 1;
+    for (size_t k = h & mask; c->slots[k].p; k = (k + 1) & mask) {
+        if (c->slots[k].hash != h)
+            continue;
+        piece *p = c->slots[k].p;
+        if (p->ctx != x || p->n_chars != e - s)
             continue;
         const uint32_t *cp = piece_chars(p), *cl = piece_clusters(p);
         unsigned i = 0;
@@ -622,26 +677,24 @@ static piece *make_piece(pg_shape_cache *c, context *x, uint64_t h, hb_font_t *f
     hb_buffer_destroy(b);
     p->bytes = usable(p);
     p->pins = 1;
-    piece **bucket = &c->buckets[h & (c->n_buckets - 1)];
-    p->chain = *bucket;
-    *bucket = p;
+    if (2 * (c->entries + 1) > c->n_slots)
+        grow_pieces(c);
+    put_slot(c->slots, c->n_slots, h, p);
     make_newest(c, p);
     c->entries++;
     c->bytes += p->bytes;
-    if (c->entries > c->n_buckets)
-        grow_pieces(c);
     trim(c);
     return p;
 }
 
 /* ---- serving a call ------------------------------------------------------------------- */
 
-/* Room for a run of n characters in the scratch arrays. */
-static void scratch_cuts(pg_shape_cache *c, size_t n)
+/* Room for k pieces in the scratch arrays (and the run's end). */
+static void scratch_cuts(pg_shape_cache *c, size_t k)
 {
-    if (n + 1 > c->cuts_cap) {
+    if (k + 1 > c->cuts_cap) {
         c->bytes -= usable(c->cuts) + usable(c->pieces);
-        c->cuts_cap = (n + 1) * 2;
+        c->cuts_cap = (k + 1) * 2;
         c->cuts = g_renew(unsigned, c->cuts, c->cuts_cap);
         c->pieces = g_renew(piece *, c->pieces, c->cuts_cap);
         c->bytes += usable(c->cuts) + usable(c->pieces);
@@ -655,10 +708,14 @@ static int serve(pg_shape_cache *c, context *x, hb_font_t *font, hb_buffer_t *bu
 {
     unsigned n;
     const hb_glyph_info_t *in = hb_buffer_get_glyph_infos(buf, &n);
-    scratch_cuts(c, n);
-    unsigned *cut = c->cuts, k = 0;
-    piece **pc = c->pieces;
     /* a piece starts at the run's start and before each space after a non-space */
+    unsigned k = 1;
+    for (unsigned i = 1; i < n; i++)
+        k += in[i].codepoint == 0x20 && in[i - 1].codepoint != 0x20;
+    scratch_cuts(c, k);
+    unsigned *cut = c->cuts;
+    piece **pc = c->pieces;
+    k = 0;
     cut[k++] = 0;
     for (unsigned i = 1; i < n; i++)
         if (in[i].codepoint == 0x20 && in[i - 1].codepoint != 0x20)
@@ -680,8 +737,13 @@ static int serve(pg_shape_cache *c, context *x, hb_font_t *font, hb_buffer_t *bu
             piece *p = find_piece(c, h, x, in, s, e);
             if (p) {
                 c->hits++;
-                unlink_recency(c, p);
-                make_newest(c, p);
+                /* used again: to the recent end, unless it is in the recent
+                 * quarter already (the words of every paragraph are found
+                 * again and again; moving them costs more than finding them) */
+                if (c->placements - p->placed > c->entries / 4) {
+                    unlink_recency(c, p);
+                    make_newest(c, p);
+                }
                 p->pins++;
             } else {
                 c->misses++;
@@ -757,19 +819,27 @@ void hb_shape(hb_font_t *font, hb_buffer_t *buffer, const hb_feature_t *features
 {
     pg_shape_cache *c = bound;
     uintptr_t from = (uintptr_t)__builtin_return_address(0);
-    if (!c || !pg_shape_cache_active() || from < pango_text_lo || from >= pango_text_hi) {
+    /* A shaping can start inside another: pango's font functions measure a
+     * glyph the font lacks from the font's metrics, which pango makes by
+     * shaping a sample text (with the fontconfig font map), while a piece is
+     * being shaped. That one is harfbuzz's: the run being served owns the
+     * scratch arrays and the pins. */
+    if (!c || c->busy || !pg_shape_cache_active() || from < pango_text_lo ||
+        from >= pango_text_hi) {
         harfbuzz_shape()(font, buffer, features, num_features);
         return;
     }
+    c->busy = 1;
     context *x = get_context(c, font, buffer, features, num_features);
     if (!x) {
         c->bypassed++;
         harfbuzz_shape()(font, buffer, features, num_features);
-        return;
+    } else {
+        if (!serve(c, x, font, buffer, features, num_features)) {
+            c->bypassed++;
+            harfbuzz_shape()(font, buffer, features, num_features);
+        }
+        context_unref(c, x);
     }
-    if (!serve(c, x, font, buffer, features, num_features)) {
-        c->bypassed++;
-        harfbuzz_shape()(font, buffer, features, num_features);
-    }
-    context_unref(c, x);
+    c->busy = 0;
 }

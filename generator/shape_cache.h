@@ -36,4 +36,9 @@ typedef struct {
 /* c's figures so far; all zero for NULL. */
 void pg_shape_cache_get_stats(const pg_shape_cache *c, pg_shape_cache_stats *s);
 
+/* For the tests: 1 when c is whole: every piece it holds is found from its
+ * place in the table, the table holds nothing else, no piece is pinned (none
+ * is being served), and the bytes it counts are those of its blocks. */
+int pg_shape_cache_check(const pg_shape_cache *c);
+
 #endif

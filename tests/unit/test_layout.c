@@ -435,6 +435,53 @@ Test(layout_cache, returns_what_was_stored, .init = setup, .fini = teardown)
     g_object_unref(ctx);
 }
 
+Test(layout_cache, a_key_differing_in_any_field_misses, .init = setup, .fini = teardown)
+{
+    /* the inputs of make_layout_wrap, then each changed in turn (a different
+     * alignment, wrap mode, underline; attributes where there were none) */
+    const char *font = "Times New Roman 14px", *other_font = "Times New Roman 13px";
+    const char *attrs = "0 4 weight bold", *text = "Hà Nội|và Huế";
+    char *keys[] = {
+        pg_layout_cache_key(font, 300000, 0, 0, 2, 0, NULL, text),
+        pg_layout_cache_key(other_font, 300000, 0, 0, 2, 0, NULL, text),
+        pg_layout_cache_key("Times New Roman Bold 14px", 300000, 0, 0, 2, 0, NULL, text),
+        pg_layout_cache_key(font, 300001, 0, 0, 2, 0, NULL, text),
+        pg_layout_cache_key(font, -1, 0, 0, 2, 0, NULL, text),
+        pg_layout_cache_key(font, 300000, 3, 0, 2, 0, NULL, text),
+        pg_layout_cache_key(font, 300000, 0, 14336, 2, 0, NULL, text),
+        pg_layout_cache_key(font, 300000, 0, 0, 1, 0, NULL, text),
+        pg_layout_cache_key(font, 300000, 0, 0, 2, 1, NULL, text),
+        pg_layout_cache_key(font, 300000, 0, 0, 2, 0, attrs, text),
+        pg_layout_cache_key(font, 300000, 0, 0, 2, 0, NULL, "Hà Nội|và Huế."),
+        /* strings that would run together without their lengths */
+        pg_layout_cache_key(font, 300000, 0, 0, 2, 0, "|", "và Huế"),
+        pg_layout_cache_key(font, 300000, 0, 0, 2, 0, NULL, "|và Huế"),
+        pg_layout_cache_key("Times New Roman 14px|300000", 0, 0, 2, 0, 0, NULL, text),
+    };
+    size_t n = sizeof keys / sizeof *keys;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            cr_assert_str_neq(keys[i], keys[j], "keys %zu and %zu", i, j);
+    char *again = pg_layout_cache_key(font, 300000, 0, 0, 2, 0, NULL, text);
+    cr_assert_str_eq(again, keys[0], "the same inputs make the same key");
+    /* a layout stored under one key is found under that key alone */
+    PangoContext *ctx = pg_fonts_context(fonts);
+    pg_layout_cache *cache = pg_layout_cache_new();
+    PangoLayout *ly = paragraph(ctx, 1, 5);
+    pg_layout_cache_store(cache, keys[0], ly);
+    for (size_t i = 1; i < n; i++)
+        cr_assert_null(pg_layout_cache_lookup(cache, keys[i]), "key %zu misses", i);
+    PangoLayout *got = pg_layout_cache_lookup(cache, again);
+    cr_assert_eq(got, ly);
+    g_object_unref(got);
+    g_object_unref(ly);
+    pg_layout_cache_free(cache);
+    g_object_unref(ctx);
+    for (size_t i = 0; i < n; i++)
+        g_free(keys[i]);
+    g_free(again);
+}
+
 Test(layout_cache, counts_what_a_layout_holds, .init = setup, .fini = teardown)
 {
     PangoContext *ctx = pg_fonts_context(fonts);
@@ -473,6 +520,8 @@ Test(layout_cache, stays_within_its_budget_evicting_the_least_recently_used, .in
         store_paragraph(cache, ctx, i, 40);
         pg_layout_cache_get_stats(cache, &st);
         cr_assert_leq(st.bytes, budget, "%zu bytes held after %d layouts", st.bytes, i + 1);
+        /* every layout found under its key, every byte counted */
+        cr_assert(pg_layout_cache_check(cache), "after %d layouts", i + 1);
     }
     pg_layout_cache_get_stats(cache, &st);
     cr_assert_gt(st.evictions, 300, "layouts were evicted (%lu)", st.evictions);
