@@ -91,24 +91,30 @@ const char *pg_data_dir_default(const char **how)
     return dir;
 }
 
-const char *pg_locale_dir(void)
+/* A folder of the program's other than its data: in the build tree, built;
+ * installed, the configured path (relative: to the prefix, which holds the
+ * data in share/plangen). Made once, kept in *dir. */
+static const char *beside_data(const char *built, const char *configured, char **dir)
 {
     int in_build = 0;
     const char *inst = installed_dir(&in_build);
     if (in_build || !inst)
-        return PG_BUILD_LOCALEDIR;
-    /* PREFIX/share/plangen -> PREFIX/<localedir> */
-    static char *dir;
-    if (!dir) {
+        return built;
+    if (!*dir) {
         char *share = g_path_get_dirname(inst);
         char *prefix = g_path_get_dirname(share);
-        dir = g_path_is_absolute(PG_INSTALL_LOCALEDIR)
-                  ? g_strdup(PG_INSTALL_LOCALEDIR)
-                  : g_build_filename(prefix, PG_INSTALL_LOCALEDIR, NULL);
+        *dir = g_path_is_absolute(configured) ? g_strdup(configured)
+                                              : g_build_filename(prefix, configured, NULL);
         g_free(prefix);
         g_free(share);
     }
-    return dir;
+    return *dir;
+}
+
+const char *pg_locale_dir(void)
+{
+    static char *dir;
+    return beside_data(PG_BUILD_LOCALEDIR, PG_INSTALL_LOCALEDIR, &dir);
 }
 
 const char *pg_module_dir(void)
@@ -116,22 +122,8 @@ const char *pg_module_dir(void)
     const char *env = getenv("PLANGEN_MODULEDIR");
     if (env && *env)
         return env;
-    int in_build = 0;
-    const char *inst = installed_dir(&in_build);
-    if (in_build || !inst)
-        return PG_BUILD_MODULEDIR;
-    /* PREFIX/share/plangen -> PREFIX/<libdir>/plangen */
     static char *dir;
-    if (!dir) {
-        char *share = g_path_get_dirname(inst);
-        char *prefix = g_path_get_dirname(share);
-        dir = g_path_is_absolute(PG_INSTALL_MODULEDIR)
-                  ? g_strdup(PG_INSTALL_MODULEDIR)
-                  : g_build_filename(prefix, PG_INSTALL_MODULEDIR, NULL);
-        g_free(prefix);
-        g_free(share);
-    }
-    return dir;
+    return beside_data(PG_BUILD_MODULEDIR, PG_INSTALL_MODULEDIR, &dir);
 }
 
 int pg_data_dir_check(const char *dir, const char *how)

@@ -5,6 +5,7 @@
 #include "layout_cache.h"
 
 #include "arena.h"
+#include "cache_index.h"
 #include "face_pattern.h"
 
 #include <hb-ot.h>
@@ -32,19 +33,17 @@ typedef struct {
  * entries from the one used last to the one used longest ago. */
 typedef struct entry entry;
 struct entry {
-    entry *chain;         /* next in its bucket */
-    entry *newer, *older; /* the recency list */
-    guint hash;
+    pg_chain_link chain; /* hash: g_str_hash of the key */
+    pg_recency_link recency;
     char *key;       /* owned */
     PangoLayout *ly; /* a reference; its lines converted */
     size_t bytes;    /* the entry, its key and what the layout holds */
 };
 
 struct pg_layout_cache {
-    entry **buckets;
-    size_t n_buckets;              /* a power of two */
+    pg_chains table;
     size_t entries, bytes, budget; /* bytes: the entries and the table */
-    entry *newest, *oldest;
+    pg_recency recency;
     unsigned long hits, misses, evictions;
     GHashTable *fonts; /* PangoFont (a reference) -> font_use (owned) */
     GHashTable *faces; /* "hb face|name" (owned) -> pg_face (a reference) */
@@ -108,9 +107,8 @@ pg_layout_cache *pg_layout_cache_new_budget(size_t layout_bytes, size_t shape_by
 {
     pg_layout_cache *c = g_new0(pg_layout_cache, 1);
     c->budget = layout_bytes;
-    c->n_buckets = 64;
-    c->buckets = g_new0(entry *, c->n_buckets);
-    c->bytes = usable(c->buckets);
+    pg_chains_init(&c->table, 64);
+    c->bytes = usable(c->table.buckets);
     c->fonts = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref,
                                      (GDestroyNotify)free_use);
     c->faces =
@@ -141,11 +139,11 @@ void pg_layout_cache_free(pg_layout_cache *c)
 {
     if (!c)
         return;
-    for (entry *e = c->newest, *older; e; e = older) {
-        older = e->older;
-        entry_free(e);
+    for (pg_recency_link *l = c->recency.newest, *older; l; l = older) {
+        older = l->older;
+        entry_free(PG_ENTRY_OF(l, entry, recency));
     }
-    g_free(c->buckets);
+    g_free(c->table.buckets);
     g_hash_table_destroy(c->fonts);
     g_hash_table_destroy(c->faces);
     pg_shape_cache_free(c->shapes);
@@ -433,66 +431,23 @@ size_t pg_layout_cache_layout_bytes(PangoLayout *ly)
 
 /* ---- the layouts kept ------------------------------------------------------------------ */
 
-static void unlink_recency(pg_layout_cache *c, entry *e)
-{
-    if (e->newer)
-        e->newer->older = e->older;
-    else
-        c->newest = e->older;
-    if (e->older)
-        e->older->newer = e->newer;
-    else
-        c->oldest = e->newer;
-    e->newer = e->older = NULL;
-}
-
-static void make_newest(pg_layout_cache *c, entry *e)
-{
-    e->older = c->newest;
-    e->newer = NULL;
-    if (c->newest)
-        c->newest->newer = e;
-    c->newest = e;
-    if (!c->oldest)
-        c->oldest = e;
-}
-
 static entry *find(const pg_layout_cache *c, guint hash, const char *key)
 {
-    for (entry *e = c->buckets[hash & (c->n_buckets - 1)]; e; e = e->chain)
-        if (e->hash == hash && strcmp(e->key, key) == 0)
+    for (pg_chain_link *l = pg_chains_first(&c->table, hash); l; l = l->next) {
+        entry *e = PG_ENTRY_OF(l, entry, chain);
+        if (l->hash == hash && strcmp(e->key, key) == 0)
             return e;
+    }
     return NULL;
 }
 
 static void drop(pg_layout_cache *c, entry *e)
 {
-    entry **p = &c->buckets[e->hash & (c->n_buckets - 1)];
-    while (*p != e)
-        p = &(*p)->chain;
-    *p = e->chain;
-    unlink_recency(c, e);
+    pg_chains_remove(&c->table, &e->chain);
+    pg_recency_unlink(&c->recency, &e->recency);
     c->entries--;
     c->bytes -= e->bytes;
     entry_free(e);
-}
-
-/* Doubles the table once it holds more entries than buckets. */
-static void grow(pg_layout_cache *c)
-{
-    size_t n = c->n_buckets * 2;
-    entry **b = g_new0(entry *, n);
-    for (size_t i = 0; i < c->n_buckets; i++)
-        for (entry *e = c->buckets[i], *next; e; e = next) {
-            next = e->chain;
-            e->chain = b[e->hash & (n - 1)];
-            b[e->hash & (n - 1)] = e;
-        }
-    c->bytes -= usable(c->buckets);
-    g_free(c->buckets);
-    c->buckets = b;
-    c->n_buckets = n;
-    c->bytes += usable(b);
 }
 
 char *pg_layout_cache_key(const char *font, int width, int align, int indent, int wrap,
@@ -506,9 +461,10 @@ char *pg_layout_cache_key(const char *font, int width, int align, int indent, in
 
 int pg_layout_cache_check(const pg_layout_cache *c)
 {
-    size_t bytes = usable(c->buckets), n = 0;
-    for (const entry *e = c->newest; e; e = e->older) {
-        if (find(c, e->hash, e->key) != e || e->hash != g_str_hash(e->key))
+    size_t bytes = usable(c->table.buckets), n = 0;
+    for (const pg_recency_link *l = c->recency.newest; l; l = l->older) {
+        const entry *e = PG_ENTRY_OF(l, const entry, recency);
+        if (find(c, e->chain.hash, e->key) != e || e->chain.hash != g_str_hash(e->key))
             return 0;
         if (e->bytes != usable(e) + usable(e->key) + pg_layout_cache_layout_bytes(e->ly))
             return 0;
@@ -526,8 +482,8 @@ PangoLayout *pg_layout_cache_lookup(pg_layout_cache *c, const char *key)
         return NULL;
     }
     c->hits++;
-    unlink_recency(c, e);
-    make_newest(c, e);
+    pg_recency_unlink(&c->recency, &e->recency);
+    pg_recency_push(&c->recency, &e->recency);
     return g_object_ref(e->ly);
 }
 
@@ -540,7 +496,7 @@ void pg_layout_cache_store(pg_layout_cache *c, const char *key, PangoLayout *ly)
     if (old)
         drop(c, old);
     entry *e = g_new0(entry, 1);
-    e->hash = hash;
+    e->chain.hash = hash;
     e->key = g_strdup(key);
     e->ly = g_object_ref(ly);
     e->bytes = usable(e) + usable(e->key) + pg_layout_cache_layout_bytes(ly);
@@ -548,16 +504,18 @@ void pg_layout_cache_store(pg_layout_cache *c, const char *key, PangoLayout *ly)
         entry_free(e); /* no paragraph takes a large share of the cache */
         return;
     }
-    e->chain = c->buckets[hash & (c->n_buckets - 1)];
-    c->buckets[hash & (c->n_buckets - 1)] = e;
-    make_newest(c, e);
+    pg_chains_add(&c->table, &e->chain);
+    pg_recency_push(&c->recency, &e->recency);
     c->entries++;
     c->bytes += e->bytes;
-    if (c->entries > c->n_buckets)
-        grow(c);
-    while (c->bytes > c->budget && c->oldest != e) {
+    if (c->entries > c->table.n_buckets) { /* doubled once it holds more entries than buckets */
+        c->bytes -= usable(c->table.buckets);
+        pg_chains_grow(&c->table);
+        c->bytes += usable(c->table.buckets);
+    }
+    while (c->bytes > c->budget && c->recency.oldest != &e->recency) {
         c->evictions++;
-        drop(c, c->oldest);
+        drop(c, PG_ENTRY_OF(c->recency.oldest, entry, recency));
     }
 }
 

@@ -63,6 +63,7 @@
 #include "shape_cache.h"
 
 #include "arena.h"
+#include "cache_index.h"
 
 #include <dlfcn.h>
 #include <glib.h>
@@ -88,8 +89,7 @@ typedef struct {
 /* What the pieces of a run share: the font and the buffer's settings. */
 typedef struct context context;
 struct context {
-    context *chain;
-    uint64_t hash;
+    pg_chain_link chain; /* hash: of the settings */
     int refs;        /* the pieces that use it, and the run being served */
     hb_font_t *font; /* the sub-font's parent: a reference */
     uint32_t n_words;
@@ -98,7 +98,7 @@ struct context {
 
 typedef struct piece piece;
 struct piece {
-    piece *newer, *older; /* the recency list */
+    pg_recency_link recency;
     uint64_t placed;      /* when last put at the recent end (pg_shape_cache.placements) */
     uint64_t hash;
     context *ctx; /* a reference */
@@ -119,10 +119,9 @@ typedef struct {
 struct pg_shape_cache {
     slot *slots;
     size_t n_slots; /* a power of two, at least twice the pieces */
-    context **ctx_buckets;
-    size_t n_ctx_buckets;
+    pg_chains contexts_by_hash;
     size_t entries, contexts, bytes, budget;
-    piece *newest, *oldest;
+    pg_recency recency; /* of the pieces */
     uint64_t placements; /* pieces put at the recent end so far */
     /* scratch for the run being served */
     uint32_t *words;
@@ -171,9 +170,8 @@ pg_shape_cache *pg_shape_cache_new(size_t budget)
     c->budget = budget;
     c->n_slots = 32;
     c->slots = g_new0(slot, c->n_slots);
-    c->n_ctx_buckets = 16;
-    c->ctx_buckets = g_new0(context *, c->n_ctx_buckets);
-    c->bytes = usable(c) + usable(c->slots) + usable(c->ctx_buckets);
+    pg_chains_init(&c->contexts_by_hash, 16);
+    c->bytes = usable(c) + usable(c->slots) + usable(c->contexts_by_hash.buckets);
     return c;
 }
 
@@ -181,10 +179,7 @@ static void context_unref(pg_shape_cache *c, context *x)
 {
     if (--x->refs > 0)
         return;
-    context **p = &c->ctx_buckets[x->hash & (c->n_ctx_buckets - 1)];
-    while (*p != x)
-        p = &(*p)->chain;
-    *p = x->chain;
+    pg_chains_remove(&c->contexts_by_hash, &x->chain);
     c->contexts--;
     c->bytes -= usable(x);
     hb_font_destroy(x->font);
@@ -195,13 +190,14 @@ void pg_shape_cache_free(pg_shape_cache *c)
 {
     if (!c)
         return;
-    for (piece *p = c->newest, *older; p; p = older) {
-        older = p->older;
+    for (pg_recency_link *l = c->recency.newest, *older; l; l = older) {
+        older = l->older;
+        piece *p = PG_ENTRY_OF(l, piece, recency);
         context_unref(c, p->ctx);
         g_free(p);
     }
     g_free(c->slots);
-    g_free(c->ctx_buckets);
+    g_free(c->contexts_by_hash.buckets);
     g_free(c->words);
     g_free(c->cuts);
     g_free(c->pieces);
@@ -225,11 +221,13 @@ void pg_shape_cache_get_stats(const pg_shape_cache *c, pg_shape_cache_stats *s)
 int pg_shape_cache_check(const pg_shape_cache *c)
 {
     size_t mask = c->n_slots - 1, n = 0, pieces = 0, contexts = 0;
-    size_t bytes = usable(c) + usable(c->slots) + usable(c->ctx_buckets) + usable(c->words) +
+    size_t bytes = usable(c) + usable(c->slots) + usable(c->contexts_by_hash.buckets) +
+                   usable(c->words) +
                    usable(c->cuts) + usable(c->pieces);
     for (size_t i = 0; i < c->n_slots; i++)
         n += c->slots[i].p != NULL;
-    for (const piece *p = c->newest; p; p = p->older) {
+    for (const pg_recency_link *l = c->recency.newest; l; l = l->older) {
+        const piece *p = PG_ENTRY_OF(l, const piece, recency);
         size_t k = p->hash & mask;
         while (c->slots[k].p && c->slots[k].p != p)
             k = (k + 1) & mask;
@@ -238,37 +236,19 @@ int pg_shape_cache_check(const pg_shape_cache *c)
         bytes += p->bytes;
         pieces++;
     }
-    for (size_t i = 0; i < c->n_ctx_buckets; i++)
-        for (const context *x = c->ctx_buckets[i]; x; x = x->chain) {
-            bytes += usable(x);
+    for (size_t i = 0; i < c->contexts_by_hash.n_buckets; i++)
+        for (const pg_chain_link *l = c->contexts_by_hash.buckets[i]; l; l = l->next) {
+            bytes += usable(PG_ENTRY_OF(l, const context, chain));
             contexts++;
         }
     return n == pieces && pieces == c->entries && contexts == c->contexts && bytes == c->bytes;
 }
 
-static void unlink_recency(pg_shape_cache *c, piece *p)
-{
-    if (p->newer)
-        p->newer->older = p->older;
-    else
-        c->newest = p->older;
-    if (p->older)
-        p->older->newer = p->newer;
-    else
-        c->oldest = p->newer;
-    p->newer = p->older = NULL;
-}
-
+/* Puts p, not in the list, at its recent end. */
 static void make_newest(pg_shape_cache *c, piece *p)
 {
     p->placed = ++c->placements;
-    p->older = c->newest;
-    p->newer = NULL;
-    if (c->newest)
-        c->newest->newer = p;
-    c->newest = p;
-    if (!c->oldest)
-        c->oldest = p;
+    pg_recency_push(&c->recency, &p->recency);
 }
 
 /* Takes p out of the table, moving back the pieces after it that were placed
@@ -295,7 +275,7 @@ static void unlink_slot(pg_shape_cache *c, const piece *p)
 static void evict(pg_shape_cache *c, piece *p)
 {
     unlink_slot(c, p);
-    unlink_recency(c, p);
+    pg_recency_unlink(&c->recency, &p->recency);
     c->entries--;
     c->bytes -= p->bytes;
     c->evictions++;
@@ -307,8 +287,9 @@ static void evict(pg_shape_cache *c, piece *p)
  * until the cache is within its budget. */
 static void trim(pg_shape_cache *c)
 {
-    for (piece *p = c->oldest, *newer; p && c->bytes > c->budget; p = newer) {
-        newer = p->newer;
+    for (pg_recency_link *l = c->recency.oldest, *newer; l && c->bytes > c->budget; l = newer) {
+        newer = l->newer;
+        piece *p = PG_ENTRY_OF(l, piece, recency);
         if (!p->pins)
             evict(c, p);
     }
@@ -334,24 +315,6 @@ static void grow_pieces(pg_shape_cache *c)
     g_free(c->slots);
     c->slots = b;
     c->n_slots = n;
-    c->bytes += usable(b);
-}
-
-/* The same for the contexts. */
-static void grow_contexts(pg_shape_cache *c)
-{
-    size_t n = c->n_ctx_buckets * 2;
-    context **b = g_new0(context *, n);
-    for (size_t i = 0; i < c->n_ctx_buckets; i++)
-        for (context *x = c->ctx_buckets[i], *next; x; x = next) {
-            next = x->chain;
-            x->chain = b[x->hash & (n - 1)];
-            b[x->hash & (n - 1)] = x;
-        }
-    c->bytes -= usable(c->ctx_buckets);
-    g_free(c->ctx_buckets);
-    c->ctx_buckets = b;
-    c->n_ctx_buckets = n;
     c->bytes += usable(b);
 }
 
@@ -522,23 +485,27 @@ static context *get_context(pg_shape_cache *c, hb_font_t *font, hb_buffer_t *buf
         k[w++] = features[i].value;
     }
     uint64_t h = hash_words(0x9E3779B97F4A7C15u, k, w);
-    for (context *x = c->ctx_buckets[h & (c->n_ctx_buckets - 1)]; x; x = x->chain)
-        if (x->hash == h && x->n_words == w && memcmp(x->words, k, w * sizeof *k) == 0) {
+    for (pg_chain_link *l = pg_chains_first(&c->contexts_by_hash, h); l; l = l->next) {
+        context *x = PG_ENTRY_OF(l, context, chain);
+        if (l->hash == h && x->n_words == w && memcmp(x->words, k, w * sizeof *k) == 0) {
             x->refs++;
             return x;
         }
+    }
     context *x = g_malloc(sizeof *x + w * sizeof *k);
-    x->hash = h;
+    x->chain.hash = h;
     x->refs = 1;
     x->font = hb_font_reference(parent);
     x->n_words = (uint32_t)w;
     memcpy(x->words, k, w * sizeof *k);
-    x->chain = c->ctx_buckets[h & (c->n_ctx_buckets - 1)];
-    c->ctx_buckets[h & (c->n_ctx_buckets - 1)] = x;
+    pg_chains_add(&c->contexts_by_hash, &x->chain);
     c->contexts++;
     c->bytes += usable(x);
-    if (c->contexts > c->n_ctx_buckets)
-        grow_contexts(c);
+    if (c->contexts > c->contexts_by_hash.n_buckets) { /* doubled once fuller than that */
+        c->bytes -= usable(c->contexts_by_hash.buckets);
+        pg_chains_grow(&c->contexts_by_hash);
+        c->bytes += usable(c->contexts_by_hash.buckets);
+    }
     return x;
 }
 
@@ -547,7 +514,7 @@ static context *get_context(pg_shape_cache *c, hb_font_t *font, hb_buffer_t *buf
 /* The hash of characters [s, e) of a run in context x, clusters from s's. */
 static uint64_t piece_hash(const context *x, const hb_glyph_info_t *in, unsigned s, unsigned e)
 {
-    uint64_t h = x->hash ^ (e - s);
+    uint64_t h = x->chain.hash ^ (e - s);
     uint32_t base = in[s].cluster;
     for (unsigned i = s; i < e; i++) {
         h = (h ^ ((uint64_t)in[i].codepoint << 32 | (in[i].cluster - base))) * 0xFF51AFD7ED558CCDu;
@@ -741,7 +708,7 @@ static int serve(pg_shape_cache *c, context *x, hb_font_t *font, hb_buffer_t *bu
                  * quarter already (the words of every paragraph are found
                  * again and again; moving them costs more than finding them) */
                 if (c->placements - p->placed > c->entries / 4) {
-                    unlink_recency(c, p);
+                    pg_recency_unlink(&c->recency, &p->recency);
                     make_newest(c, p);
                 }
                 p->pins++;
