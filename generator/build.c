@@ -4,7 +4,7 @@
  * file it depends on changed (OUT/.plangen-cache). Every failure is listed;
  * one failing plan never stops the others; an interrupted build leaves every
  * output old or new. */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, syncfs */
 #include "cli_internal.h"
 
 #include "cache.h" /* the build's own parts: its cache file and units file */
@@ -12,6 +12,7 @@
 #include "units.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <libxml/parser.h>
 #include <poll.h>
@@ -707,6 +708,52 @@ static void clean_stale_temps(const char *out, GPtrArray *targets)
     free(out_real);
 }
 
+/* The workers rename their outputs into place without syncing each
+ * (pg_output_defer_sync): every file system they wrote to is synced here, once,
+ * before the cache records the outputs and the build reports them built. On a
+ * failure (an I/O error) the outputs are in place but may not survive a power
+ * cut: an error, and the cache left as it was. Returns 0 then. */
+static int sync_outputs(GPtrArray *jobs, GArray *stale, const result *res, pg_diag_list *d)
+{
+    GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GArray *devs = g_array_new(FALSE, FALSE, sizeof(dev_t));
+    int ok = 1;
+    for (guint k = 0; k < stale->len && ok; k++) {
+        guint i = g_array_index(stale, guint, k);
+        const job *j = jobs->pdata[i];
+        if (!res[i].done || res[i].status != EXIT_OK || !res[i].out_hash[0])
+            continue;
+        char *dir = g_path_get_dirname(j->target);
+        if (!g_hash_table_add(dirs, dir))
+            continue; /* freed by the table */
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            pg_diag_add(d, PG_E_OUTPUT, dir, 0, 0, "%s", strerror(errno));
+            ok = 0;
+        } else {
+            guint n = 0;
+            while (n < devs->len && g_array_index(devs, dev_t, n) != st.st_dev)
+                n++;
+            if (n == devs->len) {
+                g_array_append_val(devs, st.st_dev);
+                if (syncfs(fd) != 0) {
+                    pg_diag_add(d, PG_E_OUTPUT, dir, 0, 0,
+                                "the outputs could not be written to the disk (%s): they "
+                                "may not survive a power cut; build again",
+                                strerror(errno));
+                    ok = 0;
+                }
+            }
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    g_array_free(devs, TRUE);
+    g_hash_table_destroy(dirs);
+    return ok;
+}
+
 /* Starts `workers` processes that take the stale jobs in turn; returns 0 when
  * they could not be started. */
 static int start_workers(session *s, GPtrArray *jobs, GArray *stale, int workers, pid_t *pids,
@@ -729,6 +776,7 @@ static int start_workers(session *s, GPtrArray *jobs, GArray *stale, int workers
             signal(SIGINT, SIG_DFL);
             signal(SIGTERM, SIG_DFL);
             pg_output_cleanup_on_signal();
+            pg_output_defer_sync(); /* the build syncs once at the end (sync_outputs) */
             for (guint k; (k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < stale->len;) {
                 guint i = g_array_index(stale, guint, k);
                 run_job(s, jobs->pdata[i], i, p[1]);
@@ -967,6 +1015,8 @@ int pg_cmd_build(session *s)
     /* from here on the build writes its own files (the cache, reports): a signal
      * removes the one being written and ends the run, as for `render` */
     pg_output_cleanup_on_signal();
+    pg_diag_list wd = {0};
+    int synced = sync_outputs(jobs, stale, res, &wd);
     double seconds = g_timer_elapsed(timer, NULL);
 
     /* a job without its whole record, in a run nobody interrupted: its worker died */
@@ -1023,8 +1073,9 @@ int pg_cmd_build(session *s)
     }
     if (failed)
         rc = EXIT_PLAN;
-    pg_diag_list wd = {0};
-    if (cache && dirty) /* a build that changed nothing leaves the cache as it was */
+    /* a build that changed nothing leaves the cache as it was; one whose outputs
+     * are not on the disk too (sync_outputs) */
+    if (cache && dirty && synced)
         cache_save(o->out, key, cache, &wd);
     if (o->junit)
         write_junit(s, jobs, res, seconds, &wd);

@@ -145,11 +145,18 @@ static mode_t process_umask(void)
     return mask;
 }
 
-/* Flushes, syncs, sets the mode of and closes o's temporary file; returns 0
- * (with a diagnostic) on failure, o then still to be aborted. */
+static int sync_deferred; /* pg_output_defer_sync() */
+
+void pg_output_defer_sync(void)
+{
+    sync_deferred = 1;
+}
+
+/* Flushes, syncs (unless deferred), sets the mode of and closes o's temporary
+ * file; returns 0 (with a diagnostic) on failure, o then still to be aborted. */
 static int complete(pg_output *o, pg_diag_list *diags)
 {
-    if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
+    if (fflush(o->f) != 0 || (!sync_deferred && fsync(fileno(o->f)) != 0) || ferror(o->f)) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
         return 0;
     }

@@ -312,6 +312,32 @@ while [ $round -lt 6 ]; do
 done
 rm -f plans/c*.xml
 
+# durability: the workers write their PDFs without an fsync each; the build
+# syncs the file system once (syncfs), after the last PDF is renamed into place
+# and before the cache that records them is
+strace -f -qq -y -e trace=fsync,fdatasync,syncfs,rename -o "$work/sync.log" \
+    "$plangen" --data-dir "$work/data" build plans -o synced -j2 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && ok || { bad "build under strace: exit $rc"; cat "$work/log"; }
+if grep -E 'f(data)?sync\([0-9]+<[^>]*\.pdf\.tmp\.' "$work/sync.log" >"$work/fs"; then
+    bad "a worker synced a PDF itself: $(head -1 "$work/fs")"; else ok; fi
+first_sync=$(grep -n 'syncfs(' "$work/sync.log" | head -1 | cut -d: -f1)
+last_pdf=$(grep -n 'rename(.*\.pdf"' "$work/sync.log" | tail -1 | cut -d: -f1)
+cache_at=$(grep -n 'rename(.*/\.plangen-cache"' "$work/sync.log" | tail -1 | cut -d: -f1)
+if [ -n "$first_sync" ] && [ -n "$last_pdf" ] && [ -n "$cache_at" ] &&
+   [ "$last_pdf" -lt "$first_sync" ] && [ "$first_sync" -lt "$cache_at" ]; then ok; else
+    bad "syncfs at line ${first_sync:-none}, last PDF renamed at ${last_pdf:-none}, cache at ${cache_at:-none}"; fi
+# a sync that fails (an I/O error): an error naming the folder, exit 3, no cache
+# written (the outputs may not be on the disk), and the next build builds again
+strace -f -qq -e trace=syncfs -e inject=syncfs:error=EIO -o /dev/null \
+    "$plangen" --data-dir "$work/data" build plans -o eio -j2 2>"$work/log"; rc=$?
+[ $rc -eq 3 ] && ok || { bad "failed sync: exit $rc, expected 3"; cat "$work/log"; }
+grep -q '^eio[^ ]*: error: .*the outputs could not be written to the disk (Input/output error): they may not survive a power cut; build again' "$work/log" \
+    && ok || { bad "failed sync: no error naming the folder"; cat "$work/log"; }
+[ ! -e eio/.plangen-cache ] && ok || bad "failed sync: the cache was written"
+pg build plans -o eio -j2 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && [ "$(built)" -eq "$(find plans -name '*.xml' | wc -l)" ] && ok \
+    || { bad "after a failed sync: exit $rc, built $(built)"; cat "$work/log"; }
+
 # every distinct PDF the builds above wrote passes qpdf --check
 find "$work" -name '*.pdf' -type f -exec md5sum {} + | sort | awk '!seen[$1]++ {print $2}' > "$work/pdfs"
 while read -r f; do
