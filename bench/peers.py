@@ -97,6 +97,21 @@ def blocks(root):
     return out
 
 
+def appendices(root):
+    """(title, column widths, rows of cell texts, header rows) of each appendix's
+    table: what bench/long.py's 2,000-row plan carries after its signature."""
+    out = []
+    for a in root.findall(NS + "appendix"):
+        t = a.find(NS + "table")
+        if t is None:
+            continue
+        widths = [c.get("width", "1*") for c in t.findall(NS + "col")]
+        rows = [[text_of(c) for c in r.findall(NS + "cell")] for r in t.findall(NS + "row")]
+        heads = sum(1 for r in t.findall(NS + "row") if r.get("header") == "yes")
+        out.append((a.get("title", ""), widths, rows, heads))
+    return out
+
+
 def header(root):
     issuer = root.find(NS + "issuer")
     date = root.find(NS + "date").text.split("-")
@@ -114,8 +129,18 @@ def header(root):
     }
 
 
-def write_html(h, bl, path):
+def write_html(h, bl, path, apx=()):
     e = html.escape
+    tables = "".join(
+        '<div style="page-break-before: always"><style>td, th { border: 0.5pt solid; padding: 2pt; }</style>'
+        '<p class="t">PHỤ LỤC</p><p class="t">%s</p>'
+        '<table style="width: 100%%; border-collapse: collapse; font-size: 13pt">%s'
+        '<thead>%s</thead><tbody>%s</tbody></table></div>' % (
+            e(title),
+            "".join('<col style="width: %s">' % ("auto" if w.endswith("*") else w) for w in widths),
+            "".join("<tr>%s</tr>" % "".join("<th>%s</th>" % e(c) for c in r) for r in rows[:heads]),
+            "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % e(c) for c in r) for r in rows[heads:]))
+        for title, widths, rows, heads in apx)
     rows = "".join(
         '<p class="%s">%s%s</p>\n' % ("h" if k == "h" else "b", e(lab + " ") if lab else "", e(t))
         for k, _, lab, t in bl)
@@ -132,14 +157,26 @@ body { font: 14pt/18pt 'Liberation Serif'; }
 <div class="hdr"><div class="l">%s<br><b>%s</b><br>*<br>%s</div><div class="r"><b style="font-size:15pt;border-bottom:0.6pt solid">ĐẢNG CỘNG SẢN VIỆT NAM</b><br><i>%s</i></div></div>
 <p class="t" style="font-size:16pt">KẾ HOẠCH</p><p class="t">%s</p><p style="text-align:center">-----</p>
 %s<div class="close"><div class="l" style="text-align:left"><u style="font-size:14pt">Nơi nhận:</u>%s</div>
-<div class="r" style="font-size:14pt"><b>T/M %s</b><br>%s<br><br><br><br><b>%s</b></div></div></body></html>""" % (
+<div class="r" style="font-size:14pt"><b>T/M %s</b><br>%s<br><br><br><br><b>%s</b></div></div>%s</body></html>""" % (
         e(h["parent"]), e(h["issuer"]), e(h["number"]), e(h["date"]), e(h["summary"]), rows, rec,
-        e(s.get("collective", "")), e(s.get("title", "")), e(s.get("name", "")))
+        e(s.get("collective", "")), e(s.get("title", "")), e(s.get("name", "")), tables)
     open(path, "w", encoding="utf-8").write(doc)
 
 
-def write_fo(h, bl, path):
+def write_fo(h, bl, path, apx=()):
     e = html.escape
+    cell = '<fo:table-cell border="0.5pt solid" padding="2pt"><fo:block>%s</fo:block></fo:table-cell>'
+    tables = "".join(
+        '<fo:block break-before="page" text-align="center" font-weight="bold">PHỤ LỤC</fo:block>'
+        '<fo:block text-align="center" font-weight="bold">%s</fo:block>'
+        '<fo:table table-layout="fixed" width="100%%" font-size="13pt">%s'
+        '<fo:table-header>%s</fo:table-header><fo:table-body>%s</fo:table-body></fo:table>\n' % (
+            e(title),
+            "".join('<fo:table-column column-width="%s"/>' % (
+                "proportional-column-width(1)" if w.endswith("*") else w) for w in widths),
+            "".join("<fo:table-row>%s</fo:table-row>" % "".join(cell % e(c) for c in r) for r in rows[:heads]),
+            "".join("<fo:table-row>%s</fo:table-row>" % "".join(cell % e(c) for c in r) for r in rows[heads:]))
+        for title, widths, rows, heads in apx)
     body = "".join(
         '<fo:block %s space-after="6pt">%s%s</fo:block>\n' % (
             'font-weight="bold" text-indent="10mm"' if k == "h" else 'text-align="justify" text-indent="10mm"',
@@ -162,9 +199,9 @@ def write_fo(h, bl, path):
 <fo:table table-layout="fixed" width="100%%" keep-together.within-page="always"><fo:table-column column-width="45%%"/><fo:table-column column-width="55%%"/><fo:table-body><fo:table-row>
 <fo:table-cell font-size="12pt"><fo:block text-decoration="underline" font-size="14pt">Nơi nhận:</fo:block>%s</fo:table-cell>
 <fo:table-cell text-align="center"><fo:block font-weight="bold">T/M %s</fo:block><fo:block>%s</fo:block><fo:block space-before="60pt" font-weight="bold">%s</fo:block></fo:table-cell>
-</fo:table-row></fo:table-body></fo:table></fo:flow></fo:page-sequence></fo:root>""" % (
+</fo:table-row></fo:table-body></fo:table>%s</fo:flow></fo:page-sequence></fo:root>""" % (
         e(h["parent"]), e(h["issuer"]), e(h["number"]), e(h["date"]), e(h["summary"]), body, rec,
-        e(s.get("collective", "")), e(s.get("title", "")), e(s.get("name", "")))
+        e(s.get("collective", "")), e(s.get("title", "")), e(s.get("name", "")), tables)
     open(path, "w", encoding="utf-8").write(doc)
 
 
@@ -174,12 +211,19 @@ def typ(t):
     return t
 
 
-def write_typst(h, bl, path):
+def write_typst(h, bl, path, apx=()):
     body = "".join(
         ("#par(first-line-indent: 10mm)[*%s*]\n\n" if k == "h" else "%s\n\n") % typ((lab + " " if lab else "") + t)
         for k, _, lab, t in bl)
     s = h["sign"]
     rec = " \\\n".join(typ(r) for r in h["recipients"])
+    # Typst 0.10 has no table.header: the header row does not repeat
+    tables = "".join(
+        "#pagebreak()\n#align(center)[*PHỤ LỤC* \\ *%s*]\n#text(size: 13pt)[#table(columns: (%s), "
+        "stroke: 0.5pt, inset: 2pt, %s)]\n" % (
+            typ(title), ", ".join("1fr" if w.endswith("*") else w for w in widths),
+            ", ".join("[%s]" % typ(c) for r in rows for c in r))
+        for title, widths, rows, heads in apx)
     doc = """#set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, left: 30mm, right: 15mm),
   header: context { if counter(page).get().first() > 1 { align(center)[#counter(page).display()] } })
 #set text(font: "Liberation Serif", size: 14pt, lang: "vi")
@@ -190,8 +234,8 @@ def write_typst(h, bl, path):
 %s
 #block(breakable: false)[#grid(columns: (45%%, 55%%), [#text(size: 12pt)[#underline[Nơi nhận:] \\ %s]],
   align(center)[*T/M %s* \\ %s #v(60pt) *%s*])]
-""" % (typ(h["parent"]), typ(h["issuer"]), typ(h["number"]), typ(h["date"]), typ(h["summary"]), body,
-       rec, typ(s.get("collective", "")), typ(s.get("title", "")), typ(s.get("name", "")))
+%s""" % (typ(h["parent"]), typ(h["issuer"]), typ(h["number"]), typ(h["date"]), typ(h["summary"]), body,
+       rec, typ(s.get("collective", "")), typ(s.get("title", "")), typ(s.get("name", "")), tables)
     open(path, "w", encoding="utf-8").write(doc)
     # Typst 0.10 (the CLI on npm) has no `context` and no paragraph spacing: the
     # same page header through locate(), the same spacing through the block
@@ -209,9 +253,10 @@ def main():
     root = load(plan)
     h = header(root)
     bl = blocks(root)
-    write_html(h, bl, os.path.join(out, "plan.html"))
-    write_fo(h, bl, os.path.join(out, "plan.fo"))
-    write_typst(h, bl, os.path.join(out, "plan.typ"))
+    apx = appendices(root)
+    write_html(h, bl, os.path.join(out, "plan.html"), apx)
+    write_fo(h, bl, os.path.join(out, "plan.fo"), apx)
+    write_typst(h, bl, os.path.join(out, "plan.typ"), apx)
 
 
 if __name__ == "__main__":
