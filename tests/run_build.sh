@@ -315,7 +315,10 @@ rm -f plans/c*.xml
 # durability: the workers write their PDFs without an fsync each; the build
 # syncs the file system once (syncfs), after the last PDF is renamed into place
 # and before the cache that records them is
-strace -f -qq -y -e trace=fsync,fdatasync,syncfs,rename -o "$work/sync.log" \
+# (LeakSanitizer cannot run under ptrace: off for the runs under strace of a
+# sanitised build)
+nolsan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+ASAN_OPTIONS=$nolsan strace -f -qq -y -e trace=fsync,fdatasync,syncfs,rename -o "$work/sync.log" \
     "$plangen" --data-dir "$work/data" build plans -o synced -j2 2>"$work/log"; rc=$?
 [ $rc -eq 0 ] && ok || { bad "build under strace: exit $rc"; cat "$work/log"; }
 if grep -E 'f(data)?sync\([0-9]+<[^>]*\.pdf\.tmp\.' "$work/sync.log" >"$work/fs"; then
@@ -328,7 +331,7 @@ if [ -n "$first_sync" ] && [ -n "$last_pdf" ] && [ -n "$cache_at" ] &&
     bad "syncfs at line ${first_sync:-none}, last PDF renamed at ${last_pdf:-none}, cache at ${cache_at:-none}"; fi
 # a sync that fails (an I/O error): an error naming the folder, exit 3, no cache
 # written (the outputs may not be on the disk), and the next build builds again
-strace -f -qq -e trace=syncfs -e inject=syncfs:error=EIO -o /dev/null \
+ASAN_OPTIONS=$nolsan strace -f -qq -e trace=syncfs -e inject=syncfs:error=EIO -o /dev/null \
     "$plangen" --data-dir "$work/data" build plans -o eio -j2 2>"$work/log"; rc=$?
 [ $rc -eq 3 ] && ok || { bad "failed sync: exit $rc, expected 3"; cat "$work/log"; }
 grep -q '^eio[^ ]*: error: .*the outputs could not be written to the disk (Input/output error): they may not survive a power cut; build again' "$work/log" \
