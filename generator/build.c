@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -378,6 +379,8 @@ static int unit_jobs(session *s, GPtrArray *jobs, pg_diag_list *diags)
 
 /* Records from a worker to the build, one per job, as lines:
  *   job INDEX STATUS PAGES MS
+ *   held\tTARGET\tTMP              an output written under its temporary name,
+ *                                  for the build to sync and rename (escaped)
  *   out HASH                       the output's hash, when written
  *   diag ... / dep ...              as in the cache
  *   end                             the record is whole only with this line */
@@ -420,9 +423,28 @@ static void run_job(session *s, job *j, guint index, int fd)
     GString *rec = g_string_new(NULL);
     g_string_append_printf(rec, "job %u %d %d %.3f\n", index, status, s->last_pages,
                            g_timer_elapsed(t, NULL) * 1000);
+    /* the outputs wait under their temporary names (pg_output_hold_commits):
+     * the build puts them in place once they are on the disk (place_outputs) */
+    char **tmps, **targets;
+    size_t n_held = pg_output_take_held(&tmps, &targets);
+    const char *written = NULL;
+    for (size_t i = 0; i < n_held; i++) {
+        char *et = pg_cache_escape(targets[i]), *ef = pg_cache_escape(tmps[i]);
+        g_string_append_printf(rec, "held\t%s\t%s\n", et, ef);
+        g_free(et);
+        g_free(ef);
+        if (strcmp(targets[i], j->target) == 0)
+            written = tmps[i];
+    }
     char out_hash[PG_HASH_HEX];
-    if (status == EXIT_OK && !s->o->check_only && pg_file_hash(j->target, out_hash))
+    if (status == EXIT_OK && !s->o->check_only && written && pg_file_hash(written, out_hash))
         g_string_append_printf(rec, "out %s\n", out_hash);
+    for (size_t i = 0; i < n_held; i++) {
+        free(tmps[i]);
+        free(targets[i]);
+    }
+    free(tmps);
+    free(targets);
     for (size_t i = 0; i < d.n; i++)
         pg_cache_put_diag(rec, &d.items[i]);
     for (size_t i = 0; i < deps.n; i++)
@@ -456,6 +478,19 @@ static void parse_records(const char *text, result *res, guint n)
             }
         } else if (!cur) {
             continue;
+        } else if (g_str_has_prefix(*l, "held\t")) {
+            char **f = g_strsplit(*l + 5, "\t", -1);
+            char *target = g_strv_length(f) == 2 ? pg_cache_unescape(f[0]) : NULL;
+            char *tmp = target ? pg_cache_unescape(f[1]) : NULL;
+            if (tmp) {
+                if (!cur->held)
+                    cur->held = g_ptr_array_new_with_free_func(g_free);
+                g_ptr_array_add(cur->held, target);
+                g_ptr_array_add(cur->held, tmp);
+            } else {
+                g_free(target);
+            }
+            g_strfreev(f);
         } else if (g_str_has_prefix(*l, "out ")) {
             g_strlcpy(cur->out_hash, *l + 4, sizeof cur->out_hash);
         } else if (g_str_has_prefix(*l, "diag\t")) {
@@ -708,50 +743,190 @@ static void clean_stale_temps(const char *out, GPtrArray *targets)
     free(out_real);
 }
 
-/* The workers rename their outputs into place without syncing each
- * (pg_output_defer_sync): every file system they wrote to is synced here, once,
- * before the cache records the outputs and the build reports them built. On a
- * failure (an I/O error) the outputs are in place but may not survive a power
- * cut: an error, and the cache left as it was. Returns 0 then. */
-static int sync_outputs(GPtrArray *jobs, GArray *stale, const result *res, pg_diag_list *d)
+/* ---- outputs put in place --------------------------------------------------------------- */
+
+/* A file system the workers write to, opened before they start: syncfs()
+ * reports the write errors that happened since its descriptor was opened. */
+typedef struct {
+    dev_t dev;
+    int fd;
+    int by_file; /* FUSE: syncfs() does not sync it; each file is synced */
+    char *dir;
+} sync_point;
+
+#define FUSE_MAGIC 0x65735546 /* statfs f_type of a FUSE file system (linux/magic.h) */
+
+static void add_sync_point(GArray *points, const char *dir)
 {
-    GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GArray *devs = g_array_new(FALSE, FALSE, sizeof(dev_t));
-    int ok = 1;
-    for (guint k = 0; k < stale->len && ok; k++) {
-        guint i = g_array_index(stale, guint, k);
-        const job *j = jobs->pdata[i];
-        if (!res[i].done || res[i].status != EXIT_OK || !res[i].out_hash[0])
-            continue;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+    struct statfs sf;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) != 0 || fstatfs(fd, &sf) != 0) {
+        close(fd);
+        return;
+    }
+    for (guint i = 0; i < points->len; i++)
+        if (g_array_index(points, sync_point, i).dev == st.st_dev) {
+            close(fd);
+            return;
+        }
+    sync_point p = {st.st_dev, fd, sf.f_type == FUSE_MAGIC, g_strdup(dir)};
+    g_array_append_val(points, p);
+}
+
+/* The file systems of the output folder and of every stale output's folder
+ * (its nearest folder that exists: a mount point inside OUT exists already). */
+static GArray *open_sync_points(const char *out, GPtrArray *jobs, GArray *stale)
+{
+    GArray *points = g_array_new(FALSE, FALSE, sizeof(sync_point));
+    add_sync_point(points, out);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint k = 0; k < stale->len; k++) {
+        const job *j = jobs->pdata[g_array_index(stale, guint, k)];
         char *dir = g_path_get_dirname(j->target);
-        if (!g_hash_table_add(dirs, dir))
-            continue; /* freed by the table */
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        struct stat st;
-        if (fd < 0 || fstat(fd, &st) != 0) {
-            pg_diag_add(d, PG_E_OUTPUT, dir, 0, 0, "%s", strerror(errno));
+        while (dir) {
+            if (g_hash_table_contains(seen, dir)) {
+                g_free(dir); /* its file system is known already */
+                break;
+            }
+            g_hash_table_add(seen, dir); /* the table's now */
+            if (g_file_test(dir, G_FILE_TEST_IS_DIR) || strcmp(dir, ".") == 0 ||
+                strcmp(dir, "/") == 0) {
+                add_sync_point(points, dir);
+                break;
+            }
+            dir = g_path_get_dirname(dir);
+        }
+    }
+    g_hash_table_destroy(seen);
+    return points;
+}
+
+static void close_sync_points(GArray *points)
+{
+    for (guint i = 0; i < points->len; i++) {
+        sync_point *p = &g_array_index(points, sync_point, i);
+        close(p->fd);
+        g_free(p->dir);
+    }
+    g_array_free(points, TRUE);
+}
+
+/* Syncs the file (by its name) on its own; returns 0 with errno set on failure. */
+static int sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    int ok = fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return ok;
+}
+
+/* Whether tmp is a temporary file of target (pg_output_tmp_prefix): the only
+ * files a record may have the build rename or remove. */
+static int is_tmp_of(const char *tmp, const char *target)
+{
+    char *prefix = pg_output_tmp_prefix(target);
+    int ok = g_str_has_prefix(tmp, prefix) && strlen(tmp) == strlen(prefix) + 6 &&
+             !strchr(tmp + strlen(prefix), '/');
+    free(prefix);
+    return ok;
+}
+
+/* The workers leave each output under its temporary name
+ * (pg_output_hold_commits). Once they are done: every file system they wrote
+ * to is synced once (syncfs on the folders opened before they started; a file
+ * on FUSE, or on a file system not opened then, by an fsync of its own), then
+ * the output of each plan that succeeded is renamed into place and the folders
+ * renamed into are synced: a power cut leaves each output old or new, never a
+ * part of one, as `render`'s fsync before its rename does. When a sync fails,
+ * nothing is renamed: the temporary files are removed, the plans fail, every
+ * previous file stays. Returns 0 (with a diagnostic in d) when a sync failed. */
+static int place_outputs(GPtrArray *jobs, GArray *stale, result *res, GArray *points,
+                         pg_diag_list *d)
+{
+    const char *failed = NULL;
+    int err = 0;
+    for (guint i = 0; i < points->len && !failed; i++) {
+        const sync_point *p = &g_array_index(points, sync_point, i);
+        if (!p->by_file && syncfs(p->fd) != 0)
+            err = errno, failed = p->dir;
+    }
+    for (guint k = 0; k < stale->len && !failed; k++) {
+        const result *r = &res[g_array_index(stale, guint, k)];
+        for (guint h = 0; r->held && h + 1 < r->held->len && !failed; h += 2) {
+            const char *tmp = r->held->pdata[h + 1];
+            struct stat st;
+            if (lstat(tmp, &st) != 0) {
+                err = errno, failed = tmp;
+                break;
+            }
+            const sync_point *p = NULL;
+            for (guint i = 0; i < points->len && !p; i++)
+                if (g_array_index(points, sync_point, i).dev == st.st_dev)
+                    p = &g_array_index(points, sync_point, i);
+            if ((!p || p->by_file) && !sync_file(tmp))
+                err = errno, failed = r->held->pdata[h];
+        }
+    }
+    if (failed)
+        pg_diag_add(d, PG_E_OUTPUT, failed, 0, 0,
+                    "the outputs could not be written to the disk (%s): none was put in "
+                    "place, the previous files are left as they were; build again",
+                    strerror(err));
+
+    GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint k = 0; k < stale->len; k++) {
+        const job *j = jobs->pdata[g_array_index(stale, guint, k)];
+        result *r = &res[g_array_index(stale, guint, k)];
+        int ok = r->done && r->status == EXIT_OK;
+        if (ok && failed && r->out_hash[0]) {
+            pg_diag_add(&r->diags, PG_E_OUTPUT, j->target, 0, 0,
+                        "not put in place: the file system could not write it to the disk; "
+                        "the previous file is left as it was");
+            r->status = EXIT_PLAN;
             ok = 0;
-        } else {
-            guint n = 0;
-            while (n < devs->len && g_array_index(devs, dev_t, n) != st.st_dev)
-                n++;
-            if (n == devs->len) {
-                g_array_append_val(devs, st.st_dev);
-                if (syncfs(fd) != 0) {
-                    pg_diag_add(d, PG_E_OUTPUT, dir, 0, 0,
-                                "the outputs could not be written to the disk (%s): they "
-                                "may not survive a power cut; build again",
-                                strerror(errno));
-                    ok = 0;
-                }
+        }
+        for (guint h = 0; r->held && h + 1 < r->held->len; h += 2) {
+            const char *target = r->held->pdata[h], *tmp = r->held->pdata[h + 1];
+            if (strcmp(target, j->target) != 0 || !is_tmp_of(tmp, target))
+                continue; /* no file of this job's: left alone */
+            if (!ok || failed) {
+                unlink(tmp);
+            } else if (rename(tmp, target) != 0) {
+                pg_diag_add(&r->diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
+                unlink(tmp);
+                r->status = EXIT_PLAN;
+            } else {
+                g_hash_table_add(dirs, g_path_get_dirname(target));
             }
         }
-        if (fd >= 0)
-            close(fd);
+        if (r->status != EXIT_OK)
+            r->out_hash[0] = '\0'; /* nothing for the cache to record */
+        if (r->held)
+            g_ptr_array_free(r->held, TRUE);
+        r->held = NULL;
     }
-    g_array_free(devs, TRUE);
+    /* the new names on the disk too */
+    GHashTableIter it;
+    gpointer dir;
+    g_hash_table_iter_init(&it, dirs);
+    while (g_hash_table_iter_next(&it, &dir, NULL))
+        if (!failed && !sync_file(dir)) {
+            err = errno;
+            pg_diag_add(d, PG_E_OUTPUT, dir, 0, 0,
+                        "the names of the new outputs could not be written to the disk (%s); "
+                        "build again",
+                        strerror(err));
+            failed = "";
+        }
     g_hash_table_destroy(dirs);
-    return ok;
+    return !failed;
 }
 
 /* Starts `workers` processes that take the stale jobs in turn; returns 0 when
@@ -776,7 +951,7 @@ static int start_workers(session *s, GPtrArray *jobs, GArray *stale, int workers
             signal(SIGINT, SIG_DFL);
             signal(SIGTERM, SIG_DFL);
             pg_output_cleanup_on_signal();
-            pg_output_defer_sync(); /* the build syncs once at the end (sync_outputs) */
+            pg_output_hold_commits(); /* the build puts them in place (place_outputs) */
             for (guint k; (k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED)) < stale->len;) {
                 guint i = g_array_index(stale, guint, k);
                 run_job(s, jobs->pdata[i], i, p[1]);
@@ -998,6 +1173,9 @@ int pg_cmd_build(session *s)
         return EXIT_SYSTEM;
     }
     *next = 0;
+    /* the file systems the outputs go to, opened before any is written (place_outputs) */
+    GArray *points = o->check_only ? g_array_new(FALSE, FALSE, sizeof(sync_point))
+                                   : open_sync_points(o->out, jobs, stale);
     char *died = NULL;
     if (workers) {
         if (!start_workers(s, jobs, stale, workers, pids, fds, next)) {
@@ -1012,11 +1190,14 @@ int pg_cmd_build(session *s)
             started++;
         died = collect(started, pids, fds, stale->len, res, jobs->len);
     }
+    /* the outputs the workers completed go in place, even in an interrupted
+     * build (a signal meanwhile is only noted: no temporary file is left) */
+    pg_diag_list wd = {0};
+    int synced = s->o->check_only || place_outputs(jobs, stale, res, points, &wd);
+    close_sync_points(points);
     /* from here on the build writes its own files (the cache, reports): a signal
      * removes the one being written and ends the run, as for `render` */
     pg_output_cleanup_on_signal();
-    pg_diag_list wd = {0};
-    int synced = sync_outputs(jobs, stale, res, &wd);
     double seconds = g_timer_elapsed(timer, NULL);
 
     /* a job without its whole record, in a run nobody interrupted: its worker died */
@@ -1074,7 +1255,7 @@ int pg_cmd_build(session *s)
     if (failed)
         rc = EXIT_PLAN;
     /* a build that changed nothing leaves the cache as it was; one whose outputs
-     * are not on the disk too (sync_outputs) */
+     * are not on the disk too (place_outputs) */
     if (cache && dirty && synced)
         cache_save(o->out, key, cache, &wd);
     if (o->junit)

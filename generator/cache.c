@@ -11,6 +11,9 @@ void pg_build_result_clear(pg_build_result *r)
 {
     pg_diag_list_free(&r->diags);
     pg_reads_free(&r->deps);
+    if (r->held)
+        g_ptr_array_free(r->held, TRUE);
+    r->held = NULL;
 }
 
 static void entry_free(gpointer p)

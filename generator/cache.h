@@ -21,6 +21,8 @@ typedef struct {
     pg_diag_list diags;
     pg_reads deps;              /* every file the run read, hashed when read */
     char out_hash[PG_HASH_HEX]; /* of the output written */
+    GPtrArray *held; /* a worker's outputs not yet in place: target, temporary
+                        file, target, ... (owned); NULL: none */
 } pg_build_result;
 
 void pg_build_result_clear(pg_build_result *r);

@@ -19,6 +19,13 @@ static char *volatile current_tmp;
  * handler: an array of set_n slots, NULL where none is left. */
 static char *volatile *volatile set_tmps;
 static volatile size_t set_n;
+/* The outputs completed but held under their temporary names
+ * (pg_output_hold_commits), until taken: the handler removes them too. */
+#define MAX_HELD 64
+static char *volatile held_tmp[MAX_HELD];
+static char *held_target[MAX_HELD];
+static volatile size_t n_held;
+static int holding;
 
 static void cleanup_and_exit(int sig)
 {
@@ -28,6 +35,9 @@ static void cleanup_and_exit(int sig)
     char *volatile *set = set_tmps;
     for (size_t i = 0; set && i < set_n; i++)
         if ((t = set[i]))
+            unlink(t);
+    for (size_t i = 0; i < n_held; i++)
+        if ((t = held_tmp[i]))
             unlink(t);
     _exit(128 + sig);
 }
@@ -145,18 +155,32 @@ static mode_t process_umask(void)
     return mask;
 }
 
-static int sync_deferred; /* pg_output_defer_sync() */
-
-void pg_output_defer_sync(void)
+void pg_output_hold_commits(void)
 {
-    sync_deferred = 1;
+    holding = 1;
 }
 
-/* Flushes, syncs (unless deferred), sets the mode of and closes o's temporary
- * file; returns 0 (with a diagnostic) on failure, o then still to be aborted. */
+size_t pg_output_take_held(char ***tmps, char ***targets)
+{
+    size_t n = n_held;
+    *tmps = pg_xcalloc(n ? n : 1, sizeof **tmps);
+    *targets = pg_xcalloc(n ? n : 1, sizeof **targets);
+    for (size_t i = 0; i < n; i++) {
+        (*tmps)[i] = held_tmp[i];
+        (*targets)[i] = held_target[i];
+        held_tmp[i] = NULL; /* the handler forgets it before anything else */
+        held_target[i] = NULL;
+    }
+    n_held = 0;
+    return n;
+}
+
+/* Flushes, syncs (unless held: the caller syncs), sets the mode of and closes
+ * o's temporary file; returns 0 (with a diagnostic) on failure, o then still
+ * to be aborted. */
 static int complete(pg_output *o, pg_diag_list *diags)
 {
-    if (fflush(o->f) != 0 || (!sync_deferred && fsync(fileno(o->f)) != 0) || ferror(o->f)) {
+    if (fflush(o->f) != 0 || (!holding && fsync(fileno(o->f)) != 0) || ferror(o->f)) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
         return 0;
     }
@@ -175,12 +199,35 @@ static int complete(pg_output *o, pg_diag_list *diags)
     return 1;
 }
 
-/* Renames o's completed temporary file into place; returns 0 (with a
- * diagnostic) on failure, o then still to be aborted. slot: where the signal
- * handler finds the file's name besides current_tmp (NULL: nowhere), cleared
- * once the name is gone. */
+/* Holds o's completed temporary file (pg_output_hold_commits) instead of
+ * renaming it; returns 0 (with a diagnostic) when too many are held. */
+static int hold(pg_output *o, char *volatile *slot, pg_diag_list *diags)
+{
+    if (n_held == MAX_HELD || o->no_replace) {
+        pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0,
+                    "no more outputs can wait to be put in place (%d at most)", MAX_HELD);
+        return 0;
+    }
+    held_target[n_held] = o->target;
+    held_tmp[n_held] = o->tmp; /* the handler finds it here before it is forgotten below */
+    n_held++;
+    if (current_tmp == o->tmp)
+        current_tmp = NULL;
+    if (slot)
+        *slot = NULL;
+    o->tmp = NULL;
+    o->target = NULL;
+    return 1;
+}
+
+/* Renames o's completed temporary file into place (or holds it); returns 0
+ * (with a diagnostic) on failure, o then still to be aborted. slot: where the
+ * signal handler finds the file's name besides current_tmp (NULL: nowhere),
+ * cleared once the name is gone. */
 static int put_in_place(pg_output *o, char *volatile *slot, pg_diag_list *diags)
 {
+    if (holding)
+        return hold(o, slot, diags);
     /* a signal after the rename finds no temporary file to remove: harmless;
      * a new file is linked into place, which fails when one appeared there */
     if (o->no_replace ? link(o->tmp, o->target) != 0 || unlink(o->tmp) != 0

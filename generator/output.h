@@ -51,12 +51,18 @@ void pg_output_set_abort(pg_output_set *s);
  * prefix is target + ".tmp.", cut to fit a file name of 255 bytes). malloc'd. */
 char *pg_output_tmp_prefix(const char *target);
 
-/* From now on this process's outputs are renamed into place without waiting
- * for each to reach the disk (fsync): for a build worker, whose build makes
- * every file system it wrote to sync once, after the last output and before
- * its cache records them (syncfs). A build of many plans waited about 0.3 ms
- * a plan on fsync, a core left idle meanwhile. */
-void pg_output_defer_sync(void);
+/* From now on this process's outputs are completed (written, flushed, closed)
+ * but neither synced nor renamed: pg_output_commit() and
+ * pg_output_set_commit() leave each under its temporary name, for
+ * pg_output_take_held(). For a build worker: its build syncs each file system
+ * once (a build of many plans waited on an fsync a plan, a core idle
+ * meanwhile), then renames the files into place, their bytes on the disk
+ * before their names. The signal handler removes the files held. */
+void pg_output_hold_commits(void);
+/* The outputs held since the last call: their temporary files and targets, n
+ * of each (malloc'd arrays of malloc'd strings, the caller's, to rename or to
+ * remove; the signal handler forgets them). Returns n. */
+size_t pg_output_take_held(char ***tmps, char ***targets);
 
 /* For a process that may be stopped by SIGINT or SIGTERM (a build worker): on
  * those signals, remove the temporary file being written, if any, and exit

@@ -260,7 +260,8 @@ pg build plans -o ok9 2>"$work/log"; rc=$?
 
 # an interrupted build: no temporary file, and the next build completes
 # (400 plans of their own wording, so that no cache makes the build too short
-# to interrupt; the signal comes once the first PDF is there: mid-way)
+# to interrupt; the signal comes once the first PDF is written, under its
+# temporary name until the build puts them all in place: mid-way)
 i=0
 while [ $i -lt 400 ]; do
     sed -e "s/<number>60</<number>$((i + 100))</" -e "s/ và / và $i /g" \
@@ -270,7 +271,7 @@ done
 "$plangen" --data-dir "$work/data" build plans -o out4 -j2 2>/dev/null &
 pid=$!
 waited=0
-while [ -z "$(find out4 -name '*.pdf' 2>/dev/null | head -n 1)" ] && [ $waited -lt 3000 ]; do
+while [ -z "$(find out4 -name '*.pdf*' 2>/dev/null | head -n 1)" ] && [ $waited -lt 3000 ]; do
     sleep 0.01; waited=$((waited + 1))
 done
 kill -TERM $pid
@@ -312,34 +313,52 @@ while [ $round -lt 6 ]; do
 done
 rm -f plans/c*.xml
 
-# durability: the workers write their PDFs without an fsync each; the build
-# syncs the file system once (syncfs), after the last PDF is renamed into place
-# and before the cache that records them is
-# (LeakSanitizer cannot run under ptrace: off for the runs under strace of a
-# sanitised build)
+# durability: the workers leave their PDFs under temporary names, unsynced; the
+# build syncs the file system once (syncfs), then renames them into place and
+# syncs their folders, then writes its cache: a power cut leaves each output
+# old or new (LeakSanitizer cannot run under ptrace: off for the runs under
+# strace of a sanitised build)
 nolsan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 ASAN_OPTIONS=$nolsan strace -f -qq -y -e trace=fsync,fdatasync,syncfs,rename -o "$work/sync.log" \
     "$plangen" --data-dir "$work/data" build plans -o synced -j2 2>"$work/log"; rc=$?
 [ $rc -eq 0 ] && ok || { bad "build under strace: exit $rc"; cat "$work/log"; }
 if grep -E 'f(data)?sync\([0-9]+<[^>]*\.pdf\.tmp\.' "$work/sync.log" >"$work/fs"; then
-    bad "a worker synced a PDF itself: $(head -1 "$work/fs")"; else ok; fi
-first_sync=$(grep -n 'syncfs(' "$work/sync.log" | head -1 | cut -d: -f1)
-last_pdf=$(grep -n 'rename(.*\.pdf"' "$work/sync.log" | tail -1 | cut -d: -f1)
-cache_at=$(grep -n 'rename(.*/\.plangen-cache"' "$work/sync.log" | tail -1 | cut -d: -f1)
-if [ -n "$first_sync" ] && [ -n "$last_pdf" ] && [ -n "$cache_at" ] &&
-   [ "$last_pdf" -lt "$first_sync" ] && [ "$first_sync" -lt "$cache_at" ]; then ok; else
-    bad "syncfs at line ${first_sync:-none}, last PDF renamed at ${last_pdf:-none}, cache at ${cache_at:-none}"; fi
-# a sync that fails (an I/O error): an error naming the folder, exit 3, no cache
-# written (the outputs may not be on the disk), and the next build builds again
+    bad "a PDF synced by itself: $(head -1 "$work/fs")"; else ok; fi
+line_of() { grep -n -E "$1" "$work/sync.log" | sed -n "${2}p" | cut -d: -f1; }
+first_sync=$(line_of 'syncfs\(' 1)
+first_pdf=$(line_of 'rename\(.*\.pdf"' 1)
+last_pdf=$(line_of 'rename\(.*\.pdf"' '$')
+dir_sync=$(line_of 'fsync\([0-9]+<[^>]*/synced(/[^>]*)?>\)' '$')
+cache_at=$(line_of 'rename\(.*/\.plangen-cache"' '$')
+n_pdf=$(grep -c 'rename(.*\.pdf"' "$work/sync.log")
+if [ -n "$first_sync" ] && [ -n "$first_pdf" ] && [ -n "$dir_sync" ] && [ -n "$cache_at" ] &&
+   [ "$first_sync" -lt "$first_pdf" ] && [ "$last_pdf" -lt "$dir_sync" ] &&
+   [ "$dir_sync" -lt "$cache_at" ] && [ "$n_pdf" -eq "$(find plans -name '*.xml' | wc -l)" ]; then ok; else
+    bad "syncfs at line ${first_sync:-none}, $n_pdf PDFs renamed at ${first_pdf:-none}..${last_pdf:-none}, folder synced at ${dir_sync:-none}, cache at ${cache_at:-none}"; fi
+# a sync that fails (an I/O error): an error naming the folder, exit 3; the
+# plan changed since the last build fails and its previous PDF stays as it
+# was, no temporary file is left, the cache stays as it was; the next build
+# builds that plan again
+pg build plans -o eio -j2 2>/dev/null
+cp eio/tra-vinh-duk-60-KH-2022.pdf "$work/old.pdf"
+cp eio/.plangen-cache "$work/old-cache"
+cp plans/tra-vinh-duk-60-KH-2022.xml "$work/tv.xml"
+sed -i 's|<number>60</number>|<number>61</number>|' plans/tra-vinh-duk-60-KH-2022.xml
 ASAN_OPTIONS=$nolsan strace -f -qq -e trace=syncfs -e inject=syncfs:error=EIO -o /dev/null \
     "$plangen" --data-dir "$work/data" build plans -o eio -j2 2>"$work/log"; rc=$?
 [ $rc -eq 3 ] && ok || { bad "failed sync: exit $rc, expected 3"; cat "$work/log"; }
-grep -q '^eio[^ ]*: error: .*the outputs could not be written to the disk (Input/output error): they may not survive a power cut; build again' "$work/log" \
+grep -q '^eio[^ ]*: error: .*the outputs could not be written to the disk (Input/output error): none was put in place, the previous files are left as they were; build again' "$work/log" \
     && ok || { bad "failed sync: no error naming the folder"; cat "$work/log"; }
-[ ! -e eio/.plangen-cache ] && ok || bad "failed sync: the cache was written"
+grep -q '^eio/tra-vinh-duk-60-KH-2022.pdf: error: .*not put in place: the file system could not write it to the disk; the previous file is left as it was' "$work/log" \
+    && ok || { bad "failed sync: the plan not failed"; cat "$work/log"; }
+grep -q '^build: 0 built, [0-9]* up to date, 1 failed' "$work/log" && ok || { bad "failed sync: summary"; tail -2 "$work/log"; }
+cmp -s eio/tra-vinh-duk-60-KH-2022.pdf "$work/old.pdf" && ok || bad "failed sync: the previous PDF was replaced"
+cmp -s eio/.plangen-cache "$work/old-cache" && ok || bad "failed sync: the cache was written"
+no_temp_files eio "failed sync"
 pg build plans -o eio -j2 2>"$work/log"; rc=$?
-[ $rc -eq 0 ] && [ "$(built)" -eq "$(find plans -name '*.xml' | wc -l)" ] && ok \
-    || { bad "after a failed sync: exit $rc, built $(built)"; cat "$work/log"; }
+[ $rc -eq 0 ] && [ "$(built)" -eq 1 ] && ok || { bad "after a failed sync: exit $rc, built $(built)"; cat "$work/log"; }
+cmp -s eio/tra-vinh-duk-60-KH-2022.pdf "$work/old.pdf" && bad "after a failed sync: the PDF not rebuilt" || ok
+cp "$work/tv.xml" plans/tra-vinh-duk-60-KH-2022.xml
 
 # every distinct PDF the builds above wrote passes qpdf --check
 find "$work" -name '*.pdf' -type f -exec md5sum {} + | sort | awk '!seen[$1]++ {print $2}' > "$work/pdfs"
