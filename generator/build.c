@@ -424,7 +424,14 @@ static void run_job(session *s, job *j, guint index, int fd)
     g_string_append_printf(rec, "job %u %d %d %.3f\n", index, status, s->last_pages,
                            g_timer_elapsed(t, NULL) * 1000);
     /* the outputs wait under their temporary names (pg_output_hold_commits):
-     * the build puts them in place once they are on the disk (place_outputs) */
+     * the build puts them in place once they are on the disk (place_outputs).
+     * From their taking until the record is sent, nobody else knows them: a
+     * SIGINT or SIGTERM then waits, so that the handler never leaves one */
+    sigset_t stop, was;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, &was);
     char **tmps, **targets;
     size_t n_held = pg_output_take_held(&tmps, &targets);
     const char *written = NULL;
@@ -451,6 +458,7 @@ static void run_job(session *s, job *j, guint index, int fd)
         pg_cache_put_dep(rec, &deps.items[i]);
     g_string_append(rec, "end\n");
     write_all(fd, rec->str, rec->len);
+    sigprocmask(SIG_SETMASK, &was, NULL);
     g_string_free(rec, TRUE);
     pg_reads_free(&deps);
     pg_diag_list_free(&d);
@@ -838,65 +846,107 @@ static int is_tmp_of(const char *tmp, const char *target)
     return ok;
 }
 
+/* The point of dev among points; NULL: none opened. */
+static const sync_point *point_of(GArray *points, dev_t dev)
+{
+    for (guint i = 0; i < points->len; i++)
+        if (g_array_index(points, sync_point, i).dev == dev)
+            return &g_array_index(points, sync_point, i);
+    return NULL;
+}
+
 /* The workers leave each output under its temporary name
- * (pg_output_hold_commits). Once they are done: every file system they wrote
- * to is synced once (syncfs on the folders opened before they started; a file
- * on FUSE, or on a file system not opened then, by an fsync of its own), then
- * the output of each plan that succeeded is renamed into place and the folders
- * renamed into are synced: a power cut leaves each output old or new, never a
- * part of one, as `render`'s fsync before its rename does. When a sync fails,
- * nothing is renamed: the temporary files are removed, the plans fail, every
- * previous file stays. Returns 0 (with a diagnostic in d) when a sync failed. */
+ * (pg_output_hold_commits). Once they are done: every file system that holds
+ * an output of a plan that succeeded is synced once (syncfs on the folders
+ * opened before the workers started; a file on FUSE, or on a file system not
+ * opened then, by an fsync of its own), then each such output is renamed into
+ * place and the folders renamed into are synced: a power cut leaves each
+ * output old or new, never a part of one, as `render`'s fsync before its
+ * rename does. When a sync fails, nothing is renamed: the temporary files are
+ * removed, the plans fail, every previous file stays. The temporary files of
+ * plans that failed or were not finished are removed. Returns 0 (with a
+ * diagnostic in d) when a sync failed. */
 static int place_outputs(GPtrArray *jobs, GArray *stale, result *res, GArray *points,
                          pg_diag_list *d)
 {
+    /* what is to be put in place: the outputs of the plans that succeeded,
+     * each a temporary file of the plan's own target */
+    GArray *devs = g_array_new(FALSE, FALSE, sizeof(dev_t));
+    for (guint k = 0; k < stale->len; k++) {
+        const job *j = jobs->pdata[g_array_index(stale, guint, k)];
+        result *r = &res[g_array_index(stale, guint, k)];
+        for (guint h = 0; r->held && h + 1 < r->held->len; h += 2) {
+            const char *target = r->held->pdata[h], *tmp = r->held->pdata[h + 1];
+            if (strcmp(target, j->target) != 0 || !is_tmp_of(tmp, target)) {
+                g_free(r->held->pdata[h + 1]); /* no file of this plan's: left alone */
+                r->held->pdata[h + 1] = NULL;
+                continue;
+            }
+            if (!r->done || r->status != EXIT_OK) {
+                unlink(tmp);
+                continue;
+            }
+            struct stat st;
+            if (lstat(tmp, &st) != 0 || !S_ISREG(st.st_mode)) {
+                pg_diag_add(&r->diags, PG_E_OUTPUT, target, 0, 0,
+                            "its new file %s is gone before it could be put in place", tmp);
+                r->status = EXIT_PLAN;
+                continue;
+            }
+            guint i = 0;
+            while (i < devs->len && g_array_index(devs, dev_t, i) != st.st_dev)
+                i++;
+            if (i == devs->len)
+                g_array_append_val(devs, st.st_dev);
+        }
+    }
+
+    /* on the disk: each file system once, or each file where that cannot be */
     const char *failed = NULL;
     int err = 0;
-    for (guint i = 0; i < points->len && !failed; i++) {
-        const sync_point *p = &g_array_index(points, sync_point, i);
-        if (!p->by_file && syncfs(p->fd) != 0)
+    for (guint i = 0; i < devs->len && !failed; i++) {
+        const sync_point *p = point_of(points, g_array_index(devs, dev_t, i));
+        if (p && !p->by_file && syncfs(p->fd) != 0)
             err = errno, failed = p->dir;
     }
     for (guint k = 0; k < stale->len && !failed; k++) {
         const result *r = &res[g_array_index(stale, guint, k)];
-        for (guint h = 0; r->held && h + 1 < r->held->len && !failed; h += 2) {
+        for (guint h = 0;
+             r->done && r->status == EXIT_OK && r->held && h + 1 < r->held->len && !failed;
+             h += 2) {
             const char *tmp = r->held->pdata[h + 1];
             struct stat st;
-            if (lstat(tmp, &st) != 0) {
-                err = errno, failed = tmp;
-                break;
-            }
-            const sync_point *p = NULL;
-            for (guint i = 0; i < points->len && !p; i++)
-                if (g_array_index(points, sync_point, i).dev == st.st_dev)
-                    p = &g_array_index(points, sync_point, i);
+            if (!tmp || lstat(tmp, &st) != 0)
+                continue;
+            const sync_point *p = point_of(points, st.st_dev);
             if ((!p || p->by_file) && !sync_file(tmp))
                 err = errno, failed = r->held->pdata[h];
         }
     }
+    g_array_free(devs, TRUE);
     if (failed)
         pg_diag_add(d, PG_E_OUTPUT, failed, 0, 0,
                     "the outputs could not be written to the disk (%s): none was put in "
                     "place, the previous files are left as they were; build again",
                     strerror(err));
 
+    /* in place */
     GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint k = 0; k < stale->len; k++) {
         const job *j = jobs->pdata[g_array_index(stale, guint, k)];
         result *r = &res[g_array_index(stale, guint, k)];
         int ok = r->done && r->status == EXIT_OK;
-        if (ok && failed && r->out_hash[0]) {
+        if (ok && failed) {
             pg_diag_add(&r->diags, PG_E_OUTPUT, j->target, 0, 0,
                         "not put in place: the file system could not write it to the disk; "
                         "the previous file is left as it was");
             r->status = EXIT_PLAN;
-            ok = 0;
         }
         for (guint h = 0; r->held && h + 1 < r->held->len; h += 2) {
             const char *target = r->held->pdata[h], *tmp = r->held->pdata[h + 1];
-            if (strcmp(target, j->target) != 0 || !is_tmp_of(tmp, target))
-                continue; /* no file of this job's: left alone */
-            if (!ok || failed) {
+            if (!tmp)
+                continue;
+            if (!r->done || failed || r->status != EXIT_OK) {
                 unlink(tmp);
             } else if (rename(tmp, target) != 0) {
                 pg_diag_add(&r->diags, PG_E_OUTPUT, target, 0, 0, "%s", strerror(errno));
@@ -918,11 +968,10 @@ static int place_outputs(GPtrArray *jobs, GArray *stale, result *res, GArray *po
     g_hash_table_iter_init(&it, dirs);
     while (g_hash_table_iter_next(&it, &dir, NULL))
         if (!failed && !sync_file(dir)) {
-            err = errno;
             pg_diag_add(d, PG_E_OUTPUT, dir, 0, 0,
                         "the names of the new outputs could not be written to the disk (%s); "
                         "build again",
-                        strerror(err));
+                        strerror(errno));
             failed = "";
         }
     g_hash_table_destroy(dirs);

@@ -180,7 +180,8 @@ size_t pg_output_take_held(char ***tmps, char ***targets)
  * to be aborted. */
 static int complete(pg_output *o, pg_diag_list *diags)
 {
-    if (fflush(o->f) != 0 || (!holding && fsync(fileno(o->f)) != 0) || ferror(o->f)) {
+    if (fflush(o->f) != 0 || ((!holding || o->no_replace) && fsync(fileno(o->f)) != 0) ||
+        ferror(o->f)) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0, "%s", strerror(errno));
         return 0;
     }
@@ -203,7 +204,7 @@ static int complete(pg_output *o, pg_diag_list *diags)
  * renaming it; returns 0 (with a diagnostic) when too many are held. */
 static int hold(pg_output *o, char *volatile *slot, pg_diag_list *diags)
 {
-    if (n_held == MAX_HELD || o->no_replace) {
+    if (n_held == MAX_HELD) {
         pg_diag_add(diags, PG_E_OUTPUT, o->target, 0, 0,
                     "no more outputs can wait to be put in place (%d at most)", MAX_HELD);
         return 0;
@@ -226,7 +227,7 @@ static int hold(pg_output *o, char *volatile *slot, pg_diag_list *diags)
  * cleared once the name is gone. */
 static int put_in_place(pg_output *o, char *volatile *slot, pg_diag_list *diags)
 {
-    if (holding)
+    if (holding && !o->no_replace) /* a new file (no_replace) is linked in place now */
         return hold(o, slot, diags);
     /* a signal after the rename finds no temporary file to remove: harmless;
      * a new file is linked into place, which fails when one appeared there */

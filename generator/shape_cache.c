@@ -222,8 +222,7 @@ int pg_shape_cache_check(const pg_shape_cache *c)
 {
     size_t mask = c->n_slots - 1, n = 0, pieces = 0, contexts = 0;
     size_t bytes = usable(c) + usable(c->slots) + usable(c->contexts_by_hash.buckets) +
-                   usable(c->words) +
-                   usable(c->cuts) + usable(c->pieces);
+                   usable(c->words) + usable(c->cuts) + usable(c->pieces);
     for (size_t i = 0; i < c->n_slots; i++)
         n += c->slots[i].p != NULL;
     for (const pg_recency_link *l = c->recency.newest; l; l = l->older) {

@@ -335,6 +335,12 @@ if [ -n "$first_sync" ] && [ -n "$first_pdf" ] && [ -n "$dir_sync" ] && [ -n "$c
    [ "$first_sync" -lt "$first_pdf" ] && [ "$last_pdf" -lt "$dir_sync" ] &&
    [ "$dir_sync" -lt "$cache_at" ] && [ "$n_pdf" -eq "$(find plans -name '*.xml' | wc -l)" ]; then ok; else
     bad "syncfs at line ${first_sync:-none}, $n_pdf PDFs renamed at ${first_pdf:-none}..${last_pdf:-none}, folder synced at ${dir_sync:-none}, cache at ${cache_at:-none}"; fi
+# a build with nothing to build syncs nothing (syncfs flushes a whole file
+# system, other programs' files too), and an I/O error meanwhile is not its
+ASAN_OPTIONS=$nolsan strace -f -qq -e trace=syncfs -e inject=syncfs:error=EIO -o "$work/noop.log" \
+    "$plangen" --data-dir "$work/data" build plans -o synced -j2 2>"$work/log"; rc=$?
+[ $rc -eq 0 ] && [ "$(built)" -eq 0 ] && ! grep -q 'syncfs(' "$work/noop.log" && ok \
+    || { bad "an up-to-date build: exit $rc, built $(built), $(grep -c 'syncfs(' "$work/noop.log") syncfs"; cat "$work/log"; }
 # a sync that fails (an I/O error): an error naming the folder, exit 3; the
 # plan changed since the last build fails and its previous PDF stays as it
 # was, no temporary file is left, the cache stays as it was; the next build
