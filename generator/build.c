@@ -870,8 +870,10 @@ static int place_outputs(GPtrArray *jobs, GArray *stale, result *res, GArray *po
                          pg_diag_list *d)
 {
     /* what is to be put in place: the outputs of the plans that succeeded,
-     * each a temporary file of the plan's own target */
-    GArray *devs = g_array_new(FALSE, FALSE, sizeof(dev_t));
+     * each a temporary file of the plan's own target; where each is synced: with
+     * its file system (used), or on its own (by_file: target, temporary file) */
+    GPtrArray *used = g_ptr_array_new();
+    GPtrArray *by_file = g_ptr_array_new();
     for (guint k = 0; k < stale->len; k++) {
         const job *j = jobs->pdata[g_array_index(stale, guint, k)];
         result *r = &res[g_array_index(stale, guint, k)];
@@ -893,42 +895,35 @@ static int place_outputs(GPtrArray *jobs, GArray *stale, result *res, GArray *po
                 r->status = EXIT_PLAN;
                 continue;
             }
-            guint i = 0;
-            while (i < devs->len && g_array_index(devs, dev_t, i) != st.st_dev)
-                i++;
-            if (i == devs->len)
-                g_array_append_val(devs, st.st_dev);
+            const sync_point *p = point_of(points, st.st_dev);
+            if (!p || p->by_file) {
+                g_ptr_array_add(by_file, (gpointer)target);
+                g_ptr_array_add(by_file, (gpointer)tmp);
+            } else if (!g_ptr_array_find(used, p, NULL)) {
+                g_ptr_array_add(used, (gpointer)p);
+            }
         }
     }
 
     /* on the disk: each file system once, or each file where that cannot be */
-    const char *failed = NULL;
+    const char *where = NULL; /* what could not be synced */
     int err = 0;
-    for (guint i = 0; i < devs->len && !failed; i++) {
-        const sync_point *p = point_of(points, g_array_index(devs, dev_t, i));
-        if (p && !p->by_file && syncfs(p->fd) != 0)
-            err = errno, failed = p->dir;
+    for (guint i = 0; i < used->len && !where; i++) {
+        const sync_point *p = used->pdata[i];
+        if (syncfs(p->fd) != 0)
+            err = errno, where = p->dir;
     }
-    for (guint k = 0; k < stale->len && !failed; k++) {
-        const result *r = &res[g_array_index(stale, guint, k)];
-        for (guint h = 0;
-             r->done && r->status == EXIT_OK && r->held && h + 1 < r->held->len && !failed;
-             h += 2) {
-            const char *tmp = r->held->pdata[h + 1];
-            struct stat st;
-            if (!tmp || lstat(tmp, &st) != 0)
-                continue;
-            const sync_point *p = point_of(points, st.st_dev);
-            if ((!p || p->by_file) && !sync_file(tmp))
-                err = errno, failed = r->held->pdata[h];
-        }
-    }
-    g_array_free(devs, TRUE);
+    for (guint i = 0; i + 1 < by_file->len && !where; i += 2)
+        if (!sync_file(by_file->pdata[i + 1]))
+            err = errno, where = by_file->pdata[i];
+    int failed = where != NULL;
     if (failed)
-        pg_diag_add(d, PG_E_OUTPUT, failed, 0, 0,
+        pg_diag_add(d, PG_E_OUTPUT, where, 0, 0,
                     "the outputs could not be written to the disk (%s): none was put in "
                     "place, the previous files are left as they were; build again",
                     strerror(err));
+    g_ptr_array_free(used, TRUE);
+    g_ptr_array_free(by_file, TRUE);
 
     /* in place */
     GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -972,7 +967,7 @@ static int place_outputs(GPtrArray *jobs, GArray *stale, result *res, GArray *po
                         "the names of the new outputs could not be written to the disk (%s); "
                         "build again",
                         strerror(errno));
-            failed = "";
+            failed = 1;
         }
     g_hash_table_destroy(dirs);
     return !failed;
