@@ -190,6 +190,32 @@ unsigned long long pg_hash64(const void *data, size_t n, unsigned long long seed
     return h;
 }
 
+unsigned long long pg_hash_bytes(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    const unsigned long long k = 0x9E3779B97F4A7C15ull;
+    unsigned long long h = n * k, w;
+    for (; n >= 8; n -= 8, p += 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    if (n) {
+        w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    /* the final mix of MurmurHash3's 64-bit finaliser: every input bit reaches
+     * every output bit */
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
+    return h;
+}
+
 void pg_buf_free(pg_buf *b)
 {
     free(b->s);

@@ -30,8 +30,13 @@ void *pg_xcalloc(size_t n, size_t size);
 void *pg_xrealloc(void *p, size_t n);
 char *pg_xstrdup(const char *s);
 /* A 64-bit digest of n bytes (FNV-1a, starting from seed; 0 for the plain
- * function): a fast key for caches, which still compare what they keep. */
+ * function), the same in every version: what is kept on disk by it (the build
+ * cache's shards) stays where it is. */
 unsigned long long pg_hash64(const void *data, size_t n, unsigned long long seed);
+/* A 64-bit digest of n bytes, eight at a time (about ten times pg_hash64's
+ * speed), for keys that live only in the process: caches of streams and fonts,
+ * which compare what they keep (or key on the length too). */
+unsigned long long pg_hash_bytes(const void *data, size_t n);
 
 /* Prints "plangen: out of memory" and aborts. */
 _Noreturn void pg_oom(void);

@@ -955,6 +955,10 @@ struct pg_schema {
     xmlRelaxNGPtr rng; /* NULL: it could not be compiled */
     GThread *thread;   /* compiling it (pg_schema_start), until joined */
     char *path;
+    /* whether rng accepts the frame and each stand-in (start_schema): 0 not
+     * known yet, 1 it does, -1 it does not; the same for every plan, as the
+     * frame and the stand-ins are (atomic: threads of serve share a schema) */
+    gint frame_verdict;
 };
 
 static xmlRelaxNGPtr compile_schema(const char *path)
@@ -1078,6 +1082,7 @@ typedef struct {
     pg_pos deep_pos; /* its position */
     /* the schema, while reading (NULL: no check, or the whole tree's at the end) */
     xmlRelaxNGPtr rng;
+    pg_schema *schema; /* the one rng was compiled in */
     xmlNode *frame;     /* a minimal valid plan, not in the document's tree */
     xmlNode *frame_sig; /* its <signature>: blocks are checked before it */
     int invalid;        /* a child, or the plan, failed the schema */
@@ -1175,11 +1180,16 @@ static void start_schema(reading *rd, xmlNode *root)
     xmlNewProp(rd->frame_sig, (const xmlChar *)"title", (const xmlChar *)"x");
     xmlNewProp(rd->frame_sig, (const xmlChar *)"name", (const xmlChar *)"x");
     rd->frame = f;
-    int ok = valid_as_root(rd, f);
-    for (size_t i = 0; ok && i < sizeof streamed / sizeof streamed[0]; i++) {
-        xmlNode *s = stand_in(doc, ns, streamed[i]);
-        ok = valid_in_frame(rd, s);
-        xmlFreeNode(s);
+    int verdict = g_atomic_int_get(&rd->schema->frame_verdict);
+    int ok = verdict > 0;
+    if (!verdict) {
+        ok = valid_as_root(rd, f);
+        for (size_t i = 0; ok && i < sizeof streamed / sizeof streamed[0]; i++) {
+            xmlNode *s = stand_in(doc, ns, streamed[i]);
+            ok = valid_in_frame(rd, s);
+            xmlFreeNode(s);
+        }
+        g_atomic_int_set(&rd->schema->frame_verdict, ok ? 1 : -1);
     }
     if (!ok) {
         rd->whole = 1;
@@ -1485,6 +1495,7 @@ static pg_doc *parse_plan(const char *buf, size_t len, int fd, const char *name,
          * pre-scan is needed now */
         pg_schema_wait(opts->schema);
         rd.rng = opts->schema->rng;
+        rd.schema = opts->schema;
         if (!rd.rng)
             rd.whole = 1; /* it could not be compiled: tried again at the end, and said */
     }

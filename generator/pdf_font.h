@@ -1,5 +1,6 @@
 /* pdf_font.h - private to the render stage: the font programs the PDF writer
- * embeds, made by harfbuzz's subsetter (hb-subset). */
+ * embeds: TrueType subsets made here, others by harfbuzz's subsetter
+ * (hb-subset). */
 #ifndef PG_PDF_FONT_H
 #define PG_PDF_FONT_H
 
@@ -18,12 +19,21 @@ pg_outlines pg_font_outlines(hb_face_t *face, const char **why);
 
 /* The font program to embed for face: an OpenType font with only the glyphs in
  * glyphs, .notdef (with its outline) and the components of composite glyphs,
- * every glyph id kept (a glyph not asked for is empty, the ids after the last
- * one asked for are left out), layout tables dropped.
+ * every glyph id kept (a glyph not asked for is empty; hb-subset also leaves
+ * out the ids after the last one it keeps), layout tables dropped. The same
+ * face and glyphs always give the same bytes.
  * A face from a collection (TTC) gives a standalone font. Returns a new blob
  * (caller destroys it), or NULL when face cannot be subset or the result is
  * not a font of the same kind with the same glyph count. */
 hb_blob_t *pg_font_subset(hb_face_t *face, const hb_set_t *glyphs);
+
+/* pg_font_subset()'s own subset of a TrueType face with the usual tables: the
+ * glyphs not in glyphs (nor .notdef, nor a component of one) emptied, their
+ * metrics zeroed, the glyph names dropped, every other table copied. NULL when
+ * the face holds another table (CFF, variations, colour, bitmaps...) or a
+ * damaged glyph index: then pg_font_subset() asks hb-subset. Exposed for the
+ * font fuzzer, which checks it byte for byte. */
+hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs);
 
 /* The bounding box of all glyphs (head: xMin, yMin, xMax, yMax in font units);
  * 0 when the table is missing or short. */

@@ -66,6 +66,9 @@ void pdf_begin_obj(pdfw *w, int n);
 void pdf_end_obj(pdfw *w);
 /* Appends v in decimal. */
 void pdf_put_int(pg_buf *b, long long v);
+/* Appends " n 0 R" (without the space when lead is 0): a reference to object
+ * number n, already known. */
+void pdf_put_ref(pg_buf *b, int lead, int n);
 /* Appends a PDF text string: literal when printable ASCII, else UTF-16BE. */
 void pdf_put_text_string(pg_buf *b, const char *s);
 

@@ -434,12 +434,16 @@ static void put_kid(pdfw *w, const pdf_tags *st, const skid *k, int pg, const in
 {
     pg_buf *b = &w->out;
     if (k->elem >= 0) {
-        pg_buf_printf(b, " %d 0 R", ((const selem *)store_at(&st->elems, k->elem))->obj);
+        pdf_put_ref(b, 1, ((const selem *)store_at(&st->elems, k->elem))->obj);
     } else if (k->elem == -1 && k->page == pg) {
         pg_buf_putc(b, ' ');
         pdf_put_int(b, k->mcid);
     } else if (k->elem == -1) {
-        pg_buf_printf(b, " << /Type /MCR /Pg %d 0 R /MCID %d >>", page_obj[k->page], k->mcid);
+        pg_buf_puts(b, " << /Type /MCR /Pg");
+        pdf_put_ref(b, 1, page_obj[k->page]);
+        pg_buf_puts(b, " /MCID ");
+        pdf_put_int(b, k->mcid);
+        pg_buf_puts(b, " >>");
     } else {
         pg_buf_printf(b, " << /Type /OBJR /Pg %d 0 R /Obj %d 0 R >>", page_obj[k->page],
                       pdf_obj(w, k->mcid));
@@ -474,7 +478,7 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
     for (int i = 0; i < n; i++) {
         const selem *e = elem_at(st, i);
         if (e->parent < 0 && e->obj) {
-            pg_buf_printf(b, "%s%d 0 R", first ? "" : " ", e->obj);
+            pdf_put_ref(b, !first, e->obj);
             first = 0;
         }
     }
@@ -493,10 +497,14 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
                 pg = kid->page;
         }
         pdf_begin_obj(w, e->obj);
-        pg_buf_printf(b, "<< /Type /StructElem /S /%s /P %d 0 R", e->type,
-                      e->parent >= 0 ? elem_at(st, e->parent)->obj : root);
-        if (pg >= 0)
-            pg_buf_printf(b, " /Pg %d 0 R", page_obj[pg]);
+        pg_buf_puts(b, "<< /Type /StructElem /S /");
+        pg_buf_puts(b, e->type);
+        pg_buf_puts(b, " /P");
+        pdf_put_ref(b, 1, e->parent >= 0 ? elem_at(st, e->parent)->obj : root);
+        if (pg >= 0) {
+            pg_buf_puts(b, " /Pg");
+            pdf_put_ref(b, 1, page_obj[pg]);
+        }
         if (e->kind == PG_STRUCT_HEADER_CELL)
             pg_buf_puts(b, " /A << /O /Table /Scope /Column >>");
         if (e->kind == PG_STRUCT_FOOTNOTE && !strcmp(e->type, "Note"))
@@ -520,10 +528,11 @@ void pdf_tags_write(pdfw *w, pdf_tags *st, int root, const int *page_obj, size_t
     pg_buf_puts(b, "<< /Nums [");
     for (size_t i = 0; i < np; i++) {
         GArray *mcids = g_ptr_array_index(st->pages, i);
-        pg_buf_printf(b, "\n%zu [", i);
+        pg_buf_putc(b, '\n');
+        pdf_put_int(b, (long long)i);
+        pg_buf_puts(b, " [");
         for (guint k = 0; k < mcids->len; k++)
-            pg_buf_printf(b, "%s%d 0 R", k ? " " : "",
-                          elem_at(st, g_array_index(mcids, int, k))->obj);
+            pdf_put_ref(b, k != 0, elem_at(st, g_array_index(mcids, int, k))->obj);
         pg_buf_putc(b, ']');
     }
     for (guint k = 0; k < st->annot_keys->len; k++)
