@@ -2,11 +2,12 @@
  * bytes as a font file (a user may drop any file into fonts/), as each of its
  * first faces when it is a collection, through pg_font_outlines() and
  * pg_font_subset() (plangen's TrueType subsetter, else hb-subset) with every
- * glyph or every other one asked for; a subset made must read back as a font
- * of the same kind with every glyph id kept. When plangen's subsetter takes the
- * font, each glyph asked for must be in its subset byte for byte, with the
- * same extents and advance as harfbuzz reads in the font (a composite's need
- * its components). Seeded with the Liberation fonts and an OpenType/CFF font. */
+ * glyph, every other one, or a few the input names asked for; a subset made
+ * must read back as a font of the same kind with every glyph id kept. When
+ * plangen's subsetter takes the font, pg_font_subset() must give a subset, and
+ * each glyph asked for must be in it byte for byte, with the same extents and
+ * advance as harfbuzz reads in the font (a composite's need its components).
+ * Seeded with the Liberation fonts and an OpenType/CFF font. */
 #include "pdf_font.h"
 
 #include <stddef.h>
@@ -50,12 +51,13 @@ static const char *glyph_bytes(hb_face_t *face, hb_blob_t **glyf, unsigned g, un
     return at;
 }
 
-/* plangen's own subset of face against face itself (see the head comment). */
-static void check_own_subset(hb_face_t *face, const hb_set_t *glyphs)
+/* plangen's own subset of face against face itself (see the head comment);
+ * whether it made one. */
+static int check_own_subset(hb_face_t *face, const hb_set_t *glyphs)
 {
     hb_blob_t *sub = pg_font_subset_glyf(face, glyphs);
     if (!sub)
-        return;
+        return 0;
     hb_face_t *sf = hb_face_create(sub, 0);
     if (hb_face_get_glyph_count(sf) != hb_face_get_glyph_count(face))
         __builtin_trap(); /* every glyph id kept */
@@ -79,6 +81,7 @@ static void check_own_subset(hb_face_t *face, const hb_set_t *glyphs)
     hb_font_destroy(of);
     hb_face_destroy(sf);
     hb_blob_destroy(sub);
+    return 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -92,12 +95,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (kind != PG_OUTLINES_NONE) {
             unsigned n = hb_face_get_glyph_count(face);
             hb_set_t *glyphs = hb_set_create();
-            /* every glyph, or every other one: composites then need their parts */
-            for (unsigned g = 0; g < n; g += size % 2 ? 1 : 2)
-                hb_set_add(glyphs, g);
-            if (kind == PG_OUTLINES_TRUETYPE)
-                check_own_subset(face, glyphs);
+            /* every glyph, every other one (composites then need their parts), or
+             * the few the input's last bytes name (a set of empty glyphs alone) */
+            if (size % 3 == 2 && n) {
+                for (size_t i = 0; i + 2 <= size && i < 16; i += 2)
+                    hb_set_add(glyphs, (unsigned)(data[size - 1 - i] << 8 | data[size - 2 - i]) % n);
+            } else {
+                for (unsigned g = 0; g < n; g += size % 3 ? 2 : 1)
+                    hb_set_add(glyphs, g);
+            }
+            int own = kind == PG_OUTLINES_TRUETYPE && check_own_subset(face, glyphs);
             hb_blob_t *sub = pg_font_subset(face, glyphs);
+            if (own && !sub)
+                __builtin_trap(); /* plangen's subset made, yet none given */
             if (sub) {
                 hb_face_t *sf = hb_face_create(sub, 0);
                 unsigned last = hb_set_get_max(glyphs);

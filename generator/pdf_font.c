@@ -15,6 +15,7 @@
  * read the same way. */
 #include "pdf_font.h"
 
+#include "arena.h"
 #include "i18n.h"
 
 #include <hb-subset.h>
@@ -261,9 +262,7 @@ static int glyph_range(const unsigned char *loca, int long_loca, size_t glyf_len
 static int close_composites(unsigned char *used, unsigned n_glyphs, const unsigned char *loca,
                             int long_loca, const unsigned char *glyf, size_t glyf_len)
 {
-    unsigned *todo = malloc(sizeof *todo * (n_glyphs ? n_glyphs : 1));
-    if (!todo)
-        return 0;
+    unsigned *todo = pg_xmalloc(sizeof *todo * (n_glyphs ? n_glyphs : 1));
     unsigned n_todo = 0;
     for (unsigned g = 0; g < n_glyphs; g++)
         if (used[g / 8] >> (g % 8) & 1)
@@ -314,9 +313,7 @@ static unsigned char *hmtx_subset(const unsigned char *hmtx, size_t len, unsigne
     if (n_metrics == 0 || n_metrics > n_glyphs ||
         len < 4 * (size_t)n_metrics + 2 * (size_t)(n_glyphs - n_metrics))
         return NULL;
-    unsigned char *d = malloc(len ? len : 1);
-    if (!d)
-        return NULL;
+    unsigned char *d = pg_xmalloc(len ? len : 1);
     memcpy(d, hmtx, len);
     for (unsigned g = 0; g < n_glyphs; g++) {
         if (used[g / 8] >> (g % 8) & 1 || g == n_metrics - 1)
@@ -330,9 +327,11 @@ static unsigned char *hmtx_subset(const unsigned char *hmtx, size_t len, unsigne
 }
 
 /* The name records hb-subset keeps by default (the copyright, family, style,
- * unique, full and PostScript names, ids 0 to 6, in Unicode and US English),
- * as a format 0 table; *out_len its length. NULL when a record points outside
- * the table. */
+ * unique, full and PostScript names, ids 0 to 6, in Unicode and US English;
+ * not those whose language is a format 1 table's tag), as a format 0 table;
+ * *out_len its length. NULL when a record points outside the table, or when
+ * the copies would pass what 16-bit offsets reach (records may share one
+ * string). */
 static unsigned char *name_subset(const unsigned char *d, size_t len, size_t *out_len)
 {
     if (len < 6)
@@ -347,13 +346,14 @@ static unsigned char *name_subset(const unsigned char *d, size_t len, size_t *ou
         size_t slen = get16(r + 8), soff = get16(r + 10);
         if ((size_t)storage + soff + slen > len)
             return NULL;
-        if (id <= 6 && (platform == 0 || (platform == 3 && lang == 0x0409)))
+        if (id <= 6 && lang < 0x8000 && (platform == 0 || (platform == 3 && lang == 0x0409)))
             kept++, bytes += slen;
     }
     size_t at = 6 + 12 * kept;
-    unsigned char *o = calloc(at + bytes + 1, 1);
-    if (!o)
+    /* offsets are 16 bits; records sharing a string each get a copy of it */
+    if (at > 0xFFFF || bytes > 0xFFFF)
         return NULL;
+    unsigned char *o = pg_xcalloc(at + bytes + 1, 1);
     put16(o, 0);
     put16(o + 2, (unsigned)kept);
     put16(o + 4, (unsigned)at);
@@ -362,7 +362,7 @@ static unsigned char *name_subset(const unsigned char *d, size_t len, size_t *ou
         const unsigned char *r = d + 6 + 12 * (size_t)i;
         unsigned platform = get16(r), lang = get16(r + 4), id = get16(r + 6);
         size_t slen = get16(r + 8), soff = get16(r + 10);
-        if (!(id <= 6 && (platform == 0 || (platform == 3 && lang == 0x0409))))
+        if (!(id <= 6 && lang < 0x8000 && (platform == 0 || (platform == 3 && lang == 0x0409))))
             continue;
         unsigned char *w = o + 6 + 12 * k++;
         memcpy(w, r, 10); /* platform, encoding, language, name id, length */
@@ -439,9 +439,7 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
         ll < (size_t)(n_glyphs + 1) * (long_loca ? 4 : 2))
         goto done;
 
-    used = calloc((n_glyphs + 7) / 8, 1);
-    if (!used)
-        goto done;
+    used = pg_xcalloc((n_glyphs + 7) / 8, 1);
     used[0] |= 1; /* .notdef, with its outline */
     hb_codepoint_t g = HB_SET_VALUE_INVALID;
     while (hb_set_next(glyphs, &g))
@@ -474,11 +472,13 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
         t[n++] = (out_table){HB_TAG('n', 'a', 'm', 'e'), NULL, new_name, name_len};
         new_name = NULL;
     }
-    new_glyf = malloc(glyf_len ? glyf_len : 1);
-    new_loca = malloc(loca_len);
-    new_head = malloc(hl);
-    if (!new_glyf || !new_loca || !new_head)
-        goto done;
+    /* glyf of one zero byte when every glyph kept is empty (a font used for
+     * spaces alone), as hb-subset writes it: readers refuse an empty table */
+    if (glyf_len == 0)
+        glyf_len = 1;
+    new_glyf = pg_xcalloc(glyf_len, 1);
+    new_loca = pg_xmalloc(loca_len);
+    new_head = pg_xmalloc(hl);
     size_t at = 0;
     for (unsigned k = 0; k <= n_glyphs; k++) {
         if (long_loca)
@@ -500,9 +500,7 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
     new_glyf = new_loca = new_head = NULL;
     if (pl >= 32) {
         /* version 3: no glyph names (26 kB of Liberation Serif's 390), the rest kept */
-        new_post = calloc(32, 1);
-        if (!new_post)
-            goto done;
+        new_post = pg_xcalloc(32, 1);
         memcpy(new_post, pd, 16);
         put32(new_post, 0x00030000u);
         t[n++] = (out_table){HB_TAG('p', 'o', 's', 't'), NULL, new_post, 32};
@@ -521,9 +519,7 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
         total += (t[k].len + 3) & ~(size_t)3;
     if (total > UINT32_MAX)
         goto done;
-    file = calloc(total, 1);
-    if (!file)
-        goto done;
+    file = pg_xcalloc(total, 1);
     put32(file, 0x00010000u);
     put16(file + 4, (unsigned)n);
     put16(file + 6, pow2 * 16);
@@ -575,12 +571,21 @@ hb_blob_t *pg_font_subset(hb_face_t *face, const hb_set_t *glyphs)
     pg_outlines kind = pg_font_outlines(face, NULL);
     if (kind == PG_OUTLINES_NONE)
         return NULL;
+    /* the subset must be a font of the same kind in which every id is kept: it
+     * ends with the last glyph asked for (or after it) */
+    hb_codepoint_t last = hb_set_get_max(glyphs);
+    unsigned want = last == HB_SET_VALUE_INVALID ? 1 : last + 1;
     hb_blob_t *mine = kind == PG_OUTLINES_TRUETYPE ? pg_font_subset_glyf(face, glyphs) : NULL;
     hb_face_t *sub = NULL;
     if (mine) {
         sub = hb_face_create(mine, 0);
         hb_blob_destroy(mine);
-    } else {
+        if (hb_face_get_glyph_count(sub) < want || pg_font_outlines(sub, NULL) != kind) {
+            hb_face_destroy(sub); /* harfbuzz's subsetter then decides */
+            sub = NULL;
+        }
+    }
+    if (!sub) {
         hb_subset_input_t *in = hb_subset_input_create_or_fail();
         if (!in)
             return NULL;
@@ -596,10 +601,6 @@ hb_blob_t *pg_font_subset(hb_face_t *face, const hb_set_t *glyphs)
     if (!sub)
         return NULL;
     hb_blob_t *blob = NULL;
-    /* the subset must be a font of the same kind in which every id is kept: it
-     * ends with the last glyph asked for (the ids after it are left out) */
-    hb_codepoint_t last = hb_set_get_max(glyphs);
-    unsigned want = last == HB_SET_VALUE_INVALID ? 1 : last + 1;
     if (hb_face_get_glyph_count(sub) >= want &&
         hb_face_get_glyph_count(sub) <= hb_face_get_glyph_count(face) &&
         pg_font_outlines(sub, NULL) == kind)

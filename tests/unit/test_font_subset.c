@@ -127,6 +127,14 @@ static void check_file(hb_blob_t *sub)
     cr_assert_geq(len, 12);
     unsigned n = get16(d + 4);
     cr_assert_leq(12 + 16 * (size_t)n, len);
+    unsigned pow2 = 1, log2 = 0;
+    while (pow2 * 2 <= n) {
+        pow2 *= 2;
+        log2++;
+    }
+    cr_assert_eq(get16(d + 6), 16 * pow2, "searchRange");
+    cr_assert_eq(get16(d + 8), log2, "entrySelector");
+    cr_assert_eq(get16(d + 10), 16 * n - 16 * pow2, "rangeShift");
     uint32_t whole = 0;
     for (size_t i = 0; i + 4 <= len; i += 4)
         whole += get32(d + i);
@@ -154,6 +162,25 @@ static void check_file(hb_blob_t *sub)
                   "a table the PDF does not need is left in");
     }
     hb_face_t *f = hb_face_create(sub, 0);
+    /* loca in head's format, one offset a glyph and one more, none past glyf */
+    hb_blob_t *head = hb_face_reference_table(f, HB_TAG('h', 'e', 'a', 'd'));
+    hb_blob_t *loca = hb_face_reference_table(f, HB_TAG('l', 'o', 'c', 'a'));
+    hb_blob_t *glyf = hb_face_reference_table(f, HB_TAG('g', 'l', 'y', 'f'));
+    const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, NULL);
+    const unsigned char *l = (const unsigned char *)hb_blob_get_data(loca, NULL);
+    unsigned w = get16(h + 50) ? 4 : 2, glyphs = hb_face_get_glyph_count(f);
+    cr_assert_eq(hb_blob_get_length(loca), (glyphs + 1) * w, "loca's length for head's format");
+    cr_assert_gt(hb_blob_get_length(glyf), 0, "glyf is never empty");
+    size_t prev_off = 0;
+    for (unsigned g = 0; g <= glyphs; g++) {
+        size_t o = w == 4 ? get32(l + 4 * g) : 2 * (size_t)get16(l + 2 * g);
+        cr_assert_geq(o, prev_off);
+        cr_assert_leq(o, hb_blob_get_length(glyf));
+        prev_off = o;
+    }
+    hb_blob_destroy(head);
+    hb_blob_destroy(loca);
+    hb_blob_destroy(glyf);
     hb_blob_t *post = hb_face_reference_table(f, HB_TAG('p', 'o', 's', 't'));
     cr_assert_eq(hb_blob_get_length(post), 32);
     cr_assert_eq(get32((const unsigned char *)hb_blob_get_data(post, NULL)), 0x00030000u,
@@ -213,6 +240,12 @@ static void subset_style(const char *pattern)
                  "components are kept besides the glyphs asked for");
     unsigned drawn = compare_outlines(file, sub, keep);
     cr_assert_gt(drawn, 20);
+    /* the same face and glyphs give the same bytes */
+    hb_blob_t *again = pg_font_subset(face, used);
+    unsigned l1, l2;
+    const char *b1 = hb_blob_get_data(sub, &l1), *b2 = hb_blob_get_data(again, &l2);
+    cr_assert(l1 == l2 && memcmp(b1, b2, l1) == 0, "two subsets of the same glyphs differ");
+    hb_blob_destroy(again);
     hb_blob_destroy(sub);
     hb_set_destroy(keep);
     hb_set_destroy(used);
@@ -325,6 +358,155 @@ Test(font_subset, a_damaged_loca_is_not_read_past_glyf)
     hb_set_destroy(used);
     hb_face_destroy(f);
     hb_blob_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(file);
+}
+
+/* Spaces alone: every glyph kept is empty (Liberation's .notdef too); glyf is
+ * then one zero byte, as hb-subset writes it, and the font is still one. */
+Test(font_subset, a_font_used_for_spaces_alone)
+{
+    char *file = font_file("Liberation Serif");
+    hb_blob_t *blob = hb_blob_create_from_file(file);
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_set_t *used = glyphs_of(face, "   ");
+    cr_assert_eq(hb_set_get_population(used), 1);
+    hb_blob_t *mine = pg_font_subset_glyf(face, used);
+    cr_assert_not_null(mine, "plangen's subset");
+    check_file(mine);
+    hb_blob_destroy(mine);
+    hb_blob_t *sub = pg_font_subset(face, used);
+    cr_assert_not_null(sub);
+    hb_face_t *s = hb_face_create(sub, 0);
+    cr_assert_eq(pg_font_outlines(s, NULL), PG_OUTLINES_TRUETYPE);
+    cr_assert_eq(hb_face_get_glyph_count(s), hb_face_get_glyph_count(face));
+    hb_face_destroy(s);
+    hb_blob_destroy(sub);
+    hb_set_destroy(used);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(file);
+}
+
+/* The font with one table replaced by bytes (owned) of len. */
+static hb_blob_t *with_replaced(hb_face_t *face, hb_tag_t tag, char *bytes, unsigned len)
+{
+    hb_face_t *b = hb_face_builder_create();
+    hb_tag_t tags[64];
+    unsigned n = 64;
+    hb_face_get_table_tags(face, 0, &n, tags);
+    for (unsigned i = 0; i < n; i++) {
+        hb_blob_t *t = tags[i] == tag
+                           ? hb_blob_create(bytes, len, HB_MEMORY_MODE_WRITABLE, bytes, free)
+                           : hb_face_reference_table(face, tags[i]);
+        hb_face_builder_add_table(b, tags[i], t);
+        hb_blob_destroy(t);
+    }
+    hb_blob_t *file = hb_face_reference_blob(b);
+    hb_face_destroy(b);
+    return file;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+/* A name table of 2,000 records sharing one string of 24,000 bytes: copying
+ * the string for each record would make a font program of 48 MB (and 16-bit
+ * offsets would wrap); plangen's subsetter leaves such a font to hb-subset. */
+Test(font_subset, names_sharing_a_string_are_not_copied_each)
+{
+    char *file = font_file("Liberation Serif");
+    hb_blob_t *blob = hb_blob_create_from_file(file);
+    hb_face_t *face = hb_face_create(blob, 0);
+    unsigned count = 2000, slen = 24000, storage = 6 + 12 * count;
+    unsigned char *name = calloc(storage + slen, 1);
+    put16(name + 2, count);
+    put16(name + 4, storage);
+    for (unsigned i = 0; i < count; i++) {
+        unsigned char *r = name + 6 + 12 * i;
+        put16(r, 3);          /* Windows */
+        put16(r + 2, 1);      /* Unicode BMP */
+        put16(r + 4, 0x0409); /* US English */
+        put16(r + 6, 1);      /* the family */
+        put16(r + 8, slen);
+        put16(r + 10, 0);
+    }
+    memset(name + storage, 'a', slen);
+    hb_blob_t *font = with_replaced(face, HB_TAG('n', 'a', 'm', 'e'), (char *)name, storage + slen);
+    hb_face_t *f = hb_face_create(font, 0);
+    hb_set_t *used = glyphs_of(f, "Kế hoạch");
+    cr_assert_null(pg_font_subset_glyf(f, used), "a font program of every copy");
+    hb_blob_t *sub = pg_font_subset(f, used);
+    if (sub) /* hb-subset's, if it takes the font: no larger than it */
+        cr_assert_leq(hb_blob_get_length(sub), hb_blob_get_length(font));
+    hb_blob_destroy(sub);
+    hb_set_destroy(used);
+    hb_face_destroy(f);
+    hb_blob_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(file);
+}
+
+/* A font whose last glyphs have no advance of their own (hhea's number of
+ * metrics below the glyph count: they take the last full metric's): their
+ * advances stay when the glyph that holds that metric is not used. */
+Test(font_subset, glyphs_after_the_last_full_metric_keep_their_advance)
+{
+    char *file = font_file("Liberation Serif");
+    hb_blob_t *blob = hb_blob_create_from_file(file);
+    hb_face_t *face = hb_face_create(blob, 0);
+    unsigned n = hb_face_get_glyph_count(face), metrics = n - 200;
+    hb_blob_t *hmtx = hb_face_reference_table(face, HB_TAG('h', 'm', 't', 'x'));
+    hb_blob_t *hhea = hb_face_reference_table(face, HB_TAG('h', 'h', 'e', 'a'));
+    const unsigned char *hm = (const unsigned char *)hb_blob_get_data(hmtx, NULL);
+    cr_assert_eq(get16((const unsigned char *)hb_blob_get_data(hhea, NULL) + 34), n,
+                 "Liberation Serif has a full metric for every glyph");
+    /* the first metrics as they are, then the others' left side bearings */
+    unsigned len = 4 * metrics + 2 * (n - metrics);
+    unsigned char *m = malloc(len);
+    memcpy(m, hm, 4 * metrics);
+    for (unsigned g = metrics; g < n; g++)
+        memcpy(m + 4 * metrics + 2 * (g - metrics), hm + 4 * g + 2, 2);
+    unsigned char *hh = malloc(hb_blob_get_length(hhea));
+    memcpy(hh, hb_blob_get_data(hhea, NULL), hb_blob_get_length(hhea));
+    put16(hh + 34, metrics);
+    hb_blob_t *f1 = with_replaced(face, HB_TAG('h', 'm', 't', 'x'), (char *)m, len);
+    hb_face_t *face1 = hb_face_create(f1, 0);
+    hb_blob_t *f2 =
+        with_replaced(face1, HB_TAG('h', 'h', 'e', 'a'), (char *)hh, hb_blob_get_length(hhea));
+    hb_face_t *short_face = hb_face_create(f2, 0);
+    /* glyphs after the last full metric, not the one holding it */
+    hb_set_t *used = hb_set_create();
+    for (unsigned g = metrics; g < n; g += 7)
+        hb_set_add(used, g);
+    hb_blob_t *sub = pg_font_subset_glyf(short_face, used);
+    cr_assert_not_null(sub);
+    hb_face_t *s = hb_face_create(sub, 0);
+    hb_font_t *a = hb_font_create(short_face), *b = hb_font_create(s);
+    hb_codepoint_t g = HB_SET_VALUE_INVALID;
+    int checked = 0;
+    while (hb_set_next(used, &g)) {
+        cr_assert_eq(hb_font_get_glyph_h_advance(b, g), hb_font_get_glyph_h_advance(a, g),
+                     "glyph %u's advance", g);
+        checked += hb_font_get_glyph_h_advance(a, g) != 0;
+    }
+    cr_assert_gt(checked, 0);
+    hb_font_destroy(a);
+    hb_font_destroy(b);
+    hb_face_destroy(s);
+    hb_blob_destroy(sub);
+    hb_set_destroy(used);
+    hb_face_destroy(short_face);
+    hb_blob_destroy(f2);
+    hb_face_destroy(face1);
+    hb_blob_destroy(f1);
+    hb_blob_destroy(hhea);
+    hb_blob_destroy(hmtx);
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     free(file);
