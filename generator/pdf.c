@@ -1732,7 +1732,7 @@ void pg_pdf_end(pg_pdf_doc *d, const pg_pages *pp)
         pdf_begin_obj(w, d->pages);
         pg_buf_puts(&w->out, "<< /Type /Pages /Kids [");
         for (size_t i = 0; i < np; i++)
-            pg_buf_printf(&w->out, "%s%d 0 R", i ? " " : "", page_obj[i]);
+            pdf_put_ref(&w->out, i != 0, page_obj[i]);
         pg_buf_printf(&w->out, "] /Count %zu >>", np);
         pdf_end_obj(w);
 
@@ -1767,8 +1767,7 @@ void pg_pdf_end(pg_pdf_doc *d, const pg_pages *pp)
             pdf_begin_obj(w, acroform);
             pg_buf_puts(&w->out, "<< /Fields [");
             for (guint k = 0; k < p->fields->len; k++)
-                pg_buf_printf(&w->out, "%s%d 0 R", k ? " " : "",
-                              pdf_obj(w, g_array_index(p->fields, int, k)));
+                pdf_put_ref(&w->out, k != 0, pdf_obj(w, g_array_index(p->fields, int, k)));
             pg_buf_puts(&w->out, "] >>");
             pdf_end_obj(w);
         }

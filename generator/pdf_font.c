@@ -166,12 +166,23 @@ static const hb_tag_t dropped[] = {
     HB_TAG('V', 'D', 'M', 'X'),
 };
 
-static int is_dropped(hb_tag_t tag)
+static int tag_in(hb_tag_t tag, const hb_tag_t *set, size_t n)
 {
-    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
-        if (dropped[i] == tag)
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == tag)
             return 1;
     return 0;
+}
+
+/* Glyph g's bit in a glyph bitmap. */
+static int has_glyph(const unsigned char *set, unsigned g)
+{
+    return set[g / 8] >> (g % 8) & 1;
+}
+
+static void add_glyph(unsigned char *set, unsigned g)
+{
+    set[g / 8] |= (unsigned char)(1u << (g % 8));
 }
 
 /* ---- TrueType subsets made here ------------------------------------------------------ */
@@ -192,14 +203,6 @@ static const hb_tag_t left_out[] = {
     HB_TAG('F', 'F', 'T', 'M'),
     HB_TAG('P', 'C', 'L', 'T'),
 };
-
-static int tag_in(hb_tag_t tag, const hb_tag_t *set, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (set[i] == tag)
-            return 1;
-    return 0;
-}
 
 enum { MAX_TABLES = 32 };
 
@@ -265,7 +268,7 @@ static int close_composites(unsigned char *used, unsigned n_glyphs, const unsign
     unsigned *todo = pg_xmalloc(sizeof *todo * (n_glyphs ? n_glyphs : 1));
     unsigned n_todo = 0;
     for (unsigned g = 0; g < n_glyphs; g++)
-        if (used[g / 8] >> (g % 8) & 1)
+        if (has_glyph(used, g))
             todo[n_todo++] = g;
     int ok = 1;
     while (ok && n_todo) {
@@ -291,8 +294,8 @@ static int close_composites(unsigned char *used, unsigned n_glyphs, const unsign
                 p += 4;
             else if (flags & 0x0080) /* WE_HAVE_A_TWO_BY_TWO */
                 p += 8;
-            if (part < n_glyphs && !(used[part / 8] >> (part % 8) & 1)) {
-                used[part / 8] |= (unsigned char)(1u << (part % 8));
+            if (part < n_glyphs && !has_glyph(used, part)) {
+                add_glyph(used, part);
                 todo[n_todo++] = part; /* at most once per glyph: never past n_glyphs */
             }
             if (!(flags & 0x0020)) /* MORE_COMPONENTS */
@@ -316,7 +319,7 @@ static unsigned char *hmtx_subset(const unsigned char *hmtx, size_t len, unsigne
     unsigned char *d = pg_xmalloc(len ? len : 1);
     memcpy(d, hmtx, len);
     for (unsigned g = 0; g < n_glyphs; g++) {
-        if (used[g / 8] >> (g % 8) & 1 || g == n_metrics - 1)
+        if (has_glyph(used, g) || g == n_metrics - 1)
             continue;
         if (g < n_metrics)
             memset(d + 4 * (size_t)g, 0, 4);
@@ -324,6 +327,13 @@ static unsigned char *hmtx_subset(const unsigned char *hmtx, size_t len, unsigne
             memset(d + 4 * (size_t)n_metrics + 2 * (size_t)(g - n_metrics), 0, 2);
     }
     return d;
+}
+
+/* Whether name record r is one name_subset() keeps. */
+static int name_kept(const unsigned char *r)
+{
+    unsigned platform = get16(r), lang = get16(r + 4), id = get16(r + 6);
+    return id <= 6 && lang < 0x8000 && (platform == 0 || (platform == 3 && lang == 0x0409));
 }
 
 /* The name records hb-subset keeps by default (the copyright, family, style,
@@ -342,11 +352,10 @@ static unsigned char *name_subset(const unsigned char *d, size_t len, size_t *ou
     size_t kept = 0, bytes = 0;
     for (unsigned i = 0; i < count; i++) {
         const unsigned char *r = d + 6 + 12 * (size_t)i;
-        unsigned platform = get16(r), lang = get16(r + 4), id = get16(r + 6);
         size_t slen = get16(r + 8), soff = get16(r + 10);
         if ((size_t)storage + soff + slen > len)
             return NULL;
-        if (id <= 6 && lang < 0x8000 && (platform == 0 || (platform == 3 && lang == 0x0409)))
+        if (name_kept(r))
             kept++, bytes += slen;
     }
     size_t at = 6 + 12 * kept;
@@ -360,9 +369,8 @@ static unsigned char *name_subset(const unsigned char *d, size_t len, size_t *ou
     size_t k = 0, s = 0;
     for (unsigned i = 0; i < count; i++) {
         const unsigned char *r = d + 6 + 12 * (size_t)i;
-        unsigned platform = get16(r), lang = get16(r + 4), id = get16(r + 6);
         size_t slen = get16(r + 8), soff = get16(r + 10);
-        if (!(id <= 6 && lang < 0x8000 && (platform == 0 || (platform == 3 && lang == 0x0409))))
+        if (!name_kept(r))
             continue;
         unsigned char *w = o + 6 + 12 * k++;
         memcpy(w, r, 10); /* platform, encoding, language, name id, length */
@@ -402,7 +410,8 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
                 *slot = hb_face_reference_table(face, tag);
             continue;
         }
-        if (is_dropped(tag) || tag_in(tag, left_out, sizeof left_out / sizeof left_out[0]))
+        if (tag_in(tag, dropped, sizeof dropped / sizeof dropped[0]) ||
+            tag_in(tag, left_out, sizeof left_out / sizeof left_out[0]))
             continue;
         if (!tag_in(tag, copied, sizeof copied / sizeof copied[0])) {
             known = 0;
@@ -444,7 +453,7 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
     hb_codepoint_t g = HB_SET_VALUE_INVALID;
     while (hb_set_next(glyphs, &g))
         if (g < n_glyphs)
-            used[g / 8] |= (unsigned char)(1u << (g % 8));
+            add_glyph(used, g);
     if (!close_composites(used, n_glyphs, ld, long_loca, gd, gl))
         goto done;
 
@@ -455,7 +464,7 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
         size_t from, to;
         if (!glyph_range(ld, long_loca, gl, k, &from, &to))
             goto done;
-        if (used[k / 8] >> (k % 8) & 1)
+        if (has_glyph(used, k))
             glyf_len += to - from;
     }
     size_t loca_len = (size_t)(n_glyphs + 1) * (long_loca ? 4 : 2);
@@ -486,7 +495,7 @@ hb_blob_t *pg_font_subset_glyf(hb_face_t *face, const hb_set_t *glyphs)
         else
             put16(new_loca + 2 * (size_t)k, (unsigned)(at / 2));
         size_t from, to;
-        if (k < n_glyphs && used[k / 8] >> (k % 8) & 1 &&
+        if (k < n_glyphs && has_glyph(used, k) &&
             glyph_range(ld, long_loca, gl, k, &from, &to)) {
             memcpy(new_glyf + at, gd + from, to - from);
             at += to - from;
@@ -566,40 +575,32 @@ done:
     return result;
 }
 
-hb_blob_t *pg_font_subset(hb_face_t *face, const hb_set_t *glyphs)
+/* hb-subset's subset of face (NULL when it fails). */
+static hb_face_t *harfbuzz_subset(hb_face_t *face, const hb_set_t *glyphs)
 {
-    pg_outlines kind = pg_font_outlines(face, NULL);
-    if (kind == PG_OUTLINES_NONE)
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
         return NULL;
-    /* the subset must be a font of the same kind in which every id is kept: it
-     * ends with the last glyph asked for (or after it) */
-    hb_codepoint_t last = hb_set_get_max(glyphs);
-    unsigned want = last == HB_SET_VALUE_INVALID ? 1 : last + 1;
-    hb_blob_t *mine = kind == PG_OUTLINES_TRUETYPE ? pg_font_subset_glyf(face, glyphs) : NULL;
-    hb_face_t *sub = NULL;
-    if (mine) {
-        sub = hb_face_create(mine, 0);
-        hb_blob_destroy(mine);
-        if (hb_face_get_glyph_count(sub) < want || pg_font_outlines(sub, NULL) != kind) {
-            hb_face_destroy(sub); /* harfbuzz's subsetter then decides */
-            sub = NULL;
-        }
-    }
-    if (!sub) {
-        hb_subset_input_t *in = hb_subset_input_create_or_fail();
-        if (!in)
-            return NULL;
-        hb_set_union(hb_subset_input_glyph_set(in), glyphs);
-        hb_set_add(hb_subset_input_glyph_set(in), 0);
-        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
-        hb_set_t *drop_set = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-        for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
-            hb_set_add(drop_set, dropped[i]);
-        sub = hb_subset_or_fail(face, in);
-        hb_subset_input_destroy(in);
-    }
+    hb_set_union(hb_subset_input_glyph_set(in), glyphs);
+    hb_set_add(hb_subset_input_glyph_set(in), 0);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+    hb_set_t *drop_set = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+        hb_set_add(drop_set, dropped[i]);
+    hb_face_t *sub = hb_subset_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    return sub;
+}
+
+/* sub's bytes when it is a font of face's kind in which every id of glyphs is
+ * kept (it ends with the last one or after it), else NULL; sub is destroyed. */
+static hb_blob_t *checked(hb_face_t *sub, hb_face_t *face, pg_outlines kind,
+                          const hb_set_t *glyphs)
+{
     if (!sub)
         return NULL;
+    hb_codepoint_t last = hb_set_get_max(glyphs);
+    unsigned want = last == HB_SET_VALUE_INVALID ? 1 : last + 1;
     hb_blob_t *blob = NULL;
     if (hb_face_get_glyph_count(sub) >= want &&
         hb_face_get_glyph_count(sub) <= hb_face_get_glyph_count(face) &&
@@ -611,6 +612,21 @@ hb_blob_t *pg_font_subset(hb_face_t *face, const hb_set_t *glyphs)
         blob = NULL;
     }
     return blob;
+}
+
+hb_blob_t *pg_font_subset(hb_face_t *face, const hb_set_t *glyphs)
+{
+    pg_outlines kind = pg_font_outlines(face, NULL);
+    if (kind == PG_OUTLINES_NONE)
+        return NULL;
+    hb_blob_t *mine = kind == PG_OUTLINES_TRUETYPE ? pg_font_subset_glyf(face, glyphs) : NULL;
+    hb_blob_t *blob = NULL;
+    if (mine) {
+        blob = checked(hb_face_create(mine, 0), face, kind, glyphs);
+        hb_blob_destroy(mine);
+    }
+    /* anything else, or an own subset that fails the check: harfbuzz's */
+    return blob ? blob : checked(harfbuzz_subset(face, glyphs), face, kind, glyphs);
 }
 
 int pg_font_bbox(hb_face_t *face, int bbox[4])
